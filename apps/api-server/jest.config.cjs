@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'api-server',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  globalSetup: '../../libs/testing/src/global-setup.ts',
+};

@@ -1,0 +1,80 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const DB_URL = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
+const REDIS_URL = { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true };
+
+/**
+ * Settings every process of the platform needs. Each app extends this class with its own
+ * (ports, credentials); defaults here are the local quick-start values.
+ */
+export class CoreEnv {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Runtime connection: the restricted application role (no owner, no BYPASSRLS). */
+  @IsUrl(DB_URL, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_MAX = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DB_STATEMENT_TIMEOUT_MS = 15000;
+
+  @IsUrl(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key this deployment writes (Bull queues included). */
+  @Matches(/^[a-z0-9:_-]{1,40}$/i, { message: 'must be 1-40 characters of letters, digits, ":", "_" or "-"' })
+  REDIS_KEY_PREFIX = 'ppt:';
+
+  @Transform(toList)
+  @IsString({ each: true })
+  CORS_ORIGINS: string[] = ['http://localhost:4200'];
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
+  HTTP_BODY_LIMIT = '1mb';
+
+  /** How long readiness reports 503 before the listener closes (lets load balancers drain). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DRAIN_MS = 0;
+
+  /** Hard limit for a graceful shutdown; the process exits with code 1 after it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false }, { message: 'must be a Sentry DSN URL' })
+  SENTRY_DSN?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+}

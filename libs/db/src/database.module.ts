@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CoreEnv } from '@ppt/config';
+import { AppRoleCheck } from './app-role.check';
+import { buildDataSourceOptions } from './data-source-options';
+import { DatabaseReadiness } from './database.readiness';
+import { PM_ENTITIES } from './entities';
+
+export interface DatabaseModuleOptions {
+  /** Shown in pg_stat_activity. */
+  applicationName: string;
+}
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [CoreEnv],
+          useFactory: (env: CoreEnv) => ({
+            ...buildDataSourceOptions(
+              {
+                url: env.DATABASE_URL,
+                applicationName: options.applicationName,
+                poolMax: env.DB_POOL_MAX,
+                connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+                statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+              },
+              { entities: PM_ENTITIES },
+            ),
+            retryAttempts: 5,
+            retryDelay: 2000,
+          }),
+        }),
+      ],
+      providers: [DatabaseReadiness, AppRoleCheck],
+      exports: [DatabaseReadiness],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export { AppRoleCheck, readRoleFlags, roleProblems, type RoleFlags } from './app-role.check';
+export { buildDataSourceOptions, type DatabaseSettings } from './data-source-options';
+export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
+export { DatabaseReadiness } from './database.readiness';
+export * from './entities';
+export { SnakeNamingStrategy } from './snake-naming.strategy';

@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+
+export interface RunOptions {
+  port: number;
+  host?: string;
+  /** After a signal, exit with code 1 if shutdown has not finished by then. */
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * Listens and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503 (terminus), requests
+ * in flight finish while the listener closes, then queues, Redis and PostgreSQL close, and the
+ * process exits 0. (Nest's own shutdown hooks re-raise the signal, which exits with 143.)
+ */
+export async function runUntilSignalled(app: INestApplication, options: RunOptions): Promise<void> {
+  const logger = new Logger('Lifecycle');
+  installSignalHandlers(app, options.shutdownTimeoutMs);
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  logger.log(`Listening on ${await app.getUrl()}`);
+}
+
+export function installSignalHandlers(app: INestApplication, shutdownTimeoutMs: number): void {
+  const logger = new Logger('Lifecycle');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received, shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error(`Shutdown did not finish within ${shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    deadline.unref();
+    // close(signal) passes the signal to the shutdown hooks (terminus drains only on SIGTERM).
+    (app.close as (signal?: string) => Promise<void>).call(app, signal).then(
+      () => {
+        logger.log('Shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

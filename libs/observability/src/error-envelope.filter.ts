@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import * as Sentry from '@sentry/nestjs';
+import type { Request, Response } from 'express';
+import { AppError, CODE_BY_STATUS, CommonErrorCode, type ErrorEnvelope } from './app-error';
+import { requestIdOf } from './request-id';
+
+/**
+ * Renders every error as `{"error":{code,message,details?,requestId}}`. Client errors keep their
+ * message; anything unexpected becomes a 500 with a generic message, is logged with its stack and
+ * sent to Sentry. Stack traces never reach the client.
+ */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const requestId = requestIdOf(req);
+    const { status, body, headers } = this.describe(exception);
+
+    if (status >= 500) {
+      this.logger.error({ err: exception, requestId }, 'Unhandled error');
+      Sentry.withScope((scope) => {
+        if (requestId) scope.setTag('request_id', requestId);
+        Sentry.captureException(exception);
+      });
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    const envelope: ErrorEnvelope = { error: { ...body, requestId } };
+    res.status(status).json(envelope);
+  }
+
+  private describe(exception: unknown): {
+    status: number;
+    body: Omit<ErrorEnvelope['error'], 'requestId'>;
+    headers?: Record<string, string>;
+  } {
+    if (exception instanceof AppError) {
+      return {
+        status: exception.status,
+        body: { code: exception.code, message: exception.message, details: exception.details },
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, body: { code: codeFor(status), message: messageOf(exception, status) } };
+    }
+    return { status: 500, body: { code: CommonErrorCode.Internal, message: 'Internal server error' } };
+  }
+}
+
+function codeFor(status: number): string {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? CommonErrorCode.Internal : CommonErrorCode.BadRequest);
+}
+
+function messageOf(exception: HttpException, status: number): string {
+  if (status >= 500) return 'Internal server error';
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,17 @@
+export {
+  AppError,
+  CODE_BY_STATUS,
+  CommonErrorCode,
+  ValidationFailedError,
+  type ErrorDetail,
+  type ErrorEnvelope,
+} from './app-error';
+export { translateBodyParserErrors } from './body-parser-errors';
+export { ErrorEnvelopeFilter } from './error-envelope.filter';
+export { LoggingModule, REDACTED_PATHS, traceFields, type LoggingOptions } from './logging.module';
+export { httpMetricsMiddleware, routeTemplateOf } from './metrics';
+export { MetricsModule } from './metrics.module';
+export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
+export { startTelemetry, type TelemetryOptions } from './telemetry';
+export { createValidationPipe, toErrorDetails } from './validation';
+export { probe, withTimeout, type DependencyStatus, type ReadinessCheck } from './readiness';

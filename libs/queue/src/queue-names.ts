@@ -1,0 +1,23 @@
+import type { JobOptions } from 'bull';
+
+/** Every Bull queue of the platform. Job names and payload types live beside each queue's feature. */
+export const QueueName = {
+  /** Listing syndication to external portals. */
+  Syndication: 'syndication',
+  /** Scheduled and housekeeping work (repeatable jobs registered by the worker). */
+  Maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+export const DEFAULT_JOB_ATTEMPTS = 5;
+export const DEFAULT_BACKOFF_DELAY_MS = 2000;
+/** Completed jobs kept for inspection in Bull Board; failed jobs are kept (dead letters). */
+export const COMPLETED_JOBS_KEPT = 1000;
+
+export const DEFAULT_JOB_OPTIONS: JobOptions = {
+  attempts: DEFAULT_JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_DELAY_MS },
+  removeOnComplete: COMPLETED_JOBS_KEPT,
+  removeOnFail: false,
+};

@@ -1,0 +1,38 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RedisConnections } from '@ppt/redis';
+import { QueueMetrics } from './queue-metrics';
+import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
+
+/**
+ * Bull on the platform's Redis: every queue registered under `<REDIS_KEY_PREFIX>bull`, connections
+ * made by the shared Redis factory. Producers (HTTP apps) and consumers (workers) both import it;
+ * only workers declare processors.
+ */
+@Module({})
+export class QueueModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: QueueModule,
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [RedisConnections],
+          useFactory: (connections: RedisConnections) => ({
+            prefix: `${connections.keyPrefix}bull`,
+            defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            // Bull's subscriber and blocking clients must retry forever and skip the ready check.
+            createClient: (type) =>
+              connections.create(
+                `bull-${type}`,
+                type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false },
+              ),
+          }),
+        }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
+      providers: [QueueMetrics],
+      exports: [BullModule],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export { assertNoEviction, closeRedisClient, createRedisClient, reconnectDelay, type RedisClientOptions } from './redis-client';
+export { RedisConnections } from './redis-connections';
+export { REDIS_CLIENT, RedisModule } from './redis.module';
+export { RedisReadiness } from './redis.readiness';

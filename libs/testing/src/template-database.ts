@@ -1,0 +1,104 @@
+import { ensureAppRoles, migrationDataSource } from '@ppt/migrations';
+import { Client } from 'pg';
+import { databaseUrl, TEST_APP_ROLE, TEST_DATABASE_ADMIN_URL, templateDatabaseName, uniqueSuffix } from './test-services';
+
+const TEMPLATE_LOCK = 7_261_001;
+
+export async function connectAdmin(): Promise<Client> {
+  const admin = new Client({ connectionString: TEST_DATABASE_ADMIN_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(
+      `Tests need PostgreSQL at TEST_DATABASE_ADMIN_URL (${redact(TEST_DATABASE_ADMIN_URL)}): ${(err as Error).message}. ` +
+        'Run the tests with `npm test`, which starts a local PostgreSQL when none is reachable.',
+    );
+  }
+  return admin;
+}
+
+export async function prepareTemplateDatabase(): Promise<string> {
+  const template = templateDatabaseName();
+  const admin = await connectAdmin();
+  try {
+    await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    await ensureAppRoles(admin, TEST_APP_ROLE);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+    if (exists.rowCount === 0) {
+      // Build under a scratch name and rename at the end, so a half-migrated template is never used.
+      const building = `${template}_b${uniqueSuffix()}`;
+      await admin.query(`CREATE DATABASE ${building}`);
+      const ds = await migrationDataSource(databaseUrl(TEST_DATABASE_ADMIN_URL, building)).initialize();
+      try {
+        await ds.runMigrations({ transaction: 'each' });
+      } finally {
+        await ds.destroy();
+      }
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+      await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE true`);
+    }
+    return template;
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  /** Connection as the restricted application role (what the apps use). */
+  appUrl: string;
+  /** Connection as the owner (migrations, fixtures that bypass the app). */
+  ownerUrl: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file: a clone of the template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = templateDatabaseName();
+  const name = `ppt_t_${uniqueSuffix()}`;
+  const admin = await connectAdmin();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
+    drop: () => dropDatabase(name),
+  };
+}
+
+/** An empty database (no migrations), for migration tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const name = `ppt_e_${uniqueSuffix()}`;
+  const admin = await connectAdmin();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
+    drop: () => dropDatabase(name),
+  };
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = await connectAdmin();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
