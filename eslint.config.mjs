@@ -28,7 +28,7 @@ export default [
   },
   {
     // Test files may use the testing lib; nothing else may.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', '**/jest-*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

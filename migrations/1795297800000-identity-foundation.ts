@@ -19,7 +19,7 @@ export class IdentityFoundation1795297800000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE organizations (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_organizations PRIMARY KEY,
         name varchar(200) NOT NULL,
         slug varchar(100) NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -29,7 +29,7 @@ export class IdentityFoundation1795297800000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE users (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_users PRIMARY KEY,
         email varchar(320) NOT NULL,
         display_name varchar(200) NOT NULL,
         password_hash varchar(255),
@@ -46,9 +46,10 @@ export class IdentityFoundation1795297800000 implements MigrationInterface {
         ('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')`);
     await q.query(`
       CREATE TABLE memberships (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_memberships PRIMARY KEY,
+        organization_id uuid NOT NULL
+          CONSTRAINT fk_memberships_organization_id REFERENCES organizations (id) ON DELETE CASCADE,
+        user_id uuid NOT NULL CONSTRAINT fk_memberships_user_id REFERENCES users (id) ON DELETE CASCADE,
         role membership_role NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()

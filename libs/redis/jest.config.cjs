@@ -2,5 +2,5 @@ module.exports = {
   displayName: 'redis',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
-  globalSetup: '../../libs/testing/src/global-setup.ts',
+  globalSetup: '../../migrations/jest-global-setup.ts',
 };

@@ -1,16 +1,11 @@
 import './instrument';
-import { ConfigValidationError, loadEnv } from '@ppt/config';
-import { createWorkerApp, runUntilSignalled } from '@ppt/http';
-import { ApiServerEnv } from './api-server.env';
+import { loadEnv } from '@ppt/config';
+import { createWorkerApp, runMain, runUntilSignalled } from '@ppt/http';
 import { WorkerModule } from './worker.module';
+import { ApiServerEnv } from './api-server.env';
 
-async function main(): Promise<void> {
+runMain('api-worker', async () => {
   const env = loadEnv(ApiServerEnv);
   const app = await createWorkerApp(WorkerModule.register(env));
   await runUntilSignalled(app, { port: env.API_WORKER_PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`api-worker failed to start: ${err instanceof ConfigValidationError ? err.message : (err as Error).stack}\n`);
-  process.exit(1);
 });

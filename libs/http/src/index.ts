@@ -2,4 +2,4 @@ export { API_PREFIX, createHttpApp, createWorkerApp, UNPREFIXED_ROUTES, type Htt
 export { HealthController, READINESS_CHECKS } from './health.controller';
 export { HealthModule, type HealthModuleOptions } from './health.module';
 export { IS_PUBLIC, Public } from './public.decorator';
-export { installSignalHandlers, runUntilSignalled, type RunOptions } from './run-until-signalled';
+export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';

@@ -47,3 +47,16 @@ export function installSignalHandlers(app: INestApplication, shutdownTimeoutMs: 
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+/**
+ * Runs a process entry point. A start-up failure prints one readable message (the whole list for a
+ * configuration error, whose class names itself `ConfigValidationError`) and exits 1.
+ */
+export function runMain(processName: string, start: () => Promise<void>): void {
+  start().catch((err: unknown) => {
+    const error = err as Error;
+    const detail = error?.name === 'ConfigValidationError' ? error.message : (error?.stack ?? String(err));
+    process.stderr.write(`${processName} failed to start: ${detail}\n`);
+    process.exit(1);
+  });
+}

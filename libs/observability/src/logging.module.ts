@@ -1,6 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { LoggerModule } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
 import type { IncomingMessage } from 'node:http';
 import { requestIdOf } from './request-id';
 
@@ -47,6 +48,8 @@ export class LoggingModule {
             level: options.level,
             base: { service: options.service },
             messageKey: 'msg',
+            timestamp: stdTimeFunctions.isoTime,
+            formatters: { level: (label: string) => ({ level: label }) },
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             mixin: traceFields,
             genReqId: (req: IncomingMessage) => requestIdOf(req) ?? 'unknown',
@@ -60,7 +63,8 @@ export class LoggingModule {
             },
             transport: options.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
           },
-          exclude: [],
+          // Nest 11 route syntax; the library's default ('*') logs a deprecation warning at boot.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
       ],
       exports: [LoggerModule],

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily: only instrument.ts pays for them */
+// The SDKs are required lazily: only instrument.ts pays for loading them, not every importer of this lib.
 export interface TelemetryOptions {
   serviceName: string;
   env: NodeJS.ProcessEnv;

@@ -1,4 +1,4 @@
-export { createEmptyDatabase, createTestDatabase, prepareTemplateDatabase, type TestDatabase } from './template-database';
+export { connectAdmin, createEmptyDatabase, createTestDatabase, type TestDatabase } from './template-database';
 export { assertRedisReachable, testRedisPrefix } from './test-redis';
 export {
   databaseUrl,
@@ -6,6 +6,9 @@ export {
   TEST_DATABASE_ADMIN_URL,
   TEST_REDIS_URL,
   templateDatabaseName,
+  uniqueSuffix,
   WORKSPACE_ROOT,
 } from './test-services';
 export { closedPort } from './closed-port';
+export { startPrivateRedis, type PrivateRedis } from './private-redis';
+export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';

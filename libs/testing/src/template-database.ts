@@ -1,8 +1,5 @@
-import { ensureAppRoles, migrationDataSource } from '@ppt/migrations';
 import { Client } from 'pg';
 import { databaseUrl, TEST_APP_ROLE, TEST_DATABASE_ADMIN_URL, templateDatabaseName, uniqueSuffix } from './test-services';
-
-const TEMPLATE_LOCK = 7_261_001;
 
 export async function connectAdmin(): Promise<Client> {
   const admin = new Client({ connectionString: TEST_DATABASE_ADMIN_URL });
@@ -15,33 +12,6 @@ export async function connectAdmin(): Promise<Client> {
     );
   }
   return admin;
-}
-
-export async function prepareTemplateDatabase(): Promise<string> {
-  const template = templateDatabaseName();
-  const admin = await connectAdmin();
-  try {
-    await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
-    await ensureAppRoles(admin, TEST_APP_ROLE);
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-    if (exists.rowCount === 0) {
-      // Build under a scratch name and rename at the end, so a half-migrated template is never used.
-      const building = `${template}_b${uniqueSuffix()}`;
-      await admin.query(`CREATE DATABASE ${building}`);
-      const ds = await migrationDataSource(databaseUrl(TEST_DATABASE_ADMIN_URL, building)).initialize();
-      try {
-        await ds.runMigrations({ transaction: 'each' });
-      } finally {
-        await ds.destroy();
-      }
-      await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
-      await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE true`);
-    }
-    return template;
-  } finally {
-    await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]).catch(() => undefined);
-    await admin.end();
-  }
 }
 
 export interface TestDatabase {

@@ -1,0 +1,119 @@
+import {
+  closedPort,
+  createTestDatabase,
+  spawnEntryPoint,
+  startPrivateRedis,
+  waitForStatus,
+  type PrivateRedis,
+  type SpawnedProcess,
+  type TestDatabase,
+} from '@ppt/testing';
+import http from 'node:http';
+
+/** The api-server as a real process (main.ts), the way Kubernetes runs it. */
+describe('api-server process', () => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  let server: SpawnedProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = await startPrivateRedis(['--maxmemory-policy', 'noeviction']);
+    const port = await closedPort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawnEntryPoint('apps/api-server/src/main.ts', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.appUrl,
+      REDIS_URL: redis.url,
+      API_PORT: String(port),
+      BULL_BOARD_PASSWORD: 'process-test-password',
+      SHUTDOWN_DRAIN_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    await waitForStatus(`${base}/health/ready`, (s) => s === 200, 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await redis.dispose();
+    await db.drop();
+  });
+
+  it('turns readiness to 503 within 5 s when Redis stops, keeps liveness 200, and recovers when it returns', async () => {
+    await redis.stop();
+    const toDown = await waitForStatus(`${base}/health/ready`, (s) => s === 503, 5000);
+    expect(toDown).toBeLessThan(5000);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+
+    await redis.start();
+    await waitForStatus(`${base}/health/ready`, (s) => s === 200, 10_000);
+  });
+
+  it('finishes every accepted request on SIGTERM and exits 0 within 10 s', async () => {
+    const agent = new http.Agent({ keepAlive: false });
+    const results: { status?: number; error?: string; afterSignal: boolean }[] = [];
+    let signalled = false;
+    let routedAway = false; // what a load balancer does once readiness fails
+
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(`${base}${path}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+
+    const client = async () => {
+      while (!routedAway) {
+        try {
+          results.push({ status: await get('/health/live'), afterSignal: signalled });
+        } catch (err) {
+          results.push({ error: (err as NodeJS.ErrnoException).code ?? String(err), afterSignal: signalled });
+        }
+      }
+    };
+    const readinessWatcher = async () => {
+      while (!routedAway) {
+        if (signalled && (await get('/health/ready').catch(() => 0)) !== 200) routedAway = true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    const burst = Promise.all([...Array.from({ length: 8 }, client), readinessWatcher()]);
+    await new Promise((r) => setTimeout(r, 300));
+    const signalledAt = Date.now();
+    signalled = true;
+    server.child.kill('SIGTERM');
+    await burst;
+    const code = await server.exited;
+
+    expect(code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(results.filter((r) => r.error)).toEqual([]);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results.filter((r) => r.afterSignal).length).toBeGreaterThan(0);
+    expect(server.output()).not.toMatch(/ECONNRESET|Unhandled/);
+  });
+});
+
+describe('api-server start-up with bad configuration', () => {
+  it('exits 1 with one readable message naming each problem, and no stack trace', async () => {
+    const proc = spawnEntryPoint('apps/api-server/src/main.ts', {
+      OTEL_SDK_DISABLED: 'true',
+      DATABASE_URL: 'mysql://somewhere/db',
+      BULL_BOARD_PASSWORD: 'short',
+      API_PORT: '99999',
+    });
+    expect(await proc.exited).toBe(1);
+    const output = proc.output();
+    expect(output).toContain('api-server failed to start: Invalid configuration (3 problems)');
+    expect(output).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(output).toContain('BULL_BOARD_PASSWORD: must be at least 12 characters (currently set (hidden))');
+    expect(output).toMatch(/API_PORT: .*99999/);
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});

