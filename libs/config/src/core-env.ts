@@ -1,7 +1,16 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+
+/** An integer variable within [min, max] (environment values arrive as strings). */
+export function IsIntInRange(min: number, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  return applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
+}
+
+/** A TCP port (0 lets the OS choose, for tests). */
+export const IsPort = (): PropertyDecorator => IsIntInRange(0, 65535);
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
 
@@ -26,20 +35,13 @@ export class CoreEnv {
   @IsUrl(DB_URL, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsIntInRange(1, 200)
   DB_POOL_MAX = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IsIntInRange(100)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsIntInRange(0)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
   @IsUrl(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
@@ -57,17 +59,11 @@ export class CoreEnv {
   HTTP_BODY_LIMIT = '1mb';
 
   /** How long readiness reports 503 before the listener closes (lets load balancers drain). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IsIntInRange(0, 60000)
   SHUTDOWN_DRAIN_MS = 0;
 
   /** Hard limit for a graceful shutdown; the process exits with code 1 after it. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(120000)
+  @IsIntInRange(1000, 120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
   @IsOptional()

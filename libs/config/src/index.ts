@@ -1,4 +1,4 @@
 export { AppConfigModule } from './config.module';
-export { CoreEnv, LOG_LEVELS, NODE_ENVS } from './core-env';
+export { CoreEnv, IsIntInRange, IsPort, LOG_LEVELS, NODE_ENVS } from './core-env';
 export { loadEnv } from './load-env';
 export { ConfigValidationError, validateEnv, type EnvClass, type RawEnv } from './validate-env';

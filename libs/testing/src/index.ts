@@ -12,3 +12,4 @@ export {
 export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';
+export { bootTestApp, type BootedApp } from './boot-test-app';

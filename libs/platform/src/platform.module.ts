@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfigModule, type CoreEnv } from '@ppt/config';
+import { DatabaseModule, DatabaseReadiness } from '@ppt/db';
+import { HealthModule } from '@ppt/http';
+import { LoggingModule, MetricsModule } from '@ppt/observability';
+import { QueueModule, QueueWorkerGuard } from '@ppt/queue';
+import { RedisModule, RedisReadiness } from '@ppt/redis';
+
+export interface PlatformOptions {
+  env: CoreEnv;
+  /** Names the process in logs, traces and pg_stat_activity: api-server, api-worker, … */
+  service: string;
+  /** HTTP servers drain on SIGTERM; workers refuse to consume from an evicting Redis. */
+  role: 'http' | 'worker';
+}
+
+/**
+ * What every process of the platform runs on: validated config, JSON logs, metrics, PostgreSQL,
+ * Redis, Bull queues and health probes. Apps add their feature modules on top.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot({ env, service, role }: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggingModule.forRoot({ service, level: env.LOG_LEVEL }),
+        MetricsModule,
+        DatabaseModule.forRoot({ applicationName: service }),
+        RedisModule,
+        QueueModule.forRoot(),
+        HealthModule.forRoot({
+          checks: [DatabaseReadiness, RedisReadiness],
+          drainMs: role === 'http' ? env.SHUTDOWN_DRAIN_MS : 0,
+        }),
+      ],
+      providers: role === 'worker' ? [QueueWorkerGuard] : [],
+    };
+  }
+}
