@@ -1,4 +1,5 @@
 import { IdentityFoundation1795297800000 } from './1795297800000-identity-foundation';
+import { SessionsAndTenantIsolation1795300000000 } from './1795300000000-sessions-and-tenant-isolation';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
-export const MIGRATIONS = [IdentityFoundation1795297800000];
+export const MIGRATIONS = [IdentityFoundation1795297800000, SessionsAndTenantIsolation1795300000000];

@@ -14,6 +14,7 @@ module.exports = {
       additionalEntryPoints: [
         { entryName: 'worker', entryPath: 'apps/api-server/src/worker.ts' },
         { entryName: 'migrate', entryPath: 'migrations/cli.ts' },
+        { entryName: 'admin', entryPath: 'apps/api-server/src/cli/admin.cli.ts' },
       ],
       outputHashing: 'none',
       optimization: false,

@@ -29,7 +29,6 @@ describe('npm start with no PostgreSQL or Redis running', () => {
         API_WORKER_PORT: String(apiWorker),
         REALITY_PORT: String(reality),
         REALITY_WORKER_PORT: String(realityWorker),
-        BULL_BOARD_PASSWORD: 'start-test-password',
         LOG_LEVEL: 'warn',
         OTEL_SDK_DISABLED: 'true',
       },

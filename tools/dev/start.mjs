@@ -99,7 +99,7 @@ try {
   log('Everything is up:');
   log(`  PM API          http://localhost:${ports.api}/api/v1   (docs: http://localhost:${ports.api}/api/docs)`);
   log(`  Reality Portal  http://localhost:${ports.reality}/api/v1   (docs: http://localhost:${ports.reality}/api/docs)`);
-  log(`  Bull Board      http://localhost:${ports.api}/admin/queues   (BULL_BOARD_USERNAME / BULL_BOARD_PASSWORD in .env)`);
+  log(`  Bull Board      http://localhost:${ports.api}/admin/queues   (a platform admin's e-mail and password: npm run admin -- create-admin)`);
   log(`  Health/metrics  /health/live, /health/ready, /metrics on ports ${Object.values(ports).join(', ')}`);
   log('Press Ctrl-C to stop.');
 } catch (err) {

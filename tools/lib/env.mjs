@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { readDotEnv } from './dotenv.mjs';
 import { log, ROOT } from './workspace.mjs';
@@ -12,12 +12,14 @@ export function localEnv() {
   const envFile = join(ROOT, '.env');
   if (!existsSync(envFile)) {
     copyFileSync(join(ROOT, '.env.example'), envFile);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
     const text = readFileSync(envFile, 'utf8').replace(
-      /^BULL_BOARD_PASSWORD=.*$/m,
-      `BULL_BOARD_PASSWORD=${randomBytes(12).toString('base64url')}`,
+      /^AUTH_JWT_PRIVATE_KEY=.*$/m,
+      `AUTH_JWT_PRIVATE_KEY=${Buffer.from(pem).toString('base64')}`,
     );
     writeFileSync(envFile, text, { mode: 0o600 });
-    log('Created .env from .env.example (with a generated Bull Board password)');
+    log('Created .env from .env.example (with a generated token signing key)');
   }
   const fromFile = readDotEnv(envFile);
   const env = { ...fromFile };

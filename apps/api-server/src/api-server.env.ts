@@ -1,5 +1,10 @@
-import { IsString, MinLength } from 'class-validator';
-import { CoreEnv, IsPort } from '@ppt/config';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
+import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ApiServerEnv extends CoreEnv {
   @IsPort()
@@ -9,12 +14,65 @@ export class ApiServerEnv extends CoreEnv {
   @IsPort()
   API_WORKER_PORT = 3100;
 
-  /** Operator login for Bull Board at /admin/queues (until platform-admin login replaces it). */
+  /** `iss` of every token; other services trust tokens from this issuer only. */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  AUTH_ISSUER = 'http://localhost:3000';
+
+  /** `aud` of access tokens (the platform's APIs). */
   @IsString()
-  @MinLength(3)
-  BULL_BOARD_USERNAME = 'operator';
+  @MinLength(1)
+  AUTH_AUDIENCE = 'ppt';
+
+  /** RSA private key (PEM, or base64 of the PEM) that signs access tokens. `npm start` generates one. */
+  @IsString()
+  @MinLength(100, { message: 'must be an RSA private key (PEM or base64 PEM)' })
+  AUTH_JWT_PRIVATE_KEY!: string;
+
+  /** Public keys of earlier signing keys still accepted and published during a rotation (comma-separated). */
+  @Transform(toList)
+  @IsString({ each: true })
+  AUTH_JWT_PREVIOUS_PUBLIC_KEYS: string[] = [];
+
+  @IsIntInRange(60, 3600)
+  AUTH_ACCESS_TOKEN_TTL_S = 900;
+
+  @IsIntInRange(60, 3600)
+  AUTH_SERVICE_TOKEN_TTL_S = 900;
+
+  /** A refresh token unused this long expires (the session idles out). */
+  @IsIntInRange(300)
+  AUTH_REFRESH_IDLE_TTL_S = 14 * 24 * 3600;
+
+  /** No session outlives this, however often it refreshes. */
+  @IsIntInRange(300)
+  AUTH_REFRESH_ABSOLUTE_TTL_S = 30 * 24 * 3600;
+
+  /** Failed logins per account, and login attempts per IP, within AUTH_LIMIT_WINDOW_S. */
+  @IsIntInRange(1)
+  AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT = 5;
+
+  @IsIntInRange(1)
+  AUTH_MAX_ATTEMPTS_PER_IP = 50;
+
+  @IsIntInRange(1)
+  AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT = 3;
+
+  @IsIntInRange(10)
+  AUTH_LIMIT_WINDOW_S = 900;
+
+  /** Base URL of the web app, for links in e-mails (verify, reset, invitation). */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  APP_PUBLIC_URL = 'http://localhost:4200';
+
+  /** `smtp` sends through SMTP_URL; `log` writes each message to the log (local development). */
+  @IsIn(['smtp', 'log'])
+  MAIL_TRANSPORT: 'smtp' | 'log' = 'log';
+
+  @ValidateIf((env: ApiServerEnv) => env.MAIL_TRANSPORT === 'smtp')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] }, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
 
   @IsString()
-  @MinLength(12, { message: 'must be at least 12 characters' })
-  BULL_BOARD_PASSWORD!: string;
+  @MinLength(3)
+  MAIL_FROM = 'PPT <no-reply@localhost>';
 }

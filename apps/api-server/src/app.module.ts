@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, SigningKeys } from '@ppt/auth';
 import { PlatformModule } from '@ppt/platform';
-import type { ApiServerEnv } from './api-server.env';
+import { ApiServerEnv } from './api-server.env';
+import { AuditModule } from './modules/audit/audit.module';
+import { IdentityModule } from './modules/auth/auth.module';
+import { OAuthModule } from './modules/oauth/oauth.module';
+import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
+import { SessionStore } from './modules/sessions/session-store';
 
 /** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
 @Module({})
@@ -9,7 +16,26 @@ export class AppModule {
   static register(env: ApiServerEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }), QueueBoardModule.register(env)],
+      imports: [
+        PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }),
+        AuditModule,
+        IdentityModule,
+        // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
+        AuthModule.forRoot({
+          imports: [IdentityModule],
+          inject: [SigningKeys, ApiServerEnv],
+          useFactory: (keys: SigningKeys, config: ApiServerEnv) => ({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            resolveKey: (kid) => keys.verificationKey(kid),
+          }),
+          sessionValidator: SessionStore,
+        }),
+        OrganizationsModule,
+        OAuthModule,
+        PlatformAdminModule,
+        QueueBoardModule,
+      ],
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   waitForStatus,
   type PrivateRedis,
   type SpawnedProcess,
+  testSigningKey,
   type TestDatabase,
 } from '@ppt/testing';
 import http from 'node:http';
@@ -28,7 +29,7 @@ describe('api-server process', () => {
       DATABASE_URL: db.appUrl,
       REDIS_URL: redis.url,
       API_PORT: String(port),
-      BULL_BOARD_PASSWORD: 'process-test-password',
+      AUTH_JWT_PRIVATE_KEY: testSigningKey(),
       SHUTDOWN_DRAIN_MS: '500',
       SHUTDOWN_TIMEOUT_MS: '10000',
     });
@@ -105,14 +106,16 @@ describe('api-server start-up with bad configuration', () => {
     const proc = spawnEntryPoint('apps/api-server/src/main.ts', {
       OTEL_SDK_DISABLED: 'true',
       DATABASE_URL: 'mysql://somewhere/db',
-      BULL_BOARD_PASSWORD: 'short',
+      AUTH_JWT_PRIVATE_KEY: 'short',
       API_PORT: '99999',
     });
     expect(await proc.exited).toBe(1);
     const output = proc.output();
     expect(output).toContain('api-server failed to start: Invalid configuration (3 problems)');
     expect(output).toContain('DATABASE_URL: must be a postgres:// URL');
-    expect(output).toContain('BULL_BOARD_PASSWORD: must be at least 12 characters (currently set (hidden))');
+    expect(output).toContain(
+      'AUTH_JWT_PRIVATE_KEY: must be an RSA private key (PEM or base64 PEM) (currently set (hidden))',
+    );
     expect(output).toMatch(/API_PORT: .*99999/);
     expect(output).not.toMatch(/\n\s+at /);
   }, 30_000);

@@ -37,8 +37,8 @@ describe('the application role check', () => {
   it('lets the application role read and write but not change the schema', async () => {
     const ds = await open(db.appUrl);
     try {
-      await ds.query(`INSERT INTO organizations (name, slug) VALUES ('Acme', 'acme')`);
-      expect(await ds.query(`SELECT slug FROM organizations`)).toEqual([{ slug: 'acme' }]);
+      await ds.query(`INSERT INTO users (email, display_name) VALUES ('role@example.com', 'Role')`);
+      expect(await ds.query(`SELECT email FROM users`)).toEqual([{ email: 'role@example.com' }]);
       await expect(ds.query(`ALTER TABLE organizations ADD COLUMN hacked int`)).rejects.toThrow(/must be owner/);
       await expect(ds.query(`DROP TABLE memberships`)).rejects.toThrow(/must be owner/);
     } finally {

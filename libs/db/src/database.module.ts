@@ -4,6 +4,7 @@ import { CoreEnv } from '@ppt/config';
 import { AppRoleCheck } from './app-role.check';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseReadiness } from './database.readiness';
+import { TenantTransactions } from './tenant-transactions';
 import { PM_ENTITIES } from './entities';
 
 export interface DatabaseModuleOptions {
@@ -36,8 +37,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseReadiness, AppRoleCheck],
-      exports: [DatabaseReadiness],
+      providers: [DatabaseReadiness, AppRoleCheck, TenantTransactions],
+      exports: [DatabaseReadiness, TenantTransactions],
     };
   }
 }

@@ -6,9 +6,9 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import type { ReadinessCheck } from '@ppt/observability';
+import { Public, type ReadinessCheck } from '@ppt/observability';
 import type { Response } from 'express';
-import { Public } from './public.decorator';
+
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 

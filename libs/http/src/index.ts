@@ -1,5 +1,4 @@
 export { API_PREFIX, createHttpApp, createWorkerApp, UNPREFIXED_ROUTES, type HttpAppOptions } from './create-http-app';
 export { HealthController, READINESS_CHECKS } from './health.controller';
 export { HealthModule, type HealthModuleOptions } from './health.module';
-export { IS_PUBLIC, Public } from './public.decorator';
 export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';

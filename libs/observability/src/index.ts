@@ -15,3 +15,4 @@ export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-i
 export { startTelemetry, type TelemetryOptions } from './telemetry';
 export { createValidationPipe, toErrorDetails } from './validation';
 export { probe, withTimeout, type DependencyStatus, type ReadinessCheck } from './readiness';
+export { IS_PUBLIC, Public } from './public.decorator';

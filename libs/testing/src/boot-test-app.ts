@@ -8,7 +8,10 @@ export interface BootedApp<App extends INestApplication, Env> {
   app: App;
   env: Env;
   db: TestDatabase;
+  /** Closes the app, then drops its database and Redis keys. */
   close(): Promise<void>;
+  /** Drops the database and Redis keys only (after the test closed the app itself, e.g. to restart it). */
+  cleanup(): Promise<void>;
 }
 
 /**
@@ -22,6 +25,7 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
 ): Promise<BootedApp<App, Env>> {
   const db = await createTestDatabase();
   const redis = testRedisPrefix();
+  let app: App | undefined;
   try {
     const env = loadEnv(envClass, {
       NODE_ENV: 'test',
@@ -31,18 +35,22 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
       REDIS_KEY_PREFIX: redis.prefix,
       ...overrides,
     });
-    const app = await createApp(env);
+    app = await createApp(env);
     await app.init();
+    const booted = app;
+    const cleanup = () => Promise.all([db.drop(), redis.cleanup()]).then(() => undefined);
     return {
-      app,
+      app: booted,
       env,
       db,
+      cleanup,
       async close() {
-        await app.close();
-        await Promise.all([db.drop(), redis.cleanup()]);
+        await booted.close();
+        await cleanup();
       },
     };
   } catch (err) {
+    await app?.close().catch(() => undefined);
     await Promise.all([db.drop(), redis.cleanup()]);
     throw err;
   }

@@ -13,3 +13,5 @@ export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';
 export { bootTestApp, type BootedApp } from './boot-test-app';
+export { testSigningKey } from './signing-key';
+export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catcher';

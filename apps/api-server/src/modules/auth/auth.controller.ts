@@ -1,0 +1,132 @@
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { CurrentUser, type UserPrincipal } from '@ppt/auth';
+import { Public } from '@ppt/observability';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { AuthService } from './auth.service';
+import {
+  AcceptInvitationDto,
+  ChangePasswordDto,
+  ForgotPasswordDto,
+  LoginDto,
+  RefreshDto,
+  RegisterDto,
+  ResetPasswordDto,
+  SwitchOrganizationDto,
+  VerifyEmailDto,
+} from './dto/auth.dto';
+import { AccessTokenResponse, MeResponse, RegisterResponse, SessionResponse, TokenPairResponse } from './dto/auth.response';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @ApiOkResponse({ type: RegisterResponse })
+  async register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<RegisterResponse> {
+    const user = await this.auth.register(dto, meta);
+    return { id: user.id, email: user.email, displayName: user.displayName, emailVerified: false };
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts (Retry-After says when to retry)' })
+  login(@Body() dto: LoginDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
+    return this.auth.login(dto, meta);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponse })
+  refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
+    return this.auth.refresh(dto.refreshToken, meta);
+  }
+
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  logout(@CurrentUser() user: UserPrincipal, @Meta() meta: RequestMeta): Promise<void> {
+    return this.auth.logout(user, meta);
+  }
+
+  @ApiBearerAuth()
+  @Get('me')
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentUser() user: UserPrincipal): Promise<MeResponse> {
+    return this.auth.me(user);
+  }
+
+  @ApiBearerAuth()
+  @Get('sessions')
+  @ApiOkResponse({ type: [SessionResponse] })
+  sessions(@CurrentUser() user: UserPrincipal): Promise<SessionResponse[]> {
+    return this.auth.listSessions(user);
+  }
+
+  @ApiBearerAuth()
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revokeSession(
+    @CurrentUser() user: UserPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    if (!(await this.auth.revokeSession(user, id, meta))) throw new NotFoundException('Session not found');
+  }
+
+  @ApiBearerAuth()
+  @Post('switch-organization')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AccessTokenResponse })
+  switchOrganization(
+    @CurrentUser() user: UserPrincipal,
+    @Body() dto: SwitchOrganizationDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<AccessTokenResponse> {
+    return this.auth.switchOrganization(user, dto.organizationId, meta);
+  }
+
+  @ApiBearerAuth()
+  @Post('password/change')
+  @HttpCode(204)
+  changePassword(@CurrentUser() user: UserPrincipal, @Body() dto: ChangePasswordDto, @Meta() meta: RequestMeta): Promise<void> {
+    return this.auth.changePassword(user, dto.currentPassword, dto.newPassword, meta);
+  }
+
+  @Public()
+  @Post('password/forgot')
+  @HttpCode(202)
+  @ApiOkResponse({ description: 'Accepted; an e-mail is sent when the account exists' })
+  async forgotPassword(@Body() dto: ForgotPasswordDto, @Meta() meta: RequestMeta): Promise<{ status: 'accepted' }> {
+    await this.auth.forgotPassword(dto.email, meta);
+    return { status: 'accepted' };
+  }
+
+  @Public()
+  @Post('password/reset')
+  @HttpCode(204)
+  resetPassword(@Body() dto: ResetPasswordDto, @Meta() meta: RequestMeta): Promise<void> {
+    return this.auth.resetPassword(dto.token, dto.newPassword, meta);
+  }
+
+  @Public()
+  @Post('email/verify')
+  @HttpCode(204)
+  verifyEmail(@Body() dto: VerifyEmailDto, @Meta() meta: RequestMeta): Promise<void> {
+    return this.auth.verifyEmail(dto.token, meta);
+  }
+
+  @Public()
+  @Post('invitations/accept')
+  @HttpCode(204)
+  acceptInvitation(@Body() dto: AcceptInvitationDto, @Meta() meta: RequestMeta): Promise<void> {
+    return this.auth.acceptInvitation(dto.token, dto.password, dto.displayName, meta);
+  }
+}

@@ -1,0 +1,29 @@
+import { AppError } from '@ppt/observability';
+
+export enum AuthErrorCode {
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  EmailTaken = 'EMAIL_TAKEN',
+  InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
+  InvalidEmailToken = 'INVALID_TOKEN',
+  NotAMember = 'NOT_A_MEMBER',
+  InvalidClient = 'INVALID_CLIENT',
+  InvalidScope = 'INVALID_SCOPE',
+  UnsupportedGrantType = 'UNSUPPORTED_GRANT_TYPE',
+}
+
+const STATUS: Record<AuthErrorCode, number> = {
+  [AuthErrorCode.InvalidCredentials]: 401,
+  [AuthErrorCode.EmailTaken]: 409,
+  [AuthErrorCode.InvalidRefreshToken]: 401,
+  [AuthErrorCode.InvalidEmailToken]: 400,
+  [AuthErrorCode.NotAMember]: 403,
+  [AuthErrorCode.InvalidClient]: 401,
+  [AuthErrorCode.InvalidScope]: 400,
+  [AuthErrorCode.UnsupportedGrantType]: 400,
+};
+
+export class AuthError extends AppError {
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, STATUS[code], message);
+  }
+}

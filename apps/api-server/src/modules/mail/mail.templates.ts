@@ -1,0 +1,44 @@
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function message(to: string, subject: string, lines: string[], link: { label: string; url: string }): MailMessage {
+  const text = [...lines, '', `${link.label}: ${link.url}`, '', 'If you did not expect this e-mail, you can ignore it.'].join('\n');
+  const html = [
+    ...lines.map((l) => `<p>${escape(l)}</p>`),
+    `<p><a href="${escape(link.url)}">${escape(link.label)}</a></p>`,
+    '<p style="color:#666">If you did not expect this e-mail, you can ignore it.</p>',
+  ].join('\n');
+  return { to, subject, text, html };
+}
+
+export const mailTemplates = {
+  verifyEmail: (to: string, name: string, url: string) =>
+    message(to, 'Confirm your e-mail address', [`Hello ${name},`, 'please confirm your e-mail address.'], {
+      label: 'Confirm e-mail address',
+      url,
+    }),
+  resetPassword: (to: string, name: string, url: string, validMinutes: number) =>
+    message(
+      to,
+      'Reset your password',
+      [`Hello ${name},`, `someone asked to reset your password. The link is valid for ${validMinutes} minutes.`],
+      { label: 'Choose a new password', url },
+    ),
+  invitation: (to: string, organization: string, role: string, url: string) =>
+    message(to, `You are invited to ${organization}`, [`You have been invited to ${organization} as ${role.replace('_', ' ')}.`], {
+      label: 'Accept the invitation',
+      url,
+    }),
+  addedToOrganization: (to: string, name: string, organization: string, role: string, url: string) =>
+    message(to, `You now have access to ${organization}`, [`Hello ${name},`, `you were added to ${organization} as ${role.replace('_', ' ')}.`], {
+      label: 'Open PPT',
+      url,
+    }),
+};

@@ -1,0 +1,30 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { ApiServerEnv } from '../../api-server.env';
+import type { MailMessage } from './mail.templates';
+
+/**
+ * Sends e-mail through SMTP (nodemailer), or — with MAIL_TRANSPORT=log, for local development —
+ * writes the whole message to the log instead.
+ */
+@Injectable()
+export class Mailer implements OnApplicationShutdown {
+  private readonly logger = new Logger(Mailer.name);
+  private readonly transport: Transporter;
+
+  constructor(@Inject(ApiServerEnv) private readonly env: ApiServerEnv) {
+    this.transport =
+      env.MAIL_TRANSPORT === 'smtp' ? createTransport(env.SMTP_URL as string) : createTransport({ jsonTransport: true });
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    const info = await this.transport.sendMail({ from: this.env.MAIL_FROM, ...message });
+    if (this.env.MAIL_TRANSPORT === 'log') {
+      this.logger.log({ mail: JSON.parse(String((info as { message: string }).message)) }, `E-mail to ${message.to} (not sent: MAIL_TRANSPORT=log)`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AUTH_OPTIONS, verifyToken, type AuthOptions } from '@ppt/auth';
+import type { IntrospectionResponse } from '../auth/dto/auth.response';
+import { AuthError, AuthErrorCode } from '../auth/auth.errors';
+import { Passwords } from '../users/passwords';
+import { SessionStore } from '../sessions/session-store';
+import { TokenIssuer } from '../auth/token-issuer';
+import type { OAuthTokenResponse } from './dto/oauth.dto';
+import { OAuthClientsRepository } from './oauth-clients.repository';
+
+export const INTROSPECT_SCOPE = 'sso:introspect';
+
+/** OAuth 2.0 client credentials (RFC 6749 §4.4) and token introspection (RFC 7662). */
+@Injectable()
+export class OAuthService {
+  constructor(
+    private readonly clients: OAuthClientsRepository,
+    private readonly passwords: Passwords,
+    private readonly tokens: TokenIssuer,
+    private readonly sessions: SessionStore,
+    @Inject(AUTH_OPTIONS) private readonly authOptions: AuthOptions,
+  ) {}
+
+  async clientCredentials(clientId: string | undefined, secret: string | undefined, requestedScope?: string): Promise<OAuthTokenResponse> {
+    const client = clientId ? await this.clients.findByClientId(clientId) : null;
+    // Verified even for an unknown client id, so timing does not reveal which ids exist.
+    const secretOk = await this.passwords.verify(client?.secretHash, secret ?? '');
+    if (!client || !secretOk || client.disabledAt) throw new AuthError(AuthErrorCode.InvalidClient, 'Client authentication failed');
+    const requested = requestedScope ? requestedScope.split(' ') : client.scopes;
+    const unknown = requested.filter((s) => !client.scopes.includes(s));
+    if (unknown.length) throw new AuthError(AuthErrorCode.InvalidScope, `Scope not granted to this client: ${unknown.join(' ')}`);
+    const issued = this.tokens.forService(client.clientId, requested);
+    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: requested.join(' ') };
+  }
+
+  /** `active: false` for anything not currently valid: bad signature, expired, or an ended session. */
+  async introspect(token: string): Promise<IntrospectionResponse> {
+    try {
+      const claims = await verifyToken(token, this.authOptions);
+      if (claims.typ === 'access') {
+        if (!claims.sid || !(await this.sessions.isActive(claims.sid))) return { active: false };
+        return {
+          active: true,
+          sub: claims.sub,
+          org: claims.org ?? null,
+          role: claims.role ?? null,
+          sid: claims.sid,
+          exp: claims.exp,
+          iat: claims.iat,
+          scope: '',
+          token_type: 'Bearer',
+          iss: claims.iss,
+          aud: claims.aud,
+        };
+      }
+      return { active: true, sub: claims.sub, client_id: claims.sub, scope: claims.scope ?? '', exp: claims.exp, iat: claims.iat, token_type: 'Bearer', iss: claims.iss, aud: claims.aud };
+    } catch {
+      return { active: false };
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { RefreshToken, Session } from '@ppt/db';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+
+/** Sessions (refresh-token families) and their refresh tokens: global tables, scoped by user id. */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async create(data: Pick<Session, 'userId' | 'currentOrganizationId' | 'userAgent' | 'ip' | 'idleExpiresAt' | 'absoluteExpiresAt'>, manager?: EntityManager): Promise<Session> {
+    return this.m(manager).save(this.m(manager).create(Session, { ...data, lastUsedAt: new Date(), revokedAt: null, revokedReason: null }));
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<Session | null> {
+    return this.m(manager).findOneBy(Session, { id });
+  }
+
+  findActiveForUser(userId: string): Promise<Session[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(Session, 's')
+      .where('s.user_id = :userId AND s.revoked_at IS NULL', { userId })
+      .andWhere('s.idle_expires_at > now() AND s.absolute_expires_at > now()')
+      .orderBy('s.last_used_at', 'DESC')
+      .getMany();
+  }
+
+  async update(id: string, changes: Partial<Pick<Session, 'currentOrganizationId' | 'lastUsedAt' | 'idleExpiresAt'>>, manager?: EntityManager): Promise<void> {
+    await this.m(manager).update(Session, { id }, changes);
+  }
+
+  /** Marks sessions revoked; returns the ids that were active. */
+  async revoke(where: { id?: string; userId?: string; currentOrganizationId?: string }, reason: string, manager?: EntityManager): Promise<string[]> {
+    const result = await this.m(manager)
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where({ ...where, revokedAt: IsNull() })
+      .returning(['id'])
+      .execute();
+    return (result.raw as { id: string }[]).map((r) => r.id);
+  }
+
+  async addRefreshToken(sessionId: string, tokenHash: string, expiresAt: Date, manager?: EntityManager): Promise<void> {
+    await this.m(manager).insert(RefreshToken, { sessionId, tokenHash, expiresAt, rotatedAt: null });
+  }
+
+  /** Locks the token row so two refreshes with the same token are serialised (the second is reuse). */
+  findRefreshTokenForUpdate(tokenHash: string, manager: EntityManager): Promise<RefreshToken | null> {
+    return manager.findOne(RefreshToken, { where: { tokenHash }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async markRotated(id: string, manager: EntityManager): Promise<void> {
+    await manager.update(RefreshToken, { id }, { rotatedAt: new Date() });
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { EmailToken, User, type EmailTokenPurpose } from '@ppt/db';
+import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
+
+/** Accounts and their single-use e-mail tokens (global tables: a user may belong to many organisations). */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<User | null> {
+    return this.m(manager).findOneBy(User, { id });
+  }
+
+  /** Case-insensitive, matching the unique index on lower(email). */
+  findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
+    return this.m(manager)
+      .createQueryBuilder(User, 'u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  async create(data: Pick<User, 'email' | 'displayName' | 'passwordHash'>, manager?: EntityManager): Promise<User> {
+    const user = this.m(manager).create(User, { ...data, emailVerifiedAt: null, isPlatformAdmin: false, disabledAt: null });
+    return this.m(manager).save(user);
+  }
+
+  async update(id: string, changes: Partial<Pick<User, 'passwordHash' | 'emailVerifiedAt' | 'disabledAt' | 'displayName' | 'isPlatformAdmin'>>, manager?: EntityManager): Promise<void> {
+    await this.m(manager).update(User, { id }, changes);
+  }
+
+  async createEmailToken(userId: string, purpose: EmailTokenPurpose, tokenHash: string, expiresAt: Date, manager?: EntityManager): Promise<void> {
+    await this.m(manager).insert(EmailToken, { userId, purpose, tokenHash, expiresAt, usedAt: null });
+  }
+
+  /** Claims an unused, unexpired token once (row lock): a second use finds nothing. */
+  async consumeEmailToken(tokenHash: string, purpose: EmailTokenPurpose, manager: EntityManager): Promise<EmailToken | null> {
+    const token = await manager.findOne(EmailToken, {
+      where: { tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (token) await manager.update(EmailToken, { id: token.id }, { usedAt: new Date() });
+    return token;
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { MembershipRole } from '@ppt/db';
+import { AppError, CommonErrorCode, IS_PUBLIC } from '@ppt/observability';
+import type { Request } from 'express';
+import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
+import { principalOf } from './decorators';
+import { TokenRejected } from './jwt.strategy';
+
+const BEARER = { 'WWW-Authenticate': 'Bearer' };
+
+/** Global: every route needs a valid bearer token unless it is marked @Public(). Deny by default. */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    return isPublic ? true : super.canActivate(context);
+  }
+
+  override handleRequest<T>(err: unknown, principal: T, info: unknown): T {
+    if (principal && !err) return principal;
+    const reason = err ?? info;
+    const message =
+      reason instanceof TokenRejected
+        ? `Invalid token: ${reason.message}`
+        : reason instanceof Error && reason.message === 'No auth token'
+          ? 'Authentication required'
+          : 'Invalid or expired token';
+    throw new AppError(CommonErrorCode.Unauthorized, 401, message, undefined, BEARER);
+  }
+}
+
+/** Global: enforces @Roles, @Scopes and @PlatformAdminOnly after authentication (403 when not met). */
+@Injectable()
+export class AuthorizationGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    const roles = this.reflector.getAllAndOverride<MembershipRole[] | undefined>(ROLES_KEY, targets);
+    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
+    const adminOnly = this.reflector.getAllAndOverride<boolean | undefined>(PLATFORM_ADMIN_KEY, targets);
+    if (!roles && !scopes && !adminOnly) return true;
+
+    const principal = principalOf(context.switchToHttp().getRequest<Request>());
+    const forbidden = (message: string) => new AppError(CommonErrorCode.Forbidden, 403, message);
+    if (!principal) throw forbidden('Not allowed');
+    if (scopes) {
+      if (principal.kind !== 'service' || !scopes.every((s) => principal.scopes.includes(s))) {
+        throw forbidden(`Requires scope ${scopes.join(' ')}`);
+      }
+      return true;
+    }
+    if (principal.kind !== 'user') throw forbidden('This endpoint is for signed-in users');
+    if (principal.platformAdmin) return true;
+    if (adminOnly) throw forbidden('Requires a platform administrator');
+    if (roles && (!principal.role || !roles.includes(principal.role))) {
+      throw forbidden('Your role in this organisation does not allow this');
+    }
+    return true;
+  }
+}
