@@ -3,6 +3,7 @@
 // Redis at TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL or starts local ones, then runs lint, typecheck
 // and each project's Jest suite, and ends with one line: "N passed, N failed" over all projects.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
@@ -37,6 +38,13 @@ try {
 let passed = 0;
 let failed = 0;
 const files = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWith('.json')) : [];
+// A project whose test target wrote no report (it crashed, or found no test) counts as one failure.
+for (const project of testProjects()) {
+  if (!files.includes(`${project}.json`)) {
+    failed += 1;
+    log(`${project.padEnd(16)} wrote no test report`);
+  }
+}
 for (const file of files) {
   const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
   passed += report.numPassedTests;
@@ -46,6 +54,16 @@ for (const file of files) {
   log(`${file.replace(/\.json$/, '').padEnd(16)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 if (files.length === 0) failedSteps.push('no test report was written');
+
+function testProjects() {
+  const listed = spawnSync(bin('nx'), ['show', 'projects', '--with-target', 'test', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+  try {
+    return JSON.parse(listed.stdout);
+  } catch {
+    failedSteps.push('could not list the test projects');
+    return [];
+  }
+}
 if (failedSteps.length) log(`Failed: ${failedSteps.join(', ')}`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failedSteps.length || failed ? 1 : 0;

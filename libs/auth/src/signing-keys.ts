@@ -9,7 +9,7 @@ export interface PublicJwk extends JsonWebKey {
 /** Accepts a PEM as is, or base64 of a PEM (fits on one line of a .env file). */
 export function readPem(value: string): string {
   const trimmed = value.trim();
-  return trimmed.startsWith('-----BEGIN') ? trimmed.replace(/\\n/g, '\n') : Buffer.from(trimmed, 'base64').toString('utf8');
+  return trimmed.startsWith('-----BEGIN') ? trimmed.replace(/\\n/g, '\n') : Buffer.from(trimmed, 'base64').toString('utf8').trim();
 }
 
 /** RFC 7638 thumbprint: a key id derived from the key itself, stable across restarts and replicas. */

@@ -37,18 +37,19 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
     });
     app = await createApp(env);
     await app.init();
-    const booted = app;
     const cleanup = () => Promise.all([db.drop(), redis.cleanup()]).then(() => undefined);
-    return {
-      app: booted,
+    const booted: BootedApp<App, Env> = {
+      app,
       env,
       db,
       cleanup,
+      // Closes whatever app is current: a test may have restarted it (replaced `app`).
       async close() {
-        await booted.close();
+        await booted.app.close();
         await cleanup();
       },
     };
+    return booted;
   } catch (err) {
     await app?.close().catch(() => undefined);
     await Promise.all([db.drop(), redis.cleanup()]);

@@ -8,7 +8,6 @@ export enum AuthErrorCode {
   NotAMember = 'NOT_A_MEMBER',
   InvalidClient = 'INVALID_CLIENT',
   InvalidScope = 'INVALID_SCOPE',
-  UnsupportedGrantType = 'UNSUPPORTED_GRANT_TYPE',
 }
 
 const STATUS: Record<AuthErrorCode, number> = {
@@ -19,7 +18,6 @@ const STATUS: Record<AuthErrorCode, number> = {
   [AuthErrorCode.NotAMember]: 403,
   [AuthErrorCode.InvalidClient]: 401,
   [AuthErrorCode.InvalidScope]: 400,
-  [AuthErrorCode.UnsupportedGrantType]: 400,
 };
 
 export class AuthError extends AppError {
