@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { AppError } from '@ppt/observability';
 import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
 import { AuthorizationGuard } from './guards';
-import type { Principal } from './principal';
+import type { Principal, UserPrincipal } from './principal';
 import { readPem, SigningKeys, thumbprint } from './signing-keys';
 
 const rsaPem = () =>
@@ -70,10 +70,7 @@ describe('AuthorizationGuard', () => {
       switchToHttp: () => ({ getRequest: () => ({ user: principal }) }),
     } as unknown as ExecutionContext;
   }
-  const user = (
-    role: Principal extends infer P ? (P extends { kind: 'user' } ? P['role'] : never) : never,
-    platformAdmin = false,
-  ): Principal => ({
+  const user = (role: UserPrincipal['role'], platformAdmin = false): Principal => ({
     kind: 'user',
     userId: 'u',
     sessionId: 's',
