@@ -1,9 +1,8 @@
 import { closedPort, waitForStatus } from '@ppt/testing';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
 
 /**
  * `npm start` on a machine where nothing answers at DATABASE_URL / REDIS_URL: it must start a local
@@ -16,22 +15,24 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       Array.from({ length: 6 }, () => closedPort()),
     );
     const dataDir = mkdtempSync(join(tmpdir(), 'ppt-start-'));
+    const root = join(__dirname, '../..');
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      PPT_DATA_DIR: dataDir,
+      DATABASE_URL: `postgres://ppt_api:ppt_api@127.0.0.1:${pgPort}/ppt`,
+      DATABASE_MIGRATION_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/ppt`,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      API_PORT: String(api),
+      API_WORKER_PORT: String(apiWorker),
+      REALITY_PORT: String(reality),
+      REALITY_WORKER_PORT: String(realityWorker),
+      LOG_LEVEL: 'warn',
+      OTEL_SDK_DISABLED: 'true',
+    };
     const start = spawn(process.execPath, ['tools/dev/start.mjs'], {
-      cwd: join(__dirname, '../..'),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        PPT_DATA_DIR: dataDir,
-        DATABASE_URL: `postgres://ppt_api:ppt_api@127.0.0.1:${pgPort}/ppt`,
-        DATABASE_MIGRATION_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/ppt`,
-        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-        API_PORT: String(api),
-        API_WORKER_PORT: String(apiWorker),
-        REALITY_PORT: String(reality),
-        REALITY_WORKER_PORT: String(realityWorker),
-        LOG_LEVEL: 'warn',
-        OTEL_SDK_DISABLED: 'true',
-      },
+      cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -44,10 +45,44 @@ describe('npm start with no PostgreSQL or Redis running', () => {
         await waitForStatus(`http://127.0.0.1:${port}/health/ready`, (s) => s === 200, 240_000);
       }
       expect(output).toContain(`PostgreSQL is not reachable at 127.0.0.1:${pgPort}; starting a local one`);
-      expect(output).toContain(`Redis is not reachable at 127.0.0.1:${redisPort}; starting a local redis-server`);
+      expect(output).toContain(
+        `Redis is not reachable at 127.0.0.1:${redisPort}; starting a local redis-server`,
+      );
       const docs = await fetch(`http://127.0.0.1:${api}/api/docs-json`);
       expect(((await docs.json()) as { openapi: string }).openapi).toMatch(/^3\./);
-      expect(await (await fetch(`http://127.0.0.1:${reality}/metrics`)).text()).toContain('http_requests_total');
+      expect(await (await fetch(`http://127.0.0.1:${reality}/metrics`)).text()).toContain(
+        'http_requests_total',
+      );
+
+      // The first operator, created with the admin CLI, signs in to the running system.
+      const admin = spawnSync(
+        process.execPath,
+        [
+          'tools/admin/run.mjs',
+          'create-admin',
+          '--email',
+          'ops@example.com',
+          '--password',
+          'operator password 1',
+        ],
+        {
+          cwd: root,
+          env,
+          encoding: 'utf8',
+        },
+      );
+      expect(admin.stdout).toContain('Created platform administrator ops@example.com');
+      const login = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ops@example.com', password: 'operator password 1' }),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const me = await fetch(`http://127.0.0.1:${api}/api/v1/auth/me`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(((await me.json()) as { platformAdmin: boolean }).platformAdmin).toBe(true);
 
       start.kill('SIGTERM');
       expect(await exited).toBe(0);
