@@ -4,7 +4,18 @@ import { DataSource } from 'typeorm';
 import { migrationDataSource } from './data-source';
 import { MIGRATIONS } from './migration-list';
 
-const ALL_TABLES = ['audit_log', 'email_tokens', 'memberships', 'oauth_clients', 'organizations', 'refresh_tokens', 'sessions', 'users'];
+const ALL_TABLES = [
+  'audit_log',
+  'buildings',
+  'email_tokens',
+  'memberships',
+  'oauth_clients',
+  'organizations',
+  'refresh_tokens',
+  'sessions',
+  'units',
+  'users',
+];
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows = (await ds.query(

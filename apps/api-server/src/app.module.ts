@@ -4,11 +4,13 @@ import { PlatformModule } from '@ppt/platform';
 import { ApiServerEnv } from './api-server.env';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
+import { BuildingsModule } from './modules/buildings/buildings.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
 import { SessionStore } from './modules/sessions/session-store';
+import { UnitsModule } from './modules/units/units.module';
 
 /** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         OAuthModule,
         PlatformAdminModule,
         QueueBoardModule,
+        BuildingsModule,
+        UnitsModule,
       ],
     };
   }

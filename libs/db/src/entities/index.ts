@@ -1,21 +1,36 @@
 import { AuditLogEntry } from './audit-log-entry.entity';
+import { Building } from './building.entity';
 import { EmailToken } from './email-token.entity';
 import { Membership } from './membership.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
+export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
 export { EMAIL_TOKEN_PURPOSES, EmailToken, type EmailTokenPurpose } from './email-token.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
+export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';
 
 /** Every entity of the PM schema, for DataSource definitions. */
-export const PM_ENTITIES = [Organization, User, Membership, Session, RefreshToken, EmailToken, OAuthClient, AuditLogEntry];
+export const PM_ENTITIES = [
+  Organization,
+  User,
+  Membership,
+  Session,
+  RefreshToken,
+  EmailToken,
+  OAuthClient,
+  AuditLogEntry,
+  Building,
+  Unit,
+];

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogsController } from './audit-logs.controller';
 import { AuditService } from './audit.service';
 
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ controllers: [AuditLogsController], providers: [AuditService, AuditLogRepository], exports: [AuditService] })
 export class AuditModule {}

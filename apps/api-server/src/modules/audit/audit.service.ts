@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogEntry, TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
+import { changedFields } from '../../common/diff';
+import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
+import type { Tenant } from '../../common/tenant';
+import { AuditLogRepository } from './audit-log.repository';
+import type { AuditLogResponse, ListAuditLogsQueryDto } from './dto/audit-log.dto';
 
 export type SecurityAction =
   | 'auth.register'
@@ -22,8 +27,12 @@ export type SecurityAction =
   | 'membership.role_changed'
   | 'membership.removed';
 
+/** Entities whose every change is audited with a before/after diff. */
+export type AuditedEntity = 'building' | 'unit';
+export type ChangeAction = `${AuditedEntity}.${'created' | 'updated' | 'archived' | 'deleted'}`;
+
 export interface AuditEvent {
-  action: SecurityAction;
+  action: SecurityAction | ChangeAction;
   organizationId?: string | null;
   actorUserId?: string | null;
   actorClientId?: string | null;
@@ -39,7 +48,18 @@ export interface AuditEvent {
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly tenant: TenantTransactions) {}
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly auditLog: AuditLogRepository,
+  ) {}
+
+  async list(t: Tenant, query: ListAuditLogsQueryDto): Promise<Page<AuditLogResponse>> {
+    const [rows, total] = await this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, (m) =>
+      this.auditLog.list(m, t.organizationId, query),
+    );
+    const items = rows.map(({ organizationId: _o, organization: _org, actorUser: _a, userAgent: _ua, ...entry }) => entry);
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
 
   async record(event: AuditEvent, meta: RequestMeta, manager?: EntityManager): Promise<void> {
     if (!manager) {
@@ -66,5 +86,28 @@ export class AuditService {
         requestId: meta.requestId,
       })
       .execute();
+  }
+
+  /** Records a change of an audited entity with the fields that changed (inside the change's transaction). */
+  async recordChange(
+    manager: EntityManager,
+    tenant: Tenant,
+    meta: RequestMeta,
+    entity: { type: AuditedEntity; id: string; verb: 'created' | 'updated' | 'archived' | 'deleted' },
+    before: object | null,
+    after: object | null,
+  ): Promise<void> {
+    await this.record(
+      {
+        action: `${entity.type}.${entity.verb}`,
+        organizationId: tenant.organizationId,
+        actorUserId: tenant.userId,
+        entityType: entity.type,
+        entityId: entity.id,
+        details: { changes: changedFields(before as Record<string, unknown> | null, after as Record<string, unknown> | null) },
+      },
+      meta,
+      manager,
+    );
   }
 }

@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO31661Alpha2, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ListQueryDto, sortOptions } from '../../../common/list-query';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+
+export class CreateBuildingDto {
+  @ApiProperty({ example: 'Vinohradská 12' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 'Vinohradská 1234/12' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  addressLine!: string;
+
+  @ApiProperty({ example: 'Praha' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  city!: string;
+
+  @ApiProperty({ example: '120 00' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 20)
+  postalCode!: string;
+
+  @ApiProperty({ example: 'CZ', description: 'ISO 3166-1 alpha-2' })
+  @Transform(upper)
+  @IsISO31661Alpha2()
+  country!: string;
+
+  @ApiPropertyOptional({ example: 50.0755 })
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number;
+
+  @ApiPropertyOptional({ example: 14.4378 })
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number;
+
+  @ApiPropertyOptional({ example: 1932 })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(2100)
+  yearBuilt?: number;
+
+  @ApiPropertyOptional({ example: 6 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(200)
+  floors?: number;
+
+  @ApiPropertyOptional({ enum: BUILDING_TYPES, default: 'residential' })
+  @IsOptional()
+  @IsIn(BUILDING_TYPES)
+  type?: BuildingType;
+
+  @ApiPropertyOptional({ description: 'A member of the organisation who manages the building' })
+  @IsOptional()
+  @IsUUID()
+  managerUserId?: string;
+}
+
+export class UpdateBuildingDto extends PartialType(CreateBuildingDto) {}
+
+export const BUILDING_SORTS = sortOptions(['name', 'city', 'createdAt', 'yearBuilt']);
+
+export class ListBuildingsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: BUILDING_SORTS, default: 'name' })
+  @IsOptional()
+  @IsIn(BUILDING_SORTS)
+  sort = 'name';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  city?: string;
+
+  @ApiPropertyOptional({ enum: BUILDING_TYPES })
+  @IsOptional()
+  @IsIn(BUILDING_TYPES)
+  type?: BuildingType;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => value === 'true' || value === true)
+  @IsBoolean()
+  includeArchived = false;
+}
+
+export class BuildingResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() addressLine!: string;
+  @ApiProperty() city!: string;
+  @ApiProperty() postalCode!: string;
+  @ApiProperty() country!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) latitude!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) longitude!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) yearBuilt!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) floors!: number | null;
+  @ApiProperty({ enum: BUILDING_TYPES }) type!: BuildingType;
+  @ApiPropertyOptional({ type: String, nullable: true }) managerUserId!: string | null;
+  @ApiPropertyOptional({ type: Date, nullable: true }) archivedAt!: Date | null;
+  @ApiProperty() unitCount!: number;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class BuildingPageResponse {
+  @ApiProperty({ type: [BuildingResponse] }) items!: BuildingResponse[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '@ppt/db';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ListQueryDto, sortOptions } from '../../../common/list-query';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateUnitDto {
+  @ApiProperty()
+  @IsUUID()
+  buildingId!: string;
+
+  @ApiProperty({ example: '3.12', description: 'Unique within the building' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 30)
+  number!: string;
+
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(-10)
+  @Max(200)
+  floor?: number;
+
+  @ApiPropertyOptional({ example: 68.5 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100000)
+  areaM2?: number;
+
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 1 })
+  @Min(0)
+  @Max(100)
+  rooms?: number;
+
+  @ApiPropertyOptional({ enum: UNIT_TYPES, default: 'apartment' })
+  @IsOptional()
+  @IsIn(UNIT_TYPES)
+  type?: UnitType;
+
+  @ApiPropertyOptional({ example: 685, description: 'Share in the common parts (vote weight): numerator…' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  ownershipShareNumerator?: number;
+
+  @ApiPropertyOptional({ example: 10000, description: '…and denominator' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  ownershipShareDenominator?: number;
+
+  @ApiPropertyOptional({ enum: UNIT_STATUSES, default: 'vacant' })
+  @IsOptional()
+  @IsIn(UNIT_STATUSES)
+  status?: UnitStatus;
+}
+
+/** A unit stays in its building; move it by deleting and recreating. */
+export class UpdateUnitDto extends PartialType(OmitType(CreateUnitDto, ['buildingId'] as const)) {}
+
+export const UNIT_SORTS = sortOptions(['number', 'floor', 'areaM2', 'createdAt']);
+
+export class ListUnitsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: UNIT_SORTS, default: 'number' })
+  @IsOptional()
+  @IsIn(UNIT_SORTS)
+  sort = 'number';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  buildingId?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_STATUSES })
+  @IsOptional()
+  @IsIn(UNIT_STATUSES)
+  status?: UnitStatus;
+
+  @ApiPropertyOptional({ enum: UNIT_TYPES })
+  @IsOptional()
+  @IsIn(UNIT_TYPES)
+  type?: UnitType;
+}
+
+export class UnitResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() buildingId!: string;
+  @ApiProperty() number!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) floor!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) areaM2!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) rooms!: number | null;
+  @ApiProperty({ enum: UNIT_TYPES }) type!: UnitType;
+  @ApiProperty() ownershipShareNumerator!: number;
+  @ApiProperty() ownershipShareDenominator!: number;
+  @ApiProperty({ enum: UNIT_STATUSES }) status!: UnitStatus;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class UnitPageResponse {
+  @ApiProperty({ type: [UnitResponse] }) items!: UnitResponse[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
