@@ -1,6 +1,12 @@
 import { IdentityFoundation1795297800000 } from './1795297800000-identity-foundation';
 import { SessionsAndTenantIsolation1795300000000 } from './1795300000000-sessions-and-tenant-isolation';
 import { BuildingsAndUnits1795303000000 } from './1795303000000-buildings-and-units';
+import { Outbox1795306000000 } from './1795306000000-outbox';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
-export const MIGRATIONS = [IdentityFoundation1795297800000, SessionsAndTenantIsolation1795300000000, BuildingsAndUnits1795303000000];
+export const MIGRATIONS = [
+  IdentityFoundation1795297800000,
+  SessionsAndTenantIsolation1795300000000,
+  BuildingsAndUnits1795303000000,
+  Outbox1795306000000,
+];

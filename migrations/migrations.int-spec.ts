@@ -7,10 +7,12 @@ import { MIGRATIONS } from './migration-list';
 const ALL_TABLES = [
   'audit_log',
   'buildings',
+  'consumed_events',
   'email_tokens',
   'memberships',
   'oauth_clients',
   'organizations',
+  'outbox',
   'refresh_tokens',
   'sessions',
   'units',

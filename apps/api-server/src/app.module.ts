@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
+import { EventsModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
 import { ApiServerEnv } from './api-server.env';
 import { AuditModule } from './modules/audit/audit.module';
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }),
         AuditModule,
+        EventsModule,
         IdentityModule,
         // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
         AuthModule.forRoot({

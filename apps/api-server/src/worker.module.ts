@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { OutboxRelayModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
 import type { ApiServerEnv } from './api-server.env';
 
 /**
- * The PM API's worker process: queue consumers and repeatable jobs (never in HTTP pods, so N API
+ * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
  * replicas never fire a schedule N times). Serves only health and metrics over HTTP.
  */
 @Module({})
 export class WorkerModule {
   static register(env: ApiServerEnv): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' })] };
+    return {
+      module: WorkerModule,
+      imports: [PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }), OutboxRelayModule.register()],
+    };
   }
 }

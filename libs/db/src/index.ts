@@ -4,4 +4,4 @@ export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseReadiness } from './database.readiness';
 export * from './entities';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
-export { TenantTransactions, type TenantScope } from './tenant-transactions';
+export { TenantTransactions, type PlatformScope, type TenantScope } from './tenant-transactions';

@@ -26,4 +26,18 @@ export class TenantTransactions {
       return work(manager);
     });
   }
+
+  /**
+   * The explicit, separate path for platform work that must cross organisations (the outbox relay):
+   * no tenant is set; policies that allow it check `app.platform_scope`.
+   */
+  runPlatform<T>(scope: PlatformScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('app.platform_scope', $1, true)`, [scope]);
+      return work(manager);
+    });
+  }
 }
+
+/** Every cross-organisation job, by name (RLS policies name the one they admit). */
+export type PlatformScope = 'outbox-relay';

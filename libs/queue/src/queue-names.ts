@@ -6,6 +6,8 @@ export const QueueName = {
   Syndication: 'syndication',
   /** Scheduled and housekeeping work (repeatable jobs registered by the worker). */
   Maintenance: 'maintenance',
+  /** Domain events from the outbox, one job per event (job id = event id). */
+  Events: 'events',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

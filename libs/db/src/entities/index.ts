@@ -1,9 +1,11 @@
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
+import { ConsumedEvent } from './consumed-event.entity';
 import { EmailToken } from './email-token.entity';
 import { Membership } from './membership.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
+import { OutboxEvent } from './outbox-event.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { Unit } from './unit.entity';
@@ -12,10 +14,12 @@ import { User } from './user.entity';
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
+export { ConsumedEvent } from './consumed-event.entity';
 export { EMAIL_TOKEN_PURPOSES, EmailToken, type EmailTokenPurpose } from './email-token.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
+export { OutboxEvent } from './outbox-event.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
@@ -33,4 +37,6 @@ export const PM_ENTITIES = [
   AuditLogEntry,
   Building,
   Unit,
+  OutboxEvent,
+  ConsumedEvent,
 ];

@@ -1,0 +1,14 @@
+import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** Marks an event as applied by one consumer, so redelivery (at-least-once) applies it only once. */
+@Entity('consumed_events')
+export class ConsumedEvent {
+  @PrimaryColumn({ type: 'varchar', length: 100, primaryKeyConstraintName: 'pk_consumed_events' })
+  consumer!: string;
+
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_consumed_events' })
+  eventId!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  consumedAt!: Date;
+}

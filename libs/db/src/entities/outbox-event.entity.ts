@@ -1,0 +1,49 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Organization } from './organization.entity';
+
+/** A domain event waiting for (or done with) publication; the id is the event id consumers dedupe on. */
+@Entity('outbox')
+@Index('ix_outbox_org_created', ['organizationId', 'createdAt'])
+@Index('ix_outbox_pending', ['nextAttemptAt'], { where: 'published_at IS NULL' })
+export class OutboxEvent {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @Column({ type: 'varchar', length: 100 })
+  type!: string;
+
+  @Column({ type: 'varchar', length: 50 })
+  aggregateType!: string;
+
+  @Column({ type: 'uuid' })
+  aggregateId!: string;
+
+  /** Consumers apply events of one aggregate in version order and ignore older ones. */
+  @Column({ type: 'integer' })
+  aggregateVersion!: number;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { OUTBOX_RELAY_OPTIONS, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
+
+/** Producers (HTTP apps and workers) get the OutboxWriter. */
+@Module({ providers: [OutboxWriter], exports: [OutboxWriter] })
+export class EventsModule {}
+
+/** Workers only: publishes the outbox (one relay per worker process; they share rows safely). */
+@Module({})
+export class OutboxRelayModule {
+  static register(options: Partial<OutboxRelayOptions> = {}): DynamicModule {
+    return {
+      module: OutboxRelayModule,
+      providers: [
+        {
+          provide: OUTBOX_RELAY_OPTIONS,
+          useValue: { pollIntervalMs: 500, batchSize: 100, maxBackoffMs: 60_000, ...options },
+        },
+        OutboxRelay,
+      ],
+      exports: [OutboxRelay],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export { consumeOnce } from './consume-once';
+export {
+  AGGREGATE_OF,
+  organizationChannel,
+  type DomainEvent,
+  type DomainEventPayloads,
+  type DomainEventType,
+} from './domain-events';
+export { EventsModule, OutboxRelayModule } from './events.module';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { OutboxWriter } from './outbox-writer';

@@ -1,0 +1,163 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
+import { DatabaseModule, TenantTransactions } from '@ppt/db';
+import { QueueModule, QueueName } from '@ppt/queue';
+import { RedisModule } from '@ppt/redis';
+import { createTestDatabase, startPrivateRedis, type PrivateRedis, type TestDatabase } from '@ppt/testing';
+import type { Queue } from 'bull';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { consumeOnce } from './consume-once';
+import { organizationChannel, type DomainEvent } from './domain-events';
+import { EventsModule, OutboxRelayModule } from './events.module';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
+
+describe('transactional outbox', () => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  let app: INestApplication;
+  let owner: Client;
+  const org = randomUUID();
+  const prefix = 'ev:';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = await startPrivateRedis(['--maxmemory-policy', 'noeviction']);
+    owner = new Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    await owner.query(`INSERT INTO organizations (id, name, slug) VALUES ($1, 'Outbox Org', $2)`, [
+      org,
+      `outbox-${org}`,
+    ]);
+    const env = validateEnv(CoreEnv, {
+      DATABASE_URL: db.appUrl,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(env),
+        DatabaseModule.forRoot({ applicationName: 'outbox-test' }),
+        RedisModule,
+        QueueModule.forRoot(),
+        EventsModule,
+        OutboxRelayModule.register({ pollIntervalMs: 50, maxBackoffMs: 300 }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+    await owner.end();
+    await redis.dispose();
+    await db.drop();
+  });
+
+  const tx = () => app.get(TenantTransactions);
+  const writer = () => app.get(OutboxWriter);
+  const queue = () => app.get<Queue>(getQueueToken(QueueName.Events));
+  const write = (m: Parameters<OutboxWriter['write']>[0], faultId = randomUUID()) =>
+    writer().write(m, {
+      type: 'fault.created',
+      organizationId: org,
+      aggregateId: faultId,
+      aggregateVersion: 1,
+      payload: { faultId, buildingId: randomUUID(), unitId: null, priority: 'high', title: 'Leaking pipe' },
+    });
+  const unpublished = async () =>
+    (await owner.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0]
+      .n as number;
+  async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not reached in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it("publishes a committed event as a Bull job (job id = event id) and on the organisation's channel", async () => {
+    const listener = new Redis(redis.url);
+    const received: DomainEvent[] = [];
+    await listener.subscribe(organizationChannel(prefix, org));
+    listener.on('message', (_channel, message) => received.push(JSON.parse(message) as DomainEvent));
+    try {
+      const id = await tx().run({ organizationId: org }, (m) => write(m));
+      await until(async () => received.some((e) => e.id === id));
+      const job = await queue().getJob(id);
+      expect(job?.name).toBe('fault.created');
+      expect(job?.data).toMatchObject({
+        id,
+        type: 'fault.created',
+        organizationId: org,
+        aggregateVersion: 1,
+        payload: { title: 'Leaking pipe' },
+      });
+      await until(async () => (await unpublished()) === 0);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it("writes nothing when the change's transaction fails", async () => {
+    const before = (await owner.query(`SELECT count(*)::int AS n FROM outbox`)).rows[0].n;
+    await expect(
+      tx().run({ organizationId: org }, async (m) => {
+        await write(m);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect((await owner.query(`SELECT count(*)::int AS n FROM outbox`)).rows[0].n).toBe(before);
+  });
+
+  it("refuses an event for another organisation than the transaction's", async () => {
+    await expect(tx().run({ organizationId: randomUUID() }, (m) => write(m))).rejects.toThrow(
+      /row-level security|foreign key/,
+    );
+  });
+
+  it('keeps events while Redis is down and delivers each exactly once after it returns', async () => {
+    await redis.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await tx().run({ organizationId: org }, (m) => write(m)));
+    await until(
+      async () =>
+        (await owner.query(`SELECT min(attempts)::int AS a FROM outbox WHERE id = ANY($1)`, [ids])).rows[0]
+          .a >= 1,
+    );
+    expect(await unpublished()).toBe(3);
+    const errors = await owner.query(`SELECT last_error FROM outbox WHERE id = ANY($1)`, [ids]);
+    expect(errors.rows.every((r) => typeof r.last_error === 'string')).toBe(true);
+
+    await redis.start();
+    await until(async () => (await unpublished()) === 0, 20_000);
+    for (const id of ids) expect((await queue().getJob(id))?.data.id).toBe(id);
+    // A second pass (e.g. another worker, or a retry after a crash) publishes nothing twice.
+    expect(await app.get(OutboxRelay).relayOnce()).toBe(0);
+    expect(
+      (await queue().getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) =>
+        ids.includes(String(j.id)),
+      ),
+    ).toHaveLength(3);
+  });
+
+  it('lets a consumer apply a redelivered event only once', async () => {
+    const applied: string[] = [];
+    const eventId = randomUUID();
+    for (let i = 0; i < 3; i++) {
+      await tx().run({ organizationId: org }, (m) =>
+        consumeOnce(m, 'test-consumer', eventId, async () => void applied.push(eventId)),
+      );
+    }
+    expect(applied).toEqual([eventId]);
+    const other = await tx().run({ organizationId: org }, (m) =>
+      consumeOnce(m, 'another-consumer', eventId, async () => undefined),
+    );
+    expect(other).toBe(true);
+  });
+});
