@@ -69,6 +69,7 @@ describe('api-server HTTP surface', () => {
         .auth(operator.email, PASSWORD)
         .expect(200);
       expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'events',
         'maintenance',
         'syndication',
       ]);
