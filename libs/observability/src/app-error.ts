@@ -63,3 +63,15 @@ export class ValidationFailedError extends AppError {
 export interface ErrorEnvelope {
   error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string };
 }
+
+/**
+ * The error class of one feature: its codes and their HTTP statuses in one table.
+ *   export class UnitError extends featureError({ UNIT_NOT_FOUND: 404, UNIT_NUMBER_TAKEN: 409 }) {}
+ */
+export function featureError<Code extends string>(statusByCode: Record<Code, number>) {
+  return class FeatureError extends AppError {
+    constructor(code: Code, message: string, details?: ErrorDetail[]) {
+      super(code, statusByCode[code], message, details);
+    }
+  };
+}

@@ -2,6 +2,7 @@ export {
   AppError,
   CODE_BY_STATUS,
   CommonErrorCode,
+  featureError,
   ValidationFailedError,
   type ErrorDetail,
   type ErrorEnvelope,

@@ -1,26 +1,21 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from './base.entity';
-import { Organization } from './organization.entity';
+import { TenantEntity } from './tenant.entity';
 import { User } from './user.entity';
 
 export const BUILDING_TYPES = ['residential', 'commercial', 'mixed'] as const;
 export type BuildingType = (typeof BUILDING_TYPES)[number];
 
 /** Decimal columns arrive from pg as strings; these stay numbers in the app. */
-export const decimal = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
+export const decimal = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
 
 @Entity('buildings')
 @Index('uq_buildings_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_buildings_org_name', ['organizationId', 'name'])
 @Index('ix_buildings_org_city', ['organizationId', 'city'])
-export class Building extends BaseEntity {
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class Building extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 

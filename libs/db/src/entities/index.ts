@@ -22,6 +22,7 @@ export { Organization } from './organization.entity';
 export { OutboxEvent } from './outbox-event.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
+export { TenantEntity } from './tenant.entity';
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';
 

@@ -1,23 +1,22 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from './base.entity';
-import { Organization } from './organization.entity';
+import { TenantEntity } from './tenant.entity';
 import { User } from './user.entity';
 
-export const MEMBERSHIP_ROLES = ['org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor'] as const;
+export const MEMBERSHIP_ROLES = [
+  'org_admin',
+  'manager',
+  'technical_manager',
+  'owner',
+  'tenant',
+  'realtor',
+] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 /** A user's role in one organisation; a user may belong to several. */
 @Entity('memberships')
 @Index('uq_memberships_org_user', ['organizationId', 'userId'], { unique: true })
 @Index('ix_memberships_user', ['userId'])
-export class Membership extends BaseEntity {
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class Membership extends TenantEntity {
   @Column({ type: 'uuid' })
   userId!: string;
 

@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from './base.entity';
+import { TenantEntity } from './tenant.entity';
 import { Building, decimal } from './building.entity';
-import { Organization } from './organization.entity';
 
 export const UNIT_TYPES = ['apartment', 'commercial', 'parking', 'cellar'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
@@ -13,14 +12,7 @@ export type UnitStatus = (typeof UNIT_STATUSES)[number];
 @Index('uq_units_org_building_number', ['organizationId', 'buildingId', 'number'], { unique: true })
 @Index('uq_units_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_units_org_status', ['organizationId', 'status'])
-export class Unit extends BaseEntity {
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class Unit extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;
 

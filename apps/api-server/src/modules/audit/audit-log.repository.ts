@@ -6,13 +6,24 @@ import type { ListAuditLogsQueryDto } from './dto/audit-log.dto';
 /** Reads one organisation's audit trail, newest first. */
 @Injectable()
 export class AuditLogRepository {
-  list(m: EntityManager, organizationId: string, f: ListAuditLogsQueryDto): Promise<[AuditLogEntry[], number]> {
-    const qb = m.createQueryBuilder(AuditLogEntry, 'a').where('a.organization_id = :organizationId', { organizationId });
+  list(
+    m: EntityManager,
+    organizationId: string,
+    f: ListAuditLogsQueryDto,
+  ): Promise<[AuditLogEntry[], number]> {
+    const qb = m
+      .createQueryBuilder(AuditLogEntry, 'a')
+      .where('a.organization_id = :organizationId', { organizationId });
     if (f.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: f.entityType });
     if (f.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: f.entityId });
     if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
     if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });
-    return qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').limit(f.limit).offset(f.offset).getManyAndCount();
+    return qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(f.limit)
+      .offset(f.offset)
+      .getManyAndCount();
   }
 }

@@ -4,5 +4,9 @@ import { AuditLogsController } from './audit-logs.controller';
 import { AuditService } from './audit.service';
 
 @Global()
-@Module({ controllers: [AuditLogsController], providers: [AuditService, AuditLogRepository], exports: [AuditService] })
+@Module({
+  controllers: [AuditLogsController],
+  providers: [AuditService, AuditLogRepository],
+  exports: [AuditService],
+})
 export class AuditModule {}

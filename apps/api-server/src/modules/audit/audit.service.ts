@@ -57,7 +57,9 @@ export class AuditService {
     const [rows, total] = await this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, (m) =>
       this.auditLog.list(m, t.organizationId, query),
     );
-    const items = rows.map(({ organizationId: _o, organization: _org, actorUser: _a, userAgent: _ua, ...entry }) => entry);
+    const items = rows.map(
+      ({ organizationId: _o, organization: _org, actorUser: _a, userAgent: _ua, ...entry }) => entry,
+    );
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
@@ -104,7 +106,12 @@ export class AuditService {
         actorUserId: tenant.userId,
         entityType: entity.type,
         entityId: entity.id,
-        details: { changes: changedFields(before as Record<string, unknown> | null, after as Record<string, unknown> | null) },
+        details: {
+          changes: changedFields(
+            before as Record<string, unknown> | null,
+            after as Record<string, unknown> | null,
+          ),
+        },
       },
       meta,
       manager,

@@ -1,5 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Public } from '@ppt/observability';
 import { Meta, type RequestMeta } from '../../common/request-meta';
@@ -15,7 +31,13 @@ import {
   SwitchOrganizationDto,
   VerifyEmailDto,
 } from './dto/auth.dto';
-import { AccessTokenResponse, MeResponse, RegisterResponse, SessionResponse, TokenPairResponse } from './dto/auth.response';
+import {
+  AccessTokenResponse,
+  MeResponse,
+  RegisterResponse,
+  SessionResponse,
+  TokenPairResponse,
+} from './dto/auth.response';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -96,7 +118,11 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('password/change')
   @HttpCode(204)
-  changePassword(@CurrentUser() user: UserPrincipal, @Body() dto: ChangePasswordDto, @Meta() meta: RequestMeta): Promise<void> {
+  changePassword(
+    @CurrentUser() user: UserPrincipal,
+    @Body() dto: ChangePasswordDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     return this.auth.changePassword(user, dto.currentPassword, dto.newPassword, meta);
   }
 
@@ -104,7 +130,10 @@ export class AuthController {
   @Post('password/forgot')
   @HttpCode(202)
   @ApiOkResponse({ description: 'Accepted; an e-mail is sent when the account exists' })
-  async forgotPassword(@Body() dto: ForgotPasswordDto, @Meta() meta: RequestMeta): Promise<{ status: 'accepted' }> {
+  async forgotPassword(
+    @Body() dto: ForgotPasswordDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<{ status: 'accepted' }> {
     await this.auth.forgotPassword(dto.email, meta);
     return { status: 'accepted' };
   }

@@ -1,4 +1,4 @@
-import { AppError } from '@ppt/observability';
+import { featureError } from '@ppt/observability';
 
 export enum AuthErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
@@ -10,7 +10,7 @@ export enum AuthErrorCode {
   InvalidScope = 'INVALID_SCOPE',
 }
 
-const STATUS: Record<AuthErrorCode, number> = {
+export class AuthError extends featureError<AuthErrorCode>({
   [AuthErrorCode.InvalidCredentials]: 401,
   [AuthErrorCode.EmailTaken]: 409,
   [AuthErrorCode.InvalidRefreshToken]: 401,
@@ -18,10 +18,4 @@ const STATUS: Record<AuthErrorCode, number> = {
   [AuthErrorCode.NotAMember]: 403,
   [AuthErrorCode.InvalidClient]: 401,
   [AuthErrorCode.InvalidScope]: 400,
-};
-
-export class AuthError extends AppError {
-  constructor(code: AuthErrorCode, message: string) {
-    super(code, STATUS[code], message);
-  }
-}
+}) {}

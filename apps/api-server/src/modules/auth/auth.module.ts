@@ -19,7 +19,8 @@ import { TokenIssuer } from './token-issuer';
     {
       provide: SigningKeys,
       inject: [ApiServerEnv],
-      useFactory: (env: ApiServerEnv) => new SigningKeys(env.AUTH_JWT_PRIVATE_KEY, env.AUTH_JWT_PREVIOUS_PUBLIC_KEYS),
+      useFactory: (env: ApiServerEnv) =>
+        new SigningKeys(env.AUTH_JWT_PRIVATE_KEY, env.AUTH_JWT_PREVIOUS_PUBLIC_KEYS),
     },
     AuthService,
     TokenIssuer,

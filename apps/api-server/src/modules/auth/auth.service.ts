@@ -47,17 +47,38 @@ export class AuthService {
       if (await this.users.findByEmail(dto.email, manager)) {
         throw new AuthError(AuthErrorCode.EmailTaken, 'An account with this e-mail address already exists');
       }
-      const created = await this.users.create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager).catch((err: unknown) => {
-        if ((err as { constraint?: string }).constraint === 'uq_users_email_lower') {
-          throw new AuthError(AuthErrorCode.EmailTaken, 'An account with this e-mail address already exists');
-        }
-        throw err;
-      });
-      await this.users.createEmailToken(created.id, 'verify_email', verification.hash, new Date(Date.now() + VERIFY_EMAIL_TTL_MS), manager);
-      await this.audit.record({ action: 'auth.register', actorUserId: created.id, entityType: 'user', entityId: created.id }, meta, manager);
+      const created = await this.users
+        .create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager)
+        .catch((err: unknown) => {
+          if ((err as { constraint?: string }).constraint === 'uq_users_email_lower') {
+            throw new AuthError(
+              AuthErrorCode.EmailTaken,
+              'An account with this e-mail address already exists',
+            );
+          }
+          throw err;
+        });
+      await this.users.createEmailToken(
+        created.id,
+        'verify_email',
+        verification.hash,
+        new Date(Date.now() + VERIFY_EMAIL_TTL_MS),
+        manager,
+      );
+      await this.audit.record(
+        { action: 'auth.register', actorUserId: created.id, entityType: 'user', entityId: created.id },
+        meta,
+        manager,
+      );
       return created;
     });
-    await this.sendQuietly(mailTemplates.verifyEmail(user.email, user.displayName, this.link('verify-email', verification.token)));
+    await this.sendQuietly(
+      mailTemplates.verifyEmail(
+        user.email,
+        user.displayName,
+        this.mailer.appLink('verify-email', verification.token),
+      ),
+    );
     return user;
   }
 
@@ -67,7 +88,14 @@ export class AuthService {
     const passwordOk = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !passwordOk || user.disabledAt) {
       await this.limiter.loginFailed(dto.email);
-      await this.audit.record({ action: 'auth.login_failed', actorUserId: user?.id ?? null, details: { reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'wrong_password' } }, meta);
+      await this.audit.record(
+        {
+          action: 'auth.login_failed',
+          actorUserId: user?.id ?? null,
+          details: { reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'wrong_password' },
+        },
+        meta,
+      );
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'Invalid e-mail or password');
     }
     await this.limiter.loginSucceeded(dto.email);
@@ -84,8 +112,20 @@ export class AuthService {
     const refresh = newOpaqueToken();
     await this.sessions.addRefreshToken(session.id, refresh.hash, session.idleExpiresAt);
     await this.sessionStore.remember(session.id, true, session);
-    await this.audit.record({ action: 'auth.login', organizationId: membership?.organizationId ?? null, actorUserId: user.id, entityType: 'session', entityId: session.id }, meta);
-    return { ...this.tokens.forUser(user, session.id, membership?.organizationId ?? null, membership?.role ?? null), refreshToken: refresh.token };
+    await this.audit.record(
+      {
+        action: 'auth.login',
+        organizationId: membership?.organizationId ?? null,
+        actorUserId: user.id,
+        entityType: 'session',
+        entityId: session.id,
+      },
+      meta,
+    );
+    return {
+      ...this.tokens.forUser(user, session.id, membership?.organizationId ?? null, membership?.role ?? null),
+      refreshToken: refresh.token,
+    };
   }
 
   /**
@@ -107,19 +147,38 @@ export class AuthService {
 
       await this.sessions.markRotated(stored.id, manager);
       const now = Date.now();
-      const idleExpiresAt = new Date(Math.min(now + this.env.AUTH_REFRESH_IDLE_TTL_S * 1000, session.absoluteExpiresAt.getTime()));
+      const idleExpiresAt = new Date(
+        Math.min(now + this.env.AUTH_REFRESH_IDLE_TTL_S * 1000, session.absoluteExpiresAt.getTime()),
+      );
       await this.sessions.update(session.id, { lastUsedAt: new Date(now), idleExpiresAt }, manager);
       const next = newOpaqueToken();
       await this.sessions.addRefreshToken(session.id, next.hash, idleExpiresAt, manager);
-      return { kind: 'rotated' as const, session: { ...session, idleExpiresAt }, user, refreshToken: next.token };
+      return {
+        kind: 'rotated' as const,
+        session: { ...session, idleExpiresAt },
+        user,
+        refreshToken: next.token,
+      };
     });
 
     if (outcome.kind === 'reuse') {
       await this.sessionStore.forget(outcome.revoked);
-      await this.audit.record({ action: 'auth.refresh_reuse', actorUserId: outcome.session?.userId ?? null, entityType: 'session', entityId: outcome.session?.id }, meta);
-      throw new AuthError(AuthErrorCode.InvalidRefreshToken, 'Refresh token already used; the session has been ended');
+      await this.audit.record(
+        {
+          action: 'auth.refresh_reuse',
+          actorUserId: outcome.session?.userId ?? null,
+          entityType: 'session',
+          entityId: outcome.session?.id,
+        },
+        meta,
+      );
+      throw new AuthError(
+        AuthErrorCode.InvalidRefreshToken,
+        'Refresh token already used; the session has been ended',
+      );
     }
-    if (outcome.kind === 'invalid') throw new AuthError(AuthErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
+    if (outcome.kind === 'invalid')
+      throw new AuthError(AuthErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
     await this.sessionStore.remember(outcome.session.id, true, outcome.session as Session);
     const access = await this.accessFor(outcome.user, outcome.session as Session);
     return { ...access, refreshToken: outcome.refreshToken };
@@ -127,13 +186,24 @@ export class AuthService {
 
   async logout(principal: UserPrincipal, meta: RequestMeta): Promise<void> {
     await this.sessionStore.revoke({ id: principal.sessionId, userId: principal.userId }, 'logout');
-    await this.audit.record({ action: 'auth.logout', organizationId: null, actorUserId: principal.userId, entityType: 'session', entityId: principal.sessionId }, meta);
+    await this.audit.record(
+      {
+        action: 'auth.logout',
+        organizationId: null,
+        actorUserId: principal.userId,
+        entityType: 'session',
+        entityId: principal.sessionId,
+      },
+      meta,
+    );
   }
 
   async me(principal: UserPrincipal): Promise<MeResponse> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new AuthError(AuthErrorCode.InvalidCredentials, 'The account no longer exists');
-    const memberships = await this.tenant.run({ userId: user.id }, (m) => this.organizations.listForUser(m, user.id));
+    const memberships = await this.tenant.run({ userId: user.id }, (m) =>
+      this.organizations.listForUser(m, user.id),
+    );
     return {
       id: user.id,
       email: user.email,
@@ -143,7 +213,11 @@ export class AuthService {
       organizationId: principal.organizationId,
       role: principal.role,
       sessionId: principal.sessionId,
-      memberships: memberships.map((m) => ({ organizationId: m.organization.id, organizationName: m.organization.name, role: m.role })),
+      memberships: memberships.map((m) => ({
+        organizationId: m.organization.id,
+        organizationName: m.organization.name,
+        role: m.role,
+      })),
     };
   }
 
@@ -162,23 +236,55 @@ export class AuthService {
 
   /** Ends one of the caller's own sessions; another user's session id is simply not found. */
   async revokeSession(principal: UserPrincipal, sessionId: string, meta: RequestMeta): Promise<boolean> {
-    const revoked = await this.sessionStore.revoke({ id: sessionId, userId: principal.userId }, 'revoked_by_user');
+    const revoked = await this.sessionStore.revoke(
+      { id: sessionId, userId: principal.userId },
+      'revoked_by_user',
+    );
     if (revoked.length === 0) return false;
-    await this.audit.record({ action: 'auth.session_revoked', actorUserId: principal.userId, entityType: 'session', entityId: sessionId }, meta);
+    await this.audit.record(
+      {
+        action: 'auth.session_revoked',
+        actorUserId: principal.userId,
+        entityType: 'session',
+        entityId: sessionId,
+      },
+      meta,
+    );
     return true;
   }
 
-  async switchOrganization(principal: UserPrincipal, organizationId: string, meta: RequestMeta): Promise<IssuedAccessToken> {
+  async switchOrganization(
+    principal: UserPrincipal,
+    organizationId: string,
+    meta: RequestMeta,
+  ): Promise<IssuedAccessToken> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new AuthError(AuthErrorCode.InvalidCredentials, 'The account no longer exists');
-    const membership = await this.tenant.run({ userId: user.id }, (m) => this.organizations.findMembership(m, organizationId, user.id));
-    if (!membership) throw new AuthError(AuthErrorCode.NotAMember, 'You are not a member of this organisation');
+    const membership = await this.tenant.run({ userId: user.id }, (m) =>
+      this.organizations.findMembership(m, organizationId, user.id),
+    );
+    if (!membership)
+      throw new AuthError(AuthErrorCode.NotAMember, 'You are not a member of this organisation');
     await this.sessions.update(principal.sessionId, { currentOrganizationId: organizationId });
-    await this.audit.record({ action: 'auth.organization_switched', organizationId, actorUserId: user.id, entityType: 'session', entityId: principal.sessionId }, meta);
+    await this.audit.record(
+      {
+        action: 'auth.organization_switched',
+        organizationId,
+        actorUserId: user.id,
+        entityType: 'session',
+        entityId: principal.sessionId,
+      },
+      meta,
+    );
     return this.tokens.forUser(user, principal.sessionId, organizationId, membership.role);
   }
 
-  async changePassword(principal: UserPrincipal, current: string, next: string, meta: RequestMeta): Promise<void> {
+  async changePassword(
+    principal: UserPrincipal,
+    current: string,
+    next: string,
+    meta: RequestMeta,
+  ): Promise<void> {
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.passwords.verify(user.passwordHash, current))) {
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'The current password is not correct');
@@ -192,15 +298,28 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     if (!user || user.disabledAt) return;
     const reset = newOpaqueToken();
-    await this.users.createEmailToken(user.id, 'reset_password', reset.hash, new Date(Date.now() + RESET_PASSWORD_TTL_MS));
-    await this.sendQuietly(mailTemplates.resetPassword(user.email, user.displayName, this.link('reset-password', reset.token), RESET_PASSWORD_TTL_MS / 60_000));
+    await this.users.createEmailToken(
+      user.id,
+      'reset_password',
+      reset.hash,
+      new Date(Date.now() + RESET_PASSWORD_TTL_MS),
+    );
+    await this.sendQuietly(
+      mailTemplates.resetPassword(
+        user.email,
+        user.displayName,
+        this.mailer.appLink('reset-password', reset.token),
+        RESET_PASSWORD_TTL_MS / 60_000,
+      ),
+    );
   }
 
   async resetPassword(token: string, newPassword: string, meta: RequestMeta): Promise<void> {
     const passwordHash = await this.passwords.hash(newPassword);
     const userId = await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'reset_password', manager);
-      if (!claimed) throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+      if (!claimed)
+        throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
       await this.users.update(claimed.userId, { passwordHash }, manager);
       return claimed.userId;
     });
@@ -210,20 +329,50 @@ export class AuthService {
   async verifyEmail(token: string, meta: RequestMeta): Promise<void> {
     await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'verify_email', manager);
-      if (!claimed) throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+      if (!claimed)
+        throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
       await this.users.update(claimed.userId, { emailVerifiedAt: new Date() }, manager);
-      await this.audit.record({ action: 'auth.email_verified', actorUserId: claimed.userId, entityType: 'user', entityId: claimed.userId }, meta, manager);
+      await this.audit.record(
+        {
+          action: 'auth.email_verified',
+          actorUserId: claimed.userId,
+          entityType: 'user',
+          entityId: claimed.userId,
+        },
+        meta,
+        manager,
+      );
     });
   }
 
   /** An invited person sets a password; the invitation also proves the e-mail address. */
-  async acceptInvitation(token: string, password: string, displayName: string | undefined, meta: RequestMeta): Promise<void> {
+  async acceptInvitation(
+    token: string,
+    password: string,
+    displayName: string | undefined,
+    meta: RequestMeta,
+  ): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
     await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'invitation', manager);
-      if (!claimed) throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The invitation is invalid or has expired');
-      await this.users.update(claimed.userId, { passwordHash, emailVerifiedAt: new Date(), ...(displayName ? { displayName } : {}) }, manager);
-      await this.audit.record({ action: 'auth.password_changed', actorUserId: claimed.userId, entityType: 'user', entityId: claimed.userId, details: { via: 'invitation' } }, meta, manager);
+      if (!claimed)
+        throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The invitation is invalid or has expired');
+      await this.users.update(
+        claimed.userId,
+        { passwordHash, emailVerifiedAt: new Date(), ...(displayName ? { displayName } : {}) },
+        manager,
+      );
+      await this.audit.record(
+        {
+          action: 'auth.password_changed',
+          actorUserId: claimed.userId,
+          entityType: 'user',
+          entityId: claimed.userId,
+          details: { via: 'invitation' },
+        },
+        meta,
+        manager,
+      );
     });
   }
 
@@ -233,28 +382,57 @@ export class AuthService {
     if (!user) return false;
     await this.users.update(userId, { disabledAt: new Date() });
     await this.sessionStore.revoke({ userId }, 'account_disabled');
-    await this.audit.record({ action: 'user.disabled', actorUserId: actor.userId, entityType: 'user', entityId: userId }, meta);
+    await this.audit.record(
+      { action: 'user.disabled', actorUserId: actor.userId, entityType: 'user', entityId: userId },
+      meta,
+    );
     return true;
   }
 
-  private async setPasswordAndEndSessions(userId: string, password: string, reason: 'password_changed', meta: RequestMeta): Promise<void> {
+  private async setPasswordAndEndSessions(
+    userId: string,
+    password: string,
+    reason: 'password_changed',
+    meta: RequestMeta,
+  ): Promise<void> {
     await this.users.update(userId, { passwordHash: await this.passwords.hash(password) });
     await this.endAllSessions(userId, reason, meta);
   }
 
-  private async endAllSessions(userId: string, reason: 'password_changed' | 'password_reset', meta: RequestMeta): Promise<void> {
+  private async endAllSessions(
+    userId: string,
+    reason: 'password_changed' | 'password_reset',
+    meta: RequestMeta,
+  ): Promise<void> {
     await this.sessionStore.revoke({ userId }, reason);
-    await this.audit.record({ action: reason === 'password_reset' ? 'auth.password_reset' : 'auth.password_changed', actorUserId: userId, entityType: 'user', entityId: userId }, meta);
+    await this.audit.record(
+      {
+        action: reason === 'password_reset' ? 'auth.password_reset' : 'auth.password_changed',
+        actorUserId: userId,
+        entityType: 'user',
+        entityId: userId,
+      },
+      meta,
+    );
   }
 
   private async accessFor(user: User, session: Session): Promise<IssuedAccessToken> {
     const orgId = session.currentOrganizationId;
-    const membership = orgId ? await this.tenant.run({ userId: user.id }, (m) => this.organizations.findMembership(m, orgId, user.id)) : null;
+    const membership = orgId
+      ? await this.tenant.run({ userId: user.id }, (m) =>
+          this.organizations.findMembership(m, orgId, user.id),
+        )
+      : null;
     return this.tokens.forUser(user, session.id, membership ? orgId : null, membership?.role ?? null);
   }
 
-  private async pickMembership(user: User, requested?: string): Promise<{ organizationId: string; role: MembershipRole } | null> {
-    const memberships = await this.tenant.run({ userId: user.id }, (m) => this.organizations.listForUser(m, user.id));
+  private async pickMembership(
+    user: User,
+    requested?: string,
+  ): Promise<{ organizationId: string; role: MembershipRole } | null> {
+    const memberships = await this.tenant.run({ userId: user.id }, (m) =>
+      this.organizations.listForUser(m, user.id),
+    );
     if (requested) {
       const match = memberships.find((m) => m.organization.id === requested);
       if (!match) throw new AuthError(AuthErrorCode.NotAMember, 'You are not a member of this organisation');
@@ -264,12 +442,10 @@ export class AuthService {
     return first ? { organizationId: first.organization.id, role: first.role } : null;
   }
 
-  private link(path: string, token: string): string {
-    return `${this.env.APP_PUBLIC_URL.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
-  }
-
   /** A mail failure must not fail the request or reveal whether the account exists; it is logged. */
   private async sendQuietly(message: Parameters<Mailer['send']>[0]): Promise<void> {
-    await this.mailer.send(message).catch((err: Error) => this.logger.error({ err }, `Could not send "${message.subject}"`));
+    await this.mailer
+      .send(message)
+      .catch((err: Error) => this.logger.error({ err }, `Could not send "${message.subject}"`));
   }
 }

@@ -6,7 +6,8 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiServerEnv } from '../../api-server.env';
 
 /** Per-account keys are hashed: the limiter's Redis keys never hold an e-mail address. */
-const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+const accountKey = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 
 /**
  * Brute-force protection in Redis (rate-limiter-flexible): attempts per IP, failed logins per
@@ -27,9 +28,24 @@ export class LoginLimiter implements OnModuleInit {
     const storeClient = this.redis.get('rate-limit', { raw: true });
     const prefix = `${this.redis.keyPrefix}rl`;
     const duration = this.env.AUTH_LIMIT_WINDOW_S;
-    this.perIp = new RateLimiterRedis({ storeClient, keyPrefix: `${prefix}:ip`, points: this.env.AUTH_MAX_ATTEMPTS_PER_IP, duration });
-    this.failedLogins = new RateLimiterRedis({ storeClient, keyPrefix: `${prefix}:login`, points: this.env.AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT, duration });
-    this.resets = new RateLimiterRedis({ storeClient, keyPrefix: `${prefix}:reset`, points: this.env.AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT, duration });
+    this.perIp = new RateLimiterRedis({
+      storeClient,
+      keyPrefix: `${prefix}:ip`,
+      points: this.env.AUTH_MAX_ATTEMPTS_PER_IP,
+      duration,
+    });
+    this.failedLogins = new RateLimiterRedis({
+      storeClient,
+      keyPrefix: `${prefix}:login`,
+      points: this.env.AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT,
+      duration,
+    });
+    this.resets = new RateLimiterRedis({
+      storeClient,
+      keyPrefix: `${prefix}:reset`,
+      points: this.env.AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT,
+      duration,
+    });
   }
 
   /** Before checking a password: counts the attempt for the IP, refuses an account locked by failures. */
@@ -64,7 +80,13 @@ export class LoginLimiter implements OnModuleInit {
 
 function tooMany(msBeforeNext: number): AppError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError(CommonErrorCode.TooManyRequests, 429, `Too many attempts; try again in ${seconds} s`, undefined, {
-    'Retry-After': String(seconds),
-  });
+  return new AppError(
+    CommonErrorCode.TooManyRequests,
+    429,
+    `Too many attempts; try again in ${seconds} s`,
+    undefined,
+    {
+      'Retry-After': String(seconds),
+    },
+  );
 }

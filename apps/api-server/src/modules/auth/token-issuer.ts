@@ -19,14 +19,23 @@ export class TokenIssuer {
     private readonly keys: SigningKeys,
   ) {}
 
-  forUser(user: { id: string; isPlatformAdmin: boolean }, sessionId: string, organizationId: string | null, role: MembershipRole | null): IssuedAccessToken {
+  forUser(
+    user: { id: string; isPlatformAdmin: boolean },
+    sessionId: string,
+    organizationId: string | null,
+    role: MembershipRole | null,
+  ): IssuedAccessToken {
     const claims: Partial<AccessTokenClaims> = { typ: 'access', sid: sessionId, org: organizationId, role };
     if (user.isPlatformAdmin) claims.padm = true;
     return this.issue(user.id, claims, this.env.AUTH_ACCESS_TOKEN_TTL_S);
   }
 
   forService(clientId: string, scopes: string[]): IssuedAccessToken {
-    return this.issue(clientId, { typ: 'service', scope: scopes.join(' ') }, this.env.AUTH_SERVICE_TOKEN_TTL_S);
+    return this.issue(
+      clientId,
+      { typ: 'service', scope: scopes.join(' ') },
+      this.env.AUTH_SERVICE_TOKEN_TTL_S,
+    );
   }
 
   private issue(subject: string, claims: Partial<AccessTokenClaims>, ttl: number): IssuedAccessToken {

@@ -1,11 +1,34 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '../../common/page.dto';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { BuildingsService } from './buildings.service';
-import { BuildingPageResponse, BuildingResponse, CreateBuildingDto, ListBuildingsQueryDto, UpdateBuildingDto } from './dto/building.dto';
+import {
+  BuildingPageResponse,
+  BuildingResponse,
+  CreateBuildingDto,
+  ListBuildingsQueryDto,
+  UpdateBuildingDto,
+} from './dto/building.dto';
 
 @ApiTags('buildings')
 @ApiBearerAuth()
@@ -30,7 +53,11 @@ export class BuildingsController {
   @Post()
   @Roles('org_admin', 'manager')
   @ApiCreatedResponse({ type: BuildingResponse })
-  create(@CurrentTenant() t: Tenant, @Body() dto: CreateBuildingDto, @Meta() meta: RequestMeta): Promise<BuildingResponse> {
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateBuildingDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<BuildingResponse> {
     return this.buildings.create(t, dto, meta);
   }
 
@@ -50,7 +77,11 @@ export class BuildingsController {
   @HttpCode(200)
   @Roles('org_admin', 'manager')
   @ApiOkResponse({ type: BuildingResponse })
-  archive(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string, @Meta() meta: RequestMeta): Promise<BuildingResponse> {
+  archive(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<BuildingResponse> {
     return this.buildings.archive(t, id, meta);
   }
 
@@ -58,7 +89,11 @@ export class BuildingsController {
   @HttpCode(204)
   @Roles('org_admin', 'manager')
   @ApiNoContentResponse({ description: 'Deleted; 409 BUILDING_HAS_UNITS while it has units' })
-  delete(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string, @Meta() meta: RequestMeta): Promise<void> {
+  delete(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     return this.buildings.delete(t, id, meta);
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@ppt/observability';
+import { featureError } from '@ppt/observability';
 
 export enum BuildingErrorCode {
   NotFound = 'BUILDING_NOT_FOUND',
@@ -6,14 +6,8 @@ export enum BuildingErrorCode {
   ManagerNotMember = 'MANAGER_NOT_A_MEMBER',
 }
 
-const STATUS: Record<BuildingErrorCode, number> = {
+export class BuildingError extends featureError<BuildingErrorCode>({
   [BuildingErrorCode.NotFound]: 404,
   [BuildingErrorCode.HasUnits]: 409,
   [BuildingErrorCode.ManagerNotMember]: 422,
-};
-
-export class BuildingError extends AppError {
-  constructor(code: BuildingErrorCode, message: string) {
-    super(code, STATUS[code], message);
-  }
-}
+}) {}

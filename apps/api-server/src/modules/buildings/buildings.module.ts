@@ -3,5 +3,9 @@ import { BuildingsController } from './buildings.controller';
 import { BuildingsRepository } from './buildings.repository';
 import { BuildingsService } from './buildings.service';
 
-@Module({ controllers: [BuildingsController], providers: [BuildingsRepository, BuildingsService], exports: [BuildingsRepository] })
+@Module({
+  controllers: [BuildingsController],
+  providers: [BuildingsRepository, BuildingsService],
+  exports: [BuildingsRepository],
+})
 export class BuildingsModule {}

@@ -13,21 +13,40 @@ export interface BuildingFilter {
   offset: number;
 }
 
-const SORT_COLUMNS: Record<string, string> = { name: 'b.name', city: 'b.city', createdAt: 'b.created_at', yearBuilt: 'b.year_built' };
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'b.name',
+  city: 'b.city',
+  createdAt: 'b.created_at',
+  yearBuilt: 'b.year_built',
+};
 
 /** Buildings of one organisation (every method takes it; RLS backs it up). */
 @Injectable()
 export class BuildingsRepository {
-  async list(m: EntityManager, organizationId: string, f: BuildingFilter): Promise<{ items: (Building & { unitCount: number })[]; total: number }> {
-    const qb = m.createQueryBuilder(Building, 'b').where('b.organization_id = :organizationId', { organizationId });
+  async list(
+    m: EntityManager,
+    organizationId: string,
+    f: BuildingFilter,
+  ): Promise<{ items: (Building & { unitCount: number })[]; total: number }> {
+    const qb = m
+      .createQueryBuilder(Building, 'b')
+      .where('b.organization_id = :organizationId', { organizationId });
     if (!f.includeArchived) qb.andWhere('b.archived_at IS NULL');
     if (f.city) qb.andWhere('lower(b.city) = lower(:city)', { city: f.city });
     if (f.type) qb.andWhere('b.type = :type', { type: f.type });
-    if (f.q) qb.andWhere('(b.name ILIKE :q OR b.address_line ILIKE :q OR b.city ILIKE :q)', { q: likePattern(f.q) });
+    if (f.q)
+      qb.andWhere('(b.name ILIKE :q OR b.address_line ILIKE :q OR b.city ILIKE :q)', { q: likePattern(f.q) });
     const { field, direction } = parseSort(f.sort);
-    qb.orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST').addOrderBy('b.id', 'ASC').limit(f.limit).offset(f.offset);
+    qb.orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST')
+      .addOrderBy('b.id', 'ASC')
+      .limit(f.limit)
+      .offset(f.offset);
     const [items, total] = await qb.getManyAndCount();
-    const counts = await this.unitCounts(m, organizationId, items.map((b) => b.id));
+    const counts = await this.unitCounts(
+      m,
+      organizationId,
+      items.map((b) => b.id),
+    );
     return { items: items.map((b) => Object.assign(b, { unitCount: counts.get(b.id) ?? 0 })), total };
   }
 
@@ -44,7 +63,12 @@ export class BuildingsRepository {
     return m.save(m.create(Building, { ...data, organizationId }));
   }
 
-  async update(m: EntityManager, organizationId: string, id: string, changes: Partial<Building>): Promise<void> {
+  async update(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Building>,
+  ): Promise<void> {
     await m.update(Building, { organizationId, id }, changes);
   }
 
@@ -52,13 +76,20 @@ export class BuildingsRepository {
     await m.delete(Building, { organizationId, id });
   }
 
-  async unitCounts(m: EntityManager, organizationId: string, buildingIds: string[]): Promise<Map<string, number>> {
+  async unitCounts(
+    m: EntityManager,
+    organizationId: string,
+    buildingIds: string[],
+  ): Promise<Map<string, number>> {
     if (buildingIds.length === 0) return new Map();
     const rows = await m
       .createQueryBuilder(Unit, 'u')
       .select('u.building_id', 'buildingId')
       .addSelect('count(*)::int', 'count')
-      .where('u.organization_id = :organizationId AND u.building_id IN (:...buildingIds)', { organizationId, buildingIds })
+      .where('u.organization_id = :organizationId AND u.building_id IN (:...buildingIds)', {
+        organizationId,
+        buildingIds,
+      })
       .groupBy('u.building_id')
       .getRawMany<{ buildingId: string; count: number }>();
     return new Map(rows.map((r) => [r.buildingId, r.count]));

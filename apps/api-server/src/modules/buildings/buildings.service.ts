@@ -7,7 +7,12 @@ import type { Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingError, BuildingErrorCode } from './buildings.errors';
 import { BuildingsRepository } from './buildings.repository';
-import type { BuildingResponse, CreateBuildingDto, ListBuildingsQueryDto, UpdateBuildingDto } from './dto/building.dto';
+import type {
+  BuildingResponse,
+  CreateBuildingDto,
+  ListBuildingsQueryDto,
+  UpdateBuildingDto,
+} from './dto/building.dto';
 
 /** Buildings of the caller's organisation; every change is audited in the same transaction. */
 @Injectable()
@@ -21,7 +26,12 @@ export class BuildingsService {
   list(t: Tenant, query: ListBuildingsQueryDto): Promise<Page<BuildingResponse>> {
     return this.run(t, async (m) => {
       const { items, total } = await this.buildings.list(m, t.organizationId, query);
-      return { items: items.map((b) => toResponse(b, b.unitCount)), total, limit: query.limit, offset: query.offset };
+      return {
+        items: items.map((b) => toResponse(b, b.unitCount)),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      };
     });
   }
 
@@ -37,7 +47,14 @@ export class BuildingsService {
     return this.run(t, async (m) => {
       await this.checkManager(m, t, dto.managerUserId);
       const building = await this.buildings.create(m, t.organizationId, dto);
-      await this.audit.recordChange(m, t, meta, { type: 'building', id: building.id, verb: 'created' }, null, snapshot(building));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'building', id: building.id, verb: 'created' },
+        null,
+        snapshot(building),
+      );
       return toResponse(building, 0);
     });
   }
@@ -49,7 +66,14 @@ export class BuildingsService {
       await this.checkManager(m, t, dto.managerUserId);
       await this.buildings.update(m, t.organizationId, id, dto);
       const after = (await this.buildings.findById(m, t.organizationId, id)) as Building;
-      await this.audit.recordChange(m, t, meta, { type: 'building', id, verb: 'updated' }, snapshot(before), snapshot(after));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'building', id, verb: 'updated' },
+        snapshot(before),
+        snapshot(after),
+      );
       return toResponse(after, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
     });
   }
@@ -62,7 +86,14 @@ export class BuildingsService {
       const archivedAt = before.archivedAt ?? new Date();
       await this.buildings.update(m, t.organizationId, id, { archivedAt });
       const after = { ...before, archivedAt };
-      await this.audit.recordChange(m, t, meta, { type: 'building', id, verb: 'archived' }, snapshot(before), snapshot(after));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'building', id, verb: 'archived' },
+        snapshot(before),
+        snapshot(after),
+      );
       return toResponse(after, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
     });
   }
@@ -74,16 +105,29 @@ export class BuildingsService {
       if (!before) throw notFound();
       const units = (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0;
       if (units > 0) {
-        throw new BuildingError(BuildingErrorCode.HasUnits, `The building still has ${units} unit(s); archive it or remove the units first`);
+        throw new BuildingError(
+          BuildingErrorCode.HasUnits,
+          `The building still has ${units} unit(s); archive it or remove the units first`,
+        );
       }
       await this.buildings.delete(m, t.organizationId, id);
-      await this.audit.recordChange(m, t, meta, { type: 'building', id, verb: 'deleted' }, snapshot(before), null);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'building', id, verb: 'deleted' },
+        snapshot(before),
+        null,
+      );
     });
   }
 
   private async checkManager(m: EntityManager, t: Tenant, managerUserId: string | undefined): Promise<void> {
     if (managerUserId && !(await this.buildings.isMember(m, t.organizationId, managerUserId))) {
-      throw new BuildingError(BuildingErrorCode.ManagerNotMember, 'The manager must be a member of this organisation');
+      throw new BuildingError(
+        BuildingErrorCode.ManagerNotMember,
+        'The manager must be a member of this organisation',
+      );
     }
   }
 

@@ -6,10 +6,24 @@ export interface MailMessage {
 }
 
 const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
-function message(to: string, subject: string, lines: string[], link: { label: string; url: string }): MailMessage {
-  const text = [...lines, '', `${link.label}: ${link.url}`, '', 'If you did not expect this e-mail, you can ignore it.'].join('\n');
+function message(
+  to: string,
+  subject: string,
+  lines: string[],
+  link: { label: string; url: string },
+): MailMessage {
+  const text = [
+    ...lines,
+    '',
+    `${link.label}: ${link.url}`,
+    '',
+    'If you did not expect this e-mail, you can ignore it.',
+  ].join('\n');
   const html = [
     ...lines.map((l) => `<p>${escape(l)}</p>`),
     `<p><a href="${escape(link.url)}">${escape(link.label)}</a></p>`,
@@ -28,17 +42,30 @@ export const mailTemplates = {
     message(
       to,
       'Reset your password',
-      [`Hello ${name},`, `someone asked to reset your password. The link is valid for ${validMinutes} minutes.`],
+      [
+        `Hello ${name},`,
+        `someone asked to reset your password. The link is valid for ${validMinutes} minutes.`,
+      ],
       { label: 'Choose a new password', url },
     ),
   invitation: (to: string, organization: string, role: string, url: string) =>
-    message(to, `You are invited to ${organization}`, [`You have been invited to ${organization} as ${role.replace('_', ' ')}.`], {
-      label: 'Accept the invitation',
-      url,
-    }),
+    message(
+      to,
+      `You are invited to ${organization}`,
+      [`You have been invited to ${organization} as ${role.replace('_', ' ')}.`],
+      {
+        label: 'Accept the invitation',
+        url,
+      },
+    ),
   addedToOrganization: (to: string, name: string, organization: string, role: string, url: string) =>
-    message(to, `You now have access to ${organization}`, [`Hello ${name},`, `you were added to ${organization} as ${role.replace('_', ' ')}.`], {
-      label: 'Open PPT',
-      url,
-    }),
+    message(
+      to,
+      `You now have access to ${organization}`,
+      [`Hello ${name},`, `you were added to ${organization} as ${role.replace('_', ' ')}.`],
+      {
+        label: 'Open PPT',
+        url,
+      },
+    ),
 };

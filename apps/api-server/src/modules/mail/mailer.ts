@@ -14,14 +14,24 @@ export class Mailer implements OnApplicationShutdown {
 
   constructor(@Inject(ApiServerEnv) private readonly env: ApiServerEnv) {
     this.transport =
-      env.MAIL_TRANSPORT === 'smtp' ? createTransport(env.SMTP_URL as string) : createTransport({ jsonTransport: true });
+      env.MAIL_TRANSPORT === 'smtp'
+        ? createTransport(env.SMTP_URL as string)
+        : createTransport({ jsonTransport: true });
   }
 
   async send(message: MailMessage): Promise<void> {
     const info = await this.transport.sendMail({ from: this.env.MAIL_FROM, ...message });
     if (this.env.MAIL_TRANSPORT === 'log') {
-      this.logger.log({ mail: JSON.parse(String((info as { message: string }).message)) }, `E-mail to ${message.to} (not sent: MAIL_TRANSPORT=log)`);
+      this.logger.log(
+        { mail: JSON.parse(String((info as { message: string }).message)) },
+        `E-mail to ${message.to} (not sent: MAIL_TRANSPORT=log)`,
+      );
     }
+  }
+
+  /** A link into the web app carrying a single-use token. */
+  appLink(path: string, token: string): string {
+    return `${this.env.APP_PUBLIC_URL.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
   }
 
   onApplicationShutdown(): void {

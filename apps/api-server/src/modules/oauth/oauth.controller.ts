@@ -18,9 +18,16 @@ export class OAuthController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ type: OAuthTokenResponse })
-  token(@Body() dto: OAuthTokenDto, @Headers('authorization') authorization?: string): Promise<OAuthTokenResponse> {
+  token(
+    @Body() dto: OAuthTokenDto,
+    @Headers('authorization') authorization?: string,
+  ): Promise<OAuthTokenResponse> {
     const basic = parseBasic(authorization);
-    return this.oauth.clientCredentials(basic?.id ?? dto.client_id, basic?.secret ?? dto.client_secret, dto.scope);
+    return this.oauth.clientCredentials(
+      basic?.id ?? dto.client_id,
+      basic?.secret ?? dto.client_secret,
+      dto.scope,
+    );
   }
 
   /** RFC 7662 introspection for services (reality-server SSO); needs a service token with sso:introspect. */
@@ -39,5 +46,8 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return {
+    id: decodeURIComponent(decoded.slice(0, colon)),
+    secret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
 }

@@ -21,16 +21,30 @@ export class OAuthService {
     @Inject(AUTH_OPTIONS) private readonly authOptions: AuthOptions,
   ) {}
 
-  async clientCredentials(clientId: string | undefined, secret: string | undefined, requestedScope?: string): Promise<OAuthTokenResponse> {
+  async clientCredentials(
+    clientId: string | undefined,
+    secret: string | undefined,
+    requestedScope?: string,
+  ): Promise<OAuthTokenResponse> {
     const client = clientId ? await this.clients.findByClientId(clientId) : null;
     // Verified even for an unknown client id, so timing does not reveal which ids exist.
     const secretOk = await this.passwords.verify(client?.secretHash, secret ?? '');
-    if (!client || !secretOk || client.disabledAt) throw new AuthError(AuthErrorCode.InvalidClient, 'Client authentication failed');
+    if (!client || !secretOk || client.disabledAt)
+      throw new AuthError(AuthErrorCode.InvalidClient, 'Client authentication failed');
     const requested = requestedScope ? requestedScope.split(' ') : client.scopes;
     const unknown = requested.filter((s) => !client.scopes.includes(s));
-    if (unknown.length) throw new AuthError(AuthErrorCode.InvalidScope, `Scope not granted to this client: ${unknown.join(' ')}`);
+    if (unknown.length)
+      throw new AuthError(
+        AuthErrorCode.InvalidScope,
+        `Scope not granted to this client: ${unknown.join(' ')}`,
+      );
     const issued = this.tokens.forService(client.clientId, requested);
-    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: requested.join(' ') };
+    return {
+      access_token: issued.accessToken,
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      scope: requested.join(' '),
+    };
   }
 
   /** `active: false` for anything not currently valid: bad signature, expired, or an ended session. */
@@ -53,7 +67,17 @@ export class OAuthService {
           aud: claims.aud,
         };
       }
-      return { active: true, sub: claims.sub, client_id: claims.sub, scope: claims.scope ?? '', exp: claims.exp, iat: claims.iat, token_type: 'Bearer', iss: claims.iss, aud: claims.aud };
+      return {
+        active: true,
+        sub: claims.sub,
+        client_id: claims.sub,
+        scope: claims.scope ?? '',
+        exp: claims.exp,
+        iat: claims.iat,
+        token_type: 'Bearer',
+        iss: claims.iss,
+        aud: claims.aud,
+      };
     } catch {
       return { active: false };
     }

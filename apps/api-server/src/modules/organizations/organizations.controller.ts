@@ -1,5 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { PageQueryDto, type Page } from '../../common/page.dto';
 import { Meta, type RequestMeta } from '../../common/request-meta';
@@ -22,7 +39,11 @@ export class OrganizationsController {
 
   @Post()
   @ApiCreatedResponse({ type: OrganizationResponse, description: 'The creator becomes org_admin' })
-  create(@CurrentUser() user: UserPrincipal, @Body() dto: CreateOrganizationDto, @Meta() meta: RequestMeta): Promise<OrganizationResponse> {
+  create(
+    @CurrentUser() user: UserPrincipal,
+    @Body() dto: CreateOrganizationDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<OrganizationResponse> {
     return this.organizations.create(user, dto, meta);
   }
 
@@ -34,7 +55,10 @@ export class OrganizationsController {
 
   @Get(':id')
   @ApiOkResponse({ type: OrganizationResponse })
-  get(@CurrentUser() user: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<OrganizationResponse> {
+  get(
+    @CurrentUser() user: UserPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<OrganizationResponse> {
     return this.organizations.get(user, id);
   }
 

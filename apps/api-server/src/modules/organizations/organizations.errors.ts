@@ -1,4 +1,4 @@
-import { AppError } from '@ppt/observability';
+import { featureError } from '@ppt/observability';
 
 export enum OrganizationErrorCode {
   NotFound = 'ORGANIZATION_NOT_FOUND',
@@ -9,17 +9,11 @@ export enum OrganizationErrorCode {
   RoleNotAllowed = 'ROLE_NOT_ALLOWED',
 }
 
-const STATUS: Record<OrganizationErrorCode, number> = {
+export class OrganizationError extends featureError<OrganizationErrorCode>({
   [OrganizationErrorCode.NotFound]: 404,
   [OrganizationErrorCode.SlugTaken]: 409,
   [OrganizationErrorCode.MemberNotFound]: 404,
   [OrganizationErrorCode.AlreadyMember]: 409,
   [OrganizationErrorCode.LastAdmin]: 409,
   [OrganizationErrorCode.RoleNotAllowed]: 403,
-};
-
-export class OrganizationError extends AppError {
-  constructor(code: OrganizationErrorCode, message: string) {
-    super(code, STATUS[code], message);
-  }
-}
+}) {}

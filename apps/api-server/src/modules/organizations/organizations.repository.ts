@@ -17,7 +17,10 @@ export interface MemberRow {
  */
 @Injectable()
 export class OrganizationsRepository {
-  async create(manager: EntityManager, data: Pick<Organization, 'id' | 'name' | 'slug'>): Promise<Organization> {
+  async create(
+    manager: EntityManager,
+    data: Pick<Organization, 'id' | 'name' | 'slug'>,
+  ): Promise<Organization> {
     return manager.save(manager.create(Organization, data));
   }
 
@@ -25,12 +28,19 @@ export class OrganizationsRepository {
     return manager.findOneBy(Organization, { id: organizationId });
   }
 
-  async update(manager: EntityManager, organizationId: string, changes: Partial<Pick<Organization, 'name'>>): Promise<void> {
+  async update(
+    manager: EntityManager,
+    organizationId: string,
+    changes: Partial<Pick<Organization, 'name'>>,
+  ): Promise<void> {
     await manager.update(Organization, { id: organizationId }, changes);
   }
 
   /** The user's organisations with their role in each (user scope). */
-  listForUser(manager: EntityManager, userId: string): Promise<{ organization: Organization; role: MembershipRole }[]> {
+  listForUser(
+    manager: EntityManager,
+    userId: string,
+  ): Promise<{ organization: Organization; role: MembershipRole }[]> {
     return manager
       .createQueryBuilder(Membership, 'm')
       .innerJoinAndSelect('m.organization', 'o')
@@ -44,15 +54,30 @@ export class OrganizationsRepository {
     return manager.findOneBy(Membership, { organizationId, userId });
   }
 
-  findMember(manager: EntityManager, organizationId: string, membershipId: string): Promise<Membership | null> {
+  findMember(
+    manager: EntityManager,
+    organizationId: string,
+    membershipId: string,
+  ): Promise<Membership | null> {
     return manager.findOneBy(Membership, { organizationId, id: membershipId });
   }
 
-  async listMembers(manager: EntityManager, organizationId: string, page: { limit: number; offset: number }): Promise<{ items: MemberRow[]; total: number }> {
+  async listMembers(
+    manager: EntityManager,
+    organizationId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: MemberRow[]; total: number }> {
     const [rows, total] = await manager
       .createQueryBuilder(Membership, 'm')
       .innerJoin(User, 'u', 'u.id = m.user_id')
-      .select(['m.id AS id', 'm.user_id AS "userId"', 'u.email AS email', 'u.display_name AS "displayName"', 'm.role AS role', 'm.created_at AS "createdAt"'])
+      .select([
+        'm.id AS id',
+        'm.user_id AS "userId"',
+        'u.email AS email',
+        'u.display_name AS "displayName"',
+        'm.role AS role',
+        'm.created_at AS "createdAt"',
+      ])
       .where('m.organization_id = :organizationId', { organizationId })
       .orderBy('u.display_name', 'ASC')
       .limit(page.limit)
@@ -62,11 +87,21 @@ export class OrganizationsRepository {
     return { items: rows, total };
   }
 
-  async addMember(manager: EntityManager, organizationId: string, userId: string, role: MembershipRole): Promise<Membership> {
+  async addMember(
+    manager: EntityManager,
+    organizationId: string,
+    userId: string,
+    role: MembershipRole,
+  ): Promise<Membership> {
     return manager.save(manager.create(Membership, { organizationId, userId, role }));
   }
 
-  async setRole(manager: EntityManager, organizationId: string, membershipId: string, role: MembershipRole): Promise<void> {
+  async setRole(
+    manager: EntityManager,
+    organizationId: string,
+    membershipId: string,
+    role: MembershipRole,
+  ): Promise<void> {
     await manager.update(Membership, { organizationId, id: membershipId }, { role });
   }
 

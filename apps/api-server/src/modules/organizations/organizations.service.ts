@@ -12,7 +12,12 @@ import { Mailer } from '../mail/mailer';
 import { mailTemplates } from '../mail/mail.templates';
 import { SessionStore } from '../sessions/session-store';
 import { UsersRepository } from '../users/users.repository';
-import type { AddMemberDto, CreateOrganizationDto, MemberResponse, OrganizationResponse } from './dto/organizations.dto';
+import type {
+  AddMemberDto,
+  CreateOrganizationDto,
+  MemberResponse,
+  OrganizationResponse,
+} from './dto/organizations.dto';
 import { OrganizationError, OrganizationErrorCode } from './organizations.errors';
 import { OrganizationsRepository, type MemberRow } from './organizations.repository';
 
@@ -38,14 +43,29 @@ export class OrganizationsService {
     private readonly mailer: Mailer,
   ) {}
 
-  async create(actor: UserPrincipal, dto: CreateOrganizationDto, meta: RequestMeta): Promise<OrganizationResponse> {
+  async create(
+    actor: UserPrincipal,
+    dto: CreateOrganizationDto,
+    meta: RequestMeta,
+  ): Promise<OrganizationResponse> {
     const id = randomUUID();
     const slug = dto.slug ?? `${slugify(dto.name)}-${randomBytes(3).toString('hex')}`;
     const organization = await this.tenant
       .run({ organizationId: id, userId: actor.userId }, async (m) => {
         const created = await this.organizations.create(m, { id, name: dto.name, slug });
         await this.organizations.addMember(m, id, actor.userId, 'org_admin');
-        await this.audit.record({ action: 'organization.created', organizationId: id, actorUserId: actor.userId, entityType: 'organization', entityId: id, details: { name: dto.name, slug } }, meta, m);
+        await this.audit.record(
+          {
+            action: 'organization.created',
+            organizationId: id,
+            actorUserId: actor.userId,
+            entityType: 'organization',
+            entityId: id,
+            details: { name: dto.name, slug },
+          },
+          meta,
+          m,
+        );
         return created;
       })
       .catch((err: unknown) => {
@@ -58,7 +78,9 @@ export class OrganizationsService {
   }
 
   async list(actor: UserPrincipal): Promise<OrganizationResponse[]> {
-    const rows = await this.tenant.run({ userId: actor.userId }, (m) => this.organizations.listForUser(m, actor.userId));
+    const rows = await this.tenant.run({ userId: actor.userId }, (m) =>
+      this.organizations.listForUser(m, actor.userId),
+    );
     return rows.map((r) => toResponse(r.organization, r.role));
   }
 
@@ -70,17 +92,38 @@ export class OrganizationsService {
     });
   }
 
-  async update(actor: UserPrincipal, organizationId: string, changes: { name?: string }, meta: RequestMeta): Promise<OrganizationResponse> {
+  async update(
+    actor: UserPrincipal,
+    organizationId: string,
+    changes: { name?: string },
+    meta: RequestMeta,
+  ): Promise<OrganizationResponse> {
     return this.inOrganization(actor, organizationId, ['org_admin'], async (m, role) => {
       const before = await this.organizations.findById(m, organizationId);
       if (!before) throw notFound();
-      if (changes.name !== undefined) await this.organizations.update(m, organizationId, { name: changes.name });
-      await this.audit.record({ action: 'organization.updated', organizationId, actorUserId: actor.userId, entityType: 'organization', entityId: organizationId, details: { before: { name: before.name }, after: changes } }, meta, m);
+      if (changes.name !== undefined)
+        await this.organizations.update(m, organizationId, { name: changes.name });
+      await this.audit.record(
+        {
+          action: 'organization.updated',
+          organizationId,
+          actorUserId: actor.userId,
+          entityType: 'organization',
+          entityId: organizationId,
+          details: { before: { name: before.name }, after: changes },
+        },
+        meta,
+        m,
+      );
       return toResponse({ ...before, ...changes }, role);
     });
   }
 
-  async listMembers(actor: UserPrincipal, organizationId: string, page: PageQueryDto): Promise<Page<MemberResponse>> {
+  async listMembers(
+    actor: UserPrincipal,
+    organizationId: string,
+    page: PageQueryDto,
+  ): Promise<Page<MemberResponse>> {
     return this.inOrganization(actor, organizationId, SEE_MEMBERS, async (m) => {
       const { items, total } = await this.organizations.listMembers(m, organizationId, page);
       return { items: items.map(toMember), total, limit: page.limit, offset: page.offset };
@@ -91,7 +134,12 @@ export class OrganizationsService {
    * Adds a person by e-mail. An existing account gets the membership and a notice; an unknown address
    * gets an account without a password and an invitation link to set one.
    */
-  async addMember(actor: UserPrincipal, organizationId: string, dto: AddMemberDto, meta: RequestMeta): Promise<MemberResponse> {
+  async addMember(
+    actor: UserPrincipal,
+    organizationId: string,
+    dto: AddMemberDto,
+    meta: RequestMeta,
+  ): Promise<MemberResponse> {
     let mail: Parameters<Mailer['send']>[0] | null = null;
     const member = await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
       const organization = await this.organizations.findById(m, organizationId);
@@ -99,44 +147,125 @@ export class OrganizationsService {
       let user = await this.users.findByEmail(dto.email, m);
       let invitation: string | null = null;
       if (!user) {
-        user = await this.users.create({ email: dto.email, displayName: dto.displayName ?? dto.email.split('@')[0], passwordHash: null }, m);
+        user = await this.users.create(
+          { email: dto.email, displayName: dto.displayName ?? dto.email.split('@')[0], passwordHash: null },
+          m,
+        );
         const token = newOpaqueToken();
-        await this.users.createEmailToken(user.id, 'invitation', token.hash, new Date(Date.now() + INVITATION_TTL_MS), m);
+        await this.users.createEmailToken(
+          user.id,
+          'invitation',
+          token.hash,
+          new Date(Date.now() + INVITATION_TTL_MS),
+          m,
+        );
         invitation = token.token;
       } else if (await this.organizations.findMembership(m, organizationId, user.id)) {
         throw new OrganizationError(OrganizationErrorCode.AlreadyMember, 'This person is already a member');
       }
       const membership = await this.organizations.addMember(m, organizationId, user.id, dto.role);
-      await this.audit.record({ action: invitation ? 'membership.invited' : 'membership.added', organizationId, actorUserId: actor.userId, entityType: 'membership', entityId: membership.id, details: { userId: user.id, role: dto.role } }, meta, m);
+      await this.audit.record(
+        {
+          action: invitation ? 'membership.invited' : 'membership.added',
+          organizationId,
+          actorUserId: actor.userId,
+          entityType: 'membership',
+          entityId: membership.id,
+          details: { userId: user.id, role: dto.role },
+        },
+        meta,
+        m,
+      );
       mail = invitation
-        ? mailTemplates.invitation(user.email, organization.name, dto.role, this.link('accept-invitation', invitation))
-        : mailTemplates.addedToOrganization(user.email, user.displayName, organization.name, dto.role, this.env.APP_PUBLIC_URL);
-      return toMember({ id: membership.id, userId: user.id, email: user.email, displayName: user.displayName, role: dto.role, createdAt: membership.createdAt });
+        ? mailTemplates.invitation(
+            user.email,
+            organization.name,
+            dto.role,
+            this.mailer.appLink('accept-invitation', invitation),
+          )
+        : mailTemplates.addedToOrganization(
+            user.email,
+            user.displayName,
+            organization.name,
+            dto.role,
+            this.env.APP_PUBLIC_URL,
+          );
+      return toMember({
+        id: membership.id,
+        userId: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        role: dto.role,
+        createdAt: membership.createdAt,
+      });
     });
-    if (mail) await this.mailer.send(mail).catch((err: Error) => this.logger.error({ err }, 'Could not send the membership e-mail'));
+    if (mail)
+      await this.mailer
+        .send(mail)
+        .catch((err: Error) => this.logger.error({ err }, 'Could not send the membership e-mail'));
     return member;
   }
 
-  async changeRole(actor: UserPrincipal, organizationId: string, membershipId: string, role: MembershipRole, meta: RequestMeta): Promise<MemberResponse> {
+  async changeRole(
+    actor: UserPrincipal,
+    organizationId: string,
+    membershipId: string,
+    role: MembershipRole,
+    meta: RequestMeta,
+  ): Promise<MemberResponse> {
     return this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
       const member = await this.organizations.findMember(m, organizationId, membershipId);
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin' && role !== 'org_admin') await this.keepOneAdmin(m, organizationId);
       await this.organizations.setRole(m, organizationId, membershipId, role);
-      await this.audit.record({ action: 'membership.role_changed', organizationId, actorUserId: actor.userId, entityType: 'membership', entityId: membershipId, details: { userId: member.userId, before: member.role, after: role } }, meta, m);
+      await this.audit.record(
+        {
+          action: 'membership.role_changed',
+          organizationId,
+          actorUserId: actor.userId,
+          entityType: 'membership',
+          entityId: membershipId,
+          details: { userId: member.userId, before: member.role, after: role },
+        },
+        meta,
+        m,
+      );
       const user = await this.users.findById(member.userId, m);
-      return toMember({ id: member.id, userId: member.userId, email: user?.email ?? '', displayName: user?.displayName ?? '', role, createdAt: member.createdAt });
+      return toMember({
+        id: member.id,
+        userId: member.userId,
+        email: user?.email ?? '',
+        displayName: user?.displayName ?? '',
+        role,
+        createdAt: member.createdAt,
+      });
     });
   }
 
   /** Removes a member and ends their sessions acting in this organisation. */
-  async removeMember(actor: UserPrincipal, organizationId: string, membershipId: string, meta: RequestMeta): Promise<void> {
+  async removeMember(
+    actor: UserPrincipal,
+    organizationId: string,
+    membershipId: string,
+    meta: RequestMeta,
+  ): Promise<void> {
     const userId = await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
       const member = await this.organizations.findMember(m, organizationId, membershipId);
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin') await this.keepOneAdmin(m, organizationId);
       await this.organizations.removeMember(m, organizationId, membershipId);
-      await this.audit.record({ action: 'membership.removed', organizationId, actorUserId: actor.userId, entityType: 'membership', entityId: membershipId, details: { userId: member.userId, role: member.role } }, meta, m);
+      await this.audit.record(
+        {
+          action: 'membership.removed',
+          organizationId,
+          actorUserId: actor.userId,
+          entityType: 'membership',
+          entityId: membershipId,
+          details: { userId: member.userId, role: member.role },
+        },
+        meta,
+        m,
+      );
       return member.userId;
     });
     await this.sessions.revoke({ userId, currentOrganizationId: organizationId }, 'membership_removed');
@@ -146,24 +275,32 @@ export class OrganizationsService {
    * Runs work scoped to the organisation after checking the caller's membership in it: no
    * membership → 404; a role outside `roles` → 403. Platform admins may act in any organisation.
    */
-  private inOrganization<T>(actor: UserPrincipal, organizationId: string, roles: MembershipRole[] | null, work: (m: EntityManager, role: MembershipRole) => Promise<T>): Promise<T> {
+  private inOrganization<T>(
+    actor: UserPrincipal,
+    organizationId: string,
+    roles: MembershipRole[] | null,
+    work: (m: EntityManager, role: MembershipRole) => Promise<T>,
+  ): Promise<T> {
     return this.tenant.run({ organizationId, userId: actor.userId }, async (m) => {
       const membership = await this.organizations.findMembership(m, organizationId, actor.userId);
       const role: MembershipRole | null = membership?.role ?? (actor.platformAdmin ? 'org_admin' : null);
       if (!role) throw notFound();
-      if (roles && !roles.includes(role)) throw new OrganizationError(OrganizationErrorCode.RoleNotAllowed, 'Your role in this organisation does not allow this');
+      if (roles && !roles.includes(role))
+        throw new OrganizationError(
+          OrganizationErrorCode.RoleNotAllowed,
+          'Your role in this organisation does not allow this',
+        );
       return work(m, role);
     });
   }
 
   private async keepOneAdmin(m: EntityManager, organizationId: string): Promise<void> {
     if ((await this.organizations.countAdmins(m, organizationId)) <= 1) {
-      throw new OrganizationError(OrganizationErrorCode.LastAdmin, 'An organisation needs at least one org_admin');
+      throw new OrganizationError(
+        OrganizationErrorCode.LastAdmin,
+        'An organisation needs at least one org_admin',
+      );
     }
-  }
-
-  private link(path: string, token: string): string {
-    return `${this.env.APP_PUBLIC_URL.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
   }
 }
 
@@ -183,7 +320,10 @@ export function slugify(name: string): string {
   return base.length >= 2 ? base : 'org';
 }
 
-function toResponse(o: Pick<Organization, 'id' | 'name' | 'slug' | 'createdAt'>, role: MembershipRole): OrganizationResponse {
+function toResponse(
+  o: Pick<Organization, 'id' | 'name' | 'slug' | 'createdAt'>,
+  role: MembershipRole,
+): OrganizationResponse {
   return { id: o.id, name: o.name, slug: o.slug, role, createdAt: o.createdAt };
 }
 

@@ -16,7 +16,11 @@ export class PlatformAdminController {
   @Post('users/:id/disable')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async disableUser(@CurrentUser() admin: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Meta() meta: RequestMeta): Promise<void> {
+  async disableUser(
+    @CurrentUser() admin: UserPrincipal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     if (!(await this.auth.disableUser(admin, id, meta))) throw new NotFoundException('User not found');
   }
 }

@@ -26,7 +26,10 @@ export class QueueBoardLoginModule {}
         middleware: basicAuth({
           authorizeAsync: true,
           authorizer: (email: string, password: string, done: (err: unknown, ok: boolean) => void) => {
-            login.verify(email, password).then((ok) => done(null, ok), (err: unknown) => done(err, false));
+            login.verify(email, password).then(
+              (ok) => done(null, ok),
+              (err: unknown) => done(err, false),
+            );
           },
           challenge: true,
           realm: 'ppt-queues',

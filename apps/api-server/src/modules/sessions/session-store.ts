@@ -51,7 +51,10 @@ export class SessionStore implements SessionValidator {
   async remember(sessionId: string, active: boolean, session: Session | null): Promise<void> {
     const ttl =
       active && session
-        ? Math.min(POSITIVE_TTL_MAX_S, secondsUntil(minDate(session.idleExpiresAt, session.absoluteExpiresAt)))
+        ? Math.min(
+            POSITIVE_TTL_MAX_S,
+            secondsUntil(minDate(session.idleExpiresAt, session.absoluteExpiresAt)),
+          )
         : NEGATIVE_TTL_S;
     if (ttl <= 0) return;
     await this.redis
@@ -60,7 +63,11 @@ export class SessionStore implements SessionValidator {
       .catch((err: Error) => this.logger.warn(`Could not cache session state: ${err.message}`));
   }
 
-  async revoke(where: { id?: string; userId?: string; currentOrganizationId?: string }, reason: string, manager?: EntityManager): Promise<string[]> {
+  async revoke(
+    where: { id?: string; userId?: string; currentOrganizationId?: string },
+    reason: string,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const ids = await this.sessions.revoke(where, reason, manager);
     await this.forget(ids);
     return ids;
@@ -74,7 +81,8 @@ export class SessionStore implements SessionValidator {
       const pipeline = client.pipeline();
       for (const id of sessionIds) pipeline.set(this.key(id), '0', 'EX', NEGATIVE_TTL_S * 12);
       await pipeline.exec();
-      for (const id of sessionIds) await client.publish(`${this.redis.keyPrefix}${SESSION_REVOKED_CHANNEL}`, id);
+      for (const id of sessionIds)
+        await client.publish(`${this.redis.keyPrefix}${SESSION_REVOKED_CHANNEL}`, id);
     } catch (err) {
       // PostgreSQL already says revoked; a stale '1' would live until its TTL, so drop it if we can.
       this.logger.error(`Could not publish session revocation: ${(err as Error).message}`);

@@ -15,8 +15,21 @@ export class SessionsRepository {
     return manager ?? this.dataSource.manager;
   }
 
-  async create(data: Pick<Session, 'userId' | 'currentOrganizationId' | 'userAgent' | 'ip' | 'idleExpiresAt' | 'absoluteExpiresAt'>, manager?: EntityManager): Promise<Session> {
-    return this.m(manager).save(this.m(manager).create(Session, { ...data, lastUsedAt: new Date(), revokedAt: null, revokedReason: null }));
+  async create(
+    data: Pick<
+      Session,
+      'userId' | 'currentOrganizationId' | 'userAgent' | 'ip' | 'idleExpiresAt' | 'absoluteExpiresAt'
+    >,
+    manager?: EntityManager,
+  ): Promise<Session> {
+    return this.m(manager).save(
+      this.m(manager).create(Session, {
+        ...data,
+        lastUsedAt: new Date(),
+        revokedAt: null,
+        revokedReason: null,
+      }),
+    );
   }
 
   findById(id: string, manager?: EntityManager): Promise<Session | null> {
@@ -32,12 +45,20 @@ export class SessionsRepository {
       .getMany();
   }
 
-  async update(id: string, changes: Partial<Pick<Session, 'currentOrganizationId' | 'lastUsedAt' | 'idleExpiresAt'>>, manager?: EntityManager): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<Session, 'currentOrganizationId' | 'lastUsedAt' | 'idleExpiresAt'>>,
+    manager?: EntityManager,
+  ): Promise<void> {
     await this.m(manager).update(Session, { id }, changes);
   }
 
   /** Marks sessions revoked; returns the ids that were active. */
-  async revoke(where: { id?: string; userId?: string; currentOrganizationId?: string }, reason: string, manager?: EntityManager): Promise<string[]> {
+  async revoke(
+    where: { id?: string; userId?: string; currentOrganizationId?: string },
+    reason: string,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const result = await this.m(manager)
       .createQueryBuilder()
       .update(Session)
@@ -48,7 +69,12 @@ export class SessionsRepository {
     return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
-  async addRefreshToken(sessionId: string, tokenHash: string, expiresAt: Date, manager?: EntityManager): Promise<void> {
+  async addRefreshToken(
+    sessionId: string,
+    tokenHash: string,
+    expiresAt: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
     await this.m(manager).insert(RefreshToken, { sessionId, tokenHash, expiresAt, rotatedAt: null });
   }
 

@@ -1,10 +1,33 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '../../common/page.dto';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
-import { CreateUnitDto, ListUnitsQueryDto, UnitPageResponse, UnitResponse, UpdateUnitDto } from './dto/unit.dto';
+import {
+  CreateUnitDto,
+  ListUnitsQueryDto,
+  UnitPageResponse,
+  UnitResponse,
+  UpdateUnitDto,
+} from './dto/unit.dto';
 import { UnitsService } from './units.service';
 
 @ApiTags('units')
@@ -30,14 +53,23 @@ export class UnitsController {
   @Post()
   @Roles('org_admin', 'manager')
   @ApiCreatedResponse({ type: UnitResponse })
-  create(@CurrentTenant() t: Tenant, @Body() dto: CreateUnitDto, @Meta() meta: RequestMeta): Promise<UnitResponse> {
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateUnitDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<UnitResponse> {
     return this.units.create(t, dto, meta);
   }
 
   @Patch(':id')
   @Roles('org_admin', 'manager')
   @ApiOkResponse({ type: UnitResponse })
-  update(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUnitDto, @Meta() meta: RequestMeta): Promise<UnitResponse> {
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUnitDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<UnitResponse> {
     return this.units.update(t, id, dto, meta);
   }
 
@@ -45,7 +77,11 @@ export class UnitsController {
   @HttpCode(204)
   @Roles('org_admin', 'manager')
   @ApiNoContentResponse()
-  delete(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string, @Meta() meta: RequestMeta): Promise<void> {
+  delete(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     return this.units.delete(t, id, meta);
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@ppt/observability';
+import { featureError } from '@ppt/observability';
 
 export enum UnitErrorCode {
   NotFound = 'UNIT_NOT_FOUND',
@@ -7,15 +7,9 @@ export enum UnitErrorCode {
   BuildingArchived = 'BUILDING_ARCHIVED',
 }
 
-const STATUS: Record<UnitErrorCode, number> = {
+export class UnitError extends featureError<UnitErrorCode>({
   [UnitErrorCode.NotFound]: 404,
   [UnitErrorCode.BuildingNotFound]: 404,
   [UnitErrorCode.NumberTaken]: 409,
   [UnitErrorCode.BuildingArchived]: 409,
-};
-
-export class UnitError extends AppError {
-  constructor(code: UnitErrorCode, message: string) {
-    super(code, STATUS[code], message);
-  }
-}
+}) {}

@@ -4,5 +4,9 @@ import { UnitsController } from './units.controller';
 import { UnitsRepository } from './units.repository';
 import { UnitsService } from './units.service';
 
-@Module({ imports: [BuildingsModule], controllers: [UnitsController], providers: [UnitsRepository, UnitsService] })
+@Module({
+  imports: [BuildingsModule],
+  controllers: [UnitsController],
+  providers: [UnitsRepository, UnitsService],
+})
 export class UnitsModule {}

@@ -13,19 +13,31 @@ export interface UnitFilter {
   offset: number;
 }
 
-const SORT_COLUMNS: Record<string, string> = { number: 'u.number', floor: 'u.floor', areaM2: 'u.area_m2', createdAt: 'u.created_at' };
+const SORT_COLUMNS: Record<string, string> = {
+  number: 'u.number',
+  floor: 'u.floor',
+  areaM2: 'u.area_m2',
+  createdAt: 'u.created_at',
+};
 
 /** Units of one organisation (every method takes it; RLS backs it up). */
 @Injectable()
 export class UnitsRepository {
   list(m: EntityManager, organizationId: string, f: UnitFilter): Promise<[Unit[], number]> {
-    const qb = m.createQueryBuilder(Unit, 'u').where('u.organization_id = :organizationId', { organizationId });
+    const qb = m
+      .createQueryBuilder(Unit, 'u')
+      .where('u.organization_id = :organizationId', { organizationId });
     if (f.buildingId) qb.andWhere('u.building_id = :buildingId', { buildingId: f.buildingId });
     if (f.status) qb.andWhere('u.status = :status', { status: f.status });
     if (f.type) qb.andWhere('u.type = :type', { type: f.type });
     if (f.q) qb.andWhere('u.number ILIKE :q', { q: likePattern(f.q) });
     const { field, direction } = parseSort(f.sort);
-    return qb.orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST').addOrderBy('u.id', 'ASC').limit(f.limit).offset(f.offset).getManyAndCount();
+    return qb
+      .orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST')
+      .addOrderBy('u.id', 'ASC')
+      .limit(f.limit)
+      .offset(f.offset)
+      .getManyAndCount();
   }
 
   findById(m: EntityManager, organizationId: string, id: string): Promise<Unit | null> {

@@ -36,9 +36,17 @@ export class UnitsService {
       // Lock the building so it cannot be deleted or archived while a unit is added to it.
       const building = await this.buildings.findForUpdate(m, t.organizationId, dto.buildingId);
       if (!building) throw new UnitError(UnitErrorCode.BuildingNotFound, 'Building not found');
-      if (building.archivedAt) throw new UnitError(UnitErrorCode.BuildingArchived, 'The building is archived');
+      if (building.archivedAt)
+        throw new UnitError(UnitErrorCode.BuildingArchived, 'The building is archived');
       const unit = await this.units.create(m, t.organizationId, dto).catch(numberTaken);
-      await this.audit.recordChange(m, t, meta, { type: 'unit', id: unit.id, verb: 'created' }, null, snapshot(unit));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'unit', id: unit.id, verb: 'created' },
+        null,
+        snapshot(unit),
+      );
       return toResponse(unit);
     });
   }
@@ -49,7 +57,14 @@ export class UnitsService {
       if (!before) throw notFound();
       await this.units.update(m, t.organizationId, id, dto).catch(numberTaken);
       const after = await this.mustFind(m, t, id);
-      await this.audit.recordChange(m, t, meta, { type: 'unit', id, verb: 'updated' }, snapshot(before), snapshot(after));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'unit', id, verb: 'updated' },
+        snapshot(before),
+        snapshot(after),
+      );
       return toResponse(after);
     });
   }
@@ -59,7 +74,14 @@ export class UnitsService {
       const before = await this.units.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       await this.units.delete(m, t.organizationId, id);
-      await this.audit.recordChange(m, t, meta, { type: 'unit', id, verb: 'deleted' }, snapshot(before), null);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'unit', id, verb: 'deleted' },
+        snapshot(before),
+        null,
+      );
     });
   }
 

@@ -23,21 +23,45 @@ export class UsersRepository {
       .getOne();
   }
 
-  async create(data: Pick<User, 'email' | 'displayName' | 'passwordHash'>, manager?: EntityManager): Promise<User> {
-    const user = this.m(manager).create(User, { ...data, emailVerifiedAt: null, isPlatformAdmin: false, disabledAt: null });
+  async create(
+    data: Pick<User, 'email' | 'displayName' | 'passwordHash'>,
+    manager?: EntityManager,
+  ): Promise<User> {
+    const user = this.m(manager).create(User, {
+      ...data,
+      emailVerifiedAt: null,
+      isPlatformAdmin: false,
+      disabledAt: null,
+    });
     return this.m(manager).save(user);
   }
 
-  async update(id: string, changes: Partial<Pick<User, 'passwordHash' | 'emailVerifiedAt' | 'disabledAt' | 'displayName' | 'isPlatformAdmin'>>, manager?: EntityManager): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<
+      Pick<User, 'passwordHash' | 'emailVerifiedAt' | 'disabledAt' | 'displayName' | 'isPlatformAdmin'>
+    >,
+    manager?: EntityManager,
+  ): Promise<void> {
     await this.m(manager).update(User, { id }, changes);
   }
 
-  async createEmailToken(userId: string, purpose: EmailTokenPurpose, tokenHash: string, expiresAt: Date, manager?: EntityManager): Promise<void> {
+  async createEmailToken(
+    userId: string,
+    purpose: EmailTokenPurpose,
+    tokenHash: string,
+    expiresAt: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
     await this.m(manager).insert(EmailToken, { userId, purpose, tokenHash, expiresAt, usedAt: null });
   }
 
   /** Claims an unused, unexpired token once (row lock): a second use finds nothing. */
-  async consumeEmailToken(tokenHash: string, purpose: EmailTokenPurpose, manager: EntityManager): Promise<EmailToken | null> {
+  async consumeEmailToken(
+    tokenHash: string,
+    purpose: EmailTokenPurpose,
+    manager: EntityManager,
+  ): Promise<EmailToken | null> {
     const token = await manager.findOne(EmailToken, {
       where: { tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
       lock: { mode: 'pessimistic_write' },

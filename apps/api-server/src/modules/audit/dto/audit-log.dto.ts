@@ -40,7 +40,11 @@ export class AuditLogResponse {
   @ApiPropertyOptional({ type: String, nullable: true }) entityId!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) actorUserId!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) actorClientId!: string | null;
-  @ApiPropertyOptional({ type: Object, nullable: true, example: { changes: { name: { before: 'A', after: 'B' } } } })
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    example: { changes: { name: { before: 'A', after: 'B' } } },
+  })
   details!: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: String, nullable: true }) requestId!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) ip!: string | null;

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
@@ -7,6 +8,15 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
 
+/** A password being set (register, change, reset, invitation). */
+function NewPassword(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max }),
+    IsString(),
+    Length(PASSWORD.min, PASSWORD.max),
+  );
+}
+
 export class RegisterDto {
   @ApiProperty({ example: 'jana@example.com' })
   @Transform(trim)
@@ -14,9 +24,7 @@ export class RegisterDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
-  @IsString()
-  @Length(PASSWORD.min, PASSWORD.max)
+  @NewPassword()
   password!: string;
 
   @ApiProperty({ example: 'Jana Nováková' })
@@ -72,9 +80,7 @@ export class ResetPasswordDto {
   @Length(20, 200)
   token!: string;
 
-  @ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
-  @IsString()
-  @Length(PASSWORD.min, PASSWORD.max)
+  @NewPassword()
   newPassword!: string;
 }
 
@@ -84,9 +90,7 @@ export class ChangePasswordDto {
   @MaxLength(PASSWORD.max)
   currentPassword!: string;
 
-  @ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
-  @IsString()
-  @Length(PASSWORD.min, PASSWORD.max)
+  @NewPassword()
   newPassword!: string;
 }
 
@@ -103,9 +107,7 @@ export class AcceptInvitationDto {
   @Length(20, 200)
   token!: string;
 
-  @ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
-  @IsString()
-  @Length(PASSWORD.min, PASSWORD.max)
+  @NewPassword()
   password!: string;
 
   @ApiPropertyOptional()

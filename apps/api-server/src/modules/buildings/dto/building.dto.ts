@@ -1,11 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO31661Alpha2, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO31661Alpha2,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 
 export class CreateBuildingDto {
   @ApiProperty({ example: 'Vinohradská 12' })

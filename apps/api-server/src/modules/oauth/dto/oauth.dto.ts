@@ -20,7 +20,7 @@ export class OAuthTokenDto {
   @MaxLength(200)
   client_secret?: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated subset of the client\'s scopes' })
+  @ApiPropertyOptional({ description: "Space-separated subset of the client's scopes" })
   @IsOptional()
   @IsString()
   @Matches(/^[\w:.-]+( [\w:.-]+)*$/, { message: 'scope must be space-separated scope names' })

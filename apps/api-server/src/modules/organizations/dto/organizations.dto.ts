@@ -12,9 +12,14 @@ export class CreateOrganizationDto {
   @Length(2, 200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'svj-vinohradska-12', description: 'Lower-case letters, digits and dashes; derived from the name when omitted' })
+  @ApiPropertyOptional({
+    example: 'svj-vinohradska-12',
+    description: 'Lower-case letters, digits and dashes; derived from the name when omitted',
+  })
   @IsOptional()
-  @Matches(/^[a-z0-9](?:[a-z0-9-]{1,98}[a-z0-9])$/, { message: 'slug must be 3-100 lower-case letters, digits or dashes' })
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{1,98}[a-z0-9])$/, {
+    message: 'slug must be 3-100 lower-case letters, digits or dashes',
+  })
   slug?: string;
 }
 
