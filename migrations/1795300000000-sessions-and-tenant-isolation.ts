@@ -118,7 +118,9 @@ export class SessionsAndTenantIsolation1795300000000 implements MigrationInterfa
         USING (organization_id = app_current_org())
         WITH CHECK (organization_id IS NULL OR organization_id = app_current_org())`);
 
-    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, refresh_tokens, email_tokens, oauth_clients TO ppt_app`);
+    await q.query(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, refresh_tokens, email_tokens, oauth_clients TO ppt_app`,
+    );
     // The audit log is append-only for the application.
     await q.query(`GRANT SELECT, INSERT ON audit_log TO ppt_app`);
     await q.query(`GRANT EXECUTE ON FUNCTION app_current_org(), app_current_user() TO ppt_app`);

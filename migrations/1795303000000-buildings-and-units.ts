@@ -55,7 +55,9 @@ export class BuildingsAndUnits1795303000000 implements MigrationInterface {
         CONSTRAINT fk_units_building_id_organization_id FOREIGN KEY (building_id, organization_id)
           REFERENCES buildings (id, organization_id) ON DELETE RESTRICT
       )`);
-    await q.query(`CREATE UNIQUE INDEX uq_units_org_building_number ON units (organization_id, building_id, number)`);
+    await q.query(
+      `CREATE UNIQUE INDEX uq_units_org_building_number ON units (organization_id, building_id, number)`,
+    );
     await q.query(`CREATE UNIQUE INDEX uq_units_org_id ON units (organization_id, id)`);
     await q.query(`CREATE INDEX ix_units_org_status ON units (organization_id, status)`);
 

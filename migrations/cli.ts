@@ -28,7 +28,9 @@ async function main(command: string | undefined): Promise<void> {
     case 'status':
       return withDataSource(ownerUrl, async (ds) => {
         const applied = new Set(
-          ((await ds.query('SELECT name FROM typeorm_migrations').catch(() => [])) as { name: string }[]).map((r) => r.name),
+          ((await ds.query('SELECT name FROM typeorm_migrations').catch(() => [])) as { name: string }[]).map(
+            (r) => r.name,
+          ),
         );
         for (const m of ds.migrations) console.log(`${applied.has(m.name ?? '') ? '[x]' : '[ ]'} ${m.name}`);
       });
@@ -51,14 +53,20 @@ async function provision(ownerUrl: string, appUrl: string): Promise<void> {
       console.log(`Created database ${database}`);
     }
     const app = new URL(appUrl);
-    await ensureAppRoles(admin, { user: decodeURIComponent(app.username), password: decodeURIComponent(app.password) });
+    await ensureAppRoles(admin, {
+      user: decodeURIComponent(app.username),
+      password: decodeURIComponent(app.password),
+    });
     console.log(`Roles ready: ppt_app, ${decodeURIComponent(app.username)}`);
   } finally {
     await admin.end();
   }
 }
 
-async function withDataSource(url: string, run: (ds: ReturnType<typeof migrationDataSource>) => Promise<void>) {
+async function withDataSource(
+  url: string,
+  run: (ds: ReturnType<typeof migrationDataSource>) => Promise<void>,
+) {
   const ds = await migrationDataSource(url).initialize();
   try {
     await run(ds);

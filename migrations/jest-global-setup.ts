@@ -1,5 +1,13 @@
 import './jest-register-paths';
-import { assertRedisReachable, connectAdmin, databaseUrl, TEST_APP_ROLE, TEST_DATABASE_ADMIN_URL, templateDatabaseName, uniqueSuffix } from '@ppt/testing';
+import {
+  assertRedisReachable,
+  connectAdmin,
+  databaseUrl,
+  TEST_APP_ROLE,
+  TEST_DATABASE_ADMIN_URL,
+  templateDatabaseName,
+  uniqueSuffix,
+} from '@ppt/testing';
 import { migrationDataSource } from './data-source';
 import { ensureAppRoles } from './roles';
 

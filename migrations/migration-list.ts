@@ -2,6 +2,7 @@ import { IdentityFoundation1795297800000 } from './1795297800000-identity-founda
 import { SessionsAndTenantIsolation1795300000000 } from './1795300000000-sessions-and-tenant-isolation';
 import { BuildingsAndUnits1795303000000 } from './1795303000000-buildings-and-units';
 import { Outbox1795306000000 } from './1795306000000-outbox';
+import { PeopleAndLeases1795309000000 } from './1795309000000-people-and-leases';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   SessionsAndTenantIsolation1795300000000,
   BuildingsAndUnits1795303000000,
   Outbox1795306000000,
+  PeopleAndLeases1795309000000,
 ];

@@ -9,10 +9,12 @@ const ALL_TABLES = [
   'buildings',
   'consumed_events',
   'email_tokens',
+  'leases',
   'memberships',
   'oauth_clients',
   'organizations',
   'outbox',
+  'people',
   'refresh_tokens',
   'sessions',
   'units',
@@ -58,7 +60,10 @@ describe('migrations', () => {
     beforeAll(async () => {
       db = await createTestDatabase();
       ds = await new DataSource(
-        buildDataSourceOptions({ url: db.ownerUrl, applicationName: 'schema-check' }, { entities: PM_ENTITIES }),
+        buildDataSourceOptions(
+          { url: db.ownerUrl, applicationName: 'schema-check' },
+          { entities: PM_ENTITIES },
+        ),
       ).initialize();
     });
     afterAll(async () => {
@@ -80,7 +85,13 @@ describe('migrations', () => {
                 has_table_privilege('ppt_app', format('public.%I', t.table_name), 'DELETE') AS can_delete
            FROM information_schema.tables t
           WHERE t.table_schema = 'public' AND t.table_name <> 'typeorm_migrations'`,
-      )) as { name: string; can_select: boolean; can_insert: boolean; can_update: boolean; can_delete: boolean }[];
+      )) as {
+        name: string;
+        can_select: boolean;
+        can_insert: boolean;
+        can_update: boolean;
+        can_delete: boolean;
+      }[];
       expect(rows.map((r) => r.name).sort()).toEqual(ALL_TABLES);
       for (const row of rows) {
         const appendOnly = row.name === 'audit_log';
@@ -96,9 +107,9 @@ describe('migrations', () => {
 
     it('keeps e-mail addresses unique regardless of case', async () => {
       await ds.query(`INSERT INTO users (email, display_name) VALUES ('Ann@Example.com', 'Ann')`);
-      await expect(ds.query(`INSERT INTO users (email, display_name) VALUES ('ann@example.COM', 'Ann 2')`)).rejects.toThrow(
-        /uq_users_email_lower/,
-      );
+      await expect(
+        ds.query(`INSERT INTO users (email, display_name) VALUES ('ann@example.COM', 'Ann 2')`),
+      ).rejects.toThrow(/uq_users_email_lower/);
     });
   });
 });

@@ -4,7 +4,10 @@ import type { Client } from 'pg';
  * Creates the NOLOGIN group role the migrations grant to and a login role that belongs to it, idempotently.
  * The login role is restricted: not superuser, no BYPASSRLS, owns nothing.
  */
-export async function ensureAppRoles(admin: Client, login: { user: string; password: string }): Promise<void> {
+export async function ensureAppRoles(
+  admin: Client,
+  login: { user: string; password: string },
+): Promise<void> {
   await admin.query(`
     DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ppt_app') THEN
@@ -15,7 +18,9 @@ export async function ensureAppRoles(admin: Client, login: { user: string; passw
   const ident = `"${login.user.replace(/"/g, '""')}"`;
   const password = `'${login.password.replace(/'/g, "''")}'`;
   if (exists.rowCount === 0) {
-    await admin.query(`CREATE ROLE ${ident} LOGIN PASSWORD ${password} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
+    await admin.query(
+      `CREATE ROLE ${ident} LOGIN PASSWORD ${password} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
+    );
   }
   await admin.query(`GRANT ppt_app TO ${ident}`);
 }

@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
-import { EventsModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
 import { ApiServerEnv } from './api-server.env';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
+import { LeasesModule } from './modules/leases/leases.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { PeopleModule } from './modules/people/people.module';
 import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
 import { SessionStore } from './modules/sessions/session-store';
@@ -22,7 +23,6 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }),
         AuditModule,
-        EventsModule,
         IdentityModule,
         // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
         AuthModule.forRoot({
@@ -41,6 +41,8 @@ export class AppModule {
         QueueBoardModule,
         BuildingsModule,
         UnitsModule,
+        PeopleModule,
+        LeasesModule,
       ],
     };
   }

@@ -2,10 +2,12 @@ import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
 import { EmailToken } from './email-token.entity';
+import { Lease } from './lease.entity';
 import { Membership } from './membership.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
 import { OutboxEvent } from './outbox-event.entity';
+import { Person } from './person.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { Unit } from './unit.entity';
@@ -16,10 +18,12 @@ export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
 export { ConsumedEvent } from './consumed-event.entity';
 export { EMAIL_TOKEN_PURPOSES, EmailToken, type EmailTokenPurpose } from './email-token.entity';
+export { Lease, LEASE_STATUSES, type LeaseStatus } from './lease.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
 export { OutboxEvent } from './outbox-event.entity';
+export { Person } from './person.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
 export { TenantEntity } from './tenant.entity';
@@ -40,4 +44,6 @@ export const PM_ENTITIES = [
   Unit,
   OutboxEvent,
   ConsumedEvent,
+  Person,
+  Lease,
 ];

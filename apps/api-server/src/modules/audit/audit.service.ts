@@ -28,8 +28,9 @@ export type SecurityAction =
   | 'membership.removed';
 
 /** Entities whose every change is audited with a before/after diff. */
-export type AuditedEntity = 'building' | 'unit';
-export type ChangeAction = `${AuditedEntity}.${'created' | 'updated' | 'archived' | 'deleted'}`;
+export type AuditedEntity = 'building' | 'unit' | 'person' | 'lease';
+export type ChangeVerb = 'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'terminated';
+export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 export interface AuditEvent {
   action: SecurityAction | ChangeAction;
@@ -95,7 +96,7 @@ export class AuditService {
     manager: EntityManager,
     tenant: Tenant,
     meta: RequestMeta,
-    entity: { type: AuditedEntity; id: string; verb: 'created' | 'updated' | 'archived' | 'deleted' },
+    entity: { type: AuditedEntity; id: string; verb: ChangeVerb },
     before: object | null,
     after: object | null,
   ): Promise<void> {

@@ -8,5 +8,6 @@ import { UnitsService } from './units.service';
   imports: [BuildingsModule],
   controllers: [UnitsController],
   providers: [UnitsRepository, UnitsService],
+  exports: [UnitsRepository],
 })
 export class UnitsModule {}

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '../../common/page.dto';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  CreateLeaseDto,
+  LeasePageResponse,
+  LeaseResponse,
+  ListLeasesQueryDto,
+  TerminateLeaseDto,
+  UpdateLeaseDto,
+} from './dto/lease.dto';
+import { LeasesService } from './leases.service';
+
+@ApiTags('leases')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager')
+@Controller('leases')
+export class LeasesController {
+  constructor(private readonly leases: LeasesService) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: LeasePageResponse,
+    description: '`expiringWithinDays=90|60|30` lists active leases ending soon',
+  })
+  list(@CurrentTenant() t: Tenant, @Query() query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
+    return this.leases.list(t, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: LeaseResponse })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<LeaseResponse> {
+    return this.leases.get(t, id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: LeaseResponse, description: 'Created as a draft' })
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateLeaseDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<LeaseResponse> {
+    return this.leases.create(t, dto, meta);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: LeaseResponse, description: 'Drafts only (409 LEASE_NOT_DRAFT otherwise)' })
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateLeaseDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<LeaseResponse> {
+    return this.leases.update(t, id, dto, meta);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: LeaseResponse,
+    description: '409 LEASE_OVERLAP when the unit has an active lease in the period',
+  })
+  activate(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<LeaseResponse> {
+    return this.leases.activate(t, id, meta);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LeaseResponse })
+  terminate(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TerminateLeaseDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<LeaseResponse> {
+    return this.leases.terminate(t, id, dto.endDate, meta);
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Lease, Membership, Person } from '@ppt/db';
+import type { EntityManager } from 'typeorm';
+import { likePattern, parseSort } from '../../common/list-query';
+
+const SORT_COLUMNS: Record<string, string> = { lastName: 'p.last_name', createdAt: 'p.created_at' };
+
+/** People of one organisation (every method takes it; RLS backs it up). */
+@Injectable()
+export class PeopleRepository {
+  list(
+    m: EntityManager,
+    organizationId: string,
+    f: { q?: string; sort: string; limit: number; offset: number },
+  ): Promise<[Person[], number]> {
+    const qb = m
+      .createQueryBuilder(Person, 'p')
+      .where('p.organization_id = :organizationId', { organizationId });
+    if (f.q) {
+      qb.andWhere("(p.first_name || ' ' || p.last_name ILIKE :q OR p.email ILIKE :q OR p.phone ILIKE :q)", {
+        q: likePattern(f.q),
+      });
+    }
+    const { field, direction } = parseSort(f.sort);
+    return qb
+      .orderBy(SORT_COLUMNS[field], direction)
+      .addOrderBy('p.first_name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(f.limit)
+      .offset(f.offset)
+      .getManyAndCount();
+  }
+
+  findById(m: EntityManager, organizationId: string, id: string): Promise<Person | null> {
+    return m.findOneBy(Person, { organizationId, id });
+  }
+
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Person | null> {
+    return m.findOne(Person, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  create(m: EntityManager, organizationId: string, data: Partial<Person>): Promise<Person> {
+    return m.save(m.create(Person, { ...data, organizationId }));
+  }
+
+  async update(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Person>,
+  ): Promise<void> {
+    await m.update(Person, { organizationId, id }, changes);
+  }
+
+  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.delete(Person, { organizationId, id });
+  }
+
+  hasLeases(m: EntityManager, organizationId: string, personId: string): Promise<boolean> {
+    return m.existsBy(Lease, { organizationId, primaryTenantId: personId });
+  }
+
+  isMember(m: EntityManager, organizationId: string, userId: string): Promise<boolean> {
+    return m.existsBy(Membership, { organizationId, userId });
+  }
+}
