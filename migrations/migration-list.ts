@@ -3,6 +3,7 @@ import { SessionsAndTenantIsolation1795300000000 } from './1795300000000-session
 import { BuildingsAndUnits1795303000000 } from './1795303000000-buildings-and-units';
 import { Outbox1795306000000 } from './1795306000000-outbox';
 import { PeopleAndLeases1795309000000 } from './1795309000000-people-and-leases';
+import { FaultsAndVendors1795312000000 } from './1795312000000-faults-and-vendors';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   BuildingsAndUnits1795303000000,
   Outbox1795306000000,
   PeopleAndLeases1795309000000,
+  FaultsAndVendors1795312000000,
 ];

@@ -9,6 +9,9 @@ const ALL_TABLES = [
   'buildings',
   'consumed_events',
   'email_tokens',
+  'fault_comments',
+  'fault_status_changes',
+  'faults',
   'leases',
   'memberships',
   'oauth_clients',
@@ -19,6 +22,7 @@ const ALL_TABLES = [
   'sessions',
   'units',
   'users',
+  'vendors',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {

@@ -5,6 +5,7 @@ import { ApiServerEnv } from './api-server.env';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
+import { FaultsModule } from './modules/faults/faults.module';
 import { LeasesModule } from './modules/leases/leases.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
@@ -13,6 +14,7 @@ import { PlatformAdminModule } from './modules/platform-admin/platform-admin.mod
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
 import { SessionStore } from './modules/sessions/session-store';
 import { UnitsModule } from './modules/units/units.module';
+import { VendorsModule } from './modules/vendors/vendors.module';
 
 /** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
 @Module({})
@@ -43,6 +45,8 @@ export class AppModule {
         UnitsModule,
         PeopleModule,
         LeasesModule,
+        VendorsModule,
+        FaultsModule,
       ],
     };
   }

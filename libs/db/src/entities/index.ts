@@ -2,6 +2,7 @@ import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
 import { EmailToken } from './email-token.entity';
+import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Lease } from './lease.entity';
 import { Membership } from './membership.entity';
 import { OAuthClient } from './oauth-client.entity';
@@ -12,12 +13,24 @@ import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
+import { Vendor } from './vendor.entity';
 
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
 export { ConsumedEvent } from './consumed-event.entity';
 export { EMAIL_TOKEN_PURPOSES, EmailToken, type EmailTokenPurpose } from './email-token.entity';
+export {
+  Fault,
+  FAULT_CATEGORIES,
+  FAULT_PRIORITIES,
+  FAULT_STATUSES,
+  FaultComment,
+  FaultStatusChange,
+  type FaultCategory,
+  type FaultPriority,
+  type FaultStatus,
+} from './fault.entity';
 export { Lease, LEASE_STATUSES, type LeaseStatus } from './lease.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
@@ -29,6 +42,7 @@ export { Session } from './session.entity';
 export { TenantEntity } from './tenant.entity';
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';
+export { Vendor } from './vendor.entity';
 
 /** Every entity of the PM schema, for DataSource definitions. */
 export const PM_ENTITIES = [
@@ -46,4 +60,8 @@ export const PM_ENTITIES = [
   ConsumedEvent,
   Person,
   Lease,
+  Vendor,
+  Fault,
+  FaultStatusChange,
+  FaultComment,
 ];

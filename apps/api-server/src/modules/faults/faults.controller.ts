@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '../../common/page.dto';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  ChangeFaultStatusDto,
+  CreateFaultCommentDto,
+  CreateFaultDto,
+  FaultCommentResponse,
+  FaultPageResponse,
+  FaultResponse,
+  ListFaultsQueryDto,
+  UpdateFaultDto,
+} from './dto/fault.dto';
+import { FaultsService } from './faults.service';
+
+@ApiTags('faults')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+@Controller('faults')
+export class FaultsController {
+  constructor(private readonly faults: FaultsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: FaultPageResponse, description: 'Residents see the faults they reported' })
+  list(@CurrentTenant() t: Tenant, @Query() query: ListFaultsQueryDto): Promise<Page<FaultResponse>> {
+    return this.faults.list(t, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: FaultResponse, description: 'With its status history' })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<FaultResponse> {
+    return this.faults.get(t, id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: FaultResponse })
+  report(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateFaultDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<FaultResponse> {
+    return this.faults.report(t, dto, meta);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({
+    type: FaultResponse,
+    description: 'Staff: details, priority (due date follows), assignee, vendor',
+  })
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateFaultDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<FaultResponse> {
+    return this.faults.update(t, id, dto, meta);
+  }
+
+  @Post(':id/status')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: FaultResponse,
+    description:
+      '409 INVALID_TRANSITION outside new → triaged → in_progress → resolved → closed (rejected; reopen from resolved)',
+  })
+  changeStatus(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeFaultStatusDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<FaultResponse> {
+    return this.faults.changeStatus(t, id, dto.status, dto.note, meta);
+  }
+
+  @Get(':id/comments')
+  @ApiOkResponse({ type: [FaultCommentResponse] })
+  comments(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<FaultCommentResponse[]> {
+    return this.faults.comments(t, id);
+  }
+
+  @Post(':id/comments')
+  @ApiCreatedResponse({ type: FaultCommentResponse })
+  comment(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateFaultCommentDto,
+  ): Promise<FaultCommentResponse> {
+    return this.faults.comment(t, id, dto.body);
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '../../common/page.dto';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  CreateVendorDto,
+  ListVendorsQueryDto,
+  UpdateVendorDto,
+  VendorPageResponse,
+  VendorResponse,
+} from './dto/vendor.dto';
+import { VendorsService } from './vendors.service';
+
+@ApiTags('vendors')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager', 'technical_manager')
+@Controller('vendors')
+export class VendorsController {
+  constructor(private readonly vendors: VendorsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: VendorPageResponse })
+  list(@CurrentTenant() t: Tenant, @Query() query: ListVendorsQueryDto): Promise<Page<VendorResponse>> {
+    return this.vendors.list(t, query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: VendorResponse })
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateVendorDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<VendorResponse> {
+    return this.vendors.create(t, dto, meta);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: VendorResponse })
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateVendorDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<VendorResponse> {
+    return this.vendors.update(t, id, dto, meta);
+  }
+}

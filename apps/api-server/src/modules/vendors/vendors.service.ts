@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions, type Vendor } from '@ppt/db';
+import { AppError } from '@ppt/observability';
+import type { EntityManager } from 'typeorm';
+import type { Page } from '../../common/page.dto';
+import type { RequestMeta } from '../../common/request-meta';
+import type { Tenant } from '../../common/tenant';
+import { AuditService } from '../audit/audit.service';
+import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';
+import { VendorsRepository } from './vendors.repository';
+
+/** Contractors of the caller's organisation; every change is audited. */
+@Injectable()
+export class VendorsService {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly vendors: VendorsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(t: Tenant, query: ListVendorsQueryDto): Promise<Page<VendorResponse>> {
+    return this.run(t, async (m) => {
+      const [items, total] = await this.vendors.list(m, t.organizationId, query);
+      return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
+    });
+  }
+
+  create(t: Tenant, dto: CreateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
+    return this.run(t, async (m) => {
+      const vendor = await this.vendors.create(m, t.organizationId, dto);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'vendor', id: vendor.id, verb: 'created' },
+        null,
+        snapshot(vendor),
+      );
+      return toResponse(vendor);
+    });
+  }
+
+  update(t: Tenant, id: string, dto: UpdateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
+    return this.run(t, async (m) => {
+      const before = await this.vendors.findById(m, t.organizationId, id);
+      if (!before) throw new AppError('VENDOR_NOT_FOUND', 404, 'Vendor not found');
+      await this.vendors.update(m, t.organizationId, id, dto);
+      const after = (await this.vendors.findById(m, t.organizationId, id)) as Vendor;
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'vendor', id, verb: 'updated' },
+        snapshot(before),
+        snapshot(after),
+      );
+      return toResponse(after);
+    });
+  }
+
+  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
+  }
+}
+
+function snapshot(v: Vendor): Record<string, unknown> {
+  const { organization: _o, ...fields } = v;
+  return fields;
+}
+
+function toResponse(v: Vendor): VendorResponse {
+  return {
+    id: v.id,
+    name: v.name,
+    trade: v.trade,
+    email: v.email,
+    phone: v.phone,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+  };
+}
