@@ -4,6 +4,7 @@ import { BuildingsAndUnits1795303000000 } from './1795303000000-buildings-and-un
 import { Outbox1795306000000 } from './1795306000000-outbox';
 import { PeopleAndLeases1795309000000 } from './1795309000000-people-and-leases';
 import { FaultsAndVendors1795312000000 } from './1795312000000-faults-and-vendors';
+import { Meters1795315000000 } from './1795315000000-meters';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Outbox1795306000000,
   PeopleAndLeases1795309000000,
   FaultsAndVendors1795312000000,
+  Meters1795315000000,
 ];

@@ -7,6 +7,7 @@ import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
 import { FaultsModule } from './modules/faults/faults.module';
 import { LeasesModule } from './modules/leases/leases.module';
+import { MetersModule } from './modules/meters/meters.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -47,6 +48,7 @@ export class AppModule {
         LeasesModule,
         VendorsModule,
         FaultsModule,
+        MetersModule,
       ],
     };
   }

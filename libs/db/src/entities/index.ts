@@ -5,6 +5,7 @@ import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Lease } from './lease.entity';
 import { Membership } from './membership.entity';
+import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
 import { OutboxEvent } from './outbox-event.entity';
@@ -32,6 +33,7 @@ export {
   type FaultStatus,
 } from './fault.entity';
 export { Lease, LEASE_STATUSES, type LeaseStatus } from './lease.entity';
+export { Meter, METER_TYPES, MeterReading, ReadingPeriod, type MeterType } from './meter.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
@@ -64,4 +66,7 @@ export const PM_ENTITIES = [
   Fault,
   FaultStatusChange,
   FaultComment,
+  Meter,
+  ReadingPeriod,
+  MeterReading,
 ];

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '../../common/page.dto';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  CreateMeterDto,
+  CreateReadingPeriodDto,
+  ListMetersQueryDto,
+  MeterPageResponse,
+  MeterReadingResponse,
+  MeterResponse,
+  ReadingPeriodResponse,
+  SubmitReadingDto,
+} from './dto/meter.dto';
+import { MetersService } from './meters.service';
+
+@ApiTags('meters')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager', 'technical_manager')
+@Controller()
+export class MetersController {
+  constructor(private readonly meters: MetersService) {}
+
+  @Get('meters')
+  @ApiOkResponse({ type: MeterPageResponse })
+  list(@CurrentTenant() t: Tenant, @Query() query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
+    return this.meters.list(t, query);
+  }
+
+  @Get('meters/:id')
+  @ApiOkResponse({ type: MeterResponse })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<MeterResponse> {
+    return this.meters.get(t, id);
+  }
+
+  @Post('meters')
+  @ApiCreatedResponse({ type: MeterResponse })
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateMeterDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<MeterResponse> {
+    return this.meters.create(t, dto, meta);
+  }
+
+  @Get('meters/:id/readings')
+  @ApiOkResponse({ type: [MeterReadingResponse] })
+  readings(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<MeterReadingResponse[]> {
+    return this.meters.readings(t, id);
+  }
+
+  @Post('meters/:id/readings')
+  @ApiCreatedResponse({
+    type: MeterReadingResponse,
+    description: '422 READING_LOWER_THAN_PREVIOUS unless isReplacement',
+  })
+  submit(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SubmitReadingDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<MeterReadingResponse> {
+    return this.meters.submitReading(t, id, dto, meta);
+  }
+
+  @Get('reading-periods')
+  @ApiOkResponse({ type: [ReadingPeriodResponse] })
+  periods(@CurrentTenant() t: Tenant): Promise<ReadingPeriodResponse[]> {
+    return this.meters.periods(t);
+  }
+
+  @Post('reading-periods')
+  @Roles('org_admin', 'manager')
+  @ApiCreatedResponse({ type: ReadingPeriodResponse })
+  createPeriod(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateReadingPeriodDto,
+  ): Promise<ReadingPeriodResponse> {
+    return this.meters.createPeriod(t, dto);
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
+import type { EntityManager } from 'typeorm';
+import type { ListMetersQueryDto } from './dto/meter.dto';
+
+/** Meters, readings and reading periods of one organisation (every method takes it; RLS backs it up). */
+@Injectable()
+export class MetersRepository {
+  list(m: EntityManager, organizationId: string, f: ListMetersQueryDto): Promise<[Meter[], number]> {
+    return m.findAndCount(Meter, {
+      where: {
+        organizationId,
+        ...(f.unitId ? { unitId: f.unitId } : {}),
+        ...(f.type ? { type: f.type } : {}),
+      },
+      order: { serialNumber: 'ASC', id: 'ASC' },
+      take: f.limit,
+      skip: f.offset,
+    });
+  }
+
+  findById(m: EntityManager, organizationId: string, id: string): Promise<Meter | null> {
+    return m.findOneBy(Meter, { organizationId, id });
+  }
+
+  /** Locks the meter: readings of one meter are checked and written one at a time. */
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Meter | null> {
+    return m.findOne(Meter, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  create(m: EntityManager, organizationId: string, data: Partial<Meter>): Promise<Meter> {
+    return m.save(m.create(Meter, { ...data, organizationId }));
+  }
+
+  /** The latest reading by date (then by entry time). */
+  lastReading(m: EntityManager, organizationId: string, meterId: string): Promise<MeterReading | null> {
+    return m.findOne(MeterReading, {
+      where: { organizationId, meterId },
+      order: { readOn: 'DESC', createdAt: 'DESC' },
+    });
+  }
+
+  lastReadings(m: EntityManager, organizationId: string, meterIds: string[]): Promise<MeterReading[]> {
+    if (meterIds.length === 0) return Promise.resolve([]);
+    return m
+      .createQueryBuilder(MeterReading, 'r')
+      .distinctOn(['r.meter_id'])
+      .where('r.organization_id = :organizationId AND r.meter_id IN (:...meterIds)', {
+        organizationId,
+        meterIds,
+      })
+      .orderBy('r.meter_id')
+      .addOrderBy('r.read_on', 'DESC')
+      .addOrderBy('r.created_at', 'DESC')
+      .getMany();
+  }
+
+  readings(m: EntityManager, organizationId: string, meterId: string): Promise<MeterReading[]> {
+    return m.find(MeterReading, {
+      where: { organizationId, meterId },
+      order: { readOn: 'ASC', createdAt: 'ASC' },
+    });
+  }
+
+  addReading(m: EntityManager, organizationId: string, data: Partial<MeterReading>): Promise<MeterReading> {
+    return m.save(m.create(MeterReading, { ...data, organizationId }));
+  }
+
+  findPeriod(m: EntityManager, organizationId: string, id: string): Promise<ReadingPeriod | null> {
+    return m.findOneBy(ReadingPeriod, { organizationId, id });
+  }
+
+  createPeriod(
+    m: EntityManager,
+    organizationId: string,
+    data: Partial<ReadingPeriod>,
+  ): Promise<ReadingPeriod> {
+    return m.save(m.create(ReadingPeriod, { ...data, organizationId }));
+  }
+
+  periods(m: EntityManager, organizationId: string): Promise<ReadingPeriod[]> {
+    return m.find(ReadingPeriod, { where: { organizationId }, order: { deadline: 'DESC' } });
+  }
+}

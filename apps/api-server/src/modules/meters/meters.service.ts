@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions, type Meter, type MeterReading, type ReadingPeriod } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
+import type { EntityManager } from 'typeorm';
+import type { Page } from '../../common/page.dto';
+import type { RequestMeta } from '../../common/request-meta';
+import type { Tenant } from '../../common/tenant';
+import { AuditService } from '../audit/audit.service';
+import { UnitsRepository } from '../units/units.repository';
+import type {
+  CreateMeterDto,
+  CreateReadingPeriodDto,
+  ListMetersQueryDto,
+  MeterReadingResponse,
+  MeterResponse,
+  ReadingPeriodResponse,
+  SubmitReadingDto,
+} from './dto/meter.dto';
+import { MeterError, MeterErrorCode } from './meters.errors';
+import { MetersRepository } from './meters.repository';
+
+/**
+ * Meters and readings. A reading lower than the meter's latest one is refused unless it is flagged as
+ * a meter replacement; the meter row is locked while a reading is checked and written, so two
+ * concurrent submissions cannot slip past the rule. `meter_reading.submitted` goes out through the outbox.
+ */
+@Injectable()
+export class MetersService {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly meters: MetersRepository,
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  list(t: Tenant, query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
+    return this.run(t, async (m) => {
+      const [items, total] = await this.meters.list(m, t.organizationId, query);
+      const last = new Map(
+        (
+          await this.meters.lastReadings(
+            m,
+            t.organizationId,
+            items.map((i) => i.id),
+          )
+        ).map((r) => [r.meterId, r]),
+      );
+      return {
+        items: items.map((i) => toMeter(i, last.get(i.id) ?? null)),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      };
+    });
+  }
+
+  get(t: Tenant, id: string): Promise<MeterResponse> {
+    return this.run(t, async (m) => {
+      const meter = await this.meters.findById(m, t.organizationId, id);
+      if (!meter) throw notFound();
+      return toMeter(meter, await this.meters.lastReading(m, t.organizationId, id));
+    });
+  }
+
+  create(t: Tenant, dto: CreateMeterDto, meta: RequestMeta): Promise<MeterResponse> {
+    return this.run(t, async (m) => {
+      if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
+        throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
+      const meter = await this.meters.create(m, t.organizationId, dto).catch((err: unknown) => {
+        if ((err as { constraint?: string }).constraint === 'uq_meters_org_serial') {
+          throw new MeterError(MeterErrorCode.SerialTaken, 'A meter with this serial number already exists');
+        }
+        throw err;
+      });
+      const { organization: _o, unit: _u, ...fields } = meter;
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'meter', id: meter.id, verb: 'created' },
+        null,
+        fields,
+      );
+      return toMeter(meter, null);
+    });
+  }
+
+  readings(t: Tenant, meterId: string): Promise<MeterReadingResponse[]> {
+    return this.run(t, async (m) => {
+      if (!(await this.meters.findById(m, t.organizationId, meterId))) throw notFound();
+      return (await this.meters.readings(m, t.organizationId, meterId)).map(toReading);
+    });
+  }
+
+  submitReading(
+    t: Tenant,
+    meterId: string,
+    dto: SubmitReadingDto,
+    meta: RequestMeta,
+  ): Promise<MeterReadingResponse> {
+    if (dto.readOn > new Date().toISOString().slice(0, 10))
+      throw new MeterError(MeterErrorCode.InFuture, 'The reading date is in the future');
+    return this.run(t, async (m) => {
+      const meter = await this.meters.findForUpdate(m, t.organizationId, meterId);
+      if (!meter) throw notFound();
+      if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn);
+      const previous = await this.meters.lastReading(m, t.organizationId, meterId);
+      if (previous && dto.value < previous.value && !dto.isReplacement) {
+        throw new MeterError(
+          MeterErrorCode.LowerThanPrevious,
+          `The value ${dto.value} is lower than the last reading ${previous.value} (${previous.readOn}); flag it as a meter replacement if the meter was changed`,
+        );
+      }
+      const reading = await this.meters.addReading(m, t.organizationId, {
+        meterId,
+        periodId: dto.periodId ?? null,
+        value: dto.value,
+        readOn: dto.readOn,
+        isReplacement: dto.isReplacement ?? false,
+        submittedByUserId: t.userId,
+      });
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'meter_reading', id: reading.id, verb: 'created' },
+        null,
+        { meterId, value: dto.value, readOn: dto.readOn, isReplacement: reading.isReplacement },
+      );
+      await this.outbox.write(m, {
+        type: 'meter_reading.submitted',
+        organizationId: t.organizationId,
+        aggregateId: reading.id,
+        aggregateVersion: 1,
+        payload: {
+          readingId: reading.id,
+          meterId,
+          unitId: meter.unitId,
+          value: String(dto.value),
+          readAt: dto.readOn,
+        },
+      });
+      return toReading(reading);
+    });
+  }
+
+  createPeriod(t: Tenant, dto: CreateReadingPeriodDto): Promise<ReadingPeriodResponse> {
+    if (dto.deadline < dto.startsOn)
+      throw new MeterError(MeterErrorCode.InvalidDates, 'The deadline is before the start');
+    return this.run(t, async (m) => toPeriod(await this.meters.createPeriod(m, t.organizationId, dto)));
+  }
+
+  periods(t: Tenant): Promise<ReadingPeriodResponse[]> {
+    return this.run(t, async (m) => (await this.meters.periods(m, t.organizationId)).map(toPeriod));
+  }
+
+  private async checkPeriod(m: EntityManager, t: Tenant, periodId: string, readOn: string): Promise<void> {
+    const period = await this.meters.findPeriod(m, t.organizationId, periodId);
+    if (!period) throw new MeterError(MeterErrorCode.PeriodNotFound, 'Reading period not found');
+    if (readOn < period.startsOn || readOn > period.deadline) {
+      throw new MeterError(
+        MeterErrorCode.OutsidePeriod,
+        `Readings for "${period.name}" are taken from ${period.startsOn} to ${period.deadline}`,
+      );
+    }
+  }
+
+  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
+  }
+}
+
+function notFound(): MeterError {
+  return new MeterError(MeterErrorCode.NotFound, 'Meter not found');
+}
+
+function toReading(r: MeterReading): MeterReadingResponse {
+  return {
+    id: r.id,
+    meterId: r.meterId,
+    periodId: r.periodId,
+    value: r.value,
+    readOn: r.readOn,
+    isReplacement: r.isReplacement,
+    submittedByUserId: r.submittedByUserId,
+    createdAt: r.createdAt,
+  };
+}
+
+function toMeter(meter: Meter, last: MeterReading | null): MeterResponse {
+  return {
+    id: meter.id,
+    unitId: meter.unitId,
+    type: meter.type,
+    serialNumber: meter.serialNumber,
+    lastReading: last ? toReading(last) : null,
+    createdAt: meter.createdAt,
+  };
+}
+
+function toPeriod(p: ReadingPeriod): ReadingPeriodResponse {
+  return { id: p.id, name: p.name, startsOn: p.startsOn, deadline: p.deadline, createdAt: p.createdAt };
+}
