@@ -84,6 +84,18 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       });
       expect(((await me.json()) as { platformAdmin: boolean }).platformAdmin).toBe(true);
 
+      // The demo seed works against the running system.
+      const seed = spawnSync(process.execPath, ['tools/seed/seed.mjs'], { cwd: root, env, encoding: 'utf8' });
+      expect(seed.stderr).toBe('');
+      expect(seed.stdout).toMatch(/2 buildings, 12 units, 4 people with active leases, 4 meters, 2 faults/);
+      const tenantEmail = /tenant\s+(\S+) \//.exec(seed.stdout)?.[1];
+      const tenantLogin = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: tenantEmail, password: 'demo password 2026' }),
+      });
+      expect(tenantLogin.status).toBe(200);
+
       start.kill('SIGTERM');
       expect(await exited).toBe(0);
     } catch (err) {

@@ -101,7 +101,7 @@ try {
   log(`  Reality Portal  http://localhost:${ports.reality}/api/v1   (docs: http://localhost:${ports.reality}/api/docs)`);
   log(`  Bull Board      http://localhost:${ports.api}/admin/queues   (a platform admin's e-mail and password: npm run admin -- create-admin)`);
   log(`  Health/metrics  /health/live, /health/ready, /metrics on ports ${Object.values(ports).join(', ')}`);
-  log('Press Ctrl-C to stop.');
+  log('Demo data: npm run seed (in another terminal). Press Ctrl-C to stop.');
 } catch (err) {
   process.stderr.write(`[ppt] ${err.message}\n`);
   await stopAll(1);
