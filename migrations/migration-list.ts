@@ -5,6 +5,7 @@ import { Outbox1795306000000 } from './1795306000000-outbox';
 import { PeopleAndLeases1795309000000 } from './1795309000000-people-and-leases';
 import { FaultsAndVendors1795312000000 } from './1795312000000-faults-and-vendors';
 import { Meters1795315000000 } from './1795315000000-meters';
+import { UnitOccupants1795318000000 } from './1795318000000-unit-occupants';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PeopleAndLeases1795309000000,
   FaultsAndVendors1795312000000,
   Meters1795315000000,
+  UnitOccupants1795318000000,
 ];

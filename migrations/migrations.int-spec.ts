@@ -23,6 +23,7 @@ const ALL_TABLES = [
   'reading_periods',
   'refresh_tokens',
   'sessions',
+  'unit_occupants',
   'units',
   'users',
   'vendors',

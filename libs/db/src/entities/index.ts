@@ -13,6 +13,7 @@ import { Person } from './person.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { Unit } from './unit.entity';
+import { UnitOccupant } from './unit-occupant.entity';
 import { User } from './user.entity';
 import { Vendor } from './vendor.entity';
 
@@ -42,6 +43,7 @@ export { Person } from './person.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
 export { TenantEntity } from './tenant.entity';
+export { OCCUPANT_RELATIONS, UnitOccupant, type OccupantRelation } from './unit-occupant.entity';
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';
 export { Vendor } from './vendor.entity';
@@ -69,4 +71,5 @@ export const PM_ENTITIES = [
   Meter,
   ReadingPeriod,
   MeterReading,
+  UnitOccupant,
 ];

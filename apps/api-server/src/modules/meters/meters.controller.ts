@@ -24,18 +24,21 @@ export class MetersController {
   constructor(private readonly meters: MetersService) {}
 
   @Get('meters')
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
   @ApiOkResponse({ type: MeterPageResponse })
   list(@CurrentTenant() t: Tenant, @Query() query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
     return this.meters.list(t, query);
   }
 
   @Get('meters/:id')
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
   @ApiOkResponse({ type: MeterResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<MeterResponse> {
     return this.meters.get(t, id);
   }
 
   @Post('meters')
+  @Roles('org_admin', 'manager', 'technical_manager')
   @ApiCreatedResponse({ type: MeterResponse })
   create(
     @CurrentTenant() t: Tenant,
@@ -46,6 +49,7 @@ export class MetersController {
   }
 
   @Get('meters/:id/readings')
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
   @ApiOkResponse({ type: [MeterReadingResponse] })
   readings(
     @CurrentTenant() t: Tenant,
@@ -55,6 +59,7 @@ export class MetersController {
   }
 
   @Post('meters/:id/readings')
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
   @ApiCreatedResponse({
     type: MeterReadingResponse,
     description: '422 READING_LOWER_THAN_PREVIOUS unless isReplacement',

@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { ListMetersQueryDto } from './dto/meter.dto';
 
 /** Meters, readings and reading periods of one organisation (every method takes it; RLS backs it up). */
 @Injectable()
 export class MetersRepository {
-  list(m: EntityManager, organizationId: string, f: ListMetersQueryDto): Promise<[Meter[], number]> {
+  /** `onlyUnitIds` restricts to a resident's units (null: no restriction). */
+  list(
+    m: EntityManager,
+    organizationId: string,
+    f: ListMetersQueryDto,
+    onlyUnitIds: string[] | null,
+  ): Promise<[Meter[], number]> {
+    if (onlyUnitIds && f.unitId && !onlyUnitIds.includes(f.unitId)) return Promise.resolve([[], 0]);
+    const unitId = f.unitId ?? (onlyUnitIds ? In(onlyUnitIds) : undefined);
     return m.findAndCount(Meter, {
       where: {
         organizationId,
-        ...(f.unitId ? { unitId: f.unitId } : {}),
+        ...(unitId ? { unitId } : {}),
         ...(f.type ? { type: f.type } : {}),
       },
       order: { serialNumber: 'ASC', id: 'ASC' },

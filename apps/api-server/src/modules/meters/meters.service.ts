@@ -6,6 +6,7 @@ import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
 import type { Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
+import { ResidentScope } from '../units/resident-scope';
 import { UnitsRepository } from '../units/units.repository';
 import type {
   CreateMeterDto,
@@ -22,7 +23,8 @@ import { MetersRepository } from './meters.repository';
 /**
  * Meters and readings. A reading lower than the meter's latest one is refused unless it is flagged as
  * a meter replacement; the meter row is locked while a reading is checked and written, so two
- * concurrent submissions cannot slip past the rule. `meter_reading.submitted` goes out through the outbox.
+ * concurrent submissions cannot slip past the rule. Owners and tenants read and submit for the meters of
+ * their own units. `meter_reading.submitted` goes out through the outbox.
  */
 @Injectable()
 export class MetersService {
@@ -30,13 +32,19 @@ export class MetersService {
     private readonly tenant: TenantTransactions,
     private readonly meters: MetersRepository,
     private readonly units: UnitsRepository,
+    private readonly residents: ResidentScope,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
     return this.run(t, async (m) => {
-      const [items, total] = await this.meters.list(m, t.organizationId, query);
+      const [items, total] = await this.meters.list(
+        m,
+        t.organizationId,
+        query,
+        await this.residents.unitIds(m, t),
+      );
       const last = new Map(
         (
           await this.meters.lastReadings(
@@ -57,8 +65,7 @@ export class MetersService {
 
   get(t: Tenant, id: string): Promise<MeterResponse> {
     return this.run(t, async (m) => {
-      const meter = await this.meters.findById(m, t.organizationId, id);
-      if (!meter) throw notFound();
+      const meter = await this.visibleMeter(m, t, id);
       return toMeter(meter, await this.meters.lastReading(m, t.organizationId, id));
     });
   }
@@ -88,7 +95,7 @@ export class MetersService {
 
   readings(t: Tenant, meterId: string): Promise<MeterReadingResponse[]> {
     return this.run(t, async (m) => {
-      if (!(await this.meters.findById(m, t.organizationId, meterId))) throw notFound();
+      await this.visibleMeter(m, t, meterId);
       return (await this.meters.readings(m, t.organizationId, meterId)).map(toReading);
     });
   }
@@ -103,7 +110,7 @@ export class MetersService {
       throw new MeterError(MeterErrorCode.InFuture, 'The reading date is in the future');
     return this.run(t, async (m) => {
       const meter = await this.meters.findForUpdate(m, t.organizationId, meterId);
-      if (!meter) throw notFound();
+      if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
       if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn);
       const previous = await this.meters.lastReading(m, t.organizationId, meterId);
       if (previous && dto.value < previous.value && !dto.isReplacement) {
@@ -153,6 +160,13 @@ export class MetersService {
 
   periods(t: Tenant): Promise<ReadingPeriodResponse[]> {
     return this.run(t, async (m) => (await this.meters.periods(m, t.organizationId)).map(toPeriod));
+  }
+
+  /** Staff see every meter; owners and tenants the meters of their units (others: 404). */
+  private async visibleMeter(m: EntityManager, t: Tenant, id: string): Promise<Meter> {
+    const meter = await this.meters.findById(m, t.organizationId, id);
+    if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
+    return meter;
   }
 
   private async checkPeriod(m: EntityManager, t: Tenant, periodId: string, readOn: string): Promise<void> {

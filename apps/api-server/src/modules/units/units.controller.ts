@@ -22,8 +22,11 @@ import type { Page } from '../../common/page.dto';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
+  AddOccupantDto,
   CreateUnitDto,
+  EndOccupancyDto,
   ListUnitsQueryDto,
+  OccupantResponse,
   UnitPageResponse,
   UnitResponse,
   UpdateUnitDto,
@@ -37,14 +40,17 @@ export class UnitsController {
   constructor(private readonly units: UnitsService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'technical_manager')
-  @ApiOkResponse({ type: UnitPageResponse })
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @ApiOkResponse({
+    type: UnitPageResponse,
+    description: 'Owners and tenants see the units they own or live in',
+  })
   list(@CurrentTenant() t: Tenant, @Query() query: ListUnitsQueryDto): Promise<Page<UnitResponse>> {
     return this.units.list(t, query);
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'technical_manager')
+  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
   @ApiOkResponse({ type: UnitResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<UnitResponse> {
     return this.units.get(t, id);
@@ -83,5 +89,41 @@ export class UnitsController {
     @Meta() meta: RequestMeta,
   ): Promise<void> {
     return this.units.delete(t, id, meta);
+  }
+
+  @Get(':id/occupants')
+  @Roles('org_admin', 'manager')
+  @ApiOkResponse({ type: [OccupantResponse] })
+  occupants(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<OccupantResponse[]> {
+    return this.units.occupants(t, id);
+  }
+
+  @Post(':id/occupants')
+  @Roles('org_admin', 'manager')
+  @ApiCreatedResponse({
+    type: OccupantResponse,
+    description: 'An owner, tenant or household member of the unit for a period',
+  })
+  addOccupant(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AddOccupantDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<OccupantResponse> {
+    return this.units.addOccupant(t, id, dto, meta);
+  }
+
+  @Post(':id/occupants/:occupantId/end')
+  @HttpCode(204)
+  @Roles('org_admin', 'manager')
+  @ApiNoContentResponse({ description: 'Ends the occupancy on the given date' })
+  endOccupancy(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('occupantId', ParseUUIDPipe) occupantId: string,
+    @Body() dto: EndOccupancyDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.units.endOccupancy(t, id, occupantId, dto.endsOn, meta);
   }
 }

@@ -5,6 +5,9 @@ export enum UnitErrorCode {
   BuildingNotFound = 'BUILDING_NOT_FOUND',
   NumberTaken = 'UNIT_NUMBER_TAKEN',
   BuildingArchived = 'BUILDING_ARCHIVED',
+  PersonNotFound = 'PERSON_NOT_FOUND',
+  OccupantNotFound = 'OCCUPANT_NOT_FOUND',
+  InvalidDates = 'INVALID_DATES',
 }
 
 export class UnitError extends featureError<UnitErrorCode>({
@@ -12,4 +15,7 @@ export class UnitError extends featureError<UnitErrorCode>({
   [UnitErrorCode.BuildingNotFound]: 404,
   [UnitErrorCode.NumberTaken]: 409,
   [UnitErrorCode.BuildingArchived]: 409,
+  [UnitErrorCode.PersonNotFound]: 404,
+  [UnitErrorCode.OccupantNotFound]: 404,
+  [UnitErrorCode.InvalidDates]: 422,
 }) {}

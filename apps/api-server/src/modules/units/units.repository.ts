@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Unit } from '@ppt/db';
+import { Person, Unit, UnitOccupant } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '../../common/list-query';
 
 export interface UnitFilter {
+  /** Only these units (a resident's own); undefined = no restriction. */
+  onlyIds?: string[];
   q?: string;
   buildingId?: string;
   status?: string;
@@ -27,6 +29,7 @@ export class UnitsRepository {
     const qb = m
       .createQueryBuilder(Unit, 'u')
       .where('u.organization_id = :organizationId', { organizationId });
+    if (f.onlyIds) qb.andWhere('u.id = ANY(:onlyIds)', { onlyIds: f.onlyIds });
     if (f.buildingId) qb.andWhere('u.building_id = :buildingId', { buildingId: f.buildingId });
     if (f.status) qb.andWhere('u.status = :status', { status: f.status });
     if (f.type) qb.andWhere('u.type = :type', { type: f.type });
@@ -58,5 +61,46 @@ export class UnitsRepository {
 
   async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
     await m.delete(Unit, { organizationId, id });
+  }
+
+  listOccupants(
+    m: EntityManager,
+    organizationId: string,
+    unitId: string,
+  ): Promise<(UnitOccupant & { person: Person })[]> {
+    return m.find(UnitOccupant, {
+      where: { organizationId, unitId },
+      relations: { person: true },
+      order: { startsOn: 'ASC', id: 'ASC' },
+    }) as Promise<(UnitOccupant & { person: Person })[]>;
+  }
+
+  addOccupant(m: EntityManager, organizationId: string, data: Partial<UnitOccupant>): Promise<UnitOccupant> {
+    return m.save(m.create(UnitOccupant, { ...data, organizationId }));
+  }
+
+  findOccupant(
+    m: EntityManager,
+    organizationId: string,
+    unitId: string,
+    id: string,
+  ): Promise<UnitOccupant | null> {
+    return m.findOneBy(UnitOccupant, { organizationId, unitId, id });
+  }
+
+  async endOccupant(m: EntityManager, organizationId: string, id: string, endsOn: string): Promise<void> {
+    await m.update(UnitOccupant, { organizationId, id }, { endsOn });
+  }
+
+  /** Units the user currently owns or lives in, through a person linked to their account. */
+  async unitIdsOfUser(m: EntityManager, organizationId: string, userId: string): Promise<string[]> {
+    const rows = await m
+      .createQueryBuilder(UnitOccupant, 'o')
+      .innerJoin(Person, 'p', 'p.id = o.person_id AND p.organization_id = o.organization_id')
+      .select('DISTINCT o.unit_id', 'unitId')
+      .where('o.organization_id = :organizationId AND p.user_id = :userId', { organizationId, userId })
+      .andWhere('o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)')
+      .getRawMany<{ unitId: string }>();
+    return rows.map((r) => r.unitId);
   }
 }

@@ -6,7 +6,16 @@ import type { RequestMeta } from '../../common/request-meta';
 import type { Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
-import type { CreateUnitDto, ListUnitsQueryDto, UnitResponse, UpdateUnitDto } from './dto/unit.dto';
+import { PeopleRepository } from '../people/people.repository';
+import type {
+  AddOccupantDto,
+  CreateUnitDto,
+  ListUnitsQueryDto,
+  OccupantResponse,
+  UnitResponse,
+  UpdateUnitDto,
+} from './dto/unit.dto';
+import { ResidentScope } from './resident-scope';
 import { UnitError, UnitErrorCode } from './units.errors';
 import { UnitsRepository } from './units.repository';
 
@@ -17,18 +26,90 @@ export class UnitsService {
     private readonly tenant: TenantTransactions,
     private readonly units: UnitsRepository,
     private readonly buildings: BuildingsRepository,
+    private readonly people: PeopleRepository,
+    private readonly residents: ResidentScope,
     private readonly audit: AuditService,
   ) {}
 
+  /** Staff see every unit; owners and tenants the units they currently own or live in. */
   list(t: Tenant, query: ListUnitsQueryDto): Promise<Page<UnitResponse>> {
     return this.run(t, async (m) => {
-      const [items, total] = await this.units.list(m, t.organizationId, query);
+      const onlyIds = (await this.residents.unitIds(m, t)) ?? undefined;
+      const [items, total] = await this.units.list(m, t.organizationId, { ...query, onlyIds });
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<UnitResponse> {
-    return this.run(t, async (m) => toResponse(await this.mustFind(m, t, id)));
+    return this.run(t, async (m) => {
+      if (!(await this.residents.canSee(m, t, id))) throw notFound();
+      return toResponse(await this.mustFind(m, t, id));
+    });
+  }
+
+  occupants(t: Tenant, unitId: string): Promise<OccupantResponse[]> {
+    return this.run(t, async (m) => {
+      await this.mustFind(m, t, unitId);
+      return (await this.units.listOccupants(m, t.organizationId, unitId)).map((o) => ({
+        id: o.id,
+        personId: o.personId,
+        personName: `${o.person.firstName} ${o.person.lastName}`,
+        relation: o.relation,
+        startsOn: o.startsOn,
+        endsOn: o.endsOn,
+      }));
+    });
+  }
+
+  addOccupant(t: Tenant, unitId: string, dto: AddOccupantDto, meta: RequestMeta): Promise<OccupantResponse> {
+    if (dto.endsOn && dto.endsOn < dto.startsOn)
+      throw new UnitError(UnitErrorCode.InvalidDates, 'The end date is before the start date');
+    return this.run(t, async (m) => {
+      await this.mustFind(m, t, unitId);
+      const person = await this.people.findById(m, t.organizationId, dto.personId);
+      if (!person) throw new UnitError(UnitErrorCode.PersonNotFound, 'Person not found');
+      const occupant = await this.units.addOccupant(m, t.organizationId, { unitId, ...dto });
+      await this.audit.recordChange(m, t, meta, { type: 'unit', id: unitId, verb: 'updated' }, null, {
+        occupant: {
+          personId: dto.personId,
+          relation: dto.relation,
+          startsOn: dto.startsOn,
+          endsOn: dto.endsOn ?? null,
+        },
+      });
+      return {
+        id: occupant.id,
+        personId: person.id,
+        personName: `${person.firstName} ${person.lastName}`,
+        relation: occupant.relation,
+        startsOn: occupant.startsOn,
+        endsOn: occupant.endsOn,
+      };
+    });
+  }
+
+  endOccupancy(
+    t: Tenant,
+    unitId: string,
+    occupantId: string,
+    endsOn: string,
+    meta: RequestMeta,
+  ): Promise<void> {
+    return this.run(t, async (m) => {
+      const occupant = await this.units.findOccupant(m, t.organizationId, unitId, occupantId);
+      if (!occupant) throw new UnitError(UnitErrorCode.OccupantNotFound, 'Occupant not found');
+      if (endsOn < occupant.startsOn)
+        throw new UnitError(UnitErrorCode.InvalidDates, 'The end date is before the start date');
+      await this.units.endOccupant(m, t.organizationId, occupantId, endsOn);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'unit', id: unitId, verb: 'updated' },
+        { occupantEndsOn: occupant.endsOn },
+        { occupantEndsOn: endsOn },
+      );
+    });
   }
 
   create(t: Tenant, dto: CreateUnitDto, meta: RequestMeta): Promise<UnitResponse> {

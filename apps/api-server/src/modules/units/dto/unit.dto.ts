@@ -1,7 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '@ppt/db';
+import {
+  OCCUPANT_RELATIONS,
+  UNIT_STATUSES,
+  UNIT_TYPES,
+  type OccupantRelation,
+  type UnitStatus,
+  type UnitType,
+} from '@ppt/db';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -108,4 +126,41 @@ export class UnitPageResponse {
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
+}
+
+export class AddOccupantDto {
+  @ApiProperty()
+  @IsUUID()
+  personId!: string;
+
+  @ApiProperty({ enum: OCCUPANT_RELATIONS })
+  @IsIn(OCCUPANT_RELATIONS)
+  relation!: OccupantRelation;
+
+  @ApiProperty({ example: '2026-01-01' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Length(10, 10)
+  startsOn!: string;
+
+  @ApiPropertyOptional({ example: '2027-12-31' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Length(10, 10)
+  endsOn?: string;
+}
+
+export class EndOccupancyDto {
+  @ApiProperty({ example: '2026-12-31' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Length(10, 10)
+  endsOn!: string;
+}
+
+export class OccupantResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() personId!: string;
+  @ApiProperty() personName!: string;
+  @ApiProperty({ enum: OCCUPANT_RELATIONS }) relation!: OccupantRelation;
+  @ApiProperty() startsOn!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) endsOn!: string | null;
 }
