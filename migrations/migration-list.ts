@@ -6,6 +6,7 @@ import { PeopleAndLeases1795309000000 } from './1795309000000-people-and-leases'
 import { FaultsAndVendors1795312000000 } from './1795312000000-faults-and-vendors';
 import { Meters1795315000000 } from './1795315000000-meters';
 import { UnitOccupants1795318000000 } from './1795318000000-unit-occupants';
+import { Inspections1795321000000 } from './1795321000000-inspections';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   FaultsAndVendors1795312000000,
   Meters1795315000000,
   UnitOccupants1795318000000,
+  Inspections1795321000000,
 ];

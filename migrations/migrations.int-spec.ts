@@ -12,6 +12,8 @@ const ALL_TABLES = [
   'fault_comments',
   'fault_status_changes',
   'faults',
+  'inspection_items',
+  'inspections',
   'leases',
   'memberships',
   'meter_readings',

@@ -6,6 +6,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
 import { FaultsModule } from './modules/faults/faults.module';
+import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
 import { MetersModule } from './modules/meters/meters.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
@@ -49,6 +50,7 @@ export class AppModule {
         VendorsModule,
         FaultsModule,
         MetersModule,
+        InspectionsModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
+import { Inspection, InspectionItem } from './inspection.entity';
 import { Lease } from './lease.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
@@ -33,6 +34,7 @@ export {
   type FaultPriority,
   type FaultStatus,
 } from './fault.entity';
+export { Inspection, InspectionItem } from './inspection.entity';
 export { Lease, LEASE_STATUSES, type LeaseStatus } from './lease.entity';
 export { Meter, METER_TYPES, MeterReading, ReadingPeriod, type MeterType } from './meter.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
@@ -72,4 +74,6 @@ export const PM_ENTITIES = [
   ReadingPeriod,
   MeterReading,
   UnitOccupant,
+  Inspection,
+  InspectionItem,
 ];

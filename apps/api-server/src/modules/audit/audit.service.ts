@@ -28,7 +28,7 @@ export type SecurityAction =
   | 'membership.removed';
 
 /** Entities whose every change is audited with a before/after diff. */
-export type AuditedEntity = 'building' | 'unit' | 'person' | 'lease' | 'vendor' | 'fault' | 'meter' | 'meter_reading';
+export type AuditedEntity = 'building' | 'unit' | 'person' | 'lease' | 'vendor' | 'fault' | 'meter' | 'meter_reading' | 'inspection';
 export type ChangeVerb = 'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'terminated';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 

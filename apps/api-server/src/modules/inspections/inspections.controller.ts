@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '../../common/page.dto';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  CreateInspectionDto,
+  InspectionPageResponse,
+  InspectionResponse,
+  ListInspectionsQueryDto,
+} from './dto/inspection.dto';
+import { InspectionsService } from './inspections.service';
+
+@ApiTags('inspections')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager', 'technical_manager')
+@Controller('inspections')
+export class InspectionsController {
+  constructor(private readonly inspections: InspectionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: InspectionPageResponse })
+  list(
+    @CurrentTenant() t: Tenant,
+    @Query() query: ListInspectionsQueryDto,
+  ): Promise<Page<InspectionResponse>> {
+    return this.inspections.list(t, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: InspectionResponse })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<InspectionResponse> {
+    return this.inspections.get(t, id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: InspectionResponse })
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateInspectionDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<InspectionResponse> {
+    return this.inspections.create(t, dto, meta);
+  }
+}
