@@ -7,6 +7,7 @@ import { FaultsAndVendors1795312000000 } from './1795312000000-faults-and-vendor
 import { Meters1795315000000 } from './1795315000000-meters';
 import { UnitOccupants1795318000000 } from './1795318000000-unit-occupants';
 import { Inspections1795321000000 } from './1795321000000-inspections';
+import { LeaseLifecycleScope1795324000000 } from './1795324000000-lease-lifecycle-scope';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Meters1795315000000,
   UnitOccupants1795318000000,
   Inspections1795321000000,
+  LeaseLifecycleScope1795324000000,
 ];

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OutboxRelayModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
 import type { ApiServerEnv } from './api-server.env';
+import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 
 /**
  * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
@@ -12,7 +13,11 @@ export class WorkerModule {
   static register(env: ApiServerEnv): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }), OutboxRelayModule.register()],
+      imports: [
+        PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }),
+        OutboxRelayModule.register(),
+        LeaseLifecycleModule,
+      ],
     };
   }
 }

@@ -40,4 +40,4 @@ export class TenantTransactions {
 }
 
 /** Every cross-organisation job, by name (RLS policies name the one they admit). */
-export type PlatformScope = 'outbox-relay';
+export type PlatformScope = 'outbox-relay' | 'lease-lifecycle';

@@ -5,6 +5,7 @@ export {
   DEFAULT_BACKOFF_DELAY_MS,
   DEFAULT_JOB_ATTEMPTS,
   DEFAULT_JOB_OPTIONS,
+  MaintenanceJob,
   QueueName,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -12,6 +12,13 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
 
+/** Repeatable jobs of the maintenance queue (registered once by the api worker). */
+export const MaintenanceJob = {
+  /** Daily: announce leases ending in 90/60/30 days, expire leases past their end date. */
+  LeaseLifecycle: 'lease-lifecycle',
+} as const;
+export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
+
 export const DEFAULT_JOB_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_DELAY_MS = 2000;
 /** Completed jobs kept for inspection in Bull Board; failed jobs are kept (dead letters). */
