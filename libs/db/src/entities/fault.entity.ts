@@ -1,12 +1,19 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Building } from './building.entity';
-import { Organization } from './organization.entity';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, TenantRecord } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 import { Vendor } from './vendor.entity';
 
-export const FAULT_CATEGORIES = ['plumbing', 'electrical', 'heating', 'structural', 'appliance', 'common_area', 'other'] as const;
+export const FAULT_CATEGORIES = [
+  'plumbing',
+  'electrical',
+  'heating',
+  'structural',
+  'appliance',
+  'common_area',
+  'other',
+] as const;
 export type FaultCategory = (typeof FAULT_CATEGORIES)[number];
 export const FAULT_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type FaultPriority = (typeof FAULT_PRIORITIES)[number];
@@ -96,17 +103,7 @@ export class Fault extends TenantEntity {
 /** Who moved a fault from which status to which, when, and why. */
 @Entity('fault_status_changes')
 @Index('ix_fault_status_changes_org_fault', ['organizationId', 'faultId', 'createdAt'])
-export class FaultStatusChange {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class FaultStatusChange extends TenantRecord {
   @Column({ type: 'uuid' })
   faultId!: string;
 
@@ -139,17 +136,7 @@ export class FaultStatusChange {
 
 @Entity('fault_comments')
 @Index('ix_fault_comments_org_fault', ['organizationId', 'faultId', 'createdAt'])
-export class FaultComment {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class FaultComment extends TenantRecord {
   @Column({ type: 'uuid' })
   faultId!: string;
 

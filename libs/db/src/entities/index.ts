@@ -44,7 +44,7 @@ export { OutboxEvent } from './outbox-event.entity';
 export { Person } from './person.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
-export { TenantEntity } from './tenant.entity';
+export { TenantEntity, TenantRecord } from './tenant.entity';
 export { OCCUPANT_RELATIONS, UnitOccupant, type OccupantRelation } from './unit-occupant.entity';
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';

@@ -1,7 +1,6 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany } from 'typeorm';
 import { Building } from './building.entity';
-import { Organization } from './organization.entity';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, TenantRecord } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
@@ -50,17 +49,7 @@ export class Inspection extends TenantEntity {
 @Entity('inspection_items')
 @Check('ck_inspection_items_rating', '"rating" BETWEEN 1 AND 5')
 @Index('ix_inspection_items_org_inspection', ['organizationId', 'inspectionId', 'position'])
-export class InspectionItem {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class InspectionItem extends TenantRecord {
   @Column({ type: 'uuid' })
   inspectionId!: string;
 

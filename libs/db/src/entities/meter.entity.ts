@@ -1,7 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { decimal } from './building.entity';
-import { Organization } from './organization.entity';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, TenantRecord } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
@@ -49,17 +48,7 @@ export class ReadingPeriod extends TenantEntity {
 @Entity('meter_readings')
 @Check('ck_meter_readings_value', '"value" >= 0')
 @Index('ix_meter_readings_org_meter_read', ['organizationId', 'meterId', 'readOn'])
-export class MeterReading {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ type: 'uuid' })
-  organizationId!: string;
-
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
-
+export class MeterReading extends TenantRecord {
   @Column({ type: 'uuid' })
   meterId!: string;
 
