@@ -25,7 +25,8 @@ export class LoginLimiter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const storeClient = this.redis.get('rate-limit', { raw: true });
+    // One retry at most: during an outage the request fails fast with 503 instead of waiting.
+    const storeClient = this.redis.get('rate-limit', { raw: true, maxRetriesPerRequest: 1 });
     const prefix = `${this.redis.keyPrefix}rl`;
     const duration = this.env.AUTH_LIMIT_WINDOW_S;
     this.perIp = new RateLimiterRedis({
@@ -51,16 +52,16 @@ export class LoginLimiter implements OnModuleInit {
   /** Before checking a password: counts the attempt for the IP, refuses an account locked by failures. */
   async beforeLogin(email: string, ip: string | null): Promise<void> {
     await this.consume(this.perIp, ip ?? 'unknown');
-    const account = await this.failedLogins.get(accountKey(email));
+    const account = await guarded(() => this.failedLogins.get(accountKey(email)));
     if (account && account.remainingPoints <= 0) throw tooMany(account.msBeforeNext);
   }
 
   async loginFailed(email: string): Promise<void> {
-    await this.failedLogins.penalty(accountKey(email), 1);
+    await guarded(() => this.failedLogins.penalty(accountKey(email), 1));
   }
 
   async loginSucceeded(email: string): Promise<void> {
-    await this.failedLogins.delete(accountKey(email));
+    await guarded(() => this.failedLogins.delete(accountKey(email)));
   }
 
   async beforePasswordReset(email: string, ip: string | null): Promise<void> {
@@ -73,9 +74,33 @@ export class LoginLimiter implements OnModuleInit {
       await limiter.consume(key);
     } catch (err) {
       if (err instanceof RateLimiterRes) throw tooMany(err.msBeforeNext);
-      throw err;
+      throw unavailable();
     }
   }
+}
+
+/**
+ * Without Redis the limits cannot be checked; sign-in and resets then fail closed with 503 (never
+ * unlimited attempts, never a 500).
+ */
+async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch {
+    throw unavailable();
+  }
+}
+
+function unavailable(): AppError {
+  return new AppError(
+    CommonErrorCode.ServiceUnavailable,
+    503,
+    'Sign-in is temporarily unavailable; try again shortly',
+    undefined,
+    {
+      'Retry-After': '5',
+    },
+  );
 }
 
 function tooMany(msBeforeNext: number): AppError {

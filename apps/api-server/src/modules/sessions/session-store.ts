@@ -29,14 +29,21 @@ export class SessionStore implements SessionValidator {
     private readonly redis: RedisConnections,
   ) {}
 
+  /**
+   * The session cache fails fast while Redis is unreachable (no offline queue), so every request
+   * falls straight back to PostgreSQL instead of waiting for reconnect attempts.
+   */
+  private cache() {
+    return this.redis.get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  }
+
   private key(sessionId: string): string {
     return `sess:${sessionId}`;
   }
 
   async isActive(sessionId: string): Promise<boolean> {
-    const client = this.redis.get('main');
     try {
-      const cached = await client.get(this.key(sessionId));
+      const cached = await this.cache().get(this.key(sessionId));
       if (cached !== null) return cached === '1';
     } catch (err) {
       this.logger.warn(`Session cache unavailable, asking PostgreSQL: ${(err as Error).message}`);
@@ -57,8 +64,7 @@ export class SessionStore implements SessionValidator {
           )
         : NEGATIVE_TTL_S;
     if (ttl <= 0) return;
-    await this.redis
-      .get('main')
+    await this.cache()
       .set(this.key(sessionId), active ? '1' : '0', 'EX', ttl)
       .catch((err: Error) => this.logger.warn(`Could not cache session state: ${err.message}`));
   }
@@ -76,7 +82,7 @@ export class SessionStore implements SessionValidator {
   /** Marks ended sessions in Redis and tells other services. */
   async forget(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    const client = this.redis.get('main');
+    const client = this.cache();
     try {
       const pipeline = client.pipeline();
       for (const id of sessionIds) pipeline.set(this.key(id), '0', 'EX', NEGATIVE_TTL_S * 12);

@@ -1,0 +1,51 @@
+import { startPrivateRedis, type PrivateRedis } from '@ppt/testing';
+import request from 'supertest';
+import { bootApiServer, type BootedApiServer } from './boot';
+import { bearer, PASSWORD, registerAndLogin } from './identity';
+
+/** With Redis down: sign-in fails closed with 503; signed-in users keep working (sessions from PostgreSQL). */
+describe('api-server while Redis is down', () => {
+  let redis: PrivateRedis;
+  let server: BootedApiServer;
+  const http = () => server.app.getHttpServer();
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis(['--maxmemory-policy', 'noeviction']);
+    server = await bootApiServer({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await server.close();
+    await redis.dispose();
+  });
+
+  it('answers login and password reset with 503 + Retry-After, and authenticated reads still work', async () => {
+    const user = await registerAndLogin(http(), 'outage');
+    await redis.stop();
+
+    const login = await request(http())
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: PASSWORD })
+      .expect(503);
+    expect(login.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) });
+    expect(login.headers['retry-after']).toBe('5');
+    await request(http()).post('/api/v1/auth/password/forgot').send({ email: user.email }).expect(503);
+
+    const me = await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
+    expect(me.body.id).toBe(user.id);
+    await request(http())
+      .post('/api/v1/organizations')
+      .set(bearer(user.accessToken))
+      .send({ name: 'Made during outage' })
+      .expect(201);
+
+    await redis.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (
+        await request(http()).post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD })
+      ).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+  });
+});
