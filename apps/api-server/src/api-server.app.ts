@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 export function createApiServerApp(env: ApiServerEnv): Promise<NestExpressApplication> {
   return createHttpApp(AppModule.register(env), env, {
     title: 'Property Management API',
-    description: 'Buildings, units, residents, leases, faults and the rest of the PM platform; identity provider.',
+    description:
+      'Buildings, units, residents, leases, faults and the rest of the PM platform; identity provider.',
   });
 }

@@ -3,7 +3,12 @@ import { IsIn, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 
 const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ApiServerEnv extends CoreEnv {
@@ -69,7 +74,10 @@ export class ApiServerEnv extends CoreEnv {
   MAIL_TRANSPORT: 'smtp' | 'log' = 'log';
 
   @ValidateIf((env: ApiServerEnv) => env.MAIL_TRANSPORT === 'smtp')
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] }, { message: 'must be an smtp:// or smtps:// URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] },
+    { message: 'must be an smtp:// or smtps:// URL' },
+  )
   SMTP_URL?: string;
 
   @IsString()

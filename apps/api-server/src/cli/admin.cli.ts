@@ -32,15 +32,32 @@ async function main(): Promise<void> {
   });
   const url = process.env.DATABASE_MIGRATION_URL;
   if (!url) throw new Error('DATABASE_MIGRATION_URL is not set (see .env.example)');
-  const ds = await new DataSource(buildDataSourceOptions({ url, applicationName: 'ppt-admin-cli' }, { entities: PM_ENTITIES })).initialize();
+  const ds = await new DataSource(
+    buildDataSourceOptions({ url, applicationName: 'ppt-admin-cli' }, { entities: PM_ENTITIES }),
+  ).initialize();
   try {
     switch (command) {
       case 'create-admin':
-        return await createAdmin(ds, need(values.email, '--email'), need(values.password, '--password'), values.name);
+        return await createAdmin(
+          ds,
+          need(values.email, '--email'),
+          need(values.password, '--password'),
+          values.name,
+        );
       case 'create-organization':
-        return await createOrganization(ds, need(values.name, '--name'), need(values['admin-email'], '--admin-email'), values.slug);
+        return await createOrganization(
+          ds,
+          need(values.name, '--name'),
+          need(values['admin-email'], '--admin-email'),
+          values.slug,
+        );
       case 'create-client':
-        return await createClient(ds, need(values['client-id'], '--client-id'), need(values.name, '--name'), need(values.scopes, '--scopes'));
+        return await createClient(
+          ds,
+          need(values['client-id'], '--client-id'),
+          need(values.name, '--name'),
+          need(values.scopes, '--scopes'),
+        );
       default:
         console.log(USAGE);
         process.exitCode = command ? 2 : 0;
@@ -55,24 +72,45 @@ async function createAdmin(ds: DataSource, email: string, password: string, name
   const passwordHash = await passwords.hash(password);
   const existing = await findUser(ds.manager, email);
   if (existing) {
-    await ds.manager.update(User, { id: existing.id }, { isPlatformAdmin: true, passwordHash, disabledAt: null });
+    await ds.manager.update(
+      User,
+      { id: existing.id },
+      { isPlatformAdmin: true, passwordHash, disabledAt: null },
+    );
     console.log(`Promoted ${existing.email} to platform administrator (password updated)`);
     return;
   }
   const user = await ds.manager.save(
-    ds.manager.create(User, { email, displayName: name ?? email.split('@')[0], passwordHash, isPlatformAdmin: true, emailVerifiedAt: new Date(), disabledAt: null }),
+    ds.manager.create(User, {
+      email,
+      displayName: name ?? email.split('@')[0],
+      passwordHash,
+      isPlatformAdmin: true,
+      emailVerifiedAt: new Date(),
+      disabledAt: null,
+    }),
   );
   console.log(`Created platform administrator ${user.email} (${user.id})`);
 }
 
-async function createOrganization(ds: DataSource, name: string, adminEmail: string, slug?: string): Promise<void> {
+async function createOrganization(
+  ds: DataSource,
+  name: string,
+  adminEmail: string,
+  slug?: string,
+): Promise<void> {
   const admin = await findUser(ds.manager, adminEmail);
-  if (!admin) throw new Error(`no account with the e-mail ${adminEmail}; create it first (register, or create-admin)`);
+  if (!admin)
+    throw new Error(`no account with the e-mail ${adminEmail}; create it first (register, or create-admin)`);
   const id = randomUUID();
   await ds.transaction(async (m) => {
     // The owner may be subject to FORCE ROW LEVEL SECURITY when it is not a superuser: act in the new organisation.
     await m.query(`SELECT set_config('app.current_org', $1, true)`, [id]);
-    await m.insert(Organization, { id, name, slug: slug ?? `${slugify(name)}-${randomBytes(3).toString('hex')}` });
+    await m.insert(Organization, {
+      id,
+      name,
+      slug: slug ?? `${slugify(name)}-${randomBytes(3).toString('hex')}`,
+    });
     await m.insert(Membership, { organizationId: id, userId: admin.id, role: 'org_admin' });
   });
   console.log(`Created organisation "${name}" (${id}) with ${admin.email} as org_admin`);
@@ -80,7 +118,16 @@ async function createOrganization(ds: DataSource, name: string, adminEmail: stri
 
 async function createClient(ds: DataSource, clientId: string, name: string, scopes: string): Promise<void> {
   const secret = randomBytes(32).toString('base64url');
-  await ds.manager.insert(OAuthClient, { clientId, name, secretHash: await passwords.hash(secret), scopes: scopes.split(',').map((s) => s.trim()).filter(Boolean), disabledAt: null });
+  await ds.manager.insert(OAuthClient, {
+    clientId,
+    name,
+    secretHash: await passwords.hash(secret),
+    scopes: scopes
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    disabledAt: null,
+  });
   console.log(`Created OAuth client ${clientId}. Its secret (shown only now):\n${secret}`);
 }
 

@@ -19,7 +19,9 @@ export function sortOptions(fields: readonly string[]): string[] {
 }
 
 export function parseSort(sort: string): { field: string; direction: 'ASC' | 'DESC' } {
-  return sort.startsWith('-') ? { field: sort.slice(1), direction: 'DESC' } : { field: sort, direction: 'ASC' };
+  return sort.startsWith('-')
+    ? { field: sort.slice(1), direction: 'DESC' }
+    : { field: sort, direction: 'ASC' };
 }
 
 /** Escapes LIKE wildcards in user input. */

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { principalOf } from '@ppt/auth';
-import type { MembershipRole } from '@ppt/db';
+import type { MembershipRole, TenantScope } from '@ppt/db';
 import { AppError, CommonErrorCode } from '@ppt/observability';
 import type { Request } from 'express';
 
@@ -17,9 +17,19 @@ export interface Tenant {
  */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): Tenant => {
   const principal = principalOf(ctx.switchToHttp().getRequest<Request>());
-  if (principal?.kind !== 'user') throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for signed-in users');
+  if (principal?.kind !== 'user')
+    throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for signed-in users');
   if (!principal.organizationId || !principal.role) {
-    throw new AppError('NO_ORGANIZATION', 403, 'Choose an organisation first (POST /api/v1/auth/switch-organization)');
+    throw new AppError(
+      'NO_ORGANIZATION',
+      403,
+      'Choose an organisation first (POST /api/v1/auth/switch-organization)',
+    );
   }
   return { organizationId: principal.organizationId, userId: principal.userId, role: principal.role };
 });
+
+/** The row-level-security scope of a tenant request, for TenantTransactions.run. */
+export function scopeOf(t: Tenant): TenantScope {
+  return { organizationId: t.organizationId, userId: t.userId };
+}

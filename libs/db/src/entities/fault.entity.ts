@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Building } from './building.entity';
-import { TenantEntity, TenantRecord } from './tenant.entity';
+import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 import { Vendor } from './vendor.entity';
@@ -31,20 +31,14 @@ export class Fault extends TenantEntity {
   buildingId!: string;
 
   @ManyToOne(() => Building, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'building_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('building_id'))
   building?: Building;
 
   @Column({ type: 'uuid', nullable: true })
   unitId!: string | null;
 
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'unit_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('unit_id'))
   unit?: Unit;
 
   @Column({ type: 'uuid' })
@@ -80,10 +74,7 @@ export class Fault extends TenantEntity {
   vendorId!: string | null;
 
   @ManyToOne(() => Vendor, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'vendor_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('vendor_id'))
   vendor?: Vendor;
 
   /** SLA deadline, from the priority when reported (and when the priority changes). */
@@ -108,10 +99,7 @@ export class FaultStatusChange extends TenantRecord {
   faultId!: string;
 
   @ManyToOne(() => Fault, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'fault_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('fault_id'))
   fault?: Fault;
 
   @Column({ type: 'enum', enum: FAULT_STATUSES, enumName: 'fault_status', nullable: true })
@@ -141,10 +129,7 @@ export class FaultComment extends TenantRecord {
   faultId!: string;
 
   @ManyToOne(() => Fault, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'fault_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('fault_id'))
   fault?: Fault;
 
   @Column({ type: 'uuid', nullable: true })

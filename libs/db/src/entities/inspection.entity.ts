@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany } from 'typeorm';
 import { Building } from './building.entity';
-import { TenantEntity, TenantRecord } from './tenant.entity';
+import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
@@ -12,20 +12,14 @@ export class Inspection extends TenantEntity {
   buildingId!: string;
 
   @ManyToOne(() => Building, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'building_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('building_id'))
   building?: Building;
 
   @Column({ type: 'uuid', nullable: true })
   unitId!: string | null;
 
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'unit_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('unit_id'))
   unit?: Unit;
 
   @Column({ type: 'date' })
@@ -54,10 +48,7 @@ export class InspectionItem extends TenantRecord {
   inspectionId!: string;
 
   @ManyToOne(() => Inspection, (inspection) => inspection.items, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'inspection_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('inspection_id'))
   inspection?: Inspection;
 
   @Column({ type: 'varchar', length: 100 })

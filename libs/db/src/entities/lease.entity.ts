@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Person } from './person.entity';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 
 export const LEASE_STATUSES = ['draft', 'active', 'terminated', 'expired'] as const;
@@ -28,20 +28,14 @@ export class Lease extends TenantEntity {
   unitId!: string;
 
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'unit_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('unit_id'))
   unit?: Unit;
 
   @Column({ type: 'uuid' })
   primaryTenantId!: string;
 
   @ManyToOne(() => Person, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'primary_tenant_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('primary_tenant_id'))
   primaryTenant?: Person;
 
   @Column({ type: 'varchar', length: 50 })

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { decimal } from './building.entity';
-import { TenantEntity, TenantRecord } from './tenant.entity';
+import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 
@@ -16,10 +16,7 @@ export class Meter extends TenantEntity {
   unitId!: string;
 
   @ManyToOne(() => Unit, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'unit_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('unit_id'))
   unit?: Unit;
 
   @Column({ type: 'enum', enum: METER_TYPES, enumName: 'meter_type' })
@@ -53,20 +50,14 @@ export class MeterReading extends TenantRecord {
   meterId!: string;
 
   @ManyToOne(() => Meter, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'meter_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('meter_id'))
   meter?: Meter;
 
   @Column({ type: 'uuid', nullable: true })
   periodId!: string | null;
 
   @ManyToOne(() => ReadingPeriod, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'period_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('period_id'))
   period?: ReadingPeriod;
 
   @Column({ type: 'numeric', precision: 14, scale: 3, transformer: decimal })

@@ -5,6 +5,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type JoinColumnOptions,
 } from 'typeorm';
 import { Organization } from './organization.entity';
 
@@ -31,4 +32,15 @@ export abstract class TenantEntity extends TenantRecord {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/**
+ * Join columns of a composite foreign key to another tenant table: (column, organization_id) →
+ * (id, organization_id), so a row can only reference rows of its own organisation.
+ */
+export function sameOrganization(column: string): JoinColumnOptions[] {
+  return [
+    { name: column, referencedColumnName: 'id' },
+    { name: 'organization_id', referencedColumnName: 'organizationId' },
+  ];
 }

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Person } from './person.entity';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 
 export const OCCUPANT_RELATIONS = ['owner', 'tenant', 'household_member'] as const;
@@ -16,20 +16,14 @@ export class UnitOccupant extends TenantEntity {
   unitId!: string;
 
   @ManyToOne(() => Unit, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'unit_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('unit_id'))
   unit?: Unit;
 
   @Column({ type: 'uuid' })
   personId!: string;
 
   @ManyToOne(() => Person, { onDelete: 'CASCADE' })
-  @JoinColumn([
-    { name: 'person_id', referencedColumnName: 'id' },
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-  ])
+  @JoinColumn(sameOrganization('person_id'))
   person?: Person;
 
   @Column({ type: 'enum', enum: OCCUPANT_RELATIONS, enumName: 'occupant_relation' })

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity, sameOrganization } from './tenant.entity';
 import { Building, decimal } from './building.entity';
 
 export const UNIT_TYPES = ['apartment', 'commercial', 'parking', 'cellar'] as const;
@@ -18,10 +18,7 @@ export class Unit extends TenantEntity {
 
   /** Composite key: a unit can only belong to a building of its own organisation. */
   @ManyToOne(() => Building, { onDelete: 'RESTRICT' })
-  @JoinColumn([
-    { name: 'organization_id', referencedColumnName: 'organizationId' },
-    { name: 'building_id', referencedColumnName: 'id' },
-  ])
+  @JoinColumn(sameOrganization('building_id'))
   building?: Building;
 
   @Column({ type: 'varchar', length: 30 })

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { changedFields } from '../../common/diff';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditLogRepository } from './audit-log.repository';
 import type { AuditLogResponse, ListAuditLogsQueryDto } from './dto/audit-log.dto';
 
@@ -28,7 +28,8 @@ export type SecurityAction =
   | 'membership.removed';
 
 /** Entities whose every change is audited with a before/after diff. */
-export type AuditedEntity = 'building' | 'unit' | 'person' | 'lease' | 'vendor' | 'fault' | 'meter' | 'meter_reading' | 'inspection';
+export type AuditedEntity =
+  'building' | 'unit' | 'person' | 'lease' | 'vendor' | 'fault' | 'meter' | 'meter_reading' | 'inspection';
 export type ChangeVerb = 'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'terminated';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
@@ -55,7 +56,7 @@ export class AuditService {
   ) {}
 
   async list(t: Tenant, query: ListAuditLogsQueryDto): Promise<Page<AuditLogResponse>> {
-    const [rows, total] = await this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, (m) =>
+    const [rows, total] = await this.tenant.run(scopeOf(t), (m) =>
       this.auditLog.list(m, t.organizationId, query),
     );
     const items = rows.map(

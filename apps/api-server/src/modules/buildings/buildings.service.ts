@@ -3,7 +3,7 @@ import { TenantTransactions, type Building } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingError, BuildingErrorCode } from './buildings.errors';
 import { BuildingsRepository } from './buildings.repository';
@@ -24,7 +24,7 @@ export class BuildingsService {
   ) {}
 
   list(t: Tenant, query: ListBuildingsQueryDto): Promise<Page<BuildingResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const { items, total } = await this.buildings.list(m, t.organizationId, query);
       return {
         items: items.map((b) => toResponse(b, b.unitCount)),
@@ -36,7 +36,7 @@ export class BuildingsService {
   }
 
   get(t: Tenant, id: string): Promise<BuildingResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const building = await this.buildings.findById(m, t.organizationId, id);
       if (!building) throw notFound();
       return toResponse(building, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
@@ -44,7 +44,7 @@ export class BuildingsService {
   }
 
   create(t: Tenant, dto: CreateBuildingDto, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.checkManager(m, t, dto.managerUserId);
       const building = await this.buildings.create(m, t.organizationId, dto);
       await this.audit.recordChange(
@@ -60,7 +60,7 @@ export class BuildingsService {
   }
 
   update(t: Tenant, id: string, dto: UpdateBuildingDto, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.buildings.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       await this.checkManager(m, t, dto.managerUserId);
@@ -80,7 +80,7 @@ export class BuildingsService {
 
   /** Archiving is the deliberate way to retire a building that still has units (it leaves lists). */
   archive(t: Tenant, id: string, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.buildings.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       const archivedAt = before.archivedAt ?? new Date();
@@ -100,7 +100,7 @@ export class BuildingsService {
 
   /** Refused (409) while the building has units: archive it instead, or remove the units first. */
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.buildings.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       const units = (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0;
@@ -129,10 +129,6 @@ export class BuildingsService {
         'The manager must be a member of this organisation',
       );
     }
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

@@ -4,7 +4,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
 import { UnitsRepository } from '../units/units.repository';
@@ -38,7 +38,7 @@ export class FaultsService {
   ) {}
 
   list(t: Tenant, query: ListFaultsQueryDto): Promise<Page<FaultResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.faults.list(
         m,
         t.organizationId,
@@ -50,14 +50,14 @@ export class FaultsService {
   }
 
   get(t: Tenant, id: string): Promise<FaultResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const fault = await this.visible(m, t, id);
       return toResponse(fault, await this.faults.history(m, t.organizationId, id));
     });
   }
 
   report(t: Tenant, dto: CreateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId))) {
         throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
       }
@@ -107,7 +107,7 @@ export class FaultsService {
   }
 
   update(t: Tenant, id: string, dto: UpdateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       this.requireStaff(t);
       const before = await this.faults.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
@@ -146,7 +146,7 @@ export class FaultsService {
     note: string | undefined,
     meta: RequestMeta,
   ): Promise<FaultResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       this.requireStaff(t);
       const before = await this.faults.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
@@ -190,7 +190,7 @@ export class FaultsService {
   }
 
   comments(t: Tenant, id: string): Promise<FaultCommentResponse[]> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.visible(m, t, id);
       return (await this.faults.comments(m, t.organizationId, id)).map((c) => ({
         id: c.id,
@@ -202,7 +202,7 @@ export class FaultsService {
   }
 
   comment(t: Tenant, id: string, body: string): Promise<FaultCommentResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.visible(m, t, id);
       const c = await this.faults.addComment(m, t.organizationId, id, t.userId, body);
       return { id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt };
@@ -219,10 +219,6 @@ export class FaultsService {
   private requireStaff(t: Tenant): void {
     if (!isStaff(t.role))
       throw new FaultError(FaultErrorCode.StaffOnly, 'Only managers and technical staff can change a fault');
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

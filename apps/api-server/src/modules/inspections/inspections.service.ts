@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Inspection } from '@ppt/db';
 import { AppError } from '@ppt/observability';
-import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
 import { UnitsRepository } from '../units/units.repository';
@@ -23,14 +22,14 @@ export class InspectionsService {
   ) {}
 
   list(t: Tenant, query: ListInspectionsQueryDto): Promise<Page<InspectionResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.inspections.list(m, t.organizationId, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<InspectionResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const inspection = await this.inspections.findById(m, t.organizationId, id);
       if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', 404, 'Inspection not found');
       return toResponse(inspection);
@@ -40,7 +39,7 @@ export class InspectionsService {
   create(t: Tenant, dto: CreateInspectionDto, meta: RequestMeta): Promise<InspectionResponse> {
     if (dto.inspectedOn > new Date().toISOString().slice(0, 10))
       throw new AppError('INSPECTION_IN_FUTURE', 422, 'The inspection date is in the future');
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId)))
         throw new AppError('BUILDING_NOT_FOUND', 404, 'Building not found');
       if (dto.unitId) {
@@ -75,10 +74,6 @@ export class InspectionsService {
       );
       return toResponse(inspection);
     });
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

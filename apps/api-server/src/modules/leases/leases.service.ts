@@ -4,7 +4,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { PeopleRepository } from '../people/people.repository';
 import type { CreateLeaseDto, LeaseResponse, ListLeasesQueryDto, UpdateLeaseDto } from './dto/lease.dto';
@@ -30,19 +30,19 @@ export class LeasesService {
   ) {}
 
   list(t: Tenant, query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.leases.list(m, t.organizationId, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<LeaseResponse> {
-    return this.run(t, async (m) => toResponse(await this.mustFind(m, t, id)));
+    return this.tenant.run(scopeOf(t), async (m) => toResponse(await this.mustFind(m, t, id)));
   }
 
   create(t: Tenant, dto: CreateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
     checkDates(dto.startDate, dto.endDate);
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
         throw new LeaseError(LeaseErrorCode.UnitNotFound, 'Unit not found');
       await this.checkTenant(m, t, dto.primaryTenantId);
@@ -62,7 +62,7 @@ export class LeasesService {
   }
 
   update(t: Tenant, id: string, dto: UpdateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.lockDraft(m, t, id);
       checkDates(dto.startDate ?? before.startDate, dto.endDate ?? before.endDate ?? undefined);
       if (dto.primaryTenantId) await this.checkTenant(m, t, dto.primaryTenantId);
@@ -81,7 +81,7 @@ export class LeasesService {
   }
 
   activate(t: Tenant, id: string, meta: RequestMeta): Promise<LeaseResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.transition(m, t, id, 'active');
       await this.leases.update(m, t.organizationId, id, { status: 'active' }).catch((err: unknown) => {
         if ((err as { constraint?: string }).constraint === 'ex_leases_active_overlap') {
@@ -110,7 +110,7 @@ export class LeasesService {
   }
 
   terminate(t: Tenant, id: string, endDate: string, meta: RequestMeta): Promise<LeaseResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.transition(m, t, id, 'terminated');
       checkDates(before.startDate, endDate);
       await this.leases.update(m, t.organizationId, id, {
@@ -160,10 +160,6 @@ export class LeasesService {
     const lease = await this.leases.findById(m, t.organizationId, id);
     if (!lease) throw notFound();
     return lease;
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

@@ -4,7 +4,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { ResidentScope } from '../units/resident-scope';
 import { UnitsRepository } from '../units/units.repository';
@@ -38,7 +38,7 @@ export class MetersService {
   ) {}
 
   list(t: Tenant, query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.meters.list(
         m,
         t.organizationId,
@@ -64,14 +64,14 @@ export class MetersService {
   }
 
   get(t: Tenant, id: string): Promise<MeterResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const meter = await this.visibleMeter(m, t, id);
       return toMeter(meter, await this.meters.lastReading(m, t.organizationId, id));
     });
   }
 
   create(t: Tenant, dto: CreateMeterDto, meta: RequestMeta): Promise<MeterResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
         throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
       const meter = await this.meters.create(m, t.organizationId, dto).catch((err: unknown) => {
@@ -94,7 +94,7 @@ export class MetersService {
   }
 
   readings(t: Tenant, meterId: string): Promise<MeterReadingResponse[]> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.visibleMeter(m, t, meterId);
       return (await this.meters.readings(m, t.organizationId, meterId)).map(toReading);
     });
@@ -108,7 +108,7 @@ export class MetersService {
   ): Promise<MeterReadingResponse> {
     if (dto.readOn > new Date().toISOString().slice(0, 10))
       throw new MeterError(MeterErrorCode.InFuture, 'The reading date is in the future');
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const meter = await this.meters.findForUpdate(m, t.organizationId, meterId);
       if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
       if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn);
@@ -155,11 +155,15 @@ export class MetersService {
   createPeriod(t: Tenant, dto: CreateReadingPeriodDto): Promise<ReadingPeriodResponse> {
     if (dto.deadline < dto.startsOn)
       throw new MeterError(MeterErrorCode.InvalidDates, 'The deadline is before the start');
-    return this.run(t, async (m) => toPeriod(await this.meters.createPeriod(m, t.organizationId, dto)));
+    return this.tenant.run(scopeOf(t), async (m) =>
+      toPeriod(await this.meters.createPeriod(m, t.organizationId, dto)),
+    );
   }
 
   periods(t: Tenant): Promise<ReadingPeriodResponse[]> {
-    return this.run(t, async (m) => (await this.meters.periods(m, t.organizationId)).map(toPeriod));
+    return this.tenant.run(scopeOf(t), async (m) =>
+      (await this.meters.periods(m, t.organizationId)).map(toPeriod),
+    );
   }
 
   /** Staff see every meter; owners and tenants the meters of their units (others: 404). */
@@ -178,10 +182,6 @@ export class MetersService {
         `Readings for "${period.name}" are taken from ${period.startsOn} to ${period.deadline}`,
       );
     }
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

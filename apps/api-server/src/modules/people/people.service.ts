@@ -3,7 +3,7 @@ import { TenantTransactions, type Person } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import type { CreatePersonDto, ListPeopleQueryDto, PersonResponse, UpdatePersonDto } from './dto/person.dto';
 import { PersonError, PersonErrorCode } from './people.errors';
@@ -19,14 +19,14 @@ export class PeopleService {
   ) {}
 
   list(t: Tenant, query: ListPeopleQueryDto): Promise<Page<PersonResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.people.list(m, t.organizationId, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<PersonResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const person = await this.people.findById(m, t.organizationId, id);
       if (!person) throw notFound();
       return toResponse(person);
@@ -34,7 +34,7 @@ export class PeopleService {
   }
 
   create(t: Tenant, dto: CreatePersonDto, meta: RequestMeta): Promise<PersonResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.checkUser(m, t, dto.userId);
       const person = await this.people.create(m, t.organizationId, dto);
       await this.audit.recordChange(
@@ -50,7 +50,7 @@ export class PeopleService {
   }
 
   update(t: Tenant, id: string, dto: UpdatePersonDto, meta: RequestMeta): Promise<PersonResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.people.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       await this.checkUser(m, t, dto.userId);
@@ -69,7 +69,7 @@ export class PeopleService {
   }
 
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.people.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       if (await this.people.hasLeases(m, t.organizationId, id)) {
@@ -94,10 +94,6 @@ export class PeopleService {
         'The linked user must be a member of this organisation',
       );
     }
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

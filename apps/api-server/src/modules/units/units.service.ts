@@ -3,7 +3,7 @@ import { TenantTransactions, type Unit } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
 import { PeopleRepository } from '../people/people.repository';
@@ -33,7 +33,7 @@ export class UnitsService {
 
   /** Staff see every unit; owners and tenants the units they currently own or live in. */
   list(t: Tenant, query: ListUnitsQueryDto): Promise<Page<UnitResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const onlyIds = (await this.residents.unitIds(m, t)) ?? undefined;
       const [items, total] = await this.units.list(m, t.organizationId, { ...query, onlyIds });
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
@@ -41,14 +41,14 @@ export class UnitsService {
   }
 
   get(t: Tenant, id: string): Promise<UnitResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.residents.canSee(m, t, id))) throw notFound();
       return toResponse(await this.mustFind(m, t, id));
     });
   }
 
   occupants(t: Tenant, unitId: string): Promise<OccupantResponse[]> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.mustFind(m, t, unitId);
       return (await this.units.listOccupants(m, t.organizationId, unitId)).map((o) => ({
         id: o.id,
@@ -64,7 +64,7 @@ export class UnitsService {
   addOccupant(t: Tenant, unitId: string, dto: AddOccupantDto, meta: RequestMeta): Promise<OccupantResponse> {
     if (dto.endsOn && dto.endsOn < dto.startsOn)
       throw new UnitError(UnitErrorCode.InvalidDates, 'The end date is before the start date');
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       await this.mustFind(m, t, unitId);
       const person = await this.people.findById(m, t.organizationId, dto.personId);
       if (!person) throw new UnitError(UnitErrorCode.PersonNotFound, 'Person not found');
@@ -95,7 +95,7 @@ export class UnitsService {
     endsOn: string,
     meta: RequestMeta,
   ): Promise<void> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const occupant = await this.units.findOccupant(m, t.organizationId, unitId, occupantId);
       if (!occupant) throw new UnitError(UnitErrorCode.OccupantNotFound, 'Occupant not found');
       if (endsOn < occupant.startsOn)
@@ -113,7 +113,7 @@ export class UnitsService {
   }
 
   create(t: Tenant, dto: CreateUnitDto, meta: RequestMeta): Promise<UnitResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       // Lock the building so it cannot be deleted or archived while a unit is added to it.
       const building = await this.buildings.findForUpdate(m, t.organizationId, dto.buildingId);
       if (!building) throw new UnitError(UnitErrorCode.BuildingNotFound, 'Building not found');
@@ -133,7 +133,7 @@ export class UnitsService {
   }
 
   update(t: Tenant, id: string, dto: UpdateUnitDto, meta: RequestMeta): Promise<UnitResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.units.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       await this.units.update(m, t.organizationId, id, dto).catch(numberTaken);
@@ -151,7 +151,7 @@ export class UnitsService {
   }
 
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.units.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
       await this.units.delete(m, t.organizationId, id);
@@ -170,10 +170,6 @@ export class UnitsService {
     const unit = await this.units.findById(m, t.organizationId, id);
     if (!unit) throw notFound();
     return unit;
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

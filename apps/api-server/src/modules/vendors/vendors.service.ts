@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Vendor } from '@ppt/db';
 import { AppError } from '@ppt/observability';
-import type { EntityManager } from 'typeorm';
 import type { Page } from '../../common/page.dto';
 import type { RequestMeta } from '../../common/request-meta';
-import type { Tenant } from '../../common/tenant';
+import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';
 import { VendorsRepository } from './vendors.repository';
@@ -19,14 +18,14 @@ export class VendorsService {
   ) {}
 
   list(t: Tenant, query: ListVendorsQueryDto): Promise<Page<VendorResponse>> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.vendors.list(m, t.organizationId, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   create(t: Tenant, dto: CreateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const vendor = await this.vendors.create(m, t.organizationId, dto);
       await this.audit.recordChange(
         m,
@@ -41,7 +40,7 @@ export class VendorsService {
   }
 
   update(t: Tenant, id: string, dto: UpdateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
-    return this.run(t, async (m) => {
+    return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.vendors.findById(m, t.organizationId, id);
       if (!before) throw new AppError('VENDOR_NOT_FOUND', 404, 'Vendor not found');
       await this.vendors.update(m, t.organizationId, id, dto);
@@ -56,10 +55,6 @@ export class VendorsService {
       );
       return toResponse(after);
     });
-  }
-
-  private run<T>(t: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.tenant.run({ organizationId: t.organizationId, userId: t.userId }, work);
   }
 }
 

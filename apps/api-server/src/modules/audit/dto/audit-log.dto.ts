@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PageQueryDto } from '../../../common/page.dto';
+import { PageQueryDto, PageResponse } from '../../../common/page.dto';
 
 export class ListAuditLogsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'building' })
@@ -51,9 +51,4 @@ export class AuditLogResponse {
   @ApiProperty() createdAt!: Date;
 }
 
-export class AuditLogPageResponse {
-  @ApiProperty({ type: [AuditLogResponse] }) items!: AuditLogResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class AuditLogPageResponse extends PageResponse(AuditLogResponse) {}

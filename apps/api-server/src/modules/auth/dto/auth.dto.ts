@@ -1,9 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../../common/transforms';
 
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
@@ -19,7 +17,7 @@ function NewPassword(): PropertyDecorator {
 
 export class RegisterDto {
   @ApiProperty({ example: 'jana@example.com' })
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
@@ -28,7 +26,7 @@ export class RegisterDto {
   password!: string;
 
   @ApiProperty({ example: 'Jana Nováková' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   displayName!: string;
@@ -36,7 +34,7 @@ export class RegisterDto {
 
 export class LoginDto {
   @ApiProperty()
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
@@ -68,7 +66,7 @@ export class SwitchOrganizationDto {
 
 export class ForgotPasswordDto {
   @ApiProperty()
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
@@ -112,7 +110,7 @@ export class AcceptInvitationDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   displayName?: string;

@@ -1,3 +1,5 @@
+import { PageResponse } from '../../../common/page.dto';
+import { Trim, TrimUpper } from '../../../common/transforms';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
 import { Transform } from 'class-transformer';
@@ -17,37 +19,33 @@ import {
 } from 'class-validator';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
-
 export class CreateBuildingDto {
   @ApiProperty({ example: 'Vinohradská 12' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   name!: string;
 
   @ApiProperty({ example: 'Vinohradská 1234/12' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 300)
   addressLine!: string;
 
   @ApiProperty({ example: 'Praha' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   city!: string;
 
   @ApiProperty({ example: '120 00' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 20)
   postalCode!: string;
 
   @ApiProperty({ example: 'CZ', description: 'ISO 3166-1 alpha-2' })
-  @Transform(upper)
+  @TrimUpper()
   @IsISO31661Alpha2()
   country!: string;
 
@@ -98,7 +96,7 @@ export class ListBuildingsQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   city?: string;
@@ -134,9 +132,4 @@ export class BuildingResponse {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class BuildingPageResponse {
-  @ApiProperty({ type: [BuildingResponse] }) items!: BuildingResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class BuildingPageResponse extends PageResponse(BuildingResponse) {}

@@ -1,3 +1,4 @@
+import { PageResponse } from '../../../common/page.dto';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import {
   FAULT_CATEGORIES,
@@ -9,9 +10,8 @@ import {
 } from '@ppt/db';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { Trim } from '../../../common/transforms';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateFaultDto {
   @ApiProperty()
@@ -24,13 +24,13 @@ export class CreateFaultDto {
   unitId?: string;
 
   @ApiProperty({ example: 'Water leaking under the kitchen sink' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(3, 200)
   title!: string;
 
   @ApiProperty({ example: 'Since this morning; the cabinet floor is wet.' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 10000)
   description!: string;
@@ -67,7 +67,7 @@ export class ChangeFaultStatusDto {
 
   @ApiPropertyOptional({ example: 'Plumber booked for Tuesday' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 1000)
   note?: string;
@@ -75,7 +75,7 @@ export class ChangeFaultStatusDto {
 
 export class CreateFaultCommentDto {
   @ApiProperty({ example: 'The plumber can come at 9:00.' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 5000)
   body!: string;
@@ -151,12 +151,7 @@ export class FaultResponse {
   @ApiPropertyOptional({ type: [FaultStatusChangeResponse] }) statusHistory?: FaultStatusChangeResponse[];
 }
 
-export class FaultPageResponse {
-  @ApiProperty({ type: [FaultResponse] }) items!: FaultResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class FaultPageResponse extends PageResponse(FaultResponse) {}
 
 export class FaultCommentResponse {
   @ApiProperty() id!: string;

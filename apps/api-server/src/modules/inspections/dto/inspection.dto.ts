@@ -1,5 +1,6 @@
+import { Trim } from '../../../common/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,13 +14,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '../../../common/page.dto';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { PageQueryDto, PageResponse } from '../../../common/page.dto';
 
 export class InspectionItemDto {
   @ApiProperty({ example: 'Staircase' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   area!: string;
@@ -32,7 +31,7 @@ export class InspectionItemDto {
 
   @ApiPropertyOptional({ example: 'Paint peeling near the window' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 2000)
   notes?: string;
@@ -55,7 +54,7 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({ example: 'Good overall; repaint the staircase next spring.' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 10000)
   summary?: string;
@@ -98,9 +97,4 @@ export class InspectionResponse {
   @ApiProperty() createdAt!: Date;
 }
 
-export class InspectionPageResponse {
-  @ApiProperty({ type: [InspectionResponse] }) items!: InspectionResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class InspectionPageResponse extends PageResponse(InspectionResponse) {}

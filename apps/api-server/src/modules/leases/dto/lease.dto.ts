@@ -1,6 +1,8 @@
+import { PageResponse } from '../../../common/page.dto';
+import { TrimUpper } from '../../../common/transforms';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { LEASE_STATUSES, type LeaseStatus } from '@ppt/db';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -16,8 +18,6 @@ import {
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 const DATE = { strict: true, strictSeparator: true };
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
 
 export class CreateLeaseDto {
   @ApiProperty()
@@ -58,7 +58,7 @@ export class CreateLeaseDto {
   depositAmount?: number;
 
   @ApiProperty({ example: 'CZK' })
-  @Transform(upper)
+  @TrimUpper()
   @IsISO4217CurrencyCode()
   currency!: string;
 
@@ -122,9 +122,4 @@ export class LeaseResponse {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class LeasePageResponse {
-  @ApiProperty({ type: [LeaseResponse] }) items!: LeaseResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class LeasePageResponse extends PageResponse(LeaseResponse) {}

@@ -1,6 +1,6 @@
+import { Trim } from '../../../common/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { METER_TYPES, type MeterType } from '@ppt/db';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -13,10 +13,9 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { PageQueryDto } from '../../../common/page.dto';
+import { PageQueryDto, PageResponse } from '../../../common/page.dto';
 
 const DATE = { strict: true, strictSeparator: true };
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateMeterDto {
   @ApiProperty()
@@ -28,7 +27,7 @@ export class CreateMeterDto {
   type!: MeterType;
 
   @ApiProperty({ example: 'WC-2026-000123', description: 'Unique within the organisation' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   serialNumber!: string;
@@ -74,7 +73,7 @@ export class SubmitReadingDto {
 
 export class CreateReadingPeriodDto {
   @ApiProperty({ example: 'Water 2026' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   name!: string;
@@ -111,12 +110,7 @@ export class MeterResponse {
   @ApiProperty() createdAt!: Date;
 }
 
-export class MeterPageResponse {
-  @ApiProperty({ type: [MeterResponse] }) items!: MeterResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class MeterPageResponse extends PageResponse(MeterResponse) {}
 
 export class ReadingPeriodResponse {
   @ApiProperty() id!: string;

@@ -1,13 +1,12 @@
+import { PageResponse } from '../../../common/page.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../../common/transforms';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'SVJ Vinohradská 12' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 200)
   name!: string;
@@ -26,7 +25,7 @@ export class CreateOrganizationDto {
 export class UpdateOrganizationDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 200)
   name?: string;
@@ -34,7 +33,7 @@ export class UpdateOrganizationDto {
 
 export class AddMemberDto {
   @ApiProperty()
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
@@ -45,7 +44,7 @@ export class AddMemberDto {
 
   @ApiPropertyOptional({ description: 'Display name for a person who has no account yet' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   displayName?: string;
@@ -74,9 +73,4 @@ export class MemberResponse {
   @ApiProperty() createdAt!: Date;
 }
 
-export class MemberPageResponse {
-  @ApiProperty({ type: [MemberResponse] }) items!: MemberResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class MemberPageResponse extends PageResponse(MemberResponse) {}

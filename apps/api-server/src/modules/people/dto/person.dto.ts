@@ -1,26 +1,25 @@
+import { PageResponse } from '../../../common/page.dto';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { Trim } from '../../../common/transforms';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreatePersonDto {
   @ApiProperty({ example: 'Jana' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   firstName!: string;
 
   @ApiProperty({ example: 'Nováková' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   lastName!: string;
 
   @ApiPropertyOptional({ example: 'jana@example.com' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email?: string;
@@ -58,9 +57,4 @@ export class PersonResponse {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class PersonPageResponse {
-  @ApiProperty({ type: [PersonResponse] }) items!: PersonResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class PersonPageResponse extends PageResponse(PersonResponse) {}

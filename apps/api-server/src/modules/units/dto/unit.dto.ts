@@ -1,3 +1,5 @@
+import { PageResponse } from '../../../common/page.dto';
+import { Trim } from '../../../common/transforms';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   OCCUPANT_RELATIONS,
@@ -7,7 +9,6 @@ import {
   type UnitStatus,
   type UnitType,
 } from '@ppt/db';
-import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -22,15 +23,13 @@ import {
 } from 'class-validator';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class CreateUnitDto {
   @ApiProperty()
   @IsUUID()
   buildingId!: string;
 
   @ApiProperty({ example: '3.12', description: 'Unique within the building' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 30)
   number!: string;
@@ -121,12 +120,7 @@ export class UnitResponse {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class UnitPageResponse {
-  @ApiProperty({ type: [UnitResponse] }) items!: UnitResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class UnitPageResponse extends PageResponse(UnitResponse) {}
 
 export class AddOccupantDto {
   @ApiProperty()

@@ -1,20 +1,19 @@
+import { PageResponse } from '../../../common/page.dto';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Trim } from '../../../common/transforms';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateVendorDto {
   @ApiProperty({ example: 'Instalatérství Novák s.r.o.' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   name!: string;
 
   @ApiPropertyOptional({ example: 'plumbing' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   trade?: string;
@@ -52,9 +51,4 @@ export class VendorResponse {
   @ApiProperty() updatedAt!: Date;
 }
 
-export class VendorPageResponse {
-  @ApiProperty({ type: [VendorResponse] }) items!: VendorResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
-}
+export class VendorPageResponse extends PageResponse(VendorResponse) {}
