@@ -19,9 +19,13 @@ export class FaultsAndVendors1795312000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX uq_vendors_org_id ON vendors (organization_id, id)`);
     await q.query(`CREATE INDEX ix_vendors_org_name ON vendors (organization_id, name)`);
 
-    await q.query(`CREATE TYPE fault_category AS ENUM ('plumbing', 'electrical', 'heating', 'structural', 'appliance', 'common_area', 'other')`);
+    await q.query(
+      `CREATE TYPE fault_category AS ENUM ('plumbing', 'electrical', 'heating', 'structural', 'appliance', 'common_area', 'other')`,
+    );
     await q.query(`CREATE TYPE fault_priority AS ENUM ('low', 'normal', 'high', 'urgent')`);
-    await q.query(`CREATE TYPE fault_status AS ENUM ('new', 'triaged', 'in_progress', 'resolved', 'closed', 'rejected')`);
+    await q.query(
+      `CREATE TYPE fault_status AS ENUM ('new', 'triaged', 'in_progress', 'resolved', 'closed', 'rejected')`,
+    );
     await q.query(`
       CREATE TABLE faults (
         id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_faults PRIMARY KEY,
@@ -67,7 +71,9 @@ export class FaultsAndVendors1795312000000 implements MigrationInterface {
         CONSTRAINT fk_fault_status_changes_fault_id_organization_id FOREIGN KEY (fault_id, organization_id)
           REFERENCES faults (id, organization_id) ON DELETE CASCADE
       )`);
-    await q.query(`CREATE INDEX ix_fault_status_changes_org_fault ON fault_status_changes (organization_id, fault_id, created_at)`);
+    await q.query(
+      `CREATE INDEX ix_fault_status_changes_org_fault ON fault_status_changes (organization_id, fault_id, created_at)`,
+    );
 
     await q.query(`
       CREATE TABLE fault_comments (
@@ -80,7 +86,9 @@ export class FaultsAndVendors1795312000000 implements MigrationInterface {
         CONSTRAINT fk_fault_comments_fault_id_organization_id FOREIGN KEY (fault_id, organization_id)
           REFERENCES faults (id, organization_id) ON DELETE CASCADE
       )`);
-    await q.query(`CREATE INDEX ix_fault_comments_org_fault ON fault_comments (organization_id, fault_id, created_at)`);
+    await q.query(
+      `CREATE INDEX ix_fault_comments_org_fault ON fault_comments (organization_id, fault_id, created_at)`,
+    );
 
     for (const table of ['vendors', 'faults', 'fault_status_changes', 'fault_comments']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);

@@ -34,7 +34,9 @@ export class Meters1795315000000 implements MigrationInterface {
         CONSTRAINT ck_reading_periods_dates CHECK (deadline >= starts_on)
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_reading_periods_org_id ON reading_periods (organization_id, id)`);
-    await q.query(`CREATE INDEX ix_reading_periods_org_deadline ON reading_periods (organization_id, deadline)`);
+    await q.query(
+      `CREATE INDEX ix_reading_periods_org_deadline ON reading_periods (organization_id, deadline)`,
+    );
 
     await q.query(`
       CREATE TABLE meter_readings (
@@ -53,7 +55,9 @@ export class Meters1795315000000 implements MigrationInterface {
         CONSTRAINT fk_meter_readings_period_id_organization_id FOREIGN KEY (period_id, organization_id)
           REFERENCES reading_periods (id, organization_id) ON DELETE RESTRICT
       )`);
-    await q.query(`CREATE INDEX ix_meter_readings_org_meter_read ON meter_readings (organization_id, meter_id, read_on)`);
+    await q.query(
+      `CREATE INDEX ix_meter_readings_org_meter_read ON meter_readings (organization_id, meter_id, read_on)`,
+    );
 
     for (const table of ['meters', 'reading_periods', 'meter_readings']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);

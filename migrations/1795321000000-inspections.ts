@@ -22,7 +22,9 @@ export class Inspections1795321000000 implements MigrationInterface {
           REFERENCES units (id, organization_id) ON DELETE RESTRICT
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_inspections_org_id ON inspections (organization_id, id)`);
-    await q.query(`CREATE INDEX ix_inspections_org_building_date ON inspections (organization_id, building_id, inspected_on)`);
+    await q.query(
+      `CREATE INDEX ix_inspections_org_building_date ON inspections (organization_id, building_id, inspected_on)`,
+    );
     await q.query(`
       CREATE TABLE inspection_items (
         id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_inspection_items PRIMARY KEY,
@@ -36,7 +38,9 @@ export class Inspections1795321000000 implements MigrationInterface {
         CONSTRAINT fk_inspection_items_inspection_id_organization_id FOREIGN KEY (inspection_id, organization_id)
           REFERENCES inspections (id, organization_id) ON DELETE CASCADE
       )`);
-    await q.query(`CREATE INDEX ix_inspection_items_org_inspection ON inspection_items (organization_id, inspection_id, position)`);
+    await q.query(
+      `CREATE INDEX ix_inspection_items_org_inspection ON inspection_items (organization_id, inspection_id, position)`,
+    );
     for (const table of ['inspections', 'inspection_items']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);

@@ -1,4 +1,4 @@
-import { buildDataSourceOptions, PM_ENTITIES } from '@ppt/db';
+import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migration-list';
 
@@ -10,7 +10,7 @@ export function migrationDataSource(url: string): DataSource {
   return new DataSource(
     buildDataSourceOptions(
       { url, applicationName: 'ppt-migrations', poolMax: 2, statementTimeoutMs: 0 },
-      { entities: PM_ENTITIES, migrations: MIGRATIONS },
+      { entities: [...PM_ENTITIES, ...PORTAL_ENTITIES], migrations: MIGRATIONS },
     ),
   );
 }

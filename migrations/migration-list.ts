@@ -8,6 +8,9 @@ import { Meters1795315000000 } from './1795315000000-meters';
 import { UnitOccupants1795318000000 } from './1795318000000-unit-occupants';
 import { Inspections1795321000000 } from './1795321000000-inspections';
 import { LeaseLifecycleScope1795324000000 } from './1795324000000-lease-lifecycle-scope';
+import { LeasePartiesAndInvitations1795327000000 } from './1795327000000-lease-parties-and-invitations';
+import { Listings1795330000000 } from './1795330000000-listings';
+import { PortalSchema1795333000000 } from './1795333000000-portal-schema';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   UnitOccupants1795318000000,
   Inspections1795321000000,
   LeaseLifecycleScope1795324000000,
+  LeasePartiesAndInvitations1795327000000,
+  Listings1795330000000,
+  PortalSchema1795333000000,
 ];

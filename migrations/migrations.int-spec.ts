@@ -1,4 +1,4 @@
-import { buildDataSourceOptions, PM_ENTITIES } from '@ppt/db';
+import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { DataSource } from 'typeorm';
 import { migrationDataSource } from './data-source';
@@ -14,7 +14,12 @@ const ALL_TABLES = [
   'faults',
   'inspection_items',
   'inspections',
+  'lease_addenda',
+  'lease_co_tenants',
   'leases',
+  'listing_inquiries',
+  'listing_status_changes',
+  'listings',
   'memberships',
   'meter_readings',
   'meters',
@@ -22,6 +27,7 @@ const ALL_TABLES = [
   'organizations',
   'outbox',
   'people',
+  'person_invitations',
   'reading_periods',
   'refresh_tokens',
   'sessions',
@@ -31,10 +37,14 @@ const ALL_TABLES = [
   'vendors',
 ];
 
-async function tables(ds: DataSource): Promise<string[]> {
+/** The Reality Portal's schema (its read model and visitor data). */
+const PORTAL_TABLES = ['favorites', 'inquiries', 'listings', 'saved_searches'];
+
+async function tables(ds: DataSource, schema = 'public'): Promise<string[]> {
   const rows = (await ds.query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'
       AND table_name <> 'typeorm_migrations' ORDER BY 1`,
+    [schema],
   )) as { table_name: string }[];
   return rows.map((r) => r.table_name);
 }
@@ -55,9 +65,11 @@ describe('migrations', () => {
     it('run up, all the way down, and up again', async () => {
       expect(await ds.runMigrations()).toHaveLength(MIGRATIONS.length);
       expect(await tables(ds)).toEqual(ALL_TABLES);
+      expect(await tables(ds, 'portal')).toEqual(PORTAL_TABLES);
 
       for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
       expect(await tables(ds)).toEqual([]);
+      expect(await tables(ds, 'portal')).toEqual([]);
 
       expect(await ds.runMigrations()).toHaveLength(MIGRATIONS.length);
       expect(await tables(ds)).toEqual(ALL_TABLES);
@@ -72,7 +84,7 @@ describe('migrations', () => {
       ds = await new DataSource(
         buildDataSourceOptions(
           { url: db.ownerUrl, applicationName: 'schema-check' },
-          { entities: PM_ENTITIES },
+          { entities: [...PM_ENTITIES, ...PORTAL_ENTITIES] },
         ),
       ).initialize();
     });

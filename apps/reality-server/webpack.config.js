@@ -11,9 +11,7 @@ module.exports = {
       compiler: 'tsc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-      additionalEntryPoints: [
-        { entryName: 'worker', entryPath: 'apps/reality-server/src/worker.ts' },
-      ],
+      additionalEntryPoints: [{ entryName: 'worker', entryPath: 'apps/reality-server/src/worker.ts' }],
       outputHashing: 'none',
       optimization: false,
       generatePackageJson: true,

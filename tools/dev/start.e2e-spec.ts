@@ -87,7 +87,23 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       // The demo seed works against the running system.
       const seed = spawnSync(process.execPath, ['tools/seed/seed.mjs'], { cwd: root, env, encoding: 'utf8' });
       expect(seed.stderr).toBe('');
-      expect(seed.stdout).toMatch(/2 buildings, 12 units, 4 people with active leases, 4 meters, 2 faults/);
+      expect(seed.stdout).toMatch(
+        /2 buildings, 12 units, 4 people with active leases, 4 meters, 2 faults, 3 published listings/,
+      );
+      // The listings travel outbox → api worker → portal-feed queue → portal worker → the portal's search.
+      const deadline = Date.now() + 30_000;
+      let portal: { total: number; items: { title: string }[] } = { total: 0, items: [] };
+      while (Date.now() < deadline && portal.total < 3) {
+        portal = (await (
+          await fetch(`http://127.0.0.1:${reality}/api/v1/listings?sort=price`)
+        ).json()) as typeof portal;
+        if (portal.total < 3) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(portal.items.map((l) => l.title)).toEqual([
+        'Světlý byt 2+kk na Vinohradech',
+        'Prostorný byt 3+1 s balkónem',
+        'Byt 3+1 v centru Brna na prodej',
+      ]);
       const tenantEmail = /tenant\s+(\S+) \//.exec(seed.stdout)?.[1];
       const tenantLogin = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
         method: 'POST',
@@ -95,6 +111,13 @@ describe('npm start with no PostgreSQL or Redis running', () => {
         body: JSON.stringify({ email: tenantEmail, password: 'demo password 2026' }),
       });
       expect(tenantLogin.status).toBe(200);
+      // The same account signs in on the portal (SSO through the OAuth client npm start set up).
+      const { accessToken: tenantToken } = (await tenantLogin.json()) as { accessToken: string };
+      const favourites = await fetch(`http://127.0.0.1:${reality}/api/v1/favorites`, {
+        headers: { authorization: `Bearer ${tenantToken}` },
+      });
+      expect(favourites.status).toBe(200);
+      expect(await favourites.json()).toMatchObject({ items: [], total: 0 });
 
       start.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -4,7 +4,7 @@
 // builds both apps and runs them with their workers until Ctrl-C (or SIGTERM).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { runDbCli } from '../lib/db.mjs';
+import { runDbCli, runTypeScript } from '../lib/db.mjs';
 import { localEnv } from '../lib/env.mjs';
 import { ensurePostgres, ensureRedis, portOpen } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
@@ -67,6 +67,13 @@ try {
   log('Provisioning and migrating the database…');
   if ((await runDbCli('provision', env)) !== 0) throw new Error('database provisioning failed');
   if ((await runDbCli('up', env)) !== 0) throw new Error('migrations failed');
+  // The portal signs visitors in and delivers inquiries as its own OAuth client on api-server.
+  const client = await runTypeScript(
+    'apps/api-server/src/cli/admin.cli.ts',
+    ['ensure-client', '--client-id', env.SSO_CLIENT_ID ?? 'reality-server', '--name', 'Reality Portal', '--scopes', 'sso:introspect,listings:inquiries'],
+    { ...env, OAUTH_CLIENT_SECRET: env.SSO_CLIENT_SECRET ?? '' },
+  );
+  if (client !== 0) throw new Error("could not set up the portal's OAuth client");
 
   log('Building api-server and reality-server…');
   const built = await run(bin('nx'), ['run-many', '-t', 'build', '-p', 'api-server,reality-server', '--output-style=stream'], {

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readDotEnv } from './dotenv.mjs';
 import { log, ROOT } from './workspace.mjs';
@@ -21,8 +21,28 @@ export function localEnv() {
     writeFileSync(envFile, text, { mode: 0o600 });
     log('Created .env from .env.example (with a generated token signing key)');
   }
+  fillGeneratedSecrets(envFile);
   const fromFile = readDotEnv(envFile);
   const env = { ...fromFile };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && value !== '') env[key] = value;
   return env;
+}
+
+/** Secrets the local system generates for itself when .env leaves them empty (also in an older .env). */
+const GENERATED_SECRETS = ['SSO_CLIENT_SECRET', 'STORAGE_SIGNING_SECRET'];
+
+function fillGeneratedSecrets(envFile) {
+  let text = readFileSync(envFile, 'utf8');
+  const filled = [];
+  for (const key of GENERATED_SECRETS) {
+    const value = randomBytes(32).toString('base64url');
+    const line = new RegExp(`^${key}=[ \\t]*$`, 'm');
+    if (line.test(text)) text = text.replace(line, `${key}=${value}`);
+    else if (!new RegExp(`^${key}=`, 'm').test(text)) text += `\n${key}=${value}\n`;
+    else continue;
+    filled.push(key);
+  }
+  if (filled.length === 0) return;
+  writeFileSync(envFile, text, { mode: 0o600 });
+  log(`Generated ${filled.join(', ')} in .env`);
 }

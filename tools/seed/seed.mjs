@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run seed: demo data for a running system (npm start), created through the public API so every
 // rule applies: an organisation with a manager and a tenant login, two buildings with units, people,
-// leases, meters with readings and faults in several states. Safe to run again (new e-mail suffix).
+// leases, meters with readings, faults in several states and published listings. Safe to run again (new e-mail suffix).
 import { randomBytes } from 'node:crypto';
 import { localEnv } from '../lib/env.mjs';
 import { log } from '../lib/workspace.mjs';
@@ -80,11 +80,26 @@ try {
   const urgent = await call('POST', '/faults', manager, { buildingId: buildings[1].id, title: 'Lift out of order', description: 'Stuck on floor 2.', category: 'common_area', priority: 'urgent' });
   await call('POST', `/faults/${urgent.id}/status`, manager, { status: 'triaged', note: 'Service company called' });
 
+  // Listings: two empty flats for rent and a flat for sale, published to the Reality Portal.
+  const listings = [];
+  for (const [unit, transaction, title, priceAmount] of [
+    [units[4], 'rent', 'Světlý byt 2+kk na Vinohradech', 2450000],
+    [units[5], 'rent', 'Prostorný byt 3+1 s balkónem', 2890000],
+    [units[10], 'sale', 'Byt 3+1 v centru Brna na prodej', 690000000],
+  ]) {
+    const listing = await call('POST', '/listings', manager, {
+      unitId: unit.id, transaction, propertyType: 'apartment', title, priceAmount, currency: 'CZK',
+      description: 'Po rekonstrukci, blízko MHD. Prohlídky po domluvě.', energyClass: 'C', features: ['balcony', 'cellar'],
+    });
+    await call('POST', `/listings/${listing.id}/status`, manager, { status: 'published' });
+    listings.push(listing);
+  }
+
   log('Demo data created:');
   log(`  organisation  ${org.name} (${org.id})`);
   log(`  manager       ${managerEmail} / ${PASSWORD}`);
   log(`  tenant        ${tenantEmail} / ${PASSWORD}`);
-  log(`  ${buildings.length} buildings, ${units.length} units, ${people.length} people with active leases, 4 meters, 2 faults`);
+  log(`  ${buildings.length} buildings, ${units.length} units, ${people.length} people with active leases, 4 meters, 2 faults, ${listings.length} published listings`);
 } catch (err) {
   process.stderr.write(`[ppt] seed failed: ${err.message}\n(is the system running? npm start)\n`);
   process.exitCode = 1;

@@ -8,6 +8,7 @@ import { BuildingsModule } from './modules/buildings/buildings.module';
 import { FaultsModule } from './modules/faults/faults.module';
 import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
+import { ListingsModule } from './modules/listings/listings.module';
 import { MetersModule } from './modules/meters/meters.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
@@ -51,6 +52,7 @@ export class AppModule {
         FaultsModule,
         MetersModule,
         InspectionsModule,
+        ListingsModule,
       ],
     };
   }

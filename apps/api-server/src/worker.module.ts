@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { OutboxRelayModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
+import { JobHandlerCheckModule, MaintenanceJob, QueueName } from '@ppt/queue';
 import type { ApiServerEnv } from './api-server.env';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 
@@ -17,6 +18,7 @@ export class WorkerModule {
         PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }),
         OutboxRelayModule.register(),
         LeaseLifecycleModule,
+        JobHandlerCheckModule.forRoot({ [QueueName.Maintenance]: Object.values(MaintenanceJob) }),
       ],
     };
   }

@@ -1,11 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
+import { FavoritesModule } from './modules/favorites/favorites.module';
+import { InquiriesModule } from './modules/inquiries/inquiries.module';
+import { ListingsModule } from './modules/listings/listings.module';
+import { SavedSearchesModule } from './modules/saved-searches/saved-searches.module';
 import type { RealityServerEnv } from './reality-server.env';
+import { PortalSsoModule } from './sso/portal-sso.module';
 
 /** The Reality Portal's HTTP process: public search and signed-in visitors (SSO through api-server). */
 @Module({})
 export class AppModule {
   static register(env: RealityServerEnv): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot({ env, service: 'reality-server', role: 'http' })] };
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ env, service: 'reality-server', role: 'http', entities: PORTAL_ENTITIES }),
+        PortalSsoModule.register(env),
+        ListingsModule,
+        FavoritesModule,
+        SavedSearchesModule,
+        InquiriesModule,
+      ],
+    };
   }
 }

@@ -7,6 +7,7 @@ import type { RealityServerEnv } from './reality-server.env';
 export function createRealityServerApp(env: RealityServerEnv): Promise<NestExpressApplication> {
   return createHttpApp(AppModule.register(env), env, {
     title: 'Reality Portal API',
-    description: 'Public listing search, favourites, saved searches and inquiries; PM accounts sign in through SSO.',
+    description:
+      'Public listing search, favourites, saved searches and inquiries; PM accounts sign in through SSO.',
   });
 }

@@ -1,4 +1,7 @@
-import { CoreEnv, IsPort } from '@ppt/config';
+import { IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
+import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class RealityServerEnv extends CoreEnv {
   @IsPort()
@@ -7,4 +10,36 @@ export class RealityServerEnv extends CoreEnv {
   /** The reality-server worker's own port: health and metrics only. */
   @IsPort()
   REALITY_WORKER_PORT = 3101;
+
+  /** api-server, the identity provider: JWKS, client credentials and token introspection. */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  API_SERVER_URL = 'http://127.0.0.1:3000';
+
+  /** Must equal api-server's AUTH_ISSUER: tokens from any other issuer are refused. */
+  @IsUrl(HTTP_URL, { message: "must be an http(s) URL (api-server's AUTH_ISSUER)" })
+  AUTH_ISSUER = 'http://localhost:3000';
+
+  /** Must equal api-server's AUTH_AUDIENCE. */
+  @IsString()
+  @MinLength(1)
+  AUTH_AUDIENCE = 'ppt';
+
+  /** The portal's OAuth client on api-server (`npm run admin -- create-client … --scopes sso:introspect,listings:inquiries`). */
+  @Matches(/^[A-Za-z0-9._:-]{1,100}$/, {
+    message: 'must be an OAuth client id (letters, digits, ".", "_", ":", "-")',
+  })
+  SSO_CLIENT_ID = 'reality-server';
+
+  /**
+   * Its secret. Required in production; elsewhere unset means SSO is off (public routes work,
+   * signed-in routes answer 503 SSO_UNAVAILABLE), so `npm start` runs without a client.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be the client secret printed by `npm run admin -- create-client`' })
+  SSO_CLIENT_SECRET?: string;
+
+  /** Upper bound for caching api-server's answer about a token, in seconds (also bounded by its expiry). */
+  @IsIntInRange(1, 900)
+  SSO_CACHE_TTL_S = 300;
 }

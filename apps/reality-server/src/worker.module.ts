@@ -1,11 +1,34 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SsoModule } from '@ppt/auth';
+import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
+import { JobHandlerCheckModule, PortalInquiryJob, QueueName } from '@ppt/queue';
+import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
+import { PortalFeedModule } from './modules/listings/listings.module';
+import { PORTAL_FEED_EVENTS } from './modules/listings/portal-feed.processor';
 import type { RealityServerEnv } from './reality-server.env';
+import { ssoOptionsFrom } from './sso/sso.config';
 
-/** The portal's worker process: queue consumers only; serves health and metrics over HTTP. */
+/**
+ * The portal's worker process: keeps the listing read model in step and delivers inquiries to
+ * api-server; serves only health and metrics over HTTP.
+ */
 @Module({})
 export class WorkerModule {
   static register(env: RealityServerEnv): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot({ env, service: 'reality-worker', role: 'worker' })] };
+    const sso = ssoOptionsFrom(env);
+    return {
+      module: WorkerModule,
+      imports: [
+        PlatformModule.forRoot({ env, service: 'reality-worker', role: 'worker', entities: PORTAL_ENTITIES }),
+        SsoModule.forServiceCalls({ useFactory: () => sso }),
+        PortalFeedModule,
+        InquiryDeliveryModule,
+        JobHandlerCheckModule.forRoot({
+          [QueueName.PortalFeed]: PORTAL_FEED_EVENTS,
+          [QueueName.PortalInquiries]: Object.values(PortalInquiryJob),
+        }),
+      ],
+    };
   }
 }

@@ -1,12 +1,18 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RawEnv } from '@ppt/config';
-import { bootTestApp, type BootedApp } from '@ppt/testing';
+import { bootTestApp, closedPort, type BootedApp } from '@ppt/testing';
 import { createRealityServerApp } from '../src/reality-server.app';
 import { RealityServerEnv } from '../src/reality-server.env';
 
 export type BootedRealityServer = BootedApp<NestExpressApplication, RealityServerEnv>;
 
-/** The real reality-server on its own cloned database and Redis key prefix. */
-export function bootRealityServer(overrides: RawEnv = {}): Promise<BootedRealityServer> {
-  return bootTestApp(RealityServerEnv, createRealityServerApp, overrides);
+/**
+ * The real reality-server on its own cloned database and Redis key prefix. Unless told otherwise,
+ * its api-server is a closed port, so no test depends on whatever listens on :3000.
+ */
+export async function bootRealityServer(overrides: RawEnv = {}): Promise<BootedRealityServer> {
+  return bootTestApp(RealityServerEnv, createRealityServerApp, {
+    API_SERVER_URL: `http://127.0.0.1:${await closedPort()}`,
+    ...overrides,
+  });
 }

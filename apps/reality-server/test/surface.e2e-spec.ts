@@ -18,7 +18,10 @@ describe('reality-server', () => {
       expect(ready.body.details).toEqual({
         database: { status: 'up', latencyMs: expect.any(Number) },
         redis: { status: 'up', latencyMs: expect.any(Number) },
+        // No api-server in this test: sign-in is unavailable, the portal stays in rotation.
+        'api-server': { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) },
       });
+      expect(ready.body.status).toBe('degraded');
     });
 
     it('publishes its own valid OpenAPI 3 document', async () => {
@@ -29,9 +32,14 @@ describe('reality-server', () => {
 
     it('serves metrics and the error envelope', async () => {
       const missing = await request(http()).get('/api/v1/listings-that-do-not-exist').expect(404);
-      expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND', requestId: missing.headers['x-request-id'] });
+      expect(missing.body.error).toMatchObject({
+        code: 'NOT_FOUND',
+        requestId: missing.headers['x-request-id'],
+      });
       const metrics = await request(http()).get('/metrics').expect(200);
-      expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/\{\*path\}",status="404"\} [1-9]/);
+      expect(metrics.text).toMatch(
+        /http_requests_total\{method="GET",route="\/api\/v1\/\{\*path\}",status="404"\} [1-9]/,
+      );
     });
 
     it('has no operator board (Bull Board lives on api-server only)', async () => {

@@ -29,13 +29,15 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): UserPrincipal => {
   const principal = principalOf(ctx.switchToHttp().getRequest<Request>());
   if (!principal) throw new AppError(CommonErrorCode.Unauthorized, 401, 'Authentication required');
-  if (principal.kind !== 'user') throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for signed-in users');
+  if (principal.kind !== 'user')
+    throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for signed-in users');
   return principal;
 });
 
 /** The calling service. */
 export const CurrentService = createParamDecorator((_: unknown, ctx: ExecutionContext): ServicePrincipal => {
   const principal = principalOf(ctx.switchToHttp().getRequest<Request>());
-  if (principal?.kind !== 'service') throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for services');
+  if (principal?.kind !== 'service')
+    throw new AppError(CommonErrorCode.Forbidden, 403, 'This endpoint is for services');
   return principal;
 });

@@ -1,9 +1,28 @@
 export type { AuthOptions, SessionValidator } from './auth.options';
 export { AuthModule, type AuthModuleOptions } from './auth.module';
 export { AUTH_OPTIONS } from './auth.tokens';
-export { CurrentPrincipal, CurrentService, CurrentUser, PlatformAdminOnly, principalOf, Roles, Scopes } from './decorators';
+export {
+  CurrentPrincipal,
+  CurrentService,
+  CurrentUser,
+  PlatformAdminOnly,
+  principalOf,
+  Roles,
+  Scopes,
+} from './decorators';
 export { AuthenticationGuard, AuthorizationGuard } from './guards';
 export { JwtStrategy, TokenRejected } from './jwt.strategy';
 export type { AccessTokenClaims, Principal, ServicePrincipal, UserPrincipal } from './principal';
 export { readPem, SigningKeys, thumbprint, type PublicJwk } from './signing-keys';
 export { verifyToken } from './verify-token';
+// Single sign-on for the Reality Portal (tokens issued by api-server, sessions confirmed by introspection).
+export { ApiServerReadiness } from './sso/api-server.readiness';
+export { IdentityProviderClient, type IntrospectionAnswer } from './sso/identity-provider.client';
+export { SsoAuthenticator } from './sso/sso-authenticator';
+export { SESSION_REVOKED_CHANNEL } from './sso/revocation-listener';
+export { SsoErrorCode } from './sso/sso.errors';
+export { SsoModule, type SsoModuleOptions } from './sso/sso.module';
+export type { SsoOptions } from './sso/sso.options';
+export { OptionalVisitor, Visitor } from './sso/visitor.decorators';
+export { OptionalSignIn, VisitorGuard } from './sso/visitor.guard';
+export { visitorOf, type VisitorPrincipal } from './sso/visitor';

@@ -30,7 +30,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         const header = decode(rawToken, { complete: true })?.header;
         Promise.resolve(options.resolveKey(header?.kid)).then(
           // jsonwebtoken verifies with a KeyObject (imported once); the typings only list string/Buffer.
-          (key) => (key ? done(null, key as unknown as string) : done(new TokenRejected('unknown signing key'))),
+          (key) =>
+            key ? done(null, key as unknown as string) : done(new TokenRejected('unknown signing key')),
           (err: unknown) => done(err),
         );
       },
@@ -39,7 +40,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<Principal> {
     if (claims.typ === 'service') {
-      return { kind: 'service', clientId: claims.sub, scopes: (claims.scope ?? '').split(' ').filter(Boolean) };
+      return {
+        kind: 'service',
+        clientId: claims.sub,
+        scopes: (claims.scope ?? '').split(' ').filter(Boolean),
+      };
     }
     if (claims.typ !== 'access' || !claims.sid) throw new TokenRejected('not an access token');
     if (!(await this.sessions.isActive(claims.sid))) throw new TokenRejected('the session has ended');

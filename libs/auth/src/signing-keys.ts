@@ -9,7 +9,9 @@ export interface PublicJwk extends JsonWebKey {
 /** Accepts a PEM as is, or base64 of a PEM (fits on one line of a .env file). */
 export function readPem(value: string): string {
   const trimmed = value.trim();
-  return trimmed.startsWith('-----BEGIN') ? trimmed.replace(/\\n/g, '\n') : Buffer.from(trimmed, 'base64').toString('utf8').trim();
+  return trimmed.startsWith('-----BEGIN')
+    ? trimmed.replace(/\\n/g, '\n')
+    : Buffer.from(trimmed, 'base64').toString('utf8').trim();
 }
 
 /** RFC 7638 thumbprint: a key id derived from the key itself, stable across restarts and replicas. */
@@ -29,7 +31,8 @@ export class SigningKeys {
 
   constructor(privateKeyPem: string, previousPublicKeyPems: string[] = []) {
     this.privateKey = createPrivateKey(readPem(privateKeyPem));
-    if (this.privateKey.asymmetricKeyType !== 'rsa') throw new Error('the JWT signing key must be an RSA private key');
+    if (this.privateKey.asymmetricKeyType !== 'rsa')
+      throw new Error('the JWT signing key must be an RSA private key');
     const publicKey = createPublicKey(this.privateKey);
     this.kid = thumbprint(publicKey);
     this.publicKeys.set(this.kid, publicKey);
@@ -45,7 +48,12 @@ export class SigningKeys {
 
   jwks(): { keys: PublicJwk[] } {
     return {
-      keys: [...this.publicKeys.entries()].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+      keys: [...this.publicKeys.entries()].map(([kid, key]) => ({
+        ...key.export({ format: 'jwk' }),
+        kid,
+        alg: 'RS256',
+        use: 'sig',
+      })),
     };
   }
 }

@@ -10,5 +10,9 @@ export async function verifyToken(raw: string, options: AuthOptions): Promise<Ac
   const header = decode(raw, { complete: true })?.header;
   const key = await options.resolveKey(header?.kid);
   if (!key) throw new Error('unknown signing key');
-  return verify(raw, key, { algorithms: ['RS256'], issuer: options.issuer, audience: options.audience }) as AccessTokenClaims;
+  return verify(raw, key, {
+    algorithms: ['RS256'],
+    issuer: options.issuer,
+    audience: options.audience,
+  }) as AccessTokenClaims;
 }

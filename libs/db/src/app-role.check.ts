@@ -15,7 +15,12 @@ export async function readRoleFlags(dataSource: DataSource): Promise<RoleFlags> 
               WHERE t.schemaname = current_schema() AND t.tableowner = current_user) AS owned_tables
        FROM pg_roles r WHERE r.rolname = current_user`,
   )) as { role: string; superuser: boolean; bypass_rls: boolean; owned_tables: number }[];
-  return { role: row.role, superuser: row.superuser, bypassRls: row.bypass_rls, ownedTables: row.owned_tables };
+  return {
+    role: row.role,
+    superuser: row.superuser,
+    bypassRls: row.bypass_rls,
+    ownedTables: row.owned_tables,
+  };
 }
 
 /** Why a role may not serve requests; empty when it may. */
@@ -46,6 +51,8 @@ export class AppRoleCheck implements OnApplicationBootstrap {
           'would not protect tenants. Connect as the application role (see README, "Database roles").',
       );
     }
-    this.logger.log(`Database role "${flags.role}" is restricted (no superuser, no BYPASSRLS, owns no tables)`);
+    this.logger.log(
+      `Database role "${flags.role}" is restricted (no superuser, no BYPASSRLS, owns no tables)`,
+    );
   }
 }

@@ -5,7 +5,8 @@ import { buildDataSourceOptions } from './data-source-options';
 
 describe('the application role check', () => {
   let db: TestDatabase;
-  const open = (url: string) => new DataSource(buildDataSourceOptions({ url, applicationName: 'role-test' })).initialize();
+  const open = (url: string) =>
+    new DataSource(buildDataSourceOptions({ url, applicationName: 'role-test' })).initialize();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -39,7 +40,9 @@ describe('the application role check', () => {
     try {
       await ds.query(`INSERT INTO users (email, display_name) VALUES ('role@example.com', 'Role')`);
       expect(await ds.query(`SELECT email FROM users`)).toEqual([{ email: 'role@example.com' }]);
-      await expect(ds.query(`ALTER TABLE organizations ADD COLUMN hacked int`)).rejects.toThrow(/must be owner/);
+      await expect(ds.query(`ALTER TABLE organizations ADD COLUMN hacked int`)).rejects.toThrow(
+        /must be owner/,
+      );
       await expect(ds.query(`DROP TABLE memberships`)).rejects.toThrow(/must be owner/);
     } finally {
       await ds.destroy();

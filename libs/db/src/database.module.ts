@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { CoreEnv } from '@ppt/config';
 import { AppRoleCheck } from './app-role.check';
 import { buildDataSourceOptions } from './data-source-options';
@@ -10,6 +11,8 @@ import { PM_ENTITIES } from './entities';
 export interface DatabaseModuleOptions {
   /** Shown in pg_stat_activity. */
   applicationName: string;
+  /** The entities this process maps (default: the PM schema). */
+  entities?: NonNullable<DataSourceOptions['entities']>;
 }
 
 @Module({})
@@ -30,7 +33,7 @@ export class DatabaseModule {
                 connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
                 statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
               },
-              { entities: PM_ENTITIES },
+              { entities: options.entities ?? PM_ENTITIES },
             ),
             retryAttempts: 5,
             retryDelay: 2000,

@@ -3,5 +3,12 @@ export { buildDataSourceOptions, type DatabaseSettings } from './data-source-opt
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseReadiness } from './database.readiness';
 export * from './entities';
+export {
+  Favorite,
+  PORTAL_ENTITIES,
+  PortalInquiry,
+  PortalListing,
+  SavedSearch,
+} from './portal/portal.entities';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
 export { TenantTransactions, type PlatformScope, type TenantScope } from './tenant-transactions';

@@ -21,9 +21,14 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    owner = await new DataSource(buildDataSourceOptions({ url: db.ownerUrl, applicationName: 'owner' }, { entities: PM_ENTITIES })).initialize();
+    owner = await new DataSource(
+      buildDataSourceOptions({ url: db.ownerUrl, applicationName: 'owner' }, { entities: PM_ENTITIES }),
+    ).initialize();
     app = await new DataSource(
-      buildDataSourceOptions({ url: db.appUrl, applicationName: 'app', poolMax: 1 }, { entities: PM_ENTITIES }),
+      buildDataSourceOptions(
+        { url: db.appUrl, applicationName: 'app', poolMax: 1 },
+        { entities: PM_ENTITIES },
+      ),
     ).initialize();
     tx = new TenantTransactions(app);
     // Fixtures through the owner (a superuser bypasses RLS).
@@ -62,7 +67,8 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
       [tables],
     )) as { relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }[];
     expect(rows).toHaveLength(tables.length);
-    for (const row of rows) expect(row).toEqual({ relname: row.relname, relrowsecurity: true, relforcerowsecurity: true });
+    for (const row of rows)
+      expect(row).toEqual({ relname: row.relname, relrowsecurity: true, relforcerowsecurity: true });
   });
 
   it('includes organization_id in every unique index of a tenant table (besides the UUID primary key)', async () => {
@@ -78,7 +84,8 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
       [await tenantTables()],
     )) as { table_name: string; index_name: string; columns: string[] }[];
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect({ ...row, ok: row.columns.includes('organization_id') }).toMatchObject({ ok: true });
+    for (const row of rows)
+      expect({ ...row, ok: row.columns.includes('organization_id') }).toMatchObject({ ok: true });
   });
 
   it('returns no tenant rows when no organisation is set (fail closed)', async () => {
@@ -94,7 +101,7 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
     expect(orgs.map((o) => o.id)).toEqual([orgA]);
   });
 
-  it('lets a user see their own memberships and organisations across organisations, nobody else\'s', async () => {
+  it("lets a user see their own memberships and organisations across organisations, nobody else's", async () => {
     const mine = await tx.run({ userId: userA }, (em) => em.find(Membership));
     expect(mine.map((m) => m.userId)).toEqual([userA]);
     const orgs = await tx.run({ userId: userA }, (em) => em.find(Organization));
@@ -103,9 +110,13 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
 
   it('refuses to write a row for organisation B while acting in A', async () => {
     await expect(
-      tx.run({ organizationId: orgA }, (em) => em.insert(Membership, { organizationId: orgB, userId: userA, role: 'manager' })),
+      tx.run({ organizationId: orgA }, (em) =>
+        em.insert(Membership, { organizationId: orgB, userId: userA, role: 'manager' }),
+      ),
     ).rejects.toThrow(/row-level security/);
-    const updated = await tx.run({ organizationId: orgA }, (em) => em.update(Organization, { id: orgB }, { name: 'hacked' }));
+    const updated = await tx.run({ organizationId: orgA }, (em) =>
+      em.update(Organization, { id: orgB }, { name: 'hacked' }),
+    );
     expect(updated.affected).toBe(0);
     const [b] = await owner.query(`SELECT name FROM organizations WHERE id = $1`, [orgB]);
     expect(b.name).toBe('B');

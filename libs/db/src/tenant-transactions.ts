@@ -19,10 +19,10 @@ export class TenantTransactions {
 
   run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('app.current_org', $1, true), set_config('app.current_user', $2, true)`, [
-        scope.organizationId ?? '',
-        scope.userId ?? '',
-      ]);
+      await manager.query(
+        `SELECT set_config('app.current_org', $1, true), set_config('app.current_user', $2, true)`,
+        [scope.organizationId ?? '', scope.userId ?? ''],
+      );
       return work(manager);
     });
   }
@@ -40,4 +40,5 @@ export class TenantTransactions {
 }
 
 /** Every cross-organisation job, by name (RLS policies name the one they admit). */
-export type PlatformScope = 'outbox-relay' | 'lease-lifecycle';
+export type PlatformScope =
+  'outbox-relay' | 'lease-lifecycle' | 'person-invitation-accept' | 'inquiry-delivery';

@@ -1,7 +1,36 @@
+import { QueueName } from '@ppt/queue';
+
 /**
  * Every domain event type with its payload, in one place. Producers write them to the outbox in the
  * transaction of the change; consumers receive `DomainEvent<T>` at least once and apply it once.
  */
+/** A listing as the portals show it: every listing event carries the whole of it. */
+export interface ListingSnapshot {
+  listingId: string;
+  status: string;
+  transaction: string;
+  propertyType: string;
+  title: string;
+  description: string;
+  priceAmount: number;
+  currency: string;
+  areaM2: number | null;
+  rooms: number | null;
+  floor: number | null;
+  energyClass: string | null;
+  features: string[];
+  addressLine: string;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+  photoDocumentIds: string[];
+  contactUserId: string | null;
+  publishedAt: string | null;
+}
+
 export interface DomainEventPayloads {
   'fault.created': {
     faultId: string;
@@ -13,6 +42,16 @@ export interface DomainEventPayloads {
   'fault.status_changed': { faultId: string; from: string; to: string; changedBy: string };
   'lease.activated': { leaseId: string; unitId: string; startDate: string; endDate: string | null };
   'lease.ending_soon': { leaseId: string; unitId: string; endDate: string; daysLeft: 90 | 60 | 30 };
+  'lease.amended': {
+    leaseId: string;
+    unitId: string;
+    addendumNumber: number;
+    effectiveFrom: string;
+    changes: Record<string, unknown>;
+  };
+  'listing.published': ListingSnapshot;
+  'listing.updated': ListingSnapshot;
+  'listing.status_changed': ListingSnapshot & { previousStatus: string };
   'meter_reading.submitted': {
     readingId: string;
     meterId: string;
@@ -29,7 +68,28 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'fault.status_changed': 'fault',
   'lease.activated': 'lease',
   'lease.ending_soon': 'lease',
+  'lease.amended': 'lease',
   'meter_reading.submitted': 'meter_reading',
+  'listing.published': 'listing',
+  'listing.updated': 'listing',
+  'listing.status_changed': 'listing',
+};
+
+/**
+ * The Bull queues that carry each event type to its consumers (one job per event and queue, job id =
+ * event id). Every event also goes out on its organisation's Redis channel; a type routed nowhere is
+ * only announced there.
+ */
+export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName[] } = {
+  'fault.created': [],
+  'fault.status_changed': [],
+  'lease.activated': [],
+  'lease.ending_soon': [],
+  'lease.amended': [],
+  'meter_reading.submitted': [],
+  'listing.published': [QueueName.PortalFeed],
+  'listing.updated': [QueueName.PortalFeed],
+  'listing.status_changed': [QueueName.PortalFeed],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

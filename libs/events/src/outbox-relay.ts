@@ -6,12 +6,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { OutboxEvent, TenantTransactions } from '@ppt/db';
 import { QueueName } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import type { Queue } from 'bull';
 import { Counter, register } from 'prom-client';
-import { organizationChannel, type DomainEvent, type DomainEventType } from './domain-events';
+import { EVENT_QUEUES, organizationChannel, type DomainEvent, type DomainEventType } from './domain-events';
 
 export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');
 
@@ -35,9 +36,9 @@ const failures =
   new Counter({ name: 'outbox_publish_failures_total', help: 'Failed attempts to publish an outbox event' });
 
 /**
- * Publishes outbox events at least once: each as a Bull job on the `events` queue (job id = event
- * id, so a retry never enqueues twice) and on the organisation's Redis channel; then marks it
- * published. Claims rows with FOR UPDATE SKIP LOCKED, so several workers share the work. While Redis
+ * Publishes outbox events at least once: as a Bull job on each queue EVENT_QUEUES routes its type to
+ * (job id = event id, so a retry never enqueues twice) and on the organisation's Redis channel; then
+ * marks it published. Claims rows with FOR UPDATE SKIP LOCKED, so several workers share the work. While Redis
  * is down, events stay in PostgreSQL and are retried with back-off.
  */
 @Injectable()
@@ -50,7 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly redis: RedisConnections,
-    @Inject(getQueueToken(QueueName.Events)) private readonly queue: Queue,
+    private readonly moduleRef: ModuleRef,
     @Inject(OUTBOX_RELAY_OPTIONS) private readonly options: OutboxRelayOptions,
   ) {}
 
@@ -123,9 +124,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       payload: row.payload as never,
       occurredAt: row.createdAt.toISOString(),
     };
-    await this.queue.add(event.type, event, { jobId: event.id });
+    for (const name of EVENT_QUEUES[event.type]) {
+      await this.queue(name).add(event.type, event, { jobId: event.id });
+    }
     await this.redis
       .get('events-publisher', { raw: true })
       .publish(organizationChannel(this.redis.keyPrefix, event.organizationId), JSON.stringify(event));
+  }
+
+  private queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { DatabaseModule, TenantTransactions } from '@ppt/db';
-import { QueueModule, QueueName } from '@ppt/queue';
+import { ALL_QUEUES, QueueModule, QueueName } from '@ppt/queue';
 import { RedisModule } from '@ppt/redis';
 import { createTestDatabase, startPrivateRedis, type PrivateRedis, type TestDatabase } from '@ppt/testing';
 import type { Queue } from 'bull';
@@ -61,8 +61,42 @@ describe('transactional outbox', () => {
 
   const tx = () => app.get(TenantTransactions);
   const writer = () => app.get(OutboxWriter);
-  const queue = () => app.get<Queue>(getQueueToken(QueueName.Events));
-  const write = (m: Parameters<OutboxWriter['write']>[0], faultId = randomUUID()) =>
+  const queue = () => app.get<Queue>(getQueueToken(QueueName.PortalFeed));
+  /** A listing event: EVENT_QUEUES routes it to the portal-feed queue. */
+  const write = (m: Parameters<OutboxWriter['write']>[0], listingId = randomUUID()) =>
+    writer().write(m, {
+      type: 'listing.published',
+      organizationId: org,
+      aggregateId: listingId,
+      aggregateVersion: 1,
+      payload: {
+        listingId,
+        status: 'published',
+        transaction: 'rent',
+        propertyType: 'apartment',
+        title: 'Sunny 2+kk in Vinohrady',
+        description: '',
+        priceAmount: 2450000,
+        currency: 'CZK',
+        areaM2: 54,
+        rooms: 2,
+        floor: 3,
+        energyClass: 'C',
+        features: [],
+        addressLine: 'Slezská 12',
+        city: 'Praha',
+        region: null,
+        postalCode: '120 00',
+        country: 'CZ',
+        latitude: null,
+        longitude: null,
+        photoDocumentIds: [],
+        contactUserId: null,
+        publishedAt: new Date().toISOString(),
+      },
+    });
+  /** A fault event: routed to no queue, only announced on the channel. */
+  const writeFault = (m: Parameters<OutboxWriter['write']>[0], faultId = randomUUID()) =>
     writer().write(m, {
       type: 'fault.created',
       organizationId: org,
@@ -81,7 +115,7 @@ describe('transactional outbox', () => {
     }
   }
 
-  it("publishes a committed event as a Bull job (job id = event id) and on the organisation's channel", async () => {
+  it("publishes a committed event as a Bull job on each queue its type routes to (job id = event id) and on the organisation's channel", async () => {
     const listener = new Redis(redis.url);
     const received: DomainEvent[] = [];
     await listener.subscribe(organizationChannel(prefix, org));
@@ -90,15 +124,22 @@ describe('transactional outbox', () => {
       const id = await tx().run({ organizationId: org }, (m) => write(m));
       await until(async () => received.some((e) => e.id === id));
       const job = await queue().getJob(id);
-      expect(job?.name).toBe('fault.created');
+      expect(job?.name).toBe('listing.published');
       expect(job?.data).toMatchObject({
         id,
-        type: 'fault.created',
+        type: 'listing.published',
         organizationId: org,
         aggregateVersion: 1,
-        payload: { title: 'Leaking pipe' },
+        payload: { title: 'Sunny 2+kk in Vinohrady', priceAmount: 2450000 },
       });
       await until(async () => (await unpublished()) === 0);
+
+      const faultId = await tx().run({ organizationId: org }, (m) => writeFault(m));
+      await until(async () => received.some((e) => e.id === faultId));
+      await until(async () => (await unpublished()) === 0);
+      for (const name of ALL_QUEUES) {
+        expect(await app.get<Queue>(getQueueToken(name)).getJob(faultId)).toBeNull();
+      }
     } finally {
       listener.disconnect();
     }

@@ -101,7 +101,9 @@ describe('createHttpApp', () => {
       .post('/api/v1/widgets')
       .send({ email: 'a@example.com', quantity: 1, address: { city: 'Brno' }, isAdmin: true })
       .expect(400);
-    expect(res.body.error.details).toEqual([{ field: 'isAdmin', message: 'property isAdmin should not exist' }]);
+    expect(res.body.error.details).toEqual([
+      { field: 'isAdmin', message: 'property isAdmin should not exist' },
+    ]);
   });
 
   it('accepts a valid body and transforms it', async () => {
@@ -157,7 +159,10 @@ describe('createHttpApp', () => {
   it('keeps a well-formed incoming X-Request-Id and replaces a malformed one', async () => {
     const kept = await request(http()).get('/health/live').set('X-Request-Id', 'trace-abc.123').expect(200);
     expect(kept.headers['x-request-id']).toBe('trace-abc.123');
-    const replaced = await request(http()).get('/health/live').set('X-Request-Id', 'bad id <script>').expect(200);
+    const replaced = await request(http())
+      .get('/health/live')
+      .set('X-Request-Id', 'bad id <script>')
+      .expect(200);
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -173,7 +178,9 @@ describe('createHttpApp', () => {
   it('counts requests in /metrics by route template, not raw path', async () => {
     await request(http()).get('/api/v1/widgets/6f1f7d4e-2a7b-4c56-8a3e-9b8c7d6e5f4a').expect(200);
     const res = await request(http()).get('/metrics').expect(200);
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/widgets\/:id",status="200"\} \d+/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/api\/v1\/widgets\/:id",status="200"\} \d+/,
+    );
     expect(res.text).not.toContain('6f1f7d4e-2a7b-4c56-8a3e-9b8c7d6e5f4a');
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).toContain('process_cpu_user_seconds_total');

@@ -72,7 +72,10 @@ export async function createHttpApp(
  * request ids and error envelope, no API prefix and no OpenAPI.
  */
 export async function createWorkerApp(rootModule: RootModule): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');

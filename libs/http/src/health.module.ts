@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { ReadinessCheck } from '@ppt/observability';
 import { HealthController, READINESS_CHECKS } from './health.controller';
+import { OptionalDependencies } from './optional-dependencies';
 
 export interface HealthModuleOptions {
   /** The dependencies readiness checks; their providers come from the modules that own them. */
@@ -10,13 +11,19 @@ export interface HealthModuleOptions {
   drainMs: number;
 }
 
-/** GET /health/live and GET /health/ready (@nestjs/terminus). */
+/**
+ * GET /health/live and GET /health/ready (@nestjs/terminus). Global, so feature modules can
+ * register OptionalDependencies of their own.
+ */
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthModuleOptions): DynamicModule {
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: options.drainMs })],
+      global: true,
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: options.drainMs }),
+      ],
       controllers: [HealthController],
       providers: [
         {
@@ -24,7 +31,9 @@ export class HealthModule {
           useFactory: (...instances: ReadinessCheck[]) => instances,
           inject: options.checks,
         },
+        OptionalDependencies,
       ],
+      exports: [OptionalDependencies],
     };
   }
 }

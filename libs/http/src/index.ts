@@ -1,4 +1,13 @@
-export { API_PREFIX, createHttpApp, createWorkerApp, UNPREFIXED_ROUTES, type HttpAppOptions } from './create-http-app';
+export {
+  API_PREFIX,
+  createHttpApp,
+  createWorkerApp,
+  UNPREFIXED_ROUTES,
+  type HttpAppOptions,
+} from './create-http-app';
 export { HealthController, READINESS_CHECKS } from './health.controller';
 export { HealthModule, type HealthModuleOptions } from './health.module';
+export { OptionalDependencies, type ReadinessResult } from './optional-dependencies';
 export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';
+export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
+export { Trim, TrimUpper } from './dto/transforms';

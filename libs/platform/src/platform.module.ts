@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule, type CoreEnv } from '@ppt/config';
-import { DatabaseModule, DatabaseReadiness } from '@ppt/db';
+import { DatabaseModule, DatabaseReadiness, type DatabaseModuleOptions } from '@ppt/db';
 import { HealthModule } from '@ppt/http';
 import { LoggingModule, MetricsModule } from '@ppt/observability';
 import { QueueModule, QueueWorkerGuard } from '@ppt/queue';
@@ -12,6 +12,8 @@ export interface PlatformOptions {
   service: string;
   /** HTTP servers drain on SIGTERM; workers refuse to consume from an evicting Redis. */
   role: 'http' | 'worker';
+  /** The database entities the process maps (default: the PM schema). */
+  entities?: DatabaseModuleOptions['entities'];
 }
 
 /**
@@ -20,14 +22,14 @@ export interface PlatformOptions {
  */
 @Module({})
 export class PlatformModule {
-  static forRoot({ env, service, role }: PlatformOptions): DynamicModule {
+  static forRoot({ env, service, role, entities }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         AppConfigModule.forRoot(env),
         LoggingModule.forRoot({ service, level: env.LOG_LEVEL }),
         MetricsModule,
-        DatabaseModule.forRoot({ applicationName: service }),
+        DatabaseModule.forRoot({ applicationName: service, entities }),
         RedisModule,
         QueueModule.forRoot(),
         HealthModule.forRoot({

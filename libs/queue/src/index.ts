@@ -1,3 +1,4 @@
+export { checkJobHandlers, JobHandlerCheckModule, type ConsumedQueues } from './job-handler-check';
 export { QueueModule } from './queue.module';
 export {
   ALL_QUEUES,
@@ -6,6 +7,7 @@ export {
   DEFAULT_JOB_ATTEMPTS,
   DEFAULT_JOB_OPTIONS,
   MaintenanceJob,
+  PortalInquiryJob,
   QueueName,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -6,8 +6,10 @@ export const QueueName = {
   Syndication: 'syndication',
   /** Scheduled and housekeeping work (repeatable jobs registered by the worker). */
   Maintenance: 'maintenance',
-  /** Domain events from the outbox, one job per event (job id = event id). */
-  Events: 'events',
+  /** Listing events for the Reality Portal's read model (job id = event id; see EVENT_QUEUES). */
+  PortalFeed: 'portal-feed',
+  /** Inquiries sent on the portal, delivered to api-server by the portal worker (job id = inquiry id). */
+  PortalInquiries: 'portal-inquiries',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -18,6 +20,14 @@ export const MaintenanceJob = {
   LeaseLifecycle: 'lease-lifecycle',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
+
+/** Jobs of the portal-inquiries queue. */
+export const PortalInquiryJob = {
+  /** One inquiry to api-server (job id = inquiry id). */
+  Deliver: 'deliver-inquiry',
+  /** Repeatable: re-queues stored inquiries whose job was lost or gave up during an outage. */
+  Sweep: 'sweep-inquiries',
+} as const;
 
 export const DEFAULT_JOB_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_DELAY_MS = 2000;

@@ -12,7 +12,9 @@ const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_
   create-organization  --name <name> --admin-email <e-mail> [--slug <slug>]
                        creates an organisation with that account as org_admin
   create-client        --client-id <id> --name <name> --scopes <a,b,…>
-                       creates an OAuth client (client credentials) and prints its secret once`;
+                       creates an OAuth client (client credentials) and prints its secret once
+  ensure-client        --client-id <id> --name <name> --scopes <a,b,…>   (secret in OAUTH_CLIENT_SECRET)
+                       creates the client with that secret, or sets its secret and scopes (local set-up)`;
 
 const passwords = new Passwords();
 
@@ -57,6 +59,14 @@ async function main(): Promise<void> {
           need(values['client-id'], '--client-id'),
           need(values.name, '--name'),
           need(values.scopes, '--scopes'),
+        );
+      case 'ensure-client':
+        return await ensureClient(
+          ds,
+          need(values['client-id'], '--client-id'),
+          need(values.name, '--name'),
+          need(values.scopes, '--scopes'),
+          need(process.env.OAUTH_CLIENT_SECRET, 'OAUTH_CLIENT_SECRET'),
         );
       default:
         console.log(USAGE);
@@ -122,13 +132,43 @@ async function createClient(ds: DataSource, clientId: string, name: string, scop
     clientId,
     name,
     secretHash: await passwords.hash(secret),
-    scopes: scopes
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    scopes: scopeList(scopes),
     disabledAt: null,
   });
   console.log(`Created OAuth client ${clientId}. Its secret (shown only now):\n${secret}`);
+}
+
+/**
+ * `npm start` keeps the portal's client in step with the secret it generated in .env: the secret comes
+ * from the environment (never the command line, which other users of the machine can read).
+ */
+async function ensureClient(
+  ds: DataSource,
+  clientId: string,
+  name: string,
+  scopes: string,
+  secret: string,
+): Promise<void> {
+  if (secret.length < 16) throw new Error('OAUTH_CLIENT_SECRET must have at least 16 characters');
+  const fields = {
+    name,
+    secretHash: await passwords.hash(secret),
+    scopes: scopeList(scopes),
+    disabledAt: null,
+  };
+  const existing = await ds.manager.findOneBy(OAuthClient, { clientId });
+  if (existing) await ds.manager.update(OAuthClient, { clientId }, fields);
+  else await ds.manager.insert(OAuthClient, { clientId, ...fields });
+  console.log(
+    `OAuth client ${clientId} ${existing ? 'updated' : 'created'} (scopes ${scopeList(scopes).join(' ')})`,
+  );
+}
+
+function scopeList(scopes: string): string[] {
+  return scopes
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function findUser(manager: EntityManager, email: string): Promise<User | null> {

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { PageQueryDto } from './page.dto';
+import { PageQueryDto } from '@ppt/http';
 
 /** limit/offset plus `q` text search; resources add `sort` (an allow-list) and their own filters. */
 export class ListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Text search' })
+  @ApiPropertyOptional({ description: 'Text search', example: 'Vinohradská' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()

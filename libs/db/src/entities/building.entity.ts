@@ -1,15 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { decimal } from './column-transformers';
 import { TenantEntity } from './tenant.entity';
 import { User } from './user.entity';
 
 export const BUILDING_TYPES = ['residential', 'commercial', 'mixed'] as const;
 export type BuildingType = (typeof BUILDING_TYPES)[number];
-
-/** Decimal columns arrive from pg as strings; these stay numbers in the app. */
-export const decimal = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
 
 @Entity('buildings')
 @Index('uq_buildings_org_id', ['organizationId', 'id'], { unique: true })

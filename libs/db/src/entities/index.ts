@@ -4,13 +4,14 @@ import { ConsumedEvent } from './consumed-event.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Inspection, InspectionItem } from './inspection.entity';
-import { Lease } from './lease.entity';
+import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
+import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
 import { OutboxEvent } from './outbox-event.entity';
-import { Person } from './person.entity';
+import { Person, PersonInvitation } from './person.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { Unit } from './unit.entity';
@@ -35,13 +36,33 @@ export {
   type FaultStatus,
 } from './fault.entity';
 export { Inspection, InspectionItem } from './inspection.entity';
-export { Lease, LEASE_STATUSES, type LeaseStatus } from './lease.entity';
+export {
+  Lease,
+  LeaseAddendum,
+  LeaseCoTenant,
+  LEASE_STATUSES,
+  type LeaseAddendumChanges,
+  type LeaseStatus,
+} from './lease.entity';
+export {
+  ENERGY_CLASSES,
+  Listing,
+  ListingInquiry,
+  ListingStatusChange,
+  LISTING_STATUSES,
+  LISTING_TRANSACTIONS,
+  PROPERTY_TYPES,
+  type EnergyClass,
+  type ListingStatus,
+  type ListingTransaction,
+  type PropertyType,
+} from './listing.entity';
 export { Meter, METER_TYPES, MeterReading, ReadingPeriod, type MeterType } from './meter.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
 export { OutboxEvent } from './outbox-event.entity';
-export { Person } from './person.entity';
+export { Person, PersonInvitation, RESIDENT_ROLES, type ResidentRole } from './person.entity';
 export { RefreshToken } from './refresh-token.entity';
 export { Session } from './session.entity';
 export { TenantEntity, TenantRecord } from './tenant.entity';
@@ -65,7 +86,10 @@ export const PM_ENTITIES = [
   OutboxEvent,
   ConsumedEvent,
   Person,
+  PersonInvitation,
   Lease,
+  LeaseCoTenant,
+  LeaseAddendum,
   Vendor,
   Fault,
   FaultStatusChange,
@@ -76,4 +100,7 @@ export const PM_ENTITIES = [
   UnitOccupant,
   Inspection,
   InspectionItem,
+  Listing,
+  ListingStatusChange,
+  ListingInquiry,
 ];

@@ -1,13 +1,12 @@
-import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { money } from './column-transformers';
 import { Person } from './person.entity';
-import { TenantEntity, sameOrganization } from './tenant.entity';
+import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
+import { User } from './user.entity';
 import { Unit } from './unit.entity';
 
 export const LEASE_STATUSES = ['draft', 'active', 'terminated', 'expired'] as const;
 export type LeaseStatus = (typeof LEASE_STATUSES)[number];
-
-/** bigint money columns arrive from pg as strings; amounts stay below 2^53 minor units. */
-const money = { to: (v: number) => v, from: (v: string) => Number(v) };
 
 /**
  * A rental of one unit. Money in integer minor units with an ISO currency. The exclusion constraint
@@ -21,6 +20,7 @@ const money = { to: (v: number) => v, from: (v: string) => Number(v) };
 @Check('ck_leases_dates', '"end_date" IS NULL OR "end_date" >= "start_date"')
 @Check('ck_leases_amounts', '"rent_amount" >= 0 AND "deposit_amount" >= 0 AND "payment_day" BETWEEN 1 AND 28')
 @Index('uq_leases_org_number', ['organizationId', 'leaseNumber'], { unique: true })
+@Index('uq_leases_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_leases_org_unit', ['organizationId', 'unitId'])
 @Index('ix_leases_org_status_end', ['organizationId', 'status', 'endDate'])
 export class Lease extends TenantEntity {
@@ -69,4 +69,76 @@ export class Lease extends TenantEntity {
 
   @Column({ type: 'date', nullable: true })
   terminatedAt!: string | null;
+}
+
+/** A co-tenant: a person who signed the lease besides the primary tenant (jointly liable). */
+@Entity('lease_co_tenants')
+@Index('uq_lease_co_tenants_org_lease_person', ['organizationId', 'leaseId', 'personId'], { unique: true })
+@Index('ix_lease_co_tenants_org_person', ['organizationId', 'personId'])
+export class LeaseCoTenant extends TenantRecord {
+  @Column({ type: 'uuid' })
+  leaseId!: string;
+
+  @ManyToOne(() => Lease, { onDelete: 'CASCADE' })
+  @JoinColumn(sameOrganization('lease_id'))
+  lease?: Lease;
+
+  @Column({ type: 'uuid' })
+  personId!: string;
+
+  @ManyToOne(() => Person, { onDelete: 'RESTRICT' })
+  @JoinColumn(sameOrganization('person_id'))
+  person?: Person;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** What an addendum may change on an active lease (absent = unchanged). */
+export interface LeaseAddendumChanges {
+  rentAmount?: number;
+  depositAmount?: number;
+  paymentDay?: number;
+  endDate?: string | null;
+  coTenantIds?: string[];
+}
+
+/**
+ * A signed change to an active lease, numbered per lease. The lease row holds the current terms; the
+ * addenda are the history of how they got there (with the terms before and after).
+ */
+@Entity('lease_addenda')
+@Index('uq_lease_addenda_org_lease_number', ['organizationId', 'leaseId', 'number'], { unique: true })
+export class LeaseAddendum extends TenantRecord {
+  @Column({ type: 'uuid' })
+  leaseId!: string;
+
+  @ManyToOne(() => Lease, { onDelete: 'CASCADE' })
+  @JoinColumn(sameOrganization('lease_id'))
+  lease?: Lease;
+
+  @Column({ type: 'integer' })
+  number!: number;
+
+  @Column({ type: 'date' })
+  effectiveFrom!: string;
+
+  @Column({ type: 'varchar', length: 2000 })
+  description!: string;
+
+  @Column({ type: 'jsonb' })
+  changes!: LeaseAddendumChanges;
+
+  @Column({ type: 'jsonb' })
+  previous!: LeaseAddendumChanges;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdByUserId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by_user_id' })
+  createdBy?: User;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
 }

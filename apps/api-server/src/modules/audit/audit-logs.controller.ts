@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { AuditService } from './audit.service';
 import { AuditLogPageResponse, AuditLogResponse, ListAuditLogsQueryDto } from './dto/audit-log.dto';

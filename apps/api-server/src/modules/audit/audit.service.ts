@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLogEntry, TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { changedFields } from '../../common/diff';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditLogRepository } from './audit-log.repository';
@@ -25,12 +25,24 @@ export type SecurityAction =
   | 'membership.added'
   | 'membership.invited'
   | 'membership.role_changed'
-  | 'membership.removed';
+  | 'membership.removed'
+  | 'person.invited'
+  | 'person.account_linked';
 
 /** Entities whose every change is audited with a before/after diff. */
 export type AuditedEntity =
-  'building' | 'unit' | 'person' | 'lease' | 'vendor' | 'fault' | 'meter' | 'meter_reading' | 'inspection';
-export type ChangeVerb = 'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'terminated';
+  | 'building'
+  | 'unit'
+  | 'person'
+  | 'lease'
+  | 'vendor'
+  | 'fault'
+  | 'meter'
+  | 'meter_reading'
+  | 'inspection'
+  | 'listing';
+export type ChangeVerb =
+  'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'amended' | 'status_changed' | 'terminated';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 export interface AuditEvent {

@@ -10,7 +10,9 @@ import {
   Post,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -46,7 +48,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOkResponse({ type: RegisterResponse })
+  @ApiCreatedResponse({ type: RegisterResponse })
   async register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<RegisterResponse> {
     const user = await this.auth.register(dto, meta);
     return { id: user.id, email: user.email, displayName: user.displayName, emailVerified: false };
@@ -129,7 +131,13 @@ export class AuthController {
   @Public()
   @Post('password/forgot')
   @HttpCode(202)
-  @ApiOkResponse({ description: 'Accepted; an e-mail is sent when the account exists' })
+  @ApiAcceptedResponse({
+    description: 'Accepted; an e-mail is sent when the account exists',
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['accepted'], example: 'accepted' } },
+    },
+  })
   async forgotPassword(
     @Body() dto: ForgotPasswordDto,
     @Meta() meta: RequestMeta,

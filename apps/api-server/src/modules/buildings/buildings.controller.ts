@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { BuildingsService } from './buildings.service';

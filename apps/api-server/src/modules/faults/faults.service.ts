@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Fault, type FaultStatus } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';

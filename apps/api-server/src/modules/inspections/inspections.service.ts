@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Inspection } from '@ppt/db';
-import { AppError } from '@ppt/observability';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
 import { UnitsRepository } from '../units/units.repository';
 import type { CreateInspectionDto, InspectionResponse, ListInspectionsQueryDto } from './dto/inspection.dto';
+import { InspectionError, InspectionErrorCode } from './inspections.errors';
 import { InspectionsRepository } from './inspections.repository';
 
 /** Inspections with rated items; the inspector is the caller. Written in one transaction and audited. */
@@ -31,21 +31,21 @@ export class InspectionsService {
   get(t: Tenant, id: string): Promise<InspectionResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const inspection = await this.inspections.findById(m, t.organizationId, id);
-      if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', 404, 'Inspection not found');
+      if (!inspection) throw new InspectionError(InspectionErrorCode.NotFound, 'Inspection not found');
       return toResponse(inspection);
     });
   }
 
   create(t: Tenant, dto: CreateInspectionDto, meta: RequestMeta): Promise<InspectionResponse> {
     if (dto.inspectedOn > new Date().toISOString().slice(0, 10))
-      throw new AppError('INSPECTION_IN_FUTURE', 422, 'The inspection date is in the future');
+      throw new InspectionError(InspectionErrorCode.InFuture, 'The inspection date is in the future');
     return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId)))
-        throw new AppError('BUILDING_NOT_FOUND', 404, 'Building not found');
+        throw new InspectionError(InspectionErrorCode.BuildingNotFound, 'Building not found');
       if (dto.unitId) {
         const unit = await this.units.findById(m, t.organizationId, dto.unitId);
         if (!unit || unit.buildingId !== dto.buildingId)
-          throw new AppError('UNIT_NOT_FOUND', 404, 'Unit not found in this building');
+          throw new InspectionError(InspectionErrorCode.UnitNotFound, 'Unit not found in this building');
       }
       const inspection = await this.inspections.create(
         m,

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '../../common/page.dto';
+import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
+  AddendumPageResponse,
+  AddendumResponse,
+  CreateAddendumDto,
   CreateLeaseDto,
   LeasePageResponse,
   LeaseResponse,
@@ -22,15 +25,18 @@ export class LeasesController {
   constructor(private readonly leases: LeasesService) {}
 
   @Get()
+  @Roles('org_admin', 'manager', 'owner', 'tenant')
   @ApiOkResponse({
     type: LeasePageResponse,
-    description: '`expiringWithinDays=90|60|30` lists active leases ending soon',
+    description:
+      '`expiringWithinDays=90|60|30` lists active leases ending soon. Owners and tenants see the leases they signed and those of units they own.',
   })
   list(@CurrentTenant() t: Tenant, @Query() query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
     return this.leases.list(t, query);
   }
 
   @Get(':id')
+  @Roles('org_admin', 'manager', 'owner', 'tenant')
   @ApiOkResponse({ type: LeaseResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<LeaseResponse> {
     return this.leases.get(t, id);
@@ -81,5 +87,31 @@ export class LeasesController {
     @Meta() meta: RequestMeta,
   ): Promise<LeaseResponse> {
     return this.leases.terminate(t, id, dto.endDate, meta);
+  }
+
+  @Get(':id/addenda')
+  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @ApiOkResponse({ type: AddendumPageResponse, description: 'Oldest first' })
+  listAddenda(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() page: PageQueryDto,
+  ): Promise<Page<AddendumResponse>> {
+    return this.leases.listAddenda(t, id, page);
+  }
+
+  @Post(':id/addenda')
+  @ApiCreatedResponse({
+    type: AddendumResponse,
+    description:
+      'Changes the terms of an active lease (409 LEASE_NOT_ACTIVE otherwise; 409 LEASE_OVERLAP when a new end date collides with another active lease)',
+  })
+  addAddendum(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateAddendumDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<AddendumResponse> {
+    return this.leases.addAddendum(t, id, dto, meta);
   }
 }

@@ -9,6 +9,9 @@ export enum LeaseErrorCode {
   InvalidTransition = 'INVALID_TRANSITION',
   NotDraft = 'LEASE_NOT_DRAFT',
   InvalidDates = 'INVALID_DATES',
+  NotActive = 'LEASE_NOT_ACTIVE',
+  EmptyAddendum = 'ADDENDUM_EMPTY',
+  CoTenantIsPrimary = 'CO_TENANT_IS_PRIMARY',
 }
 
 export class LeaseError extends featureError<LeaseErrorCode>({
@@ -20,4 +23,7 @@ export class LeaseError extends featureError<LeaseErrorCode>({
   [LeaseErrorCode.InvalidTransition]: 409,
   [LeaseErrorCode.NotDraft]: 409,
   [LeaseErrorCode.InvalidDates]: 422,
+  [LeaseErrorCode.NotActive]: 409,
+  [LeaseErrorCode.EmptyAddendum]: 422,
+  [LeaseErrorCode.CoTenantIsPrimary]: 422,
 }) {}

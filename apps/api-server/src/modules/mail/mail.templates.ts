@@ -58,6 +58,17 @@ export const mailTemplates = {
         url,
       },
     ),
+  residentInvitation: (to: string, name: string, organization: string, role: string, url: string) =>
+    message(
+      to,
+      `Your ${organization} account`,
+      [
+        `Hello ${name},`,
+        `${organization} invites you to see your ${role === 'owner' ? 'property' : 'home'} online as ${role}: ` +
+          'your leases, meter readings and maintenance requests. Sign in or create an account, then accept.',
+      ],
+      { label: 'Accept the invitation', url },
+    ),
   addedToOrganization: (to: string, name: string, organization: string, role: string, url: string) =>
     message(
       to,

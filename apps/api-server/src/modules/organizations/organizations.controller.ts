@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
-import { PageQueryDto, type Page } from '../../common/page.dto';
+import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import {
   AddMemberDto,

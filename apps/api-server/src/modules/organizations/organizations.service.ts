@@ -4,7 +4,7 @@ import { TenantTransactions, type MembershipRole, type Organization } from '@ppt
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
-import type { Page, PageQueryDto } from '../../common/page.dto';
+import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { AuditService } from '../audit/audit.service';
 import { newOpaqueToken } from '../auth/opaque-token';

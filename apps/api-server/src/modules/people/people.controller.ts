@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
@@ -28,14 +28,19 @@ import {
   PersonResponse,
   UpdatePersonDto,
 } from './dto/person.dto';
+import { InvitePersonDto, PersonInvitationResponse } from './dto/person-invitation.dto';
 import { PeopleService } from './people.service';
+import { PersonInvitationsService } from './person-invitations.service';
 
 @ApiTags('people')
 @ApiBearerAuth()
 @Roles('org_admin', 'manager')
 @Controller('people')
 export class PeopleController {
-  constructor(private readonly people: PeopleService) {}
+  constructor(
+    private readonly people: PeopleService,
+    private readonly invitations: PersonInvitationsService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: PersonPageResponse })
@@ -79,5 +84,20 @@ export class PeopleController {
     @Meta() meta: RequestMeta,
   ): Promise<void> {
     return this.people.delete(t, id, meta);
+  }
+
+  @Post(':id/invitations')
+  @ApiCreatedResponse({
+    type: PersonInvitationResponse,
+    description:
+      'E-mails a link that lets the person connect a user account (role owner or tenant); a new invitation replaces pending ones. 409 PERSON_ALREADY_LINKED, 422 PERSON_EMAIL_MISSING.',
+  })
+  invite(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: InvitePersonDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<PersonInvitationResponse> {
+    return this.invitations.invite(t, id, dto, meta);
   }
 }

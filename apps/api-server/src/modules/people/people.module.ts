@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
+import { PersonInvitationsController } from './person-invitations.controller';
+import { PersonInvitationsService } from './person-invitations.service';
 
 @Module({
-  controllers: [PeopleController],
-  providers: [PeopleRepository, PeopleService],
+  imports: [MailModule, OrganizationsModule],
+  controllers: [PeopleController, PersonInvitationsController],
+  providers: [PeopleRepository, PeopleService, PersonInvitationsService],
   exports: [PeopleRepository],
 })
 export class PeopleModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Unit } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Vendor } from '@ppt/db';
-import { AppError } from '@ppt/observability';
-import type { Page } from '../../common/page.dto';
+import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';
+import { VendorError, VendorErrorCode } from './vendors.errors';
 import { VendorsRepository } from './vendors.repository';
 
 /** Contractors of the caller's organisation; every change is audited. */
@@ -42,7 +42,7 @@ export class VendorsService {
   update(t: Tenant, id: string, dto: UpdateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.vendors.findById(m, t.organizationId, id);
-      if (!before) throw new AppError('VENDOR_NOT_FOUND', 404, 'Vendor not found');
+      if (!before) throw new VendorError(VendorErrorCode.NotFound, 'Vendor not found');
       await this.vendors.update(m, t.organizationId, id, dto);
       const after = (await this.vendors.findById(m, t.organizationId, id)) as Vendor;
       await this.audit.recordChange(

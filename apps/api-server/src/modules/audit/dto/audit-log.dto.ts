@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PageQueryDto, PageResponse } from '../../../common/page.dto';
+import { PageQueryDto, PageResponse } from '@ppt/http';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 
 export class ListAuditLogsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'building' })
@@ -9,13 +10,13 @@ export class ListAuditLogsQueryDto extends PageQueryDto {
   @Matches(/^[a-z_]{1,100}$/, { message: 'entityType must be a lower-case entity name' })
   entityType?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
   @IsOptional()
   @IsString()
   @Length(1, 100)
   entityId?: string;
 
-  @ApiPropertyOptional({ description: 'User id of the actor' })
+  @ApiPropertyOptional({ description: 'User id of the actor', example: EXAMPLE_ID.user })
   @IsOptional()
   @IsUUID()
   actorId?: string;
@@ -34,21 +35,25 @@ export class ListAuditLogsQueryDto extends PageQueryDto {
 }
 
 export class AuditLogResponse {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.auditLog }) id!: string;
   @ApiProperty({ example: 'building.updated' }) action!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) entityType!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) entityId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) actorUserId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) actorClientId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'building' }) entityType!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.building })
+  entityId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user })
+  actorUserId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'reality-portal' })
+  actorClientId!: string | null;
   @ApiPropertyOptional({
     type: Object,
     nullable: true,
-    example: { changes: { name: { before: 'A', after: 'B' } } },
+    example: { changes: { floors: { before: 5, after: 6 } } },
   })
   details!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) requestId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) ip!: string | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.request })
+  requestId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '203.0.113.24' }) ip!: string | null;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) createdAt!: Date;
 }
 
 export class AuditLogPageResponse extends PageResponse(AuditLogResponse) {}

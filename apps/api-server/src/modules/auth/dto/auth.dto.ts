@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
-import { Trim } from '../../../common/transforms';
+import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_OPAQUE_TOKEN } from '../../../common/examples';
+import { Trim } from '@ppt/http';
 
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
@@ -9,7 +10,7 @@ const PASSWORD = { min: 12, max: 128 };
 /** A password being set (register, change, reset, invitation). */
 function NewPassword(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max }),
+    ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max, example: 'tramvaj-na-Palmovce-22' }),
     IsString(),
     Length(PASSWORD.min, PASSWORD.max),
   );
@@ -33,39 +34,42 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'jana@example.com' })
   @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'tramvaj-na-Palmovce-22' })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD.max)
   password!: string;
 
-  @ApiPropertyOptional({ description: 'Organisation to act in; defaults to the first membership' })
+  @ApiPropertyOptional({
+    description: 'Organisation to act in; defaults to the first membership',
+    example: EXAMPLE_ID.organization,
+  })
   @IsOptional()
   @IsUUID()
   organizationId?: string;
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN })
   @IsString()
   @Length(20, 200)
   refreshToken!: string;
 }
 
 export class SwitchOrganizationDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.organization })
   @IsUUID()
   organizationId!: string;
 }
 
 export class ForgotPasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'jana@example.com' })
   @Trim()
   @IsEmail()
   @MaxLength(320)
@@ -73,7 +77,7 @@ export class ForgotPasswordDto {
 }
 
 export class ResetPasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN })
   @IsString()
   @Length(20, 200)
   token!: string;
@@ -83,7 +87,7 @@ export class ResetPasswordDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'stare-heslo-z-Karlina-19' })
   @IsString()
   @MaxLength(PASSWORD.max)
   currentPassword!: string;
@@ -93,14 +97,14 @@ export class ChangePasswordDto {
 }
 
 export class VerifyEmailDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN })
   @IsString()
   @Length(20, 200)
   token!: string;
 }
 
 export class AcceptInvitationDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN })
   @IsString()
   @Length(20, 200)
   token!: string;
@@ -108,7 +112,7 @@ export class AcceptInvitationDto {
   @NewPassword()
   password!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Petr Dvořák' })
   @IsOptional()
   @Trim()
   @IsString()
@@ -117,7 +121,7 @@ export class AcceptInvitationDto {
 }
 
 export class IntrospectDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ACCESS_TOKEN })
   @IsString()
   @MaxLength(4096)
   token!: string;

@@ -1,66 +1,81 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
+import {
+  EXAMPLE_ACCESS_TOKEN,
+  EXAMPLE_ID,
+  EXAMPLE_OPAQUE_TOKEN,
+  EXAMPLE_TIME,
+} from '../../../common/examples';
 
 export class TokenPairResponse {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty() refreshToken!: string;
-  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn!: number;
+  @ApiProperty({ example: EXAMPLE_ACCESS_TOKEN }) accessToken!: string;
+  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN }) refreshToken!: string;
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn!: number;
 }
 
 export class AccessTokenResponse {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
-  @ApiProperty() expiresIn!: number;
+  @ApiProperty({ example: EXAMPLE_ACCESS_TOKEN }) accessToken!: string;
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ example: 900 }) expiresIn!: number;
 }
 
 export class MembershipSummary {
-  @ApiProperty() organizationId!: string;
-  @ApiProperty() organizationName!: string;
-  @ApiProperty({ enum: MEMBERSHIP_ROLES }) role!: MembershipRole;
+  @ApiProperty({ example: EXAMPLE_ID.organization }) organizationId!: string;
+  @ApiProperty({ example: 'SVJ Vinohradská 12' }) organizationName!: string;
+  @ApiProperty({ enum: MEMBERSHIP_ROLES, example: 'manager' }) role!: MembershipRole;
 }
 
 export class MeResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty() emailVerified!: boolean;
-  @ApiProperty() platformAdmin!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) organizationId!: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: MEMBERSHIP_ROLES }) role!: MembershipRole | null;
-  @ApiProperty() sessionId!: string;
+  @ApiProperty({ example: EXAMPLE_ID.user }) id!: string;
+  @ApiProperty({ example: 'jana.novakova@example.cz' }) email!: string;
+  @ApiProperty({ example: 'Jana Nováková' }) displayName!: string;
+  @ApiProperty({ example: true }) emailVerified!: boolean;
+  @ApiProperty({ example: false }) platformAdmin!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, example: EXAMPLE_ID.organization })
+  organizationId!: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: MEMBERSHIP_ROLES, example: 'manager' })
+  role!: MembershipRole | null;
+  @ApiProperty({ example: EXAMPLE_ID.session }) sessionId!: string;
   @ApiProperty({ type: [MembershipSummary] }) memberships!: MembershipSummary[];
 }
 
 export class SessionResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() current!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) userAgent!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) ip!: string | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() lastUsedAt!: Date;
-  @ApiProperty() expiresAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.session }) id!: string;
+  @ApiProperty({ example: true }) current!: boolean;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  })
+  userAgent!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '203.0.113.24' }) ip!: string | null;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) lastUsedAt!: Date;
+  @ApiProperty({ example: '2026-12-21T09:30:00.000Z' }) expiresAt!: Date;
 }
 
 export class RegisterResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty() emailVerified!: boolean;
+  @ApiProperty({ example: EXAMPLE_ID.user }) id!: string;
+  @ApiProperty({ example: 'jana.novakova@example.cz' }) email!: string;
+  @ApiProperty({ example: 'Jana Nováková' }) displayName!: string;
+  @ApiProperty({ example: false }) emailVerified!: boolean;
 }
 
 /** RFC 7662 token introspection response. */
 export class IntrospectionResponse {
-  @ApiProperty() active!: boolean;
-  @ApiPropertyOptional() sub?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) org?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) role?: string | null;
-  @ApiPropertyOptional() sid?: string;
-  @ApiPropertyOptional() exp?: number;
-  @ApiPropertyOptional() iat?: number;
-  @ApiPropertyOptional() scope?: string;
-  @ApiPropertyOptional() client_id?: string;
-  @ApiPropertyOptional() token_type?: string;
-  @ApiPropertyOptional() iss?: string;
-  @ApiPropertyOptional() aud?: string;
+  @ApiProperty({ example: true }) active!: boolean;
+  @ApiPropertyOptional({ example: EXAMPLE_ID.user }) sub?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: EXAMPLE_ID.organization })
+  org?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'manager' }) role?: string | null;
+  @ApiPropertyOptional({ example: EXAMPLE_ID.session }) sid?: string;
+  @ApiPropertyOptional({ example: 1795254300 }) exp?: number;
+  @ApiPropertyOptional({ example: 1795253400 }) iat?: number;
+  @ApiPropertyOptional({ example: '' }) scope?: string;
+  @ApiPropertyOptional({ example: 'reality-portal' }) client_id?: string;
+  @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
+  @ApiPropertyOptional({ example: 'https://api.example.cz' }) iss?: string;
+  @ApiPropertyOptional({ example: 'ppt' }) aud?: string;
 }

@@ -1,5 +1,6 @@
-import { PageResponse } from '../../../common/page.dto';
-import { Trim, TrimUpper } from '../../../common/transforms';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageResponse } from '@ppt/http';
+import { Trim, TrimUpper } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
 import { Transform } from 'class-transformer';
@@ -73,12 +74,15 @@ export class CreateBuildingDto {
   @Max(200)
   floors?: number;
 
-  @ApiPropertyOptional({ enum: BUILDING_TYPES, default: 'residential' })
+  @ApiPropertyOptional({ enum: BUILDING_TYPES, default: 'residential', example: 'residential' })
   @IsOptional()
   @IsIn(BUILDING_TYPES)
   type?: BuildingType;
 
-  @ApiPropertyOptional({ description: 'A member of the organisation who manages the building' })
+  @ApiPropertyOptional({
+    description: 'A member of the organisation who manages the building',
+    example: EXAMPLE_ID.user,
+  })
   @IsOptional()
   @IsUUID()
   managerUserId?: string;
@@ -94,7 +98,7 @@ export class ListBuildingsQueryDto extends ListQueryDto {
   @IsIn(BUILDING_SORTS)
   sort = 'name';
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Brno' })
   @IsOptional()
   @Trim()
   @IsString()
@@ -114,22 +118,24 @@ export class ListBuildingsQueryDto extends ListQueryDto {
 }
 
 export class BuildingResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() addressLine!: string;
-  @ApiProperty() city!: string;
-  @ApiProperty() postalCode!: string;
-  @ApiProperty() country!: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) latitude!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) longitude!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) yearBuilt!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) floors!: number | null;
-  @ApiProperty({ enum: BUILDING_TYPES }) type!: BuildingType;
-  @ApiPropertyOptional({ type: String, nullable: true }) managerUserId!: string | null;
-  @ApiPropertyOptional({ type: Date, nullable: true }) archivedAt!: Date | null;
-  @ApiProperty() unitCount!: number;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.building }) id!: string;
+  @ApiProperty({ example: 'Vinohradská 12' }) name!: string;
+  @ApiProperty({ example: 'Vinohradská 1234/12' }) addressLine!: string;
+  @ApiProperty({ example: 'Praha' }) city!: string;
+  @ApiProperty({ example: '120 00' }) postalCode!: string;
+  @ApiProperty({ example: 'CZ' }) country!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 50.0755 }) latitude!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 14.4378 }) longitude!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1932 }) yearBuilt!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 6 }) floors!: number | null;
+  @ApiProperty({ enum: BUILDING_TYPES, example: 'residential' }) type!: BuildingType;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user })
+  managerUserId!: string | null;
+  @ApiPropertyOptional({ type: Date, nullable: true, example: EXAMPLE_TIME.updated })
+  archivedAt!: Date | null;
+  @ApiProperty({ example: 24 }) unitCount!: number;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) updatedAt!: Date;
 }
 
 export class BuildingPageResponse extends PageResponse(BuildingResponse) {}

@@ -1,4 +1,5 @@
-import { PageResponse } from '../../../common/page.dto';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import {
   FAULT_CATEGORIES,
@@ -10,15 +11,15 @@ import {
 } from '@ppt/db';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 export class CreateFaultDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.building })
   @IsUUID()
   buildingId!: string;
 
-  @ApiPropertyOptional({ description: 'Omit for the common parts of the building' })
+  @ApiPropertyOptional({ description: 'Omit for the common parts of the building', example: EXAMPLE_ID.unit })
   @IsOptional()
   @IsUUID()
   unitId?: string;
@@ -35,12 +36,12 @@ export class CreateFaultDto {
   @Length(1, 10000)
   description!: string;
 
-  @ApiPropertyOptional({ enum: FAULT_CATEGORIES, default: 'other' })
+  @ApiPropertyOptional({ enum: FAULT_CATEGORIES, default: 'other', example: 'plumbing' })
   @IsOptional()
   @IsIn(FAULT_CATEGORIES)
   category?: FaultCategory;
 
-  @ApiPropertyOptional({ enum: FAULT_PRIORITIES, default: 'normal' })
+  @ApiPropertyOptional({ enum: FAULT_PRIORITIES, default: 'normal', example: 'high' })
   @IsOptional()
   @IsIn(FAULT_PRIORITIES)
   priority?: FaultPriority;
@@ -49,19 +50,24 @@ export class CreateFaultDto {
 export class UpdateFaultDto extends PartialType(
   PickType(CreateFaultDto, ['title', 'description', 'category', 'priority'] as const),
 ) {
-  @ApiPropertyOptional({ description: 'A staff member of the organisation', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'A staff member of the organisation',
+    nullable: true,
+    type: String,
+    example: EXAMPLE_ID.technician,
+  })
   @IsOptional()
   @IsUUID()
   assigneeUserId?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, example: EXAMPLE_ID.vendor })
   @IsOptional()
   @IsUUID()
   vendorId?: string;
 }
 
 export class ChangeFaultStatusDto {
-  @ApiProperty({ enum: FAULT_STATUSES })
+  @ApiProperty({ enum: FAULT_STATUSES, example: 'in_progress' })
   @IsIn(FAULT_STATUSES)
   status!: FaultStatus;
 
@@ -99,17 +105,17 @@ export class ListFaultsQueryDto extends ListQueryDto {
   @IsIn(FAULT_PRIORITIES)
   priority?: FaultPriority;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
   @IsOptional()
   @IsUUID()
   buildingId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.unit })
   @IsOptional()
   @IsUUID()
   unitId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.technician })
   @IsOptional()
   @IsUUID()
   assigneeUserId?: string;
@@ -121,41 +127,58 @@ export class ListFaultsQueryDto extends ListQueryDto {
   overdue?: boolean;
 }
 
+/** The example fault was reported on Saturday morning (priority high: due in 72 h) and closed on Tuesday. */
+const FAULT_TIME = {
+  reported: EXAMPLE_TIME.created,
+  due: '2026-11-24T09:30:00.000Z',
+  resolved: '2026-11-23T16:40:00.000Z',
+  closed: '2026-11-24T08:15:00.000Z',
+} as const;
+
 export class FaultStatusChangeResponse {
-  @ApiPropertyOptional({ enum: FAULT_STATUSES, nullable: true }) fromStatus!: FaultStatus | null;
-  @ApiProperty({ enum: FAULT_STATUSES }) toStatus!: FaultStatus;
-  @ApiPropertyOptional({ type: String, nullable: true }) changedByUserId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) note!: string | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ enum: FAULT_STATUSES, nullable: true, example: 'resolved' })
+  fromStatus!: FaultStatus | null;
+  @ApiProperty({ enum: FAULT_STATUSES, example: 'closed' }) toStatus!: FaultStatus;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user })
+  changedByUserId!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Siphon replaced; the resident confirmed the cabinet is dry.',
+  })
+  note!: string | null;
+  @ApiProperty({ example: FAULT_TIME.closed }) createdAt!: Date;
 }
 
 export class FaultResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() buildingId!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) unitId!: string | null;
-  @ApiProperty() reporterUserId!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty() description!: string;
-  @ApiProperty({ enum: FAULT_CATEGORIES }) category!: FaultCategory;
-  @ApiProperty({ enum: FAULT_PRIORITIES }) priority!: FaultPriority;
-  @ApiProperty({ enum: FAULT_STATUSES }) status!: FaultStatus;
-  @ApiPropertyOptional({ type: String, nullable: true }) assigneeUserId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) vendorId!: string | null;
-  @ApiProperty() dueAt!: Date;
-  @ApiProperty() overdue!: boolean;
-  @ApiPropertyOptional({ type: Date, nullable: true }) resolvedAt!: Date | null;
-  @ApiPropertyOptional({ type: Date, nullable: true }) closedAt!: Date | null;
-  @ApiProperty() version!: number;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.fault }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.building }) buildingId!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.unit }) unitId!: string | null;
+  @ApiProperty({ example: EXAMPLE_ID.resident }) reporterUserId!: string;
+  @ApiProperty({ example: 'Water leaking under the kitchen sink' }) title!: string;
+  @ApiProperty({ example: 'Since this morning; the cabinet floor is wet.' }) description!: string;
+  @ApiProperty({ enum: FAULT_CATEGORIES, example: 'plumbing' }) category!: FaultCategory;
+  @ApiProperty({ enum: FAULT_PRIORITIES, example: 'high' }) priority!: FaultPriority;
+  @ApiProperty({ enum: FAULT_STATUSES, example: 'closed' }) status!: FaultStatus;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.technician })
+  assigneeUserId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.vendor }) vendorId!: string | null;
+  @ApiProperty({ example: FAULT_TIME.due }) dueAt!: Date;
+  @ApiProperty({ example: false }) overdue!: boolean;
+  @ApiPropertyOptional({ type: Date, nullable: true, example: FAULT_TIME.resolved }) resolvedAt!: Date | null;
+  @ApiPropertyOptional({ type: Date, nullable: true, example: FAULT_TIME.closed }) closedAt!: Date | null;
+  @ApiProperty({ example: 5 }) version!: number;
+  @ApiProperty({ example: FAULT_TIME.reported }) createdAt!: Date;
+  @ApiProperty({ example: FAULT_TIME.closed }) updatedAt!: Date;
   @ApiPropertyOptional({ type: [FaultStatusChangeResponse] }) statusHistory?: FaultStatusChangeResponse[];
 }
 
 export class FaultPageResponse extends PageResponse(FaultResponse) {}
 
 export class FaultCommentResponse {
-  @ApiProperty() id!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) authorUserId!: string | null;
-  @ApiProperty() body!: string;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.faultComment }) id!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.technician })
+  authorUserId!: string | null;
+  @ApiProperty({ example: 'The plumber can come at 9:00.' }) body!: string;
+  @ApiProperty({ example: '2026-11-21T11:12:00.000Z' }) createdAt!: Date;
 }

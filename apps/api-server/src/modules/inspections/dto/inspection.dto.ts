@@ -1,4 +1,4 @@
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -14,7 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto, PageResponse } from '../../../common/page.dto';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageQueryDto, PageResponse } from '@ppt/http';
 
 export class InspectionItemDto {
   @ApiProperty({ example: 'Staircase' })
@@ -38,11 +39,11 @@ export class InspectionItemDto {
 }
 
 export class CreateInspectionDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.building })
   @IsUUID()
   buildingId!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.unit })
   @IsOptional()
   @IsUUID()
   unitId?: string;
@@ -68,33 +69,40 @@ export class CreateInspectionDto {
 }
 
 export class ListInspectionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
   @IsOptional()
   @IsUUID()
   buildingId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.unit })
   @IsOptional()
   @IsUUID()
   unitId?: string;
 }
 
 export class InspectionItemResponse {
-  @ApiProperty() area!: string;
-  @ApiProperty() rating!: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({ example: 'Staircase' }) area!: string;
+  @ApiProperty({ example: 3 }) rating!: number;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Paint peeling near the window' })
+  notes!: string | null;
 }
 
 export class InspectionResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() buildingId!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) unitId!: string | null;
-  @ApiProperty() inspectedOn!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) inspectorUserId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) summary!: string | null;
-  @ApiProperty({ description: 'Average rating of the items' }) averageRating!: number;
+  @ApiProperty({ example: EXAMPLE_ID.inspection }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.building }) buildingId!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.unit }) unitId!: string | null;
+  @ApiProperty({ example: '2026-11-20' }) inspectedOn!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.technician })
+  inspectorUserId!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Good overall; repaint the staircase next spring.',
+  })
+  summary!: string | null;
+  @ApiProperty({ description: 'Average rating of the items', example: 3.5 }) averageRating!: number;
   @ApiProperty({ type: [InspectionItemResponse] }) items!: InspectionItemResponse[];
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
 }
 
 export class InspectionPageResponse extends PageResponse(InspectionResponse) {}

@@ -1,4 +1,4 @@
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { METER_TYPES, type MeterType } from '@ppt/db';
 import {
@@ -13,16 +13,17 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { PageQueryDto, PageResponse } from '../../../common/page.dto';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageQueryDto, PageResponse } from '@ppt/http';
 
 const DATE = { strict: true, strictSeparator: true };
 
 export class CreateMeterDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.unit })
   @IsUUID()
   unitId!: string;
 
-  @ApiProperty({ enum: METER_TYPES })
+  @ApiProperty({ enum: METER_TYPES, example: 'water_cold' })
   @IsIn(METER_TYPES)
   type!: MeterType;
 
@@ -34,12 +35,12 @@ export class CreateMeterDto {
 }
 
 export class ListMetersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.unit })
   @IsOptional()
   @IsUUID()
   unitId?: string;
 
-  @ApiPropertyOptional({ enum: METER_TYPES })
+  @ApiPropertyOptional({ enum: METER_TYPES, example: 'water_cold' })
   @IsOptional()
   @IsIn(METER_TYPES)
   type?: MeterType;
@@ -65,7 +66,10 @@ export class SubmitReadingDto {
   @IsBoolean()
   isReplacement?: boolean;
 
-  @ApiPropertyOptional({ description: 'The reading period this reading belongs to' })
+  @ApiPropertyOptional({
+    description: 'The reading period this reading belongs to',
+    example: EXAMPLE_ID.readingPeriod,
+  })
   @IsOptional()
   @IsUUID()
   periodId?: string;
@@ -90,32 +94,34 @@ export class CreateReadingPeriodDto {
 }
 
 export class MeterReadingResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() meterId!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) periodId!: string | null;
-  @ApiProperty() value!: number;
-  @ApiProperty() readOn!: string;
-  @ApiProperty() isReplacement!: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) submittedByUserId!: string | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.meterReading }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.meter }) meterId!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.readingPeriod })
+  periodId!: string | null;
+  @ApiProperty({ example: 123.456 }) value!: number;
+  @ApiProperty({ example: '2026-12-03' }) readOn!: string;
+  @ApiProperty({ example: false }) isReplacement!: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.resident })
+  submittedByUserId!: string | null;
+  @ApiProperty({ example: '2026-12-03T18:22:41.000Z' }) createdAt!: Date;
 }
 
 export class MeterResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() unitId!: string;
-  @ApiProperty({ enum: METER_TYPES }) type!: MeterType;
-  @ApiProperty() serialNumber!: string;
+  @ApiProperty({ example: EXAMPLE_ID.meter }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.unit }) unitId!: string;
+  @ApiProperty({ enum: METER_TYPES, example: 'water_cold' }) type!: MeterType;
+  @ApiProperty({ example: 'WC-2026-000123' }) serialNumber!: string;
   @ApiPropertyOptional({ type: MeterReadingResponse, nullable: true })
   lastReading!: MeterReadingResponse | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
 }
 
 export class MeterPageResponse extends PageResponse(MeterResponse) {}
 
 export class ReadingPeriodResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() startsOn!: string;
-  @ApiProperty() deadline!: string;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.readingPeriod }) id!: string;
+  @ApiProperty({ example: 'Water 2026' }) name!: string;
+  @ApiProperty({ example: '2026-12-01' }) startsOn!: string;
+  @ApiProperty({ example: '2027-01-15' }) deadline!: string;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
 }

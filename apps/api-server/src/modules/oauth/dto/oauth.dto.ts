@@ -1,26 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { EXAMPLE_ACCESS_TOKEN } from '../../../common/examples';
 
 /** RFC 6749 §4.4 client credentials request (JSON or application/x-www-form-urlencoded). */
 export class OAuthTokenDto {
-  @ApiProperty({ enum: ['client_credentials'] })
+  @ApiProperty({ enum: ['client_credentials'], example: 'client_credentials' })
   @IsString()
   @IsIn(['client_credentials'], { message: 'grant_type must be client_credentials' })
   grant_type!: string;
 
-  @ApiPropertyOptional({ description: 'Or HTTP Basic authentication' })
+  @ApiPropertyOptional({ description: 'Or HTTP Basic authentication', example: 'reality-portal' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'Or HTTP Basic authentication' })
+  @ApiPropertyOptional({
+    description: 'Or HTTP Basic authentication',
+    example: 'Hq3vN8xK2mT7pR4sW9yB6cF1dG5jL0zA8eU3iO7aQ2w',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   client_secret?: string;
 
-  @ApiPropertyOptional({ description: "Space-separated subset of the client's scopes" })
+  @ApiPropertyOptional({
+    description: "Space-separated subset of the client's scopes",
+    example: 'sso:introspect',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[\w:.-]+( [\w:.-]+)*$/, { message: 'scope must be space-separated scope names' })
@@ -28,8 +35,8 @@ export class OAuthTokenDto {
 }
 
 export class OAuthTokenResponse {
-  @ApiProperty() access_token!: string;
-  @ApiProperty({ enum: ['Bearer'] }) token_type!: 'Bearer';
-  @ApiProperty() expires_in!: number;
-  @ApiProperty() scope!: string;
+  @ApiProperty({ example: EXAMPLE_ACCESS_TOKEN }) access_token!: string;
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' }) token_type!: 'Bearer';
+  @ApiProperty({ example: 900 }) expires_in!: number;
+  @ApiProperty({ example: 'sso:introspect' }) scope!: string;
 }

@@ -1,8 +1,9 @@
-import { PageResponse } from '../../../common/page.dto';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'SVJ Vinohradská 12' })
@@ -23,7 +24,7 @@ export class CreateOrganizationDto {
 }
 
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'SVJ Vinohradská 12, Praha 2' })
   @IsOptional()
   @Trim()
   @IsString()
@@ -32,17 +33,20 @@ export class UpdateOrganizationDto {
 }
 
 export class AddMemberDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'petr.dvorak@example.cz' })
   @Trim()
   @IsEmail()
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ enum: MEMBERSHIP_ROLES })
+  @ApiProperty({ enum: MEMBERSHIP_ROLES, example: 'technical_manager' })
   @IsIn(MEMBERSHIP_ROLES)
   role!: MembershipRole;
 
-  @ApiPropertyOptional({ description: 'Display name for a person who has no account yet' })
+  @ApiPropertyOptional({
+    description: 'Display name for a person who has no account yet',
+    example: 'Petr Dvořák',
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -51,26 +55,27 @@ export class AddMemberDto {
 }
 
 export class UpdateMemberDto {
-  @ApiProperty({ enum: MEMBERSHIP_ROLES })
+  @ApiProperty({ enum: MEMBERSHIP_ROLES, example: 'manager' })
   @IsIn(MEMBERSHIP_ROLES)
   role!: MembershipRole;
 }
 
 export class OrganizationResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() slug!: string;
-  @ApiProperty({ enum: MEMBERSHIP_ROLES, description: "The caller's role" }) role!: MembershipRole;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.organization }) id!: string;
+  @ApiProperty({ example: 'SVJ Vinohradská 12' }) name!: string;
+  @ApiProperty({ example: 'svj-vinohradska-12' }) slug!: string;
+  @ApiProperty({ enum: MEMBERSHIP_ROLES, description: "The caller's role", example: 'org_admin' })
+  role!: MembershipRole;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
 }
 
 export class MemberResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() userId!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: MEMBERSHIP_ROLES }) role!: MembershipRole;
-  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.membership }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.technician }) userId!: string;
+  @ApiProperty({ example: 'petr.dvorak@example.cz' }) email!: string;
+  @ApiProperty({ example: 'Petr Dvořák' }) displayName!: string;
+  @ApiProperty({ enum: MEMBERSHIP_ROLES, example: 'technical_manager' }) role!: MembershipRole;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) createdAt!: Date;
 }
 
 export class MemberPageResponse extends PageResponse(MemberResponse) {}

@@ -1,7 +1,7 @@
-import { PageResponse } from '../../../common/page.dto';
+import { PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 export class CreatePersonDto {
@@ -47,14 +47,21 @@ export class ListPeopleQueryDto extends ListQueryDto {
 }
 
 export class PersonResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() firstName!: string;
-  @ApiProperty() lastName!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) phone!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) userId!: string | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ example: '5b7d9f1a-2c4e-4d6f-8a0b-1c3e5a7b9d0f' }) id!: string;
+  @ApiProperty({ example: 'Jana' }) firstName!: string;
+  @ApiProperty({ example: 'Nováková' }) lastName!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'jana.novakova@example.com' })
+  email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+420 601 234 567' }) phone!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '4e6a8c0e-2b4d-4f6a-9c8e-0a2c4e6a8c0e',
+    description: 'The linked user account (set when the person accepts an invitation)',
+  })
+  userId!: string | null;
+  @ApiProperty({ example: '2026-10-01T08:00:00.000Z' }) createdAt!: Date;
+  @ApiProperty({ example: '2026-11-20T14:12:00.000Z' }) updatedAt!: Date;
 }
 
 export class PersonPageResponse extends PageResponse(PersonResponse) {}

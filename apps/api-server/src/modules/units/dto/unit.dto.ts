@@ -1,5 +1,6 @@
-import { PageResponse } from '../../../common/page.dto';
-import { Trim } from '../../../common/transforms';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageResponse } from '@ppt/http';
+import { Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   OCCUPANT_RELATIONS,
@@ -24,7 +25,7 @@ import {
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 export class CreateUnitDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.building })
   @IsUUID()
   buildingId!: string;
 
@@ -55,7 +56,7 @@ export class CreateUnitDto {
   @Max(100)
   rooms?: number;
 
-  @ApiPropertyOptional({ enum: UNIT_TYPES, default: 'apartment' })
+  @ApiPropertyOptional({ enum: UNIT_TYPES, default: 'apartment', example: 'apartment' })
   @IsOptional()
   @IsIn(UNIT_TYPES)
   type?: UnitType;
@@ -72,7 +73,7 @@ export class CreateUnitDto {
   @Min(1)
   ownershipShareDenominator?: number;
 
-  @ApiPropertyOptional({ enum: UNIT_STATUSES, default: 'vacant' })
+  @ApiPropertyOptional({ enum: UNIT_STATUSES, default: 'vacant', example: 'occupied' })
   @IsOptional()
   @IsIn(UNIT_STATUSES)
   status?: UnitStatus;
@@ -89,45 +90,45 @@ export class ListUnitsQueryDto extends ListQueryDto {
   @IsIn(UNIT_SORTS)
   sort = 'number';
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
   @IsOptional()
   @IsUUID()
   buildingId?: string;
 
-  @ApiPropertyOptional({ enum: UNIT_STATUSES })
+  @ApiPropertyOptional({ enum: UNIT_STATUSES, example: 'vacant' })
   @IsOptional()
   @IsIn(UNIT_STATUSES)
   status?: UnitStatus;
 
-  @ApiPropertyOptional({ enum: UNIT_TYPES })
+  @ApiPropertyOptional({ enum: UNIT_TYPES, example: 'apartment' })
   @IsOptional()
   @IsIn(UNIT_TYPES)
   type?: UnitType;
 }
 
 export class UnitResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() buildingId!: string;
-  @ApiProperty() number!: string;
-  @ApiPropertyOptional({ type: Number, nullable: true }) floor!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) areaM2!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) rooms!: number | null;
-  @ApiProperty({ enum: UNIT_TYPES }) type!: UnitType;
-  @ApiProperty() ownershipShareNumerator!: number;
-  @ApiProperty() ownershipShareDenominator!: number;
-  @ApiProperty({ enum: UNIT_STATUSES }) status!: UnitStatus;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.unit }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.building }) buildingId!: string;
+  @ApiProperty({ example: '3.12' }) number!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 3 }) floor!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 68.5 }) areaM2!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 3 }) rooms!: number | null;
+  @ApiProperty({ enum: UNIT_TYPES, example: 'apartment' }) type!: UnitType;
+  @ApiProperty({ example: 685 }) ownershipShareNumerator!: number;
+  @ApiProperty({ example: 10000 }) ownershipShareDenominator!: number;
+  @ApiProperty({ enum: UNIT_STATUSES, example: 'occupied' }) status!: UnitStatus;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) updatedAt!: Date;
 }
 
 export class UnitPageResponse extends PageResponse(UnitResponse) {}
 
 export class AddOccupantDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_ID.person })
   @IsUUID()
   personId!: string;
 
-  @ApiProperty({ enum: OCCUPANT_RELATIONS })
+  @ApiProperty({ enum: OCCUPANT_RELATIONS, example: 'tenant' })
   @IsIn(OCCUPANT_RELATIONS)
   relation!: OccupantRelation;
 
@@ -151,10 +152,10 @@ export class EndOccupancyDto {
 }
 
 export class OccupantResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() personId!: string;
-  @ApiProperty() personName!: string;
-  @ApiProperty({ enum: OCCUPANT_RELATIONS }) relation!: OccupantRelation;
-  @ApiProperty() startsOn!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) endsOn!: string | null;
+  @ApiProperty({ example: EXAMPLE_ID.occupancy }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.person }) personId!: string;
+  @ApiProperty({ example: 'Tereza Svobodová' }) personName!: string;
+  @ApiProperty({ enum: OCCUPANT_RELATIONS, example: 'tenant' }) relation!: OccupantRelation;
+  @ApiProperty({ example: '2026-01-01' }) startsOn!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2027-12-31' }) endsOn!: string | null;
 }

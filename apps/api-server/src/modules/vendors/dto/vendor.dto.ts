@@ -1,7 +1,8 @@
-import { PageResponse } from '../../../common/page.dto';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { Trim } from '../../../common/transforms';
+import { Trim } from '@ppt/http';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 
 export class CreateVendorDto {
@@ -18,13 +19,13 @@ export class CreateVendorDto {
   @Length(1, 100)
   trade?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'objednavky@instalaterstvi-novak.cz' })
   @IsOptional()
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '+420 603 123 456' })
   @IsOptional()
   @Matches(/^\+?[0-9 ()-]{6,40}$/, { message: 'phone must be a phone number' })
   phone?: string;
@@ -42,13 +43,14 @@ export class ListVendorsQueryDto extends ListQueryDto {
 }
 
 export class VendorResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) trade!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) email!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) phone!: string | null;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ example: EXAMPLE_ID.vendor }) id!: string;
+  @ApiProperty({ example: 'Instalatérství Novák s.r.o.' }) name!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'plumbing' }) trade!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'objednavky@instalaterstvi-novak.cz' })
+  email!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+420 603 123 456' }) phone!: string | null;
+  @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
+  @ApiProperty({ example: EXAMPLE_TIME.updated }) updatedAt!: Date;
 }
 
 export class VendorPageResponse extends PageResponse(VendorResponse) {}

@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `?limit=&offset=` of every list endpoint (limit ≤ 100). */
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @ApiPropertyOptional({ default: 20, maximum: 100, example: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +13,7 @@ export class PageQueryDto {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, example: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -34,9 +34,9 @@ export interface Page<T> {
 export function PageResponse<T>(item: ClassType<T>) {
   abstract class PageOf implements Page<T> {
     @ApiProperty({ type: [item] }) items!: T[];
-    @ApiProperty() total!: number;
-    @ApiProperty() limit!: number;
-    @ApiProperty() offset!: number;
+    @ApiProperty({ example: 42 }) total!: number;
+    @ApiProperty({ example: 20 }) limit!: number;
+    @ApiProperty({ example: 0 }) offset!: number;
   }
   return PageOf;
 }

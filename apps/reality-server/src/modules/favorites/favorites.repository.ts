@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Favorite, PortalListing } from '@ppt/db';
+import { DataSource } from 'typeorm';
+import { VISIBLE } from '../listings/portal-listings.repository';
+
+/** A visitor's favourites; listings off the market are kept but not shown until they return. */
+@Injectable()
+export class FavoritesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(
+    userId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: { listing: PortalListing; favoritedAt: Date }[]; total: number }> {
+    const qb = this.dataSource
+      .createQueryBuilder(PortalListing, 'l')
+      .innerJoin(Favorite, 'f', 'f.listing_id = l.id AND f.user_id = :userId', { userId })
+      .addSelect('f.created_at', 'favorited_at')
+      .where('l.status IN (:...visible)', { visible: VISIBLE });
+    const total = await qb.getCount();
+    const { entities, raw } = await qb
+      .orderBy('f.created_at', 'DESC')
+      .addOrderBy('l.id', 'ASC')
+      .limit(limit)
+      .offset(offset)
+      .getRawAndEntities<{ favorited_at: Date }>();
+    return { rows: entities.map((listing, i) => ({ listing, favoritedAt: raw[i].favorited_at })), total };
+  }
+
+  async add(userId: string, listingId: string): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(Favorite)
+      .values({ userId, listingId })
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+
+  async remove(userId: string, listingId: string): Promise<void> {
+    await this.dataSource.getRepository(Favorite).delete({ userId, listingId });
+  }
+
+  count(userId: string): Promise<number> {
+    return this.dataSource.getRepository(Favorite).countBy({ userId });
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { Page, PageQueryDto } from '@ppt/http';
+import { AppError } from '@ppt/observability';
+import { PortalListingsRepository } from '../listings/portal-listings.repository';
+import { toResponse } from '../listings/portal-listings.service';
+import type { FavoriteResponse } from './favorites.controller';
+import { FavoritesRepository } from './favorites.repository';
+
+/** Enough for anyone house-hunting; keeps one account from filling the table. */
+export const MAX_FAVORITES = 500;
+
+@Injectable()
+export class FavoritesService {
+  constructor(
+    private readonly favorites: FavoritesRepository,
+    private readonly listings: PortalListingsRepository,
+  ) {}
+
+  async list(userId: string, page: PageQueryDto): Promise<Page<FavoriteResponse>> {
+    const { rows, total } = await this.favorites.list(userId, page.limit, page.offset);
+    return {
+      items: rows.map((r) => ({ ...toResponse(r.listing), favoritedAt: r.favoritedAt })),
+      total,
+      limit: page.limit,
+      offset: page.offset,
+    };
+  }
+
+  async add(userId: string, listingId: string): Promise<void> {
+    if (!(await this.listings.findVisible(listingId))) {
+      throw new AppError('LISTING_NOT_FOUND', 404, 'Listing not found');
+    }
+    if ((await this.favorites.count(userId)) >= MAX_FAVORITES) {
+      throw new AppError('FAVORITES_LIMIT', 409, `At most ${MAX_FAVORITES} favourites; remove some first`);
+    }
+    await this.favorites.add(userId, listingId);
+  }
+
+  remove(userId: string, listingId: string): Promise<void> {
+    return this.favorites.remove(userId, listingId);
+  }
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Page } from '@ppt/http';
+import { Public } from '@ppt/observability';
+import { PortalListingPageResponse, PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
+import { PortalListingsService } from './portal-listings.service';
+
+@ApiTags('listings')
+@Public()
+@Controller('listings')
+export class ListingsController {
+  constructor(private readonly listings: PortalListingsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: PortalListingPageResponse, description: 'Published and reserved listings' })
+  search(@Query() query: SearchListingsQueryDto): Promise<Page<PortalListingResponse>> {
+    return this.listings.search(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PortalListingResponse })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<PortalListingResponse> {
+    return this.listings.get(id);
+  }
+
+  @Get(':id/similar')
+  @ApiOkResponse({
+    type: [PortalListingResponse],
+    description: 'Up to 6 listings alike in price, size and place',
+  })
+  similar(@Param('id', ParseUUIDPipe) id: string): Promise<PortalListingResponse[]> {
+    return this.listings.similar(id);
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { PortalListing } from '@ppt/db';
+import type { Page } from '@ppt/http';
+import { AppError } from '@ppt/observability';
+import type { PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
+import { PortalListingsRepository } from './portal-listings.repository';
+
+const SIMILAR_LIMIT = 6;
+
+/** Public search over the read model. */
+@Injectable()
+export class PortalListingsService {
+  constructor(private readonly listings: PortalListingsRepository) {}
+
+  async search(query: SearchListingsQueryDto): Promise<Page<PortalListingResponse>> {
+    assertCompleteRadius(query);
+    const { hits, total } = await this.listings.search(query);
+    return {
+      items: hits.map((h) => ({
+        ...toResponse(h.listing),
+        ...(h.distanceKm !== undefined ? { distanceKm: h.distanceKm } : {}),
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: string): Promise<PortalListingResponse> {
+    return toResponse(await this.mustFind(id));
+  }
+
+  async similar(id: string): Promise<PortalListingResponse[]> {
+    return (await this.listings.similar(await this.mustFind(id), SIMILAR_LIMIT)).map(toResponse);
+  }
+
+  private async mustFind(id: string): Promise<PortalListing> {
+    const listing = await this.listings.findVisible(id);
+    if (!listing) throw new AppError('LISTING_NOT_FOUND', 404, 'Listing not found');
+    return listing;
+  }
+}
+
+/** A radius needs its centre and its size: lat, lng and radiusKm together or none of them. */
+export function assertCompleteRadius(f: { lat?: number; lng?: number; radiusKm?: number }): void {
+  const given = [f.lat, f.lng, f.radiusKm].filter((v) => v !== undefined).length;
+  if (given > 0 && given < 3) {
+    throw new AppError('INCOMPLETE_RADIUS', 400, 'A radius search needs lat, lng and radiusKm together');
+  }
+}
+
+export function toResponse(l: PortalListing): PortalListingResponse {
+  const {
+    organizationId: _o,
+    version: _v,
+    contactUserId: _c,
+    searchVector: _s,
+    updatedAt: _u,
+    ...fields
+  } = l;
+  return fields;
+}

@@ -1,0 +1,37 @@
+import { Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { ApiServerReadiness, SsoModule } from '@ppt/auth';
+import { OptionalDependencies } from '@ppt/http';
+import type { RealityServerEnv } from '../reality-server.env';
+import { MeController } from './me.controller';
+import { ssoOptionsFrom } from './sso.config';
+
+/**
+ * PM accounts sign in to the portal with api-server's tokens. Routes need a signed-in visitor
+ * unless they say @Public() or @OptionalSignIn().
+ */
+@Module({})
+export class PortalSsoModule implements OnModuleInit {
+  constructor(
+    private readonly health: OptionalDependencies,
+    private readonly apiServer: ApiServerReadiness,
+  ) {}
+
+  static register(env: RealityServerEnv): DynamicModule {
+    const options = ssoOptionsFrom(env);
+    if (!options.clientSecret) {
+      new Logger('PortalSso').warn(
+        'SSO_CLIENT_SECRET is unset: signed-in routes answer 503 until it is configured',
+      );
+    }
+    return {
+      module: PortalSsoModule,
+      imports: [SsoModule.forRoot({ useFactory: () => options })],
+      controllers: [MeController],
+    };
+  }
+
+  /** api-server down means no new sign-ins, but listings and cached sessions still work: degraded, not unready. */
+  onModuleInit(): void {
+    this.health.add(this.apiServer);
+  }
+}

@@ -1,0 +1,227 @@
+import { TEST_REDIS_URL } from '@ppt/testing';
+import Redis from 'ioredis';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { sign } from 'jsonwebtoken';
+import request from 'supertest';
+import { ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
+import { bootRealityServer, type BootedRealityServer } from './boot';
+
+const INTROSPECT = '/api/v1/auth/introspect';
+const JWKS = '/.well-known/jwks.json';
+
+/** api-server and the portal both really running; the portal's SSO is the subject. */
+describe('SSO: PM accounts on the Reality Portal', () => {
+  let peer: ApiServerPeer;
+  let portal: BootedRealityServer;
+  let replica: BootedRealityServer;
+  let redis: Redis;
+  const me = (token: string, app = portal) =>
+    request(app.app.getHttpServer()).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+  const ssoCount = async (result: string) => {
+    const text = (await request(portal.app.getHttpServer()).get('/metrics')).text;
+    const line = text.split('\n').find((l) => l.startsWith(`sso_validation_total{result="${result}"}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const cachedKeys = (pattern: string) => redis.keys(`${peer.redisPrefix}${pattern}`);
+
+  beforeAll(async () => {
+    peer = await ApiServerPeer.start();
+    portal = await bootRealityServer(peer.portalEnv());
+    replica = await bootRealityServer(peer.portalEnv());
+    redis = new Redis(TEST_REDIS_URL);
+  }, 120_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await replica?.app.close();
+    await portal?.close();
+    await peer?.dispose();
+  });
+
+  describe('while api-server is up', () => {
+    let user: PortalUser;
+    beforeAll(async () => {
+      user = await peer.registerAndLogin('visitor');
+    });
+
+    it('signs in a PM account without any organisation as a visitor, confirmed by introspection', async () => {
+      const introspections = await peer.requestsTo(INTROSPECT);
+      const res = await me(user.accessToken).expect(200);
+      expect(res.body).toEqual({ kind: 'visitor', userId: user.id, sessionId: expect.any(String) });
+      expect(await peer.requestsTo(INTROSPECT)).toBe(introspections + 1);
+    });
+
+    it('serves later requests from its cache without asking api-server again', async () => {
+      const [introspections, hits] = [await peer.requestsTo(INTROSPECT), await ssoCount('hit')];
+      await me(user.accessToken).expect(200);
+      await me(user.accessToken).expect(200);
+      expect(await ssoCount('hit')).toBe(hits + 2);
+      expect(await peer.requestsTo(INTROSPECT)).toBe(introspections);
+      expect(await cachedKeys('sso:tok:*')).not.toHaveLength(0);
+    });
+
+    it('shares answers between portal replicas through Redis', async () => {
+      const introspections = await peer.requestsTo(INTROSPECT);
+      await me(user.accessToken, replica).expect(200);
+      expect(await peer.requestsTo(INTROSPECT)).toBe(introspections);
+    });
+
+    it("reports the organisation and role when the token acts in one of the account's organisations", async () => {
+      const org = await peer.createOrganization(user.accessToken);
+      const res = await me(org.token).expect(200);
+      expect(res.body).toEqual({
+        kind: 'visitor',
+        userId: user.id,
+        sessionId: expect.any(String),
+        organizationId: org.id,
+        role: 'org_admin',
+      });
+    });
+
+    it('rejects a session on every replica within 1 s of its logout at api-server', async () => {
+      const leaving = await peer.registerAndLogin('leaving');
+      const other = await peer.login(leaving.email);
+      await me(leaving.accessToken).expect(200);
+      await me(leaving.accessToken, replica).expect(200);
+      await me(other).expect(200);
+      const sessionId = (await me(leaving.accessToken).expect(200)).body.sessionId as string;
+      expect(await cachedKeys(`sso:sid:${sessionId}`)).toHaveLength(1);
+
+      await peer.logout(leaving.accessToken);
+      const loggedOutAt = Date.now();
+      for (const app of [portal, replica]) {
+        while ((await me(leaving.accessToken, app)).status !== 401) {
+          if (Date.now() - loggedOutAt > 1000)
+            throw new Error('the portal still accepts the token 1 s after logout');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      expect(Date.now() - loggedOutAt).toBeLessThan(1000);
+      const res = await me(leaving.accessToken).expect(401);
+      expect(res.body.error).toMatchObject({ code: 'UNAUTHORIZED', requestId: res.headers['x-request-id'] });
+      expect(await cachedKeys(`sso:sid:${sessionId}`)).toHaveLength(0);
+      // Only that session ended: the same account on another device still works.
+      await me(other).expect(200);
+    });
+
+    it('rejects expired, tampered, foreign-key and malformed tokens with 401 without calling api-server', async () => {
+      await me(user.accessToken).expect(200); // the key set is loaded
+      const [introspections, jwksFetches] = [await peer.requestsTo(INTROSPECT), await peer.requestsTo(JWKS)];
+      const [header, payload, signature] = user.accessToken.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const tampered = [
+        header,
+        Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url'),
+        signature,
+      ].join('.');
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const issuerKid = JSON.parse(Buffer.from(header, 'base64url').toString()).kid as string;
+      const rejected = {
+        expired: signAccessToken({ sub: user.id }, { expiresInS: -120 }),
+        tampered,
+        'signed by another key under our kid': signAccessToken(
+          { sub: user.id },
+          { key: otherKey, kid: issuerKid },
+        ),
+        'signed by another key': signAccessToken({ sub: user.id }, { key: otherKey }),
+        'not a JWT': 'garbage',
+        'alg none': `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`,
+        HS256: sign({ ...claims }, 'secret', { algorithm: 'HS256', keyid: issuerKid }),
+        'from another issuer': signAccessToken({ sub: user.id, iss: 'http://evil.test' }),
+        'a service token': await peer.serviceToken(),
+      };
+      for (const [what, token] of Object.entries(rejected)) {
+        const res = await me(token);
+        expect({ what, status: res.status, code: res.body.error?.code }).toEqual({
+          what,
+          status: 401,
+          code: 'UNAUTHORIZED',
+        });
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+      expect(await peer.requestsTo(INTROSPECT)).toBe(introspections);
+      // Only the unknown key id may refetch the key set, once.
+      expect(await peer.requestsTo(JWKS)).toBeLessThanOrEqual(jwksFetches + 1);
+    });
+
+    it('refetches the key set at most once for a burst of tokens with made-up key ids', async () => {
+      const jwksFetches = await peer.requestsTo(JWKS);
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const statuses = await Promise.all(
+        Array.from({ length: 25 }, () =>
+          me(signAccessToken({}, { key: otherKey, kid: randomUUID() })).then((r) => r.status),
+        ),
+      );
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      expect(await peer.requestsTo(JWKS)).toBeLessThanOrEqual(jwksFetches + 1);
+    });
+
+    it('asks for a token on signed-in routes and leaves public ones alone', async () => {
+      const res = await request(portal.app.getHttpServer()).get('/api/v1/me').expect(401);
+      expect(res.body.error).toMatchObject({ code: 'UNAUTHORIZED', message: 'Authentication required' });
+      await request(portal.app.getHttpServer())
+        .get('/health/live')
+        .set('Authorization', 'Bearer garbage')
+        .expect(200);
+    });
+
+    it('reports api-server in readiness, asking it at most once per 30 s however often it is probed', async () => {
+      const liveChecks = await peer.requestsTo('/health/live');
+      for (let i = 0; i < 5; i++) {
+        const ready = await request(portal.app.getHttpServer()).get('/health/ready').expect(200);
+        expect(ready.body.status).toBe('ok');
+        expect(ready.body.details['api-server']).toEqual({ status: 'up', latencyMs: expect.any(Number) });
+      }
+      expect(await peer.requestsTo('/health/live')).toBeLessThanOrEqual(liveChecks + 1);
+    });
+  });
+
+  describe('when api-server is down', () => {
+    let known: PortalUser;
+    let unseen: PortalUser;
+    beforeAll(async () => {
+      known = await peer.registerAndLogin('known');
+      unseen = await peer.registerAndLogin('unseen');
+      await me(known.accessToken).expect(200);
+      await peer.stop();
+    }, 30_000);
+
+    it('keeps serving sessions it has already confirmed', async () => {
+      await me(known.accessToken).expect(200);
+      await me(known.accessToken, replica).expect(200);
+    });
+
+    it('answers 503 SSO_UNAVAILABLE with Retry-After for a token it has not seen, never 401', async () => {
+      const unavailable = await ssoCount('unavailable');
+      const res = await me(unseen.accessToken).expect(503);
+      expect(res.body.error).toMatchObject({ code: 'SSO_UNAVAILABLE', requestId: expect.any(String) });
+      expect(res.headers['retry-after']).toBe('5');
+      expect(await ssoCount('unavailable')).toBe(unavailable + 1);
+    });
+
+    it('still rejects forged tokens with 401, from the keys it already has', async () => {
+      await me(signAccessToken({}, { expiresInS: -120 })).expect(401);
+      await me('garbage').expect(401);
+    });
+
+    it('stays ready but degraded, reusing a recent api-server result rather than probing again', async () => {
+      // The replica never probed api-server: it finds it down now.
+      const fresh = await request(replica.app.getHttpServer()).get('/health/ready').expect(200);
+      expect(fresh.body.status).toBe('degraded');
+      expect(fresh.body.error['api-server']).toMatchObject({
+        status: 'down',
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });
+      expect(fresh.body.details.database.status).toBe('up');
+      // The portal probed it moments ago (above) and keeps that result for 30 s.
+      const cached = await request(portal.app.getHttpServer()).get('/health/ready').expect(200);
+      expect(cached.body.details['api-server'].status).toBe('up');
+    });
+
+    it('counts every outcome and times validations in /metrics', async () => {
+      for (const result of ['hit', 'miss', 'invalid', 'unavailable'])
+        expect(await ssoCount(result)).toBeGreaterThan(0);
+      const text = (await request(portal.app.getHttpServer()).get('/metrics')).text;
+      expect(text).toMatch(/sso_validation_duration_seconds_bucket\{le="0.005",result="hit"\} [1-9]/);
+    });
+  });
+});

@@ -1,0 +1,146 @@
+import { CoreEnv, validateEnv } from '@ppt/config';
+import { RedisConnections } from '@ppt/redis';
+import { closedPort, startPrivateRedis, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
+import Redis from 'ioredis';
+import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
+import { RevocationListener, SESSION_REVOKED_CHANNEL } from './revocation-listener';
+import { resolveSsoOptions } from './sso.options';
+
+const options = resolveSsoOptions({
+  apiServerUrl: 'http://unused',
+  issuer: 'http://api.test',
+  audience: 'ppt',
+  clientId: 'reality-server',
+  cacheTtlS: 300,
+  memoryCacheSize: 3,
+});
+const active = (sessionId: string): CachedAnswer => ({
+  active: true,
+  userId: 'u',
+  sessionId,
+  organizationId: null,
+  role: null,
+});
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** One portal replica: its own connections and in-process cache, the shared Redis. */
+function replica(prefix: string, url = TEST_REDIS_URL) {
+  const connections = new RedisConnections(
+    validateEnv(CoreEnv, { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }),
+  );
+  const cache = new IntrospectionCache(connections, options);
+  cache.onModuleInit();
+  return { connections, cache };
+}
+
+describe('IntrospectionCache and RevocationListener (real Redis)', () => {
+  const keys = testRedisPrefix();
+  const raw = new Redis(TEST_REDIS_URL);
+  const a = replica(keys.prefix);
+  const b = replica(keys.prefix);
+  // The cache fails fast rather than queueing, so wait until its connections are up.
+  beforeAll(() =>
+    Promise.all(
+      [a, b].map(({ connections }) => {
+        const client = connections.get('sso-cache');
+        return client.status === 'ready'
+          ? undefined
+          : new Promise((resolve) => client.once('ready', resolve));
+      }),
+    ),
+  );
+  afterAll(async () => {
+    await Promise.all([a.connections.onApplicationShutdown(), b.connections.onApplicationShutdown()]);
+    raw.disconnect();
+    await keys.cleanup();
+  });
+
+  it('shares answers between replicas through Redis, with the TTL it was given', async () => {
+    await a.cache.set('h1', active('s1'), 120);
+    expect(await b.cache.get('h1')).toEqual(active('s1'));
+    const ttl = await raw.ttl(`${keys.prefix}sso:tok:h1`);
+    expect(ttl).toBeGreaterThan(110);
+    expect(ttl).toBeLessThanOrEqual(120);
+    expect(await raw.smembers(`${keys.prefix}sso:sid:s1`)).toEqual(['h1']);
+  });
+
+  it('drops every answer of a revoked session from memory and Redis, and never caches it again', async () => {
+    await a.cache.set('h2', active('s2'), 120);
+    await a.cache.set('h3', active('s2'), 120);
+    await a.cache.dropSession('s2');
+    expect(await a.cache.get('h2')).toBeUndefined();
+    expect(await b.cache.get('h3')).toBeUndefined();
+    expect(await raw.exists(`${keys.prefix}sso:sid:s2`)).toBe(0);
+    expect(a.cache.isEnded('s2')).toBe(true);
+    // An introspection that was already under way when the revocation arrived.
+    await a.cache.set('h4', active('s2'), 120);
+    expect(await b.cache.get('h4')).toBeUndefined();
+  });
+
+  it('hears revocations on <prefix>auth:session-revoked and drops the session within a second', async () => {
+    const listener = new RevocationListener(a.connections, a.cache);
+    listener.onModuleInit();
+    await b.cache.set('h5', active('s5'), 120);
+    expect(await a.cache.get('h5')).toBeDefined(); // now also in a's memory
+    for (
+      let i = 0;
+      i < 50 && (await raw.pubsub('NUMSUB', `${keys.prefix}${SESSION_REVOKED_CHANNEL}`))[1] === 0;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    const published = Date.now();
+    await raw.publish(`${keys.prefix}${SESSION_REVOKED_CHANNEL}`, 's5');
+    while (!a.cache.isEnded('s5') && Date.now() - published < 1000)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(Date.now() - published).toBeLessThan(1000);
+    expect(await a.cache.get('h5')).toBeUndefined();
+  });
+
+  it('forgets its in-process answers when the revocation channel reconnects (it may have missed some)', async () => {
+    const redis = await startPrivateRedis();
+    const c = replica('r:', redis.url);
+    try {
+      new RevocationListener(c.connections, c.cache).onModuleInit();
+      const probe = new Redis(redis.url, { lazyConnect: true });
+      await until(async () => (await probe.pubsub('NUMSUB', `r:${SESSION_REVOKED_CHANNEL}`))[1] === 1);
+      probe.disconnect();
+      await redis.stop();
+      await c.cache.set('h7', active('s7'), 60);
+      expect(await c.cache.get('h7')).toBeDefined();
+      await redis.start();
+      await until(async () => (await c.cache.get('h7')) === undefined);
+    } finally {
+      await c.connections.onApplicationShutdown();
+      await redis.dispose();
+    }
+  });
+
+  it('keeps a bounded number of answers in memory', async () => {
+    const c = replica(keys.prefix, `redis://127.0.0.1:${await closedPort()}`); // memory only
+    for (const n of [1, 2, 3, 4]) await c.cache.set(`m${n}`, active(`ms${n}`), 60);
+    expect(await c.cache.get('m1')).toBeUndefined();
+    expect(await c.cache.get('m4')).toBeDefined();
+    await c.connections.onApplicationShutdown();
+  });
+
+  it('works from memory alone, without errors or waiting, when Redis is unreachable', async () => {
+    const c = replica(keys.prefix, `redis://127.0.0.1:${await closedPort()}`);
+    const started = Date.now();
+    await c.cache.set('h6', active('s6'), 60);
+    expect(await c.cache.get('h6')).toEqual(active('s6'));
+    expect(await c.cache.get('unknown')).toBeUndefined();
+    await c.cache.dropSession('s6');
+    expect(await c.cache.get('h6')).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(500);
+    await c.connections.onApplicationShutdown();
+  });
+});

@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decode, TokenExpiredError, verify, type JwtPayload } from 'jsonwebtoken';
+import { createHash } from 'node:crypto';
+import type { AccessTokenClaims } from '../principal';
+import { IdentityProviderClient, type IntrospectionAnswer } from './identity-provider.client';
+import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
+import { JwksKeys } from './jwks-keys';
+import { IdentityProviderUnavailable, InvalidToken, ssoUnavailable, unauthorized } from './sso.errors';
+import { ssoValidationDuration, ssoValidations, type SsoResult } from './sso.metrics';
+import { SSO_OPTIONS, type ResolvedSsoOptions } from './sso.options';
+import { cacheTtlSeconds } from './ttl';
+import type { VisitorPrincipal } from './visitor';
+
+/** Our access tokens are well under 2 kB; anything far larger is not worth decoding. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * Turns a bearer token into a portal visitor: the signature and claims are checked locally first
+ * (garbage never reaches api-server), then the session is confirmed by api-server's introspection,
+ * whose answer is cached until the token expires or the session is revoked.
+ */
+@Injectable()
+export class SsoAuthenticator {
+  /** Concurrent requests with the same uncached token share one introspection. */
+  private readonly inFlight = new Map<string, Promise<CachedAnswer>>();
+
+  constructor(
+    @Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions,
+    private readonly keys: JwksKeys,
+    private readonly provider: IdentityProviderClient,
+    private readonly cache: IntrospectionCache,
+  ) {}
+
+  /** The visitor, or an AppError: 401 for a token we do not accept, 503 when api-server cannot be asked. */
+  async authenticate(token: string): Promise<VisitorPrincipal> {
+    const stopTimer = ssoValidationDuration.startTimer();
+    let result: SsoResult = 'invalid';
+    try {
+      const claims = await this.verifyLocally(token);
+      if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
+      const hash = createHash('sha256').update(token).digest('base64url');
+      let answer = await this.cache.get(hash);
+      result = 'hit';
+      if (!answer) {
+        answer = await this.introspect(hash, token, claims);
+        result = 'miss';
+      }
+      if (!answer.active || this.cache.isEnded(answer.sessionId))
+        throw new InvalidToken('the session has ended');
+      return toVisitor(answer);
+    } catch (err) {
+      if (err instanceof IdentityProviderUnavailable) {
+        result = 'unavailable';
+        throw ssoUnavailable(this.options.retryAfterS);
+      }
+      result = 'invalid';
+      if (err instanceof InvalidToken) throw unauthorized(`Invalid token: ${err.message}`);
+      throw err;
+    } finally {
+      ssoValidations.inc({ result });
+      stopTimer({ result });
+    }
+  }
+
+  /** RS256 only, a key the issuer publishes, iss, aud, exp and nbf; then a user access token with a session. */
+  private async verifyLocally(token: string): Promise<AccessTokenClaims & { sid: string }> {
+    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken('malformed token');
+    const decoded = safeDecode(token);
+    if (!decoded || typeof decoded.payload === 'string') throw new InvalidToken('malformed token');
+    // Checked before any key lookup, so `none`/HS256 tokens cost nothing and cause no JWKS fetch.
+    if (decoded.header.alg !== 'RS256' || typeof decoded.header.kid !== 'string')
+      throw new InvalidToken('unsupported token');
+    const key = await this.keys.keyFor(decoded.header.kid);
+    if (!key) throw new InvalidToken('unknown signing key');
+    let claims: JwtPayload & Partial<AccessTokenClaims>;
+    try {
+      claims = verify(token, key, {
+        algorithms: ['RS256'],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.options.clockToleranceS,
+      }) as JwtPayload & Partial<AccessTokenClaims>;
+    } catch (err) {
+      throw new InvalidToken(
+        err instanceof TokenExpiredError ? 'the token has expired' : 'bad signature or claims',
+      );
+    }
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') {
+      throw new InvalidToken('not a user access token');
+    }
+    return claims as AccessTokenClaims & { sid: string };
+  }
+
+  private introspect(
+    hash: string,
+    token: string,
+    claims: AccessTokenClaims & { sid: string },
+  ): Promise<CachedAnswer> {
+    let pending = this.inFlight.get(hash);
+    if (!pending) {
+      pending = this.introspectAndCache(hash, token, claims).finally(() => this.inFlight.delete(hash));
+      this.inFlight.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async introspectAndCache(
+    hash: string,
+    token: string,
+    claims: AccessTokenClaims & { sid: string },
+  ): Promise<CachedAnswer> {
+    const answer = toCachedAnswer(await this.provider.introspect(token), claims);
+    // A negative answer is final (an ended session never comes back) but kept only briefly: it
+    // only shields api-server from a client that keeps retrying with a dead token.
+    const ttlS = answer.active
+      ? cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS)
+      : Math.min(this.options.negativeTtlS, cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS));
+    await this.cache.set(hash, answer, ttlS);
+    return answer;
+  }
+}
+
+function safeDecode(token: string) {
+  try {
+    return decode(token, { complete: true });
+  } catch {
+    return null;
+  }
+}
+
+/** Active only when api-server vouches for this very user and session (never for a service token). */
+function toCachedAnswer(
+  answer: IntrospectionAnswer,
+  claims: AccessTokenClaims & { sid: string },
+): CachedAnswer {
+  if (
+    !answer.active ||
+    answer.client_id !== undefined ||
+    answer.sid !== claims.sid ||
+    answer.sub !== claims.sub
+  ) {
+    return { active: false };
+  }
+  return {
+    active: true,
+    userId: claims.sub,
+    sessionId: claims.sid,
+    organizationId: answer.org ?? null,
+    role: answer.role ?? null,
+  };
+}
+
+function toVisitor(answer: Extract<CachedAnswer, { active: true }>): VisitorPrincipal {
+  return {
+    kind: 'visitor',
+    userId: answer.userId,
+    sessionId: answer.sessionId,
+    ...(answer.organizationId ? { organizationId: answer.organizationId } : {}),
+    ...(answer.role ? { role: answer.role } : {}),
+  };
+}

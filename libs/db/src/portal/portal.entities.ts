@@ -1,0 +1,184 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { decimal, money } from '../entities/column-transformers';
+import type {
+  EnergyClass,
+  ListingStatus,
+  ListingTransaction,
+  PropertyType,
+} from '../entities/listing.entity';
+
+/** The Reality Portal's own tables live in the `portal` schema: public data, no tenant scoping. */
+const PORTAL = 'portal';
+
+/**
+ * The portal's read model of a PM listing, kept in step by listing events (applied in version order).
+ * Only `published` and `reserved` listings are shown; others stay so favourites survive a withdrawal.
+ * `search_vector` is written with the row (accent-insensitive `portal.unaccented` configuration).
+ */
+@Entity({ name: 'listings', schema: PORTAL })
+@Index('ix_portal_listings_status_published', ['status', 'publishedAt'])
+@Index('ix_portal_listings_status_price', ['status', 'priceAmount'])
+@Index('ix_portal_listings_city', ['city'])
+@Index('ix_portal_listings_geo', ['latitude', 'longitude'])
+export class PortalListing {
+  /** The PM listing id. */
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_portal_listings' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  // Plain strings: the read model takes the PM's values as they come (the PM validates them).
+  @Column({ type: 'varchar', length: 20 })
+  status!: ListingStatus;
+
+  @Column({ type: 'varchar', length: 10 })
+  transaction!: ListingTransaction;
+
+  @Column({ type: 'varchar', length: 20 })
+  propertyType!: PropertyType;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'bigint', transformer: money })
+  priceAmount!: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency!: string;
+
+  @Column({ type: 'numeric', precision: 10, scale: 2, nullable: true, transformer: decimal })
+  areaM2!: number | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  rooms!: number | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  floor!: number | null;
+
+  @Column({ type: 'varchar', length: 1, nullable: true })
+  energyClass!: EnergyClass | null;
+
+  @Column({ type: 'text', array: true })
+  features!: string[];
+
+  @Column({ type: 'varchar', length: 300 })
+  addressLine!: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  city!: string;
+
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  region!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  postalCode!: string;
+
+  @Column({ type: 'char', length: 2 })
+  country!: string;
+
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: decimal })
+  latitude!: number | null;
+
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: decimal })
+  longitude!: number | null;
+
+  @Column({ type: 'uuid', array: true })
+  photoDocumentIds!: string[];
+
+  @Column({ type: 'uuid', nullable: true })
+  contactUserId!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  /** GIN-indexed by the migration (TypeORM cannot declare the method, so it leaves the index alone). */
+  @Index('ix_portal_listings_search', { synchronize: false })
+  @Column({ type: 'tsvector', select: false, nullable: true })
+  searchVector?: string;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** A signed-in visitor's favourite listing. */
+@Entity({ name: 'favorites', schema: PORTAL })
+export class Favorite {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_portal_favorites' })
+  userId!: string;
+
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_portal_favorites' })
+  listingId!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** A visitor's named search (the same filters as GET /listings). */
+@Entity({ name: 'saved_searches', schema: PORTAL })
+@Index('ix_portal_saved_searches_user', ['userId', 'createdAt'])
+export class SavedSearch {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_portal_saved_searches' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'jsonb' })
+  filters!: Record<string, unknown>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/**
+ * An inquiry sent on the portal. Stored here first, then delivered to api-server by the portal worker
+ * (retried until `delivered_at` is set; api-server stores it once per id).
+ */
+@Entity({ name: 'inquiries', schema: PORTAL })
+@Index('ix_portal_inquiries_undelivered', ['deliveredAt', 'createdAt'])
+export class PortalInquiry {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_portal_inquiries' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  listingId!: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 320 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  phone!: string | null;
+
+  @Column({ type: 'varchar', length: 5000 })
+  message!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  lastError!: string | null;
+}
+
+export const PORTAL_ENTITIES = [PortalListing, Favorite, SavedSearch, PortalInquiry];
