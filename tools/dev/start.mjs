@@ -60,6 +60,9 @@ try {
     if (await portOpen('127.0.0.1', port)) throw new Error(`Port ${port} (${name}) is already in use; stop what uses it or set its *_PORT variable.`);
   }
 
+  // The portal reaches api-server where this script runs it, unless told otherwise.
+  env.API_SERVER_URL ||= `http://127.0.0.1:${ports.api}`;
+
   const dataDir = env.PPT_DATA_DIR || join(ROOT, '.data');
   services.push(await ensurePostgres(env.DATABASE_MIGRATION_URL, join(dataDir, 'postgres')));
   services.push(await ensureRedis(env.REDIS_URL, join(dataDir, 'redis')));

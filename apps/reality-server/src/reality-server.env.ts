@@ -39,7 +39,10 @@ export class RealityServerEnv extends CoreEnv {
   @MinLength(16, { message: 'must be the client secret printed by `npm run admin -- create-client`' })
   SSO_CLIENT_SECRET?: string;
 
-  /** Upper bound for caching api-server's answer about a token, in seconds (also bounded by its expiry). */
-  @IsIntInRange(1, 900)
+  /**
+   * Upper bound for caching api-server's answer about a token, in seconds (also bounded by its
+   * expiry). 0 turns the cache off: every request introspects (for benchmarks and debugging).
+   */
+  @IsIntInRange(0, 900)
   SSO_CACHE_TTL_S = 300;
 }

@@ -190,6 +190,8 @@ describe('reality-server process', () => {
       NODE_ENV: 'production',
       OTEL_SDK_DISABLED: 'true',
       REALITY_PORT: String(await closedPort()),
+      // Wins over a local .env (npm start generates a secret there): empty means unset.
+      SSO_CLIENT_SECRET: '',
     });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain('reality-server failed to start: Invalid configuration (1 problem)');

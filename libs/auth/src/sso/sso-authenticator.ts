@@ -39,7 +39,7 @@ export class SsoAuthenticator {
       const claims = await this.verifyLocally(token);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
       const hash = createHash('sha256').update(token).digest('base64url');
-      let answer = await this.cache.get(hash);
+      let answer = this.options.cacheTtlS > 0 ? await this.cache.get(hash) : undefined;
       result = 'hit';
       if (!answer) {
         answer = await this.introspect(hash, token, claims);

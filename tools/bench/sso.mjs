@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// npm run bench:sso — what SSO costs on the Reality Portal, measured in one run on loopback:
+//   A  GET /api/v1/favorites, signed in, warm SSO cache          (portal :3901)
+//   B  the same with the cache off (SSO_CACHE_TTL_S=0): every request introspects at api-server (:3902)
+//   C  GET /api/v1/listings/:id, anonymous                        (portal :3901)
+// Alternating rounds (machine noise hits all three), median of ROUNDS; throughput, p50, p97.5 (autocannon
+// reports no p95; p97.5 bounds it) and server CPU-µs per request from /proc/<pid>/stat. Goals: A costs
+// ≤ 1.10× the CPU and ≤ 1.15× the p50 of C; a miss (B − A) adds ≤ 5 ms at p95. Not part of the tests.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDbCli, runTypeScript } from '../lib/db.mjs';
+import { localEnv } from '../lib/env.mjs';
+import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
+import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const PORTS = { api: 3900, apiWorker: 3910, portal: 3901, portalNoCache: 3902, portalWorker: 3911 };
+const TICK_US = 1e6 / 100; // USER_HZ on Linux
+
+ensureDependencies();
+const env = { ...localEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true' };
+const dataDir = env.PPT_DATA_DIR || join(ROOT, '.data');
+const services = [
+  await ensurePostgres(env.DATABASE_MIGRATION_URL, join(dataDir, 'postgres')),
+  await ensureRedis(env.REDIS_URL, join(dataDir, 'redis')),
+];
+const children = [];
+try {
+  if ((await runDbCli('provision', env)) !== 0 || (await runDbCli('up', env)) !== 0) throw new Error('database set-up failed');
+  const client = await runTypeScript(
+    'apps/api-server/src/cli/admin.cli.ts',
+    ['ensure-client', '--client-id', env.SSO_CLIENT_ID ?? 'reality-server', '--name', 'Reality Portal', '--scopes', 'sso:introspect,listings:inquiries'],
+    { ...env, OAUTH_CLIENT_SECRET: env.SSO_CLIENT_SECRET ?? '' },
+  );
+  if (client !== 0) throw new Error("could not set up the portal's OAuth client");
+  const built = await run(bin('nx'), ['run-many', '-t', 'build', '-p', 'api-server,reality-server', '--output-style=stream'], {
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  if (built !== 0) throw new Error('build failed');
+
+  const apiUrl = `http://127.0.0.1:${PORTS.api}`;
+  const portalEnv = { API_SERVER_URL: apiUrl };
+  const api = start('dist/apps/api-server/main.js', { API_PORT: PORTS.api });
+  start('dist/apps/api-server/worker.js', { API_WORKER_PORT: PORTS.apiWorker });
+  const portal = start('dist/apps/reality-server/main.js', { ...portalEnv, REALITY_PORT: PORTS.portal });
+  const portalNoCache = start('dist/apps/reality-server/main.js', { ...portalEnv, REALITY_PORT: PORTS.portalNoCache, SSO_CACHE_TTL_S: 0 });
+  start('dist/apps/reality-server/worker.js', { ...portalEnv, REALITY_WORKER_PORT: PORTS.portalWorker });
+  for (const port of Object.values(PORTS)) await waitFor(`http://127.0.0.1:${port}/health/live`);
+
+  // A signed-in visitor, and a published listing that has reached the portal.
+  const email = `bench-${Date.now()}@example.com`;
+  const password = 'benchmark password 1';
+  await call('POST', `${apiUrl}/api/v1/auth/register`, undefined, { email, password, displayName: 'Bench' });
+  const { accessToken } = await call('POST', `${apiUrl}/api/v1/auth/login`, undefined, { email, password });
+  const org = await call('POST', `${apiUrl}/api/v1/organizations`, accessToken, { name: `Bench ${Date.now()}` });
+  const { accessToken: manager } = await call('POST', `${apiUrl}/api/v1/auth/switch-organization`, accessToken, { organizationId: org.id });
+  const listing = await call('POST', `${apiUrl}/api/v1/listings`, manager, {
+    transaction: 'rent', propertyType: 'apartment', title: 'Benchmark flat', priceAmount: 2000000, currency: 'CZK',
+    addressLine: 'Bench 1', city: 'Praha', postalCode: '110 00', country: 'CZ',
+  });
+  await call('POST', `${apiUrl}/api/v1/listings/${listing.id}/status`, manager, { status: 'published' });
+  await waitFor(`http://127.0.0.1:${PORTS.portal}/api/v1/listings/${listing.id}`);
+
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const cases = {
+    warm: { port: PORTS.portal, path: '/api/v1/favorites', headers: auth, server: portal },
+    noCache: { port: PORTS.portalNoCache, path: '/api/v1/favorites', headers: auth, server: portalNoCache },
+    anonymous: { port: PORTS.portal, path: `/api/v1/listings/${listing.id}`, headers: {}, server: portal },
+  };
+  for (const c of Object.values(cases)) await measure(c); // warm-up: JIT, pools, caches
+  const rounds = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const round = {};
+    for (const [name, c] of Object.entries(cases)) round[name] = await measure(c, name === 'noCache' ? api : undefined);
+    rounds.push(round);
+    log(
+      `round ${i + 1}: ` +
+        Object.entries(round)
+          .map(([n, r]) => `${n} ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p97.5 ${r.p975} ms ${r.cpuUs.toFixed(0)} CPU-µs/req`)
+          .join(' | '),
+    );
+  }
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const cpuRatio = median(rounds.map((r) => r.warm.cpuUs / r.anonymous.cpuUs));
+  const p50Ratio = median(rounds.map((r) => r.warm.p50 / Math.max(r.anonymous.p50, 0.01)));
+  const missCost = median(rounds.map((r) => r.noCache.p975 - r.warm.p975));
+  log(`${CONNECTIONS} connections, ${ROUNDS} × ${DURATION_S} s per case, median of rounds:`);
+  for (const name of Object.keys(cases)) {
+    const m = (f) => median(rounds.map((r) => f(r[name])));
+    log(`  ${name.padEnd(9)} ${m((r) => r.rps).toFixed(0)} req/s, p50 ${m((r) => r.p50)} ms, p97.5 ${m((r) => r.p975)} ms, ${m((r) => r.cpuUs).toFixed(0)} portal CPU-µs/req` +
+      (name === 'noCache' ? ` (+${m((r) => r.apiCpuUs).toFixed(0)} api-server CPU-µs/req)` : ''));
+  }
+  log(`  signed in (warm) / anonymous: CPU ${cpuRatio.toFixed(2)}× (goal ≤ 1.10), p50 ${p50Ratio.toFixed(2)}× (goal ≤ 1.15)`);
+  log(`  a cache miss adds ${missCost.toFixed(1)} ms at p97.5 (goal ≤ 5 ms at p95)`);
+} catch (err) {
+  process.stderr.write(`[ppt] bench failed: ${err.message}\n`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+}
+
+function start(entry, extra) {
+  const child = spawn(process.execPath, [join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...env, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+/** User + system CPU time of a process so far, in µs. */
+function cpuUs(child) {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+async function measure({ port, path, headers, server }, upstream) {
+  const [cpu0, up0] = [cpuUs(server), upstream ? cpuUs(upstream) : 0];
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, headers, connections: CONNECTIONS, duration: DURATION_S });
+  if (result.non2xx || result.errors) throw new Error(`${path} on :${port}: non-2xx ${result.non2xx}, errors ${result.errors}`);
+  const requests = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p975: result.latency.p97_5,
+    cpuUs: (cpuUs(server) - cpu0) / requests,
+    apiCpuUs: upstream ? (cpuUs(upstream) - up0) / requests : 0,
+  };
+}
+
+async function call(method, url, token, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer`);
+}
