@@ -7,7 +7,7 @@ import { requestIdOf } from './request-id';
 /**
  * Renders every error as `{"error":{code,message,details?,requestId}}`. Client errors keep their
  * message; anything unexpected becomes a 500 with a generic message, is logged with its stack and
- * sent to Sentry. Stack traces never reach the client.
+ * sent to Sentry (a deliberate 503 AppError is only a warning). Stack traces never reach the client.
  */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
@@ -20,7 +20,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const requestId = requestIdOf(req);
     const { status, body, headers } = this.describe(exception);
 
-    if (status >= 500) {
+    if (exception instanceof AppError && status === 503) {
+      // A dependency we chose to report as unavailable (Redis, api-server): expected during an
+      // outage, already logged where it was noticed; no stack, no Sentry event per request.
+      this.logger.warn({ requestId, code: body.code }, body.message);
+    } else if (status >= 500) {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
       Sentry.withScope((scope) => {
         if (requestId) scope.setTag('request_id', requestId);

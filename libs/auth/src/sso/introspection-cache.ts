@@ -64,6 +64,11 @@ export class IntrospectionCache implements OnModuleInit {
     return this.endedSessions.get(sessionId) === true;
   }
 
+  /** The in-process answer only (no Redis round trip). */
+  getLocal(hash: string): CachedAnswer | undefined {
+    return this.memory.get(hash);
+  }
+
   async get(hash: string): Promise<CachedAnswer | undefined> {
     const local = this.memory.get(hash);
     if (local) return local;

@@ -18,13 +18,15 @@ export class FavoritesRepository {
       .innerJoin(Favorite, 'f', 'f.listing_id = l.id AND f.user_id = :userId', { userId })
       .addSelect('f.created_at', 'favorited_at')
       .where('l.status IN (:...visible)', { visible: VISIBLE });
-    const total = await qb.getCount();
     const { entities, raw } = await qb
+      .clone()
       .orderBy('f.created_at', 'DESC')
       .addOrderBy('l.id', 'ASC')
       .limit(limit)
       .offset(offset)
       .getRawAndEntities<{ favorited_at: Date }>();
+    // A first page that is not full holds them all: no count query (the common case on this route).
+    const total = offset === 0 && entities.length < limit ? entities.length : await qb.getCount();
     return { rows: entities.map((listing, i) => ({ listing, favoritedAt: raw[i].favorited_at })), total };
   }
 
