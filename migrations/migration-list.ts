@@ -11,6 +11,9 @@ import { LeaseLifecycleScope1795324000000 } from './1795324000000-lease-lifecycl
 import { LeasePartiesAndInvitations1795327000000 } from './1795327000000-lease-parties-and-invitations';
 import { Listings1795330000000 } from './1795330000000-listings';
 import { PortalSchema1795333000000 } from './1795333000000-portal-schema';
+import { Documents1795336000000 } from './1795336000000-documents';
+import { Votes1795339000000 } from './1795339000000-votes';
+import { AnnouncementsAndNotifications1795342000000 } from './1795342000000-announcements-and-notifications';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -27,4 +30,7 @@ export const MIGRATIONS = [
   LeasePartiesAndInvitations1795327000000,
   Listings1795330000000,
   PortalSchema1795333000000,
+  Documents1795336000000,
+  Votes1795339000000,
+  AnnouncementsAndNotifications1795342000000,
 ];

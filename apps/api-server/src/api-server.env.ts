@@ -1,6 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+import { withStorageEnv } from '@ppt/storage';
+import { withDocumentsEnv } from './modules/documents/documents.env';
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -11,7 +13,8 @@ const toList = ({ value }: { value: unknown }) =>
     : value;
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-export class ApiServerEnv extends CoreEnv {
+/** Core settings, object storage (libs/storage) and the documents feature, validated in one pass. */
+export class ApiServerEnv extends withDocumentsEnv(withStorageEnv(CoreEnv)) {
   @IsPort()
   API_PORT = 3000;
 

@@ -1,15 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
 import { PlatformModule } from '@ppt/platform';
+import { StorageModule } from '@ppt/storage';
 import { ApiServerEnv } from './api-server.env';
+import { AnnouncementsModule } from './modules/announcements/announcements.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
+import { DocumentsModule } from './modules/documents/documents.module';
+import { storageSettingsOf } from './modules/documents/documents.env';
 import { FaultsModule } from './modules/faults/faults.module';
 import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { MetersModule } from './modules/meters/meters.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -17,7 +22,9 @@ import { PlatformAdminModule } from './modules/platform-admin/platform-admin.mod
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
 import { SessionStore } from './modules/sessions/session-store';
 import { UnitsModule } from './modules/units/units.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 import { VendorsModule } from './modules/vendors/vendors.module';
+import { VotesModule } from './modules/votes/votes.module';
 
 /** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
 @Module({})
@@ -27,6 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }),
+        StorageModule.forRoot(storageSettingsOf(env)),
         AuditModule,
         IdentityModule,
         // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
@@ -53,6 +61,11 @@ export class AppModule {
         MetersModule,
         InspectionsModule,
         ListingsModule,
+        AnnouncementsModule,
+        NotificationsModule,
+        VotesModule,
+        DocumentsModule,
+        UploadsModule,
       ],
     };
   }

@@ -2,7 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OutboxRelayModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
 import { JobHandlerCheckModule, MaintenanceJob, QueueName } from '@ppt/queue';
+import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
+import { DocumentJobsModule } from './modules/documents/document-jobs.module';
+import { storageSettingsOf } from './modules/documents/documents.env';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 
 /**
@@ -17,7 +20,9 @@ export class WorkerModule {
       imports: [
         PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }),
         OutboxRelayModule.register(),
+        StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,
+        DocumentJobsModule,
         JobHandlerCheckModule.forRoot({ [QueueName.Maintenance]: Object.values(MaintenanceJob) }),
       ],
     };

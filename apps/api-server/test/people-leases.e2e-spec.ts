@@ -246,4 +246,27 @@ describe('people and leases', () => {
       .expect(409);
     expect(res.body.error.code).toBe('PERSON_HAS_LEASES');
   });
+
+  it('refuses to delete a unit or building other records still refer to, with 409 and nothing changed', async () => {
+    const unit = await request(http()).delete(`/api/v1/units/${unitId}`).set(bearer(org.adminToken)).expect(409);
+    expect(unit.body.error.code).toBe('UNIT_IN_USE');
+    await request(http()).get(`/api/v1/units/${unitId}`).set(bearer(org.adminToken)).expect(200);
+
+    const building = await request(http())
+      .post('/api/v1/buildings')
+      .set(bearer(org.adminToken))
+      .send({ name: 'Faulty', addressLine: 'Vadná 1', city: 'Brno', postalCode: '602 00', country: 'CZ' })
+      .expect(201);
+    await request(http())
+      .post('/api/v1/faults')
+      .set(bearer(org.adminToken))
+      .send({ buildingId: building.body.id, title: 'Broken door', description: 'Entrance', category: 'common_area' })
+      .expect(201);
+    const refused = await request(http())
+      .delete(`/api/v1/buildings/${building.body.id}`)
+      .set(bearer(org.adminToken))
+      .expect(409);
+    expect(refused.body.error.code).toBe('BUILDING_IN_USE');
+    await request(http()).get(`/api/v1/buildings/${building.body.id}`).set(bearer(org.adminToken)).expect(200);
+  });
 });

@@ -15,6 +15,10 @@ export class RealityServerEnv extends CoreEnv {
   @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
   API_SERVER_URL = 'http://127.0.0.1:3000';
 
+  /** api-server as browsers reach it: listing photo links point there. */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  API_PUBLIC_URL = 'http://localhost:3000';
+
   /** Must equal api-server's AUTH_ISSUER: tokens from any other issuer are refused. */
   @IsUrl(HTTP_URL, { message: "must be an http(s) URL (api-server's AUTH_ISSUER)" })
   AUTH_ISSUER = 'http://localhost:3000';

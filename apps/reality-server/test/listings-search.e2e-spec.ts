@@ -13,6 +13,7 @@ describe('public listing search', () => {
   const http = () => server.app.getHttpServer();
   const org = randomUUID();
   const ids: Record<string, string> = {};
+  const photo = randomUUID();
 
   const base: Omit<ListingSnapshot, 'listingId'> = {
     status: 'published',
@@ -51,9 +52,10 @@ describe('public listing search', () => {
   const found = async (query: string) => (await search(query)).items.map((i) => i.id);
 
   beforeAll(async () => {
-    server = await bootRealityServer();
+    server = await bootRealityServer({ API_PUBLIC_URL: 'http://photos.test/' });
     // Prague centre (Vinohrady, Žižkov), Prague outskirts (Černý Most ~10 km), Brno (~185 km).
     await feed('vinohrady', 1, {
+      photoDocumentIds: [photo],
       title: 'Slunný byt 2+kk s balkónem',
       description: 'Zrekonstruovaný byt u Náměstí Míru.',
       features: ['balcony', 'elevator'],
@@ -125,6 +127,7 @@ describe('public listing search', () => {
       priceAmount: 2450000,
       areaM2: 54.5,
     });
+    expect(one.body.photoUrls).toEqual([`http://photos.test/api/v1/public/listing-photos/${photo}`]);
   });
 
   it('filters by transaction, type, price, area, rooms, city and region', async () => {

@@ -41,4 +41,9 @@ export class TenantTransactions {
 
 /** Every cross-organisation job, by name (RLS policies name the one they admit). */
 export type PlatformScope =
-  'outbox-relay' | 'lease-lifecycle' | 'person-invitation-accept' | 'inquiry-delivery';
+  | 'outbox-relay'
+  | 'lease-lifecycle'
+  | 'person-invitation-accept'
+  | 'inquiry-delivery'
+  | 'document-storage-cleanup'
+  | 'listing-photos';

@@ -49,6 +49,7 @@ export interface DomainEventPayloads {
     effectiveFrom: string;
     changes: Record<string, unknown>;
   };
+  'announcement.published': { announcementId: string; title: string; urgent: boolean; audienceType: string };
   'listing.published': ListingSnapshot;
   'listing.updated': ListingSnapshot;
   'listing.status_changed': ListingSnapshot & { previousStatus: string };
@@ -59,6 +60,31 @@ export interface DomainEventPayloads {
     value: string;
     readAt: string;
   };
+  'vote.opened': {
+    voteId: string;
+    title: string;
+    kind: string;
+    secret: boolean;
+    buildingIds: string[];
+    startAt: string;
+    endAt: string;
+    eligibleUnitCount: number;
+    /** Exact, "numerator/denominator". */
+    eligibleWeight: string;
+  };
+  'vote.closed': {
+    voteId: string;
+    closedAt: string;
+    eligibleWeight: string;
+    results: {
+      questionId: string;
+      quorumReached: boolean;
+      outcome: string;
+      winningOptionId: string | null;
+      participatingWeight: string;
+    }[];
+  };
+  'vote.cancelled': { voteId: string; title: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -70,6 +96,10 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'lease.ending_soon': 'lease',
   'lease.amended': 'lease',
   'meter_reading.submitted': 'meter_reading',
+  'announcement.published': 'announcement',
+  'vote.opened': 'vote',
+  'vote.closed': 'vote',
+  'vote.cancelled': 'vote',
   'listing.published': 'listing',
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
@@ -87,6 +117,10 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'lease.ending_soon': [],
   'lease.amended': [],
   'meter_reading.submitted': [],
+  'announcement.published': [],
+  'vote.opened': [],
+  'vote.closed': [],
+  'vote.cancelled': [],
   'listing.published': [QueueName.PortalFeed],
   'listing.updated': [QueueName.PortalFeed],
   'listing.status_changed': [QueueName.PortalFeed],

@@ -18,7 +18,11 @@ export class MetricsController extends PrometheusController {
 /** Serves GET /metrics (Prometheus text format) with process metrics and every registered metric. */
 @Module({
   imports: [
-    PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true }, controller: MetricsController }),
+    PrometheusModule.register({
+      path: '/metrics',
+      defaultMetrics: { enabled: true },
+      controller: MetricsController,
+    }),
   ],
   exports: [PrometheusModule],
 })

@@ -14,7 +14,8 @@ const requests =
   });
 
 const duration =
-  (register.getSingleMetric('http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'> | undefined) ??
+  (register.getSingleMetric('http_request_duration_seconds') as
+    Histogram<'method' | 'route' | 'status'> | undefined) ??
   new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration in seconds, by method, route template and status code',

@@ -2,9 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdMiddleware, requestIdOf } from './request-id';
 
 function runWith(header?: string) {
-  const req = { headers: header === undefined ? {} : { 'x-request-id': header } } as IncomingMessage & { id?: string };
+  const req = { headers: header === undefined ? {} : { 'x-request-id': header } } as IncomingMessage & {
+    id?: string;
+  };
   const headers: Record<string, string> = {};
-  const res = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse;
+  const res = {
+    setHeader: (name: string, value: string) => (headers[name] = value),
+  } as unknown as ServerResponse;
   const next = jest.fn();
   requestIdMiddleware(req, res, next);
   return { id: requestIdOf(req), echoed: headers['X-Request-Id'], next };

@@ -9,5 +9,6 @@ export {
   MaintenanceJob,
   PortalInquiryJob,
   QueueName,
+  type DocumentJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -18,8 +18,20 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
 export const MaintenanceJob = {
   /** Daily: announce leases ending in 90/60/30 days, expire leases past their end date. */
   LeaseLifecycle: 'lease-lifecycle',
+  /** Hourly: abort uploads abandoned for 24 h, delete their rows; remove objects of deleted documents. */
+  DocumentStorageCleanup: 'document-storage-cleanup',
+  /** One deleted document's object (job id `document-object:<documentId>`). */
+  RemoveDocumentObject: 'remove-document-object',
+  /** One document's text, for search and the assistant (job id `document-text:<documentId>`). */
+  ExtractDocumentText: 'extract-document-text',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
+
+/** Payload of the per-document maintenance jobs. */
+export interface DocumentJobData {
+  organizationId: string;
+  documentId: string;
+}
 
 /** Jobs of the portal-inquiries queue. */
 export const PortalInquiryJob = {

@@ -19,6 +19,11 @@ export interface PresignGetOptions {
   expiresInSeconds: number;
   /** Download name offered to the browser (Content-Disposition: attachment). */
   fileName?: string;
+  /**
+   * Content-Type of the response, overriding the stored one: the caller may know the type better than
+   * whoever stored the bytes (a resumable upload is stored before its type is sniffed).
+   */
+  contentType?: string;
 }
 
 export interface PresignPutOptions {

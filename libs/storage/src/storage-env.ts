@@ -28,8 +28,12 @@ export function withStorageEnv<TBase extends EnvBase>(Base: TBase) {
     @MinLength(1)
     STORAGE_LOCAL_ROOT = '.data/storage';
 
-    /** HMAC key of the local driver's presigned URLs. */
-    @ValidateIf((env: WithStorageEnv) => env.STORAGE_DRIVER === 'local')
+    /**
+     * HMAC key of the local driver's presigned URLs. Optional here so an app can supply its own
+     * fallback (api-server derives one from its token signing key); createObjectStorage refuses the
+     * local driver without a secret from either source.
+     */
+    @IsOptional()
     @IsString()
     @MinLength(32)
     STORAGE_SIGNING_SECRET?: string;

@@ -7,7 +7,7 @@ import { LocalDiskStorage } from './local/local-disk-storage';
 import { ObjectStorage } from './object-storage';
 import { S3ObjectStorage } from './s3/s3-object-storage';
 import { StorageEnv } from './storage-env';
-import { StorageModule } from './storage.module';
+import { createObjectStorage, StorageModule } from './storage.module';
 
 describe('StorageModule', () => {
   let root: string;
@@ -25,6 +25,11 @@ describe('StorageModule', () => {
     await storage.put('hello.txt', Buffer.from('hi'), { contentType: 'text/plain' });
     expect(await storage.head('hello.txt')).toMatchObject({ size: 2 });
     await app.close();
+  });
+
+  it('refuses the local driver without a signing secret', () => {
+    const env = validateEnv(StorageEnv, { STORAGE_LOCAL_ROOT: root });
+    expect(() => createObjectStorage(env)).toThrow(/STORAGE_SIGNING_SECRET is required/);
   });
 
   it('provides the S3 driver when STORAGE_DRIVER=s3, and releases it on close', async () => {

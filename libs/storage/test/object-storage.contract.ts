@@ -1,3 +1,4 @@
+import { generatedStream, readAll, sha256Of } from '@ppt/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
@@ -15,36 +16,6 @@ export interface StorageUnderTest {
 }
 
 const MiB = 1024 * 1024;
-
-/** `size` deterministic pseudo-random bytes, produced lazily in 64 KiB chunks (never held whole). */
-export function generatedStream(size: number, seed = 'ppt'): Readable {
-  let produced = 0;
-  let block = createHash('sha256').update(seed).digest();
-  return new Readable({
-    read() {
-      if (produced >= size) return void this.push(null);
-      const chunk = Buffer.alloc(Math.min(64 * 1024, size - produced));
-      for (let offset = 0; offset < chunk.length; offset += block.length) {
-        block = createHash('sha256').update(block).digest();
-        block.copy(chunk, offset);
-      }
-      produced += chunk.length;
-      this.push(chunk);
-    },
-  });
-}
-
-export async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /**
  * The behaviour every ObjectStorage driver must share, run against each driver with real I/O
@@ -146,6 +117,18 @@ export function describeObjectStorageContract(
       const disposition = response.headers.get('content-disposition') ?? '';
       expect(disposition).toContain('attachment; filename="Najemni-smlouva.pdf"');
       expect(disposition).toContain("filename*=UTF-8''N%C3%A1jemn%C3%AD%20smlouva.pdf");
+    });
+
+    it('answers a presigned GET with the content type it names, whatever was stored', async () => {
+      const key = `${prefix}/upload.bin`;
+      await storage.put(key, Buffer.from('%PDF-1.7'), { contentType: 'application/octet-stream' });
+
+      const url = await storage.presignGet(key, { expiresInSeconds: 60, contentType: 'application/pdf' });
+      const response = await fetch(url);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      expect(await response.text()).toBe('%PDF-1.7');
     });
 
     it('accepts an upload to a presigned PUT URL with the returned headers', async () => {

@@ -56,7 +56,7 @@ async function serve(storage: LocalDiskStorage, req: IncomingMessage, res: Serve
     return;
   }
   res.writeHead(200, {
-    'content-type': info.contentType,
+    'content-type': grant.contentType ?? info.contentType,
     'content-length': info.size,
     etag: `"${info.etag}"`,
     ...(grant.fileName === undefined ? {} : { 'content-disposition': attachmentDisposition(grant.fileName) }),

@@ -15,3 +15,6 @@ export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app
 export { bootTestApp, type BootedApp } from './boot-test-app';
 export { testSigningKey } from './signing-key';
 export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catcher';
+export { startS3Server, type S3Server } from './s3-server';
+export { generatedStream, readAll, sha256Of } from './byte-streams';
+export { sampleDocx, sampleJpeg, sampleOdt, samplePdf, samplePng, zipArchive } from './document-fixtures';

@@ -1,10 +1,13 @@
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
+import { Document, UploadChunk, UploadSession } from './document.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Inspection, InspectionItem } from './inspection.entity';
+import { Announcement, AnnouncementComment, AnnouncementReceipt } from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
+import { Notification, NotificationPreference } from './notification.entity';
 import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
@@ -18,11 +21,44 @@ import { Unit } from './unit.entity';
 import { UnitOccupant } from './unit-occupant.entity';
 import { User } from './user.entity';
 import { Vendor } from './vendor.entity';
+import {
+  Vote,
+  VoteBallot,
+  VoteDelegation,
+  VoteEligibleUnit,
+  VoteOption,
+  VoteParticipation,
+  VoteQuestion,
+} from './vote.entity';
 
+export {
+  Announcement,
+  AnnouncementComment,
+  AnnouncementReceipt,
+  ANNOUNCEMENT_STATUSES,
+  AUDIENCE_TYPES,
+  type AnnouncementStatus,
+  type AudienceType,
+} from './announcement.entity';
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
 export { ConsumedEvent } from './consumed-event.entity';
+export {
+  Document,
+  DOCUMENT_CATEGORIES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TEXT_STATUSES,
+  DOCUMENT_VISIBILITIES,
+  UPLOAD_STATUSES,
+  UploadChunk,
+  UploadSession,
+  type DocumentCategory,
+  type DocumentStatus,
+  type DocumentTextStatus,
+  type DocumentVisibility,
+  type UploadStatus,
+} from './document.entity';
 export { EMAIL_TOKEN_PURPOSES, EmailToken, type EmailTokenPurpose } from './email-token.entity';
 export {
   Fault,
@@ -59,6 +95,14 @@ export {
 } from './listing.entity';
 export { Meter, METER_TYPES, MeterReading, ReadingPeriod, type MeterType } from './meter.entity';
 export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
+export {
+  Notification,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_TYPES,
+  NotificationPreference,
+  type NotificationChannel,
+  type NotificationType,
+} from './notification.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
 export { OutboxEvent } from './outbox-event.entity';
@@ -70,6 +114,22 @@ export { OCCUPANT_RELATIONS, UnitOccupant, type OccupantRelation } from './unit-
 export { Unit, UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from './unit.entity';
 export { User } from './user.entity';
 export { Vendor } from './vendor.entity';
+export {
+  MAJORITY_RULES,
+  Vote,
+  VOTE_KINDS,
+  VOTE_STATUSES,
+  VoteBallot,
+  VoteDelegation,
+  VoteEligibleUnit,
+  VoteOption,
+  VoteParticipation,
+  VoteQuestion,
+  type MajorityRule,
+  type VoteKind,
+  type VoteQuestionResult,
+  type VoteStatus,
+} from './vote.entity';
 
 /** Every entity of the PM schema, for DataSource definitions. */
 export const PM_ENTITIES = [
@@ -103,4 +163,19 @@ export const PM_ENTITIES = [
   Listing,
   ListingStatusChange,
   ListingInquiry,
+  Document,
+  UploadSession,
+  UploadChunk,
+  Announcement,
+  AnnouncementReceipt,
+  AnnouncementComment,
+  Notification,
+  NotificationPreference,
+  Vote,
+  VoteQuestion,
+  VoteOption,
+  VoteEligibleUnit,
+  VoteDelegation,
+  VoteParticipation,
+  VoteBallot,
 ];

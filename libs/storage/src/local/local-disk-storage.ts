@@ -129,7 +129,8 @@ export class LocalDiskStorage extends ObjectStorage {
   async presignGet(key: string, options: PresignGetOptions): Promise<string> {
     assertValidKey(key);
     assertPresignTtl(options.expiresInSeconds);
-    return this.signer.sign({ method: 'GET', key, fileName: options.fileName }, options.expiresInSeconds);
+    const { fileName, contentType } = options;
+    return this.signer.sign({ method: 'GET', key, fileName, contentType }, options.expiresInSeconds);
   }
 
   async presignPut(key: string, options: PresignPutOptions): Promise<PresignedPut> {

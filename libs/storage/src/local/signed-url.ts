@@ -25,6 +25,8 @@ export interface VerifiedSignedUrl {
   expiresAt: Date;
   /** GET URLs presigned with a fileName: serve with this Content-Disposition. */
   fileName?: string;
+  /** GET URLs presigned with a contentType: serve with this Content-Type instead of the stored one. */
+  contentType?: string;
 }
 
 export type SignedUrlQuery = URLSearchParams | Record<string, unknown>;
@@ -48,6 +50,8 @@ export class UrlSigner {
     const expires = Math.floor(this.nowMs() / 1000) + expiresInSeconds;
     const query = new URLSearchParams({ expires: String(expires) });
     if (grant.fileName !== undefined) query.set('filename', grant.fileName);
+    // A PUT binds the type the request must send (a header); a GET names the type to answer with.
+    if (grant.method === 'GET' && grant.contentType !== undefined) query.set('type', grant.contentType);
     query.set('signature', this.signature(grant, expires));
     return `${this.baseUrl}/${grant.key.split('/').map(encodeURIComponent).join('/')}?${query}`;
   }
@@ -62,6 +66,7 @@ export class UrlSigner {
     const expires = queryValue(query, 'expires');
     const signature = queryValue(query, 'signature');
     const fileName = queryValue(query, 'filename');
+    const responseType = queryValue(query, 'type');
     // A GET URL also serves HEAD, as on S3.
     const signedMethod = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     if (!expires || !/^\d{1,12}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
@@ -77,7 +82,7 @@ export class UrlSigner {
     const expiresAt = Number(expires);
     const candidates: SignedGrant[] =
       signedMethod === 'GET'
-        ? [{ method: 'GET', key, fileName }]
+        ? [{ method: 'GET', key, fileName, contentType: responseType }]
         : // A PUT URL may or may not bind the length; trying both forms keeps the length out of the URL.
           [
             { method: 'PUT', key, contentType: request.contentType, contentLength: request.contentLength },
@@ -89,7 +94,10 @@ export class UrlSigner {
     );
     if (!matches) throw new InvalidSignedUrlError('bad-signature');
     if (Math.floor(this.nowMs() / 1000) > expiresAt) throw new InvalidSignedUrlError('expired');
-    return { method: signedMethod, key, expiresAt: new Date(expiresAt * 1000), fileName };
+    const verified: VerifiedSignedUrl = { method: signedMethod, key, expiresAt: new Date(expiresAt * 1000) };
+    if (fileName !== undefined) verified.fileName = fileName;
+    if (signedMethod === 'GET' && responseType !== undefined) verified.contentType = responseType;
+    return verified;
   }
 
   private signature(grant: SignedGrant, expires: number): string {

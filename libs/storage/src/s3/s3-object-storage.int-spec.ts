@@ -1,11 +1,11 @@
-import { describeObjectStorageContract, generatedStream } from '../../test/object-storage.contract';
-import { startS3TestServer, type S3TestServer } from '../../test/s3-test-server';
+import { generatedStream, startS3Server, type S3Server } from '@ppt/testing';
+import { describeObjectStorageContract } from '../../test/object-storage.contract';
 import { S3ObjectStorage } from './s3-object-storage';
 
 // s3rver does not verify SigV4 signatures, so signature and expiry failures are tested on the local
 // driver; here the URL's signed parameters are checked instead.
-async function startS3Storage(): Promise<{ server: S3TestServer; storage: S3ObjectStorage }> {
-  const server = await startS3TestServer();
+async function startS3Storage(): Promise<{ server: S3Server; storage: S3ObjectStorage }> {
+  const server = await startS3Server();
   const storage = new S3ObjectStorage({
     bucket: server.bucket,
     region: 'us-east-1',
@@ -28,7 +28,7 @@ describeObjectStorageContract('S3 driver against s3rver', async () => {
 });
 
 describe('S3ObjectStorage', () => {
-  let server: S3TestServer;
+  let server: S3Server;
   let storage: S3ObjectStorage;
 
   beforeAll(async () => ({ server, storage } = await startS3Storage()));

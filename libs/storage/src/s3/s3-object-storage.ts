@@ -132,6 +132,7 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
       Key: key,
       ResponseContentDisposition:
         options.fileName === undefined ? undefined : attachmentDisposition(options.fileName),
+      ResponseContentType: options.contentType,
     });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
   }
@@ -178,6 +179,11 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     assertValidKey(key);
     assertPartNumber(partNumber);
     assertLength(length, 'length');
+    const source = checkedBody(body, length);
+    // A body that fails midway (the client of an upload went away) must end the request to S3 too,
+    // or it waits for the missing bytes until the store times it out.
+    const request = new AbortController();
+    if (!Buffer.isBuffer(source)) source.once('error', () => request.abort());
     try {
       const response = await this.client.send(
         new UploadPartCommand({
@@ -185,9 +191,10 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
           Key: key,
           UploadId: uploadId,
           PartNumber: partNumber,
-          Body: checkedBody(body, length),
+          Body: source,
           ContentLength: length,
         }),
+        { abortSignal: request.signal },
       );
       return unquote(response.ETag);
     } catch (err) {

@@ -40,9 +40,26 @@ export type AuditedEntity =
   | 'meter'
   | 'meter_reading'
   | 'inspection'
-  | 'listing';
+  | 'listing'
+  | 'announcement'
+  | 'document'
+  | 'vote';
 export type ChangeVerb =
-  'created' | 'updated' | 'archived' | 'deleted' | 'activated' | 'amended' | 'status_changed' | 'terminated';
+  | 'created'
+  | 'updated'
+  | 'archived'
+  | 'deleted'
+  | 'activated'
+  | 'amended'
+  | 'published'
+  | 'status_changed'
+  | 'terminated'
+  | 'opened'
+  | 'closed'
+  | 'cancelled'
+  | 'ballot_cast'
+  | 'delegated'
+  | 'delegation_revoked';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 export interface AuditEvent {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Building } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '@ppt/http';
+import { referencedAs } from '../../common/db-errors';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
@@ -110,7 +111,17 @@ export class BuildingsService {
           `The building still has ${units} unit(s); archive it or remove the units first`,
         );
       }
-      await this.buildings.delete(m, t.organizationId, id);
+      await this.buildings
+        .delete(m, t.organizationId, id)
+        .catch(
+          referencedAs(
+            () =>
+              new BuildingError(
+                BuildingErrorCode.InUse,
+                'Faults, inspections, documents or votes still refer to this building; archive it instead',
+              ),
+          ),
+        );
       await this.audit.recordChange(
         m,
         t,

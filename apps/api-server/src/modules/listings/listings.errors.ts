@@ -9,6 +9,7 @@ export enum ListingErrorCode {
   Closed = 'LISTING_CLOSED',
   NotYours = 'LISTING_NOT_YOURS',
   IncompleteForPublishing = 'LISTING_INCOMPLETE',
+  NotPhotos = 'NOT_PHOTO_DOCUMENTS',
 }
 
 export class ListingError extends featureError<ListingErrorCode>({
@@ -20,4 +21,5 @@ export class ListingError extends featureError<ListingErrorCode>({
   [ListingErrorCode.Closed]: 409,
   [ListingErrorCode.NotYours]: 403,
   [ListingErrorCode.IncompleteForPublishing]: 422,
+  [ListingErrorCode.NotPhotos]: 422,
 }) {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
 import { BuildingsModule } from '../buildings/buildings.module';
+import { DocumentsModule } from '../documents/documents.module';
 import { UnitsModule } from '../units/units.module';
 import { ListingsController } from './listings.controller';
 import { ListingsRepository } from './listings.repository';
@@ -8,7 +9,7 @@ import { ListingsService } from './listings.service';
 import { PortalInquiriesController } from './portal-inquiries.controller';
 
 @Module({
-  imports: [BuildingsModule, UnitsModule, EventsModule],
+  imports: [BuildingsModule, UnitsModule, EventsModule, DocumentsModule],
   controllers: [ListingsController, PortalInquiriesController],
   providers: [ListingsRepository, ListingsService],
 })

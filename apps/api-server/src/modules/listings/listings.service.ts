@@ -7,6 +7,7 @@ import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
+import { DocumentsService } from '../documents/documents.service';
 import { UnitsRepository } from '../units/units.repository';
 import type {
   ChangeListingStatusDto,
@@ -46,6 +47,7 @@ export class ListingsService {
     private readonly buildings: BuildingsRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
+    private readonly documents: DocumentsService,
   ) {}
 
   list(t: Tenant, query: ListListingsQueryDto): Promise<Page<ListingResponse>> {
@@ -72,6 +74,7 @@ export class ListingsService {
         );
       }
       await this.checkContact(m, t, fields.contactUserId);
+      await this.checkPhotos(m, t, dto.photoDocumentIds);
       const listing = await this.listings.create(m, t.organizationId, { ...fields, status: 'draft' });
       await this.listings.recordStatusChange(m, t.organizationId, {
         listingId: listing.id,
@@ -98,6 +101,7 @@ export class ListingsService {
         throw new ListingError(ListingErrorCode.Closed, `A ${before.status} listing cannot be changed`);
       }
       if (dto.contactUserId) await this.checkContact(m, t, dto.contactUserId);
+      await this.checkPhotos(m, t, dto.photoDocumentIds);
       await this.listings.update(m, t.organizationId, id, dto);
       const after = await this.mustFind(m, t, id);
       await this.audit.recordChange(
@@ -246,6 +250,18 @@ export class ListingsService {
       throw new ListingError(
         ListingErrorCode.ContactNotAllowed,
         'The contact must be a realtor, manager or administrator of this organisation',
+      );
+    }
+  }
+
+  /** Photos are documents of the organisation, of category photo (the portal shows them publicly). */
+  private async checkPhotos(m: EntityManager, t: Tenant, ids: string[] | undefined): Promise<void> {
+    const wrong = ids?.length ? await this.documents.notPhotos(m, t.organizationId, ids) : [];
+    if (wrong.length > 0) {
+      throw new ListingError(
+        ListingErrorCode.NotPhotos,
+        'photoDocumentIds must name photo documents of this organisation',
+        wrong.map((id) => ({ field: 'photoDocumentIds', message: `${id} is not a photo document` })),
       );
     }
   }

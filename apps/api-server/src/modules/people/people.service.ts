@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Person } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '@ppt/http';
+import { referencedAs } from '../../common/db-errors';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
@@ -75,7 +76,13 @@ export class PeopleService {
       if (await this.people.hasLeases(m, t.organizationId, id)) {
         throw new PersonError(PersonErrorCode.HasLeases, 'This person is the tenant of a lease');
       }
-      await this.people.delete(m, t.organizationId, id);
+      await this.people
+        .delete(m, t.organizationId, id)
+        .catch(
+          referencedAs(
+            () => new PersonError(PersonErrorCode.InUse, 'Votes or delegations still refer to this person'),
+          ),
+        );
       await this.audit.recordChange(
         m,
         t,

@@ -8,6 +8,7 @@ export enum UnitErrorCode {
   PersonNotFound = 'PERSON_NOT_FOUND',
   OccupantNotFound = 'OCCUPANT_NOT_FOUND',
   InvalidDates = 'INVALID_DATES',
+  InUse = 'UNIT_IN_USE',
 }
 
 export class UnitError extends featureError<UnitErrorCode>({
@@ -18,4 +19,5 @@ export class UnitError extends featureError<UnitErrorCode>({
   [UnitErrorCode.PersonNotFound]: 404,
   [UnitErrorCode.OccupantNotFound]: 404,
   [UnitErrorCode.InvalidDates]: 422,
+  [UnitErrorCode.InUse]: 409,
 }) {}

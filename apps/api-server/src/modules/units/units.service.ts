@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Unit } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '@ppt/http';
+import { referencedAs } from '../../common/db-errors';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
@@ -154,7 +155,17 @@ export class UnitsService {
     return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.units.findForUpdate(m, t.organizationId, id);
       if (!before) throw notFound();
-      await this.units.delete(m, t.organizationId, id);
+      await this.units
+        .delete(m, t.organizationId, id)
+        .catch(
+          referencedAs(
+            () =>
+              new UnitError(
+                UnitErrorCode.InUse,
+                'Leases, votes, listings or documents still refer to this unit; it cannot be deleted',
+              ),
+          ),
+        );
       await this.audit.recordChange(
         m,
         t,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { AppError } from '@ppt/observability';
 import { PortalListingsRepository } from '../listings/portal-listings.repository';
-import { toResponse } from '../listings/portal-listings.service';
+import { PortalListingsService } from '../listings/portal-listings.service';
 import type { FavoriteResponse } from './favorites.controller';
 import { FavoritesRepository } from './favorites.repository';
 
@@ -14,12 +14,13 @@ export class FavoritesService {
   constructor(
     private readonly favorites: FavoritesRepository,
     private readonly listings: PortalListingsRepository,
+    private readonly views: PortalListingsService,
   ) {}
 
   async list(userId: string, page: PageQueryDto): Promise<Page<FavoriteResponse>> {
     const { rows, total } = await this.favorites.list(userId, page.limit, page.offset);
     return {
-      items: rows.map((r) => ({ ...toResponse(r.listing), favoritedAt: r.favoritedAt })),
+      items: rows.map((r) => ({ ...this.views.toResponse(r.listing), favoritedAt: r.favoritedAt })),
       total,
       limit: page.limit,
       offset: page.offset,

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { PortalListing } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { AppError } from '@ppt/observability';
 import type { PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
+import { RealityServerEnv } from '../../reality-server.env';
 import { PortalListingsRepository } from './portal-listings.repository';
 
 const SIMILAR_LIMIT = 6;
@@ -10,14 +11,17 @@ const SIMILAR_LIMIT = 6;
 /** Public search over the read model. */
 @Injectable()
 export class PortalListingsService {
-  constructor(private readonly listings: PortalListingsRepository) {}
+  constructor(
+    private readonly listings: PortalListingsRepository,
+    @Inject(RealityServerEnv) private readonly env: RealityServerEnv,
+  ) {}
 
   async search(query: SearchListingsQueryDto): Promise<Page<PortalListingResponse>> {
     assertCompleteRadius(query);
     const { hits, total } = await this.listings.search(query);
     return {
       items: hits.map((h) => ({
-        ...toResponse(h.listing),
+        ...this.toResponse(h.listing),
         ...(h.distanceKm !== undefined ? { distanceKm: h.distanceKm } : {}),
       })),
       total,
@@ -27,11 +31,30 @@ export class PortalListingsService {
   }
 
   async get(id: string): Promise<PortalListingResponse> {
-    return toResponse(await this.mustFind(id));
+    return this.toResponse(await this.mustFind(id));
   }
 
   async similar(id: string): Promise<PortalListingResponse[]> {
-    return (await this.listings.similar(await this.mustFind(id), SIMILAR_LIMIT)).map(toResponse);
+    return (await this.listings.similar(await this.mustFind(id), SIMILAR_LIMIT)).map((l) =>
+      this.toResponse(l),
+    );
+  }
+
+  /** The public fields, and photo links that api-server turns into short-lived storage URLs. */
+  toResponse(l: PortalListing): PortalListingResponse {
+    const {
+      organizationId: _o,
+      version: _v,
+      contactUserId: _c,
+      searchVector: _s,
+      updatedAt: _u,
+      ...fields
+    } = l;
+    const base = this.env.API_PUBLIC_URL.replace(/\/+$/, '');
+    return {
+      ...fields,
+      photoUrls: l.photoDocumentIds.map((id) => `${base}/api/v1/public/listing-photos/${id}`),
+    };
   }
 
   private async mustFind(id: string): Promise<PortalListing> {
@@ -47,16 +70,4 @@ export function assertCompleteRadius(f: { lat?: number; lng?: number; radiusKm?:
   if (given > 0 && given < 3) {
     throw new AppError('INCOMPLETE_RADIUS', 400, 'A radius search needs lat, lng and radiusKm together');
   }
-}
-
-export function toResponse(l: PortalListing): PortalListingResponse {
-  const {
-    organizationId: _o,
-    version: _v,
-    contactUserId: _c,
-    searchVector: _s,
-    updatedAt: _u,
-    ...fields
-  } = l;
-  return fields;
 }

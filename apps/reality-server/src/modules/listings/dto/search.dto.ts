@@ -159,6 +159,12 @@ export class PortalListingResponse {
     description: 'Photo ids in display order',
   })
   photoDocumentIds!: string[];
+  @ApiProperty({
+    type: [String],
+    example: ['http://localhost:3000/api/v1/public/listing-photos/7e9a1c3e-5b7d-4f9b-a1c3-7e9b1d3f5a7c'],
+    description: 'Photo links in display order (each redirects to the image)',
+  })
+  photoUrls!: string[];
   @ApiPropertyOptional({ type: Date, nullable: true, example: '2026-11-21T14:05:12.000Z' })
   publishedAt!: Date | null;
   @ApiPropertyOptional({ type: Number, example: 1.8, description: 'Only with a radius search' })

@@ -1,21 +1,30 @@
+// s3rver ships no types; the reference carries ours to every project that compiles this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./s3rver.d.ts" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver, { type S3rverMiddleware } from 's3rver';
+import type { S3rverMiddleware } from 's3rver';
 
-export interface S3TestServer {
+export interface S3Server {
   endpoint: string;
   bucket: string;
   /** s3rver's built-in credentials. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Every request so far as "METHOD /path?names,of,query,parameters", to check which S3 calls a driver made. */
   requests: string[];
+  /** Unfinished multipart uploads of the bucket (s3rver keeps one folder per upload). */
+  openMultipartUploads(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** A real S3-compatible server (s3rver) on a free loopback port, with one empty bucket. */
-export async function startS3TestServer(bucket = 'documents'): Promise<S3TestServer> {
+/**
+ * A real S3-compatible server (s3rver) on a free loopback port, with one empty bucket. s3rver is loaded
+ * here, not at import, so test files that never start one do not pay for it.
+ */
+export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
+  const { default: S3rver } = await import('s3rver');
   const directory = await mkdtemp(join(tmpdir(), 'ppt-s3rver-'));
   const server = new S3rver({
     address: '127.0.0.1',
@@ -25,7 +34,9 @@ export async function startS3TestServer(bucket = 'documents'): Promise<S3TestSer
     configureBuckets: [{ name: bucket }],
   });
   const requests: string[] = [];
+  let uploadsDir: string | undefined;
   server.middleware.unshift(async (ctx, next) => {
+    uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
     const parameters = Object.keys(ctx.query)
       .filter((name) => name !== 'x-id')
       .sort();
@@ -38,6 +49,11 @@ export async function startS3TestServer(bucket = 'documents'): Promise<S3TestSer
     bucket,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requests,
+    async openMultipartUploads() {
+      if (!uploadsDir || !existsSync(uploadsDir)) return [];
+      const ids = await readdir(uploadsDir);
+      return ids.filter((id) => existsSync(join(uploadsDir as string, id, 'key')));
+    },
     close: async () => {
       await server.close();
       await rm(directory, { recursive: true, force: true });
@@ -48,7 +64,7 @@ export async function startS3TestServer(bucket = 'documents'): Promise<S3TestSer
 /**
  * s3rver 3.7.1 has no AbortMultipartUpload and answers calls on an unknown upload id with a 500.
  * This fills both gaps the way S3 documents them (404 NoSuchUpload; DELETE removes the upload), in
- * s3rver's own upload folder, so the shared abort contract also runs against the S3 driver.
+ * s3rver's own upload folder, so code that aborts uploads can run against it.
  */
 const multipartUploadGaps: S3rverMiddleware = async (ctx, next) => {
   const uploadId = ctx.query.uploadId;

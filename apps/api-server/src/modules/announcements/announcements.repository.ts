@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Announcement,
+  AnnouncementComment,
+  AnnouncementReceipt,
+  Building,
+  Unit,
+  type MembershipRole,
+} from '@ppt/db';
+import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { likePattern, parseSort } from '../../common/list-query';
+import type { ListAnnouncementsQueryDto } from './dto/announcement.dto';
+
+const SORT_COLUMNS: Record<string, string> = {
+  publishedAt: 'a.published_at',
+  createdAt: 'a.created_at',
+  title: 'a.title',
+};
+
+/** Someone reading announcements who does not manage them: sees only published ones addressed to them. */
+export interface Reader {
+  userId: string;
+  role: MembershipRole;
+}
+
+export interface ReceiptRow {
+  userId: string;
+  displayName: string;
+  email: string;
+  role: string;
+  readAt: Date | null;
+  acknowledgedAt: Date | null;
+}
+
+/**
+ * Whether the user in `user` (with membership role `role`) is in announcement `a`'s audience: the whole
+ * organisation, one of its roles, or a current occupant (owner, tenant, household member) of a unit in
+ * its buildings or units.
+ */
+function inAudience(a: string, user: string, role: string): string {
+  const occupies = (unitFilter: string) => `EXISTS (SELECT 1 FROM unit_occupants o
+      JOIN people p ON p.id = o.person_id AND p.organization_id = o.organization_id
+      JOIN units u ON u.id = o.unit_id AND u.organization_id = o.organization_id
+      WHERE o.organization_id = ${a}.organization_id AND p.user_id = ${user}
+        AND o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)
+        AND ${unitFilter})`;
+  return `(${a}.audience_type = 'organization'
+    OR (${a}.audience_type = 'roles' AND ${role} = ANY(${a}.audience_roles))
+    OR (${a}.audience_type = 'buildings' AND ${occupies(`u.building_id = ANY(${a}.audience_building_ids)`)})
+    OR (${a}.audience_type = 'units' AND ${occupies(`o.unit_id = ANY(${a}.audience_unit_ids)`)}))`;
+}
+
+/** Announcements, receipts and comments of one organisation (RLS backs the filter up). */
+@Injectable()
+export class AnnouncementsRepository {
+  /** Rows with the caller's own read and acknowledgement times. */
+  async list(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    f: ListAnnouncementsQueryDto,
+    reader?: Reader,
+  ): Promise<{
+    rows: { announcement: Announcement; readAt: Date | null; acknowledgedAt: Date | null }[];
+    total: number;
+  }> {
+    const qb = this.withOwnReceipt(m, organizationId, userId);
+    if (reader) this.readable(qb, reader);
+    if (f.status) qb.andWhere('a.status = :status', { status: f.status });
+    if (f.pinned !== undefined) qb.andWhere('a.pinned = :pinned', { pinned: f.pinned });
+    if (f.urgent !== undefined) qb.andWhere('a.urgent = :urgent', { urgent: f.urgent });
+    if (f.q) qb.andWhere('(a.title ILIKE :q OR a.body ILIKE :q)', { q: likePattern(f.q) });
+    const total = await qb.getCount();
+    if (f.sort) {
+      const { field, direction } = parseSort(f.sort);
+      qb.orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST');
+    } else {
+      qb.orderBy('a.pinned', 'DESC')
+        .addOrderBy('a.published_at', 'DESC', 'NULLS FIRST')
+        .addOrderBy('a.created_at', 'DESC');
+    }
+    const { entities, raw } = await qb
+      .addOrderBy('a.id', 'ASC')
+      .limit(f.limit)
+      .offset(f.offset)
+      .getRawAndEntities<{ read_at: Date | null; acknowledged_at: Date | null }>();
+    return {
+      rows: entities.map((announcement, i) => ({
+        announcement,
+        readAt: raw[i].read_at,
+        acknowledgedAt: raw[i].acknowledged_at,
+      })),
+      total,
+    };
+  }
+
+  async findOne(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    userId: string,
+    reader?: Reader,
+  ): Promise<{ announcement: Announcement; readAt: Date | null; acknowledgedAt: Date | null } | null> {
+    const qb = this.withOwnReceipt(m, organizationId, userId).andWhere('a.id = :id', { id });
+    if (reader) this.readable(qb, reader);
+    const { entities, raw } = await qb.getRawAndEntities<{
+      read_at: Date | null;
+      acknowledged_at: Date | null;
+    }>();
+    if (entities.length === 0) return null;
+    return { announcement: entities[0], readAt: raw[0].read_at, acknowledgedAt: raw[0].acknowledged_at };
+  }
+
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Announcement | null> {
+    return m.findOne(Announcement, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  create(m: EntityManager, organizationId: string, data: Partial<Announcement>): Promise<Announcement> {
+    return m.save(m.create(Announcement, { ...data, organizationId }));
+  }
+
+  async update(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Announcement>,
+  ): Promise<void> {
+    await m.update(Announcement, { organizationId, id }, { ...changes, version: () => 'version + 1' });
+  }
+
+  async countBuildings(m: EntityManager, organizationId: string, ids: string[]): Promise<number> {
+    return ids.length === 0 ? 0 : m.countBy(Building, { organizationId, id: In(ids) });
+  }
+
+  async countUnits(m: EntityManager, organizationId: string, ids: string[]): Promise<number> {
+    return ids.length === 0 ? 0 : m.countBy(Unit, { organizationId, id: In(ids) });
+  }
+
+  /** Scheduled announcements whose time has come (the scheduler publishes them). */
+  due(m: EntityManager, organizationId: string, now: Date): Promise<Announcement[]> {
+    return m
+      .createQueryBuilder(Announcement, 'a')
+      .where(`a.organization_id = :organizationId AND a.status = 'scheduled' AND a.publish_at <= :now`, {
+        organizationId,
+        now,
+      })
+      .orderBy('a.publish_at', 'ASC')
+      .getMany();
+  }
+
+  /** First read is kept; an acknowledgement is added once and kept. */
+  async recordRead(
+    m: EntityManager,
+    organizationId: string,
+    announcementId: string,
+    userId: string,
+    acknowledge: boolean,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO announcement_receipts (organization_id, announcement_id, user_id, read_at, acknowledged_at)
+       VALUES ($1, $2, $3, now(), CASE WHEN $4 THEN now() END)
+       ON CONFLICT (organization_id, announcement_id, user_id) DO UPDATE
+         SET acknowledged_at = COALESCE(announcement_receipts.acknowledged_at, EXCLUDED.acknowledged_at)`,
+      [organizationId, announcementId, userId, acknowledge],
+    );
+  }
+
+  /** Every member in the audience with their receipt (proof of delivery), unread first. */
+  receiptReport(m: EntityManager, organizationId: string, announcementId: string): Promise<ReceiptRow[]> {
+    return m.query(
+      `SELECT mem.user_id AS "userId", usr.display_name AS "displayName", usr.email, mem.role::text AS role,
+              r.read_at AS "readAt", r.acknowledged_at AS "acknowledgedAt"
+         FROM announcements a
+         JOIN memberships mem ON mem.organization_id = a.organization_id
+         JOIN users usr ON usr.id = mem.user_id
+         LEFT JOIN announcement_receipts r
+           ON r.organization_id = a.organization_id AND r.announcement_id = a.id AND r.user_id = mem.user_id
+        WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}
+        ORDER BY r.read_at NULLS FIRST, usr.display_name, mem.user_id`,
+      [organizationId, announcementId],
+    );
+  }
+
+  async audienceUserIds(m: EntityManager, organizationId: string, announcementId: string): Promise<string[]> {
+    return (await this.receiptReport(m, organizationId, announcementId)).map((r) => r.userId);
+  }
+
+  comments(m: EntityManager, organizationId: string, announcementId: string): Promise<AnnouncementComment[]> {
+    return m.find(AnnouncementComment, {
+      where: { organizationId, announcementId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: 500,
+    });
+  }
+
+  addComment(
+    m: EntityManager,
+    organizationId: string,
+    data: Partial<AnnouncementComment>,
+  ): Promise<AnnouncementComment> {
+    return m.save(m.create(AnnouncementComment, { ...data, organizationId }));
+  }
+
+  private withOwnReceipt(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): SelectQueryBuilder<Announcement> {
+    return m
+      .createQueryBuilder(Announcement, 'a')
+      .leftJoin(
+        AnnouncementReceipt,
+        'r',
+        'r.organization_id = a.organization_id AND r.announcement_id = a.id AND r.user_id = :userId',
+        { userId },
+      )
+      .addSelect('r.read_at', 'read_at')
+      .addSelect('r.acknowledged_at', 'acknowledged_at')
+      .where('a.organization_id = :organizationId', { organizationId });
+  }
+
+  private readable(qb: SelectQueryBuilder<Announcement>, reader: Reader): void {
+    qb.andWhere(`a.status = 'published'`).andWhere(
+      inAudience('a', ':readerId', ':readerRole::membership_role'),
+      {
+        readerId: reader.userId,
+        readerRole: reader.role,
+      },
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import { Meta, type RequestMeta } from '../../common/request-meta';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import { DocumentIntake } from './document-intake.service';
+import { DOCUMENT_ROLES } from './document-rules';
+import { CreateDirectUploadDto, DirectUploadResponse, DocumentResponse } from './dto/document.dto';
+
+/** Browser → storage uploads that bypass the API: a presigned PUT, then a confirmation. */
+@ApiTags('documents')
+@ApiBearerAuth()
+@Roles(...DOCUMENT_ROLES)
+@Controller('documents/uploads')
+export class DirectUploadsController {
+  constructor(private readonly intake: DocumentIntake) {}
+
+  @Post()
+  @ApiCreatedResponse({
+    type: DirectUploadResponse,
+    description: 'A pending document and where to PUT its bytes (with exactly the given headers)',
+  })
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateDirectUploadDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<DirectUploadResponse> {
+    return this.intake.createDirectUpload(t, dto, meta);
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DocumentResponse,
+    description:
+      'Checks the stored object (size, type sniffed from its bytes) and activates the document. 409 UPLOAD_NOT_RECEIVED, 422 UPLOAD_SIZE_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE',
+  })
+  confirm(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<DocumentResponse> {
+    return this.intake.confirmDirectUpload(t, id, meta);
+  }
+}

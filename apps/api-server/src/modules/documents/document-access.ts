@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import type { Document } from '@ppt/db';
+import type { EntityManager } from 'typeorm';
+import type { Tenant } from '../../common/tenant';
+import { ResidentScope } from '../units/resident-scope';
+import { isStaff, mayManage, residentMaySee, type ResidentHomes } from './document-rules';
+import { DocumentError, DocumentErrorCode, documentNotFound } from './documents.errors';
+import { DocumentsRepository, type DocumentAudience } from './documents.repository';
+
+export interface DocumentLinks {
+  buildingId?: string | null;
+  unitId?: string | null;
+  leaseId?: string | null;
+  faultId?: string | null;
+}
+
+export type DocumentPlacement = Required<{ [K in keyof DocumentLinks]: string | null }>;
+
+/**
+ * Who may see and change which document, and where a document belongs: links must name rows of the
+ * caller's organisation (404 otherwise) and agree with each other (422); a unit, lease or fault
+ * implies its building, so resident visibility always has a building to go by.
+ */
+@Injectable()
+export class DocumentAccess {
+  constructor(
+    private readonly documents: DocumentsRepository,
+    private readonly residents: ResidentScope,
+  ) {}
+
+  async audience(m: EntityManager, t: Tenant): Promise<DocumentAudience> {
+    if (isStaff(t.role)) return null;
+    if (t.role === 'realtor') return { kind: 'photos' };
+    return { kind: 'resident', owner: t.role === 'owner', homes: await this.homes(m, t) };
+  }
+
+  /** A document the caller may see (pending ones only to whoever may manage them); 404 otherwise. */
+  async visible(m: EntityManager, t: Tenant, id: string): Promise<Document> {
+    const doc = await this.documents.findById(m, t.organizationId, id);
+    if (!doc || !(await this.maySee(m, t, doc))) throw documentNotFound();
+    return doc;
+  }
+
+  /** A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. */
+  async managed(m: EntityManager, t: Tenant, id: string): Promise<Document> {
+    const doc = await this.documents.findForUpdate(m, t.organizationId, id);
+    if (!doc || !(await this.maySee(m, t, doc))) throw documentNotFound();
+    this.requireManage(t, doc.category);
+    return doc;
+  }
+
+  requireManage(t: Tenant, category: Document['category']): void {
+    if (!mayManage(t.role, category)) {
+      throw new DocumentError(
+        DocumentErrorCode.NotAllowed,
+        t.role === 'realtor' ? 'Realtors manage photo documents only' : 'Your role cannot change documents',
+      );
+    }
+  }
+
+  /** The links of a document with the building (and unit) they imply, all checked. */
+  async place(m: EntityManager, t: Tenant, links: DocumentLinks): Promise<DocumentPlacement> {
+    const org = t.organizationId;
+    const placed: DocumentPlacement = {
+      buildingId: links.buildingId ?? null,
+      unitId: links.unitId ?? null,
+      leaseId: links.leaseId ?? null,
+      faultId: links.faultId ?? null,
+    };
+    const implied: { buildingId?: string; unitId?: string | null }[] = [];
+    if (placed.faultId) {
+      const fault = await this.documents.fault(m, org, placed.faultId);
+      if (!fault) throw new DocumentError(DocumentErrorCode.FaultNotFound, 'Fault not found');
+      implied.push({ buildingId: fault.buildingId, unitId: fault.unitId });
+    }
+    if (placed.leaseId) {
+      const lease = await this.documents.lease(m, org, placed.leaseId);
+      if (!lease) throw new DocumentError(DocumentErrorCode.LeaseNotFound, 'Lease not found');
+      implied.push({ unitId: lease.unitId });
+    }
+    for (const { unitId } of implied) {
+      if (!unitId) continue;
+      if (placed.unitId && placed.unitId !== unitId) throw disagree();
+      placed.unitId = unitId;
+    }
+    if (placed.unitId) {
+      const unit = await this.documents.unit(m, org, placed.unitId);
+      if (!unit) throw new DocumentError(DocumentErrorCode.UnitNotFound, 'Unit not found');
+      implied.push({ buildingId: unit.buildingId });
+    }
+    for (const { buildingId } of implied) {
+      if (!buildingId) continue;
+      if (placed.buildingId && placed.buildingId !== buildingId) throw disagree();
+      placed.buildingId = buildingId;
+    }
+    if (placed.buildingId && !(await this.documents.building(m, org, placed.buildingId))) {
+      throw new DocumentError(DocumentErrorCode.BuildingNotFound, 'Building not found');
+    }
+    return placed;
+  }
+
+  /** An earlier version must be an active document of the organisation the caller may see. */
+  async previousVersion(m: EntityManager, t: Tenant, id: string): Promise<Document> {
+    const doc = await this.documents.findById(m, t.organizationId, id);
+    if (!doc || doc.status !== 'active' || !(await this.maySee(m, t, doc))) {
+      throw new DocumentError(
+        DocumentErrorCode.PreviousVersionNotFound,
+        'The previous version was not found',
+      );
+    }
+    return doc;
+  }
+
+  private async maySee(m: EntityManager, t: Tenant, doc: Document): Promise<boolean> {
+    if (doc.status === 'pending') return mayManage(t.role, doc.category);
+    if (isStaff(t.role)) return true;
+    if (t.role === 'realtor') return doc.category === 'photo';
+    return residentMaySee(t.role, doc, await this.homes(m, t));
+  }
+
+  private async homes(m: EntityManager, t: Tenant): Promise<ResidentHomes> {
+    const unitIds = (await this.residents.unitIds(m, t)) ?? [];
+    return { unitIds, buildingIds: await this.documents.buildingsOfUnits(m, t.organizationId, unitIds) };
+  }
+}
+
+function disagree(): DocumentError {
+  return new DocumentError(
+    DocumentErrorCode.LinksDisagree,
+    'The building, unit, lease and fault of a document must belong together',
+  );
+}

@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions, type Document, type DocumentTextStatus } from '@ppt/db';
+import { ValidationFailedError, toErrorDetails } from '@ppt/observability';
+import { ObjectStorage, StorageEnv, objectKey } from '@ppt/storage';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ApiServerEnv } from '../../api-server.env';
+import type { RequestMeta } from '../../common/request-meta';
+import { scopeOf, type Tenant } from '../../common/tenant';
+import { AuditService } from '../audit/audit.service';
+import { ALLOWED_CONTENT_TYPES, DOCUMENT_TYPES, IMAGE_TYPES } from './content-type';
+import { DocumentAccess } from './document-access';
+import { inspectContent, inspectStoredObject } from './document-content';
+import { DocumentJobs } from './document-jobs';
+import { documentSnapshot, toDocumentResponse } from './documents.service';
+import {
+  DocumentError,
+  DocumentErrorCode,
+  documentNotFound,
+  photoMustBeImage,
+  tooLarge,
+  unsupportedType,
+} from './documents.errors';
+import { DocumentsRepository } from './documents.repository';
+import {
+  UploadDocumentFormDto,
+  type CreateDirectUploadDto,
+  type DirectUploadResponse,
+  type DocumentMetadataDto,
+  type DocumentResponse,
+} from './dto/document.dto';
+import { receiveFile } from './multipart-form';
+
+const TEXT_TYPES: readonly string[] = [DOCUMENT_TYPES.pdf, DOCUMENT_TYPES.docx, DOCUMENT_TYPES.text];
+
+/** What is known about stored bytes once checked. */
+export interface StoredContent {
+  contentType: string;
+  sizeBytes: number;
+  sha256: string | null;
+}
+
+/**
+ * How documents come in: streamed through the API (multipart), or straight to storage — one
+ * presigned PUT confirmed afterwards, or a resumable upload (UploadsService) — each ending with bytes
+ * whose type was sniffed, and an active, audited document. Objects that fail a check are removed.
+ */
+@Injectable()
+export class DocumentIntake {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly documents: DocumentsRepository,
+    private readonly access: DocumentAccess,
+    private readonly storage: ObjectStorage,
+    private readonly storageEnv: StorageEnv,
+    private readonly env: ApiServerEnv,
+    private readonly audit: AuditService,
+    private readonly jobs: DocumentJobs,
+  ) {}
+
+  /** POST /documents: the file streams from the request into storage while it is sniffed and hashed. */
+  async uploadStream(t: Tenant, req: Request, meta: RequestMeta): Promise<DocumentResponse> {
+    const incoming = await receiveFile(req, this.env.DOCUMENT_MAX_BYTES);
+    let key: string | undefined;
+    try {
+      const form = await validForm(incoming.fields);
+      const fileName = displayName(incoming.fileName);
+      await this.tenant.run(scopeOf(t), (m) => this.checkMetadata(m, t, form));
+      const content = await inspectContent(incoming.stream);
+      if (form.category === 'photo' && !IMAGE_TYPES.includes(content.contentType)) throw photoMustBeImage();
+
+      const id = randomUUID();
+      key = objectKey(t.organizationId, id, fileName);
+      await this.storage.put(key, content.body, { contentType: content.contentType });
+      await incoming.finished;
+      const { sizeBytes, sha256 } = content.totals();
+      const doc = await this.tenant.run(scopeOf(t), async (m) => {
+        const created = await this.createDocument(m, t, form, {
+          id,
+          fileName,
+          objectKey: key as string,
+          status: 'active',
+          contentType: content.contentType,
+          sizeBytes,
+          sha256,
+          textStatus: textStatusFor(content.contentType),
+        });
+        await this.audit.recordChange(
+          m,
+          t,
+          meta,
+          { type: 'document', id, verb: 'created' },
+          null,
+          documentSnapshot(created),
+        );
+        return created;
+      });
+      await this.afterActivation(doc);
+      return toDocumentResponse(doc);
+    } catch (err) {
+      incoming.discard();
+      if (key) await this.storage.delete(key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** POST /documents/uploads: a pending document and a presigned PUT for exactly the declared bytes. */
+  async createDirectUpload(
+    t: Tenant,
+    dto: CreateDirectUploadDto,
+    meta: RequestMeta,
+  ): Promise<DirectUploadResponse> {
+    if (dto.sizeBytes > this.env.DOCUMENT_MAX_BYTES) throw tooLarge(this.env.DOCUMENT_MAX_BYTES);
+    if (!ALLOWED_CONTENT_TYPES.includes(dto.contentType)) throw unsupportedType();
+    if (dto.category === 'photo' && !IMAGE_TYPES.includes(dto.contentType)) throw photoMustBeImage();
+    const doc = await this.tenant.run(scopeOf(t), (m) =>
+      this.createPending(
+        m,
+        t,
+        dto,
+        { fileName: dto.fileName, sizeBytes: dto.sizeBytes, contentType: dto.contentType },
+        meta,
+      ),
+    );
+    const ttl = this.storageEnv.STORAGE_PRESIGN_TTL_SECONDS;
+    const expiresAt = new Date(Date.now() + ttl * 1000);
+    const { url, headers } = await this.storage.presignPut(doc.objectKey, {
+      expiresInSeconds: ttl,
+      contentType: dto.contentType,
+      contentLength: dto.sizeBytes,
+    });
+    return { document: toDocumentResponse(doc), upload: { method: 'PUT', url, headers, expiresAt } };
+  }
+
+  /** POST /documents/uploads/:id/confirm: the object must be there, of the declared size and an allowed type. */
+  async confirmDirectUpload(t: Tenant, id: string, meta: RequestMeta): Promise<DocumentResponse> {
+    const doc = await this.tenant.run(scopeOf(t), async (m) => {
+      const found = await this.access.visible(m, t, id);
+      this.access.requireManage(t, found.category);
+      return found;
+    });
+    if (doc.status === 'active') return toDocumentResponse(doc);
+    const info = await this.storage.head(doc.objectKey);
+    if (!info) {
+      throw new DocumentError(DocumentErrorCode.ObjectMissing, 'Nothing was uploaded to the URL yet');
+    }
+    if (info.size !== doc.sizeBytes) {
+      await this.storage.delete(doc.objectKey);
+      throw new DocumentError(
+        DocumentErrorCode.SizeMismatch,
+        `${info.size} bytes arrived, ${doc.sizeBytes} were announced: upload again`,
+      );
+    }
+    const stored = await this.checkStored(doc, { hash: false });
+    return toDocumentResponse(await this.activate(t, id, { ...stored, sizeBytes: info.size }, meta));
+  }
+
+  /**
+   * Sniffs stored bytes (and hashes them when asked); the object is removed when they are not
+   * an allowed type, or not an image for a photo.
+   */
+  async checkStored(
+    doc: Document,
+    options: { hash: boolean },
+  ): Promise<{ contentType: string; sha256: string | null }> {
+    try {
+      const stored = await inspectStoredObject(this.storage, doc.objectKey, options);
+      if (doc.category === 'photo' && !IMAGE_TYPES.includes(stored.contentType)) throw photoMustBeImage();
+      return stored;
+    } catch (err) {
+      if (err instanceof DocumentError) await this.storage.delete(doc.objectKey).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A pending document (its bytes come later), audited as created. */
+  async createPending(
+    m: EntityManager,
+    t: Tenant,
+    metadata: DocumentMetadataDto,
+    file: { fileName: string; sizeBytes: number; contentType: string },
+    meta: RequestMeta,
+  ): Promise<Document> {
+    const id = randomUUID();
+    const fileName = displayName(file.fileName);
+    const created = await this.createDocument(m, t, metadata, {
+      id,
+      fileName,
+      objectKey: objectKey(t.organizationId, id, fileName),
+      status: 'pending',
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+    });
+    await this.audit.recordChange(
+      m,
+      t,
+      meta,
+      { type: 'document', id, verb: 'created' },
+      null,
+      documentSnapshot(created),
+    );
+    return created;
+  }
+
+  /** Turns a pending document active with what its stored bytes turned out to be. */
+  async activate(t: Tenant, id: string, content: StoredContent, meta: RequestMeta): Promise<Document> {
+    const doc = await this.tenant.run(scopeOf(t), async (m) => {
+      const before = await this.documents.findForUpdate(m, t.organizationId, id);
+      if (!before) throw documentNotFound();
+      if (before.status !== 'pending')
+        throw new DocumentError(DocumentErrorCode.NotPending, 'The document is already active');
+      await this.documents.update(m, t.organizationId, id, {
+        status: 'active',
+        contentType: content.contentType,
+        sizeBytes: content.sizeBytes,
+        sha256: content.sha256,
+        textStatus: textStatusFor(content.contentType),
+      });
+      const after = (await this.documents.findById(m, t.organizationId, id)) as Document;
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'document', id, verb: 'activated' },
+        documentSnapshot(before),
+        documentSnapshot(after),
+      );
+      return after;
+    });
+    await this.afterActivation(doc);
+    return doc;
+  }
+
+  private async checkMetadata(m: EntityManager, t: Tenant, metadata: DocumentMetadataDto): Promise<void> {
+    this.access.requireManage(t, metadata.category);
+    await this.access.place(m, t, metadata);
+    if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
+  }
+
+  private async createDocument(
+    m: EntityManager,
+    t: Tenant,
+    metadata: DocumentMetadataDto,
+    file: Partial<Document> & { fileName: string },
+  ): Promise<Document> {
+    this.access.requireManage(t, metadata.category);
+    const place = await this.access.place(m, t, metadata);
+    if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
+    return this.documents.create(m, t.organizationId, {
+      ...file,
+      ...place,
+      title: metadata.title ?? (file.fileName.replace(/\.[^.]*$/, '') || file.fileName).slice(0, 200),
+      category: metadata.category,
+      visibility: metadata.visibility ?? 'managers',
+      previousVersionId: metadata.previousVersionId ?? null,
+      uploadedByUserId: t.userId,
+    });
+  }
+
+  private async afterActivation(doc: Document): Promise<void> {
+    if (doc.textStatus === 'pending') await this.jobs.extractText(doc.organizationId, doc.id);
+  }
+}
+
+export function textStatusFor(contentType: string): DocumentTextStatus {
+  return TEXT_TYPES.includes(contentType) ? 'pending' : 'not_applicable';
+}
+
+/** The client's file name for showing and downloading: its last path segment, without control characters. */
+export function displayName(clientFileName: string): string {
+  const name = (clientFileName.split(/[/\\]/).pop() ?? '')
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, 255);
+  return name || 'file';
+}
+
+async function validForm(fields: Record<string, string>): Promise<UploadDocumentFormDto> {
+  const form = plainToInstance(UploadDocumentFormDto, fields);
+  const errors = await validate(form, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  if (errors.length > 0) throw new ValidationFailedError(toErrorDetails(errors));
+  return form;
+}

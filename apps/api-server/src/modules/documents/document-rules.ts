@@ -1,0 +1,41 @@
+import type { DocumentCategory, DocumentVisibility, MembershipRole } from '@ppt/db';
+
+/** Staff read every document of the organisation and manage them. */
+export const DOCUMENT_STAFF: readonly MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
+/** Everyone who may call the documents API; what each sees is narrowed below. */
+export const DOCUMENT_ROLES: MembershipRole[] = [...DOCUMENT_STAFF, 'realtor', 'owner', 'tenant'];
+
+export function isStaff(role: MembershipRole): boolean {
+  return DOCUMENT_STAFF.includes(role);
+}
+
+/** Staff manage every document; realtors the photos (their listings show them); residents none. */
+export function mayManage(role: MembershipRole, category: DocumentCategory): boolean {
+  return isStaff(role) || (role === 'realtor' && category === 'photo');
+}
+
+/** Where a document sits, for deciding which residents see it. */
+export interface DocumentPlace {
+  visibility: DocumentVisibility;
+  buildingId: string | null;
+  unitId: string | null;
+}
+
+/** A resident's homes: the units they currently own or live in, and those units' buildings. */
+export interface ResidentHomes {
+  unitIds: readonly string[];
+  buildingIds: readonly string[];
+}
+
+/**
+ * Whether a resident sees a document: `residents` — anyone living in or owning a unit of its
+ * building; `owners` — owners only, of its unit when it names one, else of any unit of its building;
+ * `managers` — no resident. A document tied to no building is for staff alone.
+ */
+export function residentMaySee(role: MembershipRole, doc: DocumentPlace, homes: ResidentHomes): boolean {
+  if (role !== 'owner' && role !== 'tenant') return false;
+  if (!doc.buildingId || doc.visibility === 'managers') return false;
+  if (doc.visibility === 'residents') return homes.buildingIds.includes(doc.buildingId);
+  if (role !== 'owner') return false;
+  return doc.unitId ? homes.unitIds.includes(doc.unitId) : homes.buildingIds.includes(doc.buildingId);
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { Building, Document, Fault, Lease, Listing, Unit } from '@ppt/db';
+import { Brackets, IsNull, type EntityManager } from 'typeorm';
+import { likePattern, parseSort } from '../../common/list-query';
+import type { ResidentHomes } from './document-rules';
+import type { ListDocumentsQueryDto } from './dto/document.dto';
+
+const SORT_COLUMNS: Record<string, string> = {
+  createdAt: 'd.created_at',
+  title: 'd.title',
+  sizeBytes: 'd.size_bytes',
+};
+
+/** Restricts a list to what one caller may see (null = everything of the organisation). */
+export type DocumentAudience =
+  null | { kind: 'photos' } | { kind: 'resident'; owner: boolean; homes: ResidentHomes };
+
+/** Documents of one organisation (every method takes it; RLS backs it up). Deleted ones are never listed. */
+@Injectable()
+export class DocumentsRepository {
+  list(
+    m: EntityManager,
+    organizationId: string,
+    f: ListDocumentsQueryDto,
+    audience: DocumentAudience,
+  ): Promise<[Document[], number]> {
+    const qb = m
+      .createQueryBuilder(Document, 'd')
+      .where('d.organization_id = :organizationId', { organizationId })
+      .andWhere(`d.status = 'active' AND d.deleted_at IS NULL`);
+    if (audience?.kind === 'photos') qb.andWhere(`d.category = 'photo'`);
+    if (audience?.kind === 'resident') {
+      // Homes are units and their buildings: either both lists are empty or neither is.
+      const { unitIds, buildingIds } = audience.homes;
+      if (unitIds.length === 0) qb.andWhere('false');
+      else
+        qb.andWhere(
+          new Brackets((w) => {
+            w.where(`d.visibility = 'residents' AND d.building_id IN (:...buildingIds)`, { buildingIds });
+            if (audience.owner) {
+              w.orWhere(
+                `d.visibility = 'owners' AND (d.unit_id IN (:...unitIds) OR (d.unit_id IS NULL AND d.building_id IN (:...buildingIds)))`,
+                { unitIds, buildingIds },
+              );
+            }
+          }),
+        );
+    }
+    if (f.category) qb.andWhere('d.category = :category', { category: f.category });
+    if (f.buildingId) qb.andWhere('d.building_id = :buildingId', { buildingId: f.buildingId });
+    if (f.unitId) qb.andWhere('d.unit_id = :unitId', { unitId: f.unitId });
+    if (f.leaseId) qb.andWhere('d.lease_id = :leaseId', { leaseId: f.leaseId });
+    if (f.faultId) qb.andWhere('d.fault_id = :faultId', { faultId: f.faultId });
+    if (f.signed !== undefined) qb.andWhere(f.signed ? 'd.signed_at IS NOT NULL' : 'd.signed_at IS NULL');
+    if (f.q) qb.andWhere('d.title ILIKE :q', { q: likePattern(f.q) });
+    const { field, direction } = parseSort(f.sort);
+    qb.orderBy(SORT_COLUMNS[field], direction).addOrderBy('d.id', 'ASC').limit(f.limit).offset(f.offset);
+    return qb.getManyAndCount();
+  }
+
+  /** A document that is not deleted (pending or active). */
+  findById(m: EntityManager, organizationId: string, id: string): Promise<Document | null> {
+    return m.findOneBy(Document, { organizationId, id, deletedAt: IsNull() });
+  }
+
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Document | null> {
+    return m.findOne(Document, {
+      where: { organizationId, id, deletedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /** Any document, deleted or not (the jobs that clean up after deletion). */
+  findAny(m: EntityManager, organizationId: string, id: string): Promise<Document | null> {
+    return m.findOneBy(Document, { organizationId, id });
+  }
+
+  create(m: EntityManager, organizationId: string, data: Partial<Document>): Promise<Document> {
+    return m.save(m.create(Document, { ...data, organizationId }));
+  }
+
+  async update(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Document>,
+  ): Promise<void> {
+    await m.update(Document, { organizationId, id }, changes);
+  }
+
+  async remove(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.delete(Document, { organizationId, id });
+  }
+
+  async text(m: EntityManager, organizationId: string, id: string): Promise<string | null> {
+    const row = await m
+      .createQueryBuilder(Document, 'd')
+      .select('d.extracted_text', 'text')
+      .where('d.organization_id = :organizationId AND d.id = :id', { organizationId, id })
+      .getRawOne<{ text: string | null }>();
+    return row?.text ?? null;
+  }
+
+  building(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {
+    return m.findOneBy(Building, { organizationId, id });
+  }
+
+  unit(m: EntityManager, organizationId: string, id: string): Promise<Unit | null> {
+    return m.findOneBy(Unit, { organizationId, id });
+  }
+
+  lease(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
+    return m.findOneBy(Lease, { organizationId, id });
+  }
+
+  fault(m: EntityManager, organizationId: string, id: string): Promise<Fault | null> {
+    return m.findOneBy(Fault, { organizationId, id });
+  }
+
+  /** The buildings of these units. */
+  async buildingsOfUnits(
+    m: EntityManager,
+    organizationId: string,
+    unitIds: readonly string[],
+  ): Promise<string[]> {
+    if (unitIds.length === 0) return [];
+    const rows = await m
+      .createQueryBuilder(Unit, 'u')
+      .select('DISTINCT u.building_id', 'buildingId')
+      .where('u.organization_id = :organizationId AND u.id IN (:...unitIds)', { organizationId, unitIds })
+      .getRawMany<{ buildingId: string }>();
+    return rows.map((r) => r.buildingId);
+  }
+
+  /** Of these ids, the active photo documents of the organisation. */
+  async photoIds(m: EntityManager, organizationId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await m
+      .createQueryBuilder(Document, 'd')
+      .select('d.id', 'id')
+      .where('d.organization_id = :organizationId AND d.id IN (:...ids)', { organizationId, ids })
+      .andWhere(`d.category = 'photo' AND d.status = 'active' AND d.deleted_at IS NULL`)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /** Runs in the platform scope 'listing-photos', which sees only listings on the market. */
+  async organizationShowingPhoto(m: EntityManager, documentId: string): Promise<string | null> {
+    const row = await m
+      .createQueryBuilder(Listing, 'l')
+      .select('l.organization_id', 'organizationId')
+      .where(`l.status IN ('published', 'reserved') AND :documentId = ANY(l.photo_document_ids)`, {
+        documentId,
+      })
+      .limit(1)
+      .getRawOne<{ organizationId: string }>();
+    return row?.organizationId ?? null;
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Document, TenantTransactions, UploadSession } from '@ppt/db';
+import { ObjectStorage } from '@ppt/storage';
+import { Counter, register } from 'prom-client';
+import { IsNull, LessThan, Not, type EntityManager } from 'typeorm';
+import { ApiServerEnv } from '../../../api-server.env';
+import { AuditService } from '../../audit/audit.service';
+
+export type CleanedKind = 'abandoned_upload' | 'unconfirmed_upload' | 'deleted_object';
+export type CleanupTotals = Record<CleanedKind, number>;
+
+/** Deleted documents whose removal job has not run by then are swept up here. */
+const DELETED_OBJECT_GRACE_MS = 3600_000;
+const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
+
+const cleaned =
+  (register.getSingleMetric('document_storage_cleaned_total') as Counter<'kind'> | undefined) ??
+  new Counter({
+    name: 'document_storage_cleaned_total',
+    help: 'What the document storage clean-up removed: abandoned resumable uploads, unconfirmed direct uploads, objects of deleted documents',
+    labelNames: ['kind'],
+  });
+
+/**
+ * The hourly storage clean-up: resumable uploads with no chunk for UPLOAD_ABANDONED_AFTER_S (their
+ * multipart upload aborted, the pending document and its rows deleted), direct uploads never
+ * confirmed within that time (object and pending document deleted), and objects of deleted
+ * documents that their removal job missed. Organisations are found through the read-only platform
+ * scope; each one is cleaned in its own tenant transaction.
+ */
+@Injectable()
+export class DocumentStorageCleanup {
+  private readonly logger = new Logger(DocumentStorageCleanup.name);
+
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly storage: ObjectStorage,
+    private readonly audit: AuditService,
+    private readonly env: ApiServerEnv,
+  ) {}
+
+  async run(now = new Date()): Promise<CleanupTotals> {
+    const abandonedBefore = new Date(now.getTime() - this.env.UPLOAD_ABANDONED_AFTER_S * 1000);
+    const deletedBefore = new Date(now.getTime() - DELETED_OBJECT_GRACE_MS);
+    const organizations = await this.tenant.runPlatform(
+      'document-storage-cleanup',
+      (m) =>
+        m.query(
+          `SELECT organization_id FROM upload_sessions WHERE status <> 'completed' AND expires_at < $1
+         UNION
+         SELECT organization_id FROM documents
+          WHERE (status = 'pending' AND deleted_at IS NULL AND created_at < $2)
+             OR (deleted_at < $3 AND object_removed_at IS NULL)`,
+          [now, abandonedBefore, deletedBefore],
+        ) as Promise<{ organization_id: string }[]>,
+    );
+    const totals: CleanupTotals = { abandoned_upload: 0, unconfirmed_upload: 0, deleted_object: 0 };
+    for (const { organization_id: organizationId } of organizations) {
+      const sessions = await this.tenant.run({ organizationId }, (m) =>
+        m.find(UploadSession, {
+          where: { organizationId, status: Not('completed'), expiresAt: LessThan(now) },
+          relations: { document: true },
+        }),
+      );
+      for (const session of sessions) {
+        // Storage first: if it fails, the rows stay and the next run tries again.
+        const key = session.document?.objectKey;
+        if (key) {
+          await this.storage.abortMultipart(key, session.storageUploadId);
+          await this.storage.delete(key); // a failed upload may have been assembled already
+        }
+        await this.tenant.run({ organizationId }, (m) =>
+          this.deletePending(m, organizationId, session.documentId, 'abandoned resumable upload'),
+        );
+        totals.abandoned_upload++;
+      }
+
+      const unconfirmed = await this.tenant.run({ organizationId }, (m) =>
+        m
+          .createQueryBuilder(Document, 'd')
+          .where(`d.organization_id = :organizationId AND d.status = 'pending' AND d.deleted_at IS NULL`, {
+            organizationId,
+          })
+          .andWhere('d.created_at < :abandonedBefore', { abandonedBefore })
+          .andWhere(
+            'NOT EXISTS (SELECT 1 FROM upload_sessions s WHERE s.organization_id = d.organization_id AND s.document_id = d.id)',
+          )
+          .getMany(),
+      );
+      for (const doc of unconfirmed) {
+        await this.storage.delete(doc.objectKey);
+        await this.tenant.run({ organizationId }, (m) =>
+          this.deletePending(m, organizationId, doc.id, 'direct upload never confirmed'),
+        );
+        totals.unconfirmed_upload++;
+      }
+
+      const deleted = await this.tenant.run({ organizationId }, (m) =>
+        m.find(Document, {
+          where: { organizationId, deletedAt: LessThan(deletedBefore), objectRemovedAt: IsNull() },
+        }),
+      );
+      for (const doc of deleted) {
+        await this.storage.delete(doc.objectKey);
+        await this.tenant.run({ organizationId }, (m) =>
+          m.update(Document, { organizationId, id: doc.id }, { objectRemovedAt: new Date() }),
+        );
+        totals.deleted_object++;
+      }
+    }
+    for (const [kind, count] of Object.entries(totals) as [CleanedKind, number][])
+      cleaned.inc({ kind }, count);
+    this.logger.log(
+      `Storage clean-up: ${totals.abandoned_upload} abandoned upload(s), ${totals.unconfirmed_upload} unconfirmed upload(s), ${totals.deleted_object} deleted object(s)`,
+    );
+    return totals;
+  }
+
+  /** Removes a document that never became active (its session and chunks go with it), audited. */
+  private async deletePending(
+    m: EntityManager,
+    organizationId: string,
+    documentId: string,
+    reason: string,
+  ): Promise<void> {
+    const result = await m.delete(Document, { organizationId, id: documentId, status: 'pending' });
+    if (!result.affected) return;
+    await this.audit.record(
+      {
+        action: 'document.deleted',
+        organizationId,
+        entityType: 'document',
+        entityId: documentId,
+        details: { reason },
+      },
+      NO_REQUEST,
+      m,
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import type { NotificationChannel, NotificationType } from '@ppt/db';
+
+/** Urgent-ish things also go by e-mail unless the user says otherwise; push is opt-in. */
+const EMAIL_BY_DEFAULT: readonly NotificationType[] = [
+  'announcement',
+  'payment_overdue',
+  'vote',
+  'lease_ending',
+];
+
+export function defaultEnabled(type: NotificationType, channel: NotificationChannel): boolean {
+  if (channel === 'in_app') return true;
+  if (channel === 'email') return EMAIL_BY_DEFAULT.includes(type);
+  return false;
+}

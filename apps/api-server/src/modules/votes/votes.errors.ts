@@ -1,0 +1,63 @@
+import { featureError } from '@ppt/observability';
+
+export enum VoteErrorCode {
+  NotFound = 'VOTE_NOT_FOUND',
+  BuildingNotFound = 'BUILDING_NOT_FOUND',
+  PersonNotFound = 'PERSON_NOT_FOUND',
+  QuestionNotFound = 'QUESTION_NOT_FOUND',
+  OptionNotInQuestion = 'OPTION_NOT_IN_QUESTION',
+  BallotNotFound = 'BALLOT_NOT_FOUND',
+  DelegationNotFound = 'DELEGATION_NOT_FOUND',
+  UnitNotEligible = 'UNIT_NOT_ELIGIBLE',
+  NotEntitled = 'NOT_ENTITLED_TO_VOTE',
+  InvalidTransition = 'INVALID_TRANSITION',
+  NotDraft = 'VOTE_NOT_DRAFT',
+  NotOpen = 'VOTE_NOT_OPEN',
+  OutsidePeriod = 'OUTSIDE_VOTING_PERIOD',
+  PeriodRunning = 'VOTING_PERIOD_RUNNING',
+  InvalidPeriod = 'INVALID_VOTING_PERIOD',
+  InvalidQuorum = 'INVALID_QUORUM',
+  NoEligibleUnits = 'NO_ELIGIBLE_UNITS',
+  UnitDelegated = 'UNIT_DELEGATED',
+  UnitAlreadyDelegated = 'UNIT_ALREADY_DELEGATED',
+  GrantorNotOwner = 'GRANTOR_NOT_OWNER',
+  ProxyIsGrantor = 'PROXY_IS_GRANTOR',
+  DelegationRevoked = 'DELEGATION_REVOKED',
+  ProxyAlreadyVoted = 'PROXY_ALREADY_VOTED',
+  ChangeTokenRequired = 'CHANGE_TOKEN_REQUIRED',
+  ChangeTokenInvalid = 'CHANGE_TOKEN_INVALID',
+  ChainBroken = 'BALLOT_CHAIN_BROKEN',
+}
+
+export class VoteError extends featureError<VoteErrorCode>({
+  [VoteErrorCode.NotFound]: 404,
+  [VoteErrorCode.BuildingNotFound]: 404,
+  [VoteErrorCode.PersonNotFound]: 404,
+  [VoteErrorCode.QuestionNotFound]: 404,
+  [VoteErrorCode.OptionNotInQuestion]: 422,
+  [VoteErrorCode.BallotNotFound]: 404,
+  [VoteErrorCode.DelegationNotFound]: 404,
+  [VoteErrorCode.UnitNotEligible]: 404,
+  [VoteErrorCode.NotEntitled]: 403,
+  [VoteErrorCode.InvalidTransition]: 409,
+  [VoteErrorCode.NotDraft]: 409,
+  [VoteErrorCode.NotOpen]: 409,
+  [VoteErrorCode.OutsidePeriod]: 409,
+  [VoteErrorCode.PeriodRunning]: 409,
+  [VoteErrorCode.InvalidPeriod]: 422,
+  [VoteErrorCode.InvalidQuorum]: 422,
+  [VoteErrorCode.NoEligibleUnits]: 422,
+  [VoteErrorCode.UnitDelegated]: 409,
+  [VoteErrorCode.UnitAlreadyDelegated]: 409,
+  [VoteErrorCode.GrantorNotOwner]: 422,
+  [VoteErrorCode.ProxyIsGrantor]: 422,
+  [VoteErrorCode.DelegationRevoked]: 409,
+  [VoteErrorCode.ProxyAlreadyVoted]: 409,
+  [VoteErrorCode.ChangeTokenRequired]: 409,
+  [VoteErrorCode.ChangeTokenInvalid]: 403,
+  [VoteErrorCode.ChainBroken]: 409,
+}) {}
+
+export function voteNotFound(): VoteError {
+  return new VoteError(VoteErrorCode.NotFound, 'Vote not found');
+}

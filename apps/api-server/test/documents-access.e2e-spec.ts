@@ -1,0 +1,175 @@
+import { samplePdf, samplePng } from '@ppt/testing';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import {
+  bootDocumentsServer,
+  createBuilding,
+  uploadDocument,
+  type DocumentsServer,
+  type Place,
+} from './documents-fixtures';
+import { addMember, bearer, createOrganization, login, registerAndLogin } from './identity';
+
+/** Who sees which document (residents by visibility, realtors photos), and listing photos. */
+describe('documents: visibility and listing photos', () => {
+  let ds: DocumentsServer;
+  const http = (): Server => ds.http();
+  let org: { id: string; adminToken: string };
+  let home: Place;
+  let elsewhere: Place;
+  let ownerToken: string;
+  let tenantToken: string;
+  let realtorToken: string;
+  const docs: Record<string, string> = {};
+
+  /** A member with `role`, linked to a person who occupies `unitId` with `relation`. */
+  async function resident(role: 'owner' | 'tenant', unitId: string): Promise<string> {
+    const user = await registerAndLogin(http(), `doc-${role}`);
+    await addMember(http(), org.adminToken, org.id, user.email, role);
+    const person = (
+      await request(http())
+        .post('/api/v1/people')
+        .set(bearer(org.adminToken))
+        .send({ firstName: 'R', lastName: role, userId: user.id })
+        .expect(201)
+    ).body.id;
+    await request(http())
+      .post(`/api/v1/units/${unitId}/occupants`)
+      .set(bearer(org.adminToken))
+      .send({ personId: person, relation: role, startsOn: '2025-01-01' })
+      .expect(201);
+    return (await login(http(), user.email, undefined, org.id)).accessToken;
+  }
+
+  beforeAll(async () => {
+    ds = await bootDocumentsServer();
+    org = await createOrganization(http(), await registerAndLogin(http(), 'vis-admin'), 'Visibility Org');
+    home = await createBuilding(http(), org.adminToken, ['1', '2']);
+    elsewhere = await createBuilding(http(), org.adminToken, ['9']);
+    ownerToken = await resident('owner', home.unitIds[0]);
+    tenantToken = await resident('tenant', home.unitIds[1]);
+    const realtor = await registerAndLogin(http(), 'doc-realtor');
+    await addMember(http(), org.adminToken, org.id, realtor.email, 'realtor');
+    realtorToken = (await login(http(), realtor.email, undefined, org.id)).accessToken;
+
+    const add = async (name: string, fields: Record<string, string>) => {
+      docs[name] = (
+        await uploadDocument(http(), org.adminToken, samplePdf(name), `${name}.pdf`, fields).expect(201)
+      ).body.id;
+    };
+    await add('houseRules', { category: 'other', visibility: 'residents', buildingId: home.buildingId });
+    await add('ownersMinutes', { category: 'minutes', visibility: 'owners', buildingId: home.buildingId });
+    await add('ownerOfUnit2', { category: 'contract', visibility: 'owners', unitId: home.unitIds[1] });
+    await add('ownerOfUnit1', { category: 'contract', visibility: 'owners', unitId: home.unitIds[0] });
+    await add('managersOnly', { category: 'invoice', visibility: 'managers', buildingId: home.buildingId });
+    await add('otherHouse', { category: 'other', visibility: 'residents', buildingId: elsewhere.buildingId });
+    docs.photo = (
+      await uploadDocument(http(), org.adminToken, samplePng(), 'front.png', { category: 'photo' }).expect(
+        201,
+      )
+    ).body.id;
+  });
+  afterAll(() => ds.close());
+
+  const visibleTo = async (token: string): Promise<string[]> => {
+    const res = await request(http()).get('/api/v1/documents?limit=100').set(bearer(token)).expect(200);
+    const byId = Object.fromEntries(Object.entries(docs).map(([name, id]) => [id, name]));
+    return res.body.items
+      .map((d: { id: string }) => byId[d.id])
+      .filter(Boolean)
+      .sort();
+  };
+
+  it('shows residents what their visibility includes, and 404 for the rest', async () => {
+    expect(await visibleTo(ownerToken)).toEqual(['houseRules', 'ownerOfUnit1', 'ownersMinutes']);
+    expect(await visibleTo(tenantToken)).toEqual(['houseRules']);
+    expect(await visibleTo(org.adminToken)).toEqual(Object.keys(docs).sort());
+
+    await request(http()).get(`/api/v1/documents/${docs.ownersMinutes}`).set(bearer(tenantToken)).expect(404);
+    await request(http())
+      .get(`/api/v1/documents/${docs.ownerOfUnit2}/download`)
+      .set(bearer(ownerToken))
+      .expect(404);
+    await request(http()).get(`/api/v1/documents/${docs.otherHouse}`).set(bearer(tenantToken)).expect(404);
+    const allowed = await request(http())
+      .get(`/api/v1/documents/${docs.houseRules}/download`)
+      .set(bearer(tenantToken))
+      .expect(200);
+    expect((await fetch(allowed.body.url)).status).toBe(200);
+  });
+
+  it('lets residents read but not change documents; realtors see and add photos only', async () => {
+    await uploadDocument(http(), ownerToken, samplePdf('x'), 'x.pdf').expect(403);
+    await request(http())
+      .patch(`/api/v1/documents/${docs.houseRules}`)
+      .set(bearer(ownerToken))
+      .send({ title: 'Mine' })
+      .expect(403);
+    await request(http()).delete(`/api/v1/documents/${docs.houseRules}`).set(bearer(tenantToken)).expect(403);
+
+    expect(await visibleTo(realtorToken)).toEqual(['photo']);
+    await uploadDocument(http(), realtorToken, samplePdf('x'), 'x.pdf', { category: 'contract' }).expect(403);
+    await uploadDocument(http(), realtorToken, samplePng(), 'kitchen.png', { category: 'photo' }).expect(201);
+  });
+
+  it('takes only photo documents of the organisation as listing photos, and shows them publicly while on the market', async () => {
+    const other = await createOrganization(http(), await registerAndLogin(http(), 'vis-other'), 'Other');
+    const foreignPhoto = (
+      await uploadDocument(http(), other.adminToken, samplePng(), 'x.png', { category: 'photo' }).expect(201)
+    ).body.id;
+    const listing = {
+      transaction: 'rent',
+      propertyType: 'apartment',
+      title: 'Flat with photos',
+      priceAmount: 2500000,
+      currency: 'CZK',
+      addressLine: 'Korunní 8',
+      city: 'Praha',
+      postalCode: '120 00',
+      country: 'CZ',
+    };
+    for (const wrong of [docs.houseRules, foreignPhoto]) {
+      const res = await request(http())
+        .post('/api/v1/listings')
+        .set(bearer(org.adminToken))
+        .send({ ...listing, photoDocumentIds: [docs.photo, wrong] })
+        .expect(422);
+      expect(res.body.error).toMatchObject({
+        code: 'NOT_PHOTO_DOCUMENTS',
+        details: [{ field: 'photoDocumentIds', message: expect.stringContaining(wrong) }],
+      });
+    }
+    const created = await request(http())
+      .post('/api/v1/listings')
+      .set(bearer(org.adminToken))
+      .send({ ...listing, photoDocumentIds: [docs.photo] })
+      .expect(201);
+    await request(http())
+      .patch(`/api/v1/listings/${created.body.id}`)
+      .set(bearer(org.adminToken))
+      .send({ photoDocumentIds: [docs.managersOnly] })
+      .expect(422);
+
+    const photoUrl = `/api/v1/public/listing-photos/${docs.photo}`;
+    await request(http()).get(photoUrl).expect(404); // a draft is not on the market
+    await request(http())
+      .post(`/api/v1/listings/${created.body.id}/status`)
+      .set(bearer(org.adminToken))
+      .send({ status: 'published' })
+      .expect(200);
+    const redirect = await request(http()).get(photoUrl).expect(302);
+    const image = await fetch(redirect.headers.location);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(samplePng());
+    await request(http()).get(`/api/v1/public/listing-photos/${docs.houseRules}`).expect(404);
+    await request(http()).get(`/api/v1/public/listing-photos/${foreignPhoto}`).expect(404);
+    await request(http()).get('/api/v1/public/listing-photos/not-a-uuid').expect(404);
+
+    await request(http())
+      .post(`/api/v1/listings/${created.body.id}/status`)
+      .set(bearer(org.adminToken))
+      .send({ status: 'withdrawn' })
+      .expect(200);
+    await request(http()).get(photoUrl).expect(404);
+  });
+});
