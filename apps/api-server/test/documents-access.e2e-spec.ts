@@ -112,6 +112,53 @@ describe('documents: visibility and listing photos', () => {
     await uploadDocument(http(), realtorToken, samplePng(), 'kitchen.png', { category: 'photo' }).expect(201);
   });
 
+  it('lets a resident add photos to a fault they reported, seen by them and staff only', async () => {
+    const report = (token: string) =>
+      request(http())
+        .post('/api/v1/faults')
+        .set(bearer(token))
+        .send({
+          buildingId: home.buildingId,
+          unitId: home.unitIds[1],
+          title: 'Dripping tap',
+          description: 'Kitchen',
+          category: 'plumbing',
+        })
+        .expect(201);
+    const own = (await report(tenantToken)).body.id as string;
+    const theirs = (await report(org.adminToken)).body.id as string;
+
+    const photo = await uploadDocument(http(), tenantToken, samplePng(), 'tap.png', {
+      category: 'photo',
+      faultId: own,
+    }).expect(201);
+    expect(photo.body).toMatchObject({ faultId: own, unitId: home.unitIds[1], visibility: 'managers' });
+    const mine = await request(http())
+      .get(`/api/v1/documents?faultId=${own}`)
+      .set(bearer(tenantToken))
+      .expect(200);
+    expect(mine.body.items.map((d: { id: string }) => d.id)).toEqual([photo.body.id]);
+    await request(http()).get(`/api/v1/documents/${photo.body.id}`).set(bearer(tenantToken)).expect(200);
+    await request(http()).get(`/api/v1/documents/${photo.body.id}`).set(bearer(org.adminToken)).expect(200);
+    await request(http()).get(`/api/v1/documents/${photo.body.id}`).set(bearer(ownerToken)).expect(404);
+
+    const notMine = await uploadDocument(http(), tenantToken, samplePng(), 'x.png', {
+      category: 'photo',
+      faultId: theirs,
+    }).expect(403);
+    expect(notMine.body.error.message).toMatch(/faults they reported/);
+    await uploadDocument(http(), tenantToken, samplePdf('x'), 'x.pdf', {
+      category: 'contract',
+      faultId: own,
+    }).expect(403);
+    await uploadDocument(http(), tenantToken, samplePng(), 'y.png', { category: 'photo' }).expect(403);
+    await request(http())
+      .patch(`/api/v1/documents/${photo.body.id}`)
+      .set(bearer(tenantToken))
+      .send({ title: 'Renamed' })
+      .expect(403);
+  });
+
   it('takes only photo documents of the organisation as listing photos, and shows them publicly while on the market', async () => {
     const other = await createOrganization(http(), await registerAndLogin(http(), 'vis-other'), 'Other');
     const foreignPhoto = (

@@ -31,7 +31,7 @@ export class DocumentAccess {
   async audience(m: EntityManager, t: Tenant): Promise<DocumentAudience> {
     if (isStaff(t.role)) return null;
     if (t.role === 'realtor') return { kind: 'photos' };
-    return { kind: 'resident', owner: t.role === 'owner', homes: await this.homes(m, t) };
+    return { kind: 'resident', owner: t.role === 'owner', userId: t.userId, homes: await this.homes(m, t) };
   }
 
   /** A document the caller may see (pending ones only to whoever may manage them); 404 otherwise. */
@@ -47,6 +47,28 @@ export class DocumentAccess {
     if (!doc || !(await this.maySee(m, t, doc))) throw documentNotFound();
     this.requireManage(t, doc.category);
     return doc;
+  }
+
+  /**
+   * Who may add a document: whoever manages its category, and a resident adding a photo to a fault
+   * they reported (the photo of the leaking tap).
+   */
+  async requireUpload(
+    m: EntityManager,
+    t: Tenant,
+    metadata: { category: Document['category']; faultId?: string | null },
+  ): Promise<void> {
+    if (mayManage(t.role, metadata.category)) return;
+    if ((t.role === 'owner' || t.role === 'tenant') && metadata.category === 'photo' && metadata.faultId) {
+      const fault = await this.documents.fault(m, t.organizationId, metadata.faultId);
+      if (fault?.reporterUserId === t.userId) return;
+    }
+    throw new DocumentError(
+      DocumentErrorCode.NotAllowed,
+      t.role === 'realtor'
+        ? 'Realtors manage photo documents only'
+        : 'Residents may only add photos to faults they reported',
+    );
   }
 
   requireManage(t: Tenant, category: Document['category']): void {
@@ -112,6 +134,7 @@ export class DocumentAccess {
   }
 
   private async maySee(m: EntityManager, t: Tenant, doc: Document): Promise<boolean> {
+    if (doc.uploadedByUserId === t.userId) return true;
     if (doc.status === 'pending') return mayManage(t.role, doc.category);
     if (isStaff(t.role)) return true;
     if (t.role === 'realtor') return doc.category === 'photo';

@@ -139,7 +139,7 @@ export class DocumentIntake {
   async confirmDirectUpload(t: Tenant, id: string, meta: RequestMeta): Promise<DocumentResponse> {
     const doc = await this.tenant.run(scopeOf(t), async (m) => {
       const found = await this.access.visible(m, t, id);
-      this.access.requireManage(t, found.category);
+      if (found.uploadedByUserId !== t.userId) this.access.requireManage(t, found.category);
       return found;
     });
     if (doc.status === 'active') return toDocumentResponse(doc);
@@ -235,7 +235,7 @@ export class DocumentIntake {
   }
 
   private async checkMetadata(m: EntityManager, t: Tenant, metadata: DocumentMetadataDto): Promise<void> {
-    this.access.requireManage(t, metadata.category);
+    await this.access.requireUpload(m, t, metadata);
     await this.access.place(m, t, metadata);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
   }
@@ -246,7 +246,7 @@ export class DocumentIntake {
     metadata: DocumentMetadataDto,
     file: Partial<Document> & { fileName: string },
   ): Promise<Document> {
-    this.access.requireManage(t, metadata.category);
+    await this.access.requireUpload(m, t, metadata);
     const place = await this.access.place(m, t, metadata);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
     return this.documents.create(m, t.organizationId, {

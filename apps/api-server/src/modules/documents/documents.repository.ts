@@ -13,7 +13,7 @@ const SORT_COLUMNS: Record<string, string> = {
 
 /** Restricts a list to what one caller may see (null = everything of the organisation). */
 export type DocumentAudience =
-  null | { kind: 'photos' } | { kind: 'resident'; owner: boolean; homes: ResidentHomes };
+  null | { kind: 'photos' } | { kind: 'resident'; owner: boolean; userId: string; homes: ResidentHomes };
 
 /** Documents of one organisation (every method takes it; RLS backs it up). Deleted ones are never listed. */
 @Injectable()
@@ -32,19 +32,21 @@ export class DocumentsRepository {
     if (audience?.kind === 'resident') {
       // Homes are units and their buildings: either both lists are empty or neither is.
       const { unitIds, buildingIds } = audience.homes;
-      if (unitIds.length === 0) qb.andWhere('false');
-      else
-        qb.andWhere(
-          new Brackets((w) => {
-            w.where(`d.visibility = 'residents' AND d.building_id IN (:...buildingIds)`, { buildingIds });
+      qb.andWhere(
+        new Brackets((w) => {
+          // Their own uploads (photos of faults they reported), and what their homes' visibility allows.
+          w.where('d.uploaded_by_user_id = :me', { me: audience.userId });
+          if (unitIds.length > 0) {
+            w.orWhere(`d.visibility = 'residents' AND d.building_id IN (:...buildingIds)`, { buildingIds });
             if (audience.owner) {
               w.orWhere(
                 `d.visibility = 'owners' AND (d.unit_id IN (:...unitIds) OR (d.unit_id IS NULL AND d.building_id IN (:...buildingIds)))`,
                 { unitIds, buildingIds },
               );
             }
-          }),
-        );
+          }
+        }),
+      );
     }
     if (f.category) qb.andWhere('d.category = :category', { category: f.category });
     if (f.buildingId) qb.andWhere('d.building_id = :buildingId', { buildingId: f.buildingId });
