@@ -1,4 +1,11 @@
-export { assertNoEviction, closeRedisClient, createRedisClient, reconnectDelay, type RedisClientOptions } from './redis-client';
+export {
+  assertNoEviction,
+  closeRedisClient,
+  createRedisClient,
+  reconnectDelay,
+  type RedisClientOptions,
+} from './redis-client';
 export { RedisConnections } from './redis-connections';
 export { REDIS_CLIENT, RedisModule } from './redis.module';
 export { RedisReadiness } from './redis.readiness';
+export { createRateLimiter, tooMany, withinLimit } from './rate-limits';

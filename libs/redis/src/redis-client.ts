@@ -51,7 +51,10 @@ export async function closeRedisClient(client: Redis): Promise<void> {
     client.disconnect();
     return;
   }
-  await Promise.race([client.quit().catch(() => client.disconnect()), delay(1000).then(() => client.disconnect())]);
+  await Promise.race([
+    client.quit().catch(() => client.disconnect()),
+    delay(1000).then(() => client.disconnect()),
+  ]);
 }
 
 export function delay(ms: number): Promise<void> {

@@ -4,7 +4,8 @@ import { assertNoEviction, createRedisClient, closeRedisClient, reconnectDelay }
 import { RedisConnections } from './redis-connections';
 import { RedisReadiness } from './redis.readiness';
 
-const envFor = (url: string, prefix: string) => validateEnv(CoreEnv, { REDIS_URL: url, REDIS_KEY_PREFIX: prefix });
+const envFor = (url: string, prefix: string) =>
+  validateEnv(CoreEnv, { REDIS_URL: url, REDIS_KEY_PREFIX: prefix });
 
 describe('Redis connections', () => {
   const keys = testRedisPrefix();

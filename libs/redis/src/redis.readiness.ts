@@ -15,7 +15,11 @@ export class RedisReadiness implements ReadinessCheck, OnModuleInit {
   constructor(private readonly connections: RedisConnections) {}
 
   onModuleInit(): void {
-    this.client = this.connections.get('health', { enableOfflineQueue: false, maxRetriesPerRequest: 0, raw: true });
+    this.client = this.connections.get('health', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      raw: true,
+    });
   }
 
   check(): Promise<DependencyStatus> {

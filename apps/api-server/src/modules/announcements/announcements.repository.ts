@@ -181,8 +181,16 @@ export class AnnouncementsRepository {
     );
   }
 
+  /** Only the ids (publishing notifies them): no user or receipt columns. */
   async audienceUserIds(m: EntityManager, organizationId: string, announcementId: string): Promise<string[]> {
-    return (await this.receiptReport(m, organizationId, announcementId)).map((r) => r.userId);
+    const rows: { userId: string }[] = await m.query(
+      `SELECT mem.user_id AS "userId"
+         FROM announcements a
+         JOIN memberships mem ON mem.organization_id = a.organization_id
+        WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}`,
+      [organizationId, announcementId],
+    );
+    return rows.map((r) => r.userId);
   }
 
   comments(m: EntityManager, organizationId: string, announcementId: string): Promise<AnnouncementComment[]> {
