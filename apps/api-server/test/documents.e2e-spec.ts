@@ -10,7 +10,8 @@ import {
   uploadDocument,
   type DocumentsServer,
 } from './documents-fixtures';
-import { bearer, createOrganization, registerAndLogin } from './identity';
+import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
+import { DocumentStorageCleanup } from '../src/modules/documents/jobs/storage-cleanup';
 
 /** The documents API on the local storage driver: uploads, downloads, signed URLs, rules, jobs. */
 describe('documents (local storage)', () => {
@@ -307,6 +308,32 @@ describe('documents (local storage)', () => {
       await uploadDocument(http(), org.adminToken, samplePng(), 'p.png', { category: 'photo' }).expect(201)
     ).body;
     expect(photo.textStatus).toBe('not_applicable');
+  });
+
+  it('queues the text extraction again when it was never queued (Redis down at upload time)', async () => {
+    const doc = (
+      await uploadDocument(http(), org.adminToken, Buffer.from('Boiler service on Monday.'), 'boiler.txt', {
+        category: 'other',
+      }).expect(201)
+    ).body;
+    const textOf = async () =>
+      (await request(http()).get(`/api/v1/documents/${doc.id}/text`).set(bearer(org.adminToken)).expect(200))
+        .body;
+    await eventually(async () => ((await textOf()).textStatus === 'pending' ? undefined : true));
+    // As if the upload had committed but its job never reached Redis, an hour ago.
+    await asOwner(ds.server, (db) =>
+      db.query(
+        `UPDATE documents SET text_status = 'pending', extracted_text = NULL, created_at = now() - interval '2 hours' WHERE id = $1`,
+        [doc.id],
+      ),
+    );
+    const cleanup = ds.worker?.get(DocumentStorageCleanup) as DocumentStorageCleanup;
+    expect((await cleanup.run(new Date())).text_extraction_requeued).toBe(1);
+    const text = await eventually(async () => {
+      const body = await textOf();
+      return body.textStatus === 'pending' ? undefined : body;
+    });
+    expect(text).toMatchObject({ textStatus: 'extracted', text: expect.stringContaining('Boiler service') });
   });
 
   it('signs a document with the SHA-256 of its stored bytes; signed documents are kept and versioned', async () => {

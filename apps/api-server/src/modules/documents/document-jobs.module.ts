@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { AuditService } from '../audit/audit.service';
+import { DocumentJobs } from './document-jobs';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentText } from './jobs/document-text';
 import { DocumentStorageCleanupProcessor } from './jobs/document-storage-cleanup.processor';
@@ -17,6 +18,7 @@ import { DocumentStorageCleanup } from './jobs/storage-cleanup';
     AuditLogRepository,
     AuditService,
     DocumentsRepository,
+    DocumentJobs,
     DocumentText,
     DocumentStorageCleanup,
     ExtractDocumentTextProcessor,

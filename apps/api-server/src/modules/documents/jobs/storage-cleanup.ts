@@ -5,8 +5,10 @@ import { Counter, register } from 'prom-client';
 import { IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../../api-server.env';
 import { AuditService } from '../../audit/audit.service';
+import { DocumentJobs } from '../document-jobs';
 
-export type CleanedKind = 'abandoned_upload' | 'unconfirmed_upload' | 'deleted_object';
+export type CleanedKind =
+  'abandoned_upload' | 'unconfirmed_upload' | 'deleted_object' | 'text_extraction_requeued';
 export type CleanupTotals = Record<CleanedKind, number>;
 
 /** Deleted documents whose removal job has not run by then are swept up here. */
@@ -17,7 +19,7 @@ const cleaned =
   (register.getSingleMetric('document_storage_cleaned_total') as Counter<'kind'> | undefined) ??
   new Counter({
     name: 'document_storage_cleaned_total',
-    help: 'What the document storage clean-up removed: abandoned resumable uploads, unconfirmed direct uploads, objects of deleted documents',
+    help: 'What the document storage clean-up did: abandoned resumable uploads, unconfirmed direct uploads and objects of deleted documents removed; text extractions that were never queued queued again',
     labelNames: ['kind'],
   });
 
@@ -37,6 +39,7 @@ export class DocumentStorageCleanup {
     private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
     private readonly env: ApiServerEnv,
+    private readonly jobs: DocumentJobs,
   ) {}
 
   async run(now = new Date()): Promise<CleanupTotals> {
@@ -50,11 +53,17 @@ export class DocumentStorageCleanup {
          UNION
          SELECT organization_id FROM documents
           WHERE (status = 'pending' AND deleted_at IS NULL AND created_at < $2)
-             OR (deleted_at < $3 AND object_removed_at IS NULL)`,
+             OR (deleted_at < $3 AND object_removed_at IS NULL)
+             OR (status = 'active' AND deleted_at IS NULL AND text_status = 'pending' AND created_at < $3)`,
           [now, abandonedBefore, deletedBefore],
         ) as Promise<{ organization_id: string }[]>,
     );
-    const totals: CleanupTotals = { abandoned_upload: 0, unconfirmed_upload: 0, deleted_object: 0 };
+    const totals: CleanupTotals = {
+      abandoned_upload: 0,
+      unconfirmed_upload: 0,
+      deleted_object: 0,
+      text_extraction_requeued: 0,
+    };
     for (const { organization_id: organizationId } of organizations) {
       const sessions = await this.tenant.run({ organizationId }, (m) =>
         m.find(UploadSession, {
@@ -107,11 +116,30 @@ export class DocumentStorageCleanup {
         );
         totals.deleted_object++;
       }
+
+      // Text still pending an hour after upload: its job was never queued (Redis down at upload time).
+      // Queueing again is harmless: the job id is per document, so a queued one is not duplicated.
+      const stuck = await this.tenant.run({ organizationId }, (m) =>
+        m.find(Document, {
+          select: { id: true },
+          where: {
+            organizationId,
+            status: 'active',
+            deletedAt: IsNull(),
+            textStatus: 'pending',
+            createdAt: LessThan(deletedBefore),
+          },
+        }),
+      );
+      for (const doc of stuck) {
+        await this.jobs.extractText(organizationId, doc.id);
+        totals.text_extraction_requeued++;
+      }
     }
     for (const [kind, count] of Object.entries(totals) as [CleanedKind, number][])
       cleaned.inc({ kind }, count);
     this.logger.log(
-      `Storage clean-up: ${totals.abandoned_upload} abandoned upload(s), ${totals.unconfirmed_upload} unconfirmed upload(s), ${totals.deleted_object} deleted object(s)`,
+      `Storage clean-up: ${totals.abandoned_upload} abandoned upload(s), ${totals.unconfirmed_upload} unconfirmed upload(s), ${totals.deleted_object} deleted object(s), ${totals.text_extraction_requeued} text extraction(s) queued again`,
     );
     return totals;
   }
