@@ -14,6 +14,8 @@ import { PortalSchema1795333000000 } from './1795333000000-portal-schema';
 import { Documents1795336000000 } from './1795336000000-documents';
 import { Votes1795339000000 } from './1795339000000-votes';
 import { AnnouncementsAndNotifications1795342000000 } from './1795342000000-announcements-and-notifications';
+import { Conversations1795345000000 } from './1795345000000-conversations';
+import { Finance1795348000000 } from './1795348000000-finance';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   Documents1795336000000,
   Votes1795339000000,
   AnnouncementsAndNotifications1795342000000,
+  Conversations1795345000000,
+  Finance1795348000000,
 ];

@@ -7,9 +7,11 @@ import { AnnouncementsModule } from './modules/announcements/announcements.modul
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
+import { ConversationsModule } from './modules/conversations/conversations.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
 import { FaultsModule } from './modules/faults/faults.module';
+import { FinanceModule } from './modules/finance/finance.module';
 import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
 import { ListingsModule } from './modules/listings/listings.module';
@@ -63,7 +65,9 @@ export class AppModule {
         ListingsModule,
         AnnouncementsModule,
         NotificationsModule,
+        ConversationsModule,
         VotesModule,
+        FinanceModule,
         DocumentsModule,
         UploadsModule,
       ],

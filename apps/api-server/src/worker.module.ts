@@ -6,6 +6,7 @@ import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
 import { DocumentJobsModule } from './modules/documents/document-jobs.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
+import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 
 /**
@@ -22,6 +23,7 @@ export class WorkerModule {
         OutboxRelayModule.register(),
         StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,
+        FinanceOverdueModule,
         DocumentJobsModule,
         JobHandlerCheckModule.forRoot({ [QueueName.Maintenance]: Object.values(MaintenanceJob) }),
       ],

@@ -46,4 +46,5 @@ export type PlatformScope =
   | 'person-invitation-accept'
   | 'inquiry-delivery'
   | 'document-storage-cleanup'
-  | 'listing-photos';
+  | 'listing-photos'
+  | 'finance-overdue';

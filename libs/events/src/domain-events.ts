@@ -50,6 +50,16 @@ export interface DomainEventPayloads {
     changes: Record<string, unknown>;
   };
   'announcement.published': { announcementId: string; title: string; urgent: boolean; audienceType: string };
+  'message.sent': {
+    messageId: string;
+    conversationId: string;
+    conversationKind: string;
+    buildingId: string | null;
+    senderUserId: string;
+    seq: number;
+    attachmentCount: number;
+    sentAt: string;
+  };
   'listing.published': ListingSnapshot;
   'listing.updated': ListingSnapshot;
   'listing.status_changed': ListingSnapshot & { previousStatus: string };
@@ -85,6 +95,38 @@ export interface DomainEventPayloads {
     }[];
   };
   'vote.cancelled': { voteId: string; title: string };
+  'charge.created': {
+    chargeId: string;
+    unitId: string;
+    leaseId: string | null;
+    personId: string | null;
+    kind: string;
+    amount: number;
+    currency: string;
+    dueDate: string;
+  };
+  'charge.cancelled': { chargeId: string; unitId: string; amount: number; currency: string };
+  'payment.recorded': {
+    paymentId: string;
+    chargeId: string;
+    unitId: string;
+    personId: string | null;
+    amount: number;
+    currency: string;
+    paidOn: string;
+    method: string;
+    chargeStatus: string;
+    outstandingAmount: number;
+  };
+  'payment.overdue': {
+    chargeId: string;
+    unitId: string;
+    leaseId: string | null;
+    personId: string | null;
+    outstandingAmount: number;
+    currency: string;
+    dueDate: string;
+  };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -97,9 +139,14 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'lease.amended': 'lease',
   'meter_reading.submitted': 'meter_reading',
   'announcement.published': 'announcement',
+  'message.sent': 'conversation',
   'vote.opened': 'vote',
   'vote.closed': 'vote',
   'vote.cancelled': 'vote',
+  'charge.created': 'charge',
+  'charge.cancelled': 'charge',
+  'payment.recorded': 'charge',
+  'payment.overdue': 'charge',
   'listing.published': 'listing',
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
@@ -118,9 +165,14 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'lease.amended': [],
   'meter_reading.submitted': [],
   'announcement.published': [],
+  'message.sent': [],
   'vote.opened': [],
   'vote.closed': [],
   'vote.cancelled': [],
+  'charge.created': [],
+  'charge.cancelled': [],
+  'payment.recorded': [],
+  'payment.overdue': [],
   'listing.published': [QueueName.PortalFeed],
   'listing.updated': [QueueName.PortalFeed],
   'listing.status_changed': [QueueName.PortalFeed],

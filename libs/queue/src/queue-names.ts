@@ -18,6 +18,8 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
 export const MaintenanceJob = {
   /** Daily: announce leases ending in 90/60/30 days, expire leases past their end date. */
   LeaseLifecycle: 'lease-lifecycle',
+  /** Daily: pending charges past their due date become overdue (one payment.overdue event each). */
+  FinanceOverdue: 'finance-overdue',
   /** Hourly: abort uploads abandoned for 24 h, delete their rows; remove objects of deleted documents. */
   DocumentStorageCleanup: 'document-storage-cleanup',
   /** One deleted document's object (job id `document-object:<documentId>`). */

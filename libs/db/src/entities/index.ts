@@ -1,9 +1,11 @@
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
+import { Conversation, ConversationMessage, ConversationParticipant } from './conversation.entity';
 import { Document, UploadChunk, UploadSession } from './document.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
+import { Charge, Expense, Payment } from './finance.entity';
 import { Inspection, InspectionItem } from './inspection.entity';
 import { Announcement, AnnouncementComment, AnnouncementReceipt } from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
@@ -45,6 +47,13 @@ export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
 export { ConsumedEvent } from './consumed-event.entity';
 export {
+  Conversation,
+  CONVERSATION_KINDS,
+  ConversationMessage,
+  ConversationParticipant,
+  type ConversationKind,
+} from './conversation.entity';
+export {
   Document,
   DOCUMENT_CATEGORIES,
   DOCUMENT_STATUSES,
@@ -71,6 +80,19 @@ export {
   type FaultPriority,
   type FaultStatus,
 } from './fault.entity';
+export {
+  Charge,
+  CHARGE_KINDS,
+  CHARGE_STATUSES,
+  Expense,
+  EXPENSE_CATEGORIES,
+  Payment,
+  PAYMENT_METHODS,
+  type ChargeKind,
+  type ChargeStatus,
+  type ExpenseCategory,
+  type PaymentMethod,
+} from './finance.entity';
 export { Inspection, InspectionItem } from './inspection.entity';
 export {
   Lease,
@@ -171,6 +193,9 @@ export const PM_ENTITIES = [
   AnnouncementComment,
   Notification,
   NotificationPreference,
+  Conversation,
+  ConversationParticipant,
+  ConversationMessage,
   Vote,
   VoteQuestion,
   VoteOption,
@@ -178,4 +203,7 @@ export const PM_ENTITIES = [
   VoteDelegation,
   VoteParticipation,
   VoteBallot,
+  Charge,
+  Payment,
+  Expense,
 ];

@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Charge, TenantTransactions } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
+import { Counter, register } from 'prom-client';
+import type { EntityManager } from 'typeorm';
+import { NotificationsService } from '../notifications/notifications.service';
+import { ChargesRepository } from './charges.repository';
+import { formatMoney, isoDay, subtract } from './money';
+
+const marked =
+  (register.getSingleMetric('charges_overdue_total') as Counter | undefined) ??
+  new Counter({ name: 'charges_overdue_total', help: 'Charges marked overdue by the daily job' });
+
+/**
+ * The daily overdue pass: pending charges whose due date is before `today` (UTC) become `overdue`,
+ * each with one `payment.overdue` event and an in-app notification to the payer's account (when linked
+ * and not turned off), all in the organisation's transaction. A charge that is already overdue is not
+ * touched again, so running the pass twice emits nothing twice. Organisations are found through the
+ * read-only platform scope 'finance-overdue'.
+ */
+@Injectable()
+export class ChargeOverdue {
+  private readonly logger = new Logger(ChargeOverdue.name);
+
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly charges: ChargesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async run(now = new Date()): Promise<{ overdue: number; notified: number }> {
+    const today = isoDay(now);
+    const organizations = await this.tenant.runPlatform('finance-overdue', (m) =>
+      m
+        .createQueryBuilder(Charge, 'c')
+        .select('DISTINCT c.organization_id', 'organizationId')
+        .where(`c.status = 'pending' AND c.due_date < :today`, { today })
+        .getRawMany<{ organizationId: string }>(),
+    );
+    const totals = { overdue: 0, notified: 0 };
+    for (const { organizationId } of organizations) {
+      const result = await this.tenant.run({ organizationId }, (m) =>
+        this.runForOrganization(m, organizationId, today),
+      );
+      totals.overdue += result.overdue;
+      totals.notified += result.notified;
+    }
+    marked.inc(totals.overdue);
+    this.logger.log(
+      `Overdue pass: ${totals.overdue} charge(s) overdue, ${totals.notified} notified, ${organizations.length} organisation(s)`,
+    );
+    return totals;
+  }
+
+  private async runForOrganization(
+    m: EntityManager,
+    organizationId: string,
+    today: string,
+  ): Promise<{ overdue: number; notified: number }> {
+    const due = await this.charges.pendingPastDue(m, organizationId, today);
+    const payers = [...new Set(due.map((c) => c.personId).filter((id): id is string => id !== null))];
+    const users = await this.charges.linkedUsers(m, organizationId, payers);
+    let notified = 0;
+    for (const charge of due) {
+      await this.charges.update(m, organizationId, charge.id, { status: 'overdue' });
+      const outstanding = subtract(charge.amount, charge.paidAmount);
+      await this.outbox.write(m, {
+        type: 'payment.overdue',
+        organizationId,
+        aggregateId: charge.id,
+        aggregateVersion: charge.version + 1,
+        payload: {
+          chargeId: charge.id,
+          unitId: charge.unitId,
+          leaseId: charge.leaseId,
+          personId: charge.personId,
+          outstandingAmount: outstanding,
+          currency: charge.currency,
+          dueDate: charge.dueDate,
+        },
+      });
+      const userId = charge.personId ? users.get(charge.personId) : undefined;
+      if (userId) {
+        notified += await this.notifications.notify(m, organizationId, [userId], {
+          type: 'payment_overdue',
+          title: `Payment overdue: ${charge.description || charge.kind.replace('_', ' ')}`,
+          body: `${formatMoney(outstanding, charge.currency)} was due on ${charge.dueDate}.`,
+          link: `/charges/${charge.id}`,
+        });
+      }
+    }
+    return { overdue: due.length, notified };
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import type { Page } from '@ppt/http';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  CreateExpenseDto,
+  ExpensePageResponse,
+  ExpenseResponse,
+  ListExpensesQueryDto,
+  UpdateExpenseDto,
+} from './dto/expense.dto';
+import { ExpensesService } from './expenses.service';
+
+/** Building expenses: org_admin and manager only. */
+@ApiTags('finance')
+@ApiBearerAuth()
+@Roles('org_admin', 'manager')
+@Controller('expenses')
+export class ExpensesController {
+  constructor(private readonly expenses: ExpensesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: ExpensePageResponse })
+  list(@CurrentTenant() t: Tenant, @Query() query: ListExpensesQueryDto): Promise<Page<ExpenseResponse>> {
+    return this.expenses.list(t, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ExpenseResponse })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<ExpenseResponse> {
+    return this.expenses.get(t, id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: ExpenseResponse })
+  create(@CurrentTenant() t: Tenant, @Body() dto: CreateExpenseDto): Promise<ExpenseResponse> {
+    return this.expenses.create(t, dto);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ExpenseResponse })
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateExpenseDto,
+  ): Promise<ExpenseResponse> {
+    return this.expenses.update(t, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.expenses.remove(t, id);
+  }
+}
