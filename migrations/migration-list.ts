@@ -16,6 +16,7 @@ import { Votes1795339000000 } from './1795339000000-votes';
 import { AnnouncementsAndNotifications1795342000000 } from './1795342000000-announcements-and-notifications';
 import { Conversations1795345000000 } from './1795345000000-conversations';
 import { Finance1795348000000 } from './1795348000000-finance';
+import { ScheduledClosing1795351000000 } from './1795351000000-scheduled-closing';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AnnouncementsAndNotifications1795342000000,
   Conversations1795345000000,
   Finance1795348000000,
+  ScheduledClosing1795351000000,
 ];

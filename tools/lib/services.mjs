@@ -1,7 +1,8 @@
 // Brings up PostgreSQL and Redis for `npm start` and `npm test`: the ones at the configured URLs
-// when they answer, otherwise local ones on the same loopback port, with data under .data/.
+// when they answer, otherwise local ones on the same loopback port, with data under .data/. Also
+// installs the Chromium that the browser tests drive.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { log, ROOT } from './workspace.mjs';
@@ -81,10 +82,31 @@ function installRedisServer() {
     );
   }
   log('Installing redis-server from Debian packages (apt-get)…');
+  if (!aptInstall(['redis-server'])) throw new Error('apt-get install redis-server failed');
+}
+
+/** apt-get update + install (quiet, non-interactive); false when the install failed. */
+function aptInstall(args) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const result = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env });
-  if (result.status !== 0) throw new Error('apt-get install redis-server failed');
+  return spawnSync('apt-get', ['install', '-y', '-qq', ...args], { stdio: 'inherit', env }).status === 0;
+}
+
+/**
+ * The browser tests (Bull Board) drive Debian's chromium through playwright-core. Installs it when it
+ * is missing and we may (root with apt-get); otherwise says how, and those tests fail with the same hint.
+ */
+export function ensureChromium(binary) {
+  if (existsSync(binary)) return;
+  const canApt = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (canApt) {
+    log('Installing chromium from Debian packages (apt-get) for the browser tests…');
+    if (aptInstall(['--no-install-recommends', 'chromium']) && existsSync(binary)) return;
+  }
+  log(
+    `Chromium is not at ${binary}: the browser tests (apps/api-server/test/queue-board.e2e-spec.ts) will fail. ` +
+      'Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+  );
 }
 
 export async function ensureRedis(redisUrl, dataDir) {

@@ -4,10 +4,12 @@ import { PlatformModule } from '@ppt/platform';
 import { JobHandlerCheckModule, MaintenanceJob, QueueName } from '@ppt/queue';
 import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
+import { AnnouncementsPublishDueModule } from './modules/announcements/announcements-publish-due.module';
 import { DocumentJobsModule } from './modules/documents/document-jobs.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
+import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
 
 /**
  * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
@@ -24,6 +26,8 @@ export class WorkerModule {
         StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,
         FinanceOverdueModule,
+        VotesCloseDueModule,
+        AnnouncementsPublishDueModule,
         DocumentJobsModule,
         JobHandlerCheckModule.forRoot({ [QueueName.Maintenance]: Object.values(MaintenanceJob) }),
       ],

@@ -47,4 +47,6 @@ export type PlatformScope =
   | 'inquiry-delivery'
   | 'document-storage-cleanup'
   | 'listing-photos'
-  | 'finance-overdue';
+  | 'finance-overdue'
+  | 'votes-close-due'
+  | 'announcements-publish-due';

@@ -20,6 +20,10 @@ export const MaintenanceJob = {
   LeaseLifecycle: 'lease-lifecycle',
   /** Daily: pending charges past their due date become overdue (one payment.overdue event each). */
   FinanceOverdue: 'finance-overdue',
+  /** Every minute: open votes whose end time has passed are closed (results stored, vote.closed). */
+  VotesCloseDue: 'votes-close-due',
+  /** Every minute: scheduled announcements whose publish time has come are published. */
+  AnnouncementsPublishDue: 'announcements-publish-due',
   /** Hourly: abort uploads abandoned for 24 h, delete their rows; remove objects of deleted documents. */
   DocumentStorageCleanup: 'document-storage-cleanup',
   /** One deleted document's object (job id `document-object:<documentId>`). */

@@ -31,6 +31,8 @@ export interface VoteQuestionResult {
 @Check('ck_votes_period', '"end_at" > "start_at"')
 @Index('uq_votes_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_votes_org_status_start', ['organizationId', 'status', 'startAt'])
+/** The every-minute closing job's look-up across organisations: only open votes are indexed. */
+@Index('ix_votes_open_end', ['endAt'], { where: `status = 'open'` })
 export class Vote extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   title!: string;

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Announcement, type AnnouncementComment } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
-import { NotificationsService } from '../notifications/notifications.service';
 import type {
   AnnouncementResponse,
   CommentResponse,
@@ -15,6 +13,8 @@ import type {
   ReceiptReportResponse,
   UpdateAnnouncementDto,
 } from './dto/announcement.dto';
+import { AnnouncementChanges } from './announcement-changes';
+import { snapshot, toResponse } from './announcement-responses';
 import { AnnouncementError, AnnouncementErrorCode } from './announcements.errors';
 import { AnnouncementsRepository, type Reader } from './announcements.repository';
 
@@ -22,18 +22,18 @@ import { AnnouncementsRepository, type Reader } from './announcements.repository
 const EDITORS = new Set(['org_admin', 'manager']);
 
 /**
- * Announcements: drafted, scheduled or published at once, archived. Publishing writes the
- * `announcement.published` event and an in-app notification for everyone in the audience in the same
- * transaction; readers leave receipts (read, acknowledged) that make the delivery report.
+ * Announcements: drafted, scheduled (published by the every-minute job once `publishAt` has come) or
+ * published at once, archived. Publishing writes the `announcement.published` event and an in-app
+ * notification for everyone in the audience in the same transaction; readers leave receipts (read,
+ * acknowledged) that make the delivery report.
  */
 @Injectable()
 export class AnnouncementsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly announcements: AnnouncementsRepository,
-    private readonly notifications: NotificationsService,
+    private readonly changes: AnnouncementChanges,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListAnnouncementsQueryDto): Promise<Page<AnnouncementResponse>> {
@@ -112,7 +112,7 @@ export class AnnouncementsService {
         );
       }
       await this.checkAudience(m, t, { ...before, ...dto });
-      return this.change(m, t, meta, before, dto, 'updated');
+      return this.changes.change(m, t, meta, before, dto, 'updated');
     });
   }
 
@@ -123,48 +123,22 @@ export class AnnouncementsService {
       if (when.getTime() <= Date.now()) {
         throw new AnnouncementError(AnnouncementErrorCode.PublishAtInPast, 'publishAt must be in the future');
       }
-      return this.change(m, t, meta, before, { status: 'scheduled', publishAt: when }, 'updated');
+      return this.changes.change(m, t, meta, before, { status: 'scheduled', publishAt: when }, 'updated');
     });
   }
 
+  /** Publishes now (shared with the job that publishes scheduled ones: `AnnouncementChanges`). */
   publish(t: Tenant, id: string, meta: RequestMeta): Promise<AnnouncementResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.transition(m, t, id, ['draft', 'scheduled'], 'published');
-      const published = await this.change(
-        m,
-        t,
-        meta,
-        before,
-        { status: 'published', publishedAt: new Date() },
-        'published',
-      );
-      await this.outbox.write(m, {
-        type: 'announcement.published',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: published.version,
-        payload: {
-          announcementId: id,
-          title: published.title,
-          urgent: published.urgent,
-          audienceType: published.audienceType,
-        },
-      });
-      const audience = await this.announcements.audienceUserIds(m, t.organizationId, id);
-      await this.notifications.notify(m, t.organizationId, audience, {
-        type: 'announcement',
-        title: published.title,
-        body: published.body.slice(0, 300),
-        link: `/announcements/${id}`,
-      });
-      return published;
+      return this.changes.publish(m, t, meta, before, new Date());
     });
   }
 
   archive(t: Tenant, id: string, meta: RequestMeta): Promise<AnnouncementResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.transition(m, t, id, ['published'], 'archived');
-      return this.change(m, t, meta, before, { status: 'archived', pinned: false }, 'archived');
+      return this.changes.change(m, t, meta, before, { status: 'archived', pinned: false }, 'archived');
     });
   }
 
@@ -217,27 +191,6 @@ export class AnnouncementsService {
         }),
       );
     });
-  }
-
-  private async change(
-    m: EntityManager,
-    t: Tenant,
-    meta: RequestMeta,
-    before: Announcement,
-    changes: Partial<Announcement>,
-    verb: 'updated' | 'published' | 'archived',
-  ): Promise<AnnouncementResponse> {
-    await this.announcements.update(m, t.organizationId, before.id, changes);
-    const after = (await this.announcements.findForUpdate(m, t.organizationId, before.id)) as Announcement;
-    await this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'announcement', id: before.id, verb },
-      snapshot(before),
-      snapshot(after),
-    );
-    return toResponse(after);
   }
 
   private async transition(
@@ -295,16 +248,6 @@ function readerOf(t: Tenant): Reader | undefined {
 
 function notFound(): AnnouncementError {
   return new AnnouncementError(AnnouncementErrorCode.NotFound, 'Announcement not found');
-}
-
-function snapshot(a: Announcement): Record<string, unknown> {
-  const { organization: _o, createdBy: _c, ...fields } = a;
-  return fields;
-}
-
-function toResponse(a: Announcement): AnnouncementResponse {
-  const { organization: _o, createdBy: _c, organizationId: _org, ...fields } = a;
-  return fields;
 }
 
 function toComment(c: AnnouncementComment): CommentResponse {

@@ -43,7 +43,10 @@ export type AuditedEntity =
   | 'listing'
   | 'announcement'
   | 'document'
-  | 'vote';
+  | 'vote'
+  | 'charge'
+  | 'payment'
+  | 'expense';
 export type ChangeVerb =
   | 'created'
   | 'updated'
@@ -52,6 +55,7 @@ export type ChangeVerb =
   | 'activated'
   | 'amended'
   | 'published'
+  | 'recorded'
   | 'status_changed'
   | 'terminated'
   | 'opened'
@@ -61,6 +65,27 @@ export type ChangeVerb =
   | 'delegated'
   | 'delegation_revoked';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
+
+/**
+ * Who made a change: a signed-in user (a request's `Tenant` is one) or the platform itself — a
+ * scheduled job — recorded with no user and the client id `system`.
+ */
+export interface AuditActor {
+  organizationId: string;
+  userId: string | null;
+  clientId?: string | null;
+}
+
+/** The `actorClientId` of changes made by scheduled jobs rather than by a user or an API client. */
+export const SYSTEM_ACTOR_CLIENT_ID = 'system';
+
+/** The actor of a scheduled job's change in `organizationId`. */
+export function systemActor(organizationId: string): AuditActor {
+  return { organizationId, userId: null, clientId: SYSTEM_ACTOR_CLIENT_ID };
+}
+
+/** The request metadata of work that no HTTP request caused (scheduled jobs). */
+export const NO_REQUEST: RequestMeta = { ip: null, userAgent: null, requestId: null };
 
 export interface AuditEvent {
   action: SecurityAction | ChangeAction;
@@ -124,7 +149,7 @@ export class AuditService {
   /** Records a change of an audited entity with the fields that changed (inside the change's transaction). */
   async recordChange(
     manager: EntityManager,
-    tenant: Tenant,
+    actor: AuditActor,
     meta: RequestMeta,
     entity: { type: AuditedEntity; id: string; verb: ChangeVerb },
     before: object | null,
@@ -133,8 +158,9 @@ export class AuditService {
     await this.record(
       {
         action: `${entity.type}.${entity.verb}`,
-        organizationId: tenant.organizationId,
-        actorUserId: tenant.userId,
+        organizationId: actor.organizationId,
+        actorUserId: actor.userId,
+        actorClientId: actor.clientId ?? null,
         entityType: entity.type,
         entityId: entity.id,
         details: {

@@ -3,6 +3,7 @@ import { Charge, TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { Counter, register } from 'prom-client';
 import type { EntityManager } from 'typeorm';
+import { AuditService, NO_REQUEST, systemActor } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ChargesRepository } from './charges.repository';
 import { formatMoney, isoDay, subtract } from './money';
@@ -13,10 +14,11 @@ const marked =
 
 /**
  * The daily overdue pass: pending charges whose due date is before `today` (UTC) become `overdue`,
- * each with one `payment.overdue` event and an in-app notification to the payer's account (when linked
- * and not turned off), all in the organisation's transaction. A charge that is already overdue is not
- * touched again, so running the pass twice emits nothing twice. Organisations are found through the
- * read-only platform scope 'finance-overdue'.
+ * each with one `payment.overdue` event, an audit entry (`charge.status_changed`, the system as actor)
+ * and an in-app notification to the payer's account (when linked and not turned off), all in the
+ * organisation's transaction. A charge that is already overdue is not touched again, so running the
+ * pass twice emits nothing twice. Organisations are found through the read-only platform scope
+ * 'finance-overdue'.
  */
 @Injectable()
 export class ChargeOverdue {
@@ -27,6 +29,7 @@ export class ChargeOverdue {
     private readonly charges: ChargesRepository,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxWriter,
+    private readonly audit: AuditService,
   ) {}
 
   async run(now = new Date()): Promise<{ overdue: number; notified: number }> {
@@ -64,6 +67,14 @@ export class ChargeOverdue {
     let notified = 0;
     for (const charge of due) {
       await this.charges.update(m, organizationId, charge.id, { status: 'overdue' });
+      await this.audit.recordChange(
+        m,
+        systemActor(organizationId),
+        NO_REQUEST,
+        { type: 'charge', id: charge.id, verb: 'status_changed' },
+        { status: charge.status, version: charge.version },
+        { status: 'overdue', version: charge.version + 1 },
+      );
       const outstanding = subtract(charge.amount, charge.paidAmount);
       await this.outbox.write(m, {
         type: 'payment.overdue',

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '@ppt/http';
+import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { ChargesService } from './charges.service';
 import {
@@ -61,8 +62,12 @@ export class ChargesController {
     description:
       'Pending; emits charge.created. 422 LEASE_UNIT_MISMATCH / CURRENCY_MISMATCH when the lease is of another unit or currency',
   })
-  create(@CurrentTenant() t: Tenant, @Body() dto: CreateChargeDto): Promise<ChargeResponse> {
-    return this.charges.create(t, dto);
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateChargeDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<ChargeResponse> {
+    return this.charges.create(t, dto, meta);
   }
 
   @Post(':id/cancel')
@@ -71,8 +76,12 @@ export class ChargesController {
     type: ChargeResponse,
     description: '409 CHARGE_ALREADY_PAID for a paid charge, 409 CHARGE_HAS_PAYMENTS when partly paid',
   })
-  cancel(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<ChargeResponse> {
-    return this.charges.cancel(t, id);
+  cancel(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<ChargeResponse> {
+    return this.charges.cancel(t, id, meta);
   }
 
   @Get(':id/payments')
@@ -92,7 +101,8 @@ export class ChargesController {
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RecordPaymentDto,
+    @Meta() meta: RequestMeta,
   ): Promise<RecordedPaymentResponse> {
-    return this.charges.recordPayment(t, id, dto);
+    return this.charges.recordPayment(t, id, dto, meta);
   }
 }

@@ -3,7 +3,9 @@ import { TenantTransactions, type Charge, type Payment } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
+import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
+import { AuditService } from '../audit/audit.service';
 import { PeopleRepository } from '../people/people.repository';
 import { UnitsRepository } from '../units/units.repository';
 import { ChargesRepository } from './charges.repository';
@@ -27,7 +29,7 @@ const RESIDENT_ROLES = new Set(['owner', 'tenant']);
  * Charges and payments. A payment is recorded against one charge, never beyond what it still owes:
  * the charge row is locked (SELECT … FOR UPDATE) while its payments are summed into `paid_amount`,
  * so concurrent payments serialise, and a check constraint backs the rule up. A charge becomes `paid`
- * when its payments cover it; events go to the outbox in the same transaction.
+ * when its payments cover it; audit entries and events are written in the same transaction.
  */
 @Injectable()
 export class ChargesService {
@@ -37,6 +39,7 @@ export class ChargesService {
     private readonly units: UnitsRepository,
     private readonly people: PeopleRepository,
     private readonly outbox: OutboxWriter,
+    private readonly audit: AuditService,
   ) {}
 
   list(t: Tenant, query: ListChargesQueryDto): Promise<Page<ChargeResponse>> {
@@ -68,7 +71,7 @@ export class ChargesService {
     return this.tenant.run(scopeOf(t), async (m) => toResponse(await this.mustSee(m, t, id)));
   }
 
-  create(t: Tenant, dto: CreateChargeDto): Promise<ChargeResponse> {
+  create(t: Tenant, dto: CreateChargeDto, meta: RequestMeta): Promise<ChargeResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
         throw new FinanceError(FinanceErrorCode.UnitNotFound, 'Unit not found');
@@ -101,6 +104,14 @@ export class ChargesService {
         createdByUserId: t.userId,
       });
       const charge = await this.lock(m, t, id);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'charge', id, verb: 'created' },
+        null,
+        toResponse(charge),
+      );
       await this.outbox.write(m, {
         type: 'charge.created',
         organizationId: t.organizationId,
@@ -122,7 +133,7 @@ export class ChargesService {
   }
 
   /** Pending or overdue charges with no payment; a paid one cannot be cancelled (409). */
-  cancel(t: Tenant, id: string): Promise<ChargeResponse> {
+  cancel(t: Tenant, id: string, meta: RequestMeta): Promise<ChargeResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const charge = await this.lock(m, t, id);
       if (charge.status === 'cancelled')
@@ -137,6 +148,14 @@ export class ChargesService {
       }
       await this.charges.update(m, t.organizationId, id, { status: 'cancelled', cancelledAt: new Date() });
       const after = await this.lock(m, t, id);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'charge', id, verb: 'cancelled' },
+        toResponse(charge),
+        toResponse(after),
+      );
       await this.outbox.write(m, {
         type: 'charge.cancelled',
         organizationId: t.organizationId,
@@ -159,6 +178,7 @@ export class ChargesService {
     t: Tenant,
     id: string,
     dto: RecordPaymentDto,
+    meta: RequestMeta,
     now = new Date(),
   ): Promise<RecordedPaymentResponse> {
     const today = isoDay(now);
@@ -203,6 +223,23 @@ export class ChargesService {
           : {}),
       });
       const after = await this.lock(m, t, id);
+      // The payment itself, and what it did to the charge (paid amount, maybe status and paid date).
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'payment', id: payment.id, verb: 'recorded' },
+        null,
+        toPayment(payment),
+      );
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'charge', id, verb: 'updated' },
+        toResponse(charge),
+        toResponse(after),
+      );
       await this.outbox.write(m, {
         type: 'payment.recorded',
         organizationId: t.organizationId,

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '@ppt/http';
+import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
   CreateExpenseDto,
@@ -51,8 +52,12 @@ export class ExpensesController {
 
   @Post()
   @ApiCreatedResponse({ type: ExpenseResponse })
-  create(@CurrentTenant() t: Tenant, @Body() dto: CreateExpenseDto): Promise<ExpenseResponse> {
-    return this.expenses.create(t, dto);
+  create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateExpenseDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<ExpenseResponse> {
+    return this.expenses.create(t, dto, meta);
   }
 
   @Patch(':id')
@@ -61,14 +66,19 @@ export class ExpensesController {
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateExpenseDto,
+    @Meta() meta: RequestMeta,
   ): Promise<ExpenseResponse> {
-    return this.expenses.update(t, id, dto);
+    return this.expenses.update(t, id, dto, meta);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  remove(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.expenses.remove(t, id);
+  remove(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.expenses.remove(t, id, meta);
   }
 }

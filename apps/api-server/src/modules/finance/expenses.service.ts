@@ -3,7 +3,9 @@ import { TenantTransactions, type Expense } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { ValidationFailedError } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
+import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
+import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
 import { VendorsRepository } from '../vendors/vendors.repository';
 import type {
@@ -18,7 +20,7 @@ import { FinanceError, FinanceErrorCode } from './finance.errors';
 /** Fields an update may change but not clear. */
 const REQUIRED = ['category', 'description', 'amount', 'currency', 'incurredOn'] as const;
 
-/** What buildings cost: recorded, corrected and removed by managers. */
+/** What buildings cost: recorded, corrected and removed by managers, every change audited. */
 @Injectable()
 export class ExpensesService {
   constructor(
@@ -26,6 +28,7 @@ export class ExpensesService {
     private readonly expenses: ExpensesRepository,
     private readonly buildings: BuildingsRepository,
     private readonly vendors: VendorsRepository,
+    private readonly audit: AuditService,
   ) {}
 
   list(t: Tenant, query: ListExpensesQueryDto): Promise<Page<ExpenseResponse>> {
@@ -43,7 +46,7 @@ export class ExpensesService {
     });
   }
 
-  create(t: Tenant, dto: CreateExpenseDto): Promise<ExpenseResponse> {
+  create(t: Tenant, dto: CreateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId)))
         throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
@@ -59,27 +62,49 @@ export class ExpensesService {
         reference: dto.reference ?? null,
         createdByUserId: t.userId,
       });
-      return toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      const created = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      await this.audit.recordChange(m, t, meta, { type: 'expense', id, verb: 'created' }, null, created);
+      return created;
     });
   }
 
-  update(t: Tenant, id: string, dto: UpdateExpenseDto): Promise<ExpenseResponse> {
+  update(t: Tenant, id: string, dto: UpdateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const cleared = REQUIRED.filter((field) => dto[field] === null);
       if (cleared.length > 0)
         throw new ValidationFailedError(
           cleared.map((field) => ({ field, message: `${field} cannot be null` })),
         );
-      if (!(await this.expenses.findForUpdate(m, t.organizationId, id))) throw notFound();
+      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
+      if (!before) throw notFound();
       await this.checkVendor(m, t, dto.vendorId);
-      if (Object.keys(dto).length > 0) await this.expenses.update(m, t.organizationId, id, { ...dto });
-      return toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      if (Object.keys(dto).length === 0) return toResponse(before);
+      await this.expenses.update(m, t.organizationId, id, { ...dto });
+      const after = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'expense', id, verb: 'updated' },
+        toResponse(before),
+        after,
+      );
+      return after;
     });
   }
 
-  remove(t: Tenant, id: string): Promise<void> {
+  remove(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
     return this.tenant.run(scopeOf(t), async (m) => {
-      if ((await this.expenses.delete(m, t.organizationId, id)) === 0) throw notFound();
+      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
+      if (!before || (await this.expenses.delete(m, t.organizationId, id)) === 0) throw notFound();
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'expense', id, verb: 'deleted' },
+        toResponse(before),
+        null,
+      );
     });
   }
 

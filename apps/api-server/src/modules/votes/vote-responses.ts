@@ -98,3 +98,10 @@ export function toLink(b: VoteBallot): ChainLink {
     hash: b.hash,
   };
 }
+
+/** The audit keeps what changed, not timestamps or the caller's own view. */
+export function auditSnapshot(snapshot: object | null): Record<string, unknown> | null {
+  if (!snapshot) return null;
+  const { createdAt: _c, updatedAt: _u, myUnits: _m, ...fields } = snapshot as Record<string, unknown>;
+  return fields;
+}

@@ -6,6 +6,7 @@ import { BallotsRepository } from './ballots.repository';
 import { BallotsService } from './ballots.service';
 import { DelegationsService } from './delegations.service';
 import { VoteAccess } from './vote-access';
+import { VoteClosing } from './vote-closing';
 import { VotesController } from './votes.controller';
 import { VotesRepository } from './votes.repository';
 import { VotesService } from './votes.service';
@@ -17,6 +18,7 @@ import { VotesService } from './votes.service';
     VotesRepository,
     BallotsRepository,
     VoteAccess,
+    VoteClosing,
     VotesService,
     BallotsService,
     DelegationsService,

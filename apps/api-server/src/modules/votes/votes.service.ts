@@ -6,7 +6,6 @@ import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
-import { verifyChain } from './ballot-chain';
 import { BallotsRepository } from './ballots.repository';
 import type {
   CreateVoteDto,
@@ -18,23 +17,17 @@ import type {
   VoteSummaryResponse,
 } from './dto/vote.dto';
 import { VoteAccess } from './vote-access';
-import {
-  currentBallots,
-  fraction,
-  formatFraction,
-  parseFraction,
-  parseShare,
-  sum,
-  tallyQuestion,
-} from './vote-arithmetic';
-import { share, toLink, toQuestion, toSummary } from './vote-responses';
+import { fraction, formatFraction, parseShare, sum } from './vote-arithmetic';
+import { auditSnapshot, share, toQuestion, toSummary } from './vote-responses';
+import { VoteClosing } from './vote-closing';
 import { canTransition, PER_ROLLAM_MIN_DAYS, periodLongEnough, rightToVote, runsVotes } from './vote-rules';
 import { VoteError, VoteErrorCode, voteNotFound } from './votes.errors';
 import { VotesRepository, type QuestionRow } from './votes.repository';
 
 /**
  * The life of a vote: drafted (editable), opened (eligibility and weights snapshotted), closed (results
- * computed from the verified ballot chain and stored) or cancelled. Every change is audited; opening,
+ * computed from the verified ballot chain and stored — by a manager, or by the job once `endAt` has
+ * passed) or cancelled. Every change is audited; opening,
  * closing and cancelling an open vote write events through the outbox in the same transaction.
  */
 @Injectable()
@@ -46,6 +39,7 @@ export class VotesService {
     private readonly access: VoteAccess,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
+    private readonly closing: VoteClosing,
   ) {}
 
   list(t: Tenant, query: ListVotesQueryDto): Promise<Page<VoteSummaryResponse>> {
@@ -161,69 +155,11 @@ export class VotesService {
     });
   }
 
-  /**
-   * Counts the ballots that count (each unit's latest per question) and stores every question's result.
-   * A written vote runs its whole period; a chain that does not verify is never counted.
-   */
+  /** Closes the vote now (shared with the job that closes votes past their end: `VoteClosing`). */
   close(t: Tenant, id: string, meta: RequestMeta): Promise<VoteResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const vote = await this.transition(m, t, id, 'closed');
-      const now = new Date();
-      if (vote.kind === 'written' && now < vote.endAt) {
-        throw new VoteError(VoteErrorCode.PeriodRunning, 'A written vote closes only after its period ends');
-      }
-      const chain = await this.ballots.chain(m, t.organizationId, id);
-      const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
-      if (!check.verified) {
-        throw new VoteError(
-          VoteErrorCode.ChainBroken,
-          `The ballot chain does not verify from ballot ${check.brokenAtSequence} (${check.reason}); nothing was counted`,
-        );
-      }
-      const counted = currentBallots(chain);
-      const eligibleWeight = parseFraction(vote.eligibleWeight as string);
-      const questions = await this.votes.questions(m, t.organizationId, id);
-      const options = await this.votes.options(
-        m,
-        t.organizationId,
-        questions.map((q) => q.id),
-      );
-      const results = [];
-      for (const q of questions) {
-        const result = tallyQuestion({
-          eligibleWeight,
-          quorum: fraction(q.quorumNumerator, q.quorumDenominator),
-          majority: q.majority,
-          options: options.filter((o) => o.questionId === q.id),
-          ballots: counted
-            .filter((b) => b.questionId === q.id)
-            .map((b) => ({ optionId: b.optionId, weight: fraction(b.weightNumerator, b.weightDenominator) })),
-        });
-        await this.votes.saveResult(m, t.organizationId, q.id, result);
-        results.push({
-          questionId: q.id,
-          quorumReached: result.quorumReached,
-          outcome: result.outcome,
-          winningOptionId: result.winningOptionId,
-          participatingWeight: result.participatingWeight,
-        });
-      }
-      await this.votes.update(m, t.organizationId, id, { status: 'closed', closedAt: now });
-      const after = await this.mustFind(m, t, id);
-      await this.record(m, t, meta, id, 'closed', toSummary(vote), { ...toSummary(after), results });
-      await this.outbox.write(m, {
-        type: 'vote.closed',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: {
-          voteId: id,
-          closedAt: now.toISOString(),
-          eligibleWeight: formatFraction(eligibleWeight),
-          results,
-        },
-      });
-      return this.load(m, t, after);
+      return this.load(m, t, await this.closing.close(m, t, meta, vote, new Date()));
     });
   }
 
@@ -320,7 +256,14 @@ export class VotesService {
     before: object | null,
     after: object,
   ): Promise<void> {
-    return this.audit.recordChange(m, t, meta, { type: 'vote', id, verb }, strip(before), strip(after));
+    return this.audit.recordChange(
+      m,
+      t,
+      meta,
+      { type: 'vote', id, verb },
+      auditSnapshot(before),
+      auditSnapshot(after),
+    );
   }
 }
 
@@ -357,11 +300,4 @@ function questionRows(questions: QuestionInputDto[]): QuestionRow[] {
       options: q.options.map((o, j) => ({ position: j + 1, label: o.label, abstain: o.abstain ?? false })),
     };
   });
-}
-
-/** The audit keeps what changed, not timestamps or the caller's own view. */
-function strip(snapshot: object | null): Record<string, unknown> | null {
-  if (!snapshot) return null;
-  const { createdAt: _c, updatedAt: _u, myUnits: _m, ...fields } = snapshot as Record<string, unknown>;
-  return fields;
 }
