@@ -17,6 +17,7 @@ import { AnnouncementsAndNotifications1795342000000 } from './1795342000000-anno
 import { Conversations1795345000000 } from './1795345000000-conversations';
 import { Finance1795348000000 } from './1795348000000-finance';
 import { ScheduledClosing1795351000000 } from './1795351000000-scheduled-closing';
+import { Syndication1795354000000 } from './1795354000000-syndication';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Conversations1795345000000,
   Finance1795348000000,
   ScheduledClosing1795351000000,
+  Syndication1795354000000,
 ];

@@ -29,13 +29,18 @@ export function localEnv() {
 }
 
 /** Secrets the local system generates for itself when .env leaves them empty (also in an older .env). */
-const GENERATED_SECRETS = ['SSO_CLIENT_SECRET', 'STORAGE_SIGNING_SECRET'];
+const GENERATED_SECRETS = {
+  SSO_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
+  STORAGE_SIGNING_SECRET: () => randomBytes(32).toString('base64url'),
+  // A key ring of one key (kid:base64 of 32 bytes); see libs/config SecretBox.
+  SECRETS_ENCRYPTION_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,
+};
 
 function fillGeneratedSecrets(envFile) {
   let text = readFileSync(envFile, 'utf8');
   const filled = [];
-  for (const key of GENERATED_SECRETS) {
-    const value = randomBytes(32).toString('base64url');
+  for (const [key, generate] of Object.entries(GENERATED_SECRETS)) {
+    const value = generate();
     const line = new RegExp(`^${key}=[ \\t]*$`, 'm');
     if (line.test(text)) text = text.replace(line, `${key}=${value}`);
     else if (!new RegExp(`^${key}=`, 'm').test(text)) text += `\n${key}=${value}\n`;

@@ -3,6 +3,7 @@ import { IsIn, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
 import { withDocumentsEnv } from './modules/documents/documents.env';
+import { withSyndicationEnv } from './modules/syndication/syndication.env';
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -13,8 +14,8 @@ const toList = ({ value }: { value: unknown }) =>
     : value;
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage) and the documents feature, validated in one pass. */
-export class ApiServerEnv extends withDocumentsEnv(withStorageEnv(CoreEnv)) {
+/** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
+export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))) {
   @IsPort()
   API_PORT = 3000;
 

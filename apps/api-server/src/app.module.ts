@@ -26,6 +26,7 @@ import { SessionStore } from './modules/sessions/session-store';
 import { UnitsModule } from './modules/units/units.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
 import { VendorsModule } from './modules/vendors/vendors.module';
+import { SyndicationModule } from './modules/syndication/syndication.module';
 import { VotesModule } from './modules/votes/votes.module';
 
 /** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
@@ -63,6 +64,7 @@ export class AppModule {
         MetersModule,
         InspectionsModule,
         ListingsModule,
+        SyndicationModule,
         AnnouncementsModule,
         NotificationsModule,
         ConversationsModule,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OutboxRelayModule } from '@ppt/events';
 import { PlatformModule } from '@ppt/platform';
-import { JobHandlerCheckModule, MaintenanceJob, QueueName } from '@ppt/queue';
+import { EVENT_QUEUES, OutboxRelayModule, type DomainEventType } from '@ppt/events';
+import { JobHandlerCheckModule, MaintenanceJob, QueueName, SyndicationJob } from '@ppt/queue';
 import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
 import { AnnouncementsPublishDueModule } from './modules/announcements/announcements-publish-due.module';
@@ -10,6 +10,7 @@ import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
+import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
 
 /**
  * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
@@ -29,8 +30,22 @@ export class WorkerModule {
         VotesCloseDueModule,
         AnnouncementsPublishDueModule,
         DocumentJobsModule,
-        JobHandlerCheckModule.forRoot({ [QueueName.Maintenance]: Object.values(MaintenanceJob) }),
+        SyndicationWorkerModule,
+        JobHandlerCheckModule.forRoot({
+          [QueueName.Maintenance]: Object.values(MaintenanceJob),
+          [QueueName.Syndication]: [
+            ...eventsRoutedTo(QueueName.Syndication),
+            ...Object.values(SyndicationJob),
+          ],
+        }),
       ],
     };
   }
+}
+
+/** The event types the outbox relay puts on a queue (each is a job name there). */
+function eventsRoutedTo(queue: QueueName): DomainEventType[] {
+  return (Object.keys(EVENT_QUEUES) as DomainEventType[]).filter((type) =>
+    EVENT_QUEUES[type].includes(queue),
+  );
 }

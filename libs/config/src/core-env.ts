@@ -12,7 +12,12 @@ export function IsIntInRange(min: number, max = Number.MAX_SAFE_INTEGER): Proper
 /** A TCP port (0 lets the OS choose, for tests). */
 export const IsPort = (): PropertyDecorator => IsIntInRange(0, 65535);
 const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -2,3 +2,4 @@ export { AppConfigModule } from './config.module';
 export { CoreEnv, IsIntInRange, IsPort, LOG_LEVELS, NODE_ENVS } from './core-env';
 export { loadEnv } from './load-env';
 export { ConfigValidationError, validateEnv, type EnvClass, type RawEnv } from './validate-env';
+export { SecretBox } from './secret-box';

@@ -10,7 +10,11 @@ class AppEnv extends CoreEnv {
 
 describe('validateEnv', () => {
   it('fills defaults and converts types', () => {
-    const env = validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12), DB_POOL_MAX: '25', CORS_ORIGINS: 'https://a.test, https://b.test' });
+    const env = validateEnv(AppEnv, {
+      API_SECRET: 'x'.repeat(12),
+      DB_POOL_MAX: '25',
+      CORS_ORIGINS: 'https://a.test, https://b.test',
+    });
     expect(env.DB_POOL_MAX).toBe(25);
     expect(env.CORS_ORIGINS).toEqual(['https://a.test', 'https://b.test']);
     expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
@@ -35,7 +39,9 @@ describe('validateEnv', () => {
   });
 
   it('never prints the value of a secret', () => {
-    expect(() => validateEnv(AppEnv, { API_SECRET: 'short' })).toThrow(/API_SECRET: .*\(currently set \(hidden\)\)/);
+    expect(() => validateEnv(AppEnv, { API_SECRET: 'short' })).toThrow(
+      /API_SECRET: .*\(currently set \(hidden\)\)/,
+    );
   });
 
   it('treats empty strings as unset, so defaults apply', () => {
@@ -45,7 +51,10 @@ describe('validateEnv', () => {
   });
 
   it('ignores variables the schema does not declare', () => {
-    const env = validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12), PATH: '/usr/bin' }) as unknown as Record<string, unknown>;
+    const env = validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12), PATH: '/usr/bin' }) as unknown as Record<
+      string,
+      unknown
+    >;
     expect(env.PATH).toBeUndefined();
   });
 });

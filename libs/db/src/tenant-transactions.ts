@@ -49,4 +49,6 @@ export type PlatformScope =
   | 'listing-photos'
   | 'finance-overdue'
   | 'votes-close-due'
-  | 'announcements-publish-due';
+  | 'announcements-publish-due'
+  | 'portal-webhook'
+  | 'syndication-reconcile';

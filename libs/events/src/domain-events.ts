@@ -63,6 +63,15 @@ export interface DomainEventPayloads {
   'listing.published': ListingSnapshot;
   'listing.updated': ListingSnapshot;
   'listing.status_changed': ListingSnapshot & { previousStatus: string };
+  'syndication.status_changed': {
+    syndicationId: string;
+    listingId: string;
+    portal: string;
+    from: string | null;
+    to: string;
+    errorCode: string | null;
+    error: string | null;
+  };
   'meter_reading.submitted': {
     readingId: string;
     meterId: string;
@@ -150,6 +159,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'listing.published': 'listing',
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
+  'syndication.status_changed': 'listing_syndication',
 };
 
 /**
@@ -173,9 +183,11 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'charge.cancelled': [],
   'payment.recorded': [],
   'payment.overdue': [],
-  'listing.published': [QueueName.PortalFeed],
-  'listing.updated': [QueueName.PortalFeed],
-  'listing.status_changed': [QueueName.PortalFeed],
+  // Syndication decides, per portal, what each listing change means (our own portal included).
+  'listing.published': [QueueName.Syndication],
+  'listing.updated': [QueueName.Syndication],
+  'listing.status_changed': [QueueName.Syndication],
+  'syndication.status_changed': [],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

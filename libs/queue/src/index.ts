@@ -1,3 +1,4 @@
+export { JITTERED_BACKOFF, jitteredBackoff, type JitteredBackoffOptions } from './backoff';
 export { checkJobHandlers, JobHandlerCheckModule, type ConsumedQueues } from './job-handler-check';
 export { QueueModule } from './queue.module';
 export {
@@ -9,6 +10,8 @@ export {
   MaintenanceJob,
   PortalInquiryJob,
   QueueName,
+  SyndicationJob,
   type DocumentJobData,
+  type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -39,6 +39,23 @@ export interface DocumentJobData {
   documentId: string;
 }
 
+/** Jobs of the syndication queue (besides the listing events EVENT_QUEUES routes there). */
+export const SyndicationJob = {
+  /** One listing on one portal: make the portal show what we want (job id `sync:<listing>:<portal>:<version>:<action>`). */
+  PortalSync: 'portal-sync',
+} as const;
+
+/** Payload of a portal-sync job. */
+export interface PortalSyncJobData {
+  organizationId: string;
+  listingId: string;
+  portal: string;
+  /** The listing version this job carries; an older job finding a newer one wanted stands down. */
+  version: number;
+  /** List (create or update) or remove the advert. */
+  action: 'list' | 'remove';
+}
+
 /** Jobs of the portal-inquiries queue. */
 export const PortalInquiryJob = {
   /** One inquiry to api-server (job id = inquiry id). */

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RedisConnections } from '@ppt/redis';
 import { QueueMetrics } from './queue-metrics';
+import { JITTERED_BACKOFF, jitteredBackoff } from './backoff';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
 
 /**
@@ -21,6 +22,7 @@ export class QueueModule {
           useFactory: (connections: RedisConnections) => ({
             prefix: `${connections.keyPrefix}bull`,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            settings: { backoffStrategies: { [JITTERED_BACKOFF]: jitteredBackoff } },
             // Bull's subscriber and blocking clients must retry forever and skip the ready check.
             createClient: (type) =>
               connections.create(

@@ -1,4 +1,9 @@
-export { connectAdmin, createEmptyDatabase, createTestDatabase, type TestDatabase } from './template-database';
+export {
+  connectAdmin,
+  createEmptyDatabase,
+  createTestDatabase,
+  type TestDatabase,
+} from './template-database';
 export { assertRedisReachable, testRedisPrefix } from './test-redis';
 export {
   databaseUrl,
@@ -18,3 +23,16 @@ export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catche
 export { startS3Server, type S3Server } from './s3-server';
 export { generatedStream, readAll, sha256Of } from './byte-streams';
 export { sampleDocx, sampleJpeg, sampleOdt, samplePdf, samplePng, zipArchive } from './document-fixtures';
+export {
+  startFakeSrealityPortal,
+  type FakeSrealityAdvert,
+  type FakeSrealityPortal,
+} from './portals/fake-sreality-portal';
+export { startFakeWebhookPortal, type FakeWebhookPortal } from './portals/fake-webhook-portal';
+export {
+  startFakeOpenImmoPortal,
+  type FakeOpenImmoObject,
+  type FakeOpenImmoPhoto,
+  type FakeOpenImmoPortal,
+  type FakeOpenImmoTransfer,
+} from './portals/fake-openimmo-portal';

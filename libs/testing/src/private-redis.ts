@@ -21,15 +21,32 @@ export interface PrivateRedis {
  */
 export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const binary = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  if (!binary) throw new Error('redis-server is not installed (npm test installs it when it starts a local Redis)');
+  if (!binary)
+    throw new Error('redis-server is not installed (npm test installs it when it starts a local Redis)');
   const port = await closedPort();
   const dir = mkdtempSync(join(tmpdir(), 'ppt-redis-'));
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        ...extraArgs,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForPort(port, true);
   };
   const stop = async () => {

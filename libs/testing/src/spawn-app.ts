@@ -13,7 +13,11 @@ export interface SpawnedProcess {
 export function spawnEntryPoint(entry: string, env: Record<string, string>): SpawnedProcess {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, entry)], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env.PATH ?? '', SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.base.json'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -26,7 +30,11 @@ export function spawnEntryPoint(entry: string, env: Record<string, string>): Spa
 }
 
 /** Polls `url` until `accept(status)` holds; returns how long it took. */
-export async function waitForStatus(url: string, accept: (status: number) => boolean, timeoutMs: number): Promise<number> {
+export async function waitForStatus(
+  url: string,
+  accept: (status: number) => boolean,
+  timeoutMs: number,
+): Promise<number> {
   const started = Date.now();
   let last = 'no answer';
   while (Date.now() - started < timeoutMs) {

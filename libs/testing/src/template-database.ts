@@ -1,5 +1,11 @@
 import { Client } from 'pg';
-import { databaseUrl, TEST_APP_ROLE, TEST_DATABASE_ADMIN_URL, templateDatabaseName, uniqueSuffix } from './test-services';
+import {
+  databaseUrl,
+  TEST_APP_ROLE,
+  TEST_DATABASE_ADMIN_URL,
+  templateDatabaseName,
+  uniqueSuffix,
+} from './test-services';
 
 export async function connectAdmin(): Promise<Client> {
   const admin = new Client({ connectionString: TEST_DATABASE_ADMIN_URL });

@@ -2,7 +2,11 @@ import Redis from 'ioredis';
 import { TEST_REDIS_URL, uniqueSuffix } from './test-services';
 
 export async function assertRedisReachable(): Promise<void> {
-  const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await client.connect();
     await client.ping();

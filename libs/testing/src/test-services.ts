@@ -16,13 +16,19 @@ export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 export function templateDatabaseName(): string {
   const dir = join(WORKSPACE_ROOT, 'migrations');
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((f) => /^\d+-.*\.ts$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /^\d+-.*\.ts$/.test(f))
+    .sort()) {
     hash.update(file).update(readFileSync(join(dir, file)));
   }
   return `ppt_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
-export function databaseUrl(base: string, database: string, credentials?: { user: string; password: string }): string {
+export function databaseUrl(
+  base: string,
+  database: string,
+  credentials?: { user: string; password: string },
+): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
   if (credentials) {

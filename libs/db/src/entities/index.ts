@@ -6,6 +6,13 @@ import { Document, UploadChunk, UploadSession } from './document.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Charge, Expense, Payment } from './finance.entity';
+import {
+  ListingPortalStats,
+  ListingSyndication,
+  ListingSyndicationTransition,
+  PortalTarget,
+  PortalWebhookReceipt,
+} from './syndication.entity';
 import { Inspection, InspectionItem } from './inspection.entity';
 import { Announcement, AnnouncementComment, AnnouncementReceipt } from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
@@ -153,6 +160,18 @@ export {
   type VoteStatus,
 } from './vote.entity';
 
+export {
+  ListingPortalStats,
+  ListingSyndication,
+  ListingSyndicationTransition,
+  PortalTarget,
+  PortalWebhookReceipt,
+  SYNDICATION_PORTALS,
+  SYNDICATION_STATUSES,
+  type SyndicationPortal,
+  type SyndicationStatus,
+} from './syndication.entity';
+
 /** Every entity of the PM schema, for DataSource definitions. */
 export const PM_ENTITIES = [
   Organization,
@@ -206,4 +225,9 @@ export const PM_ENTITIES = [
   Charge,
   Payment,
   Expense,
+  PortalTarget,
+  ListingSyndication,
+  ListingSyndicationTransition,
+  PortalWebhookReceipt,
+  ListingPortalStats,
 ];

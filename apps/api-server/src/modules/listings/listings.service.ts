@@ -29,6 +29,7 @@ import {
   mayManage,
 } from './listing-rules';
 import { ListingError, ListingErrorCode } from './listings.errors';
+import { SyndicationService } from '../syndication/syndication.service';
 import { ListingsRepository } from './listings.repository';
 
 const REQUIRED_ADDRESS = ['addressLine', 'city', 'postalCode', 'country'] as const;
@@ -47,6 +48,7 @@ export class ListingsService {
     private readonly buildings: BuildingsRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
+    private readonly syndication: SyndicationService,
     private readonly documents: DocumentsService,
   ) {}
 
@@ -104,6 +106,8 @@ export class ListingsService {
       await this.checkPhotos(m, t, dto.photoDocumentIds);
       await this.listings.update(m, t.organizationId, id, dto);
       const after = await this.mustFind(m, t, id);
+      // A listing on the market stays acceptable to every portal it is on (nothing saved otherwise).
+      if (isOnMarket(after.status)) await this.syndication.assertPortalsAccept(m, after);
       await this.audit.recordChange(
         m,
         t,
@@ -159,6 +163,8 @@ export class ListingsService {
         note: dto.note ?? null,
       });
       const after = await this.mustFind(m, t, id);
+      // Refused before any portal job exists, with each portal's list of what to fix.
+      if (publishing) await this.syndication.assertPortalsAccept(m, after);
       await this.audit.recordChange(
         m,
         t,

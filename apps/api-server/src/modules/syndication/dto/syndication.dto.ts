@@ -1,0 +1,191 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+} from 'class-validator';
+import { PageQueryDto, PageResponse } from '@ppt/http';
+import {
+  SYNDICATION_PORTALS,
+  SYNDICATION_STATUSES,
+  type SyndicationPortal,
+  type SyndicationStatus,
+} from '@ppt/db';
+import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+
+export class PutPortalTargetDto {
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Off keeps the configuration but publishes nothing new there',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Write-only, sealed at rest, never returned. sreality: {clientId, password, softwareKey}; openimmo: {username, password}; webhook: {secrets: ["whsec_…"] (two while rotating)}',
+    example: { clientId: 1234, password: 'import password', softwareKey: 'key-from-portal' },
+  })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'sreality: {endpoint, advertUrlTemplate}; openimmo: {endpoint, providerId, providerName, technicalEmail}; webhook: {endpoint}',
+    example: { endpoint: 'https://import.sreality.cz/RPC2' },
+  })
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Secrets the portal signs its webhooks to us with (Standard Webhooks); write-only',
+    example: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2)
+  @IsString({ each: true })
+  inboundSecrets?: string[];
+}
+
+export class PortalTargetResponse {
+  @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
+  @ApiProperty({ example: true }) enabled!: boolean;
+  @ApiProperty({ example: true, description: 'Configured by the organisation (else the defaults apply)' })
+  configured!: boolean;
+  @ApiProperty({ example: true }) hasCredentials!: boolean;
+  @ApiProperty({ example: false }) hasInboundSecrets!: boolean;
+  @ApiProperty({ example: { endpoint: 'https://import.sreality.cz/RPC2' } }) options!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) updatedAt!: Date | null;
+}
+
+export class PortalTargetListResponse {
+  @ApiProperty({ type: [PortalTargetResponse] }) items!: PortalTargetResponse[];
+}
+
+export class SyndicationStatusQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: EXAMPLE_ID })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+
+  @ApiPropertyOptional({ enum: SYNDICATION_PORTALS })
+  @IsOptional()
+  @IsIn(SYNDICATION_PORTALS)
+  portal?: SyndicationPortal;
+
+  @ApiPropertyOptional({ enum: SYNDICATION_STATUSES })
+  @IsOptional()
+  @IsIn(SYNDICATION_STATUSES)
+  status?: SyndicationStatus;
+}
+
+export class SyndicationTransitionResponse {
+  @ApiProperty({ enum: SYNDICATION_STATUSES, nullable: true, example: 'syncing' })
+  from!: SyndicationStatus | null;
+  @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) to!: SyndicationStatus;
+  @ApiProperty({ nullable: true, example: null }) detail!: string | null;
+  @ApiProperty({ example: EXAMPLE_TIME }) at!: Date;
+}
+
+export class SyndicationResponse {
+  @ApiProperty({ example: EXAMPLE_ID }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID }) listingId!: string;
+  @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
+  @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) status!: SyndicationStatus;
+  @ApiProperty({ example: 'listed', enum: ['listed', 'removed'], description: 'What the portal should show' })
+  wanted!: 'listed' | 'removed';
+  @ApiProperty({ example: false, description: 'Taken off this portal by a manager; back when republished' })
+  held!: boolean;
+  @ApiProperty({ example: 3, description: 'Listing version the latest job carries' }) wantedVersion!: number;
+  @ApiProperty({ example: 3, nullable: true, description: 'Listing version the portal confirmed' })
+  syncedVersion!: number | null;
+  @ApiProperty({ example: '2271455', nullable: true }) externalId!: string | null;
+  @ApiProperty({ example: 'https://www.sreality.cz/detail/2271455', nullable: true }) externalUrl!:
+    string | null;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastAttemptAt!: Date | null;
+  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastSuccessAt!: Date | null;
+  @ApiProperty({ example: null, nullable: true, description: 'e.g. INVALID_LOGIN, INCOMPLETE_DATA' })
+  lastErrorCode!: string | null;
+  @ApiProperty({ example: null, nullable: true, description: "The portal's own words where it gave any" })
+  lastError!: string | null;
+  @ApiProperty({ type: [SyndicationTransitionResponse] }) history!: SyndicationTransitionResponse[];
+}
+
+export class SyndicationPageResponse extends PageResponse(SyndicationResponse) {}
+
+export class RetrySyndicationDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: [EXAMPLE_ID],
+    description: 'Syndication ids (from /status)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('4', { each: true })
+  ids?: string[];
+
+  @ApiPropertyOptional({ example: EXAMPLE_ID, description: 'Or: every failed portal of this listing' })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+}
+
+export class WithdrawSyndicationDto {
+  @ApiProperty({ example: EXAMPLE_ID })
+  @IsUUID()
+  listingId!: string;
+
+  @ApiPropertyOptional({ enum: SYNDICATION_PORTALS, isArray: true, description: 'Default: every portal' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(SYNDICATION_PORTALS, { each: true })
+  portals?: SyndicationPortal[];
+}
+
+export class SyndicationActionResponse {
+  @ApiProperty({ example: 2, description: 'Portal jobs queued' }) queued!: number;
+  @ApiProperty({ type: [SyndicationResponse] }) items!: SyndicationResponse[];
+}
+
+export class PreflightIssueResponse {
+  @ApiProperty({ example: 'photos' }) field!: string;
+  @ApiProperty({ example: 'min_photos' }) rule!: string;
+  @ApiProperty({ example: 'At least 1 photo(s) needed; the listing has 0' }) message!: string;
+}
+
+export class PortalPreflightResponse {
+  @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
+  @ApiProperty({ example: false }) ok!: boolean;
+  @ApiProperty({ type: [PreflightIssueResponse] }) issues!: PreflightIssueResponse[];
+}
+
+export class PreflightResponse {
+  @ApiProperty({ example: false }) ok!: boolean;
+  @ApiProperty({ type: [PortalPreflightResponse] }) portals!: PortalPreflightResponse[];
+}
+
+export class PreflightQueryDto {
+  @ApiProperty({ example: EXAMPLE_ID })
+  @Type(() => String)
+  @IsUUID()
+  listingId!: string;
+}

@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '@ppt/config';
+import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
+import { isIP } from 'node:net';
+import type { EntityManager } from 'typeorm';
+import { ApiServerEnv } from '../../api-server.env';
+import { scopeOf, type Tenant } from '../../common/tenant';
+import type { PortalTargetResponse, PutPortalTargetDto } from './dto/syndication.dto';
+import { InboundSecretsDto, PORTAL_CONFIG, validatePortalPart } from './portal-configs';
+import { PortalTargetsRepository } from './portal-targets.repository';
+import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
+
+/** A target as the worker uses it: credentials opened. */
+export interface OpenedTarget {
+  portal: SyndicationPortal;
+  enabled: boolean;
+  credentials: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+/** Our own portal needs no set-up: every organisation publishes there unless it turns it off. */
+const IMPLICIT: Partial<Record<SyndicationPortal, { enabled: boolean }>> = {
+  'reality-portal': { enabled: true },
+};
+
+/**
+ * The portals an organisation publishes to. Credentials are validated per portal, sealed with the
+ * SecretBox (bound to organisation and portal) and never returned.
+ */
+@Injectable()
+export class PortalTargetsService {
+  private readonly box: SecretBox | null;
+
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly targets: PortalTargetsRepository,
+    @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+  ) {
+    this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
+  }
+
+  list(t: Tenant): Promise<{ items: PortalTargetResponse[] }> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const rows = await this.targets.list(m, t.organizationId);
+      return {
+        items: SYNDICATION_PORTALS.map((portal) =>
+          toResponse(portal, rows.find((r) => r.portal === portal) ?? null),
+        ),
+      };
+    });
+  }
+
+  put(t: Tenant, portal: SyndicationPortal, dto: PutPortalTargetDto): Promise<PortalTargetResponse> {
+    const shape = PORTAL_CONFIG[portal];
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const existing = await this.targets.find(m, t.organizationId, portal);
+      const problems = [];
+      let options = existing?.options ?? {};
+      if (dto.options !== undefined || !existing) {
+        const checked = validatePortalPart(shape.options, dto.options ?? {}, 'options');
+        if ('problems' in checked) problems.push(...checked.problems);
+        else options = checked.value;
+      }
+      let credentialsSealed = existing?.credentialsSealed ?? null;
+      if (dto.credentials !== undefined) {
+        const checked = validatePortalPart(shape.credentials, dto.credentials, 'credentials');
+        if ('problems' in checked) problems.push(...checked.problems);
+        else credentialsSealed = this.seal(JSON.stringify(checked.value), `${t.organizationId}:${portal}`);
+      } else if (shape.needsCredentials && !credentialsSealed) {
+        problems.push({ field: 'credentials', message: `${portal} needs credentials` });
+      }
+      let inboundSecretsSealed = existing?.inboundSecretsSealed ?? null;
+      if (dto.inboundSecrets !== undefined) {
+        const checked = validatePortalPart(InboundSecretsDto, { secrets: dto.inboundSecrets }, 'credentials');
+        if ('problems' in checked)
+          problems.push(...checked.problems.map((p) => ({ ...p, field: 'inboundSecrets' })));
+        else
+          inboundSecretsSealed = this.seal(
+            JSON.stringify(dto.inboundSecrets),
+            `${t.organizationId}:${portal}:inbound`,
+          );
+      }
+      if (problems.length) {
+        throw new SyndicationError(
+          SyndicationErrorCode.InvalidPortalConfig,
+          `The ${portal} configuration is not valid`,
+          problems,
+        );
+      }
+      this.checkEndpoint(options.endpoint);
+      await this.targets.save(m, {
+        organizationId: t.organizationId,
+        portal,
+        enabled: dto.enabled ?? existing?.enabled ?? true,
+        credentialsSealed,
+        inboundSecretsSealed,
+        options,
+      });
+      return toResponse(portal, await this.targets.find(m, t.organizationId, portal));
+    });
+  }
+
+  remove(t: Tenant, portal: SyndicationPortal): Promise<void> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      if ((await this.targets.countLive(m, t.organizationId, portal)) > 0) {
+        throw new SyndicationError(
+          SyndicationErrorCode.NotRetryable,
+          `Listings are still on ${portal}: withdraw them first (POST /syndication/withdraw), or disable the portal`,
+        );
+      }
+      if (!(await this.targets.delete(m, t.organizationId, portal)))
+        throw new SyndicationError(SyndicationErrorCode.PortalNotConfigured, `${portal} is not configured`);
+    });
+  }
+
+  /** The portals new listings go to, credentials opened (inside the caller's tenant transaction). */
+  async enabled(m: EntityManager, organizationId: string): Promise<OpenedTarget[]> {
+    const rows = await this.targets.list(m, organizationId);
+    const opened: OpenedTarget[] = [];
+    for (const portal of SYNDICATION_PORTALS) {
+      const row = rows.find((r) => r.portal === portal);
+      const target = row
+        ? this.open(row)
+        : IMPLICIT[portal]
+          ? { portal, enabled: true, credentials: {}, options: {} }
+          : null;
+      if (target?.enabled) opened.push(target);
+    }
+    return opened;
+  }
+
+  /** One portal's target, enabled or not (jobs of a disabled portal still finish removals). */
+  async get(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<OpenedTarget | null> {
+    const row = await this.targets.find(m, organizationId, portal);
+    if (row) return this.open(row);
+    return IMPLICIT[portal] ? { portal, enabled: true, credentials: {}, options: {} } : null;
+  }
+
+  /** The secrets a portal signs its webhooks to us with. */
+  inboundSecrets(row: PortalTarget): string[] {
+    if (!row.inboundSecretsSealed || !this.box) return [];
+    return JSON.parse(
+      this.box.open(row.inboundSecretsSealed, `${row.organizationId}:${row.portal}:inbound`),
+    ) as string[];
+  }
+
+  private open(row: PortalTarget): OpenedTarget {
+    const credentials =
+      row.credentialsSealed && this.box
+        ? (JSON.parse(this.box.open(row.credentialsSealed, `${row.organizationId}:${row.portal}`)) as Record<
+            string,
+            unknown
+          >)
+        : {};
+    return { portal: row.portal, enabled: row.enabled, credentials, options: row.options };
+  }
+
+  private seal(plaintext: string, context: string): string {
+    if (!this.box) {
+      throw new SyndicationError(
+        SyndicationErrorCode.SecretsNotConfigured,
+        'Portal credentials cannot be stored: SECRETS_ENCRYPTION_KEYS is not configured',
+      );
+    }
+    return this.box.seal(plaintext, context);
+  }
+
+  /** Outside development, portals are reached over https on public hosts only. */
+  private checkEndpoint(endpoint: unknown): void {
+    if (typeof endpoint !== 'string' || this.env.SYNDICATION_ALLOW_PRIVATE_ENDPOINTS) return;
+    const url = new URL(endpoint);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const privateHost =
+      host === 'localhost' ||
+      host.endsWith('.localhost') ||
+      host.endsWith('.internal') ||
+      (isIP(host) !== 0 &&
+        /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|::1$|f[cd]|fe80)/i.test(host));
+    if (url.protocol !== 'https:' || privateHost) {
+      throw new SyndicationError(
+        SyndicationErrorCode.EndpointNotAllowed,
+        'Portal endpoints must be https:// on a public host',
+        [{ field: 'options.endpoint', message: 'must be https:// on a public host' }],
+      );
+    }
+  }
+}
+
+function toResponse(portal: SyndicationPortal, row: PortalTarget | null): PortalTargetResponse {
+  return {
+    portal,
+    enabled: row ? row.enabled : (IMPLICIT[portal]?.enabled ?? false),
+    configured: row !== null,
+    hasCredentials: row?.credentialsSealed != null,
+    hasInboundSecrets: row?.inboundSecretsSealed != null,
+    options: row?.options ?? {},
+    updatedAt: row?.updatedAt ?? null,
+  };
+}

@@ -1,0 +1,54 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  COMPLETED_JOBS_KEPT,
+  JITTERED_BACKOFF,
+  QueueName,
+  SyndicationJob,
+  type PortalSyncJobData,
+} from '@ppt/queue';
+import type { Queue } from 'bull';
+import { ApiServerEnv } from '../../api-server.env';
+
+/**
+ * Portal jobs on the `syndication` queue. One job id per listing, portal, listing version and action, so
+ * the same change never queues twice; a newer change removes the older job while it is still waiting.
+ */
+@Injectable()
+export class SyndicationJobs {
+  constructor(
+    @InjectQueue(QueueName.Syndication) private readonly queue: Queue,
+    @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+  ) {}
+
+  static jobId(data: Pick<PortalSyncJobData, 'listingId' | 'portal' | 'version' | 'action'>): string {
+    return `sync:${data.listingId}:${data.portal}:${data.version}:${data.action}`;
+  }
+
+  async enqueue(
+    data: PortalSyncJobData,
+    supersedes?: Pick<PortalSyncJobData, 'version' | 'action'>,
+  ): Promise<void> {
+    const older = supersedes ? SyndicationJobs.jobId({ ...data, ...supersedes }) : null;
+    if (older && older !== SyndicationJobs.jobId(data)) {
+      const job = await this.queue.getJob(older);
+      // Only a job nobody runs yet can go; a running one stands down by itself (it sees a newer version).
+      if (job && ((await job.isWaiting()) || (await job.isDelayed())))
+        await job.remove().catch(() => undefined);
+    }
+    await this.queue.add(SyndicationJob.PortalSync, data, {
+      jobId: SyndicationJobs.jobId(data),
+      attempts: this.env.SYNDICATION_JOB_ATTEMPTS,
+      backoff: { type: JITTERED_BACKOFF, options: { delay: this.env.SYNDICATION_BACKOFF_MS } },
+      removeOnComplete: COMPLETED_JOBS_KEPT,
+      removeOnFail: false,
+    });
+  }
+
+  /** Runs a failed (dead-lettered) job again, or queues it anew when Bull no longer has it. */
+  async retry(data: PortalSyncJobData): Promise<void> {
+    const job = await this.queue.getJob(SyndicationJobs.jobId(data));
+    if (job && (await job.isFailed())) await job.retry();
+    else if (!job) await this.enqueue(data);
+  }
+}

@@ -1,0 +1,141 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  type PipeTransform,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ppt/auth';
+import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/db';
+import type { Page } from '@ppt/http';
+import { CurrentTenant, type Tenant } from '../../common/tenant';
+import {
+  PortalTargetListResponse,
+  PortalTargetResponse,
+  PreflightQueryDto,
+  PreflightResponse,
+  PutPortalTargetDto,
+  RetrySyndicationDto,
+  SyndicationActionResponse,
+  SyndicationPageResponse,
+  SyndicationResponse,
+  SyndicationStatusQueryDto,
+  WithdrawSyndicationDto,
+} from './dto/syndication.dto';
+import { PortalTargetsService } from './portal-targets.service';
+import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
+import { SyndicationService } from './syndication.service';
+
+/** `:portal` must name a portal we have an adapter for (404 otherwise, like any unknown resource). */
+class PortalPipe implements PipeTransform<string, SyndicationPortal> {
+  transform(value: string): SyndicationPortal {
+    if ((SYNDICATION_PORTALS as readonly string[]).includes(value)) return value as SyndicationPortal;
+    throw new SyndicationError(
+      SyndicationErrorCode.UnknownPortal,
+      `Unknown portal; known: ${SYNDICATION_PORTALS.join(', ')}`,
+    );
+  }
+}
+const portalParam = new PortalPipe();
+
+@ApiTags('syndication')
+@ApiBearerAuth()
+@Controller('syndication')
+export class SyndicationController {
+  constructor(
+    private readonly targets: PortalTargetsService,
+    private readonly syndication: SyndicationService,
+  ) {}
+
+  @Get('portals')
+  @Roles('org_admin', 'manager', 'realtor')
+  @ApiOkResponse({
+    type: PortalTargetListResponse,
+    description: 'Every portal, configured or not; credentials never shown',
+  })
+  listPortals(@CurrentTenant() t: Tenant): Promise<{ items: PortalTargetResponse[] }> {
+    return this.targets.list(t);
+  }
+
+  @Put('portals/:portal')
+  @Roles('org_admin', 'manager')
+  @ApiOkResponse({
+    type: PortalTargetResponse,
+    description:
+      'Turns a portal on or off and sets its credentials (sealed, write-only) and options. 422 lists each invalid field.',
+  })
+  putPortal(
+    @CurrentTenant() t: Tenant,
+    @Param('portal', portalParam) portal: SyndicationPortal,
+    @Body() dto: PutPortalTargetDto,
+  ): Promise<PortalTargetResponse> {
+    return this.targets.put(t, portal, dto);
+  }
+
+  @Delete('portals/:portal')
+  @Roles('org_admin', 'manager')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Forgets the portal and its credentials. 409 while listings are still on it.',
+  })
+  deletePortal(
+    @CurrentTenant() t: Tenant,
+    @Param('portal', portalParam) portal: SyndicationPortal,
+  ): Promise<void> {
+    return this.targets.remove(t, portal);
+  }
+
+  @Get('status')
+  @Roles('org_admin', 'manager', 'realtor')
+  @ApiOkResponse({
+    type: SyndicationPageResponse,
+    description: 'Per listing and portal, with errors and history',
+  })
+  status(
+    @CurrentTenant() t: Tenant,
+    @Query() query: SyndicationStatusQueryDto,
+  ): Promise<Page<SyndicationResponse>> {
+    return this.syndication.status(t, query);
+  }
+
+  @Get('preflight')
+  @Roles('org_admin', 'manager', 'realtor')
+  @ApiOkResponse({
+    type: PreflightResponse,
+    description: 'What each enabled portal would refuse in the listing, before publishing',
+  })
+  preflight(@CurrentTenant() t: Tenant, @Query() query: PreflightQueryDto): Promise<PreflightResponse> {
+    return this.syndication.checkListing(t, query.listingId);
+  }
+
+  @Post('retry')
+  @Roles('org_admin', 'manager')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: SyndicationActionResponse,
+    description: 'Failed portals start over (409 when nothing failed)',
+  })
+  retry(@CurrentTenant() t: Tenant, @Body() dto: RetrySyndicationDto): Promise<SyndicationActionResponse> {
+    return this.syndication.retry(t, dto);
+  }
+
+  @Post('withdraw')
+  @Roles('org_admin', 'manager')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: SyndicationActionResponse,
+    description: 'Takes the listing off the named portals (default all); it stays off until published again',
+  })
+  withdraw(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: WithdrawSyndicationDto,
+  ): Promise<SyndicationActionResponse> {
+    return this.syndication.withdraw(t, dto);
+  }
+}

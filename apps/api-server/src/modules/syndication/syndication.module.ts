@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '@ppt/events';
+import { PortalAdapters } from './adapters/portal-adapters';
+import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
+import { PortalTargetsRepository } from './portal-targets.repository';
+import { PortalTargetsService } from './portal-targets.service';
+import { SyndicationJobs } from './syndication-jobs';
+import { SyndicationListings } from './syndication-listings';
+import { SyndicationController } from './syndication.controller';
+import { SyndicationProcessor } from './syndication.processor';
+import { SyndicationRepository } from './syndication.repository';
+import { SyndicationService } from './syndication.service';
+
+const PROVIDERS = [
+  PortalAdapters,
+  RealityPortalAdapter,
+  PortalTargetsRepository,
+  PortalTargetsService,
+  SyndicationJobs,
+  SyndicationListings,
+  SyndicationRepository,
+  SyndicationService,
+];
+
+/** Portals per organisation, where each listing stands on each, and the pre-flight check listings use. */
+@Module({
+  imports: [EventsModule],
+  controllers: [SyndicationController],
+  providers: PROVIDERS,
+  exports: [SyndicationService],
+})
+export class SyndicationModule {}
+
+/** The worker side: listing events become portal jobs, and portal jobs run. */
+@Module({
+  imports: [EventsModule],
+  providers: [...PROVIDERS, SyndicationProcessor],
+})
+export class SyndicationWorkerModule {}

@@ -1,0 +1,243 @@
+import { Process, Processor } from '@nestjs/bull';
+import { Inject, Logger } from '@nestjs/common';
+import { TenantTransactions, type ListingSyndication, type SyndicationPortal } from '@ppt/db';
+import type { DomainEvent } from '@ppt/events';
+import { QueueName, SyndicationJob, type PortalSyncJobData } from '@ppt/queue';
+import { RedisConnections } from '@ppt/redis';
+import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
+import type { Job } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { Counter, Histogram, register } from 'prom-client';
+import { ApiServerEnv } from '../../api-server.env';
+import { PortalAdapters } from './adapters/portal-adapters';
+import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
+import { SyndicationListings } from './syndication-listings';
+import { SyndicationRepository } from './syndication.repository';
+import { SyndicationService } from './syndication.service';
+
+const LISTING_EVENTS = ['listing.published', 'listing.updated', 'listing.status_changed'] as const;
+
+const portalCalls =
+  (register.getSingleMetric('syndication_portal_calls_total') as Counter<'portal' | 'result'> | undefined) ??
+  new Counter({
+    name: 'syndication_portal_calls_total',
+    help: 'Portal jobs run, by portal and result (ok, retry, failed, superseded)',
+    labelNames: ['portal', 'result'],
+  });
+const portalCallSeconds =
+  (register.getSingleMetric('syndication_portal_call_seconds') as Histogram<'portal'> | undefined) ??
+  new Histogram({
+    name: 'syndication_portal_call_seconds',
+    help: 'Duration of one portal call (publish or remove)',
+    labelNames: ['portal'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  });
+
+interface Claimed {
+  row: ListingSyndication;
+  listing: SyndicationListing | null;
+  target: OpenedTarget | null;
+}
+
+/**
+ * The worker side of syndication: listing events become per-portal plans, and each portal job makes
+ * one portal show what we want. A job whose version was overtaken by a newer change stands down; jobs
+ * of the same listing and portal never call the portal at the same time (a Redis lock), so an older
+ * job can never overwrite a newer advert.
+ */
+@Processor(QueueName.Syndication)
+export class SyndicationProcessor {
+  private readonly logger = new Logger(SyndicationProcessor.name);
+
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly syndication: SyndicationService,
+    private readonly rows: SyndicationRepository,
+    private readonly targets: PortalTargetsService,
+    private readonly listings: SyndicationListings,
+    private readonly adapters: PortalAdapters,
+    private readonly redis: RedisConnections,
+    @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+  ) {}
+
+  @Process({ name: LISTING_EVENTS[0] })
+  onPublished(job: Job<DomainEvent<'listing.published'>>): Promise<{ jobs: number }> {
+    return this.plan(job.data, true);
+  }
+
+  @Process({ name: LISTING_EVENTS[1] })
+  onUpdated(job: Job<DomainEvent<'listing.updated'>>): Promise<{ jobs: number }> {
+    return this.plan(job.data, false);
+  }
+
+  @Process({ name: LISTING_EVENTS[2] })
+  onStatusChanged(job: Job<DomainEvent<'listing.status_changed'>>): Promise<{ jobs: number }> {
+    return this.plan(
+      job.data,
+      job.data.payload.status === 'published' && job.data.payload.previousStatus === 'withdrawn',
+    );
+  }
+
+  @Process({ name: SyndicationJob.PortalSync, concurrency: 8 })
+  async sync(job: Job<PortalSyncJobData>): Promise<{ result: string }> {
+    const data = job.data;
+    const portal = data.portal as SyndicationPortal;
+    return this.exclusively(`${data.listingId}:${portal}`, async () => {
+      const claimed = await this.claim(data);
+      if (!claimed) {
+        portalCalls.inc({ portal, result: 'superseded' });
+        return { result: 'superseded' };
+      }
+      const stop = portalCallSeconds.startTimer({ portal });
+      try {
+        const published = await this.call(data, claimed);
+        stop();
+        await this.succeed(data, published);
+        portalCalls.inc({ portal, result: 'ok' });
+        return { result: data.action === 'list' ? 'listed' : 'removed' };
+      } catch (err) {
+        stop();
+        const final = !isRetryable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await this.fail(data, err, final);
+        portalCalls.inc({ portal, result: final ? 'failed' : 'retry' });
+        // `retryable: false` makes the jittered backoff give up at once (the row already says why).
+        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { retryable: !final });
+      }
+    });
+  }
+
+  private async plan(event: DomainEvent, republished: boolean): Promise<{ jobs: number }> {
+    const jobs = await this.syndication.planListing(event.organizationId, event.aggregateId, republished);
+    return { jobs };
+  }
+
+  /** Marks the row syncing (or removing) if this job still carries the wanted version. */
+  private claim(data: PortalSyncJobData): Promise<Claimed | null> {
+    return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
+      const row = await this.rows.lockOne(
+        m,
+        data.organizationId,
+        data.listingId,
+        data.portal as SyndicationPortal,
+      );
+      if (
+        !row ||
+        row.wantedVersion !== data.version ||
+        (row.wanted === 'listed') !== (data.action === 'list')
+      )
+        return null;
+      if (row.status === 'active' || row.status === 'removed') return null; // done by an earlier run of this job
+      const listing = await this.listings.load(m, data.organizationId, data.listingId);
+      const target = await this.targets.get(m, data.organizationId, row.portal);
+      await this.syndication.move(m, row, data.action === 'list' ? 'syncing' : 'removing', null, {
+        attempts: row.attempts + 1,
+        lastAttemptAt: new Date(),
+      });
+      return { row, listing, target };
+    });
+  }
+
+  private async call(
+    data: PortalSyncJobData,
+    { row, listing, target }: Claimed,
+  ): Promise<PublishedAdvert | null> {
+    if (!target) throw new PortalError('PORTAL_REJECTED', `${row.portal} is not configured any more`, false);
+    const adapter = this.adapters.get(row.portal);
+    const context = {
+      organizationId: data.organizationId,
+      credentials: target.credentials,
+      options: { timeoutMs: this.env.SYNDICATION_PORTAL_TIMEOUT_MS, ...target.options },
+    };
+    if (data.action === 'list') {
+      if (!listing) throw new PortalError('PORTAL_REJECTED', 'The listing no longer exists', false);
+      return adapter.publish(listing, context);
+    }
+    await adapter.remove(
+      {
+        listingId: data.listingId,
+        organizationId: data.organizationId,
+        externalId: row.externalId,
+        version: data.version,
+        ...(listing ? { listing } : {}),
+      },
+      context,
+    );
+    return null;
+  }
+
+  private succeed(data: PortalSyncJobData, published: PublishedAdvert | null): Promise<void> {
+    return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
+      const row = await this.rows.lockOne(
+        m,
+        data.organizationId,
+        data.listingId,
+        data.portal as SyndicationPortal,
+      );
+      if (!row) return;
+      // The portal's id is worth keeping even when a newer change already overtook this job.
+      const identity = published ? { externalId: published.externalId, externalUrl: published.url } : {};
+      if (row.wantedVersion !== data.version || (row.wanted === 'listed') !== (data.action === 'list')) {
+        if (published) await this.rows.update(m, row, identity);
+        return;
+      }
+      await this.syndication.move(m, row, data.action === 'list' ? 'active' : 'removed', null, {
+        ...identity,
+        ...(data.action === 'remove' ? { externalUrl: null } : {}),
+        syncedVersion: data.version,
+        lastSuccessAt: new Date(),
+        lastErrorCode: null,
+        lastError: null,
+      });
+    });
+  }
+
+  private fail(data: PortalSyncJobData, err: unknown, final: boolean): Promise<void> {
+    const portalError = err instanceof PortalError ? err : null;
+    const code = portalError?.code ?? 'PORTAL_UNAVAILABLE';
+    const message = (portalError?.portalMessage ?? (err as Error)?.message ?? String(err)).slice(0, 2000);
+    if (!portalError)
+      this.logger.warn({ err, listingId: data.listingId, portal: data.portal }, 'Portal job failed');
+    return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
+      const row = await this.rows.lockOne(
+        m,
+        data.organizationId,
+        data.listingId,
+        data.portal as SyndicationPortal,
+      );
+      if (!row || row.wantedVersion !== data.version) return;
+      const errorFields = { lastErrorCode: code, lastError: message };
+      const next = final ? 'failed' : data.action === 'list' ? 'pending' : 'removing';
+      await this.syndication.move(m, row, next, final ? `${code}: ${message}` : null, errorFields);
+    });
+  }
+
+  /** One job at a time per listing and portal, across workers: the others wait for the lock. */
+  private async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const redis = this.redis.get('syndication-locks');
+    const lockKey = `syndication:lock:${key}`;
+    const token = randomUUID();
+    const ttlMs = this.env.SYNDICATION_PORTAL_TIMEOUT_MS * 4;
+    const deadline = Date.now() + ttlMs;
+    while ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() > deadline)
+        throw new PortalError(
+          'PORTAL_UNAVAILABLE',
+          'Another job for this listing and portal is still running',
+          true,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      return await work();
+    } finally {
+      await redis
+        .eval(
+          `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
+          1,
+          lockKey,
+          token,
+        )
+        .catch(() => undefined);
+    }
+  }
+}

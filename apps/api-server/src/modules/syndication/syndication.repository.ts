@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ListingSyndication,
+  ListingSyndicationTransition,
+  type SyndicationPortal,
+  type SyndicationStatus,
+} from '@ppt/db';
+import { In, type EntityManager } from 'typeorm';
+
+export interface StatusFilter {
+  listingId?: string;
+  portal?: SyndicationPortal;
+  status?: SyndicationStatus;
+  limit: number;
+  offset: number;
+}
+
+@Injectable()
+export class SyndicationRepository {
+  /** The rows of one listing, locked: planning and job results for a listing run one at a time. */
+  lockForListing(m: EntityManager, organizationId: string, listingId: string): Promise<ListingSyndication[]> {
+    return m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId AND s.listing_id = :listingId', {
+        organizationId,
+        listingId,
+      })
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  lockOne(
+    m: EntityManager,
+    organizationId: string,
+    listingId: string,
+    portal: SyndicationPortal,
+  ): Promise<ListingSyndication | null> {
+    return m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId AND s.listing_id = :listingId AND s.portal = :portal', {
+        organizationId,
+        listingId,
+        portal,
+      })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  lockByIds(m: EntityManager, organizationId: string, ids: string[]): Promise<ListingSyndication[]> {
+    return m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId AND s.id IN (:...ids)', { organizationId, ids })
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  insert(m: EntityManager, row: Partial<ListingSyndication>): Promise<ListingSyndication> {
+    return m.getRepository(ListingSyndication).save(m.getRepository(ListingSyndication).create(row));
+  }
+
+  async update(
+    m: EntityManager,
+    row: ListingSyndication,
+    changes: Partial<ListingSyndication>,
+  ): Promise<void> {
+    await m
+      .getRepository(ListingSyndication)
+      .update({ organizationId: row.organizationId, id: row.id }, changes);
+    Object.assign(row, changes);
+  }
+
+  async recordTransition(
+    m: EntityManager,
+    row: ListingSyndication,
+    from: SyndicationStatus | null,
+    detail: string | null,
+  ): Promise<void> {
+    await m.getRepository(ListingSyndicationTransition).insert({
+      organizationId: row.organizationId,
+      syndicationId: row.id,
+      fromStatus: from,
+      toStatus: row.status,
+      detail,
+    });
+  }
+
+  page(m: EntityManager, organizationId: string, f: StatusFilter): Promise<[ListingSyndication[], number]> {
+    const qb = m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId', { organizationId });
+    if (f.listingId) qb.andWhere('s.listing_id = :listingId', { listingId: f.listingId });
+    if (f.portal) qb.andWhere('s.portal = :portal', { portal: f.portal });
+    if (f.status) qb.andWhere('s.status = :status', { status: f.status });
+    return qb
+      .orderBy('s.updated_at', 'DESC')
+      .addOrderBy('s.id', 'ASC')
+      .take(f.limit)
+      .skip(f.offset)
+      .getManyAndCount();
+  }
+
+  /** The histories of a page of rows, in one query. */
+  transitions(
+    m: EntityManager,
+    organizationId: string,
+    ids: string[],
+  ): Promise<ListingSyndicationTransition[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.getRepository(ListingSyndicationTransition).find({
+      where: { organizationId, syndicationId: In(ids) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+}

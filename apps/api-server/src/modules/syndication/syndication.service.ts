@@ -1,0 +1,336 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Listing,
+  TenantTransactions,
+  type ListingSyndication,
+  type SyndicationPortal,
+  type SyndicationStatus,
+} from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
+import type { Page } from '@ppt/http';
+import type { PortalSyncJobData } from '@ppt/queue';
+import type { PreflightIssue } from '@ppt/syndication';
+import type { EntityManager } from 'typeorm';
+import { scopeOf, type Tenant } from '../../common/tenant';
+import { PortalAdapters } from './adapters/portal-adapters';
+import type {
+  PreflightResponse,
+  RetrySyndicationDto,
+  SyndicationActionResponse,
+  SyndicationResponse,
+  SyndicationStatusQueryDto,
+  WithdrawSyndicationDto,
+} from './dto/syndication.dto';
+import { PortalTargetsService } from './portal-targets.service';
+import { SyndicationJobs } from './syndication-jobs';
+import { SyndicationListings } from './syndication-listings';
+import { SyndicationRepository } from './syndication.repository';
+import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
+
+const ON_MARKET = new Set(['published', 'reserved']);
+
+type PlannedJob = PortalSyncJobData & { supersedes?: Pick<PortalSyncJobData, 'version' | 'action'> };
+
+/**
+ * What each listing should look like on each portal, and the jobs that get it there. Planning runs
+ * in the listing's tenant transaction with the listing's rows locked; jobs are queued after commit
+ * (re-planning the same version queues the same job ids again, which Bull ignores).
+ */
+@Injectable()
+export class SyndicationService {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly rows: SyndicationRepository,
+    private readonly targets: PortalTargetsService,
+    private readonly adapters: PortalAdapters,
+    private readonly listings: SyndicationListings,
+    private readonly jobs: SyndicationJobs,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** After a listing change (its outbox event): one job per portal that has to change. */
+  async planListing(organizationId: string, listingId: string, republished: boolean): Promise<number> {
+    const jobs = await this.tenant.run({ organizationId }, async (m) => {
+      const listing = await m.getRepository(Listing).findOneBy({ organizationId, id: listingId });
+      return listing ? this.plan(m, listing, { republished }) : [];
+    });
+    await this.enqueueAll(jobs);
+    return jobs.length;
+  }
+
+  /** Per enabled portal, what it would refuse in this listing (empty lists: it would take it). */
+  async preflight(
+    m: EntityManager,
+    listing: Listing,
+  ): Promise<{ portal: SyndicationPortal; issues: PreflightIssue[] }[]> {
+    const view = await this.listings.of(m, listing);
+    const targets = await this.targets.enabled(m, listing.organizationId);
+    return targets.map((target) => ({
+      portal: target.portal,
+      issues: this.adapters
+        .get(target.portal)
+        .preflight(view, { organizationId: listing.organizationId, ...target }),
+    }));
+  }
+
+  /** Throws 422 with every portal's list of what to fix, before anything is saved or queued. */
+  async assertPortalsAccept(m: EntityManager, listing: Listing): Promise<void> {
+    const results = await this.preflight(m, listing);
+    const failing = results.filter((r) => r.issues.length > 0);
+    if (failing.length === 0) return;
+    throw new SyndicationError(
+      SyndicationErrorCode.PortalRules,
+      `Portals would refuse this listing: ${failing.map((r) => r.portal).join(', ')}`,
+      failing.flatMap((r) =>
+        r.issues.map((i) => ({
+          field: i.field,
+          message: `${r.portal}: ${i.message}`,
+          portal: r.portal,
+          rule: i.rule,
+        })),
+      ),
+    );
+  }
+
+  checkListing(t: Tenant, listingId: string): Promise<PreflightResponse> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const listing = await this.mustFindListing(m, t, listingId);
+      const portals = (await this.preflight(m, listing)).map((r) => ({ ...r, ok: r.issues.length === 0 }));
+      return { ok: portals.every((p) => p.ok), portals };
+    });
+  }
+
+  status(t: Tenant, q: SyndicationStatusQueryDto): Promise<Page<SyndicationResponse>> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const [rows, total] = await this.rows.page(m, t.organizationId, q);
+      const history = await this.rows.transitions(
+        m,
+        t.organizationId,
+        rows.map((r) => r.id),
+      );
+      return {
+        items: rows.map((r) =>
+          toResponse(
+            r,
+            history.filter((h) => h.syndicationId === r.id),
+          ),
+        ),
+        total,
+        limit: q.limit,
+        offset: q.offset,
+      };
+    });
+  }
+
+  /** Failed portals start over: attempts reset, the dead-lettered job runs again. */
+  async retry(t: Tenant, dto: RetrySyndicationDto): Promise<SyndicationActionResponse> {
+    if (!dto.ids && !dto.listingId) {
+      throw new SyndicationError(
+        SyndicationErrorCode.InvalidPortalConfig,
+        'Name syndication ids or a listingId',
+        [{ field: 'ids', message: 'ids or listingId is required' }],
+      );
+    }
+    const { rows, jobs } = await this.tenant.run(scopeOf(t), async (m) => {
+      const locked = dto.ids
+        ? await this.rows.lockByIds(m, t.organizationId, dto.ids)
+        : await this.rows.lockForListing(m, t.organizationId, dto.listingId!);
+      if (dto.ids && locked.length !== new Set(dto.ids).size) {
+        throw new SyndicationError(
+          SyndicationErrorCode.ListingNotFound,
+          'Some of these syndications do not exist',
+        );
+      }
+      const failed = locked.filter((r) => r.status === 'failed');
+      if (failed.length === 0) {
+        throw new SyndicationError(
+          SyndicationErrorCode.NotRetryable,
+          'Nothing to retry: only failed portals can be retried',
+        );
+      }
+      const queued: PortalSyncJobData[] = [];
+      for (const row of failed) {
+        await this.move(m, row, row.wanted === 'listed' ? 'pending' : 'removing', 'retry requested', {
+          attempts: 0,
+        });
+        queued.push(jobOf(row));
+      }
+      return { rows: locked, jobs: queued };
+    });
+    for (const job of jobs) await this.jobs.retry(job);
+    return { queued: jobs.length, items: rows.map((r) => toResponse(r, [])) };
+  }
+
+  /** Takes a listing off some or all portals; it stays off them until it is published again. */
+  async withdraw(t: Tenant, dto: WithdrawSyndicationDto): Promise<SyndicationActionResponse> {
+    const { rows, jobs } = await this.tenant.run(scopeOf(t), async (m) => {
+      const listing = await this.mustFindListing(m, t, dto.listingId);
+      const locked = await this.rows.lockForListing(m, t.organizationId, listing.id);
+      const chosen = locked.filter((r) => !dto.portals || dto.portals.includes(r.portal));
+      const queued: PortalSyncJobData[] = [];
+      for (const row of chosen) {
+        await this.rows.update(m, row, { held: true });
+        if (row.wanted === 'removed' && (row.status === 'removed' || row.status === 'removing')) continue;
+        const previous = jobOf(row);
+        await this.move(m, row, 'removing', 'withdrawn by a manager', {
+          wanted: 'removed',
+          wantedVersion: listing.version,
+          attempts: 0,
+        });
+        queued.push({ ...jobOf(row), supersedes: previous } as PlannedJob);
+      }
+      return { rows: chosen, jobs: queued };
+    });
+    await this.enqueueAll(jobs);
+    return { queued: jobs.length, items: rows.map((r) => toResponse(r, [])) };
+  }
+
+  /**
+   * Decides each portal's next state for the listing as it is now. Portals: the enabled targets,
+   * plus any portal still showing the listing (a disabled or removed target still gets removals).
+   */
+  private async plan(
+    m: EntityManager,
+    listing: Listing,
+    options: { republished: boolean },
+  ): Promise<PlannedJob[]> {
+    const existing = await this.rows.lockForListing(m, listing.organizationId, listing.id);
+    const enabled = new Set((await this.targets.enabled(m, listing.organizationId)).map((t) => t.portal));
+    const portals = new Set<SyndicationPortal>([...enabled, ...existing.map((r) => r.portal)]);
+    const jobs: PlannedJob[] = [];
+    for (const portal of portals) {
+      let row = existing.find((r) => r.portal === portal) ?? null;
+      if (row && options.republished && row.held) await this.rows.update(m, row, { held: false });
+      const listed = ON_MARKET.has(listing.status) && enabled.has(portal) && !row?.held;
+      if (!row) {
+        if (!listed) continue;
+        row = await this.rows.insert(m, {
+          organizationId: listing.organizationId,
+          listingId: listing.id,
+          portal,
+          status: 'pending',
+          wanted: 'listed',
+          wantedVersion: listing.version,
+        });
+        await this.rows.recordTransition(m, row, null, `listing version ${listing.version}`);
+        await this.announce(m, row, null);
+        jobs.push(jobOf(row));
+        continue;
+      }
+      if (listing.version < row.wantedVersion) continue; // an older change arriving late
+      const wanted = listed ? 'listed' : 'removed';
+      const unchanged = listing.version === row.wantedVersion && wanted === row.wanted;
+      if (!unchanged) {
+        if (wanted === 'removed' && row.status === 'removed') {
+          await this.rows.update(m, row, { wanted, wantedVersion: listing.version });
+          continue;
+        }
+        const previous = jobOf(row);
+        await this.move(
+          m,
+          row,
+          wanted === 'listed' ? 'pending' : 'removing',
+          `listing version ${listing.version}`,
+          {
+            wanted,
+            wantedVersion: listing.version,
+            attempts: 0,
+          },
+        );
+        jobs.push({ ...jobOf(row), supersedes: previous });
+      } else if (row.status === 'pending' || row.status === 'removing') {
+        jobs.push(jobOf(row)); // planned before, maybe never queued (Redis was down): the same id again
+      }
+    }
+    return jobs;
+  }
+
+  /** Changes a row's status with its history entry and outbox event (same transaction). */
+  async move(
+    m: EntityManager,
+    row: ListingSyndication,
+    to: SyndicationStatus,
+    detail: string | null,
+    changes: Partial<ListingSyndication> = {},
+  ): Promise<void> {
+    const from = row.status;
+    if (from === to) {
+      if (Object.keys(changes).length) await this.rows.update(m, row, changes);
+      return;
+    }
+    await this.rows.update(m, row, { ...changes, status: to, revision: row.revision + 1 });
+    await this.rows.recordTransition(m, row, from, detail);
+    await this.announce(m, row, from);
+  }
+
+  private async announce(
+    m: EntityManager,
+    row: ListingSyndication,
+    from: SyndicationStatus | null,
+  ): Promise<void> {
+    await this.outbox.write(m, {
+      type: 'syndication.status_changed',
+      organizationId: row.organizationId,
+      aggregateId: row.id,
+      aggregateVersion: row.revision,
+      payload: {
+        syndicationId: row.id,
+        listingId: row.listingId,
+        portal: row.portal,
+        from,
+        to: row.status,
+        errorCode: row.lastErrorCode,
+        error: row.lastError,
+      },
+    });
+  }
+
+  private async enqueueAll(jobs: PlannedJob[]): Promise<void> {
+    for (const { supersedes, ...job } of jobs) await this.jobs.enqueue(job, supersedes);
+  }
+
+  private async mustFindListing(m: EntityManager, t: Tenant, id: string): Promise<Listing> {
+    const listing = await m.getRepository(Listing).findOneBy({ organizationId: t.organizationId, id });
+    if (!listing) throw new SyndicationError(SyndicationErrorCode.ListingNotFound, 'Listing not found');
+    return listing;
+  }
+}
+
+function jobOf(row: ListingSyndication): PortalSyncJobData {
+  return {
+    organizationId: row.organizationId,
+    listingId: row.listingId,
+    portal: row.portal,
+    version: row.wantedVersion,
+    action: row.wanted === 'listed' ? 'list' : 'remove',
+  };
+}
+
+export function toResponse(
+  r: ListingSyndication,
+  history: {
+    fromStatus: SyndicationStatus | null;
+    toStatus: SyndicationStatus;
+    detail: string | null;
+    createdAt: Date;
+  }[],
+): SyndicationResponse {
+  return {
+    id: r.id,
+    listingId: r.listingId,
+    portal: r.portal,
+    status: r.status,
+    wanted: r.wanted,
+    held: r.held,
+    wantedVersion: r.wantedVersion,
+    syncedVersion: r.syncedVersion,
+    externalId: r.externalId,
+    externalUrl: r.externalUrl,
+    attempts: r.attempts,
+    lastAttemptAt: r.lastAttemptAt,
+    lastSuccessAt: r.lastSuccessAt,
+    lastErrorCode: r.lastErrorCode,
+    lastError: r.lastError,
+    history: history.map((h) => ({ from: h.fromStatus, to: h.toStatus, detail: h.detail, at: h.createdAt })),
+  };
+}

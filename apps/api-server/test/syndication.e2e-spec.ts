@@ -1,0 +1,410 @@
+import { getQueueToken } from '@nestjs/bull';
+import { QueueName } from '@ppt/queue';
+import {
+  sampleJpeg,
+  startFakeOpenImmoPortal,
+  startFakeSrealityPortal,
+  startFakeWebhookPortal,
+  type FakeOpenImmoPortal,
+  type FakeSrealityPortal,
+  type FakeWebhookPortal,
+} from '@ppt/testing';
+import type { Queue } from 'bull';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
+import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
+
+const SRE = { clientId: 4242, password: 'import password', softwareKey: 'sw-key' };
+const OI = { username: 'ppt', password: 'openimmo password' };
+const whsec = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+interface Row {
+  id: string;
+  portal: string;
+  status: string;
+  externalId: string | null;
+  externalUrl: string | null;
+  attempts: number;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  held: boolean;
+  history: { from: string | null; to: string }[];
+}
+
+describe('listing syndication (real worker, Redis/Bull and local portal servers)', () => {
+  let env: DocumentsServer;
+  let sreality: FakeSrealityPortal;
+  let openimmo: FakeOpenImmoPortal;
+  let webhook: FakeWebhookPortal;
+  const secret = whsec();
+  const http = () => env.http();
+  let cz: { id: string; adminToken: string };
+  let de: { id: string; adminToken: string };
+  let realtorToken: string;
+
+  const put = (token: string, portal: string, body: Record<string, unknown>) =>
+    request(http()).put(`/api/v1/syndication/portals/${portal}`).set(bearer(token)).send(body);
+  const rows = async (token: string, listingId: string): Promise<Row[]> =>
+    (
+      await request(http())
+        .get(`/api/v1/syndication/status?listingId=${listingId}`)
+        .set(bearer(token))
+        .expect(200)
+    ).body.items;
+  const settled = (token: string, listingId: string, expected: Record<string, string>) =>
+    eventually(async () => {
+      const found = await rows(token, listingId);
+      const now = Object.fromEntries(found.map((r) => [r.portal, r.status]));
+      return Object.entries(expected).every(([p, s]) => now[p] === s) ? found : undefined;
+    }, 30_000);
+
+  async function photo(token: string): Promise<string> {
+    return (
+      await uploadDocument(http(), token, sampleJpeg(4096), 'room.jpg', { category: 'photo' }).expect(201)
+    ).body.id;
+  }
+
+  async function listing(token: string, overrides: Record<string, unknown> = {}): Promise<string> {
+    const body = {
+      transaction: 'sale',
+      propertyType: 'apartment',
+      title: 'Bright 3+1 near the park',
+      description:
+        'A bright flat on the third floor with a balcony and a cellar, five minutes from the tram.',
+      priceAmount: 899000000,
+      currency: 'CZK',
+      areaM2: 78,
+      rooms: 3,
+      floor: 3,
+      addressLine: 'Slezská 12',
+      city: 'Praha',
+      postalCode: '120 00',
+      country: 'CZ',
+      photoDocumentIds: [await photo(token), await photo(token)],
+      ...overrides,
+    };
+    return (await request(http()).post('/api/v1/listings').set(bearer(token)).send(body).expect(201)).body.id;
+  }
+  const setStatus = (token: string, id: string, status: string) =>
+    request(http()).post(`/api/v1/listings/${id}/status`).set(bearer(token)).send({ status });
+
+  beforeAll(async () => {
+    sreality = await startFakeSrealityPortal([SRE]);
+    openimmo = await startFakeOpenImmoPortal(OI);
+    webhook = await startFakeWebhookPortal([secret]);
+    env = await bootDocumentsServer({
+      worker: true,
+      env: {
+        SECRETS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        SYNDICATION_BACKOFF_MS: '20',
+        SYNDICATION_JOB_ATTEMPTS: '4',
+        SYNDICATION_PORTAL_TIMEOUT_MS: '5000',
+      },
+    });
+    const czAdmin = await registerAndLogin(http(), 'synd-cz');
+    cz = await createOrganization(http(), czAdmin, 'Czech Realty');
+    de = await createOrganization(http(), await registerAndLogin(http(), 'synd-de'), 'Berliner Immobilien');
+    const realtor = await registerAndLogin(http(), 'synd-realtor');
+    await addMember(http(), cz.adminToken, cz.id, realtor.email, 'realtor');
+    realtorToken = (await login(http(), realtor.email, undefined, cz.id)).accessToken;
+    // Our own portal has its own end-to-end tests (reality-server); here only the external ones run.
+    for (const org of [cz, de]) await put(org.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    await put(cz.adminToken, 'sreality', {
+      credentials: SRE,
+      options: { endpoint: sreality.url, advertUrlTemplate: 'https://sreality.example/detail/{id}' },
+    }).expect(200);
+    await put(cz.adminToken, 'webhook', {
+      credentials: { secrets: [secret] },
+      options: { endpoint: webhook.url },
+    }).expect(200);
+    await put(de.adminToken, 'openimmo', {
+      credentials: OI,
+      options: {
+        endpoint: openimmo.url,
+        providerId: 'P-1',
+        providerName: 'Berliner Immobilien',
+        technicalEmail: 'it@berlin.example',
+      },
+    }).expect(200);
+    await put(de.adminToken, 'webhook', {
+      credentials: { secrets: [secret] },
+      options: { endpoint: webhook.url },
+    }).expect(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await env?.close();
+    await Promise.all([sreality?.close(), openimmo?.close(), webhook?.close()]);
+  });
+
+  describe('portal configuration', () => {
+    it('never returns credentials, stores them sealed, and shows every portal', async () => {
+      const res = await request(http())
+        .get('/api/v1/syndication/portals')
+        .set(bearer(cz.adminToken))
+        .expect(200);
+      expect(res.body.items.map((p: { portal: string }) => p.portal)).toEqual([
+        'reality-portal',
+        'sreality',
+        'openimmo',
+        'webhook',
+      ]);
+      const sre = res.body.items.find((p: { portal: string }) => p.portal === 'sreality');
+      expect(sre).toMatchObject({ enabled: true, configured: true, hasCredentials: true });
+      expect(JSON.stringify(res.body)).not.toContain(SRE.password);
+      expect(JSON.stringify(res.body)).not.toContain(secret);
+      const stored = await asOwner(
+        env.server,
+        async (db) =>
+          (
+            await db.query(`SELECT credentials_sealed FROM portal_targets WHERE organization_id = $1`, [
+              cz.id,
+            ])
+          ).rows,
+      );
+      expect(JSON.stringify(stored)).not.toContain(SRE.password);
+      expect(
+        stored.filter((r: { credentials_sealed: string | null }) =>
+          r.credentials_sealed?.startsWith('v1:k1:'),
+        ),
+      ).toHaveLength(2);
+    });
+
+    it('validates each portal’s configuration field by field; unknown portals are 404; realtors cannot configure', async () => {
+      const bad = await put(cz.adminToken, 'sreality', {
+        credentials: { clientId: 'x', password: '', extra: 1 },
+      }).expect(422);
+      expect(bad.body.error.code).toBe('INVALID_PORTAL_CONFIG');
+      expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(
+        expect.arrayContaining([
+          'credentials.clientId',
+          'credentials.password',
+          'credentials.softwareKey',
+          'credentials.extra',
+        ]),
+      );
+      await put(cz.adminToken, 'webhook', { credentials: { secrets: ['not-a-secret'] } }).expect(422);
+      await put(cz.adminToken, 'immoscout', { enabled: true }).expect(404);
+      await put(realtorToken, 'webhook', { enabled: false }).expect(403);
+      // Still configured as before.
+      const after = await request(http())
+        .get('/api/v1/syndication/portals')
+        .set(bearer(cz.adminToken))
+        .expect(200);
+      expect(after.body.items.find((p: { portal: string }) => p.portal === 'webhook')).toMatchObject({
+        enabled: true,
+      });
+    });
+  });
+
+  it('refuses to publish what a portal would reject, before any job runs, with a list per portal', async () => {
+    const id = await listing(cz.adminToken, { photoDocumentIds: [], description: 'Short.', areaM2: null });
+    const res = await setStatus(cz.adminToken, id, 'published').expect(422);
+    expect(res.body.error.code).toBe('PORTAL_RULES_NOT_MET');
+    const problems = res.body.error.details.map(
+      (d: { portal: string; rule: string; field: string }) => `${d.portal}:${d.field}:${d.rule}`,
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'sreality:photos:min_photos',
+        'sreality:description:description_length',
+        'sreality:areaM2:required',
+      ]),
+    );
+    expect(problems.every((p: string) => p.startsWith('sreality:'))).toBe(true); // the webhook portal takes it
+    const listingNow = await request(http())
+      .get(`/api/v1/listings/${id}`)
+      .set(bearer(cz.adminToken))
+      .expect(200);
+    expect(listingNow.body.status).toBe('draft');
+    expect(await rows(cz.adminToken, id)).toEqual([]);
+    const check = await request(http())
+      .get(`/api/v1/syndication/preflight?listingId=${id}`)
+      .set(bearer(cz.adminToken))
+      .expect(200);
+    expect(check.body.ok).toBe(false);
+    expect(check.body.portals.find((p: { portal: string }) => p.portal === 'webhook')).toMatchObject({
+      ok: true,
+      issues: [],
+    });
+  });
+
+  it('publishes to every enabled portal, follows changes, and removes on withdrawal', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    const active = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+
+    const sre = active.find((r) => r.portal === 'sreality')!;
+    const advert = sreality.adverts.get(id)!;
+    expect(sre.externalId).toBe(String(advert.advertId));
+    expect(sre.externalUrl).toBe(`https://sreality.example/detail/${advert.advertId}`);
+    expect(advert.photos).toHaveLength(2);
+    expect(advert.data.advert_price).toBe(8_990_000);
+    expect(sre.history.map((h) => h.to)).toEqual(['pending', 'syncing', 'active']);
+    expect(webhook.listings.get(id)).toMatchObject({ id, priceAmount: 899000000 });
+
+    // A price change reaches both portals.
+    await request(http())
+      .patch(`/api/v1/listings/${id}`)
+      .set(bearer(cz.adminToken))
+      .send({ priceAmount: 850000000 })
+      .expect(200);
+    await eventually(async () =>
+      sreality.adverts.get(id)?.data.advert_price === 8_500_000 &&
+      webhook.listings.get(id)?.priceAmount === 850000000
+        ? true
+        : undefined,
+    );
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+
+    // Withdrawal takes it off everywhere.
+    await setStatus(cz.adminToken, id, 'withdrawn').expect(200);
+    await settled(cz.adminToken, id, { sreality: 'removed', webhook: 'removed' });
+    expect(sreality.adverts.has(id)).toBe(false);
+    expect(webhook.listings.has(id)).toBe(false);
+  });
+
+  it('a portal failing its first calls ends active after retries; one that always fails ends failed alone', async () => {
+    sreality.failNext(2, 500, 'Temporary failure', 'addAdvert');
+    webhook.alwaysFail(503, JSON.stringify({ error: 'maintenance' }));
+    try {
+      const id = await listing(cz.adminToken);
+      await setStatus(cz.adminToken, id, 'published').expect(200);
+      const done = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'failed' });
+      const sre = done.find((r) => r.portal === 'sreality')!;
+      expect(sre.attempts).toBe(3);
+      expect(sre.lastError).toBeNull();
+      const wh = done.find((r) => r.portal === 'webhook')!;
+      expect(wh).toMatchObject({
+        status: 'failed',
+        lastErrorCode: 'PORTAL_UNAVAILABLE',
+        lastError: 'maintenance',
+        attempts: 4,
+      });
+      // The exhausted job is kept in Bull as failed (dead letter).
+      const queue = env.worker!.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+      const failed = await queue.getFailed();
+      expect(failed.some((j) => j.data.listingId === id && j.data.portal === 'webhook')).toBe(true);
+
+      // Once the portal is back, a retry gets it there.
+      webhook.alwaysFail(null);
+      const retried = await request(http())
+        .post('/api/v1/syndication/retry')
+        .set(bearer(cz.adminToken))
+        .send({ ids: [wh.id] })
+        .expect(200);
+      expect(retried.body.queued).toBe(1);
+      await settled(cz.adminToken, id, { webhook: 'active' });
+      expect(webhook.listings.has(id)).toBe(true);
+      await request(http())
+        .post('/api/v1/syndication/retry')
+        .set(bearer(cz.adminToken))
+        .send({ ids: [wh.id] })
+        .expect(409);
+    } finally {
+      webhook.alwaysFail(null);
+    }
+  });
+
+  it('a wrong password fails at once with the portal’s reason, without retries', async () => {
+    await put(cz.adminToken, 'sreality', { credentials: { ...SRE, password: 'wrong' } }).expect(200);
+    try {
+      const id = await listing(cz.adminToken);
+      await setStatus(cz.adminToken, id, 'published').expect(200);
+      const done = await settled(cz.adminToken, id, { sreality: 'failed', webhook: 'active' });
+      expect(done.find((r) => r.portal === 'sreality')).toMatchObject({
+        lastErrorCode: 'INVALID_LOGIN',
+        attempts: 1,
+      });
+    } finally {
+      await put(cz.adminToken, 'sreality', { credentials: SRE }).expect(200);
+    }
+  });
+
+  it('withdrawing from one portal keeps the listing off it until it is published again', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const res = await request(http())
+      .post('/api/v1/syndication/withdraw')
+      .set(bearer(cz.adminToken))
+      .send({ listingId: id, portals: ['webhook'] })
+      .expect(200);
+    expect(res.body.queued).toBe(1);
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'removed' });
+    expect(webhook.listings.has(id)).toBe(false);
+
+    // A change goes to Sreality only.
+    await request(http())
+      .patch(`/api/v1/listings/${id}`)
+      .set(bearer(cz.adminToken))
+      .send({ title: 'Renovated 3+1' })
+      .expect(200);
+    await eventually(async () => (sreality.adverts.get(id) ? true : undefined));
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'removed' });
+    expect(webhook.listings.has(id)).toBe(false);
+
+    // Withdrawn and published again: back on both.
+    await setStatus(cz.adminToken, id, 'withdrawn').expect(200);
+    await settled(cz.adminToken, id, { sreality: 'removed', webhook: 'removed' });
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    const back = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    expect(back.every((r) => !r.held)).toBe(true);
+    expect(webhook.listings.get(id)?.title).toBe('Renovated 3+1');
+  });
+
+  it('sends German listings as OpenImmo, with the photos in the transfer', async () => {
+    const id = await listing(de.adminToken, {
+      currency: 'EUR',
+      priceAmount: 45000000,
+      addressLine: 'Torstraße 1',
+      city: 'Berlin',
+      postalCode: '10119',
+      country: 'DE',
+    });
+    await setStatus(de.adminToken, id, 'published').expect(200);
+    const done = await settled(de.adminToken, id, { openimmo: 'active', webhook: 'active' });
+    const oi = done.find((r) => r.portal === 'openimmo')!;
+    const object = openimmo.objects.get(oi.externalId!)!;
+    expect(object).toMatchObject({ price: 450000, objektnrExtern: id });
+    expect(object.photos).toHaveLength(2);
+    await setStatus(de.adminToken, id, 'withdrawn').expect(200);
+    await settled(de.adminToken, id, { openimmo: 'removed', webhook: 'removed' });
+    expect(openimmo.objects.has(oi.externalId!)).toBe(false);
+  });
+
+  it('keeps organisations apart: status, retries and withdrawals of another organisation are invisible', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    const mine = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    expect(await rows(de.adminToken, id)).toEqual([]);
+    await request(http())
+      .post('/api/v1/syndication/withdraw')
+      .set(bearer(de.adminToken))
+      .send({ listingId: id })
+      .expect(404);
+    await request(http())
+      .post('/api/v1/syndication/retry')
+      .set(bearer(de.adminToken))
+      .send({ ids: mine.map((r) => r.id) })
+      .expect(404);
+    await request(http())
+      .get(`/api/v1/syndication/preflight?listingId=${id}`)
+      .set(bearer(de.adminToken))
+      .expect(404);
+    // Row-level security agrees: the German organisation's scope sees no Czech rows at all.
+    const seen = await asOwner(env.server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SET LOCAL ROLE ppt_app`);
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [de.id]);
+      const res = await db.query(
+        `SELECT count(*)::int AS n FROM listing_syndications WHERE listing_id = $1`,
+        [id],
+      );
+      await db.query('ROLLBACK');
+      return res.rows[0].n as number;
+    });
+    expect(seen).toBe(0);
+  });
+});

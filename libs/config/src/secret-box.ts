@@ -1,0 +1,84 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+
+/**
+ * Encrypts small secrets kept in the database (portal credentials, provider keys): AES-256-GCM with
+ * a key ring. The first key seals, every key opens, so keys rotate by prepending a new one and
+ * re-sealing at leisure. The context (e.g. "<organization id>:<portal>") is authenticated data: a
+ * sealed value copied to another row does not open there.
+ *
+ * Key ring format (env): `kid:base64key[,kid:base64key…]`, each key 32 random bytes
+ * (`openssl rand -base64 32`).
+ */
+export class SecretBox {
+  private readonly keys: Map<string, Buffer>;
+  private readonly currentKid: string;
+
+  constructor(keyRing: string) {
+    const entries = keyRing
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const separator = entry.indexOf(':');
+        const kid = entry.slice(0, separator);
+        const key = Buffer.from(entry.slice(separator + 1), 'base64');
+        if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid))
+          throw new Error('each key needs an id: "kid:base64key"');
+        if (key.length !== KEY_BYTES) throw new Error(`key "${kid}" must be ${KEY_BYTES} bytes of base64`);
+        return [kid, key] as const;
+      });
+    if (entries.length === 0) throw new Error('the key ring is empty');
+    this.keys = new Map(entries);
+    if (this.keys.size !== entries.length) throw new Error('key ids must be unique');
+    this.currentKid = entries[0][0];
+  }
+
+  /** A readable reason when a key ring is unusable, for boot-time config validation. */
+  static problemWith(keyRing: string): string | null {
+    try {
+      new SecretBox(keyRing);
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  seal(plaintext: string, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKid)!, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, this.currentKid, b64(iv), b64(cipher.getAuthTag()), b64(body)].join(':');
+  }
+
+  /** Throws when the value was tampered with, sealed for another context, or under an unknown key. */
+  open(sealed: string, context: string): string {
+    const [version, kid, iv, tag, body, ...rest] = sealed.split(':');
+    if (version !== VERSION || rest.length || !body) throw new Error('not a sealed secret');
+    const key = this.keys.get(kid);
+    if (!key) throw new Error(`sealed with key "${kid}", which is not in the key ring`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw new Error('the sealed secret does not open (tampered, or sealed for another record)');
+    }
+  }
+
+  /** Sealed under an older key: re-seal it with the current one. */
+  isStale(sealed: string): boolean {
+    return sealed.split(':')[1] !== this.currentKid;
+  }
+}
+
+function b64(buffer: Buffer): string {
+  return buffer.toString('base64url');
+}

@@ -1,0 +1,30 @@
+export {
+  isRetryable,
+  PORTAL_ERROR_CODES,
+  PortalError,
+  type PortalAdapter,
+  type PortalErrorCode,
+  type PortalTarget,
+  type PreflightIssue,
+  type PublishedAdvert,
+  type RemoteAdvert,
+} from './portal-adapter';
+export { OpenImmoAdapter, type OpenImmoCredentials, type OpenImmoOptions } from './openimmo/openimmo.adapter';
+export { checkRules, type PortalRules } from './preflight';
+export { SrealityAdapter } from './sreality/sreality.adapter';
+export type { SrealityCredentials, SrealityOptions } from './sreality/sreality-session';
+export {
+  majorUnits,
+  minorUnits,
+  type SyndicationContact,
+  type SyndicationListing,
+  type SyndicationPhoto,
+  type SyndicationRef,
+} from './syndication-listing';
+export {
+  WebhookAdapter,
+  type ListingWebhookEvent,
+  type WebhookCredentials,
+  type WebhookOptions,
+} from './webhook/webhook.adapter';
+export { signWebhook, verifyWebhook, type WebhookCheck } from './webhook/webhook-signature';

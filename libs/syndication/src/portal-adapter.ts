@@ -1,0 +1,97 @@
+import type { SyndicationListing, SyndicationRef } from './syndication-listing';
+
+/** One rule a listing breaks for one portal, phrased for the manager who has to fix it. */
+export interface PreflightIssue {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** Where the listing lives on the portal after a successful publish. */
+export interface PublishedAdvert {
+  externalId: string;
+  url: string | null;
+}
+
+/** One advert as the portal lists it (reconciliation). */
+export interface RemoteAdvert {
+  externalId: string;
+  /** Our listing id, when the portal kept it (e.g. Sreality's advert_rkid). */
+  listingId: string | null;
+  /** Minor units, when the portal reports a price. */
+  priceAmount: number | null;
+}
+
+/** A configured portal of one organisation: decrypted credentials and its options. */
+export interface PortalTarget<Credentials = Record<string, unknown>, Options = Record<string, unknown>> {
+  organizationId: string;
+  credentials: Credentials;
+  options: Options;
+}
+
+/**
+ * One external portal behind one interface. Every call is idempotent by our listing id (the portal's
+ * external id follows from it), so a job that runs twice — a retry, a stalled job picked up again —
+ * never leaves two copies on the portal.
+ */
+export interface PortalAdapter<Credentials = Record<string, unknown>, Options = Record<string, unknown>> {
+  /** The portal's name in our configuration (the app's adapter registry checks it covers every portal). */
+  readonly key: string;
+  /** Rules checked before any job runs; an empty list means the portal will accept the listing. */
+  preflight(listing: SyndicationListing, target: PortalTarget<Credentials, Options>): PreflightIssue[];
+  /** Creates or updates the advert, photos included. */
+  publish(listing: SyndicationListing, target: PortalTarget<Credentials, Options>): Promise<PublishedAdvert>;
+  /** Takes the advert down; an advert the portal no longer has counts as removed. */
+  remove(ref: SyndicationRef, target: PortalTarget<Credentials, Options>): Promise<void>;
+  /** The portal's own list of our adverts, where the portal offers one (reconciliation). */
+  list?(target: PortalTarget<Credentials, Options>): Promise<RemoteAdvert[]>;
+}
+
+export const PORTAL_ERROR_CODES = [
+  'INVALID_LOGIN',
+  'SESSION_EXPIRED',
+  'INCOMPLETE_DATA',
+  'INVALID_DATA',
+  'NOT_ENOUGH_PHOTOS',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'PORTAL_UNAVAILABLE',
+  'PORTAL_REJECTED',
+] as const;
+export type PortalErrorCode = (typeof PORTAL_ERROR_CODES)[number];
+
+/**
+ * A portal said no, or could not be reached. `retryable` decides whether the job tries again (a
+ * portal that is down) or fails at once (wrong password, data the portal refuses): retrying those
+ * only delays the manager's fix. `portalMessage` is the portal's own words, shown to the manager.
+ */
+export class PortalError extends Error {
+  constructor(
+    readonly code: PortalErrorCode,
+    message: string,
+    readonly retryable: boolean,
+    readonly portalStatus: number | string | null = null,
+    readonly portalMessage: string | null = null,
+  ) {
+    super(message);
+    this.name = 'PortalError';
+  }
+}
+
+/** Network failures and timeouts are worth another attempt; everything else we do not know is not. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof PortalError) return err.retryable;
+  const code = (err as { code?: string } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'EAI_AGAIN',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CONNECT_TIMEOUT',
+    ].includes(code)
+  );
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import xmlrpc from 'xmlrpc';
+import { PortalError } from '../portal-adapter';
+import { statusToError } from './sreality-codebook';
+
+export interface SrealityCredentials {
+  /** The numeric client id the portal issued to the agency. */
+  clientId: number;
+  password: string;
+  /** The key the portal issued to our export software. */
+  softwareKey: string;
+}
+
+export interface SrealityOptions {
+  /** XML-RPC endpoint, e.g. https://import.sreality.cz/RPC2. */
+  endpoint: string;
+  /** Public advert URL, `{id}` replaced by the portal's advert id. */
+  advertUrlTemplate?: string;
+  timeoutMs?: number;
+}
+
+/** Every answer of the interface: a status, its message, and the call's output rows. */
+interface RpcAnswer {
+  status: number;
+  statusMessage?: string;
+  output?: Record<string, unknown>[];
+}
+
+const FIXED_PART = 48;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * One logged-in conversation with the import interface. The session id rotates on every call: the
+ * first 48 characters stay, the rest becomes md5(previous id + md5(password) + software key), so a
+ * session is strictly sequential — one per job, never shared.
+ */
+export class SrealitySession {
+  private sessionId = '';
+  private readonly passwordMd5: string;
+
+  private constructor(
+    private readonly credentials: SrealityCredentials,
+    private readonly options: SrealityOptions,
+  ) {
+    this.passwordMd5 = md5(credentials.password);
+  }
+
+  static async open(credentials: SrealityCredentials, options: SrealityOptions): Promise<SrealitySession> {
+    const session = new SrealitySession(credentials, options);
+    const hash = await session.rpc('getHash', [credentials.clientId]);
+    const sessionId = hash.output?.[0]?.sessionId;
+    if (typeof sessionId !== 'string' || sessionId.length < FIXED_PART) {
+      throw new PortalError(
+        'PORTAL_REJECTED',
+        'The portal answered getHash without a session id',
+        false,
+        hash.status,
+      );
+    }
+    session.sessionId = sessionId;
+    await session.call('login');
+    return session;
+  }
+
+  /** Calls a method with the next session id first, as the interface expects. */
+  async call(method: string, ...params: unknown[]): Promise<RpcAnswer> {
+    this.sessionId =
+      this.sessionId.slice(0, FIXED_PART) +
+      md5(this.sessionId + this.passwordMd5 + this.credentials.softwareKey);
+    return this.rpc(method, [this.sessionId, ...params]);
+  }
+
+  /** Best effort: an unclosed session simply expires on the portal. */
+  async close(): Promise<void> {
+    await this.call('logout').catch(() => undefined);
+  }
+
+  private async rpc(method: string, params: unknown[]): Promise<RpcAnswer> {
+    const answer = await xmlRpcCall(this.options, method, params);
+    const failure = statusToError(answer.status);
+    if (failure) {
+      const portalMessage = answer.statusMessage ?? null;
+      throw new PortalError(
+        failure.code,
+        `Sreality ${method}: ${answer.status} ${portalMessage ?? ''}`.trim(),
+        failure.retryable,
+        answer.status,
+        portalMessage,
+      );
+    }
+    return answer;
+  }
+}
+
+/** One XML-RPC round trip with a deadline; transport failures are retryable PortalErrors. */
+function xmlRpcCall(options: SrealityOptions, method: string, params: unknown[]): Promise<RpcAnswer> {
+  const url = new URL(options.endpoint);
+  const clientOptions = {
+    url: options.endpoint,
+    // Passed through to http.request: the call is aborted (an 'error') when the deadline passes.
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+  };
+  const client =
+    url.protocol === 'https:' ? xmlrpc.createSecureClient(clientOptions) : xmlrpc.createClient(clientOptions);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    client.methodCall(method, params, (error: unknown, value: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(transportError(method, error));
+      else if (!value || typeof value !== 'object' || typeof (value as RpcAnswer).status !== 'number')
+        reject(new PortalError('PORTAL_REJECTED', `Sreality ${method}: an answer without a status`, false));
+      else resolve(value as RpcAnswer);
+    });
+  });
+}
+
+function transportError(method: string, error: unknown): PortalError {
+  const err = error as {
+    res?: { statusCode?: number };
+    faultCode?: number;
+    faultString?: string;
+    message?: string;
+  };
+  const httpStatus = err.res?.statusCode;
+  if (err.faultCode !== undefined) {
+    return new PortalError(
+      'PORTAL_REJECTED',
+      `Sreality ${method}: fault ${err.faultCode}`,
+      false,
+      err.faultCode,
+      err.faultString ?? null,
+    );
+  }
+  if (httpStatus !== undefined && httpStatus !== 200) {
+    const retryable = httpStatus >= 500 || httpStatus === 429 || httpStatus === 408;
+    return new PortalError(
+      httpStatus === 429 ? 'RATE_LIMITED' : retryable ? 'PORTAL_UNAVAILABLE' : 'PORTAL_REJECTED',
+      `Sreality ${method}: HTTP ${httpStatus}`,
+      retryable,
+      httpStatus,
+    );
+  }
+  return new PortalError('PORTAL_UNAVAILABLE', `Sreality ${method}: ${err.message ?? 'unreachable'}`, true);
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
