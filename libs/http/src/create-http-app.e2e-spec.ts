@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Module,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiProperty } from '@nestjs/swagger';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -6,6 +16,7 @@ import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { AppError, LoggingModule, MetricsModule } from '@ppt/observability';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import type { Request } from 'express';
 import request from 'supertest';
 import { createHttpApp } from './create-http-app';
 import { HealthModule } from './health.module';
@@ -39,6 +50,12 @@ class WidgetsController {
   @Post()
   create(@Body() dto: CreateWidgetDto): CreateWidgetDto {
     return dto;
+  }
+
+  /** What a webhook receiver sees: the parsed body and the exact bytes it was parsed from. */
+  @Post('raw')
+  raw(@Req() req: RawBodyRequest<Request>): { raw: string | null; parsed: unknown } {
+    return { raw: req.rawBody?.toString('utf8') ?? null, parsed: req.body as unknown };
   }
 
   @Get(':id')
@@ -112,6 +129,16 @@ describe('createHttpApp', () => {
       .send({ email: 'a@example.com', quantity: 3, address: { city: 'Brno' } })
       .expect(201);
     expect(res.body).toEqual({ email: 'a@example.com', quantity: 3, address: { city: 'Brno' } });
+  });
+
+  it('keeps the exact bytes of a JSON body beside the parsed body (for signed webhooks)', async () => {
+    const sent = '{ "b": 2,\n  "a": "ž" }';
+    const res = await request(http())
+      .post('/api/v1/widgets/raw')
+      .set('Content-Type', 'application/json')
+      .send(sent)
+      .expect(201);
+    expect(res.body).toEqual({ raw: sent, parsed: { b: 2, a: 'ž' } });
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {

@@ -38,6 +38,8 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     bufferLogs: true,
     bodyParser: false,
+    // The parsers keep the exact bytes as `req.rawBody` too: signed webhooks are verified over them.
+    rawBody: true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));

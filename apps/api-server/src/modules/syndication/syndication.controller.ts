@@ -1,18 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  type PipeTransform,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
@@ -28,21 +17,9 @@ import {
   SyndicationStatusQueryDto,
   WithdrawSyndicationDto,
 } from './dto/syndication.dto';
+import { portalParam } from './portal-param';
 import { PortalTargetsService } from './portal-targets.service';
-import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 import { SyndicationService } from './syndication.service';
-
-/** `:portal` must name a portal we have an adapter for (404 otherwise, like any unknown resource). */
-class PortalPipe implements PipeTransform<string, SyndicationPortal> {
-  transform(value: string): SyndicationPortal {
-    if ((SYNDICATION_PORTALS as readonly string[]).includes(value)) return value as SyndicationPortal;
-    throw new SyndicationError(
-      SyndicationErrorCode.UnknownPortal,
-      `Unknown portal; known: ${SYNDICATION_PORTALS.join(', ')}`,
-    );
-  }
-}
-const portalParam = new PortalPipe();
 
 @ApiTags('syndication')
 @ApiBearerAuth()

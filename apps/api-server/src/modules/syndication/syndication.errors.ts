@@ -7,8 +7,14 @@ export enum SyndicationErrorCode {
   EndpointNotAllowed = 'PORTAL_ENDPOINT_NOT_ALLOWED',
   SecretsNotConfigured = 'SECRETS_NOT_CONFIGURED',
   ListingNotFound = 'LISTING_NOT_FOUND',
+  ListingNotYours = 'LISTING_NOT_YOURS',
   PortalRules = 'PORTAL_RULES_NOT_MET',
   NotRetryable = 'SYNDICATION_NOT_RETRYABLE',
+  WebhookSignatureInvalid = 'WEBHOOK_SIGNATURE_INVALID',
+  WebhookTimestampStale = 'WEBHOOK_TIMESTAMP_STALE',
+  WebhookPayloadInvalid = 'WEBHOOK_PAYLOAD_INVALID',
+  WebhookNotJson = 'WEBHOOK_NOT_JSON',
+  InvalidDateRange = 'INVALID_DATE_RANGE',
 }
 
 export class SyndicationError extends featureError<SyndicationErrorCode>({
@@ -18,6 +24,12 @@ export class SyndicationError extends featureError<SyndicationErrorCode>({
   [SyndicationErrorCode.EndpointNotAllowed]: 422,
   [SyndicationErrorCode.SecretsNotConfigured]: 503,
   [SyndicationErrorCode.ListingNotFound]: 404,
+  [SyndicationErrorCode.ListingNotYours]: 403,
   [SyndicationErrorCode.PortalRules]: 422,
   [SyndicationErrorCode.NotRetryable]: 409,
+  [SyndicationErrorCode.WebhookSignatureInvalid]: 401,
+  [SyndicationErrorCode.WebhookTimestampStale]: 401,
+  [SyndicationErrorCode.WebhookPayloadInvalid]: 400,
+  [SyndicationErrorCode.WebhookNotJson]: 415,
+  [SyndicationErrorCode.InvalidDateRange]: 400,
 }) {}

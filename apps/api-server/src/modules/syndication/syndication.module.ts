@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
+import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
+import { ListingAnalyticsService } from './analytics/listing-analytics.service';
+import { PortalStatsRepository } from './portal-stats.repository';
 import { PortalTargetsRepository } from './portal-targets.repository';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
@@ -10,6 +13,9 @@ import { SyndicationController } from './syndication.controller';
 import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
+import { PortalWebhooksController } from './webhooks/portal-webhooks.controller';
+import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
+import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
 
 const PROVIDERS = [
   PortalAdapters,
@@ -22,11 +28,20 @@ const PROVIDERS = [
   SyndicationService,
 ];
 
-/** Portals per organisation, where each listing stands on each, and the pre-flight check listings use. */
+/**
+ * Portals per organisation, where each listing stands on each, the pre-flight check listings use,
+ * the portals' webhooks and the per-listing analytics they feed.
+ */
 @Module({
   imports: [EventsModule],
-  controllers: [SyndicationController],
-  providers: PROVIDERS,
+  controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
+  providers: [
+    ...PROVIDERS,
+    PortalStatsRepository,
+    PortalWebhooksRepository,
+    PortalWebhooksService,
+    ListingAnalyticsService,
+  ],
   exports: [SyndicationService],
 })
 export class SyndicationModule {}
