@@ -27,8 +27,8 @@ export default [
     },
   },
   {
-    // Test files may use the testing lib; nothing else may.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', '**/jest-*.ts'],
+    // Test files (and benchmarks, which run the same local peers) may use the testing lib; nothing else may.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', '**/jest-*.ts', 'tools/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -56,6 +56,18 @@ export class CoreEnv {
   @Matches(/^[a-z0-9:_-]{1,40}$/i, { message: 'must be 1-40 characters of letters, digits, ":", "_" or "-"' })
   REDIS_KEY_PREFIX = 'ppt:';
 
+  /**
+   * Bull: how long a worker's lock on a running job lasts (renewed at half of it while the process
+   * lives). A worker killed mid-job is noticed when its lock has expired and the next stalled-job
+   * check runs; the job then runs again elsewhere. Each check is a Redis round trip per queue.
+   */
+  @IsIntInRange(500, 600_000)
+  QUEUE_LOCK_DURATION_MS = 30_000;
+
+  /** Bull: how often each worker looks for stalled jobs (jobs whose lock expired). */
+  @IsIntInRange(500, 600_000)
+  QUEUE_STALLED_INTERVAL_MS = 30_000;
+
   @Transform(toList)
   @IsString({ each: true })
   CORS_ORIGINS: string[] = ['http://localhost:4200'];

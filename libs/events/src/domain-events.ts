@@ -72,6 +72,22 @@ export interface DomainEventPayloads {
     errorCode: string | null;
     error: string | null;
   };
+  /** Nightly reconciliation found a portal showing something else than we want (and queued the repair). */
+  'syndication.drift_detected': {
+    listingId: string;
+    portal: string;
+    /**
+     * missing: active here, not on the portal; price: the portal shows another price; unexpected: on
+     * the portal although withdrawn, held or sold here; unknown: on the portal under a listing id we do
+     * not have (a deleted listing); untracked: on the portal and on the market here, but never planned
+     * for that portal (taken over: listed again from our data).
+     */
+    kind: 'missing' | 'price' | 'unexpected' | 'unknown' | 'untracked';
+    externalId: string | null;
+    detail: string;
+    /** What was done about it: a list or remove job queued, or the advert removed at once (unknown). */
+    repair: 'list' | 'remove';
+  };
   'meter_reading.submitted': {
     readingId: string;
     meterId: string;
@@ -160,6 +176,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
   'syndication.status_changed': 'listing_syndication',
+  'syndication.drift_detected': 'listing',
 };
 
 /**
@@ -188,6 +205,7 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'listing.updated': [QueueName.Syndication],
   'listing.status_changed': [QueueName.Syndication],
   'syndication.status_changed': [],
+  'syndication.drift_detected': [],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

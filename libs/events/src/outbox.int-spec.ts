@@ -61,8 +61,8 @@ describe('transactional outbox', () => {
 
   const tx = () => app.get(TenantTransactions);
   const writer = () => app.get(OutboxWriter);
-  const queue = () => app.get<Queue>(getQueueToken(QueueName.PortalFeed));
-  /** A listing event: EVENT_QUEUES routes it to the portal-feed queue. */
+  const queue = () => app.get<Queue>(getQueueToken(QueueName.Syndication));
+  /** A listing event: EVENT_QUEUES routes it to the syndication queue. */
   const write = (m: Parameters<OutboxWriter['write']>[0], listingId = randomUUID()) =>
     writer().write(m, {
       type: 'listing.published',

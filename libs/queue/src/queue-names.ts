@@ -43,6 +43,11 @@ export interface DocumentJobData {
 export const SyndicationJob = {
   /** One listing on one portal: make the portal show what we want (job id `sync:<listing>:<portal>:<version>:<action>`). */
   PortalSync: 'portal-sync',
+  /**
+   * Nightly (repeatable, registered by the worker): every enabled portal's own list is compared with
+   * ours and the differences are repaired through portal-sync jobs (OpenImmo: a VOLL transfer).
+   */
+  Reconcile: 'reconcile-portals',
 } as const;
 
 /** Payload of a portal-sync job. */

@@ -10,8 +10,18 @@ import { QueueName } from './queue-names';
 import { QueueModule } from './queue.module';
 import { QueueWorkerGuard } from './queue-worker.guard';
 
-async function bootQueues(redisUrl: string, prefix: string, withGuard = false) {
-  const env = validateEnv(CoreEnv, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' });
+async function bootQueues(
+  redisUrl: string,
+  prefix: string,
+  withGuard = false,
+  extra: Record<string, string> = {},
+) {
+  const env = validateEnv(CoreEnv, {
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
   const moduleRef = await Test.createTestingModule({
     imports: [AppConfigModule.forRoot(env), RedisModule, QueueModule.forRoot()],
     providers: withGuard ? [QueueWorkerGuard] : [],
@@ -44,6 +54,23 @@ describe('QueueModule', () => {
       raw.disconnect();
       await app.close();
     }
+  });
+
+  it('takes the lock duration and stalled-job interval from the environment (validated)', async () => {
+    const app = await bootQueues(TEST_REDIS_URL, keys.prefix, false, {
+      QUEUE_LOCK_DURATION_MS: '1500',
+      QUEUE_STALLED_INTERVAL_MS: '1000',
+    });
+    await app.init();
+    try {
+      const queue = app.get<Queue & { settings: Record<string, number> }>(
+        getQueueToken(QueueName.Maintenance),
+      );
+      expect(queue.settings).toMatchObject({ lockDuration: 1500, lockRenewTime: 750, stalledInterval: 1000 });
+    } finally {
+      await app.close();
+    }
+    expect(() => validateEnv(CoreEnv, { QUEUE_LOCK_DURATION_MS: '10' })).toThrow(/QUEUE_LOCK_DURATION_MS/);
   });
 
   it('lets a worker start only on a Redis that never evicts keys', async () => {

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreEnv } from '@ppt/config';
 import { RedisConnections } from '@ppt/redis';
 import { QueueMetrics } from './queue-metrics';
 import { JITTERED_BACKOFF, jitteredBackoff } from './backoff';
@@ -18,11 +19,15 @@ export class QueueModule {
       global: true,
       imports: [
         BullModule.forRootAsync({
-          inject: [RedisConnections],
-          useFactory: (connections: RedisConnections) => ({
+          inject: [RedisConnections, CoreEnv],
+          useFactory: (connections: RedisConnections, env: CoreEnv) => ({
             prefix: `${connections.keyPrefix}bull`,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
-            settings: { backoffStrategies: { [JITTERED_BACKOFF]: jitteredBackoff } },
+            settings: {
+              backoffStrategies: { [JITTERED_BACKOFF]: jitteredBackoff },
+              lockDuration: env.QUEUE_LOCK_DURATION_MS,
+              stalledInterval: env.QUEUE_STALLED_INTERVAL_MS,
+            },
             // Bull's subscriber and blocking clients must retry forever and skip the ready check.
             createClient: (type) =>
               connections.create(

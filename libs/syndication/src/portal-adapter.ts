@@ -45,6 +45,11 @@ export interface PortalAdapter<Credentials = Record<string, unknown>, Options = 
   remove(ref: SyndicationRef, target: PortalTarget<Credentials, Options>): Promise<void>;
   /** The portal's own list of our adverts, where the portal offers one (reconciliation). */
   list?(target: PortalTarget<Credentials, Options>): Promise<RemoteAdvert[]>;
+  /** Replaces the whole set on the portal, for portals that cannot list (OpenImmo VOLL; reconciliation). */
+  fullTransfer?(
+    listings: SyndicationListing[],
+    target: PortalTarget<Credentials, Options>,
+  ): Promise<PublishedAdvert[]>;
 }
 
 export const PORTAL_ERROR_CODES = [

@@ -45,6 +45,20 @@ export class SyndicationJobs {
     });
   }
 
+  /**
+   * Queues a job again although its id was used before (reconciliation repairs a change whose job
+   * already finished): a finished job under the id is dropped first; a job that waits or runs is left
+   * to do it. Bull keeps finished jobs (COMPLETED_JOBS_KEPT), and a kept id would swallow the add.
+   */
+  async requeue(data: PortalSyncJobData): Promise<void> {
+    const job = await this.queue.getJob(SyndicationJobs.jobId(data));
+    if (job) {
+      if (await job.isActive()) await Promise.race([job.finished().catch(() => undefined), sleep(5000)]);
+      if ((await job.isCompleted()) || (await job.isFailed())) await job.remove().catch(() => undefined);
+    }
+    await this.enqueue(data);
+  }
+
   /** Runs a failed (dead-lettered) job again, or queues it anew when Bull no longer has it. */
   async retry(data: PortalSyncJobData): Promise<void> {
     const job = await this.queue.getJob(SyndicationJobs.jobId(data));
@@ -52,3 +66,5 @@ export class SyndicationJobs {
     else if (!job) await this.enqueue(data);
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

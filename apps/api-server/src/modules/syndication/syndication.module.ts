@@ -9,6 +9,8 @@ import { PortalTargetsRepository } from './portal-targets.repository';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
+import { SyndicationReconcileProcessor } from './syndication-reconcile.processor';
+import { SyndicationReconciliation } from './syndication-reconciliation';
 import { SyndicationController } from './syndication.controller';
 import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
@@ -49,6 +51,6 @@ export class SyndicationModule {}
 /** The worker side: listing events become portal jobs, and portal jobs run. */
 @Module({
   imports: [EventsModule],
-  providers: [...PROVIDERS, SyndicationProcessor],
+  providers: [...PROVIDERS, SyndicationProcessor, SyndicationReconciliation, SyndicationReconcileProcessor],
 })
 export class SyndicationWorkerModule {}

@@ -48,6 +48,21 @@ export class SyndicationRepository {
       .getOne();
   }
 
+  /** Every row of one portal in the organisation, locked (nightly reconciliation). */
+  lockForPortal(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<ListingSyndication[]> {
+    return m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId AND s.portal = :portal', { organizationId, portal })
+      .orderBy('s.listing_id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   lockByIds(m: EntityManager, organizationId: string, ids: string[]): Promise<ListingSyndication[]> {
     return m
       .getRepository(ListingSyndication)

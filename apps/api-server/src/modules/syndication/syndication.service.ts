@@ -27,7 +27,7 @@ import { SyndicationListings } from './syndication-listings';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 
-const ON_MARKET = new Set(['published', 'reserved']);
+export const ON_MARKET = new Set(['published', 'reserved']);
 
 type PlannedJob = PortalSyncJobData & { supersedes?: Pick<PortalSyncJobData, 'version' | 'action'> };
 
@@ -204,16 +204,12 @@ export class SyndicationService {
       const listed = ON_MARKET.has(listing.status) && enabled.has(portal) && !row?.held;
       if (!row) {
         if (!listed) continue;
-        row = await this.rows.insert(m, {
-          organizationId: listing.organizationId,
-          listingId: listing.id,
-          portal,
-          status: 'pending',
-          wanted: 'listed',
-          wantedVersion: listing.version,
-        });
-        await this.rows.recordTransition(m, row, null, `listing version ${listing.version}`);
-        await this.announce(m, row, null);
+        row = await this.track(
+          m,
+          { organizationId: listing.organizationId, listingId: listing.id, portal, wanted: 'listed' },
+          listing.version,
+          `listing version ${listing.version}`,
+        );
         jobs.push(jobOf(row));
         continue;
       }
@@ -243,6 +239,23 @@ export class SyndicationService {
       }
     }
     return jobs;
+  }
+
+  /** A new row (pending or removing, as wanted) with its first history entry and outbox event. */
+  async track(
+    m: EntityManager,
+    row: Pick<ListingSyndication, 'organizationId' | 'listingId' | 'portal' | 'wanted'>,
+    version: number,
+    detail: string,
+  ): Promise<ListingSyndication> {
+    const created = await this.rows.insert(m, {
+      ...row,
+      status: row.wanted === 'listed' ? 'pending' : 'removing',
+      wantedVersion: version,
+    });
+    await this.rows.recordTransition(m, created, null, detail);
+    await this.announce(m, created, null);
+    return created;
   }
 
   /** Changes a row's status with its history entry and outbox event (same transaction). */
@@ -296,7 +309,7 @@ export class SyndicationService {
   }
 }
 
-function jobOf(row: ListingSyndication): PortalSyncJobData {
+export function jobOf(row: ListingSyndication): PortalSyncJobData {
   return {
     organizationId: row.organizationId,
     listingId: row.listingId,
