@@ -70,8 +70,24 @@ export class MetersRepository {
     });
   }
 
-  addReading(m: EntityManager, organizationId: string, data: Partial<MeterReading>): Promise<MeterReading> {
-    return m.save(m.create(MeterReading, { ...data, organizationId }));
+  /**
+   * Entry time is the clock at insert (the meter row is locked by then), not now(), which is the
+   * transaction's start: two concurrent submissions would otherwise be ordered by who began first
+   * rather than who wrote first, and "the latest reading" could be the one checked against.
+   */
+  async addReading(
+    m: EntityManager,
+    organizationId: string,
+    data: Partial<MeterReading>,
+  ): Promise<MeterReading> {
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(MeterReading)
+      .values({ ...data, organizationId, createdAt: () => 'clock_timestamp()' })
+      .returning('id')
+      .execute();
+    return m.findOneByOrFail(MeterReading, { organizationId, id: (inserted.raw as { id: string }[])[0].id });
   }
 
   findPeriod(m: EntityManager, organizationId: string, id: string): Promise<ReadingPeriod | null> {
