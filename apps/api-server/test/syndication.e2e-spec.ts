@@ -12,6 +12,7 @@ import {
 import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
 import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
@@ -372,6 +373,55 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     await setStatus(de.adminToken, id, 'withdrawn').expect(200);
     await settled(de.adminToken, id, { openimmo: 'removed', webhook: 'removed' });
     expect(openimmo.objects.has(oi.externalId!)).toBe(false);
+  });
+
+  it('turning a portal on puts the listings on the market there; one it would refuse gets a failed row saying why', async () => {
+    const late = await createOrganization(http(), await registerAndLogin(http(), 'synd-late'), 'Late Realty');
+    await put(late.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    const good = await listing(late.adminToken);
+    const short = await listing(late.adminToken, { description: 'Too short for Sreality.' });
+    for (const id of [good, short]) await setStatus(late.adminToken, id, 'published').expect(200);
+    expect(await rows(late.adminToken, good)).toEqual([]);
+
+    await put(late.adminToken, 'sreality', { credentials: SRE, options: { endpoint: sreality.url } }).expect(
+      200,
+    );
+    await settled(late.adminToken, good, { sreality: 'active' });
+    const refused = await settled(late.adminToken, short, { sreality: 'failed' });
+    expect(refused[0]).toMatchObject({ lastErrorCode: 'PREFLIGHT_FAILED', attempts: 0 });
+    expect(refused[0].lastError).toMatch(/description/i);
+    expect(sreality.adverts.has(short)).toBe(false);
+
+    // Fixing the listing puts it there.
+    await request(http())
+      .patch(`/api/v1/listings/${short}`)
+      .set(bearer(late.adminToken))
+      .send({
+        description: 'Now a proper description of the flat, its balcony, the cellar and the quiet street.',
+      })
+      .expect(200);
+    await settled(late.adminToken, short, { sreality: 'active' });
+    expect(sreality.adverts.has(short)).toBe(true);
+  });
+
+  it('queues again a row whose job never reached Redis (the nightly reconciliation does it)', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    sreality.adverts.delete(id);
+    // As if planned while Redis was down: pending for 20 minutes, no job behind it.
+    await asOwner(env.server, (db) =>
+      db.query(
+        `UPDATE listing_syndications SET status = 'pending', updated_at = now() - interval '20 minutes'
+          WHERE listing_id = $1 AND portal = 'sreality'`,
+        [id],
+      ),
+    );
+    const reconciliation = env.worker!.get(SyndicationReconciliation, { strict: false });
+    expect(await reconciliation.requeueStuck(cz.id)).toBe(1);
+    await settled(cz.adminToken, id, { sreality: 'active' });
+    expect(sreality.adverts.has(id)).toBe(true);
+    expect(await reconciliation.requeueStuck(cz.id)).toBe(0);
   });
 
   it('keeps organisations apart: status, retries and withdrawals of another organisation are invisible', async () => {

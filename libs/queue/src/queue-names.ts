@@ -48,6 +48,8 @@ export const SyndicationJob = {
    * ours and the differences are repaired through portal-sync jobs (OpenImmo: a VOLL transfer).
    */
   Reconcile: 'reconcile-portals',
+  /** A portal was turned on: every listing on the market goes there (data `{ organizationId, portal }`). */
+  PlanPortal: 'plan-portal',
 } as const;
 
 /** Payload of a portal-sync job. */

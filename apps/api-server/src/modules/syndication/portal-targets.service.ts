@@ -8,6 +8,7 @@ import { scopeOf, type Tenant } from '../../common/tenant';
 import type { PortalTargetResponse, PutPortalTargetDto } from './dto/syndication.dto';
 import { InboundSecretsDto, PORTAL_CONFIG, validatePortalPart } from './portal-configs';
 import { PortalTargetsRepository } from './portal-targets.repository';
+import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 
 /** A target as the worker uses it: credentials opened. */
@@ -34,6 +35,7 @@ export class PortalTargetsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly targets: PortalTargetsRepository,
+    private readonly jobs: SyndicationJobs,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
   ) {
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
@@ -50,7 +52,18 @@ export class PortalTargetsService {
     });
   }
 
-  put(t: Tenant, portal: SyndicationPortal, dto: PutPortalTargetDto): Promise<PortalTargetResponse> {
+  /** Turning a portal on puts every listing already on the market there (a worker job, after commit). */
+  async put(t: Tenant, portal: SyndicationPortal, dto: PutPortalTargetDto): Promise<PortalTargetResponse> {
+    const { response, turnedOn } = await this.save(t, portal, dto);
+    if (turnedOn) await this.jobs.planPortal(t.organizationId, portal);
+    return response;
+  }
+
+  private save(
+    t: Tenant,
+    portal: SyndicationPortal,
+    dto: PutPortalTargetDto,
+  ): Promise<{ response: PortalTargetResponse; turnedOn: boolean }> {
     const shape = PORTAL_CONFIG[portal];
     return this.tenant.run(scopeOf(t), async (m) => {
       const existing = await this.targets.find(m, t.organizationId, portal);
@@ -88,15 +101,20 @@ export class PortalTargetsService {
         );
       }
       this.checkEndpoint(options.endpoint);
+      const wasEnabled = existing ? existing.enabled : (IMPLICIT[portal]?.enabled ?? false);
+      const enabled = dto.enabled ?? existing?.enabled ?? true;
       await this.targets.save(m, {
         organizationId: t.organizationId,
         portal,
-        enabled: dto.enabled ?? existing?.enabled ?? true,
+        enabled,
         credentialsSealed,
         inboundSecretsSealed,
         options,
       });
-      return toResponse(portal, await this.targets.find(m, t.organizationId, portal));
+      return {
+        response: toResponse(portal, await this.targets.find(m, t.organizationId, portal)),
+        turnedOn: enabled && !wasEnabled,
+      };
     });
   }
 

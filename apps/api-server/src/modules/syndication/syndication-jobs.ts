@@ -59,6 +59,21 @@ export class SyndicationJobs {
     await this.enqueue(data);
   }
 
+  /** After a portal is turned on: the worker plans every listing on the market for it. */
+  async planPortal(organizationId: string, portal: string): Promise<void> {
+    await this.queue.add(
+      SyndicationJob.PlanPortal,
+      { organizationId, portal },
+      {
+        jobId: `plan-portal:${organizationId}:${portal}:${Date.now()}`,
+        attempts: this.env.SYNDICATION_JOB_ATTEMPTS,
+        backoff: { type: JITTERED_BACKOFF, options: { delay: this.env.SYNDICATION_BACKOFF_MS } },
+        removeOnComplete: COMPLETED_JOBS_KEPT,
+        removeOnFail: false,
+      },
+    );
+  }
+
   /** Runs a failed (dead-lettered) job again, or queues it anew when Bull no longer has it. */
   async retry(data: PortalSyncJobData): Promise<void> {
     const job = await this.queue.getJob(SyndicationJobs.jobId(data));

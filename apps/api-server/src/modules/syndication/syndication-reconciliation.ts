@@ -39,7 +39,12 @@ export interface ReconciliationSummary {
   portals: PortalReconciliation[];
   failed: { organizationId: string; portal: SyndicationPortal; error: string }[];
   drift: number;
+  /** Rows left pending or removing with no job behind them (it never reached Redis), queued again. */
+  requeued: number;
 }
+
+/** A row this long in pending/removing is assumed to have lost its job. */
+export const STUCK_AFTER_MS = 15 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,7 +102,10 @@ export class SyndicationReconciliation {
         .addOrderBy('t.portal', 'ASC')
         .getRawMany<{ organizationId: string; portal: SyndicationPortal }>(),
     );
-    const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0 };
+    const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0, requeued: 0 };
+    for (const organizationId of new Set(enabled.map((e) => e.organizationId))) {
+      summary.requeued += await this.requeueStuck(organizationId);
+    }
     for (const { organizationId, portal } of enabled) {
       const adapter = this.adapters.get(portal);
       if (!adapter.list && !adapter.fullTransfer) continue;
@@ -120,9 +128,22 @@ export class SyndicationReconciliation {
       .map((p) => `${p.portal}@${p.organizationId} ${JSON.stringify(p.drift)}`);
     this.logger.log(
       `Reconciliation: ${summary.portals.length} portal(s) checked, ${summary.failed.length} failed, ` +
-        `${summary.drift} difference(s) repaired${found.length ? `: ${found.join('; ')}` : ''}`,
+        `${summary.drift} difference(s) repaired, ${summary.requeued} stuck row(s) queued again` +
+        (found.length ? `: ${found.join('; ')}` : ''),
     );
     return summary;
+  }
+
+  /**
+   * Rows planned but whose job never reached Redis (it was down after the commit) sit in pending or
+   * removing: their job is queued again (a job still waiting or running under the id is left alone).
+   */
+  async requeueStuck(organizationId: string, now = Date.now()): Promise<number> {
+    const stuck = await this.tenant.run({ organizationId }, (m) =>
+      this.rows.stuck(m, organizationId, new Date(now - STUCK_AFTER_MS)),
+    );
+    for (const row of stuck) await this.jobs.requeue(jobOf(row));
+    return stuck.length;
   }
 
   /** One portal of one organisation; null when it was disabled meanwhile. */

@@ -78,6 +78,13 @@ export class SyndicationProcessor {
     );
   }
 
+  @Process({ name: SyndicationJob.PlanPortal })
+  planPortal(
+    job: Job<{ organizationId: string; portal: SyndicationPortal }>,
+  ): Promise<{ planned: number; refused: number }> {
+    return this.syndication.planPortal(job.data.organizationId, job.data.portal);
+  }
+
   @Process({ name: SyndicationJob.PortalSync, concurrency: 8 })
   async sync(job: Job<PortalSyncJobData>): Promise<{ result: string }> {
     const data = job.data;

@@ -118,6 +118,16 @@ export class SyndicationRepository {
       .getManyAndCount();
   }
 
+  /** Rows waiting for a job (pending or removing) since before `before`. */
+  stuck(m: EntityManager, organizationId: string, before: Date): Promise<ListingSyndication[]> {
+    return m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId', { organizationId })
+      .andWhere(`s.status IN ('pending', 'removing') AND s.updated_at < :before`, { before })
+      .getMany();
+  }
+
   /** The histories of a page of rows, in one query. */
   transitions(
     m: EntityManager,

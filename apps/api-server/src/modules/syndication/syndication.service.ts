@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   Listing,
+  type ListingStatus,
   TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
@@ -10,7 +11,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
 import type { PreflightIssue } from '@ppt/syndication';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { PortalAdapters } from './adapters/portal-adapters';
 import type {
@@ -56,6 +57,63 @@ export class SyndicationService {
     });
     await this.enqueueAll(jobs);
     return jobs.length;
+  }
+
+  /**
+   * A portal was turned on: every listing on the market is planned for it. A listing the portal would
+   * refuse gets a failed row naming what to fix (no job); fixing the listing plans it again.
+   */
+  async planPortal(
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<{ planned: number; refused: number }> {
+    const ids = await this.tenant.run({ organizationId }, async (m) =>
+      (
+        await m
+          .getRepository(Listing)
+          .find({
+            select: { id: true },
+            where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
+          })
+      ).map((l) => l.id),
+    );
+    let planned = 0;
+    let refused = 0;
+    for (const listingId of ids) {
+      const jobs = await this.tenant.run({ organizationId }, async (m) => {
+        const listing = await m.getRepository(Listing).findOneBy({ organizationId, id: listingId });
+        if (!listing || !ON_MARKET.has(listing.status)) return [];
+        const target = await this.targets.get(m, organizationId, portal);
+        if (!target?.enabled) return [];
+        const existing = await this.rows.lockOne(m, organizationId, listingId, portal);
+        if (!existing) {
+          const view = await this.listings.of(m, listing);
+          const issues = this.adapters.get(portal).preflight(view, { organizationId, ...target });
+          if (issues.length > 0) {
+            const row = await this.track(
+              m,
+              { organizationId, listingId, portal, wanted: 'listed' },
+              listing.version,
+              'portal turned on',
+            );
+            const message = issues
+              .map((i) => i.message)
+              .join('; ')
+              .slice(0, 2000);
+            await this.move(m, row, 'failed', `PREFLIGHT_FAILED: ${message}`, {
+              lastErrorCode: 'PREFLIGHT_FAILED',
+              lastError: message,
+            });
+            refused++;
+            return [];
+          }
+        }
+        return this.plan(m, listing, { republished: false });
+      });
+      planned += jobs.length;
+      await this.enqueueAll(jobs);
+    }
+    return { planned, refused };
   }
 
   /** Per enabled portal, what it would refuse in this listing (empty lists: it would take it). */
