@@ -380,12 +380,20 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     await put(late.adminToken, 'reality-portal', { enabled: false }).expect(200);
     const good = await listing(late.adminToken);
     const short = await listing(late.adminToken, { description: 'Too short for Sreality.' });
-    for (const id of [good, short]) await setStatus(late.adminToken, id, 'published').expect(200);
-    expect(await rows(late.adminToken, good)).toEqual([]);
-
-    await put(late.adminToken, 'sreality', { credentials: SRE, options: { endpoint: sreality.url } }).expect(
-      200,
-    );
+    // The worker holds its jobs, so the listings' own events are planned only after the portal is on:
+    // the portal's rules must apply to them too, not just to the listings the turn-on job plans.
+    const queue = env.worker!.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    await queue.pause(true);
+    try {
+      for (const id of [good, short]) await setStatus(late.adminToken, id, 'published').expect(200);
+      expect(await rows(late.adminToken, good)).toEqual([]);
+      await put(late.adminToken, 'sreality', {
+        credentials: SRE,
+        options: { endpoint: sreality.url },
+      }).expect(200);
+    } finally {
+      await queue.resume(true);
+    }
     await settled(late.adminToken, good, { sreality: 'active' });
     const refused = await settled(late.adminToken, short, { sreality: 'failed' });
     expect(refused[0]).toMatchObject({ lastErrorCode: 'PREFLIGHT_FAILED', attempts: 0 });

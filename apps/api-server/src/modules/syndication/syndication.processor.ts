@@ -79,10 +79,8 @@ export class SyndicationProcessor {
   }
 
   @Process({ name: SyndicationJob.PlanPortal })
-  planPortal(
-    job: Job<{ organizationId: string; portal: SyndicationPortal }>,
-  ): Promise<{ planned: number; refused: number }> {
-    return this.syndication.planPortal(job.data.organizationId, job.data.portal);
+  planPortal(job: Job<{ organizationId: string; portal: SyndicationPortal }>): Promise<{ planned: number }> {
+    return this.syndication.planOrganization(job.data.organizationId);
   }
 
   @Process({ name: SyndicationJob.PortalSync, concurrency: 8 })

@@ -10,7 +10,7 @@ import {
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
-import type { PreflightIssue } from '@ppt/syndication';
+import type { PreflightIssue, SyndicationListing } from '@ppt/syndication';
 import { In, type EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { PortalAdapters } from './adapters/portal-adapters';
@@ -60,60 +60,21 @@ export class SyndicationService {
   }
 
   /**
-   * A portal was turned on: every listing on the market is planned for it. A listing the portal would
-   * refuse gets a failed row naming what to fix (no job); fixing the listing plans it again.
+   * A portal was turned on: every listing on the market is planned again, which adds the portal. A
+   * listing the portal would refuse gets a failed row naming what to fix (no job; see plan()).
    */
-  async planPortal(
-    organizationId: string,
-    portal: SyndicationPortal,
-  ): Promise<{ planned: number; refused: number }> {
+  async planOrganization(organizationId: string): Promise<{ planned: number }> {
     const ids = await this.tenant.run({ organizationId }, async (m) =>
       (
-        await m
-          .getRepository(Listing)
-          .find({
-            select: { id: true },
-            where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
-          })
+        await m.getRepository(Listing).find({
+          select: { id: true },
+          where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
+        })
       ).map((l) => l.id),
     );
     let planned = 0;
-    let refused = 0;
-    for (const listingId of ids) {
-      const jobs = await this.tenant.run({ organizationId }, async (m) => {
-        const listing = await m.getRepository(Listing).findOneBy({ organizationId, id: listingId });
-        if (!listing || !ON_MARKET.has(listing.status)) return [];
-        const target = await this.targets.get(m, organizationId, portal);
-        if (!target?.enabled) return [];
-        const existing = await this.rows.lockOne(m, organizationId, listingId, portal);
-        if (!existing) {
-          const view = await this.listings.of(m, listing);
-          const issues = this.adapters.get(portal).preflight(view, { organizationId, ...target });
-          if (issues.length > 0) {
-            const row = await this.track(
-              m,
-              { organizationId, listingId, portal, wanted: 'listed' },
-              listing.version,
-              'portal turned on',
-            );
-            const message = issues
-              .map((i) => i.message)
-              .join('; ')
-              .slice(0, 2000);
-            await this.move(m, row, 'failed', `PREFLIGHT_FAILED: ${message}`, {
-              lastErrorCode: 'PREFLIGHT_FAILED',
-              lastError: message,
-            });
-            refused++;
-            return [];
-          }
-        }
-        return this.plan(m, listing, { republished: false });
-      });
-      planned += jobs.length;
-      await this.enqueueAll(jobs);
-    }
-    return { planned, refused };
+    for (const listingId of ids) planned += await this.planListing(organizationId, listingId, false);
+    return { planned };
   }
 
   /** Per enabled portal, what it would refuse in this listing (empty lists: it would take it). */
@@ -253,9 +214,11 @@ export class SyndicationService {
     options: { republished: boolean },
   ): Promise<PlannedJob[]> {
     const existing = await this.rows.lockForListing(m, listing.organizationId, listing.id);
-    const enabled = new Set((await this.targets.enabled(m, listing.organizationId)).map((t) => t.portal));
+    const targets = await this.targets.enabled(m, listing.organizationId);
+    const enabled = new Set(targets.map((t) => t.portal));
     const portals = new Set<SyndicationPortal>([...enabled, ...existing.map((r) => r.portal)]);
     const jobs: PlannedJob[] = [];
+    let view: SyndicationListing | undefined;
     for (const portal of portals) {
       let row = existing.find((r) => r.portal === portal) ?? null;
       if (row && options.republished && row.held) await this.rows.update(m, row, { held: false });
@@ -268,6 +231,23 @@ export class SyndicationService {
           listing.version,
           `listing version ${listing.version}`,
         );
+        // Publishing checked the portals enabled then; one turned on since is checked here.
+        view ??= await this.listings.of(m, listing);
+        const target = targets.find((t) => t.portal === portal)!;
+        const issues = this.adapters
+          .get(portal)
+          .preflight(view, { organizationId: listing.organizationId, ...target });
+        if (issues.length > 0) {
+          const message = issues
+            .map((i) => i.message)
+            .join('; ')
+            .slice(0, 2000);
+          await this.move(m, row, 'failed', `PREFLIGHT_FAILED: ${message}`, {
+            lastErrorCode: 'PREFLIGHT_FAILED',
+            lastError: message,
+          });
+          continue;
+        }
         jobs.push(jobOf(row));
         continue;
       }
