@@ -1,4 +1,5 @@
 import { RedisConnections } from '@ppt/redis';
+import { closedPort, spawnEntryPoint, TEST_REDIS_URL, testSigningKey, waitForStatus } from '@ppt/testing';
 import { createApiServerApp } from '../src/api-server.app';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
@@ -122,12 +123,55 @@ describe('sessions and refresh tokens', () => {
 
   it('falls back to PostgreSQL when the Redis mirror of a session is gone', async () => {
     const user = await registerAndLogin(http(), 'no-cache');
-    const redis = server.app.get(RedisConnections).get('main');
     const sid = JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()).sid as string;
-    await redis.del(`sess:${sid}`);
+    const redis = () => server.app.get(RedisConnections).get('main');
+    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+$/); // active, and until when
+    await redis().del(`sess:${sid}`);
+    // A fresh process: nothing in its memory either.
+    await server.app.close();
+    server.app = await createApiServerApp(server.env);
+    await server.app.init();
+    const sessionsClient = server.app.get(RedisConnections).get('sessions');
+    for (let i = 0; i < 100 && sessionsClient.status !== 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
-    expect(await redis.get(`sess:${sid}`)).toBe('1');
+    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+$/);
   });
+
+  it('a logout on another api-server process ends the session here within a second', async () => {
+    const port = await closedPort();
+    const replica = spawnEntryPoint('apps/api-server/src/main.ts', {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      OTEL_SDK_DISABLED: 'true',
+      DATABASE_URL: server.db.appUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: server.env.REDIS_KEY_PREFIX,
+      AUTH_JWT_PRIVATE_KEY: testSigningKey(),
+      AUTH_ISSUER: 'http://api.test',
+      API_PORT: String(port),
+    });
+    const replicaUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitForStatus(`${replicaUrl}/health/ready`, (s) => s === 200, 60_000);
+      const user = await registerAndLogin(http(), 'replicas');
+      // This process has seen the session active (and keeps that in memory).
+      await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
+
+      await request(replicaUrl).post('/api/v1/auth/logout').set(bearer(user.accessToken)).expect(204);
+      const loggedOut = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - loggedOut < 1000) {
+        status = (await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken))).status;
+      }
+      expect(status).toBe(401);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nreplica output:\n${replica.output()}`);
+    } finally {
+      replica.child.kill('SIGTERM');
+      await replica.exited;
+    }
+  }, 90_000);
 
   it('switches the organisation a session acts in, only to organisations the user belongs to', async () => {
     const user = await registerAndLogin(http(), 'switch');

@@ -1,7 +1,10 @@
+import { sessionRevokedChannel } from '@ppt/auth';
+import { RedisConnections } from '@ppt/redis';
 import { startPrivateRedis, type PrivateRedis } from '@ppt/testing';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { bearer, PASSWORD, registerAndLogin } from './identity';
+import { asOwner, bearer, PASSWORD, registerAndLogin } from './identity';
 
 /** With Redis down: sign-in fails closed with 503; signed-in users keep working (sessions from PostgreSQL). */
 describe('api-server while Redis is down', () => {
@@ -47,5 +50,35 @@ describe('api-server while Redis is down', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+  });
+
+  it('a revocation made while Redis is down (so published nowhere) still ends the session', async () => {
+    // This process listens for revocations again after the first test's outage.
+    const probe = new Redis(redis.url);
+    const channel = sessionRevokedChannel(server.app.get(RedisConnections));
+    for (let i = 0; i < 100 && (await probe.pubsub('NUMSUB', channel))[1] === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await probe.pubsub('NUMSUB', channel))[1]).toBe(1);
+    probe.disconnect();
+    const user = await registerAndLogin(http(), 'outage-revoke');
+    // Seen active once: this process now remembers the session.
+    await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
+    await redis.stop();
+    try {
+      // Another process ends the session in PostgreSQL and cannot tell anyone.
+      const sid = JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString())
+        .sid as string;
+      await asOwner(server, (db) => db.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [sid]));
+
+      // The lost subscription made this process drop what it remembered: PostgreSQL decides.
+      let status = 200;
+      for (let i = 0; i < 20 && status === 200; i++) {
+        status = (await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken))).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await redis.start();
+    }
   });
 });

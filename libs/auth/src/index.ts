@@ -12,6 +12,13 @@ export {
 } from './decorators';
 export { AuthenticationGuard, AuthorizationGuard } from './guards';
 export { JwtStrategy, TokenRejected } from './jwt.strategy';
+export { MemoryTtlCache } from './memory-cache';
+export {
+  listenForSessionRevocations,
+  sessionRevokedChannel,
+  SESSION_REVOKED_CHANNEL,
+  type SessionRevocationHandlers,
+} from './session-revocations';
 export type { AccessTokenClaims, Principal, ServicePrincipal, UserPrincipal } from './principal';
 export { readPem, SigningKeys, thumbprint, type PublicJwk } from './signing-keys';
 export { verifyToken } from './verify-token';
@@ -19,7 +26,6 @@ export { verifyToken } from './verify-token';
 export { ApiServerReadiness } from './sso/api-server.readiness';
 export { IdentityProviderClient, type IntrospectionAnswer } from './sso/identity-provider.client';
 export { SsoAuthenticator } from './sso/sso-authenticator';
-export { SESSION_REVOKED_CHANNEL } from './sso/revocation-listener';
 export { SsoErrorCode } from './sso/sso.errors';
 export { SsoModule, type SsoModuleOptions } from './sso/sso.module';
 export type { SsoOptions } from './sso/sso.options';

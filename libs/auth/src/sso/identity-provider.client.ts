@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { MembershipRole } from '@ppt/db';
+import { Agent, request } from 'undici';
 import { IdentityProviderUnavailable } from './sso.errors';
+import { ssoIntrospectionDuration } from './sso.metrics';
 import { SSO_OPTIONS, type ResolvedSsoOptions } from './sso.options';
 
 /** RFC 7662 answer of api-server's POST /api/v1/auth/introspect. */
@@ -17,13 +19,20 @@ export interface IntrospectionAnswer {
 /** Renew the service token this long before it expires, so a call never carries a just-expired one. */
 const SERVICE_TOKEN_MARGIN_S = 30;
 
+/** undici's codes for a deadline that passed (connecting, waiting for headers, between body chunks). */
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 /**
  * The portal's HTTP client for api-server: JWKS, introspection and other calls with the portal's
  * own client-credentials token, and liveness. Every call has a short deadline; a network error, a
  * timeout, a 5xx or a refused client all surface as IdentityProviderUnavailable.
+ *
+ * It uses undici's `request` over a keep-alive pool rather than `fetch`: an introspection sits on
+ * the path of every cache miss, and fetch with an AbortSignal deadline costs about three times the
+ * CPU per call (measured with `npm run bench:sso`, see docs/reality-portal.md).
  */
 @Injectable()
-export class IdentityProviderClient {
+export class IdentityProviderClient implements OnModuleDestroy {
   private readonly logger = new Logger('SsoIdentityProvider');
   private serviceToken?: { value: string; renewAt: number };
   private serviceTokenInFlight?: Promise<string>;
@@ -31,7 +40,20 @@ export class IdentityProviderClient {
   private serviceTokenFailure?: { error: IdentityProviderUnavailable; until: number };
   private down = false;
 
-  constructor(@Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions) {}
+  private readonly pool: Agent;
+
+  constructor(@Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions) {
+    // The deadline applies to each phase; our answers are small, so the body phase is instant.
+    this.pool = new Agent({
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.close();
+  }
 
   async jwks(): Promise<unknown> {
     const res = await this.call('GET', '/.well-known/jwks.json');
@@ -45,7 +67,15 @@ export class IdentityProviderClient {
   }
 
   async introspect(token: string): Promise<IntrospectionAnswer> {
-    const res = await this.postAsService('/api/v1/auth/introspect', { token });
+    const stopTimer = ssoIntrospectionDuration.startTimer();
+    let res: { status: number; body: unknown };
+    try {
+      res = await this.postAsService('/api/v1/auth/introspect', { token });
+    } catch (err) {
+      stopTimer({ outcome: 'unavailable' });
+      throw err;
+    }
+    stopTimer({ outcome: 'answered' });
     if (res.status !== 200 || typeof (res.body as IntrospectionAnswer)?.active !== 'boolean') {
       throw this.unavailable(`introspection answered ${res.status}`);
     }
@@ -110,27 +140,28 @@ export class IdentityProviderClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (json !== undefined) headers['content-type'] = 'application/json';
     if (bearer) headers.authorization = `Bearer ${bearer}`;
-    let res: Response;
-    let body: unknown;
+    let status: number;
+    let text: string;
     try {
-      res = await fetch(`${this.options.apiServerUrl}${path}`, {
+      const res = await request(`${this.options.apiServerUrl}${path}`, {
         method,
         headers,
         body: json === undefined ? undefined : JSON.stringify(json),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        dispatcher: this.pool,
       });
-      body = await res.json().catch(() => undefined);
+      status = res.statusCode;
+      // Always read the body: an unread one keeps the connection from going back to the pool.
+      text = await res.body.text();
     } catch (err) {
-      const reason =
-        (err as Error).name === 'TimeoutError'
-          ? `timed out after ${this.options.timeoutMs} ms`
-          : describe(err);
+      const reason = TIMEOUT_CODES.has((err as { code?: string }).code ?? '')
+        ? `timed out after ${this.options.timeoutMs} ms`
+        : describe(err);
       throw this.unavailable(`${method} ${path}: ${reason}`);
     }
-    if (res.status >= 500) throw this.unavailable(`${method} ${path} answered ${res.status}`);
+    if (status >= 500) throw this.unavailable(`${method} ${path} answered ${status}`);
     if (this.down) this.logger.log('api-server is reachable again');
     this.down = false;
-    return { status: res.status, body };
+    return { status, body: parseJson(text) };
   }
 
   /** Logs the first failure of an outage, not every request that runs into it. */
@@ -142,6 +173,14 @@ export class IdentityProviderClient {
 }
 
 function describe(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+  const { code, message } = err as { code?: string; message?: string };
+  return code ?? message ?? String(err);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

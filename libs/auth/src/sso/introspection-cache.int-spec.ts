@@ -3,7 +3,8 @@ import { RedisConnections } from '@ppt/redis';
 import { closedPort, startPrivateRedis, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
 import Redis from 'ioredis';
 import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
-import { RevocationListener, SESSION_REVOKED_CHANNEL } from './revocation-listener';
+import { SESSION_REVOKED_CHANNEL } from '../session-revocations';
+import { RevocationListener } from './revocation-listener';
 import { resolveSsoOptions } from './sso.options';
 
 const options = resolveSsoOptions({

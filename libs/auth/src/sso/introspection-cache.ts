@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { MembershipRole } from '@ppt/db';
 import { RedisConnections } from '@ppt/redis';
 import type Redis from 'ioredis';
-import { MemoryTtlCache } from './memory-cache';
+import { MemoryTtlCache } from '../memory-cache';
 import { SSO_OPTIONS, type ResolvedSsoOptions } from './sso.options';
 
 /** What the portal remembers of an introspection answer. */

@@ -20,3 +20,13 @@ export const ssoValidationDuration =
     labelNames: ['result'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   });
+
+/** The api-server side of a miss: how long its introspection takes as seen from the portal. */
+export const ssoIntrospectionDuration =
+  (register.getSingleMetric('sso_introspection_duration_seconds') as Histogram<'outcome'> | undefined) ??
+  new Histogram({
+    name: 'sso_introspection_duration_seconds',
+    help: "Round trip of api-server's token introspection, by outcome (answered, unavailable)",
+    labelNames: ['outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });

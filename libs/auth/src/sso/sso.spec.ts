@@ -4,7 +4,7 @@ import { AppError, IS_PUBLIC } from '@ppt/observability';
 import { generateKeyPairSync } from 'node:crypto';
 import { thumbprint } from '../signing-keys';
 import { JwksKeys } from './jwks-keys';
-import { MemoryTtlCache } from './memory-cache';
+import { MemoryTtlCache } from '../memory-cache';
 import { IdentityProviderUnavailable } from './sso.errors';
 import type { SsoAuthenticator } from './sso-authenticator';
 import { cacheTtlSeconds } from './ttl';

@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import type { RedisConnections } from '@ppt/redis';
+
+/**
+ * api-server publishes the id of every session that ends here (its SessionStore). Pub/sub channels
+ * are not keys: ioredis does not prefix them, so the key prefix is part of the channel name.
+ */
+export const SESSION_REVOKED_CHANNEL = 'auth:session-revoked';
+
+export function sessionRevokedChannel(connections: RedisConnections): string {
+  return `${connections.keyPrefix}${SESSION_REVOKED_CHANNEL}`;
+}
+
+export interface SessionRevocationHandlers {
+  /** A session ended. */
+  revoked(sessionId: string): void;
+  /**
+   * The subscription is confirmed by Redis; `again` after a reconnect, when whatever was published
+   * while the connection was down has been lost.
+   */
+  subscribed(again: boolean): void;
+  /** The connection dropped: revocations are missed until `subscribed` is called again. */
+  lost?(): void;
+}
+
+/**
+ * Subscribes to session revocations on a connection of its own (closed with the others at
+ * shutdown). Not awaited by callers: a process boots while Redis is still unreachable, and ioredis
+ * keeps reconnecting.
+ */
+export function listenForSessionRevocations(
+  connections: RedisConnections,
+  name: string,
+  handlers: SessionRevocationHandlers,
+): void {
+  const logger = new Logger(name);
+  const channel = sessionRevokedChannel(connections);
+  const subscriber = connections.create(name);
+  let subscribedBefore = false;
+  let connected = false;
+  const confirm = () =>
+    // SUBSCRIBE is idempotent, and its reply is the confirmation ioredis' own re-subscription lacks.
+    subscriber.subscribe(channel).then(
+      () => {
+        handlers.subscribed(subscribedBefore);
+        subscribedBefore = true;
+      },
+      (err: Error) => logger.warn(`Could not subscribe to ${channel}: ${err.message}`),
+    );
+  subscriber.on('ready', () => {
+    connected = true;
+    if (subscribedBefore) {
+      logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
+      void confirm();
+    }
+  });
+  subscriber.on('close', () => {
+    if (!connected) return;
+    connected = false;
+    handlers.lost?.();
+  });
+  subscriber.on('message', (_channel: string, sessionId: string) => handlers.revoked(sessionId));
+  void confirm();
+}
