@@ -1,3 +1,5 @@
+import { SigningKeys } from '@ppt/auth';
+import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
 import { bearer, createOAuthClient, registerAndLogin } from './identity';
@@ -117,5 +119,33 @@ describe('service clients: client credentials and SSO introspection', () => {
     const service = await tokenFor(portal);
     const res = await request(http()).get('/api/v1/auth/me').set(bearer(service.access_token)).expect(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('accepts a service token on every call until it expires, and not a moment after', async () => {
+    const keys = server.app.get(SigningKeys);
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = sign({ typ: 'service', scope: 'sso:introspect', exp: expiresAt }, keys.privateKey, {
+      algorithm: 'RS256',
+      keyid: keys.kid,
+      issuer: server.env.AUTH_ISSUER,
+      audience: server.env.AUTH_AUDIENCE,
+      subject: portal.clientId,
+    });
+    const user = await registerAndLogin(http(), 'sso-expiry');
+    for (let i = 0; i < 3; i++) {
+      const res = await request(http())
+        .post('/api/v1/auth/introspect')
+        .set(bearer(shortLived))
+        .send({ token: user.accessToken })
+        .expect(200);
+      expect(res.body).toMatchObject({ active: true, sub: user.id });
+    }
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 50));
+    const expired = await request(http())
+      .post('/api/v1/auth/introspect')
+      .set(bearer(shortLived))
+      .send({ token: user.accessToken })
+      .expect(401);
+    expect(expired.body.error.code).toBe('UNAUTHORIZED');
   });
 });
