@@ -44,9 +44,14 @@ export class SsoAuthenticator {
         result = 'hit';
         return toVisitor(known);
       }
-      const claims = await this.verifyLocally(token);
+      const kid = keyIdOf(token);
+      // The shared cache is asked while the signature is checked, so the Redis round trip and the
+      // RSA verification overlap. Only a well-formed RS256 token gets this far, and what Redis holds
+      // under its hash was written after this very token passed these checks.
+      const shared = this.options.cacheTtlS > 0 ? this.cache.get(hash) : undefined;
+      const claims = await this.verifyLocally(token, kid);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
-      let answer = this.options.cacheTtlS > 0 ? await this.cache.get(hash) : undefined;
+      let answer = await shared;
       result = 'hit';
       if (!answer) {
         answer = await this.introspect(hash, token, claims);
@@ -69,15 +74,9 @@ export class SsoAuthenticator {
     }
   }
 
-  /** RS256 only, a key the issuer publishes, iss, aud, exp and nbf; then a user access token with a session. */
-  private async verifyLocally(token: string): Promise<AccessTokenClaims & { sid: string }> {
-    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken('malformed token');
-    const decoded = safeDecode(token);
-    if (!decoded || typeof decoded.payload === 'string') throw new InvalidToken('malformed token');
-    // Checked before any key lookup, so `none`/HS256 tokens cost nothing and cause no JWKS fetch.
-    if (decoded.header.alg !== 'RS256' || typeof decoded.header.kid !== 'string')
-      throw new InvalidToken('unsupported token');
-    const key = await this.keys.keyFor(decoded.header.kid);
+  /** Signature with a key the issuer publishes, iss, aud, exp and nbf; then a user access token with a session. */
+  private async verifyLocally(token: string, kid: string): Promise<AccessTokenClaims & { sid: string }> {
+    const key = await this.keys.keyFor(kid);
     if (!key) throw new InvalidToken('unknown signing key');
     let claims: JwtPayload & Partial<AccessTokenClaims>;
     try {
@@ -122,9 +121,23 @@ export class SsoAuthenticator {
     const ttlS = answer.active
       ? cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS)
       : Math.min(this.options.negativeTtlS, cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS));
-    await this.cache.set(hash, answer, ttlS);
+    // In this process's memory at once; the Redis copy (for the other replicas) is not waited for.
+    void this.cache.set(hash, answer, ttlS);
     return answer;
   }
+}
+
+/**
+ * The key id of a well-formed RS256 token. Checked before any key lookup or cache read, so
+ * `none`/HS256 tokens and garbage cost nothing and cause no JWKS fetch.
+ */
+function keyIdOf(token: string): string {
+  if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken('malformed token');
+  const decoded = safeDecode(token);
+  if (!decoded || typeof decoded.payload === 'string') throw new InvalidToken('malformed token');
+  if (decoded.header.alg !== 'RS256' || typeof decoded.header.kid !== 'string')
+    throw new InvalidToken('unsupported token');
+  return decoded.header.kid;
 }
 
 function safeDecode(token: string) {
