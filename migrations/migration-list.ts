@@ -18,6 +18,7 @@ import { Conversations1795345000000 } from './1795345000000-conversations';
 import { Finance1795348000000 } from './1795348000000-finance';
 import { ScheduledClosing1795351000000 } from './1795351000000-scheduled-closing';
 import { Syndication1795354000000 } from './1795354000000-syndication';
+import { WebhookReceiptRetention1795357000000 } from './1795357000000-webhook-receipt-retention';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   Finance1795348000000,
   ScheduledClosing1795351000000,
   Syndication1795354000000,
+  WebhookReceiptRetention1795357000000,
 ];

@@ -51,4 +51,5 @@ export type PlatformScope =
   | 'votes-close-due'
   | 'announcements-publish-due'
   | 'portal-webhook'
-  | 'syndication-reconcile';
+  | 'syndication-reconcile'
+  | 'webhook-receipts-expire';

@@ -132,6 +132,8 @@ export class ListingSyndicationTransition extends TenantRecord {
 @Index('uq_portal_webhook_receipts_org_portal_event', ['organizationId', 'portal', 'eventId'], {
   unique: true,
 })
+// The nightly expiry of old receipts (see migration 1795357000000).
+@Index('ix_portal_webhook_receipts_received_at', ['receivedAt'])
 export class PortalWebhookReceipt extends TenantRecord {
   @Column({ type: 'enum', enum: SYNDICATION_PORTALS, enumName: 'syndication_portal' })
   portal!: SyndicationPortal;

@@ -24,6 +24,7 @@ const PROVIDERS = [
   RealityPortalAdapter,
   PortalTargetsRepository,
   PortalTargetsService,
+  PortalWebhooksRepository,
   SyndicationJobs,
   SyndicationListings,
   SyndicationRepository,
@@ -40,7 +41,6 @@ const PROVIDERS = [
   providers: [
     ...PROVIDERS,
     PortalStatsRepository,
-    PortalWebhooksRepository,
     PortalWebhooksService,
     ListingAnalyticsService,
   ],

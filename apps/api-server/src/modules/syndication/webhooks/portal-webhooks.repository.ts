@@ -52,6 +52,20 @@ export class PortalWebhooksRepository {
     return (inserted.raw as unknown[]).length > 0;
   }
 
+  /**
+   * Platform scope 'webhook-receipts-expire': deletes receipts older than the retention (the scope's
+   * policy lets it see nothing younger, whatever this query says); returns how many.
+   */
+  async deleteReceiptsOlderThan(m: EntityManager, days: number): Promise<number> {
+    const deleted = await m
+      .createQueryBuilder()
+      .delete()
+      .from(PortalWebhookReceipt)
+      .where(`received_at < now() - make_interval(days => :days)`, { days })
+      .execute();
+    return deleted.affected ?? 0;
+  }
+
   /** Stores an inquiry once per portal inquiry id; true when it is new. */
   async storeInquiry(m: EntityManager, inquiry: Partial<ListingInquiry>): Promise<boolean> {
     const inserted = await m
