@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Portal webhook receipts (the idempotency record of each event id) are kept 30 days: portals retry
  * a delivery for hours, not weeks, so an older receipt protects nothing and the table would only grow.
- * The nightly reconciliation deletes them across organisations through the 'webhook-receipts-expire'
+ * A daily maintenance job deletes them across organisations through the 'webhook-receipts-expire'
  * scope, which can see and delete nothing younger than that.
  */
 export class WebhookReceiptRetention1795357000000 implements MigrationInterface {

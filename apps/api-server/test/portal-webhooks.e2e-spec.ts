@@ -1,7 +1,12 @@
+import { getQueueToken } from '@nestjs/bull';
+import { TenantTransactions } from '@ppt/db';
+import { MaintenanceJob, QueueName } from '@ppt/queue';
 import { signWebhook } from '@ppt/syndication';
 import { sampleJpeg, startFakeSrealityPortal, type FakeSrealityPortal } from '@ppt/testing';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Queue } from 'bull';
 import request from 'supertest';
+import { PortalWebhooksRepository } from '../src/modules/syndication/webhooks/portal-webhooks.repository';
 import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
@@ -431,5 +436,49 @@ describe('portal webhooks and listing analytics (real worker, local Sreality)', 
       .set(bearer(a.adminToken))
       .expect(400);
     await request(http()).get(`/api/v1/listings/${listingA}/analytics`).expect(401);
+  });
+
+  it('forgets portal webhook receipts after 30 days, and its scope cannot touch younger ones', async () => {
+    const receipt = (eventId: string, ageDays: number) =>
+      asOwner(env.server, (db) =>
+        db.query(
+          `INSERT INTO portal_webhook_receipts (organization_id, portal, event_id, event_type, received_at)
+           VALUES ($1, 'sreality', $2, 'advert.viewed', now() - make_interval(days => $3))`,
+          [a.id, eventId, ageDays],
+        ),
+      );
+    const receipts = () =>
+      asOwner(env.server, async (db) =>
+        (
+          await db.query(
+            `SELECT event_id FROM portal_webhook_receipts WHERE organization_id = $1 AND event_id LIKE 'retention-%'
+             ORDER BY event_id`,
+            [a.id],
+          )
+        ).rows.map((r: { event_id: string }) => r.event_id),
+      );
+    await receipt('retention-old', 31);
+    await receipt('retention-recent', 29);
+
+    // Asked to delete everything, the scope still only reaches what is past the retention.
+    const tenant = env.server.app.get(TenantTransactions);
+    const repository = env.server.app.get(PortalWebhooksRepository);
+    await tenant.runPlatform('webhook-receipts-expire', (m) => repository.deleteReceiptsOlderThan(m, 0));
+    expect(await receipts()).toEqual(['retention-recent']);
+
+    await receipt('retention-old-2', 45);
+    const maintenance = env.worker!.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
+    const repeatable = await maintenance.getRepeatableJobs();
+    expect(
+      repeatable.filter((j) => j.name === MaintenanceJob.WebhookReceiptsExpire).map((j) => [j.cron, j.tz]),
+    ).toEqual([['45 2 * * *', 'UTC']]);
+    const job = await maintenance.add(
+      MaintenanceJob.WebhookReceiptsExpire,
+      {},
+      { jobId: `receipts-${randomUUID()}` },
+    );
+    const result = (await job.finished()) as { deleted: number };
+    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(await receipts()).toEqual(['retention-recent']);
   });
 });

@@ -12,9 +12,7 @@ import type { Queue } from 'bull';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import request from 'supertest';
-import { TenantTransactions } from '@ppt/db';
 import type { ReconciliationSummary } from '../src/modules/syndication/syndication-reconciliation';
-import { PortalWebhooksRepository } from '../src/modules/syndication/webhooks/portal-webhooks.repository';
 import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 
@@ -257,39 +255,5 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
     expect(openimmo.objects.get(row.externalId!)).toMatchObject({ objektnrExtern: id, price: 450000 });
     expect(openimmo.objects.get(row.externalId!)!.photos).toHaveLength(1);
     expect(await statusOf(de.adminToken, id, 'openimmo')).toMatchObject({ status: 'active' });
-  });
-
-  it('forgets portal webhook receipts after 30 days, and its scope cannot touch younger ones', async () => {
-    const receipt = (eventId: string, ageDays: number) =>
-      asOwner(env.server, (db) =>
-        db.query(
-          `INSERT INTO portal_webhook_receipts (organization_id, portal, event_id, event_type, received_at)
-           VALUES ($1, 'sreality', $2, 'advert.viewed', now() - make_interval(days => $3))`,
-          [cz.id, eventId, ageDays],
-        ),
-      );
-    const receipts = () =>
-      asOwner(env.server, async (db) =>
-        (
-          await db.query(
-            `SELECT event_id FROM portal_webhook_receipts WHERE organization_id = $1 AND event_id LIKE 'retention-%'
-             ORDER BY event_id`,
-            [cz.id],
-          )
-        ).rows.map((r: { event_id: string }) => r.event_id),
-      );
-    await receipt('retention-old', 31);
-    await receipt('retention-recent', 29);
-
-    // Asked to delete everything, the scope still only reaches what is past the retention.
-    const tenant = env.server.app.get(TenantTransactions);
-    const repository = env.server.app.get(PortalWebhooksRepository);
-    await tenant.runPlatform('webhook-receipts-expire', (m) => repository.deleteReceiptsOlderThan(m, 0));
-    expect(await receipts()).toEqual(['retention-recent']);
-
-    await receipt('retention-old-2', 45);
-    const summary = await reconcile();
-    expect(summary.receiptsExpired).toBeGreaterThanOrEqual(1);
-    expect(await receipts()).toEqual(['retention-recent']);
   });
 });

@@ -30,6 +30,8 @@ export const MaintenanceJob = {
   RemoveDocumentObject: 'remove-document-object',
   /** One document's text, for search and the assistant (job id `document-text:<documentId>`). */
   ExtractDocumentText: 'extract-document-text',
+  /** Daily: portal webhook receipts older than 30 days are deleted. */
+  WebhookReceiptsExpire: 'webhook-receipts-expire',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 

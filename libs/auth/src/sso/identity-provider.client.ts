@@ -29,7 +29,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
  *
  * It uses undici's `request` over a keep-alive pool rather than `fetch`: an introspection sits on
  * the path of every cache miss, and fetch with an AbortSignal deadline costs about three times the
- * CPU per call (measured with `npm run bench:sso`, see docs/reality-portal.md).
+ * CPU per call (measured with `npm run bench:sso`, see docs/operations.md).
  */
 @Injectable()
 export class IdentityProviderClient implements OnModuleDestroy {

@@ -18,7 +18,6 @@ import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { SyndicationRepository } from './syndication.repository';
 import { jobOf, ON_MARKET, SyndicationService } from './syndication.service';
-import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 
 export type DriftKind = DomainEventPayloads['syndication.drift_detected']['kind'];
 type Drift = DomainEventPayloads['syndication.drift_detected'];
@@ -42,12 +41,7 @@ export interface ReconciliationSummary {
   drift: number;
   /** Rows left pending or removing with no job behind them (it never reached Redis), queued again. */
   requeued: number;
-  /** Portal webhook receipts past their retention, deleted. */
-  receiptsExpired: number;
 }
-
-/** How long a portal webhook's event id is remembered (the migration's policy allows no less). */
-const WEBHOOK_RECEIPT_RETENTION_DAYS = 30;
 
 /** A row this long in pending/removing is assumed to have lost its job. */
 export const STUCK_AFTER_MS = 15 * 60 * 1000;
@@ -93,7 +87,6 @@ export class SyndicationReconciliation {
     private readonly listings: SyndicationListings,
     private readonly jobs: SyndicationJobs,
     private readonly outbox: OutboxWriter,
-    private readonly webhooks: PortalWebhooksRepository,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
   ) {}
 
@@ -109,16 +102,7 @@ export class SyndicationReconciliation {
         .addOrderBy('t.portal', 'ASC')
         .getRawMany<{ organizationId: string; portal: SyndicationPortal }>(),
     );
-    const receiptsExpired = await this.tenant.runPlatform('webhook-receipts-expire', (m) =>
-      this.webhooks.deleteReceiptsOlderThan(m, WEBHOOK_RECEIPT_RETENTION_DAYS),
-    );
-    const summary: ReconciliationSummary = {
-      portals: [],
-      failed: [],
-      drift: 0,
-      requeued: 0,
-      receiptsExpired,
-    };
+    const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0, requeued: 0 };
     for (const organizationId of new Set(enabled.map((e) => e.organizationId))) {
       summary.requeued += await this.requeueStuck(organizationId);
     }
@@ -144,8 +128,7 @@ export class SyndicationReconciliation {
       .map((p) => `${p.portal}@${p.organizationId} ${JSON.stringify(p.drift)}`);
     this.logger.log(
       `Reconciliation: ${summary.portals.length} portal(s) checked, ${summary.failed.length} failed, ` +
-        `${summary.drift} difference(s) repaired, ${summary.requeued} stuck row(s) queued again, ` +
-        `${summary.receiptsExpired} expired webhook receipt(s) deleted` +
+        `${summary.drift} difference(s) repaired, ${summary.requeued} stuck row(s) queued again` +
         (found.length ? `: ${found.join('; ')}` : ''),
     );
     return summary;

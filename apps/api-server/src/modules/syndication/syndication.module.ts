@@ -18,6 +18,8 @@ import { SyndicationService } from './syndication.service';
 import { PortalWebhooksController } from './webhooks/portal-webhooks.controller';
 import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
+import { WebhookReceiptExpiry } from './webhooks/webhook-receipt-expiry';
+import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry.processor';
 
 const PROVIDERS = [
   PortalAdapters,
@@ -38,19 +40,21 @@ const PROVIDERS = [
 @Module({
   imports: [EventsModule],
   controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
-  providers: [
-    ...PROVIDERS,
-    PortalStatsRepository,
-    PortalWebhooksService,
-    ListingAnalyticsService,
-  ],
+  providers: [...PROVIDERS, PortalStatsRepository, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
 })
 export class SyndicationModule {}
 
-/** The worker side: listing events become portal jobs, and portal jobs run. */
+/** The worker side: listing events become portal jobs, portal jobs run, old webhook receipts go. */
 @Module({
   imports: [EventsModule],
-  providers: [...PROVIDERS, SyndicationProcessor, SyndicationReconciliation, SyndicationReconcileProcessor],
+  providers: [
+    ...PROVIDERS,
+    SyndicationProcessor,
+    SyndicationReconciliation,
+    SyndicationReconcileProcessor,
+    WebhookReceiptExpiry,
+    WebhookReceiptExpiryProcessor,
+  ],
 })
 export class SyndicationWorkerModule {}
