@@ -15,3 +15,4 @@ export {
   type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';
+export { scheduleRepeatable } from './schedule';

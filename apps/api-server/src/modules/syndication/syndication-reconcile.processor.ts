@@ -1,6 +1,6 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { QueueName, SyndicationJob } from '@ppt/queue';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { QueueName, SyndicationJob, scheduleRepeatable } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { SyndicationReconciliation, type ReconciliationSummary } from './syndication-reconciliation';
 
@@ -14,25 +14,15 @@ export const SYNDICATION_RECONCILE_CRON = '30 3 * * *';
  */
 @Processor(QueueName.Syndication)
 export class SyndicationReconcileProcessor implements OnApplicationBootstrap {
-  private readonly logger = new Logger(SyndicationReconcileProcessor.name);
-
   constructor(
     private readonly reconciliation: SyndicationReconciliation,
     @InjectQueue(QueueName.Syndication) private readonly queue: Queue,
   ) {}
 
-  /** Registered by the worker only, with a fixed id: however many workers start, one schedule exists. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
-      SyndicationJob.Reconcile,
-      {},
-      {
-        repeat: { cron: SYNDICATION_RECONCILE_CRON, tz: 'UTC' },
-        jobId: SyndicationJob.Reconcile,
-        attempts: 1,
-      },
-    );
-    this.logger.log(`Scheduled ${SyndicationJob.Reconcile} (${SYNDICATION_RECONCILE_CRON} UTC)`);
+    await scheduleRepeatable(this.queue, SyndicationJob.Reconcile, SYNDICATION_RECONCILE_CRON, {
+      attempts: 1,
+    });
   }
 
   @Process(SyndicationJob.Reconcile)

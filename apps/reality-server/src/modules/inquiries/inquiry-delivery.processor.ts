@@ -1,7 +1,7 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { IdentityProviderClient } from '@ppt/auth';
-import { PortalInquiryJob, QueueName } from '@ppt/queue';
+import { PortalInquiryJob, QueueName, scheduleRepeatable } from '@ppt/queue';
 import type { Job, Queue } from 'bull';
 import { Counter, register } from 'prom-client';
 import { InquiriesRepository, REJECTED } from './inquiries.repository';
@@ -36,11 +36,7 @@ export class InquiryDeliveryProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
-      PortalInquiryJob.Sweep,
-      {},
-      { repeat: { cron: SWEEP_CRON, tz: 'UTC' }, jobId: PortalInquiryJob.Sweep },
-    );
+    await scheduleRepeatable(this.queue, PortalInquiryJob.Sweep, SWEEP_CRON);
   }
 
   @Process(PortalInquiryJob.Deliver)

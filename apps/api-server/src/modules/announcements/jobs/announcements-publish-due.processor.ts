@@ -1,6 +1,6 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { MaintenanceJob, QueueName } from '@ppt/queue';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { MaintenanceJob, QueueName, scheduleRepeatable } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { AnnouncementsPublishDue } from '../announcements-publish-due';
 
@@ -12,25 +12,16 @@ export const ANNOUNCEMENTS_PUBLISH_DUE_CRON = '* * * * *';
 
 @Processor(QueueName.Maintenance)
 export class AnnouncementsPublishDueProcessor implements OnApplicationBootstrap {
-  private readonly logger = new Logger(AnnouncementsPublishDueProcessor.name);
-
   constructor(
     private readonly publishDue: AnnouncementsPublishDue,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {}
 
-  /** Registered by the worker only, with a fixed id: however many workers start, one schedule exists. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
+    await scheduleRepeatable(
+      this.queue,
       MaintenanceJob.AnnouncementsPublishDue,
-      {},
-      {
-        repeat: { cron: ANNOUNCEMENTS_PUBLISH_DUE_CRON, tz: 'UTC' },
-        jobId: MaintenanceJob.AnnouncementsPublishDue,
-      },
-    );
-    this.logger.log(
-      `Scheduled ${MaintenanceJob.AnnouncementsPublishDue} (${ANNOUNCEMENTS_PUBLISH_DUE_CRON} UTC)`,
+      ANNOUNCEMENTS_PUBLISH_DUE_CRON,
     );
   }
 

@@ -1,6 +1,6 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { MaintenanceJob, QueueName } from '@ppt/queue';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { MaintenanceJob, QueueName, scheduleRepeatable } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { WebhookReceiptExpiry } from './webhook-receipt-expiry';
 
@@ -9,26 +9,13 @@ export const WEBHOOK_RECEIPTS_EXPIRE_CRON = '45 2 * * *';
 
 @Processor(QueueName.Maintenance)
 export class WebhookReceiptExpiryProcessor implements OnApplicationBootstrap {
-  private readonly logger = new Logger(WebhookReceiptExpiryProcessor.name);
-
   constructor(
     private readonly expiry: WebhookReceiptExpiry,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {}
 
-  /** Registered by the worker only, with a fixed id: however many workers start, one schedule exists. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
-      MaintenanceJob.WebhookReceiptsExpire,
-      {},
-      {
-        repeat: { cron: WEBHOOK_RECEIPTS_EXPIRE_CRON, tz: 'UTC' },
-        jobId: MaintenanceJob.WebhookReceiptsExpire,
-      },
-    );
-    this.logger.log(
-      `Scheduled ${MaintenanceJob.WebhookReceiptsExpire} (${WEBHOOK_RECEIPTS_EXPIRE_CRON} UTC)`,
-    );
+    await scheduleRepeatable(this.queue, MaintenanceJob.WebhookReceiptsExpire, WEBHOOK_RECEIPTS_EXPIRE_CRON);
   }
 
   @Process(MaintenanceJob.WebhookReceiptsExpire)

@@ -1,6 +1,6 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { MaintenanceJob, QueueName } from '@ppt/queue';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { MaintenanceJob, QueueName, scheduleRepeatable } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { VotesCloseDue } from '../votes-close-due';
 
@@ -12,21 +12,13 @@ export const VOTES_CLOSE_DUE_CRON = '* * * * *';
 
 @Processor(QueueName.Maintenance)
 export class VotesCloseDueProcessor implements OnApplicationBootstrap {
-  private readonly logger = new Logger(VotesCloseDueProcessor.name);
-
   constructor(
     private readonly closeDue: VotesCloseDue,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
   ) {}
 
-  /** Registered by the worker only, with a fixed id: however many workers start, one schedule exists. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
-      MaintenanceJob.VotesCloseDue,
-      {},
-      { repeat: { cron: VOTES_CLOSE_DUE_CRON, tz: 'UTC' }, jobId: MaintenanceJob.VotesCloseDue },
-    );
-    this.logger.log(`Scheduled ${MaintenanceJob.VotesCloseDue} (${VOTES_CLOSE_DUE_CRON} UTC)`);
+    await scheduleRepeatable(this.queue, MaintenanceJob.VotesCloseDue, VOTES_CLOSE_DUE_CRON);
   }
 
   @Process(MaintenanceJob.VotesCloseDue)
