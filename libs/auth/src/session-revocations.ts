@@ -27,6 +27,11 @@ export interface SessionRevocationHandlers {
  * Subscribes to session revocations on a connection of its own (closed with the others at
  * shutdown). Not awaited by callers: a process boots while Redis is still unreachable, and ioredis
  * keeps reconnecting.
+ *
+ * Every time the connection becomes ready this SUBSCRIBEs itself (ioredis' own re-subscription is
+ * off): its reply is the confirmation `subscribed` needs, a subscription that failed while Redis was
+ * down at boot is retried, and ioredis would leave the rejection of its own re-subscription
+ * unhandled when the connection closes before Redis answers.
  */
 export function listenForSessionRevocations(
   connections: RedisConnections,
@@ -35,11 +40,12 @@ export function listenForSessionRevocations(
 ): void {
   const logger = new Logger(name);
   const channel = sessionRevokedChannel(connections);
-  const subscriber = connections.create(name);
+  const subscriber = connections.create(name, { autoResubscribe: false });
   let subscribedBefore = false;
   let connected = false;
-  const confirm = () =>
-    // SUBSCRIBE is idempotent, and its reply is the confirmation ioredis' own re-subscription lacks.
+  subscriber.on('ready', () => {
+    connected = true;
+    if (subscribedBefore) logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
     subscriber.subscribe(channel).then(
       () => {
         handlers.subscribed(subscribedBefore);
@@ -47,12 +53,6 @@ export function listenForSessionRevocations(
       },
       (err: Error) => logger.warn(`Could not subscribe to ${channel}: ${err.message}`),
     );
-  subscriber.on('ready', () => {
-    connected = true;
-    if (subscribedBefore) {
-      logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
-      void confirm();
-    }
   });
   subscriber.on('close', () => {
     if (!connected) return;
@@ -60,5 +60,4 @@ export function listenForSessionRevocations(
     handlers.lost?.();
   });
   subscriber.on('message', (_channel: string, sessionId: string) => handlers.revoked(sessionId));
-  void confirm();
 }
