@@ -1,18 +1,27 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * A small in-process cache with a size bound (least recently used goes first) and a lifetime per
- * entry. A Map keeps insertion order, so re-inserting on every hit makes its first key the least
- * recently used one.
+ * An in-process cache with a size bound (least recently used goes first) and a lifetime per entry,
+ * on lru-cache. It adds what the session caches rely on: a non-positive lifetime stores nothing
+ * (lru-cache would keep such an entry forever), and `onRemove` hears of every entry that leaves,
+ * whether evicted, expired, replaced, deleted or cleared.
  */
-export class MemoryTtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+export class MemoryTtlCache<V extends object | boolean | string | number> {
+  private readonly entries: LRUCache<string, V>;
 
   constructor(
-    private readonly maxEntries: number,
-    /** Called whenever an entry leaves the cache (evicted, expired, deleted or cleared). */
-    private readonly onRemove: (key: string, value: V) => void = () => undefined,
-    private readonly now: () => number = Date.now,
+    maxEntries: number,
+    onRemove: (key: string, value: V) => void = () => undefined,
+    now: () => number = () => performance.now(),
   ) {
     if (maxEntries < 1) throw new Error('maxEntries must be at least 1');
+    this.entries = new LRUCache<string, V>({
+      max: maxEntries,
+      dispose: (value, key) => onRemove(key, value),
+      perf: { now },
+      // Read the clock on every check: the default caches it for 1 ms with a timer per read.
+      ttlResolution: 0,
+    });
   }
 
   get size(): number {
@@ -20,35 +29,19 @@ export class MemoryTtlCache<V> {
   }
 
   get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.delete(key);
-      return undefined;
-    }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.get(key);
   }
 
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.delete(oldest);
-    }
+    this.entries.set(key, value, { ttl: ttlMs });
   }
 
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
     this.entries.delete(key);
-    this.onRemove(key, entry.value);
   }
 
   clear(): void {
-    for (const key of [...this.entries.keys()]) this.delete(key);
+    this.entries.clear();
   }
 }

@@ -38,7 +38,7 @@ describe('MemoryTtlCache', () => {
       () => clock,
     );
   beforeEach(() => {
-    clock = 0;
+    clock = 1000;
     removed.length = 0;
   });
 
@@ -59,7 +59,7 @@ describe('MemoryTtlCache', () => {
     const c = cache();
     c.set('short', 'S', 100);
     c.set('long', 'L', 1000);
-    clock = 100;
+    clock += 101;
     expect(c.get('short')).toBeUndefined();
     expect(c.get('long')).toBe('L');
     expect(removed).toEqual(['short']);
