@@ -8,10 +8,10 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OutboxEvent, TenantTransactions } from '@ppt/db';
+import { processCounter } from '@ppt/observability';
 import { QueueName } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import type { Queue } from 'bull';
-import { Counter, register } from 'prom-client';
 import { EVENT_QUEUES, organizationChannel, type DomainEvent, type DomainEventType } from './domain-events';
 
 export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');
@@ -24,16 +24,15 @@ export interface OutboxRelayOptions {
   maxBackoffMs: number;
 }
 
-const published =
-  (register.getSingleMetric('outbox_events_published_total') as Counter<'type'> | undefined) ??
-  new Counter({
-    name: 'outbox_events_published_total',
-    help: 'Domain events published from the outbox',
-    labelNames: ['type'],
-  });
-const failures =
-  (register.getSingleMetric('outbox_publish_failures_total') as Counter | undefined) ??
-  new Counter({ name: 'outbox_publish_failures_total', help: 'Failed attempts to publish an outbox event' });
+const published = processCounter<'type'>({
+  name: 'outbox_events_published_total',
+  help: 'Domain events published from the outbox',
+  labelNames: ['type'],
+});
+const failures = processCounter({
+  name: 'outbox_publish_failures_total',
+  help: 'Failed attempts to publish an outbox event',
+});
 
 /**
  * Publishes outbox events at least once: as a Bull job on each queue EVENT_QUEUES routes its type to

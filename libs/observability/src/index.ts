@@ -11,6 +11,7 @@ export { translateBodyParserErrors } from './body-parser-errors';
 export { ErrorEnvelopeFilter } from './error-envelope.filter';
 export { LoggingModule, REDACTED_PATHS, traceFields, type LoggingOptions } from './logging.module';
 export { httpMetricsMiddleware, routeTemplateOf } from './metrics';
+export { processCounter, processGauge, processHistogram } from './process-metrics';
 export { MetricsModule } from './metrics.module';
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 export { startTelemetry, type TelemetryOptions } from './telemetry';

@@ -1,32 +1,25 @@
-import { Counter, Histogram, register } from 'prom-client';
+import { processCounter, processHistogram } from '@ppt/observability';
 
 /** hit = a cached answer, miss = asked api-server, invalid = rejected, unavailable = 503 (api-server away). */
 export type SsoResult = 'hit' | 'miss' | 'invalid' | 'unavailable';
 
-// Created once per process and shared by every app instance in it (tests boot several).
-export const ssoValidations =
-  (register.getSingleMetric('sso_validation_total') as Counter<'result'> | undefined) ??
-  new Counter({
-    name: 'sso_validation_total',
-    help: 'Bearer tokens validated by the portal SSO, by result (hit, miss, invalid, unavailable)',
-    labelNames: ['result'],
-  });
+export const ssoValidations = processCounter<'result'>({
+  name: 'sso_validation_total',
+  help: 'Bearer tokens validated by the portal SSO, by result (hit, miss, invalid, unavailable)',
+  labelNames: ['result'],
+});
 
-export const ssoValidationDuration =
-  (register.getSingleMetric('sso_validation_duration_seconds') as Histogram<'result'> | undefined) ??
-  new Histogram({
-    name: 'sso_validation_duration_seconds',
-    help: 'Time to validate a bearer token on the portal, by result',
-    labelNames: ['result'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  });
+export const ssoValidationDuration = processHistogram<'result'>({
+  name: 'sso_validation_duration_seconds',
+  help: 'Time to validate a bearer token on the portal, by result',
+  labelNames: ['result'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+});
 
 /** The api-server side of a miss: how long its introspection takes as seen from the portal. */
-export const ssoIntrospectionDuration =
-  (register.getSingleMetric('sso_introspection_duration_seconds') as Histogram<'outcome'> | undefined) ??
-  new Histogram({
-    name: 'sso_introspection_duration_seconds',
-    help: "Round trip of api-server's token introspection, by outcome (answered, unavailable)",
-    labelNames: ['outcome'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  });
+export const ssoIntrospectionDuration = processHistogram<'outcome'>({
+  name: 'sso_introspection_duration_seconds',
+  help: "Round trip of api-server's token introspection, by outcome (answered, unavailable)",
+  labelNames: ['outcome'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+});

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Announcement, TenantTransactions } from '@ppt/db';
-import { Counter, register } from 'prom-client';
+import { processCounter } from '@ppt/observability';
 import { NO_REQUEST, systemActor } from '../audit/audit.service';
 import { AnnouncementChanges } from './announcement-changes';
 import { AnnouncementsRepository } from './announcements.repository';
@@ -8,13 +8,11 @@ import { AnnouncementsRepository } from './announcements.repository';
 /** Announcements published per pass at most; the rest wait a minute (the earliest first). */
 export const ANNOUNCEMENTS_PUBLISHED_PER_PASS = 200;
 
-const publishedBySchedule =
-  (register.getSingleMetric('announcements_published_by_schedule_total') as Counter<'outcome'> | undefined) ??
-  new Counter({
-    name: 'announcements_published_by_schedule_total',
-    help: 'Scheduled announcements published by the scheduled job (outcome: published or failed)',
-    labelNames: ['outcome'],
-  });
+const publishedBySchedule = processCounter<'outcome'>({
+  name: 'announcements_published_by_schedule_total',
+  help: 'Scheduled announcements published by the scheduled job (outcome: published or failed)',
+  labelNames: ['outcome'],
+});
 
 /**
  * The every-minute pass that publishes scheduled announcements whose `publishAt` has come, with exactly

@@ -1,16 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Charge, TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
-import { Counter, register } from 'prom-client';
+import { processCounter } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
 import { AuditService, NO_REQUEST, systemActor } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ChargesRepository } from './charges.repository';
 import { formatMoney, isoDay, subtract } from './money';
 
-const marked =
-  (register.getSingleMetric('charges_overdue_total') as Counter | undefined) ??
-  new Counter({ name: 'charges_overdue_total', help: 'Charges marked overdue by the daily job' });
+const marked = processCounter({
+  name: 'charges_overdue_total',
+  help: 'Charges marked overdue by the daily job',
+});
 
 /**
  * The daily overdue pass: pending charges whose due date is before `today` (UTC) become `overdue`,

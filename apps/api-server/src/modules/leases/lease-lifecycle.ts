@@ -1,19 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Lease, OutboxEvent, TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
-import { Counter, register } from 'prom-client';
+import { processCounter } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
 import { LeasesRepository } from './leases.repository';
 
 export const ENDING_SOON_DAYS = [90, 60, 30] as const;
 
-const transitions =
-  (register.getSingleMetric('lease_lifecycle_total') as Counter<'outcome'> | undefined) ??
-  new Counter({
-    name: 'lease_lifecycle_total',
-    help: 'Leases announced as ending soon or expired by the daily job',
-    labelNames: ['outcome'],
-  });
+const transitions = processCounter<'outcome'>({
+  name: 'lease_lifecycle_total',
+  help: 'Leases announced as ending soon or expired by the daily job',
+  labelNames: ['outcome'],
+});
 
 function isoDay(date: Date, plusDays = 0): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + plusDays))

@@ -7,9 +7,9 @@ import {
   type SyndicationPortal,
 } from '@ppt/db';
 import { OutboxWriter, type DomainEventPayloads } from '@ppt/events';
+import { processCounter } from '@ppt/observability';
 import type { PortalSyncJobData } from '@ppt/queue';
 import type { PortalAdapter, RemoteAdvert, SyndicationListing } from '@ppt/syndication';
-import { Counter, register } from 'prom-client';
 import { In } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
@@ -48,21 +48,16 @@ export const STUCK_AFTER_MS = 15 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const driftTotal =
-  (register.getSingleMetric('syndication_drift_total') as Counter<'portal' | 'kind'> | undefined) ??
-  new Counter({
-    name: 'syndication_drift_total',
-    help: 'Differences nightly reconciliation found between a portal and our listings, by portal and kind',
-    labelNames: ['portal', 'kind'],
-  });
-const reconciledTotal =
-  (register.getSingleMetric('syndication_reconciled_portals_total') as
-    Counter<'portal' | 'result'> | undefined) ??
-  new Counter({
-    name: 'syndication_reconciled_portals_total',
-    help: 'Portals of an organisation reconciled, by portal and result (ok, failed)',
-    labelNames: ['portal', 'result'],
-  });
+const driftTotal = processCounter<'portal' | 'kind'>({
+  name: 'syndication_drift_total',
+  help: 'Differences nightly reconciliation found between a portal and our listings, by portal and kind',
+  labelNames: ['portal', 'kind'],
+});
+const reconciledTotal = processCounter<'portal' | 'result'>({
+  name: 'syndication_reconciled_portals_total',
+  help: 'Portals of an organisation reconciled, by portal and result (ok, failed)',
+  labelNames: ['portal', 'result'],
+});
 
 /**
  * The nightly comparison of each portal with what we want on it. Portals that can list our adverts

@@ -2,12 +2,12 @@ import { Process, Processor } from '@nestjs/bull';
 import { Inject, Logger } from '@nestjs/common';
 import { TenantTransactions, type ListingSyndication, type SyndicationPortal } from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
+import { processCounter, processHistogram } from '@ppt/observability';
 import { QueueName, SyndicationJob, type PortalSyncJobData } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
 import type { Job } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { Counter, Histogram, register } from 'prom-client';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
@@ -17,21 +17,17 @@ import { SyndicationService } from './syndication.service';
 
 const LISTING_EVENTS = ['listing.published', 'listing.updated', 'listing.status_changed'] as const;
 
-const portalCalls =
-  (register.getSingleMetric('syndication_portal_calls_total') as Counter<'portal' | 'result'> | undefined) ??
-  new Counter({
-    name: 'syndication_portal_calls_total',
-    help: 'Portal jobs run, by portal and result (ok, retry, failed, superseded)',
-    labelNames: ['portal', 'result'],
-  });
-const portalCallSeconds =
-  (register.getSingleMetric('syndication_portal_call_seconds') as Histogram<'portal'> | undefined) ??
-  new Histogram({
-    name: 'syndication_portal_call_seconds',
-    help: 'Duration of one portal call (publish or remove)',
-    labelNames: ['portal'],
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  });
+const portalCalls = processCounter<'portal' | 'result'>({
+  name: 'syndication_portal_calls_total',
+  help: 'Portal jobs run, by portal and result (ok, retry, failed, superseded)',
+  labelNames: ['portal', 'result'],
+});
+const portalCallSeconds = processHistogram<'portal'>({
+  name: 'syndication_portal_call_seconds',
+  help: 'Duration of one portal call (publish or remove)',
+  labelNames: ['portal'],
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
 
 interface Claimed {
   row: ListingSyndication;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantTransactions, Vote } from '@ppt/db';
-import { Counter, register } from 'prom-client';
+import { processCounter } from '@ppt/observability';
 import { NO_REQUEST, systemActor } from '../audit/audit.service';
 import { VoteClosing } from './vote-closing';
 import { VotesRepository } from './votes.repository';
@@ -8,13 +8,11 @@ import { VotesRepository } from './votes.repository';
 /** Votes closed per pass at most; the rest wait a minute (the oldest end first). */
 export const VOTES_CLOSED_PER_PASS = 200;
 
-const closedBySchedule =
-  (register.getSingleMetric('votes_closed_by_schedule_total') as Counter<'outcome'> | undefined) ??
-  new Counter({
-    name: 'votes_closed_by_schedule_total',
-    help: 'Open votes past their end closed by the scheduled job (outcome: closed or failed)',
-    labelNames: ['outcome'],
-  });
+const closedBySchedule = processCounter<'outcome'>({
+  name: 'votes_closed_by_schedule_total',
+  help: 'Open votes past their end closed by the scheduled job (outcome: closed or failed)',
+  labelNames: ['outcome'],
+});
 
 /**
  * The every-minute pass that closes open votes whose `endAt` has passed (ballots are accepted up to and

@@ -1,9 +1,9 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { IdentityProviderClient } from '@ppt/auth';
+import { processCounter } from '@ppt/observability';
 import { PortalInquiryJob, QueueName, scheduleRepeatable } from '@ppt/queue';
 import type { Job, Queue } from 'bull';
-import { Counter, register } from 'prom-client';
 import { InquiriesRepository, REJECTED } from './inquiries.repository';
 
 /** Every five minutes; an inquiry waits at least a minute before the sweep touches it. */
@@ -11,13 +11,11 @@ export const SWEEP_CRON = '*/5 * * * *';
 const SWEEP_GRACE_MS = 60_000;
 const SWEEP_BATCH = 100;
 
-const delivered =
-  (register.getSingleMetric('portal_inquiries_delivered_total') as Counter<'result'> | undefined) ??
-  new Counter({
-    name: 'portal_inquiries_delivered_total',
-    help: 'Inquiries handed to api-server, by result (delivered, duplicate, listing_gone, rejected, retry)',
-    labelNames: ['result'],
-  });
+const delivered = processCounter<'result'>({
+  name: 'portal_inquiries_delivered_total',
+  help: 'Inquiries handed to api-server, by result (delivered, duplicate, listing_gone, rejected, retry)',
+  labelNames: ['result'],
+});
 
 /**
  * Delivers stored inquiries to api-server (POST /api/v1/portal/inquiries with the portal's service

@@ -1,21 +1,19 @@
 import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { DomainEvent } from '@ppt/events';
+import { processCounter } from '@ppt/observability';
 import { QueueName } from '@ppt/queue';
 import type { Job } from 'bull';
-import { Counter, register } from 'prom-client';
 import { PortalListingsRepository } from './portal-listings.repository';
 
 /** The listing events the portal's read model follows (EVENT_QUEUES routes them to portal-feed). */
 export const PORTAL_FEED_EVENTS = ['listing.published', 'listing.updated', 'listing.status_changed'] as const;
 
-const applied =
-  (register.getSingleMetric('portal_feed_events_total') as Counter<'result'> | undefined) ??
-  new Counter({
-    name: 'portal_feed_events_total',
-    help: 'Listing events received by the portal read model, by result (applied or stale)',
-    labelNames: ['result'],
-  });
+const applied = processCounter<'result'>({
+  name: 'portal_feed_events_total',
+  help: 'Listing events received by the portal read model, by result (applied or stale)',
+  labelNames: ['result'],
+});
 
 /**
  * Keeps portal.listings in step with the PM's listings. Every event carries the whole listing and its

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Document, TenantTransactions, UploadSession } from '@ppt/db';
+import { processCounter } from '@ppt/observability';
 import { ObjectStorage } from '@ppt/storage';
-import { Counter, register } from 'prom-client';
 import { IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../../api-server.env';
 import { AuditService } from '../../audit/audit.service';
@@ -15,13 +15,11 @@ export type CleanupTotals = Record<CleanedKind, number>;
 const DELETED_OBJECT_GRACE_MS = 3600_000;
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 
-const cleaned =
-  (register.getSingleMetric('document_storage_cleaned_total') as Counter<'kind'> | undefined) ??
-  new Counter({
-    name: 'document_storage_cleaned_total',
-    help: 'What the document storage clean-up did: abandoned resumable uploads, unconfirmed direct uploads and objects of deleted documents removed; text extractions that were never queued queued again',
-    labelNames: ['kind'],
-  });
+const cleaned = processCounter<'kind'>({
+  name: 'document_storage_cleaned_total',
+  help: 'What the document storage clean-up did: abandoned resumable uploads, unconfirmed direct uploads and objects of deleted documents removed; text extractions that were never queued queued again',
+  labelNames: ['kind'],
+});
 
 /**
  * The hourly storage clean-up: resumable uploads with no chunk for UPLOAD_ABANDONED_AFTER_S (their
