@@ -1,4 +1,4 @@
-import { sampleDocx, samplePdf, samplePng, sha256Of, zipArchive } from '@ppt/testing';
+import { eventually, sampleDocx, samplePdf, samplePng, sha256Of, zipArchive } from '@ppt/testing';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +6,6 @@ import request from 'supertest';
 import {
   bootDocumentsServer,
   createBuilding,
-  eventually,
   uploadDocument,
   type DocumentsServer,
 } from './documents-fixtures';
@@ -271,7 +270,7 @@ describe('documents (local storage)', () => {
 
     await request(http()).delete(`/api/v1/documents/${doc.id}`).set(bearer(org.adminToken)).expect(204);
     await request(http()).get(`/api/v1/documents/${doc.id}`).set(bearer(org.adminToken)).expect(404);
-    await eventually(async () => (existsSync(stored[0]) ? undefined : true));
+    await eventually(() => !existsSync(stored[0]));
 
     const audit = await request(http())
       .get(`/api/v1/audit-logs?entityType=document&entityId=${doc.id}`)
@@ -319,7 +318,7 @@ describe('documents (local storage)', () => {
     const textOf = async () =>
       (await request(http()).get(`/api/v1/documents/${doc.id}/text`).set(bearer(org.adminToken)).expect(200))
         .body;
-    await eventually(async () => ((await textOf()).textStatus === 'pending' ? undefined : true));
+    await eventually(async () => (await textOf()).textStatus !== 'pending');
     // As if the upload had committed but its job never reached Redis, an hour ago.
     await asOwner(ds.server, (db) =>
       db.query(

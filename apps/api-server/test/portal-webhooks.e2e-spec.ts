@@ -2,12 +2,12 @@ import { getQueueToken } from '@nestjs/bull';
 import { TenantTransactions } from '@ppt/db';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import { signWebhook } from '@ppt/syndication';
-import { sampleJpeg, startFakeSrealityPortal, type FakeSrealityPortal } from '@ppt/testing';
+import { eventually, sampleJpeg, startFakeSrealityPortal, type FakeSrealityPortal } from '@ppt/testing';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { PortalWebhooksRepository } from '../src/modules/syndication/webhooks/portal-webhooks.repository';
-import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
+import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
 const SRE = { clientId: 5151, password: 'import password', softwareKey: 'sw-key' };

@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { QueueName, SyndicationJob } from '@ppt/queue';
 import {
   closedPort,
+  eventually,
   sampleJpeg,
   startFakeOpenImmoPortal,
   startFakeSrealityPortal,
@@ -13,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import request from 'supertest';
 import type { ReconciliationSummary } from '../src/modules/syndication/syndication-reconciliation';
-import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
+import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 
 const SRE = { clientId: 5151, password: 'import password', softwareKey: 'sw-key' };
@@ -189,10 +190,8 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
       expect.arrayContaining([['pending', 'missing on the portal']]),
     );
     expect(back.history.slice(-3).map((h) => h.to)).toEqual(['pending', 'syncing', 'active']);
-    await eventually(async () => (sreality.adverts.get(missing)?.photos.length === 1 ? true : undefined));
-    await eventually(async () =>
-      sreality.adverts.get(repriced)?.data.advert_price === 8_990_000 ? true : undefined,
-    );
+    await eventually(() => sreality.adverts.get(missing)?.photos.length === 1);
+    await eventually(() => sreality.adverts.get(repriced)?.data.advert_price === 8_990_000);
     await settled(cz.adminToken, repriced, 'sreality', 'active');
     const removed = await settled(cz.adminToken, withdrawn, 'sreality', 'removed');
     expect(removed.history.at(-2)).toMatchObject({

@@ -1,5 +1,6 @@
 import {
   closedPort,
+  eventually,
   sampleJpeg,
   spawnEntryPoint,
   startFakeSrealityPortal,
@@ -11,7 +12,7 @@ import {
 } from '@ppt/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
+import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { bearer, createOrganization, registerAndLogin } from './identity';
 
 const SRE = { clientId: 6262, password: 'import password', softwareKey: 'sw-key' };
@@ -148,7 +149,7 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
       .expect(200);
 
     // The advert exists on the portal and the first photo is on its way: the job is mid-call.
-    await eventually(async () => (sreality.calls.includes('addPhoto') ? true : undefined), 30_000);
+    await eventually(() => sreality.calls.includes('addPhoto'), 30_000);
     expect((await row())?.status).toBe('syncing');
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(137);

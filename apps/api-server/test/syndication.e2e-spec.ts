@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { QueueName } from '@ppt/queue';
 import {
+  eventually,
   sampleJpeg,
   startFakeOpenImmoPortal,
   startFakeSrealityPortal,
@@ -13,7 +14,7 @@ import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
-import { bootDocumentsServer, eventually, uploadDocument, type DocumentsServer } from './documents-fixtures';
+import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
 const SRE = { clientId: 4242, password: 'import password', softwareKey: 'sw-key' };
@@ -251,11 +252,10 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
       .set(bearer(cz.adminToken))
       .send({ priceAmount: 850000000 })
       .expect(200);
-    await eventually(async () =>
-      sreality.adverts.get(id)?.data.advert_price === 8_500_000 &&
-      webhook.listings.get(id)?.priceAmount === 850000000
-        ? true
-        : undefined,
+    await eventually(
+      () =>
+        sreality.adverts.get(id)?.data.advert_price === 8_500_000 &&
+        webhook.listings.get(id)?.priceAmount === 850000000,
     );
     await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
 
@@ -342,7 +342,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
       .set(bearer(cz.adminToken))
       .send({ title: 'Renovated 3+1' })
       .expect(200);
-    await eventually(async () => (sreality.adverts.get(id) ? true : undefined));
+    await eventually(() => sreality.adverts.has(id));
     await settled(cz.adminToken, id, { sreality: 'active', webhook: 'removed' });
     expect(webhook.listings.has(id)).toBe(false);
 

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createWorkerApp } from '@ppt/http';
-import { bootTestApp, closedPort, type BootedApp } from '@ppt/testing';
+import { bootTestApp, closedPort, eventually, type BootedApp } from '@ppt/testing';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Client } from 'pg';
@@ -72,15 +72,6 @@ describe('inquiry delivery while api-server is down', () => {
     (await owner.query(`SELECT attempts, last_error, delivered_at FROM portal.inquiries WHERE id = $1`, [id]))
       .rows[0] as { attempts: number; last_error: string | null; delivered_at: Date | null };
 
-  async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
   it('keeps the inquiry, records failed attempts, and delivers it once when api-server is back', async () => {
     const listingId = randomUUID();
     await portal.app.get(PortalListingsRepository).apply(randomUUID(), 1, {
@@ -114,18 +105,18 @@ describe('inquiry delivery while api-server is down', () => {
       .expect(202);
     const id = sent.body.id as string;
 
-    const waiting = await until(
-      () => row(id),
-      (r) => r.attempts >= 1,
-    );
+    const waiting = await eventually(async () => {
+      const r = await row(id);
+      return r.attempts >= 1 && r;
+    }, 20_000);
     expect(waiting).toMatchObject({ delivered_at: null, last_error: expect.stringContaining('503') });
     expect(delivered).toEqual([]);
 
     down = false;
-    const done = await until(
-      () => row(id),
-      (r) => r.delivered_at !== null,
-    );
+    const done = await eventually(async () => {
+      const r = await row(id);
+      return r.delivered_at !== null && r;
+    }, 20_000);
     expect(done.delivered_at).not.toBeNull();
     expect(delivered).toEqual([expect.objectContaining({ portalInquiryId: id, name: 'Eva Dvořáková' })]);
   }, 40_000);

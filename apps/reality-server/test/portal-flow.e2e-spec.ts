@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createWorkerApp } from '@ppt/http';
-import { bootTestApp, type BootedApp } from '@ppt/testing';
+import { bootTestApp, eventually, type BootedApp } from '@ppt/testing';
 import request from 'supertest';
 import { RealityServerEnv } from '../src/reality-server.env';
 import { WorkerModule } from '../src/worker.module';
@@ -22,18 +22,6 @@ describe('Reality Portal end to end', () => {
   const http = () => portal.app.getHttpServer();
   const asVisitor = (user: PortalUser = visitor) => ({ Authorization: `Bearer ${user.accessToken}` });
 
-  async function eventually<T>(
-    probe: () => Promise<T>,
-    done: (value: T) => boolean,
-    timeoutMs = 20_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
   const portalListing = (id: string) => request(http()).get(`/api/v1/listings/${id}`);
   const pm = (method: string, path: string, body?: unknown) => peer.call(method, path, manager.token, body);
 
@@ -58,10 +46,10 @@ describe('Reality Portal end to end', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect((await pm('POST', `/api/v1/listings/${id}/status`, { status: 'published' })).status).toBe(200);
-    const shown = await eventually(
-      () => portalListing(id),
-      (r) => r.status === 200,
-    );
+    const shown = await eventually(async () => {
+      const r = await portalListing(id);
+      return r.status === 200 && r;
+    }, 20_000);
     expect(shown.status).toBe(200);
     return id;
   }
@@ -98,17 +86,17 @@ describe('Reality Portal end to end', () => {
     expect(found.body.items.map((l: { id: string }) => l.id)).toContain(id);
 
     expect((await pm('PATCH', `/api/v1/listings/${id}`, { priceAmount: 2290000 })).status).toBe(200);
-    const cheaper = await eventually(
-      () => portalListing(id),
-      (r) => r.body.priceAmount === 2290000,
-    );
+    const cheaper = await eventually(async () => {
+      const r = await portalListing(id);
+      return r.body.priceAmount === 2290000 && r;
+    }, 20_000);
     expect(cheaper.body.priceAmount).toBe(2290000);
 
     expect((await pm('POST', `/api/v1/listings/${id}/status`, { status: 'withdrawn' })).status).toBe(200);
-    const gone = await eventually(
-      () => portalListing(id),
-      (r) => r.status === 404,
-    );
+    const gone = await eventually(async () => {
+      const r = await portalListing(id);
+      return r.status === 404 && r;
+    }, 20_000);
     expect(gone.status).toBe(404);
     const search = await request(http()).get('/api/v1/listings?limit=100').expect(200);
     expect(search.body.items.map((l: { id: string }) => l.id)).not.toContain(id);
@@ -144,16 +132,16 @@ describe('Reality Portal end to end', () => {
     const id = await publishedListing({ title: 'Garsoniéra u parku' });
     await request(http()).put(`/api/v1/favorites/${id}`).set(asVisitor(other)).expect(204);
     await pm('POST', `/api/v1/listings/${id}/status`, { status: 'withdrawn' });
-    const hidden = await eventually(
-      () => request(http()).get('/api/v1/favorites').set(asVisitor(other)),
-      (r) => r.body.total === 0,
-    );
+    const hidden = await eventually(async () => {
+      const r = await request(http()).get('/api/v1/favorites').set(asVisitor(other));
+      return r.body.total === 0 && r;
+    }, 20_000);
     expect(hidden.body.total).toBe(0);
     await pm('POST', `/api/v1/listings/${id}/status`, { status: 'published' });
-    const back = await eventually(
-      () => request(http()).get('/api/v1/favorites').set(asVisitor(other)),
-      (r) => r.body.total === 1,
-    );
+    const back = await eventually(async () => {
+      const r = await request(http()).get('/api/v1/favorites').set(asVisitor(other));
+      return r.body.total === 1 && r;
+    }, 20_000);
     expect(back.body.items.map((l: { id: string }) => l.id)).toEqual([id]);
   });
 
@@ -223,10 +211,10 @@ describe('Reality Portal end to end', () => {
       })
       .expect(202);
 
-    const received = await eventually(
-      () => pm('GET', `/api/v1/listings/${id}/inquiries`),
-      (r) => r.body.total === 2,
-    );
+    const received = await eventually(async () => {
+      const r = await pm('GET', `/api/v1/listings/${id}/inquiries`);
+      return r.body.total === 2 && r;
+    }, 20_000);
     const items = received.body.items as { name: string; visitorUserId: string | null; message: string }[];
     expect(items.map((i) => [i.name, i.visitorUserId]).sort()).toEqual([
       ['Petr Svoboda', null],

@@ -1,16 +1,8 @@
 import { CoreEnv, validateEnv } from '@ppt/config';
 import { RedisConnections } from '@ppt/redis';
-import { startPrivateRedis, type PrivateRedis } from '@ppt/testing';
+import { eventually, startPrivateRedis, type PrivateRedis } from '@ppt/testing';
 import Redis from 'ioredis';
 import { listenForSessionRevocations, SESSION_REVOKED_CHANNEL } from './session-revocations';
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A listener on its own private Redis, recording what it was told. */
 function listen(redis: PrivateRedis) {
@@ -52,10 +44,10 @@ describe('listenForSessionRevocations (real Redis)', () => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(seen.subscribed).toEqual([]);
       await redis.start();
-      await until(() => seen.subscribed.length === 1);
+      await eventually(() => seen.subscribed.length === 1);
       expect(seen.subscribed).toEqual([false]);
       expect(await publish(redis, 's1')).toBe(1);
-      await until(() => seen.revoked.length === 1);
+      await eventually(() => seen.revoked.length === 1);
       expect(seen.revoked).toEqual(['s1']);
     } finally {
       await connections.onApplicationShutdown();
@@ -65,14 +57,14 @@ describe('listenForSessionRevocations (real Redis)', () => {
   it('after a reconnect it is subscribed once, says so, and hears revocations again', async () => {
     const { connections, seen } = listen(redis);
     try {
-      await until(() => seen.subscribed.length === 1);
+      await eventually(() => seen.subscribed.length === 1);
       await redis.stop();
-      await until(() => seen.lost === 1);
+      await eventually(() => seen.lost === 1);
       await redis.start();
-      await until(() => seen.subscribed.length === 2);
+      await eventually(() => seen.subscribed.length === 2);
       expect(seen.subscribed).toEqual([false, true]);
       expect(await publish(redis, 's2')).toBe(1); // one subscriber: no duplicate subscription
-      await until(() => seen.revoked.length === 1);
+      await eventually(() => seen.revoked.length === 1);
       expect(seen.revoked).toEqual(['s2']);
     } finally {
       await connections.onApplicationShutdown();
@@ -81,16 +73,16 @@ describe('listenForSessionRevocations (real Redis)', () => {
 
   it('closing while a SUBSCRIBE is unanswered rejects nothing unhandled (Jest fails the test if it does)', async () => {
     const { connections, subscriber, seen } = listen(redis);
-    await until(() => seen.subscribed.length === 1);
+    await eventually(() => seen.subscribed.length === 1);
     await redis.stop();
-    await until(() => seen.lost === 1);
+    await eventually(() => seen.lost === 1);
     // Shuts down in the tick the connection becomes ready, and the socket goes before Redis answers.
     subscriber.once('ready', () => {
       subscriber.disconnect();
       subscriber.stream.destroy();
     });
     await redis.start();
-    await until(() => subscriber.status === 'end');
+    await eventually(() => subscriber.status === 'end');
     await new Promise((r) => setTimeout(r, 100)); // lets an unhandled rejection surface in this test
     expect(seen.subscribed).toEqual([false]);
     await connections.onApplicationShutdown();

@@ -5,7 +5,13 @@ import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { DatabaseModule, TenantTransactions } from '@ppt/db';
 import { ALL_QUEUES, QueueModule, QueueName } from '@ppt/queue';
 import { RedisModule } from '@ppt/redis';
-import { createTestDatabase, startPrivateRedis, type PrivateRedis, type TestDatabase } from '@ppt/testing';
+import {
+  createTestDatabase,
+  eventually,
+  startPrivateRedis,
+  type PrivateRedis,
+  type TestDatabase,
+} from '@ppt/testing';
 import type { Queue } from 'bull';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -107,13 +113,6 @@ describe('transactional outbox', () => {
   const unpublished = async () =>
     (await owner.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0]
       .n as number;
-  async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not reached in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it("publishes a committed event as a Bull job on each queue its type routes to (job id = event id) and on the organisation's channel", async () => {
     const listener = new Redis(redis.url);
@@ -122,7 +121,7 @@ describe('transactional outbox', () => {
     listener.on('message', (_channel, message) => received.push(JSON.parse(message) as DomainEvent));
     try {
       const id = await tx().run({ organizationId: org }, (m) => write(m));
-      await until(async () => received.some((e) => e.id === id));
+      await eventually(async () => received.some((e) => e.id === id));
       const job = await queue().getJob(id);
       expect(job?.name).toBe('listing.published');
       expect(job?.data).toMatchObject({
@@ -132,11 +131,11 @@ describe('transactional outbox', () => {
         aggregateVersion: 1,
         payload: { title: 'Sunny 2+kk in Vinohrady', priceAmount: 2450000 },
       });
-      await until(async () => (await unpublished()) === 0);
+      await eventually(async () => (await unpublished()) === 0);
 
       const faultId = await tx().run({ organizationId: org }, (m) => writeFault(m));
-      await until(async () => received.some((e) => e.id === faultId));
-      await until(async () => (await unpublished()) === 0);
+      await eventually(async () => received.some((e) => e.id === faultId));
+      await eventually(async () => (await unpublished()) === 0);
       for (const name of ALL_QUEUES) {
         expect(await app.get<Queue>(getQueueToken(name)).getJob(faultId)).toBeNull();
       }
@@ -166,7 +165,7 @@ describe('transactional outbox', () => {
     await redis.stop();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await tx().run({ organizationId: org }, (m) => write(m)));
-    await until(
+    await eventually(
       async () =>
         (await owner.query(`SELECT min(attempts)::int AS a FROM outbox WHERE id = ANY($1)`, [ids])).rows[0]
           .a >= 1,
@@ -176,7 +175,7 @@ describe('transactional outbox', () => {
     expect(errors.rows.every((r) => typeof r.last_error === 'string')).toBe(true);
 
     await redis.start();
-    await until(async () => (await unpublished()) === 0, 20_000);
+    await eventually(async () => (await unpublished()) === 0, 20_000);
     for (const id of ids) expect((await queue().getJob(id))?.data.id).toBe(id);
     // A second pass (e.g. another worker, or a retry after a crash) publishes nothing twice.
     expect(await app.get(OutboxRelay).relayOnce()).toBe(0);

@@ -15,6 +15,7 @@ export {
   WORKSPACE_ROOT,
 } from './test-services';
 export { closedPort } from './closed-port';
+export { eventually } from './eventually';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';
 export { bootTestApp, type BootedApp } from './boot-test-app';

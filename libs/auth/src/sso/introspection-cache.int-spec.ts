@@ -1,6 +1,6 @@
 import { CoreEnv, validateEnv } from '@ppt/config';
 import { RedisConnections } from '@ppt/redis';
-import { closedPort, startPrivateRedis, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
+import { closedPort, eventually, startPrivateRedis, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
 import Redis from 'ioredis';
 import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
 import { SESSION_REVOKED_CHANNEL } from '../session-revocations';
@@ -22,14 +22,6 @@ const active = (sessionId: string): CachedAnswer => ({
   organizationId: null,
   role: null,
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** One portal replica: its own connections and in-process cache, the shared Redis. */
 function replica(prefix: string, url = TEST_REDIS_URL) {
@@ -112,13 +104,13 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
     try {
       new RevocationListener(c.connections, c.cache).onModuleInit();
       const probe = new Redis(redis.url, { lazyConnect: true });
-      await until(async () => (await probe.pubsub('NUMSUB', `r:${SESSION_REVOKED_CHANNEL}`))[1] === 1);
+      await eventually(async () => (await probe.pubsub('NUMSUB', `r:${SESSION_REVOKED_CHANNEL}`))[1] === 1);
       probe.disconnect();
       await redis.stop();
       await c.cache.set('h7', active('s7'), 60);
       expect(await c.cache.get('h7')).toBeDefined();
       await redis.start();
-      await until(async () => (await c.cache.get('h7')) === undefined);
+      await eventually(async () => (await c.cache.get('h7')) === undefined);
     } finally {
       await c.connections.onApplicationShutdown();
       await redis.dispose();
