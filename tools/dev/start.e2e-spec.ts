@@ -1,8 +1,12 @@
 import { closedPort, waitForStatus } from '@ppt/testing';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** Runs a CLI without blocking this process's event loop (its HTTP connections stay serviced). */
+const run = promisify(execFile);
 
 /**
  * `npm start` on a machine where nothing answers at DATABASE_URL / REDIS_URL: it must start a local
@@ -55,7 +59,7 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       );
 
       // The first operator, created with the admin CLI, signs in to the running system.
-      const admin = spawnSync(
+      const admin = await run(
         process.execPath,
         [
           'tools/admin/run.mjs',
@@ -65,11 +69,7 @@ describe('npm start with no PostgreSQL or Redis running', () => {
           '--password',
           'operator password 1',
         ],
-        {
-          cwd: root,
-          env,
-          encoding: 'utf8',
-        },
+        { cwd: root, env },
       );
       expect(admin.stdout).toContain('Created platform administrator ops@example.com');
       const login = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
@@ -85,7 +85,7 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       expect(((await me.json()) as { platformAdmin: boolean }).platformAdmin).toBe(true);
 
       // The demo seed works against the running system.
-      const seed = spawnSync(process.execPath, ['tools/seed/seed.mjs'], { cwd: root, env, encoding: 'utf8' });
+      const seed = await run(process.execPath, ['tools/seed/seed.mjs'], { cwd: root, env });
       expect(seed.stderr).toBe('');
       expect(seed.stdout).toMatch(
         /2 buildings, 12 units, 4 people with active leases, 4 meters, 2 faults, 3 published listings/,

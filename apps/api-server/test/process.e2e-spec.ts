@@ -52,26 +52,30 @@ describe('api-server process', () => {
     await waitForStatus(`${base}/health/ready`, (s) => s === 200, 10_000);
   });
 
-  it('finishes every accepted request on SIGTERM and exits 0 within 10 s', async () => {
-    const agent = new http.Agent({ keepAlive: false });
+  it('finishes every accepted request on SIGTERM, keep-alive connections included, and exits 0 within 10 s', async () => {
+    const agents = [new http.Agent({ keepAlive: false }), new http.Agent({ keepAlive: true })];
+    const closedByServer: boolean[] = [];
+    let keepAliveHint: string | undefined;
     const results: { status?: number; error?: string; afterSignal: boolean }[] = [];
     let signalled = false;
     let routedAway = false; // what a load balancer does once readiness fails
 
-    const get = (path: string) =>
+    const get = (path: string, agent = agents[0]) =>
       new Promise<number>((resolve, reject) => {
         http
           .get(`${base}${path}`, { agent }, (res) => {
+            if (agent === agents[1] && signalled) closedByServer.push(res.headers.connection === 'close');
+            if (agent === agents[1] && !signalled) keepAliveHint = String(res.headers['keep-alive']);
             res.resume();
             res.on('end', () => resolve(res.statusCode ?? 0));
           })
           .on('error', reject);
       });
 
-    const client = async () => {
+    const client = async (agent: http.Agent) => {
       while (!routedAway) {
         try {
-          results.push({ status: await get('/health/live'), afterSignal: signalled });
+          results.push({ status: await get('/health/live', agent), afterSignal: signalled });
         } catch (err) {
           results.push({ error: (err as NodeJS.ErrnoException).code ?? String(err), afterSignal: signalled });
         }
@@ -84,7 +88,10 @@ describe('api-server process', () => {
       }
     };
 
-    const burst = Promise.all([...Array.from({ length: 8 }, client), readinessWatcher()]);
+    const burst = Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => client(agents[i % 2])),
+      readinessWatcher(),
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     const signalledAt = Date.now();
     signalled = true;
@@ -97,6 +104,9 @@ describe('api-server process', () => {
     expect(results.filter((r) => r.error)).toEqual([]);
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.filter((r) => r.afterSignal).length).toBeGreaterThan(0);
+    // Idle connections outlive a load balancer's 60 s; once the signal arrived, they were told to close.
+    expect(keepAliveHint).toBe('timeout=65');
+    expect(closedByServer).toContain(true);
     expect(server.output()).not.toMatch(/ECONNRESET|Unhandled/);
   });
 });

@@ -1,5 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
+import type { Server, ServerResponse } from 'node:http';
+
+/**
+ * Idle keep-alive connections stay open longer than the idle timeout of the proxies and load
+ * balancers in front (60 s is the common default), so none of them reuses a connection this server
+ * has just closed (Node's 5 s default makes that race routine: sporadic 502s, "socket hang up").
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface RunOptions {
   port: number;
@@ -16,6 +24,9 @@ export interface RunOptions {
 export async function runUntilSignalled(app: INestApplication, options: RunOptions): Promise<void> {
   const logger = new Logger('Lifecycle');
   installSignalHandlers(app, options.shutdownTimeoutMs);
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000; // must outlast keepAliveTimeout
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.log(`Listening on ${await app.getUrl()}`);
 }
@@ -27,6 +38,12 @@ export function installSignalHandlers(app: INestApplication, shutdownTimeoutMs: 
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received, shutting down`);
+    // From now on every response closes its connection: keep-alive clients and proxies reconnect
+    // (elsewhere, once readiness fails) instead of holding a connection that never goes idle, which
+    // the listener's close would wait on until the deadline.
+    (app.getHttpServer() as Server).prependListener('request', (_req, res: ServerResponse) =>
+      res.setHeader('Connection', 'close'),
+    );
     const deadline = setTimeout(() => {
       logger.error(`Shutdown did not finish within ${shutdownTimeoutMs} ms; exiting`);
       process.exit(1);
