@@ -23,31 +23,24 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
   const binary = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!binary)
     throw new Error('redis-server is not installed (npm test installs it when it starts a local Redis)');
-  const port = await closedPort();
   const dir = mkdtempSync(join(tmpdir(), 'ppt-redis-'));
+  let port = 0;
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-        ...extraArgs,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitForPort(port, true);
+    child = await launch(binary, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ]);
   };
   const stop = async () => {
     const running = child;
@@ -58,7 +51,19 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
     });
     await waitForPort(port, false);
   };
-  await start();
+  // A free port can be taken by another process before redis-server binds it: try another one.
+  for (let attempt = 1; ; attempt++) {
+    port = await closedPort();
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt === 3) {
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -69,6 +74,31 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts redis-server and resolves once it says it accepts connections, so a port that something
+ * else holds is never mistaken for ours; rejects with its last output if it exits first.
+ */
+function launch(binary: string, args: string[]): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2000);
+      if (/Ready to accept connections/.test(output)) {
+        child.removeListener('exit', onExit);
+        output = '';
+        child.stdout?.removeListener('data', collect).resume(); // keep draining its log
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`redis-server exited (${code}) while starting:\n${output.trim()}`));
+    child.stdout?.on('data', collect);
+    child.stderr?.resume();
+    child.once('exit', onExit);
+  });
 }
 
 async function waitForPort(port: number, open: boolean): Promise<void> {
