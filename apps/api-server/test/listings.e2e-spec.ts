@@ -194,6 +194,22 @@ describe('listings (PM side)', () => {
       .send({ description: 'Still a draft' })
       .expect(200);
     expect(await events(listing.id)).toEqual([]);
+    // null is not "leave it": a field that must have a value refuses it (400), and nothing changes.
+    const nulls = await request(http())
+      .patch(`/api/v1/listings/${listing.id}`)
+      .set(bearer(org.adminToken))
+      .send({ title: null, priceAmount: null, contactUserId: null, description: 'Not saved' })
+      .expect(400);
+    expect([...new Set(nulls.body.error.details.map((d: { field: string }) => d.field))].sort()).toEqual([
+      'contactUserId',
+      'priceAmount',
+      'title',
+    ]);
+    const unchanged = await request(http())
+      .get(`/api/v1/listings/${listing.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(unchanged.body).toMatchObject({ title: standalone().title, description: 'Still a draft' });
 
     const published = await setStatus(listing.id, 'published').expect(200);
     expect(published.body).toMatchObject({ status: 'published', version: 3 });

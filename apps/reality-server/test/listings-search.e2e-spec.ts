@@ -192,6 +192,12 @@ describe('public listing search', () => {
       'sort',
       'transaction',
     ]);
+    // Numbers past what PostgreSQL (or a double) holds exactly are refused, not sent to the database.
+    const huge = await request(http()).get('/api/v1/listings?priceMax=1e20&offset=1e21').expect(400);
+    expect(huge.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'offset',
+      'priceMax',
+    ]);
   });
 
   it('suggests similar listings of the same kind, closest in price, size and place first', async () => {

@@ -11,3 +11,4 @@ export { OptionalDependencies, type ReadinessResult } from './optional-dependenc
 export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';
 export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
 export { Trim, TrimUpper } from './dto/transforms';
+export { IsOmittable, UpdateType } from './dto/optional';

@@ -18,6 +18,7 @@ export class PageQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER) // beyond it the number is not exact, and PostgreSQL refuses the query
   offset = 0;
 }
 

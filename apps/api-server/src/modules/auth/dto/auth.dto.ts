@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_OPAQUE_TOKEN } from '../../../common/examples';
-import { Trim } from '@ppt/http';
+import { IsOmittable, Trim } from '@ppt/http';
 
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
@@ -113,7 +113,7 @@ export class AcceptInvitationDto {
   password!: string;
 
   @ApiPropertyOptional({ example: 'Petr Dvořák' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 200)

@@ -1,7 +1,7 @@
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { Trim, TrimUpper } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
 import { Transform } from 'class-transformer';
 import {
@@ -75,7 +75,7 @@ export class CreateBuildingDto {
   floors?: number;
 
   @ApiPropertyOptional({ enum: BUILDING_TYPES, default: 'residential', example: 'residential' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(BUILDING_TYPES)
   type?: BuildingType;
 
@@ -88,25 +88,25 @@ export class CreateBuildingDto {
   managerUserId?: string;
 }
 
-export class UpdateBuildingDto extends PartialType(CreateBuildingDto) {}
+export class UpdateBuildingDto extends UpdateType(CreateBuildingDto) {}
 
 export const BUILDING_SORTS = sortOptions(['name', 'city', 'createdAt', 'yearBuilt']);
 
 export class ListBuildingsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: BUILDING_SORTS, default: 'name' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(BUILDING_SORTS)
   sort = 'name';
 
   @ApiPropertyOptional({ example: 'Brno' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 120)
   city?: string;
 
   @ApiPropertyOptional({ enum: BUILDING_TYPES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(BUILDING_TYPES)
   type?: BuildingType;
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONVERSATION_KINDS, type ConversationKind } from '@ppt/db';
-import { PageQueryDto, PageResponse, Trim } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse, Trim } from '@ppt/http';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -28,7 +28,7 @@ export class CreateConversationDto {
   kind!: ConversationKind;
 
   @ApiPropertyOptional({ example: EXAMPLE_ID.resident, description: 'For kind direct: the other member' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   userId?: string;
 
@@ -64,7 +64,7 @@ export class SendMessageDto {
     example: [EXAMPLE_ID.photo],
     description: 'Active documents of this organisation that the sender may see (at most 10)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -77,7 +77,7 @@ export class MarkReadDto {
     example: EXAMPLE_MESSAGE_ID,
     description: 'Read up to and including this message; default: the newest one',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   messageId?: string;
 }
@@ -87,7 +87,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
     example: EXAMPLE_MESSAGE_ID,
     description: 'Only messages older than this one (a cursor for scrolling back)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   before?: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   DOCUMENT_CATEGORIES,
   DOCUMENT_STATUSES,
@@ -9,7 +9,7 @@ import {
   type DocumentTextStatus,
   type DocumentVisibility,
 } from '@ppt/db';
-import { PageResponse, Trim } from '@ppt/http';
+import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -43,7 +43,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
 /** What describes a document besides its bytes: given with every way of uploading one. */
 export class DocumentMetadataDto {
   @ApiPropertyOptional({ example: 'Lease agreement 2026, flat 12', description: 'Default: the file name' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 200)
@@ -60,7 +60,7 @@ export class DocumentMetadataDto {
     description:
       'managers: staff only; owners: owners of the unit (or of the building when no unit); residents: everyone living in or owning a unit of the building',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(DOCUMENT_VISIBILITIES)
   visibility?: DocumentVisibility;
 
@@ -100,7 +100,7 @@ export class DocumentMetadataDto {
 export class UploadDocumentFormDto extends DocumentMetadataDto {}
 
 /** Metadata changes; a link set to null is removed. */
-export class UpdateDocumentDto extends PartialType(
+export class UpdateDocumentDto extends UpdateType(
   PickType(DocumentMetadataDto, ['title', 'category', 'visibility'] as const),
 ) {
   @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.building })
@@ -162,7 +162,7 @@ export class SignDocumentDto {
 
 export class DownloadQueryDto {
   @ApiPropertyOptional({ description: 'Answer 302 to the URL instead of JSON', example: false })
-  @IsOptional()
+  @IsOmittable()
   @Transform(toBoolean)
   @IsBoolean()
   redirect?: boolean;
@@ -172,12 +172,12 @@ export const DOCUMENT_SORTS = sortOptions(['createdAt', 'title', 'sizeBytes']);
 
 export class ListDocumentsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: DOCUMENT_SORTS, default: '-createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(DOCUMENT_SORTS)
   sort = '-createdAt';
 
   @ApiPropertyOptional({ enum: DOCUMENT_CATEGORIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(DOCUMENT_CATEGORIES)
   category?: DocumentCategory;
 
@@ -202,7 +202,7 @@ export class ListDocumentsQueryDto extends ListQueryDto {
   faultId?: string;
 
   @ApiPropertyOptional({ description: 'Only signed (true) or unsigned (false) documents' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(toBoolean)
   @IsBoolean()
   signed?: boolean;

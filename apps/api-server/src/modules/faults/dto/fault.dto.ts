@@ -1,6 +1,6 @@
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageResponse } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   FAULT_CATEGORIES,
   FAULT_PRIORITIES,
@@ -37,17 +37,17 @@ export class CreateFaultDto {
   description!: string;
 
   @ApiPropertyOptional({ enum: FAULT_CATEGORIES, default: 'other', example: 'plumbing' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FAULT_CATEGORIES)
   category?: FaultCategory;
 
   @ApiPropertyOptional({ enum: FAULT_PRIORITIES, default: 'normal', example: 'high' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FAULT_PRIORITIES)
   priority?: FaultPriority;
 }
 
-export class UpdateFaultDto extends PartialType(
+export class UpdateFaultDto extends UpdateType(
   PickType(CreateFaultDto, ['title', 'description', 'category', 'priority'] as const),
 ) {
   @ApiPropertyOptional({
@@ -91,22 +91,22 @@ export const FAULT_SORTS = sortOptions(['createdAt', 'dueAt', 'priority']);
 
 export class ListFaultsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: FAULT_SORTS, default: '-createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FAULT_SORTS)
   sort = '-createdAt';
 
   @ApiPropertyOptional({ enum: FAULT_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FAULT_STATUSES)
   status?: FaultStatus;
 
   @ApiPropertyOptional({ enum: FAULT_PRIORITIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FAULT_PRIORITIES)
   priority?: FaultPriority;
 
   @ApiPropertyOptional({ example: EXAMPLE_ID.building })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 
@@ -121,7 +121,7 @@ export class ListFaultsQueryDto extends ListQueryDto {
   assigneeUserId?: string;
 
   @ApiPropertyOptional({ description: 'Open faults past their due date' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(({ value }: { value: unknown }) => value === 'true' || value === true)
   @IsBoolean()
   overdue?: boolean;

@@ -7,7 +7,7 @@ import {
   type ChargeStatus,
   type PaymentMethod,
 } from '@ppt/db';
-import { PageQueryDto, PageResponse, Trim, TrimUpper } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse, Trim, TrimUpper } from '@ppt/http';
 import {
   IsIn,
   IsInt,
@@ -47,7 +47,7 @@ export class CreateChargeDto {
   kind!: ChargeKind;
 
   @ApiPropertyOptional({ example: 'Rent for December 2026' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(0, 500)
@@ -74,22 +74,22 @@ export const CHARGE_SORTS = sortOptions(['dueDate', 'amount', 'createdAt']);
 
 export class ListChargesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CHARGE_SORTS, default: '-dueDate' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CHARGE_SORTS)
   sort = '-dueDate';
 
   @ApiPropertyOptional({ enum: CHARGE_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CHARGE_STATUSES)
   status?: ChargeStatus;
 
   @ApiPropertyOptional({ enum: CHARGE_KINDS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CHARGE_KINDS)
   kind?: ChargeKind;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   unitId?: string;
 
@@ -104,18 +104,18 @@ export class ListChargesQueryDto extends PageQueryDto {
   personId?: string;
 
   @ApiPropertyOptional({ description: 'Charges of units in this building' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01', description: 'Due on or after' })
-  @IsOptional()
+  @IsOmittable()
   @IsISO8601(DATE)
   @Length(10, 10)
   dueFrom?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Due on or before' })
-  @IsOptional()
+  @IsOmittable()
   @IsISO8601(DATE)
   @Length(10, 10)
   dueTo?: string;
@@ -123,7 +123,7 @@ export class ListChargesQueryDto extends PageQueryDto {
 
 export class ListOverdueQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   unitId?: string;
 
@@ -133,7 +133,7 @@ export class ListOverdueQueryDto extends PageQueryDto {
   personId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 }

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { EXPENSE_CATEGORIES, type ExpenseCategory } from '@ppt/db';
-import { PageQueryDto, PageResponse, Trim, TrimUpper } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse, Trim, TrimUpper, UpdateType } from '@ppt/http';
 import {
   IsIn,
   IsInt,
@@ -39,7 +39,7 @@ export class CreateExpenseDto {
   category!: ExpenseCategory;
 
   @ApiPropertyOptional({ example: 'Roof gutter repair' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(0, 500)
@@ -76,18 +76,18 @@ export class CreateExpenseDto {
 }
 
 /** The building stays; everything else may change. */
-export class UpdateExpenseDto extends PartialType(OmitType(CreateExpenseDto, ['buildingId'] as const)) {}
+export class UpdateExpenseDto extends UpdateType(OmitType(CreateExpenseDto, ['buildingId'] as const)) {}
 
 export const EXPENSE_SORTS = sortOptions(['incurredOn', 'amount', 'createdAt']);
 
 export class ListExpensesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: EXPENSE_SORTS, default: '-incurredOn' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(EXPENSE_SORTS)
   sort = '-incurredOn';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 
@@ -97,18 +97,18 @@ export class ListExpensesQueryDto extends PageQueryDto {
   vendorId?: string;
 
   @ApiPropertyOptional({ enum: EXPENSE_CATEGORIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(EXPENSE_CATEGORIES)
   category?: ExpenseCategory;
 
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Incurred on or after' })
-  @IsOptional()
+  @IsOmittable()
   @IsISO8601(DATE)
   @Length(10, 10)
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30', description: 'Incurred on or before' })
-  @IsOptional()
+  @IsOmittable()
   @IsISO8601(DATE)
   @Length(10, 10)
   to?: string;

@@ -1,4 +1,4 @@
-import { Trim } from '@ppt/http';
+import { IsOmittable, Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -70,7 +70,7 @@ export class CreateInspectionDto {
 
 export class ListInspectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: EXAMPLE_ID.building })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 

@@ -1,6 +1,6 @@
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { TrimUpper } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { LEASE_STATUSES, type LeaseStatus } from '@ppt/db';
 import { Type } from 'class-transformer';
 import {
@@ -54,7 +54,7 @@ export class CreateLeaseDto {
   rentAmount!: number;
 
   @ApiPropertyOptional({ example: 3700000, description: 'Deposit in minor units' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -76,7 +76,7 @@ export class CreateLeaseDto {
     example: ['9d6f1c2a-3b4e-4f5a-8b7c-1d2e3f4a5b6c'],
     description: 'People who sign the lease besides the primary tenant (at most 10)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -85,7 +85,7 @@ export class CreateLeaseDto {
 }
 
 /** Only a draft can be edited; its unit stays. */
-export class UpdateLeaseDto extends PartialType(OmitType(CreateLeaseDto, ['unitId'] as const)) {}
+export class UpdateLeaseDto extends UpdateType(OmitType(CreateLeaseDto, ['unitId'] as const)) {}
 
 export class TerminateLeaseDto {
   @ApiProperty({ example: '2027-03-31', description: 'Last day of the lease' })
@@ -98,27 +98,27 @@ export const LEASE_SORTS = sortOptions(['startDate', 'endDate', 'leaseNumber', '
 
 export class ListLeasesQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: LEASE_SORTS, default: '-startDate' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LEASE_SORTS)
   sort = '-startDate';
 
   @ApiPropertyOptional({ enum: LEASE_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LEASE_STATUSES)
   status?: LeaseStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   unitId?: string;
 
   @ApiPropertyOptional({ description: 'Leases where this person is the primary tenant or a co-tenant' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   personId?: string;
 
   @ApiPropertyOptional({ enum: [30, 60, 90], description: 'Active leases ending within this many days' })
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsIn([30, 60, 90])
   expiringWithinDays?: 30 | 60 | 90;
@@ -159,21 +159,21 @@ export class CreateAddendumDto {
   description!: string;
 
   @ApiPropertyOptional({ example: 1933250, description: 'New monthly rent in minor units' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   rentAmount?: number;
 
   @ApiPropertyOptional({ example: 3866500 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   depositAmount?: number;
 
   @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 28 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(28)
@@ -195,7 +195,7 @@ export class CreateAddendumDto {
     example: ['9d6f1c2a-3b4e-4f5a-8b7c-1d2e3f4a5b6c'],
     description: 'The new complete list of co-tenants',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()

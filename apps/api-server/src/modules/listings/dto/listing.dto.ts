@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ENERGY_CLASSES,
   LISTING_STATUSES,
@@ -32,7 +32,7 @@ import {
 } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { Trim, TrimUpper } from '@ppt/http';
 
 export class CreateListingDto {
@@ -59,7 +59,7 @@ export class CreateListingDto {
   title!: string;
 
   @ApiPropertyOptional({ example: 'Renovated flat on the 3rd floor, 5 minutes from Náměstí Míru.' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(20000)
   description?: string;
@@ -102,7 +102,7 @@ export class CreateListingDto {
   energyClass?: EnergyClass;
 
   @ApiPropertyOptional({ type: [String], example: ['balcony', 'elevator', 'cellar'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()
@@ -110,14 +110,14 @@ export class CreateListingDto {
   features?: string[];
 
   @ApiPropertyOptional({ example: 'Slezská 1234/12', description: 'Required unless made from a unit' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 300)
   addressLine?: string;
 
   @ApiPropertyOptional({ example: 'Praha' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 120)
@@ -131,14 +131,14 @@ export class CreateListingDto {
   region?: string;
 
   @ApiPropertyOptional({ example: '120 00' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 20)
   postalCode?: string;
 
   @ApiPropertyOptional({ example: 'CZ' })
-  @IsOptional()
+  @IsOmittable()
   @TrimUpper()
   @IsISO31661Alpha2()
   country?: string;
@@ -158,7 +158,7 @@ export class CreateListingDto {
     example: [EXAMPLE_ID.photo],
     description: 'Photo document ids, in display order',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
@@ -169,13 +169,13 @@ export class CreateListingDto {
     example: EXAMPLE_ID.user,
     description: 'The realtor or manager who answers inquiries (default: you)',
   })
-  @IsOptional()
+  @IsOmittable() // a listing always has someone who answers its inquiries
   @IsUUID()
   contactUserId?: string;
 }
 
 /** Everything but the unit can change while the listing is not sold or rented. */
-export class UpdateListingDto extends PartialType(OmitType(CreateListingDto, ['unitId'] as const)) {}
+export class UpdateListingDto extends UpdateType(OmitType(CreateListingDto, ['unitId'] as const)) {}
 
 export class ChangeListingStatusDto {
   @ApiProperty({ enum: LISTING_STATUSES, example: 'published' })
@@ -193,17 +193,17 @@ export const LISTING_SORTS = sortOptions(['createdAt', 'updatedAt', 'priceAmount
 
 export class ListListingsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: LISTING_SORTS, default: '-updatedAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LISTING_SORTS)
   sort = '-updatedAt';
 
   @ApiPropertyOptional({ enum: LISTING_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LISTING_STATUSES)
   status?: ListingStatus;
 
   @ApiPropertyOptional({ enum: LISTING_TRANSACTIONS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LISTING_TRANSACTIONS)
   transaction?: ListingTransaction;
 

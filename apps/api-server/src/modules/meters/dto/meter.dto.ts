@@ -1,4 +1,4 @@
-import { Trim } from '@ppt/http';
+import { IsOmittable, Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { METER_TYPES, type MeterType } from '@ppt/db';
 import {
@@ -36,12 +36,12 @@ export class CreateMeterDto {
 
 export class ListMetersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: EXAMPLE_ID.unit })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   unitId?: string;
 
   @ApiPropertyOptional({ enum: METER_TYPES, example: 'water_cold' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(METER_TYPES)
   type?: MeterType;
 }
@@ -62,7 +62,7 @@ export class SubmitReadingDto {
     default: false,
     description: 'The meter was replaced: the value may be lower than the last one',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   isReplacement?: boolean;
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOmittable } from '@ppt/http';
 import { EXAMPLE_ACCESS_TOKEN } from '../../../common/examples';
 
 /** RFC 6749 §4.4 client credentials request (JSON or application/x-www-form-urlencoded). */
@@ -10,7 +11,7 @@ export class OAuthTokenDto {
   grant_type!: string;
 
   @ApiPropertyOptional({ description: 'Or HTTP Basic authentication', example: 'reality-portal' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   client_id?: string;
@@ -19,7 +20,7 @@ export class OAuthTokenDto {
     description: 'Or HTTP Basic authentication',
     example: 'Hq3vN8xK2mT7pR4sW9yB6cF1dG5jL0zA8eU3iO7aQ2w',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(200)
   client_secret?: string;
@@ -28,7 +29,7 @@ export class OAuthTokenDto {
     description: "Space-separated subset of the client's scopes",
     example: 'sso:introspect',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(/^[\w:.-]+( [\w:.-]+)*$/, { message: 'scope must be space-separated scope names' })
   scope?: string;

@@ -1,8 +1,8 @@
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Trim } from '@ppt/http';
 
 export class CreateOrganizationDto {
@@ -16,7 +16,7 @@ export class CreateOrganizationDto {
     example: 'svj-vinohradska-12',
     description: 'Lower-case letters, digits and dashes; derived from the name when omitted',
   })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[a-z0-9](?:[a-z0-9-]{1,98}[a-z0-9])$/, {
     message: 'slug must be 3-100 lower-case letters, digits or dashes',
   })
@@ -25,7 +25,7 @@ export class CreateOrganizationDto {
 
 export class UpdateOrganizationDto {
   @ApiPropertyOptional({ example: 'SVJ Vinohradská 12, Praha 2' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(2, 200)
@@ -47,7 +47,7 @@ export class AddMemberDto {
     description: 'Display name for a person who has no account yet',
     example: 'Petr Dvořák',
   })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 200)

@@ -1,5 +1,5 @@
-import { PageResponse } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PageResponse, UpdateType } from '@ppt/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Trim } from '@ppt/http';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
@@ -35,7 +35,7 @@ export class CreatePersonDto {
   userId?: string;
 }
 
-export class UpdatePersonDto extends PartialType(CreatePersonDto) {}
+export class UpdatePersonDto extends UpdateType(CreatePersonDto) {}
 
 export const PERSON_SORTS = sortOptions(['lastName', 'createdAt']);
 

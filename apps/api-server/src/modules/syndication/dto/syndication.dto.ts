@@ -7,11 +7,10 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
 } from 'class-validator';
-import { PageQueryDto, PageResponse } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse } from '@ppt/http';
 import {
   SYNDICATION_PORTALS,
   SYNDICATION_STATUSES,
@@ -25,7 +24,7 @@ export class PutPortalTargetDto {
     example: true,
     description: 'Off keeps the configuration but publishes nothing new there',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 
@@ -34,7 +33,7 @@ export class PutPortalTargetDto {
       'Write-only, sealed at rest, never returned. sreality: {clientId, password, softwareKey}; openimmo: {username, password}; webhook: {secrets: ["whsec_…"] (two while rotating)}',
     example: { clientId: 1234, password: 'import password', softwareKey: 'key-from-portal' },
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   credentials?: Record<string, unknown>;
 
@@ -43,7 +42,7 @@ export class PutPortalTargetDto {
       'sreality: {endpoint, advertUrlTemplate}; openimmo: {endpoint, providerId, providerName, technicalEmail}; webhook: {endpoint}',
     example: { endpoint: 'https://import.sreality.cz/RPC2' },
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   options?: Record<string, unknown>;
 
@@ -51,7 +50,7 @@ export class PutPortalTargetDto {
     description: 'Secrets the portal signs its webhooks to us with (Standard Webhooks); write-only',
     example: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
@@ -79,17 +78,17 @@ export class PortalTargetListResponse {
 
 export class SyndicationStatusQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: EXAMPLE_ID })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   listingId?: string;
 
   @ApiPropertyOptional({ enum: SYNDICATION_PORTALS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SYNDICATION_PORTALS)
   portal?: SyndicationPortal;
 
   @ApiPropertyOptional({ enum: SYNDICATION_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SYNDICATION_STATUSES)
   status?: SyndicationStatus;
 }
@@ -135,7 +134,7 @@ export class RetrySyndicationDto {
     example: [EXAMPLE_ID],
     description: 'Syndication ids (from /status)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -143,7 +142,7 @@ export class RetrySyndicationDto {
   ids?: string[];
 
   @ApiPropertyOptional({ example: EXAMPLE_ID, description: 'Or: every failed portal of this listing' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   listingId?: string;
 }
@@ -154,7 +153,7 @@ export class WithdrawSyndicationDto {
   listingId!: string;
 
   @ApiPropertyOptional({ enum: SYNDICATION_PORTALS, isArray: true, description: 'Default: every portal' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(SYNDICATION_PORTALS, { each: true })

@@ -1,7 +1,7 @@
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { Trim } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   OCCUPANT_RELATIONS,
   UNIT_STATUSES,
@@ -57,51 +57,51 @@ export class CreateUnitDto {
   rooms?: number;
 
   @ApiPropertyOptional({ enum: UNIT_TYPES, default: 'apartment', example: 'apartment' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(UNIT_TYPES)
   type?: UnitType;
 
   @ApiPropertyOptional({ example: 685, description: 'Share in the common parts (vote weight): numerator…' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   ownershipShareNumerator?: number;
 
   @ApiPropertyOptional({ example: 10000, description: '…and denominator' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   ownershipShareDenominator?: number;
 
   @ApiPropertyOptional({ enum: UNIT_STATUSES, default: 'vacant', example: 'occupied' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(UNIT_STATUSES)
   status?: UnitStatus;
 }
 
 /** A unit stays in its building; move it by deleting and recreating. */
-export class UpdateUnitDto extends PartialType(OmitType(CreateUnitDto, ['buildingId'] as const)) {}
+export class UpdateUnitDto extends UpdateType(OmitType(CreateUnitDto, ['buildingId'] as const)) {}
 
 export const UNIT_SORTS = sortOptions(['number', 'floor', 'areaM2', 'createdAt']);
 
 export class ListUnitsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: UNIT_SORTS, default: 'number' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(UNIT_SORTS)
   sort = 'number';
 
   @ApiPropertyOptional({ example: EXAMPLE_ID.building })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   buildingId?: string;
 
   @ApiPropertyOptional({ enum: UNIT_STATUSES, example: 'vacant' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(UNIT_STATUSES)
   status?: UnitStatus;
 
   @ApiPropertyOptional({ enum: UNIT_TYPES, example: 'apartment' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(UNIT_TYPES)
   type?: UnitType;
 }

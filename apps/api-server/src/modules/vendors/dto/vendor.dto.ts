@@ -1,6 +1,6 @@
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageResponse } from '@ppt/http';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PageResponse, UpdateType } from '@ppt/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Trim } from '@ppt/http';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
@@ -31,7 +31,7 @@ export class CreateVendorDto {
   phone?: string;
 }
 
-export class UpdateVendorDto extends PartialType(CreateVendorDto) {}
+export class UpdateVendorDto extends UpdateType(CreateVendorDto) {}
 
 export const VENDOR_SORTS = sortOptions(['name', 'createdAt']);
 

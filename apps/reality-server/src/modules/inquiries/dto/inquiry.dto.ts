@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Trim } from '@ppt/http';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsOmittable, Trim } from '@ppt/http';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class CreateInquiryDto {
   @ApiProperty({ example: 'Petr Svoboda' })
@@ -16,7 +16,7 @@ export class CreateInquiryDto {
   email!: string;
 
   @ApiPropertyOptional({ example: '+420 602 345 678' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^\+?[0-9 ()-]{6,40}$/, { message: 'phone must be a phone number' })
   phone?: string;
 

@@ -42,6 +42,7 @@ export class SearchListingsQueryDto extends PageQueryDto {
   @toNumber()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   priceMin?: number;
 
   @ApiPropertyOptional({ example: 3000000, description: 'Minor units' })
@@ -49,6 +50,7 @@ export class SearchListingsQueryDto extends PageQueryDto {
   @toNumber()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   priceMax?: number;
 
   @ApiPropertyOptional({ example: 40 })
