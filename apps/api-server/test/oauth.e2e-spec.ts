@@ -43,6 +43,12 @@ describe('service clients: client credentials and SSO introspection', () => {
       .send({ grant_type: 'client_credentials', client_id: portal.clientId, client_secret: 'nope' })
       .expect(401);
     expect(wrong.body.error.code).toBe('INVALID_CLIENT');
+    const undecodable = await request(http())
+      .post('/api/v1/oauth/token')
+      .set('Authorization', `Basic ${Buffer.from('client%:secret%zz').toString('base64')}`)
+      .send({ grant_type: 'client_credentials' })
+      .expect(401);
+    expect(undecodable.body.error.code).toBe('INVALID_CLIENT');
     await request(http())
       .post('/api/v1/oauth/token')
       .send({ grant_type: 'client_credentials', client_id: 'ghost', client_secret: 'nope' })

@@ -1,10 +1,10 @@
 import { sessionRevokedChannel } from '@ppt/auth';
 import { RedisConnections } from '@ppt/redis';
-import { startPrivateRedis, type PrivateRedis } from '@ppt/testing';
+import { eventually, startPrivateRedis, type PrivateRedis } from '@ppt/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { asOwner, bearer, PASSWORD, registerAndLogin } from './identity';
+import { asOwner, bearer, createOAuthClient, PASSWORD, registerAndLogin } from './identity';
 
 /** With Redis down: sign-in fails closed with 503; signed-in users keep working (sessions from PostgreSQL). */
 describe('api-server while Redis is down', () => {
@@ -77,6 +77,39 @@ describe('api-server while Redis is down', () => {
         if (status === 200) await new Promise((r) => setTimeout(r, 50));
       }
       expect(status).toBe(401);
+    } finally {
+      await redis.start();
+    }
+  });
+
+  it('introspection answers 503, not "inactive", when the session state cannot be read at all', async () => {
+    const user = await registerAndLogin(http(), 'outage-introspect');
+    const client = await createOAuthClient(server, ['sso:introspect']);
+    const service = (
+      await request(http())
+        .post('/api/v1/oauth/token')
+        .send({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret })
+        .expect(200)
+    ).body.access_token as string;
+    const introspect = () =>
+      request(http()).post('/api/v1/auth/introspect').set(bearer(service)).send({ token: user.accessToken });
+    await redis.stop();
+    try {
+      expect((await introspect().expect(200)).body.active).toBe(true); // from PostgreSQL
+      await asOwner(server, (db) => db.query('ALTER TABLE sessions RENAME TO sessions_away'));
+      try {
+        // Neither Redis nor PostgreSQL can say (once this process stopped trusting its memory).
+        const unavailable = await eventually(async () => {
+          const res = await introspect();
+          return res.status !== 200 && res;
+        });
+        expect(unavailable.status).toBe(503);
+        expect(unavailable.body.error.code).toBe('SERVICE_UNAVAILABLE');
+        expect(unavailable.headers['retry-after']).toBe('5');
+      } finally {
+        await asOwner(server, (db) => db.query('ALTER TABLE sessions_away RENAME TO sessions'));
+      }
+      expect((await introspect().expect(200)).body.active).toBe(true);
     } finally {
       await redis.start();
     }

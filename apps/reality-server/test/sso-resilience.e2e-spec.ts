@@ -1,11 +1,14 @@
 import { SigningKeys } from '@ppt/auth';
 import {
   closedPort,
+  eventually,
   spawnEntryPoint,
   startPrivateRedis,
   testSigningKey,
   type PrivateRedis,
 } from '@ppt/testing';
+import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -14,25 +17,46 @@ import { bootRealityServer, type BootedRealityServer } from './boot';
 
 const INTROSPECT = '/api/v1/auth/introspect';
 
+/**
+ * The portal's Redis is its own here, so it never hears api-server's revocations: a logout stands
+ * for one published while the portal was not listening.
+ */
 describe('SSO with Redis down', () => {
   let peer: ApiServerPeer;
   let redis: PrivateRedis;
+  let raw: Redis;
   let portal: BootedRealityServer;
   let early: PortalUser;
+  let doomed: PortalUser;
+  let missed: PortalUser;
   let redisStopped = false;
   const me = (token: string) =>
     request(portal.app.getHttpServer()).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+  const cachedAnswer = async (token: string) => {
+    const hash = createHash('sha256').update(token).digest('base64url');
+    const value = await raw.get(`${peer.redisPrefix}sso:tok:${hash}`);
+    return value ? (JSON.parse(value).answer as { active: boolean }) : undefined;
+  };
 
   beforeAll(async () => {
     peer = await ApiServerPeer.start();
-    redis = await startPrivateRedis();
+    // Persistent, like a production Redis: what the portal cached survives the outage.
+    redis = await startPrivateRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+    raw = new Redis(redis.url, { lazyConnect: true });
     portal = await bootRealityServer({ ...peer.portalEnv(), REDIS_URL: redis.url });
-    early = await peer.registerAndLogin('early');
-    await me(early.accessToken).expect(200);
+    [early, doomed, missed] = await Promise.all(
+      ['early', 'doomed', 'missed'].map((label) => peer.registerAndLogin(label)),
+    );
+    for (const user of [early, doomed, missed]) {
+      await me(user.accessToken).expect(200);
+      // The Redis copy is written without holding up the request.
+      await eventually(async () => (await cachedAnswer(user.accessToken))?.active === true);
+    }
     await redis.stop();
     redisStopped = true;
   }, 120_000);
   afterAll(async () => {
+    raw?.disconnect();
     // Closing the app while its Redis is down waits on the queue connections: bring it back first.
     if (redisStopped) await redis.start();
     await portal?.close();
@@ -40,13 +64,19 @@ describe('SSO with Redis down', () => {
     await peer?.dispose();
   });
 
-  it('keeps working from the in-process cache and asks api-server directly for new tokens', async () => {
+  it('keeps working, asking api-server about every token while it cannot hear revocations', async () => {
     const before = await peer.requestsTo(INTROSPECT);
     await me(early.accessToken).expect(200);
     const late = await peer.registerAndLogin('late');
     await me(late.accessToken).expect(200);
     await me(late.accessToken).expect(200);
-    expect(await peer.requestsTo(INTROSPECT)).toBe(before + 1);
+    expect(await peer.requestsTo(INTROSPECT)).toBe(before + 3);
+  });
+
+  it('refuses at once a session that ends meanwhile, though its answer is in the in-process cache', async () => {
+    await peer.logout(doomed.accessToken);
+    await peer.logout(missed.accessToken); // not asked about until Redis is back
+    await me(doomed.accessToken).expect(401);
   });
 
   it('answers quickly instead of waiting for Redis', async () => {
@@ -62,6 +92,25 @@ describe('SSO with Redis down', () => {
     await me(early.accessToken).expect(200);
     const after = await peer.registerAndLogin('after');
     await me(after.accessToken).expect(200);
+  });
+
+  it('once subscribed again, does not trust the answers Redis kept from before the outage', async () => {
+    await eventually(
+      async () => (await raw.pubsub('NUMSUB', `${peer.redisPrefix}auth:session-revoked`))[1] === 1,
+    );
+    expect(await cachedAnswer(missed.accessToken)).toMatchObject({ active: true }); // stale
+    await me(missed.accessToken).expect(401);
+  });
+
+  // Last: api-server does not come back.
+  it('falls back to cached answers only when api-server cannot be asked either', async () => {
+    const unseen = await peer.registerAndLogin('unseen');
+    await redis.stop();
+    redisStopped = true;
+    await peer.stop();
+    await me(early.accessToken).expect(200);
+    expect((await me(unseen.accessToken).expect(503)).body.error.code).toBe('SSO_UNAVAILABLE');
+    await me(missed.accessToken).expect(401); // its refusal is final
   });
 });
 

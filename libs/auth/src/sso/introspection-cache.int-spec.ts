@@ -23,14 +23,31 @@ const active = (sessionId: string): CachedAnswer => ({
   role: null,
 });
 
-/** One portal replica: its own connections and in-process cache, the shared Redis. */
-function replica(prefix: string, url = TEST_REDIS_URL) {
+/**
+ * One portal replica: its own connections and in-process cache, the shared Redis. `subscribed`: as
+ * if it heard revocations from now on (RevocationListener says so for real in the tests that use it).
+ */
+function replica(prefix: string, url = TEST_REDIS_URL, subscribed = true) {
   const connections = new RedisConnections(
     validateEnv(CoreEnv, { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }),
   );
   const cache = new IntrospectionCache(connections, options);
   cache.onModuleInit();
+  if (subscribed) cache.subscribed();
   return { connections, cache };
+}
+
+/** The cache fails fast rather than queueing, so tests wait until its connection is up. */
+function ready(connections: RedisConnections): Promise<unknown> | undefined {
+  const client = connections.get('sso-cache');
+  return client.status === 'ready' ? undefined : new Promise((resolve) => client.once('ready', resolve));
+}
+
+/** A RevocationListener on the replica, and how many times its subscription was confirmed. */
+function listen({ connections, cache }: ReturnType<typeof replica>) {
+  const confirmations = jest.spyOn(cache, 'subscribed'); // calls through
+  new RevocationListener(connections, cache).onModuleInit();
+  return () => confirmations.mock.calls.length;
 }
 
 describe('IntrospectionCache and RevocationListener (real Redis)', () => {
@@ -38,17 +55,7 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
   const raw = new Redis(TEST_REDIS_URL);
   const a = replica(keys.prefix);
   const b = replica(keys.prefix);
-  // The cache fails fast rather than queueing, so wait until its connections are up.
-  beforeAll(() =>
-    Promise.all(
-      [a, b].map(({ connections }) => {
-        const client = connections.get('sso-cache');
-        return client.status === 'ready'
-          ? undefined
-          : new Promise((resolve) => client.once('ready', resolve));
-      }),
-    ),
-  );
+  beforeAll(() => Promise.all([a, b].map(({ connections }) => ready(connections))));
   afterAll(async () => {
     await Promise.all([a.connections.onApplicationShutdown(), b.connections.onApplicationShutdown()]);
     raw.disconnect();
@@ -78,8 +85,9 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
   });
 
   it('hears revocations on <prefix>auth:session-revoked and drops the session within a second', async () => {
-    const listener = new RevocationListener(a.connections, a.cache);
-    listener.onModuleInit();
+    const confirmed = listen(a);
+    // Answers obtained before the subscription is confirmed are not trusted: wait for it.
+    await eventually(() => confirmed() === 1);
     await b.cache.set('h5', active('s5'), 120);
     expect(await a.cache.get('h5')).toBeDefined(); // now also in a's memory
     for (
@@ -108,10 +116,72 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
       probe.disconnect();
       await redis.stop();
       await c.cache.set('h7', active('s7'), 60);
-      expect(await c.cache.get('h7')).toBeDefined();
+      // Kept, but only for when api-server cannot be asked: revocations are being missed.
+      await eventually(async () => (await c.cache.lookup('h7'))?.trusted === false);
+      expect(await c.cache.lookup('h7')).toEqual({ answer: active('s7'), trusted: false });
       await redis.start();
       await eventually(async () => (await c.cache.get('h7')) === undefined);
     } finally {
+      await c.connections.onApplicationShutdown();
+      await redis.dispose();
+    }
+  });
+
+  it('trusts only inactive answers before its subscription is confirmed', async () => {
+    const c = replica(keys.prefix, TEST_REDIS_URL, false);
+    try {
+      await ready(c.connections);
+      await a.cache.set('h11', active('s11'), 60);
+      await a.cache.set('h12', { active: false }, 30);
+      expect(await c.cache.get('h11')).toBeUndefined();
+      expect(await c.cache.lookup('h11')).toEqual({ answer: active('s11'), trusted: false });
+      expect(c.cache.getLocal('h11')).toBeUndefined(); // now in c's memory, still not trusted
+      expect(await c.cache.get('h12')).toEqual({ active: false });
+      await new Promise((r) => setTimeout(r, 2)); // stamps are in ms
+      c.cache.subscribed();
+      expect(await c.cache.get('h11')).toBeUndefined(); // introspected before c could hear revocations
+      await a.cache.set('h11', active('s11'), 60);
+      expect(await c.cache.get('h11')).toEqual(active('s11'));
+    } finally {
+      await c.connections.onApplicationShutdown();
+    }
+  });
+
+  it('does not trust answers cached before or while its subscription was down, in memory or Redis', async () => {
+    // Persistent, like a production Redis: what it held survives the outage.
+    const redis = await startPrivateRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+    const raw = new Redis(redis.url, { lazyConnect: true });
+    const c = replica('r:', redis.url, false);
+    try {
+      const confirmed = listen(c);
+      await eventually(() => confirmed() === 1);
+      await ready(c.connections);
+      await c.cache.set('h8', active('s8'), 60);
+      expect(c.cache.getLocal('h8')).toEqual(active('s8'));
+      expect(await c.cache.get('h8')).toEqual(active('s8'));
+
+      // s8 ends while nobody listens: its revocation is lost.
+      await redis.stop();
+      await eventually(() => c.cache.getLocal('h8') === undefined);
+      expect(await c.cache.get('h8')).toBeUndefined();
+      expect(await c.cache.lookup('h8')).toEqual({ answer: active('s8'), trusted: false });
+      const beforeResubscribing = Date.now();
+      await c.cache.set('h9', active('s9'), 60); // introspected while down
+
+      await redis.start();
+      await eventually(() => confirmed() === 2);
+      expect(JSON.parse((await raw.get('r:sso:tok:h8')) ?? '{}').answer).toEqual(active('s8'));
+      expect(await c.cache.get('h8')).toBeUndefined();
+      expect(await c.cache.get('h9')).toBeUndefined();
+      expect(c.cache.getLocal('h8')).toBeUndefined();
+      // An introspection that was sent before the confirmation and answered after it.
+      await c.cache.set('h10', active('s10'), 60, beforeResubscribing);
+      expect(await c.cache.get('h10')).toBeUndefined();
+      // What is introspected from now on is trusted again.
+      await c.cache.set('h8', active('s8'), 60);
+      expect(c.cache.getLocal('h8')).toEqual(active('s8'));
+    } finally {
+      raw.disconnect();
       await c.connections.onApplicationShutdown();
       await redis.dispose();
     }

@@ -16,6 +16,18 @@ export type CachedAnswer =
     }
   | { active: false };
 
+/** A cached answer and whether it may be used without asking api-server (see IntrospectionCache). */
+export interface CacheLookup {
+  answer: CachedAnswer;
+  trusted: boolean;
+}
+
+/** An answer with the time (ms) its introspection was sent, on the clock of the replica that sent it. */
+interface Stamped {
+  answer: CachedAnswer;
+  at: number;
+}
+
 const tokenKey = (hash: string) => `sso:tok:${hash}`;
 const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
 
@@ -25,20 +37,29 @@ const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
  * session's answers can be dropped, and ended sessions are remembered for as long as any answer
  * could still be cached, so an introspection that raced the revocation cannot bring one back.
  * Redis failures are logged and ignored: the portal then runs on the in-process cache alone.
+ *
+ * Revocations reach this replica only while it is subscribed, and those published meanwhile are
+ * lost, so an active answer is trusted only while subscribed and only if its introspection was sent
+ * after the subscription was last confirmed: any later revocation has reached us and dropped it.
+ * Other answers are kept as a fallback for when api-server cannot be asked; an inactive answer is
+ * final and always trusted. Stamps come from the writing replica's clock: replicas are assumed
+ * NTP-synced (a skew only matters for a revocation within that skew of a re-subscription).
  */
 @Injectable()
 export class IntrospectionCache implements OnModuleInit {
   private readonly logger = new Logger('SsoCache');
-  private readonly memory: MemoryTtlCache<CachedAnswer>;
+  private readonly memory: MemoryTtlCache<Stamped>;
   private readonly hashesBySession = new Map<string, Set<string>>();
   private readonly endedSessions: MemoryTtlCache<true>;
   private redisFailing = false;
+  /** When the revocation subscription was last confirmed; undefined while not subscribed. */
+  private subscribedSince: number | undefined;
 
   constructor(
     private readonly connections: RedisConnections,
     @Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions,
   ) {
-    this.memory = new MemoryTtlCache<CachedAnswer>(options.memoryCacheSize, (hash, answer) => {
+    this.memory = new MemoryTtlCache<Stamped>(options.memoryCacheSize, (hash, { answer }) => {
       if (answer.active) this.unindex(answer.sessionId, hash);
     });
     this.endedSessions = new MemoryTtlCache<true>(options.memoryCacheSize * 2);
@@ -64,28 +85,53 @@ export class IntrospectionCache implements OnModuleInit {
     return this.endedSessions.get(sessionId) === true;
   }
 
-  /** The in-process answer only (no Redis round trip). */
-  getLocal(hash: string): CachedAnswer | undefined {
-    return this.memory.get(hash);
+  /** This replica hears revocations from now on (the subscription is confirmed). */
+  subscribed(): void {
+    this.subscribedSince = Date.now();
   }
 
-  async get(hash: string): Promise<CachedAnswer | undefined> {
+  /** Revocations may be missed until `subscribed` is called again. */
+  unsubscribed(): void {
+    this.subscribedSince = undefined;
+  }
+
+  /** The trusted in-process answer only (no Redis round trip). */
+  getLocal(hash: string): CachedAnswer | undefined {
     const local = this.memory.get(hash);
-    if (local) return local;
+    return local && this.trusted(local) ? local.answer : undefined;
+  }
+
+  /** The answer that may be used without asking api-server, if any. */
+  async get(hash: string): Promise<CachedAnswer | undefined> {
+    const found = await this.lookup(hash);
+    return found?.trusted ? found.answer : undefined;
+  }
+
+  /** A trusted answer, else the newest untrusted one (only for when api-server cannot be asked). */
+  async lookup(hash: string): Promise<CacheLookup | undefined> {
+    const local = this.memory.get(hash);
+    if (local && this.trusted(local)) return { answer: local.answer, trusted: true };
     const stored = await this.guard('read', async () => {
       const raw = await this.redis().get(tokenKey(hash));
-      return raw ? (JSON.parse(raw) as { answer: CachedAnswer; until: number }) : undefined;
+      if (!raw) return undefined;
+      const parsed = JSON.parse(raw) as Omit<Stamped, 'at'> & { at?: number; until: number };
+      return { ...parsed, at: parsed.at ?? 0 }; // unstamped (older version): never trusted
     });
     // Redis may still hold it while a revocation is being applied.
-    if (!stored || (stored.answer.active && this.isEnded(stored.answer.sessionId))) return undefined;
-    this.remember(hash, stored.answer, stored.until - Date.now());
-    return stored.answer;
+    const usable =
+      stored && !(stored.answer.active && this.isEnded(stored.answer.sessionId)) ? stored : undefined;
+    if (usable && (!local || usable.at >= local.at)) {
+      this.remember(hash, usable, usable.until - Date.now());
+      return { answer: usable.answer, trusted: this.trusted(usable) };
+    }
+    return local && { answer: local.answer, trusted: false };
   }
 
-  async set(hash: string, answer: CachedAnswer, ttlS: number): Promise<void> {
+  /** `at`: when the introspection that gave `answer` was sent. */
+  async set(hash: string, answer: CachedAnswer, ttlS: number, at = Date.now()): Promise<void> {
     if (ttlS <= 0 || (answer.active && this.isEnded(answer.sessionId))) return;
-    this.remember(hash, answer, ttlS * 1000);
-    const value = JSON.stringify({ answer, until: Date.now() + ttlS * 1000 });
+    this.remember(hash, { answer, at }, ttlS * 1000);
+    const value = JSON.stringify({ answer, at, until: Date.now() + ttlS * 1000 });
     await this.guard('write', async () => {
       const tx = this.redis().multi().set(tokenKey(hash), value, 'EX', ttlS);
       // The index lives as long as the longest answer it can point to (the cache cap).
@@ -109,14 +155,14 @@ export class IntrospectionCache implements OnModuleInit {
     });
   }
 
-  /** Revocations published while we could not listen are lost; start over from Redis and api-server. */
-  clearMemory(): void {
-    this.memory.clear();
+  private trusted({ answer, at }: Stamped): boolean {
+    return !answer.active || (this.subscribedSince !== undefined && at >= this.subscribedSince);
   }
 
-  private remember(hash: string, answer: CachedAnswer, ttlMs: number): void {
+  private remember(hash: string, entry: Stamped, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.memory.set(hash, answer, ttlMs);
+    this.memory.set(hash, { answer: entry.answer, at: entry.at }, ttlMs);
+    const { answer } = entry;
     if (!answer.active) return;
     let hashes = this.hashesBySession.get(answer.sessionId);
     if (!hashes) this.hashesBySession.set(answer.sessionId, (hashes = new Set()));

@@ -5,8 +5,9 @@ import { IntrospectionCache } from './introspection-cache';
 
 /**
  * Listens for ended sessions and drops their cached answers, so a logout on api-server stops the
- * token on the portal within milliseconds instead of when the cache entry expires. After a
- * reconnect the in-process answers are forgotten (some revocations may have been missed).
+ * token on the portal within milliseconds instead of when the cache entry expires. While it is not
+ * subscribed (revocations may be missed), and for answers obtained before the subscription was
+ * confirmed again, the cache trusts no active answer: see IntrospectionCache.
  */
 @Injectable()
 export class RevocationListener implements OnModuleInit {
@@ -20,9 +21,8 @@ export class RevocationListener implements OnModuleInit {
       revoked: (sessionId) => {
         this.cache.dropSession(sessionId).catch(() => undefined); // dropSession logs its own failures
       },
-      subscribed: (again) => {
-        if (again) this.cache.clearMemory();
-      },
+      subscribed: () => this.cache.subscribed(),
+      lost: () => this.cache.unsubscribed(),
     });
   }
 }

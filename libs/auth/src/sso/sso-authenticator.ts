@@ -38,7 +38,8 @@ export class SsoAuthenticator {
     try {
       const hash = createHash('sha256').update(token).digest('base64url');
       // Fast path: this very token passed the signature and claims checks when its answer was
-      // cached in this process, and the entry expires no later than the token. Revocations drop it.
+      // cached in this process, and the entry expires no later than the token. Revocations drop it;
+      // only answers obtained while this replica hears them are returned.
       const known = this.options.cacheTtlS > 0 ? this.cache.getLocal(hash) : undefined;
       if (known?.active && !this.cache.isEnded(known.sessionId)) {
         result = 'hit';
@@ -48,14 +49,24 @@ export class SsoAuthenticator {
       // The shared cache is asked while the signature is checked, so the Redis round trip and the
       // RSA verification overlap. Only a well-formed RS256 token gets this far, and what Redis holds
       // under its hash was written after this very token passed these checks.
-      const shared = this.options.cacheTtlS > 0 ? this.cache.get(hash) : undefined;
+      const shared = this.options.cacheTtlS > 0 ? this.cache.lookup(hash) : undefined;
       const claims = await this.verifyLocally(token, kid);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
-      let answer = await shared;
-      result = 'hit';
-      if (!answer) {
-        answer = await this.introspect(hash, token, claims);
-        result = 'miss';
+      const cached = await shared;
+      let answer: CachedAnswer;
+      if (cached?.trusted) {
+        answer = cached.answer;
+        result = 'hit';
+      } else {
+        try {
+          answer = await this.introspect(hash, token, claims);
+          result = 'miss';
+        } catch (err) {
+          // api-server cannot be asked: an answer that may have missed a revocation beats a 503.
+          if (!(err instanceof IdentityProviderUnavailable) || !cached) throw err;
+          answer = cached.answer;
+          result = 'hit';
+        }
       }
       if (!answer.active || this.cache.isEnded(answer.sessionId))
         throw new InvalidToken('the session has ended');
@@ -115,6 +126,8 @@ export class SsoAuthenticator {
     token: string,
     claims: AccessTokenClaims & { sid: string },
   ): Promise<CachedAnswer> {
+    // Stamped with when it was asked for: a replica subscribed since then hears any later revocation.
+    const sentAt = Date.now();
     const answer = toCachedAnswer(await this.provider.introspect(token), claims);
     // A negative answer is final (an ended session never comes back) but kept only briefly: it
     // only shields api-server from a client that keeps retrying with a dead token.
@@ -122,7 +135,7 @@ export class SsoAuthenticator {
       ? cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS)
       : Math.min(this.options.negativeTtlS, cacheTtlSeconds(claims.exp, Date.now(), this.options.cacheTtlS));
     // In this process's memory at once; the Redis copy (for the other replicas) is not waited for.
-    void this.cache.set(hash, answer, ttlS);
+    void this.cache.set(hash, answer, ttlS, sentAt);
     return answer;
   }
 }

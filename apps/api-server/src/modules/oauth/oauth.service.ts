@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUTH_OPTIONS, verifyToken, type AuthOptions } from '@ppt/auth';
+import { AUTH_OPTIONS, verifyToken, type AccessTokenClaims, type AuthOptions } from '@ppt/auth';
+import { AppError, CommonErrorCode } from '@ppt/observability';
 import type { IntrospectionResponse } from '../auth/dto/auth.response';
 import { AuthError, AuthErrorCode } from '../auth/auth.errors';
 import { Passwords } from '../users/passwords';
@@ -47,26 +48,19 @@ export class OAuthService {
     };
   }
 
-  /** `active: false` for anything not currently valid: bad signature, expired, or an ended session. */
+  /**
+   * `active: false` for anything not currently valid: bad signature, expired, or an ended session.
+   * Not knowing is not "inactive": when the session state cannot be read, 503, so the portal answers
+   * 503 too instead of signing the visitor out (and caching that).
+   */
   async introspect(token: string): Promise<IntrospectionResponse> {
+    let claims: AccessTokenClaims;
     try {
-      const claims = await verifyToken(token, this.authOptions);
-      if (claims.typ === 'access') {
-        if (!claims.sid || !(await this.sessions.isActive(claims.sid))) return { active: false };
-        return {
-          active: true,
-          sub: claims.sub,
-          org: claims.org ?? null,
-          role: claims.role ?? null,
-          sid: claims.sid,
-          exp: claims.exp,
-          iat: claims.iat,
-          scope: '',
-          token_type: 'Bearer',
-          iss: claims.iss,
-          aud: claims.aud,
-        };
-      }
+      claims = await verifyToken(token, this.authOptions);
+    } catch {
+      return { active: false };
+    }
+    if (claims.typ !== 'access') {
       return {
         active: true,
         sub: claims.sub,
@@ -78,8 +72,34 @@ export class OAuthService {
         iss: claims.iss,
         aud: claims.aud,
       };
+    }
+    if (!claims.sid || !(await this.sessionActive(claims.sid))) return { active: false };
+    return {
+      active: true,
+      sub: claims.sub,
+      org: claims.org ?? null,
+      role: claims.role ?? null,
+      sid: claims.sid,
+      exp: claims.exp,
+      iat: claims.iat,
+      scope: '',
+      token_type: 'Bearer',
+      iss: claims.iss,
+      aud: claims.aud,
+    };
+  }
+
+  private async sessionActive(sessionId: string): Promise<boolean> {
+    try {
+      return await this.sessions.isActive(sessionId);
     } catch {
-      return { active: false };
+      throw new AppError(
+        CommonErrorCode.ServiceUnavailable,
+        503,
+        'Session state cannot be read right now; try again shortly',
+        undefined,
+        { 'Retry-After': '5' },
+      );
     }
   }
 }
