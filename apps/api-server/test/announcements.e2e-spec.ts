@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
@@ -277,6 +278,56 @@ describe('announcements and notifications', () => {
       .expect(403);
   });
 
+  it('attaches only active documents of the organisation, as messages do', async () => {
+    const doc = async (organizationId: string, status: string) =>
+      asOwner(
+        server,
+        async (db) =>
+          (
+            await db.query(
+              `INSERT INTO documents (organization_id, title, category, visibility, status, file_name, object_key,
+                 content_type, size_bytes)
+               VALUES ($1, 'Plan', 'other', 'residents', $2, 'plan.pdf', $3, 'application/pdf', 10)
+               RETURNING id`,
+              [organizationId, status, `test/${randomUUID()}`],
+            )
+          ).rows[0].id as string,
+      );
+    const mine = await doc(org.id, 'active');
+    const pending = await doc(org.id, 'pending');
+    const foreign = await doc(other.id, 'active');
+    const attached = await request(http())
+      .post('/api/v1/announcements')
+      .set(bearer(org.adminToken))
+      .send({
+        title: 'Plan',
+        body: 'See the plan',
+        audienceType: 'organization',
+        attachmentDocumentIds: [mine],
+      })
+      .expect(201);
+    expect(attached.body.attachmentDocumentIds).toEqual([mine]);
+    for (const id of [foreign, pending, randomUUID()]) {
+      const created = await request(http())
+        .post('/api/v1/announcements')
+        .set(bearer(org.adminToken))
+        .send({ title: 'x', body: 'y', audienceType: 'organization', attachmentDocumentIds: [mine, id] })
+        .expect(422);
+      expect(created.body.error.code).toBe('INVALID_ATTACHMENT');
+      const updated = await request(http())
+        .patch(`/api/v1/announcements/${attached.body.id}`)
+        .set(bearer(org.adminToken))
+        .send({ attachmentDocumentIds: [mine, id] })
+        .expect(422);
+      expect(updated.body.error.code).toBe('INVALID_ATTACHMENT');
+    }
+    const unchanged = await request(http())
+      .get(`/api/v1/announcements/${attached.body.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(unchanged.body.attachmentDocumentIds).toEqual([mine]);
+  });
+
   it('lets the audience comment, nobody else', async () => {
     const forX = await create({ audienceType: 'buildings', audienceBuildingIds: [buildingX] });
     await publish(forX.id).expect(200);
@@ -366,6 +417,28 @@ describe('announcements and notifications', () => {
       .set(bearer(tenantY.token))
       .send({ items: [{ type: 'announcement', channel: 'pigeon', enabled: true }] })
       .expect(400);
+    const twice = await request(http())
+      .put('/api/v1/notification-preferences')
+      .set(bearer(tenantY.token))
+      .send({
+        items: [
+          { type: 'announcement', channel: 'in_app', enabled: true },
+          { type: 'announcement', channel: 'email', enabled: false },
+          { type: 'announcement', channel: 'in_app', enabled: false },
+        ],
+      })
+      .expect(400);
+    expect(twice.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'items' }] });
+    const kept = await request(http())
+      .get('/api/v1/notification-preferences')
+      .set(bearer(tenantY.token))
+      .expect(200);
+    expect(kept.body.items).toContainEqual({
+      type: 'announcement',
+      channel: 'in_app',
+      enabled: false,
+      isDefault: false,
+    });
 
     const second = await create({
       title: 'Second party',

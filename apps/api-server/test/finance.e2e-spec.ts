@@ -6,6 +6,7 @@ import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
+import { ChargesRepository } from '../src/modules/finance/charges.repository';
 import { ChargesService } from '../src/modules/finance/charges.service';
 import { WorkerModule } from '../src/worker.module';
 import { bootApiServer, type BootedApiServer } from './boot';
@@ -337,7 +338,7 @@ describe('finance', () => {
     const overdue = worker.get(ChargeOverdue);
     const first = await overdue.run(new Date());
     expect(first.overdue).toBeGreaterThanOrEqual(3);
-    expect(await overdue.run(new Date())).toEqual({ overdue: 0, notified: 0 });
+    expect(await overdue.run(new Date())).toEqual({ overdue: 0, notified: 0, failed: 0 });
 
     for (const id of [late.id, lateSilent.id])
       expect((await get(`/charges/${id}`).expect(200)).body.status).toBe('overdue');
@@ -381,6 +382,36 @@ describe('finance', () => {
     // Paying an overdue charge in full settles it.
     const settled = await pay(late.id, { amount: 3000 }).expect(201);
     expect(settled.body.charge.status).toBe('paid');
+  });
+
+  it('goes on with the other organisations when one fails in the overdue job, and catches up later', async () => {
+    const mine = await charge({ amount: 700, dueDate: iso(-3) });
+    const foreign = await charge(
+      { unitId: await unit(other, await building(other, 'OF'), '1'), amount: 70, dueDate: iso(-3) },
+      other,
+    );
+    const repository = worker.get(ChargesRepository);
+    const real = repository.pendingPastDue.bind(repository);
+    const broken = jest
+      .spyOn(repository, 'pendingPastDue')
+      .mockImplementation((m, organizationId, today) =>
+        organizationId === org.id
+          ? Promise.reject(new Error('lasting failure'))
+          : real(m, organizationId, today),
+      );
+    try {
+      const failing = await worker.get(ChargeOverdue).run(new Date());
+      expect(failing).toMatchObject({ failed: 1 });
+      expect(failing.overdue).toBeGreaterThanOrEqual(1);
+    } finally {
+      broken.mockRestore();
+    }
+    expect((await get(`/charges/${mine.id}`).expect(200)).body.status).toBe('pending');
+    expect((await get(`/charges/${foreign.id}`, other.adminToken).expect(200)).body.status).toBe('overdue');
+    expect((await events(mine.id)).map((e) => e.type)).toEqual(['charge.created']);
+
+    expect(await worker.get(ChargeOverdue).run(new Date())).toMatchObject({ failed: 0 });
+    expect((await get(`/charges/${mine.id}`).expect(200)).body.status).toBe('overdue');
   });
 
   it('records building expenses with vendors and summarises a month per currency exactly', async () => {

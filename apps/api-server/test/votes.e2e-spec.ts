@@ -530,6 +530,31 @@ describe('votes', () => {
         units: 2,
       });
     });
+
+    it('binds the change token to its unit: another unit cannot replace a ballot with it', async () => {
+      const vote = await opened({ secret: true });
+      const [q] = vote.questions;
+      const mine = (await cast(a, vote.id, unit.u1, q, 'Pro').expect(201)).body;
+      const theirs = (await cast(b, vote.id, unit.u2, q, 'Proti').expect(201)).body;
+
+      const stolen = await cast(b, vote.id, unit.u2, q, 'Proti', mine.changeToken).expect(403);
+      expect(stolen.body.error.code).toBe('CHANGE_TOKEN_INVALID');
+      const receipt = await api(a.token).get(`/votes/${vote.id}/receipts/${mine.ballotId}`).expect(200);
+      expect(receipt.body).toMatchObject({ counted: true, chainVerified: true });
+
+      const changed = (await cast(a, vote.id, unit.u1, q, 'Proti', mine.changeToken).expect(201)).body;
+      expect(changed.supersedesBallotId).toBe(mine.ballotId);
+      const own = (await cast(b, vote.id, unit.u2, q, 'Pro', theirs.changeToken).expect(201)).body;
+      expect(own.supersedesBallotId).toBe(theirs.ballotId);
+
+      const chain = await admin().get(`/votes/${vote.id}/audit`).expect(200);
+      expect(chain.body).toMatchObject({ verified: true, ballotCount: 4 });
+      expect(
+        chain.body.entries
+          .filter((x: { counted: boolean }) => x.counted)
+          .map((x: { ballotId: string }) => x.ballotId),
+      ).toEqual([changed.ballotId, own.ballotId]);
+    });
   });
 
   describe('life cycle, events and audit', () => {
@@ -596,6 +621,23 @@ describe('votes', () => {
       expect(refused.body.error.code).toBe('NO_ELIGIBLE_UNITS');
       expect((await admin().get(`/votes/${nobody.id}`)).body).toMatchObject({ status: 'draft', version: 1 });
       expect(await events(nobody.id)).toEqual([]);
+
+      const weightless = await admin()
+        .post('/buildings', {
+          name: 'Weightless',
+          addressLine: 'Weightless 1',
+          city: 'Praha',
+          postalCode: '110 00',
+          country: 'CZ',
+        })
+        .expect(201);
+      const noShare = await newUnit(weightless.body.id, '1', 0, 1);
+      await resident('Nula', 'owner', [noShare]);
+      const zero = await draft({ buildingIds: [weightless.body.id] });
+      const noWeight = await admin().post(`/votes/${zero.id}/open`).expect(422);
+      expect(noWeight.body.error.code).toBe('NO_ELIGIBLE_WEIGHT');
+      expect((await admin().get(`/votes/${zero.id}`)).body).toMatchObject({ status: 'draft', version: 1 });
+      expect(await events(zero.id)).toEqual([]);
 
       const written = await opened({ kind: 'written', endAt: new Date(Date.now() + 16 * DAY).toISOString() });
       const early = await admin().post(`/votes/${written.id}/close`).expect(409);

@@ -5,6 +5,7 @@ export enum AnnouncementErrorCode {
   NotEditable = 'ANNOUNCEMENT_NOT_EDITABLE',
   InvalidTransition = 'INVALID_TRANSITION',
   InvalidAudience = 'INVALID_AUDIENCE',
+  InvalidAttachment = 'INVALID_ATTACHMENT',
   PublishAtInPast = 'PUBLISH_AT_IN_PAST',
   AcknowledgementNotRequested = 'ACKNOWLEDGEMENT_NOT_REQUESTED',
 }
@@ -14,6 +15,7 @@ export class AnnouncementError extends featureError<AnnouncementErrorCode>({
   [AnnouncementErrorCode.NotEditable]: 409,
   [AnnouncementErrorCode.InvalidTransition]: 409,
   [AnnouncementErrorCode.InvalidAudience]: 422,
+  [AnnouncementErrorCode.InvalidAttachment]: 422,
   [AnnouncementErrorCode.PublishAtInPast]: 422,
   [AnnouncementErrorCode.AcknowledgementNotRequested]: 422,
 }) {}

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
+import { DocumentAccess } from '../documents/document-access';
 import type {
   AnnouncementResponse,
   CommentResponse,
@@ -34,6 +35,7 @@ export class AnnouncementsService {
     private readonly announcements: AnnouncementsRepository,
     private readonly changes: AnnouncementChanges,
     private readonly audit: AuditService,
+    private readonly documents: DocumentAccess,
   ) {}
 
   list(t: Tenant, query: ListAnnouncementsQueryDto): Promise<Page<AnnouncementResponse>> {
@@ -80,6 +82,7 @@ export class AnnouncementsService {
     return this.tenant.run(scopeOf(t), async (m) => {
       const fields = { ...dto };
       await this.checkAudience(m, t, fields);
+      await this.checkAttachments(m, t, fields.attachmentDocumentIds ?? []);
       const created = await this.announcements.create(m, t.organizationId, {
         ...fields,
         status: 'draft',
@@ -112,6 +115,13 @@ export class AnnouncementsService {
         );
       }
       await this.checkAudience(m, t, { ...before, ...dto });
+      // Documents already attached stay valid; only newly named ones are checked.
+      const attached = new Set(before.attachmentDocumentIds);
+      await this.checkAttachments(
+        m,
+        t,
+        (dto.attachmentDocumentIds ?? []).filter((id) => !attached.has(id)),
+      );
       return this.changes.change(m, t, meta, before, dto, 'updated');
     });
   }
@@ -214,6 +224,16 @@ export class AnnouncementsService {
     const found = await this.announcements.findForUpdate(m, t.organizationId, id);
     if (!found) throw notFound();
     return found;
+  }
+
+  /** Every attachment is an active document of this organisation that the author may see. */
+  private async checkAttachments(m: EntityManager, t: Tenant, ids: string[]): Promise<void> {
+    const unavailable = await this.documents.firstUnattachable(m, t, ids);
+    if (unavailable)
+      throw new AnnouncementError(
+        AnnouncementErrorCode.InvalidAttachment,
+        `Document ${unavailable} was not found or is not available`,
+      );
   }
 
   /** The audience must name what its type needs, and only things of this organisation. */

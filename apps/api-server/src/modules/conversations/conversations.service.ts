@@ -6,7 +6,6 @@ import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { DocumentAccess } from '../documents/document-access';
 import { DOCUMENT_STAFF, isStaff } from '../documents/document-rules';
-import { DocumentError } from '../documents/documents.errors';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ResidentScope } from '../units/resident-scope';
 import type {
@@ -267,18 +266,12 @@ export class ConversationsService {
 
   /** Every attachment is an active document of this organisation that the sender may see. */
   private async checkAttachments(m: EntityManager, t: Tenant, ids: string[]): Promise<void> {
-    for (const id of ids) {
-      const doc = await this.documents.visible(m, t, id).catch((err: unknown) => {
-        if (err instanceof DocumentError) return null;
-        throw err;
-      });
-      if (!doc || doc.status !== 'active') {
-        throw new ConversationError(
-          ConversationErrorCode.InvalidAttachment,
-          `Document ${id} was not found or is not available`,
-        );
-      }
-    }
+    const unavailable = await this.documents.firstUnattachable(m, t, ids);
+    if (unavailable)
+      throw new ConversationError(
+        ConversationErrorCode.InvalidAttachment,
+        `Document ${unavailable} was not found or is not available`,
+      );
   }
 
   private recipients(m: EntityManager, t: Tenant, c: ConversationRow): Promise<string[]> {

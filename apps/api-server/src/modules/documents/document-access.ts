@@ -41,6 +41,18 @@ export class DocumentAccess {
     return doc;
   }
 
+  /**
+   * The first of `ids` that cannot be attached by the caller (not an active document of this
+   * organisation that they may see), or undefined when all can.
+   */
+  async firstUnattachable(m: EntityManager, t: Tenant, ids: string[]): Promise<string | undefined> {
+    for (const id of ids) {
+      const doc = await this.documents.findById(m, t.organizationId, id);
+      if (!doc || doc.status !== 'active' || !(await this.maySee(m, t, doc))) return id;
+    }
+    return undefined;
+  }
+
   /** A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. */
   async managed(m: EntityManager, t: Tenant, id: string): Promise<Document> {
     const doc = await this.documents.findForUpdate(m, t.organizationId, id);

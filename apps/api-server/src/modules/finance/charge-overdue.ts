@@ -13,13 +13,19 @@ const marked = processCounter({
   help: 'Charges marked overdue by the daily job',
 });
 
+const organizationPasses = processCounter<'outcome'>({
+  name: 'charge_overdue_organizations_total',
+  help: 'Organisations handled by the daily overdue job (outcome: done or failed)',
+  labelNames: ['outcome'],
+});
+
 /**
  * The daily overdue pass: pending charges whose due date is before `today` (UTC) become `overdue`,
  * each with one `payment.overdue` event, an audit entry (`charge.status_changed`, the system as actor)
  * and an in-app notification to the payer's account (when linked and not turned off), all in the
  * organisation's transaction. A charge that is already overdue is not touched again, so running the
  * pass twice emits nothing twice. Organisations are found through the read-only platform scope
- * 'finance-overdue'.
+ * 'finance-overdue'. An organisation whose pass fails is logged and rolled back; the others go on.
  */
 @Injectable()
 export class ChargeOverdue {
@@ -33,7 +39,7 @@ export class ChargeOverdue {
     private readonly audit: AuditService,
   ) {}
 
-  async run(now = new Date()): Promise<{ overdue: number; notified: number }> {
+  async run(now = new Date()): Promise<{ overdue: number; notified: number; failed: number }> {
     const today = isoDay(now);
     const organizations = await this.tenant.runPlatform('finance-overdue', (m) =>
       m
@@ -42,17 +48,27 @@ export class ChargeOverdue {
         .where(`c.status = 'pending' AND c.due_date < :today`, { today })
         .getRawMany<{ organizationId: string }>(),
     );
-    const totals = { overdue: 0, notified: 0 };
+    const totals = { overdue: 0, notified: 0, failed: 0 };
     for (const { organizationId } of organizations) {
-      const result = await this.tenant.run({ organizationId }, (m) =>
-        this.runForOrganization(m, organizationId, today),
-      );
-      totals.overdue += result.overdue;
-      totals.notified += result.notified;
+      // One organisation's failure rolls back only its own changes; the others go on.
+      try {
+        const result = await this.tenant.run({ organizationId }, (m) =>
+          this.runForOrganization(m, organizationId, today),
+        );
+        totals.overdue += result.overdue;
+        totals.notified += result.notified;
+      } catch (err) {
+        totals.failed += 1;
+        this.logger.error(
+          `Overdue charges of organisation ${organizationId} could not be marked: ${(err as Error).message}`,
+        );
+      }
     }
     marked.inc(totals.overdue);
+    organizationPasses.inc({ outcome: 'done' }, organizations.length - totals.failed);
+    organizationPasses.inc({ outcome: 'failed' }, totals.failed);
     this.logger.log(
-      `Overdue pass: ${totals.overdue} charge(s) overdue, ${totals.notified} notified, ${organizations.length} organisation(s)`,
+      `Overdue pass: ${totals.overdue} charge(s) overdue, ${totals.notified} notified, ${organizations.length} organisation(s), ${totals.failed} failed`,
     );
     return totals;
   }

@@ -95,3 +95,11 @@ export function verifyChain(
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * What a secret ballot stores of its change token: bound to the unit, so a token only ever replaces
+ * that unit's ballot, while the chain still shows no unit (the token is secret and random).
+ */
+export function changeTokenHash(unitId: string, changeToken: string): string {
+  return sha256Hex(`${unitId}:${changeToken}`);
+}

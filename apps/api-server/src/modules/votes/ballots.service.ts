@@ -6,7 +6,7 @@ import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
-import { ballotHash, GENESIS_HASH, sha256Hex, verifyChain, type BallotContent } from './ballot-chain';
+import { ballotHash, changeTokenHash, GENESIS_HASH, verifyChain, type BallotContent } from './ballot-chain';
 import { BallotsRepository } from './ballots.repository';
 import type {
   BallotChainResponse,
@@ -23,7 +23,7 @@ import { VoteError, VoteErrorCode, voteNotFound } from './votes.errors';
 import { VotesRepository } from './votes.repository';
 
 const ALGORITHM =
-  'hash = sha256(previousHash + JSON [1, ballotId, voteId, sequence, questionId, optionId, weight, unitId, castByPersonId, castAt, supersedesBallotId, changeTokenHash]); the first previousHash is 64 zeros';
+  'hash = sha256(previousHash + JSON [1, ballotId, voteId, sequence, questionId, optionId, weight, unitId, castByPersonId, castAt, supersedesBallotId, changeTokenHash]); the first previousHash is 64 zeros; changeTokenHash = sha256(unitId + ":" + changeToken)';
 
 /**
  * Ballots: one per unit and question that counts (the latest; a change is a new ballot superseding the
@@ -90,7 +90,7 @@ export class BallotsService {
         castByPersonId: vote.secret ? null : right.personId,
         castAt: vote.secret ? null : now.toISOString(),
         supersedesBallotId: previous?.id ?? null,
-        changeTokenHash: changeToken ? sha256Hex(changeToken) : null,
+        changeTokenHash: changeToken ? changeTokenHash(dto.unitId, changeToken) : null,
       };
       const previousHash = vote.chainHead ?? GENESIS_HASH;
       const hash = ballotHash(previousHash, content);
@@ -203,7 +203,8 @@ export class BallotsService {
 
   /**
    * The ballot a new one replaces, if the unit has voted on the question: found by unit in an open
-   * vote, by the receipt's change token in a secret one (the server keeps no other link).
+   * vote, by the receipt's change token in a secret one (the server keeps no other link). The token's
+   * hash covers the unit, so another unit's token matches nothing.
    */
   private async previousBallot(
     m: EntityManager,
@@ -223,12 +224,12 @@ export class BallotsService {
       m,
       t.organizationId,
       dto.questionId,
-      sha256Hex(dto.changeToken),
+      changeTokenHash(dto.unitId, dto.changeToken),
     );
     if (!ballot) {
       throw new VoteError(
         VoteErrorCode.ChangeTokenInvalid,
-        'The change token does not match a ballot that still counts on this question',
+        'The change token does not match a ballot of this unit that still counts on this question',
       );
     }
     return ballot;

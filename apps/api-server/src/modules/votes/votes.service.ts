@@ -126,6 +126,13 @@ export class VotesService {
         throw new VoteError(VoteErrorCode.NoEligibleUnits, 'No unit in scope has an owner today');
       }
       const eligibleWeight = sum(units.map((u) => fraction(u.weightNumerator, u.weightDenominator)));
+      // No quorum could ever be reached: every unit in scope has an ownership share of 0.
+      if (eligibleWeight.n === 0n) {
+        throw new VoteError(
+          VoteErrorCode.NoEligibleWeight,
+          'The units in scope have no ownership share (total weight 0); set their shares before opening',
+        );
+      }
       await this.votes.update(m, t.organizationId, id, {
         status: 'open',
         openedAt: now,

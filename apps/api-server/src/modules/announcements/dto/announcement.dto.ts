@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ANNOUNCEMENT_STATUSES,
   AUDIENCE_TYPES,
@@ -7,7 +7,7 @@ import {
   type AudienceType,
   type MembershipRole,
 } from '@ppt/db';
-import { PageResponse, Trim } from '@ppt/http';
+import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,7 +16,6 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -48,7 +47,7 @@ export class CreateAnnouncementDto {
     example: [EXAMPLE_ID.building],
     description: 'For audienceType buildings',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -56,7 +55,7 @@ export class CreateAnnouncementDto {
   audienceBuildingIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: [EXAMPLE_ID.unit], description: 'For audienceType units' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique()
@@ -69,29 +68,29 @@ export class CreateAnnouncementDto {
     example: ['owner'],
     description: 'For audienceType roles',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(MEMBERSHIP_ROLES, { each: true })
   audienceRoles?: MembershipRole[];
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   pinned?: boolean;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   urgent?: boolean;
 
   @ApiPropertyOptional({ example: true, description: 'Readers must confirm they took note' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   requiresAcknowledgement?: boolean;
 
   @ApiPropertyOptional({ type: [String], example: [EXAMPLE_ID.photo], description: 'Document ids' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -99,7 +98,7 @@ export class CreateAnnouncementDto {
   attachmentDocumentIds?: string[];
 }
 
-export class UpdateAnnouncementDto extends PartialType(CreateAnnouncementDto) {}
+export class UpdateAnnouncementDto extends UpdateType(CreateAnnouncementDto) {}
 
 export class ScheduleAnnouncementDto {
   @ApiProperty({ example: '2026-11-24T06:00:00.000Z', description: 'When it is published (in the future)' })
@@ -111,23 +110,23 @@ export const ANNOUNCEMENT_SORTS = sortOptions(['publishedAt', 'createdAt', 'titl
 
 export class ListAnnouncementsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ANNOUNCEMENT_SORTS, description: 'Default: pinned first, then newest' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ANNOUNCEMENT_SORTS)
   sort?: string;
 
   @ApiPropertyOptional({ enum: ANNOUNCEMENT_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ANNOUNCEMENT_STATUSES)
   status?: AnnouncementStatus;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOmittable()
   @toBool()
   @IsBoolean()
   pinned?: boolean;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOmittable()
   @toBool()
   @IsBoolean()
   urgent?: boolean;

@@ -19,7 +19,7 @@ export class ChargeOverdueProcessor implements OnApplicationBootstrap {
   }
 
   @Process(MaintenanceJob.FinanceOverdue)
-  handle(): Promise<{ overdue: number; notified: number }> {
+  handle(): Promise<{ overdue: number; notified: number; failed: number }> {
     return this.overdue.run(new Date());
   }
 }

@@ -5,13 +5,13 @@ import {
   type NotificationChannel,
   type NotificationType,
 } from '@ppt/db';
-import { PageQueryDto, PageResponse } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse } from '@ppt/http';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, ValidateNested } from 'class-validator';
 
 export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only unread ones', example: true })
-  @IsOptional()
+  @IsOmittable()
   @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
   @IsBoolean()
   unread?: boolean;
@@ -50,10 +50,18 @@ export class PreferenceDto {
   enabled!: boolean;
 }
 
+function preferenceKey(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  const { type, channel } = item as Partial<PreferenceDto>;
+  return `${String(type)}:${String(channel)}`;
+}
+
 export class UpdatePreferencesDto {
   @ApiProperty({ type: [PreferenceDto] })
   @IsArray()
   @ArrayMaxSize(NOTIFICATION_TYPES.length * NOTIFICATION_CHANNELS.length)
+  // One upsert sets them all; PostgreSQL refuses to update the same row twice in it.
+  @ArrayUnique(preferenceKey, { message: 'items must name each type and channel at most once' })
   @ValidateNested({ each: true })
   @Type(() => PreferenceDto)
   items!: PreferenceDto[];

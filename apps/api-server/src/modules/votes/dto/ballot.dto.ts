@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageResponse } from '@ppt/http';
+import { IsOmittable, PageResponse } from '@ppt/http';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 import {
@@ -91,7 +91,7 @@ export class ChainEntryResponse {
     type: String,
     nullable: true,
     example: EXAMPLE_PREVIOUS_HASH,
-    description: 'Secret votes: sha256 of the receipt’s change token',
+    description: 'Secret votes: sha256(unitId + ":" + the receipt’s change token)',
   })
   changeTokenHash!: string | null;
   @ApiProperty({ example: true, description: 'Not replaced by a later ballot of the same unit' })
@@ -122,7 +122,7 @@ export class BallotChainResponse {
   @ApiProperty({ example: 31 }) ballotCount!: number;
   @ApiProperty({
     example:
-      'hash = sha256(previousHash + JSON [1, ballotId, voteId, sequence, questionId, optionId, weight, unitId, castByPersonId, castAt, supersedesBallotId, changeTokenHash]); the first previousHash is 64 zeros',
+      'hash = sha256(previousHash + JSON [1, ballotId, voteId, sequence, questionId, optionId, weight, unitId, castByPersonId, castAt, supersedesBallotId, changeTokenHash]); the first previousHash is 64 zeros; changeTokenHash = sha256(unitId + ":" + changeToken)',
   })
   algorithm!: string;
   @ApiProperty({ type: [ChainEntryResponse] }) entries!: ChainEntryResponse[];
@@ -153,7 +153,7 @@ export class CreateDelegationDto {
     description:
       'The owner who delegates. Managers recording a paper power of attorney must give it; owners may omit it',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   grantorPersonId?: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   MAJORITY_RULES,
   VOTE_KINDS,
@@ -7,7 +7,7 @@ import {
   type VoteKind,
   type VoteStatus,
 } from '@ppt/db';
-import { PageResponse, Trim } from '@ppt/http';
+import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,7 +17,6 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -42,7 +41,7 @@ export class OptionInputDto {
     example: false,
     description: 'An abstention: counts as taking part (quorum, majority base) but never wins',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   abstain?: boolean;
 }
@@ -55,7 +54,7 @@ export class QuestionInputDto {
   text!: string;
 
   @ApiPropertyOptional({ example: 'Nabídka firmy Výtahy Praha s.r.o. ze dne 3. 11. 2026.' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(20000)
   description?: string;
@@ -75,7 +74,7 @@ export class QuestionInputDto {
     description:
       'simple: the winning option has more than half of the participating weight; two_thirds: at least two thirds; unanimous: all of it',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(MAJORITY_RULES)
   majority?: MajorityRule;
 
@@ -97,7 +96,7 @@ export class CreateVoteDto {
   title!: string;
 
   @ApiPropertyOptional({ example: 'Řádné shromáždění, zasedací místnost v přízemí.' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(20000)
   description?: string;
@@ -111,7 +110,7 @@ export class CreateVoteDto {
   kind!: VoteKind;
 
   @ApiPropertyOptional({ example: false, description: 'Who voted is kept apart from what they voted' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   secret?: boolean;
 
@@ -120,7 +119,7 @@ export class CreateVoteDto {
     example: [EXAMPLE_ID.building],
     description: 'Buildings in scope; none = the whole organisation',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
@@ -145,23 +144,23 @@ export class CreateVoteDto {
 }
 
 /** Drafts only; `questions`, when given, replace all of them. */
-export class UpdateVoteDto extends PartialType(CreateVoteDto) {}
+export class UpdateVoteDto extends UpdateType(CreateVoteDto) {}
 
 export const VOTE_SORTS = sortOptions(['startAt', 'endAt', 'createdAt', 'title']);
 
 export class ListVotesQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: VOTE_SORTS, default: '-startAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(VOTE_SORTS)
   sort = '-startAt';
 
   @ApiPropertyOptional({ enum: VOTE_STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(VOTE_STATUSES)
   status?: VoteStatus;
 
   @ApiPropertyOptional({ enum: VOTE_KINDS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(VOTE_KINDS)
   kind?: VoteKind;
 }
