@@ -19,6 +19,7 @@ import { Finance1795348000000 } from './1795348000000-finance';
 import { ScheduledClosing1795351000000 } from './1795351000000-scheduled-closing';
 import { Syndication1795354000000 } from './1795354000000-syndication';
 import { WebhookReceiptRetention1795357000000 } from './1795357000000-webhook-receipt-retention';
+import { SyndicationStuckLookup1795360000000 } from './1795360000000-syndication-stuck-lookup';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ScheduledClosing1795351000000,
   Syndication1795354000000,
   WebhookReceiptRetention1795357000000,
+  SyndicationStuckLookup1795360000000,
 ];

@@ -222,6 +222,44 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
     expect(await driftEvents(cz.id)).toHaveLength(4);
   });
 
+  it('queues again stuck rows of an organisation that only uses our own portal (no portal_targets row)', async () => {
+    const own = await createOrganization(http(), await registerAndLogin(http(), 'recon-own'), 'Own Realty');
+    const id = (
+      await request(http())
+        .post('/api/v1/listings')
+        .set(bearer(own.adminToken))
+        .send({
+          transaction: 'rent',
+          propertyType: 'apartment',
+          title: 'Small flat by the river',
+          description: 'A quiet flat with a view of the river.',
+          priceAmount: 2000000,
+          currency: 'CZK',
+          addressLine: 'Rašínovo nábřeží 5',
+          city: 'Praha',
+          postalCode: '128 00',
+          country: 'CZ',
+        })
+        .expect(201)
+    ).body.id as string;
+    // As if planned while Redis was down: pending for 20 minutes on our own portal, no job behind it.
+    await asOwner(env.server, (db) =>
+      db.query(
+        `INSERT INTO listing_syndications (organization_id, listing_id, portal, status, wanted, wanted_version, updated_at)
+         SELECT organization_id, id, 'reality-portal', 'pending', 'listed', version, now() - interval '20 minutes'
+           FROM listings WHERE id = $1`,
+        [id],
+      ),
+    );
+    // The Reality Portal's worker, played here: it applies whatever the feed brings.
+    const feed = env.worker!.get<Queue>(getQueueToken(QueueName.PortalFeed), { strict: false });
+    void feed.process('*', async () => ({ applied: true })).catch(() => undefined);
+
+    const summary = await reconcile();
+    expect(summary.requeued).toBeGreaterThanOrEqual(1);
+    expect(await settled(own.adminToken, id, 'reality-portal', 'active')).toMatchObject({ externalId: id });
+  });
+
   it('sends a full OpenImmo transfer, and a portal that fails does not stop the others', async () => {
     const id = await publish(de.adminToken, {
       currency: 'EUR',

@@ -10,6 +10,7 @@ import {
   type FakeSrealityPortal,
   type SpawnedProcess,
 } from '@ppt/testing';
+import { RedisConnections } from '@ppt/redis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
@@ -23,6 +24,7 @@ interface Row {
   status: string;
   attempts: number;
   externalId: string | null;
+  lastError?: string | null;
   history: { from: string | null; to: string }[];
 }
 
@@ -82,6 +84,71 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
     };
   }, 60_000);
 
+  /** A new organisation publishing to Sreality only. */
+  async function sreallyOnly(name: string): Promise<string> {
+    const org = await createOrganization(http(), await registerAndLogin(http(), name), `${name} Realty`);
+    for (const [portal, body] of [
+      ['reality-portal', { enabled: false }],
+      ['sreality', { credentials: SRE, options: { endpoint: sreality.url } }],
+    ] as const)
+      await request(http())
+        .put(`/api/v1/syndication/portals/${portal}`)
+        .set(bearer(org.adminToken))
+        .send(body)
+        .expect(200);
+    return org.adminToken;
+  }
+
+  /** A listing with two photos, published: its Sreality job makes several slow calls. */
+  async function publishListing(token: string): Promise<{ id: string; photos: string[] }> {
+    const photos: string[] = [];
+    for (let i = 0; i < 2; i++)
+      photos.push(
+        (
+          await uploadDocument(http(), token, sampleJpeg(5000 + i), `room-${i}.jpg`, {
+            category: 'photo',
+          }).expect(201)
+        ).body.id,
+      );
+    const id = (
+      await request(http())
+        .post('/api/v1/listings')
+        .set(bearer(token))
+        .send({
+          transaction: 'sale',
+          propertyType: 'apartment',
+          title: 'Flat near the park',
+          description: 'A quiet flat on the second floor with a balcony and a cellar, near the tram stop.',
+          priceAmount: 590000000,
+          currency: 'CZK',
+          areaM2: 58,
+          rooms: 2,
+          addressLine: 'Korunní 20',
+          city: 'Praha',
+          postalCode: '120 00',
+          country: 'CZ',
+          photoDocumentIds: photos,
+        })
+        .expect(201)
+    ).body.id as string;
+    await request(http())
+      .post(`/api/v1/listings/${id}/status`)
+      .set(bearer(token))
+      .send({ status: 'published' })
+      .expect(200);
+    return { id, photos };
+  }
+
+  const rowOf = async (token: string, id: string): Promise<Row | undefined> =>
+    (await request(http()).get(`/api/v1/syndication/status?listingId=${id}`).set(bearer(token)).expect(200))
+      .body.items[0];
+  const rowIn = (token: string, id: string, status: string, timeoutMs = 40_000) =>
+    eventually(async () => {
+      const now = await rowOf(token, id);
+      return now?.status === status ? now : undefined;
+    }, timeoutMs);
+  const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+
   afterAll(async () => {
     for (const worker of workers) {
       if (worker.child.exitCode === null && worker.child.signalCode === null) {
@@ -95,58 +162,9 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
 
   it('runs the stalled job again in a new worker, and the portal holds one advert with each photo once', async () => {
     const first = await startWorker();
-    const org = await createOrganization(http(), await registerAndLogin(http(), 'stall'), 'Stalled Realty');
-    const put = (portal: string, body: Record<string, unknown>) =>
-      request(http())
-        .put(`/api/v1/syndication/portals/${portal}`)
-        .set(bearer(org.adminToken))
-        .send(body)
-        .expect(200);
-    await put('reality-portal', { enabled: false });
-    await put('sreality', { credentials: SRE, options: { endpoint: sreality.url } });
-    const photos: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      photos.push(
-        (
-          await uploadDocument(http(), org.adminToken, sampleJpeg(4096 + i), `room-${i}.jpg`, {
-            category: 'photo',
-          }).expect(201)
-        ).body.id,
-      );
-    }
-    const id = (
-      await request(http())
-        .post('/api/v1/listings')
-        .set(bearer(org.adminToken))
-        .send({
-          transaction: 'sale',
-          propertyType: 'apartment',
-          title: 'Flat with a view',
-          description: 'A bright flat on the third floor with a balcony and a cellar, near the tram stop.',
-          priceAmount: 650000000,
-          currency: 'CZK',
-          areaM2: 64,
-          rooms: 2,
-          addressLine: 'Vinohradská 10',
-          city: 'Praha',
-          postalCode: '120 00',
-          country: 'CZ',
-          photoDocumentIds: photos,
-        })
-        .expect(201)
-    ).body.id as string;
-    const row = async (): Promise<Row | undefined> =>
-      (
-        await request(http())
-          .get(`/api/v1/syndication/status?listingId=${id}`)
-          .set(bearer(org.adminToken))
-          .expect(200)
-      ).body.items[0];
-    await request(http())
-      .post(`/api/v1/listings/${id}/status`)
-      .set(bearer(org.adminToken))
-      .send({ status: 'published' })
-      .expect(200);
+    const token = await sreallyOnly('stall');
+    const { id, photos } = await publishListing(token);
+    const row = () => rowOf(token, id);
 
     // The advert exists on the portal and the first photo is on its way: the job is mid-call.
     await eventually(() => sreality.calls.includes('addPhoto'), 30_000);
@@ -173,4 +191,53 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
     expect(adverts[0].advertId).toBe(advertsBefore[0].advertId);
     expect(adverts[0].photos.map((p) => p.rkid).sort()).toEqual([...photos].sort());
   }, 90_000);
+
+  it('renews the per-listing lock while the portal job runs, and lets it go at the end', async () => {
+    if (alive().length === 0) await startWorker();
+    const token = await sreallyOnly('renew');
+    const locks = env.server.app.get(RedisConnections, { strict: false }).get('test-syndication-locks');
+    const { id } = await publishListing(token);
+    const key = `syndication:lock:${id}:sreality`;
+    const expiry = async () => {
+      const ttl = await locks.pttl(key);
+      return ttl > 0 ? Date.now() + ttl : undefined;
+    };
+    const first = await eventually(expiry, 30_000);
+    // Renewed every TTL/4 (2 s here): the expiry moves on while the slow calls go on.
+    await eventually(async () => ((await expiry()) ?? 0) > first + 1000, 10_000);
+    expect((await rowOf(token, id))?.status).toBe('syncing');
+    await rowIn(token, id, 'active');
+    expect(await locks.exists(key)).toBe(0);
+  }, 60_000);
+
+  it('a job that stalls twice ends failed with the reason (Bull fails it without our handler); a retry gets it there', async () => {
+    if (alive().length === 0) await startWorker();
+    const token = await sreallyOnly('stall-twice');
+    const killMidCall = async (from: number) => {
+      await eventually(() => sreality.calls.slice(from).includes('addAdvert'), 40_000);
+      const [worker] = alive();
+      worker.child.kill('SIGKILL');
+      expect(await worker.exited).toBe(137);
+      return sreality.calls.length; // nothing calls the portal until the next worker starts
+    };
+    const before = sreality.calls.length;
+    const { id } = await publishListing(token);
+    const afterFirst = await killMidCall(before);
+    await startWorker(); // picks the stalled job up (stalled once: Bull runs it again)
+    await killMidCall(afterFirst);
+    await startWorker(); // stalled twice: Bull fails it without running our handler
+
+    const failed = await rowIn(token, id, 'failed');
+    expect(failed).toMatchObject({ attempts: 2, lastError: 'job stalled more than allowable limit' });
+    expect(failed.history.map((h) => h.to)).toEqual(['pending', 'syncing', 'failed']);
+
+    await request(http())
+      .post('/api/v1/syndication/retry')
+      .set(bearer(token))
+      .send({ listingId: id })
+      .expect(200);
+    const done = await rowIn(token, id, 'active');
+    expect(done.attempts).toBe(1);
+    expect([...sreality.adverts.values()].filter((a) => a.data.advert_rkid === id)).toHaveLength(1);
+  }, 150_000);
 });

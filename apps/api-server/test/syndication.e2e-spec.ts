@@ -10,7 +10,7 @@ import {
   type FakeSrealityPortal,
   type FakeWebhookPortal,
 } from '@ppt/testing';
-import type { Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
@@ -288,15 +288,18 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
       const failed = await queue.getFailed();
       expect(failed.some((j) => j.data.listingId === id && j.data.portal === 'webhook')).toBe(true);
 
-      // Once the portal is back, a retry gets it there.
+      // Once the portal is back, a retry gets it there, with all its attempts again (one more failure
+      // must not end it: Bull's own job.retry() would keep the four attempts already made).
       webhook.alwaysFail(null);
+      webhook.failNext(1, 503, JSON.stringify({ error: 'still warming up' }));
       const retried = await request(http())
         .post('/api/v1/syndication/retry')
         .set(bearer(cz.adminToken))
         .send({ ids: [wh.id] })
         .expect(200);
       expect(retried.body.queued).toBe(1);
-      await settled(cz.adminToken, id, { webhook: 'active' });
+      const back = await settled(cz.adminToken, id, { webhook: 'active' });
+      expect(back.find((r) => r.portal === 'webhook')).toMatchObject({ attempts: 2, lastError: null });
       expect(webhook.listings.has(id)).toBe(true);
       await request(http())
         .post('/api/v1/syndication/retry')
@@ -412,17 +415,19 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     expect(sreality.adverts.has(short)).toBe(true);
   });
 
-  it('queues again a row whose job never reached Redis (the nightly reconciliation does it)', async () => {
+  it.each([
+    ['pending', 'planned while Redis was down: no job behind it'],
+    ['syncing', 'claimed by a job Bull then failed without our handler'],
+  ])('queues again a row left %s for 20 minutes (%s; the nightly pass does it)', async (status) => {
     const id = await listing(cz.adminToken);
     await setStatus(cz.adminToken, id, 'published').expect(200);
     await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
     sreality.adverts.delete(id);
-    // As if planned while Redis was down: pending for 20 minutes, no job behind it.
     await asOwner(env.server, (db) =>
       db.query(
-        `UPDATE listing_syndications SET status = 'pending', updated_at = now() - interval '20 minutes'
+        `UPDATE listing_syndications SET status = $2, updated_at = now() - interval '20 minutes'
           WHERE listing_id = $1 AND portal = 'sreality'`,
-        [id],
+        [id, status],
       ),
     );
     const reconciliation = env.worker!.get(SyndicationReconciliation, { strict: false });
@@ -430,6 +435,85 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     await settled(cz.adminToken, id, { sreality: 'active' });
     expect(sreality.adverts.has(id)).toBe(true);
     expect(await reconciliation.requeueStuck(cz.id)).toBe(0);
+  });
+
+  it('a retry lists again an advert whose job had completed (the portal took it down since)', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    const before = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const sre = before.find((r) => r.portal === 'sreality')!;
+    // What the portal's "removed" webhook does: the active row fails; its job stays completed in Bull.
+    sreality.adverts.delete(id);
+    await asOwner(env.server, (db) =>
+      db.query(
+        `UPDATE listing_syndications SET status = 'failed', last_error_code = 'PORTAL_REMOVED' WHERE id = $1`,
+        [sre.id],
+      ),
+    );
+    await request(http())
+      .post('/api/v1/syndication/retry')
+      .set(bearer(cz.adminToken))
+      .send({ ids: [sre.id] })
+      .expect(200);
+    await settled(cz.adminToken, id, { sreality: 'active' });
+    expect(sreality.adverts.has(id)).toBe(true);
+  });
+
+  it('a retry Redis refuses after the commit is still 200; the row waits for the nightly pass', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    const before = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const sre = before.find((r) => r.portal === 'sreality')!;
+    sreality.adverts.delete(id);
+    await asOwner(env.server, (db) =>
+      db.query(`UPDATE listing_syndications SET status = 'failed' WHERE id = $1`, [sre.id]),
+    );
+    const queue = env.server.app.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    const getJob = jest.spyOn(queue, 'getJob').mockRejectedValueOnce(new Error('Connection is closed.'));
+    try {
+      const res = await request(http())
+        .post('/api/v1/syndication/retry')
+        .set(bearer(cz.adminToken))
+        .send({ ids: [sre.id] })
+        .expect(200);
+      expect(res.body.queued).toBe(1);
+      expect(getJob).toHaveBeenCalled();
+    } finally {
+      getJob.mockRestore();
+    }
+    const waiting = (await rows(cz.adminToken, id)).find((r) => r.portal === 'sreality')!;
+    expect(waiting.status).toBe('pending');
+    await asOwner(env.server, (db) =>
+      db.query(`UPDATE listing_syndications SET updated_at = now() - interval '20 minutes' WHERE id = $1`, [
+        sre.id,
+      ]),
+    );
+    const reconciliation = env.worker!.get(SyndicationReconciliation, { strict: false });
+    expect(await reconciliation.requeueStuck(cz.id)).toBe(1);
+    await settled(cz.adminToken, id, { sreality: 'active' });
+    expect(sreality.adverts.has(id)).toBe(true);
+  });
+
+  it('our own portal: a feed job the portal failed for good does not swallow the next attempt', async () => {
+    const own = await createOrganization(http(), await registerAndLogin(http(), 'synd-own'), 'Own Realty');
+    const id = await listing(own.adminToken);
+    // The Reality Portal's worker, played here: it fails the first feed job of this listing for good.
+    const feed = env.worker!.get<Queue>(getQueueToken(QueueName.PortalFeed), { strict: false });
+    let sent = 0;
+    void feed
+      .process('*', async (job: Job<{ aggregateId: string }>) => {
+        if (job.data.aggregateId === id && sent++ === 0) {
+          job.discard();
+          throw new Error('read model unavailable');
+        }
+        return { applied: true };
+      })
+      .catch(() => undefined);
+    await setStatus(own.adminToken, id, 'published').expect(200);
+    const [row] = await settled(own.adminToken, id, { 'reality-portal': 'active' });
+    expect(sent).toBe(2);
+    expect(row).toMatchObject({ attempts: 2, externalId: id });
+    expect(row.externalUrl).toMatch(new RegExp(`/listings/${id}$`));
   });
 
   it('keeps organisations apart: status, retries and withdrawals of another organisation are invisible', async () => {

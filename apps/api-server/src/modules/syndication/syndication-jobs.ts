@@ -74,11 +74,12 @@ export class SyndicationJobs {
     );
   }
 
-  /** Runs a failed (dead-lettered) job again, or queues it anew when Bull no longer has it. */
-  async retry(data: PortalSyncJobData): Promise<void> {
-    const job = await this.queue.getJob(SyndicationJobs.jobId(data));
-    if (job && (await job.isFailed())) await job.retry();
-    else if (!job) await this.enqueue(data);
+  /**
+   * A manager's retry: a fresh job with all its attempts (Bull's `job.retry()` keeps attemptsMade, so a
+   * dead letter would get one attempt, and does nothing for a completed job under the id).
+   */
+  retry(data: PortalSyncJobData): Promise<void> {
+    return this.requeue(data);
   }
 }
 

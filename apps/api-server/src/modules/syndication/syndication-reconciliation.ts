@@ -16,7 +16,7 @@ import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
-import { SyndicationRepository } from './syndication.repository';
+import { STUCK_STATUSES, SyndicationRepository } from './syndication.repository';
 import { jobOf, ON_MARKET, SyndicationService } from './syndication.service';
 
 export type DriftKind = DomainEventPayloads['syndication.drift_detected']['kind'];
@@ -39,11 +39,11 @@ export interface ReconciliationSummary {
   portals: PortalReconciliation[];
   failed: { organizationId: string; portal: SyndicationPortal; error: string }[];
   drift: number;
-  /** Rows left pending or removing with no job behind them (it never reached Redis), queued again. */
+  /** Rows left in flight with no job behind them (it never reached Redis, or Bull lost it), queued again. */
   requeued: number;
 }
 
-/** A row this long in pending/removing is assumed to have lost its job. */
+/** A row this long in pending/removing/syncing is assumed to have lost its job. */
 export const STUCK_AFTER_MS = 15 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,9 +86,11 @@ export class SyndicationReconciliation {
   ) {}
 
   async run(): Promise<ReconciliationSummary> {
-    // Organisations with an enabled portal we can check, across organisations (read-only scope).
-    const enabled = await this.tenant.runPlatform('syndication-reconcile', (m) =>
-      m
+    const now = Date.now();
+    // Across organisations, in the read-only scope: the enabled portals we can check, and the
+    // organisations with stuck rows (also those that only use our own portal, which needs no target row).
+    const { enabled, stuckIn } = await this.tenant.runPlatform('syndication-reconcile', async (m) => ({
+      enabled: await m
         .createQueryBuilder(PortalTarget, 't')
         .select('t.organization_id', 'organizationId')
         .addSelect('t.portal', 'portal')
@@ -96,10 +98,18 @@ export class SyndicationReconciliation {
         .orderBy('t.organization_id', 'ASC')
         .addOrderBy('t.portal', 'ASC')
         .getRawMany<{ organizationId: string; portal: SyndicationPortal }>(),
-    );
+      stuckIn: await m
+        .createQueryBuilder(ListingSyndication, 's')
+        .select('DISTINCT s.organization_id', 'organizationId')
+        .where('s.status IN (:...statuses) AND s.updated_at < :before', {
+          statuses: STUCK_STATUSES,
+          before: new Date(now - STUCK_AFTER_MS),
+        })
+        .getRawMany<{ organizationId: string }>(),
+    }));
     const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0, requeued: 0 };
-    for (const organizationId of new Set(enabled.map((e) => e.organizationId))) {
-      summary.requeued += await this.requeueStuck(organizationId);
+    for (const { organizationId } of stuckIn) {
+      summary.requeued += await this.requeueStuck(organizationId, now);
     }
     for (const { organizationId, portal } of enabled) {
       const adapter = this.adapters.get(portal);
@@ -131,7 +141,8 @@ export class SyndicationReconciliation {
 
   /**
    * Rows planned but whose job never reached Redis (it was down after the commit) sit in pending or
-   * removing: their job is queued again (a job still waiting or running under the id is left alone).
+   * removing; rows whose job Bull failed without our handler running sit in syncing. Their job is
+   * queued again (a job still waiting or running under the id is left alone).
    */
   async requeueStuck(organizationId: string, now = Date.now()): Promise<number> {
     const stuck = await this.tenant.run({ organizationId }, (m) =>

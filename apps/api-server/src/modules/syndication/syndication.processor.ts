@@ -1,6 +1,11 @@
-import { Process, Processor } from '@nestjs/bull';
+import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger } from '@nestjs/common';
-import { TenantTransactions, type ListingSyndication, type SyndicationPortal } from '@ppt/db';
+import {
+  TenantTransactions,
+  type ListingSyndication,
+  type SyndicationPortal,
+  type SyndicationStatus,
+} from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
 import { processCounter, processHistogram } from '@ppt/observability';
 import { QueueName, SyndicationJob, type PortalSyncJobData } from '@ppt/queue';
@@ -8,12 +13,15 @@ import { RedisConnections } from '@ppt/redis';
 import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
 import type { Job } from 'bull';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
 import { SyndicationListings } from './syndication-listings';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
+
+const IN_FLIGHT = new Set<SyndicationStatus>(['pending', 'syncing', 'removing']);
 
 const LISTING_EVENTS = ['listing.published', 'listing.updated', 'listing.status_changed'] as const;
 
@@ -107,26 +115,46 @@ export class SyndicationProcessor {
     });
   }
 
+  /**
+   * Bull can fail a portal job without our handler seeing it (stalled more than maxStalledCount), or
+   * after fail() itself threw: the row would stay in flight for ever. 'failed' also fires for attempts
+   * Bull will retry, so only a job that is failed for good counts.
+   */
+  @OnQueueFailed()
+  async onFailed(job: Job<PortalSyncJobData> | null, err: unknown): Promise<void> {
+    if (job?.name !== SyndicationJob.PortalSync) return;
+    try {
+      if (!(await job.isFailed())) return;
+      await this.abandon(job.data, err);
+    } catch (e) {
+      // An event listener: nothing awaits it, so it must not reject (the stuck pass retries later).
+      this.logger.error({ err: e, jobId: job.id }, 'Could not mark a failed portal job’s row failed');
+    }
+  }
+
   private async plan(event: DomainEvent, republished: boolean): Promise<{ jobs: number }> {
     const jobs = await this.syndication.planListing(event.organizationId, event.aggregateId, republished);
     return { jobs };
   }
 
+  /** The job's row, locked; null when it is gone or a newer change has overtaken this job. */
+  private async rowOfJob(m: EntityManager, data: PortalSyncJobData): Promise<ListingSyndication | null> {
+    const row = await this.rows.lockOne(
+      m,
+      data.organizationId,
+      data.listingId,
+      data.portal as SyndicationPortal,
+    );
+    const current =
+      row && row.wantedVersion === data.version && (row.wanted === 'listed') === (data.action === 'list');
+    return current ? row : null;
+  }
+
   /** Marks the row syncing (or removing) if this job still carries the wanted version. */
   private claim(data: PortalSyncJobData): Promise<Claimed | null> {
     return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
-      const row = await this.rows.lockOne(
-        m,
-        data.organizationId,
-        data.listingId,
-        data.portal as SyndicationPortal,
-      );
-      if (
-        !row ||
-        row.wantedVersion !== data.version ||
-        (row.wanted === 'listed') !== (data.action === 'list')
-      )
-        return null;
+      const row = await this.rowOfJob(m, data);
+      if (!row) return null;
       if (row.status === 'active' || row.status === 'removed') return null; // done by an earlier run of this job
       const listing = await this.listings.load(m, data.organizationId, data.listingId);
       const target = await this.targets.get(m, data.organizationId, row.portal);
@@ -193,10 +221,8 @@ export class SyndicationProcessor {
   }
 
   private fail(data: PortalSyncJobData, err: unknown, final: boolean): Promise<void> {
-    const portalError = err instanceof PortalError ? err : null;
-    const code = portalError?.code ?? 'PORTAL_UNAVAILABLE';
-    const message = (portalError?.portalMessage ?? (err as Error)?.message ?? String(err)).slice(0, 2000);
-    if (!portalError)
+    const { code, message } = describe(err);
+    if (!(err instanceof PortalError))
       this.logger.warn({ err, listingId: data.listingId, portal: data.portal }, 'Portal job failed');
     return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
       const row = await this.rows.lockOne(
@@ -209,6 +235,19 @@ export class SyndicationProcessor {
       const errorFields = { lastErrorCode: code, lastError: message };
       const next = final ? 'failed' : data.action === 'list' ? 'pending' : 'removing';
       await this.syndication.move(m, row, next, final ? `${code}: ${message}` : null, errorFields);
+    });
+  }
+
+  /** The job failed for good: its row, if still in flight for this job's change, becomes failed. */
+  private abandon(data: PortalSyncJobData, err: unknown): Promise<void> {
+    const { code, message } = describe(err);
+    return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
+      const row = await this.rowOfJob(m, data);
+      if (!row || !IN_FLIGHT.has(row.status)) return;
+      await this.syndication.move(m, row, 'failed', `${code}: ${message}`, {
+        lastErrorCode: code,
+        lastError: message,
+      });
     });
   }
 
@@ -228,9 +267,24 @@ export class SyndicationProcessor {
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Renewed while the work runs (photos can take longer than the TTL), and only while it is ours.
+    const renew = setInterval(
+      () =>
+        void redis
+          .eval(
+            `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`,
+            1,
+            lockKey,
+            token,
+            ttlMs,
+          )
+          .catch(() => undefined),
+      Math.max(100, Math.floor(ttlMs / 4)),
+    );
     try {
       return await work();
     } finally {
+      clearInterval(renew);
       await redis
         .eval(
           `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
@@ -241,4 +295,13 @@ export class SyndicationProcessor {
         .catch(() => undefined);
     }
   }
+}
+
+/** The code and message a row shows for a failed job (the portal's own words where it gave any). */
+function describe(err: unknown): { code: string; message: string } {
+  const portalError = err instanceof PortalError ? err : null;
+  return {
+    code: portalError?.code ?? 'PORTAL_UNAVAILABLE',
+    message: (portalError?.portalMessage ?? (err as Error)?.message ?? String(err)).slice(0, 2000),
+  };
 }

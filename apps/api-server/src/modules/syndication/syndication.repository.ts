@@ -7,6 +7,9 @@ import {
 } from '@ppt/db';
 import { In, type EntityManager } from 'typeorm';
 
+/** The statuses a row has while a job should be on its way or running. */
+export const STUCK_STATUSES: SyndicationStatus[] = ['pending', 'removing', 'syncing'];
+
 export interface StatusFilter {
   listingId?: string;
   portal?: SyndicationPortal;
@@ -118,13 +121,16 @@ export class SyndicationRepository {
       .getManyAndCount();
   }
 
-  /** Rows waiting for a job (pending or removing) since before `before`. */
+  /**
+   * Rows in flight (pending, removing, or syncing: claimed by a job Bull then lost or failed without
+   * us hearing of it) not touched since before `before`.
+   */
   stuck(m: EntityManager, organizationId: string, before: Date): Promise<ListingSyndication[]> {
     return m
       .getRepository(ListingSyndication)
       .createQueryBuilder('s')
       .where('s.organization_id = :organizationId', { organizationId })
-      .andWhere(`s.status IN ('pending', 'removing') AND s.updated_at < :before`, { before })
+      .andWhere(`s.status IN (:...statuses) AND s.updated_at < :before`, { statuses: STUCK_STATUSES, before })
       .getMany();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   Listing,
   type ListingStatus,
@@ -39,6 +39,8 @@ type PlannedJob = PortalSyncJobData & { supersedes?: Pick<PortalSyncJobData, 've
  */
 @Injectable()
 export class SyndicationService {
+  private readonly logger = new Logger(SyndicationService.name);
+
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly rows: SyndicationRepository,
@@ -176,7 +178,14 @@ export class SyndicationService {
       }
       return { rows: locked, jobs: queued };
     });
-    for (const job of jobs) await this.jobs.retry(job);
+    for (const job of jobs) {
+      // Committed already: a job Redis refuses now is queued by the nightly stuck pass, not a 500.
+      await this.jobs
+        .retry(job)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, listingId: job.listingId, portal: job.portal }, 'Retry not queued'),
+        );
+    }
     return { queued: jobs.length, items: rows.map((r) => toResponse(r, [])) };
   }
 

@@ -62,8 +62,13 @@ export class RealityPortalAdapter implements PortalAdapter {
       payload: snapshot(listing, status),
       occurredAt: new Date().toISOString(),
     };
-    // One job per listing and feed version: a retry finds the job (done or not) instead of adding another.
-    const job = await this.feed.add(event.type, event, { jobId: `listing:${listing.id}:${feedVersion}` });
+    // One job per listing and feed version: a retry finds a waiting or running job instead of adding
+    // another. A finished one kept under the id would swallow the add (a failed one for good), so it goes.
+    const jobId = `listing:${listing.id}:${feedVersion}`;
+    const kept = await this.feed.getJob(jobId);
+    if (kept && ((await kept.isFailed()) || (await kept.isCompleted())))
+      await kept.remove().catch(() => undefined);
+    const job = await this.feed.add(event.type, event, { jobId });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
