@@ -111,6 +111,10 @@ describe('Reality Portal end to end', () => {
     expect(mine.body.items[0].favoritedAt).toEqual(expect.any(String));
     const theirs = await request(http()).get('/api/v1/favorites').set(asVisitor(other)).expect(200);
     expect(theirs.body.total).toBe(0);
+    const one = await request(http()).get(`/api/v1/favorites/${id}`).set(asVisitor()).expect(200);
+    expect(one.body).toMatchObject({ id, title: 'Byt 3+1 se zahradou', favoritedAt: expect.any(String) });
+    const notTheirs = await request(http()).get(`/api/v1/favorites/${id}`).set(asVisitor(other)).expect(404);
+    expect(notTheirs.body.error.code).toBe('FAVORITE_NOT_FOUND');
 
     await request(http())
       .put('/api/v1/favorites/5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f')
@@ -126,6 +130,7 @@ describe('Reality Portal end to end', () => {
 
     await request(http()).delete(`/api/v1/favorites/${id}`).set(asVisitor()).expect(204);
     expect((await request(http()).get('/api/v1/favorites').set(asVisitor()).expect(200)).body.total).toBe(0);
+    await request(http()).get(`/api/v1/favorites/${id}`).set(asVisitor()).expect(404);
   });
 
   it('hides a favourite while its listing is off the market and shows it again when it returns', async () => {
@@ -256,5 +261,17 @@ describe('Reality Portal end to end', () => {
       .set('X-Forwarded-For', '203.0.113.43')
       .send({ name: 'Person', email: 'person@example.com', message: 'Hello' })
       .expect(202);
+  });
+
+  it('counts a whole IPv6 /64 as one sender (a subscriber can take a new address for every request)', async () => {
+    const id = await publishedListing({ title: 'Byt na spam přes IPv6' });
+    const sendFrom = (address: string) =>
+      request(http())
+        .post(`/api/v1/listings/${id}/inquiries`)
+        .set('X-Forwarded-For', address)
+        .send({ name: 'Bot', email: 'bot@example.com', message: 'Buy now' });
+    for (let i = 1; i <= 5; i++) await sendFrom(`2001:db8:42:7::${i}`).expect(202);
+    await sendFrom('2001:db8:42:7:ffff::9').expect(429);
+    await sendFrom('2001:db8:42:8::1').expect(202); // the next /64 is someone else
   });
 });

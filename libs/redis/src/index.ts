@@ -8,4 +8,4 @@ export {
 export { RedisConnections } from './redis-connections';
 export { REDIS_CLIENT, RedisModule } from './redis.module';
 export { RedisReadiness } from './redis.readiness';
-export { createRateLimiter, tooMany, withinLimit } from './rate-limits';
+export { clientKey, createRateLimiter, tooMany, withinLimit } from './rate-limits';

@@ -1,5 +1,6 @@
 import { AppError, CommonErrorCode } from '@ppt/observability';
 import type Redis from 'ioredis';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisConnections } from './redis-connections';
 
@@ -50,4 +51,16 @@ export function tooMany(what: string, msBeforeNext: number): AppError {
     undefined,
     { 'Retry-After': String(seconds) },
   );
+}
+
+/**
+ * What a per-client limit counts under: an IPv4 address, or the /64 network of an IPv6 one (one
+ * subscriber holds a whole /64 and could otherwise take a fresh address for every request).
+ */
+export function clientKey(ip: string | null | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return 'unknown';
+  const parsed = ipaddr.process(ip); // an IPv4-mapped IPv6 address counts as its IPv4 address
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const groups = (parsed as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4);
+  return `${groups.join(':')}::/64`;
 }

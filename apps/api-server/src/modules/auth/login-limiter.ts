@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { createRateLimiter, RedisConnections, tooMany, withinLimit } from '@ppt/redis';
+import { clientKey, createRateLimiter, RedisConnections, tooMany, withinLimit } from '@ppt/redis';
 import { createHash } from 'node:crypto';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ApiServerEnv } from '../../api-server.env';
@@ -44,7 +44,7 @@ export class LoginLimiter implements OnModuleInit {
 
   /** Before checking a password: counts the attempt for the IP, refuses an account locked by failures. */
   async beforeLogin(email: string, ip: string | null): Promise<void> {
-    await withinLimit(SIGN_IN, () => this.perIp.consume(ip ?? 'unknown'));
+    await withinLimit(SIGN_IN, () => this.perIp.consume(clientKey(ip)));
     const account = await withinLimit(SIGN_IN, () => this.failedLogins.get(accountKey(email)));
     if (account && account.remainingPoints <= 0) throw tooMany(SIGN_IN, account.msBeforeNext);
   }
@@ -58,7 +58,7 @@ export class LoginLimiter implements OnModuleInit {
   }
 
   async beforePasswordReset(email: string, ip: string | null): Promise<void> {
-    await withinLimit(SIGN_IN, () => this.perIp.consume(ip ?? 'unknown'));
+    await withinLimit(SIGN_IN, () => this.perIp.consume(clientKey(ip)));
     await withinLimit(SIGN_IN, () => this.resets.consume(accountKey(email)));
   }
 }

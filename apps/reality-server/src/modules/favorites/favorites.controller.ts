@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Visitor, type VisitorPrincipal } from '@ppt/auth';
 import { PageQueryDto, PageResponse, type Page } from '@ppt/http';
 import { PortalListingResponse } from '../listings/dto/search.dto';
@@ -25,6 +32,16 @@ export class FavoritesController {
   })
   list(@Visitor() visitor: VisitorPrincipal, @Query() page: PageQueryDto): Promise<Page<FavoriteResponse>> {
     return this.favorites.list(visitor.userId, page);
+  }
+
+  @Get(':listingId')
+  @ApiOkResponse({ type: FavoriteResponse })
+  @ApiNotFoundResponse({ description: 'Not a favourite, or the listing is off the market' })
+  get(
+    @Visitor() visitor: VisitorPrincipal,
+    @Param('listingId', ParseUUIDPipe) listingId: string,
+  ): Promise<FavoriteResponse> {
+    return this.favorites.get(visitor.userId, listingId);
   }
 
   @Put(':listingId')

@@ -13,11 +13,7 @@ export class FavoritesRepository {
     limit: number,
     offset: number,
   ): Promise<{ rows: { listing: PortalListing; favoritedAt: Date }[]; total: number }> {
-    const qb = this.dataSource
-      .createQueryBuilder(PortalListing, 'l')
-      .innerJoin(Favorite, 'f', 'f.listing_id = l.id AND f.user_id = :userId', { userId })
-      .addSelect('f.created_at', 'favorited_at')
-      .where('l.status IN (:...visible)', { visible: VISIBLE });
+    const qb = this.visibleFavorites(userId);
     const { entities, raw } = await qb
       .clone()
       .orderBy('f.created_at', 'DESC')
@@ -28,6 +24,24 @@ export class FavoritesRepository {
     // A first page that is not full holds them all: no count query (the common case on this route).
     const total = offset === 0 && entities.length < limit ? entities.length : await qb.getCount();
     return { rows: entities.map((listing, i) => ({ listing, favoritedAt: raw[i].favorited_at })), total };
+  }
+
+  async find(
+    userId: string,
+    listingId: string,
+  ): Promise<{ listing: PortalListing; favoritedAt: Date } | null> {
+    const { entities, raw } = await this.visibleFavorites(userId)
+      .andWhere('l.id = :listingId', { listingId })
+      .getRawAndEntities<{ favorited_at: Date }>();
+    return entities[0] ? { listing: entities[0], favoritedAt: raw[0].favorited_at } : null;
+  }
+
+  private visibleFavorites(userId: string) {
+    return this.dataSource
+      .createQueryBuilder(PortalListing, 'l')
+      .innerJoin(Favorite, 'f', 'f.listing_id = l.id AND f.user_id = :userId', { userId })
+      .addSelect('f.created_at', 'favorited_at')
+      .where('l.status IN (:...visible)', { visible: VISIBLE });
   }
 
   async add(userId: string, listingId: string): Promise<void> {

@@ -27,6 +27,13 @@ export class FavoritesService {
     };
   }
 
+  /** One favourite, if it is one and the listing is on the market. */
+  async get(userId: string, listingId: string): Promise<FavoriteResponse> {
+    const found = await this.favorites.find(userId, listingId);
+    if (!found) throw new AppError('FAVORITE_NOT_FOUND', 404, 'This listing is not among your favourites');
+    return { ...this.views.toResponse(found.listing), favoritedAt: found.favoritedAt };
+  }
+
   async add(userId: string, listingId: string): Promise<void> {
     if (!(await this.listings.findVisible(listingId))) {
       throw new AppError('LISTING_NOT_FOUND', 404, 'Listing not found');

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { createRateLimiter, RedisConnections, withinLimit } from '@ppt/redis';
+import { clientKey, createRateLimiter, RedisConnections, withinLimit } from '@ppt/redis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 
-/** Per hour: anonymous senders by IP, signed-in visitors by account (they are known, so more). */
+/** Per hour: anonymous senders by IP (IPv6 by /64), signed-in visitors by account (they are known, so more). */
 export const ANONYMOUS_INQUIRIES_PER_HOUR = 5;
 export const VISITOR_INQUIRIES_PER_HOUR = 30;
 
@@ -20,7 +20,7 @@ export class InquiryLimiter implements OnModuleInit {
   }
 
   consume(visitorUserId: string | undefined, ip: string | undefined): Promise<unknown> {
-    const [limiter, key] = visitorUserId ? [this.visitors, visitorUserId] : [this.anonymous, ip ?? 'unknown'];
+    const [limiter, key] = visitorUserId ? [this.visitors, visitorUserId] : [this.anonymous, clientKey(ip)];
     return withinLimit('Sending an inquiry', () => limiter.consume(key));
   }
 }
