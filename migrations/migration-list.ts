@@ -20,6 +20,7 @@ import { ScheduledClosing1795351000000 } from './1795351000000-scheduled-closing
 import { Syndication1795354000000 } from './1795354000000-syndication';
 import { WebhookReceiptRetention1795357000000 } from './1795357000000-webhook-receipt-retention';
 import { SyndicationStuckLookup1795360000000 } from './1795360000000-syndication-stuck-lookup';
+import { AnnouncementRecipients1795366000000 } from './1795366000000-announcement-recipients';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Syndication1795354000000,
   WebhookReceiptRetention1795357000000,
   SyndicationStuckLookup1795360000000,
+  AnnouncementRecipients1795366000000,
 ];

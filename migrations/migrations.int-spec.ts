@@ -7,6 +7,7 @@ import { MIGRATIONS } from './migration-list';
 const ALL_TABLES = [
   'announcement_comments',
   'announcement_receipts',
+  'announcement_recipients',
   'announcements',
   'audit_log',
   'buildings',

@@ -11,6 +11,7 @@ describe('announcements and notifications', () => {
   let other: { id: string; adminToken: string };
   let buildingX: string;
   let buildingY: string;
+  let unitX: string;
   let unitY: string;
   let tenantX: { id: string; token: string };
   let tenantY: { id: string; token: string };
@@ -56,7 +57,7 @@ describe('announcements and notifications', () => {
           .send({ buildingId, number: '1' })
           .expect(201)
       ).body.id as string;
-    const unitX = await unit(buildingX);
+    unitX = await unit(buildingX);
     unitY = await unit(buildingY);
     const resident = async (label: string, unitId: string) => {
       const user = await registerAndLogin(http(), label);
@@ -449,5 +450,141 @@ describe('announcements and notifications', () => {
     const after = await request(http()).get('/api/v1/notifications').set(bearer(tenantY.token)).expect(200);
     expect(after.body.items.map((n: { title: string }) => n.title)).not.toContain('Second party');
     expect(after.body.unread).toBe(0);
+  });
+
+  it('reports the recipients fixed at publication, whoever moves in or out afterwards', async () => {
+    const person = async (label: string, role: 'tenant' | 'owner') => {
+      const user = await registerAndLogin(http(), label);
+      const membership = await addMember(http(), org.adminToken, org.id, user.email, role);
+      const created = await request(http())
+        .post('/api/v1/people')
+        .set(bearer(org.adminToken))
+        .send({ firstName: label, lastName: 'Resident', userId: user.id })
+        .expect(201);
+      const token = (await login(http(), user.email, undefined, org.id)).accessToken;
+      return { id: user.id, token, membershipId: membership.id, personId: created.body.id as string };
+    };
+    const occupy = async (personId: string) =>
+      (
+        await request(http())
+          .post(`/api/v1/units/${unitX}/occupants`)
+          .set(bearer(org.adminToken))
+          .send({ personId, relation: 'tenant', startsOn: '2024-01-01' })
+          .expect(201)
+      ).body.id as string;
+    const mover = await person('ann-mover', 'tenant');
+    const moverOccupancy = await occupy(mover.personId);
+    const leaver = await person('ann-leaver', 'owner');
+    await occupy(leaver.personId);
+
+    const notice = await create({
+      title: 'Lift inspection',
+      audienceType: 'buildings',
+      audienceBuildingIds: [buildingX],
+      requiresAcknowledgement: true,
+    });
+    const everyone = await create({ title: 'Annual meeting' });
+    const published = (await publish(notice.id).expect(200)).body as { publishedAt: string };
+    await publish(everyone.id).expect(200);
+    const report = async (id: string) =>
+      (
+        await request(http())
+          .get(`/api/v1/announcements/${id}/receipts`)
+          .set(bearer(org.adminToken))
+          .expect(200)
+      ).body as {
+        audience: number;
+        read: number;
+        acknowledged: number;
+        items: {
+          userId: string;
+          role: string | null;
+          deliveredAt: string;
+          readAt: string | null;
+          acknowledgedAt: string | null;
+        }[];
+      };
+    const everyoneBefore = await report(everyone.id);
+
+    await request(http())
+      .post(`/api/v1/announcements/${notice.id}/acknowledge`)
+      .set(bearer(mover.token))
+      .expect(204);
+    await request(http())
+      .post(`/api/v1/announcements/${notice.id}/read`)
+      .set(bearer(leaver.token))
+      .expect(204);
+    // The mover's tenancy ended yesterday; the leaver is no longer a member at all.
+    const yesterday = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await request(http())
+      .post(`/api/v1/units/${unitX}/occupants/${moverOccupancy}/end`)
+      .set(bearer(org.adminToken))
+      .send({ endsOn: yesterday })
+      .expect(204);
+    await request(http())
+      .delete(`/api/v1/organizations/${org.id}/members/${leaver.membershipId}`)
+      .set(bearer(org.adminToken))
+      .expect(204);
+    const newcomer = await person('ann-newcomer', 'tenant');
+    await occupy(newcomer.personId);
+
+    const after = await report(notice.id);
+    const byUser = new Map(after.items.map((r) => [r.userId, r]));
+    expect([...byUser.keys()].sort()).toEqual([tenantX.id, mover.id, leaver.id].sort());
+    expect(after).toMatchObject({ audience: 3, read: 2, acknowledged: 1 });
+    expect(after.audience).toBe(after.items.length);
+    expect(after.read).toBe(after.items.filter((r) => r.readAt).length);
+    expect(after.acknowledged).toBe(after.items.filter((r) => r.acknowledgedAt).length);
+    expect(byUser.get(mover.id)).toMatchObject({
+      role: 'tenant',
+      readAt: expect.any(String),
+      acknowledgedAt: expect.any(String),
+    });
+    expect(byUser.get(leaver.id)).toMatchObject({
+      role: null,
+      readAt: expect.any(String),
+      acknowledgedAt: null,
+    });
+    expect(byUser.get(tenantX.id)).toMatchObject({ readAt: null, acknowledgedAt: null });
+    for (const row of after.items) expect(row.deliveredAt).toBe(published.publishedAt);
+    // Unread first.
+    expect(after.items[0].userId).toBe(tenantX.id);
+
+    // Members who joined later were never sent either announcement: not "not read", and not theirs.
+    const everyoneAfter = await report(everyone.id);
+    expect(everyoneAfter.items.map((r) => r.userId)).not.toContain(newcomer.id);
+    expect(everyoneAfter.audience).toBe(everyoneBefore.audience);
+    expect(everyoneAfter.items.map((r) => r.userId).sort()).toEqual(
+      everyoneBefore.items.map((r) => r.userId).sort(),
+    );
+    expect(everyoneAfter.items.map((r) => r.userId)).toContain(leaver.id);
+    for (const id of [notice.id, everyone.id]) {
+      await request(http()).get(`/api/v1/announcements/${id}`).set(bearer(newcomer.token)).expect(404);
+      await request(http()).post(`/api/v1/announcements/${id}/read`).set(bearer(newcomer.token)).expect(404);
+    }
+    expect(await visible(newcomer.token)).not.toContain(everyone.id);
+    // What was delivered stays with a member who moved out.
+    expect(await visible(mover.token)).toContain(notice.id);
+
+    // Editors see everything but leave receipts only where they were recipients.
+    const notRecipient = await request(http())
+      .post(`/api/v1/announcements/${notice.id}/read`)
+      .set(bearer(org.adminToken))
+      .expect(403);
+    expect(notRecipient.body.error.code).toBe('NOT_A_RECIPIENT');
+    await request(http())
+      .post(`/api/v1/announcements/${everyone.id}/read`)
+      .set(bearer(org.adminToken))
+      .expect(204);
+
+    // Another organisation cannot see the report or leave receipts.
+    await request(http())
+      .get(`/api/v1/announcements/${notice.id}/receipts`)
+      .set(bearer(other.adminToken))
+      .expect(404);
+    await request(http())
+      .post(`/api/v1/announcements/${everyone.id}/read`)
+      .set(bearer(other.adminToken))
+      .expect(404);
   });
 });

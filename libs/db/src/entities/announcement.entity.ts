@@ -74,12 +74,8 @@ export class Announcement extends TenantEntity {
   version!: number;
 }
 
-/** Proof of delivery: when a user read, and (if asked) acknowledged, an announcement. */
-@Entity('announcement_receipts')
-@Index('uq_announcement_receipts_org_announcement_user', ['organizationId', 'announcementId', 'userId'], {
-  unique: true,
-})
-export class AnnouncementReceipt extends TenantRecord {
+/** A row about one user and one announcement (a receipt, a recipient). */
+abstract class AnnouncementUserRecord extends TenantRecord {
   @Column({ type: 'uuid' })
   announcementId!: string;
 
@@ -93,12 +89,32 @@ export class AnnouncementReceipt extends TenantRecord {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: User;
+}
 
+/** Proof of delivery: when a user read, and (if asked) acknowledged, an announcement. */
+@Entity('announcement_receipts')
+@Index('uq_announcement_receipts_org_announcement_user', ['organizationId', 'announcementId', 'userId'], {
+  unique: true,
+})
+export class AnnouncementReceipt extends AnnouncementUserRecord {
   @Column({ type: 'timestamptz' })
   readAt!: Date;
 
   @Column({ type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
+}
+
+/**
+ * Who an announcement was delivered to, fixed when it is published (its audience at that moment): the
+ * receipt report lists exactly these, however memberships and occupancies change afterwards.
+ */
+@Entity('announcement_recipients')
+@Index('uq_announcement_recipients_org_announcement_user', ['organizationId', 'announcementId', 'userId'], {
+  unique: true,
+})
+export class AnnouncementRecipient extends AnnouncementUserRecord {
+  @Column({ type: 'timestamptz' })
+  deliveredAt!: Date;
 }
 
 @Entity('announcement_comments')

@@ -14,7 +14,12 @@ import {
   PortalWebhookReceipt,
 } from './syndication.entity';
 import { Inspection, InspectionItem } from './inspection.entity';
-import { Announcement, AnnouncementComment, AnnouncementReceipt } from './announcement.entity';
+import {
+  Announcement,
+  AnnouncementComment,
+  AnnouncementReceipt,
+  AnnouncementRecipient,
+} from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
 import { Notification, NotificationPreference } from './notification.entity';
 import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
@@ -44,6 +49,7 @@ export {
   Announcement,
   AnnouncementComment,
   AnnouncementReceipt,
+  AnnouncementRecipient,
   ANNOUNCEMENT_STATUSES,
   AUDIENCE_TYPES,
   type AnnouncementStatus,
@@ -209,6 +215,7 @@ export const PM_ENTITIES = [
   UploadChunk,
   Announcement,
   AnnouncementReceipt,
+  AnnouncementRecipient,
   AnnouncementComment,
   Notification,
   NotificationPreference,

@@ -50,7 +50,8 @@ export class AnnouncementChanges {
 
   /**
    * Publishes the locked draft or scheduled `before`: status and time, audit, the
-   * `announcement.published` event and an in-app notification for everyone in the audience.
+   * `announcement.published` event, its recipients (the audience now, kept for the receipt report) and
+   * an in-app notification for each of them.
    */
   async publish(
     m: EntityManager,
@@ -81,8 +82,8 @@ export class AnnouncementChanges {
         audienceType: published.audienceType,
       },
     });
-    const audience = await this.announcements.audienceUserIds(m, organizationId, id);
-    await this.notifications.notify(m, organizationId, audience, {
+    const recipients = await this.announcements.recordRecipients(m, organizationId, id, now);
+    await this.notifications.notify(m, organizationId, recipients, {
       type: 'announcement',
       title: published.title,
       body: published.body.slice(0, 300),

@@ -130,7 +130,9 @@ export class AnnouncementsController {
   @Post(':id/read')
   @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'The first read time is kept' })
+  @ApiNoContentResponse({
+    description: 'The first read time is kept; 403 NOT_A_RECIPIENT for an editor it was not delivered to',
+  })
   read(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.announcements.markRead(t, id, false);
   }
@@ -139,7 +141,8 @@ export class AnnouncementsController {
   @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
   @HttpCode(204)
   @ApiNoContentResponse({
-    description: '422 ACKNOWLEDGEMENT_NOT_REQUESTED when the announcement does not ask for it',
+    description:
+      '422 ACKNOWLEDGEMENT_NOT_REQUESTED when the announcement does not ask for it; 403 NOT_A_RECIPIENT for an editor it was not delivered to',
   })
   acknowledge(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.announcements.markRead(t, id, true);
@@ -148,7 +151,7 @@ export class AnnouncementsController {
   @Get(':id/receipts')
   @ApiOkResponse({
     type: ReceiptReportResponse,
-    description: 'Who in the audience has and has not read or acknowledged it',
+    description: 'Who it was delivered to at publication has and has not read or acknowledged it',
   })
   receipts(
     @CurrentTenant() t: Tenant,

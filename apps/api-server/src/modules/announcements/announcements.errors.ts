@@ -8,6 +8,7 @@ export enum AnnouncementErrorCode {
   InvalidAttachment = 'INVALID_ATTACHMENT',
   PublishAtInPast = 'PUBLISH_AT_IN_PAST',
   AcknowledgementNotRequested = 'ACKNOWLEDGEMENT_NOT_REQUESTED',
+  NotRecipient = 'NOT_A_RECIPIENT',
 }
 
 export class AnnouncementError extends featureError<AnnouncementErrorCode>({
@@ -18,4 +19,5 @@ export class AnnouncementError extends featureError<AnnouncementErrorCode>({
   [AnnouncementErrorCode.InvalidAttachment]: 422,
   [AnnouncementErrorCode.PublishAtInPast]: 422,
   [AnnouncementErrorCode.AcknowledgementNotRequested]: 422,
+  [AnnouncementErrorCode.NotRecipient]: 403,
 }) {}

@@ -3,9 +3,9 @@ import {
   Announcement,
   AnnouncementComment,
   AnnouncementReceipt,
+  AnnouncementRecipient,
   Building,
   Unit,
-  type MembershipRole,
 } from '@ppt/db';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '../../common/list-query';
@@ -17,17 +17,18 @@ const SORT_COLUMNS: Record<string, string> = {
   title: 'a.title',
 };
 
-/** Someone reading announcements who does not manage them: sees only published ones addressed to them. */
+/** Someone reading announcements who does not manage them: sees only published ones delivered to them. */
 export interface Reader {
   userId: string;
-  role: MembershipRole;
 }
 
 export interface ReceiptRow {
   userId: string;
   displayName: string;
   email: string;
-  role: string;
+  /** Null once they are no longer a member. */
+  role: string | null;
+  deliveredAt: Date;
   readAt: Date | null;
   acknowledgedAt: Date | null;
 }
@@ -35,7 +36,7 @@ export interface ReceiptRow {
 /**
  * Whether the user in `user` (with membership role `role`) is in announcement `a`'s audience: the whole
  * organisation, one of its roles, or a current occupant (owner, tenant, household member) of a unit in
- * its buildings or units.
+ * its buildings or units. Evaluated once, at publication (`recordRecipients`).
  */
 function inAudience(a: string, user: string, role: string): string {
   const occupies = (unitFilter: string) => `EXISTS (SELECT 1 FROM unit_occupants o
@@ -165,32 +166,52 @@ export class AnnouncementsRepository {
     );
   }
 
-  /** Every member in the audience with their receipt (proof of delivery), unread first. */
-  receiptReport(m: EntityManager, organizationId: string, announcementId: string): Promise<ReceiptRow[]> {
-    return m.query(
-      `SELECT mem.user_id AS "userId", usr.display_name AS "displayName", usr.email, mem.role::text AS role,
-              r.read_at AS "readAt", r.acknowledged_at AS "acknowledgedAt"
-         FROM announcements a
-         JOIN memberships mem ON mem.organization_id = a.organization_id
-         JOIN users usr ON usr.id = mem.user_id
-         LEFT JOIN announcement_receipts r
-           ON r.organization_id = a.organization_id AND r.announcement_id = a.id AND r.user_id = mem.user_id
-        WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}
-        ORDER BY r.read_at NULLS FIRST, usr.display_name, mem.user_id`,
-      [organizationId, announcementId],
-    );
-  }
-
-  /** Only the ids (publishing notifies them): no user or receipt columns. */
-  async audienceUserIds(m: EntityManager, organizationId: string, announcementId: string): Promise<string[]> {
+  /**
+   * Stores the audience as of publication as its recipients (one statement, however large) and returns
+   * their ids (publishing notifies them).
+   */
+  async recordRecipients(
+    m: EntityManager,
+    organizationId: string,
+    announcementId: string,
+    deliveredAt: Date,
+  ): Promise<string[]> {
     const rows: { userId: string }[] = await m.query(
-      `SELECT mem.user_id AS "userId"
+      `INSERT INTO announcement_recipients (organization_id, announcement_id, user_id, delivered_at)
+       SELECT a.organization_id, a.id, mem.user_id, $3
          FROM announcements a
          JOIN memberships mem ON mem.organization_id = a.organization_id
-        WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}`,
-      [organizationId, announcementId],
+        WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}
+       RETURNING user_id AS "userId"`,
+      [organizationId, announcementId, deliveredAt],
     );
     return rows.map((r) => r.userId);
+  }
+
+  async isRecipient(
+    m: EntityManager,
+    organizationId: string,
+    announcementId: string,
+    userId: string,
+  ): Promise<boolean> {
+    return m.exists(AnnouncementRecipient, { where: { organizationId, announcementId, userId } });
+  }
+
+  /** Every recipient with their receipt (proof of delivery), unread first; former members included. */
+  receiptReport(m: EntityManager, organizationId: string, announcementId: string): Promise<ReceiptRow[]> {
+    return m.query(
+      `SELECT rc.user_id AS "userId", usr.display_name AS "displayName", usr.email, mem.role::text AS role,
+              rc.delivered_at AS "deliveredAt", r.read_at AS "readAt", r.acknowledged_at AS "acknowledgedAt"
+         FROM announcement_recipients rc
+         JOIN users usr ON usr.id = rc.user_id
+         LEFT JOIN memberships mem ON mem.organization_id = rc.organization_id AND mem.user_id = rc.user_id
+         LEFT JOIN announcement_receipts r
+           ON r.organization_id = rc.organization_id AND r.announcement_id = rc.announcement_id
+          AND r.user_id = rc.user_id
+        WHERE rc.organization_id = $1 AND rc.announcement_id = $2
+        ORDER BY r.read_at NULLS FIRST, usr.display_name, rc.user_id`,
+      [organizationId, announcementId],
+    );
   }
 
   comments(m: EntityManager, organizationId: string, announcementId: string): Promise<AnnouncementComment[]> {
@@ -227,13 +248,16 @@ export class AnnouncementsRepository {
       .where('a.organization_id = :organizationId', { organizationId });
   }
 
+  /**
+   * "Addressed to them" means a recipient, not the audience as it is today: readers then see, read and
+   * acknowledge exactly what the receipt report accounts for (a newcomer does not get old notices; someone
+   * who moved out but is still a member keeps what was delivered to them).
+   */
   private readable(qb: SelectQueryBuilder<Announcement>, reader: Reader): void {
     qb.andWhere(`a.status = 'published'`).andWhere(
-      inAudience('a', ':readerId', ':readerRole::membership_role'),
-      {
-        readerId: reader.userId,
-        readerRole: reader.role,
-      },
+      `EXISTS (SELECT 1 FROM announcement_recipients rc
+        WHERE rc.organization_id = a.organization_id AND rc.announcement_id = a.id AND rc.user_id = :readerId)`,
+      { readerId: reader.userId },
     );
   }
 }

@@ -24,9 +24,9 @@ const EDITORS = new Set(['org_admin', 'manager']);
 
 /**
  * Announcements: drafted, scheduled (published by the every-minute job once `publishAt` has come) or
- * published at once, archived. Publishing writes the `announcement.published` event and an in-app
- * notification for everyone in the audience in the same transaction; readers leave receipts (read,
- * acknowledged) that make the delivery report.
+ * published at once, archived. Publishing fixes its recipients (the audience at that moment) and writes
+ * the `announcement.published` event and an in-app notification for each in the same transaction;
+ * recipients leave receipts (read, acknowledged) that make the delivery report.
  */
 @Injectable()
 export class AnnouncementsService {
@@ -152,11 +152,22 @@ export class AnnouncementsService {
     });
   }
 
-  /** A reader marks it read (acknowledge also counts as read). */
+  /**
+   * A recipient marks it read (acknowledge also counts as read). Editors see every announcement but,
+   * like readers, leave receipts only where they are recipients, so the report accounts for every one.
+   */
   markRead(t: Tenant, id: string, acknowledge: boolean): Promise<void> {
     return this.tenant.run(scopeOf(t), async (m) => {
-      const found = await this.announcements.findOne(m, t.organizationId, id, t.userId, readerOf(t));
+      const reader = readerOf(t);
+      const found = await this.announcements.findOne(m, t.organizationId, id, t.userId, reader);
       if (!found || found.announcement.status !== 'published') throw notFound();
+      // A reader found it only as a recipient; an editor finds every one.
+      if (!reader && !(await this.announcements.isRecipient(m, t.organizationId, id, t.userId))) {
+        throw new AnnouncementError(
+          AnnouncementErrorCode.NotRecipient,
+          'Only its recipients can read or acknowledge this announcement',
+        );
+      }
       if (acknowledge && !found.announcement.requiresAcknowledgement) {
         throw new AnnouncementError(
           AnnouncementErrorCode.AcknowledgementNotRequested,
@@ -263,7 +274,7 @@ export class AnnouncementsService {
 }
 
 function readerOf(t: Tenant): Reader | undefined {
-  return EDITORS.has(t.role) ? undefined : { userId: t.userId, role: t.role };
+  return EDITORS.has(t.role) ? undefined : { userId: t.userId };
 }
 
 function notFound(): AnnouncementError {

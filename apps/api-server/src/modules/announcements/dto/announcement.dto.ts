@@ -172,16 +172,24 @@ export class ReceiptRowResponse {
   @ApiProperty({ example: EXAMPLE_ID.resident }) userId!: string;
   @ApiProperty({ example: 'Jana Nováková' }) displayName!: string;
   @ApiProperty({ example: 'jana.novakova@example.com' }) email!: string;
-  @ApiProperty({ example: 'tenant' }) role!: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'tenant',
+    description: 'Current membership role; null once no longer a member',
+  })
+  role!: string | null;
+  @ApiProperty({ example: EXAMPLE_TIME.updated, description: 'When it was published to them' })
+  deliveredAt!: Date;
   @ApiPropertyOptional({ type: Date, nullable: true, example: EXAMPLE_TIME.updated }) readAt!: Date | null;
   @ApiPropertyOptional({ type: Date, nullable: true, example: null }) acknowledgedAt!: Date | null;
 }
 
 export class ReceiptReportResponse {
-  @ApiProperty({ example: 24, description: 'Members the announcement is addressed to' }) audience!: number;
+  @ApiProperty({ example: 24, description: 'Users it was delivered to when published' }) audience!: number;
   @ApiProperty({ example: 17 }) read!: number;
   @ApiProperty({ example: 12 }) acknowledged!: number;
-  @ApiProperty({ type: [ReceiptRowResponse], description: 'Everyone in the audience, unread first' })
+  @ApiProperty({ type: [ReceiptRowResponse], description: 'Every recipient, unread first' })
   items!: ReceiptRowResponse[];
 }
 
