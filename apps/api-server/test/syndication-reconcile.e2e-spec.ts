@@ -293,4 +293,65 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
     expect(openimmo.objects.get(row.externalId!)!.photos).toHaveLength(1);
     expect(await statusOf(de.adminToken, id, 'openimmo')).toMatchObject({ status: 'active' });
   });
+
+  it('keeps in the full transfer a listing whose last update failed, not one the portal took down', async () => {
+    const at = await createOrganization(
+      http(),
+      await registerAndLogin(http(), 'recon-at'),
+      'Wiener Immobilien',
+    );
+    await put(at.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    await put(at.adminToken, 'openimmo', {
+      credentials: OI,
+      options: {
+        endpoint: openimmo.url,
+        providerId: 'P-10',
+        providerName: 'Wiener Immobilien',
+        technicalEmail: 'it@wien.example',
+      },
+    }).expect(200);
+    const german = {
+      currency: 'EUR',
+      priceAmount: 45000000,
+      addressLine: 'Torstraße 1',
+      city: 'Berlin',
+      postalCode: '10119',
+      country: 'DE',
+    };
+    const refused = await publish(at.adminToken, german);
+    const takenDown = await publish(at.adminToken, german);
+    const live = await settled(at.adminToken, refused, 'openimmo', 'active');
+    const gone = await settled(at.adminToken, takenDown, 'openimmo', 'active');
+
+    // The portal refuses the next update (a 4xx fails at once): the previous version stays live there.
+    openimmo.failNext(1, 422, 'Update not accepted');
+    await request(http())
+      .patch(`/api/v1/listings/${refused}`)
+      .set(bearer(at.adminToken))
+      .send({ priceAmount: 46000000 })
+      .expect(200);
+    expect(await settled(at.adminToken, refused, 'openimmo', 'failed')).toMatchObject({
+      history: expect.arrayContaining([expect.objectContaining({ from: 'syncing', to: 'failed' })]),
+    });
+    expect(openimmo.objects.get(live.externalId!)).toMatchObject({ objektnrExtern: refused, price: 450000 });
+    // The other one the portal took down itself (what its `listing.status_changed` webhook records).
+    openimmo.objects.delete(gone.externalId!);
+    await asOwner(env.server, (db) =>
+      db.query(
+        `UPDATE listing_syndications SET status = 'failed', last_error_code = 'PORTAL_REMOVED' WHERE id = $1`,
+        [gone.id],
+      ),
+    );
+
+    const summary = await reconcile();
+    expect(summary.portals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ organizationId: at.id, portal: 'openimmo', mode: 'replace', adverts: 1 }),
+      ]),
+    );
+    expect(openimmo.transfers.at(-1)).toMatchObject({ umfang: 'VOLL', providerId: 'P-10' });
+    expect(openimmo.objects.get(live.externalId!)).toMatchObject({ objektnrExtern: refused, price: 460000 });
+    expect(openimmo.objects.has(gone.externalId!)).toBe(false);
+    expect(await statusOf(at.adminToken, refused, 'openimmo')).toMatchObject({ status: 'failed' });
+  });
 });

@@ -494,6 +494,68 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     expect(sreality.adverts.has(id)).toBe(true);
   });
 
+  it('a withdrawal Redis refuses after the commit is still 200; the row waits for the nightly pass', async () => {
+    const id = await listing(cz.adminToken);
+    await setStatus(cz.adminToken, id, 'published').expect(200);
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const queue = env.server.app.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    const getJob = jest.spyOn(queue, 'getJob').mockRejectedValueOnce(new Error('Connection is closed.'));
+    try {
+      const res = await request(http())
+        .post('/api/v1/syndication/withdraw')
+        .set(bearer(cz.adminToken))
+        .send({ listingId: id, portals: ['sreality'] })
+        .expect(200);
+      expect(res.body.queued).toBe(1);
+      expect(getJob).toHaveBeenCalled();
+    } finally {
+      getJob.mockRestore();
+    }
+    const waiting = (await rows(cz.adminToken, id)).find((r) => r.portal === 'sreality')!;
+    expect(waiting).toMatchObject({ status: 'removing', held: true });
+    expect(sreality.adverts.has(id)).toBe(true);
+    await asOwner(env.server, (db) =>
+      db.query(`UPDATE listing_syndications SET updated_at = now() - interval '20 minutes' WHERE id = $1`, [
+        waiting.id,
+      ]),
+    );
+    const reconciliation = env.worker!.get(SyndicationReconciliation, { strict: false });
+    expect(await reconciliation.requeueStuck(cz.id)).toBe(1);
+    await settled(cz.adminToken, id, { sreality: 'removed', webhook: 'active' });
+    expect(sreality.adverts.has(id)).toBe(false);
+  });
+
+  it('turning a portal off takes every listing off it; then it can be deleted', async () => {
+    const off = await createOrganization(
+      http(),
+      await registerAndLogin(http(), 'synd-off'),
+      'Closing Realty',
+    );
+    await put(off.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    await put(off.adminToken, 'sreality', { credentials: SRE, options: { endpoint: sreality.url } }).expect(
+      200,
+    );
+    const ids = [await listing(off.adminToken), await listing(off.adminToken)];
+    for (const id of ids) await setStatus(off.adminToken, id, 'published').expect(200);
+    for (const id of ids) await settled(off.adminToken, id, { sreality: 'active' });
+    const conflict = await request(http())
+      .delete('/api/v1/syndication/portals/sreality')
+      .set(bearer(off.adminToken))
+      .expect(409);
+    expect(conflict.body.error.message).toMatch(/disable the portal/);
+
+    await put(off.adminToken, 'sreality', { enabled: false }).expect(200);
+    for (const id of ids) {
+      const [row] = await settled(off.adminToken, id, { sreality: 'removed' });
+      expect(row.history.map((h) => h.to).slice(-2)).toEqual(['removing', 'removed']);
+      expect(sreality.adverts.has(id)).toBe(false);
+    }
+    await request(http())
+      .delete('/api/v1/syndication/portals/sreality')
+      .set(bearer(off.adminToken))
+      .expect(204);
+  });
+
   it('our own portal: a feed job the portal failed for good does not swallow the next attempt', async () => {
     const own = await createOrganization(http(), await registerAndLogin(http(), 'synd-own'), 'Own Realty');
     const id = await listing(own.adminToken);

@@ -52,10 +52,14 @@ export class PortalTargetsService {
     });
   }
 
-  /** Turning a portal on puts every listing already on the market there (a worker job, after commit). */
+  /**
+   * Turning a portal on puts every listing already on the market there; a disabled portal with
+   * listings still on it has them all taken off (a worker job, after commit). Saving it disabled
+   * again queues that job again, so a turn-off whose job Redis refused can be repeated.
+   */
   async put(t: Tenant, portal: SyndicationPortal, dto: PutPortalTargetDto): Promise<PortalTargetResponse> {
-    const { response, turnedOn } = await this.save(t, portal, dto);
-    if (turnedOn) await this.jobs.planPortal(t.organizationId, portal);
+    const { response, replan } = await this.save(t, portal, dto);
+    if (replan) await this.jobs.planPortal(t.organizationId, portal);
     return response;
   }
 
@@ -63,7 +67,7 @@ export class PortalTargetsService {
     t: Tenant,
     portal: SyndicationPortal,
     dto: PutPortalTargetDto,
-  ): Promise<{ response: PortalTargetResponse; turnedOn: boolean }> {
+  ): Promise<{ response: PortalTargetResponse; replan: boolean }> {
     const shape = PORTAL_CONFIG[portal];
     return this.tenant.run(scopeOf(t), async (m) => {
       const existing = await this.targets.find(m, t.organizationId, portal);
@@ -113,7 +117,7 @@ export class PortalTargetsService {
       });
       return {
         response: toResponse(portal, await this.targets.find(m, t.organizationId, portal)),
-        turnedOn: enabled && !wasEnabled,
+        replan: enabled ? !wasEnabled : (await this.targets.countLive(m, t.organizationId, portal)) > 0,
       };
     });
   }
@@ -123,7 +127,7 @@ export class PortalTargetsService {
       if ((await this.targets.countLive(m, t.organizationId, portal)) > 0) {
         throw new SyndicationError(
           SyndicationErrorCode.NotRetryable,
-          `Listings are still on ${portal}: withdraw them first (POST /syndication/withdraw), or disable the portal`,
+          `Listings are still on ${portal}: withdraw them (POST /syndication/withdraw) or disable the portal, and delete it once they are removed`,
         );
       }
       if (!(await this.targets.delete(m, t.organizationId, portal)))

@@ -59,7 +59,7 @@ export class SyndicationJobs {
     await this.enqueue(data);
   }
 
-  /** After a portal is turned on: the worker plans every listing on the market for it. */
+  /** After a portal is turned on or off: the worker plans its listings again (see planOrganization). */
   async planPortal(organizationId: string, portal: string): Promise<void> {
     await this.queue.add(
       SyndicationJob.PlanPortal,

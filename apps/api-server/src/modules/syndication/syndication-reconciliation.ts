@@ -325,16 +325,26 @@ export class SyndicationReconciliation {
     return result;
   }
 
-  /** The listings that should be on a portal: wanted there and not failed (its manager has to act). */
+  /**
+   * The listings that should be on a portal: wanted there and in flight or active, plus failed rows
+   * whose previous version is still live there (see SyndicationRepository.failedButLive). The VOLL
+   * replaces the portal's whole set, so leaving those out would delete a live advert because of a
+   * failed update. We keep no copy of the synced version, so they go with the current listing (it
+   * passed our preflight): the advert stays live, at worst showing the update a TEIL job could not send.
+   */
   private wantedOn(organizationId: string, portal: SyndicationPortal): Promise<SyndicationListing[]> {
     return this.tenant.run({ organizationId }, async (m) => {
       const rows = await m.getRepository(ListingSyndication).find({
         where: { organizationId, portal, wanted: 'listed', status: In(['pending', 'syncing', 'active']) },
         order: { listingId: 'ASC' },
       });
+      const ids = [
+        ...rows.map((r) => r.listingId),
+        ...(await this.rows.failedButLive(m, organizationId, portal)),
+      ].sort();
       const views: SyndicationListing[] = [];
-      for (const row of rows) {
-        const view = await this.listings.load(m, organizationId, row.listingId);
+      for (const id of ids) {
+        const view = await this.listings.load(m, organizationId, id);
         if (view && ON_MARKET.has(view.status)) views.push(view);
       }
       return views;

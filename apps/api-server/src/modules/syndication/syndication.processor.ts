@@ -84,7 +84,7 @@ export class SyndicationProcessor {
 
   @Process({ name: SyndicationJob.PlanPortal })
   planPortal(job: Job<{ organizationId: string; portal: SyndicationPortal }>): Promise<{ planned: number }> {
-    return this.syndication.planOrganization(job.data.organizationId);
+    return this.syndication.planOrganization(job.data.organizationId, job.data.portal);
   }
 
   @Process({ name: SyndicationJob.PortalSync, concurrency: 8 })

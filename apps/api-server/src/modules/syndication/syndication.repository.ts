@@ -5,7 +5,7 @@ import {
   type SyndicationPortal,
   type SyndicationStatus,
 } from '@ppt/db';
-import { In, type EntityManager } from 'typeorm';
+import { In, Not, type EntityManager } from 'typeorm';
 
 /** The statuses a row has while a job should be on its way or running. */
 export const STUCK_STATUSES: SyndicationStatus[] = ['pending', 'removing', 'syncing'];
@@ -64,6 +64,46 @@ export class SyndicationRepository {
       .orderBy('s.listing_id', 'ASC')
       .setLock('pessimistic_write')
       .getMany();
+  }
+
+  /** Listings with a row on the portal that is not removed yet (a portal turned off takes them all off). */
+  async listingsOnPortal(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<string[]> {
+    const rows = await m.getRepository(ListingSyndication).find({
+      select: { listingId: true },
+      where: { organizationId, portal, status: Not('removed' as const) },
+    });
+    return rows.map((r) => r.listingId);
+  }
+
+  /**
+   * Listings whose row is failed while the portal still shows a version of ours: wanted listed, the
+   * last settled state was `active` (a removal also sets syncedVersion), and a job failed it — not the
+   * portal taking the advert down (a webhook fails an active row directly, or leaves PORTAL_REMOVED).
+   */
+  async failedButLive(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<string[]> {
+    const last = (where: string, column: string) =>
+      `(SELECT t.${column} FROM syndication_transitions t
+         WHERE t.organization_id = s.organization_id AND t.syndication_id = s.id${where}
+         ORDER BY t.created_at DESC LIMIT 1)`;
+    const rows = await m
+      .getRepository(ListingSyndication)
+      .createQueryBuilder('s')
+      .select('s.listing_id', 'listingId')
+      .where('s.organization_id = :organizationId AND s.portal = :portal', { organizationId, portal })
+      .andWhere(`s.status = 'failed' AND s.wanted = 'listed' AND s.synced_version IS NOT NULL`)
+      .andWhere(`s.last_error_code IS DISTINCT FROM 'PORTAL_REMOVED'`)
+      .andWhere(`${last(` AND t.to_status IN ('active', 'removed')`, 'to_status')} = 'active'`)
+      .andWhere(`${last('', 'from_status')} IS DISTINCT FROM 'active'`)
+      .getRawMany<{ listingId: string }>();
+    return rows.map((r) => r.listingId);
   }
 
   lockByIds(m: EntityManager, organizationId: string, ids: string[]): Promise<ListingSyndication[]> {

@@ -51,7 +51,11 @@ export class SyndicationService {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  /** After a listing change (its outbox event): one job per portal that has to change. */
+  /**
+   * After a listing change (its outbox event): one job per portal that has to change. Runs in the
+   * worker only: if Redis refuses a job here, the event job fails and Bull's retry plans again, which
+   * queues the same job ids (sooner than the stuck pass would).
+   */
   async planListing(organizationId: string, listingId: string, republished: boolean): Promise<number> {
     const jobs = await this.tenant.run({ organizationId }, async (m) => {
       const listing = await m.getRepository(Listing).findOneBy({ organizationId, id: listingId });
@@ -62,18 +66,20 @@ export class SyndicationService {
   }
 
   /**
-   * A portal was turned on: every listing on the market is planned again, which adds the portal. A
-   * listing the portal would refuse gets a failed row naming what to fix (no job; see plan()).
+   * A portal was turned on or off: every listing on the market is planned again, which adds the
+   * portal or takes the listing off it, and so is every listing still on `portal` (whatever its
+   * status, so a disabled portal ends with nothing live). A listing the portal would refuse gets a
+   * failed row naming what to fix (no job; see plan()).
    */
-  async planOrganization(organizationId: string): Promise<{ planned: number }> {
-    const ids = await this.tenant.run({ organizationId }, async (m) =>
-      (
-        await m.getRepository(Listing).find({
-          select: { id: true },
-          where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
-        })
-      ).map((l) => l.id),
-    );
+  async planOrganization(organizationId: string, portal?: SyndicationPortal): Promise<{ planned: number }> {
+    const ids = await this.tenant.run({ organizationId }, async (m) => {
+      const onMarket = await m.getRepository(Listing).find({
+        select: { id: true },
+        where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
+      });
+      const onPortal = portal ? await this.rows.listingsOnPortal(m, organizationId, portal) : [];
+      return [...new Set([...onMarket.map((l) => l.id), ...onPortal])];
+    });
     let planned = 0;
     for (const listingId of ids) planned += await this.planListing(organizationId, listingId, false);
     return { planned };
@@ -195,7 +201,7 @@ export class SyndicationService {
       const listing = await this.mustFindListing(m, t, dto.listingId);
       const locked = await this.rows.lockForListing(m, t.organizationId, listing.id);
       const chosen = locked.filter((r) => !dto.portals || dto.portals.includes(r.portal));
-      const queued: PortalSyncJobData[] = [];
+      const queued: PlannedJob[] = [];
       for (const row of chosen) {
         await this.rows.update(m, row, { held: true });
         if (row.wanted === 'removed' && (row.status === 'removed' || row.status === 'removing')) continue;
@@ -205,11 +211,18 @@ export class SyndicationService {
           wantedVersion: listing.version,
           attempts: 0,
         });
-        queued.push({ ...jobOf(row), supersedes: previous } as PlannedJob);
+        queued.push({ ...jobOf(row), supersedes: previous });
       }
       return { rows: chosen, jobs: queued };
     });
-    await this.enqueueAll(jobs);
+    for (const { supersedes, ...job } of jobs) {
+      // Committed already: a job Redis refuses now is queued by the nightly stuck pass, not a 500.
+      await this.jobs
+        .enqueue(job, supersedes)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, listingId: job.listingId, portal: job.portal }, 'Withdrawal not queued'),
+        );
+    }
     return { queued: jobs.length, items: rows.map((r) => toResponse(r, [])) };
   }
 
