@@ -91,6 +91,45 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   const setStatus = (token: string, id: string, status: string) =>
     request(http()).post(`/api/v1/listings/${id}/status`).set(bearer(token)).send({ status });
 
+  /**
+   * The Reality Portal's worker, played here (reality-server's own tests run the real one): it applies
+   * each feed event to a read model only when its version is strictly newer than the listing's there,
+   * as the portal does. `failFirst` fails the first feed job of a listing for good.
+   */
+  let portal:
+    | {
+        shown: Map<string, { version: number; status: string }>;
+        received: (listingId: string) => number;
+        failFirst: Set<string>;
+      }
+    | undefined;
+  function portalWorker(): NonNullable<typeof portal> {
+    if (portal) return portal;
+    const shown = new Map<string, { version: number; status: string }>();
+    const received = new Map<string, number>();
+    const failFirst = new Set<string>();
+    portal = { shown, received: (listingId) => received.get(listingId) ?? 0, failFirst };
+    const feed = env.worker!.get<Queue>(getQueueToken(QueueName.PortalFeed), { strict: false });
+    void feed
+      .process(
+        '*',
+        async (job: Job<{ aggregateId: string; aggregateVersion: number; payload: { status: string } }>) => {
+          const { aggregateId: id, aggregateVersion: version, payload } = job.data;
+          received.set(id, (received.get(id) ?? 0) + 1);
+          if (failFirst.delete(id)) {
+            job.discard();
+            throw new Error('read model unavailable');
+          }
+          const stored = shown.get(id);
+          if (stored && stored.version >= version) return { applied: false };
+          shown.set(id, { version, status: payload.status });
+          return { applied: true };
+        },
+      )
+      .catch(() => undefined);
+    return portal;
+  }
+
   beforeAll(async () => {
     sreality = await startFakeSrealityPortal([SRE]);
     openimmo = await startFakeOpenImmoPortal(OI);
@@ -559,23 +598,40 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   it('our own portal: a feed job the portal failed for good does not swallow the next attempt', async () => {
     const own = await createOrganization(http(), await registerAndLogin(http(), 'synd-own'), 'Own Realty');
     const id = await listing(own.adminToken);
-    // The Reality Portal's worker, played here: it fails the first feed job of this listing for good.
-    const feed = env.worker!.get<Queue>(getQueueToken(QueueName.PortalFeed), { strict: false });
-    let sent = 0;
-    void feed
-      .process('*', async (job: Job<{ aggregateId: string }>) => {
-        if (job.data.aggregateId === id && sent++ === 0) {
-          job.discard();
-          throw new Error('read model unavailable');
-        }
-        return { applied: true };
-      })
-      .catch(() => undefined);
+    const feed = portalWorker();
+    feed.failFirst.add(id);
     await setStatus(own.adminToken, id, 'published').expect(200);
     const [row] = await settled(own.adminToken, id, { 'reality-portal': 'active' });
-    expect(sent).toBe(2);
+    expect(feed.received(id)).toBe(2);
+    expect(feed.shown.get(id)).toMatchObject({ status: 'published' });
     expect(row).toMatchObject({ attempts: 2, externalId: id });
     expect(row.externalUrl).toMatch(new RegExp(`/listings/${id}$`));
+  });
+
+  it('our own portal: turned off and on again, it shows the unchanged listing again', async () => {
+    const own = await createOrganization(
+      http(),
+      await registerAndLogin(http(), 'synd-toggle'),
+      'Toggling Realty',
+    );
+    const id = await listing(own.adminToken);
+    const feed = portalWorker();
+    await setStatus(own.adminToken, id, 'published').expect(200);
+    await settled(own.adminToken, id, { 'reality-portal': 'active' });
+    expect(feed.shown.get(id)).toMatchObject({ status: 'published' });
+
+    await put(own.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    await settled(own.adminToken, id, { 'reality-portal': 'removed' });
+    const removal = feed.shown.get(id)!;
+    expect(removal.status).toBe('withdrawn');
+
+    // Back on without any change of the listing: the same listing version goes out again.
+    await put(own.adminToken, 'reality-portal', { enabled: true }).expect(200);
+    const [row] = await settled(own.adminToken, id, { 'reality-portal': 'active' });
+    expect(row.history.map((h) => h.to).slice(-4)).toEqual(['removed', 'pending', 'syncing', 'active']);
+    const back = feed.shown.get(id)!;
+    expect(back.status).toBe('published');
+    expect(back.version).toBeGreaterThan(removal.version);
   });
 
   it('keeps organisations apart: status, retries and withdrawals of another organisation are invisible', async () => {

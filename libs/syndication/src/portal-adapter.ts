@@ -27,6 +27,13 @@ export interface PortalTarget<Credentials = Record<string, unknown>, Options = R
   organizationId: string;
   credentials: Credentials;
   options: Options;
+  /**
+   * Set by the portal job that runs the call: the row's status-change count after the job claimed it.
+   * It never goes down for a listing on a portal, and it grows between any two runs that could send
+   * different things (a claim, a success, a replan each change the status). Portals that order what we send by a version of our own (the Reality
+   * Portal's feed) build it from this; the others ignore it. Absent outside portal jobs.
+   */
+  sequence?: number;
 }
 
 /**

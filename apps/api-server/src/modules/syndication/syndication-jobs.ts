@@ -36,6 +36,12 @@ export class SyndicationJobs {
       if (job && ((await job.isWaiting()) || (await job.isDelayed())))
         await job.remove().catch(() => undefined);
     }
+    // The same id can come back after other changes in between: a listing taken off a portal and listed
+    // again at the same version (the portal turned off and on). Bull keeps finished jobs, and one kept
+    // under the id would swallow the add and leave the row pending; a waiting or running one stays.
+    const kept = await this.queue.getJob(SyndicationJobs.jobId(data));
+    if (kept && ((await kept.isCompleted()) || (await kept.isFailed())))
+      await kept.remove().catch(() => undefined);
     await this.queue.add(SyndicationJob.PortalSync, data, {
       jobId: SyndicationJobs.jobId(data),
       attempts: this.env.SYNDICATION_JOB_ATTEMPTS,

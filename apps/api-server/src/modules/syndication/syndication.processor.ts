@@ -176,6 +176,10 @@ export class SyndicationProcessor {
       organizationId: data.organizationId,
       credentials: target.credentials,
       options: { timeoutMs: this.env.SYNDICATION_PORTAL_TIMEOUT_MS, ...target.options },
+      // The row's status-change count after claim() (each change also adds a syndication_transitions
+      // entry, never deleted): it grows between any two runs that could send different things, so
+      // the Reality Portal's feed versions built from it only go up (see RealityPortalAdapter).
+      sequence: row.revision,
     };
     if (data.action === 'list') {
       if (!listing) throw new PortalError('PORTAL_REJECTED', 'The listing no longer exists', false);

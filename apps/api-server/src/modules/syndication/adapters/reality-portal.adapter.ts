@@ -5,6 +5,7 @@ import { QueueName } from '@ppt/queue';
 import {
   PortalError,
   type PortalAdapter,
+  type PortalTarget,
   type PreflightIssue,
   type PublishedAdvert,
   type SyndicationListing,
@@ -19,9 +20,14 @@ import { ApiServerEnv } from '../../../api-server.env';
  * read model through its `portal-feed` queue, and the job counts as done when the portal worker has
  * applied it (Bull reports the job finished), so "active" means the portal shows it.
  *
- * The portal applies snapshots in version order. A manager can take a listing off the portal without
- * changing it, so the feed version is 2 × listing version, plus 1 for a removal: a removal beats the
- * publication of the same version, and any later change of the listing beats both.
+ * The portal applies a listing's snapshot only when its version is strictly newer than the one it has.
+ * A listing can come off the portal and go back on without changing (a manager's withdrawal and
+ * republication, the portal turned off and on), so the listing version alone cannot order what we
+ * send: the feed version is 2 × listing version + 1 + the job's `sequence` (the row's status-change
+ * count: it never goes down and grows between any two runs that could send different snapshots), for
+ * a publication and a removal alike. A run therefore sends more than any earlier run that sent
+ * something else (the listing version never goes down either), and
+ * more than the 2v / 2v + 1 of the former scheme still held by the read model. Far below 2^31 either way.
  */
 @Injectable()
 export class RealityPortalAdapter implements PortalAdapter {
@@ -37,19 +43,19 @@ export class RealityPortalAdapter implements PortalAdapter {
     return [];
   }
 
-  async publish(listing: SyndicationListing): Promise<PublishedAdvert> {
-    await this.send(listing, listing.status, 2 * listing.version);
+  async publish(listing: SyndicationListing, target?: PortalTarget): Promise<PublishedAdvert> {
+    await this.send(listing, listing.status, feedVersion(listing.version, target));
     return {
       externalId: listing.id,
       url: `${this.env.REALITY_PUBLIC_URL.replace(/\/+$/, '')}/listings/${listing.id}`,
     };
   }
 
-  async remove(ref: SyndicationRef): Promise<void> {
+  async remove(ref: SyndicationRef, target?: PortalTarget): Promise<void> {
     if (!ref.listing) return; // never reached the portal's read model in a form we could replace
     const status =
       ref.listing.status === 'sold' || ref.listing.status === 'rented' ? ref.listing.status : 'withdrawn';
-    await this.send(ref.listing, status, 2 * ref.version + 1);
+    await this.send(ref.listing, status, feedVersion(Math.max(ref.version, ref.listing.version), target));
   }
 
   private async send(listing: SyndicationListing, status: string, feedVersion: number): Promise<void> {
@@ -62,8 +68,10 @@ export class RealityPortalAdapter implements PortalAdapter {
       payload: snapshot(listing, status),
       occurredAt: new Date().toISOString(),
     };
-    // One job per listing and feed version: a retry finds a waiting or running job instead of adding
-    // another. A finished one kept under the id would swallow the add (a failed one for good), so it goes.
+    // One job per listing and feed version. A run that sends the same version again sends the same
+    // thing (a stalled job picked up again, a removal's retry: the row's status did not change, so
+    // the sequence did not either); it finds a waiting or running job instead of adding another. A
+    // finished one kept under the id would swallow the add (a failed one for good), so it goes.
     const jobId = `listing:${listing.id}:${feedVersion}`;
     const kept = await this.feed.getJob(jobId);
     if (kept && ((await kept.isFailed()) || (await kept.isCompleted())))
@@ -96,6 +104,11 @@ export class RealityPortalAdapter implements PortalAdapter {
       clearTimeout(timer);
     }
   }
+}
+
+/** See the class comment: strictly greater with every run of a job for this listing. */
+function feedVersion(listingVersion: number, target?: PortalTarget): number {
+  return 2 * listingVersion + 1 + (target?.sequence ?? 0);
 }
 
 function snapshot(l: SyndicationListing, status: string): ListingSnapshot {
