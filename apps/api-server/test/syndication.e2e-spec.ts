@@ -417,6 +417,39 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     expect(openimmo.objects.has(oi.externalId!)).toBe(false);
   });
 
+  it('turning a portal on while Redis refuses its job is a 503; repeating the request plans the listings', async () => {
+    const org = await createOrganization(
+      http(),
+      await registerAndLogin(http(), 'synd-retry-on'),
+      'Retry Realty',
+    );
+    await put(org.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    const id = await listing(org.adminToken);
+    await setStatus(org.adminToken, id, 'published').expect(200);
+    const queue = env.server.app.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    // The listing's own event is handled first (no portal then), so only the turn-on can plan it.
+    const published = await asOwner(env.server, (db) =>
+      db.query(`SELECT id FROM outbox WHERE aggregate_id = $1 AND type = 'listing.published'`, [id]),
+    );
+    await eventually(async () => (await (await queue.getJob(published.rows[0].id))?.isCompleted()) ?? false);
+    const add = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Connection is closed.'));
+    try {
+      const refused = await put(org.adminToken, 'sreality', {
+        credentials: SRE,
+        options: { endpoint: sreality.url },
+      }).expect(503);
+      expect(refused.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(add).toHaveBeenCalled();
+    } finally {
+      add.mockRestore();
+    }
+    expect(await rows(org.adminToken, id)).toEqual([]); // saved, nothing planned
+    await put(org.adminToken, 'sreality', {}).expect(200);
+    await settled(org.adminToken, id, { sreality: 'active' });
+    expect(sreality.adverts.has(id)).toBe(true);
+  });
+
   it('turning a portal on puts the listings on the market there; one it would refuse gets a failed row saying why', async () => {
     const late = await createOrganization(http(), await registerAndLogin(http(), 'synd-late'), 'Late Realty');
     await put(late.adminToken, 'reality-portal', { enabled: false }).expect(200);

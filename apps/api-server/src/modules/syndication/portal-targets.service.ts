@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
+import { AppError, CommonErrorCode } from '@ppt/observability';
 import { isIP } from 'node:net';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
@@ -53,13 +54,24 @@ export class PortalTargetsService {
   }
 
   /**
-   * Turning a portal on puts every listing already on the market there; a disabled portal with
-   * listings still on it has them all taken off (a worker job, after commit). Saving it disabled
-   * again queues that job again, so a turn-off whose job Redis refused can be repeated.
+   * An enabled portal gets every listing already on the market; a disabled portal with listings
+   * still on it has them all taken off (a worker job, after commit). Every save queues that job again,
+   * so a request whose job Redis refused (503) can simply be repeated.
    */
   async put(t: Tenant, portal: SyndicationPortal, dto: PutPortalTargetDto): Promise<PortalTargetResponse> {
     const { response, replan } = await this.save(t, portal, dto);
-    if (replan) await this.jobs.planPortal(t.organizationId, portal);
+    if (replan) {
+      await this.jobs.planPortal(t.organizationId, portal).catch(() => {
+        // Saved, but nothing planned: repeating the request plans again (any PUT of an enabled portal does).
+        throw new AppError(
+          CommonErrorCode.ServiceUnavailable,
+          503,
+          `The ${portal} settings were saved, but its listings could not be planned; repeat the request shortly`,
+          undefined,
+          { 'Retry-After': '5' },
+        );
+      });
+    }
     return response;
   }
 
@@ -105,7 +117,6 @@ export class PortalTargetsService {
         );
       }
       this.checkEndpoint(options.endpoint);
-      const wasEnabled = existing ? existing.enabled : (IMPLICIT[portal]?.enabled ?? false);
       const enabled = dto.enabled ?? existing?.enabled ?? true;
       await this.targets.save(m, {
         organizationId: t.organizationId,
@@ -117,7 +128,8 @@ export class PortalTargetsService {
       });
       return {
         response: toResponse(portal, await this.targets.find(m, t.organizationId, portal)),
-        replan: enabled ? !wasEnabled : (await this.targets.countLive(m, t.organizationId, portal)) > 0,
+        // On: plan every time (idempotent), so a repeated PUT makes up for one whose job never queued.
+        replan: enabled || (await this.targets.countLive(m, t.organizationId, portal)) > 0,
       };
     });
   }
