@@ -54,6 +54,13 @@ export class AppError extends Error {
   }
 }
 
+/** 503 with Retry-After: a dependency is down, nothing the client did; the same request may work shortly. */
+export function serviceUnavailable(message: string, retryAfterS = 5): AppError {
+  return new AppError(CommonErrorCode.ServiceUnavailable, 503, message, undefined, {
+    'Retry-After': String(retryAfterS),
+  });
+}
+
 export class ValidationFailedError extends AppError {
   constructor(details: ErrorDetail[]) {
     super(CommonErrorCode.ValidationFailed, 400, 'The request is not valid', details);

@@ -3,6 +3,7 @@ export {
   CODE_BY_STATUS,
   CommonErrorCode,
   featureError,
+  serviceUnavailable,
   ValidationFailedError,
   type ErrorDetail,
   type ErrorEnvelope,

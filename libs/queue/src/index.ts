@@ -16,3 +16,4 @@ export {
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';
 export { scheduleRepeatable } from './schedule';
+export { addFresh } from './add-fresh';

@@ -1,4 +1,4 @@
-import { AppError, CommonErrorCode } from '@ppt/observability';
+import { AppError, CommonErrorCode, serviceUnavailable } from '@ppt/observability';
 import type Redis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -32,13 +32,7 @@ export async function withinLimit<T>(what: string, operation: () => Promise<T>):
     return await operation();
   } catch (err) {
     if (err instanceof RateLimiterRes) throw tooMany(what, err.msBeforeNext);
-    throw new AppError(
-      CommonErrorCode.ServiceUnavailable,
-      503,
-      `${what} is temporarily unavailable; try again shortly`,
-      undefined,
-      { 'Retry-After': '5' },
-    );
+    throw serviceUnavailable(`${what} is temporarily unavailable; try again shortly`);
   }
 }
 

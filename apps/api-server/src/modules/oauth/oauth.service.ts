@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS, verifyToken, type AccessTokenClaims, type AuthOptions } from '@ppt/auth';
-import { AppError, CommonErrorCode } from '@ppt/observability';
+import { serviceUnavailable } from '@ppt/observability';
 import type { IntrospectionResponse } from '../auth/dto/auth.response';
 import { AuthError, AuthErrorCode } from '../auth/auth.errors';
 import { Passwords } from '../users/passwords';
@@ -93,13 +93,7 @@ export class OAuthService {
     try {
       return await this.sessions.isActive(sessionId);
     } catch {
-      throw new AppError(
-        CommonErrorCode.ServiceUnavailable,
-        503,
-        'Session state cannot be read right now; try again shortly',
-        undefined,
-        { 'Retry-After': '5' },
-      );
+      throw serviceUnavailable('Session state cannot be read right now; try again shortly');
     }
   }
 }

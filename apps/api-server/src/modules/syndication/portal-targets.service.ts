@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
-import { AppError, CommonErrorCode } from '@ppt/observability';
+import { serviceUnavailable } from '@ppt/observability';
 import { isIP } from 'node:net';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
@@ -63,12 +63,8 @@ export class PortalTargetsService {
     if (replan) {
       await this.jobs.planPortal(t.organizationId, portal).catch(() => {
         // Saved, but nothing planned: repeating the request plans again (any PUT of an enabled portal does).
-        throw new AppError(
-          CommonErrorCode.ServiceUnavailable,
-          503,
+        throw serviceUnavailable(
           `The ${portal} settings were saved, but its listings could not be planned; repeat the request shortly`,
-          undefined,
-          { 'Retry-After': '5' },
         );
       });
     }

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  addFresh,
   COMPLETED_JOBS_KEPT,
   JITTERED_BACKOFF,
   QueueName,
@@ -37,12 +38,8 @@ export class SyndicationJobs {
         await job.remove().catch(() => undefined);
     }
     // The same id can come back after other changes in between: a listing taken off a portal and listed
-    // again at the same version (the portal turned off and on). Bull keeps finished jobs, and one kept
-    // under the id would swallow the add and leave the row pending; a waiting or running one stays.
-    const kept = await this.queue.getJob(SyndicationJobs.jobId(data));
-    if (kept && ((await kept.isCompleted()) || (await kept.isFailed())))
-      await kept.remove().catch(() => undefined);
-    await this.queue.add(SyndicationJob.PortalSync, data, {
+    // again at the same version (the portal turned off and on).
+    await addFresh(this.queue, SyndicationJob.PortalSync, data, {
       jobId: SyndicationJobs.jobId(data),
       attempts: this.env.SYNDICATION_JOB_ATTEMPTS,
       backoff: { type: JITTERED_BACKOFF, options: { delay: this.env.SYNDICATION_BACKOFF_MS } },
@@ -52,16 +49,13 @@ export class SyndicationJobs {
   }
 
   /**
-   * Queues a job again although its id was used before (reconciliation repairs a change whose job
-   * already finished): a finished job under the id is dropped first; a job that waits or runs is left
-   * to do it. Bull keeps finished jobs (COMPLETED_JOBS_KEPT), and a kept id would swallow the add.
+   * Queues a job again although its id was used before (reconciliation and retries repair a change
+   * whose job already finished). A job still running under the id gets a moment to finish first.
    */
   async requeue(data: PortalSyncJobData): Promise<void> {
     const job = await this.queue.getJob(SyndicationJobs.jobId(data));
-    if (job) {
-      if (await job.isActive()) await Promise.race([job.finished().catch(() => undefined), sleep(5000)]);
-      if ((await job.isCompleted()) || (await job.isFailed())) await job.remove().catch(() => undefined);
-    }
+    if (job && (await job.isActive()))
+      await Promise.race([job.finished().catch(() => undefined), sleep(5000)]);
     await this.enqueue(data);
   }
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent, ListingSnapshot } from '@ppt/events';
-import { QueueName } from '@ppt/queue';
+import { addFresh, QueueName } from '@ppt/queue';
 import {
   PortalError,
   type PortalAdapter,
@@ -70,13 +70,9 @@ export class RealityPortalAdapter implements PortalAdapter {
     };
     // One job per listing and feed version. A run that sends the same version again sends the same
     // thing (a stalled job picked up again, a removal's retry: the row's status did not change, so
-    // the sequence did not either); it finds a waiting or running job instead of adding another. A
-    // finished one kept under the id would swallow the add (a failed one for good), so it goes.
+    // the sequence did not either); it finds a waiting or running job instead of adding another.
     const jobId = `listing:${listing.id}:${feedVersion}`;
-    const kept = await this.feed.getJob(jobId);
-    if (kept && ((await kept.isFailed()) || (await kept.isCompleted())))
-      await kept.remove().catch(() => undefined);
-    const job = await this.feed.add(event.type, event, { jobId });
+    const job = await addFresh(this.feed, event.type, event, { jobId });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
