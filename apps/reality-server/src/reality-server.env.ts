@@ -49,4 +49,12 @@ export class RealityServerEnv extends CoreEnv {
    */
   @IsIntInRange(0, 900)
   SSO_CACHE_TTL_S = 300;
+
+  /**
+   * Answers each replica keeps in memory. Every replica keeps every replica's (they announce them
+   * to each other), so size it for the tokens of all visitors signed in within SSO_CACHE_TTL_S:
+   * beyond that, misses read Redis first. About 300 bytes each.
+   */
+  @IsIntInRange(100, 1_000_000)
+  SSO_MEMORY_CACHE_SIZE = 20_000;
 }

@@ -1,6 +1,6 @@
-import { TEST_REDIS_URL } from '@ppt/testing';
+import { eventually, TEST_REDIS_URL } from '@ppt/testing';
 import Redis from 'ioredis';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 import { ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
@@ -17,12 +17,21 @@ describe('SSO: PM accounts on the Reality Portal', () => {
   let redis: Redis;
   const me = (token: string, app = portal) =>
     request(app.app.getHttpServer()).get('/api/v1/me').set('Authorization', `Bearer ${token}`);
-  const ssoCount = async (result: string) => {
-    const text = (await request(portal.app.getHttpServer()).get('/metrics')).text;
+  const ssoCount = async (result: string, app = portal) => {
+    const text = (await request(app.app.getHttpServer()).get('/metrics')).text;
     const line = text.split('\n').find((l) => l.startsWith(`sso_validation_total{result="${result}"}`));
     return line ? Number(line.split(' ').pop()) : 0;
   };
   const cachedKeys = (pattern: string) => redis.keys(`${peer.redisPrefix}${pattern}`);
+  const tokenKey = (token: string) =>
+    `${peer.redisPrefix}sso:tok:${createHash('sha256').update(token).digest('base64url')}`;
+  /** Writes an answer into Redis as a replica would, without announcing it to the others. */
+  const plantAnswer = (token: string, answer: Record<string, unknown>) => {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const value = { active: true, userId: claims.sub, sessionId: claims.sid, role: null, ...answer };
+    const at = Date.now();
+    return redis.set(tokenKey(token), JSON.stringify({ answer: value, at, until: at + 60_000 }), 'EX', 60);
+  };
 
   beforeAll(async () => {
     peer = await ApiServerPeer.start();
@@ -32,7 +41,7 @@ describe('SSO: PM accounts on the Reality Portal', () => {
   }, 120_000);
   afterAll(async () => {
     redis?.disconnect();
-    await replica?.app.close();
+    await replica?.close();
     await portal?.close();
     await peer?.dispose();
   });
@@ -59,10 +68,30 @@ describe('SSO: PM accounts on the Reality Portal', () => {
       expect(await cachedKeys('sso:tok:*')).not.toHaveLength(0);
     });
 
-    it('shares answers between portal replicas through Redis', async () => {
+    it('shares answers between portal replicas: one introspection serves them all, without a Redis read', async () => {
       const introspections = await peer.requestsTo(INTROSPECT);
       await me(user.accessToken, replica).expect(200);
       expect(await peer.requestsTo(INTROSPECT)).toBe(introspections);
+
+      const next = await peer.registerAndLogin('roaming');
+      await me(next.accessToken).expect(200);
+      // The answer is in Redis, and announced in the same transaction; the replica heard it before
+      // this read's reply (Redis sends both in order), so it needs neither Redis nor api-server.
+      await eventually(async () => (await redis.exists(tokenKey(next.accessToken))) === 1);
+      await redis.del(tokenKey(next.accessToken));
+      const [count, hits] = [await peer.requestsTo(INTROSPECT), await ssoCount('hit', replica)];
+      await me(next.accessToken, replica).expect(200);
+      expect(await peer.requestsTo(INTROSPECT)).toBe(count);
+      expect(await ssoCount('hit', replica)).toBe(hits + 1);
+    });
+
+    it('asks api-server, not Redis, about a token no replica announced (the others announce all they cache)', async () => {
+      const fresh = await peer.registerAndLogin('fresh');
+      await plantAnswer(fresh.accessToken, { organizationId: randomUUID(), role: 'org_admin' });
+      const introspections = await peer.requestsTo(INTROSPECT);
+      const res = await me(fresh.accessToken).expect(200);
+      expect(res.body).toEqual({ kind: 'visitor', userId: fresh.id, sessionId: expect.any(String) });
+      expect(await peer.requestsTo(INTROSPECT)).toBe(introspections + 1);
     });
 
     it("reports the organisation and role when the token acts in one of the account's organisations", async () => {
@@ -178,9 +207,11 @@ describe('SSO: PM accounts on the Reality Portal', () => {
   describe('when api-server is down', () => {
     let known: PortalUser;
     let unseen: PortalUser;
+    let unannounced: PortalUser;
     beforeAll(async () => {
       known = await peer.registerAndLogin('known');
       unseen = await peer.registerAndLogin('unseen');
+      unannounced = await peer.registerAndLogin('unannounced');
       await me(known.accessToken).expect(200);
       await peer.stop();
     }, 30_000);
@@ -188,6 +219,12 @@ describe('SSO: PM accounts on the Reality Portal', () => {
     it('keeps serving sessions it has already confirmed', async () => {
       await me(known.accessToken).expect(200);
       await me(known.accessToken, replica).expect(200);
+    });
+
+    it('finds in Redis a session another replica confirmed, though it missed that announcement', async () => {
+      await plantAnswer(unannounced.accessToken, { organizationId: null });
+      const res = await me(unannounced.accessToken).expect(200);
+      expect(res.body).toEqual({ kind: 'visitor', userId: unannounced.id, sessionId: expect.any(String) });
     });
 
     it('answers 503 SSO_UNAVAILABLE with Retry-After for a token it has not seen, never 401', async () => {

@@ -11,13 +11,13 @@ export class MemoryTtlCache<V extends object | boolean | string | number> {
 
   constructor(
     maxEntries: number,
-    onRemove: (key: string, value: V) => void = () => undefined,
+    onRemove: (key: string, value: V, reason: LRUCache.DisposeReason) => void = () => undefined,
     now: () => number = () => performance.now(),
   ) {
     if (maxEntries < 1) throw new Error('maxEntries must be at least 1');
     this.entries = new LRUCache<string, V>({
       max: maxEntries,
-      dispose: (value, key) => onRemove(key, value),
+      dispose: (value, key, reason) => onRemove(key, value, reason),
       perf: { now },
       // Read the clock on every check: the default caches it for 1 ms with a timer per read.
       ttlResolution: 0,

@@ -21,6 +21,11 @@ export interface SessionRevocationHandlers {
   subscribed(again: boolean): void;
   /** The connection dropped: revocations are missed until `subscribed` is called again. */
   lost?(): void;
+  /**
+   * Further channels (full names) heard on the same connection and subscription, so one
+   * confirmation, and one `lost`, covers them all.
+   */
+  alsoListen?: Record<string, (message: string) => void>;
 }
 
 /**
@@ -40,13 +45,14 @@ export function listenForSessionRevocations(
 ): void {
   const logger = new Logger(name);
   const channel = sessionRevokedChannel(connections);
+  const others = handlers.alsoListen ?? {};
   const subscriber = connections.create(name, { autoResubscribe: false });
   let subscribedBefore = false;
   let connected = false;
   subscriber.on('ready', () => {
     connected = true;
     if (subscribedBefore) logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
-    subscriber.subscribe(channel).then(
+    subscriber.subscribe(channel, ...Object.keys(others)).then(
       () => {
         handlers.subscribed(subscribedBefore);
         subscribedBefore = true;
@@ -59,5 +65,8 @@ export function listenForSessionRevocations(
     connected = false;
     handlers.lost?.();
   });
-  subscriber.on('message', (_channel: string, sessionId: string) => handlers.revoked(sessionId));
+  subscriber.on('message', (from: string, message: string) => {
+    if (from === channel) handlers.revoked(message);
+    else others[from]?.(message);
+  });
 }

@@ -11,6 +11,7 @@ describe('SSO configuration', () => {
       clientId: 'reality-server',
       clientSecret: undefined,
       cacheTtlS: 300,
+      memoryCacheSize: 20_000,
     });
   });
 
@@ -26,6 +27,7 @@ describe('SSO configuration', () => {
         API_SERVER_URL: 'api-server:3000',
         SSO_CLIENT_SECRET: 'short',
         SSO_CACHE_TTL_S: '3600',
+        SSO_MEMORY_CACHE_SIZE: '10',
       }),
     ).toThrow(
       expect.objectContaining({
@@ -33,6 +35,7 @@ describe('SSO configuration', () => {
           expect.stringMatching(/^API_SERVER_URL: must be an http\(s\) URL/),
           expect.stringMatching(/^SSO_CLIENT_SECRET: .*\(currently set \(hidden\)\)$/),
           expect.stringMatching(/^SSO_CACHE_TTL_S: .*must not be greater than 900/),
+          expect.stringMatching(/^SSO_MEMORY_CACHE_SIZE: .*must not be less than 100/),
         ],
       }),
     );

@@ -21,5 +21,6 @@ export function ssoOptionsFrom(env: RealityServerEnv): SsoOptions {
     clientId: env.SSO_CLIENT_ID,
     clientSecret: env.SSO_CLIENT_SECRET,
     cacheTtlS: env.SSO_CACHE_TTL_S,
+    memoryCacheSize: env.SSO_MEMORY_CACHE_SIZE,
   };
 }

@@ -106,6 +106,66 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
     expect(await a.cache.get('h5')).toBeUndefined();
   });
 
+  it('announces every answer it caches: the other replicas keep it in memory, unless its session has ended there', async () => {
+    const d = replica(keys.prefix, TEST_REDIS_URL, false);
+    try {
+      const confirmed = listen(d);
+      await eventually(() => confirmed() === 1);
+      await a.cache.set('h13', active('s13'), 120);
+      await eventually(() => d.cache.getLocal('h13') !== undefined);
+      expect(d.cache.getLocal('h13')).toEqual(active('s13'));
+
+      // d has applied the revocation of s14; a has not yet, and caches an answer for it.
+      await d.cache.dropSession('s14');
+      await a.cache.set('h14', active('s14'), 120);
+      await a.cache.set('h15', active('s15'), 120);
+      await eventually(() => d.cache.getLocal('h15') !== undefined); // announcements arrive in order
+      expect(d.cache.getLocal('h14')).toBeUndefined();
+
+      d.cache.heard('not json');
+      d.cache.heard(JSON.stringify({ hash: 7 }));
+      expect(d.cache.getLocal('7')).toBeUndefined();
+    } finally {
+      await d.connections.onApplicationShutdown();
+    }
+  });
+
+  it('reads Redis only while it may hold trusted answers the memory lacks: unsubscribed, or since an eviction', async () => {
+    const d = replica(keys.prefix, TEST_REDIS_URL, false);
+    const plant = async (hash: string) => {
+      const at = Date.now();
+      await raw.set(
+        `${keys.prefix}sso:tok:${hash}`,
+        JSON.stringify({ answer: active(hash), at, until: at + 60_000 }),
+      );
+    };
+    try {
+      await ready(d.connections);
+      await plant('h16');
+      expect(await d.cache.lookup('h16')).toEqual({ answer: active('h16'), trusted: false });
+
+      d.cache.subscribed();
+      await new Promise((r) => setTimeout(r, 2)); // stamps are in ms
+      await plant('h17'); // as if announced while d was not listening
+      expect(await d.cache.lookup('h17')).toBeUndefined();
+      expect(await d.cache.lookup('h17', { everywhere: true })).toEqual({
+        answer: active('h17'),
+        trusted: true,
+      });
+
+      for (const n of [1, 2, 3, 4]) await d.cache.set(`e${n}`, active(`es${n}`), 60); // holds 3
+      await plant('h18');
+      expect(await d.cache.lookup('h18')).toEqual({ answer: active('h18'), trusted: true });
+
+      d.cache.subscribed(); // again: what is trusted from now on is announced from now on
+      await new Promise((r) => setTimeout(r, 2));
+      await plant('h19');
+      expect(await d.cache.lookup('h19')).toBeUndefined();
+    } finally {
+      await d.connections.onApplicationShutdown();
+    }
+  });
+
   it('forgets its in-process answers when the revocation channel reconnects (it may have missed some)', async () => {
     const redis = await startPrivateRedis();
     const c = replica('r:', redis.url);

@@ -28,6 +28,15 @@ interface Stamped {
   at: number;
 }
 
+/** What a replica announces on the answers channel when it caches an answer (Stamped + where and until when). */
+interface Announced extends Stamped {
+  hash: string;
+  until: number;
+}
+
+/** Channel every replica announces its new answers on (channels are not prefixed by ioredis). */
+export const SSO_ANSWERS_CHANNEL = 'sso:answers';
+
 const tokenKey = (hash: string) => `sso:tok:${hash}`;
 const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
 
@@ -44,6 +53,13 @@ const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
  * Other answers are kept as a fallback for when api-server cannot be asked; an inactive answer is
  * final and always trusted. Stamps come from the writing replica's clock: replicas are assumed
  * NTP-synced (a skew only matters for a revocation within that skew of a re-subscription).
+ *
+ * Every answer cached is also announced to the other replicas, which keep it in memory: a token
+ * one replica confirmed is a local hit on all of them. Since only answers introspected after the
+ * subscription are trusted, and all of those were announced, a miss in memory is a miss in Redis
+ * too, and skips the Redis read, until the memory has had to evict answers (make it large enough
+ * for every replica's tokens: SSO_MEMORY_CACHE_SIZE). Redis then serves the answers memory has
+ * evicted, and the fallback when api-server cannot be asked.
  */
 @Injectable()
 export class IntrospectionCache implements OnModuleInit {
@@ -54,13 +70,16 @@ export class IntrospectionCache implements OnModuleInit {
   private redisFailing = false;
   /** When the revocation subscription was last confirmed; undefined while not subscribed. */
   private subscribedSince: number | undefined;
+  /** The memory has dropped an answer for room since then: Redis may hold trusted answers it lacks. */
+  private evictedSinceSubscribed = false;
 
   constructor(
     private readonly connections: RedisConnections,
     @Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions,
   ) {
-    this.memory = new MemoryTtlCache<Stamped>(options.memoryCacheSize, (hash, { answer }) => {
+    this.memory = new MemoryTtlCache<Stamped>(options.memoryCacheSize, (hash, { answer }, reason) => {
       if (answer.active) this.unindex(answer.sessionId, hash);
+      if (reason === 'evict') this.evictedSinceSubscribed = true;
     });
     this.endedSessions = new MemoryTtlCache<true>(options.memoryCacheSize * 2);
   }
@@ -88,11 +107,38 @@ export class IntrospectionCache implements OnModuleInit {
   /** This replica hears revocations from now on (the subscription is confirmed). */
   subscribed(): void {
     this.subscribedSince = Date.now();
+    this.evictedSinceSubscribed = false;
   }
 
   /** Revocations may be missed until `subscribed` is called again. */
   unsubscribed(): void {
     this.subscribedSince = undefined;
+  }
+
+  /**
+   * Whether Redis may hold a trusted answer this process does not: always, unless it is subscribed
+   * (so it heard every answer announced since, and only those can be trusted) and has evicted none
+   * of them since.
+   */
+  private redisMayKnowMore(): boolean {
+    return this.subscribedSince === undefined || this.evictedSinceSubscribed;
+  }
+
+  /** The full name of the channel answers are announced on (RevocationListener subscribes to it). */
+  get answersChannel(): string {
+    return `${this.connections.keyPrefix}${SSO_ANSWERS_CHANNEL}`;
+  }
+
+  /** Another replica (or this one) cached an answer: keep it here too, unless it is stale. */
+  heard(message: string): void {
+    let announced: Announced;
+    try {
+      announced = JSON.parse(message) as Announced;
+    } catch {
+      return; // not ours
+    }
+    if (typeof announced?.hash !== 'string' || typeof announced.at !== 'number') return;
+    this.take(announced.hash, announced);
   }
 
   /** The trusted in-process answer only (no Redis round trip). */
@@ -101,29 +147,29 @@ export class IntrospectionCache implements OnModuleInit {
     return local && this.trusted(local) ? local.answer : undefined;
   }
 
-  /** The answer that may be used without asking api-server, if any. */
+  /** The answer that may be used without asking api-server, if any, from memory or Redis. */
   async get(hash: string): Promise<CachedAnswer | undefined> {
-    const found = await this.lookup(hash);
+    const found = await this.lookup(hash, { everywhere: true });
     return found?.trusted ? found.answer : undefined;
   }
 
-  /** A trusted answer, else the newest untrusted one (only for when api-server cannot be asked). */
-  async lookup(hash: string): Promise<CacheLookup | undefined> {
+  /**
+   * A trusted answer, else the newest untrusted one (only for when api-server cannot be asked).
+   * Redis is read only when it may know more than this process (`redisMayKnowMore`), or
+   * `everywhere`: an untrusted answer there still beats a 503 when api-server is down.
+   */
+  async lookup(hash: string, { everywhere = false } = {}): Promise<CacheLookup | undefined> {
     const local = this.memory.get(hash);
     if (local && this.trusted(local)) return { answer: local.answer, trusted: true };
+    if (!everywhere && !this.redisMayKnowMore()) return local && { answer: local.answer, trusted: false };
     const stored = await this.guard('read', async () => {
       const raw = await this.redis().get(tokenKey(hash));
       if (!raw) return undefined;
       const parsed = JSON.parse(raw) as Omit<Stamped, 'at'> & { at?: number; until: number };
       return { ...parsed, at: parsed.at ?? 0 }; // unstamped (older version): never trusted
     });
-    // Redis may still hold it while a revocation is being applied.
-    const usable =
-      stored && !(stored.answer.active && this.isEnded(stored.answer.sessionId)) ? stored : undefined;
-    if (usable && (!local || usable.at >= local.at)) {
-      this.remember(hash, usable, usable.until - Date.now());
-      return { answer: usable.answer, trusted: this.trusted(usable) };
-    }
+    const taken = stored && this.take(hash, stored);
+    if (taken) return { answer: taken.answer, trusted: this.trusted(taken) };
     return local && { answer: local.answer, trusted: false };
   }
 
@@ -131,9 +177,13 @@ export class IntrospectionCache implements OnModuleInit {
   async set(hash: string, answer: CachedAnswer, ttlS: number, at = Date.now()): Promise<void> {
     if (ttlS <= 0 || (answer.active && this.isEnded(answer.sessionId))) return;
     this.remember(hash, { answer, at }, ttlS * 1000);
-    const value = JSON.stringify({ answer, at, until: Date.now() + ttlS * 1000 });
+    const until = Date.now() + ttlS * 1000;
+    const value = JSON.stringify({ answer, at, until });
     await this.guard('write', async () => {
-      const tx = this.redis().multi().set(tokenKey(hash), value, 'EX', ttlS);
+      const tx = this.redis()
+        .multi()
+        .set(tokenKey(hash), value, 'EX', ttlS)
+        .publish(this.answersChannel, JSON.stringify({ hash, answer, at, until } satisfies Announced));
       // The index lives as long as the longest answer it can point to (the cache cap).
       if (answer.active)
         tx.sadd(sessionKey(answer.sessionId), hash).expire(
@@ -153,6 +203,18 @@ export class IntrospectionCache implements OnModuleInit {
       const hashes = await redis.smembers(sessionKey(sessionId));
       await redis.del(sessionKey(sessionId), ...hashes.map(tokenKey));
     });
+  }
+
+  /**
+   * Keeps an answer read from Redis or announced by a replica, unless its session has ended (a
+   * revocation being applied) or this process already has a newer one; returns it if kept.
+   */
+  private take(hash: string, found: Stamped & { until: number }): Stamped | undefined {
+    if (found.answer.active && this.isEnded(found.answer.sessionId)) return undefined;
+    const local = this.memory.get(hash);
+    if (local && found.at < local.at) return undefined;
+    this.remember(hash, found, found.until - Date.now());
+    return found;
   }
 
   private trusted({ answer, at }: Stamped): boolean {

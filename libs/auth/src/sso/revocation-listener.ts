@@ -4,7 +4,8 @@ import { listenForSessionRevocations } from '../session-revocations';
 import { IntrospectionCache } from './introspection-cache';
 
 /**
- * Listens for ended sessions and drops their cached answers, so a logout on api-server stops the
+ * Listens for ended sessions and drops their cached answers, and for the answers other replicas
+ * announce (on the same subscription, so one confirmation vouches for both), so a logout on api-server stops the
  * token on the portal within milliseconds instead of when the cache entry expires. While it is not
  * subscribed (revocations may be missed), and for answers obtained before the subscription was
  * confirmed again, the cache trusts no active answer: see IntrospectionCache.
@@ -23,6 +24,7 @@ export class RevocationListener implements OnModuleInit {
       },
       subscribed: () => this.cache.subscribed(),
       lost: () => this.cache.unsubscribed(),
+      alsoListen: { [this.cache.answersChannel]: (message) => this.cache.heard(message) },
     });
   }
 }

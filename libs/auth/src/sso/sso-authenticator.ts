@@ -46,13 +46,14 @@ export class SsoAuthenticator {
         return toVisitor(known);
       }
       const kid = keyIdOf(token);
-      // The shared cache is asked while the signature is checked, so the Redis round trip and the
-      // RSA verification overlap. Only a well-formed RS256 token gets this far, and what Redis holds
-      // under its hash was written after this very token passed these checks.
-      const shared = this.options.cacheTtlS > 0 ? this.cache.lookup(hash) : undefined;
+      // The shared cache is asked while the signature is checked, so a Redis round trip (when the
+      // cache needs one, see IntrospectionCache) and the RSA verification overlap. Only a
+      // well-formed RS256 token gets this far, and what Redis holds under its hash was written after
+      // this very token passed these checks.
+      const lookup = this.options.cacheTtlS > 0 ? this.cache.lookup(hash) : undefined;
       const claims = await this.verifyLocally(token, kid);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
-      const cached = await shared;
+      const cached = await lookup;
       let answer: CachedAnswer;
       if (cached?.trusted) {
         answer = cached.answer;
@@ -62,9 +63,12 @@ export class SsoAuthenticator {
           answer = await this.introspect(hash, token, claims);
           result = 'miss';
         } catch (err) {
-          // api-server cannot be asked: an answer that may have missed a revocation beats a 503.
-          if (!(err instanceof IdentityProviderUnavailable) || !cached) throw err;
-          answer = cached.answer;
+          if (!(err instanceof IdentityProviderUnavailable) || this.options.cacheTtlS <= 0) throw err;
+          // api-server cannot be asked: an answer that may have missed a revocation beats a 503,
+          // wherever it is cached.
+          const fallback = await this.cache.lookup(hash, { everywhere: true });
+          if (!fallback) throw err;
+          answer = fallback.answer;
           result = 'hit';
         }
       }

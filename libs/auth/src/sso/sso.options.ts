@@ -36,7 +36,7 @@ export function resolveSsoOptions(options: SsoOptions): ResolvedSsoOptions {
   return {
     timeoutMs: 2000,
     clockToleranceS: 5,
-    memoryCacheSize: 5000,
+    memoryCacheSize: 20_000,
     negativeTtlS: 30,
     jwksRefetchIntervalMs: 10_000,
     readinessCacheMs: 30_000,
