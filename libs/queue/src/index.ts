@@ -17,3 +17,4 @@ export {
 export { QueueWorkerGuard } from './queue-worker.guard';
 export { scheduleRepeatable } from './schedule';
 export { addFresh } from './add-fresh';
+export { JobWaitTimeout, waitForJob } from './wait-for-job';

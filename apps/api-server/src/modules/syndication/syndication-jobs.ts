@@ -6,6 +6,7 @@ import {
   JITTERED_BACKOFF,
   QueueName,
   SyndicationJob,
+  waitForJob,
   type PortalSyncJobData,
 } from '@ppt/queue';
 import type { Queue } from 'bull';
@@ -54,8 +55,7 @@ export class SyndicationJobs {
    */
   async requeue(data: PortalSyncJobData): Promise<void> {
     const job = await this.queue.getJob(SyndicationJobs.jobId(data));
-    if (job && (await job.isActive()))
-      await Promise.race([job.finished().catch(() => undefined), sleep(5000)]);
+    if (job && (await job.isActive())) await waitForJob(job, 5000).catch(() => undefined);
     await this.enqueue(data);
   }
 
@@ -82,5 +82,3 @@ export class SyndicationJobs {
     return this.requeue(data);
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent, ListingSnapshot } from '@ppt/events';
-import { addFresh, QueueName } from '@ppt/queue';
+import { addFresh, JobWaitTimeout, QueueName, waitForJob } from '@ppt/queue';
 import {
   PortalError,
   type PortalAdapter,
@@ -73,31 +73,16 @@ export class RealityPortalAdapter implements PortalAdapter {
     // the sequence did not either); it finds a waiting or running job instead of adding another.
     const jobId = `listing:${listing.id}:${feedVersion}`;
     const job = await addFresh(this.feed, event.type, event, { jobId });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new PortalError(
-              'PORTAL_UNAVAILABLE',
-              'The Reality Portal did not apply the listing in time',
-              true,
-            ),
-          ),
-        this.env.SYNDICATION_PORTAL_TIMEOUT_MS,
-      );
-    });
     try {
-      await Promise.race([job.finished(), deadline]);
+      await waitForJob(job, this.env.SYNDICATION_PORTAL_TIMEOUT_MS);
     } catch (err) {
-      if (err instanceof PortalError) throw err;
       throw new PortalError(
         'PORTAL_UNAVAILABLE',
-        `The Reality Portal failed to apply the listing: ${(err as Error).message}`,
+        err instanceof JobWaitTimeout
+          ? 'The Reality Portal did not apply the listing in time'
+          : `The Reality Portal failed to apply the listing: ${(err as Error).message}`,
         true,
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,0 +1,51 @@
+import { TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
+import Bull from 'bull';
+import { JobWaitTimeout, waitForJob } from './wait-for-job';
+
+describe('waitForJob (real Redis)', () => {
+  const keys = testRedisPrefix();
+  const queues: Bull.Queue[] = [];
+  const queue = (name: string) => {
+    const q = new Bull(name, TEST_REDIS_URL, { prefix: `${keys.prefix}bull` });
+    queues.push(q);
+    return q;
+  };
+  afterAll(async () => {
+    await Promise.all(queues.map((q) => q.close()));
+    await keys.cleanup();
+  });
+
+  it("is not settled by a late event of an earlier job under the same id, as Bull's finished() is", async () => {
+    const q = queue('wait-late-event');
+    const job = await q.add({ n: 1 }, { jobId: 'reused' }); // no worker yet: it waits
+    const plain = job.finished();
+    const waited = waitForJob<{ doubled: number }>(job, 10_000);
+    let settled = false;
+    void waited.finally(() => (settled = true)).catch(() => undefined);
+    // What reaches a waiter when the earlier job under this id failed just before it was added again.
+    await new Promise((r) => setTimeout(r, 100)); // both are listening
+    q.emit('global:failed', 'reused', 'the earlier job failed');
+    await expect(plain).rejects.toThrow('the earlier job failed');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(false);
+
+    void q.process(async (j: Bull.Job<{ n: number }>) => ({ doubled: j.data.n * 2 }));
+    await expect(waited).resolves.toEqual({ doubled: 2 });
+  });
+
+  it("reports the job's own failure with its reason", async () => {
+    const q = queue('wait-failure');
+    void q.process(async () => {
+      throw new Error('read model unavailable');
+    });
+    const job = await q.add({}, { jobId: 'failing' });
+    await expect(waitForJob(job, 10_000)).rejects.toThrow('read model unavailable');
+  });
+
+  it('gives up after its time with JobWaitTimeout, the job left to run', async () => {
+    const q = queue('wait-timeout'); // no worker
+    const job = await q.add({}, { jobId: 'slow' });
+    await expect(waitForJob(job, 200)).rejects.toBeInstanceOf(JobWaitTimeout);
+    expect(await job.getState()).toBe('waiting');
+  });
+});
