@@ -1,19 +1,10 @@
-import { eventually, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
-import Bull from 'bull';
+import { eventually } from '@ppt/testing';
+import type Bull from 'bull';
+import { testQueues } from '../test/queues';
 import { addFresh } from './add-fresh';
 
 describe('addFresh (real Redis)', () => {
-  const keys = testRedisPrefix();
-  const queues: Bull.Queue[] = [];
-  const queue = (name: string) => {
-    const q = new Bull(name, TEST_REDIS_URL, { prefix: `${keys.prefix}bull` });
-    queues.push(q);
-    return q;
-  };
-  afterAll(async () => {
-    await Promise.all(queues.map((q) => q.close()));
-    await keys.cleanup();
-  });
+  const queue = testQueues();
 
   it('runs a job again under an id whose earlier job finished (a plain add would be swallowed)', async () => {
     const q = queue('fresh-finished');

@@ -1,19 +1,9 @@
-import { TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
-import Bull from 'bull';
+import type Bull from 'bull';
+import { testQueues } from '../test/queues';
 import { JobWaitTimeout, waitForJob } from './wait-for-job';
 
 describe('waitForJob (real Redis)', () => {
-  const keys = testRedisPrefix();
-  const queues: Bull.Queue[] = [];
-  const queue = (name: string) => {
-    const q = new Bull(name, TEST_REDIS_URL, { prefix: `${keys.prefix}bull` });
-    queues.push(q);
-    return q;
-  };
-  afterAll(async () => {
-    await Promise.all(queues.map((q) => q.close()));
-    await keys.cleanup();
-  });
+  const queue = testQueues();
 
   it("is not settled by a late event of an earlier job under the same id, as Bull's finished() is", async () => {
     const q = queue('wait-late-event');

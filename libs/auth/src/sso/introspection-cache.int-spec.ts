@@ -122,6 +122,13 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
       await eventually(() => d.cache.getLocal('h15') !== undefined); // announcements arrive in order
       expect(d.cache.getLocal('h14')).toBeUndefined();
 
+      const off = new IntrospectionCache(d.connections, { ...options, cacheTtlS: 0 });
+      off.subscribed();
+      off.heard(
+        JSON.stringify({ hash: 'h13', answer: active('s13'), at: Date.now(), until: Date.now() + 60_000 }),
+      );
+      expect(off.getLocal('h13')).toBeUndefined(); // a portal with its cache off keeps nothing
+
       d.cache.heard('not json');
       d.cache.heard(JSON.stringify({ hash: 7 }));
       expect(d.cache.getLocal('7')).toBeUndefined();

@@ -129,8 +129,9 @@ export class IntrospectionCache implements OnModuleInit {
     return `${this.connections.keyPrefix}${SSO_ANSWERS_CHANNEL}`;
   }
 
-  /** Another replica (or this one) cached an answer: keep it here too, unless it is stale. */
+  /** Another replica (or this one) cached an answer: keep it here too, unless it is stale or caching is off. */
   heard(message: string): void {
+    if (this.options.cacheTtlS <= 0) return;
     let announced: Announced;
     try {
       announced = JSON.parse(message) as Announced;
