@@ -3,8 +3,8 @@
 //   A  GET /api/v1/favorites, signed in, warm SSO cache          (portal :3901)
 //   B  the same with the cache off (SSO_CACHE_TTL_S=0): every request introspects at api-server (:3902)
 //   C  GET /api/v1/listings/:id, anonymous                        (portal :3901)
-// Alternating rounds (machine noise hits all three), median of ROUNDS; throughput, p50, p97.5 (autocannon
-// reports no p95; p97.5 bounds it) and server CPU-µs per request from /proc/<pid>/stat. What a miss adds
+// Alternating rounds (machine noise hits all three), median of ROUNDS; throughput, p50, p99 and server
+// CPU-µs per request from /proc/<pid>/stat. What a miss adds
 // is measured apart in each round, one request at a time, so it is the miss's own latency and not
 // queueing behind 20 busy connections: on the cache-enabled portal, a warm request (the cached token)
 // alternates with a real miss (a token the portal has never seen, minted beforehand by refreshing the
@@ -147,7 +147,7 @@ try {
           .map((n) => [n, round[n]])
           .map(
             ([n, r]) =>
-              `${n} ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p97.5 ${r.p975} ms ${r.cpuUs.toFixed(0)} CPU-µs/req`,
+              `${n} ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms ${r.cpuUs.toFixed(0)} CPU-µs/req`,
           )
           .join(' | ') +
         ` | one at a time p95: bare node:http ${round.sequential.bare.p95.toFixed(2)} ms, warm ${round.sequential.warm.p95.toFixed(2)} ms, miss ${round.sequential.miss.p95.toFixed(2)} ms`,
@@ -160,7 +160,7 @@ try {
   for (const name of Object.keys(cases)) {
     const m = (f) => median(rounds.map((r) => f(r[name])));
     log(
-      `  ${name.padEnd(9)} ${m((r) => r.rps).toFixed(0)} req/s, p50 ${m((r) => r.p50)} ms, p97.5 ${m((r) => r.p975)} ms, ${m((r) => r.cpuUs).toFixed(0)} portal CPU-µs/req` +
+      `  ${name.padEnd(9)} ${m((r) => r.rps).toFixed(0)} req/s, p50 ${m((r) => r.p50)} ms, p99 ${m((r) => r.p99)} ms, ${m((r) => r.cpuUs).toFixed(0)} portal CPU-µs/req` +
         (name === 'noCache' ? ` (+${m((r) => r.apiCpuUs).toFixed(0)} api-server CPU-µs/req)` : ''),
     );
   }
@@ -213,7 +213,7 @@ async function measure({ port, path, headers, server }, upstream) {
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
-    p975: result.latency.p97_5,
+    p99: result.latency.p99,
     cpuUs: (cpuUs(server) - cpu0) / requests,
     apiCpuUs: upstream ? (cpuUs(upstream) - up0) / requests : 0,
   };
