@@ -184,6 +184,30 @@ describe('SSO: PM accounts on the Reality Portal', () => {
       expect(await peer.requestsTo(JWKS)).toBeLessThanOrEqual(jwksFetches + 1);
     });
 
+    it('does not sign anyone in on an announced answer for a token whose signature it has not checked', async () => {
+      // As if someone who can publish to Redis announced an answer for a token api-server never issued.
+      const realKid = JSON.parse(Buffer.from(user.accessToken.split('.')[0], 'base64url').toString()).kid;
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const forged = signAccessToken({ sub: user.id }, { key: otherKey, kid: realKid });
+      const claims = JSON.parse(Buffer.from(forged.split('.')[1], 'base64url').toString());
+      const at = Date.now();
+      const hash = createHash('sha256').update(forged).digest('base64url');
+      const answer = {
+        active: true,
+        userId: user.id,
+        sessionId: claims.sid,
+        organizationId: null,
+        role: null,
+      };
+      const heardBy = await redis.publish(
+        `${peer.redisPrefix}sso:answers`,
+        JSON.stringify({ hash, answer, at, until: at + 60_000 }),
+      );
+      expect(heardBy).toBeGreaterThanOrEqual(2); // both replicas (they have it before this reply)
+      const res = await me(forged).expect(401);
+      expect(res.body.error.message).toMatch(/bad signature/);
+    });
+
     it('asks for a token on signed-in routes and leaves public ones alone', async () => {
       const res = await request(portal.app.getHttpServer()).get('/api/v1/me').expect(401);
       expect(res.body.error).toMatchObject({ code: 'UNAUTHORIZED', message: 'Authentication required' });

@@ -57,7 +57,8 @@ export function listenForSessionRevocations(
         handlers.subscribed(subscribedBefore);
         subscribedBefore = true;
       },
-      (err: Error) => logger.warn(`Could not subscribe to ${channel}: ${err.message}`),
+      (err: Error) =>
+        logger.warn(`Could not subscribe to ${[channel, ...Object.keys(others)].join(', ')}: ${err.message}`),
     );
   });
   subscriber.on('close', () => {
@@ -66,7 +67,12 @@ export function listenForSessionRevocations(
     handlers.lost?.();
   });
   subscriber.on('message', (from: string, message: string) => {
-    if (from === channel) handlers.revoked(message);
-    else others[from]?.(message);
+    try {
+      if (from === channel) handlers.revoked(message);
+      else others[from]?.(message);
+    } catch (err) {
+      // Thrown inside ioredis' event handler it would be uncaught: one bad message must not end the process.
+      logger.error(`Could not handle a message on ${from}: ${(err as Error).message}`);
+    }
   });
 }

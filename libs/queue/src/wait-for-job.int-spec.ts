@@ -1,3 +1,4 @@
+import { eventually } from '@ppt/testing';
 import type Bull from 'bull';
 import { testQueues } from '../test/queues';
 import { JobWaitTimeout, waitForJob } from './wait-for-job';
@@ -10,14 +11,10 @@ describe('waitForJob (real Redis)', () => {
     const job = await q.add({ n: 1 }, { jobId: 'reused' }); // no worker yet: it waits
     const plain = job.finished();
     const waited = waitForJob<{ doubled: number }>(job, 10_000);
-    let settled = false;
-    void waited.finally(() => (settled = true)).catch(() => undefined);
     // What reaches a waiter when the earlier job under this id failed just before it was added again.
-    await new Promise((r) => setTimeout(r, 100)); // both are listening
+    await eventually(() => q.listenerCount('global:failed') >= 1); // finished() is listening
     q.emit('global:failed', 'reused', 'the earlier job failed');
     await expect(plain).rejects.toThrow('the earlier job failed');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(settled).toBe(false);
 
     void q.process(async (j: Bull.Job<{ n: number }>) => ({ doubled: j.data.n * 2 }));
     await expect(waited).resolves.toEqual({ doubled: 2 });

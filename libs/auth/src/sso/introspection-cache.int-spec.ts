@@ -108,30 +108,45 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
 
   it('announces every answer it caches: the other replicas keep it in memory, unless its session has ended there', async () => {
     const d = replica(keys.prefix, TEST_REDIS_URL, false);
+    // In d's memory (d is subscribed and has evicted nothing, so lookup does not read Redis).
+    const inMemory = async (hash: string) => (await d.cache.lookup(hash))?.answer;
     try {
       const confirmed = listen(d);
       await eventually(() => confirmed() === 1);
       await a.cache.set('h13', active('s13'), 120);
-      await eventually(() => d.cache.getLocal('h13') !== undefined);
+      await eventually(async () => (await inMemory('h13')) !== undefined);
+      expect(await d.cache.lookup('h13')).toEqual({ answer: active('s13'), trusted: true });
+      // Served without a signature check only once d has checked the token itself.
+      expect(d.cache.getLocal('h13')).toBeUndefined();
+      d.cache.checked('h13');
       expect(d.cache.getLocal('h13')).toEqual(active('s13'));
 
       // d has applied the revocation of s14; a has not yet, and caches an answer for it.
       await d.cache.dropSession('s14');
       await a.cache.set('h14', active('s14'), 120);
       await a.cache.set('h15', active('s15'), 120);
-      await eventually(() => d.cache.getLocal('h15') !== undefined); // announcements arrive in order
-      expect(d.cache.getLocal('h14')).toBeUndefined();
+      await eventually(async () => (await inMemory('h15')) !== undefined); // announcements arrive in order
+      expect(await inMemory('h14')).toBeUndefined();
 
       const off = new IntrospectionCache(d.connections, { ...options, cacheTtlS: 0 });
       off.subscribed();
       off.heard(
         JSON.stringify({ hash: 'h13', answer: active('s13'), at: Date.now(), until: Date.now() + 60_000 }),
       );
-      expect(off.getLocal('h13')).toBeUndefined(); // a portal with its cache off keeps nothing
+      expect(await off.lookup('h13')).toBeUndefined(); // a portal with its cache off keeps nothing
 
-      d.cache.heard('not json');
-      d.cache.heard(JSON.stringify({ hash: 7 }));
-      expect(d.cache.getLocal('7')).toBeUndefined();
+      // Malformed announcements are ignored, without throwing.
+      const at = Date.now();
+      for (const message of [
+        'not json',
+        'null',
+        JSON.stringify({ hash: 7 }),
+        JSON.stringify({ hash: 'h16', at, until: at + 60_000 }), // no answer
+        JSON.stringify({ hash: 'h16', at, answer: active('s16') }), // no expiry
+        JSON.stringify({ hash: 'h16', at, until: at + 60_000, answer: { active: true } }), // whose?
+      ])
+        d.cache.heard(message);
+      expect(await inMemory('h16')).toBeUndefined();
     } finally {
       await d.connections.onApplicationShutdown();
     }
@@ -159,6 +174,15 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
         answer: active('h17'),
         trusted: true,
       });
+
+      // Answers that have expired are pushed out first (lru-cache evicts them as any other): that
+      // leaves Redis knowing nothing more. (Subscribed again, so h16 and h17 are not trusted any more.)
+      d.cache.subscribed();
+      for (const n of [1, 2, 3]) await d.cache.set(`x${n}`, active(`xs${n}`), 1);
+      await new Promise((r) => setTimeout(r, 1100));
+      await d.cache.set('x4', active('xs4'), 60);
+      await plant('h20');
+      expect(await d.cache.lookup('h20')).toBeUndefined();
 
       for (const n of [1, 2, 3, 4]) await d.cache.set(`e${n}`, active(`es${n}`), 60); // holds 3
       await plant('h18');

@@ -28,10 +28,19 @@ interface Stamped {
   at: number;
 }
 
-/** What a replica announces on the answers channel when it caches an answer (Stamped + where and until when). */
-interface Announced extends Stamped {
-  hash: string;
+/** A stamped answer until it expires (ms), as Redis holds it and replicas announce it. */
+interface Expiring extends Stamped {
   until: number;
+}
+
+/** In this process's memory; `checkedHere`: this process has checked the token's signature. */
+interface Remembered extends Expiring {
+  checkedHere: boolean;
+}
+
+/** What a replica announces on the answers channel when it caches an answer. */
+interface Announced extends Expiring {
+  hash: string;
 }
 
 /** Channel every replica announces its new answers on (channels are not prefixed by ioredis). */
@@ -57,29 +66,35 @@ const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
  * Every answer cached is also announced to the other replicas, which keep it in memory: a token
  * one replica confirmed is a local hit on all of them. Since only answers introspected after the
  * subscription are trusted, and all of those were announced, a miss in memory is a miss in Redis
- * too, and skips the Redis read, until the memory has had to evict answers (make it large enough
- * for every replica's tokens: SSO_MEMORY_CACHE_SIZE). Redis then serves the answers memory has
- * evicted, and the fallback when api-server cannot be asked.
+ * too, and skips the Redis read, unless the memory has had to evict a trusted answer that has not
+ * expired yet (make it large enough for every replica's tokens: SSO_MEMORY_CACHE_SIZE). Redis then
+ * serves what memory evicted, and is the fallback when api-server cannot be asked. An answer heard
+ * from Redis or a replica is served from memory without a signature check only once this process
+ * has checked the token's signature itself (`checked`): whoever can write to Redis still cannot
+ * sign anybody in with a token api-server never issued.
  */
 @Injectable()
 export class IntrospectionCache implements OnModuleInit {
   private readonly logger = new Logger('SsoCache');
-  private readonly memory: MemoryTtlCache<Stamped>;
+  private readonly memory: MemoryTtlCache<Remembered>;
   private readonly hashesBySession = new Map<string, Set<string>>();
   private readonly endedSessions: MemoryTtlCache<true>;
   private redisFailing = false;
   /** When the revocation subscription was last confirmed; undefined while not subscribed. */
   private subscribedSince: number | undefined;
-  /** The memory has dropped an answer for room since then: Redis may hold trusted answers it lacks. */
-  private evictedSinceSubscribed = false;
+  /** Until then Redis may hold trusted answers the memory lacks: it dropped one for room that lives till then. */
+  private evictedUntil = 0;
 
   constructor(
     private readonly connections: RedisConnections,
     @Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions,
   ) {
-    this.memory = new MemoryTtlCache<Stamped>(options.memoryCacheSize, (hash, { answer }, reason) => {
-      if (answer.active) this.unindex(answer.sessionId, hash);
-      if (reason === 'evict') this.evictedSinceSubscribed = true;
+    this.memory = new MemoryTtlCache<Remembered>(options.memoryCacheSize, (hash, entry, reason) => {
+      if (entry.answer.active) this.unindex(entry.answer.sessionId, hash);
+      // lru-cache evicts the least recently used entry even when it has expired: only a live,
+      // trusted answer pushed out leaves Redis knowing more than this memory.
+      if (reason === 'evict' && entry.until > Date.now() && this.trusted(entry))
+        this.evictedUntil = Math.max(this.evictedUntil, entry.until);
     });
     this.endedSessions = new MemoryTtlCache<true>(options.memoryCacheSize * 2);
   }
@@ -107,7 +122,7 @@ export class IntrospectionCache implements OnModuleInit {
   /** This replica hears revocations from now on (the subscription is confirmed). */
   subscribed(): void {
     this.subscribedSince = Date.now();
-    this.evictedSinceSubscribed = false;
+    this.evictedUntil = 0; // what was evicted before is not trusted any more
   }
 
   /** Revocations may be missed until `subscribed` is called again. */
@@ -117,11 +132,11 @@ export class IntrospectionCache implements OnModuleInit {
 
   /**
    * Whether Redis may hold a trusted answer this process does not: always, unless it is subscribed
-   * (so it heard every answer announced since, and only those can be trusted) and has evicted none
-   * of them since.
+   * (so it heard every answer announced since, and only those can be trusted) and none it evicted
+   * is still alive.
    */
   private redisMayKnowMore(): boolean {
-    return this.subscribedSince === undefined || this.evictedSinceSubscribed;
+    return this.subscribedSince === undefined || Date.now() < this.evictedUntil;
   }
 
   /** The full name of the channel answers are announced on (RevocationListener subscribes to it). */
@@ -132,20 +147,30 @@ export class IntrospectionCache implements OnModuleInit {
   /** Another replica (or this one) cached an answer: keep it here too, unless it is stale or caching is off. */
   heard(message: string): void {
     if (this.options.cacheTtlS <= 0) return;
-    let announced: Announced;
+    let announced: Partial<Announced> | null;
     try {
-      announced = JSON.parse(message) as Announced;
+      announced = JSON.parse(message) as Partial<Announced> | null;
     } catch {
       return; // not ours
     }
-    if (typeof announced?.hash !== 'string' || typeof announced.at !== 'number') return;
-    this.take(announced.hash, announced);
+    const hash = announced?.hash;
+    if (typeof hash !== 'string' || !announced || !isExpiring(announced)) return;
+    this.take(hash, announced);
   }
 
-  /** The trusted in-process answer only (no Redis round trip). */
+  /**
+   * The trusted in-process answer for a token whose signature this process has checked (no Redis
+   * round trip, no signature check needed).
+   */
   getLocal(hash: string): CachedAnswer | undefined {
     const local = this.memory.get(hash);
-    return local && this.trusted(local) ? local.answer : undefined;
+    return local?.checkedHere && this.trusted(local) ? local.answer : undefined;
+  }
+
+  /** The token under `hash` passed this process's signature and claims checks. */
+  checked(hash: string): void {
+    const local = this.memory.get(hash);
+    if (local) local.checkedHere = true;
   }
 
   /** The answer that may be used without asking api-server, if any, from memory or Redis. */
@@ -166,8 +191,9 @@ export class IntrospectionCache implements OnModuleInit {
     const stored = await this.guard('read', async () => {
       const raw = await this.redis().get(tokenKey(hash));
       if (!raw) return undefined;
-      const parsed = JSON.parse(raw) as Omit<Stamped, 'at'> & { at?: number; until: number };
-      return { ...parsed, at: parsed.at ?? 0 }; // unstamped (older version): never trusted
+      const parsed = JSON.parse(raw) as Omit<Expiring, 'at'> & { at?: number };
+      const stamped = { ...parsed, at: parsed.at ?? 0 }; // unstamped (older version): never trusted
+      return isExpiring(stamped) ? stamped : undefined;
     });
     const taken = stored && this.take(hash, stored);
     if (taken) return { answer: taken.answer, trusted: this.trusted(taken) };
@@ -177,8 +203,8 @@ export class IntrospectionCache implements OnModuleInit {
   /** `at`: when the introspection that gave `answer` was sent. */
   async set(hash: string, answer: CachedAnswer, ttlS: number, at = Date.now()): Promise<void> {
     if (ttlS <= 0 || (answer.active && this.isEnded(answer.sessionId))) return;
-    this.remember(hash, { answer, at }, ttlS * 1000);
     const until = Date.now() + ttlS * 1000;
+    this.remember(hash, { answer, at, until }, true); // the caller checked the token
     const value = JSON.stringify({ answer, at, until });
     await this.guard('write', async () => {
       const tx = this.redis()
@@ -208,13 +234,14 @@ export class IntrospectionCache implements OnModuleInit {
 
   /**
    * Keeps an answer read from Redis or announced by a replica, unless its session has ended (a
-   * revocation being applied) or this process already has a newer one; returns it if kept.
+   * revocation being applied) or this process already has it or a newer one; returns what is kept.
    */
-  private take(hash: string, found: Stamped & { until: number }): Stamped | undefined {
+  private take(hash: string, found: Expiring): Stamped | undefined {
     if (found.answer.active && this.isEnded(found.answer.sessionId)) return undefined;
     const local = this.memory.get(hash);
-    if (local && found.at < local.at) return undefined;
-    this.remember(hash, found, found.until - Date.now());
+    if (local && found.at <= local.at) return found.at === local.at ? local : undefined;
+    // The same token (same hash): a signature this process checked stays checked.
+    this.remember(hash, found, local?.checkedHere ?? false);
     return found;
   }
 
@@ -222,9 +249,10 @@ export class IntrospectionCache implements OnModuleInit {
     return !answer.active || (this.subscribedSince !== undefined && at >= this.subscribedSince);
   }
 
-  private remember(hash: string, entry: Stamped, ttlMs: number): void {
+  private remember(hash: string, entry: Expiring, checkedHere: boolean): void {
+    const ttlMs = entry.until - Date.now();
     if (ttlMs <= 0) return;
-    this.memory.set(hash, { answer: entry.answer, at: entry.at }, ttlMs);
+    this.memory.set(hash, { answer: entry.answer, at: entry.at, until: entry.until, checkedHere }, ttlMs);
     const { answer } = entry;
     if (!answer.active) return;
     let hashes = this.hashesBySession.get(answer.sessionId);
@@ -251,4 +279,17 @@ export class IntrospectionCache implements OnModuleInit {
       return undefined;
     }
   }
+}
+
+/** An answer as Redis holds it or a replica announces it (both come from outside this process). */
+function isExpiring(value: Partial<Expiring>): value is Expiring {
+  const answer = value.answer as { active?: unknown; userId?: unknown; sessionId?: unknown } | undefined;
+  return (
+    typeof value.at === 'number' &&
+    Number.isFinite(value.until) &&
+    typeof answer === 'object' &&
+    answer !== null &&
+    (answer.active === false ||
+      (answer.active === true && typeof answer.userId === 'string' && typeof answer.sessionId === 'string'))
+  );
 }

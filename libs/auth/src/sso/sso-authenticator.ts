@@ -37,9 +37,10 @@ export class SsoAuthenticator {
     let result: SsoResult = 'invalid';
     try {
       const hash = createHash('sha256').update(token).digest('base64url');
-      // Fast path: this very token passed the signature and claims checks when its answer was
-      // cached in this process, and the entry expires no later than the token. Revocations drop it;
-      // only answers obtained while this replica hears them are returned.
+      // Fast path: this very token passed the signature and claims checks in this process (an
+      // answer another replica announced is served here only after that), and the entry expires no
+      // later than the token. Revocations drop it; only answers obtained while this replica hears
+      // them are returned.
       const known = this.options.cacheTtlS > 0 ? this.cache.getLocal(hash) : undefined;
       if (known?.active && !this.cache.isEnded(known.sessionId)) {
         result = 'hit';
@@ -58,6 +59,7 @@ export class SsoAuthenticator {
       if (cached?.trusted) {
         answer = cached.answer;
         result = 'hit';
+        this.cache.checked(hash); // from now on the fast path above
       } else {
         try {
           answer = await this.introspect(hash, token, claims);
