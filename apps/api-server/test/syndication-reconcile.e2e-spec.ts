@@ -16,9 +16,9 @@ import request from 'supertest';
 import type { ReconciliationSummary } from '../src/modules/syndication/syndication-reconciliation';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
+import { IN_BERLIN, OI } from './syndication-fixtures';
 
 const SRE = { clientId: 5151, password: 'import password', softwareKey: 'sw-key' };
-const OI = { username: 'ppt', password: 'openimmo password' };
 
 interface Row {
   id: string;
@@ -261,14 +261,7 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
   });
 
   it('sends a full OpenImmo transfer, and a portal that fails does not stop the others', async () => {
-    const id = await publish(de.adminToken, {
-      currency: 'EUR',
-      priceAmount: 45000000,
-      addressLine: 'Torstraße 1',
-      city: 'Berlin',
-      postalCode: '10119',
-      country: 'DE',
-    });
+    const id = await publish(de.adminToken, IN_BERLIN);
     const row = await settled(de.adminToken, id, 'openimmo', 'active');
     // A stray object of this provider on the portal; VOLL replaces the provider's whole set.
     const stray = randomUUID();
@@ -313,16 +306,8 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
         technicalEmail: 'it@wien.example',
       },
     }).expect(200);
-    const german = {
-      currency: 'EUR',
-      priceAmount: 45000000,
-      addressLine: 'Torstraße 1',
-      city: 'Berlin',
-      postalCode: '10119',
-      country: 'DE',
-    };
-    const refused = await publish(at.adminToken, german);
-    const takenDown = await publish(at.adminToken, german);
+    const refused = await publish(at.adminToken, IN_BERLIN);
+    const takenDown = await publish(at.adminToken, IN_BERLIN);
     const live = await settled(at.adminToken, refused, 'openimmo', 'active');
     const gone = await settled(at.adminToken, takenDown, 'openimmo', 'active');
 

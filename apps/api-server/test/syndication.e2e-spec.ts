@@ -16,9 +16,9 @@ import request from 'supertest';
 import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
+import { IN_BERLIN, OI } from './syndication-fixtures';
 
 const SRE = { clientId: 4242, password: 'import password', softwareKey: 'sw-key' };
-const OI = { username: 'ppt', password: 'openimmo password' };
 const whsec = () => `whsec_${randomBytes(24).toString('base64')}`;
 
 interface Row {
@@ -60,6 +60,17 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
       const now = Object.fromEntries(found.map((r) => [r.portal, r.status]));
       return Object.entries(expected).every(([p, s]) => now[p] === s) ? found : undefined;
     }, 30_000);
+
+  /** A new listing published in the token's organisation, once its portal rows have reached `expected`. */
+  async function published(
+    token: string,
+    expected: Record<string, string>,
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ id: string; rows: Awaited<ReturnType<typeof settled>> }> {
+    const id = await listing(token, overrides);
+    await setStatus(token, id, 'published').expect(200);
+    return { id, rows: await settled(token, id, expected) };
+  }
 
   async function photo(token: string): Promise<string> {
     return (
@@ -272,9 +283,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('publishes to every enabled portal, follows changes, and removes on withdrawal', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    const active = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id, rows: active } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
 
     const sre = active.find((r) => r.portal === 'sreality')!;
     const advert = sreality.adverts.get(id)!;
@@ -309,9 +318,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     sreality.failNext(2, 500, 'Temporary failure', 'addAdvert');
     webhook.alwaysFail(503, JSON.stringify({ error: 'maintenance' }));
     try {
-      const id = await listing(cz.adminToken);
-      await setStatus(cz.adminToken, id, 'published').expect(200);
-      const done = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'failed' });
+      const { id, rows: done } = await published(cz.adminToken, { sreality: 'active', webhook: 'failed' });
       const sre = done.find((r) => r.portal === 'sreality')!;
       expect(sre.attempts).toBe(3);
       expect(sre.lastError).toBeNull();
@@ -353,9 +360,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   it('a wrong password fails at once with the portal’s reason, without retries', async () => {
     await put(cz.adminToken, 'sreality', { credentials: { ...SRE, password: 'wrong' } }).expect(200);
     try {
-      const id = await listing(cz.adminToken);
-      await setStatus(cz.adminToken, id, 'published').expect(200);
-      const done = await settled(cz.adminToken, id, { sreality: 'failed', webhook: 'active' });
+      const { rows: done } = await published(cz.adminToken, { sreality: 'failed', webhook: 'active' });
       expect(done.find((r) => r.portal === 'sreality')).toMatchObject({
         lastErrorCode: 'INVALID_LOGIN',
         attempts: 1,
@@ -366,9 +371,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('withdrawing from one portal keeps the listing off it until it is published again', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     const res = await request(http())
       .post('/api/v1/syndication/withdraw')
       .set(bearer(cz.adminToken))
@@ -398,16 +401,11 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('sends German listings as OpenImmo, with the photos in the transfer', async () => {
-    const id = await listing(de.adminToken, {
-      currency: 'EUR',
-      priceAmount: 45000000,
-      addressLine: 'Torstraße 1',
-      city: 'Berlin',
-      postalCode: '10119',
-      country: 'DE',
-    });
-    await setStatus(de.adminToken, id, 'published').expect(200);
-    const done = await settled(de.adminToken, id, { openimmo: 'active', webhook: 'active' });
+    const { id, rows: done } = await published(
+      de.adminToken,
+      { openimmo: 'active', webhook: 'active' },
+      IN_BERLIN,
+    );
     const oi = done.find((r) => r.portal === 'openimmo')!;
     const object = openimmo.objects.get(oi.externalId!)!;
     expect(object).toMatchObject({ price: 450000, objektnrExtern: id });
@@ -491,9 +489,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     ['pending', 'planned while Redis was down: no job behind it'],
     ['syncing', 'claimed by a job Bull then failed without our handler'],
   ])('queues again a row left %s for 20 minutes (%s; the nightly pass does it)', async (status) => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     sreality.adverts.delete(id);
     await asOwner(env.server, (db) =>
       db.query(
@@ -510,9 +506,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('a retry lists again an advert whose job had completed (the portal took it down since)', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    const before = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id, rows: before } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     const sre = before.find((r) => r.portal === 'sreality')!;
     // What the portal's "removed" webhook does: the active row fails; its job stays completed in Bull.
     sreality.adverts.delete(id);
@@ -532,9 +526,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('a retry Redis refuses after the commit is still 200; the row waits for the nightly pass', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    const before = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id, rows: before } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     const sre = before.find((r) => r.portal === 'sreality')!;
     sreality.adverts.delete(id);
     await asOwner(env.server, (db) =>
@@ -567,9 +559,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('a withdrawal Redis refuses after the commit is still 200; the row waits for the nightly pass', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     const queue = env.server.app.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
     const getJob = jest.spyOn(queue, 'getJob').mockRejectedValueOnce(new Error('Connection is closed.'));
     try {
@@ -668,9 +658,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
   });
 
   it('keeps organisations apart: status, retries and withdrawals of another organisation are invisible', async () => {
-    const id = await listing(cz.adminToken);
-    await setStatus(cz.adminToken, id, 'published').expect(200);
-    const mine = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'active' });
+    const { id, rows: mine } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
     expect(await rows(de.adminToken, id)).toEqual([]);
     await request(http())
       .post('/api/v1/syndication/withdraw')

@@ -135,7 +135,7 @@ export class IntrospectionCache implements OnModuleInit {
    * (so it heard every answer announced since, and only those can be trusted) and none it evicted
    * is still alive.
    */
-  private redisMayKnowMore(): boolean {
+  redisMayKnowMore(): boolean {
     return this.subscribedSince === undefined || Date.now() < this.evictedUntil;
   }
 

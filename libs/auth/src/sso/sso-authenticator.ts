@@ -51,6 +51,7 @@ export class SsoAuthenticator {
       // cache needs one, see IntrospectionCache) and the RSA verification overlap. Only a
       // well-formed RS256 token gets this far, and what Redis holds under its hash was written after
       // this very token passed these checks.
+      const readsRedis = this.options.cacheTtlS > 0 && this.cache.redisMayKnowMore();
       const lookup = this.options.cacheTtlS > 0 ? this.cache.lookup(hash) : undefined;
       const claims = await this.verifyLocally(token, kid);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
@@ -67,8 +68,8 @@ export class SsoAuthenticator {
         } catch (err) {
           if (!(err instanceof IdentityProviderUnavailable) || this.options.cacheTtlS <= 0) throw err;
           // api-server cannot be asked: an answer that may have missed a revocation beats a 503,
-          // wherever it is cached.
-          const fallback = await this.cache.lookup(hash, { everywhere: true });
+          // wherever it is cached (Redis is read now unless the lookup above read it already).
+          const fallback = readsRedis ? cached : await this.cache.lookup(hash, { everywhere: true });
           if (!fallback) throw err;
           answer = fallback.answer;
           result = 'hit';
