@@ -16,8 +16,8 @@ import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
-import { STUCK_STATUSES, SyndicationRepository } from './syndication.repository';
-import { jobOf, ON_MARKET, SyndicationService } from './syndication.service';
+import { ON_MARKET, STUCK_STATUSES, SyndicationRepository } from './syndication.repository';
+import { jobOf, SyndicationService } from './syndication.service';
 
 export type DriftKind = DomainEventPayloads['syndication.drift_detected']['kind'];
 type Drift = DomainEventPayloads['syndication.drift_detected'];

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Listing,
   ListingSyndication,
+  type ListingStatus,
   ListingSyndicationTransition,
   type SyndicationPortal,
   type SyndicationStatus,
 } from '@ppt/db';
 import { In, Not, type EntityManager } from 'typeorm';
+
+/** Listing statuses in which portals should show the listing. */
+export const ON_MARKET = new Set<ListingStatus>(['published', 'reserved']);
 
 /** The statuses a row has while a job should be on its way or running. */
 export const STUCK_STATUSES: SyndicationStatus[] = ['pending', 'removing', 'syncing'];
@@ -20,6 +25,20 @@ export interface StatusFilter {
 
 @Injectable()
 export class SyndicationRepository {
+  /** One of the organisation's listings (what its rows are about). */
+  listing(m: EntityManager, organizationId: string, listingId: string): Promise<Listing | null> {
+    return m.findOneBy(Listing, { organizationId, id: listingId });
+  }
+
+  /** Ids of the organisation's listings on the market. */
+  async listingIdsOnMarket(m: EntityManager, organizationId: string): Promise<string[]> {
+    const listings = await m.find(Listing, {
+      select: { id: true },
+      where: { organizationId, status: In([...ON_MARKET]) },
+    });
+    return listings.map((l) => l.id);
+  }
+
   /** The rows of one listing, locked: planning and job results for a listing run one at a time. */
   lockForListing(m: EntityManager, organizationId: string, listingId: string): Promise<ListingSyndication[]> {
     return m

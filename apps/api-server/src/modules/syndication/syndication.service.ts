@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   Listing,
-  type ListingStatus,
   TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
@@ -11,7 +10,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
 import type { PreflightIssue, SyndicationListing } from '@ppt/syndication';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { PortalAdapters } from './adapters/portal-adapters';
 import type {
@@ -25,10 +24,8 @@ import type {
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
-import { SyndicationRepository } from './syndication.repository';
+import { ON_MARKET, SyndicationRepository } from './syndication.repository';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
-
-export const ON_MARKET = new Set(['published', 'reserved']);
 
 type PlannedJob = PortalSyncJobData & { supersedes?: Pick<PortalSyncJobData, 'version' | 'action'> };
 
@@ -58,7 +55,7 @@ export class SyndicationService {
    */
   async planListing(organizationId: string, listingId: string, republished: boolean): Promise<number> {
     const jobs = await this.tenant.run({ organizationId }, async (m) => {
-      const listing = await m.getRepository(Listing).findOneBy({ organizationId, id: listingId });
+      const listing = await this.rows.listing(m, organizationId, listingId);
       return listing ? this.plan(m, listing, { republished }) : [];
     });
     await this.enqueueAll(jobs);
@@ -73,12 +70,9 @@ export class SyndicationService {
    */
   async planOrganization(organizationId: string, portal?: SyndicationPortal): Promise<{ planned: number }> {
     const ids = await this.tenant.run({ organizationId }, async (m) => {
-      const onMarket = await m.getRepository(Listing).find({
-        select: { id: true },
-        where: { organizationId, status: In<ListingStatus>(['published', 'reserved']) },
-      });
+      const onMarket = await this.rows.listingIdsOnMarket(m, organizationId);
       const onPortal = portal ? await this.rows.listingsOnPortal(m, organizationId, portal) : [];
-      return [...new Set([...onMarket.map((l) => l.id), ...onPortal])];
+      return [...new Set([...onMarket, ...onPortal])];
     });
     let planned = 0;
     for (const listingId of ids) planned += await this.planListing(organizationId, listingId, false);
@@ -363,7 +357,7 @@ export class SyndicationService {
   }
 
   private async mustFindListing(m: EntityManager, t: Tenant, id: string): Promise<Listing> {
-    const listing = await m.getRepository(Listing).findOneBy({ organizationId: t.organizationId, id });
+    const listing = await this.rows.listing(m, t.organizationId, id);
     if (!listing) throw new SyndicationError(SyndicationErrorCode.ListingNotFound, 'Listing not found');
     return listing;
   }
