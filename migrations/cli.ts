@@ -1,12 +1,13 @@
 /* eslint-disable no-console -- a command-line tool */
 import { Client } from 'pg';
 import { migrationDataSource } from './data-source';
-import { ensureAppRoles } from './roles';
+import { ensureServiceRoles, SERVICE_GROUPS, type LoginRole } from './roles';
 
 /**
  * Database command line, run as the owner (DATABASE_MIGRATION_URL):
- *   provision  create the database if missing, the ppt_app group role and the app's login role
- *              (user and password from DATABASE_URL)
+ *   provision  create the database if missing, each service's group role (ppt_app, ppt_portal_app)
+ *              and its login role: api-server's from DATABASE_URL, reality-server's from
+ *              REALITY_DATABASE_URL (unset: ppt_portal/ppt_portal, as reality-server's default)
  *   up         run pending migrations          down    revert the last migration
  *   status     list applied and pending migrations
  */
@@ -14,7 +15,7 @@ async function main(command: string | undefined): Promise<void> {
   const ownerUrl = required('DATABASE_MIGRATION_URL');
   switch (command) {
     case 'provision':
-      return provision(ownerUrl, required('DATABASE_URL'));
+      return provision(ownerUrl, required('DATABASE_URL'), process.env.REALITY_DATABASE_URL);
     case 'up':
       return withDataSource(ownerUrl, async (ds) => {
         const ran = await ds.runMigrations({ transaction: 'each' });
@@ -39,7 +40,7 @@ async function main(command: string | undefined): Promise<void> {
   }
 }
 
-async function provision(ownerUrl: string, appUrl: string): Promise<void> {
+async function provision(ownerUrl: string, apiUrl: string, portalUrl: string | undefined): Promise<void> {
   const target = new URL(ownerUrl);
   const database = decodeURIComponent(target.pathname.slice(1));
   const maintenance = new URL(ownerUrl);
@@ -52,15 +53,20 @@ async function provision(ownerUrl: string, appUrl: string): Promise<void> {
       await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
       console.log(`Created database ${database}`);
     }
-    const app = new URL(appUrl);
-    await ensureAppRoles(admin, {
-      user: decodeURIComponent(app.username),
-      password: decodeURIComponent(app.password),
-    });
-    console.log(`Roles ready: ppt_app, ${decodeURIComponent(app.username)}`);
+    const api = loginOf(apiUrl);
+    const portal = portalUrl ? loginOf(portalUrl) : { user: 'ppt_portal', password: 'ppt_portal' };
+    await ensureServiceRoles(admin, { api, portal });
+    console.log(
+      `Roles ready: ${SERVICE_GROUPS.api} (${api.user}), ${SERVICE_GROUPS.portal} (${portal.user})`,
+    );
   } finally {
     await admin.end();
   }
+}
+
+function loginOf(url: string): LoginRole {
+  const u = new URL(url);
+  return { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
 }
 
 async function withDataSource(

@@ -5,11 +5,12 @@ import {
   databaseUrl,
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
+  TEST_PORTAL_ROLE,
   templateDatabaseName,
   uniqueSuffix,
 } from '@ppt/testing';
 import { migrationDataSource } from './data-source';
-import { ensureAppRoles } from './roles';
+import { ensureServiceRoles } from './roles';
 
 const TEMPLATE_LOCK = 7_261_001;
 
@@ -26,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const admin = await connectAdmin();
   try {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
-    await ensureAppRoles(admin, TEST_APP_ROLE);
+    await ensureServiceRoles(admin, { api: TEST_APP_ROLE, portal: TEST_PORTAL_ROLE });
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (exists.rowCount === 0) {
       const building = `${template}_b${uniqueSuffix()}`;

@@ -125,7 +125,7 @@ describe('migrations', () => {
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
     });
 
-    it('grants the application role what it needs, and keeps the audit log append-only', async () => {
+    it('grants the application role what it needs, keeps the audit log append-only and organisations undeletable', async () => {
       const rows = (await ds.query(
         `SELECT t.table_name AS name,
                 has_table_privilege('ppt_app', format('public.%I', t.table_name), 'SELECT') AS can_select,
@@ -144,12 +144,14 @@ describe('migrations', () => {
       expect(rows.map((r) => r.name).sort()).toEqual(ALL_TABLES);
       for (const row of rows) {
         const appendOnly = ['audit_log', 'vote_ballots'].includes(row.name);
+        // Deleting an organisation is an operator's job (as the owner), never the application's.
+        const neverDeleted = appendOnly || row.name === 'organizations';
         expect({ ...row, name: row.name }).toEqual({
           name: row.name,
           can_select: true,
           can_insert: true,
           can_update: !appendOnly,
-          can_delete: !appendOnly,
+          can_delete: !neverDeleted,
         });
       }
     });

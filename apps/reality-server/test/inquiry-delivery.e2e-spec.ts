@@ -55,7 +55,7 @@ describe('inquiry delivery while api-server is down', () => {
     portal = await bootRealityServer(sso);
     worker = await bootTestApp(RealityServerEnv, (env) => createWorkerApp(WorkerModule.register(env)), {
       ...sso,
-      DATABASE_URL: portal.db.appUrl,
+      DATABASE_URL: portal.db.portalUrl,
       REDIS_KEY_PREFIX: portal.env.REDIS_KEY_PREFIX,
     });
     owner = new Client({ connectionString: portal.db.ownerUrl });

@@ -59,7 +59,7 @@ describe('Reality Portal end to end', () => {
     portal = await bootRealityServer(peer.portalEnv());
     worker = await bootTestApp(RealityServerEnv, (env) => createWorkerApp(WorkerModule.register(env)), {
       ...peer.portalEnv(),
-      DATABASE_URL: portal.db.appUrl,
+      DATABASE_URL: portal.db.portalUrl,
     });
     const owner = await peer.registerAndLogin('realtor-admin');
     manager = await peer.createOrganization(owner.accessToken);

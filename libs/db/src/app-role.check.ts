@@ -1,40 +1,96 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-export interface RoleFlags {
-  role: string;
+/** A role whose rights the login role has or can take with SET ROLE: itself or a group it belongs to. */
+export interface ReachableRole {
+  name: string;
   superuser: boolean;
   bypassRls: boolean;
-  ownedTables: number;
+  createRole: boolean;
+  /** Tables, views, sequences, functions and schemas outside the system catalogs, and this database. */
+  ownedObjects: number;
 }
 
+export interface RoleFlags {
+  role: string;
+  /** The login role first, then every role it is a member of, directly or through other groups. */
+  reachable: ReachableRole[];
+}
+
+/**
+ * Built-in roles that skip table privileges (a portal role in pg_read_all_data could read `users`,
+ * which has no row-level security) or reach the server's files and programs.
+ */
+const PRIVILEGED_BUILTIN_ROLES = [
+  'pg_read_all_data',
+  'pg_write_all_data',
+  'pg_read_server_files',
+  'pg_write_server_files',
+  'pg_execute_server_program',
+];
+
 export async function readRoleFlags(dataSource: DataSource): Promise<RoleFlags> {
-  const [row] = (await dataSource.query(
-    `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass_rls,
-            (SELECT count(*)::int FROM pg_tables t
-              WHERE t.schemaname = current_schema() AND t.tableowner = current_user) AS owned_tables
-       FROM pg_roles r WHERE r.rolname = current_user`,
-  )) as { role: string; superuser: boolean; bypass_rls: boolean; owned_tables: number }[];
+  const rows = (await dataSource.query(
+    `WITH reachable AS (
+       SELECT r.oid, r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole
+         FROM pg_roles r WHERE pg_has_role(current_user, r.oid, 'MEMBER'))
+     SELECT current_user AS login, r.rolname AS name, r.rolsuper AS superuser,
+            r.rolbypassrls AS bypass_rls, r.rolcreaterole AS create_role,
+            ((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                 AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%')
+            + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE p.proowner = r.oid AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%')
+            + (SELECT count(*) FROM pg_namespace n
+               WHERE n.nspowner = r.oid AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%')
+            + (SELECT count(*) FROM pg_database d
+               WHERE d.datname = current_database() AND d.datdba = r.oid))::int AS owned_objects
+       FROM reachable r
+      ORDER BY r.rolname = current_user DESC, r.rolname`,
+  )) as {
+    login: string;
+    name: string;
+    superuser: boolean;
+    bypass_rls: boolean;
+    create_role: boolean;
+    owned_objects: number;
+  }[];
   return {
-    role: row.role,
-    superuser: row.superuser,
-    bypassRls: row.bypass_rls,
-    ownedTables: row.owned_tables,
+    role: rows[0].login,
+    reachable: rows.map((r) => ({
+      name: r.name,
+      superuser: r.superuser,
+      bypassRls: r.bypass_rls,
+      createRole: r.create_role,
+      ownedObjects: r.owned_objects,
+    })),
   };
 }
 
-/** Why a role may not serve requests; empty when it may. */
+/**
+ * Why a role may not serve requests; empty when it may. Membership counts as much as the role's own
+ * attributes: a member can SET ROLE to its group, and inherits the group's ownership.
+ */
 export function roleProblems(flags: RoleFlags): string[] {
   const problems: string[] = [];
-  if (flags.superuser) problems.push('is a superuser');
-  if (flags.bypassRls) problems.push('has BYPASSRLS');
-  if (flags.ownedTables > 0) problems.push(`owns ${flags.ownedTables} table(s)`);
+  const [login] = flags.reachable;
+  // A superuser is a member of every role: listing them all would bury the one problem that matters.
+  for (const r of login.superuser ? [login] : flags.reachable) {
+    const via = r.name === flags.role ? '' : ` through membership of "${r.name}"`;
+    if (r.superuser) problems.push(`is a superuser${via}`);
+    if (r.bypassRls) problems.push(`has BYPASSRLS${via}`);
+    if (r.createRole) problems.push(`has CREATEROLE${via}`);
+    if (r.ownedObjects > 0) problems.push(`owns ${r.ownedObjects} database object(s)${via}`);
+    if (PRIVILEGED_BUILTIN_ROLES.includes(r.name)) problems.push(`is a member of ${r.name}`);
+  }
   return problems;
 }
 
 /**
- * Row-level security only protects tenants if the app's role cannot skip it: refuse to start when
- * DATABASE_URL logs in as a superuser, a BYPASSRLS role or the tables' owner.
+ * Row-level security and per-service grants only protect tenants if the app's role cannot skip them:
+ * refuse to start when DATABASE_URL logs in as (or as a member of) a superuser, a BYPASSRLS or
+ * CREATEROLE role, an owner of tables, schemas, functions or the database, or a built-in role that
+ * reads or writes every table.
  */
 @Injectable()
 export class AppRoleCheck implements OnApplicationBootstrap {
@@ -48,11 +104,13 @@ export class AppRoleCheck implements OnApplicationBootstrap {
     if (problems.length > 0) {
       throw new Error(
         `DATABASE_URL connects as role "${flags.role}", which ${problems.join(', ')}; row-level security ` +
-          'would not protect tenants. Connect as the application role (see README, "Database roles").',
+          "and the service's grants would not hold. Connect as the service's own role (see README, " +
+          '"Database roles").',
       );
     }
     this.logger.log(
-      `Database role "${flags.role}" is restricted (no superuser, no BYPASSRLS, owns no tables)`,
+      `Database role "${flags.role}" is restricted (no superuser, BYPASSRLS or CREATEROLE, owns nothing, ` +
+        'also through its groups)',
     );
   }
 }

@@ -1,4 +1,10 @@
-export { AppRoleCheck, readRoleFlags, roleProblems, type RoleFlags } from './app-role.check';
+export {
+  AppRoleCheck,
+  readRoleFlags,
+  roleProblems,
+  type ReachableRole,
+  type RoleFlags,
+} from './app-role.check';
 export { buildDataSourceOptions, type DatabaseSettings } from './data-source-options';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseReadiness } from './database.readiness';

@@ -122,6 +122,56 @@ describe('tenant isolation (PostgreSQL RLS)', () => {
     expect(b.name).toBe('B');
   });
 
+  describe('policies split per command', () => {
+    // userA also belongs to B as a tenant: readable from A's user scope, never writable from it.
+    beforeAll(() =>
+      owner.getRepository(Membership).insert({ organizationId: orgB, userId: userA, role: 'tenant' }),
+    );
+    afterAll(() => owner.getRepository(Membership).delete({ organizationId: orgB, userId: userA }));
+
+    const rowsOfA = () =>
+      owner.query(
+        `SELECT m.organization_id, m.role, o.name FROM memberships m
+           JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY o.name`,
+        [userA],
+      );
+
+    it('API1:2023 a user-scoped transaction reads its memberships and organisations but changes none', async () => {
+      const before = await rowsOfA();
+      expect(before).toHaveLength(2);
+      const seen = await tx.run({ userId: userA }, (em) => em.find(Organization));
+      expect(seen.map((o) => o.id).sort()).toEqual([orgA, orgB].sort());
+
+      const attempts = await tx.run({ userId: userA }, async (em) => [
+        (await em.delete(Membership, { userId: userA })).affected,
+        (await em.update(Membership, { userId: userA }, { role: 'org_admin' })).affected,
+        (await em.update(Organization, { id: orgB }, { name: 'hacked' })).affected,
+      ]);
+      expect(attempts).toEqual([0, 0, 0]);
+      expect(await rowsOfA()).toEqual(before);
+    });
+
+    it("API1:2023 a member acting in its organisation cannot touch another's memberships", async () => {
+      const affected = await tx.run({ organizationId: orgA, userId: userA }, async (em) => [
+        (await em.delete(Membership, { organizationId: orgB })).affected,
+        (await em.update(Membership, { organizationId: orgB }, { role: 'org_admin' })).affected,
+      ]);
+      expect(affected).toEqual([0, 0]);
+      expect(await owner.query(`SELECT role FROM memberships WHERE organization_id = $1`, [orgB])).toEqual(
+        expect.arrayContaining([{ role: 'org_admin' }, { role: 'tenant' }]),
+      );
+    });
+
+    it('API5:2023 no transaction of the application may delete an organisation, not even its own', async () => {
+      await expect(
+        tx.run({ organizationId: orgA, userId: userA }, (em) => em.delete(Organization, { id: orgA })),
+      ).rejects.toThrow(/permission denied for table organizations/);
+      expect(await owner.query(`SELECT name FROM organizations WHERE id = $1`, [orgA])).toEqual([
+        { name: 'A' },
+      ]);
+    });
+  });
+
   it('leaves no organisation on the pooled connection after commit or rollback', async () => {
     // poolMax is 1: every query below runs on the same connection.
     await tx.run({ organizationId: orgA, userId: userA }, async () => undefined);

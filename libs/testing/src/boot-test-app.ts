@@ -14,6 +14,11 @@ export interface BootedApp<App extends INestApplication, Env> {
   cleanup(): Promise<void>;
 }
 
+export interface BootOptions {
+  /** The database role the app connects as: api-server's (default) or reality-server's. */
+  connectAs?: 'api' | 'portal';
+}
+
 /**
  * Boots a real app (the same factory main.ts uses) on a database cloned from the migrated template
  * and a Redis key prefix of its own; close() drops both.
@@ -22,6 +27,7 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
   envClass: EnvClass<Env>,
   createApp: (env: Env) => Promise<App>,
   overrides: RawEnv = {},
+  { connectAs = 'api' }: BootOptions = {},
 ): Promise<BootedApp<App, Env>> {
   const db = await createTestDatabase();
   const redis = testRedisPrefix();
@@ -30,7 +36,7 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
     const env = loadEnv(envClass, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
-      DATABASE_URL: db.appUrl,
+      DATABASE_URL: connectAs === 'portal' ? db.portalUrl : db.appUrl,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: redis.prefix,
       ...overrides,

@@ -9,6 +9,7 @@ export {
   databaseUrl,
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
+  TEST_PORTAL_ROLE,
   TEST_REDIS_URL,
   templateDatabaseName,
   uniqueSuffix,
@@ -18,7 +19,7 @@ export { closedPort } from './closed-port';
 export { eventually } from './eventually';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';
-export { bootTestApp, type BootedApp } from './boot-test-app';
+export { bootTestApp, type BootedApp, type BootOptions } from './boot-test-app';
 export { testSigningKey } from './signing-key';
 export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catcher';
 export { startS3Server, type S3Server } from './s3-server';

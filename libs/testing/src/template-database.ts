@@ -3,6 +3,7 @@ import {
   databaseUrl,
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
+  TEST_PORTAL_ROLE,
   templateDatabaseName,
   uniqueSuffix,
 } from './test-services';
@@ -22,8 +23,10 @@ export async function connectAdmin(): Promise<Client> {
 
 export interface TestDatabase {
   name: string;
-  /** Connection as the restricted application role (what the apps use). */
+  /** Connection as api-server's restricted role (what api-server and its worker use). */
   appUrl: string;
+  /** Connection as reality-server's role (schema `portal` only; what the portal and its worker use). */
+  portalUrl: string;
   /** Connection as the owner (migrations, fixtures that bypass the app). */
   ownerUrl: string;
   drop(): Promise<void>;
@@ -42,6 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    portalUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_PORTAL_ROLE),
     ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
     drop: () => dropDatabase(name),
   };
@@ -59,6 +63,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return {
     name,
     appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    portalUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_PORTAL_ROLE),
     ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
     drop: () => dropDatabase(name),
   };

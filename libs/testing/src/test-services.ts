@@ -7,8 +7,11 @@ export const TEST_DATABASE_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The restricted login role the apps use in tests (member of ppt_app, no BYPASSRLS). */
+/** The restricted login role api-server uses in tests (member of ppt_app, no BYPASSRLS). */
 export const TEST_APP_ROLE = { user: 'ppt_api', password: 'ppt_api' } as const;
+
+/** reality-server's login role in tests (member of ppt_portal_app: schema `portal` only). */
+export const TEST_PORTAL_ROLE = { user: 'ppt_portal', password: 'ppt_portal' } as const;
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 
