@@ -37,6 +37,7 @@ function load(): Manifest[] {
 
 type Container = {
   image: string;
+  env?: { name: string; valueFrom?: { secretKeyRef?: { key: string } } }[];
   command: string[];
   ports?: { containerPort: number }[];
   livenessProbe?: { httpGet: { path: string } };
@@ -87,6 +88,23 @@ describe('k8s/base', () => {
     }
   });
 
+  it('API8:2023 connects each service as its own database role', () => {
+    const databaseSecret = Object.fromEntries(
+      manifests
+        .filter((m) => m.kind === 'Deployment')
+        .map((m) => [
+          m.metadata.name,
+          containerOf(m).env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.key,
+        ]),
+    );
+    expect(databaseSecret).toEqual({
+      'api-server': 'DATABASE_URL',
+      'api-worker': 'DATABASE_URL',
+      'reality-server': 'REALITY_DATABASE_URL',
+      'reality-worker': 'REALITY_DATABASE_URL',
+    });
+  });
+
   it('uses the ports the ConfigMap gives the apps', () => {
     const config = manifests.find((m) => m.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     expect(config.data).toMatchObject({ API_PORT: '3000', REALITY_PORT: '3001', API_WORKER_PORT: '3100', REALITY_WORKER_PORT: '3101' });
@@ -105,5 +123,20 @@ describe('docker/compose.yaml', () => {
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
     expect(compose.services['api-server'].ports).toContain('3000:3000');
     expect(compose.services['reality-server'].ports).toContain('3001:3001');
+  });
+
+  it('API8:2023 connects each service as its own database role, and provisions both', () => {
+    const compose = parseAllDocuments(readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8'))[0].toJS() as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const user = (service: string, variable = 'DATABASE_URL') =>
+      new URL(compose.services[service].environment?.[variable] ?? '').username;
+    expect(['api-server', 'api-worker', 'reality-server', 'reality-worker'].map((s) => user(s))).toEqual([
+      'ppt_api',
+      'ppt_api',
+      'ppt_portal',
+      'ppt_portal',
+    ]);
+    expect([user('migrate'), user('migrate', 'REALITY_DATABASE_URL')]).toEqual(['ppt_api', 'ppt_portal']);
   });
 });

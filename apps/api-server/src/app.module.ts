@@ -36,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'api-server', role: 'http' }),
+        PlatformModule.forRoot({ env, service: 'api-server', role: 'http', confinedToSchema: 'public' }),
         StorageModule.forRoot(storageSettingsOf(env)),
         AuditModule,
         IdentityModule,

@@ -22,7 +22,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker' }),
+        PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker', confinedToSchema: 'public' }),
         OutboxRelayModule.register(),
         StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,

@@ -15,7 +15,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'reality-server', role: 'http', entities: PORTAL_ENTITIES }),
+        PlatformModule.forRoot({
+          env,
+          service: 'reality-server',
+          role: 'http',
+          entities: PORTAL_ENTITIES,
+          confinedToSchema: 'portal',
+        }),
         PortalSsoModule.register(env),
         ListingsModule,
         FavoritesModule,

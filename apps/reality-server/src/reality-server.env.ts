@@ -4,6 +4,12 @@ import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class RealityServerEnv extends CoreEnv {
+  /**
+   * The portal's own role (member of ppt_portal_app: schema `portal` only), never api-server's: the
+   * process refuses to start as a role that reaches any table outside schema `portal`.
+   */
+  override DATABASE_URL = 'postgres://ppt_portal:ppt_portal@127.0.0.1:5432/ppt';
+
   @IsPort()
   REALITY_PORT = 3001;
 

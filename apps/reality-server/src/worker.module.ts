@@ -20,7 +20,13 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'reality-worker', role: 'worker', entities: PORTAL_ENTITIES }),
+        PlatformModule.forRoot({
+          env,
+          service: 'reality-worker',
+          role: 'worker',
+          entities: PORTAL_ENTITIES,
+          confinedToSchema: 'portal',
+        }),
         SsoModule.forServiceCalls({ useFactory: () => sso }),
         PortalFeedModule,
         InquiryDeliveryModule,

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** A role whose rights the login role has or can take with SET ROLE: itself or a group it belongs to. */
@@ -67,6 +67,28 @@ export async function readRoleFlags(dataSource: DataSource): Promise<RoleFlags> 
   };
 }
 
+/** Injection token: the only schema whose tables the process's role may touch (unset: no limit). */
+export const CONFINED_TO_SCHEMA = Symbol('CONFINED_TO_SCHEMA');
+
+/**
+ * Tables, views and sequences outside `schema` (and the system catalogs) that the connected role holds
+ * any privilege on, as "schema.name": what a process confined to `schema` must not reach.
+ */
+export async function reachableOutside(dataSource: DataSource, schema: string): Promise<string[]> {
+  const rows = (await dataSource.query(
+    `SELECT n.nspname || '.' || c.relname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND n.nspname <> $1
+        AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+        AND CASE WHEN c.relkind = 'S'
+                 THEN has_sequence_privilege(c.oid, 'USAGE,SELECT,UPDATE')
+                 ELSE has_table_privilege(c.oid, 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER') END
+      ORDER BY 1`,
+    [schema],
+  )) as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
 /**
  * Why a role may not serve requests; empty when it may. Membership counts as much as the role's own
  * attributes: a member can SET ROLE to its group, and inherits the group's ownership.
@@ -90,17 +112,30 @@ export function roleProblems(flags: RoleFlags): string[] {
  * Row-level security and per-service grants only protect tenants if the app's role cannot skip them:
  * refuse to start when DATABASE_URL logs in as (or as a member of) a superuser, a BYPASSRLS or
  * CREATEROLE role, an owner of tables, schemas, functions or the database, or a built-in role that
- * reads or writes every table.
+ * reads or writes every table; and, for a process confined to one schema (the portal), as a role that
+ * reaches any table outside it (api-server's role given to the portal by mistake).
  */
 @Injectable()
 export class AppRoleCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger(AppRoleCheck.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(CONFINED_TO_SCHEMA) private readonly confinedTo?: string,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const flags = await readRoleFlags(this.dataSource);
     const problems = roleProblems(flags);
+    if (this.confinedTo) {
+      const outside = await reachableOutside(this.dataSource, this.confinedTo);
+      if (outside.length > 0) {
+        problems.push(
+          `may use ${outside.length} table(s) outside schema "${this.confinedTo}" (${outside.slice(0, 3).join(', ')}` +
+            `${outside.length > 3 ? ', …' : ''}) — is this another service's role?`,
+        );
+      }
+    }
     if (problems.length > 0) {
       throw new Error(
         `DATABASE_URL connects as role "${flags.role}", which ${problems.join(', ')}; row-level security ` +

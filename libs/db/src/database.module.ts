@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { CoreEnv } from '@ppt/config';
-import { AppRoleCheck } from './app-role.check';
+import { AppRoleCheck, CONFINED_TO_SCHEMA } from './app-role.check';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseReadiness } from './database.readiness';
 import { TenantTransactions } from './tenant-transactions';
@@ -13,6 +13,8 @@ export interface DatabaseModuleOptions {
   applicationName: string;
   /** The entities this process maps (default: the PM schema). */
   entities?: NonNullable<DataSourceOptions['entities']>;
+  /** The one schema the process's role may touch: it refuses to boot as a role that reaches others. */
+  confinedToSchema?: string;
 }
 
 @Module({})
@@ -40,7 +42,14 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseReadiness, AppRoleCheck, TenantTransactions],
+      providers: [
+        DatabaseReadiness,
+        AppRoleCheck,
+        TenantTransactions,
+        ...(options.confinedToSchema
+          ? [{ provide: CONFINED_TO_SCHEMA, useValue: options.confinedToSchema }]
+          : []),
+      ],
       exports: [DatabaseReadiness, TenantTransactions],
     };
   }

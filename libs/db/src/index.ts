@@ -1,5 +1,7 @@
 export {
   AppRoleCheck,
+  CONFINED_TO_SCHEMA,
+  reachableOutside,
   readRoleFlags,
   roleProblems,
   type ReachableRole,

@@ -14,6 +14,8 @@ export interface PlatformOptions {
   role: 'http' | 'worker';
   /** The database entities the process maps (default: the PM schema). */
   entities?: DatabaseModuleOptions['entities'];
+  /** The one database schema the process's role may reach (the portal: `portal`). */
+  confinedToSchema?: DatabaseModuleOptions['confinedToSchema'];
 }
 
 /**
@@ -22,14 +24,14 @@ export interface PlatformOptions {
  */
 @Module({})
 export class PlatformModule {
-  static forRoot({ env, service, role, entities }: PlatformOptions): DynamicModule {
+  static forRoot({ env, service, role, entities, confinedToSchema }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         AppConfigModule.forRoot(env),
         LoggingModule.forRoot({ service, level: env.LOG_LEVEL }),
         MetricsModule,
-        DatabaseModule.forRoot({ applicationName: service, entities }),
+        DatabaseModule.forRoot({ applicationName: service, entities, confinedToSchema }),
         RedisModule,
         QueueModule.forRoot(),
         HealthModule.forRoot({
