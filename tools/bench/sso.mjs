@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
-import { localEnv } from '../lib/env.mjs';
+import { localEnv, realityEnv } from '../lib/env.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -70,7 +70,7 @@ try {
   if (built !== 0) throw new Error('build failed');
 
   const apiUrl = `http://127.0.0.1:${PORTS.api}`;
-  const portalEnv = { API_SERVER_URL: apiUrl };
+  const portalEnv = { API_SERVER_URL: apiUrl, DATABASE_URL: realityEnv(env).DATABASE_URL };
   const api = start('dist/apps/api-server/main.js', { API_PORT: PORTS.api });
   start('dist/apps/api-server/worker.js', { API_WORKER_PORT: PORTS.apiWorker });
   const portal = start('dist/apps/reality-server/main.js', { ...portalEnv, REALITY_PORT: PORTS.portal });

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
-import { localEnv } from '../lib/env.mjs';
+import { localEnv, realityEnv } from '../lib/env.mjs';
 import { ensurePostgres, ensureRedis, portOpen } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -84,14 +84,15 @@ try {
   });
   if (built !== 0) throw new Error('build failed');
 
+  // Each service connects as its own database role (the portal's reaches schema portal only).
   const processes = [
-    ['api-server', 'dist/apps/api-server/main.js'],
-    ['api-worker', 'dist/apps/api-server/worker.js'],
-    ['reality-server', 'dist/apps/reality-server/main.js'],
-    ['reality-worker', 'dist/apps/reality-server/worker.js'],
+    ['api-server', 'dist/apps/api-server/main.js', env],
+    ['api-worker', 'dist/apps/api-server/worker.js', env],
+    ['reality-server', 'dist/apps/reality-server/main.js', realityEnv(env)],
+    ['reality-worker', 'dist/apps/reality-server/worker.js', realityEnv(env)],
   ];
-  for (const [name, entry] of processes) {
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env, stdio: 'inherit' });
+  for (const [name, entry, processEnv] of processes) {
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, entry)], { cwd: ROOT, env: processEnv, stdio: 'inherit' });
     child.once('exit', (code, signal) => {
       if (stopping) return;
       log(`${name} exited (${signal ?? code}); stopping the rest`);

@@ -25,7 +25,24 @@ export function localEnv() {
   const fromFile = readDotEnv(envFile);
   const env = { ...fromFile };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && value !== '') env[key] = value;
+  env.REALITY_DATABASE_URL ||= portalDatabaseUrl(env.DATABASE_URL);
   return env;
+}
+
+/**
+ * reality-server's own role on api-server's database (an older .env has no REALITY_DATABASE_URL):
+ * DATABASE_URL with the portal's default credentials, as `migrate.js provision` creates them.
+ */
+function portalDatabaseUrl(apiUrl = 'postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt') {
+  const url = new URL(apiUrl);
+  url.username = 'ppt_portal';
+  url.password = 'ppt_portal';
+  return url.toString();
+}
+
+/** The environment of a reality-server process: the same, but connected as the portal's own role. */
+export function realityEnv(env) {
+  return { ...env, DATABASE_URL: env.REALITY_DATABASE_URL };
 }
 
 /** Secrets the local system generates for itself when .env leaves them empty (also in an older .env). */
