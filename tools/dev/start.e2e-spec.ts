@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 /** Runs a CLI without blocking this process's event loop (its HTTP connections stay serviced). */
 const run = promisify(execFile);
@@ -118,6 +119,25 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       });
       expect(favourites.status).toBe(200);
       expect(await favourites.json()).toMatchObject({ items: [], total: 0 });
+
+      // Each service is connected as its own database role.
+      const owner = new Client({ connectionString: env.DATABASE_MIGRATION_URL });
+      await owner.connect();
+      try {
+        const { rows } = await owner.query(
+          `SELECT DISTINCT application_name AS process, usename AS role FROM pg_stat_activity
+            WHERE datname = 'ppt' AND application_name IN ('api-server', 'api-worker', 'reality-server', 'reality-worker')
+            ORDER BY 1`,
+        );
+        expect(rows).toEqual([
+          { process: 'api-server', role: 'ppt_api' },
+          { process: 'api-worker', role: 'ppt_api' },
+          { process: 'reality-server', role: 'ppt_portal' },
+          { process: 'reality-worker', role: 'ppt_portal' },
+        ]);
+      } finally {
+        await owner.end();
+      }
 
       start.kill('SIGTERM');
       expect(await exited).toBe(0);
