@@ -248,6 +248,23 @@ describe('cross-organisation fuzzer', () => {
       };
     };
 
+    // Control: B's own admin reads B's records through the same GET routes and id pools, so the
+    // refusals below come from the organisation boundary, not from ids that fit no route.
+    const reads = operations.filter(({ method }) => method === 'get');
+    const unreachable: string[] = [];
+    for (const { route, operation } of reads) {
+      let path = route;
+      for (const param of (operation.parameters ?? []).filter((p) => p.in === 'path')) {
+        path = path.replace(`{${param.name}}`, poolOf(orgB, idKind(route, param.name))[0]);
+      }
+      const res = await request(http()).get(path).set(bearer(orgB.tokens.org_admin));
+      if (res.status !== 200) unreachable.push(`${route} ${res.status}`);
+    }
+    process.stdout.write(
+      `control: ${reads.length - unreachable.length} of ${reads.length} reads by B: ${unreachable.join('; ')}\n`,
+    );
+    expect(unreachable.length).toBeLessThanOrEqual(reads.length * 0.1);
+
     const before = await snapshotOf(orgB);
     const byStatus = new Map<number, number>();
     const byRoute = new Map<string, Map<number, number>>();
