@@ -8,7 +8,8 @@ import { seedOrganization, serviceToken, type SeededOrganization } from './organ
 
 /**
  * Randomized cross-organisation fuzzer (issue #15 item 11). Two organisations with data in every
- * feature; every operation of the served OpenAPI document whose path has an id parameter is called
+ * feature; every operation of the served OpenAPI document with an id parameter in its path (or in
+ * its query: list filters such as `?buildingId=`) is called
  * with org A's tokens (every role, a member of both organisations acting in A, a user of no
  * organisation, a service client) and org B's ids — alone, or mixed with A's ids in parent/child
  * paths and request bodies. A leak is a 2xx on a path naming a B id, a 2xx whose body shows a B id or
@@ -74,6 +75,7 @@ function prng(seed: number) {
 
 /** `memberId` → `members`, `documentId` → `documents`; `{id}` takes the segment before it. */
 function idKind(route: string, name: string): string {
+  if (/(User|^actor)Id$/.test(name)) return 'users';
   if (name !== 'id') return `${name.slice(0, -2)}s`;
   const segments = route.split('/');
   return segments[segments.indexOf('{id}') - 1];
@@ -163,9 +165,7 @@ describe('cross-organisation fuzzer', () => {
     const operations = Object.entries(doc.paths).flatMap(([route, item]) =>
       METHODS.filter((method) => item[method])
         .map((method) => ({ route, method, operation: item[method] as Operation }))
-        .filter(({ operation }) =>
-          (operation.parameters ?? []).some((p) => p.in === 'path' && isIdName(p.name)),
-        ),
+        .filter(({ operation }) => (operation.parameters ?? []).some((p) => isIdName(p.name))),
     );
     expect(operations.length).toBeGreaterThan(50);
 
@@ -186,7 +186,7 @@ describe('cross-organisation fuzzer', () => {
         for (const [name, property] of Object.entries(schema.properties)) {
           if (!schema.required?.includes(name) && random.chance(0.4)) continue;
           if (/Ids?$/.test(name)) {
-            const kind = `${name.replace(/Ids?$/, '')}s`;
+            const kind = idKind('', name.replace(/Ids$/, 'Id'));
             const id = idFor(kind, random.chance(0.75) ? orgB : orgA);
             out[name] = name.endsWith('Ids') ? [id] : id;
           } else {
@@ -208,8 +208,10 @@ describe('cross-organisation fuzzer', () => {
       const { route, method, operation } = random.pick(operations);
       const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path');
       const idParams = pathParams.filter((p) => isIdName(p.name));
-      // At least one id is B's; a parent/child path may pair A's parent with B's child.
-      const victimAt = random.pick(idParams).name;
+      const queryIdParams = (operation.parameters ?? []).filter((p) => p.in === 'query' && isIdName(p.name));
+      // At least one id is B's; a parent/child path may pair A's parent with B's child. A route
+      // with ids only in its query (a filtered list) gets B's id in one filter.
+      const victimAt = random.pick(idParams.length ? idParams : queryIdParams).name;
       const victimIdsInPath: string[] = [];
       let path = route;
       for (const param of pathParams) {
@@ -223,6 +225,13 @@ describe('cross-organisation fuzzer', () => {
         }
         path = path.replace(`{${param.name}}`, encodeURIComponent(value));
       }
+      const query = queryIdParams
+        .filter((param) => param.name === victimAt || random.chance(0.3))
+        .map((param) => {
+          const owner = param.name === victimAt || random.chance(0.75) ? orgB : orgA;
+          return `${param.name}=${encodeURIComponent(idFor(idKind(route, param.name), owner))}`;
+        });
+      if (query.length) path += `?${query.join('&')}`;
       const content = operation.requestBody?.content ?? {};
       const json = content['application/json'];
       if (json) {

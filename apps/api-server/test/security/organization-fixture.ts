@@ -501,7 +501,10 @@ export async function seedOrganization(
       remember('sessions', session.id);
     }
   }
-  for (const user of Object.values(users)) seenIds.add(user.id);
+  for (const user of Object.values(users)) {
+    seenIds.add(user.id);
+    remember('users', user.id);
+  }
   return { id: org.id, marker, tokens, users, ids, seenIds };
 }
 
