@@ -19,13 +19,18 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
+/** Registers `email` and answers the new account's id (register itself answers only 202 accepted). */
 export async function register(http: Server, email = uniqueEmail(), password = PASSWORD): Promise<string> {
-  const res = await request(http)
+  await request(http)
     .post('/api/v1/auth/register')
     .send({ email, password, displayName: email.split('@')[0] })
-    .expect(201);
-  return res.body.id as string;
+    .expect(202, { status: 'accepted' });
+  return subjectOf((await login(http, email, password)).accessToken);
 }
+
+/** The user id (`sub`) of an access token. */
+export const subjectOf = (accessToken: string): string =>
+  JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()).sub as string;
 
 export async function login(http: Server, email: string, password = PASSWORD, organizationId?: string) {
   const res = await request(http)

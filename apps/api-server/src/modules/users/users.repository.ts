@@ -56,6 +56,13 @@ export class UsersRepository {
     await this.m(manager).insert(EmailToken, { userId, purpose, tokenHash, expiresAt, usedAt: null });
   }
 
+  /** An unused, unexpired token, without claiming it: lets a request refuse a bad token before any hashing. */
+  async findUsableEmailToken(tokenHash: string, purpose: EmailTokenPurpose): Promise<EmailToken | null> {
+    return this.m().findOne(EmailToken, {
+      where: { tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+    });
+  }
+
   /** Claims an unused, unexpired token once (row lock): a second use finds nothing. */
   async consumeEmailToken(
     tokenHash: string,
