@@ -54,7 +54,7 @@ const accountKey = (account: string) =>
  */
 @Injectable()
 export class PasswordDoors implements OnModuleInit {
-  private attemptsPerIp = new Map<PasswordDoor, RateLimiterRedis>();
+  private readonly attemptsPerIp = new Map<PasswordDoor, RateLimiterRedis>();
   private resetRequests!: RateLimiterRedis;
   private pairs!: FailureLockout;
   private addresses!: FailureLockout;
@@ -77,16 +77,18 @@ export class PasswordDoors implements OnModuleInit {
       this.env.AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT,
       window,
     );
-    const lockouts = { firstLockMs: this.env.AUTH_LOCKOUT_FIRST_S * 1000, longestLockMs: window * 1000 };
+    const lockouts = {
+      firstLockMs: this.env.AUTH_LOCKOUT_FIRST_S * 1000,
+      longestLockMs: window * 1000,
+      memoryMs: window * 1000,
+    };
     this.pairs = new FailureLockout(this.redis, 'door-failures:pair', {
       ...lockouts,
       failuresBeforeLock: this.env.AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT,
-      memoryMs: window * 1000,
     });
     this.addresses = new FailureLockout(this.redis, 'door-failures:ip', {
       ...lockouts,
       failuresBeforeLock: this.env.AUTH_MAX_FAILED_ATTEMPTS_PER_IP,
-      memoryMs: window * 1000,
     });
   }
 
