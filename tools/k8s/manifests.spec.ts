@@ -5,6 +5,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
+import { CoreEnv, validateEnv } from '@ppt/config';
 
 /** Offline check of the Kubernetes manifests against the Kubernetes JSON schemas (kubernetes-models). */
 const BASE = join(__dirname, '../../k8s/base');
@@ -91,6 +92,13 @@ describe('k8s/base', () => {
     const config = manifests.find((m) => m.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     expect(config.data).toMatchObject({ API_PORT: '3000', REALITY_PORT: '3001', API_WORKER_PORT: '3100', REALITY_WORKER_PORT: '3101' });
   });
+
+  it('trusts X-Forwarded-For only from a valid, bounded range (the ingress controller), never from everyone', () => {
+    const config = manifests.find((m) => m.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+    const trusted = validateEnv(CoreEnv, { TRUSTED_PROXIES: config.data.TRUSTED_PROXIES }).TRUSTED_PROXIES;
+    expect(trusted.length).toBeGreaterThan(0);
+    for (const range of trusted) expect(range).not.toMatch(/\/0$/);
+  });
 });
 
 describe('docker/compose.yaml', () => {
@@ -105,5 +113,15 @@ describe('docker/compose.yaml', () => {
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
     expect(compose.services['api-server'].ports).toContain('3000:3000');
     expect(compose.services['reality-server'].ports).toContain('3001:3001');
+  });
+
+  it('trusts no proxy: nothing runs in front of the published ports', () => {
+    const text = readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8');
+    // `merge`: the apps take their common variables through a YAML merge key (<<: *common-env).
+    const compose = parseAllDocuments(text, { merge: true })[0].toJS() as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    for (const app of ['api-server', 'api-worker', 'reality-server', 'reality-worker'])
+      expect({ app, trusted: compose.services[app].environment?.TRUSTED_PROXIES }).toEqual({ app, trusted: '' });
   });
 });
