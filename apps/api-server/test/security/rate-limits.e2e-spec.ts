@@ -20,7 +20,7 @@ describe('password doors', () => {
       TRUSTED_PROXIES: '127.0.0.1/32,::1/128',
       AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT: '3',
       AUTH_MAX_FAILED_ATTEMPTS_PER_IP: '4',
-      AUTH_MAX_ATTEMPTS_PER_IP: '8',
+      AUTH_MAX_ATTEMPTS_PER_IP: '10',
       AUTH_LOCKOUT_FIRST_S: '1',
     });
   });
@@ -71,6 +71,19 @@ describe('password doors', () => {
     );
   });
 
+  it('API2:2023 a stolen access token cannot guess the current password on password change', async () => {
+    const user = await registerAndLogin(http(), 'stolen');
+    const thief = newClient();
+    const change = (current: string) =>
+      request(http())
+        .post('/api/v1/auth/password/change')
+        .set('X-Forwarded-For', thief)
+        .set('Authorization', `Bearer ${user.accessToken}`)
+        .send({ currentPassword: current, newPassword: 'thief passphrase 123' });
+    for (let i = 0; i < 3; i++) await change(`guess number ${i}`).expect(401);
+    expectRateLimited(await change(PASSWORD), 'password-change-account-failures', 3, 1);
+  });
+
   it('API4:2023 registration is limited per client address (every attempt hashes a password)', async () => {
     const bot = newClient();
     const attempt = () =>
@@ -79,10 +92,10 @@ describe('password doors', () => {
         password: 'bot passphrase 123',
         displayName: 'Bot',
       });
-    for (let i = 0; i < 8; i++) await attempt().expect(202);
+    for (let i = 0; i < 10; i++) await attempt().expect(202);
     const limited = await attempt();
     expect(limited.status).toBe(429);
-    expect(limited.headers['ratelimit-policy']).toBe('"register-ip";q=8;w=900');
+    expect(limited.headers['ratelimit-policy']).toBe('"register-ip";q=10;w=900');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
@@ -111,12 +124,12 @@ describe('password doors', () => {
 
   it('API4:2023 forgot-password requests are limited per client address, whichever accounts they name', async () => {
     const client = newClient();
-    for (let i = 0; i < 8; i++)
+    for (let i = 0; i < 10; i++)
       await post('/auth/password/forgot', client, { email: uniqueEmail('someone') }).expect(202);
     const limited = await post('/auth/password/forgot', client, { email: uniqueEmail('someone') });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
-    expect(limited.headers['ratelimit-policy']).toBe('"password-forgot-ip";q=8;w=900');
+    expect(limited.headers['ratelimit-policy']).toBe('"password-forgot-ip";q=10;w=900');
   });
 
   it('API2:2023 guessed password-reset tokens are refused and, past a few, the address is locked out', async () => {

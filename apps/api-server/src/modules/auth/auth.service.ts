@@ -278,10 +278,14 @@ export class AuthService {
     next: string,
     meta: RequestMeta,
   ): Promise<void> {
+    // A stolen access token must not become a way to guess the password behind it.
+    await this.doors.check(PasswordDoor.PasswordChange, principal.userId, meta.ip);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.passwords.verify(user.passwordHash, current))) {
+      await this.doors.failed(PasswordDoor.PasswordChange, principal.userId, meta.ip);
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'The current password is not correct');
     }
+    await this.doors.succeeded(PasswordDoor.PasswordChange, principal.userId, meta.ip);
     await this.setPasswordAndEndSessions(user.id, next, 'password_changed', meta);
   }
 

@@ -22,6 +22,7 @@ export const PasswordDoor = {
   Register: 'register',
   PasswordForgot: 'password-forgot',
   PasswordReset: 'password-reset',
+  PasswordChange: 'password-change',
   Invitation: 'invitation',
   OAuthToken: 'oauth-token',
 } as const;
@@ -32,6 +33,7 @@ const WHAT: Record<PasswordDoor, string> = {
   register: 'Registration',
   'password-forgot': 'Password reset',
   'password-reset': 'Password reset',
+  'password-change': 'Changing the password',
   invitation: 'Accepting an invitation',
   'oauth-token': 'Token request',
 };
