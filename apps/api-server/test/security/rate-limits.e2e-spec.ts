@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from '../boot';
-import { createOAuthClient, PASSWORD, register, registerAndLogin, uniqueEmail } from '../identity';
+import { asOwner, createOAuthClient, PASSWORD, register, registerAndLogin, uniqueEmail } from '../identity';
 
 /**
  * The password doors as an attacker meets them. Loopback is a trusted proxy here, so every case acts
@@ -120,6 +120,21 @@ describe('password doors', () => {
       status: 202,
       body: { status: 'accepted' },
     });
+  });
+
+  it('API2:2023 racing registrations of one address both answer accepted and make one account', async () => {
+    const email = uniqueEmail('race');
+    const client = newClient();
+    const answers = await Promise.all(
+      [1, 2, 3].map((i) =>
+        post('/auth/register', client, { email, password: `racing passphrase ${i}`, displayName: 'Race' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const users = await asOwner(server, (db) =>
+      db.query('SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)', [email]),
+    );
+    expect(users.rows[0].n).toBe(1);
   });
 
   it('API4:2023 forgot-password requests are limited per client address, whichever accounts they name', async () => {

@@ -47,15 +47,11 @@ export class AuthService {
     await this.doors.check(PasswordDoor.Register, dto.email, meta.ip);
     const passwordHash = await this.passwords.hash(dto.password);
     const outcome = await this.sessions.transaction(async (manager) => {
+      await this.users.lockEmail(dto.email, manager);
       const existing = await this.users.findByEmail(dto.email, manager);
       const created = existing
         ? null
-        : await this.users
-            .create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager)
-            .catch((err: unknown) => {
-              if ((err as { constraint?: string }).constraint === 'uq_users_email_lower') return null;
-              throw err;
-            });
+        : await this.users.create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager);
       await this.audit.record(
         created
           ? { action: 'auth.register', actorUserId: created.id, entityType: 'user', entityId: created.id }

@@ -23,6 +23,14 @@ export class UsersRepository {
       .getOne();
   }
 
+  /**
+   * Serialises work on one address until the transaction ends, so "is it taken?" and the insert cannot
+   * race another registration of the same address (a unique violation would abort the transaction).
+   */
+  async lockEmail(email: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(lower($1), 0))`, [email]);
+  }
+
   async create(
     data: Pick<User, 'email' | 'displayName' | 'passwordHash'>,
     manager?: EntityManager,
