@@ -28,6 +28,8 @@ describe('rateLimited', () => {
       'RateLimit-Policy': '"sign-in-ip";q=50;w=900',
       RateLimit: '"sign-in-ip";r=0;t=2',
     });
-    expect(rateLimited('Sign-in', 0, { name: 'x', quota: 1, windowS: 60 }).headers?.['Retry-After']).toBe('1');
+    expect(rateLimited('Sign-in', 0, { name: 'x', quota: 1, windowS: 60 }).headers?.['Retry-After']).toBe(
+      '1',
+    );
   });
 });
