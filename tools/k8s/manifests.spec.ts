@@ -5,6 +5,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseAllDocuments } from 'yaml';
+import { CoreEnv, validateEnv } from '@ppt/config';
 
 /** Offline check of the Kubernetes manifests against the Kubernetes JSON schemas (kubernetes-models). */
 const BASE = join(__dirname, '../../k8s/base');
@@ -109,6 +110,13 @@ describe('k8s/base', () => {
     const config = manifests.find((m) => m.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     expect(config.data).toMatchObject({ API_PORT: '3000', REALITY_PORT: '3001', API_WORKER_PORT: '3100', REALITY_WORKER_PORT: '3101' });
   });
+
+  it('trusts X-Forwarded-For only from a valid, bounded range (the ingress controller), never from everyone', () => {
+    const config = manifests.find((m) => m.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+    const trusted = validateEnv(CoreEnv, { TRUSTED_PROXIES: config.data.TRUSTED_PROXIES }).TRUSTED_PROXIES;
+    expect(trusted.length).toBeGreaterThan(0);
+    for (const range of trusted) expect(range).not.toMatch(/\/0$/);
+  });
 });
 
 describe('docker/compose.yaml', () => {
@@ -126,7 +134,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it('API8:2023 connects each service as its own database role, and provisions both', () => {
-    const compose = parseAllDocuments(readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8'))[0].toJS() as {
+    const compose = parseAllDocuments(readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8'), { merge: true })[0].toJS() as {
       services: Record<string, { environment?: Record<string, string> }>;
     };
     const user = (service: string, variable = 'DATABASE_URL') =>
@@ -138,5 +146,15 @@ describe('docker/compose.yaml', () => {
       'ppt_portal',
     ]);
     expect([user('migrate'), user('migrate', 'REALITY_DATABASE_URL')]).toEqual(['ppt_api', 'ppt_portal']);
+  });
+
+  it('trusts no proxy: nothing runs in front of the published ports', () => {
+    const text = readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8');
+    // `merge`: the apps take their common variables through a YAML merge key (<<: *common-env).
+    const compose = parseAllDocuments(text, { merge: true })[0].toJS() as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    for (const app of ['api-server', 'api-worker', 'reality-server', 'reality-worker'])
+      expect({ app, trusted: compose.services[app].environment?.TRUSTED_PROXIES }).toEqual({ app, trusted: '' });
   });
 });

@@ -56,12 +56,22 @@ export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorag
   @IsIntInRange(300)
   AUTH_REFRESH_ABSOLUTE_TTL_S = 30 * 24 * 3600;
 
-  /** Failed logins per account, and login attempts per IP, within AUTH_LIMIT_WINDOW_S. */
+  /**
+   * Password doors (PasswordDoors): failures per (account, IP) before a lock-out, attempts per IP and
+   * door within AUTH_LIMIT_WINDOW_S, failures per IP (over all accounts) before a lock-out.
+   */
   @IsIntInRange(1)
   AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT = 5;
 
   @IsIntInRange(1)
   AUTH_MAX_ATTEMPTS_PER_IP = 50;
+
+  @IsIntInRange(1)
+  AUTH_MAX_FAILED_ATTEMPTS_PER_IP = 20;
+
+  /** The first lock-out after too many failures; each further failure doubles it, up to AUTH_LIMIT_WINDOW_S. */
+  @IsIntInRange(1, 3600)
+  AUTH_LOCKOUT_FIRST_S = 30;
 
   @IsIntInRange(1)
   AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT = 3;

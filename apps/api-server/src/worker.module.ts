@@ -1,9 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@ppt/platform';
 import { EVENT_QUEUES, OutboxRelayModule, type DomainEventType } from '@ppt/events';
-import { JobHandlerCheckModule, MaintenanceJob, QueueName, SyndicationJob } from '@ppt/queue';
+import {
+  IdentityMailJob,
+  JobHandlerCheckModule,
+  MaintenanceJob,
+  QueueName,
+  SyndicationJob,
+} from '@ppt/queue';
 import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
+import { IdentityMailWorkerModule } from './modules/auth/identity-mail-worker.module';
 import { AnnouncementsPublishDueModule } from './modules/announcements/announcements-publish-due.module';
 import { DocumentJobsModule } from './modules/documents/document-jobs.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
@@ -31,8 +38,10 @@ export class WorkerModule {
         AnnouncementsPublishDueModule,
         DocumentJobsModule,
         SyndicationWorkerModule,
+        IdentityMailWorkerModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: Object.values(MaintenanceJob),
+          [QueueName.IdentityMail]: Object.values(IdentityMailJob),
           [QueueName.Syndication]: [
             ...eventsRoutedTo(QueueName.Syndication),
             ...Object.values(SyndicationJob),

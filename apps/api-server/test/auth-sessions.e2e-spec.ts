@@ -275,7 +275,7 @@ describe('sessions and refresh tokens', () => {
       .send({ email: user.email, password: PASSWORD })
       .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.body.error.code).toBe('TOO_MANY_REQUESTS');
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
     const failures = await asOwner(server, (db) =>
       db.query(
         `SELECT count(*)::int AS n FROM audit_log WHERE actor_user_id = $1 AND action = 'auth.login_failed'`,

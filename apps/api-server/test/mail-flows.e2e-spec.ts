@@ -1,5 +1,8 @@
+import type { INestApplication } from '@nestjs/common';
+import { createWorkerApp } from '@ppt/http';
 import { startMailCatcher, tokenFromMail, type MailCatcher } from '@ppt/testing';
 import request from 'supertest';
+import { WorkerModule } from '../src/worker.module';
 import { bootApiServer, type BootedApiServer } from './boot';
 import {
   bearer,
@@ -11,9 +14,13 @@ import {
   uniqueEmail,
 } from './identity';
 
-/** E-mail verification, password reset and invitations, delivered over real SMTP to a local server. */
+/**
+ * E-mail verification, password reset and invitations, delivered over real SMTP to a local server.
+ * Account e-mails are sent by the api worker (identity-mail queue), which runs here too.
+ */
 describe('e-mail flows', () => {
   let server: BootedApiServer;
+  let worker: INestApplication;
   let mail: MailCatcher;
   const http = () => server.app.getHttpServer();
 
@@ -25,8 +32,11 @@ describe('e-mail flows', () => {
       APP_PUBLIC_URL: 'https://app.example.test',
       MAIL_FROM: 'PPT <no-reply@example.test>',
     });
+    worker = await createWorkerApp(WorkerModule.register(server.env));
+    await worker.init();
   });
   afterAll(async () => {
+    await worker.close();
     await server.close();
     await mail.close();
   });
@@ -49,6 +59,34 @@ describe('e-mail flows', () => {
     const { accessToken } = await login(http(), email);
     const me = await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(200);
     expect(me.body.emailVerified).toBe(true);
+  });
+
+  it('answers a registration of a taken address like a new one; the owner is told by e-mail instead', async () => {
+    const owner = await registerAndLogin(http(), 'taken');
+    await mail.waitFor((m) => to(owner.email)(m) && m.subject === 'Confirm your e-mail address');
+    const fresh = uniqueEmail('fresh');
+    const answers = [];
+    for (const email of [fresh, owner.email.toUpperCase()]) {
+      const res = await request(http())
+        .post('/api/v1/auth/register')
+        .send({ email, password: 'an attacker passphrase', displayName: 'Someone' });
+      answers.push({ status: res.status, body: res.body });
+    }
+    expect(answers[0]).toEqual({ status: 202, body: { status: 'accepted' } });
+    expect(answers[1]).toEqual(answers[0]);
+
+    const notice = await mail.waitFor(
+      (m) => to(owner.email)(m) && m.subject === 'Someone tried to register with your address',
+    );
+    expect(notice.text).toContain('https://app.example.test/login');
+    expect(notice.text).not.toContain('token=');
+    await mail.waitFor((m) => to(fresh)(m) && m.subject === 'Confirm your e-mail address');
+    // The attempt changed nothing about the existing account.
+    await login(http(), owner.email);
+    await request(http())
+      .post('/api/v1/auth/login')
+      .send({ email: owner.email, password: 'an attacker passphrase' })
+      .expect(401);
   });
 
   it('resets a password through the e-mailed link, ending every session, and the link works once', async () => {

@@ -32,6 +32,21 @@ describe('api-server while Redis is down', () => {
     expect(login.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) });
     expect(login.headers['retry-after']).toBe('5');
     await request(http()).post('/api/v1/auth/password/forgot').send({ email: user.email }).expect(503);
+    // Every other password door fails closed the same way: no unlimited attempts, no 500.
+    const token = 'x'.repeat(43);
+    for (const [path, body] of [
+      ['/api/v1/auth/register', { email: 'new@example.com', password: PASSWORD, displayName: 'New' }],
+      ['/api/v1/auth/password/reset', { token, newPassword: PASSWORD }],
+      ['/api/v1/auth/invitations/accept', { token, password: PASSWORD }],
+      ['/api/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'any', client_secret: 'any' }],
+    ] as const) {
+      const refused = await request(http()).post(path).send(body);
+      expect({ path, status: refused.status, retryAfter: refused.headers['retry-after'] }).toEqual({
+        path,
+        status: 503,
+        retryAfter: '5',
+      });
+    }
 
     const me = await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
     expect(me.body.id).toBe(user.id);

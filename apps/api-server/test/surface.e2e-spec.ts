@@ -80,6 +80,7 @@ describe('api-server HTTP surface', () => {
         .auth(operator.email, PASSWORD)
         .expect(200);
       expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'identity-mail',
         'maintenance',
         'portal-feed',
         'portal-inquiries',

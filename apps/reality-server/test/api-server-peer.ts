@@ -118,13 +118,12 @@ export class ApiServerPeer {
 
   async registerAndLogin(label = 'visitor'): Promise<PortalUser> {
     const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
-    const registered = await this.post(
-      '/api/v1/auth/register',
-      { email, password: PASSWORD, displayName: label },
-      201,
-    );
+    await this.post('/api/v1/auth/register', { email, password: PASSWORD, displayName: label }, 202);
     const tokens = await this.post('/api/v1/auth/login', { email, password: PASSWORD }, 200);
-    return { id: registered.id as string, email, accessToken: tokens.accessToken as string };
+    const accessToken = tokens.accessToken as string;
+    // register answers only "accepted" (no enumeration); the id is the token's subject.
+    const id = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()).sub;
+    return { id: id as string, email, accessToken };
   }
 
   /** Another session of the same account (a second device). */

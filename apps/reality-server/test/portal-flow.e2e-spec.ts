@@ -56,7 +56,8 @@ describe('Reality Portal end to end', () => {
 
   beforeAll(async () => {
     peer = await ApiServerPeer.start({ worker: true });
-    portal = await bootRealityServer(peer.portalEnv());
+    // The per-IP cases act as clients behind a proxy on loopback, which the portal is told to trust.
+    portal = await bootRealityServer({ ...peer.portalEnv(), TRUSTED_PROXIES: '127.0.0.1/32,::1/128' });
     worker = await bootTestApp(RealityServerEnv, (env) => createWorkerApp(WorkerModule.register(env)), {
       ...peer.portalEnv(),
       DATABASE_URL: portal.db.portalUrl,

@@ -1,6 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import ipaddr from 'ipaddr.js';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
 
@@ -18,6 +31,21 @@ const toList = ({ value }: { value: unknown }) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : value;
+
+/** An IPv4/IPv6 address or CIDR range, as Express's `trust proxy` (proxy-addr) compiles it. */
+@ValidatorConstraint({ name: 'addressRange' })
+class IsAddressRange implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const [address = '', prefix] = value.split('/');
+    // Only the plain notations: ipaddr.js would also take "1" or "0x7f.1" as IPv4 addresses.
+    const plain = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+    return plain && (prefix === undefined || ipaddr.isValidCIDR(value));
+  }
+  defaultMessage(): string {
+    return 'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.0/8, fd00::/8)';
+  }
+}
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +95,16 @@ export class CoreEnv {
   /** Bull: how often each worker looks for stalled jobs (jobs whose lock expired). */
   @IsIntInRange(500, 600_000)
   QUEUE_STALLED_INTERVAL_MS = 30_000;
+
+  /**
+   * The proxies whose X-Forwarded-For this process believes (CIDR list). Empty: nobody is trusted, the
+   * client is the socket's peer and the header is ignored. With proxies listed, the client is the
+   * right-most address in the chain that is not one of them (proxy-addr), so a client cannot pick its
+   * own address by sending the header.
+   */
+  @Transform(toList)
+  @Validate(IsAddressRange, { each: true })
+  TRUSTED_PROXIES: string[] = [];
 
   @Transform(toList)
   @IsString({ each: true })

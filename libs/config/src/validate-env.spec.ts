@@ -57,4 +57,16 @@ describe('validateEnv', () => {
     >;
     expect(env.PATH).toBeUndefined();
   });
+
+  it('trusts no proxy by default and accepts only addresses and CIDR ranges in TRUSTED_PROXIES', () => {
+    expect(validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12) }).TRUSTED_PROXIES).toEqual([]);
+    expect(
+      validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12), TRUSTED_PROXIES: '10.42.0.0/16, fd00::/8,192.0.2.1' })
+        .TRUSTED_PROXIES,
+    ).toEqual(['10.42.0.0/16', 'fd00::/8', '192.0.2.1']);
+    for (const bad of ['*', 'loopback', '10.0.0.0/33', 'true', '1'])
+      expect(() => validateEnv(AppEnv, { API_SECRET: 'x'.repeat(12), TRUSTED_PROXIES: bad })).toThrow(
+        /TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR ranges/,
+      );
+  });
 });

@@ -44,7 +44,9 @@ export async function createHttpApp(
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.set('trust proxy', 1);
+  // Only the configured proxies may say who the client is (an empty list trusts nobody): a hard-coded
+  // hop count let any client reset per-IP limits by sending its own X-Forwarded-For.
+  app.set('trust proxy', env.TRUSTED_PROXIES);
   app.disable('x-powered-by');
 
   // Order matters: id and metrics first, so even requests rejected by the parsers carry both.
@@ -54,7 +56,7 @@ export async function createHttpApp(
   app.enableCors({
     origin: env.CORS_ORIGINS,
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
     maxAge: 600,
   });
   app.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT });

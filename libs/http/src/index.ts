@@ -5,6 +5,7 @@ export {
   UNPREFIXED_ROUTES,
   type HttpAppOptions,
 } from './create-http-app';
+export { ClientIp, clientIp } from './client-ip';
 export { HealthController, READINESS_CHECKS } from './health.controller';
 export { HealthModule, type HealthModuleOptions } from './health.module';
 export { OptionalDependencies, type ReadinessResult } from './optional-dependencies';

@@ -14,7 +14,7 @@ export enum CommonErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   UnprocessableEntity = 'UNPROCESSABLE_ENTITY',
-  TooManyRequests = 'TOO_MANY_REQUESTS',
+  RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
@@ -30,7 +30,7 @@ export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   413: CommonErrorCode.PayloadTooLarge,
   415: CommonErrorCode.UnsupportedMediaType,
   422: CommonErrorCode.UnprocessableEntity,
-  429: CommonErrorCode.TooManyRequests,
+  429: CommonErrorCode.RateLimited,
   503: CommonErrorCode.ServiceUnavailable,
 };
 

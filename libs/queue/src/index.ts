@@ -7,11 +7,13 @@ export {
   DEFAULT_BACKOFF_DELAY_MS,
   DEFAULT_JOB_ATTEMPTS,
   DEFAULT_JOB_OPTIONS,
+  IdentityMailJob,
   MaintenanceJob,
   PortalInquiryJob,
   QueueName,
   SyndicationJob,
   type DocumentJobData,
+  type IdentityMailJobData,
   type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

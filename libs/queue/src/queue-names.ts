@@ -10,6 +10,12 @@ export const QueueName = {
   PortalFeed: 'portal-feed',
   /** Inquiries sent on the portal, delivered to api-server by the portal worker (job id = inquiry id). */
   PortalInquiries: 'portal-inquiries',
+  /**
+   * Account e-mails (verification, password reset, "someone tried to register"), sent by the api
+   * worker: a register or forgot-password request then does the same work whether or not the
+   * account exists, so its answer and timing tell nothing.
+   */
+  IdentityMail: 'identity-mail',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -72,6 +78,24 @@ export const PortalInquiryJob = {
   /** Repeatable: re-queues stored inquiries whose job was lost or gave up during an outage. */
   Sweep: 'sweep-inquiries',
 } as const;
+
+/** Jobs of the identity-mail queue; the worker looks the account up, makes any token, and sends. */
+export const IdentityMailJob = {
+  /** A new account's address-confirmation link. */
+  VerifyEmail: 'verify-email',
+  /** A password-reset link, if the address belongs to an enabled account (nothing otherwise). */
+  PasswordReset: 'password-reset',
+  /** Someone registered with an address that already has an account: tell its owner instead. */
+  RegistrationAttempted: 'registration-attempted',
+} as const;
+export type IdentityMailJob = (typeof IdentityMailJob)[keyof typeof IdentityMailJob];
+
+/** Payloads of the identity-mail jobs (addresses only, never tokens: the worker makes those). */
+export interface IdentityMailJobData {
+  [IdentityMailJob.VerifyEmail]: { userId: string };
+  [IdentityMailJob.PasswordReset]: { email: string };
+  [IdentityMailJob.RegistrationAttempted]: { email: string };
+}
 
 export const DEFAULT_JOB_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_DELAY_MS = 2000;

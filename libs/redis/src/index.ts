@@ -8,4 +8,12 @@ export {
 export { RedisConnections } from './redis-connections';
 export { REDIS_CLIENT, RedisModule } from './redis.module';
 export { RedisReadiness } from './redis.readiness';
-export { clientKey, createRateLimiter, tooMany, withinLimit } from './rate-limits';
+export {
+  clientKey,
+  createRateLimiter,
+  limitUnavailable,
+  rateLimited,
+  withinLimit,
+  type LimitPolicy,
+} from './rate-limits';
+export { FailureLockout, type LockoutSettings } from './failure-lockout';

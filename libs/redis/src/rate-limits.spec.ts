@@ -1,4 +1,4 @@
-import { clientKey } from './rate-limits';
+import { clientKey, rateLimited } from './rate-limits';
 
 describe('clientKey', () => {
   it('counts an IPv4 address as itself, also when it arrives IPv4-mapped', () => {
@@ -16,5 +16,20 @@ describe('clientKey', () => {
   it('puts missing or malformed addresses under one key', () => {
     expect(clientKey(undefined)).toBe('unknown');
     expect(clientKey('not an address')).toBe('unknown');
+  });
+});
+
+describe('rateLimited', () => {
+  it('is a 429 RATE_LIMITED with Retry-After and draft-10 RateLimit fields, rounding up to whole seconds', () => {
+    const err = rateLimited('Sign-in', 1500, { name: 'sign-in-ip', quota: 50, windowS: 900 });
+    expect(err).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(err.headers).toEqual({
+      'Retry-After': '2',
+      'RateLimit-Policy': '"sign-in-ip";q=50;w=900',
+      RateLimit: '"sign-in-ip";r=0;t=2',
+    });
+    expect(rateLimited('Sign-in', 0, { name: 'x', quota: 1, windowS: 60 }).headers?.['Retry-After']).toBe(
+      '1',
+    );
   });
 });

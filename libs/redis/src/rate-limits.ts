@@ -4,6 +4,14 @@ import ipaddr from 'ipaddr.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisConnections } from './redis-connections';
 
+/** What a limit allows, as its refusals advertise it: `quota` units per `windowS` seconds. */
+export interface LimitPolicy {
+  /** A short token naming the policy in the RateLimit headers, e.g. `sign-in-ip`. */
+  name: string;
+  quota: number;
+  windowS: number;
+}
+
 /**
  * A limiter on the shared rate-limit connection (one retry at most: during an outage a request
  * fails fast instead of waiting), keys under `<REDIS_KEY_PREFIX>rl:<name>`.
@@ -14,36 +22,59 @@ export function createRateLimiter(
   points: number,
   durationS: number,
 ): RateLimiterRedis {
-  const storeClient: Redis = redis.get('rate-limit', { raw: true, maxRetriesPerRequest: 1 });
   return new RateLimiterRedis({
-    storeClient,
+    storeClient: rateLimitClient(redis),
     keyPrefix: `${redis.keyPrefix}rl:${name}`,
     points,
     duration: durationS,
   });
 }
 
+/** The connection every limit shares: without prefix (keys carry it), failing fast when Redis is gone. */
+export function rateLimitClient(redis: RedisConnections): Redis {
+  return redis.get('rate-limit', { raw: true, maxRetriesPerRequest: 1 });
+}
+
 /**
- * Runs a limiter operation: over the limit → 429 with Retry-After; Redis unreachable → 503 (the limit
+ * Runs a limiter operation: over the limit → 429 RATE_LIMITED; Redis unreachable → 503 (the limit
  * cannot be checked, so the action fails closed — never unlimited, never a 500).
  */
-export async function withinLimit<T>(what: string, operation: () => Promise<T>): Promise<T> {
+export async function withinLimit<T>(
+  what: string,
+  policy: LimitPolicy,
+  operation: () => Promise<T>,
+): Promise<T> {
   try {
     return await operation();
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw tooMany(what, err.msBeforeNext);
-    throw serviceUnavailable(`${what} is temporarily unavailable; try again shortly`);
+    if (err instanceof RateLimiterRes) throw rateLimited(what, err.msBeforeNext, policy);
+    if (err instanceof AppError) throw err;
+    throw limitUnavailable(what);
   }
 }
 
-export function tooMany(what: string, msBeforeNext: number): AppError {
+/** The 503 of a limited action whose limit cannot be read (Redis down): closed, with Retry-After. */
+export function limitUnavailable(what: string): AppError {
+  return serviceUnavailable(`${what} is temporarily unavailable; try again shortly`);
+}
+
+/**
+ * 429 RATE_LIMITED with Retry-After and the RateLimit / RateLimit-Policy fields of
+ * draft-ietf-httpapi-ratelimit-headers-10 (structured-field lists of named policies: `q` quota,
+ * `w` window in seconds; `r` remaining, `t` seconds until the quota is available again).
+ */
+export function rateLimited(what: string, msBeforeNext: number, policy: LimitPolicy): AppError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new AppError(
-    CommonErrorCode.TooManyRequests,
+    CommonErrorCode.RateLimited,
     429,
     `Too many attempts (${what}); try again in ${seconds} s`,
     undefined,
-    { 'Retry-After': String(seconds) },
+    {
+      'Retry-After': String(seconds),
+      'RateLimit-Policy': `"${policy.name}";q=${policy.quota};w=${policy.windowS}`,
+      RateLimit: `"${policy.name}";r=0;t=${seconds}`,
+    },
   );
 }
 

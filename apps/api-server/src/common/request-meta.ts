@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { clientIp } from '@ppt/http';
 import { requestIdOf } from '@ppt/observability';
 import type { Request } from 'express';
 
@@ -11,7 +12,7 @@ export interface RequestMeta {
 
 export function requestMetaOf(req: Request): RequestMeta {
   return {
-    ip: req.ip ?? null,
+    ip: clientIp(req),
     userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
     requestId: requestIdOf(req) ?? null,
   };

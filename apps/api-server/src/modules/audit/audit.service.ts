@@ -10,6 +10,7 @@ import type { AuditLogResponse, ListAuditLogsQueryDto } from './dto/audit-log.dt
 
 export type SecurityAction =
   | 'auth.register'
+  | 'auth.register_existing'
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.logout'

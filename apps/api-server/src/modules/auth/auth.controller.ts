@@ -12,7 +12,6 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
@@ -36,7 +35,7 @@ import {
 import {
   AccessTokenResponse,
   MeResponse,
-  RegisterResponse,
+  AcceptedResponse,
   SessionResponse,
   TokenPairResponse,
 } from './dto/auth.response';
@@ -48,10 +47,17 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiCreatedResponse({ type: RegisterResponse })
-  async register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<RegisterResponse> {
-    const user = await this.auth.register(dto, meta);
-    return { id: user.id, email: user.email, displayName: user.displayName, emailVerified: false };
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: AcceptedResponse,
+    description:
+      'The same answer whether or not the address already has an account (no enumeration): a new ' +
+      'account gets a confirmation e-mail, an existing one a note that someone tried to register',
+  })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED (Retry-After, RateLimit headers)' })
+  async register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
+    await this.auth.register(dto, meta);
+    return { status: 'accepted' };
   }
 
   @Public()
@@ -132,16 +138,12 @@ export class AuthController {
   @Post('password/forgot')
   @HttpCode(202)
   @ApiAcceptedResponse({
-    description: 'Accepted; an e-mail is sent when the account exists',
-    schema: {
-      type: 'object',
-      properties: { status: { type: 'string', enum: ['accepted'], example: 'accepted' } },
-    },
+    type: AcceptedResponse,
+    description:
+      'Accepted, in the same time whether or not the account exists; an e-mail is sent when it does',
   })
-  async forgotPassword(
-    @Body() dto: ForgotPasswordDto,
-    @Meta() meta: RequestMeta,
-  ): Promise<{ status: 'accepted' }> {
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED (Retry-After, RateLimit headers)' })
+  async forgotPassword(@Body() dto: ForgotPasswordDto, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
     await this.auth.forgotPassword(dto.email, meta);
     return { status: 'accepted' };
   }

@@ -8,7 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwksController } from './jwks.controller';
-import { LoginLimiter } from './login-limiter';
+import { PasswordDoors } from './password-doors';
 import { TokenIssuer } from './token-issuer';
 
 /** The identity provider: accounts, sign-in, sessions, tokens and the published keys. */
@@ -24,8 +24,8 @@ import { TokenIssuer } from './token-issuer';
     },
     AuthService,
     TokenIssuer,
-    LoginLimiter,
+    PasswordDoors,
   ],
-  exports: [SigningKeys, TokenIssuer, AuthService, SessionsModule, UsersModule],
+  exports: [SigningKeys, TokenIssuer, AuthService, PasswordDoors, SessionsModule, UsersModule],
 })
 export class IdentityModule {}

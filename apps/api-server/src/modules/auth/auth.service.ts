@@ -1,25 +1,23 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type MembershipRole, type Session, type User } from '@ppt/db';
+import { IdentityMailJob, QueueName, type IdentityMailJobData } from '@ppt/queue';
+import type { Queue } from 'bull';
 import { ApiServerEnv } from '../../api-server.env';
 import type { RequestMeta } from '../../common/request-meta';
 import { AuditService } from '../audit/audit.service';
-import { Mailer } from '../mail/mailer';
-import { mailTemplates } from '../mail/mail.templates';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { UsersRepository } from '../users/users.repository';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import type { MeResponse, SessionResponse, TokenPairResponse } from './dto/auth.response';
-import { LoginLimiter } from './login-limiter';
+import { PasswordDoor, PasswordDoors } from './password-doors';
 import { newOpaqueToken, sha256 } from './opaque-token';
 import { Passwords } from '../users/passwords';
 import { isSessionActive, SessionStore } from '../sessions/session-store';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { TokenIssuer, type IssuedAccessToken } from './token-issuer';
-
-const VERIFY_EMAIL_TTL_MS = 48 * 3600_000;
-const RESET_PASSWORD_TTL_MS = 30 * 60_000;
 
 /** Accounts, sign-in, sessions and their refresh-token families. */
 @Injectable()
@@ -35,59 +33,50 @@ export class AuthService {
     private readonly tenant: TenantTransactions,
     private readonly passwords: Passwords,
     private readonly tokens: TokenIssuer,
-    private readonly limiter: LoginLimiter,
+    private readonly doors: PasswordDoors,
     private readonly audit: AuditService,
-    private readonly mailer: Mailer,
+    @InjectQueue(QueueName.IdentityMail) private readonly identityMail: Queue,
   ) {}
 
-  async register(dto: RegisterDto, meta: RequestMeta): Promise<User> {
+  /**
+   * Answers alike for a new and a taken address (no enumeration): both hash the password, write an
+   * audit entry and queue one e-mail — a confirmation link for the new account, or "someone tried to
+   * register with your address" to the owner of the existing one.
+   */
+  async register(dto: RegisterDto, meta: RequestMeta): Promise<void> {
+    await this.doors.check(PasswordDoor.Register, dto.email, meta.ip);
     const passwordHash = await this.passwords.hash(dto.password);
-    const verification = newOpaqueToken();
-    const user = await this.sessions.transaction(async (manager) => {
-      if (await this.users.findByEmail(dto.email, manager)) {
-        throw new AuthError(AuthErrorCode.EmailTaken, 'An account with this e-mail address already exists');
-      }
-      const created = await this.users
-        .create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager)
-        .catch((err: unknown) => {
-          if ((err as { constraint?: string }).constraint === 'uq_users_email_lower') {
-            throw new AuthError(
-              AuthErrorCode.EmailTaken,
-              'An account with this e-mail address already exists',
-            );
-          }
-          throw err;
-        });
-      await this.users.createEmailToken(
-        created.id,
-        'verify_email',
-        verification.hash,
-        new Date(Date.now() + VERIFY_EMAIL_TTL_MS),
-        manager,
-      );
+    const outcome = await this.sessions.transaction(async (manager) => {
+      await this.users.lockEmail(dto.email, manager);
+      const existing = await this.users.findByEmail(dto.email, manager);
+      const created = existing
+        ? null
+        : await this.users.create({ email: dto.email, displayName: dto.displayName, passwordHash }, manager);
       await this.audit.record(
-        { action: 'auth.register', actorUserId: created.id, entityType: 'user', entityId: created.id },
+        created
+          ? { action: 'auth.register', actorUserId: created.id, entityType: 'user', entityId: created.id }
+          : {
+              action: 'auth.register_existing',
+              actorUserId: null,
+              entityType: 'user',
+              entityId: existing?.id,
+            },
         meta,
         manager,
       );
       return created;
     });
-    await this.sendQuietly(
-      mailTemplates.verifyEmail(
-        user.email,
-        user.displayName,
-        this.mailer.appLink('verify-email', verification.token),
-      ),
-    );
-    return user;
+    if (outcome) await this.queueMail(IdentityMailJob.VerifyEmail, { userId: outcome.id });
+    else await this.queueMail(IdentityMailJob.RegistrationAttempted, { email: dto.email });
   }
 
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenPairResponse> {
-    await this.limiter.beforeLogin(dto.email, meta.ip);
+    await this.doors.check(PasswordDoor.SignIn, dto.email, meta.ip);
     const user = await this.users.findByEmail(dto.email);
+    // Verified against a dummy hash for an unknown address too, so timing does not tell them apart.
     const passwordOk = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !passwordOk || user.disabledAt) {
-      await this.limiter.loginFailed(dto.email);
+      await this.doors.failed(PasswordDoor.SignIn, dto.email, meta.ip);
       await this.audit.record(
         {
           action: 'auth.login_failed',
@@ -98,7 +87,7 @@ export class AuthService {
       );
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'Invalid e-mail or password');
     }
-    await this.limiter.loginSucceeded(dto.email);
+    await this.doors.succeeded(PasswordDoor.SignIn, dto.email, meta.ip);
     const membership = await this.pickMembership(user, dto.organizationId);
     const now = Date.now();
     const session = await this.sessions.create({
@@ -285,36 +274,33 @@ export class AuthService {
     next: string,
     meta: RequestMeta,
   ): Promise<void> {
+    // A stolen access token must not become a way to guess the password behind it.
+    await this.doors.check(PasswordDoor.PasswordChange, principal.userId, meta.ip);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.passwords.verify(user.passwordHash, current))) {
+      await this.doors.failed(PasswordDoor.PasswordChange, principal.userId, meta.ip);
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'The current password is not correct');
     }
+    await this.doors.succeeded(PasswordDoor.PasswordChange, principal.userId, meta.ip);
     await this.setPasswordAndEndSessions(user.id, next, 'password_changed', meta);
   }
 
-  /** Always answers the same (no account enumeration); sends a link only for an existing, enabled account. */
+  /**
+   * Always answers the same, in the same time (no account enumeration): the request only queues a
+   * job; the worker decides whether the address has an account and sends the link.
+   */
   async forgotPassword(email: string, meta: RequestMeta): Promise<void> {
-    await this.limiter.beforePasswordReset(email, meta.ip);
-    const user = await this.users.findByEmail(email);
-    if (!user || user.disabledAt) return;
-    const reset = newOpaqueToken();
-    await this.users.createEmailToken(
-      user.id,
-      'reset_password',
-      reset.hash,
-      new Date(Date.now() + RESET_PASSWORD_TTL_MS),
-    );
-    await this.sendQuietly(
-      mailTemplates.resetPassword(
-        user.email,
-        user.displayName,
-        this.mailer.appLink('reset-password', reset.token),
-        RESET_PASSWORD_TTL_MS / 60_000,
-      ),
-    );
+    await this.doors.check(PasswordDoor.PasswordForgot, email, meta.ip);
+    await this.queueMail(IdentityMailJob.PasswordReset, { email });
   }
 
+  /** The token is looked up before the new password is hashed: a wrong token costs no argon2 run. */
   async resetPassword(token: string, newPassword: string, meta: RequestMeta): Promise<void> {
+    await this.doors.check(PasswordDoor.PasswordReset, null, meta.ip);
+    if (!(await this.users.findUsableEmailToken(sha256(token), 'reset_password'))) {
+      await this.doors.failed(PasswordDoor.PasswordReset, null, meta.ip);
+      throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+    }
     const passwordHash = await this.passwords.hash(newPassword);
     const userId = await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'reset_password', manager);
@@ -352,6 +338,11 @@ export class AuthService {
     displayName: string | undefined,
     meta: RequestMeta,
   ): Promise<void> {
+    await this.doors.check(PasswordDoor.Invitation, null, meta.ip);
+    if (!(await this.users.findUsableEmailToken(sha256(token), 'invitation'))) {
+      await this.doors.failed(PasswordDoor.Invitation, null, meta.ip);
+      throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The invitation is invalid or has expired');
+    }
     const passwordHash = await this.passwords.hash(password);
     await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'invitation', manager);
@@ -442,10 +433,13 @@ export class AuthService {
     return first ? { organizationId: first.organization.id, role: first.role } : null;
   }
 
-  /** A mail failure must not fail the request or reveal whether the account exists; it is logged. */
-  private async sendQuietly(message: Parameters<Mailer['send']>[0]): Promise<void> {
-    await this.mailer
-      .send(message)
-      .catch((err: Error) => this.logger.error({ err }, `Could not send "${message.subject}"`));
+  /**
+   * Queues an account e-mail for the worker. Not kept once sent (the job holds an address). Failing to
+   * queue is logged, not answered: every path queues exactly one job, so the answer stays the same.
+   */
+  private async queueMail<J extends IdentityMailJob>(job: J, data: IdentityMailJobData[J]): Promise<void> {
+    await this.identityMail
+      .add(job, data, { removeOnComplete: true })
+      .catch((err: Error) => this.logger.error({ err }, `Could not queue the ${job} e-mail`));
   }
 }

@@ -48,6 +48,17 @@ export const mailTemplates = {
       ],
       { label: 'Choose a new password', url },
     ),
+  registrationAttempted: (to: string, name: string, signInUrl: string) =>
+    message(
+      to,
+      'Someone tried to register with your address',
+      [
+        `Hello ${name},`,
+        'someone tried to create an account with this e-mail address, which already has one. ' +
+          'No new account was made. If it was you, sign in, or reset your password if you forgot it.',
+      ],
+      { label: 'Sign in', url: signInUrl },
+    ),
   invitation: (to: string, organization: string, role: string, url: string) =>
     message(
       to,

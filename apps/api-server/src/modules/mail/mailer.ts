@@ -31,7 +31,12 @@ export class Mailer implements OnApplicationShutdown {
 
   /** A link into the web app carrying a single-use token. */
   appLink(path: string, token: string): string {
-    return `${this.env.APP_PUBLIC_URL.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
+    return `${this.appPage(path)}?token=${encodeURIComponent(token)}`;
+  }
+
+  /** A page of the web app. */
+  appPage(path: string): string {
+    return `${this.env.APP_PUBLIC_URL.replace(/\/$/, '')}/${path}`;
   }
 
   onApplicationShutdown(): void {

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '@ppt/auth';
 import { Public } from '@ppt/observability';
+import { Meta, type RequestMeta } from '../../common/request-meta';
 import { IntrospectDto } from '../auth/dto/auth.dto';
 import { IntrospectionResponse } from '../auth/dto/auth.response';
 import { OAuthTokenDto, OAuthTokenResponse } from './dto/oauth.dto';
@@ -20,6 +21,7 @@ export class OAuthController {
   @ApiOkResponse({ type: OAuthTokenResponse })
   token(
     @Body() dto: OAuthTokenDto,
+    @Meta() meta: RequestMeta,
     @Headers('authorization') authorization?: string,
   ): Promise<OAuthTokenResponse> {
     const basic = parseBasic(authorization);
@@ -27,6 +29,7 @@ export class OAuthController {
       basic?.id ?? dto.client_id,
       basic?.secret ?? dto.client_secret,
       dto.scope,
+      meta.ip,
     );
   }
 

@@ -6,6 +6,7 @@ import { AuthError, AuthErrorCode } from '../auth/auth.errors';
 import { Passwords } from '../users/passwords';
 import { SessionStore } from '../sessions/session-store';
 import { TokenIssuer } from '../auth/token-issuer';
+import { PasswordDoor, PasswordDoors } from '../auth/password-doors';
 import type { OAuthTokenResponse } from './dto/oauth.dto';
 import { OAuthClientsRepository } from './oauth-clients.repository';
 
@@ -19,19 +20,27 @@ export class OAuthService {
     private readonly passwords: Passwords,
     private readonly tokens: TokenIssuer,
     private readonly sessions: SessionStore,
+    private readonly doors: PasswordDoors,
     @Inject(AUTH_OPTIONS) private readonly authOptions: AuthOptions,
   ) {}
 
   async clientCredentials(
     clientId: string | undefined,
     secret: string | undefined,
-    requestedScope?: string,
+    requestedScope: string | undefined,
+    ip: string | null,
   ): Promise<OAuthTokenResponse> {
-    const client = clientId ? await this.clients.findByClientId(clientId) : null;
-    // Verified even for an unknown client id, so timing does not reveal which ids exist.
-    const secretOk = await this.passwords.verify(client?.secretHash, secret ?? '');
-    if (!client || !secretOk || client.disabledAt)
+    // Limited per (client id, IP) and per IP, like every door that checks a secret.
+    await this.doors.check(PasswordDoor.OAuthToken, clientId ?? '', ip);
+    const found = clientId ? await this.clients.findByClientId(clientId) : null;
+    const client = found && !found.disabledAt ? found : null;
+    // An unknown or disabled client is refused without an argon2 run: client ids are not secrets
+    // (unlike e-mail addresses), so the timing difference tells an attacker nothing worth hiding.
+    if (!client || !(await this.passwords.verify(client.secretHash, secret ?? ''))) {
+      await this.doors.failed(PasswordDoor.OAuthToken, clientId ?? '', ip);
       throw new AuthError(AuthErrorCode.InvalidClient, 'Client authentication failed');
+    }
+    await this.doors.succeeded(PasswordDoor.OAuthToken, clientId ?? '', ip);
     const requested = requestedScope ? requestedScope.split(' ') : client.scopes;
     const unknown = requested.filter((s) => !client.scopes.includes(s));
     if (unknown.length)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PeopleController } from './people.controller';
@@ -8,7 +9,7 @@ import { PersonInvitationsController } from './person-invitations.controller';
 import { PersonInvitationsService } from './person-invitations.service';
 
 @Module({
-  imports: [MailModule, OrganizationsModule],
+  imports: [IdentityModule, MailModule, OrganizationsModule],
   controllers: [PeopleController, PersonInvitationsController],
   providers: [PeopleRepository, PeopleService, PersonInvitationsService],
   exports: [PeopleRepository],

@@ -5,6 +5,7 @@ import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { newOpaqueToken, sha256 } from '../auth/opaque-token';
+import { PasswordDoor, PasswordDoors } from '../auth/password-doors';
 import { Mailer } from '../mail/mailer';
 import { mailTemplates, type MailMessage } from '../mail/mail.templates';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
@@ -33,6 +34,7 @@ export class PersonInvitationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
+    private readonly doors: PasswordDoors,
   ) {}
 
   async invite(
@@ -103,10 +105,15 @@ export class PersonInvitationsService {
     token: string,
     meta: RequestMeta,
   ): Promise<AcceptedPersonInvitationResponse> {
+    // Token guessing is limited like password guessing: per (account, IP) and per IP.
+    await this.doors.check(PasswordDoor.Invitation, user.userId, meta.ip);
     const found = await this.tenant.runPlatform('person-invitation-accept', (m) =>
       this.people.findInvitationByTokenHash(m, sha256(token)),
     );
-    if (!found) throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+    if (!found) {
+      await this.doors.failed(PasswordDoor.Invitation, user.userId, meta.ip);
+      throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+    }
     const organizationId = found.organizationId;
     return this.tenant.run({ organizationId, userId: user.userId }, async (m) => {
       const invitation = await this.people.lockInvitation(m, organizationId, found.id);

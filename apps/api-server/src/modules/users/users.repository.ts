@@ -23,6 +23,14 @@ export class UsersRepository {
       .getOne();
   }
 
+  /**
+   * Serialises work on one address until the transaction ends, so "is it taken?" and the insert cannot
+   * race another registration of the same address (a unique violation would abort the transaction).
+   */
+  async lockEmail(email: string, manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(lower($1), 0))`, [email]);
+  }
+
   async create(
     data: Pick<User, 'email' | 'displayName' | 'passwordHash'>,
     manager?: EntityManager,
@@ -54,6 +62,13 @@ export class UsersRepository {
     manager?: EntityManager,
   ): Promise<void> {
     await this.m(manager).insert(EmailToken, { userId, purpose, tokenHash, expiresAt, usedAt: null });
+  }
+
+  /** An unused, unexpired token, without claiming it: lets a request refuse a bad token before any hashing. */
+  async findUsableEmailToken(tokenHash: string, purpose: EmailTokenPurpose): Promise<EmailToken | null> {
+    return this.m().findOne(EmailToken, {
+      where: { tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+    });
   }
 
   /** Claims an unused, unexpired token once (row lock): a second use finds nothing. */

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OptionalSignIn, OptionalVisitor, type VisitorPrincipal } from '@ppt/auth';
+import { ClientIp } from '@ppt/http';
 import { CreateInquiryDto, InquiryReceivedResponse } from './dto/inquiry.dto';
 import { ANONYMOUS_INQUIRIES_PER_HOUR, VISITOR_INQUIRIES_PER_HOUR } from './inquiry-limiter';
 import { InquiriesService } from './inquiries.service';
@@ -22,7 +23,7 @@ export class InquiriesController {
     @Param('id', ParseUUIDPipe) listingId: string,
     @Body() dto: CreateInquiryDto,
     @OptionalVisitor() visitor: VisitorPrincipal | undefined,
-    @Ip() ip: string,
+    @ClientIp() ip: string | null,
   ): Promise<InquiryReceivedResponse> {
     return this.inquiries.send(listingId, dto, visitor, ip);
   }

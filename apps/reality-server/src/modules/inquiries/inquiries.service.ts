@@ -29,7 +29,7 @@ export class InquiriesService {
     listingId: string,
     dto: CreateInquiryDto,
     visitor: VisitorPrincipal | undefined,
-    ip: string | undefined,
+    ip: string | null,
   ): Promise<InquiryReceivedResponse> {
     if (!(await this.listings.findVisible(listingId))) {
       throw new AppError('LISTING_NOT_FOUND', 404, 'Listing not found');

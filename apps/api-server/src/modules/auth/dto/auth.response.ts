@@ -56,11 +56,9 @@ export class SessionResponse {
   @ApiProperty({ example: '2026-12-21T09:30:00.000Z' }) expiresAt!: Date;
 }
 
-export class RegisterResponse {
-  @ApiProperty({ example: EXAMPLE_ID.user }) id!: string;
-  @ApiProperty({ example: 'jana.novakova@example.cz' }) email!: string;
-  @ApiProperty({ example: 'Jana Nováková' }) displayName!: string;
-  @ApiProperty({ example: false }) emailVerified!: boolean;
+/** 202 of a request whose outcome is told by e-mail only (register, forgot password). */
+export class AcceptedResponse {
+  @ApiProperty({ enum: ['accepted'], example: 'accepted' }) status!: 'accepted';
 }
 
 /** RFC 7662 token introspection response. */
