@@ -2,6 +2,7 @@ import { startFakeWebhookPortal, type FakeWebhookPortal } from '@ppt/testing';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { PortalAdapters } from '../../src/modules/syndication/adapters/portal-adapters';
 import { bootApiServer, type BootedApiServer } from '../boot';
 import { bearer, createOrganization, registerAndLogin } from '../identity';
 
@@ -78,5 +79,19 @@ describe('Security: outbound requests to configured URLs (api-server)', () => {
     await expectRefused('https://user:secret@portal.example.com/hook', /credentials/);
     await expectRefused('file:///etc/passwd', /URL/, 'INVALID_PORTAL_CONFIG');
     await setWebhook('https://portal.example.com/hook').expect(200);
+  });
+
+  it('API7:2023 an endpoint stored before the rule is refused when the worker calls it: nothing reaches the service, no body comes back', async () => {
+    const webhook = app.app.get(PortalAdapters).get('webhook');
+    const secret = internal.secrets[0];
+    const ref = { listingId: 'l-1', organizationId: 'o-1', externalId: null, version: 1 };
+    for (const endpoint of [internal.url, `https://127.0.0.1:${new URL(internal.url).port}/hook`]) {
+      const err = await webhook
+        .remove(ref, { organizationId: 'o-1', credentials: { secrets: [secret] }, options: { endpoint } })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ENDPOINT_NOT_ALLOWED', retryable: false });
+    }
+    expect(internal.deliveries).toHaveLength(0);
+    expect(internal.rejected).toBe(0);
   });
 });
