@@ -43,7 +43,7 @@ const env = {
   STORAGE_LOCAL_ROOT: storageRoot,
   API_PUBLIC_URL: `http://127.0.0.1:${PORTS.api}`,
   API_SERVER_URL: `http://127.0.0.1:${PORTS.api}`,
-  SYNDICATION_ALLOW_PRIVATE_ENDPOINTS: 'true',
+  OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
 };
 const dataDir = base.PPT_DATA_DIR || join(ROOT, '.data');
 const services = [

@@ -62,6 +62,8 @@ try {
 
   // The portal reaches api-server where this script runs it, unless told otherwise.
   env.API_SERVER_URL ||= `http://127.0.0.1:${ports.api}`;
+  // Portals and webhook receivers tried out locally run on this machine: allow-listed here, explicitly.
+  env.OUTBOUND_ALLOWED_CIDRS ||= '127.0.0.1/32,::1/128';
 
   const dataDir = env.PPT_DATA_DIR || join(ROOT, '.data');
   services.push(await ensurePostgres(env.DATABASE_MIGRATION_URL, join(dataDir, 'postgres')));

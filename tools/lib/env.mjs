@@ -48,6 +48,8 @@ export function realityEnv(env) {
 /** Secrets the local system generates for itself when .env leaves them empty (also in an older .env). */
 const GENERATED_SECRETS = {
   SSO_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
+  // Signs the token answers portal replicas share through Redis (kid:base64 of 32 bytes).
+  SSO_ANNOUNCEMENT_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,
   STORAGE_SIGNING_SECRET: () => randomBytes(32).toString('base64url'),
   // A key ring of one key (kid:base64 of 32 bytes); see libs/config SecretBox.
   SECRETS_ENCRYPTION_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,

@@ -11,6 +11,8 @@ export function bootApiServer(overrides: RawEnv = {}): Promise<BootedApiServer> 
   return bootTestApp(ApiServerEnv, createApiServerApp, {
     AUTH_JWT_PRIVATE_KEY: testSigningKey(),
     AUTH_ISSUER: 'http://api.test',
+    // Local fake portals and webhook receivers listen on loopback: allow-listed explicitly.
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
     ...overrides,
   });
 }

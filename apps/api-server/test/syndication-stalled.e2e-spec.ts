@@ -65,6 +65,8 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
       SYNDICATION_PORTAL_TIMEOUT_MS: '2000',
       QUEUE_LOCK_DURATION_MS: '1000',
       QUEUE_STALLED_INTERVAL_MS: '1000',
+      // The spawned workers call the local Sreality on loopback: allow-listed explicitly.
+      OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
     };
     env = await bootDocumentsServer({ env: shared });
     const s = env.server.env;

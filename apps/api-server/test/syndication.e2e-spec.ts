@@ -326,7 +326,8 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
       expect(wh).toMatchObject({
         status: 'failed',
         lastErrorCode: 'PORTAL_UNAVAILABLE',
-        lastError: 'maintenance',
+        // A status line of ours: the receiver's body ("maintenance") never reaches the manager.
+        lastError: 'Webhook: HTTP 503',
         attempts: 4,
       });
       // The exhausted job is kept in Bull as failed (dead letter).

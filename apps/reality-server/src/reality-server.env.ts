@@ -1,5 +1,26 @@
-import { IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { AnswerSigner } from '@ppt/auth';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+
+@ValidatorConstraint({ name: 'announcementKeyRing' })
+class IsAnnouncementKeyRing implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && AnswerSigner.problemWith(value) === null;
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    return `must be "kid:base64key[,kid:base64key…]" with keys of at least 32 bytes (${AnswerSigner.problemWith(String(args?.value))})`;
+  }
+}
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -63,4 +84,15 @@ export class RealityServerEnv extends CoreEnv {
    */
   @IsIntInRange(100, 1_000_000)
   SSO_MEMORY_CACHE_SIZE = 20_000;
+
+  /**
+   * Signs the token answers portal replicas share through Redis, so a forged Redis entry or
+   * announcement signs nobody in. Every replica needs the same ring; the first key signs, all
+   * verify (rotate by prepending). Required in production; unset elsewhere, each process uses a
+   * random key of its own (replicas then do not share answers). `npm start` generates one.
+   */
+  @IsOptional()
+  @IsString()
+  @Validate(IsAnnouncementKeyRing)
+  SSO_ANNOUNCEMENT_KEYS?: string;
 }

@@ -1,4 +1,4 @@
-import { thumbprint } from '@ppt/auth';
+import { AnswerSigner, thumbprint } from '@ppt/auth';
 import {
   closedPort,
   createTestDatabase,
@@ -12,12 +12,16 @@ import {
 } from '@ppt/testing';
 import { sign } from 'jsonwebtoken';
 import { spawn } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 
 export const PASSWORD = 'correct horse battery staple';
 const ISSUER = 'http://api.test';
 const AUDIENCE = 'ppt';
+/** The key ring portal replicas in these tests sign shared token answers with. */
+export const ANNOUNCEMENT_KEYS = `k1:${randomBytes(32).toString('base64')}`;
+/** Signs a shared token answer as a portal replica holding ANNOUNCEMENT_KEYS does. */
+export const answerSigner = new AnswerSigner(ANNOUNCEMENT_KEYS);
 
 export interface PortalUser {
   id: string;
@@ -101,6 +105,7 @@ export class ApiServerPeer {
       AUTH_AUDIENCE: AUDIENCE,
       SSO_CLIENT_ID: this.client.clientId,
       SSO_CLIENT_SECRET: this.client.secret,
+      SSO_ANNOUNCEMENT_KEYS: ANNOUNCEMENT_KEYS,
       REDIS_KEY_PREFIX: this.redisPrefix,
     };
   }

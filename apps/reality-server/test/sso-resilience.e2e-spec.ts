@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
+import { answerSigner, ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
 import { bootRealityServer, type BootedRealityServer } from './boot';
 
 const INTROSPECT = '/api/v1/auth/introspect';
@@ -35,7 +35,8 @@ describe('SSO with Redis down', () => {
   const cachedAnswer = async (token: string) => {
     const hash = createHash('sha256').update(token).digest('base64url');
     const value = await raw.get(`${peer.redisPrefix}sso:tok:${hash}`);
-    return value ? (JSON.parse(value).answer as { active: boolean }) : undefined;
+    const opened = value ? answerSigner.open(value) : undefined;
+    return opened && 'body' in opened ? (JSON.parse(opened.body).answer as { active: boolean }) : undefined;
   };
 
   beforeAll(async () => {
@@ -196,9 +197,9 @@ describe('SSO when api-server misbehaves', () => {
 
   it('shares one introspection among concurrent requests with the same new token', async () => {
     const token = signAccessToken({});
-    const { sub, sid } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const { sub, sid, exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     introspect = (res) =>
-      setTimeout(() => json(res, 200, { active: true, sub, sid, org: null, role: null }), 100);
+      setTimeout(() => json(res, 200, { active: true, sub, sid, exp, org: null, role: null }), 100);
     const statuses = await Promise.all(Array.from({ length: 10 }, () => me(token).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([200]));
     expect(calls.introspect).toBe(1);

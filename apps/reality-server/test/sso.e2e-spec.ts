@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import request from 'supertest';
-import { ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
+import { answerSigner, ApiServerPeer, signAccessToken, type PortalUser } from './api-server-peer';
 import { bootRealityServer, type BootedRealityServer } from './boot';
 
 const INTROSPECT = '/api/v1/auth/introspect';
@@ -28,9 +28,18 @@ describe('SSO: PM accounts on the Reality Portal', () => {
   /** Writes an answer into Redis as a replica would, without announcing it to the others. */
   const plantAnswer = (token: string, answer: Record<string, unknown>) => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-    const value = { active: true, userId: claims.sub, sessionId: claims.sid, role: null, ...answer };
+    const value = {
+      active: true,
+      userId: claims.sub,
+      sessionId: claims.sid,
+      role: null,
+      expiresAt: claims.exp,
+      ...answer,
+    };
     const at = Date.now();
-    return redis.set(tokenKey(token), JSON.stringify({ answer: value, at, until: at + 60_000 }), 'EX', 60);
+    const hash = createHash('sha256').update(token).digest('base64url');
+    const signed = answerSigner.sign(JSON.stringify({ hash, answer: value, at, until: at + 60_000 }));
+    return redis.set(tokenKey(token), signed, 'EX', 60);
   };
 
   beforeAll(async () => {

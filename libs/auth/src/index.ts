@@ -23,6 +23,7 @@ export type { AccessTokenClaims, Principal, ServicePrincipal, UserPrincipal } fr
 export { readPem, SigningKeys, thumbprint, type PublicJwk } from './signing-keys';
 export { verifyToken } from './verify-token';
 // Single sign-on for the Reality Portal (tokens issued by api-server, sessions confirmed by introspection).
+export { AnswerSigner } from './sso/answer-signer';
 export { ApiServerReadiness } from './sso/api-server.readiness';
 export { IdentityProviderClient, type IntrospectionAnswer } from './sso/identity-provider.client';
 export { SsoAuthenticator } from './sso/sso-authenticator';

@@ -1,3 +1,4 @@
+import type { OutboundError } from '@ppt/outbound';
 import type { SyndicationListing, SyndicationRef } from './syndication-listing';
 
 /** One rule a listing breaks for one portal, phrased for the manager who has to fix it. */
@@ -69,13 +70,17 @@ export const PORTAL_ERROR_CODES = [
   'RATE_LIMITED',
   'PORTAL_UNAVAILABLE',
   'PORTAL_REJECTED',
+  'ENDPOINT_NOT_ALLOWED',
 ] as const;
 export type PortalErrorCode = (typeof PORTAL_ERROR_CODES)[number];
 
 /**
  * A portal said no, or could not be reached. `retryable` decides whether the job tries again (a
  * portal that is down) or fails at once (wrong password, data the portal refuses): retrying those
- * only delays the manager's fix. `portalMessage` is the portal's own words, shown to the manager.
+ * only delays the manager's fix. The message is ours (a status line such as "HTTP 502") and is what
+ * the manager sees; `portalMessage` is the portal's own words, for the operators' log only: a
+ * remote body never reaches what a user can read (an endpoint pointed at an internal service would
+ * otherwise read it out).
  */
 export class PortalError extends Error {
   constructor(
@@ -105,5 +110,19 @@ export function isRetryable(err: unknown): boolean {
       'UND_ERR_SOCKET',
       'UND_ERR_CONNECT_TIMEOUT',
     ].includes(code)
+  );
+}
+
+/**
+ * What the guarded agent refused (an address it may not reach, a redirect, an oversized answer),
+ * as a PortalError that is not retried: the endpoint must change first. `prefix` names the portal.
+ */
+export function refusedCall(err: OutboundError, prefix: string): PortalError {
+  return new PortalError(
+    err.code === 'OUTBOUND_ADDRESS_REFUSED' || err.code === 'OUTBOUND_URL_REFUSED'
+      ? 'ENDPOINT_NOT_ALLOWED'
+      : 'PORTAL_REJECTED',
+    `${prefix}: ${err.message}`,
+    false,
   );
 }

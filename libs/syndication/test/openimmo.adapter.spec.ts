@@ -1,3 +1,4 @@
+import { GuardedHttp } from '@ppt/outbound';
 import {
   sampleJpeg,
   samplePng,
@@ -70,7 +71,10 @@ function listing(overrides: Partial<SyndicationListing> = {}): SyndicationListin
 }
 
 describe('OpenImmoAdapter against a local OpenImmo portal', () => {
-  const adapter = new OpenImmoAdapter();
+  // The fake portal listens on loopback: allow-listed explicitly, as in every local setup.
+  const http = new GuardedHttp({ allowedCidrs: '127.0.0.1/32' });
+  const adapter = new OpenImmoAdapter(http);
+  afterAll(() => http.close());
   let portal: FakeOpenImmoPortal;
   let target: OpenImmoTarget;
 

@@ -1,3 +1,4 @@
+import { GuardedHttp } from '@ppt/outbound';
 import { closedPort, startFakeSrealityPortal, type FakeSrealityPortal } from '@ppt/testing';
 import {
   PortalError,
@@ -13,7 +14,10 @@ const account = { clientId: 1234, password: 'import password', softwareKey: 'sw-
 describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () => {
   let portal: FakeSrealityPortal;
   let target: PortalTarget<SrealityCredentials, SrealityOptions>;
-  const adapter = new SrealityAdapter();
+  // The fake portal listens on loopback: allow-listed explicitly, as in every local setup.
+  const http = new GuardedHttp({ allowedCidrs: '127.0.0.1/32' });
+  const adapter = new SrealityAdapter(http);
+  afterAll(() => http.close());
 
   beforeEach(async () => {
     portal = await startFakeSrealityPortal([account]);

@@ -1,3 +1,4 @@
+import { GuardedHttp } from '@ppt/outbound';
 import { randomBytes } from 'node:crypto';
 import { startFakeWebhookPortal, type FakeWebhookPortal } from '@ppt/testing';
 import {
@@ -15,7 +16,10 @@ const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
 describe('Standard Webhooks adapter (against a local receiver that verifies by the spec)', () => {
   let portal: FakeWebhookPortal;
   let target: PortalTarget<WebhookCredentials, WebhookOptions>;
-  const adapter = new WebhookAdapter();
+  // The fake portal listens on loopback: allow-listed explicitly, as in every local setup.
+  const http = new GuardedHttp({ allowedCidrs: '127.0.0.1/32' });
+  const adapter = new WebhookAdapter(http);
+  afterAll(() => http.close());
   const current = secret();
 
   beforeEach(async () => {
@@ -109,6 +113,23 @@ describe('Standard Webhooks adapter (against a local receiver that verifies by t
       retryable: false,
       portalMessage: 'price must be positive',
     });
+  });
+  it('refuses an endpoint on an address that is not allow-listed, without delivering anything', async () => {
+    const strict = new GuardedHttp();
+    try {
+      const err = await new WebhookAdapter(strict).publish(aListing(), target).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ENDPOINT_NOT_ALLOWED', retryable: false });
+      expect(portal.deliveries).toHaveLength(0);
+      expect(portal.rejected).toBe(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("shows the manager a status line, never the receiver's body", async () => {
+    portal.alwaysFail(500, 'stack trace of an internal service');
+    const err = await adapter.publish(aListing(), target).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PORTAL_UNAVAILABLE', message: 'Webhook: HTTP 500' });
   });
 });
 

@@ -3,7 +3,7 @@ import { ApiServerReadiness, SsoModule } from '@ppt/auth';
 import { OptionalDependencies } from '@ppt/http';
 import type { RealityServerEnv } from '../reality-server.env';
 import { MeController } from './me.controller';
-import { ssoOptionsFrom } from './sso.config';
+import { signInOptionsFrom } from './sso.config';
 
 /**
  * PM accounts sign in to the portal with api-server's tokens. Routes need a signed-in visitor
@@ -17,7 +17,7 @@ export class PortalSsoModule implements OnModuleInit {
   ) {}
 
   static register(env: RealityServerEnv): DynamicModule {
-    const options = ssoOptionsFrom(env);
+    const options = signInOptionsFrom(env);
     if (!options.clientSecret) {
       new Logger('PortalSso').warn(
         'SSO_CLIENT_SECRET is unset: signed-in routes answer 503 until it is configured',

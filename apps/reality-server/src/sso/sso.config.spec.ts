@@ -1,6 +1,6 @@
 import { ConfigValidationError, validateEnv } from '@ppt/config';
 import { RealityServerEnv } from '../reality-server.env';
-import { ssoOptionsFrom } from './sso.config';
+import { signInOptionsFrom, ssoOptionsFrom } from './sso.config';
 
 describe('SSO configuration', () => {
   it("defaults to api-server's local address, issuer and audience", () => {
@@ -19,6 +19,35 @@ describe('SSO configuration', () => {
     const env = validateEnv(RealityServerEnv, { NODE_ENV: 'production' });
     expect(() => ssoOptionsFrom(env)).toThrow(ConfigValidationError);
     expect(() => ssoOptionsFrom(env)).toThrow(/SSO_CLIENT_SECRET: required in production .*create-client/);
+  });
+
+  it('requires the announcement key ring in production and accepts a current and a previous key', () => {
+    const keys = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    const withoutKeys = validateEnv(RealityServerEnv, {
+      NODE_ENV: 'production',
+      SSO_CLIENT_SECRET: 'a-client-secret-of-some-length',
+    });
+    expect(() => signInOptionsFrom(withoutKeys)).toThrow(/SSO_ANNOUNCEMENT_KEYS: required in production/);
+    expect(ssoOptionsFrom(withoutKeys).clientId).toBe('reality-server'); // the worker signs nobody in
+    const env = validateEnv(RealityServerEnv, {
+      NODE_ENV: 'production',
+      SSO_CLIENT_SECRET: 'a-client-secret-of-some-length',
+      SSO_ANNOUNCEMENT_KEYS: keys,
+    });
+    expect(signInOptionsFrom(env).announcementKeys).toBe(keys);
+  });
+
+  it('refuses announcement keys shorter than 32 bytes or without ids, without printing them', () => {
+    for (const keys of [`k1:${Buffer.alloc(16).toString('base64')}`, Buffer.alloc(32).toString('base64')])
+      expect(() => validateEnv(RealityServerEnv, { SSO_ANNOUNCEMENT_KEYS: keys })).toThrow(
+        expect.objectContaining({
+          problems: [
+            expect.stringMatching(
+              /^SSO_ANNOUNCEMENT_KEYS: must be "kid:base64key.*\(currently set \(hidden\)\)$/,
+            ),
+          ],
+        }),
+      );
   });
 
   it('explains malformed SSO settings without printing the secret', () => {

@@ -24,3 +24,18 @@ export function ssoOptionsFrom(env: RealityServerEnv): SsoOptions {
     memoryCacheSize: env.SSO_MEMORY_CACHE_SIZE,
   };
 }
+
+/**
+ * The HTTP process also signs visitors in, sharing token answers with the other replicas through
+ * Redis under SSO_ANNOUNCEMENT_KEYS (the worker signs nobody in and needs no key).
+ */
+export function signInOptionsFrom(env: RealityServerEnv): SsoOptions {
+  const options = ssoOptionsFrom(env);
+  if (env.NODE_ENV === 'production' && !env.SSO_ANNOUNCEMENT_KEYS) {
+    throw new ConfigValidationError([
+      'SSO_ANNOUNCEMENT_KEYS: required in production, the same on every portal replica ' +
+        '(k1:<openssl rand -base64 32>) (currently unset)',
+    ]);
+  }
+  return { ...options, announcementKeys: env.SSO_ANNOUNCEMENT_KEYS };
+}

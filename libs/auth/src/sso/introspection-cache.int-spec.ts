@@ -2,11 +2,16 @@ import { CoreEnv, validateEnv } from '@ppt/config';
 import { RedisConnections } from '@ppt/redis';
 import { closedPort, eventually, startPrivateRedis, TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
 import Redis from 'ioredis';
+import { register } from 'prom-client';
+import { randomBytes } from 'node:crypto';
+import { AnswerSigner } from './answer-signer';
 import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
 import { SESSION_REVOKED_CHANNEL } from '../session-revocations';
 import { RevocationListener } from './revocation-listener';
 import { resolveSsoOptions } from './sso.options';
 
+const announcementKeys = `k1:${randomBytes(32).toString('base64')}`;
+const signer = new AnswerSigner(announcementKeys);
 const options = resolveSsoOptions({
   apiServerUrl: 'http://unused',
   issuer: 'http://api.test',
@@ -14,14 +19,20 @@ const options = resolveSsoOptions({
   clientId: 'reality-server',
   cacheTtlS: 300,
   memoryCacheSize: 3,
+  announcementKeys,
 });
+const EXP = Math.floor(Date.now() / 1000) + 900;
 const active = (sessionId: string): CachedAnswer => ({
   active: true,
   userId: 'u',
   sessionId,
   organizationId: null,
   role: null,
+  expiresAt: EXP,
 });
+/** As a replica with the services' key writes an answer to Redis and announces it. */
+const signed = (hash: string, answer: CachedAnswer, at = Date.now(), until = at + 60_000) =>
+  signer.sign(JSON.stringify({ hash, answer, at, until }));
 
 /**
  * One portal replica: its own connections and in-process cache, the shared Redis. `subscribed`: as
@@ -118,7 +129,7 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
       expect(await d.cache.lookup('h13')).toEqual({ answer: active('s13'), trusted: true });
       // Served without a signature check only once d has checked the token itself.
       expect(d.cache.getLocal('h13')).toBeUndefined();
-      d.cache.checked('h13');
+      d.cache.checked('h13', { sub: 'u', sid: 's13', exp: EXP });
       expect(d.cache.getLocal('h13')).toEqual(active('s13'));
 
       // d has applied the revocation of s14; a has not yet, and caches an answer for it.
@@ -130,23 +141,106 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
 
       const off = new IntrospectionCache(d.connections, { ...options, cacheTtlS: 0 });
       off.subscribed();
-      off.heard(
-        JSON.stringify({ hash: 'h13', answer: active('s13'), at: Date.now(), until: Date.now() + 60_000 }),
-      );
+      off.heard(signed('h13', active('s13')));
       expect(await off.lookup('h13')).toBeUndefined(); // a portal with its cache off keeps nothing
 
-      // Malformed announcements are ignored, without throwing.
+      // Malformed announcements are ignored, without throwing, signed or not.
       const at = Date.now();
-      for (const message of [
+      for (const body of [
         'not json',
         'null',
         JSON.stringify({ hash: 7 }),
         JSON.stringify({ hash: 'h16', at, until: at + 60_000 }), // no answer
         JSON.stringify({ hash: 'h16', at, answer: active('s16') }), // no expiry
         JSON.stringify({ hash: 'h16', at, until: at + 60_000, answer: { active: true } }), // whose?
-      ])
-        d.cache.heard(message);
+        JSON.stringify({
+          hash: 'h16',
+          at,
+          until: at + 60_000,
+          answer: { ...active('s16'), expiresAt: undefined },
+        }),
+      ]) {
+        d.cache.heard(body);
+        d.cache.heard(signer.sign(body));
+      }
       expect(await inMemory('h16')).toBeUndefined();
+    } finally {
+      await d.connections.onApplicationShutdown();
+    }
+  });
+
+  it('drops and counts forged announcements and Redis entries: unsigned, wrong MAC, unknown key, copied under another key', async () => {
+    const d = replica(keys.prefix, TEST_REDIS_URL, false);
+    const rejected = async (source: string, reason: string) => {
+      const metric =
+        (await register.getSingleMetric('sso_shared_answers_rejected_total')?.get())?.values ?? [];
+      return metric.find((v) => v.labels.source === source && v.labels.reason === reason)?.value ?? 0;
+    };
+    const intruder = new AnswerSigner(`k1:${randomBytes(32).toString('base64')}`); // same kid, other key
+    const stranger = new AnswerSigner(`k9:${randomBytes(32).toString('base64')}`);
+    try {
+      const confirmed = listen(d);
+      await eventually(() => confirmed() === 1);
+      const inMemory = async (hash: string) => (await d.cache.lookup(hash))?.answer;
+      const before = {
+        unsigned: await rejected('announcement', 'unsigned'),
+        badMac: await rejected('announcement', 'bad_mac'),
+        unknownKey: await rejected('announcement', 'unknown_key'),
+        wrongKey: await rejected('redis', 'wrong_key'),
+        redisBadMac: await rejected('redis', 'bad_mac'),
+      };
+      const at = Date.now();
+      const body = JSON.stringify({ hash: 'f1', answer: active('fs1'), at, until: at + 60_000 });
+      const forgedMac = signer
+        .sign(body)
+        .replace(/^(v1\.k1\.)[^.]+/, `$1${randomBytes(32).toString('base64url')}`);
+      const channel = `${keys.prefix}sso:answers`;
+      for (const message of [body, intruder.sign(body), stranger.sign(body), forgedMac])
+        await raw.publish(channel, message);
+      await raw.publish(channel, signed('f2', active('fs2'))); // a genuine one, after the forged ones
+      await eventually(async () => (await inMemory('f2')) !== undefined); // announcements arrive in order
+      expect(await inMemory('f1')).toBeUndefined();
+      // Every listening replica in this process (an earlier test left another one) drops and counts them.
+      const listeners = Number((await raw.pubsub('NUMSUB', channel))[1]);
+      await eventually(
+        async () =>
+          (await rejected('announcement', 'unsigned')) === before.unsigned + listeners &&
+          (await rejected('announcement', 'bad_mac')) === before.badMac + 2 * listeners &&
+          (await rejected('announcement', 'unknown_key')) === before.unknownKey + listeners,
+      );
+
+      // In Redis: a forged entry, and a genuine one copied under another token's key.
+      await raw.set(
+        `${keys.prefix}sso:tok:f3`,
+        intruder.sign(JSON.stringify({ hash: 'f3', answer: active('fs3'), at, until: at + 60_000 })),
+      );
+      await raw.set(`${keys.prefix}sso:tok:f4`, signed('f2', active('fs2')));
+      expect(await d.cache.lookup('f3', { everywhere: true })).toBeUndefined();
+      expect(await d.cache.lookup('f4', { everywhere: true })).toBeUndefined();
+      expect(await rejected('redis', 'bad_mac')).toBe(before.redisBadMac + 1);
+      expect(await rejected('redis', 'wrong_key')).toBe(before.wrongKey + 1);
+    } finally {
+      await d.connections.onApplicationShutdown();
+    }
+  });
+
+  it('serves an answer without a signature check only while it fits the claims of the token this process checked', async () => {
+    const d = replica(keys.prefix);
+    try {
+      await ready(d.connections);
+      d.cache.heard(signed('b1', active('bs1')));
+      d.cache.checked('b1', { sub: 'u', sid: 'other-session', exp: EXP });
+      expect(d.cache.getLocal('b1')).toBeUndefined();
+      d.cache.checked('b1', { sub: 'u', sid: 'bs1', exp: EXP + 1 });
+      expect(d.cache.getLocal('b1')).toBeUndefined();
+      d.cache.checked('b1', { sub: 'someone-else', sid: 'bs1', exp: EXP });
+      expect(d.cache.getLocal('b1')).toBeUndefined();
+      d.cache.checked('b1', { sub: 'u', sid: 'bs1', exp: EXP });
+      expect(d.cache.getLocal('b1')).toEqual(active('bs1'));
+      // A newer answer under the same hash for another session keeps the check, not the trust.
+      await new Promise((r) => setTimeout(r, 2));
+      d.cache.heard(signed('b1', active('bs2')));
+      expect(d.cache.getLocal('b1')).toBeUndefined();
     } finally {
       await d.connections.onApplicationShutdown();
     }
@@ -156,10 +250,7 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
     const d = replica(keys.prefix, TEST_REDIS_URL, false);
     const plant = async (hash: string) => {
       const at = Date.now();
-      await raw.set(
-        `${keys.prefix}sso:tok:${hash}`,
-        JSON.stringify({ answer: active(hash), at, until: at + 60_000 }),
-      );
+      await raw.set(`${keys.prefix}sso:tok:${hash}`, signed(hash, active(hash), at));
     };
     try {
       await ready(d.connections);
@@ -261,7 +352,8 @@ describe('IntrospectionCache and RevocationListener (real Redis)', () => {
 
       await redis.start();
       await eventually(() => confirmed() === 2);
-      expect(JSON.parse((await raw.get('r:sso:tok:h8')) ?? '{}').answer).toEqual(active('s8'));
+      const stored = signer.open((await raw.get('r:sso:tok:h8')) ?? '');
+      expect('body' in stored && JSON.parse(stored.body).answer).toEqual(active('s8'));
       expect(await c.cache.get('h8')).toBeUndefined();
       expect(await c.cache.get('h9')).toBeUndefined();
       expect(c.cache.getLocal('h8')).toBeUndefined();

@@ -3,6 +3,8 @@ import type { MembershipRole } from '@ppt/db';
 import { RedisConnections } from '@ppt/redis';
 import type Redis from 'ioredis';
 import { MemoryTtlCache } from '../memory-cache';
+import { AnswerSigner } from './answer-signer';
+import { ssoSharedAnswersRejected } from './sso.metrics';
 import { SSO_OPTIONS, type ResolvedSsoOptions } from './sso.options';
 
 /** What the portal remembers of an introspection answer. */
@@ -13,8 +15,28 @@ export type CachedAnswer =
       sessionId: string;
       organizationId: string | null;
       role: MembershipRole | null;
+      /** The token's `exp` (seconds): with userId and sessionId, what binds the answer to one token. */
+      expiresAt: number;
     }
   | { active: false };
+
+/** The claims of a token this process has verified, which an active answer must match to be used. */
+export interface TokenBinding {
+  sub: string;
+  sid: string;
+  exp: number;
+}
+
+/**
+ * Whether an answer may stand for the token with these claims: an active one only if it names the
+ * very user, session and expiry (an inactive answer grants nothing, so it needs no binding).
+ */
+export function answerFits(answer: CachedAnswer, token: TokenBinding): boolean {
+  return (
+    !answer.active ||
+    (answer.userId === token.sub && answer.sessionId === token.sid && answer.expiresAt === token.exp)
+  );
+}
 
 /** A cached answer and whether it may be used without asking api-server (see IntrospectionCache). */
 export interface CacheLookup {
@@ -33,13 +55,16 @@ interface Expiring extends Stamped {
   until: number;
 }
 
-/** In this process's memory; `checkedHere`: this process has checked the token's signature. */
+/** In this process's memory; `verified`: the claims of the token, once this process has checked its signature. */
 interface Remembered extends Expiring {
-  checkedHere: boolean;
+  verified?: TokenBinding;
 }
 
-/** What a replica announces on the answers channel when it caches an answer. */
-interface Announced extends Expiring {
+/**
+ * What a replica writes to Redis under the token's hash and announces on the answers channel, both
+ * signed (AnswerSigner); the hash inside ties a Redis entry to its key.
+ */
+interface Shared extends Expiring {
   hash: string;
 }
 
@@ -70,8 +95,12 @@ const sessionKey = (sessionId: string) => `sso:sid:${sessionId}`;
  * expired yet (make it large enough for every replica's tokens: SSO_MEMORY_CACHE_SIZE). Redis then
  * serves what memory evicted, and is the fallback when api-server cannot be asked. An answer heard
  * from Redis or a replica is served from memory without a signature check only once this process
- * has checked the token's signature itself (`checked`): whoever can write to Redis still cannot
- * sign anybody in with a token api-server never issued.
+ * has checked the token's signature itself (`checked`), and only while it names that token's
+ * user, session and expiry (`answerFits`).
+ *
+ * What replicas share is signed with a key only they hold (SSO_ANNOUNCEMENT_KEYS): an entry or
+ * announcement without a valid MAC is dropped and counted (sso_shared_answers_rejected_total), so
+ * whoever can write to Redis or publish there still cannot make a replica keep an answer.
  */
 @Injectable()
 export class IntrospectionCache implements OnModuleInit {
@@ -79,6 +108,7 @@ export class IntrospectionCache implements OnModuleInit {
   private readonly memory: MemoryTtlCache<Remembered>;
   private readonly hashesBySession = new Map<string, Set<string>>();
   private readonly endedSessions: MemoryTtlCache<true>;
+  private readonly signer: AnswerSigner;
   private redisFailing = false;
   /** When the revocation subscription was last confirmed; undefined while not subscribed. */
   private subscribedSince: number | undefined;
@@ -97,6 +127,7 @@ export class IntrospectionCache implements OnModuleInit {
         this.evictedUntil = Math.max(this.evictedUntil, entry.until);
     });
     this.endedSessions = new MemoryTtlCache<true>(options.memoryCacheSize * 2);
+    this.signer = options.announcementKeys ? new AnswerSigner(options.announcementKeys) : processSigner();
   }
 
   onModuleInit(): void {
@@ -147,15 +178,8 @@ export class IntrospectionCache implements OnModuleInit {
   /** Another replica (or this one) cached an answer: keep it here too, unless it is stale or caching is off. */
   heard(message: string): void {
     if (this.options.cacheTtlS <= 0) return;
-    let announced: Partial<Announced> | null;
-    try {
-      announced = JSON.parse(message) as Partial<Announced> | null;
-    } catch {
-      return; // not ours
-    }
-    const hash = announced?.hash;
-    if (typeof hash !== 'string' || !announced || !isExpiring(announced)) return;
-    this.take(hash, announced);
+    const announced = this.open(message, 'announcement');
+    if (announced) this.take(announced.hash, announced);
   }
 
   /**
@@ -164,13 +188,15 @@ export class IntrospectionCache implements OnModuleInit {
    */
   getLocal(hash: string): CachedAnswer | undefined {
     const local = this.memory.get(hash);
-    return local?.checkedHere && this.trusted(local) ? local.answer : undefined;
+    return local?.verified && this.trusted(local) && answerFits(local.answer, local.verified)
+      ? local.answer
+      : undefined;
   }
 
-  /** The token under `hash` passed this process's signature and claims checks. */
-  checked(hash: string): void {
+  /** The token under `hash`, with these claims, passed this process's signature and claims checks. */
+  checked(hash: string, token: TokenBinding): void {
     const local = this.memory.get(hash);
-    if (local) local.checkedHere = true;
+    if (local) local.verified = token;
   }
 
   /** The answer that may be used without asking api-server, if any, from memory or Redis. */
@@ -190,27 +216,36 @@ export class IntrospectionCache implements OnModuleInit {
     if (!everywhere && !this.redisMayKnowMore()) return local && { answer: local.answer, trusted: false };
     const stored = await this.guard('read', async () => {
       const raw = await this.redis().get(tokenKey(hash));
-      if (!raw) return undefined;
-      const parsed = JSON.parse(raw) as Omit<Expiring, 'at'> & { at?: number };
-      const stamped = { ...parsed, at: parsed.at ?? 0 }; // unstamped (older version): never trusted
-      return isExpiring(stamped) ? stamped : undefined;
+      const entry = raw ? this.open(raw, 'redis') : undefined;
+      if (entry && entry.hash !== hash) {
+        ssoSharedAnswersRejected.inc({ source: 'redis', reason: 'wrong_key' });
+        return undefined; // a signed entry copied under another token's key
+      }
+      return entry;
     });
     const taken = stored && this.take(hash, stored);
     if (taken) return { answer: taken.answer, trusted: this.trusted(taken) };
     return local && { answer: local.answer, trusted: false };
   }
 
-  /** `at`: when the introspection that gave `answer` was sent. */
+  /**
+   * `answer` comes from introspecting the token under `hash`, whose checked claims it was built
+   * from; `at`: when that introspection was sent.
+   */
   async set(hash: string, answer: CachedAnswer, ttlS: number, at = Date.now()): Promise<void> {
     if (ttlS <= 0 || (answer.active && this.isEnded(answer.sessionId))) return;
     const until = Date.now() + ttlS * 1000;
-    this.remember(hash, { answer, at, until }, true); // the caller checked the token
-    const value = JSON.stringify({ answer, at, until });
+    const verified = answer.active
+      ? { sub: answer.userId, sid: answer.sessionId, exp: answer.expiresAt }
+      : undefined;
+    this.remember(hash, { answer, at, until }, verified);
+    // One signed value: the Redis entry and the announcement are the same bytes.
+    const value = this.signer.sign(JSON.stringify({ hash, answer, at, until } satisfies Shared));
     await this.guard('write', async () => {
       const tx = this.redis()
         .multi()
         .set(tokenKey(hash), value, 'EX', ttlS)
-        .publish(this.answersChannel, JSON.stringify({ hash, answer, at, until } satisfies Announced));
+        .publish(this.answersChannel, value);
       // The index lives as long as the longest answer it can point to (the cache cap).
       if (answer.active)
         tx.sadd(sessionKey(answer.sessionId), hash).expire(
@@ -240,19 +275,40 @@ export class IntrospectionCache implements OnModuleInit {
     if (found.answer.active && this.isEnded(found.answer.sessionId)) return undefined;
     const local = this.memory.get(hash);
     if (local && found.at <= local.at) return found.at === local.at ? local : undefined;
-    // The same token (same hash): a signature this process checked stays checked.
-    this.remember(hash, found, local?.checkedHere ?? false);
+    // The same token (same hash): a signature this process checked stays checked, and the new
+    // answer is still used only if it fits that token's claims (getLocal).
+    this.remember(hash, found, local?.verified);
     return found;
+  }
+
+  /** A shared answer whose MAC verifies and whose shape is ours; anything else is dropped and counted. */
+  private open(signed: string, source: 'announcement' | 'redis'): Shared | undefined {
+    const opened = this.signer.open(signed);
+    if ('rejected' in opened) {
+      ssoSharedAnswersRejected.inc({ source, reason: opened.rejected });
+      return undefined;
+    }
+    let shared: Partial<Shared> | null;
+    try {
+      shared = JSON.parse(opened.body) as Partial<Shared> | null;
+    } catch {
+      shared = null;
+    }
+    if (!shared || typeof shared.hash !== 'string' || !isExpiring(shared)) {
+      ssoSharedAnswersRejected.inc({ source, reason: 'malformed' });
+      return undefined;
+    }
+    return shared as Shared;
   }
 
   private trusted({ answer, at }: Stamped): boolean {
     return !answer.active || (this.subscribedSince !== undefined && at >= this.subscribedSince);
   }
 
-  private remember(hash: string, entry: Expiring, checkedHere: boolean): void {
+  private remember(hash: string, entry: Expiring, verified: TokenBinding | undefined): void {
     const ttlMs = entry.until - Date.now();
     if (ttlMs <= 0) return;
-    this.memory.set(hash, { answer: entry.answer, at: entry.at, until: entry.until, checkedHere }, ttlMs);
+    this.memory.set(hash, { answer: entry.answer, at: entry.at, until: entry.until, verified }, ttlMs);
     const { answer } = entry;
     if (!answer.active) return;
     let hashes = this.hashesBySession.get(answer.sessionId);
@@ -283,13 +339,28 @@ export class IntrospectionCache implements OnModuleInit {
 
 /** An answer as Redis holds it or a replica announces it (both come from outside this process). */
 function isExpiring(value: Partial<Expiring>): value is Expiring {
-  const answer = value.answer as { active?: unknown; userId?: unknown; sessionId?: unknown } | undefined;
+  const answer = value.answer as
+    { active?: unknown; userId?: unknown; sessionId?: unknown; expiresAt?: unknown } | undefined;
   return (
     typeof value.at === 'number' &&
     Number.isFinite(value.until) &&
     typeof answer === 'object' &&
     answer !== null &&
     (answer.active === false ||
-      (answer.active === true && typeof answer.userId === 'string' && typeof answer.sessionId === 'string'))
+      (answer.active === true &&
+        typeof answer.userId === 'string' &&
+        typeof answer.sessionId === 'string' &&
+        typeof answer.expiresAt === 'number'))
   );
+}
+
+let sharedProcessSigner: AnswerSigner | undefined;
+
+/**
+ * Without configured keys (outside production) every cache in this process signs with one random
+ * key: replicas in other processes cannot read its answers (they introspect instead), nobody can
+ * forge one.
+ */
+function processSigner(): AnswerSigner {
+  return (sharedProcessSigner ??= AnswerSigner.ephemeral());
 }

@@ -3,7 +3,13 @@ import { decode, TokenExpiredError, verify, type JwtPayload } from 'jsonwebtoken
 import { createHash } from 'node:crypto';
 import type { AccessTokenClaims } from '../principal';
 import { IdentityProviderClient, type IntrospectionAnswer } from './identity-provider.client';
-import { IntrospectionCache, type CachedAnswer } from './introspection-cache';
+import {
+  answerFits,
+  IntrospectionCache,
+  type CacheLookup,
+  type CachedAnswer,
+  type TokenBinding,
+} from './introspection-cache';
 import { JwksKeys } from './jwks-keys';
 import { IdentityProviderUnavailable, InvalidToken, ssoUnavailable, unauthorized } from './sso.errors';
 import { ssoValidationDuration, ssoValidations, type SsoResult } from './sso.metrics';
@@ -55,12 +61,14 @@ export class SsoAuthenticator {
       const lookup = this.options.cacheTtlS > 0 ? this.cache.lookup(hash) : undefined;
       const claims = await this.verifyLocally(token, kid);
       if (this.cache.isEnded(claims.sid)) throw new InvalidToken('the session has ended');
-      const cached = await lookup;
+      const binding: TokenBinding = { sub: claims.sub, sid: claims.sid, exp: claims.exp };
+      // Whatever a cache holds counts only for the very user, session and expiry of this token.
+      const cached = fitting(await lookup, binding);
       let answer: CachedAnswer;
       if (cached?.trusted) {
         answer = cached.answer;
         result = 'hit';
-        this.cache.checked(hash); // from now on the fast path above
+        this.cache.checked(hash, binding); // from now on the fast path above
       } else {
         try {
           answer = await this.introspect(hash, token, claims);
@@ -69,7 +77,9 @@ export class SsoAuthenticator {
           if (!(err instanceof IdentityProviderUnavailable) || this.options.cacheTtlS <= 0) throw err;
           // api-server cannot be asked: an answer that may have missed a revocation beats a 503,
           // wherever it is cached (Redis is read now unless the lookup above read it already).
-          const fallback = readsRedis ? cached : await this.cache.lookup(hash, { everywhere: true });
+          const fallback = readsRedis
+            ? cached
+            : fitting(await this.cache.lookup(hash, { everywhere: true }), binding);
           if (!fallback) throw err;
           answer = fallback.answer;
           result = 'hit';
@@ -168,7 +178,14 @@ function safeDecode(token: string) {
   }
 }
 
-/** Active only when api-server vouches for this very user and session (never for a service token). */
+function fitting(found: CacheLookup | undefined, token: TokenBinding): CacheLookup | undefined {
+  return found && answerFits(found.answer, token) ? found : undefined;
+}
+
+/**
+ * Active only when api-server vouches for this very user, session and expiry (never for a service
+ * token).
+ */
 function toCachedAnswer(
   answer: IntrospectionAnswer,
   claims: AccessTokenClaims & { sid: string },
@@ -177,7 +194,8 @@ function toCachedAnswer(
     !answer.active ||
     answer.client_id !== undefined ||
     answer.sid !== claims.sid ||
-    answer.sub !== claims.sub
+    answer.sub !== claims.sub ||
+    answer.exp !== claims.exp
   ) {
     return { active: false };
   }
@@ -187,6 +205,7 @@ function toCachedAnswer(
     sessionId: claims.sid,
     organizationId: answer.org ?? null,
     role: answer.role ?? null,
+    expiresAt: claims.exp,
   };
 }
 

@@ -23,3 +23,14 @@ export const ssoIntrospectionDuration = processHistogram<'outcome'>({
   labelNames: ['outcome'],
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
+
+/**
+ * Answers shared through Redis (source: announcement, redis) that were dropped: malformed,
+ * unsigned, unknown_key, bad_mac (forged, or signed with a key this replica does not hold), or
+ * wrong_key (a signed entry copied under another token's key).
+ */
+export const ssoSharedAnswersRejected = processCounter<'source' | 'reason'>({
+  name: 'sso_shared_answers_rejected_total',
+  help: 'SSO answers from Redis or another replica dropped, by source and reason (malformed, unsigned, unknown_key, bad_mac, wrong_key)',
+  labelNames: ['source', 'reason'],
+});

@@ -25,10 +25,15 @@ export interface SsoOptions {
   readinessCacheMs?: number;
   /** Retry-After of a 503 SSO_UNAVAILABLE. */
   retryAfterS?: number;
+  /**
+   * Key ring (`kid:base64key,…`) signing the answers replicas share through Redis (AnswerSigner).
+   * Unset: a random key of this process, so other processes cannot use what it shares.
+   */
+  announcementKeys?: string;
 }
 
-export type ResolvedSsoOptions = Required<Omit<SsoOptions, 'clientSecret'>> &
-  Pick<SsoOptions, 'clientSecret'>;
+export type ResolvedSsoOptions = Required<Omit<SsoOptions, 'clientSecret' | 'announcementKeys'>> &
+  Pick<SsoOptions, 'clientSecret' | 'announcementKeys'>;
 
 export const SSO_OPTIONS = Symbol('SSO_OPTIONS');
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppError, IS_PUBLIC } from '@ppt/observability';
 import { generateKeyPairSync } from 'node:crypto';
 import { thumbprint } from '../signing-keys';
+import { AnswerSigner } from './answer-signer';
 import { JwksKeys } from './jwks-keys';
 import { MemoryTtlCache } from '../memory-cache';
 import { IdentityProviderUnavailable } from './sso.errors';
@@ -213,5 +214,41 @@ describe('VisitorGuard', () => {
     expect(await run({ [OPTIONAL_SIGN_IN]: true })).toEqual({ status: 200, visitor: undefined });
     expect(await run({ [OPTIONAL_SIGN_IN]: true }, 'bearer good')).toEqual({ status: 200, visitor });
     expect(await run({ [OPTIONAL_SIGN_IN]: true }, 'Bearer bad')).toMatchObject({ status: 401 });
+  });
+});
+
+describe('AnswerSigner', () => {
+  const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+
+  it('signs with the first key and verifies with every key in the ring (rotation)', () => {
+    const previous = new AnswerSigner(`k1:${key(1)}`);
+    const rotated = new AnswerSigner(`k2:${key(2)},k1:${key(1)}`);
+    const signed = rotated.sign('{"a":1}');
+    expect(signed.startsWith('v1.k2.')).toBe(true);
+    expect(rotated.open(signed)).toEqual({ body: '{"a":1}' });
+    expect(rotated.open(previous.sign('{"b":2}'))).toEqual({ body: '{"b":2}' }); // still in flight
+    expect(previous.open(signed)).toEqual({ rejected: 'unknown_key' });
+  });
+
+  it('rejects unsigned, malformed, tampered and foreign-key messages', () => {
+    const signer = new AnswerSigner(`k1:${key(1)}`);
+    const other = new AnswerSigner(`k1:${key(9)}`);
+    const signed = signer.sign('{"a":1}');
+    expect(signer.open('{"a":1}')).toEqual({ rejected: 'unsigned' });
+    expect(signer.open('v1.k1')).toEqual({ rejected: 'malformed' });
+    expect(signer.open('garbage')).toEqual({ rejected: 'malformed' });
+    expect(signer.open(other.sign('{"a":1}'))).toEqual({ rejected: 'bad_mac' });
+    expect(signer.open(signed.replace('{"a":1}', '{"a":2}'))).toEqual({ rejected: 'bad_mac' });
+    expect(signer.open(signed.replace(/\.[^.]+\.\{/, '.AAAA.{'))).toEqual({ rejected: 'bad_mac' });
+  });
+
+  it('refuses key rings with short keys, missing or duplicate ids', () => {
+    expect(AnswerSigner.problemWith(`k1:${Buffer.alloc(31).toString('base64')}`)).toMatch(
+      /at least 32 bytes/,
+    );
+    expect(AnswerSigner.problemWith(key(1))).toMatch(/needs an id/);
+    expect(AnswerSigner.problemWith(`k1:${key(1)},k1:${key(2)}`)).toMatch(/unique/);
+    expect(AnswerSigner.problemWith('')).toMatch(/empty/);
+    expect(AnswerSigner.problemWith(`k1:${Buffer.alloc(48).toString('base64')}`)).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
+import { outboundErrorIn, type GuardedHttp, type OutboundResponse } from '@ppt/outbound';
 import { XMLBuilder } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import { ZipFile } from 'yazl';
 import {
   PortalError,
+  refusedCall,
   type PortalAdapter,
   type PortalTarget,
   type PreflightIssue,
@@ -94,6 +96,9 @@ export function openImmoObid(listingId: string): string {
 export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenImmoOptions> {
   readonly key = 'openimmo' as const;
 
+  /** `http`: the guarded agent every call to the configured endpoint goes through. */
+  constructor(private readonly http: GuardedHttp) {}
+
   preflight(listing: SyndicationListing, _target: OpenImmoTarget): PreflightIssue[] {
     const issues = checkRules(listing, OPENIMMO_RULES);
     const add = (field: string, rule: string, message: string) => issues.push({ field, rule, message });
@@ -152,10 +157,9 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     const xml = buildOpenImmoXml(transfer, target.options);
     const zip = await packTransfer(xml, transfer);
     const { username, password } = target.credentials;
-    let response: Response;
-    let text: string;
+    let response: OutboundResponse;
     try {
-      response = await fetch(target.options.endpoint, {
+      response = await this.http.request(target.options.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/zip',
@@ -163,13 +167,13 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
           authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`,
         },
         body: new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength),
-        signal: AbortSignal.timeout(target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        timeoutMs: target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
-      text = await response.text();
     } catch (err) {
       throw networkError(err);
     }
-    if (response.ok) return parseJson(text);
+    const text = response.body.toString('utf8');
+    if (response.status >= 200 && response.status < 300) return parseJson(text);
     if (response.status === 404 && notFoundIsSuccess) return null;
     throw httpError(response.status, portalMessage(text));
   }
@@ -378,22 +382,28 @@ function advertUrl(answer: unknown, obid: string, singleObject: boolean): string
   return singleObject && typeof url === 'string' ? url : null;
 }
 
+/** The message is ours; the portal's words travel only in `portalMessage` (operators' log). */
 function httpError(status: number, message: string | null): PortalError {
-  const says = message ? `: ${message}` : '';
   if (status === 401 || status === 403)
     return new PortalError(
       'INVALID_LOGIN',
-      `The portal refused the login (HTTP ${status})${says}`,
+      `The portal refused the login (HTTP ${status})`,
       false,
       status,
       message,
     );
   if (status === 400)
-    return new PortalError('INVALID_DATA', `The portal refused the data${says}`, false, status, message);
+    return new PortalError(
+      'INVALID_DATA',
+      `The portal refused the data (HTTP ${status})`,
+      false,
+      status,
+      message,
+    );
   if (status === 422)
     return new PortalError(
       'INCOMPLETE_DATA',
-      `The portal found the data incomplete${says}`,
+      `The portal found the data incomplete (HTTP ${status})`,
       false,
       status,
       message,
@@ -401,24 +411,30 @@ function httpError(status: number, message: string | null): PortalError {
   if (status === 404)
     return new PortalError(
       'NOT_FOUND',
-      `The portal's upload endpoint was not found${says}`,
+      `The portal's upload endpoint was not found (HTTP ${status})`,
       false,
       status,
       message,
     );
   if (status === 429)
-    return new PortalError('RATE_LIMITED', `The portal is rate limiting us${says}`, true, status, message);
+    return new PortalError(
+      'RATE_LIMITED',
+      `The portal is rate limiting us (HTTP ${status})`,
+      true,
+      status,
+      message,
+    );
   if (status === 408 || status >= 500)
     return new PortalError(
       'PORTAL_UNAVAILABLE',
-      `The portal is unavailable (HTTP ${status})${says}`,
+      `The portal is unavailable (HTTP ${status})`,
       true,
       status,
       message,
     );
   return new PortalError(
     'PORTAL_REJECTED',
-    `The portal rejected the transfer (HTTP ${status})${says}`,
+    `The portal rejected the transfer (HTTP ${status})`,
     false,
     status,
     message,
@@ -427,6 +443,8 @@ function httpError(status: number, message: string | null): PortalError {
 
 function networkError(err: unknown): PortalError {
   if (err instanceof PortalError) return err;
+  const refused = outboundErrorIn(err);
+  if (refused) return refusedCall(refused, 'OpenImmo');
   const name = (err as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError')
     return new PortalError('PORTAL_UNAVAILABLE', 'The portal did not answer in time', true);

@@ -1,6 +1,7 @@
+import { outboundErrorIn, type GuardedHttp } from '@ppt/outbound';
 import { createHash } from 'node:crypto';
 import xmlrpc from 'xmlrpc';
-import { PortalError } from '../portal-adapter';
+import { PortalError, refusedCall } from '../portal-adapter';
 import { statusToError } from './sreality-codebook';
 
 export interface SrealityCredentials {
@@ -41,12 +42,17 @@ export class SrealitySession {
   private constructor(
     private readonly credentials: SrealityCredentials,
     private readonly options: SrealityOptions,
+    private readonly http: GuardedHttp,
   ) {
     this.passwordMd5 = md5(credentials.password);
   }
 
-  static async open(credentials: SrealityCredentials, options: SrealityOptions): Promise<SrealitySession> {
-    const session = new SrealitySession(credentials, options);
+  static async open(
+    credentials: SrealityCredentials,
+    options: SrealityOptions,
+    http: GuardedHttp,
+  ): Promise<SrealitySession> {
+    const session = new SrealitySession(credentials, options, http);
     const hash = await session.rpc('getHash', [credentials.clientId]);
     const sessionId = hash.output?.[0]?.sessionId;
     if (typeof sessionId !== 'string' || sessionId.length < FIXED_PART) {
@@ -76,27 +82,41 @@ export class SrealitySession {
   }
 
   private async rpc(method: string, params: unknown[]): Promise<RpcAnswer> {
-    const answer = await xmlRpcCall(this.options, method, params);
+    const answer = await xmlRpcCall(this.options, this.http, method, params);
     const failure = statusToError(answer.status);
     if (failure) {
-      const portalMessage = answer.statusMessage ?? null;
+      // The portal's status message stays out of what the manager reads (see PortalError).
       throw new PortalError(
         failure.code,
-        `Sreality ${method}: ${answer.status} ${portalMessage ?? ''}`.trim(),
+        `Sreality ${method}: status ${answer.status}`,
         failure.retryable,
         answer.status,
-        portalMessage,
+        answer.statusMessage ?? null,
       );
     }
     return answer;
   }
 }
 
-/** One XML-RPC round trip with a deadline; transport failures are retryable PortalErrors. */
-function xmlRpcCall(options: SrealityOptions, method: string, params: unknown[]): Promise<RpcAnswer> {
+/**
+ * One XML-RPC round trip with a deadline, through the guarded agent (address checked at connect
+ * time, response capped); transport failures are retryable PortalErrors, refusals are not.
+ */
+function xmlRpcCall(
+  options: SrealityOptions,
+  http: GuardedHttp,
+  method: string,
+  params: unknown[],
+): Promise<RpcAnswer> {
+  const problem = http.urlProblem(options.endpoint);
+  if (problem)
+    return Promise.reject(
+      new PortalError('ENDPOINT_NOT_ALLOWED', `Sreality ${method}: the URL ${problem}`, false),
+    );
   const url = new URL(options.endpoint);
   const clientOptions = {
     url: options.endpoint,
+    agent: http.nodeAgent(url.protocol),
     // Passed through to http.request: the call is aborted (an 'error') when the deadline passes.
     signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
   };
@@ -116,11 +136,12 @@ function xmlRpcCall(options: SrealityOptions, method: string, params: unknown[])
 }
 
 function transportError(method: string, error: unknown): PortalError {
+  const refused = outboundErrorIn(error);
+  if (refused) return refusedCall(refused, `Sreality ${method}`);
   const err = error as {
     res?: { statusCode?: number };
     faultCode?: number;
     faultString?: string;
-    message?: string;
   };
   const httpStatus = err.res?.statusCode;
   if (err.faultCode !== undefined) {
@@ -141,7 +162,13 @@ function transportError(method: string, error: unknown): PortalError {
       httpStatus,
     );
   }
-  return new PortalError('PORTAL_UNAVAILABLE', `Sreality ${method}: ${err.message ?? 'unreachable'}`, true);
+  // A parser's message may quote what the portal sent: only the error code goes into ours.
+  const code = (error as { code?: unknown } | null)?.code;
+  return new PortalError(
+    'PORTAL_UNAVAILABLE',
+    `Sreality ${method}: could not be reached${typeof code === 'string' ? ` (${code})` : ''}`,
+    true,
+  );
 }
 
 function md5(text: string): string {

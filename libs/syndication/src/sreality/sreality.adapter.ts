@@ -1,3 +1,4 @@
+import type { GuardedHttp } from '@ppt/outbound';
 import { checkRules, type PortalRules } from '../preflight';
 import {
   PortalError,
@@ -50,6 +51,9 @@ const DEFAULT_ADVERT_URL = 'https://www.sreality.cz/detail/{id}';
 export class SrealityAdapter implements PortalAdapter<SrealityCredentials, SrealityOptions> {
   readonly key = 'sreality' as const;
 
+  /** `http`: the guarded agent every call to the configured endpoint goes through. */
+  constructor(private readonly http: GuardedHttp) {}
+
   preflight(listing: SyndicationListing): PreflightIssue[] {
     return checkRules(listing, RULES);
   }
@@ -98,7 +102,7 @@ export class SrealityAdapter implements PortalAdapter<SrealityCredentials, Sreal
   }
 
   private async withSession<T>(target: Target, work: (session: SrealitySession) => Promise<T>): Promise<T> {
-    const session = await SrealitySession.open(target.credentials, target.options);
+    const session = await SrealitySession.open(target.credentials, target.options, this.http);
     try {
       return await work(session);
     } finally {

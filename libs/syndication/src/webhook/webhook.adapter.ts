@@ -1,7 +1,9 @@
+import { outboundErrorIn, type GuardedHttp, type OutboundResponse } from '@ppt/outbound';
 import { createHash } from 'node:crypto';
 import { checkRules, type PortalRules } from '../preflight';
 import {
   PortalError,
+  refusedCall,
   type PortalAdapter,
   type PortalTarget,
   type PreflightIssue,
@@ -52,6 +54,9 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export class WebhookAdapter implements PortalAdapter<WebhookCredentials, WebhookOptions> {
   readonly key = 'webhook' as const;
 
+  /** `http`: the guarded agent every call to the configured endpoint goes through. */
+  constructor(private readonly http: GuardedHttp) {}
+
   preflight(listing: SyndicationListing): PreflightIssue[] {
     return checkRules(listing, RULES);
   }
@@ -89,23 +94,25 @@ export class WebhookAdapter implements PortalAdapter<WebhookCredentials, Webhook
     goneIsFine: boolean,
   ): Promise<Record<string, unknown> | null> {
     const payload = JSON.stringify(event);
-    let res: Response;
+    let res: OutboundResponse;
     try {
-      res = await fetch(target.options.endpoint, {
+      res = await this.http.request(target.options.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...signWebhook(target.credentials.secrets, id, payload),
         },
         body: payload,
-        redirect: 'error',
-        signal: AbortSignal.timeout(target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        timeoutMs: target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     } catch (err) {
-      throw new PortalError('PORTAL_UNAVAILABLE', `Webhook: ${(err as Error).message}`, true);
+      const refused = outboundErrorIn(err);
+      if (refused) throw refusedCall(refused, 'Webhook');
+      const code = (err as { code?: string }).code ?? (err as Error).name;
+      throw new PortalError('PORTAL_UNAVAILABLE', `Webhook: could not be reached (${code})`, true);
     }
-    const text = await res.text().catch(() => '');
-    if (res.ok) return parseObject(text);
+    const text = res.body.toString('utf8');
+    if (res.status >= 200 && res.status < 300) return parseObject(text);
     if (goneIsFine && (res.status === 404 || res.status === 410)) return null;
     const message = portalMessage(text);
     if (res.status === 401 || res.status === 403)

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
 import { serviceUnavailable } from '@ppt/observability';
-import { isIP } from 'node:net';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
+import { PortalHttp } from './adapters/portal-http';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import type { PortalTargetResponse, PutPortalTargetDto } from './dto/syndication.dto';
 import { InboundSecretsDto, PORTAL_CONFIG, validatePortalPart } from './portal-configs';
@@ -37,7 +37,8 @@ export class PortalTargetsService {
     private readonly tenant: TenantTransactions,
     private readonly targets: PortalTargetsRepository,
     private readonly jobs: SyndicationJobs,
-    @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+    @Inject(ApiServerEnv) env: ApiServerEnv,
+    private readonly http: PortalHttp,
   ) {
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
   }
@@ -199,23 +200,17 @@ export class PortalTargetsService {
     return this.box.seal(plaintext, context);
   }
 
-  /** Outside development, portals are reached over https on public hosts only. */
+  /**
+   * Endpoints are https:// and not on an address the guarded agent refuses (plain http only to an
+   * allow-listed address, OUTBOUND_ALLOWED_CIDRS). Names are checked again, resolved, at every call.
+   */
   private checkEndpoint(endpoint: unknown): void {
-    if (typeof endpoint !== 'string' || this.env.SYNDICATION_ALLOW_PRIVATE_ENDPOINTS) return;
-    const url = new URL(endpoint);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const privateHost =
-      host === 'localhost' ||
-      host.endsWith('.localhost') ||
-      host.endsWith('.internal') ||
-      (isIP(host) !== 0 &&
-        /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|::1$|f[cd]|fe80)/i.test(host));
-    if (url.protocol !== 'https:' || privateHost) {
-      throw new SyndicationError(
-        SyndicationErrorCode.EndpointNotAllowed,
-        'Portal endpoints must be https:// on a public host',
-        [{ field: 'options.endpoint', message: 'must be https:// on a public host' }],
-      );
+    if (typeof endpoint !== 'string') return;
+    const problem = this.http.urlProblem(endpoint);
+    if (problem) {
+      throw new SyndicationError(SyndicationErrorCode.EndpointNotAllowed, `The portal endpoint ${problem}`, [
+        { field: 'options.endpoint', message: problem },
+      ]);
     }
   }
 }

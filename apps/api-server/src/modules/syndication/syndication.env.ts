@@ -1,6 +1,4 @@
-import { Transform } from 'class-transformer';
 import {
-  IsBoolean,
   IsOptional,
   IsString,
   IsUrl,
@@ -10,10 +8,21 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsIntInRange, SecretBox } from '@ppt/config';
+import { AddressPolicy } from '@ppt/outbound';
 
 // Mixins must accept any constructor arguments (TypeScript rule for mixin classes).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EnvBase = new (...args: any[]) => object;
+
+@ValidatorConstraint({ name: 'cidrList' })
+class IsCidrList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && AddressPolicy.problemWith(value) === null;
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    return `must be a comma-separated CIDR list, e.g. 127.0.0.1/32,::1/128 (${AddressPolicy.problemWith(String(args?.value))})`;
+  }
+}
 
 @ValidatorConstraint({ name: 'keyRing' })
 class IsKeyRing implements ValidatorConstraintInterface {
@@ -24,9 +33,6 @@ class IsKeyRing implements ValidatorConstraintInterface {
     return `must be "kid:base64key[,kid:base64key…]" with 32-byte keys (${SecretBox.problemWith(String(args?.value))})`;
   }
 }
-
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 /** The syndication feature's variables, composed into ApiServerEnv (one validation pass). */
 export function withSyndicationEnv<TBase extends EnvBase>(Base: TBase) {
@@ -49,12 +55,19 @@ export function withSyndicationEnv<TBase extends EnvBase>(Base: TBase) {
     REALITY_PUBLIC_URL = 'http://localhost:3001';
 
     /**
-     * Portal endpoints may be http:// and loopback/private addresses (local portals, tests). Off in
-     * production: an organisation must not point the worker at our own network.
+     * Addresses outbound calls to configured URLs (portal endpoints, webhooks) may reach although
+     * they are not public, and where plain http:// is accepted: local test portals only
+     * (`127.0.0.1/32,::1/128`). Empty by default everywhere, so an organisation cannot point the
+     * worker at our own network unless an operator allow-listed it explicitly.
      */
-    @Transform(toBool)
-    @IsBoolean()
-    SYNDICATION_ALLOW_PRIVATE_ENDPOINTS = process.env.NODE_ENV !== 'production';
+    @IsOptional()
+    @IsString()
+    @Validate(IsCidrList)
+    OUTBOUND_ALLOWED_CIDRS = '';
+
+    /** Response bodies of outbound calls beyond this many bytes are aborted. */
+    @IsIntInRange(1024, 64 * 1024 * 1024)
+    OUTBOUND_MAX_RESPONSE_BYTES = 1024 * 1024;
 
     /** Attempts per portal job before it is kept as failed. */
     @IsIntInRange(1, 50)

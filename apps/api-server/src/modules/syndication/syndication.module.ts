@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
 import { PortalAdapters } from './adapters/portal-adapters';
+import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
 import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
@@ -23,6 +24,7 @@ import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry
 
 const PROVIDERS = [
   PortalAdapters,
+  PortalHttp,
   RealityPortalAdapter,
   PortalTargetsRepository,
   PortalTargetsService,

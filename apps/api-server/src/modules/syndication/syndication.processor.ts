@@ -228,6 +228,16 @@ export class SyndicationProcessor {
     const { code, message } = describe(err);
     if (!(err instanceof PortalError))
       this.logger.warn({ err, listingId: data.listingId, portal: data.portal }, 'Portal job failed');
+    else if (err.portalMessage)
+      this.logger.warn(
+        {
+          listingId: data.listingId,
+          portal: data.portal,
+          code: err.code,
+          portalMessage: err.portalMessage.slice(0, 1000),
+        },
+        'The portal refused a job',
+      );
     return this.tenant.run({ organizationId: data.organizationId }, async (m) => {
       const row = await this.rows.lockOne(
         m,
@@ -301,11 +311,15 @@ export class SyndicationProcessor {
   }
 }
 
-/** The code and message a row shows for a failed job (the portal's own words where it gave any). */
+/**
+ * The code and message a row shows for a failed job: our own short wording (a status line such as
+ * "Webhook: HTTP 502"), never what the portal sent — an endpoint pointed at an internal service
+ * must not read its answers out to the manager. The portal's words go to the log (see `fail`).
+ */
 function describe(err: unknown): { code: string; message: string } {
   const portalError = err instanceof PortalError ? err : null;
   return {
     code: portalError?.code ?? 'PORTAL_UNAVAILABLE',
-    message: (portalError?.portalMessage ?? (err as Error)?.message ?? String(err)).slice(0, 2000),
+    message: ((err as Error)?.message ?? String(err)).slice(0, 2000),
   };
 }

@@ -1,0 +1,9 @@
+export { AddressPolicy, refusedRange } from './address-policy';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  GuardedHttp,
+  type OutboundOptions,
+  type OutboundRequest,
+  type OutboundResponse,
+} from './guarded-http';
+export { OutboundError, outboundErrorIn, type OutboundErrorCode } from './outbound.errors';
