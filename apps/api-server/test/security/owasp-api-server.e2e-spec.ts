@@ -47,7 +47,7 @@ describe('api-server against the OWASP API Security Top 10 (2023)', () => {
       STORAGE_DRIVER: 'local',
       STORAGE_LOCAL_ROOT: storageRoot,
       SECRETS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      SYNDICATION_ALLOW_PRIVATE_ENDPOINTS: 'false',
+      OUTBOUND_ALLOWED_CIDRS: '', // production's default: no private address is allow-listed
       AUTH_MAX_ATTEMPTS_PER_IP: '1000',
     });
     b = await seedOrganization(server, 'owaspb', await serviceToken(server, ['listings:inquiries']));
@@ -358,6 +358,9 @@ describe('api-server against the OWASP API Security Top 10 (2023)', () => {
       ['IPv6 loopback', 'https://[::1]/hook'],
       ['a private network', 'https://10.0.0.5/hook'],
       ['localhost by name', 'https://localhost/hook'],
+      ['IPv4-mapped IPv6 loopback', 'https://[::ffff:127.0.0.1]/hook'],
+      ['carrier-grade NAT', 'https://100.64.0.1/hook'],
+      ['the unspecified address', 'https://[::]/hook'],
     ])('API7:2023 a portal endpoint on %s is refused', async (_, endpoint) => {
       const res = await target(endpoint);
       expect(res.status).toBe(422);
