@@ -69,6 +69,10 @@ export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorag
   @IsIntInRange(10)
   AUTH_LIMIT_WINDOW_S = 900;
 
+  /** An operator session (Bull Board) unused this long ends; none outlives 12 hours. */
+  @IsIntInRange(60, 24 * 3600)
+  OPERATOR_SESSION_IDLE_S = 1800;
+
   /** Base URL of the web app, for links in e-mails (verify, reset, invitation). */
   @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
   APP_PUBLIC_URL = 'http://localhost:4200';

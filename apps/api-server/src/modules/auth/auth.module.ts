@@ -26,6 +26,6 @@ import { TokenIssuer } from './token-issuer';
     TokenIssuer,
     LoginLimiter,
   ],
-  exports: [SigningKeys, TokenIssuer, AuthService, SessionsModule, UsersModule],
+  exports: [SigningKeys, TokenIssuer, AuthService, LoginLimiter, SessionsModule, UsersModule],
 })
 export class IdentityModule {}
