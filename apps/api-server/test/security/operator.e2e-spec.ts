@@ -5,7 +5,16 @@ import type { Queue } from 'bull';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from '../boot';
-import { asOwner, bearer, makePlatformAdmin, PASSWORD, registerAndLogin, type TestUser } from '../identity';
+import {
+  asOwner,
+  bearer,
+  createOrganization,
+  login,
+  makePlatformAdmin,
+  PASSWORD,
+  registerAndLogin,
+  type TestUser,
+} from '../identity';
 
 const HOUR_MS = 60 * 60 * 1000;
 const FAILED_LOGINS_ALLOWED = 3;
@@ -233,5 +242,61 @@ describe('Operator sign-in for Bull Board (security)', () => {
       .set('Cookie', signedIn.cookie)
       .expect(401);
     expect(res.body.error.code).toBe('OPERATOR_SESSION_REQUIRED');
+  });
+
+  describe('GET /api/v1/platform/audit-logs (security events without an organisation)', () => {
+    const platformAuditLogs = (token: string, query: Record<string, string> = {}) =>
+      request(http).get('/api/v1/platform/audit-logs').query(query).set(bearer(token));
+
+    it('API5:2023 is refused with 403 to anyone but a platform administrator, an organisation admin included', async () => {
+      const orgAdmin = await registerAndLogin(http, 'org-admin');
+      const org = await createOrganization(http, orgAdmin);
+      const res = await platformAuditLogs(org.adminToken).expect(403);
+      expect(res.body.error.code).toBeDefined();
+      await request(http).get('/api/v1/platform/audit-logs').expect(401);
+    });
+
+    it("API1:2023 shows a platform administrator the failed logins and operator actions, filtered by action and actor, and no organisation's entries", async () => {
+      const admin = (await login(http, operator.email)).accessToken;
+      const victim = await registerAndLogin(http, 'victim');
+      await request(http)
+        .post('/api/v1/auth/login')
+        .send({ email: victim.email, password: 'wrong password 123' })
+        .expect(401);
+      const org = await createOrganization(http, victim);
+      await operatorSignIn(http, operator.email);
+
+      const failed = await platformAuditLogs(admin, {
+        action: 'auth.login_failed',
+        actorId: victim.id,
+      }).expect(200);
+      expect(failed.body.total).toBe(1);
+      expect(failed.body.items).toEqual([
+        expect.objectContaining({ action: 'auth.login_failed', actorUserId: victim.id }),
+      ]);
+
+      const everything = await platformAuditLogs(admin, { limit: '100' }).expect(200);
+      const actions = everything.body.items.map((e: { action: string }) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['auth.login_failed', 'operator.login']));
+      // The organisation's own trail (its creation, the admin's membership) stays in the organisation.
+      expect(actions).not.toContain('organization.created');
+      expect(JSON.stringify(everything.body)).not.toContain(org.id);
+
+      const future = await platformAuditLogs(admin, { from: '2999-01-01T00:00:00Z' }).expect(200);
+      expect(future.body).toEqual(expect.objectContaining({ items: [], total: 0 }));
+    });
+
+    it('API8:2023 answers a malformed filter with 400 VALIDATION_FAILED, never a 500', async () => {
+      const admin = (await login(http, operator.email)).accessToken;
+      const malformed: Record<string, string>[] = [
+        { action: "x' OR 1=1 --" },
+        { actorId: 'not-a-uuid' },
+        { from: 'yesterday' },
+      ];
+      for (const query of malformed) {
+        const res = await platformAuditLogs(admin, query).expect(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      }
+    });
   });
 });
