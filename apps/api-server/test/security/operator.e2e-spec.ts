@@ -300,3 +300,31 @@ describe('Operator sign-in for Bull Board (security)', () => {
     });
   });
 });
+
+describe('Operator sign-in in production (security)', () => {
+  let server: BootedApiServer;
+
+  beforeAll(async () => {
+    server = await bootApiServer({
+      NODE_ENV: 'production',
+      // Production refuses MAIL_TRANSPORT=log; nothing here sends mail.
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('API8:2023 marks the operator cookies Secure in production even when the request arrived over plain http', async () => {
+    const http = server.app.getHttpServer();
+    const operator = await registerAndLogin(http, 'prod-operator');
+    await makePlatformAdmin(server, operator.id);
+    const res = await request(http)
+      .post('/admin/login')
+      .type('form')
+      .send({ email: operator.email, password: PASSWORD })
+      .expect(303);
+    const cookies = res.headers['set-cookie'] as unknown as string[];
+    expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual(['XSRF-TOKEN', 'ppt_operator']);
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+  });
+});
