@@ -59,19 +59,14 @@ describe('npm start with no PostgreSQL or Redis running', () => {
         'http_requests_total',
       );
 
-      // The first operator, created with the admin CLI, signs in to the running system.
-      const admin = await run(
+      // The first operator, created with the admin CLI (the password on stdin, never in argv), signs in.
+      const creating = run(
         process.execPath,
-        [
-          'tools/admin/run.mjs',
-          'create-admin',
-          '--email',
-          'ops@example.com',
-          '--password',
-          'operator password 1',
-        ],
+        ['tools/admin/run.mjs', 'create-admin', '--email', 'ops@example.com'],
         { cwd: root, env },
       );
+      creating.child.stdin?.end('operator password 1\n');
+      const admin = await creating;
       expect(admin.stdout).toContain('Created platform administrator ops@example.com');
       const login = await fetch(`http://127.0.0.1:${api}/api/v1/auth/login`, {
         method: 'POST',

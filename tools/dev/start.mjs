@@ -112,7 +112,7 @@ try {
   log('Everything is up:');
   log(`  PM API          http://localhost:${ports.api}/api/v1   (docs: http://localhost:${ports.api}/api/docs)`);
   log(`  Reality Portal  http://localhost:${ports.reality}/api/v1   (docs: http://localhost:${ports.reality}/api/docs)`);
-  log(`  Bull Board      http://localhost:${ports.api}/admin/queues   (a platform admin's e-mail and password: npm run admin -- create-admin)`);
+  log(`  Bull Board      http://localhost:${ports.api}/admin/queues   (sign in as a platform admin at /admin/login: npm run admin -- create-admin)`);
   log(`  Health/metrics  /health/live, /health/ready, /metrics on ports ${Object.values(ports).join(', ')}`);
   log('Demo data: npm run seed (in another terminal). Press Ctrl-C to stop.');
 } catch (err) {

@@ -122,15 +122,19 @@ describe('k8s/base', () => {
 describe('docker/compose.yaml', () => {
   it('defines the dependencies and every process of both apps', () => {
     const compose = parseAllDocuments(readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8'))[0].toJS() as {
-      services: Record<string, { command?: string[]; image?: string; ports?: string[] }>;
+      services: Record<string, { command?: string[]; image?: string; ports?: string[]; environment?: Record<string, string> }>;
     };
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['api-server', 'api-worker', 'migrate', 'minio', 'postgres', 'reality-server', 'reality-worker', 'redis'].sort(),
+      ['api-server', 'api-worker', 'mailpit', 'migrate', 'minio', 'postgres', 'reality-server', 'reality-worker', 'redis'].sort(),
     );
     expect(compose.services.postgres.image).toMatch(/pgvector/);
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
     expect(compose.services['api-server'].ports).toContain('3000:3000');
     expect(compose.services['reality-server'].ports).toContain('3001:3001');
+    // NODE_ENV=production refuses MAIL_TRANSPORT=log: the api processes send to the mailpit container.
+    for (const name of ['api-server', 'api-worker']) {
+      expect(compose.services[name].environment).toMatchObject({ MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mailpit:1025' });
+    }
   });
 
   it('API8:2023 connects each service as its own database role, and provisions both', () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readDotEnv } from './dotenv.mjs';
@@ -6,21 +6,22 @@ import { log, ROOT } from './workspace.mjs';
 
 /**
  * The environment for the local system: .env (created from .env.example on first start, with
- * generated secrets) overlaid by the real environment.
+ * generated secrets) overlaid by the real environment. .env holds keys: it is readable by its owner
+ * only (0600), and an older .env created with the umask's mode is tightened on every start.
  */
-export function localEnv() {
-  const envFile = join(ROOT, '.env');
+export function localEnv(envFile = join(ROOT, '.env')) {
   if (!existsSync(envFile)) {
-    copyFileSync(join(ROOT, '.env.example'), envFile);
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-    const text = readFileSync(envFile, 'utf8').replace(
+    const text = readFileSync(join(ROOT, '.env.example'), 'utf8').replace(
       /^AUTH_JWT_PRIVATE_KEY=.*$/m,
       `AUTH_JWT_PRIVATE_KEY=${Buffer.from(pem).toString('base64')}`,
     );
-    writeFileSync(envFile, text, { mode: 0o600 });
+    // Created with its final mode: there is no moment in which the key is readable by others.
+    writeFileSync(envFile, text, { mode: 0o600, flag: 'wx' });
     log('Created .env from .env.example (with a generated token signing key)');
   }
+  chmodSync(envFile, 0o600);
   fillGeneratedSecrets(envFile);
   const fromFile = readDotEnv(envFile);
   const env = { ...fromFile };

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm test: every check and every test. Installs dependencies when missing, uses PostgreSQL and
 // Redis at TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL or starts local ones, installs Chromium for the
-// browser tests when missing, then runs lint, typecheck and each project's Jest suite, and ends with
-// one line: "N passed, N failed" over all projects.
+// browser tests when missing, then runs lint, typecheck, the secrets gate (secretlint) and each
+// project's Jest suite, and ends with one line: "N passed, N failed" over all projects.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureChromium, ensurePostgres, ensureRedis } from '../lib/services.mjs';
+import { scanForSecrets } from '../secrets/scan.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
 ensureDependencies();
@@ -30,6 +31,9 @@ try {
 
   const nx = (...args) => run(bin('nx'), [...args, '--output-style=stream', '--skip-nx-cache'], { env });
   if ((await nx('run-many', '-t', 'lint', 'typecheck', '--parallel=2')) !== 0) failedSteps.push('lint/typecheck');
+  const secrets = scanForSecrets();
+  log(secrets.ok ? `secretlint: no secrets in ${secrets.files} files` : `secretlint found secrets:\n${secrets.output}`);
+  if (!secrets.ok) failedSteps.push('secrets (secretlint)');
   if ((await nx('run-many', '-t', 'test', '--parallel=2')) !== 0) failedSteps.push('tests');
 } catch (err) {
   failedSteps.push(err.message);

@@ -1,5 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, IsUrl, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsString,
+  IsUrl,
+  MinLength,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
 import { withDocumentsEnv } from './modules/documents/documents.env';
@@ -12,6 +22,17 @@ const toList = ({ value }: { value: unknown }) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : value;
+/** Mail written to the log would put reset and invitation links (bearer secrets) into production logs. */
+@ValidatorConstraint({ name: 'mailTransportForEnvironment' })
+class DeliversMailInProduction implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return (args.object as ApiServerEnv).NODE_ENV !== 'production' || value !== 'log';
+  }
+  defaultMessage(): string {
+    return 'must be smtp in production (log writes reset and invitation links into the logs)';
+  }
+}
+
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
@@ -79,12 +100,17 @@ export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorag
   @IsIntInRange(10)
   AUTH_LIMIT_WINDOW_S = 900;
 
+  /** An operator session (Bull Board) unused this long ends; none outlives 12 hours. */
+  @IsIntInRange(60, 24 * 3600)
+  OPERATOR_SESSION_IDLE_S = 1800;
+
   /** Base URL of the web app, for links in e-mails (verify, reset, invitation). */
   @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
   APP_PUBLIC_URL = 'http://localhost:4200';
 
   /** `smtp` sends through SMTP_URL; `log` writes each message to the log (local development). */
   @IsIn(['smtp', 'log'])
+  @Validate(DeliversMailInProduction)
   MAIL_TRANSPORT: 'smtp' | 'log' = 'log';
 
   @ValidateIf((env: ApiServerEnv) => env.MAIL_TRANSPORT === 'smtp')

@@ -26,6 +26,9 @@ describe('api-server process', () => {
     server = spawnEntryPoint('apps/api-server/src/main.ts', {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // Production refuses MAIL_TRANSPORT=log; nothing here sends mail, so the server need not exist.
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
       DATABASE_URL: db.appUrl,
       REDIS_URL: redis.url,
       API_PORT: String(port),

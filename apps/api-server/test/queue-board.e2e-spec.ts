@@ -3,9 +3,10 @@ import { ALL_QUEUES, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@ppt/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { makePlatformAdmin, PASSWORD, registerAndLogin, type TestUser } from './identity';
+import { asOwner, makePlatformAdmin, PASSWORD, registerAndLogin, type TestUser } from './identity';
 
 /** Debian's chromium (`apt-get install chromium`); CHROMIUM_PATH points at another Chromium or Chrome. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
@@ -62,9 +63,9 @@ describe('Bull Board in a browser (/admin/queues)', () => {
   });
 
   /** A fresh browser profile that talks to the app only (the board links a web font; tests stay offline). */
-  async function openPage(credentials?: { username: string; password: string }): Promise<Page> {
+  async function openPage(): Promise<Page> {
     if (!browser) throw new Error('Chromium did not start');
-    const context = await browser.newContext(credentials ? { httpCredentials: credentials } : {});
+    const context = await browser.newContext();
     contexts.push(context);
     await context.route(
       (url) => url.origin !== baseUrl,
@@ -75,41 +76,41 @@ describe('Bull Board in a browser (/admin/queues)', () => {
     return page;
   }
 
-  /**
-   * Status of the board's page as the browser got it. Chromium ends a navigation refused with an empty
-   * 401 as an error (ERR_INVALID_AUTH_CREDENTIALS or ERR_HTTP_RESPONSE_CODE_FAILURE), so the status is
-   * read from the response event, not from goto().
-   */
-  async function boardStatus(page: Page): Promise<{ status: number; challenge?: string }> {
-    const url = `${baseUrl}/admin/queues`;
-    const response = page.waitForResponse(url);
-    await page.goto(url).catch((err: Error) => {
-      if (!/ERR_INVALID_AUTH_CREDENTIALS|ERR_HTTP_RESPONSE_CODE_FAILURE/.test(err.message)) throw err;
-    });
-    const res = await response;
-    return { status: res.status(), challenge: (await res.headerValue('www-authenticate')) ?? undefined };
+  /** Signs in on the operators' page; answers the status of the form post as the browser got it. */
+  async function signIn(page: Page, email: string, password: string): Promise<number> {
+    await page.goto(`${baseUrl}/admin/login`);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    const posted = page.waitForResponse(
+      (res) => res.url() === `${baseUrl}/admin/login` && res.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return (await posted).status();
   }
 
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  it('answers 401 without credentials and to anyone but a platform administrator', async () => {
-    const refused = { status: 401, challenge: 'Basic realm="ppt-queues"' };
-    expect(await boardStatus(await openPage())).toEqual(refused);
+  it('sends a browser without an operator session to the sign-in page, which refuses all but platform administrators', async () => {
+    const page = await openPage();
+    await page.goto(`${baseUrl}/admin/queues`);
+    expect(page.url()).toBe(`${baseUrl}/admin/login`);
 
     const resident = await registerAndLogin(server.app.getHttpServer(), 'not-operator');
-    expect(await boardStatus(await openPage({ username: resident.email, password: PASSWORD }))).toEqual(
-      refused,
-    );
-    expect(
-      await boardStatus(await openPage({ username: operator.email, password: 'not the password 123' })),
-    ).toEqual(refused);
+    expect(await signIn(page, resident.email, PASSWORD)).toBe(401);
+    await page.getByRole('alert').getByText('Invalid e-mail or password').waitFor();
+    expect(await signIn(page, operator.email, 'not the password 123')).toBe(401);
+
+    await page.goto(`${baseUrl}/admin/queues`);
+    expect(page.url()).toBe(`${baseUrl}/admin/login`);
+    expect(await page.locator('#bull-board-sidebar').count()).toBe(0);
   });
 
-  it('shows a platform administrator every queue and the syndication jobs', async () => {
-    const page = await openPage({ username: operator.email, password: PASSWORD });
-    expect(await boardStatus(page)).toEqual({ status: 200 });
+  it('signs a platform administrator in, shows every queue and the syndication jobs, audits an action and signs out', async () => {
+    const page = await openPage();
+    expect(await signIn(page, operator.email, PASSWORD)).toBe(303);
+    await page.waitForURL(`${baseUrl}/admin/queues`);
 
     // The sidebar and the overview list every queue of the platform.
     const sidebar = page.locator('#bull-board-sidebar nav');
@@ -137,5 +138,46 @@ describe('Bull Board in a browser (/admin/queues)', () => {
     const text = await overview.innerText();
     expect(text.match(/^portal-sync$/gm)).toHaveLength(SYNC_JOBS.length);
     for (const job of SYNC_JOBS) expect(text).toContain(`portal:"${job.data.portal}"`);
+
+    // Promote one delayed job from its card (icon buttons, named by their tooltip); the board asks to confirm.
+    const [promoted] = SYNC_JOBS;
+    const jobHeader = overview
+      .locator('div')
+      .filter({ has: page.getByText(promoted.id, { exact: true }) })
+      .filter({ has: page.locator('li button') })
+      .last();
+    const promoteButton = jobHeader.locator('li button').first();
+    await promoteButton.hover();
+    await page.getByText('Promote', { exact: true }).waitFor();
+    await promoteButton.click();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const syndication = server.app.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    await eventually(async () => (await (await syndication.getJob(promoted.id))?.getState()) === 'waiting');
+    // …and the audit log says who promoted which job.
+    const audited = await eventually(() =>
+      asOwner(server, async (db) => {
+        const { rows } = await db.query(
+          `SELECT actor_user_id, entity_type, entity_id, details->>'operation' AS operation
+             FROM audit_log WHERE action = 'queue_board.action'`,
+        );
+        return rows.length > 0 && rows;
+      }),
+    );
+    expect(audited).toEqual([
+      {
+        actor_user_id: operator.id,
+        entity_type: 'job',
+        entity_id: `${QueueName.Syndication}:${promoted.id}`,
+        operation: 'promote',
+      },
+    ]);
+
+    // Signing out ends the session: the board sends the browser back to the sign-in page.
+    await page.goto(`${baseUrl}/admin/login`);
+    await page.getByText(`Signed in as ${operator.email}.`).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.goto(`${baseUrl}/admin/queues`);
+    expect(page.url()).toBe(`${baseUrl}/admin/login`);
   });
 });

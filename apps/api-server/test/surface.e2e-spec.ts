@@ -60,25 +60,31 @@ describe('api-server HTTP surface', () => {
   });
 
   describe('Bull Board at /admin/queues', () => {
-    it('asks for credentials and refuses anyone but a platform administrator', async () => {
-      const anonymous = await request(http()).get('/admin/queues').expect(401);
-      expect(anonymous.headers['www-authenticate']).toMatch(/^Basic/);
+    /** Signs in on the operators' form: the operator session's cookies, or the refusal's status. */
+    async function operatorSignIn(email: string, password: string) {
+      const res = await request(http())
+        .post('/admin/login')
+        .set('Accept', 'application/json')
+        .send({ email, password });
+      const cookies = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+      return { status: res.status, cookie: cookies.map((c) => c.split(';')[0]).join('; ') };
+    }
+
+    it('asks for an operator session and refuses to sign in anyone but a platform administrator', async () => {
+      await request(http()).get('/admin/queues').expect(303).expect('Location', '/admin/login');
+      await request(http()).get('/admin/queues/api/queues').expect(401);
       const user = await registerAndLogin(http(), 'not-operator');
-      await request(http()).get('/admin/queues/api/queues').auth(user.email, PASSWORD).expect(401);
-      await request(http()).get('/admin/queues/api/queues').auth('nobody@example.com', PASSWORD).expect(401);
+      expect(await operatorSignIn(user.email, PASSWORD)).toEqual({ status: 401, cookie: '' });
+      expect(await operatorSignIn('nobody@example.com', PASSWORD)).toEqual({ status: 401, cookie: '' });
     });
 
     it('shows every queue to a platform administrator', async () => {
       const operator = await registerAndLogin(http(), 'operator');
       await makePlatformAdmin(server, operator.id);
-      await request(http())
-        .get('/admin/queues/api/queues')
-        .auth(operator.email, 'wrong password 123')
-        .expect(401);
-      const res = await request(http())
-        .get('/admin/queues/api/queues')
-        .auth(operator.email, PASSWORD)
-        .expect(200);
+      expect(await operatorSignIn(operator.email, 'wrong password 123')).toEqual({ status: 401, cookie: '' });
+      const { status, cookie } = await operatorSignIn(operator.email, PASSWORD);
+      expect(status).toBe(303);
+      const res = await request(http()).get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
       expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
         'identity-mail',
         'maintenance',
@@ -86,7 +92,7 @@ describe('api-server HTTP surface', () => {
         'portal-inquiries',
         'syndication',
       ]);
-      await request(http()).get('/admin/queues').auth(operator.email, PASSWORD).expect(200);
+      await request(http()).get('/admin/queues').set('Cookie', cookie).expect(200);
     });
   });
 });

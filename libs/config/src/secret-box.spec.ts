@@ -28,6 +28,16 @@ describe('SecretBox', () => {
     expect(() => box.open('plain text', 'org-1:sreality')).toThrow(/not a sealed secret/);
   });
 
+  it("refuses a truncated authentication tag, even the right tag's first bytes", () => {
+    const box = new SecretBox(ring);
+    const parts = box.seal('secret', 'org-1:sreality').split(':');
+    for (const bytes of [4, 8, 12, 15]) {
+      const truncated = [...parts];
+      truncated[3] = Buffer.from(parts[3], 'base64url').subarray(0, bytes).toString('base64url');
+      expect(() => box.open(truncated.join(':'), 'org-1:sreality')).toThrow(/wrong tag length/);
+    }
+  });
+
   it('rotates: a new first key seals, old keys still open, stale values are recognised', () => {
     const oldKey = key();
     const before = new SecretBox(`k1:${oldKey}`);

@@ -3,6 +3,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const VERSION = 'v1';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
+/**
+ * GCM tags are always 16 bytes here. Without pinning it, Node accepts any prefix of the right tag
+ * (4 bytes and up) on decryption, and a 4-byte tag is forgeable by trial.
+ */
+const AUTH_TAG_BYTES = 16;
 
 /**
  * Encrypts small secrets kept in the database (portal credentials, provider keys): AES-256-GCM with
@@ -49,7 +54,9 @@ export class SecretBox {
 
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKid)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKid)!, iv, {
+      authTagLength: AUTH_TAG_BYTES,
+    });
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, this.currentKid, b64(iv), b64(cipher.getAuthTag()), b64(body)].join(':');
@@ -61,9 +68,13 @@ export class SecretBox {
     if (version !== VERSION || rest.length || !body) throw new Error('not a sealed secret');
     const key = this.keys.get(kid);
     if (!key) throw new Error(`sealed with key "${kid}", which is not in the key ring`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    const authTag = Buffer.from(tag, 'base64url');
+    if (authTag.length !== AUTH_TAG_BYTES) throw new Error('not a sealed secret (wrong tag length)');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+      authTagLength: AUTH_TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(context, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(authTag);
     try {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
         'utf8',

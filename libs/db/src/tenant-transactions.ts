@@ -52,4 +52,6 @@ export type PlatformScope =
   | 'announcements-publish-due'
   | 'portal-webhook'
   | 'syndication-reconcile'
-  | 'webhook-receipts-expire';
+  | 'webhook-receipts-expire'
+  | 'platform-audit'
+  | 'secrets-reseal';

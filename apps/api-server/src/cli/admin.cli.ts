@@ -1,30 +1,60 @@
 /* eslint-disable no-console -- a command-line tool */
-import { buildDataSourceOptions, Membership, OAuthClient, Organization, PM_ENTITIES, User } from '@ppt/db';
+import { CoreEnv, SecretBox } from '@ppt/config';
+import {
+  buildDataSourceOptions,
+  Membership,
+  OAuthClient,
+  Organization,
+  PM_ENTITIES,
+  PortalTarget,
+  User,
+} from '@ppt/db';
+import { RedisConnections } from '@ppt/redis';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
 import { slugify } from '../modules/organizations/organizations.service';
+import { SessionStore } from '../modules/sessions/session-store';
+import { SessionsRepository } from '../modules/sessions/sessions.repository';
+import { credentialsContext, inboundSecretsContext } from '../modules/syndication/portal-secret-contexts';
 import { Passwords } from '../modules/users/passwords';
+import { readPassword } from './read-password';
 
 const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_URL — an explicit unscoped path):
-  create-admin         --email <e-mail> --password <password> [--name <display name>]
+  create-admin         --email <e-mail> [--name <display name>]        (password: prompt or stdin)
                        creates a platform administrator, or promotes an existing account
+                       (then sets its password and ends its sessions)
+  reset-password       --email <e-mail>                                 (password: prompt or stdin)
+                       sets an account's password and ends all of its sessions
   create-organization  --name <name> --admin-email <e-mail> [--slug <slug>]
                        creates an organisation with that account as org_admin
   create-client        --client-id <id> --name <name> --scopes <a,b,…>
                        creates an OAuth client (client credentials) and prints its secret once
   ensure-client        --client-id <id> --name <name> --scopes <a,b,…>   (secret in OAUTH_CLIENT_SECRET)
-                       creates the client with that secret, or sets its secret and scopes (local set-up)`;
+                       creates the client with that secret, or sets its secret and scopes (local set-up)
+  reseal-secrets       re-encrypts every sealed secret still under an older key of SECRETS_ENCRYPTION_KEYS
+                       with its first (current) key; afterwards the older keys can leave the ring
+
+Passwords are never taken from the command line (other users of the machine can read it): the
+commands prompt for them (hidden) on a terminal, or read the first line of stdin, e.g.
+  printf '%s\n' "$PASSWORD" | npm run admin -- create-admin --email ops@example.com`;
 
 const passwords = new Passwords();
+const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+    throw new Error(
+      'passwords are not taken from the command line (it shows in the process list and shell history); ' +
+        'type it at the prompt or pipe it on stdin',
+    );
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
       email: { type: 'string' },
-      password: { type: 'string' },
       name: { type: 'string' },
       'admin-email': { type: 'string' },
       slug: { type: 'string' },
@@ -40,12 +70,11 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'create-admin':
-        return await createAdmin(
-          ds,
-          need(values.email, '--email'),
-          need(values.password, '--password'),
-          values.name,
-        );
+        return await createAdmin(ds, need(values.email, '--email'), await readPassword(), values.name);
+      case 'reset-password':
+        return await resetPassword(ds, need(values.email, '--email'), await readPassword());
+      case 'reseal-secrets':
+        return await resealSecrets(ds, need(process.env.SECRETS_ENCRYPTION_KEYS, 'SECRETS_ENCRYPTION_KEYS'));
       case 'create-organization':
         return await createOrganization(
           ds,
@@ -78,8 +107,7 @@ async function main(): Promise<void> {
 }
 
 async function createAdmin(ds: DataSource, email: string, password: string, name?: string): Promise<void> {
-  if (password.length < 12) throw new Error('the password must have at least 12 characters');
-  const passwordHash = await passwords.hash(password);
+  const passwordHash = await hashNewPassword(password);
   const existing = await findUser(ds.manager, email);
   if (existing) {
     await ds.manager.update(
@@ -87,7 +115,10 @@ async function createAdmin(ds: DataSource, email: string, password: string, name
       { id: existing.id },
       { isPlatformAdmin: true, passwordHash, disabledAt: null },
     );
-    console.log(`Promoted ${existing.email} to platform administrator (password updated)`);
+    const ended = await endSessions(ds, existing.id);
+    console.log(
+      `Promoted ${existing.email} to platform administrator (password updated, ${ended} session(s) ended)`,
+    );
     return;
   }
   const user = await ds.manager.save(
@@ -101,6 +132,88 @@ async function createAdmin(ds: DataSource, email: string, password: string, name
     }),
   );
   console.log(`Created platform administrator ${user.email} (${user.id})`);
+}
+
+async function resetPassword(ds: DataSource, email: string, password: string): Promise<void> {
+  const passwordHash = await hashNewPassword(password);
+  const user = await findUser(ds.manager, email);
+  if (!user) throw new Error(`no account with the e-mail ${email}`);
+  await ds.manager.update(User, { id: user.id }, { passwordHash });
+  const ended = await endSessions(ds, user.id);
+  console.log(`Set a new password for ${user.email} and ended ${ended} session(s)`);
+}
+
+async function hashNewPassword(password: string): Promise<string> {
+  if (password.length < 12) throw new Error('the password must have at least 12 characters');
+  return passwords.hash(password);
+}
+
+/**
+ * Ends every session of the account the way logout does: revoked in PostgreSQL, then marked ended in
+ * Redis and announced to every running api-server and portal, so no access token of it works on.
+ * (Operator sessions of Bull Board end by themselves: they check the password hash on each request.)
+ */
+async function endSessions(ds: DataSource, userId: string): Promise<number> {
+  const env = Object.assign(new CoreEnv(), {
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...(process.env.REDIS_KEY_PREFIX ? { REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX } : {}),
+  });
+  const redis = new RedisConnections(env);
+  try {
+    const sessions = new SessionsRepository(ds);
+    const ended = await sessions.revoke({ userId }, 'password_reset');
+    // SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
+    const cache = redis.get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    if (cache.status !== 'ready') {
+      await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
+        throw new Error(
+          `Redis did not answer: ${ended.length} session(s) are revoked in PostgreSQL, but running servers ` +
+            'may accept their access tokens until their cached state expires (at most 15 minutes)',
+        );
+      });
+    }
+    await new SessionStore(sessions, redis).forget(ended);
+    return ended.length;
+  } finally {
+    await redis.onApplicationShutdown();
+  }
+}
+
+/**
+ * Key rotation: every sealed portal secret still under an older key is opened and sealed again with the
+ * current (first) key of the ring, in one transaction under the 'secrets-reseal' platform scope.
+ */
+async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
+  const box = new SecretBox(keyRing);
+  const reseal = (sealed: string | null, context: string) =>
+    sealed && box.isStale(sealed) ? box.seal(box.open(sealed, context), context) : null;
+  const { resealed, total } = await ds.transaction(async (m) => {
+    await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
+    const targets = await m.find(PortalTarget, { lock: { mode: 'pessimistic_write' } });
+    let count = 0;
+    for (const target of targets) {
+      const credentialsSealed = reseal(
+        target.credentialsSealed,
+        credentialsContext(target.organizationId, target.portal),
+      );
+      const inboundSecretsSealed = reseal(
+        target.inboundSecretsSealed,
+        inboundSecretsContext(target.organizationId, target.portal),
+      );
+      if (!credentialsSealed && !inboundSecretsSealed) continue;
+      await m.update(
+        PortalTarget,
+        { id: target.id },
+        {
+          ...(credentialsSealed ? { credentialsSealed } : {}),
+          ...(inboundSecretsSealed ? { inboundSecretsSealed } : {}),
+        },
+      );
+      count += 1;
+    }
+    return { resealed: count, total: targets.length };
+  });
+  console.log(`Re-sealed the secrets of ${resealed} of ${total} portal target(s) under the current key`);
 }
 
 async function createOrganization(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogEntry } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
-import type { ListAuditLogsQueryDto } from './dto/audit-log.dto';
+import type { ListAuditLogsQueryDto, ListPlatformAuditLogsQueryDto } from './dto/audit-log.dto';
 
 /** Reads one organisation's audit trail, newest first. */
 @Injectable()
@@ -16,6 +16,24 @@ export class AuditLogRepository {
       .where('a.organization_id = :organizationId', { organizationId });
     if (f.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: f.entityType });
     if (f.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: f.entityId });
+    if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
+    if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });
+    return qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(f.limit)
+      .offset(f.offset)
+      .getManyAndCount();
+  }
+
+  /** Entries with no organisation (RLS admits them only in the 'platform-audit' scope), newest first. */
+  listWithoutOrganization(
+    m: EntityManager,
+    f: ListPlatformAuditLogsQueryDto,
+  ): Promise<[AuditLogEntry[], number]> {
+    const qb = m.createQueryBuilder(AuditLogEntry, 'a').where('a.organization_id IS NULL');
+    if (f.action) qb.andWhere('a.action = :action', { action: f.action });
     if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
     if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });

@@ -6,7 +6,11 @@ import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditLogRepository } from './audit-log.repository';
-import type { AuditLogResponse, ListAuditLogsQueryDto } from './dto/audit-log.dto';
+import type {
+  AuditLogResponse,
+  ListAuditLogsQueryDto,
+  ListPlatformAuditLogsQueryDto,
+} from './dto/audit-log.dto';
 
 export type SecurityAction =
   | 'auth.register'
@@ -21,6 +25,10 @@ export type SecurityAction =
   | 'auth.email_verified'
   | 'auth.organization_switched'
   | 'user.disabled'
+  | 'operator.login'
+  | 'operator.login_failed'
+  | 'operator.logout'
+  | 'queue_board.action'
   | 'organization.created'
   | 'organization.updated'
   | 'membership.added'
@@ -114,10 +122,15 @@ export class AuditService {
     const [rows, total] = await this.tenant.run(scopeOf(t), (m) =>
       this.auditLog.list(m, t.organizationId, query),
     );
-    const items = rows.map(
-      ({ organizationId: _o, organization: _org, actorUser: _a, userAgent: _ua, ...entry }) => entry,
+    return { items: rows.map(toResponse), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** Security events that belong to no organisation (platform administrators only; the caller checks). */
+  async listWithoutOrganization(query: ListPlatformAuditLogsQueryDto): Promise<Page<AuditLogResponse>> {
+    const [rows, total] = await this.tenant.runPlatform('platform-audit', (m) =>
+      this.auditLog.listWithoutOrganization(m, query),
     );
-    return { items, total, limit: query.limit, offset: query.offset };
+    return { items: rows.map(toResponse), total, limit: query.limit, offset: query.offset };
   }
 
   async record(event: AuditEvent, meta: RequestMeta, manager?: EntityManager): Promise<void> {
@@ -175,4 +188,14 @@ export class AuditService {
       manager,
     );
   }
+}
+
+function toResponse({
+  organizationId: _o,
+  organization: _org,
+  actorUser: _a,
+  userAgent: _ua,
+  ...entry
+}: AuditLogEntry): AuditLogResponse {
+  return entry;
 }

@@ -25,6 +25,7 @@ export const PasswordDoor = {
   PasswordChange: 'password-change',
   Invitation: 'invitation',
   OAuthToken: 'oauth-token',
+  OperatorSignIn: 'operator-sign-in',
 } as const;
 export type PasswordDoor = (typeof PasswordDoor)[keyof typeof PasswordDoor];
 
@@ -36,6 +37,7 @@ const WHAT: Record<PasswordDoor, string> = {
   'password-change': 'Changing the password',
   invitation: 'Accepting an invitation',
   'oauth-token': 'Token request',
+  'operator-sign-in': 'Operator sign-in',
 };
 
 /** Per-door keys are hashed: the limiter's Redis keys never hold an e-mail address or client id. */

@@ -1,7 +1,23 @@
-import { Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, PlatformAdminOnly, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '../../common/request-meta';
+import type { Page } from '@ppt/http';
+import { AuditService } from '../audit/audit.service';
+import {
+  AuditLogPageResponse,
+  ListPlatformAuditLogsQueryDto,
+  type AuditLogResponse,
+} from '../audit/dto/audit-log.dto';
 import { AuthService } from '../auth/auth.service';
 
 /** Operator actions across organisations (platform administrators only). */
@@ -10,7 +26,17 @@ import { AuthService } from '../auth/auth.service';
 @PlatformAdminOnly()
 @Controller('platform')
 export class PlatformAdminController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Security events without an organisation: failed logins, operator sign-ins, Bull Board actions. */
+  @Get('audit-logs')
+  @ApiOkResponse({ type: AuditLogPageResponse })
+  auditLogs(@Query() query: ListPlatformAuditLogsQueryDto): Promise<Page<AuditLogResponse>> {
+    return this.audit.listWithoutOrganization(query);
+  }
 
   /** Disables an account and ends all of its sessions at once. */
   @Post('users/:id/disable')

@@ -3,37 +3,35 @@ import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { ALL_QUEUES } from '@ppt/queue';
-import basicAuth from 'express-basic-auth';
-import { UsersModule } from '../users/users.module';
+import { IdentityModule } from '../auth/auth.module';
 import { OperatorLogin } from './operator-login';
+import { OperatorLoginController } from './operator-login.controller';
+import { OperatorSessions } from './operator-sessions';
+import { QUEUE_BOARD_ROUTE, QueueBoardGate } from './queue-board-gate';
 
-export const QUEUE_BOARD_ROUTE = '/admin/queues';
+export { QUEUE_BOARD_ROUTE } from './queue-board-gate';
 
-@Module({ imports: [UsersModule], providers: [OperatorLogin], exports: [OperatorLogin] })
+/** The operators' sign-in (/admin/login, /admin/logout) and the gate in front of the board. */
+@Module({
+  imports: [IdentityModule],
+  controllers: [OperatorLoginController],
+  providers: [OperatorLogin, OperatorSessions, QueueBoardGate],
+  exports: [QueueBoardGate],
+})
 export class QueueBoardLoginModule {}
 
-/** Bull Board for operators: every queue, behind a platform administrator's login. */
+/** Bull Board for operators: every queue, behind a platform administrator's operator session. */
 @Module({
   imports: [
-    UsersModule,
+    QueueBoardLoginModule,
     BullBoardModule.forRootAsync({
       imports: [QueueBoardLoginModule],
-      inject: [OperatorLogin],
-      useFactory: (login: OperatorLogin) => ({
+      inject: [QueueBoardGate],
+      useFactory: (gate: QueueBoardGate) => ({
         route: QUEUE_BOARD_ROUTE,
         adapter: ExpressAdapter,
         boardOptions: { uiConfig: { boardTitle: 'PPT queues' } },
-        middleware: basicAuth({
-          authorizeAsync: true,
-          authorizer: (email: string, password: string, done: (err: unknown, ok: boolean) => void) => {
-            login.verify(email, password).then(
-              (ok) => done(null, ok),
-              (err: unknown) => done(err, false),
-            );
-          },
-          challenge: true,
-          realm: 'ppt-queues',
-        }),
+        middleware: gate.handle,
       }),
     }),
     BullBoardModule.forFeature(...ALL_QUEUES.map((name) => ({ name, adapter: BullAdapter }))),

@@ -11,6 +11,7 @@ import { InboundSecretsDto, PORTAL_CONFIG, validatePortalPart } from './portal-c
 import { PortalTargetsRepository } from './portal-targets.repository';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
+import { credentialsContext, inboundSecretsContext } from './portal-secret-contexts';
 
 /** A target as the worker uses it: credentials opened. */
 export interface OpenedTarget {
@@ -91,7 +92,11 @@ export class PortalTargetsService {
       if (dto.credentials !== undefined) {
         const checked = validatePortalPart(shape.credentials, dto.credentials, 'credentials');
         if ('problems' in checked) problems.push(...checked.problems);
-        else credentialsSealed = this.seal(JSON.stringify(checked.value), `${t.organizationId}:${portal}`);
+        else
+          credentialsSealed = this.seal(
+            JSON.stringify(checked.value),
+            credentialsContext(t.organizationId, portal),
+          );
       } else if (shape.needsCredentials && !credentialsSealed) {
         problems.push({ field: 'credentials', message: `${portal} needs credentials` });
       }
@@ -103,7 +108,7 @@ export class PortalTargetsService {
         else
           inboundSecretsSealed = this.seal(
             JSON.stringify(dto.inboundSecrets),
-            `${t.organizationId}:${portal}:inbound`,
+            inboundSecretsContext(t.organizationId, portal),
           );
       }
       if (problems.length) {
@@ -175,17 +180,16 @@ export class PortalTargetsService {
   inboundSecrets(row: PortalTarget): string[] {
     if (!row.inboundSecretsSealed || !this.box) return [];
     return JSON.parse(
-      this.box.open(row.inboundSecretsSealed, `${row.organizationId}:${row.portal}:inbound`),
+      this.box.open(row.inboundSecretsSealed, inboundSecretsContext(row.organizationId, row.portal)),
     ) as string[];
   }
 
   private open(row: PortalTarget): OpenedTarget {
     const credentials =
       row.credentialsSealed && this.box
-        ? (JSON.parse(this.box.open(row.credentialsSealed, `${row.organizationId}:${row.portal}`)) as Record<
-            string,
-            unknown
-          >)
+        ? (JSON.parse(
+            this.box.open(row.credentialsSealed, credentialsContext(row.organizationId, row.portal)),
+          ) as Record<string, unknown>)
         : {};
     return { portal: row.portal, enabled: row.enabled, credentials, options: row.options };
   }

@@ -34,6 +34,33 @@ export class ListAuditLogsQueryDto extends PageQueryDto {
   to?: Date;
 }
 
+/** Security events without an organisation, for platform administrators. */
+export class ListPlatformAuditLogsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'auth.login_failed' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,50}\.[a-z_]{1,50}$/, {
+    message: 'action must be an audit action such as auth.login_failed',
+  })
+  action?: string;
+
+  @ApiPropertyOptional({ description: 'User id of the actor', example: EXAMPLE_ID.user })
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}
+
 export class AuditLogResponse {
   @ApiProperty({ example: EXAMPLE_ID.auditLog }) id!: string;
   @ApiProperty({ example: 'building.updated' }) action!: string;

@@ -1,0 +1,138 @@
+import { SecretBox } from '@ppt/config';
+import { WORKSPACE_ROOT } from '@ppt/testing';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bootApiServer, type BootedApiServer } from './boot';
+import { asOwner, bearer, createOrganization, login, registerAndLogin, uniqueEmail } from './identity';
+
+const NEW_PASSWORD = 'a brand new password 2026';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
+  let server: BootedApiServer;
+  const http = () => server.app.getHttpServer();
+
+  beforeAll(async () => {
+    server = await bootApiServer();
+  });
+  afterAll(() => server.close());
+
+  /** Runs the CLI as `npm run admin` would, as the database owner, with `stdin` piped in (not a terminal). */
+  function admin(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', join(WORKSPACE_ROOT, 'apps/api-server/src/cli/admin.cli.ts'), ...args],
+        {
+          cwd: WORKSPACE_ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_ENV: 'test',
+            DATABASE_MIGRATION_URL: server.db.ownerUrl,
+            REDIS_URL: server.env.REDIS_URL,
+            REDIS_KEY_PREFIX: server.env.REDIS_KEY_PREFIX,
+            SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+            ...env,
+          },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(stdin);
+    });
+  }
+
+  it('refuses a password on the command line, where the process list and shell history show it', async () => {
+    const email = uniqueEmail('argv-admin');
+    for (const args of [
+      ['create-admin', '--email', email, '--password', NEW_PASSWORD],
+      ['create-admin', '--email', email, `--password=${NEW_PASSWORD}`],
+    ]) {
+      const run = await admin(args, `${NEW_PASSWORD}\n`);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('passwords are not taken from the command line');
+    }
+    await request(http()).post('/api/v1/auth/login').send({ email, password: NEW_PASSWORD }).expect(401);
+  });
+
+  it('creates a platform administrator with the password read from stdin', async () => {
+    const email = uniqueEmail('stdin-admin');
+    const run = await admin(['create-admin', '--email', email], `${NEW_PASSWORD}\n`);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`Created platform administrator ${email}`);
+    const { accessToken } = await login(http(), email, NEW_PASSWORD);
+    const me = await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(200);
+    expect(me.body.platformAdmin).toBe(true);
+  });
+
+  it('reset-password sets the password from stdin and ends every session of the account at once', async () => {
+    const user = await registerAndLogin(http(), 'reset-by-operator');
+    await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
+
+    const run = await admin(['reset-password', '--email', user.email], `${NEW_PASSWORD}\n`);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`Set a new password for ${user.email} and ended 1 session(s)`);
+
+    await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(401);
+    await request(http()).post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+    await login(http(), user.email, NEW_PASSWORD);
+  });
+
+  it('reseal-secrets re-encrypts sealed portal secrets under the current key, so the old key can go', async () => {
+    const oldRing = `k1:${randomBytes(32).toString('base64')}`;
+    const newKey = `k2:${randomBytes(32).toString('base64')}`;
+    const owner = await registerAndLogin(http(), 'portal-owner');
+    const org = await createOrganization(http(), owner);
+    const credentials = JSON.stringify({ username: 'agency', password: 'portal password' });
+    const inbound = JSON.stringify(['webhook signing secret']);
+    const old = new SecretBox(oldRing);
+    await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      await db.query(
+        `INSERT INTO portal_targets (organization_id, portal, credentials_sealed, inbound_secrets_sealed)
+         VALUES ($1, 'sreality', $2, $3)`,
+        [
+          org.id,
+          old.seal(credentials, `${org.id}:sreality`),
+          old.seal(inbound, `${org.id}:sreality:inbound`),
+        ],
+      );
+      await db.query('COMMIT');
+    });
+
+    const run = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Re-sealed the secrets of 1 of 1 portal target(s)');
+
+    const [row] = await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      const res = await db.query(
+        `SELECT credentials_sealed, inbound_secrets_sealed FROM portal_targets WHERE organization_id = $1`,
+        [org.id],
+      );
+      await db.query('COMMIT');
+      return res.rows as { credentials_sealed: string; inbound_secrets_sealed: string }[];
+    });
+    // The new key alone opens both, bound to the same organisation, portal and field as before.
+    const current = new SecretBox(newKey);
+    expect(current.open(row.credentials_sealed, `${org.id}:sreality`)).toBe(credentials);
+    expect(current.open(row.inbound_secrets_sealed, `${org.id}:sreality:inbound`)).toBe(inbound);
+
+    const again = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
+    expect(again.stdout).toContain('Re-sealed the secrets of 0 of 1 portal target(s)');
+  });
+});
