@@ -38,6 +38,7 @@ const ALL_TABLES = [
   'notification_preferences',
   'notifications',
   'oauth_clients',
+  'organization_invitations',
   'organizations',
   'outbox',
   'payments',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
@@ -8,7 +9,7 @@ import { PersonInvitationsController } from './person-invitations.controller';
 import { PersonInvitationsService } from './person-invitations.service';
 
 @Module({
-  imports: [MailModule, OrganizationsModule],
+  imports: [MailModule, OrganizationsModule, UsersModule],
   controllers: [PeopleController, PersonInvitationsController],
   providers: [PeopleRepository, PeopleService, PersonInvitationsService],
   exports: [PeopleRepository],
