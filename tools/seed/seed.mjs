@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { localEnv } from '../lib/env.mjs';
+import { markEmailVerified } from '../lib/verify-email.mjs';
 import { log } from '../lib/workspace.mjs';
 
 const env = localEnv();
@@ -28,8 +29,10 @@ async function call(method, path, token, body) {
  * Demo mailboxes do not exist, so the seed stands in for the two links a person would click, as the
  * database owner (DATABASE_MIGRATION_URL): "confirm your e-mail address" and the invitation's token.
  */
+const ownerUrl = process.env.DATABASE_MIGRATION_URL ?? env.DATABASE_MIGRATION_URL;
+
 async function asOwner(sql, params) {
-  const db = new pg.Client({ connectionString: process.env.DATABASE_MIGRATION_URL ?? env.DATABASE_MIGRATION_URL });
+  const db = new pg.Client({ connectionString: ownerUrl });
   await db.connect();
   try {
     return await db.query(sql, params);
@@ -40,8 +43,8 @@ async function asOwner(sql, params) {
 
 async function account(label, name) {
   const email = `${label}-${suffix}@demo.example`;
-  const { id } = await call('POST', '/auth/register', undefined, { email, password: PASSWORD, displayName: name });
-  await asOwner('UPDATE users SET email_verified_at = now() WHERE id = $1', [id]);
+  await call('POST', '/auth/register', undefined, { email, password: PASSWORD, displayName: name });
+  await markEmailVerified(ownerUrl, email);
   return email;
 }
 
