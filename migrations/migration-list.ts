@@ -21,6 +21,7 @@ import { Syndication1795354000000 } from './1795354000000-syndication';
 import { WebhookReceiptRetention1795357000000 } from './1795357000000-webhook-receipt-retention';
 import { SyndicationStuckLookup1795360000000 } from './1795360000000-syndication-stuck-lookup';
 import { AnnouncementRecipients1795366000000 } from './1795366000000-announcement-recipients';
+import { OrganizationInvitations1795369000000 } from './1795369000000-organization-invitations';
 import { OperatorPlatformScopes1795375000000 } from './1795375000000-operator-platform-scopes';
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   WebhookReceiptRetention1795357000000,
   SyndicationStuckLookup1795360000000,
   AnnouncementRecipients1795366000000,
+  OrganizationInvitations1795369000000,
   OperatorPlatformScopes1795375000000,
   ServiceDatabaseRoles1795384000000,
 ];

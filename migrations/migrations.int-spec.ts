@@ -38,6 +38,7 @@ const ALL_TABLES = [
   'notification_preferences',
   'notifications',
   'oauth_clients',
+  'organization_invitations',
   'organizations',
   'outbox',
   'payments',
@@ -161,6 +162,95 @@ describe('migrations', () => {
       await expect(
         ds.query(`INSERT INTO users (email, display_name) VALUES ('ann@example.COM', 'Ann 2')`),
       ).rejects.toThrow(/uq_users_email_lower/);
+    });
+  });
+
+  describe('organization invitations (1795369000000)', () => {
+    let db: TestDatabase;
+    let ds: DataSource;
+    beforeAll(async () => {
+      db = await createEmptyDatabase();
+      ds = await migrationDataSource(db.ownerUrl).initialize();
+      await ds.runMigrations();
+      await ds.undoLastMigration();
+    });
+    afterAll(async () => {
+      await ds.destroy();
+      await db.drop();
+    });
+
+    it('turns members another member added to an unverified account into open invitations, and back on down', async () => {
+      const [creator, added, verified, resident] = [
+        'creator@example.com',
+        'Added@Example.com',
+        'verified@example.com',
+        'resident@example.com',
+      ];
+      const users = (await ds.query(
+        `INSERT INTO users (email, display_name, email_verified_at) VALUES
+           ($1, 'Creator', NULL), ($2, 'Added', NULL), ($3, 'Verified', now()), ($4, 'Resident', NULL)
+         RETURNING id, email`,
+        [creator, added, verified, resident],
+      )) as { id: string; email: string }[];
+      const id = (email: string) => users.find((u) => u.email === email)?.id;
+      const [{ id: org }] = (await ds.query(
+        `INSERT INTO organizations (name, slug) VALUES ('Org', 'org-migr') RETURNING id`,
+      )) as { id: string }[];
+      const memberships = (await ds.query(
+        `INSERT INTO memberships (organization_id, user_id, role) VALUES
+           ($1, $2, 'org_admin'), ($1, $3, 'manager'), ($1, $4, 'manager'), ($1, $5, 'tenant')
+         RETURNING id, user_id`,
+        [org, id(creator), id(added), id(verified), id(resident)],
+      )) as { id: string; user_id: string }[];
+      const membershipOf = (email: string) => memberships.find((m) => m.user_id === id(email))?.id;
+      await ds.query(
+        `INSERT INTO audit_log (organization_id, actor_user_id, action, entity_type, entity_id) VALUES
+           ($1, $2, 'organization.created', 'organization', $6),
+           ($1, $2, 'membership.added', 'membership', $3),
+           ($1, $2, 'membership.invited', 'membership', $4),
+           ($1, $5, 'person.account_linked', 'person', gen_random_uuid()::text)`,
+        [org, id(creator), membershipOf(added), membershipOf(verified), id(resident), org],
+      );
+
+      await ds.runMigrations();
+      const left = (await ds.query(`SELECT user_id FROM memberships ORDER BY user_id`)) as {
+        user_id: string;
+      }[];
+      expect(left.map((m) => m.user_id).sort()).toEqual([id(creator), id(verified), id(resident)].sort());
+      const invitations = (await ds.query(
+        `SELECT organization_id, email, role, invited_by_user_id, token_hash,
+                accepted_at, revoked_at, declined_at, expires_at > now() + interval '6 days' AS fresh
+           FROM organization_invitations`,
+      )) as Record<string, unknown>[];
+      expect(invitations).toEqual([
+        {
+          organization_id: org,
+          email: added,
+          role: 'manager',
+          invited_by_user_id: id(creator),
+          token_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          accepted_at: null,
+          revoked_at: null,
+          declined_at: null,
+          fresh: true,
+        },
+      ]);
+      const converted = (await ds.query(
+        `SELECT details FROM audit_log WHERE action = 'membership.converted_to_invitation'`,
+      )) as { details: Record<string, string> }[];
+      expect(converted).toEqual([
+        { details: { membershipId: membershipOf(added), userId: id(added), role: 'manager' } },
+      ]);
+
+      await ds.undoLastMigration();
+      const restored = (await ds.query(`SELECT id, role FROM memberships WHERE user_id = $1`, [
+        id(added),
+      ])) as {
+        id: string;
+        role: string;
+      }[];
+      expect(restored).toEqual([{ id: membershipOf(added), role: 'manager' }]);
+      await ds.runMigrations();
     });
   });
 });

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
 import { localEnv, realityEnv } from '../lib/env.mjs';
+import { markEmailVerified } from '../lib/verify-email.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -89,6 +90,7 @@ try {
   const email = `bench-${Date.now()}@example.com`;
   const password = 'benchmark password 1';
   await call('POST', `${apiUrl}/api/v1/auth/register`, undefined, { email, password, displayName: 'Bench' });
+  await markEmailVerified(env.DATABASE_MIGRATION_URL, email);
   const { accessToken, refreshToken } = await call('POST', `${apiUrl}/api/v1/auth/login`, undefined, {
     email,
     password,

@@ -15,6 +15,7 @@ import Redis from 'ioredis';
 import pg from 'pg';
 import { runDbCli } from '../lib/db.mjs';
 import { localEnv } from '../lib/env.mjs';
+import { markEmailVerified } from '../lib/verify-email.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -69,6 +70,7 @@ try {
   const email = `bench-${Date.now()}@example.com`;
   const password = 'benchmark password 1';
   await call('POST', `${apiUrl}/api/v1/auth/register`, undefined, { email, password, displayName: 'Bench' });
+  await markEmailVerified(env.DATABASE_MIGRATION_URL, email);
   const { accessToken } = await call('POST', `${apiUrl}/api/v1/auth/login`, undefined, { email, password });
   const org = await call('POST', `${apiUrl}/api/v1/organizations`, accessToken, { name: `Bench ${Date.now()}` });
   const { accessToken: token } = await call('POST', `${apiUrl}/api/v1/auth/switch-organization`, accessToken, { organizationId: org.id });

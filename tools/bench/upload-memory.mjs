@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { runDbCli } from '../lib/db.mjs';
 import { localEnv } from '../lib/env.mjs';
+import { markEmailVerified } from '../lib/verify-email.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { ensureDependencies, log, ROOT } from '../lib/workspace.mjs';
 
@@ -130,6 +131,7 @@ async function organizationToken(base) {
     return res.json();
   };
   await call('/auth/register', { email, password, displayName: 'Bench' });
+  await markEmailVerified(env.DATABASE_MIGRATION_URL, email);
   const { accessToken } = await call('/auth/login', { email, password });
   const org = await call('/organizations', { name: `Bench ${email}` }, accessToken);
   return (await call('/auth/switch-organization', { organizationId: org.id }, accessToken)).accessToken;

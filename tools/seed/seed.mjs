@@ -2,8 +2,10 @@
 // npm run seed: demo data for a running system (npm start), created through the public API so every
 // rule applies: an organisation with a manager and a tenant login, two buildings with units, people,
 // leases, meters with readings, faults in several states and published listings. Safe to run again (new e-mail suffix).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { localEnv } from '../lib/env.mjs';
+import { markEmailVerified } from '../lib/verify-email.mjs';
 import { log } from '../lib/workspace.mjs';
 
 const env = localEnv();
@@ -23,10 +25,39 @@ async function call(method, path, token, body) {
   return json;
 }
 
+/**
+ * Demo mailboxes do not exist, so the seed stands in for the two links a person would click, as the
+ * database owner (DATABASE_MIGRATION_URL): "confirm your e-mail address" and the invitation's token.
+ */
+const ownerUrl = process.env.DATABASE_MIGRATION_URL ?? env.DATABASE_MIGRATION_URL;
+
+async function asOwner(sql, params) {
+  const db = new pg.Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    return await db.query(sql, params);
+  } finally {
+    await db.end();
+  }
+}
+
 async function account(label, name) {
   const email = `${label}-${suffix}@demo.example`;
   await call('POST', '/auth/register', undefined, { email, password: PASSWORD, displayName: name });
+  await markEmailVerified(ownerUrl, email);
   return email;
+}
+
+/** Memberships exist only by invitation: the manager invites, the invitee (signed in) accepts. */
+async function inviteAndAccept(adminToken, organizationId, email, role) {
+  const invitation = await call('POST', `/organizations/${organizationId}/invitations`, adminToken, { email, role });
+  const token = randomBytes(32).toString('base64url');
+  await asOwner('UPDATE organization_invitations SET token_hash = $2 WHERE id = $1', [
+    invitation.id,
+    createHash('sha256').update(token).digest('hex'),
+  ]);
+  const { accessToken } = await call('POST', '/auth/login', undefined, { email, password: PASSWORD });
+  await call('POST', '/me/invitations/accept', accessToken, { token });
 }
 
 try {
@@ -73,7 +104,7 @@ try {
   await call('POST', '/vendors', manager, { name: 'Instalatérství Novák s.r.o.', trade: 'plumbing', phone: '+420 601 234 567' });
 
   const tenantEmail = await account('tenant', 'Jana Nováková');
-  await call('POST', `/organizations/${org.id}/members`, manager, { email: tenantEmail, role: 'tenant' });
+  await inviteAndAccept(manager, org.id, tenantEmail, 'tenant');
   const { accessToken: tenant } = await call('POST', '/auth/login', undefined, { email: tenantEmail, password: PASSWORD, organizationId: org.id });
   const fault = await call('POST', '/faults', tenant, { buildingId: buildings[0].id, unitId: units[0].id, title: 'Dripping kitchen tap', description: 'Drips all night.', category: 'plumbing', priority: 'normal' });
   await call('POST', `/faults/${fault.id}/comments`, tenant, { body: 'I am home after 17:00.' });

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, typ
 import { decode, sign, type SignOptions } from 'jsonwebtoken';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { bearer, createOrganization, registerAndLogin, type TestUser } from './identity';
+import { addMember, bearer, createOrganization, registerAndLogin, type TestUser } from './identity';
 
 /** Access-token verification: only our RS256 tokens, from our issuer, for our audience, in their time window. */
 describe('access tokens', () => {
@@ -62,7 +62,7 @@ describe('access tokens', () => {
 
   it('accepts a valid token', async () => {
     const me = await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
-    expect(me.body).toMatchObject({ id: user.id, email: user.email, emailVerified: false, memberships: [] });
+    expect(me.body).toMatchObject({ id: user.id, email: user.email, emailVerified: true, memberships: [] });
     await request(http()).get('/api/v1/auth/me').set(bearer(forge())).expect(200);
   });
 
@@ -110,11 +110,7 @@ describe('access tokens', () => {
     const admin = await registerAndLogin(http(), 'role-admin');
     const org = await createOrganization(http(), admin);
     const tenant = await registerAndLogin(http(), 'role-tenant');
-    await request(http())
-      .post(`/api/v1/organizations/${org.id}/members`)
-      .set(bearer(org.adminToken))
-      .send({ email: tenant.email, role: 'tenant' })
-      .expect(201);
+    await addMember(http(), org.adminToken, org.id, tenant.email, 'tenant');
     const tenantToken = (
       await request(http())
         .post('/api/v1/auth/switch-organization')

@@ -134,48 +134,71 @@ describe('e-mail flows', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('invites a person without an account; accepting sets the password and signs them into the organisation', async () => {
+  it('invites a new person: they register, confirm their address by mail, sign in and accept', async () => {
     const admin = await registerAndLogin(http(), 'inviter');
     const org = await createOrganization(http(), admin, 'Gamma Building');
     const invitee = uniqueEmail('invitee');
     await request(http())
-      .post(`/api/v1/organizations/${org.id}/members`)
+      .post(`/api/v1/organizations/${org.id}/invitations`)
       .set(bearer(org.adminToken))
-      .send({ email: invitee, role: 'owner', displayName: 'Olga Owner' })
+      .send({ email: invitee, role: 'owner' })
       .expect(201);
-    const message = await mail.waitFor(to(invitee));
-    expect(message.subject).toBe('You are invited to Gamma Building');
+    const invitation = await mail.waitFor(to(invitee));
+    expect(invitation.subject).toBe('You are invited to Gamma Building');
+    expect(invitation.text).toContain(admin.email);
+    expect(invitation.text).toContain('as owner');
+    expect(invitation.text).toMatch(/Register with this e-mail address first/);
+    expect(invitation.text).toContain('https://app.example.test/accept-invitation?token=');
+    const token = tokenFromMail(invitation);
 
+    await register(http(), invitee);
+    const unverified = await login(http(), invitee);
+    const early = await request(http())
+      .post('/api/v1/me/invitations/accept')
+      .set(bearer(unverified.accessToken))
+      .send({ token })
+      .expect(403);
+    expect(early.body.error.code).toBe('EMAIL_NOT_VERIFIED');
+
+    const verification = await mail.waitFor(
+      (m) => to(invitee)(m) && m.subject === 'Confirm your e-mail address',
+    );
     await request(http())
-      .post('/api/v1/auth/login')
-      .send({ email: invitee, password: 'any password at all' })
-      .expect(401);
-    await request(http())
-      .post('/api/v1/auth/invitations/accept')
-      .send({ token: tokenFromMail(message), password: 'my own passphrase' })
+      .post('/api/v1/auth/email/verify')
+      .send({ token: tokenFromMail(verification) })
       .expect(204);
-    const { accessToken } = await login(http(), invitee, 'my own passphrase');
-    const me = await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(200);
-    expect(me.body).toMatchObject({
-      displayName: 'Olga Owner',
-      emailVerified: true,
-      organizationId: org.id,
-      role: 'owner',
-    });
+    const { accessToken } = await login(http(), invitee);
+    const pending = await request(http()).get('/api/v1/me/invitations').set(bearer(accessToken)).expect(200);
+    expect(pending.body).toEqual([
+      expect.objectContaining({
+        organizationId: org.id,
+        organizationName: 'Gamma Building',
+        role: 'owner',
+        invitedBy: { userId: admin.id, displayName: admin.email.split('@')[0], email: admin.email },
+      }),
+    ]);
+    await request(http())
+      .post('/api/v1/me/invitations/accept')
+      .set(bearer(accessToken))
+      .send({ token })
+      .expect(200);
+    const member = await login(http(), invitee, PASSWORD, org.id);
+    const me = await request(http()).get('/api/v1/auth/me').set(bearer(member.accessToken)).expect(200);
+    expect(me.body).toMatchObject({ emailVerified: true, organizationId: org.id, role: 'owner' });
   });
 
-  it('tells an existing user they were added', async () => {
-    const admin = await registerAndLogin(http(), 'adder');
-    const org = await createOrganization(http(), admin, 'Delta Estates');
-    const existing = await registerAndLogin(http(), 'existing');
+  it('a password reset proves the mailbox: the address becomes verified', async () => {
+    const email = uniqueEmail('reset-proves');
+    await register(http(), email);
+    await mail.waitFor((m) => to(email)(m) && m.subject === 'Confirm your e-mail address');
+    await request(http()).post('/api/v1/auth/password/forgot').send({ email }).expect(202);
+    const reset = await mail.waitFor((m) => to(email)(m) && m.subject === 'Reset your password');
     await request(http())
-      .post(`/api/v1/organizations/${org.id}/members`)
-      .set(bearer(org.adminToken))
-      .send({ email: existing.email, role: 'realtor' })
-      .expect(201);
-    const message = await mail.waitFor(
-      (m) => to(existing.email)(m) && m.subject === 'You now have access to Delta Estates',
-    );
-    expect(message.text).toContain('realtor');
+      .post('/api/v1/auth/password/reset')
+      .send({ token: tokenFromMail(reset), newPassword: 'new long passphrase 44' })
+      .expect(204);
+    const { accessToken } = await login(http(), email, 'new long passphrase 44');
+    const me = await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(200);
+    expect(me.body.emailVerified).toBe(true);
   });
 });

@@ -82,9 +82,11 @@ describe('organisations and members', () => {
       request(http()).patch(`/api/v1/organizations/${orgB.id}`).set(a).send({ name: 'Hijacked' }),
       request(http()).get(`/api/v1/organizations/${orgB.id}/members`).set(a),
       request(http())
-        .post(`/api/v1/organizations/${orgB.id}/members`)
+        .post(`/api/v1/organizations/${orgB.id}/invitations`)
         .set(a)
         .send({ email: adminA.email, role: 'org_admin' }),
+      request(http()).get(`/api/v1/organizations/${orgB.id}/invitations`).set(a),
+      request(http()).delete(`/api/v1/organizations/${orgB.id}/membership`).set(a),
       request(http())
         .patch(`/api/v1/organizations/${orgB.id}/members/${bMember.id}`)
         .set(a)
@@ -110,11 +112,11 @@ describe('organisations and members', () => {
     expect(membersAfter.body).toEqual(membersBefore.body);
   });
 
-  it('adds an existing user with a role, changes it, and removes them (ending their sessions in that organisation)', async () => {
+  it('adds an existing user with a role (invited, accepted), changes it, and removes them (ending their sessions in that organisation)', async () => {
     const manager = await registerAndLogin(http(), 'manager');
     const member = await addMember(http(), orgA.adminToken, orgA.id, manager.email, 'manager');
     const dup = await request(http())
-      .post(`/api/v1/organizations/${orgA.id}/members`)
+      .post(`/api/v1/organizations/${orgA.id}/invitations`)
       .set(bearer(orgA.adminToken))
       .send({ email: manager.email, role: 'tenant' })
       .expect(409);
@@ -127,7 +129,7 @@ describe('organisations and members', () => {
       .expect(200);
     expect(seen.body.total).toBe(2);
     await request(http())
-      .post(`/api/v1/organizations/${orgA.id}/members`)
+      .post(`/api/v1/organizations/${orgA.id}/invitations`)
       .set(bearer(managerToken))
       .send({ email: 'x@example.com', role: 'tenant' })
       .expect(403);
@@ -182,7 +184,7 @@ describe('organisations and members', () => {
 
   it('validates member input', async () => {
     const res = await request(http())
-      .post(`/api/v1/organizations/${orgA.id}/members`)
+      .post(`/api/v1/organizations/${orgA.id}/invitations`)
       .set(bearer(orgA.adminToken))
       .send({ email: 'nope', role: 'king' })
       .expect(400);

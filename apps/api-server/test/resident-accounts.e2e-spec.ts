@@ -18,6 +18,15 @@ describe('resident accounts, co-tenants and addenda', () => {
   let primaryId: string;
 
   const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
+  const residentInvitationTo = (address: string) => (m: { to?: unknown; subject?: string }) =>
+    to(address)(m) && /^Your .* account$/.test(m.subject ?? '');
+  /** The n-th resident invitation (0 = first) sent to an address; its verification mail is not one. */
+  const nthInvitationTo = (address: string, n: number) =>
+    mail.waitFor(
+      (m) =>
+        residentInvitationTo(address)(m) &&
+        mail.messages.filter(residentInvitationTo(address)).indexOf(m) === n,
+    );
   const person = async (firstName: string, email?: string) =>
     (
       await request(http())
@@ -56,10 +65,10 @@ describe('resident accounts, co-tenants and addenda', () => {
     request(http()).post(`/api/v1/leases/${id}/activate`).set(bearer(org.adminToken)).expect(200);
 
   /** A registered account (in no organisation yet) that accepts an invitation for a new person. */
-  async function residentFor(personId: string, email: string, role: 'owner' | 'tenant') {
+  async function residentFor(personId: string, role: 'owner' | 'tenant') {
     const user = await registerAndLogin(http(), 'resident');
-    await invite(personId, { role, email }).expect(201);
-    const token = tokenFromMail(await mail.waitFor(to(email)));
+    await invite(personId, { role, email: user.email }).expect(201);
+    const token = tokenFromMail(await nthInvitationTo(user.email, 0));
     await accept(user.accessToken, token).expect(200);
     return { ...user, orgToken: (await login(http(), user.email, undefined, org.id)).accessToken };
   }
@@ -97,14 +106,14 @@ describe('resident accounts, co-tenants and addenda', () => {
 
   describe('person invitations', () => {
     it('links a person to the account that accepts the e-mailed token, with the invited role', async () => {
-      const email = `jana-${Date.now()}@example.com`;
-      const personId = await person('Jana', email);
       const user = await registerAndLogin(http(), 'invitee');
+      const email = user.email;
+      const personId = await person('Jana', email);
 
       const created = await invite(personId).expect(201);
       expect(created.body).toMatchObject({ personId, email, role: 'tenant' });
       expect(created.body).not.toHaveProperty('token');
-      const message = await mail.waitFor(to(email));
+      const message = await nthInvitationTo(email, 0);
       expect(message.text).toContain('https://app.example.test/accept-resident-invitation?token=');
       const token = tokenFromMail(message);
 
@@ -143,16 +152,14 @@ describe('resident accounts, co-tenants and addenda', () => {
     it('keeps an existing membership role, and refuses linking one account to two people', async () => {
       const manager = await registerAndLogin(http(), 'manager-owner');
       await addMember(http(), org.adminToken, org.id, manager.email, 'manager');
-      const firstEmail = `first-owner-${Date.now()}@example.com`;
-      const first = await person('Owner', firstEmail);
+      const first = await person('Owner', manager.email);
       await invite(first, { role: 'owner' }).expect(201);
-      const token = tokenFromMail(await mail.waitFor(to(firstEmail)));
+      const token = tokenFromMail(await nthInvitationTo(manager.email, 0));
       expect((await accept(manager.accessToken, token).expect(200)).body.role).toBe('manager');
 
-      const secondEmail = `second-owner-${Date.now()}@example.com`;
-      const second = await person('Second', secondEmail);
+      const second = await person('Second', manager.email);
       await invite(second, { role: 'owner' }).expect(201);
-      const secondToken = tokenFromMail(await mail.waitFor(to(secondEmail)));
+      const secondToken = tokenFromMail(await nthInvitationTo(manager.email, 1));
       expect((await accept(manager.accessToken, secondToken).expect(409)).body.error.code).toBe(
         'USER_ALREADY_LINKED',
       );
@@ -164,13 +171,13 @@ describe('resident accounts, co-tenants and addenda', () => {
     });
 
     it('lets only the latest unexpired invitation work', async () => {
-      const email = `renew-${Date.now()}@example.com`;
-      const personId = await person('Renew', email);
       const user = await registerAndLogin(http(), 'renew');
+      const email = user.email;
+      const personId = await person('Renew', email);
       await invite(personId).expect(201);
-      const old = tokenFromMail(await mail.waitFor(to(email)));
-      const second = await invite(personId, { role: 'owner', email: `renew2-${email}` }).expect(201);
-      const latest = tokenFromMail(await mail.waitFor(to(`renew2-${email}`)));
+      const old = tokenFromMail(await nthInvitationTo(email, 0));
+      const second = await invite(personId, { role: 'owner' }).expect(201);
+      const latest = tokenFromMail(await nthInvitationTo(email, 1));
       expect((await accept(user.accessToken, old).expect(409)).body.error.message).toMatch(
         /newer invitation/,
       );
@@ -188,6 +195,30 @@ describe('resident accounts, co-tenants and addenda', () => {
         db.query(`SELECT 1 FROM memberships WHERE user_id = $1`, [user.id]),
       );
       expect(memberships.rowCount).toBe(0);
+    });
+
+    it('links only an account whose verified e-mail is the invited one; a wrong account leaves it usable', async () => {
+      const owner = await registerAndLogin(http(), 'rightful');
+      const personId = await person('Rightful', owner.email);
+      await invite(personId).expect(201);
+      const token = tokenFromMail(await nthInvitationTo(owner.email, 0));
+
+      const stranger = await registerAndLogin(http(), 'stranger');
+      expect((await accept(stranger.accessToken, token).expect(403)).body.error.code).toBe(
+        'INVITATION_EMAIL_MISMATCH',
+      );
+      await asOwner(server, (db) =>
+        db.query('UPDATE users SET email_verified_at = NULL WHERE id = $1', [owner.id]),
+      );
+      expect((await accept(owner.accessToken, token).expect(403)).body.error.code).toBe('EMAIL_NOT_VERIFIED');
+      await asOwner(server, (db) =>
+        db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [owner.id]),
+      );
+      const strangerMemberships = await asOwner(server, (db) =>
+        db.query(`SELECT 1 FROM memberships WHERE user_id = $1`, [stranger.id]),
+      );
+      expect(strangerMemberships.rowCount).toBe(0);
+      await accept(owner.accessToken, token).expect(200);
     });
 
     it('validates the request and keeps invitations inside the organisation and to managers', async () => {
@@ -376,9 +407,9 @@ describe('resident accounts, co-tenants and addenda', () => {
   describe('what residents see of leases', () => {
     it('shows a tenant the leases they signed and an owner the leases of their unit, read-only', async () => {
       const tenantPerson = await person('Tenant', `t-${Date.now()}@example.com`);
-      const tenant = await residentFor(tenantPerson, `t2-${Date.now()}@example.com`, 'tenant');
+      const tenant = await residentFor(tenantPerson, 'tenant');
       const ownerPerson = await person('Owner', `o-${Date.now()}@example.com`);
-      const owner = await residentFor(ownerPerson, `o2-${Date.now()}@example.com`, 'owner');
+      const owner = await residentFor(ownerPerson, 'owner');
       await request(http())
         .post(`/api/v1/units/${otherUnitId}/occupants`)
         .set(bearer(org.adminToken))

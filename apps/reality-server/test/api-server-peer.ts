@@ -14,6 +14,7 @@ import { sign } from 'jsonwebtoken';
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 export const PASSWORD = 'correct horse battery staple';
 const ISSUER = 'http://api.test';
@@ -42,6 +43,7 @@ export class ApiServerPeer {
     readonly client: { clientId: string; secret: string },
     private readonly server: SpawnedProcess,
     private readonly cleanup: () => Promise<void>,
+    private readonly ownerUrl: string,
   ) {}
 
   /** `worker: true` also runs api-server's worker (the outbox relay that feeds the portal). */
@@ -89,7 +91,7 @@ export class ApiServerPeer {
         db.ownerUrl,
       );
       const secret = printed.trim().split('\n').pop() ?? '';
-      return new ApiServerPeer(url, redis.prefix, { clientId, secret }, server, cleanup);
+      return new ApiServerPeer(url, redis.prefix, { clientId, secret }, server, cleanup, db.ownerUrl);
     } catch (err) {
       const output = server.output() + (worker?.output() ?? '');
       await cleanup();
@@ -124,6 +126,14 @@ export class ApiServerPeer {
   async registerAndLogin(label = 'visitor'): Promise<PortalUser> {
     const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
     await this.post('/api/v1/auth/register', { email, password: PASSWORD, displayName: label }, 202);
+    // Stands in for the verification link (an unverified account may not create an organisation).
+    const db = new Client({ connectionString: this.ownerUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE users SET email_verified_at = now() WHERE lower(email) = lower($1)', [email]);
+    } finally {
+      await db.end();
+    }
     const tokens = await this.post('/api/v1/auth/login', { email, password: PASSWORD }, 200);
     const accessToken = tokens.accessToken as string;
     // register answers only "accepted" (no enumeration); the id is the token's subject.

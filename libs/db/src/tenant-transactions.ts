@@ -44,6 +44,7 @@ export type PlatformScope =
   | 'outbox-relay'
   | 'lease-lifecycle'
   | 'person-invitation-accept'
+  | 'organization-invitation-invitee'
   | 'inquiry-delivery'
   | 'document-storage-cleanup'
   | 'listing-photos'

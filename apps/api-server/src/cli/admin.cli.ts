@@ -225,6 +225,11 @@ async function createOrganization(
   const admin = await findUser(ds.manager, adminEmail);
   if (!admin)
     throw new Error(`no account with the e-mail ${adminEmail}; create it first (register, or create-admin)`);
+  // Whoever registered an address first need not own it: only a proven address may be made org_admin.
+  if (!admin.emailVerifiedAt)
+    throw new Error(
+      `${admin.email} has not confirmed its e-mail address yet; confirm it (or reset the password) first`,
+    );
   const id = randomUUID();
   await ds.transaction(async (m) => {
     // The owner may be subject to FORCE ROW LEVEL SECURITY when it is not a superuser: act in the new organisation.

@@ -168,22 +168,17 @@ describe('password doors', () => {
     );
   });
 
-  it('API2:2023 guessed invitation tokens (set a password) are refused and the address is locked out', async () => {
+  it('API2:2023 guessed organisation-invitation tokens lock the signed-in account at that address', async () => {
+    const user = await registerAndLogin(http(), 'org-guesser');
     const client = newClient();
-    for (let i = 0; i < 4; i++)
-      await post('/auth/invitations/accept', client, {
-        token: guessedToken(),
-        password: 'attacker passphrase 1',
-      }).expect(400);
-    expectRateLimited(
-      await post('/auth/invitations/accept', client, {
-        token: guessedToken(),
-        password: 'attacker passphrase 1',
-      }),
-      'invitation-ip-failures',
-      4,
-      1,
-    );
+    const accept = () =>
+      request(http())
+        .post('/api/v1/me/invitations/accept')
+        .set('X-Forwarded-For', client)
+        .set('Authorization', `Bearer ${user.accessToken}`)
+        .send({ token: guessedToken() });
+    for (let i = 0; i < 3; i++) await accept().expect(404);
+    expectRateLimited(await accept(), 'invitation-account-failures', 3, 1);
   });
 
   it('API2:2023 guessed person-invitation tokens lock the signed-in account at that address', async () => {

@@ -27,6 +27,7 @@ import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
 import { OAuthClient } from './oauth-client.entity';
 import { Organization } from './organization.entity';
+import { OrganizationInvitation } from './organization-invitation.entity';
 import { OutboxEvent } from './outbox-event.entity';
 import { Person, PersonInvitation } from './person.entity';
 import { RefreshToken } from './refresh-token.entity';
@@ -140,6 +141,7 @@ export {
 } from './notification.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
+export { OrganizationInvitation } from './organization-invitation.entity';
 export { OutboxEvent } from './outbox-event.entity';
 export { Person, PersonInvitation, RESIDENT_ROLES, type ResidentRole } from './person.entity';
 export { RefreshToken } from './refresh-token.entity';
@@ -183,6 +185,7 @@ export const PM_ENTITIES = [
   Organization,
   User,
   Membership,
+  OrganizationInvitation,
   Session,
   RefreshToken,
   EmailToken,

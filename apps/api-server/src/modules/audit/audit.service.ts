@@ -35,6 +35,9 @@ export type SecurityAction =
   | 'membership.invited'
   | 'membership.role_changed'
   | 'membership.removed'
+  | 'membership.left'
+  | 'membership.invitation_revoked'
+  | 'membership.invitation_declined'
   | 'person.invited'
   | 'person.account_linked';
 

@@ -22,7 +22,6 @@ import { Public } from '@ppt/observability';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { AuthService } from './auth.service';
 import {
-  AcceptInvitationDto,
   ChangePasswordDto,
   ForgotPasswordDto,
   LoginDto,
@@ -160,12 +159,5 @@ export class AuthController {
   @HttpCode(204)
   verifyEmail(@Body() dto: VerifyEmailDto, @Meta() meta: RequestMeta): Promise<void> {
     return this.auth.verifyEmail(dto.token, meta);
-  }
-
-  @Public()
-  @Post('invitations/accept')
-  @HttpCode(204)
-  acceptInvitation(@Body() dto: AcceptInvitationDto, @Meta() meta: RequestMeta): Promise<void> {
-    return this.auth.acceptInvitation(dto.token, dto.password, dto.displayName, meta);
   }
 }

@@ -7,6 +7,7 @@ export enum AuthErrorCode {
   NotAMember = 'NOT_A_MEMBER',
   InvalidClient = 'INVALID_CLIENT',
   InvalidScope = 'INVALID_SCOPE',
+  EmailNotVerified = 'EMAIL_NOT_VERIFIED',
 }
 
 export class AuthError extends featureError<AuthErrorCode>({
@@ -16,4 +17,5 @@ export class AuthError extends featureError<AuthErrorCode>({
   [AuthErrorCode.NotAMember]: 403,
   [AuthErrorCode.InvalidClient]: 401,
   [AuthErrorCode.InvalidScope]: 400,
+  [AuthErrorCode.EmailNotVerified]: 403,
 }) {}

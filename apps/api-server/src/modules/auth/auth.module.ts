@@ -8,12 +8,12 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwksController } from './jwks.controller';
-import { PasswordDoors } from './password-doors';
+import { PasswordDoorsModule } from './password-doors.module';
 import { TokenIssuer } from './token-issuer';
 
 /** The identity provider: accounts, sign-in, sessions, tokens and the published keys. */
 @Module({
-  imports: [UsersModule, SessionsModule, OrganizationsModule, MailModule],
+  imports: [UsersModule, SessionsModule, OrganizationsModule, MailModule, PasswordDoorsModule],
   controllers: [AuthController, JwksController],
   providers: [
     {
@@ -24,8 +24,7 @@ import { TokenIssuer } from './token-issuer';
     },
     AuthService,
     TokenIssuer,
-    PasswordDoors,
   ],
-  exports: [SigningKeys, TokenIssuer, AuthService, PasswordDoors, SessionsModule, UsersModule],
+  exports: [SigningKeys, TokenIssuer, AuthService, PasswordDoorsModule, SessionsModule, UsersModule],
 })
 export class IdentityModule {}

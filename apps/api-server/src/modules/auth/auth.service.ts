@@ -10,6 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { UsersRepository } from '../users/users.repository';
 import { AuthError, AuthErrorCode } from './auth.errors';
+import { requireVerifiedEmail } from './email-verified';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import type { MeResponse, SessionResponse, TokenPairResponse } from './dto/auth.response';
 import { PasswordDoor, PasswordDoors } from './password-doors';
@@ -88,7 +89,9 @@ export class AuthService {
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'Invalid e-mail or password');
     }
     await this.doors.succeeded(PasswordDoor.SignIn, dto.email, meta.ip);
-    const membership = await this.pickMembership(user, dto.organizationId);
+    // An unproven address signs in but acts in no organisation: its memberships are not used.
+    if (dto.organizationId && !user.emailVerifiedAt) requireVerifiedEmail(user);
+    const membership = user.emailVerifiedAt ? await this.pickMembership(user, dto.organizationId) : null;
     const now = Date.now();
     const session = await this.sessions.create({
       userId: user.id,
@@ -249,6 +252,7 @@ export class AuthService {
   ): Promise<IssuedAccessToken> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new AuthError(AuthErrorCode.InvalidCredentials, 'The account no longer exists');
+    requireVerifiedEmail(user);
     const membership = await this.tenant.run({ userId: user.id }, (m) =>
       this.organizations.findMembership(m, organizationId, user.id),
     );
@@ -307,6 +311,21 @@ export class AuthService {
       if (!claimed)
         throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
       await this.users.update(claimed.userId, { passwordHash }, manager);
+      // The link was mailed to the address, so using it proves the mailbox. Ending every session below
+      // is what throws out whoever registered the address before its owner did.
+      if (await this.users.markEmailVerified(claimed.userId, manager)) {
+        await this.audit.record(
+          {
+            action: 'auth.email_verified',
+            actorUserId: claimed.userId,
+            entityType: 'user',
+            entityId: claimed.userId,
+            details: { via: 'password_reset' },
+          },
+          meta,
+          manager,
+        );
+      }
       return claimed.userId;
     });
     await this.endAllSessions(userId, 'password_reset', meta);
@@ -324,42 +343,6 @@ export class AuthService {
           actorUserId: claimed.userId,
           entityType: 'user',
           entityId: claimed.userId,
-        },
-        meta,
-        manager,
-      );
-    });
-  }
-
-  /** An invited person sets a password; the invitation also proves the e-mail address. */
-  async acceptInvitation(
-    token: string,
-    password: string,
-    displayName: string | undefined,
-    meta: RequestMeta,
-  ): Promise<void> {
-    await this.doors.check(PasswordDoor.Invitation, null, meta.ip);
-    if (!(await this.users.findUsableEmailToken(sha256(token), 'invitation'))) {
-      await this.doors.failed(PasswordDoor.Invitation, null, meta.ip);
-      throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The invitation is invalid or has expired');
-    }
-    const passwordHash = await this.passwords.hash(password);
-    await this.sessions.transaction(async (manager) => {
-      const claimed = await this.users.consumeEmailToken(sha256(token), 'invitation', manager);
-      if (!claimed)
-        throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The invitation is invalid or has expired');
-      await this.users.update(
-        claimed.userId,
-        { passwordHash, emailVerifiedAt: new Date(), ...(displayName ? { displayName } : {}) },
-        manager,
-      );
-      await this.audit.record(
-        {
-          action: 'auth.password_changed',
-          actorUserId: claimed.userId,
-          entityType: 'user',
-          entityId: claimed.userId,
-          details: { via: 'invitation' },
         },
         meta,
         manager,
@@ -408,7 +391,7 @@ export class AuthService {
   }
 
   private async accessFor(user: User, session: Session): Promise<IssuedAccessToken> {
-    const orgId = session.currentOrganizationId;
+    const orgId = user.emailVerifiedAt ? session.currentOrganizationId : null;
     const membership = orgId
       ? await this.tenant.run({ userId: user.id }, (m) =>
           this.organizations.findMembership(m, orgId, user.id),

@@ -59,15 +59,25 @@ export const mailTemplates = {
       ],
       { label: 'Sign in', url: signInUrl },
     ),
-  invitation: (to: string, organization: string, role: string, url: string) =>
+  /** New people are told to register and confirm their address first: only that account can accept. */
+  invitation: (
+    to: string,
+    organization: string,
+    inviter: { displayName: string | null; email: string | null },
+    role: string,
+    url: string,
+  ) =>
     message(
       to,
       `You are invited to ${organization}`,
-      [`You have been invited to ${organization} as ${role.replace('_', ' ')}.`],
-      {
-        label: 'Accept the invitation',
-        url,
-      },
+      [
+        `${inviter.displayName ?? 'An administrator'}${inviter.email ? ` (${inviter.email})` : ''} invites you ` +
+          `to ${organization} as ${role.replace('_', ' ')}.`,
+        `To accept, sign in with the account for ${to} and open the link below. ` +
+          'New to PPT? Register with this e-mail address first and confirm it with the link we send you; ' +
+          'then open this invitation again. The link works once and expires in 7 days.',
+      ],
+      { label: 'Accept the invitation', url },
     ),
   residentInvitation: (to: string, name: string, organization: string, role: string, url: string) =>
     message(
@@ -79,15 +89,5 @@ export const mailTemplates = {
           'your leases, meter readings and maintenance requests. Sign in or create an account, then accept.',
       ],
       { label: 'Accept the invitation', url },
-    ),
-  addedToOrganization: (to: string, name: string, organization: string, role: string, url: string) =>
-    message(
-      to,
-      `You now have access to ${organization}`,
-      [`Hello ${name},`, `you were added to ${organization} as ${role.replace('_', ' ')}.`],
-      {
-        label: 'Open PPT',
-        url,
-      },
     ),
 };

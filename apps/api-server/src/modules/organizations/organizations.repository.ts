@@ -109,7 +109,14 @@ export class OrganizationsRepository {
     await manager.delete(Membership, { organizationId, id: membershipId });
   }
 
+  /** Locks the admins' rows, so two admins leaving or demoted at once cannot leave none. */
   countAdmins(manager: EntityManager, organizationId: string): Promise<number> {
-    return manager.countBy(Membership, { organizationId, role: 'org_admin' });
+    return manager
+      .find(Membership, {
+        where: { organizationId, role: 'org_admin' },
+        order: { id: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      })
+      .then((admins) => admins.length);
   }
 }

@@ -1,27 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type MembershipRole, type Organization } from '@ppt/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ApiServerEnv } from '../../api-server.env';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { AuditService } from '../audit/audit.service';
-import { newOpaqueToken } from '../auth/opaque-token';
-import { Mailer } from '../mail/mailer';
-import { mailTemplates } from '../mail/mail.templates';
+import { requireVerifiedEmail } from '../auth/email-verified';
 import { SessionStore } from '../sessions/session-store';
 import { UsersRepository } from '../users/users.repository';
-import type {
-  AddMemberDto,
-  CreateOrganizationDto,
-  MemberResponse,
-  OrganizationResponse,
-} from './dto/organizations.dto';
+import type { CreateOrganizationDto, MemberResponse, OrganizationResponse } from './dto/organizations.dto';
 import { OrganizationError, OrganizationErrorCode } from './organizations.errors';
 import { OrganizationsRepository, type MemberRow } from './organizations.repository';
 
-const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 const MANAGE_MEMBERS: MembershipRole[] = ['org_admin'];
 const SEE_MEMBERS: MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
 
@@ -31,16 +22,12 @@ const SEE_MEMBERS: MembershipRole[] = ['org_admin', 'manager', 'technical_manage
  */
 @Injectable()
 export class OrganizationsService {
-  private readonly logger = new Logger(OrganizationsService.name);
-
   constructor(
-    @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
     private readonly tenant: TenantTransactions,
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersRepository,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
-    private readonly mailer: Mailer,
   ) {}
 
   async create(
@@ -48,6 +35,7 @@ export class OrganizationsService {
     dto: CreateOrganizationDto,
     meta: RequestMeta,
   ): Promise<OrganizationResponse> {
+    requireVerifiedEmail(await this.users.findById(actor.userId));
     const id = randomUUID();
     const slug = dto.slug ?? `${slugify(dto.name)}-${randomBytes(3).toString('hex')}`;
     const organization = await this.tenant
@@ -130,82 +118,6 @@ export class OrganizationsService {
     });
   }
 
-  /**
-   * Adds a person by e-mail. An existing account gets the membership and a notice; an unknown address
-   * gets an account without a password and an invitation link to set one.
-   */
-  async addMember(
-    actor: UserPrincipal,
-    organizationId: string,
-    dto: AddMemberDto,
-    meta: RequestMeta,
-  ): Promise<MemberResponse> {
-    let mail: Parameters<Mailer['send']>[0] | null = null;
-    const member = await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
-      const organization = await this.organizations.findById(m, organizationId);
-      if (!organization) throw notFound();
-      let user = await this.users.findByEmail(dto.email, m);
-      let invitation: string | null = null;
-      if (!user) {
-        user = await this.users.create(
-          { email: dto.email, displayName: dto.displayName ?? dto.email.split('@')[0], passwordHash: null },
-          m,
-        );
-        const token = newOpaqueToken();
-        await this.users.createEmailToken(
-          user.id,
-          'invitation',
-          token.hash,
-          new Date(Date.now() + INVITATION_TTL_MS),
-          m,
-        );
-        invitation = token.token;
-      } else if (await this.organizations.findMembership(m, organizationId, user.id)) {
-        throw new OrganizationError(OrganizationErrorCode.AlreadyMember, 'This person is already a member');
-      }
-      const membership = await this.organizations.addMember(m, organizationId, user.id, dto.role);
-      await this.audit.record(
-        {
-          action: invitation ? 'membership.invited' : 'membership.added',
-          organizationId,
-          actorUserId: actor.userId,
-          entityType: 'membership',
-          entityId: membership.id,
-          details: { userId: user.id, role: dto.role },
-        },
-        meta,
-        m,
-      );
-      mail = invitation
-        ? mailTemplates.invitation(
-            user.email,
-            organization.name,
-            dto.role,
-            this.mailer.appLink('accept-invitation', invitation),
-          )
-        : mailTemplates.addedToOrganization(
-            user.email,
-            user.displayName,
-            organization.name,
-            dto.role,
-            this.env.APP_PUBLIC_URL,
-          );
-      return toMember({
-        id: membership.id,
-        userId: user.id,
-        email: user.email,
-        displayName: user.displayName,
-        role: dto.role,
-        createdAt: membership.createdAt,
-      });
-    });
-    if (mail)
-      await this.mailer
-        .send(mail)
-        .catch((err: Error) => this.logger.error({ err }, 'Could not send the membership e-mail'));
-    return member;
-  }
-
   async changeRole(
     actor: UserPrincipal,
     organizationId: string,
@@ -272,10 +184,40 @@ export class OrganizationsService {
   }
 
   /**
-   * Runs work scoped to the organisation after checking the caller's membership in it: no
-   * membership → 404; a role outside `roles` → 403. Platform admins may act in any organisation.
+   * The caller leaves: their membership goes and their sessions acting in this organisation end. Needs
+   * no verified e-mail (leaving is always allowed); the last org_admin must hand over first.
    */
-  private inOrganization<T>(
+  async leave(actor: UserPrincipal, organizationId: string, meta: RequestMeta): Promise<void> {
+    await this.tenant.run({ organizationId, userId: actor.userId }, async (m) => {
+      const membership = await this.organizations.findMembership(m, organizationId, actor.userId);
+      if (!membership) throw notFound();
+      if (membership.role === 'org_admin') await this.keepOneAdmin(m, organizationId);
+      await this.organizations.removeMember(m, organizationId, membership.id);
+      await this.audit.record(
+        {
+          action: 'membership.left',
+          organizationId,
+          actorUserId: actor.userId,
+          entityType: 'membership',
+          entityId: membership.id,
+          details: { userId: actor.userId, role: membership.role },
+        },
+        meta,
+        m,
+      );
+    });
+    await this.sessions.revoke(
+      { userId: actor.userId, currentOrganizationId: organizationId },
+      'membership_removed',
+    );
+  }
+
+  /**
+   * Runs work scoped to the organisation after checking the caller's membership in it: no
+   * membership → 404; an unverified e-mail → 403 (a membership counts only for a proven address);
+   * a role outside `roles` → 403. Platform admins may act in any organisation.
+   */
+  inOrganization<T>(
     actor: UserPrincipal,
     organizationId: string,
     roles: MembershipRole[] | null,
@@ -285,6 +227,7 @@ export class OrganizationsService {
       const membership = await this.organizations.findMembership(m, organizationId, actor.userId);
       const role: MembershipRole | null = membership?.role ?? (actor.platformAdmin ? 'org_admin' : null);
       if (!role) throw notFound();
+      requireVerifiedEmail(await this.users.findById(actor.userId, m));
       if (roles && !roles.includes(role))
         throw new OrganizationError(
           OrganizationErrorCode.RoleNotAllowed,

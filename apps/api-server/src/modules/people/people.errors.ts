@@ -10,6 +10,7 @@ export enum PersonErrorCode {
   InvitationNotFound = 'INVITATION_NOT_FOUND',
   InvitationNotPending = 'INVITATION_NOT_PENDING',
   UserAlreadyLinked = 'USER_ALREADY_LINKED',
+  InvitationEmailMismatch = 'INVITATION_EMAIL_MISMATCH',
 }
 
 export class PersonError extends featureError<PersonErrorCode>({
@@ -22,4 +23,5 @@ export class PersonError extends featureError<PersonErrorCode>({
   [PersonErrorCode.InvitationNotFound]: 404,
   [PersonErrorCode.InvitationNotPending]: 409,
   [PersonErrorCode.UserAlreadyLinked]: 409,
+  [PersonErrorCode.InvitationEmailMismatch]: 403,
 }) {}

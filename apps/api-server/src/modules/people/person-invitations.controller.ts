@@ -5,7 +5,7 @@ import { Meta, type RequestMeta } from '../../common/request-meta';
 import { AcceptedPersonInvitationResponse, AcceptPersonInvitationDto } from './dto/person-invitation.dto';
 import { PersonInvitationsService } from './person-invitations.service';
 
-/** Any signed-in account may accept (it need not belong to the organisation yet): the token decides. */
+/** A signed-in account may accept (it need not belong to the organisation yet) with the token and a verified, equal e-mail. */
 @ApiTags('people')
 @ApiBearerAuth()
 @Controller('person-invitations')
@@ -17,7 +17,9 @@ export class PersonInvitationsController {
   @ApiOkResponse({
     type: AcceptedPersonInvitationResponse,
     description:
-      'Links your account to the person and makes you a member; then POST /auth/switch-organization. 404 INVITATION_NOT_FOUND, 409 INVITATION_NOT_PENDING (used, replaced or expired).',
+      'Links your account to the person and makes you a member; then POST /auth/switch-organization. ' +
+      '403 EMAIL_NOT_VERIFIED or INVITATION_EMAIL_MISMATCH (your verified e-mail must be the invited one), ' +
+      '404 INVITATION_NOT_FOUND, 409 INVITATION_NOT_PENDING (used, replaced or expired).',
   })
   accept(
     @CurrentUser() user: UserPrincipal,

@@ -4,11 +4,13 @@ import { TenantTransactions, type PersonInvitation } from '@ppt/db';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
+import { requireVerifiedEmail } from '../auth/email-verified';
 import { newOpaqueToken, sha256 } from '../auth/opaque-token';
 import { PasswordDoor, PasswordDoors } from '../auth/password-doors';
 import { Mailer } from '../mail/mailer';
 import { mailTemplates, type MailMessage } from '../mail/mail.templates';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { UsersRepository } from '../users/users.repository';
 import type {
   AcceptedPersonInvitationResponse,
   InvitePersonDto,
@@ -21,8 +23,9 @@ const INVITATION_TTL_MS = 14 * 24 * 3600_000;
 
 /**
  * Links a person (an owner or tenant the office knows) to a user account: the office sends an
- * invitation to the person's e-mail; whoever signs in and presents its token becomes a member with the
- * invited role and sees that person's units, leases and faults. The token is stored only as a hash.
+ * invitation to the person's e-mail; the owner of that address — signed in to an account whose verified
+ * e-mail equals it — presents its token, becomes a member with the invited role and sees that person's
+ * units, leases and faults. The token is stored only as a hash.
  */
 @Injectable()
 export class PersonInvitationsService {
@@ -32,6 +35,7 @@ export class PersonInvitationsService {
     private readonly tenant: TenantTransactions,
     private readonly people: PeopleRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
     private readonly doors: PasswordDoors,
@@ -107,6 +111,7 @@ export class PersonInvitationsService {
   ): Promise<AcceptedPersonInvitationResponse> {
     // Token guessing is limited like password guessing: per (account, IP) and per IP.
     await this.doors.check(PasswordDoor.Invitation, user.userId, meta.ip);
+    const account = requireVerifiedEmail(await this.users.findById(user.userId));
     const found = await this.tenant.runPlatform('person-invitation-accept', (m) =>
       this.people.findInvitationByTokenHash(m, sha256(token)),
     );
@@ -119,6 +124,13 @@ export class PersonInvitationsService {
       const invitation = await this.people.lockInvitation(m, organizationId, found.id);
       if (!invitation)
         throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+      // Checked first and leaving the invitation usable: the wrong account learns nothing about it.
+      if (invitation.email.toLowerCase() !== account.email.toLowerCase()) {
+        throw new PersonError(
+          PersonErrorCode.InvitationEmailMismatch,
+          'This invitation was sent to another e-mail address; sign in with that account',
+        );
+      }
       if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
         throw new PersonError(
           PersonErrorCode.InvitationNotPending,

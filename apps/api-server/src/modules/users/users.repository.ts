@@ -54,6 +54,17 @@ export class UsersRepository {
     await this.m(manager).update(User, { id }, changes);
   }
 
+  /** Marks the address proven, once; says whether it was unproven until now. */
+  async markEmailVerified(id: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ emailVerifiedAt: () => 'now()' })
+      .where('id = :id AND email_verified_at IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   async createEmailToken(
     userId: string,
     purpose: EmailTokenPurpose,

@@ -2,12 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_OPAQUE_TOKEN } from '../../../common/examples';
-import { IsOmittable, Trim } from '@ppt/http';
+import { Trim } from '@ppt/http';
 
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
 
-/** A password being set (register, change, reset, invitation). */
+/** A password being set (register, change, reset). */
 function NewPassword(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max, example: 'tramvaj-na-Palmovce-22' }),
@@ -101,23 +101,6 @@ export class VerifyEmailDto {
   @IsString()
   @Length(20, 200)
   token!: string;
-}
-
-export class AcceptInvitationDto {
-  @ApiProperty({ example: EXAMPLE_OPAQUE_TOKEN })
-  @IsString()
-  @Length(20, 200)
-  token!: string;
-
-  @NewPassword()
-  password!: string;
-
-  @ApiPropertyOptional({ example: 'Petr Dvořák' })
-  @IsOmittable()
-  @Trim()
-  @IsString()
-  @Length(1, 200)
-  displayName?: string;
 }
 
 export class IntrospectDto {

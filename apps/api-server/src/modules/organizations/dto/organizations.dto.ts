@@ -2,7 +2,7 @@ import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 import { IsOmittable, PageResponse } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
-import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { Trim } from '@ppt/http';
 
 export class CreateOrganizationDto {
@@ -30,28 +30,6 @@ export class UpdateOrganizationDto {
   @IsString()
   @Length(2, 200)
   name?: string;
-}
-
-export class AddMemberDto {
-  @ApiProperty({ example: 'petr.dvorak@example.cz' })
-  @Trim()
-  @IsEmail()
-  @MaxLength(320)
-  email!: string;
-
-  @ApiProperty({ enum: MEMBERSHIP_ROLES, example: 'technical_manager' })
-  @IsIn(MEMBERSHIP_ROLES)
-  role!: MembershipRole;
-
-  @ApiPropertyOptional({
-    description: 'Display name for a person who has no account yet',
-    example: 'Petr Dvořák',
-  })
-  @IsOmittable()
-  @Trim()
-  @IsString()
-  @Length(1, 200)
-  displayName?: string;
 }
 
 export class UpdateMemberDto {
