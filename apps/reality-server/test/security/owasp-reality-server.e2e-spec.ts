@@ -21,10 +21,10 @@ describe('reality-server against the OWASP API Security Top 10 (2023)', () => {
   const calls = { introspect: 0 };
   const json = (res: ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  /** What api-server says about a live token: active, with the token's own subject and session. */
+  /** What api-server says about a live token: active, with the token's own subject, session and expiry. */
   const truthful = (token: string, res: ServerResponse) => {
-    const { sub, sid } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-    json(res, 200, { active: true, sub, sid, org: null, role: null });
+    const { sub, sid, exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    json(res, 200, { active: true, sub, sid, exp, org: null, role: null });
   };
   const http = () => portal.app.getHttpServer();
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
