@@ -21,6 +21,7 @@ import { Syndication1795354000000 } from './1795354000000-syndication';
 import { WebhookReceiptRetention1795357000000 } from './1795357000000-webhook-receipt-retention';
 import { SyndicationStuckLookup1795360000000 } from './1795360000000-syndication-stuck-lookup';
 import { AnnouncementRecipients1795366000000 } from './1795366000000-announcement-recipients';
+import { SessionGeneration1795378000000 } from './1795378000000-session-generation';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   WebhookReceiptRetention1795357000000,
   SyndicationStuckLookup1795360000000,
   AnnouncementRecipients1795366000000,
+  SessionGeneration1795378000000,
 ];

@@ -41,7 +41,10 @@ export async function registerAndLogin(http: Server, label = 'user'): Promise<Te
   return { id, email, ...(await login(http, email)) };
 }
 
-/** An organisation created by `admin` (org_admin), and the admin's token acting in it. */
+/**
+ * An organisation created by `admin` (org_admin), and the admin's token acting in it. The switch
+ * ends the token the session held before, so `admin.accessToken` becomes the new one.
+ */
 export async function createOrganization(
   http: Server,
   admin: TestUser,
@@ -57,6 +60,7 @@ export async function createOrganization(
     .set('Authorization', `Bearer ${admin.accessToken}`)
     .send({ organizationId: res.body.id })
     .expect(200);
+  admin.accessToken = switched.body.accessToken as string;
   return { id: res.body.id as string, adminToken: switched.body.accessToken as string };
 }
 

@@ -20,6 +20,7 @@ export type SecurityAction =
   | 'auth.email_verified'
   | 'auth.organization_switched'
   | 'user.disabled'
+  | 'oauth_client.disabled'
   | 'organization.created'
   | 'organization.updated'
   | 'membership.added'

@@ -6,8 +6,6 @@ export enum AuthErrorCode {
   InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
   InvalidEmailToken = 'INVALID_TOKEN',
   NotAMember = 'NOT_A_MEMBER',
-  InvalidClient = 'INVALID_CLIENT',
-  InvalidScope = 'INVALID_SCOPE',
 }
 
 export class AuthError extends featureError<AuthErrorCode>({
@@ -16,6 +14,4 @@ export class AuthError extends featureError<AuthErrorCode>({
   [AuthErrorCode.InvalidRefreshToken]: 401,
   [AuthErrorCode.InvalidEmailToken]: 400,
   [AuthErrorCode.NotAMember]: 403,
-  [AuthErrorCode.InvalidClient]: 401,
-  [AuthErrorCode.InvalidScope]: 400,
 }) {}

@@ -125,4 +125,11 @@ export class IntrospectDto {
   @IsString()
   @MaxLength(4096)
   token!: string;
+
+  /** RFC 7662 §2.1: a hint only; an unknown value is ignored, and every kind of token is looked at. */
+  @ApiPropertyOptional({ example: 'access_token', description: 'access_token or refresh_token' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(50)
+  token_type_hint?: string;
 }
