@@ -151,8 +151,8 @@ export class OAuthService {
     if (!claims.sid || !(await this.sessionActive(claims.sid, claims.gen ?? 0))) return { active: false };
     return {
       active: true,
+      // No client_id: the portal reads one as the mark of a service token, never a visitor's.
       sub: claims.sub,
-      client_id: claims.client_id,
       org: claims.org ?? null,
       role: claims.role ?? null,
       sid: claims.sid,
