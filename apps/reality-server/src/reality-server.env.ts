@@ -24,12 +24,12 @@ export class RealityServerEnv extends CoreEnv {
   AUTH_ISSUER = 'http://localhost:3000';
 
   /**
-   * The `aud` a visitor's token must carry: api-server's AUTH_PORTAL_AUDIENCE, which only users'
-   * tokens have (a service token, meant for api-server alone, is refused here).
+   * The `aud` a visitor's token must carry: the same setting as api-server's, which puts it in users'
+   * tokens only (a service token, meant for api-server alone, is refused here).
    */
   @IsString()
   @MinLength(1)
-  AUTH_AUDIENCE = 'ppt-portal';
+  AUTH_PORTAL_AUDIENCE = 'ppt-portal';
 
   /** The portal's OAuth client on api-server (`npm run admin -- create-client … --scopes sso:introspect,listings:inquiries`). */
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, {

@@ -101,7 +101,7 @@ export class ApiServerPeer {
     return {
       API_SERVER_URL: this.url,
       AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: PORTAL_AUDIENCE,
+      AUTH_PORTAL_AUDIENCE: PORTAL_AUDIENCE,
       SSO_CLIENT_ID: this.client.clientId,
       SSO_CLIENT_SECRET: this.client.secret,
       REDIS_KEY_PREFIX: this.redisPrefix,

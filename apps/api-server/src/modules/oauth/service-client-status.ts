@@ -38,7 +38,6 @@ export class ServiceClientStatus implements ServiceClientValidator, OnModuleInit
 
   onModuleInit(): void {
     listenForSessionRevocations(this.redis, 'ClientRevocations', {
-      revoked: () => undefined, // sessions are SessionStore's; this listener is for its own channel
       subscribed: () => void this.load(),
       lost: () => {
         this.epoch++;
