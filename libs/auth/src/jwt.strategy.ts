@@ -34,8 +34,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_S },
       secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, key?: string) => void) => {
         const header = decode(rawToken, { complete: true })?.header;
-        if (header && header.typ !== ACCESS_TOKEN_TYPE)
-          return done(new TokenRejected('not an access token'));
+        if (header && header.typ !== ACCESS_TOKEN_TYPE) return done(new TokenRejected('not an access token'));
         Promise.resolve(options.resolveKey(header?.kid)).then(
           // jsonwebtoken verifies with a KeyObject (imported once); the typings only list string/Buffer.
           (key) =>

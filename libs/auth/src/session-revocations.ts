@@ -58,8 +58,7 @@ export function listenForSessionRevocations(
         handlers.subscribed(subscribedBefore);
         subscribedBefore = true;
       },
-      (err: Error) =>
-        logger.warn(`Could not subscribe to ${channels.join(', ')}: ${err.message}`),
+      (err: Error) => logger.warn(`Could not subscribe to ${channels.join(', ')}: ${err.message}`),
     );
   });
   subscriber.on('close', () => {

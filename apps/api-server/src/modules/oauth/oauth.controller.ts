@@ -56,7 +56,10 @@ export class OAuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: OAuthTokenDto })
   @ApiOkResponse({ type: OAuthTokenResponse })
-  token(@Body() body: unknown, @Headers('authorization') authorization?: string): Promise<OAuthTokenResponse> {
+  token(
+    @Body() body: unknown,
+    @Headers('authorization') authorization?: string,
+  ): Promise<OAuthTokenResponse> {
     const params = paramsOf(body);
     const grantType = stringParam(params, 'grant_type', 100);
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');

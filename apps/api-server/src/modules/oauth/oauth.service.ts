@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUTH_OPTIONS, verifyToken, type AccessTokenClaims, type AuthOptions, type UserPrincipal } from '@ppt/auth';
+import {
+  AUTH_OPTIONS,
+  verifyToken,
+  type AccessTokenClaims,
+  type AuthOptions,
+  type UserPrincipal,
+} from '@ppt/auth';
 import type { OAuthClient } from '@ppt/db';
 import { serviceUnavailable } from '@ppt/observability';
 import type { RequestMeta } from '../../common/request-meta';
@@ -43,7 +49,10 @@ export class OAuthService {
     @Inject(AUTH_OPTIONS) private readonly authOptions: AuthOptions,
   ) {}
 
-  async clientCredentials(credentials: ClientCredentials, requestedScope?: string): Promise<OAuthTokenResponse> {
+  async clientCredentials(
+    credentials: ClientCredentials,
+    requestedScope?: string,
+  ): Promise<OAuthTokenResponse> {
     const client = await this.authenticate(credentials);
     const requested = requestedScope ? requestedScope.split(' ') : client.scopes;
     const unknown = requested.filter((s) => !client.scopes.includes(s));
@@ -73,16 +82,25 @@ export class OAuthService {
     meta: RequestMeta,
   ): Promise<void> {
     const firstParty =
-      credentials.clientId === FIRST_PARTY_CLIENT_ID && credentials.secret === undefined && !credentials.basicUsed;
+      credentials.clientId === FIRST_PARTY_CLIENT_ID &&
+      credentials.secret === undefined &&
+      !credentials.basicUsed;
     const client = firstParty ? null : await this.authenticate(credentials);
-    const order = hint === 'access_token' ? [this.revokeAccess, this.revokeRefresh] : [this.revokeRefresh, this.revokeAccess];
+    const order =
+      hint === 'access_token'
+        ? [this.revokeAccess, this.revokeRefresh]
+        : [this.revokeRefresh, this.revokeAccess];
     for (const attempt of order) {
       if (await attempt.call(this, token, client, meta)) return;
     }
   }
 
   /** true when the token is one of ours (whether or not this client could revoke it). */
-  private async revokeRefresh(token: string, client: OAuthClient | null, meta: RequestMeta): Promise<boolean> {
+  private async revokeRefresh(
+    token: string,
+    client: OAuthClient | null,
+    meta: RequestMeta,
+  ): Promise<boolean> {
     const stored = await this.sessionsRepository.findRefreshToken(sha256(token));
     if (!stored) return false;
     if (client === null) await this.endSession({ id: stored.sessionId }, meta);
@@ -98,7 +116,10 @@ export class OAuthService {
     }
     if (claims.typ === 'service') {
       if (client?.clientId === claims.sub)
-        throw new OAuthError('unsupported_token_type', 'A service token cannot be revoked; it expires by itself');
+        throw new OAuthError(
+          'unsupported_token_type',
+          'A service token cannot be revoked; it expires by itself',
+        );
       return true;
     }
     if (client === null && claims.sid) await this.endSession({ id: claims.sid, userId: claims.sub }, meta);

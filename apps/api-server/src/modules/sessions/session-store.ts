@@ -133,7 +133,12 @@ export class SessionStore implements SessionValidator, OnModuleInit {
     }
     const session = await this.sessions.findById(sessionId);
     const active = isSessionActive(session);
-    this.learn(epoch, sessionId, active ? session.generation : false, active ? expiresAt(session) : undefined);
+    this.learn(
+      epoch,
+      sessionId,
+      active ? session.generation : false,
+      active ? expiresAt(session) : undefined,
+    );
     await this.remember(sessionId, active ? session : null);
     return active ? session.generation : false;
   }
@@ -216,7 +221,14 @@ export class SessionStore implements SessionValidator, OnModuleInit {
       for (const s of sessions) {
         const until = expiresAt(s);
         const ttl = Math.max(1, Math.min(POSITIVE_TTL_MAX_S, secondsUntil(until)));
-        tx.eval(SET_ACTIVE_UNLESS_SUPERSEDED, 1, this.key(s.id), `1:${until}:${s.generation}`, s.generation, ttl);
+        tx.eval(
+          SET_ACTIVE_UNLESS_SUPERSEDED,
+          1,
+          this.key(s.id),
+          `1:${until}:${s.generation}`,
+          s.generation,
+          ttl,
+        );
         tx.publish(channel, `${s.id} ${s.generation} ${until}`);
       }
       return tx.exec();

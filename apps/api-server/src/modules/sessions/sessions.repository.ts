@@ -68,11 +68,7 @@ export class SessionsRepository {
   }
 
   /** Marks sessions revoked; returns the ids that were active. */
-  async revoke(
-    where: SessionFilter,
-    reason: string,
-    manager?: EntityManager,
-  ): Promise<string[]> {
+  async revoke(where: SessionFilter, reason: string, manager?: EntityManager): Promise<string[]> {
     const result = await this.m(manager)
       .createQueryBuilder()
       .update(Session)
