@@ -80,18 +80,22 @@ export class OAuthController {
   @UseFilters(OAuthErrorFilter)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: OAuthRevokeDto })
-  @ApiOkResponse({ description: 'Revoked, or not a token of this client (the answer is the same)' })
+  @ApiOkResponse({
+    description: 'Revoked, or not a token of this client (the answer is the same; its body is empty JSON)',
+    schema: { type: 'object', example: {} },
+  })
   async revoke(
     @Body() body: unknown,
     @Headers('authorization') authorization: string | undefined,
     @Meta() meta: RequestMeta,
-  ): Promise<void> {
+  ): Promise<Record<string, never>> {
     const params = paramsOf(body);
     const token = stringParam(params, 'token', 4096);
     if (!token) throw new OAuthError('invalid_request', 'token is required');
     const hint = stringParam(params, 'token_type_hint', 50);
     const credentials = clientCredentials(params, authorization);
     await this.oauth.revoke(credentials, token, isHint(hint) ? hint : undefined, meta);
+    return {};
   }
 
   /** RFC 7662 introspection for services (reality-server SSO); needs a service token with sso:introspect. */
