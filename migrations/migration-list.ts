@@ -23,6 +23,7 @@ import { SyndicationStuckLookup1795360000000 } from './1795360000000-syndication
 import { AnnouncementRecipients1795366000000 } from './1795366000000-announcement-recipients';
 import { OrganizationInvitations1795369000000 } from './1795369000000-organization-invitations';
 import { OperatorPlatformScopes1795375000000 } from './1795375000000-operator-platform-scopes';
+import { SessionGeneration1795378000000 } from './1795378000000-session-generation';
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   AnnouncementRecipients1795366000000,
   OrganizationInvitations1795369000000,
   OperatorPlatformScopes1795375000000,
+  SessionGeneration1795378000000,
   ServiceDatabaseRoles1795384000000,
 ];

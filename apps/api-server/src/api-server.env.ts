@@ -48,10 +48,18 @@ export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorag
   @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
   AUTH_ISSUER = 'http://localhost:3000';
 
-  /** `aud` of access tokens (the platform's APIs). */
+  /** `aud` of access tokens meant for api-server (users' and services'); api-server accepts only these. */
   @IsString()
   @MinLength(1)
   AUTH_AUDIENCE = 'ppt';
+
+  /**
+   * The portal's `aud`, added to users' access tokens only (the portal's AUTH_AUDIENCE), so a service
+   * token is never accepted by the portal as a visitor's.
+   */
+  @IsString()
+  @MinLength(1)
+  AUTH_PORTAL_AUDIENCE = 'ppt-portal';
 
   /** RSA private key (PEM, or base64 of the PEM) that signs access tokens. `npm start` generates one. */
   @IsString()

@@ -18,6 +18,8 @@ import { ListingsModule } from './modules/listings/listings.module';
 import { MetersModule } from './modules/meters/meters.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
+import { ServiceClientStatus } from './modules/oauth/service-client-status';
+import { ServiceClientsModule } from './modules/oauth/service-clients.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PeopleModule } from './modules/people/people.module';
 import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
@@ -42,7 +44,7 @@ export class AppModule {
         IdentityModule,
         // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
         AuthModule.forRoot({
-          imports: [IdentityModule],
+          imports: [IdentityModule, ServiceClientsModule],
           inject: [SigningKeys, ApiServerEnv],
           useFactory: (keys: SigningKeys, config: ApiServerEnv) => ({
             issuer: config.AUTH_ISSUER,
@@ -50,6 +52,7 @@ export class AppModule {
             resolveKey: (kid) => keys.verificationKey(kid),
           }),
           sessionValidator: SessionStore,
+          clientValidator: ServiceClientStatus,
         }),
         OrganizationsModule,
         OAuthModule,

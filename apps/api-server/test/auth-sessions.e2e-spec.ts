@@ -125,7 +125,7 @@ describe('sessions and refresh tokens', () => {
     const user = await registerAndLogin(http(), 'no-cache');
     const sid = JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()).sid as string;
     const redis = () => server.app.get(RedisConnections).get('main');
-    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+$/); // active, and until when
+    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+:0$/); // active, until when, generation
     await redis().del(`sess:${sid}`);
     // A fresh process: nothing in its memory either.
     await server.app.close();
@@ -135,7 +135,7 @@ describe('sessions and refresh tokens', () => {
     for (let i = 0; i < 100 && sessionsClient.status !== 'ready'; i++)
       await new Promise((r) => setTimeout(r, 20));
     await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
-    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+$/);
+    expect(await redis().get(`sess:${sid}`)).toMatch(/^1:\d+:0$/);
   });
 
   it('a logout on another api-server process ends the session here within a second', async () => {

@@ -1,6 +1,12 @@
 import { testSigningKey } from '@ppt/testing';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { decode, sign, type SignOptions } from 'jsonwebtoken';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
+import { decode, sign, type JwtHeader, type SignOptions } from 'jsonwebtoken';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
 import { addMember, bearer, createOrganization, registerAndLogin, type TestUser } from './identity';
@@ -20,7 +26,7 @@ describe('access tokens', () => {
 
   const claimsOf = (token: string) =>
     decode(token, { complete: true }) as {
-      header: { alg: string; kid: string };
+      header: { alg: string; kid: string; typ: string };
       payload: Record<string, unknown>;
     };
 
@@ -36,6 +42,7 @@ describe('access tokens', () => {
     return sign({ ...rest, nbf: Math.floor(Date.now() / 1000), ...payload }, key, {
       algorithm: 'RS256',
       keyid: header.kid,
+      header: { typ: header.typ } as JwtHeader, // alg comes from `algorithm`
       ...lifetime,
       ...options,
     });
@@ -44,7 +51,15 @@ describe('access tokens', () => {
   it('issues RS256 tokens with the documented claims, verifiable with the published JWKS', async () => {
     const { header, payload } = claimsOf(user.accessToken);
     expect(header.alg).toBe('RS256');
-    expect(payload).toMatchObject({ sub: user.id, iss: 'http://api.test', aud: 'ppt', typ: 'access' });
+    expect(header.typ).toBe('at+jwt'); // RFC 9068 §2.1
+    expect(payload).toMatchObject({
+      sub: user.id,
+      iss: 'http://api.test',
+      aud: ['ppt', 'ppt-portal'], // api-server and the portal
+      client_id: 'ppt-app',
+      typ: 'access',
+      gen: 0,
+    });
     for (const claim of ['sid', 'iat', 'exp', 'jti', 'nbf']) expect(payload[claim]).toBeDefined();
     expect((payload.exp as number) - (payload.iat as number)).toBe(900);
     expect(payload).toHaveProperty('org', null);
@@ -98,12 +113,38 @@ describe('access tokens', () => {
     ['a token of another issuer', () => bearer(forge({ iss: 'https://evil.example' }))],
     ['a token for another audience', () => bearer(forge({ aud: 'another-api' }))],
     ['an unknown key id', () => bearer(forge({}, { keyid: 'unknown-kid' }))],
+    [
+      'a JWT that is not typed as an access token (typ JWT, RFC 9068 §4)',
+      () => bearer(forge({}, { header: { typ: 'JWT' } as JwtHeader })),
+    ],
+    [
+      'a token expired longer ago than the 5 s clock tolerance',
+      () => bearer(forge({ exp: Math.floor(Date.now() / 1000) - 7 })),
+    ],
   ];
 
-  it.each(rejected)('rejects %s with 401 and the error envelope', async (_label, headers) => {
+  it.each(rejected)('rejects %s with 401 and the error envelope', async (label, headers) => {
     const res = await request(http()).get('/api/v1/auth/me').set(headers()).expect(401);
     expect(res.body.error).toMatchObject({ code: 'UNAUTHORIZED', requestId: expect.any(String) });
-    expect(res.headers['www-authenticate']).toBe('Bearer');
+    // RFC 6750 §3: the bare challenge without a token, error="invalid_token" for a refused one.
+    if (label === 'no token' || label === 'a token without the Bearer scheme')
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="ppt"');
+    else
+      expect(res.headers['www-authenticate']).toMatch(
+        /^Bearer realm="ppt", error="invalid_token", error_description="Invalid[^"]*"$/,
+      );
+  });
+
+  it('accepts a token that expired or starts within the 5 s clock tolerance', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await request(http())
+      .get('/api/v1/auth/me')
+      .set(bearer(forge({ exp: now - 2 })))
+      .expect(200);
+    await request(http())
+      .get('/api/v1/auth/me')
+      .set(bearer(forge({ nbf: now + 2 })))
+      .expect(200);
   });
 
   it('answers 403 to a valid token whose role is not enough, and 200 to one whose role is', async () => {

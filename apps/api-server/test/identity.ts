@@ -108,7 +108,10 @@ export async function registerAndLogin(http: Server, label = 'user'): Promise<Te
 /** The access token registerAndLogin got for each address, so addMember need not sign in again (argon2). */
 const signedIn = new Map<string, string>();
 
-/** An organisation created by `admin` (org_admin), and the admin's token acting in it. */
+/**
+ * An organisation created by `admin` (org_admin), and the admin's token acting in it. The switch
+ * ends the token the session held before, so `admin.accessToken` becomes the new one.
+ */
 export async function createOrganization(
   http: Server,
   admin: TestUser,
@@ -124,6 +127,7 @@ export async function createOrganization(
     .set('Authorization', `Bearer ${admin.accessToken}`)
     .send({ organizationId: res.body.id })
     .expect(200);
+  admin.accessToken = switched.body.accessToken as string;
   return { id: res.body.id as string, adminToken: switched.body.accessToken as string };
 }
 

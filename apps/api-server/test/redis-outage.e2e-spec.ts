@@ -99,6 +99,34 @@ describe('api-server while Redis is down', () => {
     }
   });
 
+  it('a logout or password change that Redis cannot record answers 503 and changes nothing, until it can', async () => {
+    const user = await registerAndLogin(http(), 'outage-logout');
+    await redis.stop();
+    try {
+      const logout = await request(http())
+        .post('/api/v1/auth/logout')
+        .set(bearer(user.accessToken))
+        .expect(503);
+      expect(logout.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(logout.headers['retry-after']).toBe('5');
+      await request(http())
+        .post('/api/v1/auth/password/change')
+        .set(bearer(user.accessToken))
+        .send({ currentPassword: PASSWORD, newPassword: 'never stored while Redis is away' })
+        .expect(503);
+      // Nothing was reported done, and nothing was done: the session is as it was (PostgreSQL says so).
+      await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(200);
+    } finally {
+      await redis.start();
+    }
+    // Once Redis is back, the same logout goes through.
+    await eventually(
+      async () =>
+        (await request(http()).post('/api/v1/auth/logout').set(bearer(user.accessToken))).status === 204,
+    );
+    await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(401);
+  });
+
   it('introspection answers 503, not "inactive", when the session state cannot be read at all', async () => {
     const user = await registerAndLogin(http(), 'outage-introspect');
     const client = await createOAuthClient(server, ['sso:introspect']);

@@ -50,10 +50,13 @@ export class RealityServerEnv extends CoreEnv {
   @IsUrl(HTTP_URL, { message: "must be an http(s) URL (api-server's AUTH_ISSUER)" })
   AUTH_ISSUER = 'http://localhost:3000';
 
-  /** Must equal api-server's AUTH_AUDIENCE. */
+  /**
+   * The `aud` a visitor's token must carry: the same setting as api-server's, which puts it in users'
+   * tokens only (a service token, meant for api-server alone, is refused here).
+   */
   @IsString()
   @MinLength(1)
-  AUTH_AUDIENCE = 'ppt';
+  AUTH_PORTAL_AUDIENCE = 'ppt-portal';
 
   /** The portal's OAuth client on api-server (`npm run admin -- create-client … --scopes sso:introspect,listings:inquiries`). */
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, {

@@ -10,7 +10,7 @@ import {
   WORKSPACE_ROOT,
   type SpawnedProcess,
 } from '@ppt/testing';
-import { sign } from 'jsonwebtoken';
+import { sign, type JwtHeader } from 'jsonwebtoken';
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ const AUDIENCE = 'ppt';
 export const ANNOUNCEMENT_KEYS = `k1:${randomBytes(32).toString('base64')}`;
 /** Signs a shared token answer as a portal replica holding ANNOUNCEMENT_KEYS does. */
 export const answerSigner = new AnswerSigner(ANNOUNCEMENT_KEYS);
+/** The portal's audience: in users' tokens only (api-server's AUTH_PORTAL_AUDIENCE). */
+const PORTAL_AUDIENCE = 'ppt-portal';
 
 export interface PortalUser {
   id: string;
@@ -64,6 +66,7 @@ export class ApiServerPeer {
       AUTH_JWT_PRIVATE_KEY: testSigningKey(),
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
+      AUTH_PORTAL_AUDIENCE: PORTAL_AUDIENCE,
     };
     const server = spawnEntryPoint('apps/api-server/src/main.ts', env);
     const worker = options.worker ? spawnEntryPoint('apps/api-server/src/worker.ts', env) : undefined;
@@ -104,7 +107,7 @@ export class ApiServerPeer {
     return {
       API_SERVER_URL: this.url,
       AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_PORTAL_AUDIENCE: PORTAL_AUDIENCE,
       SSO_CLIENT_ID: this.client.clientId,
       SSO_CLIENT_SECRET: this.client.secret,
       SSO_ANNOUNCEMENT_KEYS: ANNOUNCEMENT_KEYS,
@@ -259,13 +262,13 @@ export const issuerKey = (): KeyObject =>
 
 export function signAccessToken(
   claims: Record<string, unknown>,
-  options: { key?: KeyObject; kid?: string; expiresInS?: number } = {},
+  options: { key?: KeyObject; kid?: string; expiresInS?: number; typ?: string } = {},
 ): string {
   const key = options.key ?? issuerKey();
   const now = Math.floor(Date.now() / 1000);
   const payload = {
     iss: ISSUER,
-    aud: AUDIENCE,
+    aud: [AUDIENCE, PORTAL_AUDIENCE],
     sub: randomUUID(),
     sid: randomUUID(),
     jti: randomUUID(),
@@ -277,5 +280,9 @@ export function signAccessToken(
     exp: now + (options.expiresInS ?? 900),
     ...claims,
   };
-  return sign(payload, key, { algorithm: 'RS256', keyid: options.kid ?? thumbprint(createPublicKey(key)) });
+  return sign(payload, key, {
+    algorithm: 'RS256',
+    keyid: options.kid ?? thumbprint(createPublicKey(key)),
+    header: { typ: options.typ ?? 'at+jwt' } as JwtHeader,
+  });
 }

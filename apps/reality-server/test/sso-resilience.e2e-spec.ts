@@ -207,7 +207,8 @@ describe('SSO when api-server misbehaves', () => {
 
   // Last: the refusal is remembered for Retry-After seconds.
   it('does not hammer the token endpoint while api-server refuses its client', async () => {
-    issueToken = (res) => json(res, 401, { error: { code: 'INVALID_CLIENT' } });
+    issueToken = (res) =>
+      json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     introspect = (res) => json(res, 401, {});
     const statuses = await Promise.all(
       Array.from({ length: 5 }, () => me(signAccessToken({})).then((r) => r.status)),

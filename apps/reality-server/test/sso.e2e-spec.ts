@@ -166,6 +166,8 @@ describe('SSO: PM accounts on the Reality Portal', () => {
         HS256: sign({ ...claims }, 'secret', { algorithm: 'HS256', keyid: issuerKid }),
         'from another issuer': signAccessToken({ sub: user.id, iss: 'http://evil.test' }),
         'a service token': await peer.serviceToken(),
+        'typed JWT, not at+jwt (RFC 9068)': signAccessToken({ sub: user.id }, { typ: 'JWT' }),
+        "for api-server's audience only": signAccessToken({ sub: user.id, aud: 'ppt' }),
       };
       for (const [what, token] of Object.entries(rejected)) {
         const res = await me(token);
@@ -174,7 +176,8 @@ describe('SSO: PM accounts on the Reality Portal', () => {
           status: 401,
           code: 'UNAUTHORIZED',
         });
-        expect(res.headers['www-authenticate']).toBe('Bearer');
+        // RFC 6750 §3.1: a refused token is named as such.
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="ppt", error="invalid_token"/);
       }
       expect(await peer.requestsTo(INTROSPECT)).toBe(introspections);
       // Only the unknown key id may refetch the key set, once.

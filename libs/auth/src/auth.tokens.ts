@@ -1,6 +1,7 @@
 /** Injection tokens and metadata keys of the auth lib. */
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 export const SESSION_VALIDATOR = Symbol('SESSION_VALIDATOR');
+export const SERVICE_CLIENT_VALIDATOR = Symbol('SERVICE_CLIENT_VALIDATOR');
 export const ROLES_KEY = 'auth:roles';
 export const SCOPES_KEY = 'auth:scopes';
 export const PLATFORM_ADMIN_KEY = 'auth:platformAdmin';

@@ -5,10 +5,9 @@ import type { MembershipRole } from '@ppt/db';
 import { AppError, CommonErrorCode, IS_PUBLIC } from '@ppt/observability';
 import type { Request } from 'express';
 import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
+import { bearerChallenge } from './bearer-challenge';
 import { principalOf } from './decorators';
 import { TokenRejected } from './jwt.strategy';
-
-const BEARER = { 'WWW-Authenticate': 'Bearer' };
 
 /** Global: every route needs a valid bearer token unless it is marked @Public(). Deny by default. */
 @Injectable()
@@ -28,13 +27,15 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   override handleRequest<T>(err: unknown, principal: T, info: unknown): T {
     if (principal && !err) return principal;
     const reason = err ?? info;
-    const message =
-      reason instanceof TokenRejected
+    const noToken = reason instanceof Error && reason.message === 'No auth token';
+    const message = noToken
+      ? 'Authentication required'
+      : reason instanceof TokenRejected
         ? `Invalid token: ${reason.message}`
-        : reason instanceof Error && reason.message === 'No auth token'
-          ? 'Authentication required'
-          : 'Invalid or expired token';
-    throw new AppError(CommonErrorCode.Unauthorized, 401, message, undefined, BEARER);
+        : 'Invalid or expired token';
+    throw new AppError(CommonErrorCode.Unauthorized, 401, message, undefined, {
+      'WWW-Authenticate': bearerChallenge(noToken ? undefined : message),
+    });
   }
 }
 

@@ -1,5 +1,6 @@
-export type { AuthOptions, SessionValidator } from './auth.options';
+export type { AuthOptions, ServiceClientValidator, SessionValidator } from './auth.options';
 export { AuthModule, type AuthModuleOptions } from './auth.module';
+export { ACCESS_TOKEN_TYPE, bearerChallenge, CLOCK_TOLERANCE_S } from './bearer-challenge';
 export { AUTH_OPTIONS } from './auth.tokens';
 export {
   CurrentPrincipal,

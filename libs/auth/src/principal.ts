@@ -19,10 +19,13 @@ export interface ServicePrincipal {
 
 export type Principal = UserPrincipal | ServicePrincipal;
 
-/** Claims of our RS256 access tokens. */
+/** Claims of our RS256 access tokens (RFC 9068 plus our own). */
 export interface AccessTokenClaims {
   iss: string;
-  aud: string;
+  /** User tokens: api-server and the portal; service tokens: api-server only. */
+  aud: string | string[];
+  /** The OAuth client the token was issued to (the platform's own apps for a user's sign-in). */
+  client_id?: string;
   sub: string;
   iat: number;
   nbf: number;
@@ -31,6 +34,8 @@ export interface AccessTokenClaims {
   /** `access` for a user's token, `service` for client credentials. */
   typ: 'access' | 'service';
   sid?: string;
+  /** The session's generation when the token was issued; only the current one is accepted (0 when absent). */
+  gen?: number;
   org?: string | null;
   role?: MembershipRole | null;
   /** Set (true) only for platform administrators. */

@@ -12,8 +12,8 @@ export function sessionRevokedChannel(connections: RedisConnections): string {
 }
 
 export interface SessionRevocationHandlers {
-  /** A session ended. */
-  revoked(sessionId: string): void;
+  /** A session ended. Without it, only the `alsoListen` channels are subscribed to. */
+  revoked?(sessionId: string): void;
   /**
    * The subscription is confirmed by Redis; `again` after a reconnect, when whatever was published
    * while the connection was down has been lost.
@@ -46,19 +46,19 @@ export function listenForSessionRevocations(
   const logger = new Logger(name);
   const channel = sessionRevokedChannel(connections);
   const others = handlers.alsoListen ?? {};
+  const channels = [...(handlers.revoked ? [channel] : []), ...Object.keys(others)];
   const subscriber = connections.create(name, { autoResubscribe: false });
   let subscribedBefore = false;
   let connected = false;
   subscriber.on('ready', () => {
     connected = true;
     if (subscribedBefore) logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
-    subscriber.subscribe(channel, ...Object.keys(others)).then(
+    subscriber.subscribe(...channels).then(
       () => {
         handlers.subscribed(subscribedBefore);
         subscribedBefore = true;
       },
-      (err: Error) =>
-        logger.warn(`Could not subscribe to ${[channel, ...Object.keys(others)].join(', ')}: ${err.message}`),
+      (err: Error) => logger.warn(`Could not subscribe to ${channels.join(', ')}: ${err.message}`),
     );
   });
   subscriber.on('close', () => {
@@ -68,7 +68,7 @@ export function listenForSessionRevocations(
   });
   subscriber.on('message', (from: string, message: string) => {
     try {
-      if (from === channel) handlers.revoked(message);
+      if (from === channel) handlers.revoked?.(message);
       else others[from]?.(message);
     } catch (err) {
       // Thrown inside ioredis' event handler it would be uncaught: one bad message must not end the process.

@@ -19,6 +19,7 @@ import { SessionStore } from '../modules/sessions/session-store';
 import { SessionsRepository } from '../modules/sessions/sessions.repository';
 import { credentialsContext, inboundSecretsContext } from '../modules/syndication/portal-secret-contexts';
 import { Passwords } from '../modules/users/passwords';
+import { UsersRepository } from '../modules/users/users.repository';
 import { readPassword } from './read-password';
 
 const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_URL — an explicit unscoped path):
@@ -138,7 +139,11 @@ async function resetPassword(ds: DataSource, email: string, password: string): P
   const passwordHash = await hashNewPassword(password);
   const user = await findUser(ds.manager, email);
   if (!user) throw new Error(`no account with the e-mail ${email}`);
-  await ds.manager.update(User, { id: user.id }, { passwordHash });
+  // As a reset by e-mail does: reset links mailed before stop working with the old password.
+  await ds.transaction(async (m) => {
+    await m.update(User, { id: user.id }, { passwordHash });
+    await new UsersRepository(ds).spendEmailTokens(user.id, 'reset_password', m);
+  });
   const ended = await endSessions(ds, user.id);
   console.log(`Set a new password for ${user.email} and ended ${ended} session(s)`);
 }
@@ -149,8 +154,9 @@ async function hashNewPassword(password: string): Promise<string> {
 }
 
 /**
- * Ends every session of the account the way logout does: revoked in PostgreSQL, then marked ended in
- * Redis and announced to every running api-server and portal, so no access token of it works on.
+ * Ends every session of the account the way logout does: marked ended in Redis and announced to every
+ * running api-server and portal inside the PostgreSQL transaction that revokes them, so no access token
+ * of it works on.
  * (Operator sessions of Bull Board end by themselves: they check the password hash on each request.)
  */
 async function endSessions(ds: DataSource, userId: string): Promise<number> {
@@ -160,19 +166,15 @@ async function endSessions(ds: DataSource, userId: string): Promise<number> {
   });
   const redis = new RedisConnections(env);
   try {
-    const sessions = new SessionsRepository(ds);
-    const ended = await sessions.revoke({ userId }, 'password_reset');
     // SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
     const cache = redis.get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     if (cache.status !== 'ready') {
       await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
-        throw new Error(
-          `Redis did not answer: ${ended.length} session(s) are revoked in PostgreSQL, but running servers ` +
-            'may accept their access tokens until their cached state expires (at most 15 minutes)',
-        );
+        throw new Error('Redis did not answer: no session was ended (the password is changed; run the command again)');
       });
     }
-    await new SessionStore(sessions, redis).forget(ended);
+    // Ended in PostgreSQL only once Redis has taken it and it is announced (one transaction, as logout).
+    const ended = await new SessionStore(new SessionsRepository(ds), redis).revoke({ userId }, 'password_reset');
     return ended.length;
   } finally {
     await redis.onApplicationShutdown();

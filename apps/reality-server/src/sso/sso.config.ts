@@ -17,7 +17,7 @@ export function ssoOptionsFrom(env: RealityServerEnv): SsoOptions {
   return {
     apiServerUrl: env.API_SERVER_URL,
     issuer: env.AUTH_ISSUER,
-    audience: env.AUTH_AUDIENCE,
+    audience: env.AUTH_PORTAL_AUDIENCE,
     clientId: env.SSO_CLIENT_ID,
     clientSecret: env.SSO_CLIENT_SECRET,
     cacheTtlS: env.SSO_CACHE_TTL_S,

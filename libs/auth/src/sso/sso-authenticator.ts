@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decode, TokenExpiredError, verify, type JwtPayload } from 'jsonwebtoken';
 import { createHash } from 'node:crypto';
+import { ACCESS_TOKEN_TYPE } from '../bearer-challenge';
 import type { AccessTokenClaims } from '../principal';
 import { IdentityProviderClient, type IntrospectionAnswer } from './identity-provider.client';
 import {
@@ -94,7 +95,7 @@ export class SsoAuthenticator {
         throw ssoUnavailable(this.options.retryAfterS);
       }
       result = 'invalid';
-      if (err instanceof InvalidToken) throw unauthorized(`Invalid token: ${err.message}`);
+      if (err instanceof InvalidToken) throw unauthorized(`Invalid token: ${err.message}`, true);
       throw err;
     } finally {
       ssoValidations.inc({ result });
@@ -167,6 +168,7 @@ function keyIdOf(token: string): string {
   if (!decoded || typeof decoded.payload === 'string') throw new InvalidToken('malformed token');
   if (decoded.header.alg !== 'RS256' || typeof decoded.header.kid !== 'string')
     throw new InvalidToken('unsupported token');
+  if (decoded.header.typ !== ACCESS_TOKEN_TYPE) throw new InvalidToken('not an access token');
   return decoded.header.kid;
 }
 

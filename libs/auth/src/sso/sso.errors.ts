@@ -1,4 +1,5 @@
 import { AppError, CommonErrorCode } from '@ppt/observability';
+import { bearerChallenge } from '../bearer-challenge';
 
 export enum SsoErrorCode {
   Unavailable = 'SSO_UNAVAILABLE',
@@ -14,9 +15,10 @@ export class InvalidToken extends Error {
   override name = 'InvalidToken';
 }
 
-export function unauthorized(message: string): AppError {
+/** 401 with the RFC 6750 challenge; `tokenRefused` when a token was sent and is not accepted. */
+export function unauthorized(message: string, tokenRefused = false): AppError {
   return new AppError(CommonErrorCode.Unauthorized, 401, message, undefined, {
-    'WWW-Authenticate': 'Bearer',
+    'WWW-Authenticate': bearerChallenge(tokenRefused ? message : undefined),
   });
 }
 

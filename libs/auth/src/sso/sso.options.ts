@@ -2,7 +2,7 @@
 export interface SsoOptions {
   /** Base URL of api-server, e.g. http://api-server:3000. */
   apiServerUrl: string;
-  /** `iss` and `aud` the user tokens must carry (api-server's AUTH_ISSUER / AUTH_AUDIENCE). */
+  /** `iss` and `aud` the user tokens must carry (api-server's AUTH_ISSUER / AUTH_PORTAL_AUDIENCE). */
   issuer: string;
   audience: string;
   /** The portal's own OAuth client (client credentials with the sso:introspect scope). */

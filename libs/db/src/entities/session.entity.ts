@@ -40,6 +40,13 @@ export class Session extends BaseEntity {
   @Column({ type: 'timestamptz' })
   absoluteExpiresAt!: Date;
 
+  /**
+   * Bumped when the session's organisation or role changes; access tokens carry it, and only the
+   * current generation is accepted.
+   */
+  @Column({ type: 'integer', default: 0 })
+  generation!: number;
+
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 

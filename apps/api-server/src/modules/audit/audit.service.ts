@@ -29,6 +29,7 @@ export type SecurityAction =
   | 'operator.login_failed'
   | 'operator.logout'
   | 'queue_board.action'
+  | 'oauth_client.disabled'
   | 'organization.created'
   | 'organization.updated'
   | 'membership.added'

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Public } from '@ppt/observability';
+import { NoStore } from '../../common/no-store';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { AuthService } from './auth.service';
 import {
@@ -62,6 +63,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts (Retry-After says when to retry)' })
   login(@Body() dto: LoginDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
@@ -71,6 +73,7 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refreshToken, meta);
@@ -113,6 +116,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('switch-organization')
   @HttpCode(200)
+  @NoStore()
   @ApiOkResponse({ type: AccessTokenResponse })
   switchOrganization(
     @CurrentUser() user: UserPrincipal,

@@ -5,8 +5,6 @@ export enum AuthErrorCode {
   InvalidRefreshToken = 'INVALID_REFRESH_TOKEN',
   InvalidEmailToken = 'INVALID_TOKEN',
   NotAMember = 'NOT_A_MEMBER',
-  InvalidClient = 'INVALID_CLIENT',
-  InvalidScope = 'INVALID_SCOPE',
   EmailNotVerified = 'EMAIL_NOT_VERIFIED',
 }
 
@@ -15,7 +13,5 @@ export class AuthError extends featureError<AuthErrorCode>({
   [AuthErrorCode.InvalidRefreshToken]: 401,
   [AuthErrorCode.InvalidEmailToken]: 400,
   [AuthErrorCode.NotAMember]: 403,
-  [AuthErrorCode.InvalidClient]: 401,
-  [AuthErrorCode.InvalidScope]: 400,
   [AuthErrorCode.EmailNotVerified]: 403,
 }) {}

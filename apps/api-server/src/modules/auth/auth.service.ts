@@ -4,6 +4,7 @@ import type { UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type MembershipRole, type Session, type User } from '@ppt/db';
 import { IdentityMailJob, QueueName, type IdentityMailJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
+import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
 import type { RequestMeta } from '../../common/request-meta';
 import { AuditService } from '../audit/audit.service';
@@ -103,7 +104,7 @@ export class AuthService {
     });
     const refresh = newOpaqueToken();
     await this.sessions.addRefreshToken(session.id, refresh.hash, session.idleExpiresAt);
-    await this.sessionStore.remember(session.id, true, session);
+    await this.sessionStore.remember(session.id, session);
     await this.audit.record(
       {
         action: 'auth.login',
@@ -115,23 +116,30 @@ export class AuthService {
       meta,
     );
     return {
-      ...this.tokens.forUser(user, session.id, membership?.organizationId ?? null, membership?.role ?? null),
+      ...this.tokens.forUser(user, {
+        id: session.id,
+        generation: session.generation,
+        organizationId: membership?.organizationId ?? null,
+        role: membership?.role ?? null,
+      }),
       refreshToken: refresh.token,
     };
   }
 
   /**
    * Rotates a refresh token. A token that was already rotated is a replay (stolen or raced):
-   * the whole session — every token of the family — is revoked.
+   * the whole session — every token of the family — is revoked. The session row is locked, so a
+   * logout or switch of the same session waits for this rotation or is seen by it; and what is
+   * cached afterwards cannot bring back a session a logout ended meanwhile (SessionStore.remember).
    */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPairResponse> {
     const outcome = await this.sessions.transaction(async (manager) => {
       const stored = await this.sessions.findRefreshTokenForUpdate(sha256(refreshToken), manager);
       if (!stored) return { kind: 'invalid' as const };
-      const session = await this.sessions.findById(stored.sessionId, manager);
+      const session = await this.sessions.findByIdForUpdate(stored.sessionId, manager);
       if (stored.rotatedAt) {
-        const revoked = await this.sessions.revoke({ id: stored.sessionId }, 'refresh_reuse', manager);
-        return { kind: 'reuse' as const, session, revoked };
+        await this.sessionStore.revoke({ id: stored.sessionId }, 'refresh_reuse', manager);
+        return { kind: 'reuse' as const, session };
       }
       if (!isSessionActive(session) || stored.expiresAt <= new Date()) return { kind: 'invalid' as const };
       const user = await this.users.findById(session.userId, manager);
@@ -154,7 +162,6 @@ export class AuthService {
     });
 
     if (outcome.kind === 'reuse') {
-      await this.sessionStore.forget(outcome.revoked);
       await this.audit.record(
         {
           action: 'auth.refresh_reuse',
@@ -171,7 +178,7 @@ export class AuthService {
     }
     if (outcome.kind === 'invalid')
       throw new AuthError(AuthErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
-    await this.sessionStore.remember(outcome.session.id, true, outcome.session as Session);
+    await this.sessionStore.remember(outcome.session.id, outcome.session as Session);
     const access = await this.accessFor(outcome.user, outcome.session as Session);
     return { ...access, refreshToken: outcome.refreshToken };
   }
@@ -258,7 +265,12 @@ export class AuthService {
     );
     if (!membership)
       throw new AuthError(AuthErrorCode.NotAMember, 'You are not a member of this organisation');
-    await this.sessions.update(principal.sessionId, { currentOrganizationId: organizationId });
+    // A new generation: the token the session held so far (acting in the old organisation) stops working.
+    const [advanced] = await this.sessionStore.advance(
+      { id: principal.sessionId, userId: user.id },
+      { currentOrganizationId: organizationId },
+    );
+    if (!advanced) throw new AuthError(AuthErrorCode.InvalidCredentials, 'The session has ended');
     await this.audit.record(
       {
         action: 'auth.organization_switched',
@@ -269,7 +281,12 @@ export class AuthService {
       },
       meta,
     );
-    return this.tokens.forUser(user, principal.sessionId, organizationId, membership.role);
+    return this.tokens.forUser(user, {
+      id: principal.sessionId,
+      generation: advanced.generation,
+      organizationId,
+      role: membership.role,
+    });
   }
 
   async changePassword(
@@ -286,7 +303,10 @@ export class AuthService {
       throw new AuthError(AuthErrorCode.InvalidCredentials, 'The current password is not correct');
     }
     await this.doors.succeeded(PasswordDoor.PasswordChange, principal.userId, meta.ip);
-    await this.setPasswordAndEndSessions(user.id, next, 'password_changed', meta);
+    const passwordHash = await this.passwords.hash(next);
+    await this.sessions.transaction((manager) =>
+      this.setPasswordAndEndSessions(user.id, passwordHash, 'password_changed', meta, manager),
+    );
   }
 
   /**
@@ -306,12 +326,11 @@ export class AuthService {
       throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
     }
     const passwordHash = await this.passwords.hash(newPassword);
-    const userId = await this.sessions.transaction(async (manager) => {
+    await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'reset_password', manager);
       if (!claimed)
         throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
-      await this.users.update(claimed.userId, { passwordHash }, manager);
-      // The link was mailed to the address, so using it proves the mailbox. Ending every session below
+      // The link was mailed to the address, so using it proves the mailbox. Ending every session (below)
       // is what throws out whoever registered the address before its owner did.
       if (await this.users.markEmailVerified(claimed.userId, manager)) {
         await this.audit.record(
@@ -326,9 +345,8 @@ export class AuthService {
           manager,
         );
       }
-      return claimed.userId;
+      await this.setPasswordAndEndSessions(claimed.userId, passwordHash, 'password_reset', meta, manager);
     });
-    await this.endAllSessions(userId, 'password_reset', meta);
   }
 
   async verifyEmail(token: string, meta: RequestMeta): Promise<void> {
@@ -354,8 +372,10 @@ export class AuthService {
   async disableUser(actor: UserPrincipal, userId: string, meta: RequestMeta): Promise<boolean> {
     const user = await this.users.findById(userId);
     if (!user) return false;
-    await this.users.update(userId, { disabledAt: new Date() });
-    await this.sessionStore.revoke({ userId }, 'account_disabled');
+    await this.sessions.transaction(async (manager) => {
+      await this.users.update(userId, { disabledAt: new Date() }, manager);
+      await this.sessionStore.revoke({ userId }, 'account_disabled', manager);
+    });
     await this.audit.record(
       { action: 'user.disabled', actorUserId: actor.userId, entityType: 'user', entityId: userId },
       meta,
@@ -363,22 +383,21 @@ export class AuthService {
     return true;
   }
 
+  /**
+   * One transaction: the new password, every reset link mailed before it spent, every session ended
+   * (in Redis and announced before the commit: if that cannot be done, nothing changes and the
+   * request fails with 503).
+   */
   private async setPasswordAndEndSessions(
     userId: string,
-    password: string,
-    reason: 'password_changed',
-    meta: RequestMeta,
-  ): Promise<void> {
-    await this.users.update(userId, { passwordHash: await this.passwords.hash(password) });
-    await this.endAllSessions(userId, reason, meta);
-  }
-
-  private async endAllSessions(
-    userId: string,
+    passwordHash: string,
     reason: 'password_changed' | 'password_reset',
     meta: RequestMeta,
+    manager: EntityManager,
   ): Promise<void> {
-    await this.sessionStore.revoke({ userId }, reason);
+    await this.users.update(userId, { passwordHash }, manager);
+    await this.users.spendEmailTokens(userId, 'reset_password', manager);
+    await this.sessionStore.revoke({ userId }, reason, manager);
     await this.audit.record(
       {
         action: reason === 'password_reset' ? 'auth.password_reset' : 'auth.password_changed',
@@ -387,6 +406,7 @@ export class AuthService {
         entityId: userId,
       },
       meta,
+      manager,
     );
   }
 
@@ -397,7 +417,12 @@ export class AuthService {
           this.organizations.findMembership(m, orgId, user.id),
         )
       : null;
-    return this.tokens.forUser(user, session.id, membership ? orgId : null, membership?.role ?? null);
+    return this.tokens.forUser(user, {
+      id: session.id,
+      generation: session.generation,
+      organizationId: membership ? orgId : null,
+      role: membership?.role ?? null,
+    });
   }
 
   private async pickMembership(

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../auth/auth.module';
-import { OAuthClientsRepository } from './oauth-clients.repository';
-import { OAuthController } from './oauth.controller';
+import { AuthorizationServerMetadataController, OAuthController } from './oauth.controller';
 import { OAuthService } from './oauth.service';
+import { ServiceClientsModule } from './service-clients.module';
 
 @Module({
-  imports: [IdentityModule],
-  controllers: [OAuthController],
-  providers: [OAuthClientsRepository, OAuthService],
+  imports: [IdentityModule, ServiceClientsModule],
+  controllers: [OAuthController, AuthorizationServerMetadataController],
+  providers: [OAuthService],
 })
 export class OAuthModule {}

@@ -130,6 +130,9 @@ export class OrganizationsService {
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin' && role !== 'org_admin') await this.keepOneAdmin(m, organizationId);
       await this.organizations.setRole(m, organizationId, membershipId, role);
+      // Tokens of the member's sessions acting here claim the old role: they stop working at once,
+      // and the next refresh issues one with the new role.
+      await this.sessions.advance({ userId: member.userId, currentOrganizationId: organizationId }, {}, m);
       await this.audit.record(
         {
           action: 'membership.role_changed',
@@ -161,7 +164,7 @@ export class OrganizationsService {
     membershipId: string,
     meta: RequestMeta,
   ): Promise<void> {
-    const userId = await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
+    await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
       const member = await this.organizations.findMember(m, organizationId, membershipId);
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin') await this.keepOneAdmin(m, organizationId);
@@ -178,9 +181,12 @@ export class OrganizationsService {
         meta,
         m,
       );
-      return member.userId;
+      await this.sessions.revoke(
+        { userId: member.userId, currentOrganizationId: organizationId },
+        'membership_removed',
+        m,
+      );
     });
-    await this.sessions.revoke({ userId, currentOrganizationId: organizationId }, 'membership_removed');
   }
 
   /**

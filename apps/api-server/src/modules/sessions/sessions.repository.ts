@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { RefreshToken, Session } from '@ppt/db';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 
+/** Which sessions a revocation or a generation change applies to (always narrowed by at least one). */
+export interface SessionFilter {
+  id?: string;
+  userId?: string;
+  currentOrganizationId?: string;
+}
+
+export type AdvancedSession = Pick<Session, 'id' | 'generation' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
+
 /** Sessions (refresh-token families) and their refresh tokens: global tables, scoped by user id. */
 @Injectable()
 export class SessionsRepository {
@@ -36,6 +45,11 @@ export class SessionsRepository {
     return this.m(manager).findOneBy(Session, { id });
   }
 
+  /** Locks the session row, so a refresh and a logout or switch of the same session are serialised. */
+  findByIdForUpdate(id: string, manager: EntityManager): Promise<Session | null> {
+    return manager.findOne(Session, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   findActiveForUser(userId: string): Promise<Session[]> {
     return this.dataSource.manager
       .createQueryBuilder(Session, 's')
@@ -54,11 +68,7 @@ export class SessionsRepository {
   }
 
   /** Marks sessions revoked; returns the ids that were active. */
-  async revoke(
-    where: { id?: string; userId?: string; currentOrganizationId?: string },
-    reason: string,
-    manager?: EntityManager,
-  ): Promise<string[]> {
+  async revoke(where: SessionFilter, reason: string, manager?: EntityManager): Promise<string[]> {
     const result = await this.m(manager)
       .createQueryBuilder()
       .update(Session)
@@ -69,6 +79,29 @@ export class SessionsRepository {
     return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
+  /** Moves the generation of the matching unrevoked sessions on (with `changes`); returns them. */
+  async advanceGeneration(
+    where: SessionFilter,
+    changes: { currentOrganizationId?: string },
+    manager: EntityManager,
+  ): Promise<AdvancedSession[]> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({ ...changes, generation: () => 'generation + 1' })
+      .where({ ...where, revokedAt: IsNull() })
+      .returning('id, generation, idle_expires_at, absolute_expires_at')
+      .execute();
+    return (
+      result.raw as { id: string; generation: number; idle_expires_at: Date; absolute_expires_at: Date }[]
+    ).map((r) => ({
+      id: r.id,
+      generation: r.generation,
+      idleExpiresAt: new Date(r.idle_expires_at),
+      absoluteExpiresAt: new Date(r.absolute_expires_at),
+    }));
+  }
+
   async addRefreshToken(
     sessionId: string,
     tokenHash: string,
@@ -76,6 +109,10 @@ export class SessionsRepository {
     manager?: EntityManager,
   ): Promise<void> {
     await this.m(manager).insert(RefreshToken, { sessionId, tokenHash, expiresAt, rotatedAt: null });
+  }
+
+  findRefreshToken(tokenHash: string): Promise<RefreshToken | null> {
+    return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
   }
 
   /** Locks the token row so two refreshes with the same token are serialised (the second is reuse). */

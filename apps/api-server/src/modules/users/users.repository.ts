@@ -95,4 +95,9 @@ export class UsersRepository {
     if (token) await manager.update(EmailToken, { id: token.id }, { usedAt: new Date() });
     return token;
   }
+
+  /** Spends every outstanding token of one purpose (e.g. reset links mailed before a password change). */
+  async spendEmailTokens(userId: string, purpose: EmailTokenPurpose, manager: EntityManager): Promise<void> {
+    await manager.update(EmailToken, { userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
+  }
 }

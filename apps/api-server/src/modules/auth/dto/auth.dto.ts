@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_OPAQUE_TOKEN } from '../../../common/examples';
-import { Trim } from '@ppt/http';
+import { IsOmittable, Trim } from '@ppt/http';
 
 /** 12–128 characters: length is what makes a password strong; no composition rules (NIST 800-63B). */
 const PASSWORD = { min: 12, max: 128 };
@@ -108,4 +108,11 @@ export class IntrospectDto {
   @IsString()
   @MaxLength(4096)
   token!: string;
+
+  /** RFC 7662 §2.1: a hint only; an unknown value is ignored, and every kind of token is looked at. */
+  @ApiPropertyOptional({ example: 'access_token', description: 'access_token or refresh_token' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(50)
+  token_type_hint?: string;
 }

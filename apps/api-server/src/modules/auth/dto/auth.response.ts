@@ -75,5 +75,9 @@ export class IntrospectionResponse {
   @ApiPropertyOptional({ example: 'reality-portal' }) client_id?: string;
   @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
   @ApiPropertyOptional({ example: 'https://api.example.cz' }) iss?: string;
-  @ApiPropertyOptional({ example: 'ppt' }) aud?: string;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    example: ['ppt', 'ppt-portal'],
+  })
+  aud?: string | string[];
 }

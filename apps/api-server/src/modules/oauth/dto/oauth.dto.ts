@@ -1,38 +1,48 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { IsOmittable } from '@ppt/http';
 import { EXAMPLE_ACCESS_TOKEN } from '../../../common/examples';
 
-/** RFC 6749 §4.4 client credentials request (JSON or application/x-www-form-urlencoded). */
+/**
+ * RFC 6749 §4.4 client credentials request (JSON or application/x-www-form-urlencoded). Documents the
+ * body only: the controller checks it itself, so that a bad request gets RFC 6749 §5.2's answer.
+ */
 export class OAuthTokenDto {
   @ApiProperty({ enum: ['client_credentials'], example: 'client_credentials' })
-  @IsString()
-  @IsIn(['client_credentials'], { message: 'grant_type must be client_credentials' })
   grant_type!: string;
 
   @ApiPropertyOptional({ description: 'Or HTTP Basic authentication', example: 'reality-portal' })
-  @IsOmittable()
-  @IsString()
-  @MaxLength(100)
   client_id?: string;
 
   @ApiPropertyOptional({
     description: 'Or HTTP Basic authentication',
     example: 'Hq3vN8xK2mT7pR4sW9yB6cF1dG5jL0zA8eU3iO7aQ2w',
   })
-  @IsOmittable()
-  @IsString()
-  @MaxLength(200)
   client_secret?: string;
 
   @ApiPropertyOptional({
     description: "Space-separated subset of the client's scopes",
     example: 'sso:introspect',
   })
-  @IsOmittable()
-  @IsString()
-  @Matches(/^[\w:.-]+( [\w:.-]+)*$/, { message: 'scope must be space-separated scope names' })
   scope?: string;
+}
+
+/** RFC 7009 revocation request; the client authenticates as on the token endpoint. */
+export class OAuthRevokeDto {
+  @ApiProperty({ example: EXAMPLE_ACCESS_TOKEN, description: 'A refresh token or an access token' })
+  token!: string;
+
+  @ApiPropertyOptional({ enum: ['refresh_token', 'access_token'] })
+  token_type_hint?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The platform\'s own apps revoke users\' tokens as the public client "ppt-app" (no secret); ' +
+      'service clients authenticate with HTTP Basic or client_id + client_secret',
+    example: 'ppt-app',
+  })
+  client_id?: string;
+
+  @ApiPropertyOptional({ description: 'Or HTTP Basic authentication' })
+  client_secret?: string;
 }
 
 export class OAuthTokenResponse {
@@ -40,4 +50,20 @@ export class OAuthTokenResponse {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' }) token_type!: 'Bearer';
   @ApiProperty({ example: 900 }) expires_in!: number;
   @ApiProperty({ example: 'sso:introspect' }) scope!: string;
+}
+
+/** RFC 8414 authorization server metadata. */
+export class AuthorizationServerMetadata {
+  @ApiProperty({ example: 'http://localhost:3000' }) issuer!: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/oauth/token' }) token_endpoint!: string;
+  @ApiProperty({ example: 'http://localhost:3000/.well-known/jwks.json' }) jwks_uri!: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/oauth/revoke' }) revocation_endpoint!: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/auth/introspect' }) introspection_endpoint!: string;
+  @ApiProperty({ type: [String], example: ['client_credentials'] }) grant_types_supported!: string[];
+  @ApiProperty({ type: [String], example: [] }) response_types_supported!: string[];
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
+  token_endpoint_auth_methods_supported!: string[];
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  revocation_endpoint_auth_methods_supported!: string[];
+  @ApiProperty({ example: 'http://localhost:3000/api/docs' }) service_documentation!: string;
 }
