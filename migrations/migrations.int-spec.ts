@@ -2,6 +2,7 @@ import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { DataSource } from 'typeorm';
 import { migrationDataSource } from './data-source';
+import { OrganizationInvitations1795369000000 } from './1795369000000-organization-invitations';
 import { MIGRATIONS } from './migration-list';
 
 const ALL_TABLES = [
@@ -168,11 +169,16 @@ describe('migrations', () => {
   describe('organization invitations (1795369000000)', () => {
     let db: TestDatabase;
     let ds: DataSource;
+    /** Reverts that migration and every later one, so its `up` and `down` run on the data below. */
+    const undoInvitationsMigration = async () => {
+      const later = MIGRATIONS.length - MIGRATIONS.indexOf(OrganizationInvitations1795369000000);
+      for (let i = 0; i < later; i++) await ds.undoLastMigration();
+    };
     beforeAll(async () => {
       db = await createEmptyDatabase();
       ds = await migrationDataSource(db.ownerUrl).initialize();
       await ds.runMigrations();
-      await ds.undoLastMigration();
+      await undoInvitationsMigration();
     });
     afterAll(async () => {
       await ds.destroy();
@@ -242,7 +248,7 @@ describe('migrations', () => {
         { details: { membershipId: membershipOf(added), userId: id(added), role: 'manager' } },
       ]);
 
-      await ds.undoLastMigration();
+      await undoInvitationsMigration();
       const restored = (await ds.query(`SELECT id, role FROM memberships WHERE user_id = $1`, [
         id(added),
       ])) as {
