@@ -104,15 +104,39 @@ describe('SSO: PM accounts on the Reality Portal', () => {
     });
 
     it("reports the organisation and role when the token acts in one of the account's organisations", async () => {
-      const org = await peer.createOrganization(user.accessToken);
+      const manager = await peer.registerAndLogin('manager');
+      const org = await peer.createOrganization(manager.accessToken);
       const res = await me(org.token).expect(200);
       expect(res.body).toEqual({
         kind: 'visitor',
-        userId: user.id,
+        userId: manager.id,
         sessionId: expect.any(String),
         organizationId: org.id,
         role: 'org_admin',
       });
+    });
+
+    it('API2:2023 stops accepting the token a session held before it switched organisation, on every replica within 1 s', async () => {
+      const switching = await peer.registerAndLogin('switching');
+      // Both replicas hold an answer for the token (one introspected it, the other heard it).
+      await me(switching.accessToken).expect(200);
+      await me(switching.accessToken, replica).expect(200);
+      const sessionId = (await me(switching.accessToken).expect(200)).body.sessionId as string;
+
+      const org = await peer.createOrganization(switching.accessToken); // switches the session
+      const switchedAt = Date.now();
+      for (const app of [portal, replica]) {
+        while ((await me(switching.accessToken, app)).status !== 401) {
+          if (Date.now() - switchedAt > 1000)
+            throw new Error('the portal still accepts the earlier token 1 s after the switch');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      // The session lives on: its new token works, acting in the new organisation.
+      for (const app of [portal, replica]) {
+        const res = await me(org.token, app).expect(200);
+        expect(res.body).toMatchObject({ sessionId, organizationId: org.id, role: 'org_admin' });
+      }
     });
 
     it('rejects a session on every replica within 1 s of its logout at api-server', async () => {

@@ -16,7 +16,9 @@ export { JwtStrategy, TokenRejected } from './jwt.strategy';
 export { MemoryTtlCache } from './memory-cache';
 export {
   listenForSessionRevocations,
+  sessionChangedChannel,
   sessionRevokedChannel,
+  SESSION_CHANGED_CHANNEL,
   SESSION_REVOKED_CHANNEL,
   type SessionRevocationHandlers,
 } from './session-revocations';

@@ -11,6 +11,16 @@ export function sessionRevokedChannel(connections: RedisConnections): string {
   return `${connections.keyPrefix}${SESSION_REVOKED_CHANNEL}`;
 }
 
+/**
+ * Published (message `<session id> <generation> <ms it expires>`) when a live session's generation
+ * moves on (organisation switch, role change): its earlier access tokens stop working everywhere.
+ */
+export const SESSION_CHANGED_CHANNEL = 'auth:session-changed';
+
+export function sessionChangedChannel(connections: RedisConnections): string {
+  return `${connections.keyPrefix}${SESSION_CHANGED_CHANNEL}`;
+}
+
 export interface SessionRevocationHandlers {
   /** A session ended. Without it, only the `alsoListen` channels are subscribed to. */
   revoked?(sessionId: string): void;

@@ -108,6 +108,8 @@ export class IntrospectionCache implements OnModuleInit {
   private readonly memory: MemoryTtlCache<Remembered>;
   private readonly hashesBySession = new Map<string, Set<string>>();
   private readonly endedSessions: MemoryTtlCache<true>;
+  /** When this replica heard that a session's generation moved on: its answers from before are stale. */
+  private readonly changedSessions: MemoryTtlCache<number>;
   private readonly signer: AnswerSigner;
   private redisFailing = false;
   /** When the revocation subscription was last confirmed; undefined while not subscribed. */
@@ -127,6 +129,7 @@ export class IntrospectionCache implements OnModuleInit {
         this.evictedUntil = Math.max(this.evictedUntil, entry.until);
     });
     this.endedSessions = new MemoryTtlCache<true>(options.memoryCacheSize * 2);
+    this.changedSessions = new MemoryTtlCache<number>(options.memoryCacheSize * 2);
     this.signer = options.announcementKeys ? new AnswerSigner(options.announcementKeys) : processSigner();
   }
 
@@ -148,6 +151,16 @@ export class IntrospectionCache implements OnModuleInit {
 
   isEnded(sessionId: string): boolean {
     return this.endedSessions.get(sessionId) === true;
+  }
+
+  /**
+   * An active answer that must not be kept: its session ended, or its generation moved on after the
+   * introspection was sent (`at`), so the token it vouches for may be one api-server no longer accepts.
+   */
+  private superseded(answer: CachedAnswer, at: number): boolean {
+    if (!answer.active) return false;
+    const changedAt = this.changedSessions.get(answer.sessionId);
+    return this.isEnded(answer.sessionId) || (changedAt !== undefined && at < changedAt);
   }
 
   /** This replica hears revocations from now on (the subscription is confirmed). */
@@ -233,7 +246,7 @@ export class IntrospectionCache implements OnModuleInit {
    * from; `at`: when that introspection was sent.
    */
   async set(hash: string, answer: CachedAnswer, ttlS: number, at = Date.now()): Promise<void> {
-    if (ttlS <= 0 || (answer.active && this.isEnded(answer.sessionId))) return;
+    if (ttlS <= 0 || this.superseded(answer, at)) return;
     const until = Date.now() + ttlS * 1000;
     const verified = answer.active
       ? { sub: answer.userId, sid: answer.sessionId, exp: answer.expiresAt }
@@ -259,6 +272,21 @@ export class IntrospectionCache implements OnModuleInit {
   /** A session ended: forget its answers here and in Redis, and refuse to cache it again. */
   async dropSession(sessionId: string): Promise<void> {
     this.endedSessions.set(sessionId, true, this.options.cacheTtlS * 1000);
+    await this.forgetAnswers(sessionId);
+  }
+
+  /**
+   * A session's generation moved on (organisation switch, role change): its earlier tokens no longer
+   * work at api-server, so every answer obtained before now is forgotten here and in Redis, and one
+   * obtained before now that arrives later (an introspection in flight) is not kept. The session's new
+   * token is simply introspected again.
+   */
+  async sessionChanged(sessionId: string): Promise<void> {
+    this.changedSessions.set(sessionId, Date.now(), this.options.cacheTtlS * 1000);
+    await this.forgetAnswers(sessionId);
+  }
+
+  private async forgetAnswers(sessionId: string): Promise<void> {
     for (const hash of [...(this.hashesBySession.get(sessionId) ?? [])]) this.memory.delete(hash);
     await this.guard('drop', async () => {
       const redis = this.redis();
@@ -272,7 +300,7 @@ export class IntrospectionCache implements OnModuleInit {
    * revocation being applied) or this process already has it or a newer one; returns what is kept.
    */
   private take(hash: string, found: Expiring): Stamped | undefined {
-    if (found.answer.active && this.isEnded(found.answer.sessionId)) return undefined;
+    if (this.superseded(found.answer, found.at)) return undefined;
     const local = this.memory.get(hash);
     if (local && found.at <= local.at) return found.at === local.at ? local : undefined;
     // The same token (same hash): a signature this process checked stays checked, and the new

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   listenForSessionRevocations,
   MemoryTtlCache,
+  sessionChangedChannel,
   sessionRevokedChannel,
   type SessionValidator,
 } from '@ppt/auth';
@@ -23,8 +24,6 @@ const POSITIVE_TTL_MAX_S = 900;
 const MEMORY_TTL_MS = 10_000;
 const MEMORY_MAX_SESSIONS = 20_000;
 
-/** Published (message `<session id> <generation> <ms it expires>`) when a live session's generation moves on. */
-export const SESSION_CHANGED_CHANNEL = 'auth:session-changed';
 
 /**
  * Writes an active session's state unless Redis already knows better: an ended session (`0`) is
@@ -106,7 +105,7 @@ export class SessionStore implements SessionValidator, OnModuleInit {
   }
 
   private changedChannel(): string {
-    return `${this.redis.keyPrefix}${SESSION_CHANGED_CHANNEL}`;
+    return sessionChangedChannel(this.redis);
   }
 
   /** Whether the session is active and `generation` (a token's `gen`, 0 when absent) is its current one. */
