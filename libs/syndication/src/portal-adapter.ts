@@ -118,10 +118,12 @@ export function isRetryable(err: unknown): boolean {
  * as a PortalError that is not retried: the endpoint must change first. `prefix` names the portal.
  */
 export function refusedCall(err: OutboundError, prefix: string): PortalError {
+  // What a host name resolves to stays in the worker's log (portalMessage): shown to the manager it
+  // would let them map internal DNS names through the endpoint setting.
+  if (err.code === 'OUTBOUND_ADDRESS_REFUSED')
+    return new PortalError('ENDPOINT_NOT_ALLOWED', `${prefix}: the endpoint's address is not allowed`, false, null, err.message);
   return new PortalError(
-    err.code === 'OUTBOUND_ADDRESS_REFUSED' || err.code === 'OUTBOUND_URL_REFUSED'
-      ? 'ENDPOINT_NOT_ALLOWED'
-      : 'PORTAL_REJECTED',
+    err.code === 'OUTBOUND_URL_REFUSED' ? 'ENDPOINT_NOT_ALLOWED' : 'PORTAL_REJECTED',
     `${prefix}: ${err.message}`,
     false,
   );

@@ -37,6 +37,16 @@ describe('password doors', () => {
     expect(res.headers['ratelimit']).toBe(`"${policy}";r=0;t=${retryAfterS}`);
   }
 
+  it("API4:2023 the public client's token revocations count against the address's budget (each costs a lookup and a signature check)", async () => {
+    const client = newClient();
+    const revoke = () => post('/oauth/revoke', client, { token: guessedToken(), client_id: 'ppt-app' });
+    for (let i = 0; i < 10; i++) await revoke().expect(200);
+    const limited = await revoke();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited.headers['ratelimit-policy']).toBe('"token-revocation-ip";q=10;w=900');
+  });
+
   it('API2:2023 sign-in failures lock the (account, IP) pair, each lock-out twice the last; the right password waits too', async () => {
     const email = uniqueEmail('victim');
     await register(http(), email);

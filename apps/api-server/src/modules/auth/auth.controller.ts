@@ -158,10 +158,18 @@ export class AuthController {
     return this.auth.resetPassword(dto.token, dto.newPassword, meta);
   }
 
-  @Public()
+  /**
+   * Signed in to the account the link confirms: whoever opens a link mailed to an address that
+   * someone else registered must not make that account (and its holder's password) trusted.
+   */
+  @ApiBearerAuth()
   @Post('email/verify')
   @HttpCode(204)
-  verifyEmail(@Body() dto: VerifyEmailDto, @Meta() meta: RequestMeta): Promise<void> {
-    return this.auth.verifyEmail(dto.token, meta);
+  verifyEmail(
+    @CurrentUser() user: UserPrincipal,
+    @Body() dto: VerifyEmailDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.auth.verifyEmail(user, dto.token, meta);
   }
 }

@@ -315,7 +315,7 @@ export class AuthService {
    */
   async forgotPassword(email: string, meta: RequestMeta): Promise<void> {
     await this.doors.check(PasswordDoor.PasswordForgot, email, meta.ip);
-    await this.queueMail(IdentityMailJob.PasswordReset, { email });
+    if (await this.doors.resetMailAllowed(email)) await this.queueMail(IdentityMailJob.PasswordReset, { email });
   }
 
   /** The token is looked up before the new password is hashed: a wrong token costs no argon2 run. */
@@ -349,11 +349,19 @@ export class AuthService {
     });
   }
 
-  async verifyEmail(token: string, meta: RequestMeta): Promise<void> {
+  /**
+   * Confirms the address of the signed-in account. A link for another account is refused like an
+   * invalid one and stays unused: if someone registered the address before its owner, the owner's
+   * click does not hand that account a verified address (the owner resets the password instead,
+   * which proves the mailbox and ends the squatter's sessions).
+   */
+  async verifyEmail(principal: UserPrincipal, token: string, meta: RequestMeta): Promise<void> {
+    const invalid = () => new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+    const found = await this.users.findUsableEmailToken(sha256(token), 'verify_email');
+    if (!found || found.userId !== principal.userId) throw invalid();
     await this.sessions.transaction(async (manager) => {
       const claimed = await this.users.consumeEmailToken(sha256(token), 'verify_email', manager);
-      if (!claimed)
-        throw new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+      if (!claimed || claimed.userId !== principal.userId) throw invalid();
       await this.users.update(claimed.userId, { emailVerifiedAt: new Date() }, manager);
       await this.audit.record(
         {

@@ -26,6 +26,7 @@ export const PasswordDoor = {
   Invitation: 'invitation',
   OAuthToken: 'oauth-token',
   OperatorSignIn: 'operator-sign-in',
+  TokenRevocation: 'token-revocation',
 } as const;
 export type PasswordDoor = (typeof PasswordDoor)[keyof typeof PasswordDoor];
 
@@ -38,6 +39,7 @@ const WHAT: Record<PasswordDoor, string> = {
   invitation: 'Accepting an invitation',
   'oauth-token': 'Token request',
   'operator-sign-in': 'Operator sign-in',
+  'token-revocation': 'Token revocation',
 };
 
 /** Per-door keys are hashed: the limiter's Redis keys never hold an e-mail address or client id. */
@@ -50,8 +52,8 @@ const accountKey = (account: string) =>
  * - failures lock out the (account, IP) pair after AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT of them, and the
  *   IP after AUTH_MAX_FAILED_ATTEMPTS_PER_IP (credential stuffing over many accounts), each lock-out
  *   twice the last (from AUTH_LOCKOUT_FIRST_S up to AUTH_LIMIT_WINDOW_S); a success clears the pair;
- * - a password-reset request also counts per account (AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT), so
- *   nobody's mailbox can be flooded from many addresses.
+ * - reset e-mails are also counted per account (AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT, resetMailAllowed),
+ *   so nobody's mailbox can be flooded from many addresses; past it nothing is sent, nothing refused.
  * The lock is per (account, IP), not per account, so an attacker cannot lock a victim out from elsewhere.
  * Refusals: 429 RATE_LIMITED with Retry-After and RateLimit headers; Redis down → 503, never unlimited.
  * `ip` is always clientIp() (@ppt/http), which honours X-Forwarded-For only from TRUSTED_PROXIES.
@@ -119,13 +121,26 @@ export class PasswordDoors implements OnModuleInit {
         clientKey(ip),
         this.ipPolicy(door),
       );
-      if (door === PasswordDoor.PasswordForgot && account !== null)
-        await this.consume(door, this.resetRequests, accountKey(account), {
-          name: 'password-forgot-account',
-          quota: this.env.AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT,
-          windowS: this.env.AUTH_LIMIT_WINDOW_S,
-        });
     });
+  }
+
+  /**
+   * Whether another password-reset e-mail may go to `account` in this window
+   * (AUTH_MAX_PASSWORD_RESETS_PER_ACCOUNT). Past it the request is still answered 202 and simply sends
+   * nothing: a refusal keyed only by the address would let anyone keep its owner from resetting (the
+   * owner's way to evict a squatter), and would differ for known and unknown addresses.
+   */
+  async resetMailAllowed(account: string): Promise<boolean> {
+    let allowed = true;
+    await this.guarded(PasswordDoor.PasswordForgot, async () => {
+      try {
+        await this.resetRequests.consume(accountKey(account));
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        allowed = false;
+      }
+    });
+    return allowed;
   }
 
   /** The secret was wrong (or named nothing): counts against the pair and the IP. */

@@ -88,6 +88,9 @@ export class OAuthService {
       credentials.clientId === FIRST_PARTY_CLIENT_ID &&
       credentials.secret === undefined &&
       !credentials.basicUsed;
+    // The public client proves nothing, and each request costs a lookup and a signature check:
+    // its revocations count against the address's budget like any door.
+    if (firstParty) await this.doors.check(PasswordDoor.TokenRevocation, null, meta.ip);
     const client = firstParty ? null : await this.authenticate(credentials, meta.ip);
     const order =
       hint === 'access_token'
