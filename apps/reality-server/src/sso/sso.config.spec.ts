@@ -3,11 +3,11 @@ import { RealityServerEnv } from '../reality-server.env';
 import { signInOptionsFrom, ssoOptionsFrom } from './sso.config';
 
 describe('SSO configuration', () => {
-  it("defaults to api-server's local address, issuer and audience", () => {
+  it("defaults to api-server's local address and issuer, and the portal's own audience", () => {
     expect(ssoOptionsFrom(validateEnv(RealityServerEnv, {}))).toEqual({
       apiServerUrl: 'http://127.0.0.1:3000',
       issuer: 'http://localhost:3000',
-      audience: 'ppt',
+      audience: 'ppt-portal', // api-server's AUTH_PORTAL_AUDIENCE: users' tokens name it, service tokens do not
       clientId: 'reality-server',
       clientSecret: undefined,
       cacheTtlS: 300,
