@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { parseKeyRing } from './key-ring';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
@@ -19,27 +20,11 @@ const AUTH_TAG_BYTES = 16;
  * (`openssl rand -base64 32`).
  */
 export class SecretBox {
-  private readonly keys: Map<string, Buffer>;
+  private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly currentKid: string;
 
   constructor(keyRing: string) {
-    const entries = keyRing
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry) => {
-        const separator = entry.indexOf(':');
-        const kid = entry.slice(0, separator);
-        const key = Buffer.from(entry.slice(separator + 1), 'base64');
-        if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid))
-          throw new Error('each key needs an id: "kid:base64key"');
-        if (key.length !== KEY_BYTES) throw new Error(`key "${kid}" must be ${KEY_BYTES} bytes of base64`);
-        return [kid, key] as const;
-      });
-    if (entries.length === 0) throw new Error('the key ring is empty');
-    this.keys = new Map(entries);
-    if (this.keys.size !== entries.length) throw new Error('key ids must be unique');
-    this.currentKid = entries[0][0];
+    ({ keys: this.keys, currentKid: this.currentKid } = parseKeyRing(keyRing, { exactBytes: KEY_BYTES }));
   }
 
   /** A readable reason when a key ring is unusable, for boot-time config validation. */

@@ -1,3 +1,4 @@
+import { parseKeyRing } from '@ppt/config';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'v1';
@@ -20,29 +21,16 @@ export type Opened = { body: string } | { rejected: RejectedReason };
  * Signed form: `v1.<kid>.<base64url mac>.<body>`; the MAC covers the key id and the body.
  */
 export class AnswerSigner {
-  private readonly keys: Map<string, Buffer>;
+  private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly currentKid: string;
   private readonly currentKey: Buffer;
 
   constructor(keyRing: string) {
-    const entries = keyRing
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry) => {
-        const separator = entry.indexOf(':');
-        const kid = entry.slice(0, separator);
-        const key = Buffer.from(entry.slice(separator + 1), 'base64');
-        if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid))
-          throw new Error('each key needs an id: "kid:base64key"');
-        if (key.length < MIN_KEY_BYTES)
-          throw new Error(`key "${kid}" must be at least ${MIN_KEY_BYTES} bytes of base64`);
-        return [kid, key] as const;
-      });
-    if (entries.length === 0) throw new Error('the key ring is empty');
-    this.keys = new Map(entries);
-    if (this.keys.size !== entries.length) throw new Error('key ids must be unique');
-    [this.currentKid, this.currentKey] = entries[0];
+    ({
+      keys: this.keys,
+      currentKid: this.currentKid,
+      currentKey: this.currentKey,
+    } = parseKeyRing(keyRing, { minBytes: MIN_KEY_BYTES }));
   }
 
   /** A key ring only this process holds (no other replica can read what it shares). */
