@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogEntry } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { ListAuditLogsQueryDto, ListPlatformAuditLogsQueryDto } from './dto/audit-log.dto';
 
 /** Reads one organisation's audit trail, newest first. */
@@ -16,15 +16,7 @@ export class AuditLogRepository {
       .where('a.organization_id = :organizationId', { organizationId });
     if (f.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: f.entityType });
     if (f.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: f.entityId });
-    if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
-    if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
-    if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });
-    return qb
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(f.limit)
-      .offset(f.offset)
-      .getManyAndCount();
+    return newestFirst(qb, f);
   }
 
   /** Entries with no organisation (RLS admits them only in the 'platform-audit' scope), newest first. */
@@ -34,14 +26,22 @@ export class AuditLogRepository {
   ): Promise<[AuditLogEntry[], number]> {
     const qb = m.createQueryBuilder(AuditLogEntry, 'a').where('a.organization_id IS NULL');
     if (f.action) qb.andWhere('a.action = :action', { action: f.action });
-    if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
-    if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
-    if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });
-    return qb
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(f.limit)
-      .offset(f.offset)
-      .getManyAndCount();
+    return newestFirst(qb, f);
   }
+}
+
+/** The filters both listings share (actor, time window), then one page, newest first. */
+function newestFirst(
+  qb: SelectQueryBuilder<AuditLogEntry>,
+  f: ListAuditLogsQueryDto | ListPlatformAuditLogsQueryDto,
+): Promise<[AuditLogEntry[], number]> {
+  if (f.actorId) qb.andWhere('a.actor_user_id = :actorId', { actorId: f.actorId });
+  if (f.from) qb.andWhere('a.created_at >= :from', { from: f.from });
+  if (f.to) qb.andWhere('a.created_at < :to', { to: f.to });
+  return qb
+    .orderBy('a.created_at', 'DESC')
+    .addOrderBy('a.id', 'DESC')
+    .limit(f.limit)
+    .offset(f.offset)
+    .getManyAndCount();
 }

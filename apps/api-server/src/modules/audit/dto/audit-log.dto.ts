@@ -4,18 +4,8 @@ import { IsDate, IsOptional, IsString, IsUUID, Length, Matches } from 'class-val
 import { PageQueryDto, PageResponse } from '@ppt/http';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 
-export class ListAuditLogsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'building' })
-  @IsOptional()
-  @Matches(/^[a-z_]{1,100}$/, { message: 'entityType must be a lower-case entity name' })
-  entityType?: string;
-
-  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  entityId?: string;
-
+/** Filters every audit listing has: who acted, and a time window [from, to). */
+class AuditWindowQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'User id of the actor', example: EXAMPLE_ID.user })
   @IsOptional()
   @IsUUID()
@@ -34,31 +24,27 @@ export class ListAuditLogsQueryDto extends PageQueryDto {
   to?: Date;
 }
 
+export class ListAuditLogsQueryDto extends AuditWindowQueryDto {
+  @ApiPropertyOptional({ example: 'building' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,100}$/, { message: 'entityType must be a lower-case entity name' })
+  entityType?: string;
+
+  @ApiPropertyOptional({ example: EXAMPLE_ID.building })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  entityId?: string;
+}
+
 /** Security events without an organisation, for platform administrators. */
-export class ListPlatformAuditLogsQueryDto extends PageQueryDto {
+export class ListPlatformAuditLogsQueryDto extends AuditWindowQueryDto {
   @ApiPropertyOptional({ example: 'auth.login_failed' })
   @IsOptional()
   @Matches(/^[a-z_]{1,50}\.[a-z_]{1,50}$/, {
     message: 'action must be an audit action such as auth.login_failed',
   })
   action?: string;
-
-  @ApiPropertyOptional({ description: 'User id of the actor', example: EXAMPLE_ID.user })
-  @IsOptional()
-  @IsUUID()
-  actorId?: string;
-
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  to?: Date;
 }
 
 export class AuditLogResponse {
