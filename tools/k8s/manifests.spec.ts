@@ -89,7 +89,7 @@ describe('k8s/base', () => {
     }
   });
 
-  it('API8:2023 connects each service as its own database role', () => {
+  it('API8:2023 connects each kind of process as its own database role', () => {
     const databaseSecret = Object.fromEntries(
       manifests
         .filter((m) => m.kind === 'Deployment')
@@ -100,7 +100,7 @@ describe('k8s/base', () => {
     );
     expect(databaseSecret).toEqual({
       'api-server': 'DATABASE_URL',
-      'api-worker': 'DATABASE_URL',
+      'api-worker': 'WORKER_DATABASE_URL',
       'reality-server': 'REALITY_DATABASE_URL',
       'reality-worker': 'REALITY_DATABASE_URL',
     });
@@ -137,7 +137,7 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('API8:2023 connects each service as its own database role, and provisions both', () => {
+  it('API8:2023 connects each kind of process as its own database role, and provisions them all', () => {
     const compose = parseAllDocuments(readFileSync(join(__dirname, '../../docker/compose.yaml'), 'utf8'), { merge: true })[0].toJS() as {
       services: Record<string, { environment?: Record<string, string> }>;
     };
@@ -145,11 +145,13 @@ describe('docker/compose.yaml', () => {
       new URL(compose.services[service].environment?.[variable] ?? '').username;
     expect(['api-server', 'api-worker', 'reality-server', 'reality-worker'].map((s) => user(s))).toEqual([
       'ppt_api',
-      'ppt_api',
+      'ppt_api_worker',
       'ppt_portal',
       'ppt_portal',
     ]);
-    expect([user('migrate'), user('migrate', 'REALITY_DATABASE_URL')]).toEqual(['ppt_api', 'ppt_portal']);
+    expect(
+      ['DATABASE_URL', 'WORKER_DATABASE_URL', 'REALITY_DATABASE_URL'].map((v) => user('migrate', v)),
+    ).toEqual(['ppt_api', 'ppt_api_worker', 'ppt_portal']);
   });
 
   it('trusts no proxy: nothing runs in front of the published ports', () => {
