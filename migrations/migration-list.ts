@@ -27,6 +27,7 @@ import { SessionGeneration1795378000000 } from './1795378000000-session-generati
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
 import { PlatformJobsRole1795390000000 } from './1795390000000-platform-jobs-role';
 import { MeterReplacements1795400000000 } from './1795400000000-meter-replacements';
+import { LeaseOccupancy1795401000000 } from './1795401000000-lease-occupancy';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   ServiceDatabaseRoles1795384000000,
   PlatformJobsRole1795390000000,
   MeterReplacements1795400000000,
+  LeaseOccupancy1795401000000,
 ];
