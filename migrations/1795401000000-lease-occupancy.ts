@@ -12,7 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Lease-ending announcements are recorded in `lease_ending_notices` (lease, threshold, end date)
  * instead of being looked up in old outbox rows (which are pruned), and `lease_lifecycle_runs` keeps
  * the day the daily pass last ran per organisation so a missed day is caught up. The pass finds the
- * organisations it has run for through the read-only 'lease-lifecycle' platform scope.
+ * organisations it has run for through the read-only 'lease-lifecycle' platform scope, which admits
+ * only the jobs' role `ppt_jobs`.
  */
 export class LeaseOccupancy1795401000000 implements MigrationInterface {
   name = 'LeaseOccupancy1795401000000';
@@ -65,12 +66,15 @@ export class LeaseOccupancy1795401000000 implements MigrationInterface {
           USING (organization_id = app_current_org()) WITH CHECK (organization_id = app_current_org())`);
       await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ppt_app`);
     }
+    // The pass's cross-organisation lookup runs as the jobs' role (see 1795390000000).
+    await q.query(`GRANT SELECT ON lease_lifecycle_runs TO ppt_jobs`);
     await q.query(`
-      CREATE POLICY lease_lifecycle_runs_lifecycle_read ON lease_lifecycle_runs FOR SELECT
+      CREATE POLICY lease_lifecycle_runs_lifecycle_read ON lease_lifecycle_runs FOR SELECT TO ppt_jobs
         USING (app_platform_scope() = 'lease-lifecycle')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`REVOKE ALL ON lease_lifecycle_runs FROM ppt_jobs`);
     await q.query(`DROP TABLE lease_lifecycle_runs`);
     await q.query(`DROP TABLE lease_ending_notices`);
     await q.query(`ALTER TABLE leases DROP CONSTRAINT ex_leases_unit_held_overlap`);
