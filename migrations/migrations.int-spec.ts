@@ -27,6 +27,8 @@ const ALL_TABLES = [
   'inspections',
   'lease_addenda',
   'lease_co_tenants',
+  'lease_ending_notices',
+  'lease_lifecycle_runs',
   'leases',
   'listing_inquiries',
   'listing_portal_stats',

@@ -75,6 +75,7 @@ describe('database roles per service (catalog)', () => {
       'announcements:SELECT',
       'charges:SELECT',
       'documents:SELECT',
+      'lease_lifecycle_runs:SELECT',
       'leases:SELECT',
       'listing_syndications:SELECT',
       'outbox:SELECT',

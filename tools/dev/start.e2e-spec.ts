@@ -86,6 +86,10 @@ describe('npm start with no PostgreSQL or Redis running', () => {
       expect(seed.stdout).toMatch(
         /2 buildings, 12 units, 4 people with active leases, 4 meters, 2 faults, 3 published listings/,
       );
+      // Its tenant lives in flat 1A and sees it, its meter and the fault they reported.
+      expect(seed.stdout).toMatch(
+        /the tenant sees unit\(s\) 1A, meter\(s\) \S+, fault\(s\) "Dripping kitchen tap"/,
+      );
       // The listings travel outbox → api worker → portal-feed queue → portal worker → the portal's search.
       const deadline = Date.now() + 30_000;
       let portal: { total: number; items: { title: string }[] } = { total: 0, items: [] };

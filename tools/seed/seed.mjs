@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // npm run seed: demo data for a running system (npm start), created through the public API so every
 // rule applies: an organisation with a manager and a tenant login, two buildings with units, people,
-// leases, meters with readings, faults in several states and published listings. Safe to run again (new e-mail suffix).
+// leases, meters with readings, faults in several states and published listings. The tenant login is
+// linked to the person who rents flat 1A, so it sees that flat, its meter and the faults it reported
+// (residents report faults only where they live). Safe to run again (new e-mail suffix).
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { localEnv } from '../lib/env.mjs';
 import { markEmailVerified } from '../lib/verify-email.mjs';
 import { log } from '../lib/workspace.mjs';
 
-const env = localEnv();
+// Given both the API and the owner's URL (a test does), the seed needs no .env.
+const env = process.env.SEED_API_URL && process.env.DATABASE_MIGRATION_URL ? process.env : localEnv();
 const base = process.env.SEED_API_URL ?? `http://127.0.0.1:${env.API_PORT ?? 3000}/api/v1`;
 const suffix = randomBytes(3).toString('hex');
 const PASSWORD = 'demo password 2026';
@@ -106,6 +109,10 @@ try {
   const tenantEmail = await account('tenant', 'Jana Nováková');
   await inviteAndAccept(manager, org.id, tenantEmail, 'tenant');
   const { accessToken: tenant } = await call('POST', '/auth/login', undefined, { email: tenantEmail, password: PASSWORD, organizationId: org.id });
+  // Jana's account becomes the person Jana, who rents flat 1A (units[0], her lease above) and lives there.
+  const tenantUser = await call('GET', '/auth/me', tenant);
+  await call('PATCH', `/people/${people[0].id}`, manager, { userId: tenantUser.id });
+  await call('POST', `/units/${units[0].id}/occupants`, manager, { personId: people[0].id, relation: 'tenant', startsOn: `${year}-01-01` });
   const fault = await call('POST', '/faults', tenant, { buildingId: buildings[0].id, unitId: units[0].id, title: 'Dripping kitchen tap', description: 'Drips all night.', category: 'plumbing', priority: 'normal' });
   await call('POST', `/faults/${fault.id}/comments`, tenant, { body: 'I am home after 17:00.' });
   const urgent = await call('POST', '/faults', manager, { buildingId: buildings[1].id, title: 'Lift out of order', description: 'Stuck on floor 2.', category: 'common_area', priority: 'urgent' });
@@ -126,10 +133,17 @@ try {
     listings.push(listing);
   }
 
+  // What the tenant sees, asked as the tenant.
+  const tenantUnits = (await call('GET', '/units', tenant)).items;
+  const tenantMeters = (await call('GET', '/meters', tenant)).items;
+  const tenantFaults = (await call('GET', '/faults', tenant)).items;
+
   log('Demo data created:');
   log(`  organisation  ${org.name} (${org.id})`);
   log(`  manager       ${managerEmail} / ${PASSWORD}`);
   log(`  tenant        ${tenantEmail} / ${PASSWORD}`);
+  const listed = (items, show) => items.map(show).join(', ') || 'none';
+  log(`  the tenant sees unit(s) ${listed(tenantUnits, (u) => u.number)}, meter(s) ${listed(tenantMeters, (m) => m.serialNumber)}, fault(s) ${listed(tenantFaults, (f) => `"${f.title}"`)}`);
   log(`  ${buildings.length} buildings, ${units.length} units, ${people.length} people with active leases, 4 meters, 2 faults, ${listings.length} published listings`);
 } catch (err) {
   process.stderr.write(`[ppt] seed failed: ${err.message}\n(is the system running? npm start)\n`);

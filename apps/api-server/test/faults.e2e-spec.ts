@@ -20,6 +20,21 @@ describe('faults and vendors', () => {
     await addMember(http(), org.adminToken, org.id, user.email, role);
     return { id: user.id, token: (await login(http(), user.email, undefined, org.id)).accessToken };
   };
+  /** Links the account to a person who owns or rents the unit from `startsOn` (to `endsOn`). */
+  const occupy = async (userId: string, unit: string, relation: 'tenant' | 'owner', endsOn?: string) => {
+    const person = (
+      await request(http())
+        .post('/api/v1/people')
+        .set(bearer(org.adminToken))
+        .send({ firstName: 'R', lastName: relation, userId })
+        .expect(201)
+    ).body.id;
+    await request(http())
+      .post(`/api/v1/units/${unit}/occupants`)
+      .set(bearer(org.adminToken))
+      .send({ personId: person, relation, startsOn: '2025-01-01', ...(endsOn ? { endsOn } : {}) })
+      .expect(201);
+  };
 
   beforeAll(async () => {
     server = await bootApiServer();
@@ -40,8 +55,12 @@ describe('faults and vendors', () => {
         .expect(201)
     ).body.id;
     ({ id: techId, token: techToken } = await member('tech', 'technical_manager'));
-    residentToken = (await member('resident', 'tenant')).token;
-    neighbourToken = (await member('neighbour', 'owner')).token;
+    const resident = await member('resident', 'tenant');
+    residentToken = resident.token;
+    await occupy(resident.id, unitId, 'tenant');
+    const neighbour = await member('neighbour', 'owner');
+    neighbourToken = neighbour.token;
+    await occupy(neighbour.id, unitId, 'owner');
     realtorToken = (await member('realtor', 'realtor')).token;
   });
   afterAll(() => server.close());
@@ -257,5 +276,59 @@ describe('faults and vendors', () => {
     expect(foreign.map((r) => r.status)).toEqual([404, 404, 404]);
     const still = await request(http()).get(`/api/v1/faults/${fault.id}`).set(bearer(techToken)).expect(200);
     expect(still.body).toMatchObject({ status: 'new', title: 'Leaking sink' });
+  });
+
+  it("lets residents report faults only where they live: their unit or their building's common areas (others 404)", async () => {
+    const nextDoor = (
+      await request(http())
+        .post('/api/v1/units')
+        .set(bearer(org.adminToken))
+        .send({ buildingId, number: '13' })
+        .expect(201)
+    ).body.id;
+    const elsewhere = (
+      await request(http())
+        .post('/api/v1/buildings')
+        .set(bearer(org.adminToken))
+        .send({ name: 'Far', addressLine: 'C 3', city: 'Brno', postalCode: '602 00', country: 'CZ' })
+        .expect(201)
+    ).body.id;
+    const elsewhereUnit = (
+      await request(http())
+        .post('/api/v1/units')
+        .set(bearer(org.adminToken))
+        .send({ buildingId: elsewhere, number: '1' })
+        .expect(201)
+    ).body.id;
+    const countFaults = async () =>
+      (
+        await asOwner(server, (db) =>
+          db.query(`SELECT count(*)::int AS n FROM faults WHERE organization_id = $1`, [org.id]),
+        )
+      ).rows[0].n as number;
+    const before = await countFaults();
+
+    const notMyFlat = await report(residentToken, { unitId: nextDoor }).expect(404);
+    expect(notMyFlat.body.error).toMatchObject({ code: 'UNIT_NOT_FOUND', requestId: expect.any(String) });
+    const notMyBuilding = await report(residentToken, { buildingId: elsewhere, unitId: undefined }).expect(
+      404,
+    );
+    expect(notMyBuilding.body.error.code).toBe('BUILDING_NOT_FOUND');
+    await report(residentToken, { buildingId: elsewhere, unitId: elsewhereUnit }).expect(404);
+
+    // No occupancy at all, or one that has ended: nowhere to report.
+    const unlinked = await member('unlinked-tenant', 'tenant');
+    await report(unlinked.token).expect(404);
+    await report(unlinked.token, { unitId: undefined }).expect(404);
+    const movedOut = await member('moved-out', 'owner');
+    await occupy(movedOut.id, unitId, 'owner', '2025-06-30');
+    await report(movedOut.token).expect(404);
+    expect(await countFaults()).toBe(before);
+
+    // Their own flat and the common areas of their building are fine; staff report anywhere.
+    await report(residentToken).expect(201);
+    const stairs = await report(residentToken, { unitId: undefined, title: 'Staircase light' }).expect(201);
+    expect(stairs.body).toMatchObject({ buildingId, unitId: null });
+    await report(techToken, { buildingId: elsewhere, unitId: elsewhereUnit }).expect(201);
   });
 });

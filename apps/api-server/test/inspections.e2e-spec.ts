@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { addMember, bearer, createOrganization, login, registerAndLogin } from './identity';
+import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
 describe('inspections', () => {
   let server: BootedApiServer;
@@ -100,5 +100,81 @@ describe('inspections', () => {
       .expect(404);
     const all = await request(http()).get('/api/v1/inspections').set(bearer(other.adminToken)).expect(200);
     expect(all.body.total).toBe(0);
+  });
+
+  it('corrects an inspection (items replaced, unit kept in its building) and deletes it with its items, audited', async () => {
+    const created = (
+      await request(http())
+        .post('/api/v1/inspections')
+        .set(bearer(org.adminToken))
+        .send({ ...inspection, buildingId, unitId })
+        .expect(201)
+    ).body;
+    const patch = (id: string, body: Record<string, unknown>, token = org.adminToken) =>
+      request(http()).patch(`/api/v1/inspections/${id}`).set(bearer(token)).send(body);
+
+    const corrected = await patch(created.id, {
+      summary: 'Roof needs work',
+      items: [{ area: 'Roof', rating: 2, notes: 'Loose tiles' }],
+    }).expect(200);
+    expect(corrected.body).toMatchObject({
+      summary: 'Roof needs work',
+      unitId,
+      averageRating: 2,
+      items: [{ area: 'Roof', rating: 2, notes: 'Loose tiles' }],
+    });
+
+    const otherBuilding = (
+      await request(http())
+        .post('/api/v1/buildings')
+        .set(bearer(org.adminToken))
+        .send({ name: 'I2', addressLine: 'I 2', city: 'Praha', postalCode: '110 00', country: 'CZ' })
+        .expect(201)
+    ).body.id;
+    // The unit is not in the other building: refused, and nothing of the request is kept.
+    const misplaced = await patch(created.id, { buildingId: otherBuilding, unitId, summary: 'x' }).expect(
+      404,
+    );
+    expect(misplaced.body.error.code).toBe('UNIT_NOT_FOUND');
+    const future = new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10);
+    expect((await patch(created.id, { inspectedOn: future }).expect(422)).body.error.code).toBe(
+      'INSPECTION_IN_FUTURE',
+    );
+    await patch(created.id, { items: [] }).expect(400);
+    await patch(created.id, { inspectedOn: null }).expect(400);
+    await patch(created.id, { summary: 'theirs' }, other.adminToken).expect(404);
+    const unchanged = await request(http())
+      .get(`/api/v1/inspections/${created.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(unchanged.body).toMatchObject({ summary: 'Roof needs work', buildingId, unitId });
+
+    // Moving to another building without naming a unit inspects the whole building.
+    const moved = await patch(created.id, { buildingId: otherBuilding }).expect(200);
+    expect(moved.body).toMatchObject({ buildingId: otherBuilding, unitId: null });
+
+    await request(http())
+      .delete(`/api/v1/inspections/${created.id}`)
+      .set(bearer(other.adminToken))
+      .expect(404);
+    await request(http()).delete(`/api/v1/inspections/${created.id}`).set(bearer(org.adminToken)).expect(204);
+    await request(http()).get(`/api/v1/inspections/${created.id}`).set(bearer(org.adminToken)).expect(404);
+    await request(http()).delete(`/api/v1/inspections/${created.id}`).set(bearer(org.adminToken)).expect(404);
+    const left = await asOwner(server, async (db) => ({
+      items: (
+        await db.query('SELECT count(*)::int AS n FROM inspection_items WHERE inspection_id = $1', [
+          created.id,
+        ])
+      ).rows[0].n,
+      audit: (
+        await db.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY created_at, action`, [
+          created.id,
+        ])
+      ).rows.map((r: { action: string }) => r.action),
+    }));
+    expect(left).toEqual({
+      items: 0,
+      audit: ['inspection.created', 'inspection.updated', 'inspection.updated', 'inspection.deleted'],
+    });
   });
 });

@@ -24,7 +24,7 @@ describe('lease lifecycle job (worker)', () => {
     await server.close();
   });
 
-  async function activeLease(token: string, endInDays: number): Promise<string> {
+  async function activeLease(token: string, endInDays: number, label = ''): Promise<string> {
     const building = (
       await request(http())
         .post('/api/v1/buildings')
@@ -36,7 +36,7 @@ describe('lease lifecycle job (worker)', () => {
       await request(http())
         .post('/api/v1/units')
         .set(bearer(token))
-        .send({ buildingId: building, number: `U${endInDays}` })
+        .send({ buildingId: building, number: `U${endInDays}${label}` })
         .expect(201)
     ).body.id;
     const person = (
@@ -53,7 +53,7 @@ describe('lease lifecycle job (worker)', () => {
         .send({
           unitId: unit,
           primaryTenantId: person,
-          leaseNumber: `LC-${endInDays}`,
+          leaseNumber: `LC-${endInDays}${label}`,
           startDate: iso(-400),
           endDate: iso(endInDays),
           rentAmount: 100000,
@@ -104,5 +104,68 @@ describe('lease lifecycle job (worker)', () => {
       .set(bearer(a.adminToken))
       .expect(200);
     expect(untouched.body.status).toBe('active');
+  });
+
+  const notices = (leaseId: string) =>
+    asOwner(server, async (db) => ({
+      events: (
+        await db.query(
+          `SELECT (payload->>'daysLeft')::int AS days FROM outbox
+            WHERE type = 'lease.ending_soon' AND aggregate_id = $1 ORDER BY days DESC`,
+          [leaseId],
+        )
+      ).rows.map((r: { days: number }) => r.days),
+      marks: (
+        await db.query(
+          `SELECT threshold_days AS days FROM lease_ending_notices WHERE lease_id = $1 ORDER BY days DESC`,
+          [leaseId],
+        )
+      ).rows.map((r: { days: number }) => r.days),
+    }));
+  const daysFromNow = (days: number) => new Date(Date.now() + days * 86400_000);
+
+  it('catches up a missed day: the next pass announces every threshold crossed since the last one', async () => {
+    const org = await createOrganization(http(), await registerAndLogin(http(), 'lc-gap'), 'LC Gap');
+    // Ends in 59 days: its 60-day threshold was crossed yesterday, a day the worker was down.
+    const lease = await activeLease(org.adminToken, 59, '-gap');
+    const lifecycle = worker.get(LeaseLifecycle);
+    await lifecycle.run(daysFromNow(-2));
+    expect(await notices(lease)).toEqual({ events: [], marks: [] });
+    await lifecycle.run(new Date());
+    expect(await notices(lease)).toEqual({ events: [60], marks: [60] });
+    await lifecycle.run(new Date());
+    expect(await notices(lease)).toEqual({ events: [60], marks: [60] });
+  });
+
+  it('records announcements in their own table: pruning the outbox does not announce a lease again', async () => {
+    const org = await createOrganization(http(), await registerAndLogin(http(), 'lc-prune'), 'LC Prune');
+    const lease = await activeLease(org.adminToken, 30, '-prune');
+    const lifecycle = worker.get(LeaseLifecycle);
+    await lifecycle.run(new Date());
+    expect(await notices(lease)).toEqual({ events: [30], marks: [30] });
+    // The relay published the event long ago and retention removed the row.
+    await asOwner(server, (db) => db.query(`DELETE FROM outbox WHERE aggregate_id = $1`, [lease]));
+    await lifecycle.run(new Date());
+    expect(await notices(lease)).toEqual({ events: [], marks: [30] });
+  });
+
+  it('announces a terminated lease that still holds its unit, and never expires it', async () => {
+    const org = await createOrganization(http(), await registerAndLogin(http(), 'lc-term'), 'LC Term');
+    const lease = await activeLease(org.adminToken, 200, '-term');
+    const endDate = daysFromNow(30).toISOString().slice(0, 10);
+    await request(http())
+      .post(`/api/v1/leases/${lease}/terminate`)
+      .set(bearer(org.adminToken))
+      .send({ endDate })
+      .expect(200);
+    const lifecycle = worker.get(LeaseLifecycle);
+    await lifecycle.run(new Date());
+    expect(await notices(lease)).toEqual({ events: [30], marks: [30] });
+    await lifecycle.run(daysFromNow(31));
+    const after = await request(http())
+      .get(`/api/v1/leases/${lease}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(after.body).toMatchObject({ status: 'terminated', endDate });
   });
 });

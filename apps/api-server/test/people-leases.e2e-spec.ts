@@ -248,7 +248,10 @@ describe('people and leases', () => {
   });
 
   it('refuses to delete a unit or building other records still refer to, with 409 and nothing changed', async () => {
-    const unit = await request(http()).delete(`/api/v1/units/${unitId}`).set(bearer(org.adminToken)).expect(409);
+    const unit = await request(http())
+      .delete(`/api/v1/units/${unitId}`)
+      .set(bearer(org.adminToken))
+      .expect(409);
     expect(unit.body.error.code).toBe('UNIT_IN_USE');
     await request(http()).get(`/api/v1/units/${unitId}`).set(bearer(org.adminToken)).expect(200);
 
@@ -260,13 +263,73 @@ describe('people and leases', () => {
     await request(http())
       .post('/api/v1/faults')
       .set(bearer(org.adminToken))
-      .send({ buildingId: building.body.id, title: 'Broken door', description: 'Entrance', category: 'common_area' })
+      .send({
+        buildingId: building.body.id,
+        title: 'Broken door',
+        description: 'Entrance',
+        category: 'common_area',
+      })
       .expect(201);
     const refused = await request(http())
       .delete(`/api/v1/buildings/${building.body.id}`)
       .set(bearer(org.adminToken))
       .expect(409);
     expect(refused.body.error.code).toBe('BUILDING_IN_USE');
-    await request(http()).get(`/api/v1/buildings/${building.body.id}`).set(bearer(org.adminToken)).expect(200);
+    await request(http())
+      .get(`/api/v1/buildings/${building.body.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+  });
+
+  it('keeps a unit held by a terminated lease until the termination takes effect (409 LEASE_OVERLAP before it)', async () => {
+    const iso = (days: number) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+    const building = (await request(http()).get(`/api/v1/units/${unitId}`).set(bearer(org.adminToken))).body
+      .buildingId;
+    const unit = (
+      await request(http())
+        .post('/api/v1/units')
+        .set(bearer(org.adminToken))
+        .send({ buildingId: building, number: `T-${Date.now()}` })
+        .expect(201)
+    ).body.id;
+    const activate = (id: string) =>
+      request(http()).post(`/api/v1/leases/${id}/activate`).set(bearer(org.adminToken));
+    const current = await draft({ unitId: unit, startDate: iso(-100), endDate: iso(300) });
+    await activate(current.id).expect(200);
+    // Notice given today, effective in 60 days: the tenant lives there until then.
+    const terminate = (endDate: string) =>
+      request(http())
+        .post(`/api/v1/leases/${current.id}/terminate`)
+        .set(bearer(org.adminToken))
+        .send({ endDate });
+    expect((await terminate(iso(400)).expect(422)).body.error.code).toBe('INVALID_DATES');
+    await terminate(iso(60)).expect(200);
+
+    const tooEarly = await draft({ unitId: unit, startDate: iso(30), endDate: iso(400) });
+    const refused = await activate(tooEarly.id).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'LEASE_OVERLAP', requestId: expect.any(String) });
+    const still = await request(http()).get(`/api/v1/leases/${tooEarly.id}`).set(bearer(org.adminToken));
+    expect(still.body.status).toBe('draft');
+
+    // Nor can an active lease be stretched over those days by an addendum.
+    const after = await draft({ unitId: unit, startDate: iso(61), endDate: iso(400) });
+    await activate(after.id).expect(200);
+    const before = await draft({ unitId: unit, startDate: iso(-400), endDate: iso(-200) });
+    await activate(before.id).expect(200);
+    const stretch = await request(http())
+      .post(`/api/v1/leases/${before.id}/addenda`)
+      .set(bearer(org.adminToken))
+      .send({ effectiveFrom: iso(-300), description: 'Extended', endDate: iso(10) })
+      .expect(409);
+    expect(stretch.body.error.code).toBe('LEASE_OVERLAP');
+
+    // Until it ends, the terminated lease is among the leases ending soon.
+    const ending = await request(http())
+      .get(`/api/v1/leases?expiringWithinDays=90&unitId=${unit}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(ending.body.items.map((l: { id: string; status: string }) => [l.id, l.status])).toEqual([
+      [current.id, 'terminated'],
+    ]);
   });
 });

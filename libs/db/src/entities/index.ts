@@ -20,7 +20,7 @@ import {
   AnnouncementReceipt,
   AnnouncementRecipient,
 } from './announcement.entity';
-import { Lease, LeaseAddendum, LeaseCoTenant } from './lease.entity';
+import { Lease, LeaseAddendum, LeaseCoTenant, LeaseEndingNotice, LeaseLifecycleRun } from './lease.entity';
 import { Notification, NotificationPreference } from './notification.entity';
 import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
@@ -112,6 +112,8 @@ export {
   Lease,
   LeaseAddendum,
   LeaseCoTenant,
+  LeaseEndingNotice,
+  LeaseLifecycleRun,
   LEASE_STATUSES,
   type LeaseAddendumChanges,
   type LeaseStatus,
@@ -200,6 +202,8 @@ export const PM_ENTITIES = [
   Lease,
   LeaseCoTenant,
   LeaseAddendum,
+  LeaseEndingNotice,
+  LeaseLifecycleRun,
   Vendor,
   Fault,
   FaultStatusChange,

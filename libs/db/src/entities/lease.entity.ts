@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { Organization } from './organization.entity';
 import { money } from './column-transformers';
 import { Person } from './person.entity';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
@@ -10,12 +21,14 @@ export type LeaseStatus = (typeof LEASE_STATUSES)[number];
 
 /**
  * A rental of one unit. Money in integer minor units with an ISO currency. The exclusion constraint
- * keeps active leases of one unit from overlapping, even under concurrent requests.
+ * keeps the leases that hold a unit from overlapping, even under concurrent requests: every lease
+ * but a draft holds the unit from its start to its end date — a terminated one until the date the
+ * termination takes effect, an expired one for the days it ran.
  */
 @Entity('leases')
 @Exclusion(
-  'ex_leases_active_overlap',
-  `USING gist ("organization_id" WITH =, "unit_id" WITH =, daterange("start_date", "end_date", '[]') WITH &&) WHERE ("status" = 'active')`,
+  'ex_leases_unit_held_overlap',
+  `USING gist ("organization_id" WITH =, "unit_id" WITH =, daterange("start_date", "end_date", '[]') WITH &&) WHERE ("status" <> 'draft')`,
 )
 @Check('ck_leases_dates', '"end_date" IS NULL OR "end_date" >= "start_date"')
 @Check('ck_leases_amounts', '"rent_amount" >= 0 AND "deposit_amount" >= 0 AND "payment_day" BETWEEN 1 AND 28')
@@ -141,4 +154,52 @@ export class LeaseAddendum extends TenantRecord {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
+}
+
+/**
+ * A `lease.ending_soon` announcement made: one per lease, threshold (days before the end) and end
+ * date (a lease whose end moves is announced again for the new end). Written in the same
+ * transaction as the outbox event, so an announcement is made exactly once.
+ */
+@Entity('lease_ending_notices')
+export class LeaseEndingNotice {
+  @PrimaryColumn({ type: 'uuid' })
+  organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @PrimaryColumn({ type: 'uuid' })
+  leaseId!: string;
+
+  @ManyToOne(() => Lease, { onDelete: 'CASCADE' })
+  @JoinColumn(sameOrganization('lease_id'))
+  lease?: Lease;
+
+  @PrimaryColumn({ type: 'smallint' })
+  thresholdDays!: number;
+
+  @PrimaryColumn({ type: 'date' })
+  endDate!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  announcedAt!: Date;
+}
+
+/**
+ * The day the lease pass last ran for an organisation: the next pass announces every threshold
+ * crossed since then, so a missed day (worker down) is caught up, never skipped.
+ */
+@Entity('lease_lifecycle_runs')
+export class LeaseLifecycleRun {
+  @PrimaryColumn({ type: 'uuid' })
+  organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @Column({ type: 'date' })
+  lastRunOn!: string;
 }

@@ -44,6 +44,7 @@ export class ReadingPeriod extends TenantEntity {
 
 @Entity('meter_readings')
 @Check('ck_meter_readings_value', '"value" >= 0')
+@Check('ck_meter_readings_serial_on_replacement', '"is_replacement" OR "new_serial_number" IS NULL')
 @Index('ix_meter_readings_org_meter_read', ['organizationId', 'meterId', 'readOn'])
 export class MeterReading extends TenantRecord {
   @Column({ type: 'uuid' })
@@ -66,9 +67,19 @@ export class MeterReading extends TenantRecord {
   @Column({ type: 'date' })
   readOn!: string;
 
-  /** A new meter starts again from a low value; such a reading is allowed to be lower. */
+  /**
+   * The meter was replaced (staff only): this reading is the new meter's start value, so it may be
+   * lower than the one before. The serial numbers before and after are kept on the reading (older
+   * replacements, from before they were recorded, have none).
+   */
   @Column({ type: 'boolean', default: false })
   isReplacement!: boolean;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  newSerialNumber!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  oldSerialNumber!: string | null;
 
   @Column({ type: 'uuid', nullable: true })
   submittedByUserId!: string | null;

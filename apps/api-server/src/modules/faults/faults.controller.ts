@@ -36,7 +36,11 @@ export class FaultsController {
   }
 
   @Post()
-  @ApiCreatedResponse({ type: FaultResponse })
+  @ApiCreatedResponse({
+    type: FaultResponse,
+    description:
+      'Residents report only in a unit they own or live in, or in the common areas (no unit) of its building; elsewhere 404 UNIT_NOT_FOUND / BUILDING_NOT_FOUND',
+  })
   report(
     @CurrentTenant() t: Tenant,
     @Body() dto: CreateFaultDto,

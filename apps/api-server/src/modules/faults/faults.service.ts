@@ -7,6 +7,7 @@ import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { BuildingsRepository } from '../buildings/buildings.repository';
+import { ResidentScope } from '../units/resident-scope';
 import { UnitsRepository } from '../units/units.repository';
 import { VendorsRepository } from '../vendors/vendors.repository';
 import type {
@@ -21,7 +22,7 @@ import { FaultError, FaultErrorCode } from './faults.errors';
 import { FaultsRepository } from './faults.repository';
 
 /**
- * Faults: residents report and follow their own; staff triage, assign (a staff member or a vendor)
+ * Faults: residents report them where they live and follow their own; staff triage, assign (a staff member or a vendor)
  * and move them through the enforced status flow. Every change is audited; `fault.created` and
  * `fault.status_changed` go out through the outbox in the same transaction.
  */
@@ -32,6 +33,7 @@ export class FaultsService {
     private readonly faults: FaultsRepository,
     private readonly buildings: BuildingsRepository,
     private readonly units: UnitsRepository,
+    private readonly residents: ResidentScope,
     private readonly vendors: VendorsRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
@@ -56,8 +58,14 @@ export class FaultsService {
     });
   }
 
+  /**
+   * Staff report faults anywhere in the organisation; residents only in a unit they currently own or
+   * live in, or in the common areas (no unit) of a building where they do. Anything else is 404, as if
+   * the place did not exist.
+   */
   report(t: Tenant, dto: CreateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
+      if (!isStaff(t.role)) await this.checkResidentPlace(m, t, dto.buildingId, dto.unitId);
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId))) {
         throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
       }
@@ -207,6 +215,24 @@ export class FaultsService {
       const c = await this.faults.addComment(m, t.organizationId, id, t.userId, body);
       return { id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt };
     });
+  }
+
+  private async checkResidentPlace(
+    m: EntityManager,
+    t: Tenant,
+    buildingId: string,
+    unitId: string | undefined,
+  ): Promise<void> {
+    const homes = (await this.residents.unitIds(m, t)) ?? [];
+    if (unitId) {
+      if (!homes.includes(unitId))
+        throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
+      return;
+    }
+    for (const home of homes) {
+      if ((await this.units.findById(m, t.organizationId, home))?.buildingId === buildingId) return;
+    }
+    throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
   }
 
   /** Staff see every fault; a resident only the ones they reported (others: 404). */

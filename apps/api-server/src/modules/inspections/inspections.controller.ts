@@ -1,5 +1,22 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
@@ -9,6 +26,7 @@ import {
   InspectionPageResponse,
   InspectionResponse,
   ListInspectionsQueryDto,
+  UpdateInspectionDto,
 } from './dto/inspection.dto';
 import { InspectionsService } from './inspections.service';
 
@@ -42,5 +60,27 @@ export class InspectionsController {
     @Meta() meta: RequestMeta,
   ): Promise<InspectionResponse> {
     return this.inspections.create(t, dto, meta);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: InspectionResponse, description: '`items`, when given, replace the list' })
+  update(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateInspectionDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<InspectionResponse> {
+    return this.inspections.update(t, id, dto, meta);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted with its items' })
+  delete(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.inspections.delete(t, id, meta);
   }
 }

@@ -31,6 +31,30 @@ export class InspectionsRepository {
     });
   }
 
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Inspection | null> {
+    return m.findOne(Inspection, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async update(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Pick<Inspection, 'buildingId' | 'unitId' | 'inspectedOn' | 'summary'>>,
+    items: Pick<InspectionItem, 'area' | 'rating' | 'notes'>[] | undefined,
+  ): Promise<Inspection> {
+    if (Object.keys(changes).length > 0) await m.update(Inspection, { organizationId, id }, changes);
+    if (items) {
+      await m.delete(InspectionItem, { organizationId, inspectionId: id });
+      await this.insertItems(m, organizationId, id, items);
+    }
+    return (await this.findById(m, organizationId, id)) as Inspection;
+  }
+
+  /** Its items go with it (ON DELETE CASCADE). */
+  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.delete(Inspection, { organizationId, id });
+  }
+
   async create(
     m: EntityManager,
     organizationId: string,
@@ -39,10 +63,19 @@ export class InspectionsRepository {
   ): Promise<Inspection> {
     const { items: _ignored, ...fields } = data;
     const inspection = await m.save(m.create(Inspection, { ...fields, organizationId }));
+    await this.insertItems(m, organizationId, inspection.id, items);
+    return (await this.findById(m, organizationId, inspection.id)) as Inspection;
+  }
+
+  private async insertItems(
+    m: EntityManager,
+    organizationId: string,
+    inspectionId: string,
+    items: Pick<InspectionItem, 'area' | 'rating' | 'notes'>[],
+  ): Promise<void> {
     await m.insert(
       InspectionItem,
-      items.map((item, position) => ({ ...item, position, organizationId, inspectionId: inspection.id })),
+      items.map((item, position) => ({ ...item, position, organizationId, inspectionId })),
     );
-    return (await this.findById(m, organizationId, inspection.id)) as Inspection;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Lease, OutboxEvent, TenantTransactions } from '@ppt/db';
+import { Lease, LeaseEndingNotice, LeaseLifecycleRun, TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
@@ -19,11 +19,21 @@ function isoDay(date: Date, plusDays = 0): string {
     .slice(0, 10);
 }
 
+/** `day` (YYYY-MM-DD) moved by `days`. */
+function shiftDay(day: string, days: number): string {
+  return isoDay(new Date(`${day}T00:00:00Z`), days);
+}
+
 /**
- * The daily lease pass: active leases ending exactly 90, 60 or 30 days from `today` emit
- * `lease.ending_soon` (once per lease and threshold, even if the pass runs twice); active leases whose
- * end date has passed become `expired`. Organisations are found through the read-only platform
- * scope; each one's work runs in its own tenant transaction.
+ * The daily lease pass, per organisation:
+ * - `lease.ending_soon` for every lease that holds its unit (active, or terminated with an end still
+ *   ahead) and crossed a threshold (90, 60 or 30 days before its end) since the organisation's last
+ *   pass — so a day the worker missed is caught up the next day. Each announcement is recorded in
+ *   `lease_ending_notices` in the same transaction as its outbox event: once per lease, threshold
+ *   and end date, however often the pass runs. The first pass for an organisation looks at today only.
+ * - active leases whose end date has passed become `expired`.
+ * Organisations are found through the read-only platform scope; each one's work runs in its own
+ * tenant transaction, with its run row locked so two passes over one organisation do not interleave.
  */
 @Injectable()
 export class LeaseLifecycle {
@@ -35,16 +45,20 @@ export class LeaseLifecycle {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async run(today = new Date()): Promise<{ endingSoon: number; expired: number }> {
-    const organizations = await this.tenant.runPlatform('lease-lifecycle', (m) =>
-      m
+  async run(now = new Date()): Promise<{ endingSoon: number; expired: number }> {
+    const today = isoDay(now);
+    const organizations = await this.tenant.runPlatform('lease-lifecycle', async (m) => {
+      const withLeases = await m
         .createQueryBuilder(Lease, 'l')
         .select('DISTINCT l.organization_id', 'organizationId')
-        .where(`l.status = 'active' AND l.end_date IS NOT NULL`)
-        .getRawMany<{ organizationId: string }>(),
-    );
+        .where(`l.status IN ('active', 'terminated') AND l.end_date IS NOT NULL`)
+        .getRawMany<{ organizationId: string }>();
+      // Organisations passed before keep their run day current, even on days without leases to look at.
+      const passed = await m.find(LeaseLifecycleRun, { select: { organizationId: true } });
+      return [...new Set([...withLeases, ...passed].map((o) => o.organizationId))].sort();
+    });
     const totals = { endingSoon: 0, expired: 0 };
-    for (const { organizationId } of organizations) {
+    for (const organizationId of organizations) {
       const result = await this.tenant.run({ organizationId }, (m) =>
         this.runForOrganization(m, organizationId, today),
       );
@@ -62,25 +76,42 @@ export class LeaseLifecycle {
   private async runForOrganization(
     m: EntityManager,
     organizationId: string,
-    today: Date,
+    today: string,
   ): Promise<{ endingSoon: number; expired: number }> {
+    const lastRun = await m.findOne(LeaseLifecycleRun, {
+      where: { organizationId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    // Thresholds crossed on a day after `since` and no later than today are due.
+    const since = lastRun ? lastRun.lastRunOn : shiftDay(today, -1);
     let endingSoon = 0;
     for (const daysLeft of ENDING_SOON_DAYS) {
-      const endDate = isoDay(today, daysLeft);
-      const due = await m.find(Lease, { where: { organizationId, status: 'active', endDate } });
+      const due = await m
+        .createQueryBuilder(Lease, 'l')
+        .where(`l.organization_id = :organizationId AND l.status IN ('active', 'terminated')`, {
+          organizationId,
+        })
+        .andWhere('l.end_date > :from AND l.end_date <= :to AND l.end_date >= :today', {
+          from: shiftDay(since, daysLeft),
+          to: shiftDay(today, daysLeft),
+          today,
+        })
+        .orderBy('l.end_date')
+        .addOrderBy('l.id')
+        .getMany();
       for (const lease of due) {
-        const announced = await m
-          .createQueryBuilder(OutboxEvent, 'o')
-          .where(
-            `o.organization_id = :organizationId AND o.aggregate_id = :leaseId AND o.type = 'lease.ending_soon'`,
-            { organizationId, leaseId: lease.id },
-          )
-          .andWhere(`(o.payload->>'daysLeft')::int = :daysLeft AND o.payload->>'endDate' = :endDate`, {
-            daysLeft,
-            endDate,
-          })
-          .getExists();
-        if (announced) continue;
+        const endDate = lease.endDate as string;
+        const recorded = await m
+          .createQueryBuilder()
+          .insert()
+          .into(LeaseEndingNotice)
+          .values({ organizationId, leaseId: lease.id, thresholdDays: daysLeft, endDate })
+          .orIgnore()
+          .returning('lease_id')
+          .updateEntity(false)
+          .execute();
+        // Already announced (the pass ran twice, or caught up earlier): nothing to send.
+        if ((recorded.raw as unknown[]).length === 0) continue;
         await this.outbox.write(m, {
           type: 'lease.ending_soon',
           organizationId,
@@ -95,11 +126,14 @@ export class LeaseLifecycle {
       .createQueryBuilder(Lease, 'l')
       .where(`l.organization_id = :organizationId AND l.status = 'active' AND l.end_date < :today`, {
         organizationId,
-        today: isoDay(today),
+        today,
       })
       .setLock('pessimistic_write')
       .getMany();
     for (const lease of past) await this.leases.update(m, organizationId, lease.id, { status: 'expired' });
+    if (!lastRun || lastRun.lastRunOn < today) {
+      await m.upsert(LeaseLifecycleRun, { organizationId, lastRunOn: today }, ['organizationId']);
+    }
     return { endingSoon, expired: past.length };
   }
 }

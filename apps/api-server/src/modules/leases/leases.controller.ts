@@ -29,7 +29,7 @@ export class LeasesController {
   @ApiOkResponse({
     type: LeasePageResponse,
     description:
-      '`expiringWithinDays=90|60|30` lists active leases ending soon. Owners and tenants see the leases they signed and those of units they own.',
+      '`expiringWithinDays=90|60|30` lists the leases ending soon (active, and terminated ones until they end). Owners and tenants see the leases they signed and those of units they own.',
   })
   list(@CurrentTenant() t: Tenant, @Query() query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
     return this.leases.list(t, query);
@@ -67,7 +67,8 @@ export class LeasesController {
   @HttpCode(200)
   @ApiOkResponse({
     type: LeaseResponse,
-    description: '409 LEASE_OVERLAP when the unit has an active lease in the period',
+    description:
+      '409 LEASE_OVERLAP when another lease holds the unit on some of its days (an active one, or a terminated one until its end)',
   })
   activate(
     @CurrentTenant() t: Tenant,
@@ -79,7 +80,11 @@ export class LeasesController {
 
   @Post(':id/terminate')
   @HttpCode(200)
-  @ApiOkResponse({ type: LeaseResponse })
+  @ApiOkResponse({
+    type: LeaseResponse,
+    description:
+      'The lease holds the unit until `endDate`; 422 INVALID_DATES before its start or after its current end',
+  })
   terminate(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,

@@ -37,9 +37,11 @@ export class LeasesRepository {
     }
     if (f.q) qb.andWhere('l.lease_number ILIKE :q', { q: likePattern(f.q) });
     if (f.expiringWithinDays) {
-      qb.andWhere(`l.status = 'active' AND l.end_date BETWEEN current_date AND current_date + :days::int`, {
-        days: f.expiringWithinDays,
-      });
+      // A terminated lease still holds the unit until its end date, so it is ending soon too.
+      qb.andWhere(
+        `l.status IN ('active', 'terminated') AND l.end_date BETWEEN current_date AND current_date + :days::int`,
+        { days: f.expiringWithinDays },
+      );
     }
     const { field, direction } = parseSort(f.sort);
     return qb

@@ -25,9 +25,10 @@ const RESIDENT_ROLES = new Set(['owner', 'tenant']);
 const AMENDABLE_TERMS = ['rentAmount', 'depositAmount', 'paymentDay', 'endDate', 'coTenantIds'] as const;
 
 /**
- * Leases: drafted, activated (no two active leases of a unit overlap — the database's exclusion
- * constraint decides, so concurrent activations cannot both win), amended by numbered addenda,
- * terminated. Every change is audited; activation and addenda emit events through the outbox in the
+ * Leases: drafted, activated, amended by numbered addenda, terminated. A lease holds its unit from
+ * start to end date whatever its status but draft — a terminated lease until the termination takes
+ * effect — and no two such leases of a unit overlap (the database's exclusion constraint decides, so
+ * concurrent activations cannot both win). Every change is audited; activation and addenda emit events through the outbox in the
  * same transaction.
  */
 @Injectable()
@@ -141,6 +142,12 @@ export class LeasesService {
     return this.tenant.run(scopeOf(t), async (m) => {
       const before = await this.load(m, t, await this.transition(m, t, id, 'terminated'));
       checkDates(before.startDate, endDate);
+      if (before.endDate && endDate > before.endDate) {
+        throw new LeaseError(
+          LeaseErrorCode.InvalidDates,
+          `A termination cannot extend the lease past its end (${before.endDate}); add an addendum instead`,
+        );
+      }
       await this.leases.update(m, t.organizationId, id, {
         status: 'terminated',
         endDate,
@@ -328,8 +335,11 @@ function numberTaken(err: unknown): never {
 }
 
 function overlapping(err: unknown): never {
-  if ((err as { constraint?: string }).constraint === 'ex_leases_active_overlap') {
-    throw new LeaseError(LeaseErrorCode.Overlap, 'The unit already has an active lease in this period');
+  if ((err as { constraint?: string }).constraint === 'ex_leases_unit_held_overlap') {
+    throw new LeaseError(
+      LeaseErrorCode.Overlap,
+      'Another lease holds the unit on some of these days (an active one, or a terminated one until its end)',
+    );
   }
   throw err;
 }

@@ -8,6 +8,10 @@ export enum MeterErrorCode {
   LowerThanPrevious = 'READING_LOWER_THAN_PREVIOUS',
   InFuture = 'READING_IN_FUTURE',
   OutsidePeriod = 'READING_OUTSIDE_PERIOD',
+  PeriodClosed = 'READING_PERIOD_CLOSED',
+  OutOfOrder = 'READING_OUT_OF_ORDER',
+  ReplacementStaffOnly = 'REPLACEMENT_STAFF_ONLY',
+  InvalidReplacement = 'INVALID_REPLACEMENT',
   InvalidDates = 'INVALID_DATES',
 }
 
@@ -19,5 +23,9 @@ export class MeterError extends featureError<MeterErrorCode>({
   [MeterErrorCode.LowerThanPrevious]: 422,
   [MeterErrorCode.InFuture]: 422,
   [MeterErrorCode.OutsidePeriod]: 422,
+  [MeterErrorCode.PeriodClosed]: 409,
+  [MeterErrorCode.OutOfOrder]: 409,
+  [MeterErrorCode.ReplacementStaffOnly]: 403,
+  [MeterErrorCode.InvalidReplacement]: 422,
   [MeterErrorCode.InvalidDates]: 422,
 }) {}

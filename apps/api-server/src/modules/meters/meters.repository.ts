@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
-import { In, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import type { ListMetersQueryDto } from './dto/meter.dto';
 
 /** Meters, readings and reading periods of one organisation (every method takes it; RLS backs it up). */
@@ -46,6 +46,36 @@ export class MetersRepository {
       where: { organizationId, meterId },
       order: { readOn: 'DESC', createdAt: 'DESC' },
     });
+  }
+
+  /**
+   * The readings either side of a new reading dated `readOn`: the latest one on or before that date
+   * (a same-day reading entered earlier comes before it) and the earliest one after it.
+   */
+  async neighbours(
+    m: EntityManager,
+    organizationId: string,
+    meterId: string,
+    readOn: string,
+  ): Promise<{ previous: MeterReading | null; next: MeterReading | null }> {
+    const previous = await m.findOne(MeterReading, {
+      where: { organizationId, meterId, readOn: LessThanOrEqual(readOn) },
+      order: { readOn: 'DESC', createdAt: 'DESC' },
+    });
+    const next = await m.findOne(MeterReading, {
+      where: { organizationId, meterId, readOn: MoreThan(readOn) },
+      order: { readOn: 'ASC', createdAt: 'ASC' },
+    });
+    return { previous, next };
+  }
+
+  async changeSerial(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    serialNumber: string,
+  ): Promise<void> {
+    await m.update(Meter, { organizationId, id }, { serialNumber });
   }
 
   lastReadings(m: EntityManager, organizationId: string, meterIds: string[]): Promise<MeterReading[]> {

@@ -21,9 +21,9 @@ import { MeterError, MeterErrorCode } from './meters.errors';
 import { MetersRepository } from './meters.repository';
 
 /**
- * Meters and readings. A reading lower than the meter's latest one is refused unless it is flagged as
- * a meter replacement; the meter row is locked while a reading is checked and written, so two
- * concurrent submissions cannot slip past the rule. Owners and tenants read and submit for the meters of
+ * Meters and readings. Readings never roll back: each lies between its neighbours by date, and only
+ * staff start a new meter (a replacement); the meter row is locked while a reading is checked and
+ * written, so two concurrent submissions cannot slip past the rule. Owners and tenants read and submit for the meters of
  * their own units. `meter_reading.submitted` goes out through the outbox.
  */
 @Injectable()
@@ -74,12 +74,7 @@ export class MetersService {
     return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
         throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
-      const meter = await this.meters.create(m, t.organizationId, dto).catch((err: unknown) => {
-        if ((err as { constraint?: string }).constraint === 'uq_meters_org_serial') {
-          throw new MeterError(MeterErrorCode.SerialTaken, 'A meter with this serial number already exists');
-        }
-        throw err;
-      });
+      const meter = await this.meters.create(m, t.organizationId, dto).catch(serialTaken);
       const { organization: _o, unit: _u, ...fields } = meter;
       await this.audit.recordChange(
         m,
@@ -100,24 +95,56 @@ export class MetersService {
     });
   }
 
+  /**
+   * Records a reading. With the meter row locked (concurrent submissions for one meter run one at a
+   * time, so none is checked against a state another is about to change), the value must lie between
+   * the readings either side of its date: not below the one before, not above the one after (unless
+   * that one starts a replaced meter). A replacement — staff only — must be the newest reading; it
+   * records the new meter's serial number and start value and renames the meter.
+   */
   submitReading(
     t: Tenant,
     meterId: string,
     dto: SubmitReadingDto,
     meta: RequestMeta,
   ): Promise<MeterReadingResponse> {
-    if (dto.readOn > new Date().toISOString().slice(0, 10))
+    const today = new Date().toISOString().slice(0, 10);
+    if (dto.readOn > today)
       throw new MeterError(MeterErrorCode.InFuture, 'The reading date is in the future');
+    if (dto.newSerialNumber !== undefined && !dto.isReplacement) {
+      throw new MeterError(
+        MeterErrorCode.InvalidReplacement,
+        'newSerialNumber is recorded only with isReplacement',
+      );
+    }
     return this.tenant.run(scopeOf(t), async (m) => {
       const meter = await this.meters.findForUpdate(m, t.organizationId, meterId);
       if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
-      if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn);
-      const previous = await this.meters.lastReading(m, t.organizationId, meterId);
-      if (previous && dto.value < previous.value && !dto.isReplacement) {
+      if (dto.isReplacement && !isStaff(t)) {
         throw new MeterError(
-          MeterErrorCode.LowerThanPrevious,
-          `The value ${dto.value} is lower than the last reading ${previous.value} (${previous.readOn}); flag it as a meter replacement if the meter was changed`,
+          MeterErrorCode.ReplacementStaffOnly,
+          'Only staff can record a meter replacement; report the new meter to your manager',
         );
+      }
+      if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn, today);
+      const { previous, next } = await this.meters.neighbours(m, t.organizationId, meterId, dto.readOn);
+      if (dto.isReplacement) {
+        if (next) {
+          throw new MeterError(
+            MeterErrorCode.OutOfOrder,
+            `A replacement must be the newest reading; there is a reading on ${next.readOn}`,
+          );
+        }
+      } else {
+        checkBetween(dto.value, previous, next);
+      }
+      const serials = dto.isReplacement
+        ? { newSerialNumber: dto.newSerialNumber ?? null, oldSerialNumber: meter.serialNumber }
+        : { newSerialNumber: null, oldSerialNumber: null };
+      if (serials.newSerialNumber) {
+        await this.meters
+          .changeSerial(m, t.organizationId, meterId, serials.newSerialNumber)
+          .catch(serialTaken);
       }
       const reading = await this.meters.addReading(m, t.organizationId, {
         meterId,
@@ -125,6 +152,7 @@ export class MetersService {
         value: dto.value,
         readOn: dto.readOn,
         isReplacement: dto.isReplacement ?? false,
+        ...serials,
         submittedByUserId: t.userId,
       });
       await this.audit.recordChange(
@@ -133,7 +161,13 @@ export class MetersService {
         meta,
         { type: 'meter_reading', id: reading.id, verb: 'created' },
         null,
-        { meterId, value: dto.value, readOn: dto.readOn, isReplacement: reading.isReplacement },
+        {
+          meterId,
+          value: dto.value,
+          readOn: dto.readOn,
+          isReplacement: reading.isReplacement,
+          ...(reading.isReplacement ? serials : {}),
+        },
       );
       await this.outbox.write(m, {
         type: 'meter_reading.submitted',
@@ -173,9 +207,26 @@ export class MetersService {
     return meter;
   }
 
-  private async checkPeriod(m: EntityManager, t: Tenant, periodId: string, readOn: string): Promise<void> {
+  /**
+   * The period is still open on the day of submission (the server's date, not the date typed in:
+   * a reading sent after the deadline and dated inside the period is still late), and the reading was
+   * taken within it.
+   */
+  private async checkPeriod(
+    m: EntityManager,
+    t: Tenant,
+    periodId: string,
+    readOn: string,
+    today: string,
+  ): Promise<void> {
     const period = await this.meters.findPeriod(m, t.organizationId, periodId);
     if (!period) throw new MeterError(MeterErrorCode.PeriodNotFound, 'Reading period not found');
+    if (today > period.deadline) {
+      throw new MeterError(
+        MeterErrorCode.PeriodClosed,
+        `Readings for "${period.name}" were due by ${period.deadline}`,
+      );
+    }
     if (readOn < period.startsOn || readOn > period.deadline) {
       throw new MeterError(
         MeterErrorCode.OutsidePeriod,
@@ -183,6 +234,44 @@ export class MetersService {
       );
     }
   }
+}
+
+const STAFF = new Set(['org_admin', 'manager', 'technical_manager']);
+
+function isStaff(t: Tenant): boolean {
+  return STAFF.has(t.role);
+}
+
+/**
+ * A value below the reading before it, or above the reading after it, would make consumption
+ * negative somewhere. A later replacement starts a new meter, so it sets no upper bound.
+ */
+function checkBetween(value: number, previous: MeterReading | null, next: MeterReading | null): void {
+  if (previous && value < previous.value) {
+    if (!next) {
+      throw new MeterError(
+        MeterErrorCode.LowerThanPrevious,
+        `The value ${value} is lower than the last reading ${previous.value} (${previous.readOn}); staff record a replaced meter as a replacement`,
+      );
+    }
+    throw new MeterError(
+      MeterErrorCode.OutOfOrder,
+      `The value ${value} is lower than the reading before it, ${previous.value} (${previous.readOn})`,
+    );
+  }
+  if (next && !next.isReplacement && value > next.value) {
+    throw new MeterError(
+      MeterErrorCode.OutOfOrder,
+      `The value ${value} is higher than the reading after it, ${next.value} (${next.readOn})`,
+    );
+  }
+}
+
+function serialTaken(err: unknown): never {
+  if ((err as { constraint?: string }).constraint === 'uq_meters_org_serial') {
+    throw new MeterError(MeterErrorCode.SerialTaken, 'A meter with this serial number already exists');
+  }
+  throw err;
 }
 
 function notFound(): MeterError {
@@ -197,6 +286,8 @@ function toReading(r: MeterReading): MeterReadingResponse {
     value: r.value,
     readOn: r.readOn,
     isReplacement: r.isReplacement,
+    newSerialNumber: r.newSerialNumber,
+    oldSerialNumber: r.oldSerialNumber,
     submittedByUserId: r.submittedByUserId,
     createdAt: r.createdAt,
   };

@@ -1,5 +1,22 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
@@ -26,6 +43,12 @@ export class VendorsController {
     return this.vendors.list(t, query);
   }
 
+  @Get(':id')
+  @ApiOkResponse({ type: VendorResponse })
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<VendorResponse> {
+    return this.vendors.get(t, id);
+  }
+
   @Post()
   @ApiCreatedResponse({ type: VendorResponse })
   create(
@@ -45,5 +68,17 @@ export class VendorsController {
     @Meta() meta: RequestMeta,
   ): Promise<VendorResponse> {
     return this.vendors.update(t, id, dto, meta);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('org_admin', 'manager')
+  @ApiNoContentResponse({ description: 'Deleted; 409 VENDOR_IN_USE while a fault or an expense names it' })
+  delete(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    return this.vendors.delete(t, id, meta);
   }
 }

@@ -26,6 +26,14 @@ export class VendorsRepository {
     return m.findOneBy(Vendor, { organizationId, id });
   }
 
+  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Vendor | null> {
+    return m.findOne(Vendor, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.delete(Vendor, { organizationId, id });
+  }
+
   create(m: EntityManager, organizationId: string, data: Partial<Vendor>): Promise<Vendor> {
     return m.save(m.create(Vendor, { ...data, organizationId }));
   }

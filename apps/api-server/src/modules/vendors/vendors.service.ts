@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Vendor } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
+import { referencedAs } from '../../common/db-errors';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';
@@ -41,8 +42,8 @@ export class VendorsService {
 
   update(t: Tenant, id: string, dto: UpdateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.vendors.findById(m, t.organizationId, id);
-      if (!before) throw new VendorError(VendorErrorCode.NotFound, 'Vendor not found');
+      const before = await this.vendors.findForUpdate(m, t.organizationId, id);
+      if (!before) throw notFound();
       await this.vendors.update(m, t.organizationId, id, dto);
       const after = (await this.vendors.findById(m, t.organizationId, id)) as Vendor;
       await this.audit.recordChange(
@@ -56,6 +57,41 @@ export class VendorsService {
       return toResponse(after);
     });
   }
+
+  get(t: Tenant, id: string): Promise<VendorResponse> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const vendor = await this.vendors.findById(m, t.organizationId, id);
+      if (!vendor) throw notFound();
+      return toResponse(vendor);
+    });
+  }
+
+  /** Refused (409) while a fault or an expense names the vendor: their history must keep it. */
+  delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const before = await this.vendors.findForUpdate(m, t.organizationId, id);
+      if (!before) throw notFound();
+      await this.vendors
+        .delete(m, t.organizationId, id)
+        .catch(
+          referencedAs(
+            () => new VendorError(VendorErrorCode.InUse, 'Faults or expenses still refer to this vendor'),
+          ),
+        );
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'vendor', id, verb: 'deleted' },
+        snapshot(before),
+        null,
+      );
+    });
+  }
+}
+
+function notFound(): VendorError {
+  return new VendorError(VendorErrorCode.NotFound, 'Vendor not found');
 }
 
 function snapshot(v: Vendor): Record<string, unknown> {

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
-import { PageQueryDto, PageResponse } from '@ppt/http';
+import { PageQueryDto, PageResponse, UpdateType } from '@ppt/http';
 
 export class InspectionItemDto {
   @ApiProperty({ example: 'Staircase' })
@@ -67,6 +67,9 @@ export class CreateInspectionDto {
   @ArrayMaxSize(200)
   items!: InspectionItemDto[];
 }
+
+/** Any field may change; `items`, when given, replace the whole list. */
+export class UpdateInspectionDto extends UpdateType(CreateInspectionDto) {}
 
 export class ListInspectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: EXAMPLE_ID.building })

@@ -12,6 +12,7 @@ import {
   Length,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
 import { PageQueryDto, PageResponse } from '@ppt/http';
@@ -60,11 +61,23 @@ export class SubmitReadingDto {
 
   @ApiPropertyOptional({
     default: false,
-    description: 'The meter was replaced: the value may be lower than the last one',
+    description:
+      "Staff only (403 REPLACEMENT_STAFF_ONLY): the meter was replaced; the value is the new meter's start value and may be lower than the last one. Must be the newest reading.",
   })
   @IsOmittable()
   @IsBoolean()
   isReplacement?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'WC-2027-000456',
+    description:
+      "The new meter's serial number: required with isReplacement (the meter takes it; 409 METER_SERIAL_TAKEN), refused without (422 INVALID_REPLACEMENT)",
+  })
+  @ValidateIf((dto: SubmitReadingDto) => dto.isReplacement === true || dto.newSerialNumber !== undefined)
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  newSerialNumber?: string;
 
   @ApiPropertyOptional({
     description: 'The reading period this reading belongs to',
@@ -101,6 +114,10 @@ export class MeterReadingResponse {
   @ApiProperty({ example: 123.456 }) value!: number;
   @ApiProperty({ example: '2026-12-03' }) readOn!: string;
   @ApiProperty({ example: false }) isReplacement!: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Replacements only' })
+  newSerialNumber!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Replacements only' })
+  oldSerialNumber!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.resident })
   submittedByUserId!: string | null;
   @ApiProperty({ example: '2026-12-03T18:22:41.000Z' }) createdAt!: Date;
