@@ -38,3 +38,21 @@ export {
   type FakeOpenImmoPortal,
   type FakeOpenImmoTransfer,
 } from './portals/fake-openimmo-portal';
+export {
+  containersOf,
+  podSpecOf,
+  renderKustomization,
+  type K8sContainer,
+  type K8sObject,
+} from './deployment/kustomize';
+export {
+  byKind,
+  configMapUrlProblems,
+  inClusterTarget,
+  inlinedSecretProblems,
+  networkAllows,
+  networkPolicyProblems,
+  podHardeningProblems,
+  portAndTargetProblems,
+  secretKeysReferenced,
+} from './deployment/wiring';
