@@ -56,3 +56,10 @@ export {
   portAndTargetProblems,
   secretKeysReferenced,
 } from './deployment/wiring';
+export {
+  composeProcesses,
+  loadCompose,
+  overlayProcesses,
+  processesOf,
+  type ProcessEnv,
+} from './deployment/process-env';
