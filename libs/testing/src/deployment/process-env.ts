@@ -18,7 +18,7 @@ export interface ProcessEnv {
   image: string;
   /** The entry point the container runs: main.js, worker.js or migrate.js. */
   entry: string;
-  /** Container ports (k8s) or published container ports (compose). */
+  /** Container ports (k8s) or the ports the service listens on (compose `expose`). */
   ports: number[];
   env: Record<string, string>;
 }
@@ -86,7 +86,7 @@ interface ComposeService {
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
-  ports?: string[];
+  expose?: string[];
 }
 
 /** The compose file as `docker compose config` would give it: merge keys resolved, `${VAR:?…}` sampled. */
@@ -113,7 +113,7 @@ export function composeProcesses(): ProcessEnv[] {
       where: `compose/${name}`,
       image: (s.image as string).split(':')[0],
       entry: (s.command ?? []).flatMap((part) => part.split(/\s+/)).find((part) => /\.m?js$/.test(part)) ?? '',
-      ports: (s.ports ?? []).map((p) => Number(String(p).split(':').pop())),
+      ports: (s.expose ?? []).map(Number),
       env: Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)])),
     }));
 }
