@@ -12,16 +12,16 @@ describe('reality-server', () => {
     });
     afterAll(() => server.close());
 
-    it('is live and ready, with each dependency reported', async () => {
+    it('is live, but not ready while api-server has never answered since start, with each dependency reported', async () => {
       await request(http()).get('/health/live').expect(200);
-      const ready = await request(http()).get('/health/ready').expect(200);
+      // No api-server in this test: as with a wrong API_SERVER_URL, a rollout must not pass.
+      const ready = await request(http()).get('/health/ready').expect(503);
       expect(ready.body.details).toEqual({
         database: { status: 'up', latencyMs: expect.any(Number) },
         redis: { status: 'up', latencyMs: expect.any(Number) },
-        // No api-server in this test: sign-in is unavailable, the portal stays in rotation.
         'api-server': { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) },
       });
-      expect(ready.body.status).toBe('degraded');
+      expect(ready.body.status).toBe('error');
     });
 
     it('publishes its own valid OpenAPI 3 document', async () => {

@@ -30,8 +30,12 @@ export class PortalSsoModule implements OnModuleInit {
     };
   }
 
-  /** api-server down means no new sign-ins, but listings and cached sessions still work: degraded, not unready. */
+  /**
+   * api-server down means no new sign-ins, but listings and cached sessions still work: degraded, not
+   * unready. Never reached since start is different: a wrong API_SERVER_URL or a closed network path,
+   * which must fail the rollout instead of passing it with SSO and inquiry delivery broken.
+   */
   onModuleInit(): void {
-    this.health.add(this.apiServer);
+    this.health.add(this.apiServer, { requiredUntilUp: true });
   }
 }
