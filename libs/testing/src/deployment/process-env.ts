@@ -86,6 +86,7 @@ interface ComposeService {
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
+  ports?: string[];
   expose?: string[];
 }
 
