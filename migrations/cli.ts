@@ -1,12 +1,13 @@
 /* eslint-disable no-console -- a command-line tool */
 import { Client } from 'pg';
 import { migrationDataSource } from './data-source';
-import { ensureServiceRoles, SERVICE_GROUPS, type LoginRole } from './roles';
+import { ensureServiceRoles, SERVICE_GROUPS, type LoginRole, type ServiceLogins } from './roles';
 
 /**
  * Database command line, run as the owner (DATABASE_MIGRATION_URL):
- *   provision  create the database if missing, each service's group role (ppt_app, ppt_portal_app)
- *              and its login role: api-server's from DATABASE_URL, reality-server's from
+ *   provision  create the database if missing, the group roles (ppt_app, ppt_jobs, ppt_portal_app)
+ *              and a login role per kind of process: api-server's from DATABASE_URL, its worker's
+ *              from WORKER_DATABASE_URL (unset: ppt_api_worker/ppt_api_worker), reality-server's from
  *              REALITY_DATABASE_URL (unset: ppt_portal/ppt_portal, as reality-server's default)
  *   up         run pending migrations          down    revert the last migration
  *   status     list applied and pending migrations
@@ -15,7 +16,11 @@ async function main(command: string | undefined): Promise<void> {
   const ownerUrl = required('DATABASE_MIGRATION_URL');
   switch (command) {
     case 'provision':
-      return provision(ownerUrl, required('DATABASE_URL'), process.env.REALITY_DATABASE_URL);
+      return provision(ownerUrl, {
+        api: loginOf(required('DATABASE_URL')),
+        worker: loginOf(process.env.WORKER_DATABASE_URL, DEFAULT_LOGINS.worker),
+        portal: loginOf(process.env.REALITY_DATABASE_URL, DEFAULT_LOGINS.portal),
+      });
     case 'up':
       return withDataSource(ownerUrl, async (ds) => {
         const ran = await ds.runMigrations({ transaction: 'each' });
@@ -40,7 +45,13 @@ async function main(command: string | undefined): Promise<void> {
   }
 }
 
-async function provision(ownerUrl: string, apiUrl: string, portalUrl: string | undefined): Promise<void> {
+/** The login roles provision creates when their URL is unset (the quick-start defaults). */
+const DEFAULT_LOGINS = {
+  worker: { user: 'ppt_api_worker', password: 'ppt_api_worker' },
+  portal: { user: 'ppt_portal', password: 'ppt_portal' },
+};
+
+async function provision(ownerUrl: string, logins: ServiceLogins): Promise<void> {
   const target = new URL(ownerUrl);
   const database = decodeURIComponent(target.pathname.slice(1));
   const maintenance = new URL(ownerUrl);
@@ -53,18 +64,22 @@ async function provision(ownerUrl: string, apiUrl: string, portalUrl: string | u
       await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
       console.log(`Created database ${database}`);
     }
-    const api = loginOf(apiUrl);
-    const portal = portalUrl ? loginOf(portalUrl) : { user: 'ppt_portal', password: 'ppt_portal' };
-    await ensureServiceRoles(admin, { api, portal });
+    await ensureServiceRoles(admin, logins);
     console.log(
-      `Roles ready: ${SERVICE_GROUPS.api} (${api.user}), ${SERVICE_GROUPS.portal} (${portal.user})`,
+      `Roles ready: ${SERVICE_GROUPS.api} (${logins.api.user}), ` +
+        `${SERVICE_GROUPS.api} + ${SERVICE_GROUPS.jobs} (${logins.worker.user}), ` +
+        `${SERVICE_GROUPS.portal} (${logins.portal.user})`,
     );
   } finally {
     await admin.end();
   }
 }
 
-function loginOf(url: string): LoginRole {
+function loginOf(url: string | undefined, fallback?: LoginRole): LoginRole {
+  if (!url) {
+    if (!fallback) throw new Error('a database URL is required');
+    return fallback;
+  }
   const u = new URL(url);
   return { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
 }

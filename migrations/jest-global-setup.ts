@@ -6,6 +6,7 @@ import {
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
   TEST_PORTAL_ROLE,
+  TEST_WORKER_ROLE,
   templateDatabaseName,
   uniqueSuffix,
 } from '@ppt/testing';
@@ -27,7 +28,11 @@ export default async function globalSetup(): Promise<void> {
   const admin = await connectAdmin();
   try {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
-    await ensureServiceRoles(admin, { api: TEST_APP_ROLE, portal: TEST_PORTAL_ROLE });
+    await ensureServiceRoles(admin, {
+      api: TEST_APP_ROLE,
+      worker: TEST_WORKER_ROLE,
+      portal: TEST_PORTAL_ROLE,
+    });
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (exists.rowCount === 0) {
       const building = `${template}_b${uniqueSuffix()}`;

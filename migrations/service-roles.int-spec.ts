@@ -1,4 +1,11 @@
-import { createTestDatabase, TEST_APP_ROLE, TEST_PORTAL_ROLE, type TestDatabase } from '@ppt/testing';
+import { JOB_SCOPES, PLATFORM_JOBS_ROLE } from '@ppt/db';
+import {
+  createTestDatabase,
+  TEST_APP_ROLE,
+  TEST_PORTAL_ROLE,
+  TEST_WORKER_ROLE,
+  type TestDatabase,
+} from '@ppt/testing';
 import { Client } from 'pg';
 import { SERVICE_GROUPS } from './roles';
 
@@ -47,17 +54,53 @@ describe('database roles per service (catalog)', () => {
     await db.drop();
   });
 
-  it('API8:2023 makes each login role a member of its own service group only', async () => {
+  it('API8:2023 makes each login role a member of its own service groups only', async () => {
     const { rows } = (await owner.query(
       `SELECT l.rolname AS login, array_agg(g.rolname::text ORDER BY g.rolname) AS groups
          FROM pg_roles l JOIN pg_roles g ON pg_has_role(l.oid, g.oid, 'MEMBER') AND g.oid <> l.oid
         WHERE l.rolname = ANY($1) GROUP BY 1 ORDER BY 1`,
-      [[TEST_APP_ROLE.user, TEST_PORTAL_ROLE.user]],
+      [[TEST_APP_ROLE.user, TEST_WORKER_ROLE.user, TEST_PORTAL_ROLE.user]],
     )) as { rows: { login: string; groups: string[] }[] };
     expect(rows).toEqual([
       { login: TEST_APP_ROLE.user, groups: [SERVICE_GROUPS.api] },
+      { login: TEST_WORKER_ROLE.user, groups: [SERVICE_GROUPS.api, SERVICE_GROUPS.jobs] },
       { login: TEST_PORTAL_ROLE.user, groups: [SERVICE_GROUPS.portal] },
     ]);
+  });
+
+  it("API5:2023 grants the platform jobs' role only what their cross-organisation queries do", async () => {
+    expect(await schemaPrivileges(PLATFORM_JOBS_ROLE, 'public')).toEqual(['USAGE']);
+    expect(await schemaPrivileges(PLATFORM_JOBS_ROLE, 'portal')).toEqual([]);
+    expect(await relationPrivileges(PLATFORM_JOBS_ROLE, 'public')).toEqual([
+      'announcements:SELECT',
+      'charges:SELECT',
+      'documents:SELECT',
+      'leases:SELECT',
+      'listing_syndications:SELECT',
+      'outbox:SELECT',
+      'outbox:UPDATE',
+      'portal_targets:SELECT',
+      'portal_webhook_receipts:DELETE',
+      'portal_webhook_receipts:SELECT',
+      'upload_sessions:SELECT',
+      'votes:SELECT',
+    ]);
+  });
+
+  it("API1:2023 admits every worker-only platform scope through policies for the jobs' role alone", async () => {
+    const { rows } = (await owner.query(
+      `SELECT tablename || '.' || policyname AS policy, roles::text[] AS roles,
+              coalesce(qual, '') || ' ' || coalesce(with_check, '') AS text
+         FROM pg_policies WHERE schemaname = 'public' ORDER BY 1`,
+    )) as { rows: { policy: string; roles: string[]; text: string }[] };
+    const admitting = rows.filter((r) => JOB_SCOPES.some((scope) => r.text.includes(`'${scope}'`)));
+    const scopesSeen = new Set(
+      admitting.flatMap((r) => JOB_SCOPES.filter((scope) => r.text.includes(`'${scope}'`))),
+    );
+    // Every job scope is admitted somewhere (a renamed scope would otherwise pass unnoticed) …
+    expect([...scopesSeen].sort()).toEqual([...JOB_SCOPES].sort());
+    // … and only ever for the jobs' role, never for PUBLIC or api-server's role.
+    expect(admitting.filter((r) => r.roles.join() !== PLATFORM_JOBS_ROLE).map((r) => r.policy)).toEqual([]);
   });
 
   it("API3:2023 gives the portal's role no privilege on any table, sequence or RLS function in public", async () => {

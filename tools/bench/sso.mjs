@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
-import { localEnv, realityEnv } from '../lib/env.mjs';
+import { localEnv, realityEnv, workerEnv } from '../lib/env.mjs';
 import { markEmailVerified } from '../lib/verify-email.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
@@ -73,7 +73,7 @@ try {
   const apiUrl = `http://127.0.0.1:${PORTS.api}`;
   const portalEnv = { API_SERVER_URL: apiUrl, DATABASE_URL: realityEnv(env).DATABASE_URL };
   const api = start('dist/apps/api-server/main.js', { API_PORT: PORTS.api });
-  start('dist/apps/api-server/worker.js', { API_WORKER_PORT: PORTS.apiWorker });
+  start('dist/apps/api-server/worker.js', { DATABASE_URL: workerEnv(env).DATABASE_URL, API_WORKER_PORT: PORTS.apiWorker });
   const portal = start('dist/apps/reality-server/main.js', { ...portalEnv, REALITY_PORT: PORTS.portal });
   const portalNoCache = start('dist/apps/reality-server/main.js', {
     ...portalEnv,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { runDbCli } from '../lib/db.mjs';
-import { localEnv } from '../lib/env.mjs';
+import { localEnv, workerEnv } from '../lib/env.mjs';
 import { markEmailVerified } from '../lib/verify-email.mjs';
 import { ensurePostgres, ensureRedis } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
@@ -63,7 +63,10 @@ try {
   const portals = await startPortals();
   const apiUrl = `http://127.0.0.1:${PORTS.api}`;
   const api = start('dist/apps/api-server/main.js', { API_PORT: PORTS.api });
-  const worker = start('dist/apps/api-server/worker.js', { API_WORKER_PORT: PORTS.apiWorker });
+  const worker = start('dist/apps/api-server/worker.js', {
+    DATABASE_URL: withDatabase(workerEnv(base).DATABASE_URL),
+    API_WORKER_PORT: PORTS.apiWorker,
+  });
   const portalWorker = start('dist/apps/reality-server/worker.js', { REALITY_WORKER_PORT: PORTS.portalWorker });
   for (const port of Object.values(PORTS)) await waitFor(`http://127.0.0.1:${port}/health/ready`);
 

@@ -143,15 +143,19 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('connects each service as its own database role, and provisions both', () => {
+  it('API8:2023 connects each kind of process as its own database role, and provisions them all', () => {
     const user = (service: string, variable = 'DATABASE_URL') => new URL(services[service].environment?.[variable] ?? '').username;
     expect(['api-server', 'api-worker', 'reality-server', 'reality-worker'].map((s) => user(s))).toEqual([
       'ppt_api',
-      'ppt_api',
+      'ppt_api_worker',
       'ppt_portal',
       'ppt_portal',
     ]);
-    expect([user('migrate'), user('migrate', 'REALITY_DATABASE_URL')]).toEqual(['ppt_api', 'ppt_portal']);
+    expect(['DATABASE_URL', 'WORKER_DATABASE_URL', 'REALITY_DATABASE_URL'].map((v) => user('migrate', v))).toEqual([
+      'ppt_api',
+      'ppt_api_worker',
+      'ppt_portal',
+    ]);
   });
 
   it('trusts no proxy: nothing runs in front of the published ports', () => {

@@ -126,7 +126,7 @@ describe('npm start with no PostgreSQL or Redis running', () => {
         );
         expect(rows).toEqual([
           { process: 'api-server', role: 'ppt_api' },
-          { process: 'api-worker', role: 'ppt_api' },
+          { process: 'api-worker', role: 'ppt_api_worker' },
           { process: 'reality-server', role: 'ppt_portal' },
           { process: 'reality-worker', role: 'ppt_portal' },
         ]);

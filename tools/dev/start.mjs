@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
-import { localEnv, realityEnv } from '../lib/env.mjs';
+import { localEnv, realityEnv, workerEnv } from '../lib/env.mjs';
 import { ensurePostgres, ensureRedis, portOpen } from '../lib/services.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -89,7 +89,7 @@ try {
   // Each service connects as its own database role (the portal's reaches schema portal only).
   const processes = [
     ['api-server', 'dist/apps/api-server/main.js', env],
-    ['api-worker', 'dist/apps/api-server/worker.js', env],
+    ['api-worker', 'dist/apps/api-server/worker.js', workerEnv(env)],
     ['reality-server', 'dist/apps/reality-server/main.js', realityEnv(env)],
     ['reality-worker', 'dist/apps/reality-server/worker.js', realityEnv(env)],
   ];

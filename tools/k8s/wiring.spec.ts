@@ -28,7 +28,7 @@ import {
  * (kubernetes-models), then the references between objects that no schema sees.
  */
 const K8S = join(__dirname, '../../k8s');
-const OVERLAYS = ['dev', 'prod'];
+const OVERLAYS = ['dev', 'staging', 'prod'];
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'batch/v1/Job': Job,
@@ -68,7 +68,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       const Model = MODELS[`${object.apiVersion}/${object.kind}`];
       expect({ kind: object.kind, known: Model !== undefined }).toEqual({ kind: object.kind, known: true });
       expect(() => new Model(object as never).validate()).not.toThrow();
-      expect(object.metadata.namespace).toBe(overlay === 'prod' ? 'ppt' : 'ppt-dev');
+      expect(object.metadata.namespace).toBe(overlay === 'prod' ? 'ppt' : `ppt-${overlay}`);
     }
   });
 
@@ -125,7 +125,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     for (const o of objects) for (const c of containersOf(o)) expect(c.image.split(':')[1]).toBe(tag);
   });
 
-  it('connects each service as its own database role', () => {
+  it('API8:2023 connects each kind of process as its own database role', () => {
     const databaseSecret = Object.fromEntries(
       byKind(objects, 'Deployment').map((d) => [
         d.metadata.name,
@@ -134,7 +134,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     );
     expect(databaseSecret).toEqual({
       'api-server': 'DATABASE_URL',
-      'api-worker': 'DATABASE_URL',
+      'api-worker': 'WORKER_DATABASE_URL',
       'reality-server': 'REALITY_DATABASE_URL',
       'reality-worker': 'REALITY_DATABASE_URL',
     });

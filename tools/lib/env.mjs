@@ -26,19 +26,25 @@ export function localEnv(envFile = join(ROOT, '.env')) {
   const fromFile = readDotEnv(envFile);
   const env = { ...fromFile };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && value !== '') env[key] = value;
-  env.REALITY_DATABASE_URL ||= portalDatabaseUrl(env.DATABASE_URL);
+  env.WORKER_DATABASE_URL ||= withLogin(env.DATABASE_URL, 'ppt_api_worker');
+  env.REALITY_DATABASE_URL ||= withLogin(env.DATABASE_URL, 'ppt_portal');
   return env;
 }
 
 /**
- * reality-server's own role on api-server's database (an older .env has no REALITY_DATABASE_URL):
- * DATABASE_URL with the portal's default credentials, as `migrate.js provision` creates them.
+ * The worker's and reality-server's own roles on api-server's database (an older .env names neither):
+ * DATABASE_URL with that role's default credentials, as `migrate.js provision` creates them.
  */
-function portalDatabaseUrl(apiUrl = 'postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt') {
+function withLogin(apiUrl = 'postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt', user) {
   const url = new URL(apiUrl);
-  url.username = 'ppt_portal';
-  url.password = 'ppt_portal';
+  url.username = user;
+  url.password = user;
   return url.toString();
+}
+
+/** The environment of api-server's worker: connected as its own role (it runs the platform jobs). */
+export function workerEnv(env) {
+  return { ...env, DATABASE_URL: env.WORKER_DATABASE_URL };
 }
 
 /** The environment of a reality-server process: the same, but connected as the portal's own role. */

@@ -9,7 +9,7 @@ import { ApiServerEnv } from './api-server.env';
  * port its container declares, and keeps documents on S3.
  */
 const PORT_VARIABLE: Record<string, 'API_PORT' | 'API_WORKER_PORT'> = { 'main.js': 'API_PORT', 'worker.js': 'API_WORKER_PORT' };
-const all = [...overlayProcesses('dev'), ...overlayProcesses('prod'), ...composeProcesses()].filter((p) => p.image === 'ppt/api-server');
+const all = [...overlayProcesses('dev'), ...overlayProcesses('staging'), ...overlayProcesses('prod'), ...composeProcesses()].filter((p) => p.image === 'ppt/api-server');
 const servers = all.filter((p) => p.entry in PORT_VARIABLE);
 const inCluster = (p: ProcessEnv) => !p.where.startsWith('compose/');
 
@@ -25,7 +25,7 @@ function loopbackUrls(env: ApiServerEnv): string[] {
 }
 
 describe('api-server as deployed', () => {
-  it('covers both processes in both overlays and in compose', () => {
+  it('covers both processes in every overlay and in compose', () => {
     expect(servers.map((p) => p.where).sort()).toEqual([
       'compose/api-server',
       'compose/api-worker',
@@ -33,6 +33,8 @@ describe('api-server as deployed', () => {
       'dev/api-worker',
       'prod/api-server',
       'prod/api-worker',
+      'staging/api-server',
+      'staging/api-worker',
     ]);
   });
 
@@ -46,7 +48,12 @@ describe('api-server as deployed', () => {
 
   it('gives the migration Job and step the owner URL', () => {
     const migrations = all.filter((p) => p.entry === 'migrate.js');
-    expect(migrations.map((p) => p.where).sort()).toEqual(['compose/migrate', 'dev/ppt-migrate-dev-2026.12.07', 'prod/ppt-migrate-1.0.0']);
+    expect(migrations.map((p) => p.where).sort()).toEqual([
+      'compose/migrate',
+      'dev/ppt-migrate-dev-2026.12.07',
+      'prod/ppt-migrate-1.0.0',
+      'staging/ppt-migrate-1.0.0-rc.1',
+    ]);
     for (const p of migrations) expect(p.env['DATABASE_MIGRATION_URL']).toMatch(/^postgres:\/\//);
   });
 

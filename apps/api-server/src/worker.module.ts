@@ -29,7 +29,13 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'api-worker', role: 'worker', confinedToSchema: 'public' }),
+        PlatformModule.forRoot({
+          env,
+          service: 'api-worker',
+          role: 'worker',
+          confinedToSchema: 'public',
+          runsPlatformJobs: true,
+        }),
         OutboxRelayModule.register(),
         StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,

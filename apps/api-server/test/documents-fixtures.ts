@@ -1,13 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { createWorkerApp } from '@ppt/http';
 import { closedPort, type S3Server } from '@ppt/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { WorkerModule } from '../src/worker.module';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { bearer } from './identity';
 
 export interface DocumentsServer {
@@ -49,7 +47,7 @@ export async function bootDocumentsServer(
   await server.app.listen(port, '127.0.0.1');
   let worker: INestApplication | undefined;
   if (options.worker) {
-    worker = await createWorkerApp(WorkerModule.register(server.env));
+    worker = await createTestWorker(server);
     await worker.init();
   }
   return {

@@ -1,15 +1,13 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
 import { OutboxWriter } from '@ppt/events';
-import { createWorkerApp } from '@ppt/http';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
 import { ChargesRepository } from '../src/modules/finance/charges.repository';
 import { ChargesService } from '../src/modules/finance/charges.service';
-import { WorkerModule } from '../src/worker.module';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
 interface Org {
@@ -82,7 +80,7 @@ describe('finance', () => {
 
   beforeAll(async () => {
     server = await bootApiServer();
-    worker = await createWorkerApp(WorkerModule.register(server.env));
+    worker = await createTestWorker(server);
     await worker.init();
     org = await createOrganization(http(), await registerAndLogin(http(), 'fin-admin'), 'Finance Org');
     other = await createOrganization(http(), await registerAndLogin(http(), 'fin-other'), 'Other Org');

@@ -1,12 +1,10 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
-import { createWorkerApp } from '@ppt/http';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { LeaseLifecycle } from '../src/modules/leases/lease-lifecycle';
-import { WorkerModule } from '../src/worker.module';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 
 /** The api worker's daily lease job, run against the same database and Redis as the API. */
@@ -18,7 +16,7 @@ describe('lease lifecycle job (worker)', () => {
 
   beforeAll(async () => {
     server = await bootApiServer();
-    worker = await createWorkerApp(WorkerModule.register(server.env));
+    worker = await createTestWorker(server);
     await worker.init();
   });
   afterAll(async () => {

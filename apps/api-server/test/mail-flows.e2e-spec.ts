@@ -1,9 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { createWorkerApp } from '@ppt/http';
 import { startMailCatcher, tokenFromMail, type MailCatcher } from '@ppt/testing';
 import request from 'supertest';
-import { WorkerModule } from '../src/worker.module';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import {
   bearer,
   createOrganization,
@@ -32,7 +30,7 @@ describe('e-mail flows', () => {
       APP_PUBLIC_URL: 'https://app.example.test',
       MAIL_FROM: 'PPT <no-reply@example.test>',
     });
-    worker = await createWorkerApp(WorkerModule.register(server.env));
+    worker = await createTestWorker(server);
     await worker.init();
   });
   afterAll(async () => {

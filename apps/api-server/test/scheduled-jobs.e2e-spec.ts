@@ -1,14 +1,12 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
-import { createWorkerApp } from '@ppt/http';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { AnnouncementsPublishDue } from '../src/modules/announcements/announcements-publish-due';
 import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
 import { VotesCloseDue } from '../src/modules/votes/votes-close-due';
-import { WorkerModule } from '../src/worker.module';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
 const HOUR = 60 * 60 * 1000;
@@ -184,7 +182,7 @@ describe('scheduled jobs and finance audit', () => {
 
   beforeAll(async () => {
     server = await bootApiServer();
-    worker = await createWorkerApp(WorkerModule.register(server.env));
+    worker = await createTestWorker(server);
     await worker.init();
     // The tests run the passes themselves; the every-minute schedule must not run one in between.
     await worker.get<Queue>(getQueueToken(QueueName.Maintenance)).pause(true);
@@ -209,7 +207,7 @@ describe('scheduled jobs and finance audit', () => {
   });
 
   it('registers each every-minute job once as a repeatable job, however many workers start', async () => {
-    const second = await createWorkerApp(WorkerModule.register(server.env));
+    const second = await createTestWorker(server);
     await second.init();
     try {
       const repeatable = await worker.get<Queue>(getQueueToken(QueueName.Maintenance)).getRepeatableJobs();

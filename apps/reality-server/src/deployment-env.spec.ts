@@ -12,7 +12,7 @@ const PORT_VARIABLE: Record<string, 'REALITY_PORT' | 'REALITY_WORKER_PORT'> = {
   'main.js': 'REALITY_PORT',
   'worker.js': 'REALITY_WORKER_PORT',
 };
-const processes = [...overlayProcesses('dev'), ...overlayProcesses('prod'), ...composeProcesses()].filter(
+const processes = [...overlayProcesses('dev'), ...overlayProcesses('staging'), ...overlayProcesses('prod'), ...composeProcesses()].filter(
   (p) => p.image === 'ppt/reality-server',
 );
 
@@ -25,7 +25,7 @@ function boot(p: ProcessEnv): RealityServerEnv {
 }
 
 describe('reality-server as deployed', () => {
-  it('covers both processes in both overlays and in compose', () => {
+  it('covers both processes in every overlay and in compose', () => {
     expect(processes.map((p) => p.where).sort()).toEqual([
       'compose/reality-server',
       'compose/reality-worker',
@@ -33,6 +33,8 @@ describe('reality-server as deployed', () => {
       'dev/reality-worker',
       'prod/reality-server',
       'prod/reality-worker',
+      'staging/reality-server',
+      'staging/reality-worker',
     ]);
   });
 

@@ -69,7 +69,9 @@ export class ApiServerPeer {
       AUTH_PORTAL_AUDIENCE: PORTAL_AUDIENCE,
     };
     const server = spawnEntryPoint('apps/api-server/src/main.ts', env);
-    const worker = options.worker ? spawnEntryPoint('apps/api-server/src/worker.ts', env) : undefined;
+    const worker = options.worker
+      ? spawnEntryPoint('apps/api-server/src/worker.ts', { ...env, DATABASE_URL: db.workerUrl })
+      : undefined;
     const cleanup = async () => {
       for (const p of [server, worker]) {
         if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');

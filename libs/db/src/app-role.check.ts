@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PLATFORM_JOBS_ROLE } from './tenant-transactions';
 
 /** A role whose rights the login role has or can take with SET ROLE: itself or a group it belongs to. */
 export interface ReachableRole {
@@ -89,11 +90,15 @@ export async function reachableOutside(dataSource: DataSource, schema: string): 
   return rows.map((r) => r.name);
 }
 
+/** Injection token: true in the process that runs the platform jobs (api-server's worker). */
+export const RUNS_PLATFORM_JOBS = Symbol('RUNS_PLATFORM_JOBS');
+
 /**
  * Why a role may not serve requests; empty when it may. Membership counts as much as the role's own
- * attributes: a member can SET ROLE to its group, and inherits the group's ownership.
+ * attributes: a member can SET ROLE to its group, and inherits the group's ownership. Only the process
+ * that runs the platform jobs may reach their role, and it must.
  */
-export function roleProblems(flags: RoleFlags): string[] {
+export function roleProblems(flags: RoleFlags, { runsPlatformJobs = false } = {}): string[] {
   const problems: string[] = [];
   const [login] = flags.reachable;
   // A superuser is a member of every role: listing them all would bury the one problem that matters.
@@ -105,6 +110,14 @@ export function roleProblems(flags: RoleFlags): string[] {
     if (r.ownedObjects > 0) problems.push(`owns ${r.ownedObjects} database object(s)${via}`);
     if (PRIVILEGED_BUILTIN_ROLES.includes(r.name)) problems.push(`is a member of ${r.name}`);
   }
+  if (login.superuser) return problems;
+  const reachesJobsRole = flags.reachable.some((r) => r.name === PLATFORM_JOBS_ROLE);
+  if (reachesJobsRole && !runsPlatformJobs) {
+    problems.push(`can act as "${PLATFORM_JOBS_ROLE}", the platform jobs' role (only the worker's role may)`);
+  }
+  if (!reachesJobsRole && runsPlatformJobs) {
+    problems.push(`is not a member of "${PLATFORM_JOBS_ROLE}", the role the worker's platform jobs run as`);
+  }
   return problems;
 }
 
@@ -113,7 +126,9 @@ export function roleProblems(flags: RoleFlags): string[] {
  * refuse to start when DATABASE_URL logs in as (or as a member of) a superuser, a BYPASSRLS or
  * CREATEROLE role, an owner of tables, schemas, functions or the database, or a built-in role that
  * reads or writes every table; and, for a process confined to one schema (the portal), as a role that
- * reaches any table outside it (api-server's role given to the portal by mistake).
+ * reaches any table outside it (api-server's role given to the portal by mistake); and unless the
+ * process runs the platform jobs, as a role that can act as theirs (the worker's role given to an HTTP
+ * pod), or, in the worker, as a role that cannot.
  */
 @Injectable()
 export class AppRoleCheck implements OnApplicationBootstrap {
@@ -122,11 +137,12 @@ export class AppRoleCheck implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     @Optional() @Inject(CONFINED_TO_SCHEMA) private readonly confinedTo?: string,
+    @Optional() @Inject(RUNS_PLATFORM_JOBS) private readonly runsPlatformJobs = false,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const flags = await readRoleFlags(this.dataSource);
-    const problems = roleProblems(flags);
+    const problems = roleProblems(flags, { runsPlatformJobs: this.runsPlatformJobs });
     if (this.confinedTo) {
       const outside = await reachableOutside(this.dataSource, this.confinedTo);
       if (outside.length > 0) {

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { CoreEnv } from '@ppt/config';
-import { AppRoleCheck, CONFINED_TO_SCHEMA } from './app-role.check';
+import { AppRoleCheck, CONFINED_TO_SCHEMA, RUNS_PLATFORM_JOBS } from './app-role.check';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseReadiness } from './database.readiness';
 import { TenantTransactions } from './tenant-transactions';
@@ -15,6 +15,8 @@ export interface DatabaseModuleOptions {
   entities?: NonNullable<DataSourceOptions['entities']>;
   /** The one schema the process's role may touch: it refuses to boot as a role that reaches others. */
   confinedToSchema?: string;
+  /** The process runs the cross-organisation platform jobs: its role must be a member of theirs. */
+  runsPlatformJobs?: boolean;
 }
 
 @Module({})
@@ -49,6 +51,7 @@ export class DatabaseModule {
         ...(options.confinedToSchema
           ? [{ provide: CONFINED_TO_SCHEMA, useValue: options.confinedToSchema }]
           : []),
+        { provide: RUNS_PLATFORM_JOBS, useValue: options.runsPlatformJobs ?? false },
       ],
       exports: [DatabaseReadiness, TenantTransactions],
     };

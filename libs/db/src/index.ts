@@ -4,6 +4,7 @@ export {
   reachableOutside,
   readRoleFlags,
   roleProblems,
+  RUNS_PLATFORM_JOBS,
   type ReachableRole,
   type RoleFlags,
 } from './app-role.check';
@@ -19,4 +20,12 @@ export {
   SavedSearch,
 } from './portal/portal.entities';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
-export { TenantTransactions, type PlatformScope, type TenantScope } from './tenant-transactions';
+export {
+  JOB_SCOPES,
+  PLATFORM_JOBS_ROLE,
+  TenantTransactions,
+  type JobScope,
+  type PlatformScope,
+  type RequestPlatformScope,
+  type TenantScope,
+} from './tenant-transactions';

@@ -29,30 +29,49 @@ export class TenantTransactions {
 
   /**
    * The explicit, separate path for platform work that must cross organisations (the outbox relay):
-   * no tenant is set; policies that allow it check `app.platform_scope`.
+   * no tenant is set; policies that allow it check `app.platform_scope`. A worker-only scope also
+   * switches the transaction to the platform jobs' role, the only role its policies admit: it fails
+   * ("permission denied to set role") in a process whose login role is not a member (HTTP pods).
    */
   runPlatform<T>(scope: PlatformScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
+      if (isJobScope(scope)) await manager.query(`SET LOCAL ROLE ${PLATFORM_JOBS_ROLE}`);
       await manager.query(`SELECT set_config('app.platform_scope', $1, true)`, [scope]);
       return work(manager);
     });
   }
 }
 
-/** Every cross-organisation job, by name (RLS policies name the one they admit). */
-export type PlatformScope =
-  | 'outbox-relay'
-  | 'lease-lifecycle'
+/** The database role of the platform jobs (worker only; see migration PlatformJobsRole1795390000000). */
+export const PLATFORM_JOBS_ROLE = 'ppt_jobs';
+
+/** Cross-organisation scopes of scheduled and relay work: only the worker runs them, as PLATFORM_JOBS_ROLE. */
+export const JOB_SCOPES = [
+  'outbox-relay',
+  'lease-lifecycle',
+  'document-storage-cleanup',
+  'finance-overdue',
+  'votes-close-due',
+  'announcements-publish-due',
+  'syndication-reconcile',
+  'webhook-receipts-expire',
+] as const;
+
+export type JobScope = (typeof JOB_SCOPES)[number];
+
+/** Cross-organisation lookups on request paths and operator commands, each behind a narrow policy. */
+export type RequestPlatformScope =
   | 'person-invitation-accept'
   | 'organization-invitation-invitee'
   | 'inquiry-delivery'
-  | 'document-storage-cleanup'
   | 'listing-photos'
-  | 'finance-overdue'
-  | 'votes-close-due'
-  | 'announcements-publish-due'
   | 'portal-webhook'
-  | 'syndication-reconcile'
-  | 'webhook-receipts-expire'
   | 'platform-audit'
   | 'secrets-reseal';
+
+/** Every cross-organisation scope, by name (RLS policies name the one they admit). */
+export type PlatformScope = JobScope | RequestPlatformScope;
+
+function isJobScope(scope: PlatformScope): scope is JobScope {
+  return (JOB_SCOPES as readonly string[]).includes(scope);
+}

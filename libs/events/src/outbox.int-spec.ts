@@ -40,7 +40,8 @@ describe('transactional outbox', () => {
       `outbox-${org}`,
     ]);
     const env = validateEnv(CoreEnv, {
-      DATABASE_URL: db.appUrl,
+      // The relay is a platform job: it runs as the worker's role.
+      DATABASE_URL: db.workerUrl,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: prefix,
       LOG_LEVEL: 'silent',
@@ -48,7 +49,7 @@ describe('transactional outbox', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(env),
-        DatabaseModule.forRoot({ applicationName: 'outbox-test' }),
+        DatabaseModule.forRoot({ applicationName: 'outbox-test', runsPlatformJobs: true }),
         RedisModule,
         QueueModule.forRoot(),
         EventsModule,

@@ -16,6 +16,8 @@ export interface PlatformOptions {
   entities?: DatabaseModuleOptions['entities'];
   /** The one database schema the process's role may reach (the portal: `portal`). */
   confinedToSchema?: DatabaseModuleOptions['confinedToSchema'];
+  /** The process runs the platform jobs (api-server's worker): see DatabaseModuleOptions. */
+  runsPlatformJobs?: boolean;
 }
 
 /**
@@ -24,14 +26,14 @@ export interface PlatformOptions {
  */
 @Module({})
 export class PlatformModule {
-  static forRoot({ env, service, role, entities, confinedToSchema }: PlatformOptions): DynamicModule {
+  static forRoot({ env, service, role, entities, confinedToSchema, runsPlatformJobs }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         AppConfigModule.forRoot(env),
         LoggingModule.forRoot({ service, level: env.LOG_LEVEL }),
         MetricsModule,
-        DatabaseModule.forRoot({ applicationName: service, entities, confinedToSchema }),
+        DatabaseModule.forRoot({ applicationName: service, entities, confinedToSchema, runsPlatformJobs }),
         RedisModule,
         QueueModule.forRoot(),
         HealthModule.forRoot({

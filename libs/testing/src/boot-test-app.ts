@@ -15,8 +15,8 @@ export interface BootedApp<App extends INestApplication, Env> {
 }
 
 export interface BootOptions {
-  /** The database role the app connects as: api-server's (default) or reality-server's. */
-  connectAs?: 'api' | 'portal';
+  /** The database role the app connects as: api-server's (default), its worker's or reality-server's. */
+  connectAs?: 'api' | 'worker' | 'portal';
 }
 
 /**
@@ -36,7 +36,7 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
     const env = loadEnv(envClass, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
-      DATABASE_URL: connectAs === 'portal' ? db.portalUrl : db.appUrl,
+      DATABASE_URL: { api: db.appUrl, worker: db.workerUrl, portal: db.portalUrl }[connectAs],
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: redis.prefix,
       ...overrides,

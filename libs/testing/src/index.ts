@@ -10,6 +10,7 @@ export {
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
   TEST_PORTAL_ROLE,
+  TEST_WORKER_ROLE,
   TEST_REDIS_URL,
   templateDatabaseName,
   uniqueSuffix,

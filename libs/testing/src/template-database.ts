@@ -4,6 +4,7 @@ import {
   TEST_APP_ROLE,
   TEST_DATABASE_ADMIN_URL,
   TEST_PORTAL_ROLE,
+  TEST_WORKER_ROLE,
   templateDatabaseName,
   uniqueSuffix,
 } from './test-services';
@@ -23,8 +24,10 @@ export async function connectAdmin(): Promise<Client> {
 
 export interface TestDatabase {
   name: string;
-  /** Connection as api-server's restricted role (what api-server and its worker use). */
+  /** Connection as api-server's restricted role (what its HTTP pods use). */
   appUrl: string;
+  /** Connection as api-server's worker's role (ppt_app and the platform jobs' role ppt_jobs). */
+  workerUrl: string;
   /** Connection as reality-server's role (schema `portal` only; what the portal and its worker use). */
   portalUrl: string;
   /** Connection as the owner (migrations, fixtures that bypass the app). */
@@ -45,6 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    workerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_WORKER_ROLE),
     portalUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_PORTAL_ROLE),
     ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
     drop: () => dropDatabase(name),
@@ -63,6 +67,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return {
     name,
     appUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_APP_ROLE),
+    workerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_WORKER_ROLE),
     portalUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name, TEST_PORTAL_ROLE),
     ownerUrl: databaseUrl(TEST_DATABASE_ADMIN_URL, name),
     drop: () => dropDatabase(name),

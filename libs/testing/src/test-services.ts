@@ -10,6 +10,9 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** The restricted login role api-server uses in tests (member of ppt_app, no BYPASSRLS). */
 export const TEST_APP_ROLE = { user: 'ppt_api', password: 'ppt_api' } as const;
 
+/** api-server's worker's login role in tests (member of ppt_app and ppt_jobs, the platform jobs' role). */
+export const TEST_WORKER_ROLE = { user: 'ppt_api_worker', password: 'ppt_api_worker' } as const;
+
 /** reality-server's login role in tests (member of ppt_portal_app: schema `portal` only). */
 export const TEST_PORTAL_ROLE = { user: 'ppt_portal', password: 'ppt_portal' } as const;
 

@@ -27,6 +27,7 @@ const keyRing = () => `k1:${randomBytes(32).toString('base64')}`;
 /** A well-formed value per secret name; a secret without a sample fails loudly. */
 const SECRET_SAMPLES: Record<string, () => string> = {
   DATABASE_URL: () => 'postgres://ppt_api:sample@db.internal:5432/ppt',
+  WORKER_DATABASE_URL: () => 'postgres://ppt_api_worker:sample@db.internal:5432/ppt',
   REALITY_DATABASE_URL: () => 'postgres://ppt_portal:sample@db.internal:5432/ppt',
   DATABASE_MIGRATION_URL: () => 'postgres://ppt_owner:sample@db.internal:5432/ppt',
   DATABASE_BACKUP_URL: () => 'postgres://ppt_backup:sample@db.internal:5432/ppt',
