@@ -113,10 +113,8 @@ describe('docker/compose.yaml', () => {
     (broken.services['reality-server'].environment as Record<string, string>)['API_SERVER_URL'] = 'http://api-server:80';
     (broken.services['api-server'].environment as Record<string, string>)['SMTP_URL'] = 'smtp://mailpit:25';
     broken.services['grafana'].depends_on = ['prometheos'];
-    // api-server and its worker share one environment block (a YAML anchor): both carry the mistake.
     expect(referenceProblems(broken)).toEqual([
       'api-server SMTP_URL: mailpit:25 is not a port mailpit listens on (1025, 8025)',
-      'api-worker SMTP_URL: mailpit:25 is not a port mailpit listens on (1025, 8025)',
       'reality-server API_SERVER_URL: api-server:80 is not a port api-server listens on (3000)',
       'grafana depends on unknown service prometheos',
     ]);
