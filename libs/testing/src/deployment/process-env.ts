@@ -24,19 +24,19 @@ export interface ProcessEnv {
 }
 
 const keyRing = () => `k1:${randomBytes(32).toString('base64')}`;
-/** A well-formed value per secret name; a secret without a sample fails loudly. */
+/** A well-formed value per secret name (no credentials: those live in the secret store); a secret without a sample fails loudly. */
 const SECRET_SAMPLES: Record<string, () => string> = {
-  DATABASE_URL: () => 'postgres://ppt_api:sample@db.internal:5432/ppt',
-  WORKER_DATABASE_URL: () => 'postgres://ppt_api_worker:sample@db.internal:5432/ppt',
-  REALITY_DATABASE_URL: () => 'postgres://ppt_portal:sample@db.internal:5432/ppt',
-  DATABASE_MIGRATION_URL: () => 'postgres://ppt_owner:sample@db.internal:5432/ppt',
-  DATABASE_BACKUP_URL: () => 'postgres://ppt_backup:sample@db.internal:5432/ppt',
-  REDIS_URL: () => 'redis://:sample@redis.internal:6379',
+  DATABASE_URL: () => 'postgres://ppt_api@db.internal:5432/ppt',
+  WORKER_DATABASE_URL: () => 'postgres://ppt_api_worker@db.internal:5432/ppt',
+  REALITY_DATABASE_URL: () => 'postgres://ppt_portal@db.internal:5432/ppt',
+  DATABASE_MIGRATION_URL: () => 'postgres://ppt_owner@db.internal:5432/ppt',
+  DATABASE_BACKUP_URL: () => 'postgres://ppt_backup@db.internal:5432/ppt',
+  REDIS_URL: () => 'redis://redis.internal:6379',
   AUTH_JWT_PRIVATE_KEY: () => testSigningKey(),
   SECRETS_ENCRYPTION_KEYS: keyRing,
   SSO_ANNOUNCEMENT_KEYS: keyRing,
   SSO_CLIENT_SECRET: () => randomBytes(24).toString('base64url'),
-  SMTP_URL: () => 'smtp://ppt:sample@smtp.internal:587',
+  SMTP_URL: () => 'smtp://smtp.internal:587',
   BACKUP_S3_URI: () => 's3://ppt-backups/nightly',
 };
 
