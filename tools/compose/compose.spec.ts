@@ -19,7 +19,10 @@ type Service = Compose['services'][string] & {
 /** Where each service listens: its `expose` list (the container side of published ports must be in it). */
 function listening(compose: Compose): Map<string, Set<number>> {
   return new Map(
-    Object.entries(compose.services).map(([name, s]) => [name, new Set(((s as Service).expose ?? []).map(Number))]),
+    Object.entries(compose.services).map(([name, s]) => [
+      name,
+      new Set(((s as Service).expose ?? []).map(Number)),
+    ]),
   );
 }
 
@@ -42,17 +45,24 @@ function referenceProblems(compose: Compose, extraFiles: Record<string, string> 
   const check = (where: string, value: string) => {
     for (const ref of references(value, names))
       if (!ports.get(ref.host)?.has(ref.port))
-        problems.push(`${where}: ${ref.host}:${ref.port} is not a port ${ref.host} listens on (${[...(ports.get(ref.host) ?? [])].join(', ')})`);
+        problems.push(
+          `${where}: ${ref.host}:${ref.port} is not a port ${ref.host} listens on (${[...(ports.get(ref.host) ?? [])].join(', ')})`,
+        );
   };
   for (const [name, service] of Object.entries(compose.services) as [string, Service][]) {
-    for (const [key, value] of Object.entries(service.environment ?? {})) check(`${name} ${key}`, String(value));
+    for (const [key, value] of Object.entries(service.environment ?? {}))
+      check(`${name} ${key}`, String(value));
     for (const part of [service.command ?? []].flat()) check(`${name} command`, String(part));
     for (const mapping of service.ports ?? []) {
       const containerPort = Number(String(mapping).split(':').pop());
-      if (!ports.get(name)?.has(containerPort)) problems.push(`${name} publishes ${mapping}, but does not listen on ${containerPort}`);
+      if (!ports.get(name)?.has(containerPort))
+        problems.push(`${name} publishes ${mapping}, but does not listen on ${containerPort}`);
     }
-    const dependencies = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
-    for (const dependency of dependencies) if (!names.has(dependency)) problems.push(`${name} depends on unknown service ${dependency}`);
+    const dependencies = Array.isArray(service.depends_on)
+      ? service.depends_on
+      : Object.keys(service.depends_on ?? {});
+    for (const dependency of dependencies)
+      if (!names.has(dependency)) problems.push(`${name} depends on unknown service ${dependency}`);
   }
   for (const [file, text] of Object.entries(extraFiles)) check(file, text);
   return problems;
@@ -60,7 +70,10 @@ function referenceProblems(compose: Compose, extraFiles: Record<string, string> 
 
 const configFiles = () => ({
   'prometheus/prometheus.yml': readFileSync(join(DOCKER, 'prometheus/prometheus.yml'), 'utf8'),
-  'grafana/provisioning/datasources/prometheus.yaml': readFileSync(join(DOCKER, 'grafana/provisioning/datasources/prometheus.yaml'), 'utf8'),
+  'grafana/provisioning/datasources/prometheus.yaml': readFileSync(
+    join(DOCKER, 'grafana/provisioning/datasources/prometheus.yaml'),
+    'utf8',
+  ),
 });
 
 describe('docker/compose.yaml', () => {
@@ -86,17 +99,25 @@ describe('docker/compose.yaml', () => {
     );
     expect(services['postgres'].image).toMatch(/^pgvector\/pgvector:pg\d+$/);
     const redis = services['redis'].command as string[];
-    expect(redis.slice(redis.indexOf('--appendonly'), redis.indexOf('--appendonly') + 2)).toEqual(['--appendonly', 'yes']);
-    expect(redis.slice(redis.indexOf('--maxmemory-policy'), redis.indexOf('--maxmemory-policy') + 2)).toEqual([
-      '--maxmemory-policy',
-      'noeviction',
+    expect(redis.slice(redis.indexOf('--appendonly'), redis.indexOf('--appendonly') + 2)).toEqual([
+      '--appendonly',
+      'yes',
     ]);
+    expect(redis.slice(redis.indexOf('--maxmemory-policy'), redis.indexOf('--maxmemory-policy') + 2)).toEqual(
+      ['--maxmemory-policy', 'noeviction'],
+    );
   });
 
   it('every URL and host:port names a service and a port that service listens on (env, commands, Prometheus, Grafana)', () => {
     expect(referenceProblems(compose, configFiles())).toEqual([]);
-    const targets = parse(configFiles()['prometheus/prometheus.yml']).scrape_configs[0].static_configs[0].targets;
-    expect(targets.sort()).toEqual(['api-server:3000', 'api-worker:3100', 'reality-server:3001', 'reality-worker:3101']);
+    const targets = parse(configFiles()['prometheus/prometheus.yml']).scrape_configs[0].static_configs[0]
+      .targets;
+    expect(targets.sort()).toEqual([
+      'api-server:3000',
+      'api-worker:3100',
+      'reality-server:3001',
+      'reality-worker:3101',
+    ]);
     // Each app listens where its port variable says.
     const portVariable: Record<string, string> = {
       'api-server': 'API_PORT',
@@ -105,12 +126,16 @@ describe('docker/compose.yaml', () => {
       'reality-worker': 'REALITY_WORKER_PORT',
     };
     for (const [name, variable] of Object.entries(portVariable))
-      expect({ name, expose: services[name].expose }).toEqual({ name, expose: [services[name].environment?.[variable]] });
+      expect({ name, expose: services[name].expose }).toEqual({
+        name,
+        expose: [services[name].environment?.[variable]],
+      });
   });
 
   it('fails on a URL naming a port its service does not listen on, or a service that does not exist', () => {
     const broken = structuredClone(compose);
-    (broken.services['reality-server'].environment as Record<string, string>)['API_SERVER_URL'] = 'http://api-server:80';
+    (broken.services['reality-server'].environment as Record<string, string>)['API_SERVER_URL'] =
+      'http://api-server:80';
     (broken.services['api-server'].environment as Record<string, string>)['SMTP_URL'] = 'smtp://mailpit:25';
     broken.services['grafana'].depends_on = ['prometheos'];
     expect(referenceProblems(broken)).toEqual([
@@ -129,31 +154,36 @@ describe('docker/compose.yaml', () => {
         redis: { condition: 'service_healthy' },
       });
     for (const app of ['api-server', 'api-worker'])
-      expect(conditions(app)).toMatchObject({ 'minio-init': { condition: 'service_completed_successfully' } });
+      expect(conditions(app)).toMatchObject({
+        'minio-init': { condition: 'service_completed_successfully' },
+      });
   });
 
   it('keeps documents in MinIO through the S3 driver, in a bucket the init step creates', () => {
     const init = (services['minio-init'].command as string[]).join(' ');
     for (const app of ['api-server', 'api-worker']) {
       const env = services[app].environment as Record<string, string>;
-      expect(env).toMatchObject({ STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'true' });
+      expect(env).toMatchObject({
+        STORAGE_DRIVER: 's3',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+      });
       expect(init).toContain(`mc mb --ignore-existing ppt/${env['S3_BUCKET']}`);
     }
   });
 
   it('API8:2023 connects each kind of process as its own database role, and provisions them all', () => {
-    const user = (service: string, variable = 'DATABASE_URL') => new URL(services[service].environment?.[variable] ?? '').username;
+    const user = (service: string, variable = 'DATABASE_URL') =>
+      new URL(services[service].environment?.[variable] ?? '').username;
     expect(['api-server', 'api-worker', 'reality-server', 'reality-worker'].map((s) => user(s))).toEqual([
       'ppt_api',
       'ppt_api_worker',
       'ppt_portal',
       'ppt_portal',
     ]);
-    expect(['DATABASE_URL', 'WORKER_DATABASE_URL', 'REALITY_DATABASE_URL'].map((v) => user('migrate', v))).toEqual([
-      'ppt_api',
-      'ppt_api_worker',
-      'ppt_portal',
-    ]);
+    expect(
+      ['DATABASE_URL', 'WORKER_DATABASE_URL', 'REALITY_DATABASE_URL'].map((v) => user('migrate', v)),
+    ).toEqual(['ppt_api', 'ppt_api_worker', 'ppt_portal']);
   });
 
   it('trusts no proxy: nothing runs in front of the published ports', () => {

@@ -49,7 +49,9 @@ export function runProgram(program, args) {
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', (err) => reject(new Error(`${program}: ${err.message}`)));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${program} exited with ${code}: ${stderr.trim()}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${program} exited with ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -61,11 +63,15 @@ export async function openObjectStore(env) {
       describe: { driver: 'local', root },
       async list() {
         const items = [];
-        for (const path of await walk(root)) items.push({ key: relative(root, path).split(sep).join('/'), size: (await stat(path)).size });
+        for (const path of await walk(root))
+          items.push({ key: relative(root, path).split(sep).join('/'), size: (await stat(path)).size });
         return items;
       },
       async sizeOf(key) {
-        return stat(join(root, ...key.split('/'))).then((s) => s.size, () => undefined);
+        return stat(join(root, ...key.split('/'))).then(
+          (s) => s.size,
+          () => undefined,
+        );
       },
       close() {},
     };
@@ -126,7 +132,11 @@ export function parseS3Uri(uri) {
 /** Multipart past the first part (lib-storage), so a dump above S3's 5 GB single-PUT limit uploads too. */
 export async function uploadFile(s3, bucket, key, path) {
   const { Upload } = await import('@aws-sdk/lib-storage');
-  await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path) }, partSize: 64 * 1024 * 1024 }).done();
+  await new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: createReadStream(path) },
+    partSize: 64 * 1024 * 1024,
+  }).done();
 }
 
 export async function downloadFile(s3, bucket, key, path) {

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { connectAdmin, createTestDatabase, startS3Server, type S3Server, type TestDatabase } from '@ppt/testing';
+import {
+  connectAdmin,
+  createTestDatabase,
+  startS3Server,
+  type S3Server,
+  type TestDatabase,
+} from '@ppt/testing';
 
 /**
  * npm run db:backup / db:restore against the real PostgreSQL and an S3 server (s3rver): a seeded
@@ -15,7 +21,11 @@ import { connectAdmin, createTestDatabase, startS3Server, type S3Server, type Te
  */
 const TOOLS = __dirname;
 
-function runNode(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(TOOLS, script), ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -83,7 +93,12 @@ describe('db:backup and db:restore', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     s3 = await startS3Server('ppt-documents');
-    client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials });
+    client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
     work = await mkdtemp(join(tmpdir(), 'ppt-backup-'));
     env = {
       DATABASE_BACKUP_URL: db.ownerUrl,
@@ -100,14 +115,22 @@ describe('db:backup and db:restore', () => {
     await withClient(db.ownerUrl, async (c) => {
       for (const orgName of ['SVJ Vinohradská 12', 'Byty Praha s.r.o.']) {
         const org = randomUUID();
-        await c.query(`INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3)`, [org, orgName, `org-${org.slice(0, 8)}`]);
+        await c.query(`INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3)`, [
+          org,
+          orgName,
+          `org-${org.slice(0, 8)}`,
+        ]);
         const building = randomUUID();
         await c.query(
           `INSERT INTO buildings (id, organization_id, name, address_line, city, postal_code, country) VALUES ($1, $2, 'Dům A', 'Vinohradská 12', 'Praha', '12000', 'CZ')`,
           [building, org],
         );
         for (const number of ['1', '2', '3'])
-          await c.query(`INSERT INTO units (organization_id, building_id, number) VALUES ($1, $2, $3)`, [org, building, number]);
+          await c.query(`INSERT INTO units (organization_id, building_id, number) VALUES ($1, $2, $3)`, [
+            org,
+            building,
+            number,
+          ]);
         for (const [i, size] of [1, 70_000].entries()) {
           const key = `org/${org}/documents/${randomUUID()}`;
           await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: randomBytes(size) }));
@@ -119,7 +142,9 @@ describe('db:backup and db:restore', () => {
           );
         }
       }
-      await c.query(`INSERT INTO users (email, display_name) VALUES ('anna@example.com', 'Anna Nováková'), ('petr@example.com', 'Petr')`);
+      await c.query(
+        `INSERT INTO users (email, display_name) VALUES ('anna@example.com', 'Anna Nováková'), ('petr@example.com', 'Petr')`,
+      );
     });
   }, 60_000);
 
@@ -136,12 +161,19 @@ describe('db:backup and db:restore', () => {
 
     const backup = await runNode('backup.mjs', ['--out', join(work, 'nightly-1')], env);
     expect(succeeded(backup)).toBe(true);
-    expect(JSON.parse(backup.stdout)).toMatchObject({ backup: 'ok', uploadedTo: `s3://${s3.bucket}/backups/nightly-1`, objects: 4 });
+    expect(JSON.parse(backup.stdout)).toMatchObject({
+      backup: 'ok',
+      uploadedTo: `s3://${s3.bucket}/backups/nightly-1`,
+      objects: 4,
+    });
 
     const manifest = JSON.parse(await readFile(join(work, 'nightly-1', 'manifest.json'), 'utf8'));
     expect(manifest.objects.items).toEqual([...documents].sort((a, b) => a.key.localeCompare(b.key)));
     for (const [name, summary] of Object.entries(before))
-      expect({ name, rows: manifest.database.tables[name]?.rows }).toEqual({ name, rows: Number(summary.split(' ')[0]) });
+      expect({ name, rows: manifest.database.tables[name]?.rows }).toEqual({
+        name,
+        rows: Number(summary.split(' ')[0]),
+      });
 
     await db.drop();
     await recreateEmpty(db.name);
@@ -153,7 +185,9 @@ describe('db:backup and db:restore', () => {
     expect(await snapshot(db.ownerUrl)).toEqual(before);
 
     // The grants came back too: api-server's role reads (row-level security still applies to it).
-    const visible = await withClient(db.appUrl, (c) => c.query('SELECT count(*)::int AS n FROM organizations'));
+    const visible = await withClient(db.appUrl, (c) =>
+      c.query('SELECT count(*)::int AS n FROM organizations'),
+    );
     expect(visible.rows[0].n).toBe(0);
   }, 120_000);
 
@@ -174,7 +208,11 @@ describe('db:backup and db:restore', () => {
 
   it('refuses a dump that is not the one the manifest describes', async () => {
     await recreateEmpty(db.name);
-    const other = await runNode('backup.mjs', ['--out', join(work, 'nightly-2')], { ...env, DATABASE_BACKUP_URL: db.ownerUrl, BACKUP_S3_URI: '' });
+    const other = await runNode('backup.mjs', ['--out', join(work, 'nightly-2')], {
+      ...env,
+      DATABASE_BACKUP_URL: db.ownerUrl,
+      BACKUP_S3_URI: '',
+    });
     expect(succeeded(other)).toBe(true);
     await copyFile(join(work, 'nightly-2', 'database.dump'), join(work, 'nightly-1', 'database.dump'));
     const res = await runNode('restore.mjs', ['--from', join(work, 'nightly-1')], env);

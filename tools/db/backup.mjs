@@ -39,7 +39,10 @@ export async function backup(env, argv) {
   let serverVersion;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query('SELECT pg_export_snapshot() AS snapshot, current_setting($1) AS version', ['server_version']);
+    const { rows } = await client.query(
+      'SELECT pg_export_snapshot() AS snapshot, current_setting($1) AS version',
+      ['server_version'],
+    );
     serverVersion = rows[0].version;
     await runProgram('pg_dump', [
       '--format=custom',
@@ -72,7 +75,12 @@ export async function backup(env, argv) {
       schemas: SCHEMAS,
       tables,
     },
-    objects: { ...store.describe, count: objects.length, bytes: objects.reduce((sum, o) => sum + o.size, 0), items: objects },
+    objects: {
+      ...store.describe,
+      count: objects.length,
+      bytes: objects.reduce((sum, o) => sum + o.size, 0),
+      items: objects,
+    },
   };
   await writeFile(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
@@ -91,7 +99,14 @@ export async function backup(env, argv) {
     uploadedTo = `s3://${bucket}/${at}`;
   }
   const rows = Object.values(tables).reduce((sum, t) => sum + t.rows, 0);
-  return { out, uploadedTo, database: redact(url), tables: Object.keys(tables).length, rows, objects: objects.length };
+  return {
+    out,
+    uploadedTo,
+    database: redact(url),
+    tables: Object.keys(tables).length,
+    rows,
+    objects: objects.length,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

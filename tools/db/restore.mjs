@@ -38,7 +38,10 @@ export async function restore(env, argv) {
     if (manifest.format !== 1) throw new RestoreError(`unknown manifest format ${manifest.format}`);
     const dumpPath = join(dir, manifest.database.file ?? DUMP_FILE);
     const sha = await sha256File(dumpPath);
-    if (sha !== manifest.database.sha256) throw new RestoreError(`the dump's sha256 ${sha} differs from the manifest's ${manifest.database.sha256}`);
+    if (sha !== manifest.database.sha256)
+      throw new RestoreError(
+        `the dump's sha256 ${sha} differs from the manifest's ${manifest.database.sha256}`,
+      );
 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -47,11 +50,19 @@ export async function restore(env, argv) {
         `SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
       );
       if (rows[0].tables > 0)
-        throw new RestoreError(`${redact(url)} already has ${rows[0].tables} tables: restore only into an empty database`);
-      await runProgram('pg_restore', ['--exit-on-error', '--single-transaction', `--dbname=${url}`, dumpPath]);
+        throw new RestoreError(
+          `${redact(url)} already has ${rows[0].tables} tables: restore only into an empty database`,
+        );
+      await runProgram('pg_restore', [
+        '--exit-on-error',
+        '--single-transaction',
+        `--dbname=${url}`,
+        dumpPath,
+      ]);
       const restored = await tableSums(client);
       const differences = compareTables(manifest.database.tables, restored);
-      if (differences.length) throw new RestoreError(`restored data differs from the backup:\n  ${differences.join('\n  ')}`);
+      if (differences.length)
+        throw new RestoreError(`restored data differs from the backup:\n  ${differences.join('\n  ')}`);
     } finally {
       await client.end();
     }
@@ -61,14 +72,25 @@ export async function restore(env, argv) {
     try {
       for (const item of manifest.objects.items) {
         const size = await store.sizeOf(item.key);
-        if (size !== item.size) missing.push(size === undefined ? `${item.key} is missing` : `${item.key} has ${size} bytes, not ${item.size}`);
+        if (size !== item.size)
+          missing.push(
+            size === undefined ? `${item.key} is missing` : `${item.key} has ${size} bytes, not ${item.size}`,
+          );
       }
     } finally {
       store.close();
     }
-    if (missing.length) throw new RestoreError(`${missing.length} document object(s) not as backed up:\n  ${missing.join('\n  ')}`);
+    if (missing.length)
+      throw new RestoreError(
+        `${missing.length} document object(s) not as backed up:\n  ${missing.join('\n  ')}`,
+      );
     const rowsTotal = Object.values(manifest.database.tables).reduce((sum, t) => sum + t.rows, 0);
-    return { database: redact(url), tables: Object.keys(manifest.database.tables).length, rows: rowsTotal, objects: manifest.objects.items.length };
+    return {
+      database: redact(url),
+      tables: Object.keys(manifest.database.tables).length,
+      rows: rowsTotal,
+      objects: manifest.objects.items.length,
+    };
   } finally {
     await cleanup();
   }
@@ -92,7 +114,8 @@ async function fetchBackup(env, from) {
   const dir = await mkdtemp(join(tmpdir(), 'ppt-restore-'));
   const s3 = await s3Client(env);
   try {
-    for (const file of [MANIFEST_FILE, DUMP_FILE]) await downloadFile(s3, bucket, `${prefix}/${file}`, join(dir, file));
+    for (const file of [MANIFEST_FILE, DUMP_FILE])
+      await downloadFile(s3, bucket, `${prefix}/${file}`, join(dir, file));
   } finally {
     s3.destroy();
   }

@@ -13,7 +13,9 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 /** Subcommands the admin CLI lists in its usage (two-space indented names). */
-const adminCommands = [...read('apps/api-server/src/cli/admin.cli.ts').matchAll(/^ {2}([a-z][a-z-]+) {2,}/gm)].map((m) => m[1]);
+const adminCommands = [
+  ...read('apps/api-server/src/cli/admin.cli.ts').matchAll(/^ {2}([a-z][a-z-]+) {2,}/gm),
+].map((m) => m[1]);
 const migrateCommands = [...read('migrations/cli.ts').matchAll(/case '([a-z]+)':/g)].map((m) => m[1]);
 /** The entry points the api-server image carries (webpack entries) and the backup image's files. */
 const imageEntries = ['main.js', 'worker.js', 'migrate.js', 'admin.js'];
@@ -23,7 +25,20 @@ const rendered = (path: string) => {
   if (!overlays.has(path)) overlays.set(path, renderKustomization(join(ROOT, path)));
   return overlays.get(path) as K8sObject[];
 };
-const PROGRAMS = new Set(['npm', 'node', 'kubectl', 'docker', 'curl', 'redis-cli', 'psql', 'openssl', 'base64', 'git', 'export', 'printf']);
+const PROGRAMS = new Set([
+  'npm',
+  'node',
+  'kubectl',
+  'docker',
+  'curl',
+  'redis-cli',
+  'psql',
+  'openssl',
+  'base64',
+  'git',
+  'export',
+  'printf',
+]);
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
   job: 'Job',
@@ -57,8 +72,10 @@ function problemsOf(command: string): string[] {
   const problems: string[] = [];
   if (program === 'npm') {
     if (w[1] === 'run' && !scripts.includes(w[2])) problems.push(`${command}: no npm script ${w[2]}`);
-    if (w[1] === 'run' && w[2] === 'admin' && !adminCommands.includes(w[4])) problems.push(`${command}: no admin command ${w[4]}`);
-    if (w[1] !== 'run' && w[1] !== 'install') problems.push(`${command}: npm ${w[1]} is not a documented step`);
+    if (w[1] === 'run' && w[2] === 'admin' && !adminCommands.includes(w[4]))
+      problems.push(`${command}: no admin command ${w[4]}`);
+    if (w[1] !== 'run' && w[1] !== 'install')
+      problems.push(`${command}: npm ${w[1]} is not a documented step`);
   }
   const scriptAt = w.findIndex((word, i) => i > 0 && w[i - 1] === 'node' && !word.startsWith('-'));
   if (scriptAt > 0) {
@@ -66,21 +83,27 @@ function problemsOf(command: string): string[] {
     if (script.startsWith('tools/')) {
       if (!existsSync(join(ROOT, script))) problems.push(`${command}: no file ${script}`);
     } else if (!imageEntries.includes(script)) problems.push(`${command}: the image has no ${script}`);
-    if (script === 'migrate.js' && !migrateCommands.includes(w[scriptAt + 1])) problems.push(`${command}: no migrate command ${w[scriptAt + 1]}`);
-    if (script === 'admin.js' && !adminCommands.includes(w[scriptAt + 1])) problems.push(`${command}: no admin command ${w[scriptAt + 1]}`);
+    if (script === 'migrate.js' && !migrateCommands.includes(w[scriptAt + 1]))
+      problems.push(`${command}: no migrate command ${w[scriptAt + 1]}`);
+    if (script === 'admin.js' && !adminCommands.includes(w[scriptAt + 1]))
+      problems.push(`${command}: no admin command ${w[scriptAt + 1]}`);
   }
   if (program === 'docker') {
     const file = w[w.indexOf('-f') + 1];
     if (!existsSync(join(ROOT, file))) problems.push(`${command}: no file ${file}`);
     const verb = w.findIndex((word) => ['exec', 'logs', 'restart', 'run'].includes(word));
     if (verb > 0) {
-      const service = w.slice(verb + 1).find((word, i, rest) => !word.startsWith('-') && !(i > 0 && rest[i - 1] === '-e'));
-      if (!service || !composeServices.includes(service)) problems.push(`${command}: no compose service ${service}`);
+      const service = w
+        .slice(verb + 1)
+        .find((word, i, rest) => !word.startsWith('-') && !(i > 0 && rest[i - 1] === '-e'));
+      if (!service || !composeServices.includes(service))
+        problems.push(`${command}: no compose service ${service}`);
     }
   }
   if (program === 'kubectl') {
     const overlay = w.includes('-k') ? w[w.indexOf('-k') + 1] : 'k8s/overlays/prod';
-    if (!existsSync(join(ROOT, overlay, 'kustomization.yaml'))) return [`${command}: no kustomization ${overlay}`];
+    if (!existsSync(join(ROOT, overlay, 'kustomization.yaml')))
+      return [`${command}: no kustomization ${overlay}`];
     const objects = rendered(overlay);
     for (const word of w) {
       const ref = /^(deployment|job|cronjob|service|configmap|networkpolicy|hpa)\/([a-z0-9.-]+)$/.exec(word);
@@ -91,11 +114,21 @@ function problemsOf(command: string): string[] {
     const verb = w.findIndex((word) => word === 'get' || word === 'delete');
     const kind = verb > 0 ? KINDS[w[verb + 1]] : undefined;
     if (kind)
-      for (const name of w.slice(verb + 2).filter((word) => !word.startsWith('-') && !/^\{|^-o$/.test(word) && w[w.indexOf(word) - 1] !== '-o'))
-        if (!byKind(objects, kind).some((o) => o.metadata.name === name)) problems.push(`${command}: the overlay renders no ${kind} ${name}`);
+      for (const name of w
+        .slice(verb + 2)
+        .filter((word) => !word.startsWith('-') && !/^\{|^-o$/.test(word) && w[w.indexOf(word) - 1] !== '-o'))
+        if (!byKind(objects, kind).some((o) => o.metadata.name === name))
+          problems.push(`${command}: the overlay renders no ${kind} ${name}`);
     const selector = w.includes('-l') ? w[w.indexOf('-l') + 1] : undefined;
     const labelled = selector && /^([a-z0-9./-]+)=([a-z0-9-]+)$/.exec(selector);
-    if (labelled && !objects.some((o) => (o.metadata.labels ?? {})[labelled[1]] === labelled[2] || JSON.stringify(o).includes(`"${labelled[1]}":"${labelled[2]}"`)))
+    if (
+      labelled &&
+      !objects.some(
+        (o) =>
+          (o.metadata.labels ?? {})[labelled[1]] === labelled[2] ||
+          JSON.stringify(o).includes(`"${labelled[1]}":"${labelled[2]}"`),
+      )
+    )
       problems.push(`${command}: no object carries ${selector}`);
   }
   return problems;

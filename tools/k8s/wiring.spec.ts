@@ -49,13 +49,17 @@ const render = (overlay: string) => renderKustomization(join(K8S, 'overlays', ov
 const configOf = (objects: K8sObject[]) => byKind(objects, 'ConfigMap')[0]['data'] as Record<string, string>;
 const find = (objects: K8sObject[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name) as K8sObject;
-const podLabels = (objects: K8sObject[], deployment: string) => podSpecOf(find(objects, 'Deployment', deployment))?.labels ?? {};
+const podLabels = (objects: K8sObject[], deployment: string) =>
+  podSpecOf(find(objects, 'Deployment', deployment))?.labels ?? {};
 
 describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   const objects = render(overlay);
 
   it('renders every object the system needs, each valid against its Kubernetes schema', () => {
-    const names = (kind: string) => byKind(objects, kind).map((o) => o.metadata.name).sort();
+    const names = (kind: string) =>
+      byKind(objects, kind)
+        .map((o) => o.metadata.name)
+        .sort();
     const processes = ['api-server', 'api-worker', 'reality-server', 'reality-worker'];
     expect(names('Deployment')).toEqual(processes);
     expect(names('HorizontalPodAutoscaler')).toEqual(processes);
@@ -95,9 +99,12 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
 
   it('lets the portal reach api-server on its port only, and nothing else reach it inside the namespace', () => {
     expect(networkPolicyProblems(objects, readsVariable)).toEqual([]);
-    const [api, portal, portalWorker, apiWorker] = ['api-server', 'reality-server', 'reality-worker', 'api-worker'].map((d) =>
-      podLabels(objects, d),
-    );
+    const [api, portal, portalWorker, apiWorker] = [
+      'api-server',
+      'reality-server',
+      'reality-worker',
+      'api-worker',
+    ].map((d) => podLabels(objects, d));
     expect(networkAllows(objects, portal, api, 3000)).toBe(true);
     expect(networkAllows(objects, portalWorker, api, 3000)).toBe(true);
     expect(networkAllows(objects, portal, api, 3100)).toBe(false);
@@ -155,7 +162,9 @@ describe('the wiring checks catch broken manifests (each check can fail)', () =>
   it('fails on a URL naming a Service that does not exist', () => {
     const objects = fresh();
     configOf(objects)['API_SERVER_URL'] = 'http://api:80';
-    expect(configMapUrlProblems(objects)).toEqual(['ConfigMap ppt-config API_SERVER_URL=http://api:80: no Service api']);
+    expect(configMapUrlProblems(objects)).toEqual([
+      'ConfigMap ppt-config API_SERVER_URL=http://api:80: no Service api',
+    ]);
   });
 
   it('fails on a probe naming a port the container does not have', () => {
@@ -180,8 +189,12 @@ describe('the wiring checks catch broken manifests (each check can fail)', () =>
     const container = containersOf(find(objects, 'Deployment', 'api-worker'))[0];
     container.env?.push({ name: 'AUTH_JWT_PRIVATE_KEY', value: 'inline' });
     container.securityContext = { ...container.securityContext, readOnlyRootFilesystem: false };
-    expect(inlinedSecretProblems(objects)).toEqual(['Deployment api-worker sets AUTH_JWT_PRIVATE_KEY inline']);
-    expect(podHardeningProblems(objects)).toEqual(['Deployment api-worker api-worker: root filesystem is writable']);
+    expect(inlinedSecretProblems(objects)).toEqual([
+      'Deployment api-worker sets AUTH_JWT_PRIVATE_KEY inline',
+    ]);
+    expect(podHardeningProblems(objects)).toEqual([
+      'Deployment api-worker api-worker: root filesystem is writable',
+    ]);
   });
 
   it('rejects an object its schema does not allow', () => {

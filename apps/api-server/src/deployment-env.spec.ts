@@ -1,5 +1,12 @@
 import { validateEnv } from '@ppt/config';
-import { composeProcesses, overlayProcesses, processesOf, renderKustomization, WORKSPACE_ROOT, type ProcessEnv } from '@ppt/testing';
+import {
+  composeProcesses,
+  overlayProcesses,
+  processesOf,
+  renderKustomization,
+  WORKSPACE_ROOT,
+  type ProcessEnv,
+} from '@ppt/testing';
 import { join } from 'node:path';
 import { ApiServerEnv } from './api-server.env';
 
@@ -8,8 +15,16 @@ import { ApiServerEnv } from './api-server.env';
  * passes the boot-time validation (every variable it needs is set or has a default), listens on the
  * port its container declares, and keeps documents on S3.
  */
-const PORT_VARIABLE: Record<string, 'API_PORT' | 'API_WORKER_PORT'> = { 'main.js': 'API_PORT', 'worker.js': 'API_WORKER_PORT' };
-const all = [...overlayProcesses('dev'), ...overlayProcesses('staging'), ...overlayProcesses('prod'), ...composeProcesses()].filter((p) => p.image === 'ppt/api-server');
+const PORT_VARIABLE: Record<string, 'API_PORT' | 'API_WORKER_PORT'> = {
+  'main.js': 'API_PORT',
+  'worker.js': 'API_WORKER_PORT',
+};
+const all = [
+  ...overlayProcesses('dev'),
+  ...overlayProcesses('staging'),
+  ...overlayProcesses('prod'),
+  ...composeProcesses(),
+].filter((p) => p.image === 'ppt/api-server');
 const servers = all.filter((p) => p.entry in PORT_VARIABLE);
 const inCluster = (p: ProcessEnv) => !p.where.startsWith('compose/');
 
@@ -20,7 +35,9 @@ const inCluster = (p: ProcessEnv) => !p.where.startsWith('compose/');
 function loopbackUrls(env: ApiServerEnv): string[] {
   return Object.entries(env)
     .filter(([key]) => !(env.STORAGE_DRIVER === 's3' && key === 'STORAGE_PUBLIC_BASE_URL'))
-    .filter(([, value]) => typeof value === 'string' && /^[a-z]+:\/\/(localhost|127\.0\.0\.1)[:/]/.test(value))
+    .filter(
+      ([, value]) => typeof value === 'string' && /^[a-z]+:\/\/(localhost|127\.0\.0\.1)[:/]/.test(value),
+    )
     .map(([key]) => key);
 }
 
@@ -38,13 +55,16 @@ describe('api-server as deployed', () => {
     ]);
   });
 
-  it.each(servers.map((p) => [p.where, p] as const))('%s passes boot validation and listens on its container port', (_where, p) => {
-    const env = validateEnv(ApiServerEnv, p.env);
-    expect(env.NODE_ENV).toBe('production');
-    expect(p.ports).toEqual([env[PORT_VARIABLE[p.entry]]]);
-    expect(env).toMatchObject({ STORAGE_DRIVER: 's3', MAIL_TRANSPORT: 'smtp' });
-    if (inCluster(p)) expect(loopbackUrls(env)).toEqual([]);
-  });
+  it.each(servers.map((p) => [p.where, p] as const))(
+    '%s passes boot validation and listens on its container port',
+    (_where, p) => {
+      const env = validateEnv(ApiServerEnv, p.env);
+      expect(env.NODE_ENV).toBe('production');
+      expect(p.ports).toEqual([env[PORT_VARIABLE[p.entry]]]);
+      expect(env).toMatchObject({ STORAGE_DRIVER: 's3', MAIL_TRANSPORT: 'smtp' });
+      if (inCluster(p)) expect(loopbackUrls(env)).toEqual([]);
+    },
+  );
 
   it('gives the migration Job and step the owner URL', () => {
     const migrations = all.filter((p) => p.entry === 'migrate.js');
@@ -66,8 +86,15 @@ describe('api-server as deployed', () => {
   it('treats an optional Secret reference as missing: SMTP_URL must not hang on a key that may be absent', () => {
     const objects = renderKustomization(join(WORKSPACE_ROOT, 'k8s/overlays/prod'));
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api-worker');
-    const spec = (deployment?.['spec'] as { template: { spec: { containers: { env: { name: string; valueFrom?: { secretKeyRef?: { optional?: boolean } } }[] }[] } } })
-      .template.spec.containers[0];
+    const spec = (
+      deployment?.['spec'] as {
+        template: {
+          spec: {
+            containers: { env: { name: string; valueFrom?: { secretKeyRef?: { optional?: boolean } } }[] }[];
+          };
+        };
+      }
+    ).template.spec.containers[0];
     const smtp = spec.env.find((e) => e.name === 'SMTP_URL');
     if (smtp?.valueFrom?.secretKeyRef) smtp.valueFrom.secretKeyRef.optional = true;
     const worker = processesOf(objects, 'prod').find((p) => p.where === 'prod/api-worker') as ProcessEnv;

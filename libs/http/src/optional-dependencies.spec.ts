@@ -43,8 +43,16 @@ describe('optional readiness dependencies', () => {
   it('blocks readiness for a requiredUntilUp dependency until it has answered once, then only degrades', async () => {
     const answers: DependencyStatus[] = [down, down, up, down];
     const registry = new OptionalDependencies();
-    registry.add({ name: 'api-server', check: async () => answers.shift() as DependencyStatus }, { requiredUntilUp: true });
+    registry.add(
+      { name: 'api-server', check: async () => answers.shift() as DependencyStatus },
+      { requiredUntilUp: true },
+    );
     const blocking = async () => (await registry.checkAll())[0].blocking;
-    expect([await blocking(), await blocking(), await blocking(), await blocking()]).toEqual([true, true, false, false]);
+    expect([await blocking(), await blocking(), await blocking(), await blocking()]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -6,7 +6,12 @@ import { parseAllDocuments } from 'yaml';
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -20,7 +25,13 @@ interface Kustomization {
 
 type JsonPatch = { op: 'add' | 'replace' | 'remove'; path: string; value?: unknown }[];
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+]);
 /** Fields whose lists strategic merge combines by a key instead of replacing (the ones our manifests patch). */
 const MERGE_KEYS: Record<string, string> = {
   containers: 'name',
@@ -51,11 +62,13 @@ export function renderKustomization(dir: string): K8sObject[] {
   });
   for (const patch of k.patches ?? []) objects = applyPatch(objects, patch, dir);
   for (const label of k.labels ?? []) {
-    if (label.includeSelectors || label.includeTemplates) throw new Error(`${file}: only metadata labels are supported`);
+    if (label.includeSelectors || label.includeTemplates)
+      throw new Error(`${file}: only metadata labels are supported`);
     for (const o of objects) o.metadata.labels = { ...(o.metadata.labels ?? {}), ...label.pairs };
   }
   for (const image of k.images ?? []) for (const o of objects) setImage(o, image);
-  if (k.namespace) for (const o of objects) if (!CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
+  if (k.namespace)
+    for (const o of objects) if (!CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
   return objects;
 }
 
@@ -68,15 +81,23 @@ function readYaml(path: string): unknown[] {
     .filter((doc) => doc !== null);
 }
 
-function applyPatch(objects: K8sObject[], patch: NonNullable<Kustomization['patches']>[number], dir: string): K8sObject[] {
+function applyPatch(
+  objects: K8sObject[],
+  patch: NonNullable<Kustomization['patches']>[number],
+  dir: string,
+): K8sObject[] {
   if (!patch.path) throw new Error('only patches from a file (path:) are supported');
   const [body] = readYaml(join(dir, patch.path));
   if (Array.isArray(body)) {
     const targets = objects.filter(
-      (o) => (!patch.target?.kind || o.kind === patch.target.kind) && (!patch.target?.name || o.metadata.name === patch.target.name),
+      (o) =>
+        (!patch.target?.kind || o.kind === patch.target.kind) &&
+        (!patch.target?.name || o.metadata.name === patch.target.name),
     );
     if (!targets.length) throw new Error(`patch ${patch.path}: no object matches its target`);
-    return objects.map((o) => (targets.includes(o) ? jsonPatch(o, body as JsonPatch, patch.path as string) : o));
+    return objects.map((o) =>
+      targets.includes(o) ? jsonPatch(o, body as JsonPatch, patch.path as string) : o,
+    );
   }
   return (readYaml(join(dir, patch.path)) as K8sObject[]).reduce((all, smp) => {
     const index = all.findIndex((o) => o.kind === smp.kind && o.metadata.name === smp.metadata.name);
@@ -108,16 +129,21 @@ function strategicMerge(target: unknown, patch: unknown, field = ''): unknown {
 function jsonPatch(object: K8sObject, ops: JsonPatch, file: string): K8sObject {
   const out = structuredClone(object);
   for (const op of ops) {
-    const segments = op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = op.path
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = segments.pop() as string;
     let parent: Record<string, unknown> | unknown[] = out as unknown as Record<string, unknown>;
     for (const segment of segments) {
       const next = (parent as Record<string, unknown>)[segment];
-      if (next === undefined) throw new Error(`${file}: ${op.path} does not exist in ${object.kind} ${object.metadata.name}`);
+      if (next === undefined)
+        throw new Error(`${file}: ${op.path} does not exist in ${object.kind} ${object.metadata.name}`);
       parent = next as Record<string, unknown>;
     }
     const exists = Array.isArray(parent) ? Number(last) < parent.length : last in parent;
-    if (op.op !== 'add' && !exists) throw new Error(`${file}: ${op.path} does not exist in ${object.kind} ${object.metadata.name}`);
+    if (op.op !== 'add' && !exists)
+      throw new Error(`${file}: ${op.path} does not exist in ${object.kind} ${object.metadata.name}`);
     if (op.op === 'remove') {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
@@ -148,7 +174,10 @@ export interface K8sContainer {
   env?: {
     name: string;
     value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: { name: string; key: string } };
+    valueFrom?: {
+      secretKeyRef?: { name: string; key: string; optional?: boolean };
+      configMapKeyRef?: { name: string; key: string };
+    };
   }[];
   startupProbe?: K8sProbe;
   livenessProbe?: K8sProbe;
@@ -169,11 +198,13 @@ export interface K8sPodSpec {
 }
 
 /** The pod template of a Deployment, Job or CronJob (undefined for other kinds). */
-export function podSpecOf(object: K8sObject): { labels: Record<string, string>; spec: K8sPodSpec } | undefined {
+export function podSpecOf(
+  object: K8sObject,
+): { labels: Record<string, string>; spec: K8sPodSpec } | undefined {
   const spec = object['spec'] as Record<string, unknown> | undefined;
   const template = (
     object.kind === 'CronJob'
-      ? ((spec?.['jobTemplate'] as Record<string, Record<string, unknown>>)?.['spec']?.['template'])
+      ? (spec?.['jobTemplate'] as Record<string, Record<string, unknown>>)?.['spec']?.['template']
       : ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(object.kind)
         ? spec?.['template']
         : undefined

@@ -53,7 +53,9 @@ export function overlayProcesses(overlay: string): ProcessEnv[] {
 
 export function processesOf(objects: K8sObject[], label: string): ProcessEnv[] {
   const configMaps = new Map(
-    objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o['data'] as Record<string, string>) ?? {}]),
+    objects
+      .filter((o) => o.kind === 'ConfigMap')
+      .map((o) => [o.metadata.name, (o['data'] as Record<string, string>) ?? {}]),
   );
   return objects
     .filter((o) => ['Deployment', 'Job', 'CronJob'].includes(o.kind))
@@ -62,7 +64,8 @@ export function processesOf(objects: K8sObject[], label: string): ProcessEnv[] {
         const env: Record<string, string> = {};
         for (const source of c.envFrom ?? []) {
           const data = source.configMapRef && configMaps.get(source.configMapRef.name);
-          if (source.configMapRef && !data) throw new Error(`${o.metadata.name}: no ConfigMap ${source.configMapRef.name}`);
+          if (source.configMapRef && !data)
+            throw new Error(`${o.metadata.name}: no ConfigMap ${source.configMapRef.name}`);
           Object.assign(env, data);
         }
         for (const e of c.env ?? []) {
@@ -99,7 +102,8 @@ export function loadCompose(path = join(WORKSPACE_ROOT, 'docker', 'compose.yaml'
   // `${NAME:?message}` must come from the operator: a sample stands in; `${NAME:-default}` takes its default.
   const text = readFileSync(path, 'utf8').replace(
     /\$\{([A-Z0-9_]+)(?:(:?[?-])([^}]*))?\}/g,
-    (_match, name: string, operator?: string, rest?: string) => (operator?.endsWith('-') ? (rest ?? '') : sample(name)),
+    (_match, name: string, operator?: string, rest?: string) =>
+      operator?.endsWith('-') ? (rest ?? '') : sample(name),
   );
   const [doc] = parseAllDocuments(text, { merge: true });
   if (doc.errors.length) throw new Error(`${path}: ${doc.errors[0].message}`);
@@ -114,7 +118,8 @@ export function composeProcesses(): ProcessEnv[] {
     .map(([name, s]) => ({
       where: `compose/${name}`,
       image: (s.image as string).split(':')[0],
-      entry: (s.command ?? []).flatMap((part) => part.split(/\s+/)).find((part) => /\.m?js$/.test(part)) ?? '',
+      entry:
+        (s.command ?? []).flatMap((part) => part.split(/\s+/)).find((part) => /\.m?js$/.test(part)) ?? '',
       ports: (s.expose ?? []).map(Number),
       env: Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)])),
     }));

@@ -8,7 +8,11 @@ import { containersOf, podSpecOf, type K8sContainer, type K8sObject } from './ku
 type Labels = Record<string, string>;
 interface LabelSelector {
   matchLabels?: Labels;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+  matchExpressions?: {
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }[];
 }
 interface ServicePort {
   name?: string;
@@ -64,7 +68,9 @@ export function selects(selector: LabelSelector | undefined, labels: Labels): bo
 function podsOf(objects: K8sObject[], selector: Labels) {
   return objects
     .map((o) => ({ owner: o, pod: podSpecOf(o) }))
-    .filter((p) => p.pod && Object.keys(selector).length > 0 && selects({ matchLabels: selector }, p.pod.labels)) as {
+    .filter(
+      (p) => p.pod && Object.keys(selector).length > 0 && selects({ matchLabels: selector }, p.pod.labels),
+    ) as {
     owner: K8sObject;
     pod: NonNullable<ReturnType<typeof podSpecOf>>;
   }[];
@@ -73,7 +79,8 @@ function podsOf(objects: K8sObject[], selector: Labels) {
 /** The container port a Service port, probe or backend names (by number or by name). */
 function containerPortFor(containers: K8sContainer[], port: number | string): number | undefined {
   for (const c of containers)
-    for (const p of c.ports ?? []) if (p.containerPort === port || (p.name !== undefined && p.name === port)) return p.containerPort;
+    for (const p of c.ports ?? [])
+      if (p.containerPort === port || (p.name !== undefined && p.name === port)) return p.containerPort;
   return undefined;
 }
 
@@ -97,13 +104,18 @@ export function configMapUrlProblems(objects: K8sObject[]): string[] {
       }
       const ports = servicePorts(service).map((p) => p.port);
       if (!ports.includes(target.port))
-        problems.push(`${where}: Service ${target.service} has no port ${target.port} (it listens on ${ports.join(', ')})`);
+        problems.push(
+          `${where}: Service ${target.service} has no port ${target.port} (it listens on ${ports.join(', ')})`,
+        );
     }
   }
   return problems;
 }
 
-export function inClusterTarget(value: string, namespace: string | undefined): { service: string; port: number } | undefined {
+export function inClusterTarget(
+  value: string,
+  namespace: string | undefined,
+): { service: string; port: number } | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -129,7 +141,9 @@ export function portAndTargetProblems(objects: K8sObject[]): string[] {
     for (const port of servicePorts(service))
       for (const { owner, pod } of pods)
         if (containerPortFor(pod.spec.containers, port.targetPort ?? port.port) === undefined)
-          problems.push(`Service ${service.metadata.name} port ${port.port}: ${owner.kind} ${owner.metadata.name} has no container port ${port.targetPort}`);
+          problems.push(
+            `Service ${service.metadata.name} port ${port.port}: ${owner.kind} ${owner.metadata.name} has no container port ${port.targetPort}`,
+          );
   }
   for (const owner of objects) {
     for (const c of containersOf(owner)) {
@@ -137,20 +151,37 @@ export function portAndTargetProblems(objects: K8sObject[]): string[] {
         const probe = c[kind];
         const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
         if (port !== undefined && containerPortFor([c], port) === undefined)
-          problems.push(`${owner.kind} ${owner.metadata.name} container ${c.name} ${kind}: no container port ${port}`);
+          problems.push(
+            `${owner.kind} ${owner.metadata.name} container ${c.name} ${kind}: no container port ${port}`,
+          );
       }
       const scrape = owner.kind === 'Deployment' ? annotationsOf(owner)['prometheus.io/port'] : undefined;
       if (scrape !== undefined && containerPortFor([c], Number(scrape)) === undefined)
-        problems.push(`${owner.kind} ${owner.metadata.name}: prometheus.io/port ${scrape} is not a container port`);
+        problems.push(
+          `${owner.kind} ${owner.metadata.name}: prometheus.io/port ${scrape} is not a container port`,
+        );
     }
   }
   for (const ingress of byKind(objects, 'Ingress')) {
-    const rules = specOf<{ rules: { http: { paths: { backend: { service: { name: string; port: { name?: string; number?: number } } } }[] } }[] }>(ingress).rules;
+    const rules = specOf<{
+      rules: {
+        http: {
+          paths: { backend: { service: { name: string; port: { name?: string; number?: number } } } }[];
+        };
+      }[];
+    }>(ingress).rules;
     for (const path of rules.flatMap((r) => r.http.paths)) {
       const { name, port } = path.backend.service;
       const service = byKind(objects, 'Service').find((s) => s.metadata.name === name);
-      const found = service && servicePorts(service).some((p) => p.port === port.number || (port.name !== undefined && p.name === port.name));
-      if (!found) problems.push(`Ingress ${ingress.metadata.name}: backend ${name}:${port.name ?? port.number} does not exist`);
+      const found =
+        service &&
+        servicePorts(service).some(
+          (p) => p.port === port.number || (port.name !== undefined && p.name === port.name),
+        );
+      if (!found)
+        problems.push(
+          `Ingress ${ingress.metadata.name}: backend ${name}:${port.name ?? port.number} does not exist`,
+        );
     }
   }
   for (const hpa of byKind(objects, 'HorizontalPodAutoscaler')) {
@@ -167,7 +198,9 @@ export function portAndTargetProblems(objects: K8sObject[]): string[] {
 }
 
 function annotationsOf(owner: K8sObject): Record<string, string> {
-  const template = specOf<{ template?: { metadata?: { annotations?: Record<string, string> } } }>(owner).template;
+  const template = specOf<{ template?: { metadata?: { annotations?: Record<string, string> } } }>(
+    owner,
+  ).template;
   return template?.metadata?.annotations ?? {};
 }
 
@@ -175,20 +208,25 @@ function annotationsOf(owner: K8sObject): Record<string, string> {
 export function secretKeysReferenced(objects: K8sObject[]): string[] {
   const keys = new Set<string>();
   for (const o of objects)
-    for (const c of containersOf(o)) for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) keys.add(e.valueFrom.secretKeyRef.key);
+    for (const c of containersOf(o))
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) keys.add(e.valueFrom.secretKeyRef.key);
   return [...keys].sort();
 }
 
 /** Secrets are referenced, never inlined: no Secret objects and no literal values for secret-looking variables. */
 export function inlinedSecretProblems(objects: K8sObject[]): string[] {
   const secretName = /SECRET|PASSWORD|PRIVATE_KEY|TOKEN|DSN|DATABASE_.*URL|REDIS_URL|_KEYS$/;
-  const problems = byKind(objects, 'Secret').map((s) => `Secret ${s.metadata.name} is defined in the manifests`);
+  const problems = byKind(objects, 'Secret').map(
+    (s) => `Secret ${s.metadata.name} is defined in the manifests`,
+  );
   for (const config of byKind(objects, 'ConfigMap'))
     for (const key of Object.keys((config['data'] as Record<string, string>) ?? {}))
       if (secretName.test(key)) problems.push(`ConfigMap ${config.metadata.name} holds ${key}`);
   for (const o of objects)
     for (const c of containersOf(o))
-      for (const e of c.env ?? []) if (e.value !== undefined && secretName.test(e.name)) problems.push(`${o.kind} ${o.metadata.name} sets ${e.name} inline`);
+      for (const e of c.env ?? [])
+        if (e.value !== undefined && secretName.test(e.name))
+          problems.push(`${o.kind} ${o.metadata.name} sets ${e.name} inline`);
   return problems;
 }
 
@@ -202,11 +240,18 @@ export function podHardeningProblems(objects: K8sObject[]): string[] {
     if (pod.spec.securityContext?.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot is not set`);
     const volumes = new Set((pod.spec.volumes ?? []).map((v) => v.name));
     for (const c of containersOf(o)) {
-      if (c.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${where} ${c.name}: root filesystem is writable`);
-      if (c.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${where} ${c.name}: privilege escalation is allowed`);
-      if (!c.resources?.requests?.['cpu'] || !c.resources?.requests?.['memory'] || !c.resources?.limits?.['memory'])
+      if (c.securityContext?.readOnlyRootFilesystem !== true)
+        problems.push(`${where} ${c.name}: root filesystem is writable`);
+      if (c.securityContext?.allowPrivilegeEscalation !== false)
+        problems.push(`${where} ${c.name}: privilege escalation is allowed`);
+      if (
+        !c.resources?.requests?.['cpu'] ||
+        !c.resources?.requests?.['memory'] ||
+        !c.resources?.limits?.['memory']
+      )
         problems.push(`${where} ${c.name}: cpu/memory requests or the memory limit are missing`);
-      for (const m of c.volumeMounts ?? []) if (!volumes.has(m.name)) problems.push(`${where} ${c.name}: mounts undeclared volume ${m.name}`);
+      for (const m of c.volumeMounts ?? [])
+        if (!volumes.has(m.name)) problems.push(`${where} ${c.name}: mounts undeclared volume ${m.name}`);
     }
   }
   return problems;
@@ -221,14 +266,18 @@ export function networkAllows(objects: K8sObject[], from: Labels, to: Labels, po
   const policies = byKind(objects, 'NetworkPolicy').map((p) => specOf<NetworkPolicySpec>(p));
   const types = (p: NetworkPolicySpec) => p.policyTypes ?? (p.egress ? ['Ingress', 'Egress'] : ['Ingress']);
   const portAllowed = (rule: NetworkPolicyRule) =>
-    !rule.ports?.length || rule.ports.some((p) => (p.protocol ?? 'TCP') === 'TCP' && (p.port === undefined || p.port === port));
+    !rule.ports?.length ||
+    rule.ports.some((p) => (p.protocol ?? 'TCP') === 'TCP' && (p.port === undefined || p.port === port));
   const peerMatches = (peers: NetworkPolicyPeer[] | undefined, labels: Labels) =>
-    peers === undefined || peers.some((peer) => !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector ?? {}, labels));
+    peers === undefined ||
+    peers.some((peer) => !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector ?? {}, labels));
   const direction = (kind: 'Ingress' | 'Egress', subject: Labels, other: Labels) => {
     const selecting = policies.filter((p) => types(p).includes(kind) && selects(p.podSelector, subject));
     if (!selecting.length) return true;
     return selecting.some((p) =>
-      (kind === 'Ingress' ? p.ingress : p.egress)?.some((rule) => portAllowed(rule) && peerMatches(kind === 'Ingress' ? rule.from : rule.to, other)),
+      (kind === 'Ingress' ? p.ingress : p.egress)?.some(
+        (rule) => portAllowed(rule) && peerMatches(kind === 'Ingress' ? rule.from : rule.to, other),
+      ),
     );
   };
   return direction('Egress', from, to) && direction('Ingress', to, from);
@@ -244,7 +293,9 @@ export function networkPolicyProblems(
 ): string[] {
   const problems: string[] = [];
   for (const config of byKind(objects, 'ConfigMap')) {
-    const consumers = objects.filter((o) => containersOf(o).some((c) => c.envFrom?.some((e) => e.configMapRef?.name === config.metadata.name)));
+    const consumers = objects.filter((o) =>
+      containersOf(o).some((c) => c.envFrom?.some((e) => e.configMapRef?.name === config.metadata.name)),
+    );
     for (const [key, value] of Object.entries((config['data'] as Record<string, string>) ?? {})) {
       const target = inClusterTarget(value, config.metadata.namespace);
       const service = target && byKind(objects, 'Service').find((s) => s.metadata.name === target.service);
@@ -258,7 +309,9 @@ export function networkPolicyProblems(
           // Only the processes that read the variable (every process gets the whole ConfigMap).
           if (!readsVariable(consumer, key)) continue;
           if (!networkAllows(objects, labels, pod.labels, podPort))
-            problems.push(`${consumer.kind} ${consumer.metadata.name} cannot reach ${key} (${value}) on pod port ${podPort}: no NetworkPolicy allows it`);
+            problems.push(
+              `${consumer.kind} ${consumer.metadata.name} cannot reach ${key} (${value}) on pod port ${podPort}: no NetworkPolicy allows it`,
+            );
         }
       }
     }
