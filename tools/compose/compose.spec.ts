@@ -191,3 +191,43 @@ describe('docker/compose.yaml', () => {
       expect({ app, trusted: services[app].environment?.['TRUSTED_PROXIES'] }).toEqual({ app, trusted: '' });
   });
 });
+
+describe('docker/Dockerfile', () => {
+  const dockerfile = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8');
+  const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]);
+
+  it('builds the app image by default (runtime is the last stage) and the backup image as a target', () => {
+    expect(stages.at(-1)).toBe('runtime');
+    expect(stages).toContain('backup');
+  });
+
+  it('puts into the backup image every file the backup CronJob and db:restore run', () => {
+    const stage = (name: string) =>
+      dockerfile.slice(
+        dockerfile.indexOf(`AS ${name}\n`),
+        dockerfile.indexOf('\nFROM', dockerfile.indexOf(`AS ${name}\n`)),
+      );
+    const backupStage = stage('backup');
+    const copied =
+      /COPY (tools\/db\/\S+(?: tools\/db\/\S+)*) \.\/tools\/db\//.exec(backupStage)?.[1].split(' ') ?? [];
+    const cronJob = parse(readFileSync(join(__dirname, '../../k8s/base/backup-cronjob.yaml'), 'utf8'));
+    const command: string[] = cronJob.spec.jobTemplate.spec.template.spec.containers[0].command;
+    expect(copied).toEqual(
+      expect.arrayContaining([command[1], 'tools/db/restore.mjs', 'tools/db/backup-lib.mjs']),
+    );
+    // backup-lib imports only what the image installs next to it (the backup-deps stage).
+    const imports = [
+      ...readFileSync(join(__dirname, '../db/backup-lib.mjs'), 'utf8').matchAll(
+        /from '([^.'][^']*)'|import\('([^']+)'\)/g,
+      ),
+    ]
+      .map((m) => m[1] ?? m[2])
+      .filter((name) => !name.startsWith('node:'));
+    expect(imports.length).toBeGreaterThan(0);
+    for (const name of new Set(imports))
+      expect({ name, installed: stage('backup-deps').includes(`'${name}'`) }).toEqual({
+        name,
+        installed: true,
+      });
+  });
+});

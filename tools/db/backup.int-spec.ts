@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -218,5 +218,29 @@ describe('db:backup and db:restore', () => {
     const res = await runNode('restore.mjs', ['--from', join(work, 'nightly-1')], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/the dump's sha256 [0-9a-f]{64} differs from the manifest's/);
+  }, 60_000);
+
+  it("lists the local driver's files in the manifest (STORAGE_DRIVER=local)", async () => {
+    const root = join(work, 'storage');
+    await mkdir(join(root, 'org', 'a'), { recursive: true });
+    await writeFile(join(root, 'org', 'a', 'one.pdf'), randomBytes(10));
+    await writeFile(join(root, 'org', 'two.pdf'), randomBytes(2048));
+    const run = await runNode('backup.mjs', ['--out', join(work, 'local-1')], {
+      DATABASE_BACKUP_URL: db.ownerUrl,
+      STORAGE_DRIVER: 'local',
+      STORAGE_LOCAL_ROOT: root,
+    });
+    expect(succeeded(run)).toBe(true);
+    const manifest = JSON.parse(await readFile(join(work, 'local-1', 'manifest.json'), 'utf8'));
+    expect(manifest.objects).toEqual({
+      driver: 'local',
+      root,
+      count: 2,
+      bytes: 2058,
+      items: [
+        { key: 'org/a/one.pdf', size: 10 },
+        { key: 'org/two.pdf', size: 2048 },
+      ],
+    });
   }, 60_000);
 });
