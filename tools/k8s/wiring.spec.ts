@@ -84,6 +84,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(portAndTargetProblems(objects)).toEqual([]);
   });
 
+  it('leaves the replica count to the autoscalers (a count in the manifest would reset them on every apply)', () => {
+    const withCount = byKind(objects, 'Deployment').filter((d) => 'replicas' in (d['spec'] as object));
+    expect(withCount.map((d) => d.metadata.name)).toEqual([]);
+  });
+
   it('every Secret key a container reads is documented in k8s/README.md, and none is inlined', () => {
     const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
     const undocumented = secretKeysReferenced(objects).filter((key) => !readme.includes(`\`${key}\``));
