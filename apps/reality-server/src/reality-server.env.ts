@@ -89,6 +89,14 @@ export class RealityServerEnv extends CoreEnv {
   SSO_MEMORY_CACHE_SIZE = 20_000;
 
   /**
+   * How long readiness reuses one answer from api-server, so every replica's probes together cost it a
+   * few requests a minute. 0 asks on every probe. Until api-server has answered once, failures are
+   * never reused (a portal that has never reached it is not ready).
+   */
+  @IsIntInRange(0, 300)
+  SSO_READINESS_CACHE_S = 30;
+
+  /**
    * Signs the token answers portal replicas share through Redis, so a forged Redis entry or
    * announcement signs nobody in. Every replica needs the same ring; the first key signs, all
    * verify (rotate by prepending). Required in production; unset elsewhere, each process uses a

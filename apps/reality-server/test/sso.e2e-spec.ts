@@ -45,7 +45,8 @@ describe('SSO: PM accounts on the Reality Portal', () => {
   beforeAll(async () => {
     peer = await ApiServerPeer.start();
     portal = await bootRealityServer(peer.portalEnv());
-    replica = await bootRealityServer(peer.portalEnv());
+    // The replica reuses no readiness answer, so it sees api-server's state on every probe.
+    replica = await bootRealityServer({ ...peer.portalEnv(), SSO_READINESS_CACHE_S: '0' });
     redis = new Redis(TEST_REDIS_URL);
   }, 120_000);
   afterAll(async () => {
@@ -261,6 +262,8 @@ describe('SSO: PM accounts on the Reality Portal', () => {
         expect(ready.body.details['api-server']).toEqual({ status: 'up', latencyMs: expect.any(Number) });
       }
       expect(await peer.requestsTo('/health/live')).toBeLessThanOrEqual(liveChecks + 1);
+      const fromReplica = await request(replica.app.getHttpServer()).get('/health/ready').expect(200);
+      expect(fromReplica.body.status).toBe('ok');
     });
   });
 
@@ -300,8 +303,8 @@ describe('SSO: PM accounts on the Reality Portal', () => {
       await me('garbage').expect(401);
     });
 
-    it('stays ready but degraded, reusing a recent api-server result rather than probing again', async () => {
-      // The replica never probed api-server: it finds it down now.
+    it('stays ready but degraded once api-server has been reached, reusing a recent result rather than probing again', async () => {
+      // The replica reached api-server before (above) and reuses nothing: it finds it down now.
       const fresh = await request(replica.app.getHttpServer()).get('/health/ready').expect(200);
       expect(fresh.body.status).toBe('degraded');
       expect(fresh.body.error['api-server']).toMatchObject({

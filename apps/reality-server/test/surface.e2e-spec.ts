@@ -18,7 +18,7 @@ describe('reality-server', () => {
       expect(ready.body.details).toEqual({
         database: { status: 'up', latencyMs: expect.any(Number) },
         redis: { status: 'up', latencyMs: expect.any(Number) },
-        // No api-server in this test: sign-in is unavailable, the portal stays in rotation.
+        // No SSO client here (allowed outside production): sign-in is off, the portal does not need api-server.
         'api-server': { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) },
       });
       expect(ready.body.status).toBe('degraded');
@@ -44,6 +44,25 @@ describe('reality-server', () => {
 
     it('has no operator board (Bull Board lives on api-server only)', async () => {
       await request(http()).get('/admin/queues').expect(404);
+    });
+  });
+
+  describe('with SSO configured and api-server never reached since start', () => {
+    let server: BootedRealityServer;
+    beforeAll(async () => {
+      // API_SERVER_URL is a closed port: as with a wrong URL or a blocked network path.
+      server = await bootRealityServer({ SSO_CLIENT_SECRET: 'a-portal-secret-for-tests' });
+    });
+    afterAll(() => server.close());
+
+    it('is not ready (503 error), so a rollout with a broken API_SERVER_URL cannot pass; liveness stays 200', async () => {
+      const ready = await request(server.app.getHttpServer()).get('/health/ready').expect(503);
+      expect(ready.body).toMatchObject({
+        status: 'error',
+        error: { 'api-server': { status: 'down', error: expect.stringMatching(/ECONNREFUSED/) } },
+        info: { database: { status: 'up' }, redis: { status: 'up' } },
+      });
+      await request(server.app.getHttpServer()).get('/health/live').expect(200);
     });
   });
 

@@ -90,10 +90,13 @@ export class HealthController {
     res.setHeader('Cache-Control', 'no-store');
     const optional = this.optional.checkAll();
     try {
-      return withOptional(
+      const ready = withOptional(
         await this.health.check(this.checks.map((check) => () => this.run(check))),
         await optional,
       );
+      // An optional dependency never reached since start (OptionalCheckOptions.requiredUntilUp).
+      if (ready.status === 'error') res.status(503);
+      return ready;
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       res.status(503);

@@ -8,7 +8,12 @@ export {
 export { ClientIp, clientIp } from './client-ip';
 export { HealthController, READINESS_CHECKS } from './health.controller';
 export { HealthModule, type HealthModuleOptions } from './health.module';
-export { OptionalDependencies, type ReadinessResult } from './optional-dependencies';
+export {
+  OptionalDependencies,
+  type OptionalCheckOptions,
+  type OptionalStatus,
+  type ReadinessResult,
+} from './optional-dependencies';
 export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';
 export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
 export { Trim, TrimUpper } from './dto/transforms';

@@ -39,3 +39,28 @@ export {
   type FakeOpenImmoPortal,
   type FakeOpenImmoTransfer,
 } from './portals/fake-openimmo-portal';
+export {
+  containersOf,
+  podSpecOf,
+  renderKustomization,
+  type K8sContainer,
+  type K8sObject,
+} from './deployment/kustomize';
+export {
+  byKind,
+  configMapUrlProblems,
+  inClusterTarget,
+  inlinedSecretProblems,
+  networkAllows,
+  networkPolicyProblems,
+  podHardeningProblems,
+  portAndTargetProblems,
+  secretKeysReferenced,
+} from './deployment/wiring';
+export {
+  composeProcesses,
+  loadCompose,
+  overlayProcesses,
+  processesOf,
+  type ProcessEnv,
+} from './deployment/process-env';

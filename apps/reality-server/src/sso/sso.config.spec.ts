@@ -12,6 +12,7 @@ describe('SSO configuration', () => {
       clientSecret: undefined,
       cacheTtlS: 300,
       memoryCacheSize: 20_000,
+      readinessCacheMs: 30_000,
     });
   });
 

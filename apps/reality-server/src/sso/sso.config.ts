@@ -22,6 +22,7 @@ export function ssoOptionsFrom(env: RealityServerEnv): SsoOptions {
     clientSecret: env.SSO_CLIENT_SECRET,
     cacheTtlS: env.SSO_CACHE_TTL_S,
     memoryCacheSize: env.SSO_MEMORY_CACHE_SIZE,
+    readinessCacheMs: env.SSO_READINESS_CACHE_S * 1000,
   };
 }
 

@@ -12,16 +12,26 @@ import { SSO_OPTIONS, type ResolvedSsoOptions } from './sso.options';
 export class ApiServerReadiness implements ReadinessCheck {
   readonly name = 'api-server';
   private last?: { at: number; status: Promise<DependencyStatus> };
+  private reached = false;
 
   constructor(
     @Inject(SSO_OPTIONS) private readonly options: ResolvedSsoOptions,
     private readonly provider: IdentityProviderClient,
   ) {}
 
+  /**
+   * Until api-server has answered once, a failure is not reused: every probe asks again, so a portal
+   * started before api-server becomes ready as soon as api-server does, not a cache period later.
+   */
   check(): Promise<DependencyStatus> {
     const now = Date.now();
     if (!this.last || now - this.last.at >= this.options.readinessCacheMs) {
-      this.last = { at: now, status: probe(() => this.run(), this.options.timeoutMs) };
+      const last = { at: now, status: probe(() => this.run(), this.options.timeoutMs) };
+      this.last = last;
+      void last.status.then((status) => {
+        if (status.status === 'up') this.reached = true;
+        else if (!this.reached && this.last === last) this.last = undefined;
+      });
     }
     return this.last.status;
   }
