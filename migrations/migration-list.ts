@@ -27,6 +27,7 @@ import { SessionGeneration1795378000000 } from './1795378000000-session-generati
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
 import { PlatformJobsRole1795390000000 } from './1795390000000-platform-jobs-role';
 import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
+import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   ServiceDatabaseRoles1795384000000,
   PlatformJobsRole1795390000000,
   OutboxOrderingAndRetention1795420000000,
+  PaymentReversalsAndIdempotency1795421000000,
 ];
