@@ -76,7 +76,8 @@ export type ChangeVerb =
   | 'cancelled'
   | 'ballot_cast'
   | 'delegated'
-  | 'delegation_revoked';
+  | 'delegation_revoked'
+  | 'reversed';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 /**
