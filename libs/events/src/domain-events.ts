@@ -111,6 +111,12 @@ export interface DomainEventPayloads {
     voteId: string;
     closedAt: string;
     eligibleWeight: string;
+    /**
+     * The ballot chain's final head (hash of the last ballot; null without ballots) and length, so the
+     * closed chain can be anchored outside the database (a later rewrite of the chain no longer matches).
+     */
+    chainHead: string | null;
+    ballotCount: number;
     results: {
       questionId: string;
       quorumReached: boolean;
