@@ -11,7 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   it publishes without any transaction open and settles the rows in a second one. A relay that dies
  *   mid-pass leaves a claim that expires.
  * - Published rows and consumed-event markers older than the retention period are deleted by the
- *   relay (partial index on `published_at`, index on `consumed_at`).
+ *   relay (partial index on `published_at`, index on `consumed_at`). The relay runs as `ppt_jobs`,
+ *   which may now delete outbox rows that are published (never a pending one) and consumed-event
+ *   markers.
  */
 export class OutboxOrderingAndRetention1795420000000 implements MigrationInterface {
   name = 'OutboxOrderingAndRetention1795420000000';
@@ -32,9 +34,17 @@ export class OutboxOrderingAndRetention1795420000000 implements MigrationInterfa
     );
     await q.query(`CREATE INDEX ix_outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL`);
     await q.query(`CREATE INDEX ix_consumed_events_consumed_at ON consumed_events (consumed_at)`);
+    await q.query(`GRANT DELETE ON outbox TO ppt_jobs`);
+    await q.query(`
+      CREATE POLICY outbox_relay_prune ON outbox FOR DELETE TO ppt_jobs
+        USING (app_platform_scope() = 'outbox-relay' AND published_at IS NOT NULL)`);
+    await q.query(`GRANT SELECT, DELETE ON consumed_events TO ppt_jobs`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`REVOKE SELECT, DELETE ON consumed_events FROM ppt_jobs`);
+    await q.query(`DROP POLICY outbox_relay_prune ON outbox`);
+    await q.query(`REVOKE DELETE ON outbox FROM ppt_jobs`);
     await q.query(`DROP INDEX ix_consumed_events_consumed_at`);
     await q.query(`DROP INDEX ix_outbox_published`);
     await q.query(`DROP INDEX uq_outbox_aggregate_sequence`);
