@@ -37,6 +37,7 @@ export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
 @Index('ix_charges_org_person_due', ['organizationId', 'personId', 'dueDate'])
 @Index('ix_charges_org_lease', ['organizationId', 'leaseId'])
 @Index('ix_charges_org_status_due', ['organizationId', 'status', 'dueDate'])
+@Index('ix_charges_org_due', ['organizationId', 'dueDate'])
 export class Charge extends TenantEntity {
   @Column({ type: 'uuid' })
   unitId!: string;
@@ -169,6 +170,7 @@ export class Payment extends TenantRecord {
 @Check('ck_expenses_amount', '"amount" > 0')
 @Index('ix_expenses_org_building_incurred', ['organizationId', 'buildingId', 'incurredOn'])
 @Index('ix_expenses_org_vendor', ['organizationId', 'vendorId'])
+@Index('ix_expenses_org_incurred', ['organizationId', 'incurredOn'])
 export class Expense extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;
