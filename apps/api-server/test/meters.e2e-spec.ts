@@ -72,7 +72,13 @@ describe('meters and readings', () => {
       .get(`/api/v1/meters/${meter.id}/readings`)
       .set(bearer(org.adminToken))
       .expect(200);
-    expect(all.body.map((r: { value: number }) => r.value)).toEqual([100.5, 120.25, 3, 4.5]);
+    expect(all.body.items.map((r: { value: number }) => r.value)).toEqual([100.5, 120.25, 3, 4.5]);
+    const page = await request(http())
+      .get(`/api/v1/meters/${meter.id}/readings?limit=2&offset=2`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(page.body).toMatchObject({ total: 4, limit: 2, offset: 2 });
+    expect(page.body.items.map((r: { value: number }) => r.value)).toEqual([3, 4.5]);
     const events = await asOwner(server, (db) =>
       db.query(
         `SELECT count(*)::int AS n FROM outbox WHERE type = 'meter_reading.submitted' AND payload->>'meterId' = $1`,
@@ -94,7 +100,7 @@ describe('meters and readings', () => {
     expect(statuses.every((s) => s === 201 || s === 422)).toBe(true);
     const values = (
       await request(http()).get(`/api/v1/meters/${meter.id}/readings`).set(bearer(org.adminToken)).expect(200)
-    ).body.map((r: { value: number }) => r.value);
+    ).body.items.map((r: { value: number }) => r.value);
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
   });
 
@@ -123,7 +129,18 @@ describe('meters and readings', () => {
       .get('/api/v1/reading-periods')
       .set(bearer(org.adminToken))
       .expect(200);
-    expect(periods.body.map((p: { name: string }) => p.name)).toContain('Water 2026');
+    expect(periods.body.items.map((p: { name: string }) => p.name)).toContain('Water 2026');
+    expect(periods.body).toMatchObject({ limit: 20, offset: 0 });
+    const audited = await request(http())
+      .get(`/api/v1/audit-logs?entityType=reading_period&entityId=${period.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(audited.body.items).toMatchObject([
+      {
+        action: 'reading_period.created',
+        details: { changes: { name: { before: null, after: 'Water 2026' }, deadline: { after: '2026-03-31' } } },
+      },
+    ]);
     await request(http())
       .post('/api/v1/reading-periods')
       .set(bearer(org.adminToken))

@@ -59,7 +59,8 @@ export type AuditedEntity =
   | 'vote'
   | 'charge'
   | 'payment'
-  | 'expense';
+  | 'expense'
+  | 'reading_period';
 export type ChangeVerb =
   | 'created'
   | 'updated'
@@ -77,7 +78,8 @@ export type ChangeVerb =
   | 'ballot_cast'
   | 'delegated'
   | 'delegation_revoked'
-  | 'reversed';
+  | 'reversed'
+  | 'commented';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 /**
