@@ -21,7 +21,11 @@ const FILTERS: [list: string, table: string, index: RegExp][] = [
   ['GET /audit-logs?entityType&entityId', 'audit_log', btree('organization_id', 'entity_type', 'entity_id')],
   ['GET /audit-logs?actorId', 'audit_log', btree('actor_user_id', 'created_at')],
   ['GET /audit-logs?from&to', 'audit_log', btree('organization_id', 'created_at')],
-  ['GET /platform/audit-logs?action', 'audit_log', /USING btree \(action, created_at\) WHERE \(organization_id IS NULL\)/],
+  [
+    'GET /platform/audit-logs?action',
+    'audit_log',
+    /USING btree \(action, created_at\) WHERE \(organization_id IS NULL\)/,
+  ],
   ['GET /buildings?city', 'buildings', /USING btree \(organization_id, lower\(\(city\)::text\)\)/],
   ['GET /buildings?type', 'buildings', ORG],
   ['GET /buildings?q (name)', 'buildings', trigram('name')],
@@ -31,7 +35,11 @@ const FILTERS: [list: string, table: string, index: RegExp][] = [
   ['GET /units?status', 'units', btree('organization_id', 'status')],
   ['GET /units?type', 'units', ORG],
   ['GET /units?q', 'units', trigram('number')],
-  ['GET /people?q (full name)', 'people', trigram("((((first_name)::text || ' '::text) || (last_name)::text))")],
+  [
+    'GET /people?q (full name)',
+    'people',
+    trigram("((((first_name)::text || ' '::text) || (last_name)::text))"),
+  ],
   ['GET /people?q (email)', 'people', trigram('email')],
   ['GET /people?q (phone)', 'people', trigram('phone')],
   ['GET /leases?status, ?expiringWithinDays', 'leases', btree('organization_id', 'status', 'end_date')],
@@ -147,7 +155,10 @@ describe('list filters are backed by indexes (catalog and plans)', () => {
     // Faults spread over 40 units and 8 assignees, analysed: the planner has real statistics to
     // choose between the unit and the assignee index (on empty tables the two cost the same).
     const org = randomUUID();
-    await owner.query(`INSERT INTO organizations (id, name, slug) VALUES ($1, 'Plans', $2)`, [org, `plans-${org}`]);
+    await owner.query(`INSERT INTO organizations (id, name, slug) VALUES ($1, 'Plans', $2)`, [
+      org,
+      `plans-${org}`,
+    ]);
     const {
       rows: [building],
     } = await owner.query(

@@ -187,7 +187,12 @@ describe('faults and vendors', () => {
       .get(`/api/v1/faults/${mine.id}/comments?limit=1&offset=1`)
       .set(bearer(residentToken))
       .expect(200);
-    expect(second.body).toMatchObject({ total: 2, limit: 1, offset: 1, items: [{ body: 'Coming tomorrow' }] });
+    expect(second.body).toMatchObject({
+      total: 2,
+      limit: 1,
+      offset: 1,
+      items: [{ body: 'Coming tomorrow' }],
+    });
     const trail = await request(http())
       .get(`/api/v1/audit-logs?entityType=fault&entityId=${mine.id}`)
       .set(bearer(org.adminToken))

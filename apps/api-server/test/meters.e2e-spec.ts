@@ -138,7 +138,9 @@ describe('meters and readings', () => {
     expect(audited.body.items).toMatchObject([
       {
         action: 'reading_period.created',
-        details: { changes: { name: { before: null, after: 'Water 2026' }, deadline: { after: '2026-03-31' } } },
+        details: {
+          changes: { name: { before: null, after: 'Water 2026' }, deadline: { after: '2026-03-31' } },
+        },
       },
     ]);
     await request(http())
