@@ -28,6 +28,9 @@ import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-datab
 import { PlatformJobsRole1795390000000 } from './1795390000000-platform-jobs-role';
 import { MeterReplacements1795400000000 } from './1795400000000-meter-replacements';
 import { LeaseOccupancy1795401000000 } from './1795401000000-lease-occupancy';
+import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
+import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
+import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -61,4 +64,7 @@ export const MIGRATIONS = [
   PlatformJobsRole1795390000000,
   MeterReplacements1795400000000,
   LeaseOccupancy1795401000000,
+  OutboxOrderingAndRetention1795420000000,
+  PaymentReversalsAndIdempotency1795421000000,
+  ListFilterIndexes1795422000000,
 ];

@@ -74,10 +74,13 @@ describe('database roles per service (catalog)', () => {
     expect(await relationPrivileges(PLATFORM_JOBS_ROLE, 'public')).toEqual([
       'announcements:SELECT',
       'charges:SELECT',
+      'consumed_events:DELETE',
+      'consumed_events:SELECT',
       'documents:SELECT',
       'lease_lifecycle_runs:SELECT',
       'leases:SELECT',
       'listing_syndications:SELECT',
+      'outbox:DELETE',
       'outbox:SELECT',
       'outbox:UPDATE',
       'portal_targets:SELECT',

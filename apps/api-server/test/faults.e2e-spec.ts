@@ -197,7 +197,31 @@ describe('faults and vendors', () => {
       .get(`/api/v1/faults/${mine.id}/comments`)
       .set(bearer(residentToken))
       .expect(200);
-    expect(comments.body.map((c: { body: string }) => c.body)).toEqual(['Still leaking', 'Coming tomorrow']);
+    expect(comments.body.items.map((c: { body: string }) => c.body)).toEqual([
+      'Still leaking',
+      'Coming tomorrow',
+    ]);
+    // Paged like every list, and each comment is in the fault's audit trail.
+    const second = await request(http())
+      .get(`/api/v1/faults/${mine.id}/comments?limit=1&offset=1`)
+      .set(bearer(residentToken))
+      .expect(200);
+    expect(second.body).toMatchObject({
+      total: 2,
+      limit: 1,
+      offset: 1,
+      items: [{ body: 'Coming tomorrow' }],
+    });
+    const trail = await request(http())
+      .get(`/api/v1/audit-logs?entityType=fault&entityId=${mine.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(
+      trail.body.items
+        .filter((e: { action: string }) => e.action === 'fault.commented')
+        .map((e: { details: { changes: { body: { after: string } } } }) => e.details.changes.body.after)
+        .sort(),
+    ).toEqual(['Coming tomorrow', 'Still leaking']);
 
     const denied = await request(http())
       .post(`/api/v1/faults/${mine.id}/status`)

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { OutboxWriter } from '@ppt/events';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
 import { ChargesRepository } from '../src/modules/finance/charges.repository';
@@ -499,6 +500,217 @@ describe('finance', () => {
     });
     await get(`/buildings/${b}/finance/summary?month=2026-13`).expect(400);
     await get(`/buildings/${b}/finance/summary`).expect(400);
+  });
+
+  it('counts as collected the payments received in the month (cash basis), whatever month their charge is due in', async () => {
+    const b = await building(org, 'Cash basis');
+    const u = await unit(org, b, '1');
+    // Due in April, paid early in March; due in February, paid late in March.
+    const early = await charge({ unitId: u, amount: 4000, dueDate: '2026-04-10' });
+    const late = await charge({ unitId: u, amount: 300, dueDate: '2026-02-10' });
+    await pay(early.id, { amount: 4000, paidOn: '2026-03-25' }).expect(201);
+    await pay(late.id, { amount: 300, paidOn: '2026-03-05' }).expect(201);
+    const collected = async (month: string) =>
+      (
+        (await get(`/buildings/${b}/finance/summary?month=${month}`).expect(200)).body.currencies as {
+          currency: string;
+          charged: number;
+          collected: number;
+        }[]
+      ).find((c) => c.currency === 'CZK') ?? { charged: 0, collected: 0 };
+    // "Payments on the charges due in the month" would give March 0, February 300 and April 4000.
+    expect(await collected('2026-03')).toMatchObject({ charged: 0, collected: 4300 });
+    expect(await collected('2026-02')).toMatchObject({ charged: 300, collected: 0 });
+    expect(await collected('2026-04')).toMatchObject({ charged: 4000, collected: 0 });
+
+    // A reversal is money going back in the month it is recorded: March keeps its 4300.
+    const [{ id: paymentId }] = (await get(`/charges/${early.id}/payments`).expect(200)).body.items;
+    await post(`/charges/${early.id}/payments/${paymentId}/reverse`, {
+      reason: 'Returned by the bank',
+    }).expect(201);
+    expect(await collected('2026-03')).toMatchObject({ collected: 4300 });
+    expect(await collected(iso(0).slice(0, 7))).toMatchObject({ collected: -4000 });
+  });
+
+  it('reverses a payment with a reasoned, audited entry instead of deleting it; the charge owes the amount again', async () => {
+    const c = await charge({ amount: 1000, dueDate: iso(-5) });
+    const first = (await pay(c.id, { amount: 600, reference: 'VS 77' }).expect(201)).body.payment;
+    await pay(c.id, { amount: 400 }).expect(201);
+    expect((await get(`/charges/${c.id}`).expect(200)).body).toMatchObject({
+      status: 'paid',
+      paidAmount: 1000,
+    });
+
+    const bad = await post(`/charges/${c.id}/payments/${first.id}/reverse`, {}).expect(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const reversed = await post(`/charges/${c.id}/payments/${first.id}/reverse`, {
+      reason: 'Cheque bounced',
+    }).expect(201);
+    expect(reversed.body.payment).toMatchObject({
+      amount: -600,
+      currency: 'CZK',
+      paidOn: iso(0),
+      reversesPaymentId: first.id,
+      reason: 'Cheque bounced',
+      reference: 'VS 77',
+    });
+    // Past its due date, so the charge is overdue again (not pending) and has no paid date.
+    expect(reversed.body.charge).toMatchObject({
+      status: 'overdue',
+      paidAmount: 400,
+      outstandingAmount: 600,
+      paidOn: null,
+    });
+
+    const again = await post(`/charges/${c.id}/payments/${first.id}/reverse`, { reason: 'twice' }).expect(
+      409,
+    );
+    expect(again.body.error.code).toBe('PAYMENT_ALREADY_REVERSED');
+    const ofReversal = await post(`/charges/${c.id}/payments/${reversed.body.payment.id}/reverse`, {
+      reason: 'undo the undo',
+    }).expect(409);
+    expect(ofReversal.body.error.code).toBe('PAYMENT_IS_REVERSAL');
+    const otherCharge = await charge({ amount: 5 });
+    expect(
+      (
+        await post(`/charges/${otherCharge.id}/payments/${first.id}/reverse`, {
+          reason: 'wrong charge',
+        }).expect(404)
+      ).body.error.code,
+    ).toBe('PAYMENT_NOT_FOUND');
+    expect(
+      (
+        await post(`/charges/${c.id}/payments/${first.id}/reverse`, { reason: 'x' }, resident.token).expect(
+          403,
+        )
+      ).body.error.code,
+    ).toBeDefined();
+
+    // The original stays; the reversal is listed with it.
+    const listed = (await get(`/charges/${c.id}/payments`).expect(200)).body.items;
+    expect(listed.map((p: { amount: number }) => p.amount)).toEqual([600, 400, -600]);
+    expect((await events(c.id)).map((e) => e.type)).toEqual([
+      'charge.created',
+      'payment.recorded',
+      'payment.recorded',
+      'payment.reversed',
+    ]);
+    const audit = await get(`/audit-logs?entityType=payment&entityId=${first.id}`).expect(200);
+    expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual([
+      'payment.recorded',
+      'payment.reversed',
+    ]);
+    // The app's database role can neither change nor delete a payment.
+    const app = new Client({ connectionString: server.db.appUrl });
+    await app.connect();
+    try {
+      await expect(app.query(`DELETE FROM payments WHERE id = $1`, [first.id])).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(app.query(`UPDATE payments SET amount = 1 WHERE id = $1`, [first.id])).rejects.toThrow(
+        /permission denied/,
+      );
+    } finally {
+      await app.end();
+    }
+    // Paying the outstanding amount again settles it.
+    expect((await pay(c.id, { amount: 600 }).expect(201)).body.charge).toMatchObject({ status: 'paid' });
+  });
+
+  it('replays the first answer for a repeated Idempotency-Key, refuses the key for another body, and creates one row for concurrent duplicates', async () => {
+    const key = `charge-${Date.now()}`;
+    const body = { unitId, kind: 'fee', amount: 2500, currency: 'CZK', dueDate: iso(20), description: 'Key' };
+    const first = await request(http())
+      .post('/api/v1/charges')
+      .set(bearer(org.adminToken))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const replay = await request(http())
+      .post('/api/v1/charges')
+      .set(bearer(org.adminToken))
+      .set('Idempotency-Key', key)
+      .send({ ...body, currency: 'czk' }) // the same request once normalised
+      .expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const reused = await request(http())
+      .post('/api/v1/charges')
+      .set(bearer(org.adminToken))
+      .set('Idempotency-Key', key)
+      .send({ ...body, amount: 2501 })
+      .expect(422);
+    expect(reused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(reused.body.error.requestId).toBeDefined();
+    const invalid = await request(http())
+      .post('/api/v1/charges')
+      .set(bearer(org.adminToken))
+      .set('Idempotency-Key', 'has spaces in it')
+      .send(body)
+      .expect(400);
+    expect(invalid.body.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
+    const keyed = await asOwner(server, (db) =>
+      db.query(`SELECT count(*)::int AS n FROM charges WHERE description = 'Key' AND organization_id = $1`, [
+        org.id,
+      ]),
+    );
+    expect(keyed.rows[0].n).toBe(1);
+
+    // Concurrent duplicates of a payment: one payment, every answer the same.
+    const c = await charge({ amount: 900 });
+    const payKey = `pay-${Date.now()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        request(http())
+          .post(`/api/v1/charges/${c.id}/payments`)
+          .set(bearer(org.adminToken))
+          .set('Idempotency-Key', payKey)
+          .send({ amount: 300, currency: 'CZK', method: 'card' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.payment.id)).size).toBe(1);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+    const paid = (await get(`/charges/${c.id}/payments`).expect(200)).body;
+    expect(paid.total).toBe(1);
+    expect((await get(`/charges/${c.id}`).expect(200)).body).toMatchObject({ paidAmount: 300 });
+    // The same key on another charge is another request: 422.
+    const elsewhere = await charge({ amount: 900 });
+    expect(
+      (
+        await request(http())
+          .post(`/api/v1/charges/${elsewhere.id}/payments`)
+          .set(bearer(org.adminToken))
+          .set('Idempotency-Key', payKey)
+          .send({ amount: 300, currency: 'CZK', method: 'card' })
+          .expect(422)
+      ).body.error.code,
+    ).toBe('IDEMPOTENCY_KEY_REUSED');
+    // A refused request stores no answer: after fixing the cause, the same key succeeds.
+    const refusedKey = `refused-${Date.now()}`;
+    const tooMuch = { amount: 901, currency: 'CZK', method: 'card' };
+    await request(http())
+      .post(`/api/v1/charges/${elsewhere.id}/payments`)
+      .set(bearer(org.adminToken))
+      .set('Idempotency-Key', refusedKey)
+      .send(tooMuch)
+      .expect(422);
+    expect(
+      (await asOwner(server, (db) => db.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [refusedKey])))
+        .rowCount,
+    ).toBe(0);
+  });
+
+  it('pages the payments of a charge like every other list', async () => {
+    const c = await charge({ amount: 10 });
+    for (let i = 0; i < 3; i++) await pay(c.id, { amount: 2, paidOn: iso(-3 + i) }).expect(201);
+    const page = await get(`/charges/${c.id}/payments?limit=2&offset=1`).expect(200);
+    expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 1 });
+    expect(page.body.items.map((p: { paidOn: string }) => p.paidOn)).toEqual([iso(-2), iso(-1)]);
+    expect((await get(`/charges/${c.id}/payments?limit=101`).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 
   it('lets residents read only their own charges and balance; other organisations get 404', async () => {

@@ -98,7 +98,13 @@ describe('meters and readings', () => {
       .get(`/api/v1/meters/${meter.id}/readings`)
       .set(bearer(org.adminToken))
       .expect(200);
-    expect(all.body.map((r: { value: number }) => r.value)).toEqual([100.5, 120.25, 3, 4.5]);
+    expect(all.body.items.map((r: { value: number }) => r.value)).toEqual([100.5, 120.25, 3, 4.5]);
+    const page = await request(http())
+      .get(`/api/v1/meters/${meter.id}/readings?limit=2&offset=2`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(page.body).toMatchObject({ total: 4, limit: 2, offset: 2 });
+    expect(page.body.items.map((r: { value: number }) => r.value)).toEqual([3, 4.5]);
     const events = await asOwner(server, (db) =>
       db.query(
         `SELECT count(*)::int AS n FROM outbox WHERE type = 'meter_reading.submitted' AND payload->>'meterId' = $1`,
@@ -151,7 +157,7 @@ describe('meters and readings', () => {
     expect(['READING_LOWER_THAN_PREVIOUS', 'READING_OUT_OF_ORDER']).toContain(refused.body.error.code);
     const values = (
       await request(http()).get(`/api/v1/meters/${meter.id}/readings`).set(bearer(org.adminToken)).expect(200)
-    ).body.map((r: { value: number }) => r.value);
+    ).body.items.map((r: { value: number }) => r.value);
     expect(values).toHaveLength(2);
     expect(values[1]).toBeGreaterThanOrEqual(values[0]);
   });
@@ -186,7 +192,7 @@ describe('meters and readings', () => {
 
     const values = (
       await request(http()).get(`/api/v1/meters/${meter.id}/readings`).set(bearer(org.adminToken)).expect(200)
-    ).body.map((r: { value: number; readOn: string }) => [r.readOn, r.value]);
+    ).body.items.map((r: { value: number; readOn: string }) => [r.readOn, r.value]);
     expect(values).toEqual([
       ['2026-01-01', 100],
       ['2026-02-01', 150],
@@ -279,9 +285,22 @@ describe('meters and readings', () => {
       .get('/api/v1/reading-periods')
       .set(bearer(org.adminToken))
       .expect(200);
-    expect(periods.body.map((p: { name: string }) => p.name)).toEqual(
+    expect(periods.body.items.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['Water now', 'Water last month']),
     );
+    expect(periods.body).toMatchObject({ limit: 20, offset: 0 });
+    const audited = await request(http())
+      .get(`/api/v1/audit-logs?entityType=reading_period&entityId=${period.id}`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    expect(audited.body.items).toMatchObject([
+      {
+        action: 'reading_period.created',
+        details: {
+          changes: { name: { before: null, after: 'Water now' }, deadline: { after: isoDay(10) } },
+        },
+      },
+    ]);
     await request(http())
       .post('/api/v1/reading-periods')
       .set(bearer(org.adminToken))

@@ -401,6 +401,28 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     expect(webhook.listings.get(id)?.title).toBe('Renovated 3+1');
   });
 
+  it('a redelivered listing.published event does not put a listing back on a portal it was withdrawn from (consumed once)', async () => {
+    const { id } = await published(cz.adminToken, { sreality: 'active', webhook: 'active' });
+    const queue = env.worker!.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+    const delivered = (await queue.getJobs(['completed'])).find(
+      (j) => j.name === 'listing.published' && j.data.aggregateId === id,
+    );
+    expect(delivered).toBeDefined();
+    await request(http())
+      .post('/api/v1/syndication/withdraw')
+      .set(bearer(cz.adminToken))
+      .send({ listingId: id, portals: ['webhook'] })
+      .expect(200);
+    await settled(cz.adminToken, id, { sreality: 'active', webhook: 'removed' });
+
+    // At-least-once delivery: the same event (same id) arrives again.
+    const again = await queue.add('listing.published', delivered!.data, { jobId: `redelivery-${id}` });
+    await again.finished();
+    const after = await settled(cz.adminToken, id, { sreality: 'active', webhook: 'removed' });
+    expect(after.find((r) => r.portal === 'webhook')).toMatchObject({ status: 'removed', held: true });
+    expect(webhook.listings.has(id)).toBe(false);
+  });
+
   it('sends German listings as OpenImmo, with the photos in the transfer', async () => {
     const { id, rows: done } = await published(
       de.adminToken,

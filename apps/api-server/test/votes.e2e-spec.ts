@@ -306,6 +306,40 @@ describe('votes', () => {
         outcome: 'adopted',
       });
     });
+
+    it('counts units without a recorded owner in the eligible total: the quorum base is all shares (§ 1206, § 1208)', async () => {
+      const block = await admin()
+        .post('/buildings', {
+          name: 'Bez vlastníka',
+          addressLine: 'Bez vlastníka 3',
+          city: 'Praha',
+          postalCode: '120 00',
+          country: 'CZ',
+        })
+        .expect(201);
+      const owned = await newUnit(block.body.id, '1', 1, 2);
+      const unrecorded = await newUnit(block.body.id, '2', 1, 2);
+      const owner = await resident('Jediný', 'owner', [owned]);
+      const vote = await opened({ buildingIds: [block.body.id], questions: [yesNo('2/3')] });
+      const [q] = vote.questions;
+      const detail = await admin().get(`/votes/${vote.id}`).expect(200);
+      expect(detail.body).toMatchObject({ eligibleUnitCount: 2, eligibleWeight: { fraction: '1/1' } });
+      // Nobody can vote for the unit without an owner.
+      expect((await cast(owner, vote.id, unrecorded, q, 'Pro').expect(403)).body.error.code).toBe(
+        'NOT_ENTITLED_TO_VOTE',
+      );
+      await cast(owner, vote.id, owned, q, 'Pro').expect(201);
+      // Half of all shares took part: below a quorum of two thirds (counting only owned units, it would be all).
+      const closed = await admin().post(`/votes/${vote.id}/close`).expect(200);
+      expect(closed.body.questions[0].result).toMatchObject({
+        eligibleWeight: { fraction: '1/1' },
+        participatingWeight: { fraction: '1/2' },
+        quorumReached: false,
+        outcome: 'no_quorum',
+      });
+      const [opening] = await events(vote.id);
+      expect(opening.payload).toMatchObject({ eligibleUnitCount: 2, eligibleWeight: '1/1' });
+    });
   });
 
   describe('delegation', () => {
@@ -499,11 +533,24 @@ describe('votes', () => {
       expect(changed.supersedesBallotId).toBe(first.ballotId);
       await cast(a, vote.id, unit.u1, q, 'Pro', first.changeToken).expect(403);
 
-      const chain = await api(c.token).get(`/votes/${vote.id}/audit`).expect(200);
-      expect(chain.body).toMatchObject({ secret: true, verified: true, ballotCount: 3 });
-      for (const entry of chain.body.entries) {
-        expect(entry).toMatchObject({ unitId: null, castByPersonId: null, castAt: null });
-      }
+      // While the vote is open, the chain's entries and who took part are not published, only counts:
+      // polling both side by side must not pair a voter with a ballot.
+      const whileOpen = await api(c.token).get(`/votes/${vote.id}/audit`).expect(200);
+      expect(whileOpen.body).toMatchObject({
+        secret: true,
+        verified: true,
+        ballotCount: 3,
+        entriesPublished: false,
+        entries: [],
+      });
+      expect(whileOpen.body.headHash).toMatch(/^[0-9a-f]{64}$/);
+      const counts = await admin().get(`/votes/${vote.id}/participation`).expect(200);
+      expect(counts.body).toMatchObject({
+        items: [],
+        total: 2,
+        hiddenUntilClose: true,
+        byQuestion: [{ questionId: q.id, units: 2 }],
+      });
       const stored = await asOwner(server, (db) =>
         db.query(`SELECT unit_id, cast_by_person_id, cast_at FROM vote_ballots WHERE vote_id = $1`, [
           vote.id,
@@ -512,14 +559,22 @@ describe('votes', () => {
       expect(
         stored.rows.every((r) => r.unit_id === null && r.cast_by_person_id === null && r.cast_at === null),
       ).toBe(true);
-      const participation = await admin().get(`/votes/${vote.id}/participation`).expect(200);
-      expect(participation.body.items.map((p: { personId: string }) => p.personId).sort()).toEqual(
-        [a.personId, b.personId].sort(),
-      );
       const audit = await admin().get(`/audit-logs?entityType=vote&entityId=${vote.id}`).expect(200);
       expect(audit.body.items.map((i: { action: string }) => i.action)).not.toContain('vote.ballot_cast');
 
       const closed = await admin().post(`/votes/${vote.id}/close`).expect(200);
+      // Closed: the chain is published (still without unit, person or time), and who took part.
+      const chain = await api(c.token).get(`/votes/${vote.id}/audit`).expect(200);
+      expect(chain.body).toMatchObject({ verified: true, ballotCount: 3, entriesPublished: true });
+      expect(chain.body.entries).toHaveLength(3);
+      for (const entry of chain.body.entries) {
+        expect(entry).toMatchObject({ unitId: null, castByPersonId: null, castAt: null });
+      }
+      const participation = await admin().get(`/votes/${vote.id}/participation`).expect(200);
+      expect(participation.body).toMatchObject({ hiddenUntilClose: false, total: 2 });
+      expect(participation.body.items.map((p: { personId: string }) => p.personId).sort()).toEqual(
+        [a.personId, b.personId].sort(),
+      );
       expect(closed.body.questions[0].result).toMatchObject({
         participatingWeight: { fraction: '1/2' },
         outcome: 'adopted',
@@ -547,6 +602,7 @@ describe('votes', () => {
       const own = (await cast(b, vote.id, unit.u2, q, 'Pro', theirs.changeToken).expect(201)).body;
       expect(own.supersedesBallotId).toBe(theirs.ballotId);
 
+      await admin().post(`/votes/${vote.id}/close`).expect(200);
       const chain = await admin().get(`/votes/${vote.id}/audit`).expect(200);
       expect(chain.body).toMatchObject({ verified: true, ballotCount: 4 });
       expect(
@@ -587,8 +643,13 @@ describe('votes', () => {
         eligibleUnitCount: 4,
         eligibleWeight: '1/1',
       });
+      // The final chain head, to anchor the closed chain outside the database.
+      const closedChain = await admin().get(`/votes/${vote.id}/audit`).expect(200);
+      expect(closedChain.body.headHash).toMatch(/^[0-9a-f]{64}$/);
       expect(written[1].payload).toMatchObject({
         voteId: vote.id,
+        chainHead: closedChain.body.headHash,
+        ballotCount: 1,
         results: [
           { questionId: edited.body.questions[0].id, quorumReached: false, outcome: 'no_quorum' },
           { questionId: edited.body.questions[1].id, quorumReached: false, outcome: 'no_quorum' },

@@ -111,6 +111,12 @@ export interface DomainEventPayloads {
     voteId: string;
     closedAt: string;
     eligibleWeight: string;
+    /**
+     * The ballot chain's final head (hash of the last ballot; null without ballots) and length, so the
+     * closed chain can be anchored outside the database (a later rewrite of the chain no longer matches).
+     */
+    chainHead: string | null;
+    ballotCount: number;
     results: {
       questionId: string;
       quorumReached: boolean;
@@ -143,6 +149,17 @@ export interface DomainEventPayloads {
     chargeStatus: string;
     outstandingAmount: number;
   };
+  /** A payment undone by a reversing entry; the charge owes `amount` again. */
+  'payment.reversed': {
+    paymentId: string;
+    reversalId: string;
+    chargeId: string;
+    amount: number;
+    currency: string;
+    reason: string;
+    chargeStatus: string;
+    outstandingAmount: number;
+  };
   'payment.overdue': {
     chargeId: string;
     unitId: string;
@@ -171,6 +188,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'charge.created': 'charge',
   'charge.cancelled': 'charge',
   'payment.recorded': 'charge',
+  'payment.reversed': 'charge',
   'payment.overdue': 'charge',
   'listing.published': 'listing',
   'listing.updated': 'listing',
@@ -199,6 +217,7 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'charge.created': [],
   'charge.cancelled': [],
   'payment.recorded': [],
+  'payment.reversed': [],
   'payment.overdue': [],
   // Syndication decides, per portal, what each listing change means (our own portal included).
   'listing.published': [QueueName.Syndication],

@@ -15,7 +15,15 @@ export class OutboxRelayModule {
       providers: [
         {
           provide: OUTBOX_RELAY_OPTIONS,
-          useValue: { pollIntervalMs: 500, batchSize: 100, maxBackoffMs: 60_000, ...options },
+          useValue: {
+            pollIntervalMs: 500,
+            batchSize: 100,
+            maxBackoffMs: 60_000,
+            claimMs: 60_000,
+            retentionMs: 7 * 24 * 3600_000,
+            pruneIntervalMs: 3600_000,
+            ...options,
+          },
         },
         OutboxRelay,
       ],

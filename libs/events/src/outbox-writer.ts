@@ -7,6 +7,11 @@ import { AGGREGATE_OF, type DomainEventPayloads, type DomainEventType } from './
 /**
  * Writes an event inside the caller's transaction (the manager of a TenantTransactions scope): it
  * commits with the change, or disappears with it.
+ *
+ * Each event gets the next number in its aggregate's sequence. A transaction-scoped advisory lock on
+ * the aggregate is taken before the last number is read and held until commit, so two transactions
+ * writing events of one aggregate number them in the order they commit (the relay publishes in that
+ * order).
  */
 @Injectable()
 export class OutboxWriter {
@@ -21,6 +26,14 @@ export class OutboxWriter {
     },
   ): Promise<string> {
     const id = randomUUID();
+    const aggregateType = AGGREGATE_OF[event.type];
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `outbox:${aggregateType}:${event.aggregateId}`,
+    ]);
+    const [last] = (await manager.query(
+      `SELECT max(aggregate_sequence) AS n FROM outbox WHERE aggregate_type = $1 AND aggregate_id = $2`,
+      [aggregateType, event.aggregateId],
+    )) as { n: number | null }[];
     // No RETURNING: the row is written in the organisation's scope; nothing needs reading back.
     await manager
       .createQueryBuilder()
@@ -31,9 +44,10 @@ export class OutboxWriter {
         id,
         organizationId: event.organizationId,
         type: event.type,
-        aggregateType: AGGREGATE_OF[event.type],
+        aggregateType,
         aggregateId: event.aggregateId,
         aggregateVersion: event.aggregateVersion,
+        aggregateSequence: (last?.n ?? 0) + 1,
         payload: event.payload as never,
       })
       .execute();

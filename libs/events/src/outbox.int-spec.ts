@@ -15,6 +15,7 @@ import {
 import type { Queue } from 'bull';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { Client } from 'pg';
 import { consumeOnce } from './consume-once';
 import { organizationChannel, type DomainEvent } from './domain-events';
@@ -200,5 +201,166 @@ describe('transactional outbox', () => {
       consumeOnce(m, 'another-consumer', eventId, async () => undefined),
     );
     expect(other).toBe(true);
+  });
+
+  it('numbers the events of one aggregate in commit order: a second writer waits for the first to commit', async () => {
+    const listingId = randomUUID();
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstWrote!: () => void;
+    const firstHasWritten = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = tx().run({ organizationId: org }, async (m) => {
+      const id = await write(m, listingId);
+      firstWrote();
+      await firstMayCommit;
+      return id;
+    });
+    await firstHasWritten;
+    let secondDone = false;
+    const second = tx()
+      .run({ organizationId: org }, (m) => write(m, listingId))
+      .finally(() => (secondDone = true));
+    // The second writer is parked on the aggregate's lock while the first is open.
+    await eventually(async () => {
+      const waiting = await owner.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+      );
+      return waiting.rows[0].n >= 1;
+    });
+    expect(secondDone).toBe(false);
+    releaseFirst();
+    const [firstId, secondId] = await Promise.all([first, second]);
+    const rows = await owner.query(
+      `SELECT id, aggregate_sequence FROM outbox WHERE aggregate_id = $1 ORDER BY aggregate_sequence`,
+      [listingId],
+    );
+    expect(rows.rows).toEqual([
+      { id: firstId, aggregate_sequence: 1 },
+      { id: secondId, aggregate_sequence: 2 },
+    ]);
+  });
+
+  it("publishes one aggregate's events in sequence order; an event waiting for its retry holds back only its own aggregate", async () => {
+    const listener = new Redis(redis.url);
+    const received: string[] = [];
+    await listener.subscribe(organizationChannel(prefix, org));
+    listener.on('message', (_channel, message) => received.push((JSON.parse(message) as DomainEvent).id));
+    try {
+      const held = randomUUID();
+      const other = randomUUID();
+      // One transaction, so the running relay sees all three at once: the aggregate's first event
+      // failed before and waits for its retry in an hour.
+      const [first, second, unrelated] = await tx().run({ organizationId: org }, async (m) => {
+        const a1 = await write(m, held);
+        await m.query(
+          `UPDATE outbox SET attempts = 1, next_attempt_at = now() + interval '1 hour' WHERE id = $1`,
+          [a1],
+        );
+        return [a1, await write(m, held), await writeFault(m, other)];
+      });
+      await eventually(async () => received.includes(unrelated));
+      await app.get(OutboxRelay).relayOnce();
+      const state = await owner.query(
+        `SELECT id, published_at IS NOT NULL AS published FROM outbox WHERE id = ANY($1)`,
+        [[first, second, unrelated]],
+      );
+      expect(Object.fromEntries(state.rows.map((r) => [r.id, r.published]))).toEqual({
+        [first]: false,
+        [second]: false,
+        [unrelated]: true,
+      });
+      expect(received).not.toContain(second);
+
+      await owner.query(`UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, [first]);
+      await eventually(async () => received.includes(second));
+      expect(received.filter((id) => id === first || id === second)).toEqual([first, second]);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it('holds no row lock and no open transaction while it waits for Redis', async () => {
+    const pauser = new Redis(redis.url);
+    try {
+      // Redis withholds every answer for a while: a pass that reached publish() waits there.
+      await pauser.call('CLIENT', 'PAUSE', '4000', 'ALL');
+      const id = await tx().run({ organizationId: org }, (m) => writeFault(m));
+      await eventually(async () => {
+        const claimed = await owner.query(
+          `SELECT claimed_until IS NOT NULL AS claimed FROM outbox WHERE id = $1`,
+          [id],
+        );
+        return claimed.rows[0].claimed === true;
+      });
+      // Another session can lock the row at once, and the relay's connection is not inside a transaction.
+      await owner.query('BEGIN');
+      try {
+        const locked = await owner.query(
+          `SELECT id, published_at FROM outbox WHERE id = $1 FOR UPDATE NOWAIT`,
+          [id],
+        );
+        expect(locked.rows).toEqual([{ id, published_at: null }]);
+      } finally {
+        await owner.query('ROLLBACK');
+      }
+      const relaySessions = await owner.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'outbox-test' AND state LIKE 'idle in transaction%'`,
+      );
+      expect(relaySessions.rows[0].n).toBe(0);
+      await pauser.call('CLIENT', 'UNPAUSE');
+      await eventually(async () => {
+        const row = await owner.query(`SELECT published_at FROM outbox WHERE id = $1`, [id]);
+        return row.rows[0].published_at !== null;
+      });
+    } finally {
+      await pauser.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      pauser.disconnect();
+    }
+  });
+
+  it('prunes published events and consumed-event markers past the retention period, and counts them', async () => {
+    const counted = async (table: string) =>
+      ((await register.getSingleMetric('outbox_pruned_rows_total')?.get())?.values ?? [])
+        .filter((v) => v.labels.table === table)
+        .reduce((sum, v) => sum + v.value, 0);
+    const before = { outbox: await counted('outbox'), consumed: await counted('consumed_events') };
+    const [oldPublished, recentPublished, oldPending] = await tx().run({ organizationId: org }, async (m) => [
+      await writeFault(m),
+      await writeFault(m),
+      await writeFault(m),
+    ]);
+    await eventually(async () => (await unpublished()) === 0);
+    await owner.query(`UPDATE outbox SET published_at = now() - interval '8 days' WHERE id = $1`, [
+      oldPublished,
+    ]);
+    // Created long ago and never published (its aggregate's earlier event is stuck): it stays.
+    await owner.query(
+      `UPDATE outbox SET published_at = NULL, next_attempt_at = now() + interval '1 day' WHERE id = $1`,
+      [oldPending],
+    );
+    await owner.query(`UPDATE outbox SET created_at = now() - interval '30 days' WHERE id = $1`, [
+      oldPending,
+    ]);
+    const oldMarker = randomUUID();
+    const recentMarker = randomUUID();
+    await owner.query(
+      `INSERT INTO consumed_events (consumer, event_id, consumed_at) VALUES
+         ('prune-test', $1, now() - interval '8 days'), ('prune-test', $2, now())`,
+      [oldMarker, recentMarker],
+    );
+
+    const result = await app.get(OutboxRelay).prune();
+    expect(result.outbox).toBeGreaterThanOrEqual(1);
+    expect(result.consumedEvents).toBeGreaterThanOrEqual(1);
+    const left = await owner.query(`SELECT id FROM outbox WHERE id = ANY($1) ORDER BY id`, [
+      [oldPublished, recentPublished, oldPending],
+    ]);
+    expect(left.rows.map((r) => r.id).sort()).toEqual([recentPublished, oldPending].sort());
+    const markers = await owner.query(`SELECT event_id FROM consumed_events WHERE consumer = 'prune-test'`);
+    expect(markers.rows.map((r) => r.event_id)).toEqual([recentMarker]);
+    expect(await counted('outbox')).toBe(before.outbox + result.outbox);
+    expect(await counted('consumed_events')).toBe(before.consumed + result.consumedEvents);
+    await owner.query(`DELETE FROM outbox WHERE id = $1`, [oldPending]);
   });
 });

@@ -64,8 +64,8 @@ describe('api-server and its database role', () => {
 
     it("API1:2023 an HTTP pod's transaction that sets a platform job's scope sees no other organisation", async () => {
       await owner.query(
-        `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version, payload)
-         VALUES (gen_random_uuid(), $1, 'organization.updated', 'organization', $1, 1, '{}')`,
+        `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version, aggregate_sequence, payload)
+         VALUES (gen_random_uuid(), $1, 'organization.updated', 'organization', $1, 1, 1, '{}')`,
         [other],
       );
       const db = server.app.get(DataSource);
@@ -148,8 +148,8 @@ describe('api-server and its database role', () => {
       // Already published: the running relay leaves them alone.
       for (const org of orgs) {
         await owner.query(
-          `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version, payload, published_at)
-           VALUES (gen_random_uuid(), $1, 'organization.updated', 'organization', $1, 1, '{}', now())`,
+          `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version, aggregate_sequence, payload, published_at)
+           VALUES (gen_random_uuid(), $1, 'organization.updated', 'organization', $1, 1, 1, '{}', now())`,
           [org],
         );
       }

@@ -17,6 +17,8 @@ export type AudienceType = (typeof AUDIENCE_TYPES)[number];
 @Index('ix_announcements_org_status_publish', ['organizationId', 'status', 'publishAt'])
 /** The every-minute publishing job's look-up across organisations: only scheduled ones are indexed. */
 @Index('ix_announcements_scheduled_publish', ['publishAt'], { where: `status = 'scheduled'` })
+@Index('ix_announcements_title_trgm', { synchronize: false })
+@Index('ix_announcements_body_trgm', { synchronize: false })
 export class Announcement extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   title!: string;

@@ -14,6 +14,8 @@ import { User } from './user.entity';
 @Entity('audit_log')
 @Index('ix_audit_log_org_created', ['organizationId', 'createdAt'])
 @Index('ix_audit_log_actor', ['actorUserId', 'createdAt'])
+@Index('ix_audit_log_org_entity', ['organizationId', 'entityType', 'entityId', 'createdAt'])
+@Index('ix_audit_log_platform_action', ['action', 'createdAt'], { where: 'organization_id IS NULL' })
 export class AuditLogEntry {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

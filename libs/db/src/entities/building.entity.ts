@@ -10,6 +10,10 @@ export type BuildingType = (typeof BUILDING_TYPES)[number];
 @Index('uq_buildings_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_buildings_org_name', ['organizationId', 'name'])
 @Index('ix_buildings_org_city', ['organizationId', 'city'])
+@Index('ix_buildings_org_city_lower', { synchronize: false })
+@Index('ix_buildings_name_trgm', { synchronize: false })
+@Index('ix_buildings_address_line_trgm', { synchronize: false })
+@Index('ix_buildings_city_trgm', { synchronize: false })
 export class Building extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;

@@ -56,6 +56,7 @@ const byteCount = { to: (v: number) => v, from: (v: string) => Number(v) };
 @Index('ix_documents_org_previous_version', ['organizationId', 'previousVersionId'])
 // Links are NO ACTION (checked at the end of the statement): a linked row cannot be deleted while a
 // document points at it, yet deleting the whole organisation cascades cleanly.
+@Index('ix_documents_title_trgm', { synchronize: false })
 export class Document extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   title!: string;

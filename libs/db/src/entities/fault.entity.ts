@@ -26,6 +26,10 @@ export type FaultStatus = (typeof FAULT_STATUSES)[number];
 @Index('ix_faults_org_status_due', ['organizationId', 'status', 'dueAt'])
 @Index('ix_faults_org_building', ['organizationId', 'buildingId'])
 @Index('ix_faults_org_reporter', ['organizationId', 'reporterUserId'])
+@Index('ix_faults_org_unit', ['organizationId', 'unitId'])
+@Index('ix_faults_org_assignee', ['organizationId', 'assigneeUserId'])
+@Index('ix_faults_title_trgm', { synchronize: false })
+@Index('ix_faults_description_trgm', { synchronize: false })
 export class Fault extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;

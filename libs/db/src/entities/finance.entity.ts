@@ -37,6 +37,7 @@ export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
 @Index('ix_charges_org_person_due', ['organizationId', 'personId', 'dueDate'])
 @Index('ix_charges_org_lease', ['organizationId', 'leaseId'])
 @Index('ix_charges_org_status_due', ['organizationId', 'status', 'dueDate'])
+@Index('ix_charges_org_due', ['organizationId', 'dueDate'])
 export class Charge extends TenantEntity {
   @Column({ type: 'uuid' })
   unitId!: string;
@@ -101,11 +102,22 @@ export class Charge extends TenantEntity {
   createdBy?: User;
 }
 
-/** Money received against one charge (never more than it still owes). */
+/**
+ * Money received against one charge (never more than it still owes), or the reversal of such a
+ * payment: a negative amount naming the payment it undoes and why. Rows are never changed or deleted.
+ */
 @Entity('payments')
-@Check('ck_payments_amount', '"amount" > 0')
+@Check(
+  'ck_payments_amount',
+  '("reverses_payment_id" IS NULL AND "amount" > 0 AND "reason" IS NULL) OR ("reverses_payment_id" IS NOT NULL AND "amount" < 0 AND "reason" IS NOT NULL)',
+)
+@Index('uq_payments_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_payments_org_charge', ['organizationId', 'chargeId'])
 @Index('ix_payments_org_paid_on', ['organizationId', 'paidOn'])
+@Index('uq_payments_org_reverses', ['organizationId', 'reversesPaymentId'], {
+  unique: true,
+  where: 'reverses_payment_id IS NOT NULL',
+})
 export class Payment extends TenantRecord {
   @Column({ type: 'uuid' })
   chargeId!: string;
@@ -130,6 +142,18 @@ export class Payment extends TenantRecord {
   @Column({ type: 'varchar', length: 100, nullable: true })
   reference!: string | null;
 
+  /** Set on a reversing entry: the payment it undoes. */
+  @Column({ type: 'uuid', nullable: true })
+  reversesPaymentId!: string | null;
+
+  @ManyToOne(() => Payment, { onDelete: 'RESTRICT' })
+  @JoinColumn(sameOrganization('reverses_payment_id'))
+  reverses?: Payment;
+
+  /** Why a payment was reversed (reversing entries only). */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason!: string | null;
+
   @Column({ type: 'uuid', nullable: true })
   recordedByUserId!: string | null;
 
@@ -146,6 +170,7 @@ export class Payment extends TenantRecord {
 @Check('ck_expenses_amount', '"amount" > 0')
 @Index('ix_expenses_org_building_incurred', ['organizationId', 'buildingId', 'incurredOn'])
 @Index('ix_expenses_org_vendor', ['organizationId', 'vendorId'])
+@Index('ix_expenses_org_incurred', ['organizationId', 'incurredOn'])
 export class Expense extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;

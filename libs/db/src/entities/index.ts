@@ -6,6 +6,7 @@ import { Document, UploadChunk, UploadSession } from './document.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Charge, Expense, Payment } from './finance.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
 import {
   ListingPortalStats,
   ListingSyndication,
@@ -107,6 +108,7 @@ export {
   type ExpenseCategory,
   type PaymentMethod,
 } from './finance.entity';
+export { IdempotencyKey } from './idempotency-key.entity';
 export { Inspection, InspectionItem } from './inspection.entity';
 export {
   Lease,
@@ -239,6 +241,7 @@ export const PM_ENTITIES = [
   Charge,
   Payment,
   Expense,
+  IdempotencyKey,
   PortalTarget,
   ListingSyndication,
   ListingSyndicationTransition,

@@ -7,6 +7,7 @@ import { User } from './user.entity';
 @Entity('inspections')
 @Index('uq_inspections_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_inspections_org_building_date', ['organizationId', 'buildingId', 'inspectedOn'])
+@Index('ix_inspections_org_unit', ['organizationId', 'unitId'])
 export class Inspection extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;

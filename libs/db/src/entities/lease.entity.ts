@@ -36,6 +36,8 @@ export type LeaseStatus = (typeof LEASE_STATUSES)[number];
 @Index('uq_leases_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_leases_org_unit', ['organizationId', 'unitId'])
 @Index('ix_leases_org_status_end', ['organizationId', 'status', 'endDate'])
+@Index('ix_leases_org_primary_tenant', ['organizationId', 'primaryTenantId'])
+@Index('ix_leases_lease_number_trgm', { synchronize: false })
 export class Lease extends TenantEntity {
   @Column({ type: 'uuid' })
   unitId!: string;

@@ -23,6 +23,8 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 @Index('ix_listings_org_status', ['organizationId', 'status'])
 @Index('ix_listings_org_contact', ['organizationId', 'contactUserId'])
 @Index('ix_listings_org_unit', ['organizationId', 'unitId'])
+@Index('ix_listings_title_trgm', { synchronize: false })
+@Index('ix_listings_city_trgm', { synchronize: false })
 export class Listing extends TenantEntity {
   @Column({ type: 'uuid', nullable: true })
   unitId!: string | null;

@@ -5,6 +5,10 @@ import { Organization } from './organization.entity';
 @Entity('outbox')
 @Index('ix_outbox_org_created', ['organizationId', 'createdAt'])
 @Index('ix_outbox_pending', ['nextAttemptAt'], { where: 'published_at IS NULL' })
+@Index('ix_outbox_published', ['publishedAt'], { where: 'published_at IS NOT NULL' })
+@Index('uq_outbox_aggregate_sequence', ['aggregateType', 'aggregateId', 'aggregateSequence'], {
+  unique: true,
+})
 export class OutboxEvent {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -29,6 +33,13 @@ export class OutboxEvent {
   @Column({ type: 'integer' })
   aggregateVersion!: number;
 
+  /**
+   * The event's place among its aggregate's events, in commit order: the relay publishes an event only
+   * after every earlier one of the same aggregate.
+   */
+  @Column({ type: 'integer' })
+  aggregateSequence!: number;
+
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
@@ -40,6 +51,13 @@ export class OutboxEvent {
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   lastError!: string | null;
+
+  /** A relay pass's claim: until then no other pass takes the row (or later rows of its aggregate). */
+  @Column({ type: 'timestamptz', nullable: true })
+  claimedUntil!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  claimToken!: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;

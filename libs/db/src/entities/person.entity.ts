@@ -6,6 +6,9 @@ import { User } from './user.entity';
 @Entity('people')
 @Index('uq_people_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_people_org_last_name', ['organizationId', 'lastName'])
+@Index('ix_people_full_name_trgm', { synchronize: false })
+@Index('ix_people_email_trgm', { synchronize: false })
+@Index('ix_people_phone_trgm', { synchronize: false })
 export class Person extends TenantEntity {
   @Column({ type: 'varchar', length: 100 })
   firstName!: string;

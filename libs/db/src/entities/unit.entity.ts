@@ -13,6 +13,7 @@ export type UnitStatus = (typeof UNIT_STATUSES)[number];
 @Index('uq_units_org_building_number', ['organizationId', 'buildingId', 'number'], { unique: true })
 @Index('uq_units_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_units_org_status', ['organizationId', 'status'])
+@Index('ix_units_number_trgm', { synchronize: false })
 export class Unit extends TenantEntity {
   @Column({ type: 'uuid' })
   buildingId!: string;

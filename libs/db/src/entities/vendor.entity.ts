@@ -5,6 +5,8 @@ import { TenantEntity } from './tenant.entity';
 @Entity('vendors')
 @Index('uq_vendors_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_vendors_org_name', ['organizationId', 'name'])
+@Index('ix_vendors_name_trgm', { synchronize: false })
+@Index('ix_vendors_trade_trgm', { synchronize: false })
 export class Vendor extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;

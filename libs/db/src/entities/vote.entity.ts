@@ -33,6 +33,7 @@ export interface VoteQuestionResult {
 @Index('ix_votes_org_status_start', ['organizationId', 'status', 'startAt'])
 /** The every-minute closing job's look-up across organisations: only open votes are indexed. */
 @Index('ix_votes_open_end', ['endAt'], { where: `status = 'open'` })
+@Index('ix_votes_title_trgm', { synchronize: false })
 export class Vote extends TenantEntity {
   @Column({ type: 'varchar', length: 200 })
   title!: string;

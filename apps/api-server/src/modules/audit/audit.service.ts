@@ -59,7 +59,8 @@ export type AuditedEntity =
   | 'vote'
   | 'charge'
   | 'payment'
-  | 'expense';
+  | 'expense'
+  | 'reading_period';
 export type ChangeVerb =
   | 'created'
   | 'updated'
@@ -76,7 +77,9 @@ export type ChangeVerb =
   | 'cancelled'
   | 'ballot_cast'
   | 'delegated'
-  | 'delegation_revoked';
+  | 'delegation_revoked'
+  | 'reversed'
+  | 'commented';
 export type ChangeAction = `${AuditedEntity}.${ChangeVerb}`;
 
 /**

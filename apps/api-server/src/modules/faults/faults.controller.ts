@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '@ppt/http';
+import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
   ChangeFaultStatusDto,
   CreateFaultCommentDto,
   CreateFaultDto,
+  FaultCommentPageResponse,
   FaultCommentResponse,
   FaultPageResponse,
   FaultResponse,
@@ -80,21 +81,23 @@ export class FaultsController {
   }
 
   @Get(':id/comments')
-  @ApiOkResponse({ type: [FaultCommentResponse] })
+  @ApiOkResponse({ type: FaultCommentPageResponse })
   comments(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<FaultCommentResponse[]> {
-    return this.faults.comments(t, id);
+    @Query() page: PageQueryDto,
+  ): Promise<Page<FaultCommentResponse>> {
+    return this.faults.comments(t, id, page);
   }
 
   @Post(':id/comments')
-  @ApiCreatedResponse({ type: FaultCommentResponse })
+  @ApiCreatedResponse({ type: FaultCommentResponse, description: 'Audited as fault.commented' })
   comment(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CreateFaultCommentDto,
+    @Meta() meta: RequestMeta,
   ): Promise<FaultCommentResponse> {
-    return this.faults.comment(t, id, dto.body);
+    return this.faults.comment(t, id, dto.body, meta);
   }
 }

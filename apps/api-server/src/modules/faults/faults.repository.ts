@@ -78,10 +78,17 @@ export class FaultsRepository {
     return m.save(m.create(FaultComment, { organizationId, faultId, authorUserId, body }));
   }
 
-  comments(m: EntityManager, organizationId: string, faultId: string): Promise<FaultComment[]> {
-    return m.find(FaultComment, {
+  comments(
+    m: EntityManager,
+    organizationId: string,
+    faultId: string,
+    page: { limit: number; offset: number },
+  ): Promise<[FaultComment[], number]> {
+    return m.findAndCount(FaultComment, {
       where: { organizationId, faultId },
       order: { createdAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
     });
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Fault, type FaultStatus } from '@ppt/db';
+import { TenantTransactions, type Fault, type FaultComment, type FaultStatus } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
-import type { Page } from '@ppt/http';
+import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
@@ -197,23 +197,21 @@ export class FaultsService {
     });
   }
 
-  comments(t: Tenant, id: string): Promise<FaultCommentResponse[]> {
+  comments(t: Tenant, id: string, page: PageQueryDto): Promise<Page<FaultCommentResponse>> {
     return this.tenant.run(scopeOf(t), async (m) => {
       await this.visible(m, t, id);
-      return (await this.faults.comments(m, t.organizationId, id)).map((c) => ({
-        id: c.id,
-        authorUserId: c.authorUserId,
-        body: c.body,
-        createdAt: c.createdAt,
-      }));
+      const [rows, total] = await this.faults.comments(m, t.organizationId, id, page);
+      return { items: rows.map(toComment), total, limit: page.limit, offset: page.offset };
     });
   }
 
-  comment(t: Tenant, id: string, body: string): Promise<FaultCommentResponse> {
+  /** Audited on the fault (`fault.commented`), so the fault's audit trail shows the conversation. */
+  comment(t: Tenant, id: string, body: string, meta: RequestMeta): Promise<FaultCommentResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       await this.visible(m, t, id);
-      const c = await this.faults.addComment(m, t.organizationId, id, t.userId, body);
-      return { id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt };
+      const comment = toComment(await this.faults.addComment(m, t.organizationId, id, t.userId, body));
+      await this.audit.recordChange(m, t, meta, { type: 'fault', id, verb: 'commented' }, null, comment);
+      return comment;
     });
   }
 
@@ -299,4 +297,8 @@ function toResponse(
         }
       : {}),
   };
+}
+
+function toComment(c: FaultComment): FaultCommentResponse {
+  return { id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt };
 }

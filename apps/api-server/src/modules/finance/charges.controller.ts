@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '@ppt/http';
+import { PageQueryDto, type Page } from '@ppt/http';
+import type { Response } from 'express';
+import { IdempotencyKeyHeader, type IdempotentAnswer } from '../../common/idempotency';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { ChargesService } from './charges.service';
@@ -13,10 +15,21 @@ import {
   ListOverdueQueryDto,
   OverdueChargePageResponse,
   OverdueChargeResponse,
-  PaymentListResponse,
+  PaymentPageResponse,
+  PaymentResponse,
   RecordedPaymentResponse,
   RecordPaymentDto,
+  ReversePaymentDto,
 } from './dto/charge.dto';
+
+const IDEMPOTENCY_NOTE =
+  'With an Idempotency-Key header (1–255 visible ASCII characters): the same key and body get the first answer again (header Idempotent-Replayed: true), concurrent duplicates create one row, the same key with another body is 422 IDEMPOTENCY_KEY_REUSED.';
+
+/** Sends the body; marks an answer replayed for an earlier request with the same Idempotency-Key. */
+function answer<T>(res: Response, result: IdempotentAnswer<T>): T {
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return result.body;
+}
 
 /** org_admin and manager charge and record payments; owners and tenants read their own charges. */
 @ApiTags('finance')
@@ -60,14 +73,17 @@ export class ChargesController {
   @ApiCreatedResponse({
     type: ChargeResponse,
     description:
-      'Pending; emits charge.created. 422 LEASE_UNIT_MISMATCH / CURRENCY_MISMATCH when the lease is of another unit or currency',
+      'Pending; emits charge.created. 422 LEASE_UNIT_MISMATCH / CURRENCY_MISMATCH when the lease is of another unit or currency. ' +
+      IDEMPOTENCY_NOTE,
   })
-  create(
+  async create(
     @CurrentTenant() t: Tenant,
     @Body() dto: CreateChargeDto,
     @Meta() meta: RequestMeta,
+    @IdempotencyKeyHeader() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<ChargeResponse> {
-    return this.charges.create(t, dto, meta);
+    return answer(res, await this.charges.create(t, dto, meta, key));
   }
 
   @Post(':id/cancel')
@@ -86,23 +102,46 @@ export class ChargesController {
 
   @Get(':id/payments')
   @Roles('org_admin', 'manager', 'owner', 'tenant')
-  @ApiOkResponse({ type: PaymentListResponse })
-  payments(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<PaymentListResponse> {
-    return this.charges.payments(t, id);
+  @ApiOkResponse({ type: PaymentPageResponse })
+  payments(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() page: PageQueryDto,
+  ): Promise<Page<PaymentResponse>> {
+    return this.charges.payments(t, id, page);
   }
 
   @Post(':id/payments')
   @ApiCreatedResponse({
     type: RecordedPaymentResponse,
     description:
-      'Emits payment.recorded; the charge becomes paid when covered. 422 CURRENCY_MISMATCH, 422 PAYMENT_EXCEEDS_OUTSTANDING, 409 CHARGE_ALREADY_PAID / CHARGE_CANCELLED',
+      'Emits payment.recorded; the charge becomes paid when covered. 422 CURRENCY_MISMATCH, 422 PAYMENT_EXCEEDS_OUTSTANDING, 409 CHARGE_ALREADY_PAID / CHARGE_CANCELLED. ' +
+      IDEMPOTENCY_NOTE,
   })
-  recordPayment(
+  async recordPayment(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RecordPaymentDto,
     @Meta() meta: RequestMeta,
+    @IdempotencyKeyHeader() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<RecordedPaymentResponse> {
-    return this.charges.recordPayment(t, id, dto, meta);
+    return answer(res, await this.charges.recordPayment(t, id, dto, meta, key));
+  }
+
+  @Post(':id/payments/:paymentId/reverse')
+  @ApiCreatedResponse({
+    type: RecordedPaymentResponse,
+    description:
+      'A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL, 404 PAYMENT_NOT_FOUND',
+  })
+  reversePayment(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('paymentId', ParseUUIDPipe) paymentId: string,
+    @Body() dto: ReversePaymentDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<RecordedPaymentResponse> {
+    return this.charges.reversePayment(t, id, paymentId, dto, meta);
   }
 }

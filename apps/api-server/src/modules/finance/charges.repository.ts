@@ -113,11 +113,31 @@ export class ChargesRepository {
     return m.save(m.create(Payment, { ...data, organizationId }));
   }
 
-  payments(m: EntityManager, organizationId: string, chargeId: string): Promise<Payment[]> {
-    return m.find(Payment, {
+  payments(
+    m: EntityManager,
+    organizationId: string,
+    chargeId: string,
+    page: { limit: number; offset: number },
+  ): Promise<[Payment[], number]> {
+    return m.findAndCount(Payment, {
       where: { organizationId, chargeId },
       order: { paidOn: 'ASC', createdAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
     });
+  }
+
+  findPayment(
+    m: EntityManager,
+    organizationId: string,
+    chargeId: string,
+    id: string,
+  ): Promise<Payment | null> {
+    return m.findOneBy(Payment, { organizationId, chargeId, id });
+  }
+
+  findReversalOf(m: EntityManager, organizationId: string, paymentId: string): Promise<Payment | null> {
+    return m.findOneBy(Payment, { organizationId, reversesPaymentId: paymentId });
   }
 
   async latestPaymentDate(

@@ -15,6 +15,9 @@ export enum FinanceErrorCode {
   AlreadyPaid = 'CHARGE_ALREADY_PAID',
   Cancelled = 'CHARGE_CANCELLED',
   HasPayments = 'CHARGE_HAS_PAYMENTS',
+  PaymentNotFound = 'PAYMENT_NOT_FOUND',
+  AlreadyReversed = 'PAYMENT_ALREADY_REVERSED',
+  PaymentIsReversal = 'PAYMENT_IS_REVERSAL',
 }
 
 export class FinanceError extends featureError<FinanceErrorCode>({
@@ -32,4 +35,7 @@ export class FinanceError extends featureError<FinanceErrorCode>({
   [FinanceErrorCode.AlreadyPaid]: 409,
   [FinanceErrorCode.Cancelled]: 409,
   [FinanceErrorCode.HasPayments]: 409,
+  [FinanceErrorCode.PaymentNotFound]: 404,
+  [FinanceErrorCode.AlreadyReversed]: 409,
+  [FinanceErrorCode.PaymentIsReversal]: 409,
 }) {}

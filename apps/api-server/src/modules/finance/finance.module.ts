@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
+import { IdempotencyKeys } from '../../common/idempotency';
 import { BuildingsModule } from '../buildings/buildings.module';
 import { PeopleModule } from '../people/people.module';
 import { UnitsModule } from '../units/units.module';
@@ -25,6 +26,7 @@ import { FinanceReportsService } from './finance-reports.service';
     ExpensesService,
     FinanceReportsRepository,
     FinanceReportsService,
+    IdempotencyKeys,
   ],
 })
 export class FinanceModule {}

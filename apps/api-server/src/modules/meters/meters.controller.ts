@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
-import type { Page } from '@ppt/http';
+import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
@@ -9,8 +9,10 @@ import {
   CreateReadingPeriodDto,
   ListMetersQueryDto,
   MeterPageResponse,
+  MeterReadingPageResponse,
   MeterReadingResponse,
   MeterResponse,
+  ReadingPeriodPageResponse,
   ReadingPeriodResponse,
   SubmitReadingDto,
 } from './dto/meter.dto';
@@ -50,12 +52,13 @@ export class MetersController {
 
   @Get('meters/:id/readings')
   @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
-  @ApiOkResponse({ type: [MeterReadingResponse] })
+  @ApiOkResponse({ type: MeterReadingPageResponse })
   readings(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<MeterReadingResponse[]> {
-    return this.meters.readings(t, id);
+    @Query() page: PageQueryDto,
+  ): Promise<Page<MeterReadingResponse>> {
+    return this.meters.readings(t, id, page);
   }
 
   @Post('meters/:id/readings')
@@ -74,18 +77,19 @@ export class MetersController {
   }
 
   @Get('reading-periods')
-  @ApiOkResponse({ type: [ReadingPeriodResponse] })
-  periods(@CurrentTenant() t: Tenant): Promise<ReadingPeriodResponse[]> {
-    return this.meters.periods(t);
+  @ApiOkResponse({ type: ReadingPeriodPageResponse })
+  periods(@CurrentTenant() t: Tenant, @Query() page: PageQueryDto): Promise<Page<ReadingPeriodResponse>> {
+    return this.meters.periods(t, page);
   }
 
   @Post('reading-periods')
   @Roles('org_admin', 'manager')
-  @ApiCreatedResponse({ type: ReadingPeriodResponse })
+  @ApiCreatedResponse({ type: ReadingPeriodResponse, description: 'Audited as reading_period.created' })
   createPeriod(
     @CurrentTenant() t: Tenant,
     @Body() dto: CreateReadingPeriodDto,
+    @Meta() meta: RequestMeta,
   ): Promise<ReadingPeriodResponse> {
-    return this.meters.createPeriod(t, dto);
+    return this.meters.createPeriod(t, dto, meta);
   }
 }

@@ -93,10 +93,17 @@ export class MetersRepository {
       .getMany();
   }
 
-  readings(m: EntityManager, organizationId: string, meterId: string): Promise<MeterReading[]> {
-    return m.find(MeterReading, {
+  readings(
+    m: EntityManager,
+    organizationId: string,
+    meterId: string,
+    page: { limit: number; offset: number },
+  ): Promise<[MeterReading[], number]> {
+    return m.findAndCount(MeterReading, {
       where: { organizationId, meterId },
-      order: { readOn: 'ASC', createdAt: 'ASC' },
+      order: { readOn: 'ASC', createdAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
     });
   }
 
@@ -132,7 +139,16 @@ export class MetersRepository {
     return m.save(m.create(ReadingPeriod, { ...data, organizationId }));
   }
 
-  periods(m: EntityManager, organizationId: string): Promise<ReadingPeriod[]> {
-    return m.find(ReadingPeriod, { where: { organizationId }, order: { deadline: 'DESC' } });
+  periods(
+    m: EntityManager,
+    organizationId: string,
+    page: { limit: number; offset: number },
+  ): Promise<[ReadingPeriod[], number]> {
+    return m.findAndCount(ReadingPeriod, {
+      where: { organizationId },
+      order: { deadline: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Meter, type MeterReading, type ReadingPeriod } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
-import type { Page } from '@ppt/http';
+import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
@@ -88,10 +88,11 @@ export class MetersService {
     });
   }
 
-  readings(t: Tenant, meterId: string): Promise<MeterReadingResponse[]> {
+  readings(t: Tenant, meterId: string, page: PageQueryDto): Promise<Page<MeterReadingResponse>> {
     return this.tenant.run(scopeOf(t), async (m) => {
       await this.visibleMeter(m, t, meterId);
-      return (await this.meters.readings(m, t.organizationId, meterId)).map(toReading);
+      const [rows, total] = await this.meters.readings(m, t.organizationId, meterId, page);
+      return { items: rows.map(toReading), total, limit: page.limit, offset: page.offset };
     });
   }
 
@@ -186,18 +187,28 @@ export class MetersService {
     });
   }
 
-  createPeriod(t: Tenant, dto: CreateReadingPeriodDto): Promise<ReadingPeriodResponse> {
+  createPeriod(t: Tenant, dto: CreateReadingPeriodDto, meta: RequestMeta): Promise<ReadingPeriodResponse> {
     if (dto.deadline < dto.startsOn)
       throw new MeterError(MeterErrorCode.InvalidDates, 'The deadline is before the start');
-    return this.tenant.run(scopeOf(t), async (m) =>
-      toPeriod(await this.meters.createPeriod(m, t.organizationId, dto)),
-    );
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const period = toPeriod(await this.meters.createPeriod(m, t.organizationId, dto));
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'reading_period', id: period.id, verb: 'created' },
+        null,
+        period,
+      );
+      return period;
+    });
   }
 
-  periods(t: Tenant): Promise<ReadingPeriodResponse[]> {
-    return this.tenant.run(scopeOf(t), async (m) =>
-      (await this.meters.periods(m, t.organizationId)).map(toPeriod),
-    );
+  periods(t: Tenant, page: PageQueryDto): Promise<Page<ReadingPeriodResponse>> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const [rows, total] = await this.meters.periods(m, t.organizationId, page);
+      return { items: rows.map(toPeriod), total, limit: page.limit, offset: page.offset };
+    });
   }
 
   /** Staff see every meter; owners and tenants the meters of their units (others: 404). */

@@ -133,7 +133,12 @@ export class SyndicationProcessor {
   }
 
   private async plan(event: DomainEvent, republished: boolean): Promise<{ jobs: number }> {
-    const jobs = await this.syndication.planListing(event.organizationId, event.aggregateId, republished);
+    const jobs = await this.syndication.planListing(
+      event.organizationId,
+      event.aggregateId,
+      republished,
+      event.id,
+    );
     return { jobs };
   }
 

@@ -6,7 +6,7 @@ import {
   type SyndicationPortal,
   type SyndicationStatus,
 } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
+import { consumeOnce, OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
 import type { PreflightIssue, SyndicationListing } from '@ppt/syndication';
@@ -52,11 +52,25 @@ export class SyndicationService {
    * After a listing change (its outbox event): one job per portal that has to change. Runs in the
    * worker only: if Redis refuses a job here, the event job fails and Bull's retry plans again, which
    * queues the same job ids (sooner than the stuck pass would).
+   *
+   * Re-planning is idempotent except for one effect: a listing published again lifts the holds that
+   * per-portal withdrawals left. That effect is applied once per event (consumeOnce, in the planning
+   * transaction), so a redelivered old `published` event cannot put a listing back on a portal it
+   * was withdrawn from since.
    */
-  async planListing(organizationId: string, listingId: string, republished: boolean): Promise<number> {
+  async planListing(
+    organizationId: string,
+    listingId: string,
+    republished: boolean,
+    eventId?: string,
+  ): Promise<number> {
     const jobs = await this.tenant.run({ organizationId }, async (m) => {
+      let liftHolds = republished && !eventId;
+      if (republished && eventId) {
+        await consumeOnce(m, 'syndication-plan', eventId, async () => void (liftHolds = true));
+      }
       const listing = await this.rows.listing(m, organizationId, listingId);
-      return listing ? this.plan(m, listing, { republished }) : [];
+      return listing ? this.plan(m, listing, { republished: liftHolds }) : [];
     });
     await this.enqueueAll(jobs);
     return jobs.length;

@@ -15,7 +15,6 @@ import {
   DelegationResponse,
   ParticipationPageResponse,
   ReceiptCheckResponse,
-  type ParticipationResponse,
 } from './dto/ballot.dto';
 
 /** Ballots, the audit chain, receipts and proxies of a vote. */
@@ -71,13 +70,14 @@ export class BallotsController {
   @Roles('org_admin', 'manager')
   @ApiOkResponse({
     type: ParticipationPageResponse,
-    description: 'Who voted, per unit and question; never what',
+    description:
+      'Who voted, per unit and question, never what; with the number of units per question. While a secret vote is open, only the counts (hiddenUntilClose: true)',
   })
   participation(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() page: PageQueryDto,
-  ): Promise<Page<ParticipationResponse>> {
+  ): Promise<ParticipationPageResponse> {
     return this.ballots.participation(t, id, page);
   }
 

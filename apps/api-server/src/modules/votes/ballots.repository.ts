@@ -92,6 +92,20 @@ export class BallotsRepository {
     return m.findBy(VoteParticipation, { organizationId, voteId, unitId: In(unitIds) });
   }
 
+  /** How many units took part in each question of the vote. */
+  async participationCounts(
+    m: EntityManager,
+    organizationId: string,
+    voteId: string,
+  ): Promise<{ questionId: string; units: number }[]> {
+    const rows = (await m.query(
+      `SELECT question_id AS "questionId", count(*)::int AS units FROM vote_participations
+        WHERE organization_id = $1 AND vote_id = $2 GROUP BY question_id ORDER BY question_id`,
+      [organizationId, voteId],
+    )) as { questionId: string; units: number }[];
+    return rows;
+  }
+
   listParticipation(
     m: EntityManager,
     organizationId: string,

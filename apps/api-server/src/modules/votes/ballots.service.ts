@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Vote, type VoteBallot } from '@ppt/db';
-import type { Page, PageQueryDto } from '@ppt/http';
+import type { PageQueryDto } from '@ppt/http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '../../common/request-meta';
@@ -12,7 +12,7 @@ import type {
   BallotChainResponse,
   BallotReceiptResponse,
   CastBallotDto,
-  ParticipationResponse,
+  ParticipationPageResponse,
   ReceiptCheckResponse,
 } from './dto/ballot.dto';
 import { currentBallots } from './vote-arithmetic';
@@ -145,13 +145,17 @@ export class BallotsService {
     });
   }
 
-  /** The whole chain with its verification: anyone who sees the vote may check it. */
+  /**
+   * The whole chain with its verification: anyone who sees the vote may check it. A secret vote's
+   * entries are withheld while it is open (see `secretAndOpen`).
+   */
   chain(t: Tenant, voteId: string): Promise<BallotChainResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const { vote } = await this.access.visible(m, t, voteId);
       const chain = await this.ballots.chain(m, t.organizationId, voteId);
       const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
       const counted = new Set(currentBallots(chain).map((b) => b.id));
+      const published = !secretAndOpen(vote);
       return {
         voteId,
         secret: vote.secret,
@@ -159,7 +163,8 @@ export class BallotsService {
         headHash: vote.chainHead,
         ballotCount: vote.ballotCount,
         algorithm: ALGORITHM,
-        entries: chain.map((b) => {
+        entriesPublished: published,
+        entries: (published ? chain : []).map((b) => {
           const { voteId: _vote, ...link } = toLink(b);
           return { ...link, counted: counted.has(b.id) };
         }),
@@ -186,18 +191,26 @@ export class BallotsService {
     });
   }
 
-  /** Who took part, per unit and question (never what they chose). */
-  participation(t: Tenant, voteId: string, page: PageQueryDto): Promise<Page<ParticipationResponse>> {
+  /**
+   * Who took part, per unit and question (never what they chose), with the count per question. While
+   * a secret vote is open only the counts are given (see `secretAndOpen`).
+   */
+  participation(t: Tenant, voteId: string, page: PageQueryDto): Promise<ParticipationPageResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.votes.findById(m, t.organizationId, voteId))) throw voteNotFound();
-      const [rows, total] = await this.ballots.listParticipation(m, t.organizationId, voteId, page);
+      const vote = await this.votes.findById(m, t.organizationId, voteId);
+      if (!vote) throw voteNotFound();
+      const byQuestion = await this.ballots.participationCounts(m, t.organizationId, voteId);
+      const hiddenUntilClose = secretAndOpen(vote);
+      const [rows, total] = hiddenUntilClose
+        ? [[], byQuestion.reduce((n, q) => n + q.units, 0)]
+        : await this.ballots.listParticipation(m, t.organizationId, voteId, page);
       const items = rows.map((p) => ({
         unitId: p.unitId,
         questionId: p.questionId,
         personId: p.personId,
         delegationId: p.delegationId,
       }));
-      return { items, total, limit: page.limit, offset: page.offset };
+      return { items, total, limit: page.limit, offset: page.offset, hiddenUntilClose, byQuestion };
     });
   }
 
@@ -234,4 +247,13 @@ export class BallotsService {
     }
     return ballot;
   }
+}
+
+/**
+ * A secret vote that is still taking ballots. Its chain entries and per-unit participation are
+ * withheld until then: polled side by side, a new chain entry and a new participation row appearing
+ * together would pair a voter with a ballot. Counts (ballots, units per question) stay visible.
+ */
+function secretAndOpen(vote: Pick<Vote, 'secret' | 'status'>): boolean {
+  return vote.secret && (vote.status === 'open' || vote.status === 'draft');
 }

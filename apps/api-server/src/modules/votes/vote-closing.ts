@@ -89,6 +89,8 @@ export class VoteClosing {
         voteId: id,
         closedAt: now.toISOString(),
         eligibleWeight: formatFraction(eligibleWeight),
+        chainHead: vote.chainHead,
+        ballotCount: vote.ballotCount,
         results,
       },
     });

@@ -172,8 +172,10 @@ export class VotesRepository {
   }
 
   /**
-   * Takes the snapshot on opening: every unit in scope with at least one owner today, its owners and its
-   * ownership share. A later sale or change of shares does not move the open vote.
+   * Takes the snapshot on opening: every unit in scope with its owners today (none, for a unit whose
+   * owner is not recorded) and its ownership share. Every unit counts in the eligible total: the quorum
+   * base is all shares (Civil Code § 1206, § 1208), so an unrecorded owner lowers participation instead
+   * of shrinking the base. A later sale or change of shares does not move the open vote.
    */
   async snapshotEligibleUnits(
     m: EntityManager,
@@ -184,14 +186,16 @@ export class VotesRepository {
     await m.query(
       `INSERT INTO vote_eligible_units
               (organization_id, vote_id, unit_id, owner_person_ids, weight_numerator, weight_denominator)
-       SELECT u.organization_id, $2, u.id, array_agg(DISTINCT o.person_id ORDER BY o.person_id),
+       SELECT u.organization_id, $2, u.id,
+              COALESCE(array_agg(DISTINCT o.person_id ORDER BY o.person_id) FILTER (WHERE o.person_id IS NOT NULL),
+                       '{}'),
               u.ownership_share_numerator, u.ownership_share_denominator
          FROM units u
-         JOIN unit_occupants o ON o.organization_id = u.organization_id AND o.unit_id = u.id
+         LEFT JOIN unit_occupants o
+                ON o.organization_id = u.organization_id AND o.unit_id = u.id AND o.relation = 'owner'
+               AND o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)
         WHERE u.organization_id = $1
           AND (cardinality($3::uuid[]) = 0 OR u.building_id = ANY($3::uuid[]))
-          AND o.relation = 'owner'
-          AND o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)
         GROUP BY u.organization_id, u.id`,
       [organizationId, voteId, buildingIds],
     );

@@ -123,7 +123,7 @@ export class VotesService {
       }
       const units = await this.votes.snapshotEligibleUnits(m, t.organizationId, id, vote.buildingIds);
       if (units.length === 0) {
-        throw new VoteError(VoteErrorCode.NoEligibleUnits, 'No unit in scope has an owner today');
+        throw new VoteError(VoteErrorCode.NoEligibleUnits, 'The vote’s scope has no units');
       }
       const eligibleWeight = sum(units.map((u) => fraction(u.weightNumerator, u.weightDenominator)));
       // No quorum could ever be reached: every unit in scope has an ownership share of 0.

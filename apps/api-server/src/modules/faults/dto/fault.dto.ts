@@ -182,3 +182,6 @@ export class FaultCommentResponse {
   @ApiProperty({ example: 'The plumber can come at 9:00.' }) body!: string;
   @ApiProperty({ example: '2026-11-21T11:12:00.000Z' }) createdAt!: Date;
 }
+
+/** Oldest first. */
+export class FaultCommentPageResponse extends PageResponse(FaultCommentResponse) {}

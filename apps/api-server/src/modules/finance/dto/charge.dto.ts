@@ -215,12 +215,28 @@ export class PaymentResponse {
   @ApiProperty({ example: '2026-12-14' }) paidOn!: string;
   @ApiProperty({ enum: PAYMENT_METHODS, example: 'bank_transfer' }) method!: PaymentMethod;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'VS 2026120042' }) reference!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'On a reversing entry (negative amount): the payment it undoes',
+  })
+  reversesPaymentId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Why it was reversed' })
+  reason!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: EX.user }) recordedByUserId!: string | null;
   @ApiProperty({ example: EXAMPLE_TIME.updated }) createdAt!: Date;
 }
 
-export class PaymentListResponse {
-  @ApiProperty({ type: [PaymentResponse], description: 'Oldest first' }) items!: PaymentResponse[];
+/** Oldest first; reversing entries appear as payments with a negative amount. */
+export class PaymentPageResponse extends PageResponse(PaymentResponse) {}
+
+export class ReversePaymentDto {
+  @ApiProperty({ example: 'Bank returned the transfer (account closed)' })
+  @Trim()
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 export class RecordedPaymentResponse {

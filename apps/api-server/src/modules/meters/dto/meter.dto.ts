@@ -135,6 +135,9 @@ export class MeterResponse {
 
 export class MeterPageResponse extends PageResponse(MeterResponse) {}
 
+/** Oldest first (by reading date, then entry). */
+export class MeterReadingPageResponse extends PageResponse(MeterReadingResponse) {}
+
 export class ReadingPeriodResponse {
   @ApiProperty({ example: EXAMPLE_ID.readingPeriod }) id!: string;
   @ApiProperty({ example: 'Water 2026' }) name!: string;
@@ -142,3 +145,6 @@ export class ReadingPeriodResponse {
   @ApiProperty({ example: '2027-01-15' }) deadline!: string;
   @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
 }
+
+/** Latest deadline first. */
+export class ReadingPeriodPageResponse extends PageResponse(ReadingPeriodResponse) {}

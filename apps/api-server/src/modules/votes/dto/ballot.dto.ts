@@ -125,6 +125,12 @@ export class BallotChainResponse {
       'hash = sha256(previousHash + JSON [1, ballotId, voteId, sequence, questionId, optionId, weight, unitId, castByPersonId, castAt, supersedesBallotId, changeTokenHash]); the first previousHash is 64 zeros; changeTokenHash = sha256(unitId + ":" + changeToken)',
   })
   algorithm!: string;
+  @ApiProperty({
+    example: true,
+    description:
+      'False while a secret vote is open: its entries are published when it closes (or is cancelled), so their order cannot be matched with who voted meanwhile. `verified`, `headHash` and `ballotCount` are always given.',
+  })
+  entriesPublished!: boolean;
   @ApiProperty({ type: [ChainEntryResponse] }) entries!: ChainEntryResponse[];
 }
 
@@ -179,4 +185,17 @@ export class ParticipationResponse {
   delegationId!: string | null;
 }
 
-export class ParticipationPageResponse extends PageResponse(ParticipationResponse) {}
+export class QuestionParticipationCount {
+  @ApiProperty({ example: VOTE_EXAMPLE_ID.question }) questionId!: string;
+  @ApiProperty({ example: 12, description: 'Units that took part in the question' }) units!: number;
+}
+
+export class ParticipationPageResponse extends PageResponse(ParticipationResponse) {
+  @ApiProperty({
+    example: false,
+    description:
+      'True while a secret vote is open: only the counts are shown (items is empty) until it closes, so who voted cannot be paired with the ballots as they arrive',
+  })
+  hiddenUntilClose!: boolean;
+  @ApiProperty({ type: [QuestionParticipationCount] }) byQuestion!: QuestionParticipationCount[];
+}
