@@ -258,7 +258,15 @@ describe('transactional outbox', () => {
         );
         return [a1, await write(m, held), await writeFault(m, other)];
       });
-      await eventually(async () => received.includes(unrelated));
+      // The relay publishes, then records the outcome in its own transaction: wait for the record.
+      await eventually(async () => {
+        const row = await owner.query(
+          `SELECT published_at IS NOT NULL AS published FROM outbox WHERE id = $1`,
+          [unrelated],
+        );
+        return row.rows[0].published === true;
+      });
+      expect(received).toContain(unrelated);
       await app.get(OutboxRelay).relayOnce();
       const state = await owner.query(
         `SELECT id, published_at IS NOT NULL AS published FROM outbox WHERE id = ANY($1)`,
