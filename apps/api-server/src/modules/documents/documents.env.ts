@@ -30,6 +30,13 @@ export function withDocumentsEnv<TBase extends EnvBase>(Base: TBase) {
     /** A PDF or DOCX that takes longer than this to read is given up on. */
     @IsIntInRange(1000)
     TEXT_EXTRACTION_TIMEOUT_MS = 60_000;
+
+    /**
+     * Hard memory cap of the text extraction child process (RLIMIT_DATA: V8 heap and off-heap buffers
+     * alike); a file that needs more fails instead of taking the worker down.
+     */
+    @IsIntInRange(128, 16_384)
+    TEXT_EXTRACTION_MEMORY_MB = 512;
   }
   return WithDocumentsEnv;
 }
