@@ -18,8 +18,12 @@ export const DOCUMENT_CATEGORIES = [
 ] as const;
 export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
 
-/** Who besides staff may read a document: nobody, the owners, or every resident of its building. */
-export const DOCUMENT_VISIBILITIES = ['managers', 'owners', 'residents'] as const;
+/**
+ * Who besides staff may read a document: nobody; the owners (of its unit, or of its building); the
+ * current tenants and owners of its unit (a lease PDF); every resident of its building; or every
+ * member of the organisation, realtors included (an energy certificate a listing needs).
+ */
+export const DOCUMENT_VISIBILITIES = ['managers', 'owners', 'unit', 'residents', 'public'] as const;
 export type DocumentVisibility = (typeof DOCUMENT_VISIBILITIES)[number];
 
 /** pending: the bytes are still on their way (direct or resumable upload); active: stored and checked. */

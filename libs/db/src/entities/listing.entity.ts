@@ -23,6 +23,8 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 @Index('ix_listings_org_status', ['organizationId', 'status'])
 @Index('ix_listings_org_contact', ['organizationId', 'contactUserId'])
 @Index('ix_listings_org_unit', ['organizationId', 'unitId'])
+// GIN (access checks: which listing shows a document); TypeORM cannot express the method.
+@Index('ix_listings_photo_document_ids', { synchronize: false })
 export class Listing extends TenantEntity {
   @Column({ type: 'uuid', nullable: true })
   unitId!: string | null;

@@ -66,6 +66,7 @@ export type ChangeVerb =
   | 'archived'
   | 'deleted'
   | 'activated'
+  | 'signed'
   | 'amended'
   | 'published'
   | 'recorded'

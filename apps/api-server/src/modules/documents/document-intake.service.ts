@@ -236,7 +236,7 @@ export class DocumentIntake {
 
   private async checkMetadata(m: EntityManager, t: Tenant, metadata: DocumentMetadataDto): Promise<void> {
     await this.access.requireUpload(m, t, metadata);
-    await this.access.place(m, t, metadata);
+    await this.access.place(m, t, metadata, metadata.visibility);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
   }
 
@@ -247,7 +247,7 @@ export class DocumentIntake {
     file: Partial<Document> & { fileName: string },
   ): Promise<Document> {
     await this.access.requireUpload(m, t, metadata);
-    const place = await this.access.place(m, t, metadata);
+    const place = await this.access.place(m, t, metadata, metadata.visibility);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
     return this.documents.create(m, t.organizationId, {
       ...file,
