@@ -42,7 +42,7 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
       .sort();
     requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
     await next();
-  }, multipartUploadGaps);
+  }, multipartUploadGaps, conditionalWrites);
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -60,6 +60,27 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
     },
   };
 }
+
+/**
+ * s3rver 3.7.1 ignores `If-None-Match: *` on writes. S3 honours it on PutObject, CopyObject and
+ * CompleteMultipartUpload: when an object exists at the key, nothing is written and the answer is
+ * 412 PreconditionFailed (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ */
+const conditionalWrites: S3rverMiddleware = async (ctx, next) => {
+  const isWrite =
+    (ctx.method === 'PUT' && ctx.query.partNumber === undefined) ||
+    (ctx.method === 'POST' && ctx.query.uploadId !== undefined);
+  const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+  if (!isWrite || ctx.headers['if-none-match'] !== '*' || !match) return next();
+  const key = match[2].split('/').map(decodeURIComponent).join('/');
+  if (await ctx.store.existsObject(match[1], key)) {
+    ctx.status = 412;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>`;
+    return;
+  }
+  await next();
+};
 
 /**
  * s3rver 3.7.1 has no AbortMultipartUpload and answers calls on an unknown upload id with a 500.
