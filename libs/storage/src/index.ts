@@ -1,6 +1,13 @@
 export { LocalDiskStorage, type LocalDiskStorageOptions } from './local/local-disk-storage';
 export type { SignedUrlQuery, SignedUrlRequest, VerifiedSignedUrl } from './local/signed-url';
-export { assertValidKey, attachmentDisposition, objectKey, safeFileName } from './object-key';
+export {
+  assertValidKey,
+  attachmentDisposition,
+  objectKey,
+  parseStagingKey,
+  safeFileName,
+  stagingKey,
+} from './object-key';
 export {
   MAX_PART_NUMBER,
   MAX_PRESIGN_TTL_SECONDS,

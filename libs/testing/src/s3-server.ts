@@ -16,6 +16,11 @@ export interface S3Server {
   requests: string[];
   /** Unfinished multipart uploads of the bucket (s3rver keeps one folder per upload). */
   openMultipartUploads(): Promise<string[]>;
+  /**
+   * Answers the next `times` requests whose "METHOD /path" starts with `prefix` with a 503 SlowDown
+   * (S3's throttling answer), as a store under strain would: for tests of transient storage trouble.
+   */
+  failNext(prefix: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
     configureBuckets: [{ name: bucket }],
   });
   const requests: string[] = [];
+  const failures: { prefix: string; left: number }[] = [];
   let uploadsDir: string | undefined;
   server.middleware.unshift(async (ctx, next) => {
     uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
@@ -41,6 +47,14 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
       .filter((name) => name !== 'x-id')
       .sort();
     requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
+    const failure = failures.find((f) => f.left > 0 && `${ctx.method} ${ctx.path}`.startsWith(f.prefix));
+    if (failure) {
+      failure.left--;
+      ctx.status = 503;
+      ctx.type = 'application/xml';
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`;
+      return;
+    }
     await next();
   }, multipartUploadGaps, conditionalWrites);
   const { port } = await server.run();
@@ -49,6 +63,9 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
     bucket,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requests,
+    failNext(prefix, times) {
+      failures.push({ prefix, left: times });
+    },
     async openMultipartUploads() {
       if (!uploadsDir || !existsSync(uploadsDir)) return [];
       const ids = await readdir(uploadsDir);

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Building } from './building.entity';
 import { Fault } from './fault.entity';
 import { Lease } from './lease.entity';
@@ -58,6 +58,9 @@ const byteCount = { to: (v: number) => v, from: (v: string) => Number(v) };
 @Index('ix_documents_org_lease', ['organizationId', 'leaseId'])
 @Index('ix_documents_org_fault', ['organizationId', 'faultId'])
 @Index('ix_documents_org_previous_version', ['organizationId', 'previousVersionId'])
+@Index('ix_documents_org_staging_expires', ['organizationId', 'stagingExpiresAt'], {
+  where: 'staging_key IS NOT NULL',
+})
 // Links are NO ACTION (checked at the end of the statement): a linked row cannot be deleted while a
 // document points at it, yet deleting the whole organisation cascades cleanly.
 export class Document extends TenantEntity {
@@ -165,6 +168,20 @@ export class Document extends TenantEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   objectRemovedAt!: Date | null;
+
+  /**
+   * Direct uploads: where the presigned PUT writes (never `objectKey`); confirm copies it over. Kept
+   * until the URL expires (`stagingExpiresAt`), then the clean-up deletes whatever was put there.
+   */
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  stagingKey!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  stagingExpiresAt!: Date | null;
+
+  /** Local driver: when its single PUT to the staging URL was accepted (the URL is spent then). */
+  @Column({ type: 'timestamptz', nullable: true })
+  stagingPutAt!: Date | null;
 }
 
 /**
@@ -216,9 +233,14 @@ export class UploadSession extends TenantEntity {
   expiresAt!: Date;
 }
 
-/** One received chunk of a resumable upload, with what the storage answered for its part. */
+/**
+ * A chunk of a resumable upload: received (sha256 and etag: what the storage answered for its part),
+ * or claimed by a request that is storing it (claimId, until receivingUntil) — one writer per part.
+ */
 @Entity('upload_chunks')
 @Index('uq_upload_chunks_org_upload_number', ['organizationId', 'uploadId', 'chunkNumber'], { unique: true })
+@Check('ck_upload_chunks_received', '(etag IS NULL) = (sha256 IS NULL)')
+@Check('ck_upload_chunks_claimed', 'etag IS NOT NULL OR (claim_id IS NOT NULL AND receiving_until IS NOT NULL)')
 export class UploadChunk extends TenantRecord {
   @Column({ type: 'uuid' })
   uploadId!: string;
@@ -234,11 +256,17 @@ export class UploadChunk extends TenantRecord {
   @Column({ type: 'integer' })
   sizeBytes!: number;
 
-  @Column({ type: 'char', length: 64 })
-  sha256!: string;
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256!: string | null;
 
-  @Column({ type: 'varchar', length: 200 })
-  etag!: string;
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  etag!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  claimId!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  receivingUntil!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

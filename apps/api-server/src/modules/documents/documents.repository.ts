@@ -108,6 +108,37 @@ export class DocumentsRepository {
     await m.delete(Document, { organizationId, id });
   }
 
+  /**
+   * Takes the single PUT of a pending direct upload's staging URL (local driver). 'confirmed' when the
+   * document is active already, 'spent' when the URL was used or does not belong to it.
+   */
+  async claimStagingPut(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    key: string,
+  ): Promise<'claimed' | 'confirmed' | 'spent'> {
+    const result = await m
+      .createQueryBuilder()
+      .update(Document)
+      .set({ stagingPutAt: () => 'now()' })
+      .where('organization_id = :organizationId AND id = :id AND staging_key = :key', {
+        organizationId,
+        id,
+        key,
+      })
+      .andWhere(`status = 'pending' AND deleted_at IS NULL AND staging_put_at IS NULL`)
+      .execute();
+    if (result.affected) return 'claimed';
+    const doc = await this.findById(m, organizationId, id);
+    return doc?.status === 'active' && doc.stagingKey === key ? 'confirmed' : 'spent';
+  }
+
+  /** The PUT failed: its URL may be used again (until it expires). */
+  async releaseStagingPut(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.update(Document, { organizationId, id, status: 'pending' }, { stagingPutAt: null });
+  }
+
   async text(m: EntityManager, organizationId: string, id: string): Promise<string | null> {
     const row = await m
       .createQueryBuilder(Document, 'd')
