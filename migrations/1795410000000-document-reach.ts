@@ -11,9 +11,7 @@ export class DocumentReach1795410000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TYPE document_visibility ADD VALUE IF NOT EXISTS 'unit' AFTER 'owners'`);
     await q.query(`ALTER TYPE document_visibility ADD VALUE IF NOT EXISTS 'public' AFTER 'residents'`);
-    await q.query(
-      `CREATE INDEX ix_listings_photo_document_ids ON listings USING gin (photo_document_ids)`,
-    );
+    await q.query(`CREATE INDEX ix_listings_photo_document_ids ON listings USING gin (photo_document_ids)`);
     await q.query(
       `CREATE INDEX ix_conversation_messages_attachments ON conversation_messages USING gin (attachment_document_ids)`,
     );

@@ -99,14 +99,16 @@ for (const driver of ['s3', 'local'] as const) {
           'X-Chunk-Sha256': checksum,
         },
       });
-      const answer = new Promise<{ status: number; body: { error?: { code: string } } }>((resolve, reject) => {
-        req.on('response', (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
-        });
-        req.on('error', reject);
-      });
+      const answer = new Promise<{ status: number; body: { error?: { code: string } } }>(
+        (resolve, reject) => {
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+          });
+          req.on('error', reject);
+        },
+      );
       req.write(body.subarray(0, body.length / 2));
       return {
         finish: () => {
@@ -301,7 +303,10 @@ for (const driver of ['s3', 'local'] as const) {
       const lateAnswer = await late.finish();
       expect(lateAnswer.status).toBe(200); // the same checksum as received: nothing stored, nothing changed
 
-      const done = await request(http()).post(`/api/v1/uploads/${id}/complete`).set(bearer(org.adminToken)).expect(200);
+      const done = await request(http())
+        .post(`/api/v1/uploads/${id}/complete`)
+        .set(bearer(org.adminToken))
+        .expect(200);
       expect(done.body.sha256).toBe(sha(file));
       expect(sha(await download(done.body.id))).toBe(sha(file));
     });
@@ -352,12 +357,16 @@ for (const driver of ['s3', 'local'] as const) {
       const file = await largeFile(`kept-${driver}`);
       const started = (await start(file).expect(201)).body;
       for (const n of [1, 2, 3]) await put(started.id, n, chunkOf(file, n)).expect(200);
-      await request(http()).post(`/api/v1/uploads/${started.id}/complete`).set(bearer(org.adminToken)).expect(200);
+      await request(http())
+        .post(`/api/v1/uploads/${started.id}/complete`)
+        .set(bearer(org.adminToken))
+        .expect(200);
       // As an older release could leave it: the document active, its upload still open and idle.
       await asOwner(ds.server, (db) =>
-        db.query(`UPDATE upload_sessions SET status = 'open', expires_at = now() - interval '1 hour' WHERE id = $1`, [
-          started.id,
-        ]),
+        db.query(
+          `UPDATE upload_sessions SET status = 'open', expires_at = now() - interval '1 hour' WHERE id = $1`,
+          [started.id],
+        ),
       );
       const cleanup = ds.worker?.get(DocumentStorageCleanup) as DocumentStorageCleanup;
       await cleanup.run(new Date(Date.now() + 48 * 3600_000));
@@ -372,7 +381,12 @@ for (const driver of ['s3', 'local'] as const) {
         await request(http())
           .post('/api/v1/documents/uploads')
           .set(bearer(org.adminToken))
-          .send({ fileName: 'lease.pdf', sizeBytes: pdf.length, contentType: 'application/pdf', category: 'contract' })
+          .send({
+            fileName: 'lease.pdf',
+            sizeBytes: pdf.length,
+            contentType: 'application/pdf',
+            category: 'contract',
+          })
           .expect(201)
       ).body;
       const { url, headers, method } = started.upload;
@@ -395,7 +409,9 @@ for (const driver of ['s3', 'local'] as const) {
       const after = await fetch(url, { method, headers, body: forged });
       if (driver === 'local') {
         expect(after.status).toBe(409);
-        expect(((await after.json()) as { error: { code: string } }).error.code).toBe('UPLOAD_ALREADY_CONFIRMED');
+        expect(((await after.json()) as { error: { code: string } }).error.code).toBe(
+          'UPLOAD_ALREADY_CONFIRMED',
+        );
       } else {
         expect(after.status).toBe(200); // S3 cannot revoke the URL: it reaches the staging key only
       }

@@ -140,7 +140,9 @@ async function deflateRepeated(
     deflate.once('end', resolve);
     deflate.once('error', reject);
   });
-  const block = Buffer.concat(Array.from({ length: Math.max(1, Math.floor(65536 / pattern.length)) }, () => pattern));
+  const block = Buffer.concat(
+    Array.from({ length: Math.max(1, Math.floor(65536 / pattern.length)) }, () => pattern),
+  );
   let crc = crc32(prefix);
   let size = prefix.length;
   deflate.write(prefix);

@@ -41,22 +41,26 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
   const requests: string[] = [];
   const failures: { prefix: string; left: number }[] = [];
   let uploadsDir: string | undefined;
-  server.middleware.unshift(async (ctx, next) => {
-    uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
-    const parameters = Object.keys(ctx.query)
-      .filter((name) => name !== 'x-id')
-      .sort();
-    requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
-    const failure = failures.find((f) => f.left > 0 && `${ctx.method} ${ctx.path}`.startsWith(f.prefix));
-    if (failure) {
-      failure.left--;
-      ctx.status = 503;
-      ctx.type = 'application/xml';
-      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`;
-      return;
-    }
-    await next();
-  }, multipartUploadGaps, conditionalWrites);
+  server.middleware.unshift(
+    async (ctx, next) => {
+      uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
+      const parameters = Object.keys(ctx.query)
+        .filter((name) => name !== 'x-id')
+        .sort();
+      requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
+      const failure = failures.find((f) => f.left > 0 && `${ctx.method} ${ctx.path}`.startsWith(f.prefix));
+      if (failure) {
+        failure.left--;
+        ctx.status = 503;
+        ctx.type = 'application/xml';
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`;
+        return;
+      }
+      await next();
+    },
+    multipartUploadGaps,
+    conditionalWrites,
+  );
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -240,7 +240,10 @@ export class UploadSession extends TenantEntity {
 @Entity('upload_chunks')
 @Index('uq_upload_chunks_org_upload_number', ['organizationId', 'uploadId', 'chunkNumber'], { unique: true })
 @Check('ck_upload_chunks_received', '(etag IS NULL) = (sha256 IS NULL)')
-@Check('ck_upload_chunks_claimed', 'etag IS NOT NULL OR (claim_id IS NOT NULL AND receiving_until IS NOT NULL)')
+@Check(
+  'ck_upload_chunks_claimed',
+  'etag IS NOT NULL OR (claim_id IS NOT NULL AND receiving_until IS NOT NULL)',
+)
 export class UploadChunk extends TenantRecord {
   @Column({ type: 'uuid' })
   uploadId!: string;

@@ -160,7 +160,10 @@ export class DocumentIntake {
       throw sizeMismatch(info.size, doc.sizeBytes);
     }
     try {
-      await this.storage.copy(doc.stagingKey, doc.objectKey, { contentType: doc.contentType, ifAbsent: true });
+      await this.storage.copy(doc.stagingKey, doc.objectKey, {
+        contentType: doc.contentType,
+        ifAbsent: true,
+      });
     } catch (err) {
       // An earlier confirm copied and then failed: check what it copied.
       if (!(err instanceof ObjectExistsError)) throw err;

@@ -36,10 +36,9 @@ export class DocumentsRepository {
       .andWhere(`d.status = 'active' AND d.deleted_at IS NULL`);
     if (audience?.kind === 'realtor') {
       // Their own uploads, what listings show, and what is public: never residents' or staff files.
-      qb.andWhere(
-        `(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`,
-        { me: audience.userId },
-      );
+      qb.andWhere(`(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`, {
+        me: audience.userId,
+      });
     }
     if (audience?.kind === 'resident') {
       // Homes are units and their buildings: either both lists are empty or neither is.

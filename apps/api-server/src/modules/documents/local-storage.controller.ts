@@ -91,7 +91,10 @@ export class LocalStorageController {
     if (claimed !== 'claimed') {
       req.resume();
       throw claimed === 'confirmed'
-        ? new DocumentError(DocumentErrorCode.AlreadyConfirmed, 'The upload was confirmed: this link is spent')
+        ? new DocumentError(
+            DocumentErrorCode.AlreadyConfirmed,
+            'The upload was confirmed: this link is spent',
+          )
         : new DocumentError(DocumentErrorCode.SignedUrlRejected, 'The link is not valid (already used)');
     }
     try {

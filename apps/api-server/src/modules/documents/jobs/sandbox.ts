@@ -14,9 +14,7 @@ export interface SandboxLimits {
   maxOutputBytes: number;
 }
 
-export type SandboxOutcome =
-  | { kind: 'ok'; stdout: Buffer }
-  | { kind: 'failed'; reason: string };
+export type SandboxOutcome = { kind: 'ok'; stdout: Buffer } | { kind: 'failed'; reason: string };
 
 /**
  * Runs `source` as a CommonJS script in a separate Node process with `input` on its stdin and a hard
