@@ -160,6 +160,12 @@ describe('documents: visibility and listing photos', () => {
       faultId: own,
     }).expect(403);
     await uploadDocument(http(), tenantToken, samplePng(), 'y.png', { category: 'photo' }).expect(403);
+    const shared = await uploadDocument(http(), tenantToken, samplePng(), 'z.png', {
+      category: 'photo',
+      faultId: own,
+      visibility: 'public',
+    }).expect(403);
+    expect(shared.body.error.message).toMatch(/staff only/);
     await request(http())
       .patch(`/api/v1/documents/${photo.body.id}`)
       .set(bearer(tenantToken))

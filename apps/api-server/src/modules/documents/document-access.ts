@@ -91,11 +91,20 @@ export class DocumentAccess {
   async requireUpload(
     m: EntityManager,
     t: Tenant,
-    metadata: { category: Document['category']; faultId?: string | null; leaseId?: string | null },
+    metadata: {
+      category: Document['category'];
+      visibility?: Document['visibility'];
+      faultId?: string | null;
+      leaseId?: string | null;
+    },
   ): Promise<void> {
     this.requireRealtorLinks(t, metadata);
     if (mayManage(t.role, metadata.category)) return;
     if ((t.role === 'owner' || t.role === 'tenant') && metadata.category === 'photo' && metadata.faultId) {
+      // A fault photo shows a home: staff who handle the fault see it, nobody else (not even by choice).
+      if ((metadata.visibility ?? 'managers') !== 'managers') {
+        throw new DocumentError(DocumentErrorCode.NotAllowed, 'Photos of a fault are for staff only');
+      }
       const fault = await this.documents.fault(m, t.organizationId, metadata.faultId);
       if (fault?.reporterUserId === t.userId) return;
     }
