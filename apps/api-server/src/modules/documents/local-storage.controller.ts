@@ -28,9 +28,9 @@ const PREFIX = '/api/v1/storage/';
 @Controller('storage')
 export class LocalStorageController {
   constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly documents: DocumentsRepository,
     @Optional() private readonly storage?: LocalDiskStorage,
-    @Optional() private readonly tenant?: TenantTransactions,
-    @Optional() private readonly documents?: DocumentsRepository,
   ) {}
 
   @Get('*key')
@@ -80,11 +80,11 @@ export class LocalStorageController {
     const contentLength = length === undefined ? undefined : Number(length);
     verify(() => storage.verifySignedUrl('PUT', key, req.query, { contentType, contentLength }));
     const staged = parseStagingKey(key);
-    if (!staged || !this.tenant || !this.documents) {
+    if (!staged) {
       throw new DocumentError(DocumentErrorCode.SignedUrlRejected, 'The link is not valid (not an upload)');
     }
     const { organizationId, documentId } = staged;
-    const documents = this.documents;
+    const { documents } = this;
     const claimed = await this.tenant.run({ organizationId }, (m) =>
       documents.claimStagingPut(m, organizationId, documentId, key),
     );
