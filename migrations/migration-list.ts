@@ -31,6 +31,8 @@ import { LeaseOccupancy1795401000000 } from './1795401000000-lease-occupancy';
 import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
 import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
+import { DocumentReach1795410000000 } from './1795410000000-document-reach';
+import { UploadIntegrity1795411000000 } from './1795411000000-upload-integrity';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -67,4 +69,6 @@ export const MIGRATIONS = [
   OutboxOrderingAndRetention1795420000000,
   PaymentReversalsAndIdempotency1795421000000,
   ListFilterIndexes1795422000000,
+  DocumentReach1795410000000,
+  UploadIntegrity1795411000000,
 ];

@@ -1,4 +1,5 @@
 import { samplePdf, samplePng } from '@ppt/testing';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import {
@@ -22,8 +23,14 @@ describe('documents: visibility and listing photos', () => {
   let realtorToken: string;
   const docs: Record<string, string> = {};
 
-  /** A member with `role`, linked to a person who occupies `unitId` with `relation`. */
-  async function resident(role: 'owner' | 'tenant', unitId: string): Promise<string> {
+  const userIds = new Map<string, string>();
+
+  /** A member with `role`, linked to a person who occupies `unitId` with `relation` (from `startsOn` to `endsOn`). */
+  async function resident(
+    role: 'owner' | 'tenant',
+    unitId: string,
+    occupancy: { startsOn: string; endsOn?: string } = { startsOn: '2025-01-01' },
+  ): Promise<string> {
     const user = await registerAndLogin(http(), `doc-${role}`);
     await addMember(http(), org.adminToken, org.id, user.email, role);
     const person = (
@@ -36,9 +43,11 @@ describe('documents: visibility and listing photos', () => {
     await request(http())
       .post(`/api/v1/units/${unitId}/occupants`)
       .set(bearer(org.adminToken))
-      .send({ personId: person, relation: role, startsOn: '2025-01-01' })
+      .send({ personId: person, relation: role, ...occupancy })
       .expect(201);
-    return (await login(http(), user.email, undefined, org.id)).accessToken;
+    const token = (await login(http(), user.email, undefined, org.id)).accessToken;
+    userIds.set(token, user.id);
+    return token;
   }
 
   beforeAll(async () => {
@@ -98,7 +107,7 @@ describe('documents: visibility and listing photos', () => {
     expect((await fetch(allowed.body.url)).status).toBe(200);
   });
 
-  it('lets residents read but not change documents; realtors see and add photos only', async () => {
+  it('lets residents read but not change documents; realtors add photos only', async () => {
     await uploadDocument(http(), ownerToken, samplePdf('x'), 'x.pdf').expect(403);
     await request(http())
       .patch(`/api/v1/documents/${docs.houseRules}`)
@@ -107,7 +116,6 @@ describe('documents: visibility and listing photos', () => {
       .expect(403);
     await request(http()).delete(`/api/v1/documents/${docs.houseRules}`).set(bearer(tenantToken)).expect(403);
 
-    expect(await visibleTo(realtorToken)).toEqual(['photo']);
     await uploadDocument(http(), realtorToken, samplePdf('x'), 'x.pdf', { category: 'contract' }).expect(403);
     await uploadDocument(http(), realtorToken, samplePng(), 'kitchen.png', { category: 'photo' }).expect(201);
   });
@@ -152,10 +160,224 @@ describe('documents: visibility and listing photos', () => {
       faultId: own,
     }).expect(403);
     await uploadDocument(http(), tenantToken, samplePng(), 'y.png', { category: 'photo' }).expect(403);
+    const shared = await uploadDocument(http(), tenantToken, samplePng(), 'z.png', {
+      category: 'photo',
+      faultId: own,
+      visibility: 'public',
+    }).expect(403);
+    expect(shared.body.error.message).toMatch(/staff only/);
     await request(http())
       .patch(`/api/v1/documents/${photo.body.id}`)
       .set(bearer(tenantToken))
       .send({ title: 'Renamed' })
+      .expect(403);
+  });
+
+  it('keeps a realtor to listing photos, public documents and their own uploads: never a tenant’s fault photo', async () => {
+    const fault = (
+      await request(http())
+        .post('/api/v1/faults')
+        .set(bearer(tenantToken))
+        .send({
+          buildingId: home.buildingId,
+          unitId: home.unitIds[1],
+          title: 'Broken window',
+          description: 'Bedroom',
+          category: 'other',
+        })
+        .expect(201)
+    ).body.id as string;
+    const faultPhoto = (
+      await uploadDocument(http(), tenantToken, samplePng(), 'window.png', {
+        category: 'photo',
+        faultId: fault,
+      }).expect(201)
+    ).body.id as string;
+    const staffPhoto = (
+      await uploadDocument(http(), org.adminToken, samplePng(), 'boiler-room.png', {
+        category: 'photo',
+      }).expect(201)
+    ).body.id as string;
+    const certificate = (
+      await uploadDocument(http(), org.adminToken, samplePdf('Energy certificate'), 'penb.pdf', {
+        category: 'report',
+        visibility: 'public',
+        buildingId: home.buildingId,
+      }).expect(201)
+    ).body.id as string;
+    const ownPhoto = (
+      await uploadDocument(http(), realtorToken, samplePng(), 'living-room.png', {
+        category: 'photo',
+      }).expect(201)
+    ).body.id as string;
+
+    const realtorSees = async () =>
+      (
+        await request(http()).get('/api/v1/documents?limit=100').set(bearer(realtorToken)).expect(200)
+      ).body.items.map((d: { id: string }) => d.id);
+    const seen = await realtorSees();
+    expect(seen).toEqual(expect.arrayContaining([certificate, ownPhoto]));
+    expect(seen).not.toContain(faultPhoto);
+    expect(seen).not.toContain(staffPhoto);
+    expect(seen).not.toContain(docs.photo);
+    // The tenant's fault photo: not readable, not re-labelled, not deleted, not pulled into a listing.
+    await request(http()).get(`/api/v1/documents/${faultPhoto}`).set(bearer(realtorToken)).expect(404);
+    await request(http())
+      .get(`/api/v1/documents/${faultPhoto}/download`)
+      .set(bearer(realtorToken))
+      .expect(404);
+    await request(http())
+      .patch(`/api/v1/documents/${faultPhoto}`)
+      .set(bearer(realtorToken))
+      .send({ title: 'Nice view' })
+      .expect(404);
+    await request(http()).delete(`/api/v1/documents/${faultPhoto}`).set(bearer(realtorToken)).expect(404);
+    const listing = {
+      transaction: 'sale',
+      propertyType: 'apartment',
+      title: 'Flat by the park',
+      priceAmount: 5500000,
+      currency: 'CZK',
+      addressLine: 'Korunní 8',
+      city: 'Praha',
+      postalCode: '120 00',
+      country: 'CZ',
+    };
+    const pulled = await request(http())
+      .post('/api/v1/listings')
+      .set(bearer(realtorToken))
+      .send({ ...listing, photoDocumentIds: [faultPhoto] })
+      .expect(422);
+    expect(pulled.body.error.code).toBe('NOT_PHOTO_DOCUMENTS');
+    await request(http()).get(`/api/v1/documents/${faultPhoto}`).set(bearer(org.adminToken)).expect(200);
+    // Nor may a realtor file photos under faults.
+    const filed = await uploadDocument(http(), realtorToken, samplePng(), 'x.png', {
+      category: 'photo',
+      faultId: fault,
+    }).expect(403);
+    expect(filed.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
+
+    // Public documents are read-only to them; a staff photo becomes theirs to show once a listing does.
+    await request(http())
+      .patch(`/api/v1/documents/${certificate}`)
+      .set(bearer(realtorToken))
+      .send({ title: 'Mine' })
+      .expect(403);
+    await request(http()).get(`/api/v1/documents/${staffPhoto}`).set(bearer(realtorToken)).expect(404);
+    await request(http())
+      .post('/api/v1/listings')
+      .set(bearer(org.adminToken))
+      .send({ ...listing, photoDocumentIds: [staffPhoto] })
+      .expect(201);
+    expect(await realtorSees()).toContain(staffPhoto);
+    await request(http())
+      .patch(`/api/v1/documents/${staffPhoto}`)
+      .set(bearer(realtorToken))
+      .send({ title: 'Boiler room, renovated 2024' })
+      .expect(200);
+  });
+
+  it('shares a lease PDF with the current tenants and owners of its unit only', async () => {
+    const unitOwner = await resident('owner', home.unitIds[1]);
+    const formerTenant = await resident('tenant', home.unitIds[1], {
+      startsOn: '2020-01-01',
+      endsOn: '2021-12-31',
+    });
+    const lease = (
+      await uploadDocument(http(), org.adminToken, samplePdf('Lease of flat 2'), 'lease.pdf', {
+        category: 'contract',
+        visibility: 'unit',
+        unitId: home.unitIds[1],
+      }).expect(201)
+    ).body;
+    expect(lease).toMatchObject({ visibility: 'unit', unitId: home.unitIds[1], buildingId: home.buildingId });
+    for (const token of [tenantToken, unitOwner]) {
+      await request(http()).get(`/api/v1/documents/${lease.id}/download`).set(bearer(token)).expect(200);
+      const listed = await request(http()).get('/api/v1/documents?limit=100').set(bearer(token)).expect(200);
+      expect(listed.body.items.map((d: { id: string }) => d.id)).toContain(lease.id);
+    }
+    // The owner of flat 1 and the tenant who moved out of flat 2 do not see it.
+    for (const token of [ownerToken, formerTenant]) {
+      await request(http()).get(`/api/v1/documents/${lease.id}`).set(bearer(token)).expect(404);
+      const listed = await request(http()).get('/api/v1/documents?limit=100').set(bearer(token)).expect(200);
+      expect(listed.body.items.map((d: { id: string }) => d.id)).not.toContain(lease.id);
+    }
+
+    const unitless = await uploadDocument(http(), org.adminToken, samplePdf('x'), 'x.pdf', {
+      category: 'contract',
+      visibility: 'unit',
+      buildingId: home.buildingId,
+    }).expect(422);
+    expect(unitless.body.error.code).toBe('DOCUMENT_UNIT_REQUIRED');
+    const relabel = await request(http())
+      .patch(`/api/v1/documents/${docs.managersOnly}`)
+      .set(bearer(org.adminToken))
+      .send({ visibility: 'unit' })
+      .expect(422);
+    expect(relabel.body.error.code).toBe('DOCUMENT_UNIT_REQUIRED');
+  });
+
+  it('lets the recipients of a message or an announcement read its attachments, and nobody else', async () => {
+    const invoice = (
+      await uploadDocument(http(), org.adminToken, samplePdf('Invoice 2026/17'), 'invoice.pdf', {
+        category: 'invoice',
+      }).expect(201)
+    ).body.id as string;
+    const minutes = (
+      await uploadDocument(http(), org.adminToken, samplePdf('Boiler minutes'), 'minutes.pdf', {
+        category: 'minutes',
+      }).expect(201)
+    ).body.id as string;
+    for (const token of [tenantToken, ownerToken, realtorToken]) {
+      await request(http()).get(`/api/v1/documents/${invoice}`).set(bearer(token)).expect(404);
+      await request(http()).get(`/api/v1/documents/${minutes}`).set(bearer(token)).expect(404);
+    }
+
+    const conversation = (
+      await request(http())
+        .post('/api/v1/conversations')
+        .set(bearer(org.adminToken))
+        .send({ kind: 'direct', userId: userIds.get(tenantToken) })
+        .expect(201)
+    ).body.id as string;
+    await request(http())
+      .post(`/api/v1/conversations/${conversation}/messages`)
+      .set(bearer(org.adminToken))
+      .send({ clientMessageId: randomUUID(), body: 'Your invoice', attachmentDocumentIds: [invoice] })
+      .expect(201);
+    const link = await request(http())
+      .get(`/api/v1/documents/${invoice}/download`)
+      .set(bearer(tenantToken))
+      .expect(200);
+    expect((await fetch(link.body.url)).status).toBe(200);
+    await request(http()).get(`/api/v1/documents/${invoice}`).set(bearer(ownerToken)).expect(404);
+
+    const notice = (
+      await request(http())
+        .post('/api/v1/announcements')
+        .set(bearer(org.adminToken))
+        .send({
+          title: 'Boiler',
+          body: 'Minutes attached',
+          audienceType: 'units',
+          audienceUnitIds: [home.unitIds[0]],
+          attachmentDocumentIds: [minutes],
+        })
+        .expect(201)
+    ).body.id as string;
+    // A draft has no recipients yet.
+    await request(http()).get(`/api/v1/documents/${minutes}`).set(bearer(ownerToken)).expect(404);
+    await request(http())
+      .post(`/api/v1/announcements/${notice}/publish`)
+      .set(bearer(org.adminToken))
+      .expect(200);
+    await request(http()).get(`/api/v1/documents/${minutes}/download`).set(bearer(ownerToken)).expect(200);
+    await request(http()).get(`/api/v1/documents/${minutes}`).set(bearer(tenantToken)).expect(404);
+    // Readable, not changeable.
+    await request(http())
+      .patch(`/api/v1/documents/${minutes}`)
+      .set(bearer(ownerToken))
+      .send({ title: 'Mine' })
       .expect(403);
   });
 

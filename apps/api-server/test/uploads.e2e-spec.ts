@@ -1,10 +1,19 @@
-import { generatedStream, readAll, sha256Of, startS3Server, type S3Server } from '@ppt/testing';
+import { ObjectStorage } from '@ppt/storage';
+import {
+  eventually,
+  generatedStream,
+  readAll,
+  samplePdf,
+  sha256Of,
+  startS3Server,
+  type S3Server,
+} from '@ppt/testing';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { DocumentStorageCleanup } from '../src/modules/documents/jobs/storage-cleanup';
 import { bootDocumentsServer, type DocumentsServer } from './documents-fixtures';
-import { bearer, createOrganization, registerAndLogin } from './identity';
+import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 
 const MiB = 1024 * 1024;
 const CHUNK = 5 * MiB;
@@ -72,6 +81,64 @@ for (const driver of ['s3', 'local'] as const) {
         req.write(body.subarray(0, body.length / 2), () => setTimeout(() => (req.destroy(), resolve()), 200));
       });
 
+    /** Sends a chunk, waiting while another request still holds it (409 CHUNK_IN_PROGRESS), as a client would. */
+    const putWhenFree = (id: string, n: number, body: Buffer) =>
+      eventually(async () => {
+        const res = await put(id, n, body);
+        return res.status === 409 && res.body.error?.code === 'CHUNK_IN_PROGRESS' ? undefined : res;
+      });
+
+    /** Starts a PUT of a chunk, sends its first half and waits; `finish()` sends the rest and answers. */
+    const stalledPut = (id: string, n: number, body: Buffer, checksum: string) => {
+      const req = httpRequest(new URL(`${ds.baseUrl}/api/v1/uploads/${id}/chunks/${n}`), {
+        method: 'PUT',
+        headers: {
+          ...bearer(org.adminToken),
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(body.length),
+          'X-Chunk-Sha256': checksum,
+        },
+      });
+      const answer = new Promise<{ status: number; body: { error?: { code: string } } }>(
+        (resolve, reject) => {
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+          });
+          req.on('error', reject);
+        },
+      );
+      req.write(body.subarray(0, body.length / 2));
+      return {
+        finish: () => {
+          req.end(body.subarray(body.length / 2));
+          return answer;
+        },
+      };
+    };
+
+    const claimOf = (id: string, n: number) =>
+      asOwner(ds.server, async (db) => {
+        const rows = await db.query(
+          'SELECT claim_id FROM upload_chunks WHERE upload_id = $1 AND chunk_number = $2 AND etag IS NULL',
+          [id, n],
+        );
+        return rows.rows[0]?.claim_id as string | undefined;
+      });
+
+    const download = async (documentId: string): Promise<Buffer> => {
+      const { url } = (
+        await request(http())
+          .get(`/api/v1/documents/${documentId}/download`)
+          .set(bearer(org.adminToken))
+          .expect(200)
+      ).body;
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+
     it('takes chunks out of order, refuses a corrupted one, survives an interruption and resends, and assembles the file byte-exact', async () => {
       const file = await largeFile(`resumable-${driver}`);
       const started = await start(file, { sha256: sha(file) }).expect(201);
@@ -116,7 +183,7 @@ for (const driver of ['s3', 'local'] as const) {
       });
 
       await put(id, 2, chunkOf(file, 2).subarray(1)).expect(422); // wrong length
-      await put(id, 2, chunkOf(file, 2)).expect(200);
+      expect((await putWhenFree(id, 2, chunkOf(file, 2))).status).toBe(200);
       const done = await request(http())
         .post(`/api/v1/uploads/${id}/complete`)
         .set(bearer(org.adminToken))
@@ -141,6 +208,29 @@ for (const driver of ['s3', 'local'] as const) {
       expect(downloaded.headers.get('content-type')).toBe('application/pdf');
       expect(await sha256Of(Buffer.from(await downloaded.arrayBuffer()))).toBe(sha(file));
     });
+
+    if (driver === 's3') {
+      it('keeps an upload resumable when the storage fails while completing, and completes it on retry', async () => {
+        const file = await largeFile('transient-s3');
+        const started = (await start(file, { sha256: sha(file) }).expect(201)).body;
+        for (const n of [1, 2, 3]) await put(started.id, n, chunkOf(file, n)).expect(200);
+        // Every attempt the SDK makes to read the joined object back is throttled.
+        // The SDK makes three attempts (its default); each is throttled.
+        s3?.failNext(`GET /${s3.bucket}/org/${org.id}/documents/${started.documentId}/`, 3);
+        const failed = await request(http())
+          .post(`/api/v1/uploads/${started.id}/complete`)
+          .set(bearer(org.adminToken))
+          .expect(503);
+        expect(failed.body.error.code).toBe('STORAGE_UNAVAILABLE');
+        const status = await request(http()).get(`/api/v1/uploads/${started.id}`).set(bearer(org.adminToken));
+        expect(status.body.status).toBe('open');
+        const done = await request(http())
+          .post(`/api/v1/uploads/${started.id}/complete`)
+          .set(bearer(org.adminToken))
+          .expect(200);
+        expect(done.body).toMatchObject({ status: 'active', sha256: sha(file) });
+      });
+    }
 
     it('checks the whole file against the announced SHA-256, and the rules of sizes and owners', async () => {
       const file = await largeFile(`mismatch-${driver}`);
@@ -187,6 +277,174 @@ for (const driver of ['s3', 'local'] as const) {
       if (s3) expect(await s3.openMultipartUploads()).toEqual([]);
       const metrics = await request(http()).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/document_storage_cleaned_total\{kind="abandoned_upload"\} [1-9]/);
+    });
+
+    it('keeps a good chunk when a corrupt resend of it races: the part has one writer at a time', async () => {
+      const file = await largeFile(`race-${driver}`);
+      const id = (await start(file, { sha256: sha(file) }).expect(201)).body.id as string;
+      for (const n of [2, 3]) await put(id, n, chunkOf(file, n)).expect(200);
+      const good = chunkOf(file, 1);
+      const corrupt = Buffer.from(good);
+      corrupt[4242] ^= 0xff;
+
+      // The corrupt resend (claiming the good bytes' checksum) is half-way in when the good one comes.
+      const racing = stalledPut(id, 1, corrupt, sha(good));
+      await eventually(() => claimOf(id, 1));
+      const meanwhile = await put(id, 1, good);
+      expect(meanwhile.status).toBe(409);
+      expect(meanwhile.body.error.code).toBe('CHUNK_IN_PROGRESS');
+      const refused = await racing.finish();
+      expect(refused.status).toBe(422);
+      expect(refused.body.error?.code).toBe('CHUNK_CHECKSUM_MISMATCH');
+      await putWhenFree(id, 1, good).then((res) => expect(res.status).toBe(200));
+
+      // And once received, no resend is written again: a corrupt one is refused before it is stored.
+      const late = stalledPut(id, 1, corrupt, sha(good));
+      const lateAnswer = await late.finish();
+      expect(lateAnswer.status).toBe(200); // the same checksum as received: nothing stored, nothing changed
+
+      const done = await request(http())
+        .post(`/api/v1/uploads/${id}/complete`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(done.body.sha256).toBe(sha(file));
+      expect(sha(await download(done.body.id))).toBe(sha(file));
+    });
+
+    it('activates the document and completes the upload in one transaction: a failure between leaves neither', async () => {
+      const file = await largeFile(`atomic-${driver}`);
+      const started = (await start(file).expect(201)).body;
+      for (const n of [1, 2, 3]) await put(started.id, n, chunkOf(file, n)).expect(200);
+      // The database refuses to mark this upload completed, as a crash at that point would.
+      await asOwner(ds.server, (db) =>
+        db.query(`
+          CREATE FUNCTION refuse_completion() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.status = 'completed' AND NEW.id = '${started.id}' THEN RAISE EXCEPTION 'refused'; END IF;
+            RETURN NEW;
+          END $$;
+          CREATE TRIGGER refuse_completion BEFORE UPDATE ON upload_sessions
+            FOR EACH ROW EXECUTE FUNCTION refuse_completion();`),
+      );
+      try {
+        const failed = await request(http())
+          .post(`/api/v1/uploads/${started.id}/complete`)
+          .set(bearer(org.adminToken));
+        expect(failed.status).toBeGreaterThanOrEqual(500);
+        const doc = await request(http())
+          .get(`/api/v1/documents/${started.documentId}`)
+          .set(bearer(org.adminToken))
+          .expect(200);
+        expect(doc.body.status).toBe('pending');
+        const status = await request(http()).get(`/api/v1/uploads/${started.id}`).set(bearer(org.adminToken));
+        expect(status.body.status).toBe('open');
+      } finally {
+        await asOwner(ds.server, (db) =>
+          db.query('DROP TRIGGER refuse_completion ON upload_sessions; DROP FUNCTION refuse_completion()'),
+        );
+      }
+      const done = await request(http())
+        .post(`/api/v1/uploads/${started.id}/complete`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(done.body).toMatchObject({ status: 'active', sizeBytes: file.length });
+      const status = await request(http()).get(`/api/v1/uploads/${started.id}`).set(bearer(org.adminToken));
+      expect(status.body.status).toBe('completed');
+      expect(sha(await download(done.body.id))).toBe(sha(file));
+    });
+
+    it('never deletes the object of an active document when cleaning up its upload', async () => {
+      const file = await largeFile(`kept-${driver}`);
+      const started = (await start(file).expect(201)).body;
+      for (const n of [1, 2, 3]) await put(started.id, n, chunkOf(file, n)).expect(200);
+      await request(http())
+        .post(`/api/v1/uploads/${started.id}/complete`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      // As an older release could leave it: the document active, its upload still open and idle.
+      await asOwner(ds.server, (db) =>
+        db.query(
+          `UPDATE upload_sessions SET status = 'open', expires_at = now() - interval '1 hour' WHERE id = $1`,
+          [started.id],
+        ),
+      );
+      const cleanup = ds.worker?.get(DocumentStorageCleanup) as DocumentStorageCleanup;
+      await cleanup.run(new Date(Date.now() + 48 * 3600_000));
+      expect(sha(await download(started.documentId))).toBe(sha(file));
+      const status = await request(http()).get(`/api/v1/uploads/${started.id}`).set(bearer(org.adminToken));
+      expect(status.body.status).toBe('completed');
+    });
+
+    it('spends a direct-upload URL: its bytes are copied at confirm and later PUTs never reach them, signed or not', async () => {
+      const pdf = samplePdf(`Lease of flat 7 (${driver})`);
+      const started = (
+        await request(http())
+          .post('/api/v1/documents/uploads')
+          .set(bearer(org.adminToken))
+          .send({
+            fileName: 'lease.pdf',
+            sizeBytes: pdf.length,
+            contentType: 'application/pdf',
+            category: 'contract',
+          })
+          .expect(201)
+      ).body;
+      const { url, headers, method } = started.upload;
+      expect((await fetch(url, { method, headers, body: pdf })).status).toBe(driver === 's3' ? 200 : 204);
+      const forged = Buffer.from(pdf);
+      forged.write('FORGED', pdf.indexOf('Lease'), 'latin1');
+      if (driver === 'local') {
+        // One PUT per URL, even before the confirmation.
+        const again = await fetch(url, { method, headers, body: forged });
+        expect(again.status).toBe(403);
+        expect(((await again.json()) as { error: { code: string } }).error.code).toBe('SIGNED_URL_REJECTED');
+      }
+      const confirmed = await request(http())
+        .post(`/api/v1/documents/uploads/${started.document.id}/confirm`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(confirmed.body.status).toBe('active');
+
+      const after = await fetch(url, { method, headers, body: forged });
+      if (driver === 'local') {
+        expect(after.status).toBe(409);
+        expect(((await after.json()) as { error: { code: string } }).error.code).toBe(
+          'UPLOAD_ALREADY_CONFIRMED',
+        );
+      } else {
+        expect(after.status).toBe(200); // S3 cannot revoke the URL: it reaches the staging key only
+      }
+      expect(await download(started.document.id)).toEqual(pdf);
+      const again = await request(http())
+        .post(`/api/v1/documents/uploads/${started.document.id}/confirm`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(again.body.updatedAt).toBe(confirmed.body.updatedAt);
+
+      const signed = await request(http())
+        .post(`/api/v1/documents/${started.document.id}/sign`)
+        .set(bearer(org.adminToken))
+        .send({ signerName: 'Petr Svoboda' })
+        .expect(200);
+      expect(signed.body.sha256).toBe(sha(pdf));
+      await fetch(url, { method, headers, body: forged });
+      expect(sha(await download(started.document.id))).toBe(signed.body.sha256);
+      const audit = await request(http())
+        .get(`/api/v1/audit-logs?entityType=document&entityId=${started.document.id}`)
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('document.signed');
+
+      // Once the URL has expired, whatever it put at the staging key is removed; the document stays.
+      const storage = ds.server.app.get(ObjectStorage);
+      const stagingKey = `org/${org.id}/staging/${started.document.id}/upload`;
+      if (driver === 's3') expect(await storage.head(stagingKey)).not.toBeNull();
+      const cleanup = ds.worker?.get(DocumentStorageCleanup) as DocumentStorageCleanup;
+      const totals = await cleanup.run(new Date(Date.now() + 2 * 3600_000));
+      expect(totals.staging_object).toBeGreaterThanOrEqual(1);
+      expect(await storage.head(stagingKey)).toBeNull();
+      expect(sha(await download(started.document.id))).toBe(sha(pdf));
+      expect(new URL(url).pathname).toContain(`/staging/${started.document.id}/`);
     });
   });
 }

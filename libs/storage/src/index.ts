@@ -1,11 +1,19 @@
 export { LocalDiskStorage, type LocalDiskStorageOptions } from './local/local-disk-storage';
 export type { SignedUrlQuery, SignedUrlRequest, VerifiedSignedUrl } from './local/signed-url';
-export { assertValidKey, attachmentDisposition, objectKey, safeFileName } from './object-key';
+export {
+  assertValidKey,
+  attachmentDisposition,
+  objectKey,
+  parseStagingKey,
+  safeFileName,
+  stagingKey,
+} from './object-key';
 export {
   MAX_PART_NUMBER,
   MAX_PRESIGN_TTL_SECONDS,
   MIN_PART_SIZE_BYTES,
   ObjectStorage,
+  type CreateOnly,
   type ObjectBody,
   type ObjectInfo,
   type PresignedPut,
@@ -26,6 +34,7 @@ export {
   InvalidObjectKeyError,
   InvalidSignedUrlError,
   InvalidUploadError,
+  ObjectExistsError,
   ObjectNotFoundError,
   StorageError,
   UploadNotFoundError,

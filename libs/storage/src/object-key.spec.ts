@@ -1,4 +1,11 @@
-import { assertValidKey, attachmentDisposition, objectKey, safeFileName } from './object-key';
+import {
+  assertValidKey,
+  attachmentDisposition,
+  objectKey,
+  parseStagingKey,
+  safeFileName,
+  stagingKey,
+} from './object-key';
 import { InvalidObjectKeyError } from './storage-errors';
 
 const ORG = '0b6c2f9e-6a3e-4f7e-9d1c-2a1f4e8b7c10';
@@ -97,5 +104,13 @@ describe('attachmentDisposition', () => {
     const header = attachmentDisposition('a"; filename="evil.exe\r\nX: y');
     expect(header).not.toMatch(/[\r\n]/);
     expect(header.match(/"/g)).toHaveLength(2);
+  });
+
+  it('puts direct uploads under a staging key apart from the documents, and reads it back', () => {
+    const key = stagingKey('org-1', 'doc-1');
+    expect(key).toBe('org/org-1/staging/doc-1/upload');
+    expect(parseStagingKey(key)).toEqual({ organizationId: 'org-1', documentId: 'doc-1' });
+    expect(parseStagingKey(objectKey('org-1', 'doc-1', 'upload'))).toBeNull();
+    expect(parseStagingKey('org/org-1/staging/doc-1/upload/x')).toBeNull();
   });
 });

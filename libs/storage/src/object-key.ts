@@ -22,6 +22,20 @@ export function objectKey(organizationId: string, documentId: string, clientFile
 }
 
 /**
+ * Where a direct upload's presigned PUT writes: `org/<organizationId>/staging/<documentId>/upload`,
+ * never the document's own key, so the URL cannot reach stored bytes once they are confirmed.
+ */
+export function stagingKey(organizationId: string, documentId: string): string {
+  return objectKey(organizationId, documentId, 'upload').replace('/documents/', '/staging/');
+}
+
+/** The organisation and document of a staging key, or null for any other key. */
+export function parseStagingKey(key: string): { organizationId: string; documentId: string } | null {
+  const match = /^org\/([A-Za-z0-9_-]{1,64})\/staging\/([A-Za-z0-9_-]{1,64})\/upload$/.exec(key);
+  return match ? { organizationId: match[1], documentId: match[2] } : null;
+}
+
+/**
  * A file name that is safe as the last key segment, derived from a name a client sent: the client's
  * directories are dropped, accents are removed, anything outside [A-Za-z0-9._-] becomes '-', and the
  * result is capped in length while keeping the extension. Never a path, never hidden, never empty.

@@ -2,10 +2,19 @@ import type { Readable } from 'node:stream';
 
 export type ObjectBody = Readable | Buffer;
 
-export interface PutObjectOptions {
+export interface PutObjectOptions extends CreateOnly {
   contentType: string;
   /** When given, a body of any other length is rejected and nothing is stored. */
   contentLength?: number;
+}
+
+export interface CreateOnly {
+  /**
+   * Create-only: when an object exists at the key, nothing is written and ObjectExistsError is
+   * thrown (S3 conditional write `If-None-Match: *`; the local driver links the file exclusively).
+   * Stored documents are written this way, so their bytes never change once there.
+   */
+  ifAbsent?: boolean;
 }
 
 export interface ObjectInfo {
@@ -82,7 +91,15 @@ export abstract class ObjectStorage {
   ): Promise<string>;
 
   /** Joins the parts, in ascending part number order; every part but the last must be ≥ 5 MiB. */
-  abstract completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  abstract completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: UploadedPart[],
+    options?: CreateOnly,
+  ): Promise<void>;
+
+  /** Copies an object inside the store (no bytes through the app); ObjectNotFoundError if `from` is missing. */
+  abstract copy(from: string, to: string, options: CreateOnly & { contentType: string }): Promise<void>;
 
   /** Discards the upload and its parts; aborting an unknown upload is not an error. */
   abstract abortMultipart(key: string, uploadId: string): Promise<void>;

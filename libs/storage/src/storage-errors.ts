@@ -1,5 +1,10 @@
 export type StorageErrorCode =
-  'OBJECT_NOT_FOUND' | 'UPLOAD_NOT_FOUND' | 'INVALID_KEY' | 'INVALID_UPLOAD' | 'INVALID_SIGNED_URL';
+  | 'OBJECT_NOT_FOUND'
+  | 'OBJECT_EXISTS'
+  | 'UPLOAD_NOT_FOUND'
+  | 'INVALID_KEY'
+  | 'INVALID_UPLOAD'
+  | 'INVALID_SIGNED_URL';
 
 /** Base of every error the storage drivers throw on purpose; callers map `code` to HTTP statuses. */
 export class StorageError extends Error {
@@ -15,6 +20,13 @@ export class StorageError extends Error {
 export class ObjectNotFoundError extends StorageError {
   constructor(readonly key: string) {
     super('OBJECT_NOT_FOUND', `No object at key "${key}"`);
+  }
+}
+
+/** A create-only write (`ifAbsent`) found an object at the key already: nothing was changed. */
+export class ObjectExistsError extends StorageError {
+  constructor(readonly key: string) {
+    super('OBJECT_EXISTS', `An object exists at key "${key}" and is never overwritten`);
   }
 }
 

@@ -5,6 +5,7 @@ import {
   InvalidObjectKeyError,
   InvalidUploadError,
   MIN_PART_SIZE_BYTES,
+  ObjectExistsError,
   ObjectNotFoundError,
   UploadNotFoundError,
   type ObjectStorage,
@@ -180,6 +181,50 @@ export function describeObjectStorageContract(
       await expect(
         storage.completeMultipart(key, uploadId, [{ partNumber: 1, etag: etag1 }]),
       ).rejects.toBeInstanceOf(UploadNotFoundError);
+    });
+
+    it('never overwrites an object on a create-only put, copy or multipart complete', async () => {
+      const key = `${prefix}/signed-contract.pdf`;
+      const original = Buffer.from('%PDF-1.4 signed original');
+      await storage.put(key, original, { contentType: 'application/pdf', ifAbsent: true });
+      const before = await storage.head(key);
+
+      await expect(
+        storage.put(key, Buffer.from('forged'), { contentType: 'application/pdf', ifAbsent: true }),
+      ).rejects.toBeInstanceOf(ObjectExistsError);
+      await expect(
+        storage.put(key, Readable.from([Buffer.alloc(MIN_PART_SIZE_BYTES + 10, 'f')]), {
+          contentType: 'application/pdf',
+          ifAbsent: true,
+        }),
+      ).rejects.toBeInstanceOf(ObjectExistsError);
+      const other = `${prefix}/other.pdf`;
+      await storage.put(other, Buffer.from('other bytes'), { contentType: 'application/pdf' });
+      await expect(
+        storage.copy(other, key, { contentType: 'application/pdf', ifAbsent: true }),
+      ).rejects.toBeInstanceOf(ObjectExistsError);
+      const uploadId = await storage.createMultipart(key, 'application/pdf');
+      const etag = await storage.putPart(key, uploadId, 1, Buffer.from('forged part'), 11);
+      await expect(
+        storage.completeMultipart(key, uploadId, [{ partNumber: 1, etag }], { ifAbsent: true }),
+      ).rejects.toBeInstanceOf(ObjectExistsError);
+      await storage.abortMultipart(key, uploadId);
+
+      expect(await readAll(await storage.getStream(key))).toEqual(original);
+      expect((await storage.head(key))?.etag).toBe(before?.etag);
+    });
+
+    it('copies an object inside the store with the content type given', async () => {
+      const from = `${prefix}/staging/upload`;
+      const to = `${prefix}/documents/final.png`;
+      const body = Buffer.from('png bytes');
+      await storage.put(from, body, { contentType: 'application/octet-stream' });
+      await storage.copy(from, to, { contentType: 'image/png', ifAbsent: true });
+      expect(await readAll(await storage.getStream(to))).toEqual(body);
+      expect(await storage.head(to)).toMatchObject({ size: body.length, contentType: 'image/png' });
+      await expect(
+        storage.copy(`${prefix}/missing`, `${prefix}/x`, { contentType: 'image/png' }),
+      ).rejects.toBeInstanceOf(ObjectNotFoundError);
     });
 
     it('discards an aborted multipart upload', async () => {

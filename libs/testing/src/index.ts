@@ -25,7 +25,18 @@ export { testSigningKey } from './signing-key';
 export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catcher';
 export { startS3Server, type S3Server } from './s3-server';
 export { generatedStream, readAll, sha256Of } from './byte-streams';
-export { sampleDocx, sampleJpeg, sampleOdt, samplePdf, samplePng, zipArchive } from './document-fixtures';
+export {
+  deeplyNestedPdf,
+  inflatingPdf,
+  sampleDocx,
+  sampleJpeg,
+  sampleOdt,
+  samplePdf,
+  samplePng,
+  zipArchive,
+  zipBombDocx,
+  type DeflatedZipEntry,
+} from './document-fixtures';
 export {
   startFakeSrealityPortal,
   type FakeSrealityAdvert,

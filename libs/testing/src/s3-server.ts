@@ -16,6 +16,11 @@ export interface S3Server {
   requests: string[];
   /** Unfinished multipart uploads of the bucket (s3rver keeps one folder per upload). */
   openMultipartUploads(): Promise<string[]>;
+  /**
+   * Answers the next `times` requests whose "METHOD /path" starts with `prefix` with a 503 SlowDown
+   * (S3's throttling answer), as a store under strain would: for tests of transient storage trouble.
+   */
+  failNext(prefix: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -34,21 +39,37 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
     configureBuckets: [{ name: bucket }],
   });
   const requests: string[] = [];
+  const failures: { prefix: string; left: number }[] = [];
   let uploadsDir: string | undefined;
-  server.middleware.unshift(async (ctx, next) => {
-    uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
-    const parameters = Object.keys(ctx.query)
-      .filter((name) => name !== 'x-id')
-      .sort();
-    requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
-    await next();
-  }, multipartUploadGaps);
+  server.middleware.unshift(
+    async (ctx, next) => {
+      uploadsDir ??= ctx.store.getResourcePath(bucket, undefined, 'uploads');
+      const parameters = Object.keys(ctx.query)
+        .filter((name) => name !== 'x-id')
+        .sort();
+      requests.push(`${ctx.method} ${ctx.path}${parameters.length ? `?${parameters.join(',')}` : ''}`);
+      const failure = failures.find((f) => f.left > 0 && `${ctx.method} ${ctx.path}`.startsWith(f.prefix));
+      if (failure) {
+        failure.left--;
+        ctx.status = 503;
+        ctx.type = 'application/xml';
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`;
+        return;
+      }
+      await next();
+    },
+    multipartUploadGaps,
+    conditionalWrites,
+  );
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requests,
+    failNext(prefix, times) {
+      failures.push({ prefix, left: times });
+    },
     async openMultipartUploads() {
       if (!uploadsDir || !existsSync(uploadsDir)) return [];
       const ids = await readdir(uploadsDir);
@@ -60,6 +81,27 @@ export async function startS3Server(bucket = 'documents'): Promise<S3Server> {
     },
   };
 }
+
+/**
+ * s3rver 3.7.1 ignores `If-None-Match: *` on writes. S3 honours it on PutObject, CopyObject and
+ * CompleteMultipartUpload: when an object exists at the key, nothing is written and the answer is
+ * 412 PreconditionFailed (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ */
+const conditionalWrites: S3rverMiddleware = async (ctx, next) => {
+  const isWrite =
+    (ctx.method === 'PUT' && ctx.query.partNumber === undefined) ||
+    (ctx.method === 'POST' && ctx.query.uploadId !== undefined);
+  const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+  if (!isWrite || ctx.headers['if-none-match'] !== '*' || !match) return next();
+  const key = match[2].split('/').map(decodeURIComponent).join('/');
+  if (await ctx.store.existsObject(match[1], key)) {
+    ctx.status = 412;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>`;
+    return;
+  }
+  await next();
+};
 
 /**
  * s3rver 3.7.1 has no AbortMultipartUpload and answers calls on an unknown upload id with a 500.

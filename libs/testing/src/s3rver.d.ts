@@ -14,10 +14,14 @@ declare module 's3rver' {
     method: string;
     path: string;
     query: Record<string, string | string[] | undefined>;
+    headers: Record<string, string | string[] | undefined>;
     status: number;
     type: string;
     body: unknown;
-    store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+    store: {
+      getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+      existsObject(bucket: string, key: string): Promise<boolean>;
+    };
   }
 
   export type S3rverMiddleware = (ctx: S3rverContext, next: () => Promise<void>) => Promise<void>;

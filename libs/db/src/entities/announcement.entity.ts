@@ -15,6 +15,8 @@ export type AudienceType = (typeof AUDIENCE_TYPES)[number];
 @Entity('announcements')
 @Index('uq_announcements_org_id', ['organizationId', 'id'], { unique: true })
 @Index('ix_announcements_org_status_publish', ['organizationId', 'status', 'publishAt'])
+// GIN (access checks: which announcement attaches a document); TypeORM cannot express the method.
+@Index('ix_announcements_attachments', { synchronize: false })
 /** The every-minute publishing job's look-up across organisations: only scheduled ones are indexed. */
 @Index('ix_announcements_scheduled_publish', ['publishAt'], { where: `status = 'scheduled'` })
 @Index('ix_announcements_title_trgm', { synchronize: false })

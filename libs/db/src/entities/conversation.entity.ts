@@ -103,6 +103,8 @@ export class ConversationParticipant extends TenantRecord {
   ['organizationId', 'conversationId', 'senderUserId', 'clientMessageId'],
   { unique: true },
 )
+// GIN (access checks: which message attaches a document); TypeORM cannot express the method.
+@Index('ix_conversation_messages_attachments', { synchronize: false })
 export class ConversationMessage extends TenantRecord {
   @Column({ type: 'uuid' })
   conversationId!: string;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Building } from './building.entity';
 import { Fault } from './fault.entity';
 import { Lease } from './lease.entity';
@@ -18,8 +18,12 @@ export const DOCUMENT_CATEGORIES = [
 ] as const;
 export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
 
-/** Who besides staff may read a document: nobody, the owners, or every resident of its building. */
-export const DOCUMENT_VISIBILITIES = ['managers', 'owners', 'residents'] as const;
+/**
+ * Who besides staff may read a document: nobody; the owners (of its unit, or of its building); the
+ * current tenants and owners of its unit (a lease PDF); every resident of its building; or every
+ * member of the organisation, realtors included (an energy certificate a listing needs).
+ */
+export const DOCUMENT_VISIBILITIES = ['managers', 'owners', 'unit', 'residents', 'public'] as const;
 export type DocumentVisibility = (typeof DOCUMENT_VISIBILITIES)[number];
 
 /** pending: the bytes are still on their way (direct or resumable upload); active: stored and checked. */
@@ -54,6 +58,9 @@ const byteCount = { to: (v: number) => v, from: (v: string) => Number(v) };
 @Index('ix_documents_org_lease', ['organizationId', 'leaseId'])
 @Index('ix_documents_org_fault', ['organizationId', 'faultId'])
 @Index('ix_documents_org_previous_version', ['organizationId', 'previousVersionId'])
+@Index('ix_documents_org_staging_expires', ['organizationId', 'stagingExpiresAt'], {
+  where: 'staging_key IS NOT NULL',
+})
 // Links are NO ACTION (checked at the end of the statement): a linked row cannot be deleted while a
 // document points at it, yet deleting the whole organisation cascades cleanly.
 @Index('ix_documents_title_trgm', { synchronize: false })
@@ -162,6 +169,20 @@ export class Document extends TenantEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   objectRemovedAt!: Date | null;
+
+  /**
+   * Direct uploads: where the presigned PUT writes (never `objectKey`); confirm copies it over. Kept
+   * until the URL expires (`stagingExpiresAt`), then the clean-up deletes whatever was put there.
+   */
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  stagingKey!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  stagingExpiresAt!: Date | null;
+
+  /** Local driver: when its single PUT to the staging URL was accepted (the URL is spent then). */
+  @Column({ type: 'timestamptz', nullable: true })
+  stagingPutAt!: Date | null;
 }
 
 /**
@@ -213,9 +234,17 @@ export class UploadSession extends TenantEntity {
   expiresAt!: Date;
 }
 
-/** One received chunk of a resumable upload, with what the storage answered for its part. */
+/**
+ * A chunk of a resumable upload: received (sha256 and etag: what the storage answered for its part),
+ * or claimed by a request that is storing it (claimId, until receivingUntil) — one writer per part.
+ */
 @Entity('upload_chunks')
 @Index('uq_upload_chunks_org_upload_number', ['organizationId', 'uploadId', 'chunkNumber'], { unique: true })
+@Check('ck_upload_chunks_received', '(etag IS NULL) = (sha256 IS NULL)')
+@Check(
+  'ck_upload_chunks_claimed',
+  'etag IS NOT NULL OR (claim_id IS NOT NULL AND receiving_until IS NOT NULL)',
+)
 export class UploadChunk extends TenantRecord {
   @Column({ type: 'uuid' })
   uploadId!: string;
@@ -231,11 +260,17 @@ export class UploadChunk extends TenantRecord {
   @Column({ type: 'integer' })
   sizeBytes!: number;
 
-  @Column({ type: 'char', length: 64 })
-  sha256!: string;
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256!: string | null;
 
-  @Column({ type: 'varchar', length: 200 })
-  etag!: string;
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  etag!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  claimId!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  receivingUntil!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -25,6 +25,8 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 @Index('ix_listings_org_unit', ['organizationId', 'unitId'])
 @Index('ix_listings_title_trgm', { synchronize: false })
 @Index('ix_listings_city_trgm', { synchronize: false })
+// GIN (access checks: which listing shows a document); TypeORM cannot express the method.
+@Index('ix_listings_photo_document_ids', { synchronize: false })
 export class Listing extends TenantEntity {
   @Column({ type: 'uuid', nullable: true })
   unitId!: string | null;

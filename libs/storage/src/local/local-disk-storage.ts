@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertValidKey } from '../object-key';
 import {
   MIN_PART_SIZE_BYTES,
   ObjectStorage,
+  type CreateOnly,
   type ObjectBody,
   type ObjectInfo,
   type PresignedPut,
@@ -15,7 +16,13 @@ import {
   type PutObjectOptions,
   type UploadedPart,
 } from '../object-storage';
-import { InvalidUploadError, ObjectNotFoundError, UploadNotFoundError } from '../storage-errors';
+import {
+  InvalidObjectKeyError,
+  InvalidUploadError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  UploadNotFoundError,
+} from '../storage-errors';
 import {
   assertLength,
   assertPartList,
@@ -83,7 +90,14 @@ export class LocalDiskStorage extends ObjectStorage {
     assertValidKey(key);
     if (options.contentLength !== undefined) assertLength(options.contentLength, 'contentLength');
     const staged = await stageFile(this.tmpDir, toReadable(body), options.contentLength);
-    await this.publish(key, staged, options.contentType);
+    await this.publish(key, staged, options.contentType, options);
+  }
+
+  async copy(from: string, to: string, options: CreateOnly & { contentType: string }): Promise<void> {
+    assertValidKey(to);
+    const source = await this.getStream(from);
+    const staged = await stageFile(this.tmpDir, source);
+    await this.publish(to, staged, options.contentType, options);
   }
 
   async getStream(key: string): Promise<Readable> {
@@ -198,7 +212,12 @@ export class LocalDiskStorage extends ObjectStorage {
     return staged.md5;
   }
 
-  async completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+  async completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: UploadedPart[],
+    options: CreateOnly = {},
+  ): Promise<void> {
     assertPartList(parts);
     const { dir, manifest } = await this.openUpload(key, uploadId);
     const names = await Promise.all(
@@ -229,7 +248,7 @@ export class LocalDiskStorage extends ObjectStorage {
       const staged = await stageFile(this.tmpDir, async function* concatenate() {
         for (const name of names) yield* createReadStream(join(claimed, name));
       });
-      await this.publish(key, staged, manifest.contentType);
+      await this.publish(key, staged, manifest.contentType, options);
     } catch (err) {
       await rename(claimed, dir).catch(() => undefined); // leave the upload retryable
       throw err;
@@ -262,12 +281,23 @@ export class LocalDiskStorage extends ObjectStorage {
     return { dir, manifest };
   }
 
-  private async publish(key: string, staged: StagedFile, contentType: string): Promise<void> {
+  private async publish(
+    key: string,
+    staged: StagedFile,
+    contentType: string,
+    options: CreateOnly = {},
+  ): Promise<void> {
     const { data, meta } = this.paths(key);
     const metaTmp = join(this.tmpDir, `${randomUUID()}.json`);
     const stored: StoredMetadata = { contentType, etag: staged.md5 };
     try {
       await writeFile(metaTmp, JSON.stringify(stored), { flag: 'wx' });
+      if (options.ifAbsent) {
+        // link() fails when the name exists, atomically: the data goes in first, or not at all.
+        await linkExclusively(staged.path, data, key);
+        await publishFile(metaTmp, meta);
+        return;
+      }
       // Metadata first: a crash in between leaves metadata without data, which head() ignores.
       await publishFile(metaTmp, meta);
       await publishFile(staged.path, data);
@@ -275,6 +305,18 @@ export class LocalDiskStorage extends ObjectStorage {
       await rm(metaTmp, { force: true });
       await rm(staged.path, { force: true });
     }
+  }
+}
+
+async function linkExclusively(from: string, to: string, key: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await link(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const existing = await stat(to).catch(() => null);
+    if (existing?.isDirectory()) throw new InvalidObjectKeyError('collides with the folder of another key');
+    throw new ObjectExistsError(key);
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -18,6 +19,7 @@ import { assertValidKey, attachmentDisposition } from '../object-key';
 import {
   MIN_PART_SIZE_BYTES,
   ObjectStorage,
+  type CreateOnly,
   type ObjectBody,
   type ObjectInfo,
   type PresignedPut,
@@ -26,7 +28,7 @@ import {
   type PutObjectOptions,
   type UploadedPart,
 } from '../object-storage';
-import { ObjectNotFoundError, UploadNotFoundError } from '../storage-errors';
+import { ObjectExistsError, ObjectNotFoundError, UploadNotFoundError } from '../storage-errors';
 import {
   assertLength,
   assertPartList,
@@ -84,12 +86,43 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     const source = checkedBody(body, options.contentLength);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: source, ContentType: options.contentType },
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: source,
+        ContentType: options.contentType,
+        // Reaches the PutObject of a small body and the CompleteMultipartUpload of a large one.
+        ...ifAbsent(options),
+      },
       partSize: this.partSize,
       queueSize: UPLOAD_CONCURRENCY,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (err) {
+      throw existsError(err, key);
+    }
+  }
+
+  async copy(from: string, to: string, options: CreateOnly & { contentType: string }): Promise<void> {
+    assertValidKey(from);
+    assertValidKey(to);
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+          ContentType: options.contentType,
+          MetadataDirective: 'REPLACE',
+          ...ifAbsent(options),
+        }),
+      );
+    } catch (err) {
+      if (isS3Error(err, 'NoSuchKey')) throw new ObjectNotFoundError(from);
+      throw existsError(err, to);
+    }
   }
 
   async getStream(key: string): Promise<Readable> {
@@ -203,7 +236,12 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     }
   }
 
-  async completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+  async completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: UploadedPart[],
+    options: CreateOnly = {},
+  ): Promise<void> {
     assertValidKey(key);
     assertPartList(parts);
     try {
@@ -215,11 +253,12 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
           MultipartUpload: {
             Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${unquote(p.etag)}"` })),
           },
+          ...ifAbsent(options),
         }),
       );
     } catch (err) {
       if (isS3Error(err, 'NoSuchUpload')) throw new UploadNotFoundError(uploadId);
-      throw err;
+      throw existsError(err, key);
     }
   }
 
@@ -233,6 +272,18 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
       if (!isS3Error(err, 'NoSuchUpload')) throw err;
     }
   }
+}
+
+/** S3 conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html */
+function ifAbsent(options: CreateOnly): { IfNoneMatch?: string } {
+  return options.ifAbsent ? { IfNoneMatch: '*' } : {};
+}
+
+/** A conditional write refused because the key exists is 412 PreconditionFailed. */
+function existsError(err: unknown, key: string): unknown {
+  return err instanceof S3ServiceException && err.$metadata?.httpStatusCode === 412
+    ? new ObjectExistsError(key)
+    : err;
 }
 
 function isS3Error(err: unknown, code: string): boolean {

@@ -67,6 +67,7 @@ export type ChangeVerb =
   | 'archived'
   | 'deleted'
   | 'activated'
+  | 'signed'
   | 'amended'
   | 'published'
   | 'recorded'

@@ -18,7 +18,8 @@ export class DirectUploadsController {
   @Post()
   @ApiCreatedResponse({
     type: DirectUploadResponse,
-    description: 'A pending document and where to PUT its bytes (with exactly the given headers)',
+    description:
+      'A pending document and where to PUT its bytes (with exactly the given headers): a staging key, copied to the document at confirm',
   })
   create(
     @CurrentTenant() t: Tenant,
@@ -33,7 +34,7 @@ export class DirectUploadsController {
   @ApiOkResponse({
     type: DocumentResponse,
     description:
-      'Checks the stored object (size, type sniffed from its bytes) and activates the document. 409 UPLOAD_NOT_RECEIVED, 422 UPLOAD_SIZE_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE',
+      'Checks the staged object (size), copies it to the document (never overwriting), sniffs its type and activates the document; confirming again answers the active document. 409 UPLOAD_NOT_RECEIVED, 422 UPLOAD_SIZE_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE',
   })
   confirm(
     @CurrentTenant() t: Tenant,

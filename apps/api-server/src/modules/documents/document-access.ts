@@ -30,7 +30,7 @@ export class DocumentAccess {
 
   async audience(m: EntityManager, t: Tenant): Promise<DocumentAudience> {
     if (isStaff(t.role)) return null;
-    if (t.role === 'realtor') return { kind: 'photos' };
+    if (t.role === 'realtor') return { kind: 'realtor', userId: t.userId };
     return { kind: 'resident', owner: t.role === 'owner', userId: t.userId, homes: await this.homes(m, t) };
   }
 
@@ -53,12 +53,35 @@ export class DocumentAccess {
     return undefined;
   }
 
-  /** A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. */
+  /**
+   * A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. A
+   * realtor changes only photos they uploaded or that a listing shows.
+   */
   async managed(m: EntityManager, t: Tenant, id: string): Promise<Document> {
     const doc = await this.documents.findForUpdate(m, t.organizationId, id);
     if (!doc || !(await this.maySee(m, t, doc))) throw documentNotFound();
     this.requireManage(t, doc.category);
+    if (
+      t.role === 'realtor' &&
+      doc.uploadedByUserId !== t.userId &&
+      !(await this.documents.shownByAListing(m, t.organizationId, doc.id))
+    ) {
+      throw new DocumentError(
+        DocumentErrorCode.NotAllowed,
+        'Realtors change only the photos they uploaded or that a listing shows',
+      );
+    }
     return doc;
+  }
+
+  /** A realtor's photos are for listings: they are never filed under a fault or a lease. */
+  requireRealtorLinks(t: Tenant, links: DocumentLinks): void {
+    if (t.role === 'realtor' && (links.faultId || links.leaseId)) {
+      throw new DocumentError(
+        DocumentErrorCode.NotAllowed,
+        'Realtors add photos for listings, not to faults or leases',
+      );
+    }
   }
 
   /**
@@ -68,10 +91,20 @@ export class DocumentAccess {
   async requireUpload(
     m: EntityManager,
     t: Tenant,
-    metadata: { category: Document['category']; faultId?: string | null },
+    metadata: {
+      category: Document['category'];
+      visibility?: Document['visibility'];
+      faultId?: string | null;
+      leaseId?: string | null;
+    },
   ): Promise<void> {
+    this.requireRealtorLinks(t, metadata);
     if (mayManage(t.role, metadata.category)) return;
     if ((t.role === 'owner' || t.role === 'tenant') && metadata.category === 'photo' && metadata.faultId) {
+      // A fault photo shows a home: staff who handle the fault see it, nobody else (not even by choice).
+      if ((metadata.visibility ?? 'managers') !== 'managers') {
+        throw new DocumentError(DocumentErrorCode.NotAllowed, 'Photos of a fault are for staff only');
+      }
       const fault = await this.documents.fault(m, t.organizationId, metadata.faultId);
       if (fault?.reporterUserId === t.userId) return;
     }
@@ -92,8 +125,16 @@ export class DocumentAccess {
     }
   }
 
-  /** The links of a document with the building (and unit) they imply, all checked. */
-  async place(m: EntityManager, t: Tenant, links: DocumentLinks): Promise<DocumentPlacement> {
+  /**
+   * The links of a document with the building (and unit) they imply, all checked; `unit` visibility
+   * needs a unit to be shared with (422).
+   */
+  async place(
+    m: EntityManager,
+    t: Tenant,
+    links: DocumentLinks,
+    visibility?: Document['visibility'],
+  ): Promise<DocumentPlacement> {
     const org = t.organizationId;
     const placed: DocumentPlacement = {
       buildingId: links.buildingId ?? null,
@@ -130,6 +171,12 @@ export class DocumentAccess {
     if (placed.buildingId && !(await this.documents.building(m, org, placed.buildingId))) {
       throw new DocumentError(DocumentErrorCode.BuildingNotFound, 'Building not found');
     }
+    if (visibility === 'unit' && !placed.unitId) {
+      throw new DocumentError(
+        DocumentErrorCode.UnitRequired,
+        'A document shared with a unit names the unit (unitId, or a lease or fault of it)',
+      );
+    }
     return placed;
   }
 
@@ -145,12 +192,24 @@ export class DocumentAccess {
     return doc;
   }
 
+  /**
+   * Staff see everything; anyone sees their own uploads and public documents; a realtor what listings
+   * show; residents what the visibility gives their homes; and everyone the attachments of messages
+   * and announcements they receive.
+   */
   private async maySee(m: EntityManager, t: Tenant, doc: Document): Promise<boolean> {
     if (doc.uploadedByUserId === t.userId) return true;
     if (doc.status === 'pending') return mayManage(t.role, doc.category);
-    if (isStaff(t.role)) return true;
-    if (t.role === 'realtor') return doc.category === 'photo';
-    return residentMaySee(t.role, doc, await this.homes(m, t));
+    if (isStaff(t.role) || doc.visibility === 'public') return true;
+    if (t.role === 'realtor') {
+      if (await this.documents.shownByAListing(m, t.organizationId, doc.id)) return true;
+    } else if (residentMaySee(t.role, doc, await this.homes(m, t))) {
+      return true;
+    }
+    return this.documents.attachedForRecipient(m, t.organizationId, doc.id, {
+      userId: t.userId,
+      unitIds: (await this.residents.unitIds(m, t)) ?? null,
+    });
   }
 
   private async homes(m: EntityManager, t: Tenant): Promise<ResidentHomes> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Document, type DocumentTextStatus } from '@ppt/db';
 import { ValidationFailedError, toErrorDetails } from '@ppt/observability';
-import { ObjectStorage, StorageEnv, objectKey } from '@ppt/storage';
+import { ObjectExistsError, ObjectStorage, StorageEnv, objectKey, stagingKey } from '@ppt/storage';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
@@ -74,7 +74,7 @@ export class DocumentIntake {
 
       const id = randomUUID();
       key = objectKey(t.organizationId, id, fileName);
-      await this.storage.put(key, content.body, { contentType: content.contentType });
+      await this.storage.put(key, content.body, { contentType: content.contentType, ifAbsent: true });
       await incoming.finished;
       const { sizeBytes, sha256 } = content.totals();
       const doc = await this.tenant.run(scopeOf(t), async (m) => {
@@ -116,6 +116,8 @@ export class DocumentIntake {
     if (dto.sizeBytes > this.env.DOCUMENT_MAX_BYTES) throw tooLarge(this.env.DOCUMENT_MAX_BYTES);
     if (!ALLOWED_CONTENT_TYPES.includes(dto.contentType)) throw unsupportedType();
     if (dto.category === 'photo' && !IMAGE_TYPES.includes(dto.contentType)) throw photoMustBeImage();
+    const ttl = this.storageEnv.STORAGE_PRESIGN_TTL_SECONDS;
+    const expiresAt = new Date(Date.now() + ttl * 1000);
     const doc = await this.tenant.run(scopeOf(t), (m) =>
       this.createPending(
         m,
@@ -123,11 +125,12 @@ export class DocumentIntake {
         dto,
         { fileName: dto.fileName, sizeBytes: dto.sizeBytes, contentType: dto.contentType },
         meta,
+        { staged: true, stagingExpiresAt: expiresAt },
       ),
     );
-    const ttl = this.storageEnv.STORAGE_PRESIGN_TTL_SECONDS;
-    const expiresAt = new Date(Date.now() + ttl * 1000);
-    const { url, headers } = await this.storage.presignPut(doc.objectKey, {
+    // The URL writes to the staging key only: confirm copies the bytes to the document's key, so
+    // the URL cannot touch them afterwards (S3 URLs cannot be revoked; they stay valid until expiry).
+    const { url, headers } = await this.storage.presignPut(doc.stagingKey as string, {
       expiresInSeconds: ttl,
       contentType: dto.contentType,
       contentLength: dto.sizeBytes,
@@ -135,7 +138,11 @@ export class DocumentIntake {
     return { document: toDocumentResponse(doc), upload: { method: 'PUT', url, headers, expiresAt } };
   }
 
-  /** POST /documents/uploads/:id/confirm: the object must be there, of the declared size and an allowed type. */
+  /**
+   * POST /documents/uploads/:id/confirm: the staged object must be there, of the declared size; it is
+   * copied to the document's key (create-only), checked there and the document activated. Confirming
+   * again answers the active document; later PUTs to the URL only reach the staging key.
+   */
   async confirmDirectUpload(t: Tenant, id: string, meta: RequestMeta): Promise<DocumentResponse> {
     const doc = await this.tenant.run(scopeOf(t), async (m) => {
       const found = await this.access.visible(m, t, id);
@@ -143,19 +150,41 @@ export class DocumentIntake {
       return found;
     });
     if (doc.status === 'active') return toDocumentResponse(doc);
-    const info = await this.storage.head(doc.objectKey);
+    if (!doc.stagingKey) throw new DocumentError(DocumentErrorCode.NotPending, 'This is not a direct upload');
+    const info = await this.storage.head(doc.stagingKey);
     if (!info) {
       throw new DocumentError(DocumentErrorCode.ObjectMissing, 'Nothing was uploaded to the URL yet');
     }
     if (info.size !== doc.sizeBytes) {
-      await this.storage.delete(doc.objectKey);
-      throw new DocumentError(
-        DocumentErrorCode.SizeMismatch,
-        `${info.size} bytes arrived, ${doc.sizeBytes} were announced: upload again`,
-      );
+      await this.storage.delete(doc.stagingKey);
+      throw sizeMismatch(info.size, doc.sizeBytes);
     }
-    const stored = await this.checkStored(doc, { hash: false });
-    return toDocumentResponse(await this.activate(t, id, { ...stored, sizeBytes: info.size }, meta));
+    try {
+      await this.storage.copy(doc.stagingKey, doc.objectKey, {
+        contentType: doc.contentType,
+        ifAbsent: true,
+      });
+    } catch (err) {
+      // An earlier confirm copied and then failed: check what it copied.
+      if (!(err instanceof ObjectExistsError)) throw err;
+    }
+    const copied = await this.storage.head(doc.objectKey);
+    if (copied?.size !== doc.sizeBytes) {
+      await this.storage.delete(doc.objectKey);
+      throw sizeMismatch(copied?.size ?? 0, doc.sizeBytes);
+    }
+    let stored: { contentType: string; sha256: string | null };
+    try {
+      stored = await this.checkStored(doc, { hash: false });
+    } catch (err) {
+      // Refused bytes leave nothing behind; the client uploads again with a new URL.
+      if (err instanceof DocumentError) await this.storage.delete(doc.stagingKey).catch(() => undefined);
+      throw err;
+    }
+    const active = await this.activate(t, id, { ...stored, sizeBytes: doc.sizeBytes }, meta);
+    // Best effort: the clean-up deletes the staging key once the URL has expired in any case.
+    await this.storage.delete(doc.stagingKey).catch(() => undefined);
+    return toDocumentResponse(active);
   }
 
   /**
@@ -183,6 +212,7 @@ export class DocumentIntake {
     metadata: DocumentMetadataDto,
     file: { fileName: string; sizeBytes: number; contentType: string },
     meta: RequestMeta,
+    direct?: { staged: true; stagingExpiresAt: Date },
   ): Promise<Document> {
     const id = randomUUID();
     const fileName = displayName(file.fileName);
@@ -193,6 +223,9 @@ export class DocumentIntake {
       status: 'pending',
       contentType: file.contentType,
       sizeBytes: file.sizeBytes,
+      ...(direct
+        ? { stagingKey: stagingKey(t.organizationId, id), stagingExpiresAt: direct.stagingExpiresAt }
+        : {}),
     });
     await this.audit.recordChange(
       m,
@@ -207,36 +240,45 @@ export class DocumentIntake {
 
   /** Turns a pending document active with what its stored bytes turned out to be. */
   async activate(t: Tenant, id: string, content: StoredContent, meta: RequestMeta): Promise<Document> {
-    const doc = await this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.documents.findForUpdate(m, t.organizationId, id);
-      if (!before) throw documentNotFound();
-      if (before.status !== 'pending')
-        throw new DocumentError(DocumentErrorCode.NotPending, 'The document is already active');
-      await this.documents.update(m, t.organizationId, id, {
-        status: 'active',
-        contentType: content.contentType,
-        sizeBytes: content.sizeBytes,
-        sha256: content.sha256,
-        textStatus: textStatusFor(content.contentType),
-      });
-      const after = (await this.documents.findById(m, t.organizationId, id)) as Document;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'document', id, verb: 'activated' },
-        documentSnapshot(before),
-        documentSnapshot(after),
-      );
-      return after;
-    });
+    const doc = await this.tenant.run(scopeOf(t), (m) => this.activateIn(m, t, id, content, meta));
     await this.afterActivation(doc);
     return doc;
   }
 
+  /** activate() inside the caller's transaction; call afterActivation() once it committed. */
+  async activateIn(
+    m: EntityManager,
+    t: Tenant,
+    id: string,
+    content: StoredContent,
+    meta: RequestMeta,
+  ): Promise<Document> {
+    const before = await this.documents.findForUpdate(m, t.organizationId, id);
+    if (!before) throw documentNotFound();
+    if (before.status !== 'pending')
+      throw new DocumentError(DocumentErrorCode.NotPending, 'The document is already active');
+    await this.documents.update(m, t.organizationId, id, {
+      status: 'active',
+      contentType: content.contentType,
+      sizeBytes: content.sizeBytes,
+      sha256: content.sha256,
+      textStatus: textStatusFor(content.contentType),
+    });
+    const after = (await this.documents.findById(m, t.organizationId, id)) as Document;
+    await this.audit.recordChange(
+      m,
+      t,
+      meta,
+      { type: 'document', id, verb: 'activated' },
+      documentSnapshot(before),
+      documentSnapshot(after),
+    );
+    return after;
+  }
+
   private async checkMetadata(m: EntityManager, t: Tenant, metadata: DocumentMetadataDto): Promise<void> {
     await this.access.requireUpload(m, t, metadata);
-    await this.access.place(m, t, metadata);
+    await this.access.place(m, t, metadata, metadata.visibility);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
   }
 
@@ -247,7 +289,7 @@ export class DocumentIntake {
     file: Partial<Document> & { fileName: string },
   ): Promise<Document> {
     await this.access.requireUpload(m, t, metadata);
-    const place = await this.access.place(m, t, metadata);
+    const place = await this.access.place(m, t, metadata, metadata.visibility);
     if (metadata.previousVersionId) await this.access.previousVersion(m, t, metadata.previousVersionId);
     return this.documents.create(m, t.organizationId, {
       ...file,
@@ -260,9 +302,17 @@ export class DocumentIntake {
     });
   }
 
-  private async afterActivation(doc: Document): Promise<void> {
+  /** What follows a committed activation: queueing the text extraction. */
+  async afterActivation(doc: Document): Promise<void> {
     if (doc.textStatus === 'pending') await this.jobs.extractText(doc.organizationId, doc.id);
   }
+}
+
+function sizeMismatch(arrived: number, announced: number): DocumentError {
+  return new DocumentError(
+    DocumentErrorCode.SizeMismatch,
+    `${arrived} bytes arrived, ${announced} were announced: upload again`,
+  );
 }
 
 export function textStatusFor(contentType: string): DocumentTextStatus {

@@ -26,6 +26,19 @@ describe('document rules', () => {
     expect(residentMaySee('owner', { ...unitDoc, unitId: null }, homes)).toBe(true);
   });
 
+  it('shows unit documents (a lease PDF) to the current tenants and owners of that unit only', () => {
+    const lease = { visibility: 'unit' as const, buildingId: 'b1', unitId: 'u1' };
+    expect(residentMaySee('tenant', lease, homes)).toBe(true);
+    expect(residentMaySee('owner', lease, homes)).toBe(true);
+    expect(residentMaySee('tenant', { ...lease, unitId: 'u2' }, homes)).toBe(false);
+    expect(residentMaySee('owner', { ...lease, unitId: null }, homes)).toBe(false);
+  });
+
+  it('shows public documents to every resident, wherever they live', () => {
+    const certificate = { visibility: 'public' as const, buildingId: 'b9', unitId: null };
+    expect(residentMaySee('tenant', certificate, { unitIds: [], buildingIds: [] })).toBe(true);
+  });
+
   it('keeps managers-only documents and documents without a building from residents', () => {
     expect(residentMaySee('owner', { visibility: 'managers', buildingId: 'b1', unitId: 'u1' }, homes)).toBe(
       false,

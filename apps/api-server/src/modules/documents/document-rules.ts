@@ -28,14 +28,17 @@ export interface ResidentHomes {
 }
 
 /**
- * Whether a resident sees a document: `residents` — anyone living in or owning a unit of its
- * building; `owners` — owners only, of its unit when it names one, else of any unit of its building;
- * `managers` — no resident. A document tied to no building is for staff alone.
+ * Whether a resident sees a document: `public` — every member; `residents` — anyone living in or
+ * owning a unit of its building; `unit` — the current tenants and owners of its unit; `owners` —
+ * owners only, of its unit when it names one, else of any unit of its building; `managers` — no
+ * resident. Apart from `public`, a document tied to no building is for staff alone.
  */
 export function residentMaySee(role: MembershipRole, doc: DocumentPlace, homes: ResidentHomes): boolean {
   if (role !== 'owner' && role !== 'tenant') return false;
+  if (doc.visibility === 'public') return true;
   if (!doc.buildingId || doc.visibility === 'managers') return false;
   if (doc.visibility === 'residents') return homes.buildingIds.includes(doc.buildingId);
+  if (doc.visibility === 'unit') return doc.unitId !== null && homes.unitIds.includes(doc.unitId);
   if (role !== 'owner') return false;
   return doc.unitId ? homes.unitIds.includes(doc.unitId) : homes.buildingIds.includes(doc.buildingId);
 }

@@ -23,6 +23,13 @@ export function withDocumentsEnv<TBase extends EnvBase>(Base: TBase) {
     @IsIntInRange(60)
     UPLOAD_ABANDONED_AFTER_S = 24 * 3600;
 
+    /**
+     * Longest time one chunk of a resumable upload may take to arrive; the request is cut off then.
+     * Its claim on the part lasts a minute longer, so no other request can write the part meanwhile.
+     */
+    @IsIntInRange(10, 24 * 3600)
+    UPLOAD_CHUNK_TIMEOUT_S = 900;
+
     /** Text extraction reads the whole file into memory; larger files are skipped. */
     @IsIntInRange(1)
     TEXT_EXTRACTION_MAX_BYTES = 50 * MiB;
@@ -30,6 +37,13 @@ export function withDocumentsEnv<TBase extends EnvBase>(Base: TBase) {
     /** A PDF or DOCX that takes longer than this to read is given up on. */
     @IsIntInRange(1000)
     TEXT_EXTRACTION_TIMEOUT_MS = 60_000;
+
+    /**
+     * Hard memory cap of the text extraction child process (RLIMIT_DATA: V8 heap and off-heap buffers
+     * alike); a file that needs more fails instead of taking the worker down.
+     */
+    @IsIntInRange(128, 16_384)
+    TEXT_EXTRACTION_MEMORY_MB = 512;
   }
   return WithDocumentsEnv;
 }

@@ -13,7 +13,13 @@ const SORT_COLUMNS: Record<string, string> = {
 
 /** Restricts a list to what one caller may see (null = everything of the organisation). */
 export type DocumentAudience =
-  null | { kind: 'photos' } | { kind: 'resident'; owner: boolean; userId: string; homes: ResidentHomes };
+  | null
+  | { kind: 'realtor'; userId: string }
+  | { kind: 'resident'; owner: boolean; userId: string; homes: ResidentHomes };
+
+/** A document some listing of its organisation shows (as `d`). */
+const SHOWN_BY_A_LISTING = `EXISTS (SELECT 1 FROM listings l
+  WHERE l.organization_id = d.organization_id AND l.photo_document_ids @> ARRAY[d.id])`;
 
 /** Documents of one organisation (every method takes it; RLS backs it up). Deleted ones are never listed. */
 @Injectable()
@@ -28,7 +34,12 @@ export class DocumentsRepository {
       .createQueryBuilder(Document, 'd')
       .where('d.organization_id = :organizationId', { organizationId })
       .andWhere(`d.status = 'active' AND d.deleted_at IS NULL`);
-    if (audience?.kind === 'photos') qb.andWhere(`d.category = 'photo'`);
+    if (audience?.kind === 'realtor') {
+      // Their own uploads, what listings show, and what is public: never residents' or staff files.
+      qb.andWhere(`(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`, {
+        me: audience.userId,
+      });
+    }
     if (audience?.kind === 'resident') {
       // Homes are units and their buildings: either both lists are empty or neither is.
       const { unitIds, buildingIds } = audience.homes;
@@ -36,8 +47,10 @@ export class DocumentsRepository {
         new Brackets((w) => {
           // Their own uploads (photos of faults they reported), and what their homes' visibility allows.
           w.where('d.uploaded_by_user_id = :me', { me: audience.userId });
+          w.orWhere(`d.visibility = 'public'`);
           if (unitIds.length > 0) {
             w.orWhere(`d.visibility = 'residents' AND d.building_id IN (:...buildingIds)`, { buildingIds });
+            w.orWhere(`d.visibility = 'unit' AND d.unit_id IN (:...unitIds)`, { unitIds });
             if (audience.owner) {
               w.orWhere(
                 `d.visibility = 'owners' AND (d.unit_id IN (:...unitIds) OR (d.unit_id IS NULL AND d.building_id IN (:...buildingIds)))`,
@@ -94,6 +107,37 @@ export class DocumentsRepository {
     await m.delete(Document, { organizationId, id });
   }
 
+  /**
+   * Takes the single PUT of a pending direct upload's staging URL (local driver). 'confirmed' when the
+   * document is active already, 'spent' when the URL was used or does not belong to it.
+   */
+  async claimStagingPut(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    key: string,
+  ): Promise<'claimed' | 'confirmed' | 'spent'> {
+    const result = await m
+      .createQueryBuilder()
+      .update(Document)
+      .set({ stagingPutAt: () => 'now()' })
+      .where('organization_id = :organizationId AND id = :id AND staging_key = :key', {
+        organizationId,
+        id,
+        key,
+      })
+      .andWhere(`status = 'pending' AND deleted_at IS NULL AND staging_put_at IS NULL`)
+      .execute();
+    if (result.affected) return 'claimed';
+    const doc = await this.findById(m, organizationId, id);
+    return doc?.status === 'active' && doc.stagingKey === key ? 'confirmed' : 'spent';
+  }
+
+  /** The PUT failed: its URL may be used again (until it expires). */
+  async releaseStagingPut(m: EntityManager, organizationId: string, id: string): Promise<void> {
+    await m.update(Document, { organizationId, id, status: 'pending' }, { stagingPutAt: null });
+  }
+
   async text(m: EntityManager, organizationId: string, id: string): Promise<string | null> {
     const row = await m
       .createQueryBuilder(Document, 'd')
@@ -134,16 +178,66 @@ export class DocumentsRepository {
     return rows.map((r) => r.buildingId);
   }
 
-  /** Of these ids, the active photo documents of the organisation. */
-  async photoIds(m: EntityManager, organizationId: string, ids: readonly string[]): Promise<string[]> {
+  /** Of these ids, the active photo documents of the organisation (that a realtor reaches, if given). */
+  async photoIds(
+    m: EntityManager,
+    organizationId: string,
+    ids: readonly string[],
+    realtor: { userId: string } | null,
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await m
+    const qb = m
       .createQueryBuilder(Document, 'd')
       .select('d.id', 'id')
       .where('d.organization_id = :organizationId AND d.id IN (:...ids)', { organizationId, ids })
-      .andWhere(`d.category = 'photo' AND d.status = 'active' AND d.deleted_at IS NULL`)
-      .getRawMany<{ id: string }>();
+      .andWhere(`d.category = 'photo' AND d.status = 'active' AND d.deleted_at IS NULL`);
+    if (realtor) {
+      qb.andWhere(`(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`, {
+        me: realtor.userId,
+      });
+    }
+    const rows = await qb.getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
+  }
+
+  /** Whether a listing of the organisation shows this document. */
+  async shownByAListing(m: EntityManager, organizationId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM documents d WHERE d.organization_id = $1 AND d.id = $2 AND ${SHOWN_BY_A_LISTING}`,
+      [organizationId, id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Whether the document is attached to something the user receives: a message of a conversation
+   * they may read (a direct one they take part in; a building-wide one of a building they live in or
+   * own a unit of — `unitIds` null for staff, who read them all), or an announcement delivered to them.
+   */
+  async attachedForRecipient(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    viewer: { userId: string; unitIds: readonly string[] | null },
+  ): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM conversation_messages msg
+         JOIN conversations c ON c.organization_id = msg.organization_id AND c.id = msg.conversation_id
+        WHERE msg.organization_id = $1 AND msg.attachment_document_ids @> ARRAY[$4::uuid]
+          AND CASE c.kind
+            WHEN 'direct' THEN EXISTS (SELECT 1 FROM conversation_participants a
+              WHERE a.organization_id = c.organization_id AND a.conversation_id = c.id AND a.user_id = $2)
+            ELSE ($3::uuid[] IS NULL OR c.building_id IN (SELECT u.building_id FROM units u
+              WHERE u.organization_id = c.organization_id AND u.id = ANY($3::uuid[])))
+          END
+       UNION ALL
+       SELECT 1 FROM announcements an
+         JOIN announcement_recipients r ON r.organization_id = an.organization_id AND r.announcement_id = an.id
+        WHERE an.organization_id = $1 AND an.attachment_document_ids @> ARRAY[$4::uuid] AND r.user_id = $2
+       LIMIT 1`,
+      [organizationId, viewer.userId, viewer.unitIds, id],
+    );
+    return rows.length > 0;
   }
 
   /** Runs in the platform scope 'listing-photos', which sees only listings on the market. */

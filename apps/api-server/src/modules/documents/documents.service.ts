@@ -7,7 +7,7 @@ import type { RequestMeta } from '../../common/request-meta';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { AuditService } from '../audit/audit.service';
 import { IMAGE_TYPES } from './content-type';
-import { DocumentAccess } from './document-access';
+import { DocumentAccess, type DocumentLinks } from './document-access';
 import { sha256OfObject } from './document-content';
 import { DocumentJobs } from './document-jobs';
 import type {
@@ -74,13 +74,14 @@ export class DocumentsService {
       if (dto.category === 'photo' && !IMAGE_TYPES.includes(before.contentType)) throw photoMustBeImage();
       const links = ['buildingId', 'unitId', 'leaseId', 'faultId'] as const;
       const relinked = links.some((k) => dto[k] !== undefined);
-      const place = relinked
-        ? await this.access.place(
-            m,
-            t,
-            Object.fromEntries(links.map((k) => [k, dto[k] === undefined ? before[k] : dto[k]])),
-          )
-        : {};
+      const wanted: DocumentLinks = Object.fromEntries(
+        links.map((k) => [k, dto[k] === undefined ? before[k] : dto[k]]),
+      );
+      this.access.requireRealtorLinks(t, relinked ? wanted : {});
+      const place =
+        relinked || dto.visibility !== undefined
+          ? await this.access.place(m, t, wanted, dto.visibility ?? before.visibility)
+          : {};
       await this.documents.update(m, t.organizationId, id, {
         ...(dto.title !== undefined ? { title: dto.title } : {}),
         ...(dto.category !== undefined ? { category: dto.category } : {}),
@@ -123,14 +124,20 @@ export class DocumentsService {
         signedByUserId: t.userId,
       });
       const after = (await this.documents.findById(m, t.organizationId, id)) as Document;
-      await this.recordChange(m, t, meta, 'updated', before, after);
+      await this.recordChange(m, t, meta, 'signed', before, after);
       return toDocumentResponse(after);
     });
   }
 
-  /** Which of `ids` are not active photo documents of the organisation (for listings' photos). */
-  async notPhotos(m: EntityManager, organizationId: string, ids: readonly string[]): Promise<string[]> {
-    const photos = new Set(await this.documents.photoIds(m, organizationId, ids));
+  /**
+   * Which of `ids` are not active photo documents of the organisation that the caller may show in a
+   * listing (a realtor: only photos they reach — never a resident's fault photo pulled into view).
+   */
+  async notPhotos(m: EntityManager, t: Tenant, ids: readonly string[]): Promise<string[]> {
+    const audience = await this.access.audience(m, t);
+    const photos = new Set(
+      await this.documents.photoIds(m, t.organizationId, ids, audience?.kind === 'realtor' ? audience : null),
+    );
     return ids.filter((id) => !photos.has(id));
   }
 
@@ -176,7 +183,7 @@ export class DocumentsService {
     m: EntityManager,
     t: Tenant,
     meta: RequestMeta,
-    verb: 'updated' | 'deleted',
+    verb: 'updated' | 'signed' | 'deleted',
     before: Document,
     after: Document,
   ): Promise<void> {

@@ -7,10 +7,13 @@ import {
   InvalidUploadError,
   LocalDiskStorage,
   ObjectNotFoundError,
+  parseStagingKey,
 } from '@ppt/storage';
+import { TenantTransactions } from '@ppt/db';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DocumentError, DocumentErrorCode, documentNotFound } from './documents.errors';
+import { DocumentsRepository } from './documents.repository';
 
 const PREFIX = '/api/v1/storage/';
 
@@ -24,7 +27,11 @@ const PREFIX = '/api/v1/storage/';
 @Public()
 @Controller('storage')
 export class LocalStorageController {
-  constructor(@Optional() private readonly storage?: LocalDiskStorage) {}
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly documents: DocumentsRepository,
+    @Optional() private readonly storage?: LocalDiskStorage,
+  ) {}
 
   @Get('*key')
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -58,6 +65,11 @@ export class LocalStorageController {
     }
   }
 
+  /**
+   * A direct upload's PUT. Presigned PUTs are only ever made for staging keys, and each is good for
+   * one upload: the document's row is claimed before the bytes are stored (released if they fail), so
+   * a replayed URL is refused — 409 UPLOAD_ALREADY_CONFIRMED once the document is active.
+   */
   @Put('*key')
   @HttpCode(204)
   async put(@Req() req: Request): Promise<void> {
@@ -67,9 +79,30 @@ export class LocalStorageController {
     const length = req.headers['content-length'];
     const contentLength = length === undefined ? undefined : Number(length);
     verify(() => storage.verifySignedUrl('PUT', key, req.query, { contentType, contentLength }));
+    const staged = parseStagingKey(key);
+    if (!staged) {
+      throw new DocumentError(DocumentErrorCode.SignedUrlRejected, 'The link is not valid (not an upload)');
+    }
+    const { organizationId, documentId } = staged;
+    const { documents } = this;
+    const claimed = await this.tenant.run({ organizationId }, (m) =>
+      documents.claimStagingPut(m, organizationId, documentId, key),
+    );
+    if (claimed !== 'claimed') {
+      req.resume();
+      throw claimed === 'confirmed'
+        ? new DocumentError(
+            DocumentErrorCode.AlreadyConfirmed,
+            'The upload was confirmed: this link is spent',
+          )
+        : new DocumentError(DocumentErrorCode.SignedUrlRejected, 'The link is not valid (already used)');
+    }
     try {
       await storage.put(key, req, { contentType: contentType ?? 'application/octet-stream', contentLength });
     } catch (err) {
+      await this.tenant
+        .run({ organizationId }, (m) => documents.releaseStagingPut(m, organizationId, documentId))
+        .catch(() => undefined);
       if (err instanceof InvalidUploadError) {
         throw new DocumentError(DocumentErrorCode.SizeMismatch, err.message);
       }

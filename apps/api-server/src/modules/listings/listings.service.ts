@@ -262,7 +262,7 @@ export class ListingsService {
 
   /** Photos are documents of the organisation, of category photo (the portal shows them publicly). */
   private async checkPhotos(m: EntityManager, t: Tenant, ids: string[] | undefined): Promise<void> {
-    const wrong = ids?.length ? await this.documents.notPhotos(m, t.organizationId, ids) : [];
+    const wrong = ids?.length ? await this.documents.notPhotos(m, t, ids) : [];
     if (wrong.length > 0) {
       throw new ListingError(
         ListingErrorCode.NotPhotos,

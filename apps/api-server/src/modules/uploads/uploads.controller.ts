@@ -66,7 +66,7 @@ export class UploadsController {
   @ApiOkResponse({
     type: UploadStatusResponse,
     description:
-      'Chunk n (1-based), exactly chunkSizeBytes long except the last. 422 CHUNK_CHECKSUM_MISMATCH (send it again), CHUNK_SIZE_MISMATCH; re-sending a received chunk is harmless',
+      'Chunk n (1-based), exactly chunkSizeBytes long except the last. 422 CHUNK_CHECKSUM_MISMATCH (send it again), CHUNK_SIZE_MISMATCH; 409 CHUNK_IN_PROGRESS while another request stores the same chunk, CHUNK_CONFLICT for other bytes than a received chunk; re-sending a received chunk is harmless',
   })
   putChunk(
     @CurrentTenant() t: Tenant,
@@ -83,7 +83,7 @@ export class UploadsController {
   @ApiOkResponse({
     type: DocumentResponse,
     description:
-      'Joins the chunks in storage and activates the document. 409 UPLOAD_INCOMPLETE (details list the missing chunks), 422 FILE_CHECKSUM_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE',
+      'Joins the chunks in storage and activates the document (with the upload, in one transaction). 409 UPLOAD_INCOMPLETE (details list the missing chunks), 422 FILE_CHECKSUM_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE (both fail the upload); 503 STORAGE_UNAVAILABLE leaves it open: complete again',
   })
   complete(
     @CurrentTenant() t: Tenant,

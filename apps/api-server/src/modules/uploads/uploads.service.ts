@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type UploadChunk, type UploadSession } from '@ppt/db';
-import { InvalidUploadError, MAX_PART_NUMBER, ObjectStorage, UploadNotFoundError } from '@ppt/storage';
+import {
+  InvalidUploadError,
+  MAX_PART_NUMBER,
+  ObjectExistsError,
+  ObjectStorage,
+  UploadNotFoundError,
+} from '@ppt/storage';
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
@@ -11,11 +17,15 @@ import { scopeOf, type Tenant } from '../../common/tenant';
 import { DocumentIntake } from '../documents/document-intake.service';
 import { toDocumentResponse } from '../documents/documents.service';
 import { failWhenClientLeaves } from '../documents/multipart-form';
+import { DocumentError } from '../documents/documents.errors';
 import { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentResponse } from '../documents/dto/document.dto';
 import type { StartUploadDto, UploadStatusResponse } from './dto/upload.dto';
 import { UploadError, UploadErrorCode } from './uploads.errors';
 import { UploadsRepository } from './uploads.repository';
+
+/** A chunk's claim outlives its time limit by this much, so a cut-off write has ended before a takeover. */
+const CLAIM_MARGIN_S = 60;
 
 /** Stored while the real type is unknown; downloads name the sniffed type (presigned response type). */
 const UNKNOWN_TYPE = 'application/octet-stream';
@@ -85,7 +95,9 @@ export class UploadsService {
   /**
    * Stores chunk `n` as part `n`. Sending a received chunk again with the same SHA-256 changes
    * nothing; a chunk whose bytes do not match the SHA-256 sent with it is refused (422) and can be
-   * sent again — its part is replaced, and only matching chunks are ever recorded.
+   * sent again. The part is claimed first: while one request stores it, another gets 409
+   * CHUNK_IN_PROGRESS, and a received chunk is never written again — so a corrupt resend racing a good
+   * one cannot replace the part the good one recorded.
    */
   async putChunk(
     t: Tenant,
@@ -94,6 +106,7 @@ export class UploadsService {
     req: Request,
     declaredSha256: string | undefined,
   ): Promise<UploadStatusResponse> {
+    const sha256 = declaredSha256?.toLowerCase();
     const { session, fileName, objectKey, received } = await this.tenant.run(scopeOf(t), async (m) => {
       const found = await this.mustFind(m, t, id);
       const doc = await this.documents.findById(m, t.organizationId, found.documentId);
@@ -102,10 +115,9 @@ export class UploadsService {
         session: found,
         fileName: doc.fileName,
         objectKey: doc.objectKey,
-        received: await this.uploads.chunk(m, t.organizationId, id, n),
+        received: await this.uploads.received(m, t.organizationId, id, n),
       };
     });
-    const sha256 = declaredSha256?.toLowerCase();
     if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) {
       throw new UploadError(
         UploadErrorCode.ChecksumMissing,
@@ -113,13 +125,7 @@ export class UploadsService {
       );
     }
     // Checked before the upload's state: a retry of a chunk that made it is harmless even after completion.
-    if (received) {
-      if (received.sha256 !== sha256) {
-        throw new UploadError(UploadErrorCode.ChunkConflict, `Chunk ${n} was received with other content`);
-      }
-      req.resume(); // already stored: the bytes are not needed again
-      return this.tenant.run(scopeOf(t), async (m) => this.statusOf(m, t, session, fileName));
-    }
+    if (received) return this.alreadyReceived(t, req, session, fileName, received, sha256);
     if (session.status !== 'open') throw notOpen();
     if (!Number.isInteger(n) || n < 1 || n > session.chunkCount) {
       throw new UploadError(
@@ -136,6 +142,30 @@ export class UploadsService {
       throw sizeMismatch(n, expected);
     }
 
+    const claim = { uploadId: id, chunkNumber: n, claimId: randomUUID() };
+    const timeoutS = this.env.UPLOAD_CHUNK_TIMEOUT_S;
+    const outcome = await this.tenant.run(scopeOf(t), async (m) => {
+      const locked = await this.uploads.findForUpdate(m, t.organizationId, id);
+      if (locked?.status !== 'open') throw notOpen();
+      return this.uploads.claim(m, t.organizationId, {
+        ...claim,
+        sizeBytes: expected,
+        seconds: timeoutS + CLAIM_MARGIN_S,
+      });
+    });
+    if (!outcome.claimed) {
+      if (outcome.received) return this.alreadyReceived(t, req, session, fileName, outcome.received, sha256);
+      req.resume();
+      throw new UploadError(
+        UploadErrorCode.ChunkInProgress,
+        `Chunk ${n} is being received by another request: ask GET /uploads/${id} and send it again if it is still missing`,
+      );
+    }
+    const release = () =>
+      this.tenant
+        .run(scopeOf(t), (m) => this.uploads.release(m, t.organizationId, claim))
+        .catch(() => undefined); // an unreleased claim runs out on its own
+
     const hash = createHash('sha256');
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of req) {
@@ -145,16 +175,25 @@ export class UploadsService {
     }
     const body = Readable.from(hashed(), { objectMode: false });
     failWhenClientLeaves(req, body);
+    // The claim outlives this by CLAIM_MARGIN_S: a write still running when it could be taken over is cut off.
+    const deadline = setTimeout(
+      () => body.destroy(new Error(`chunk ${n} took longer than ${timeoutS} s`)),
+      timeoutS * 1000,
+    );
     let etag: string;
     try {
       etag = await this.storage.putPart(objectKey, session.storageUploadId, n, body, expected);
     } catch (err) {
       req.resume(); // whatever is left of the body is of no use now
+      await release();
       if (err instanceof InvalidUploadError) throw sizeMismatch(n, expected);
       if (err instanceof UploadNotFoundError) throw notOpen();
       throw err;
+    } finally {
+      clearTimeout(deadline);
     }
     if (hash.digest('hex') !== sha256) {
+      await release();
       throw new UploadError(
         UploadErrorCode.ChunkChecksumMismatch,
         `Chunk ${n} does not match its SHA-256: send it again`,
@@ -163,19 +202,19 @@ export class UploadsService {
     return this.tenant.run(scopeOf(t), async (m) => {
       const locked = await this.uploads.findForUpdate(m, t.organizationId, id);
       if (locked?.status !== 'open') throw notOpen();
-      await this.uploads.saveChunk(m, t.organizationId, {
-        uploadId: id,
-        chunkNumber: n,
-        sizeBytes: expected,
-        sha256,
-        etag,
-      });
+      if (!(await this.uploads.record(m, t.organizationId, { ...claim, sha256, etag }))) {
+        throw new UploadError(UploadErrorCode.ChunkConflict, `Chunk ${n} was taken over: send it again`);
+      }
       await this.uploads.update(m, t.organizationId, id, { expiresAt: this.expiry() });
       return this.statusOf(m, t, { ...locked, expiresAt: this.expiry() }, fileName);
     });
   }
 
-  /** Joins the parts in storage and activates the document; completing twice answers the same. */
+  /**
+   * Joins the parts in storage and activates the document: the document turns active and the upload
+   * `completed` in one transaction. Completing twice answers the same. Only a problem with the content
+   * (its type, its SHA-256) fails the upload; storage trouble leaves it open, to complete again.
+   */
   async complete(t: Tenant, id: string, meta: RequestMeta): Promise<DocumentResponse> {
     const { session, doc, chunks } = await this.tenant.run(scopeOf(t), async (m) => {
       const found = await this.mustFind(m, t, id);
@@ -191,18 +230,22 @@ export class UploadsService {
         { field: 'missingChunks', message: missing.join(',') },
       ]);
     }
-    try {
-      await this.storage.completeMultipart(
-        doc.objectKey,
-        session.storageUploadId,
-        chunks.map((c) => ({ partNumber: c.chunkNumber, etag: c.etag })),
-      );
-    } catch (err) {
-      // A complete that joined the parts but failed afterwards may be retried: the object is there.
-      if (!(err instanceof UploadNotFoundError) || !(await this.storage.head(doc.objectKey))) throw err;
-    }
     let stored: { contentType: string; sha256: string | null };
     try {
+      try {
+        await this.storage.completeMultipart(
+          doc.objectKey,
+          session.storageUploadId,
+          chunks.map((c) => ({ partNumber: c.chunkNumber, etag: c.etag as string })),
+          { ifAbsent: true },
+        );
+      } catch (err) {
+        // A complete that joined the parts but failed afterwards may be retried: the object is there.
+        const joinedBefore =
+          (err instanceof UploadNotFoundError || err instanceof ObjectExistsError) &&
+          (await this.storage.head(doc.objectKey));
+        if (!joinedBefore) throw err;
+      }
       stored = await this.intake.checkStored(doc, { hash: session.sha256 !== null });
       if (session.sha256 && stored.sha256 !== session.sha256) {
         await this.storage.delete(doc.objectKey);
@@ -212,16 +255,50 @@ export class UploadsService {
         );
       }
     } catch (err) {
+      if (!isContentProblem(err)) throw storageUnavailable(err);
       await this.tenant.run(scopeOf(t), (m) =>
         this.uploads.update(m, t.organizationId, id, { status: 'failed' }),
       );
       throw err;
     }
-    const active = await this.intake.activate(t, doc.id, { ...stored, sizeBytes: session.sizeBytes }, meta);
-    await this.tenant.run(scopeOf(t), (m) =>
-      this.uploads.update(m, t.organizationId, id, { status: 'completed' }),
-    );
+    const active = await this.tenant.run(scopeOf(t), async (m) => {
+      const locked = await this.uploads.findForUpdate(m, t.organizationId, id);
+      if (!locked) throw notFound();
+      if (locked.status === 'completed') {
+        return (await this.documents.findById(m, t.organizationId, doc.id)) ?? doc; // a twin won the race
+      }
+      if (locked.status !== 'open') throw notOpen();
+      const activated = await this.intake.activateIn(
+        m,
+        t,
+        doc.id,
+        { ...stored, sizeBytes: session.sizeBytes },
+        meta,
+      );
+      await this.uploads.update(m, t.organizationId, id, { status: 'completed' });
+      return activated;
+    });
+    await this.intake.afterActivation(active);
     return toDocumentResponse(active);
+  }
+
+  /** A chunk sent again: harmless with the bytes it was received with, a conflict with others. */
+  private alreadyReceived(
+    t: Tenant,
+    req: Request,
+    session: UploadSession,
+    fileName: string,
+    received: UploadChunk,
+    sha256: string,
+  ): Promise<UploadStatusResponse> {
+    req.resume(); // already stored: the bytes are not needed again
+    if (received.sha256 !== sha256) {
+      throw new UploadError(
+        UploadErrorCode.ChunkConflict,
+        `Chunk ${received.chunkNumber} was received with other content`,
+      );
+    }
+    return this.tenant.run(scopeOf(t), async (m) => this.statusOf(m, t, session, fileName));
   }
 
   private async mustFind(m: EntityManager, t: Tenant, id: string): Promise<UploadSession> {
@@ -269,6 +346,19 @@ function toStatus(session: UploadSession, fileName: string, chunks: UploadChunk[
     expiresAt: session.expiresAt,
     createdAt: session.createdAt,
   };
+}
+
+/** What fails an upload for good: the bytes are not an allowed type, or not what was announced. */
+function isContentProblem(err: unknown): boolean {
+  return err instanceof DocumentError || err instanceof UploadError;
+}
+
+/** Storage or network trouble while completing: the upload stays open, and complete may be sent again. */
+function storageUnavailable(err: unknown): UploadError {
+  return new UploadError(
+    UploadErrorCode.StorageUnavailable,
+    `The storage did not answer (${err instanceof Error ? err.message : String(err)}): complete the upload again`,
+  );
 }
 
 function notFound(): UploadError {

@@ -36,11 +36,10 @@ export class DocumentText {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.storage.getStream(doc.objectKey)) chunks.push(chunk as Buffer);
     try {
-      const text = await extractText(
-        doc.contentType,
-        Buffer.concat(chunks),
-        this.env.TEXT_EXTRACTION_TIMEOUT_MS,
-      );
+      const text = await extractText(doc.contentType, Buffer.concat(chunks), {
+        timeoutMs: this.env.TEXT_EXTRACTION_TIMEOUT_MS,
+        memoryMb: this.env.TEXT_EXTRACTION_MEMORY_MB,
+      });
       await save(
         text === null ? { textStatus: 'skipped' } : { textStatus: 'extracted', extractedText: text },
       );
