@@ -28,12 +28,11 @@ import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-datab
 import { PlatformJobsRole1795390000000 } from './1795390000000-platform-jobs-role';
 import { MeterReplacements1795400000000 } from './1795400000000-meter-replacements';
 import { LeaseOccupancy1795401000000 } from './1795401000000-lease-occupancy';
+import { DocumentReach1795410000000 } from './1795410000000-document-reach';
+import { UploadIntegrity1795411000000 } from './1795411000000-upload-integrity';
 import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
 import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
-import { DocumentReach1795410000000 } from './1795410000000-document-reach';
-import { UploadIntegrity1795411000000 } from './1795411000000-upload-integrity';
-
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
   IdentityFoundation1795297800000,
@@ -66,9 +65,9 @@ export const MIGRATIONS = [
   PlatformJobsRole1795390000000,
   MeterReplacements1795400000000,
   LeaseOccupancy1795401000000,
+  DocumentReach1795410000000,
+  UploadIntegrity1795411000000,
   OutboxOrderingAndRetention1795420000000,
   PaymentReversalsAndIdempotency1795421000000,
   ListFilterIndexes1795422000000,
-  DocumentReach1795410000000,
-  UploadIntegrity1795411000000,
 ];
