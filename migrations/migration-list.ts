@@ -33,6 +33,7 @@ import { UploadIntegrity1795411000000 } from './1795411000000-upload-integrity';
 import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
 import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
+
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
   IdentityFoundation1795297800000,
