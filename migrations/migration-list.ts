@@ -25,6 +25,7 @@ import { OrganizationInvitations1795369000000 } from './1795369000000-organizati
 import { OperatorPlatformScopes1795375000000 } from './1795375000000-operator-platform-scopes';
 import { SessionGeneration1795378000000 } from './1795378000000-session-generation';
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
+import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   OperatorPlatformScopes1795375000000,
   SessionGeneration1795378000000,
   ServiceDatabaseRoles1795384000000,
+  PortalSearchIndexes1795450000000,
 ];
