@@ -204,14 +204,14 @@ export class PortalListingsRepository {
     qb.andWhere(`${GEO_POINT} <@ cube_enlarge(portal.geo_point(:lat, :lng), :chord, 3)`)
       .andWhere(`${GEO_POINT} <-> portal.geo_point(:lat, :lng) <= :chord`)
       .setParameters({ lat, lng, chord })
-      .addSelect(`${GEO_POINT} <-> portal.geo_point(:lat, :lng)`, 'distance_chord')
       .addSelect(greatCircleKm(':lat', ':lng'), 'distance_km');
   }
 
   /** Ties broken by id in the same direction, so one (key, id) index serves both directions. */
   private order(qb: SelectQueryBuilder<PortalListing>, sort: EffectiveSort): void {
     if (sort === 'relevance') qb.orderBy('rank', 'DESC').addOrderBy('l.id', 'ASC');
-    else if (sort === 'distance') qb.orderBy('distance_chord', 'ASC').addOrderBy('l.id', 'ASC');
+    // The distance alone: a tie-breaker would stop the GiST index from returning rows nearest first.
+    else if (sort === 'distance') qb.orderBy(`${GEO_POINT} <-> portal.geo_point(:lat, :lng)`, 'ASC');
     else if (sort === 'price') qb.orderBy('l.price_amount', 'ASC').addOrderBy('l.id', 'ASC');
     else if (sort === '-price') qb.orderBy('l.price_amount', 'DESC').addOrderBy('l.id', 'DESC');
     else if (sort === 'date') qb.orderBy('l.published_at', 'ASC', 'NULLS LAST').addOrderBy('l.id', 'ASC');
