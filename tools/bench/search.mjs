@@ -13,6 +13,7 @@
 // reality-server runs too, against its own database migrated by its own migrations and filled with the
 // same generated rows; rounds alternate between the two. Loopback only. Not part of the tests.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { localEnv, realityEnv } from '../lib/env.mjs';
@@ -28,30 +29,8 @@ const ALONE = Number(process.env.BENCH_ALONE ?? 20);
 const DATABASE = process.env.BENCH_SEARCH_DATABASE ?? 'ppt_bench_search';
 const BASE_ROOT = process.env.BENCH_BASE_ROOT;
 
-/** Twenty requests people make: filters alone and combined, every sort, radius, box, words, pages, similar. */
-const QUERIES = [
-  '',
-  'transaction=rent&propertyType=apartment',
-  'transaction=sale&propertyType=apartment&sort=price',
-  'transaction=sale&propertyType=house&sort=-price',
-  'city=praha&transaction=rent',
-  'city=Brno&transaction=sale&propertyType=apartment&roomsMin=3',
-  'region=Jihomoravsky%20kraj&transaction=sale&sort=price',
-  'transaction=rent&propertyType=apartment&priceMin=1500000&priceMax=2500000&roomsMin=2',
-  'transaction=sale&propertyType=apartment&priceMax=600000000&areaMin=60&sort=-date',
-  'lat=50.0755&lng=14.4378&radiusKm=2',
-  'lat=49.1951&lng=16.6068&radiusKm=5&transaction=rent&propertyType=apartment',
-  'lat=50.0755&lng=14.4378&radiusKm=10&transaction=sale&sort=price',
-  'bbox=14.40,50.06,14.47,50.09&transaction=rent',
-  'q=balkon',
-  'q=zahrada%20garaz&transaction=sale',
-  'q=metro&city=praha&transaction=rent',
-  'q=Terrasse&sort=-date',
-  // page 2 of query 3 (keyset cursor where the server has one, else offset), a deep page, similar listings
-  'PAGE2',
-  'transaction=rent&offset=400',
-  'SIMILAR',
-];
+/** Twenty requests people make (tools/bench/search-queries.json). */
+const { queries: QUERIES } = JSON.parse(readFileSync(join(ROOT, 'tools/bench/search-queries.json'), 'utf8'));
 
 ensureDependencies();
 const base = { ...localEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
@@ -90,18 +69,18 @@ try {
       rounds[k].push(r);
       log(
         `round ${i + 1} ${t.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, ` +
-          `${r.cpuUs[0].toFixed(0)} server CPU-µs/req; one at a time: p50 ${r.alone.p50.toFixed(1)} ms, p99 ${r.alone.p99.toFixed(1)} ms`,
+          `${r.cpuUs[0].toFixed(0)} server CPU-µs/req, ${r.timeouts} timeouts (> 10 s); one at a time: p50 ${r.alone.p50.toFixed(1)} ms, p99 ${r.alone.p99.toFixed(1)} ms`,
       );
     }
   }
 
   log(`median of ${ROUNDS} rounds:`);
-  log('| target | req/s | p50 ms | p90 ms | p99 ms | server CPU-µs/req | alone p50 ms | alone p99 ms |');
-  log('|---|---|---|---|---|---|---|---|');
+  log('| target | req/s | p50 ms | p90 ms | p99 ms | timeouts | server CPU-µs/req | alone p50 ms | alone p99 ms |');
+  log('|---|---|---|---|---|---|---|---|---|');
   for (const [k, t] of targets.entries()) {
     const m = (f) => median(rounds[k].map(f));
     log(
-      `| ${t.name} | ${m((r) => r.rps).toFixed(0)} | ${m((r) => r.p50)} | ${m((r) => r.p90)} | ${m((r) => r.p99)} | ` +
+      `| ${t.name} | ${m((r) => r.rps).toFixed(0)} | ${m((r) => r.p50)} | ${m((r) => r.p90)} | ${m((r) => r.p99)} | ${m((r) => r.timeouts)} | ` +
         `${m((r) => r.cpuUs[0]).toFixed(0)} | ${m((r) => r.alone.p50).toFixed(1)} | ${m((r) => r.alone.p99).toFixed(1)} |`,
     );
   }

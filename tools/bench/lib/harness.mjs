@@ -34,10 +34,10 @@ export function cpuUs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * TICK_US;
 }
 
-export async function waitFor(url, tries = 600) {
+export async function waitFor(url, headers = {}, tries = 600) {
   for (let i = 0; i < tries; i++) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, { headers })).ok) return;
     } catch {
       // starting
     }
