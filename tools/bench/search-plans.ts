@@ -15,8 +15,8 @@ const { queries: QUERIES } = JSON.parse(readFileSync(join(__dirname, 'search-que
   queries: string[];
 };
 
-const url = process.argv[2];
-if (!url) throw new Error('usage: search-plans.ts <postgres url of the benchmark database>');
+/** The benchmark database (as its owner: EXPLAIN ANALYZE reads only). */
+const url = process.argv[2] ?? 'postgres://postgres:postgres@127.0.0.1:5432/ppt_bench_search';
 
 async function main(): Promise<void> {
   const captured: { sql: string; params: unknown[] }[] = [];
