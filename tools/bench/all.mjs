@@ -29,8 +29,21 @@ const LIVE = '/health/live';
 const BUILDINGS = '/api/v1/buildings';
 
 ensureDependencies();
-const env = { ...localEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+// Production refuses the log mail transport; nothing is mailed here (no worker runs), so a closed port.
+const env = {
+  ...localEnv(),
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  MAIL_TRANSPORT: 'smtp',
+  SMTP_URL: 'smtp://127.0.0.1:9',
+};
 const servers = [];
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const s of servers) s.stop();
+    process.exit(130);
+  });
+}
 let nextPort = 3930;
 try {
   if (!process.env.BENCH_SKIP_BUILD) {
@@ -101,6 +114,16 @@ try {
       `| ${t.name} | ${m((r) => r.rps).toFixed(0)} | ${ratio(k, express).toFixed(2)}× | ${ratio(k, nest).toFixed(2)}× | ${vsFloor} | ` +
         `${m((r) => r.p50)} | ${m((r) => r.p99)} | ${m((r) => r.cpuUs[0]).toFixed(0)} |`,
     );
+  }
+  if (BASE_ROOT) {
+    log('this branch / baseline, per route (per-round ratios, then their median):');
+    for (const [k, t] of targets.entries()) {
+      if (!t.name.startsWith('api-server')) continue;
+      const b = targets.findIndex((x) => x.name === `baseline ${t.name}`);
+      const per = (f) => rounds[k].map((r, i) => f(r) / f(rounds[b][i]));
+      const show = (xs) => `${xs.map((x) => x.toFixed(2)).join(', ')} → ${median(xs).toFixed(2)}×`;
+      log(`  ${t.name.replace('api-server ', '')}: req/s ${show(per((r) => r.rps))}; CPU-µs/req ${show(per((r) => r.cpuUs[0]))}`);
+    }
   }
 } catch (err) {
   process.stderr.write(`[ppt] bench failed: ${err.stack ?? err.message}\n`);

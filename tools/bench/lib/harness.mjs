@@ -48,9 +48,10 @@ export async function waitFor(url, headers = {}, tries = 600) {
 
 /**
  * Load from its own process: `connections` connections cycling through `paths` for `durationS`.
- * With `pids`, also each server's CPU-µs per request over the run.
+ * With `pids`, also each server's CPU-µs per request over the run. Failed answers (non-2xx, errors)
+ * end the benchmark unless `tolerateFailures` (then they are in the result).
  */
-export async function load({ origin, paths, connections, durationS, headers, pids = [] }) {
+export async function load({ origin, paths, connections, durationS, headers, pids = [], tolerateFailures = false }) {
   const before = pids.map(cpuUs);
   const [command, argv] = pinned(LOAD_CPU, process.execPath, [
     LOAD_SCRIPT,
@@ -64,7 +65,7 @@ export async function load({ origin, paths, connections, durationS, headers, pid
     child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load generator exited ${code}`))));
   });
   const result = JSON.parse(out);
-  if (result.non2xx || result.errors) throw new Error(`${origin}: non-2xx ${result.non2xx}, errors ${result.errors}`);
+  if (!tolerateFailures && (result.non2xx || result.errors)) throw new Error(`${origin}: non-2xx ${result.non2xx}, errors ${result.errors}`);
   result.cpuUs = pids.map((pid, i) => (cpuUs(pid) - before[i]) / Math.max(result.requests, 1));
   return result;
 }
