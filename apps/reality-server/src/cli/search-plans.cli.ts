@@ -1,19 +1,23 @@
-// npm run bench:search:plans — EXPLAIN (ANALYZE, BUFFERS) of every SQL statement the portal's search
-// runs for the requests of tools/bench/search.mjs, on the benchmark database it filled (run that
+// npm run bench:search:plans (a benchmark tool, not in the app's build): EXPLAIN (ANALYZE, BUFFERS) of
+// every SQL statement the portal's search runs for the requests of tools/bench/search.mjs, on the benchmark database it filled (run that
 // first). The statements are the repository's own (captured from TypeORM), not copies. Prints
 // Markdown for docs/performance.md. Read-only; loopback; not part of the tests.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildDataSourceOptions, PORTAL_ENTITIES } from '@ppt/db';
 import { plainToInstance } from 'class-transformer';
 import { DataSource, type Logger } from 'typeorm';
-import { SearchListingsQueryDto } from '../../apps/reality-server/src/modules/listings/dto/search.dto';
-import { PortalListingsRepository } from '../../apps/reality-server/src/modules/listings/portal-listings.repository';
-import { decodeCursor, encodeCursor } from '../../apps/reality-server/src/modules/listings/portal-listings.service';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { SearchListingsQueryDto } from '../modules/listings/dto/search.dto';
+import { PortalListingsRepository } from '../modules/listings/portal-listings.repository';
+import { decodeCursor, encodeCursor } from '../modules/listings/portal-listings.service';
 
-const { queries: QUERIES } = JSON.parse(readFileSync(join(__dirname, 'search-queries.json'), 'utf8')) as {
+const { queries: QUERIES } = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'search-queries.json'), 'utf8'),
+) as {
   queries: string[];
 };
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
 
 /** The benchmark database (as its owner: EXPLAIN ANALYZE reads only). */
 const url = process.argv[2] ?? 'postgres://postgres:postgres@127.0.0.1:5432/ppt_bench_search';
@@ -22,7 +26,7 @@ async function main(): Promise<void> {
   const captured: { sql: string; params: unknown[] }[] = [];
   const logger: Logger = {
     logQuery: (sql, params) => {
-      if (/^\s*SELECT/i.test(sql)) captured.push({ sql, params: params ?? [] });
+      if (/^\s*SELECT/i.test(sql)) captured.push({ sql, params: Array.isArray(params) ? params : [] });
     },
     logQueryError: () => undefined,
     logQuerySlow: () => undefined,
@@ -53,14 +57,14 @@ async function main(): Promise<void> {
         await repository.search(dto(query));
       }
       const label = { PAGE2: 'page 2 of #3 by cursor', SIMILAR: '/listings/:id/similar' }[query] ?? (query || '(no filter)');
-      console.log(`#### ${i + 1}. \`${label}\`\n`);
+      print(`#### ${i + 1}. \`${label}\`\n`);
       for (const { sql, params } of [...captured]) {
         const rows = (await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${sql}`, params)) as {
           'QUERY PLAN': string;
         }[];
-        console.log('```');
-        console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
-        console.log('```\n');
+        print('```');
+        print(rows.map((r) => r['QUERY PLAN']).join('\n'));
+        print('```\n');
       }
     }
   } finally {
@@ -69,6 +73,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });
