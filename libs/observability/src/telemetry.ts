@@ -40,8 +40,10 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
     sampler: new tracing.ParentBasedSampler({
       root: new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG)),
     }),
-    // Batched export off the request path; no processor at all when nothing would receive the spans.
-    spanProcessors: exporter ? [new tracing.BatchSpanProcessor(exporter)] : [],
+    // Batched export off the request path. Without an endpoint a processor that drops the spans: with
+    // none, the SDK would register no tracer provider at all (every trace id in the logs would be
+    // zeros), and with the option left out it would export to localhost:4318 by default.
+    spanProcessors: [exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor()],
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-fs': { enabled: false },
