@@ -47,7 +47,12 @@ describe('public listing search', () => {
   };
   const search = async (query: string) => {
     const res = await request(http()).get(`/api/v1/listings?${query}`).expect(200);
-    return res.body as { items: { id: string; distanceKm?: number }[]; total: number };
+    return res.body as {
+      items: { id: string; distanceKm?: number }[];
+      total: number;
+      totalExact: boolean;
+      nextCursor: string | null;
+    };
   };
   const found = async (query: string) => (await search(query)).items.map((i) => i.id);
 
@@ -209,6 +214,59 @@ describe('public listing search', () => {
     ]);
   });
 
+  it('pages by keyset cursor in the same order as by offset, and refuses cursors it did not issue', async () => {
+    for (const sort of ['price', '-price', 'date', '-date']) {
+      const byOffset = [0, 2, 4].map((offset) => found(`sort=${sort}&limit=2&offset=${offset}`));
+      const expected = (await Promise.all(byOffset)).flat();
+      const seen: string[] = [];
+      let page = await search(`sort=${sort}&limit=2`);
+      seen.push(...page.items.map((i) => i.id));
+      while (page.nextCursor) {
+        page = await search(`sort=${sort}&limit=2&after=${page.nextCursor}`);
+        expect(page.total).toBe(5); // the whole search, not what is left of it
+        seen.push(...page.items.map((i) => i.id));
+      }
+      expect(seen).toEqual(expected);
+    }
+    const first = await search('sort=price&limit=2');
+    expect(first.totalExact).toBe(true);
+    const refused = async (query: string, code: string) => {
+      const res = await request(http()).get(`/api/v1/listings?${query}`).expect(400);
+      expect(res.body.error.code).toBe(code);
+    };
+    await refused(`sort=-price&limit=2&after=${first.nextCursor}`, 'INVALID_CURSOR');
+    await refused(`sort=price&limit=2&offset=2&after=${first.nextCursor}`, 'CURSOR_WITH_OFFSET');
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    await refused(`sort=price&after=${forged(['price', "1) OR (1=1", ids['zizkov']])}`, 'INVALID_CURSOR');
+    await refused(`sort=price&after=${forged(['price', 1e300, ids['zizkov']])}`, 'INVALID_CURSOR');
+    await refused(`sort=date&after=${forged(['date', 'yesterday', ids['zizkov']])}`, 'INVALID_CURSOR');
+    await refused(`sort=price&after=${forged(['price', 5, 'not-a-uuid'])}`, 'INVALID_CURSOR');
+    await refused(`after=${forged(['relevance', 1, ids['zizkov']])}`, 'INVALID_CURSOR');
+    await refused('sort=price&after=not%20base64!', 'VALIDATION_FAILED');
+    await refused('sort=price&after=bm90IGpzb24', 'INVALID_CURSOR');
+    // Relevance and distance have no cursor: their order is not an index order.
+    expect((await search('q=byt&limit=1')).nextCursor).toBeNull();
+  });
+
+  it('lets browsers and CDNs cache anonymous answers, revalidate them by ETag, and never cache errors or signed-in requests', async () => {
+    const res = await request(http()).get('/api/v1/listings?city=praha').expect(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=30');
+    expect(res.headers['etag']).toBeDefined();
+    const again = await request(http())
+      .get('/api/v1/listings?city=praha')
+      .set('If-None-Match', res.headers['etag'] as string)
+      .expect(304);
+    expect(again.text).toBe('');
+    const one = await request(http()).get(`/api/v1/listings/${ids['vinohrady']}`).expect(200);
+    expect(one.headers['cache-control']).toMatch(/^public, max-age=30/);
+    const missing = await request(http()).get(`/api/v1/listings/${ids['withdrawn']}`).expect(404);
+    expect(missing.headers['cache-control'] ?? '').not.toMatch(/public/);
+    const invalid = await request(http()).get('/api/v1/listings?sort=cheapest').expect(400);
+    expect(invalid.headers['cache-control'] ?? '').not.toMatch(/public/);
+    const signedIn = await request(http()).get('/api/v1/listings').set('Authorization', 'Bearer x').expect(200);
+    expect(signedIn.headers['cache-control'] ?? '').not.toMatch(/public/);
+  });
+
   it('applies listing versions in order: stale and repeated versions change nothing', async () => {
     expect(
       await feed('zizkov', 3, { title: 'Podkrovní byt 3+1', priceAmount: 2700000, areaM2: 78, rooms: 3 }),
@@ -223,5 +281,59 @@ describe('public listing search', () => {
     expect(await found('lat=50.0755&lng=14.4378&radiusKm=3')).toEqual([ids['vinohrady']]);
     expect(await feed('zizkov', 5, { status: 'reserved', latitude: 50.0833, longitude: 14.45 })).toBe(true);
     expect(await found('lat=50.0755&lng=14.4378&radiusKm=3')).toEqual([ids['vinohrady'], ids['zizkov']]);
+  });
+});
+
+/** Past EXACT_TOTAL_LIMIT matches the total is the planner's estimate, and says so. */
+describe('public listing search: totals of broad searches', () => {
+  let server: BootedRealityServer;
+  const org = randomUUID();
+
+  beforeAll(async () => {
+    server = await bootRealityServer();
+    const repository = server.app.get(PortalListingsRepository);
+    const listing = (i: number): ListingSnapshot => ({
+      listingId: randomUUID(),
+      status: 'published',
+      transaction: i % 2 === 0 ? 'sale' : 'rent',
+      propertyType: 'apartment',
+      title: `Byt ${i}`,
+      description: '',
+      priceAmount: 1000000 + i,
+      currency: 'CZK',
+      areaM2: 50,
+      rooms: 2,
+      floor: 1,
+      energyClass: 'C',
+      features: [],
+      addressLine: `Street ${i}`,
+      city: i < 10 ? 'Plzeň' : 'Praha',
+      region: null,
+      postalCode: '110 00',
+      country: 'CZ',
+      latitude: 50 + i / 10000,
+      longitude: 14.4,
+      photoDocumentIds: [],
+      contactUserId: null,
+      publishedAt: new Date(Date.UTC(2026, 0, 1) + i * 60000).toISOString(),
+    });
+    for (let start = 0; start < 1210; start += 110) {
+      await Promise.all(
+        Array.from({ length: 110 }, (_, k) => repository.apply(org, 1, listing(start + k))),
+      );
+    }
+  });
+  afterAll(() => server.close());
+
+  it('counts up to 1000 matches exactly and estimates beyond', async () => {
+    const broad = await request(server.app.getHttpServer()).get('/api/v1/listings?limit=5').expect(200);
+    expect(broad.body.totalExact).toBe(false);
+    expect(broad.body.total).toBeGreaterThan(1000);
+    const narrow = await request(server.app.getHttpServer()).get('/api/v1/listings?city=plzen&limit=5').expect(200);
+    expect(narrow.body).toMatchObject({ total: 10, totalExact: true });
+    const half = await request(server.app.getHttpServer())
+      .get('/api/v1/listings?transaction=rent&city=plzen&limit=2&offset=2')
+      .expect(200);
+    expect(half.body).toMatchObject({ total: 5, totalExact: true });
   });
 });

@@ -7,7 +7,8 @@ export interface TelemetryOptions {
 /**
  * Starts tracing and error reporting. Must run before anything else is imported (instrument.ts),
  * because the instrumentations patch http, express, pg and ioredis as they load.
- * Tracing is on unless OTEL_SDK_DISABLED=true; spans are exported only when an OTLP endpoint is set.
+ * Tracing is on unless OTEL_SDK_DISABLED=true, recording a parent-based share of requests
+ * (OTEL_TRACES_SAMPLER_ARG, default 0.1); spans are exported, in batches, only when an OTLP endpoint is set.
  * Sentry starts only with a DSN and leaves OpenTelemetry to us.
  */
 export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Promise<void> {
@@ -22,22 +23,40 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
   }
   if (env.OTEL_SDK_DISABLED === 'true') return async () => undefined;
 
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK, tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { getNodeAutoInstrumentations } =
     require('@opentelemetry/auto-instrumentations-node') as typeof import('@opentelemetry/auto-instrumentations-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
 
+  const exporter = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })
+    : undefined;
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
-    traceExporter: env.OTEL_EXPORTER_OTLP_ENDPOINT
-      ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })
-      : undefined,
+    // A request continues its caller's decision; a new trace is kept with probability
+    // OTEL_TRACES_SAMPLER_ARG (default DEFAULT_SAMPLE_RATIO). Unsampled requests still carry a trace
+    // id (their log lines have one); they only record no spans.
+    sampler: new tracing.ParentBasedSampler({
+      root: new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG)),
+    }),
+    // Batched export off the request path. Without an endpoint a processor that drops the spans: with
+    // none, the SDK would register no tracer provider at all (every trace id in the logs would be
+    // zeros), and with the option left out it would export to localhost:4318 by default.
+    spanProcessors: [exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor()],
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-fs': { enabled: false },
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
+        // One span per middleware and route handler, duplicating the http server span (method, route,
+        // status) and the Nest handler span (controller and method): the most per-request work in the
+        // SDK for nothing a trace viewer needs. Connect and router are Express's own layers.
+        '@opentelemetry/instrumentation-express': { enabled: false },
+        '@opentelemetry/instrumentation-connect': { enabled: false },
+        '@opentelemetry/instrumentation-router': { enabled: false },
+        // Trace ids reach the logs through the logger's own mixin (logging.module.ts).
+        '@opentelemetry/instrumentation-pino': { enabled: false },
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
         },
@@ -46,4 +65,13 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
   });
   sdk.start();
   return () => sdk.shutdown();
+}
+
+/** Share of new traces recorded unless OTEL_TRACES_SAMPLER_ARG says otherwise. */
+export const DEFAULT_SAMPLE_RATIO = 0.1;
+
+/** OTEL_TRACES_SAMPLER_ARG as a ratio in [0, 1]; unset or not a number in range: the default. */
+export function sampleRatio(value: string | undefined): number {
+  const ratio = value === undefined || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : DEFAULT_SAMPLE_RATIO;
 }

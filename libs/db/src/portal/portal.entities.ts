@@ -16,10 +16,15 @@ const PORTAL = 'portal';
  * `search_vector` is written with the row (accent-insensitive `portal.unaccented` configuration).
  */
 @Entity({ name: 'listings', schema: PORTAL })
-@Index('ix_portal_listings_status_published', ['status', 'publishedAt'])
-@Index('ix_portal_listings_status_price', ['status', 'priceAmount'])
-@Index('ix_portal_listings_city', ['city'])
 @Index('ix_portal_listings_geo', ['latitude', 'longitude'])
+// Partial and expression indexes of the visible rows (migration 1795450000000; TypeORM cannot declare them).
+@Index('ix_portal_listings_visible_date', { synchronize: false })
+@Index('ix_portal_listings_visible_price', { synchronize: false })
+@Index('ix_portal_listings_visible_kind_date', { synchronize: false })
+@Index('ix_portal_listings_visible_kind_price', { synchronize: false })
+@Index('ix_portal_listings_visible_city', { synchronize: false })
+@Index('ix_portal_listings_visible_region', { synchronize: false })
+@Index('ix_portal_listings_visible_geo', { synchronize: false })
 export class PortalListing {
   /** The PM listing id. */
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_portal_listings' })

@@ -37,17 +37,22 @@ export class BuildingsRepository {
     if (f.q)
       qb.andWhere('(b.name ILIKE :q OR b.address_line ILIKE :q OR b.city ILIKE :q)', { q: likePattern(f.q) });
     const { field, direction } = parseSort(f.sort);
-    qb.orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST')
+    const counted = qb.clone();
+    // Each building's unit count in the page query itself: one round trip instead of two.
+    const { entities, raw } = await qb
+      .addSelect(
+        '(SELECT count(*)::int FROM units u WHERE u.organization_id = b.organization_id AND u.building_id = b.id)',
+        'unit_count',
+      )
+      .orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST')
       .addOrderBy('b.id', 'ASC')
       .limit(f.limit)
-      .offset(f.offset);
-    const [items, total] = await qb.getManyAndCount();
-    const counts = await this.unitCounts(
-      m,
-      organizationId,
-      items.map((b) => b.id),
-    );
-    return { items: items.map((b) => Object.assign(b, { unitCount: counts.get(b.id) ?? 0 })), total };
+      .offset(f.offset)
+      .getRawAndEntities<{ unit_count: number }>();
+    // A first page that is not full holds every match: no count query (the common case).
+    const total =
+      f.offset === 0 && entities.length < f.limit ? entities.length : await counted.getCount();
+    return { items: entities.map((b, i) => Object.assign(b, { unitCount: raw[i].unit_count })), total };
   }
 
   findById(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {

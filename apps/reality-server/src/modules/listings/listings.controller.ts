@@ -1,19 +1,20 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Page } from '@ppt/http';
 import { Public } from '@ppt/observability';
+import { PublicCacheInterceptor } from './public-cache.interceptor';
 import { PortalListingPageResponse, PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
-import { PortalListingsService } from './portal-listings.service';
+import { PortalListingsService, type SearchPage } from './portal-listings.service';
 
 @ApiTags('listings')
 @Public()
 @Controller('listings')
+@UseInterceptors(PublicCacheInterceptor)
 export class ListingsController {
   constructor(private readonly listings: PortalListingsService) {}
 
   @Get()
   @ApiOkResponse({ type: PortalListingPageResponse, description: 'Published and reserved listings' })
-  search(@Query() query: SearchListingsQueryDto): Promise<Page<PortalListingResponse>> {
+  search(@Query() query: SearchListingsQueryDto): Promise<SearchPage> {
     return this.listings.search(query);
   }
 

@@ -130,6 +130,16 @@ export class SearchListingsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(SEARCH_SORTS)
   sort?: SearchSort;
+
+  @ApiPropertyOptional({
+    description:
+      "Continue behind the previous page: its `nextCursor` (sorts date, -date, price, -price; instead of offset, " +
+      'which re-reads every skipped row)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'after must be a cursor from nextCursor' })
+  after?: string;
 }
 
 export class PortalListingResponse {
@@ -173,4 +183,17 @@ export class PortalListingResponse {
   distanceKm?: number;
 }
 
-export class PortalListingPageResponse extends PageResponse(PortalListingResponse) {}
+export class PortalListingPageResponse extends PageResponse(PortalListingResponse) {
+  @ApiProperty({
+    example: true,
+    description: 'False when `total` is an estimate (more than 1000 matches are not counted one by one)',
+  })
+  totalExact!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `after` for the next page (keyset sorts only; null on the last page)',
+  })
+  nextCursor!: string | null;
+}

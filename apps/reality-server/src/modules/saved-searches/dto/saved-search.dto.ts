@@ -5,7 +5,7 @@ import { IsDefined, IsString, Length, ValidateNested } from 'class-validator';
 import { SearchListingsQueryDto } from '../../listings/dto/search.dto';
 
 /** The filters of GET /listings, without paging. */
-export class SearchFiltersDto extends OmitType(SearchListingsQueryDto, ['limit', 'offset'] as const) {}
+export class SearchFiltersDto extends OmitType(SearchListingsQueryDto, ['limit', 'offset', 'after'] as const) {}
 
 export class CreateSavedSearchDto {
   @ApiProperty({ example: 'Vinohrady up to 25 000 CZK' })
