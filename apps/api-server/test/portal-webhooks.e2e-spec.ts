@@ -460,9 +460,10 @@ describe('portal webhooks and listing analytics (real worker, local Sreality)', 
     await receipt('retention-old', 31);
     await receipt('retention-recent', 29);
 
-    // Asked to delete everything, the scope still only reaches what is past the retention.
-    const tenant = env.server.app.get(TenantTransactions);
-    const repository = env.server.app.get(PortalWebhooksRepository);
+    // Asked to delete everything, the scope still only reaches what is past the retention. It is a
+    // platform job's scope: only the worker (its database role) can take it.
+    const tenant = env.worker!.get(TenantTransactions, { strict: false });
+    const repository = env.worker!.get(PortalWebhooksRepository, { strict: false });
     await tenant.runPlatform('webhook-receipts-expire', (m) => repository.deleteReceiptsOlderThan(m, 0));
     expect(await receipts()).toEqual(['retention-recent']);
 
