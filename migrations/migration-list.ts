@@ -26,6 +26,7 @@ import { OperatorPlatformScopes1795375000000 } from './1795375000000-operator-pl
 import { SessionGeneration1795378000000 } from './1795378000000-session-generation';
 import { ServiceDatabaseRoles1795384000000 } from './1795384000000-service-database-roles';
 import { PlatformJobsRole1795390000000 } from './1795390000000-platform-jobs-role';
+import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SessionGeneration1795378000000,
   ServiceDatabaseRoles1795384000000,
   PlatformJobsRole1795390000000,
+  SyndicationPortalChoice1795430000000,
 ];

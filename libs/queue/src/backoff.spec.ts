@@ -24,7 +24,12 @@ describe('jitteredBackoff', () => {
 
   it('waits for a retryAt the error names (a daily quota), jittered by at most one delay', () => {
     const retryAt = new Date(Date.now() + 3_600_000);
-    const delay = jitteredBackoff(1, Object.assign(new Error('quota'), { retryAt }), { delay: 1000 }, () => 0.5);
+    const delay = jitteredBackoff(
+      1,
+      Object.assign(new Error('quota'), { retryAt }),
+      { delay: 1000 },
+      () => 0.5,
+    );
     expect(delay).toBeGreaterThanOrEqual(3_600_000 - 1000);
     expect(delay).toBeLessThanOrEqual(3_600_000 + 1000);
   });

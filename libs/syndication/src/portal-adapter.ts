@@ -35,6 +35,13 @@ export interface PortalTarget<Credentials = Record<string, unknown>, Options = R
    * Portal's feed) build it from this; the others ignore it. Absent outside portal jobs.
    */
   sequence?: number;
+  /**
+   * Set by the portal job: one id per delivery intent (a planned change of the row), the same for
+   * every retry of it and new for the next change, even at the same listing version (a portal
+   * turned off and on, a re-send after a withdrawal). Portals that de-duplicate by a message id of
+   * ours (Standard Webhooks' `webhook-id`) derive it from this.
+   */
+  intent?: string;
 }
 
 /**
@@ -124,7 +131,10 @@ export class PortalError extends Error {
 /** A remote status text as one short printable line (at most `max` characters), or null. */
 export function shortStatusLine(text: unknown, max = 160): string | null {
   if (typeof text !== 'string') return null;
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const printable = [...text]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('');
+  const line = printable.replace(/\s+/g, ' ').trim();
   if (!line) return null;
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
@@ -155,7 +165,13 @@ export function refusedCall(err: OutboundError, prefix: string): PortalError {
   // What a host name resolves to stays in the worker's log (portalMessage): shown to the manager it
   // would let them map internal DNS names through the endpoint setting.
   if (err.code === 'OUTBOUND_ADDRESS_REFUSED')
-    return new PortalError('ENDPOINT_NOT_ALLOWED', `${prefix}: the endpoint's address is not allowed`, false, null, err.message);
+    return new PortalError(
+      'ENDPOINT_NOT_ALLOWED',
+      `${prefix}: the endpoint's address is not allowed`,
+      false,
+      null,
+      err.message,
+    );
   return new PortalError(
     err.code === 'OUTBOUND_URL_REFUSED' ? 'ENDPOINT_NOT_ALLOWED' : 'PORTAL_REJECTED',
     `${prefix}: ${err.message}`,

@@ -63,7 +63,8 @@ type Check = (value: unknown, path: string, add: (field: string, message: string
 const oneOf =
   (values: readonly string[]): Check =>
   (value, path, add) => {
-    if (typeof value !== 'string' || !values.includes(value)) add(path, `Must be one of: ${values.join(', ')}`);
+    if (typeof value !== 'string' || !values.includes(value))
+      add(path, `Must be one of: ${values.join(', ')}`);
   };
 const positiveNumber =
   (max: number): Check =>

@@ -158,7 +158,10 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
       message: 'Sreality addAdvert: status 453 (overrides.sreality.estateAreaM2)',
     });
     expect((err as PortalError).statusLine).toMatch(/^Nejsou vyplněny všechny povinné položky druhu/);
-    const withLand = { ...house, overrides: { sreality: { ...house.overrides!.sreality, estateAreaM2: 450 } } };
+    const withLand = {
+      ...house,
+      overrides: { sreality: { ...house.overrides!.sreality, estateAreaM2: 450 } },
+    };
     await adapter.publish(withLand, target);
     expect(portal.adverts.get(house.id)?.data).toMatchObject({ estate_area: 450, advert_type: 2 });
   });
@@ -188,7 +191,12 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
     expect(retryAt.getTime()).toBeGreaterThan(Date.now());
     expect(retryAt.getTime() - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
     expect(
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Prague', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(retryAt),
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Prague',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(retryAt),
     ).toBe('00:00');
   });
 
@@ -249,8 +257,12 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
 
   it('applies to Czech and Slovak listings in CZK, EUR or USD only (the default portal selection)', () => {
     expect(adapter.appliesTo(aListing())).toBe(true);
-    expect(adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'SK' }, currency: 'EUR' }))).toBe(true);
-    expect(adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'DE' }, currency: 'EUR' }))).toBe(false);
+    expect(
+      adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'SK' }, currency: 'EUR' })),
+    ).toBe(true);
+    expect(
+      adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'DE' }, currency: 'EUR' })),
+    ).toBe(false);
     expect(adapter.appliesTo(aListing({ currency: 'CHF' }))).toBe(false);
   });
 });

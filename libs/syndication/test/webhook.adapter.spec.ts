@@ -68,7 +68,10 @@ describe('Standard Webhooks adapter (against a local receiver that verifies by t
     const again = { ...target, intent: 'intent-2' }; // e.g. the portal turned off and on, nothing changed
     await adapter.publish(listing, first);
     await adapter.publish(listing, first); // a retry of intent 1
-    await adapter.remove({ listingId: listing.id, organizationId: 'org-1', externalId: null, version: 1 }, first);
+    await adapter.remove(
+      { listingId: listing.id, organizationId: 'org-1', externalId: null, version: 1 },
+      first,
+    );
     await adapter.publish(listing, again);
     const ids = portal.deliveries.map((d) => d.id);
     expect(portal.deliveries.map((d) => d.duplicate)).toEqual([false, true, false, false]);

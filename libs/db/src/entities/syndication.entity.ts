@@ -37,6 +37,10 @@ export class PortalTarget extends TenantEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   options!: Record<string, unknown>;
+
+  /** The portal refused these credentials: jobs stop calling it until new ones are saved. */
+  @Column({ type: 'timestamptz', nullable: true })
+  credentialsRejectedAt!: Date | null;
 }
 
 /** Where one listing stands on one portal. */
@@ -101,6 +105,18 @@ export class ListingSyndication extends TenantEntity {
 
   @Column({ type: 'varchar', length: 2000, nullable: true })
   lastError!: string | null;
+
+  /** The portal's own code for its last refusal (e.g. Sreality `452`, an HTTP status). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  lastPortalStatus!: string | null;
+
+  /** The portal's own status text, one short line (never a response body). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  lastPortalMessage!: string | null;
+
+  /** One id per planned change (delivery intent): kept by retries, new for the next change. */
+  @Column({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  intentId!: string;
 }
 
 /** Every status change of a listing on a portal: the history the manager reads. */

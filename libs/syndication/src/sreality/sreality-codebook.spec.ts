@@ -26,16 +26,26 @@ describe('Sreality codebook', () => {
 
   it('reads the attributes a 452/453 names', () => {
     expect(
-      attributesInMessage('Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (usable_area, ownership)'),
+      attributesInMessage(
+        'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (usable_area, ownership)',
+      ),
     ).toEqual(['usable_area', 'ownership']);
     expect(attributesInMessage('Neplatné přihlášení')).toEqual([]);
   });
 
   it('finds the next midnight in Prague in winter (UTC+1) and summer (UTC+2)', () => {
-    expect(nextPragueMidnight(new Date('2026-12-07T14:00:00Z')).toISOString()).toBe('2026-12-07T23:00:00.000Z');
-    expect(nextPragueMidnight(new Date('2026-12-07T23:30:00Z')).toISOString()).toBe('2026-12-08T23:00:00.000Z');
-    expect(nextPragueMidnight(new Date('2026-07-01T10:00:00Z')).toISOString()).toBe('2026-07-01T22:00:00.000Z');
+    expect(nextPragueMidnight(new Date('2026-12-07T14:00:00Z')).toISOString()).toBe(
+      '2026-12-07T23:00:00.000Z',
+    );
+    expect(nextPragueMidnight(new Date('2026-12-07T23:30:00Z')).toISOString()).toBe(
+      '2026-12-08T23:00:00.000Z',
+    );
+    expect(nextPragueMidnight(new Date('2026-07-01T10:00:00Z')).toISOString()).toBe(
+      '2026-07-01T22:00:00.000Z',
+    );
     // The night the clocks go forward (29 March 2026): midnight is still UTC+1.
-    expect(nextPragueMidnight(new Date('2026-03-28T12:00:00Z')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(nextPragueMidnight(new Date('2026-03-28T12:00:00Z')).toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
   });
 });

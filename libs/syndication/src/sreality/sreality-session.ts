@@ -2,7 +2,12 @@ import { outboundErrorIn, type GuardedHttp } from '@ppt/outbound';
 import { createHash } from 'node:crypto';
 import xmlrpc from 'xmlrpc';
 import { PortalError, refusedCall, shortStatusLine } from '../portal-adapter';
-import { attributesInMessage, FIELD_OF_ATTRIBUTE, nextPragueMidnight, statusToError } from './sreality-codebook';
+import {
+  attributesInMessage,
+  FIELD_OF_ATTRIBUTE,
+  nextPragueMidnight,
+  statusToError,
+} from './sreality-codebook';
 
 export interface SrealityCredentials {
   /** The numeric client id the portal issued to the agency. */

@@ -78,7 +78,11 @@ export class SrealityAdapter implements PortalAdapter<SrealityCredentials, Sreal
     for (const field of REQUIRED_BY_CATEGORY[listing.propertyType]) {
       if (field === 'areaM2') {
         if (listing.areaM2 === null)
-          issues.push({ field, rule: 'required', message: `Sreality needs the usable area for ${listing.propertyType} listings` });
+          issues.push({
+            field,
+            rule: 'required',
+            message: `Sreality needs the usable area for ${listing.propertyType} listings`,
+          });
       } else if (overrides[field] === undefined) {
         issues.push({
           field: `overrides.sreality.${field}`,

@@ -178,7 +178,10 @@ export async function startFakeSrealityPortal(
       const wrong = Object.entries(COMMON_REQUIRED)
         .filter(([field, type]) => !hasType(advert[field], type))
         .map(([field]) => field);
-      if (hasType(advert.advert_lifetime, 'int') && !LIFETIME_CODES.includes(advert.advert_lifetime as number))
+      if (
+        hasType(advert.advert_lifetime, 'int') &&
+        !LIFETIME_CODES.includes(advert.advert_lifetime as number)
+      )
         wrong.push('advert_lifetime');
       if (wrong.length)
         return {
@@ -197,12 +200,15 @@ export async function startFakeSrealityPortal(
         return { status: 454, statusMessage: 'Typ ceny neodpovídá typu nemovitosti.' };
       if (
         advert.seller_id !== undefined &&
-        ![...sellers.entries()].some(([key, s]) => key.startsWith(`${client}:`) && s.sellerId === advert.seller_id)
+        ![...sellers.entries()].some(
+          ([key, s]) => key.startsWith(`${client}:`) && s.sellerId === advert.seller_id,
+        )
       )
         return { status: 461, statusMessage: 'ID makléře neexistuje' };
       const rkid = String(advert.advert_rkid ?? '');
       const existing = adverts.get(rkid);
-      if (existing && existing.clientId !== client) return { status: 452, statusMessage: 'advert_rkid (advert_rkid)' };
+      if (existing && existing.clientId !== client)
+        return { status: 452, statusMessage: 'advert_rkid (advert_rkid)' };
       const stored = existing ?? { advertId: nextId++, clientId: client, data: {}, photos: [] };
       stored.data = advert;
       adverts.set(rkid, stored);
@@ -237,7 +243,10 @@ export async function startFakeSrealityPortal(
       if (!found) return { status: 404, statusMessage: 'Inzerát pro tuto RK neexistuje' };
       const photo = data as { data?: Buffer; main?: number; photo_rkid?: string };
       if (!Buffer.isBuffer(photo.data) || photo.data.length === 0)
-        return { status: 452, statusMessage: 'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (data)' };
+        return {
+          status: 452,
+          statusMessage: 'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (data)',
+        };
       const advert = found[1];
       const existing = advert.photos.find((p) => p.rkid === photo.photo_rkid);
       if (existing) return ok([{ photo_id: existing.photoId }]);

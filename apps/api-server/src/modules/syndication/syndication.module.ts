@@ -12,7 +12,7 @@ import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { SyndicationReconcileProcessor } from './syndication-reconcile.processor';
 import { SyndicationReconciliation } from './syndication-reconciliation';
-import { SyndicationController } from './syndication.controller';
+import { ListingPortalsController, SyndicationController } from './syndication.controller';
 import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
@@ -41,7 +41,12 @@ const PROVIDERS = [
  */
 @Module({
   imports: [EventsModule],
-  controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
+  controllers: [
+    SyndicationController,
+    PortalWebhooksController,
+    ListingAnalyticsController,
+    ListingPortalsController,
+  ],
   providers: [...PROVIDERS, PortalStatsRepository, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
 })
