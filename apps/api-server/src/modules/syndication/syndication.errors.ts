@@ -16,7 +16,6 @@ export enum SyndicationErrorCode {
   WebhookNotJson = 'WEBHOOK_NOT_JSON',
   InvalidDateRange = 'INVALID_DATE_RANGE',
   PortalNotEnabled = 'PORTAL_NOT_ENABLED',
-  InvalidPortalOverrides = 'INVALID_PORTAL_OVERRIDES',
   ListingClosed = 'LISTING_CLOSED',
 }
 
@@ -36,6 +35,5 @@ export class SyndicationError extends featureError<SyndicationErrorCode>({
   [SyndicationErrorCode.WebhookNotJson]: 415,
   [SyndicationErrorCode.InvalidDateRange]: 400,
   [SyndicationErrorCode.PortalNotEnabled]: 422,
-  [SyndicationErrorCode.InvalidPortalOverrides]: 422,
   [SyndicationErrorCode.ListingClosed]: 409,
 }) {}

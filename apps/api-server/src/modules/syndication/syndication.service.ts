@@ -9,7 +9,7 @@ import {
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
-import { validatePortalOverrides, type PreflightIssue, type SyndicationListing } from '@ppt/syndication';
+import type { PreflightIssue, SyndicationListing } from '@ppt/syndication';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
@@ -215,17 +215,9 @@ export class SyndicationService {
           notEnabled.map((portal) => ({ field: 'portals', message: `${portal} is not enabled`, portal })),
         );
       const changes: Partial<Listing> = { portalSelection: chosen };
-      if (dto.overrides !== undefined) {
-        const problems = validatePortalOverrides(dto.overrides);
-        if (problems.length)
-          throw new SyndicationError(
-            SyndicationErrorCode.InvalidPortalOverrides,
-            'The portal overrides are not valid',
-            problems.map((p) => ({ field: p.field, message: p.message })),
-          );
-        if (JSON.stringify(dto.overrides) !== JSON.stringify(listing.portalOverrides))
-          changes.portalOverrides = dto.overrides;
-      }
+      // Validated per portal by the DTO (IsPortalOverrides); a change is a change of the listing.
+      if (dto.overrides !== undefined && JSON.stringify(dto.overrides) !== JSON.stringify(listing.portalOverrides))
+        changes.portalOverrides = dto.overrides;
       await this.rows.updateListing(
         m,
         t.organizationId,

@@ -20,6 +20,7 @@ import {
   type SyndicationStatus,
 } from '@ppt/db';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { IsPortalOverrides } from './portal-overrides.validator';
 
 export class PutPortalTargetDto {
   @ApiPropertyOptional({
@@ -235,7 +236,7 @@ export class PutListingPortalsDto {
       'Per-portal fields, replacing the stored ones when given. sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}',
   })
   @IsOmittable()
-  @IsObject()
+  @IsPortalOverrides()
   overrides?: ListingPortalOverrides;
 }
 
