@@ -39,6 +39,8 @@ interface Row {
  * goes to the portals whose market fits it (or the ones a manager chose), pre-flight checks only
  * those, and each portal's refusal is kept in its own words beside our reason code.
  */
+jest.setTimeout(60_000);
+
 describe('portal choice per listing (Sreality, OpenImmo and webhook enabled together)', () => {
   let env: DocumentsServer;
   let sreality: FakeSrealityPortal;
@@ -60,15 +62,28 @@ describe('portal choice per listing (Sreality, OpenImmo and webhook enabled toge
         .set(bearer(org.adminToken))
         .expect(200)
     ).body.items;
-  const settled = (listingId: string, expected: Record<string, string>) =>
-    eventually(async () => {
-      const found = await rows(listingId);
-      const now = Object.fromEntries(found.map((r) => [r.portal, r.status]));
-      const same =
-        Object.keys(now).length === Object.keys(expected).length &&
-        Object.entries(expected).every(([p, s]) => now[p] === s);
-      return same ? found : undefined;
-    }, 30_000);
+  /** The listing's rows once they are exactly `expected` (portal → status); says what they were if not. */
+  const settled = async (listingId: string, expected: Record<string, string>) => {
+    let last: Record<string, string> = {};
+    try {
+      return await eventually(async () => {
+        const found = await rows(listingId);
+        const now = Object.fromEntries(found.map((r) => [r.portal, r.status]));
+        last = Object.fromEntries(
+          found.map((r) => [
+            r.portal,
+            r.lastErrorCode ? `${r.status} ${r.lastErrorCode}: ${r.lastError}` : r.status,
+          ]),
+        );
+        const same =
+          Object.keys(now).length === Object.keys(expected).length &&
+          Object.entries(expected).every(([p, s]) => now[p] === s);
+        return same ? found : undefined;
+      }, 20_000);
+    } catch {
+      throw new Error(`rows of ${listingId}: ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`);
+    }
+  };
   const setStatus = (id: string, status: string) =>
     request(http()).post(`/api/v1/listings/${id}/status`).set(bearer(org.adminToken)).send({ status });
 
@@ -283,7 +298,7 @@ describe('portal choice per listing (Sreality, OpenImmo and webhook enabled toge
 
   it("keeps Sreality's refusal in its own words beside our reason code, as one short line", async () => {
     sreality.failNext(
-      3,
+      1,
       452,
       'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (usable_area)',
       'addAdvert',

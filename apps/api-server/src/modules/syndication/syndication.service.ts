@@ -96,7 +96,9 @@ export class SyndicationService {
    */
   async planListing(organizationId: string, listingId: string, republished: boolean): Promise<number> {
     const jobs = await this.tenant.run({ organizationId }, async (m) => {
-      const listing = await this.rows.listing(m, organizationId, listingId);
+      // Locked: a plan made from a listing read before a concurrent portal choice committed would
+      // undo that choice (the choice does not change the version the other guards compare).
+      const listing = await this.rows.lockListing(m, organizationId, listingId);
       if (!listing) return [];
       // Back on the market after being on portals before (rows exist): a republication.
       const before = republished ? await this.rows.lockForListing(m, organizationId, listingId) : [];
@@ -216,7 +218,10 @@ export class SyndicationService {
         );
       const changes: Partial<Listing> = { portalSelection: chosen };
       // Validated per portal by the DTO (IsPortalOverrides); a change is a change of the listing.
-      if (dto.overrides !== undefined && JSON.stringify(dto.overrides) !== JSON.stringify(listing.portalOverrides))
+      if (
+        dto.overrides !== undefined &&
+        JSON.stringify(dto.overrides) !== JSON.stringify(listing.portalOverrides)
+      )
         changes.portalOverrides = dto.overrides;
       await this.rows.updateListing(
         m,
