@@ -343,6 +343,22 @@ describe('portal choice per listing (Sreality, OpenImmo and webhook enabled toge
         { payload: { portal: 'sreality', errorCode: 'INVALID_LOGIN', portalStatus: '407' } },
       ]);
 
+      // The managers are told in-app (realtors are not: they cannot fix it).
+      const inbox = await request(http())
+        .get('/api/v1/notifications')
+        .set(bearer(org.adminToken))
+        .expect(200);
+      expect(inbox.body.items.filter((n: { type: string }) => n.type === 'portal_credentials')).toEqual([
+        expect.objectContaining({ title: 'sreality refused our login' }),
+      ]);
+      const realtorInbox = await request(http())
+        .get('/api/v1/notifications')
+        .set(bearer(realtorToken))
+        .expect(200);
+      expect(realtorInbox.body.items.some((n: { type: string }) => n.type === 'portal_credentials')).toBe(
+        false,
+      );
+
       // The next listing does not even try the portal with the refused credentials.
       const callsBefore = sreality.calls.length;
       const second = await listing(SREALITY_FLAT);

@@ -185,15 +185,15 @@ export class PortalTargetsService {
 
   /**
    * A portal refused the organisation's credentials (inside the job's tenant transaction): marked
-   * once, with an outbox event for the managers, until new credentials are saved.
+   * once, with an outbox event, until new credentials are saved. True when this call marked it.
    */
   async credentialsRejected(
     m: EntityManager,
     organizationId: string,
     portal: SyndicationPortal,
     detail: { errorCode: string; portalStatus: string | null },
-  ): Promise<void> {
-    if (!(await this.targets.markCredentialsRejected(m, organizationId, portal))) return;
+  ): Promise<boolean> {
+    if (!(await this.targets.markCredentialsRejected(m, organizationId, portal))) return false;
     const row = await this.targets.find(m, organizationId, portal);
     await this.outbox.write(m, {
       type: 'syndication.credentials_rejected',
@@ -202,6 +202,7 @@ export class PortalTargetsService {
       aggregateVersion: 1,
       payload: { portal, ...detail },
     });
+    return true;
   }
 
   /** The secrets a portal signs its webhooks to us with. */

@@ -17,6 +17,8 @@ import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
 import { PortalWebhooksController } from './webhooks/portal-webhooks.controller';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
 import { WebhookReceiptExpiry } from './webhooks/webhook-receipt-expiry';
@@ -57,6 +59,9 @@ export class SyndicationModule {}
   imports: [EventsModule],
   providers: [
     ...PROVIDERS,
+    // Workers serve no API: the notification writer without its HTTP module (as finance's worker does).
+    NotificationsRepository,
+    NotificationsService,
     SyndicationProcessor,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,

@@ -1,6 +1,7 @@
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger } from '@nestjs/common';
 import {
+  Membership,
   TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
@@ -13,7 +14,8 @@ import { RedisConnections } from '@ppt/redis';
 import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
 import type { Job } from 'bull';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import { NotificationsService } from '../notifications/notifications.service';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
@@ -62,6 +64,7 @@ export class SyndicationProcessor {
     private readonly adapters: PortalAdapters,
     private readonly redis: RedisConnections,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+    private readonly notifications: NotificationsService,
   ) {}
 
   @Process({ name: LISTING_EVENTS[0] })
@@ -265,12 +268,37 @@ export class SyndicationProcessor {
       const next = final ? 'failed' : data.action === 'list' ? 'pending' : 'removing';
       await this.syndication.move(m, row, next, final ? `${code}: ${message}` : null, errorFields);
       // Only the portal's own refusal marks the credentials (not our "refused before" short cut).
-      if (err instanceof PortalError && err.code === 'INVALID_LOGIN' && err.portalStatus !== null)
-        await this.targets.credentialsRejected(m, data.organizationId, row.portal, {
+      if (err instanceof PortalError && err.code === 'INVALID_LOGIN' && err.portalStatus !== null) {
+        const first = await this.targets.credentialsRejected(m, data.organizationId, row.portal, {
           errorCode: code,
           portalStatus,
         });
+        if (first) await this.tellManagers(m, data.organizationId, row.portal);
+      }
     });
+  }
+
+  /** The organisation's admins and managers learn (in-app, and by e-mail unless turned off) once. */
+  private async tellManagers(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<void> {
+    const managers = await m.find(Membership, {
+      select: { userId: true },
+      where: { organizationId, role: In(['org_admin', 'manager']) },
+    });
+    await this.notifications.notify(
+      m,
+      organizationId,
+      managers.map((r) => r.userId),
+      {
+        type: 'portal_credentials',
+        title: `${portal} refused our login`,
+        body: `Listings wait until new ${portal} credentials are saved; then retry the failed ones.`,
+        link: `/syndication/portals/${portal}`,
+      },
+    );
   }
 
   /** The job failed for good: its row, if still in flight for this job's change, becomes failed. */
