@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
 import { Listing } from './listing.entity';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Organization } from './organization.entity';
@@ -115,7 +124,8 @@ export class ListingSyndication extends TenantEntity {
   lastPortalMessage!: string | null;
 
   /** One id per planned change (delivery intent): kept by retries, new for the next change. */
-  @Column({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @Column({ type: 'uuid' })
+  @Generated('uuid')
   intentId!: string;
 }
 
