@@ -9,6 +9,10 @@ import {
   type FakeSrealityPortal,
   type FakeWebhookPortal,
 } from '@ppt/testing';
+import { getQueueToken } from '@nestjs/bull';
+import { QueueName } from '@ppt/queue';
+import { nextPragueMidnight } from '@ppt/syndication';
+import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import {
@@ -32,6 +36,7 @@ interface Row {
   portalStatus: string | null;
   portalMessage: string | null;
   attempts: number;
+  wantedVersion: number;
 }
 
 /**
@@ -313,6 +318,35 @@ describe('portal choice per listing (Sreality, OpenImmo and webhook enabled toge
       portalMessage: 'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (usable_area)',
       attempts: 1, // not retried: the data must change
     });
+  });
+
+  it("Sreality's daily limit (481) holds the job until midnight in Prague, the row saying why", async () => {
+    sreality.setDailyLimit(0);
+    try {
+      const id = await listing(SREALITY_FLAT);
+      await setStatus(id, 'published').expect(200);
+      const waiting = await eventually(async () => {
+        const row = (await rows(id)).find((r) => r.portal === 'sreality');
+        return row?.status === 'pending' && row.lastErrorCode === 'DAILY_LIMIT' ? row : undefined;
+      });
+      expect(waiting).toMatchObject({ portalStatus: '481', attempts: 1 });
+      const queue = env.worker!.get<Queue>(getQueueToken(QueueName.Syndication), { strict: false });
+      const job = (await queue.getJob(`sync:${id}:sreality:${waiting.wantedVersion}:list`))!;
+      expect(await job.isDelayed()).toBe(true);
+      // Bull keeps delayed jobs in a sorted set scored by (run-at ms × 4096 + a counter).
+      const score = Number(await queue.client.zscore(queue.toKey('delayed'), String(job.id)));
+      const runAt = Math.floor(score / 4096);
+      const midnight = nextPragueMidnight().getTime();
+      expect(runAt).toBeGreaterThanOrEqual(midnight);
+      expect(runAt).toBeLessThan(midnight + 60_000);
+      // The test does not wait for midnight: the job goes, and the listing leaves the market.
+      await job.remove();
+      sreality.setDailyLimit(null);
+      await setStatus(id, 'withdrawn').expect(200);
+      await settled(id, { sreality: 'removed', webhook: 'removed' });
+    } finally {
+      sreality.setDailyLimit(null);
+    }
   });
 
   it('refused credentials stop the portal’s jobs and tell the manager until new ones are saved', async () => {
