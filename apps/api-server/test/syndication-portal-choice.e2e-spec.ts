@@ -276,6 +276,18 @@ describe('portal choice per listing (Sreality, OpenImmo and webhook enabled toge
       expect.objectContaining({ type: 'listing.published', duplicate: false }),
     ]);
 
+    // Withdrawn from the webhook by a manager (held there), then named again: back on it.
+    await request(http())
+      .post('/api/v1/syndication/withdraw')
+      .set(bearer(org.adminToken))
+      .send({ listingId: id, portals: ['webhook'] })
+      .expect(200);
+    await settled(id, { sreality: 'active', webhook: 'removed' });
+    await putPortals(id, { portals: ['sreality'] }).expect(200); // still held: nothing to do
+    await settled(id, { sreality: 'active', webhook: 'removed' });
+    await putPortals(id, { portals: ['sreality', 'webhook'] }).expect(200);
+    await settled(id, { sreality: 'active', webhook: 'active' });
+
     // Back to the default selection.
     const reset = await putPortals(id, { portals: null }).expect(200);
     expect(reset.body.explicit).toBe(false);

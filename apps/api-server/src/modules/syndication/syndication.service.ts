@@ -233,6 +233,9 @@ export class SyndicationService {
       const after = (await this.rows.listing(m, t.organizationId, listing.id))!;
       // Nothing is saved if a selected portal would refuse a listing that is on the market.
       if (ON_MARKET.has(after.status)) await this.assertPortalsAccept(m, after);
+      // Naming a portal the manager withdrew the listing from (held) is asking for it back there.
+      for (const row of await this.rows.lockForListing(m, t.organizationId, listing.id))
+        if (row.held && chosen?.includes(row.portal)) await this.rows.update(m, row, { held: false });
       const planned = await this.plan(m, after, { republished: false });
       return { response: await this.describePortals(m, after), jobs: planned };
     });
