@@ -207,8 +207,10 @@ export async function startFakeSrealityPortal(
         return { status: 461, statusMessage: 'ID makléře neexistuje' };
       const rkid = String(advert.advert_rkid ?? '');
       const existing = adverts.get(rkid);
+      // rkids are unique per client; this map is keyed by rkid alone (ours are UUIDs), so a clash
+      // between two clients can only be a test's mistake: refuse it loudly rather than overwrite.
       if (existing && existing.clientId !== client)
-        return { status: 452, statusMessage: 'advert_rkid (advert_rkid)' };
+        throw new Error(`fake Sreality: advert_rkid ${rkid} belongs to another client`);
       const stored = existing ?? { advertId: nextId++, clientId: client, data: {}, photos: [] };
       stored.data = advert;
       adverts.set(rkid, stored);
