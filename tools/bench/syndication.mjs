@@ -95,6 +95,8 @@ try {
       await call('POST', `${apiUrl}/api/v1/listings`, token, {
         transaction: i % 3 === 0 ? 'rent' : 'sale',
         propertyType: 'apartment',
+        // What Sreality needs for a flat beyond our own fields (its building, condition, ownership).
+        portalOverrides: { sreality: { buildingType: 'brick', buildingCondition: 'very_good', ownership: 'personal' } },
         title: `Bench flat ${i + 1}`,
         description: `Flat ${i + 1} of the benchmark: bright, third floor, balcony and cellar, near the tram stop.`,
         priceAmount: 500_000_00 + i * 100_00,

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { PortalWebhooksRepository } from '../src/modules/syndication/webhooks/portal-webhooks.repository';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
+import { SREALITY_FLAT } from './syndication-fixtures';
 
 const SRE = { clientId: 5151, password: 'import password', softwareKey: 'sw-key' };
 const whsec = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -120,6 +121,7 @@ describe('portal webhooks and listing analytics (real worker, local Sreality)', 
       .send({
         transaction: 'sale',
         propertyType: 'apartment',
+        ...SREALITY_FLAT,
         title: 'Bright 3+1 near the park',
         description:
           'A bright flat on the third floor with a balcony and a cellar, five minutes from the tram.',

@@ -10,3 +10,10 @@ export const IN_BERLIN = {
   postalCode: '10119',
   country: 'DE',
 };
+
+/** What Sreality needs for a flat beyond our own listing fields (PUT /listings/:id/portals, or on create). */
+export const SREALITY_FLAT = {
+  portalOverrides: {
+    sreality: { buildingType: 'brick', buildingCondition: 'very_good', ownership: 'personal' },
+  },
+};

@@ -16,7 +16,7 @@ import request from 'supertest';
 import type { ReconciliationSummary } from '../src/modules/syndication/syndication-reconciliation';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
-import { IN_BERLIN, OI } from './syndication-fixtures';
+import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';
 
 const SRE = { clientId: 5151, password: 'import password', softwareKey: 'sw-key' };
 
@@ -83,6 +83,7 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
     const body = {
       transaction: 'sale',
       propertyType: 'apartment',
+      ...SREALITY_FLAT,
       title: 'Bright 3+1 near the park',
       description:
         'A bright flat on the third floor with a balcony and a cellar, five minutes from the tram.',
@@ -231,6 +232,7 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
         .send({
           transaction: 'rent',
           propertyType: 'apartment',
+          ...SREALITY_FLAT,
           title: 'Small flat by the river',
           description: 'A quiet flat with a view of the river.',
           priceAmount: 2000000,

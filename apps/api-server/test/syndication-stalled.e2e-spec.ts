@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { bearer, createOrganization, registerAndLogin } from './identity';
+import { SREALITY_FLAT } from './syndication-fixtures';
 
 const SRE = { clientId: 6262, password: 'import password', softwareKey: 'sw-key' };
 /** Every portal call takes this long, so the job is mid-call when its worker dies. */
@@ -119,6 +120,7 @@ describe('a worker killed mid-job (real worker processes, Bull stall detection, 
         .send({
           transaction: 'sale',
           propertyType: 'apartment',
+          ...SREALITY_FLAT,
           title: 'Flat near the park',
           description: 'A quiet flat on the second floor with a balcony and a cellar, near the tram stop.',
           priceAmount: 590000000,

@@ -16,7 +16,7 @@ import request from 'supertest';
 import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
-import { IN_BERLIN, OI } from './syndication-fixtures';
+import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';
 
 const SRE = { clientId: 4242, password: 'import password', softwareKey: 'sw-key' };
 const whsec = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -82,6 +82,7 @@ describe('listing syndication (real worker, Redis/Bull and local portal servers)
     const body = {
       transaction: 'sale',
       propertyType: 'apartment',
+      ...SREALITY_FLAT,
       title: 'Bright 3+1 near the park',
       description:
         'A bright flat on the third floor with a balcony and a cellar, five minutes from the tram.',

@@ -63,6 +63,10 @@ export interface DomainEventPayloads {
   'listing.published': ListingSnapshot;
   'listing.updated': ListingSnapshot;
   'listing.status_changed': ListingSnapshot & { previousStatus: string };
+  /** A listing back on the market after a withdrawal: its portals list it again (held rows released). */
+  'listing.republished': { listingId: string; version: number; portals: string[] };
+  /** A portal refused an organisation's credentials: its jobs stop until a manager saves new ones. */
+  'syndication.credentials_rejected': { portal: string; errorCode: string; portalStatus: string | null };
   'syndication.status_changed': {
     syndicationId: string;
     listingId: string;
@@ -195,6 +199,8 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'listing.status_changed': 'listing',
   'syndication.status_changed': 'listing_syndication',
   'syndication.drift_detected': 'listing',
+  'listing.republished': 'listing',
+  'syndication.credentials_rejected': 'portal_target',
 };
 
 /**
@@ -225,6 +231,8 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'listing.status_changed': [QueueName.Syndication],
   'syndication.status_changed': [],
   'syndication.drift_detected': [],
+  'listing.republished': [],
+  'syndication.credentials_rejected': [],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

@@ -21,4 +21,16 @@ describe('jitteredBackoff', () => {
       jitteredBackoff(1, Object.assign(new Error('bad password'), { retryable: false }), { delay: 1000 }),
     ).toBe(-1);
   });
+
+  it('waits for a retryAt the error names (a daily quota), jittered by at most one delay', () => {
+    const retryAt = new Date(Date.now() + 3_600_000);
+    const delay = jitteredBackoff(
+      1,
+      Object.assign(new Error('quota'), { retryAt }),
+      { delay: 1000 },
+      () => 0.5,
+    );
+    expect(delay).toBeGreaterThanOrEqual(3_600_000 - 1000);
+    expect(delay).toBeLessThanOrEqual(3_600_000 + 1000);
+  });
 });

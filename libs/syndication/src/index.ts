@@ -2,6 +2,7 @@ export {
   isRetryable,
   PORTAL_ERROR_CODES,
   PortalError,
+  shortStatusLine,
   type PortalAdapter,
   type PortalErrorCode,
   type PortalTarget,
@@ -10,7 +11,7 @@ export {
   type RemoteAdvert,
 } from './portal-adapter';
 export { OpenImmoAdapter, type OpenImmoCredentials, type OpenImmoOptions } from './openimmo/openimmo.adapter';
-export { checkRules, type PortalRules } from './preflight';
+export { checkRules, rulesApply, type PortalRules } from './preflight';
 export { SrealityAdapter } from './sreality/sreality.adapter';
 export type { SrealityCredentials, SrealityOptions } from './sreality/sreality-session';
 export {
@@ -28,3 +29,15 @@ export {
   type WebhookOptions,
 } from './webhook/webhook.adapter';
 export { signWebhook, verifyWebhook, type WebhookCheck } from './webhook/webhook-signature';
+export {
+  OPENIMMO_ENERGY_CERTIFICATE_TYPES,
+  SREALITY_BUILDING_CONDITIONS,
+  SREALITY_BUILDING_TYPES,
+  SREALITY_LOCALITY_ACCURACIES,
+  SREALITY_OWNERSHIPS,
+  validatePortalOverrides,
+  type OpenImmoOverrides,
+  type PortalOverrides,
+  type SrealityOverrides,
+} from './portal-overrides';
+export { nextPragueMidnight } from './sreality/sreality-codebook';

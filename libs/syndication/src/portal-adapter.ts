@@ -35,6 +35,13 @@ export interface PortalTarget<Credentials = Record<string, unknown>, Options = R
    * Portal's feed) build it from this; the others ignore it. Absent outside portal jobs.
    */
   sequence?: number;
+  /**
+   * Set by the portal job: one id per delivery intent (a planned change of the row), the same for
+   * every retry of it and new for the next change, even at the same listing version (a portal
+   * turned off and on, a re-send after a withdrawal). Portals that de-duplicate by a message id of
+   * ours (Standard Webhooks' `webhook-id`) derive it from this.
+   */
+  intent?: string;
 }
 
 /**
@@ -45,6 +52,11 @@ export interface PortalTarget<Credentials = Record<string, unknown>, Options = R
 export interface PortalAdapter<Credentials = Record<string, unknown>, Options = Record<string, unknown>> {
   /** The portal's name in our configuration (the app's adapter registry checks it covers every portal). */
   readonly key: string;
+  /**
+   * Whether the portal can take this kind of listing at all (country, currency, transaction): a
+   * listing's default portal selection is the enabled portals for which this is true.
+   */
+  appliesTo(listing: SyndicationListing): boolean;
   /** Rules checked before any job runs; an empty list means the portal will accept the listing. */
   preflight(listing: SyndicationListing, target: PortalTarget<Credentials, Options>): PreflightIssue[];
   /** Creates or updates the advert, photos included. */
@@ -62,7 +74,6 @@ export interface PortalAdapter<Credentials = Record<string, unknown>, Options = 
 
 export const PORTAL_ERROR_CODES = [
   'INVALID_LOGIN',
-  'SESSION_EXPIRED',
   'INCOMPLETE_DATA',
   'INVALID_DATA',
   'NOT_ENOUGH_PHOTOS',
@@ -71,6 +82,10 @@ export const PORTAL_ERROR_CODES = [
   'PORTAL_UNAVAILABLE',
   'PORTAL_REJECTED',
   'ENDPOINT_NOT_ALLOWED',
+  /** The portal does not know the realtor (seller) the advert names. */
+  'UNKNOWN_SELLER',
+  /** The portal's daily quota of calls is used up; the job waits until the portal's next day. */
+  'DAILY_LIMIT',
 ] as const;
 export type PortalErrorCode = (typeof PORTAL_ERROR_CODES)[number];
 
@@ -83,6 +98,17 @@ export type PortalErrorCode = (typeof PORTAL_ERROR_CODES)[number];
  * otherwise read it out).
  */
 export class PortalError extends Error {
+  /** Our field the portal named as wrong or missing (e.g. Sreality 452 names its own attribute). */
+  field: string | null = null;
+  /** The earliest moment a retry can succeed (a daily quota resets at the portal's midnight). */
+  retryAt: Date | null = null;
+  /**
+   * The portal's own status text when it came as a structured status field (an XML-RPC
+   * `statusMessage`), already cut to one short line: the only remote words a manager may read.
+   * Raw response bodies never go here (they stay in `portalMessage`, for the log).
+   */
+  statusLine: string | null = null;
+
   constructor(
     readonly code: PortalErrorCode,
     message: string,
@@ -93,6 +119,24 @@ export class PortalError extends Error {
     super(message);
     this.name = 'PortalError';
   }
+
+  with(extra: { field?: string | null; retryAt?: Date | null; statusLine?: string | null }): this {
+    if (extra.field !== undefined) this.field = extra.field;
+    if (extra.retryAt !== undefined) this.retryAt = extra.retryAt;
+    if (extra.statusLine !== undefined) this.statusLine = extra.statusLine;
+    return this;
+  }
+}
+
+/** A remote status text as one short printable line (at most `max` characters), or null. */
+export function shortStatusLine(text: unknown, max = 160): string | null {
+  if (typeof text !== 'string') return null;
+  const printable = [...text]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('');
+  const line = printable.replace(/\s+/g, ' ').trim();
+  if (!line) return null;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** Network failures and timeouts are worth another attempt; everything else we do not know is not. */
@@ -121,7 +165,13 @@ export function refusedCall(err: OutboundError, prefix: string): PortalError {
   // What a host name resolves to stays in the worker's log (portalMessage): shown to the manager it
   // would let them map internal DNS names through the endpoint setting.
   if (err.code === 'OUTBOUND_ADDRESS_REFUSED')
-    return new PortalError('ENDPOINT_NOT_ALLOWED', `${prefix}: the endpoint's address is not allowed`, false, null, err.message);
+    return new PortalError(
+      'ENDPOINT_NOT_ALLOWED',
+      `${prefix}: the endpoint's address is not allowed`,
+      false,
+      null,
+      err.message,
+    );
   return new PortalError(
     err.code === 'OUTBOUND_URL_REFUSED' ? 'ENDPOINT_NOT_ALLOWED' : 'PORTAL_REJECTED',
     `${prefix}: ${err.message}`,

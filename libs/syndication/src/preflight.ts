@@ -14,9 +14,24 @@ export interface PortalRules {
   areaM2?: { min: number; max: number; required: boolean };
   /** ISO 3166-1 alpha-2 codes the portal serves; absent = any. */
   countries?: readonly string[];
+  /** Sale, rent or both; absent = both. */
+  transactions?: readonly SyndicationListing['transaction'][];
   requireCoordinates: boolean;
   requireContact: boolean;
   requireRoomsFor?: readonly SyndicationListing['propertyType'][];
+}
+
+/**
+ * Whether a portal with these rules can take this kind of listing at all: its country, currency
+ * and transaction. What it lacks beyond that (photos, a description…) is for the manager to fix;
+ * a listing in another market is simply not for this portal (the default portal selection).
+ */
+export function rulesApply(listing: SyndicationListing, rules: PortalRules): boolean {
+  return (
+    (!rules.countries || rules.countries.includes(listing.address.country)) &&
+    (!rules.priceRange || listing.currency in rules.priceRange) &&
+    (!rules.transactions || rules.transactions.includes(listing.transaction))
+  );
 }
 
 export function checkRules(listing: SyndicationListing, rules: PortalRules): PreflightIssue[] {
@@ -111,6 +126,8 @@ export function checkRules(listing: SyndicationListing, rules: PortalRules): Pre
       'country',
       `The portal lists properties in ${rules.countries.join(', ')}, not ${listing.address.country}`,
     );
+  if (rules.transactions && !rules.transactions.includes(listing.transaction))
+    add('transaction', 'transaction', `The portal takes ${rules.transactions.join(' and ')} listings only`);
   if (rules.requireCoordinates && (listing.latitude === null || listing.longitude === null))
     add('coordinates', 'required', 'Latitude and longitude are required');
   if (rules.requireContact && !listing.contact) add('contact', 'required', 'A contact realtor is required');

@@ -1,3 +1,5 @@
+import type { PortalOverrides } from './portal-overrides';
+
 /** The listing as every portal adapter sees it: our fields, already resolved (photos, contact). */
 export interface SyndicationListing {
   id: string;
@@ -32,6 +34,8 @@ export interface SyndicationListing {
   /** In display order; the first is the main photo. */
   photos: SyndicationPhoto[];
   contact: SyndicationContact | null;
+  /** Per-portal fields the manager filled in for the portals that need them (validated per portal). */
+  overrides?: PortalOverrides;
 }
 
 export interface SyndicationPhoto {

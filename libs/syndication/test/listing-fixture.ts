@@ -45,6 +45,9 @@ export function aListing(overrides: Partial<SyndicationListing> = {}): Syndicati
       email: 'jana@realty.example',
       phone: '+420700000001',
     },
+    overrides: {
+      sreality: { buildingType: 'brick', buildingCondition: 'very_good', ownership: 'personal' },
+    },
     ...overrides,
   };
 }

@@ -51,7 +51,12 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
       advert_price: 8_990_000,
       advert_price_currency: 1,
       advert_price_unit: 1,
+      advert_lifetime: 4, // the codebook's 90 days, not the number 90
       usable_area: 78.5,
+      building_type: 2,
+      building_condition: 1,
+      ownership: 1,
+      locality_inaccuracy_level: 1,
       locality_city: 'Praha',
       locality_zip: '12000',
       energy_efficiency_rating: 3,
@@ -124,27 +129,75 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
     );
   });
 
-  it('a wrong password is an invalid login, not retried, and nothing is created', async () => {
+  it('a wrong password is an invalid login (407): not retried, credentials flagged, nothing created', async () => {
     const wrong = { ...target, credentials: { ...account, password: 'wrong' } };
     const err = await adapter.publish(aListing(), wrong).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PortalError);
-    expect(err).toMatchObject({ code: 'INVALID_LOGIN', retryable: false, portalStatus: 401 });
+    expect(err).toMatchObject({ code: 'INVALID_LOGIN', retryable: false, portalStatus: 407 });
     expect(portal.adverts.size).toBe(0);
+    const unknownClient = { ...target, credentials: { ...account, clientId: 999 } };
+    await expect(adapter.publish(aListing(), unknownClient)).rejects.toMatchObject({
+      code: 'INVALID_LOGIN',
+      portalStatus: 402,
+    });
   });
 
-  it("passes the portal's own reason on: incomplete data and too few photos are final", async () => {
-    portal.failNext(1, 451, 'Nekompletní data: chybí užitná plocha', 'addAdvert');
-    await expect(adapter.publish(aListing(), target)).rejects.toMatchObject({
+  it("names the field a 452/453 complains about, keeps the portal's status line, and does not retry", async () => {
+    // A house without its land area: pre-flight says so, and so does the portal (453) if sent anyway.
+    const house = aListing({
+      propertyType: 'house',
+      overrides: { sreality: { buildingType: 'brick', buildingCondition: 'good' } },
+    });
+    expect(adapter.preflight(house).map((i) => i.field)).toEqual(['overrides.sreality.estateAreaM2']);
+    const err = await adapter.publish(house, target).catch((e: unknown) => e);
+    expect(err).toMatchObject({
       code: 'INCOMPLETE_DATA',
       retryable: false,
-      portalStatus: 451,
-      portalMessage: 'Nekompletní data: chybí užitná plocha',
+      portalStatus: 453,
+      field: 'overrides.sreality.estateAreaM2',
+      message: 'Sreality addAdvert: status 453 (overrides.sreality.estateAreaM2)',
     });
-    portal.failNext(1, 452, 'Málo fotografií', 'addPhoto');
+    expect((err as PortalError).statusLine).toMatch(/^Nejsou vyplněny všechny povinné položky druhu/);
+    const withLand = {
+      ...house,
+      overrides: { sreality: { ...house.overrides!.sreality, estateAreaM2: 450 } },
+    };
+    await adapter.publish(withLand, target);
+    expect(portal.adverts.get(house.id)?.data).toMatchObject({ estate_area: 450, advert_type: 2 });
+  });
+
+  it('a status line is one short line, whatever the portal sent', async () => {
+    portal.failNext(1, 452, `Nejsou vyplněny\n\t\r ${'x'.repeat(500)} (usable_area)`, 'addAdvert');
+    const err = (await adapter.publish(aListing(), target).catch((e: unknown) => e)) as PortalError;
+    expect(err.field).toBe('areaM2');
+    expect(err.statusLine!.length).toBeLessThanOrEqual(160);
+    expect(err.statusLine).not.toMatch(/[\n\t\r]/);
+  });
+
+  it('an unknown seller is 461 (UNKNOWN_SELLER), final', async () => {
+    portal.failNext(1, 461, 'ID makléře neexistuje', 'addAdvert');
     await expect(adapter.publish(aListing(), target)).rejects.toMatchObject({
-      code: 'NOT_ENOUGH_PHOTOS',
+      code: 'UNKNOWN_SELLER',
       retryable: false,
+      portalStatus: 461,
     });
+  });
+
+  it('the daily operation limit (481) is retried, not before midnight in Prague', async () => {
+    portal.setDailyLimit(2); // login does not count; addSeller and addAdvert do
+    const err = (await adapter.publish(aListing(), target).catch((e: unknown) => e)) as PortalError;
+    expect(err).toMatchObject({ code: 'DAILY_LIMIT', retryable: true, portalStatus: 481 });
+    const retryAt = err.retryAt!;
+    expect(retryAt.getTime()).toBeGreaterThan(Date.now());
+    expect(retryAt.getTime() - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+    expect(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Prague',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(retryAt),
+    ).toBe('00:00');
   });
 
   it('a portal that is down is retryable, and the retry leaves one advert', async () => {
@@ -183,6 +236,7 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
       currency: 'GBP',
       areaM2: null,
       rooms: null,
+      overrides: {},
       address: { line: '', city: 'Berlin', region: null, postalCode: '10115', country: 'DE' },
       contact: null,
     });
@@ -190,11 +244,25 @@ describe('Sreality XML-RPC adapter (against a local XML-RPC import server)', () 
       'photos:min_photos',
       'description:description_length',
       'currency:currency',
-      'areaM2:required',
       'rooms:required',
       'address.line:required',
       'address.country:country',
       'contact:required',
+      'areaM2:required',
+      'overrides.sreality.buildingType:required',
+      'overrides.sreality.buildingCondition:required',
+      'overrides.sreality.ownership:required',
     ]);
+  });
+
+  it('applies to Czech and Slovak listings in CZK, EUR or USD only (the default portal selection)', () => {
+    expect(adapter.appliesTo(aListing())).toBe(true);
+    expect(
+      adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'SK' }, currency: 'EUR' })),
+    ).toBe(true);
+    expect(
+      adapter.appliesTo(aListing({ address: { ...aListing().address, country: 'DE' }, currency: 'EUR' })),
+    ).toBe(false);
+    expect(adapter.appliesTo(aListing({ currency: 'CHF' }))).toBe(false);
   });
 });

@@ -62,6 +62,25 @@ describe('Standard Webhooks adapter (against a local receiver that verifies by t
     expect(portal.listings.get(listing.id)?.priceAmount).toBe(1);
   });
 
+  it('a new delivery intent at the same version is a new message; retries of one intent keep its id', async () => {
+    const listing = aListing();
+    const first = { ...target, intent: 'intent-1' };
+    const again = { ...target, intent: 'intent-2' }; // e.g. the portal turned off and on, nothing changed
+    await adapter.publish(listing, first);
+    await adapter.publish(listing, first); // a retry of intent 1
+    await adapter.remove(
+      { listingId: listing.id, organizationId: 'org-1', externalId: null, version: 1 },
+      first,
+    );
+    await adapter.publish(listing, again);
+    const ids = portal.deliveries.map((d) => d.id);
+    expect(portal.deliveries.map((d) => d.duplicate)).toEqual([false, true, false, false]);
+    expect(ids[0]).toBe(ids[1]);
+    expect(new Set(ids).size).toBe(3);
+    // The receiver applied the re-publication instead of dropping it as a duplicate.
+    expect(portal.listings.has(listing.id)).toBe(true);
+  });
+
   it('signs with both secrets during a rotation, so a receiver with either one accepts', async () => {
     const next = secret();
     const rotating = { ...target, credentials: { secrets: [next, current] } };

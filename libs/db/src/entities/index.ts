@@ -129,6 +129,7 @@ export {
   LISTING_TRANSACTIONS,
   PROPERTY_TYPES,
   type EnergyClass,
+  type ListingPortalOverrides,
   type ListingStatus,
   type ListingTransaction,
   type PropertyType,

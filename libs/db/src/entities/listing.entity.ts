@@ -13,6 +13,11 @@ export type EnergyClass = (typeof ENERGY_CLASSES)[number];
 export const LISTING_STATUSES = ['draft', 'published', 'reserved', 'sold', 'rented', 'withdrawn'] as const;
 export type ListingStatus = (typeof LISTING_STATUSES)[number];
 
+/** Per portal, per field: a value or a small object of values (e.g. an energy certificate). */
+export type ListingPortalOverrides = {
+  [portal: string]: { [field: string]: string | number | { [key: string]: string | number } };
+};
+
 /**
  * A property offered for sale or rent, made from a unit or standalone. Price in integer minor units
  * (per month for rentals). Photos are document ids in display order.
@@ -109,6 +114,23 @@ export class Listing extends TenantEntity {
   /** Incremented on every change; events carry it so the portal applies them in order. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
+
+  /**
+   * The portals a manager chose for this listing (`PUT /listings/:id/portals`); null = the default,
+   * the organisation's enabled portals whose market (country, currency, transaction) fits it.
+   */
+  @Column({
+    type: 'enum',
+    enum: ['reality-portal', 'sreality', 'openimmo', 'webhook'],
+    enumName: 'syndication_portal',
+    array: true,
+    nullable: true,
+  })
+  portalSelection!: string[] | null;
+
+  /** Per-portal fields the portals need that the listing does not model (validated per portal). */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  portalOverrides!: ListingPortalOverrides;
 }
 
 @Entity('listing_status_changes')

@@ -11,6 +11,8 @@ export const NOTIFICATION_TYPES = [
   'payment_due',
   'payment_overdue',
   'listing_inquiry',
+  /** A portal refused the organisation's credentials: its adverts wait until they are fixed. */
+  'portal_credentials',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const NOTIFICATION_CHANNELS = ['in_app', 'email', 'push'] as const;

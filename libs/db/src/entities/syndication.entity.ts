@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
 import { Listing } from './listing.entity';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Organization } from './organization.entity';
@@ -37,6 +46,10 @@ export class PortalTarget extends TenantEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   options!: Record<string, unknown>;
+
+  /** The portal refused these credentials: jobs stop calling it until new ones are saved. */
+  @Column({ type: 'timestamptz', nullable: true })
+  credentialsRejectedAt!: Date | null;
 }
 
 /** Where one listing stands on one portal. */
@@ -101,6 +114,19 @@ export class ListingSyndication extends TenantEntity {
 
   @Column({ type: 'varchar', length: 2000, nullable: true })
   lastError!: string | null;
+
+  /** The portal's own code for its last refusal (e.g. Sreality `452`, an HTTP status). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  lastPortalStatus!: string | null;
+
+  /** The portal's own status text, one short line (never a response body). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  lastPortalMessage!: string | null;
+
+  /** One id per planned change (delivery intent): kept by retries, new for the next change. */
+  @Column({ type: 'uuid' })
+  @Generated('uuid')
+  intentId!: string;
 }
 
 /** Every status change of a listing on a portal: the history the manager reads. */

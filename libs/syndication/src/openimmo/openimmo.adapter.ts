@@ -10,7 +10,7 @@ import {
   type PreflightIssue,
   type PublishedAdvert,
 } from '../portal-adapter';
-import { checkRules } from '../preflight';
+import { checkRules, rulesApply } from '../preflight';
 import { majorUnits, type SyndicationListing, type SyndicationRef } from '../syndication-listing';
 import {
   ANHANG_FORMAT,
@@ -98,6 +98,10 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
 
   /** `http`: the guarded agent every call to the configured endpoint goes through. */
   constructor(private readonly http: GuardedHttp) {}
+
+  appliesTo(listing: SyndicationListing): boolean {
+    return rulesApply(listing, OPENIMMO_RULES);
+  }
 
   preflight(listing: SyndicationListing, _target: OpenImmoTarget): PreflightIssue[] {
     const issues = checkRules(listing, OPENIMMO_RULES);

@@ -1,4 +1,4 @@
-import { advertSubtype, statusToError } from './sreality-codebook';
+import { advertSubtype, attributesInMessage, nextPragueMidnight, statusToError } from './sreality-codebook';
 
 describe('Sreality codebook', () => {
   it('codes flats by room count and other types by kind', () => {
@@ -10,15 +10,42 @@ describe('Sreality codebook', () => {
     expect(advertSubtype({ propertyType: 'parking', rooms: null })).toBe(34);
   });
 
-  it('treats 2xx as success, retries only what can pass later', () => {
+  it('maps the documented status codes: login errors stop, the daily limit waits, data errors are final', () => {
     expect(statusToError(200)).toBeNull();
-    expect(statusToError(201)).toBeNull();
-    expect(statusToError(401)).toEqual({ code: 'INVALID_LOGIN', retryable: false });
-    expect(statusToError(407)).toEqual({ code: 'SESSION_EXPIRED', retryable: true });
-    expect(statusToError(451)).toEqual({ code: 'INCOMPLETE_DATA', retryable: false });
-    expect(statusToError(452)).toEqual({ code: 'NOT_ENOUGH_PHOTOS', retryable: false });
-    expect(statusToError(455)).toEqual({ code: 'INVALID_DATA', retryable: false });
+    for (const status of [402, 403, 405, 407, 408, 410, 412])
+      expect(statusToError(status)).toEqual({ code: 'INVALID_LOGIN', retryable: false, credentials: true });
+    expect(statusToError(452)).toEqual({ code: 'INCOMPLETE_DATA', retryable: false });
+    expect(statusToError(453)).toEqual({ code: 'INCOMPLETE_DATA', retryable: false });
+    expect(statusToError(454)).toEqual({ code: 'INVALID_DATA', retryable: false });
+    expect(statusToError(461)).toEqual({ code: 'UNKNOWN_SELLER', retryable: false });
+    expect(statusToError(481)).toEqual({ code: 'DAILY_LIMIT', retryable: true, untilMidnight: true });
+    expect(statusToError(404)).toEqual({ code: 'NOT_FOUND', retryable: false });
     expect(statusToError(503)).toEqual({ code: 'PORTAL_UNAVAILABLE', retryable: true });
     expect(statusToError(418)).toEqual({ code: 'PORTAL_REJECTED', retryable: false });
+  });
+
+  it('reads the attributes a 452/453 names', () => {
+    expect(
+      attributesInMessage(
+        'Nejsou vyplněny všechny povinné položky nebo jsou špatného typu (usable_area, ownership)',
+      ),
+    ).toEqual(['usable_area', 'ownership']);
+    expect(attributesInMessage('Neplatné přihlášení')).toEqual([]);
+  });
+
+  it('finds the next midnight in Prague in winter (UTC+1) and summer (UTC+2)', () => {
+    expect(nextPragueMidnight(new Date('2026-12-07T14:00:00Z')).toISOString()).toBe(
+      '2026-12-07T23:00:00.000Z',
+    );
+    expect(nextPragueMidnight(new Date('2026-12-07T23:30:00Z')).toISOString()).toBe(
+      '2026-12-08T23:00:00.000Z',
+    );
+    expect(nextPragueMidnight(new Date('2026-07-01T10:00:00Z')).toISOString()).toBe(
+      '2026-07-01T22:00:00.000Z',
+    );
+    // The night the clocks go forward (29 March 2026): midnight is still UTC+1.
+    expect(nextPragueMidnight(new Date('2026-03-28T12:00:00Z')).toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
   });
 });

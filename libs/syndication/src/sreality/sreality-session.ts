@@ -1,8 +1,13 @@
 import { outboundErrorIn, type GuardedHttp } from '@ppt/outbound';
 import { createHash } from 'node:crypto';
 import xmlrpc from 'xmlrpc';
-import { PortalError, refusedCall } from '../portal-adapter';
-import { statusToError } from './sreality-codebook';
+import { PortalError, refusedCall, shortStatusLine } from '../portal-adapter';
+import {
+  attributesInMessage,
+  FIELD_OF_ATTRIBUTE,
+  nextPragueMidnight,
+  statusToError,
+} from './sreality-codebook';
 
 export interface SrealityCredentials {
   /** The numeric client id the portal issued to the agency. */
@@ -85,14 +90,20 @@ export class SrealitySession {
     const answer = await xmlRpcCall(this.options, this.http, method, params);
     const failure = statusToError(answer.status);
     if (failure) {
-      // The portal's status message stays out of what the manager reads (see PortalError).
+      // Only the structured status text, cut to one line, may reach the manager (see PortalError).
+      const attribute = attributesInMessage(answer.statusMessage)[0];
+      const field = attribute ? (FIELD_OF_ATTRIBUTE[attribute] ?? attribute) : null;
       throw new PortalError(
         failure.code,
-        `Sreality ${method}: status ${answer.status}`,
+        `Sreality ${method}: status ${answer.status}${field ? ` (${field})` : ''}`,
         failure.retryable,
         answer.status,
         answer.statusMessage ?? null,
-      );
+      ).with({
+        field,
+        statusLine: shortStatusLine(answer.statusMessage),
+        retryAt: failure.untilMidnight ? nextPragueMidnight() : null,
+      });
     }
     return answer;
   }

@@ -1,5 +1,5 @@
 import type { GuardedHttp } from '@ppt/outbound';
-import { checkRules, type PortalRules } from '../preflight';
+import { checkRules, rulesApply, type PortalRules } from '../preflight';
 import {
   PortalError,
   type PortalAdapter,
@@ -11,12 +11,18 @@ import {
 import { majorUnits, minorUnits, type SyndicationListing, type SyndicationRef } from '../syndication-listing';
 import {
   ADVERT_FUNCTION,
+  ADVERT_LIFETIME_90_DAYS,
   ADVERT_TYPE,
   advertSubtype,
+  BUILDING_CONDITION,
+  BUILDING_TYPE,
   CURRENCY_BY_CODE,
   ENERGY_RATING,
+  LOCALITY_INACCURACY,
+  OWNERSHIP,
   PRICE_CURRENCY,
   PRICE_UNIT,
+  REQUIRED_BY_CATEGORY,
 } from './sreality-codebook';
 import { SrealitySession, type SrealityCredentials, type SrealityOptions } from './sreality-session';
 
@@ -34,11 +40,19 @@ const RULES: PortalRules = {
     EUR: { min: 1, max: 100_000_000 },
     USD: { min: 1, max: 100_000_000 },
   },
-  areaM2: { min: 1, max: 1_000_000, required: true },
+  // Required per category (REQUIRED_BY_CATEGORY); the range holds whenever an area is given.
+  areaM2: { min: 1, max: 1_000_000, required: false },
   countries: ['CZ', 'SK'],
   requireCoordinates: false,
   requireContact: true,
   requireRoomsFor: ['apartment'],
+};
+
+const OVERRIDE_LABEL: Record<string, string> = {
+  buildingType: 'the building type',
+  buildingCondition: 'the building condition',
+  ownership: 'the ownership',
+  estateAreaM2: 'the estate (land) area',
 };
 
 const DEFAULT_ADVERT_URL = 'https://www.sreality.cz/detail/{id}';
@@ -54,8 +68,30 @@ export class SrealityAdapter implements PortalAdapter<SrealityCredentials, Sreal
   /** `http`: the guarded agent every call to the configured endpoint goes through. */
   constructor(private readonly http: GuardedHttp) {}
 
+  appliesTo(listing: SyndicationListing): boolean {
+    return rulesApply(listing, RULES);
+  }
+
   preflight(listing: SyndicationListing): PreflightIssue[] {
-    return checkRules(listing, RULES);
+    const issues = checkRules(listing, RULES);
+    const overrides = listing.overrides?.sreality ?? {};
+    for (const field of REQUIRED_BY_CATEGORY[listing.propertyType]) {
+      if (field === 'areaM2') {
+        if (listing.areaM2 === null)
+          issues.push({
+            field,
+            rule: 'required',
+            message: `Sreality needs the usable area for ${listing.propertyType} listings`,
+          });
+      } else if (overrides[field] === undefined) {
+        issues.push({
+          field: `overrides.sreality.${field}`,
+          rule: 'required',
+          message: `Sreality needs ${OVERRIDE_LABEL[field]} for ${listing.propertyType} listings`,
+        });
+      }
+    }
+    return issues;
   }
 
   async publish(listing: SyndicationListing, target: Target): Promise<PublishedAdvert> {
@@ -157,10 +193,11 @@ export function advertData(listing: SyndicationListing, sellerId: number | null)
   if (currency === undefined) {
     throw new PortalError('INVALID_DATA', `Sreality takes no prices in ${listing.currency}`, false);
   }
+  const overrides = listing.overrides?.sreality ?? {};
   return {
     advert_rkid: listing.id,
     advert_function: ADVERT_FUNCTION[listing.transaction],
-    advert_lifetime: 90,
+    advert_lifetime: ADVERT_LIFETIME_90_DAYS,
     advert_type: ADVERT_TYPE[listing.propertyType],
     advert_subtype: advertSubtype(listing),
     advert_price: majorUnits(listing.priceAmount, listing.currency),
@@ -177,6 +214,13 @@ export function advertData(listing: SyndicationListing, sellerId: number | null)
     ...(listing.areaM2 !== null ? { usable_area: listing.areaM2 } : {}),
     ...(listing.floor !== null ? { floor_number: listing.floor } : {}),
     ...(listing.energyClass ? { energy_efficiency_rating: ENERGY_RATING[listing.energyClass] } : {}),
+    ...(overrides.estateAreaM2 !== undefined ? { estate_area: overrides.estateAreaM2 } : {}),
+    ...(overrides.buildingType ? { building_type: BUILDING_TYPE[overrides.buildingType] } : {}),
+    ...(overrides.buildingCondition
+      ? { building_condition: BUILDING_CONDITION[overrides.buildingCondition] }
+      : {}),
+    ...(overrides.ownership ? { ownership: OWNERSHIP[overrides.ownership] } : {}),
+    locality_inaccuracy_level: LOCALITY_INACCURACY[overrides.localityAccuracy ?? 'exact'],
     ...(sellerId !== null ? { seller_id: sellerId } : {}),
     ...(listing.contact ? { seller_rkid: listing.contact.id } : {}),
   };

@@ -48,14 +48,21 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 
 /**
  * A generic JSON push in the Standard Webhooks format, for portals without a standard of their own.
- * The message id is derived from the listing, its version and the action, so a retried delivery
- * carries the same id and the receiver can drop the duplicate.
+ * The message id (`webhook-id`) is derived from the listing, its version, the action and the
+ * delivery intent (the planned change the job carries out): every retry of one intent carries the
+ * same id, so the receiver can drop the duplicate, while a new intent at the same version — the
+ * portal turned off and on, a re-send after a withdrawal — is a new message the receiver must apply.
  */
 export class WebhookAdapter implements PortalAdapter<WebhookCredentials, WebhookOptions> {
   readonly key = 'webhook' as const;
 
   /** `http`: the guarded agent every call to the configured endpoint goes through. */
   constructor(private readonly http: GuardedHttp) {}
+
+  /** A generic receiver: any market. */
+  appliesTo(): boolean {
+    return true;
+  }
 
   preflight(listing: SyndicationListing): PreflightIssue[] {
     return checkRules(listing, RULES);
@@ -70,7 +77,7 @@ export class WebhookAdapter implements PortalAdapter<WebhookCredentials, Webhook
     };
     const answer = await this.deliver(
       target,
-      messageId(listing.id, listing.version, event.type),
+      messageId(listing.id, listing.version, event.type, target.intent),
       event,
       false,
     );
@@ -84,7 +91,7 @@ export class WebhookAdapter implements PortalAdapter<WebhookCredentials, Webhook
       timestamp: new Date().toISOString(),
       data: { id: ref.listingId, version: ref.version },
     };
-    await this.deliver(target, messageId(ref.listingId, ref.version, event.type), event, true);
+    await this.deliver(target, messageId(ref.listingId, ref.version, event.type, target.intent), event, true);
   }
 
   private async deliver(
@@ -131,8 +138,9 @@ export class WebhookAdapter implements PortalAdapter<WebhookCredentials, Webhook
   }
 }
 
-function messageId(listingId: string, version: number, type: string): string {
-  return `msg_${createHash('sha256').update(`${listingId}:${version}:${type}`).digest('hex').slice(0, 32)}`;
+export function messageId(listingId: string, version: number, type: string, intent?: string): string {
+  const key = `${listingId}:${version}:${type}${intent ? `:${intent}` : ''}`;
+  return `msg_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

@@ -6,6 +6,7 @@ const EMAIL_BY_DEFAULT: readonly NotificationType[] = [
   'payment_overdue',
   'vote',
   'lease_ending',
+  'portal_credentials',
 ];
 
 export function defaultEnabled(type: NotificationType, channel: NotificationChannel): boolean {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ListingSyndication, PortalTarget, type SyndicationPortal } from '@ppt/db';
-import { Not, In, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
 
 @Injectable()
 export class PortalTargetsRepository {
@@ -22,7 +22,14 @@ export class PortalTargetsRepository {
       .into(PortalTarget)
       .values(target as never) // jsonb options: TypeORM's insert typing cannot express an arbitrary object
       .orUpdate(
-        ['enabled', 'credentials_sealed', 'inbound_secrets_sealed', 'options', 'updated_at'],
+        [
+          'enabled',
+          'credentials_sealed',
+          'inbound_secrets_sealed',
+          'options',
+          'credentials_rejected_at',
+          'updated_at',
+        ],
         ['organization_id', 'portal'],
       )
       .updateEntity(false)
@@ -39,5 +46,20 @@ export class PortalTargetsRepository {
     return m
       .getRepository(ListingSyndication)
       .countBy({ organizationId, portal, status: Not(In(['removed'])) });
+  }
+
+  /** The portal refused the credentials (a job saw it): kept until new credentials are saved. */
+  async markCredentialsRejected(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<boolean> {
+    const result = await m
+      .getRepository(PortalTarget)
+      .update(
+        { organizationId, portal, credentialsRejectedAt: IsNull() },
+        { credentialsRejectedAt: new Date() },
+      );
+    return (result.affected ?? 0) > 0;
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
 import { serviceUnavailable } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
@@ -17,6 +18,8 @@ import { credentialsContext, inboundSecretsContext } from './portal-secret-conte
 export interface OpenedTarget {
   portal: SyndicationPortal;
   enabled: boolean;
+  /** The portal refused these credentials; jobs do not call it until new ones are saved. */
+  credentialsRejectedAt?: Date | null;
   credentials: Record<string, unknown>;
   options: Record<string, unknown>;
 }
@@ -40,6 +43,7 @@ export class PortalTargetsService {
     private readonly jobs: SyndicationJobs,
     @Inject(ApiServerEnv) env: ApiServerEnv,
     private readonly http: PortalHttp,
+    private readonly outbox: OutboxWriter,
   ) {
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
   }
@@ -127,6 +131,9 @@ export class PortalTargetsService {
         credentialsSealed,
         inboundSecretsSealed,
         options,
+        // New credentials are worth another try; anything else keeps the portal's verdict.
+        credentialsRejectedAt:
+          dto.credentials !== undefined ? null : (existing?.credentialsRejectedAt ?? null),
       });
       return {
         response: toResponse(portal, await this.targets.find(m, t.organizationId, portal)),
@@ -176,6 +183,28 @@ export class PortalTargetsService {
     return IMPLICIT[portal] ? { portal, enabled: true, credentials: {}, options: {} } : null;
   }
 
+  /**
+   * A portal refused the organisation's credentials (inside the job's tenant transaction): marked
+   * once, with an outbox event, until new credentials are saved. True when this call marked it.
+   */
+  async credentialsRejected(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+    detail: { errorCode: string; portalStatus: string | null },
+  ): Promise<boolean> {
+    if (!(await this.targets.markCredentialsRejected(m, organizationId, portal))) return false;
+    const row = await this.targets.find(m, organizationId, portal);
+    await this.outbox.write(m, {
+      type: 'syndication.credentials_rejected',
+      organizationId,
+      aggregateId: row!.id,
+      aggregateVersion: 1,
+      payload: { portal, ...detail },
+    });
+    return true;
+  }
+
   /** The secrets a portal signs its webhooks to us with. */
   inboundSecrets(row: PortalTarget): string[] {
     if (!row.inboundSecretsSealed || !this.box) return [];
@@ -191,7 +220,13 @@ export class PortalTargetsService {
             this.box.open(row.credentialsSealed, credentialsContext(row.organizationId, row.portal)),
           ) as Record<string, unknown>)
         : {};
-    return { portal: row.portal, enabled: row.enabled, credentials, options: row.options };
+    return {
+      portal: row.portal,
+      enabled: row.enabled,
+      credentialsRejectedAt: row.credentialsRejectedAt,
+      credentials,
+      options: row.options,
+    };
   }
 
   private seal(plaintext: string, context: string): string {
@@ -227,6 +262,7 @@ function toResponse(portal: SyndicationPortal, row: PortalTarget | null): Portal
     hasCredentials: row?.credentialsSealed != null,
     hasInboundSecrets: row?.inboundSecretsSealed != null,
     options: row?.options ?? {},
+    credentialsRejectedAt: row?.credentialsRejectedAt ?? null,
     updatedAt: row?.updatedAt ?? null,
   };
 }

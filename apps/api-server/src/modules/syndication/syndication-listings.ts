@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Document, Listing, User } from '@ppt/db';
 import { ObjectStorage } from '@ppt/storage';
-import type { SyndicationListing } from '@ppt/syndication';
+import type { PortalOverrides, SyndicationListing } from '@ppt/syndication';
 import { In, type EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
 
@@ -72,6 +72,7 @@ export class SyndicationListings {
       contact: contact
         ? { id: contact.id, name: contact.displayName, email: contact.email, phone: null }
         : null,
+      overrides: listing.portalOverrides as PortalOverrides,
     };
   }
 

@@ -17,7 +17,7 @@ import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { ON_MARKET, STUCK_STATUSES, SyndicationRepository } from './syndication.repository';
-import { jobOf, SyndicationService } from './syndication.service';
+import { jobOf, newIntent, SyndicationService } from './syndication.service';
 
 export type DriftKind = DomainEventPayloads['syndication.drift_detected']['kind'];
 type Drift = DomainEventPayloads['syndication.drift_detected'];
@@ -260,7 +260,7 @@ export class SyndicationReconciliation {
             { listingId: row.listingId, kind, externalId, detail, repair: 'list' },
             listing.version,
           );
-          await this.syndication.move(m, row, 'pending', detail, { attempts: 0 });
+          await this.syndication.move(m, row, 'pending', detail, { attempts: 0, ...newIntent() });
           jobs.push(jobOf(row));
         } else if (row.status === 'removed' && advert) {
           const detail = 'still on the portal although taken off here';
@@ -268,7 +268,7 @@ export class SyndicationReconciliation {
             { listingId: row.listingId, kind: 'unexpected', externalId, detail, repair: 'remove' },
             listing.version,
           );
-          await this.syndication.move(m, row, 'removing', detail, { attempts: 0 });
+          await this.syndication.move(m, row, 'removing', detail, { attempts: 0, ...newIntent() });
           jobs.push(jobOf(row));
         }
       }

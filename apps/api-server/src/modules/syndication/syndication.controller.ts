@@ -1,11 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ppt/auth';
 import type { SyndicationPortal } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
+  ListingPortalsResponse,
   PortalTargetListResponse,
+  PutListingPortalsDto,
   PortalTargetResponse,
   PreflightQueryDto,
   PreflightResponse,
@@ -114,5 +127,38 @@ export class SyndicationController {
     @Body() dto: WithdrawSyndicationDto,
   ): Promise<SyndicationActionResponse> {
     return this.syndication.withdraw(t, dto);
+  }
+}
+
+/** A listing's portals: beside the listings routes, served by syndication (it owns the choice's effects). */
+@ApiTags('listings')
+@ApiBearerAuth()
+@Controller('listings')
+export class ListingPortalsController {
+  constructor(private readonly syndication: SyndicationService) {}
+
+  @Get(':id/portals')
+  @Roles('org_admin', 'manager', 'realtor')
+  @ApiOkResponse({ type: ListingPortalsResponse, description: 'Which enabled portals the listing goes to' })
+  get(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+    return this.syndication.portals(t, id);
+  }
+
+  @Put(':id/portals')
+  @Roles('org_admin', 'manager')
+  @ApiOkResponse({
+    type: ListingPortalsResponse,
+    description:
+      'Chooses the portals (null: the default) and the per-portal overrides. 422 PORTAL_NOT_ENABLED, INVALID_PORTAL_OVERRIDES, or PORTAL_RULES_NOT_MET per portal for a listing on the market (nothing saved). A portal removed gets a withdrawal there only.',
+  })
+  put(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PutListingPortalsDto,
+  ): Promise<ListingPortalsResponse> {
+    return this.syndication.setPortals(t, id, dto);
   }
 }

@@ -15,6 +15,8 @@ export enum SyndicationErrorCode {
   WebhookPayloadInvalid = 'WEBHOOK_PAYLOAD_INVALID',
   WebhookNotJson = 'WEBHOOK_NOT_JSON',
   InvalidDateRange = 'INVALID_DATE_RANGE',
+  PortalNotEnabled = 'PORTAL_NOT_ENABLED',
+  ListingClosed = 'LISTING_CLOSED',
 }
 
 export class SyndicationError extends featureError<SyndicationErrorCode>({
@@ -32,4 +34,6 @@ export class SyndicationError extends featureError<SyndicationErrorCode>({
   [SyndicationErrorCode.WebhookPayloadInvalid]: 400,
   [SyndicationErrorCode.WebhookNotJson]: 415,
   [SyndicationErrorCode.InvalidDateRange]: 400,
+  [SyndicationErrorCode.PortalNotEnabled]: 422,
+  [SyndicationErrorCode.ListingClosed]: 409,
 }) {}

@@ -12,11 +12,13 @@ import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { SyndicationReconcileProcessor } from './syndication-reconcile.processor';
 import { SyndicationReconciliation } from './syndication-reconciliation';
-import { SyndicationController } from './syndication.controller';
+import { ListingPortalsController, SyndicationController } from './syndication.controller';
 import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
 import { PortalWebhooksController } from './webhooks/portal-webhooks.controller';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
 import { WebhookReceiptExpiry } from './webhooks/webhook-receipt-expiry';
@@ -41,7 +43,12 @@ const PROVIDERS = [
  */
 @Module({
   imports: [EventsModule],
-  controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
+  controllers: [
+    SyndicationController,
+    PortalWebhooksController,
+    ListingAnalyticsController,
+    ListingPortalsController,
+  ],
   providers: [...PROVIDERS, PortalStatsRepository, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
 })
@@ -52,6 +59,9 @@ export class SyndicationModule {}
   imports: [EventsModule],
   providers: [
     ...PROVIDERS,
+    // Workers serve no API: the notification writer without its HTTP module (as finance's worker does).
+    NotificationsRepository,
+    NotificationsService,
     SyndicationProcessor,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,

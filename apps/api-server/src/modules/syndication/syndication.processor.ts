@@ -1,6 +1,7 @@
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger } from '@nestjs/common';
 import {
+  Membership,
   TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
@@ -13,7 +14,8 @@ import { RedisConnections } from '@ppt/redis';
 import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
 import type { Job } from 'bull';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import { NotificationsService } from '../notifications/notifications.service';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
@@ -62,6 +64,7 @@ export class SyndicationProcessor {
     private readonly adapters: PortalAdapters,
     private readonly redis: RedisConnections,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
+    private readonly notifications: NotificationsService,
   ) {}
 
   @Process({ name: LISTING_EVENTS[0] })
@@ -176,6 +179,14 @@ export class SyndicationProcessor {
     { row, listing, target }: Claimed,
   ): Promise<PublishedAdvert | null> {
     if (!target) throw new PortalError('PORTAL_REJECTED', `${row.portal} is not configured any more`, false);
+    // The portal refused these credentials before: calling again only repeats that (and can lock
+    // the account). The manager saves new credentials, which clears the mark, and retries.
+    if (target.credentialsRejectedAt)
+      throw new PortalError(
+        'INVALID_LOGIN',
+        `${row.portal}: the credentials were refused; save new ones and retry`,
+        false,
+      );
     const adapter = this.adapters.get(row.portal);
     const context = {
       organizationId: data.organizationId,
@@ -185,6 +196,8 @@ export class SyndicationProcessor {
       // entry, never deleted): it grows between any two runs that could send different things, so
       // the Reality Portal's feed versions built from it only go up (see RealityPortalAdapter).
       sequence: row.revision,
+      // Kept by every retry of this planned change, new for the next one (webhook-id).
+      intent: row.intentId,
     };
     if (data.action === 'list') {
       if (!listing) throw new PortalError('PORTAL_REJECTED', 'The listing no longer exists', false);
@@ -230,7 +243,7 @@ export class SyndicationProcessor {
   }
 
   private fail(data: PortalSyncJobData, err: unknown, final: boolean): Promise<void> {
-    const { code, message } = describe(err);
+    const { code, message, portalStatus, portalMessage } = describe(err);
     if (!(err instanceof PortalError))
       this.logger.warn({ err, listingId: data.listingId, portal: data.portal }, 'Portal job failed');
     else if (err.portalMessage)
@@ -251,10 +264,46 @@ export class SyndicationProcessor {
         data.portal as SyndicationPortal,
       );
       if (!row || row.wantedVersion !== data.version) return;
-      const errorFields = { lastErrorCode: code, lastError: message };
+      const errorFields = {
+        lastErrorCode: code,
+        lastError: message,
+        lastPortalStatus: portalStatus,
+        lastPortalMessage: portalMessage,
+      };
       const next = final ? 'failed' : data.action === 'list' ? 'pending' : 'removing';
       await this.syndication.move(m, row, next, final ? `${code}: ${message}` : null, errorFields);
+      // Only the portal's own refusal marks the credentials (not our "refused before" short cut).
+      if (err instanceof PortalError && err.code === 'INVALID_LOGIN' && err.portalStatus !== null) {
+        const first = await this.targets.credentialsRejected(m, data.organizationId, row.portal, {
+          errorCode: code,
+          portalStatus,
+        });
+        if (first) await this.tellManagers(m, data.organizationId, row.portal);
+      }
     });
+  }
+
+  /** The organisation's admins and managers learn (in-app, and by e-mail unless turned off) once. */
+  private async tellManagers(
+    m: EntityManager,
+    organizationId: string,
+    portal: SyndicationPortal,
+  ): Promise<void> {
+    const managers = await m.find(Membership, {
+      select: { userId: true },
+      where: { organizationId, role: In(['org_admin', 'manager']) },
+    });
+    await this.notifications.notify(
+      m,
+      organizationId,
+      managers.map((r) => r.userId),
+      {
+        type: 'portal_credentials',
+        title: `${portal} refused our login`,
+        body: `Listings wait until new ${portal} credentials are saved; then retry the failed ones.`,
+        link: `/syndication/portals/${portal}`,
+      },
+    );
   }
 
   /** The job failed for good: its row, if still in flight for this job's change, becomes failed. */
@@ -321,10 +370,18 @@ export class SyndicationProcessor {
  * "Webhook: HTTP 502"), never what the portal sent — an endpoint pointed at an internal service
  * must not read its answers out to the manager. The portal's words go to the log (see `fail`).
  */
-function describe(err: unknown): { code: string; message: string } {
+function describe(err: unknown): {
+  code: string;
+  message: string;
+  portalStatus: string | null;
+  portalMessage: string | null;
+} {
   const portalError = err instanceof PortalError ? err : null;
   return {
     code: portalError?.code ?? 'PORTAL_UNAVAILABLE',
     message: ((err as Error)?.message ?? String(err)).slice(0, 2000),
+    portalStatus: portalError?.portalStatus != null ? String(portalError.portalStatus).slice(0, 20) : null,
+    // A structured status line only (already one short line); never a response body.
+    portalMessage: portalError?.statusLine?.slice(0, 200) ?? null,
   };
 }

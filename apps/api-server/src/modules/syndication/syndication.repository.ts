@@ -30,6 +30,31 @@ export class SyndicationRepository {
     return m.findOneBy(Listing, { organizationId, id: listingId });
   }
 
+  /** One listing, locked against concurrent changes (its portal selection is being changed). */
+  lockListing(m: EntityManager, organizationId: string, listingId: string): Promise<Listing | null> {
+    return m
+      .getRepository(Listing)
+      .createQueryBuilder('l')
+      .where('l.organization_id = :organizationId AND l.id = :listingId', { organizationId, listingId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** The listing's portal choice; `newVersion` when what the portals show changes (overrides). */
+  async updateListing(
+    m: EntityManager,
+    organizationId: string,
+    listingId: string,
+    changes: Pick<Partial<Listing>, 'portalSelection' | 'portalOverrides'>,
+    newVersion: boolean,
+  ): Promise<void> {
+    await m.update(
+      Listing,
+      { organizationId, id: listingId },
+      { ...(changes as object), ...(newVersion ? { version: () => 'version + 1' } : {}) },
+    );
+  }
+
   /** Ids of the organisation's listings on the market. */
   async listingIdsOnMarket(m: EntityManager, organizationId: string): Promise<string[]> {
     const listings = await m.find(Listing, {

@@ -10,24 +10,65 @@ import { consumeOnce, OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';
 import type { PreflightIssue, SyndicationListing } from '@ppt/syndication';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { PortalAdapters } from './adapters/portal-adapters';
 import type {
+  ListingPortalsResponse,
   PreflightResponse,
+  PutListingPortalsDto,
   RetrySyndicationDto,
   SyndicationActionResponse,
   SyndicationResponse,
   SyndicationStatusQueryDto,
   WithdrawSyndicationDto,
 } from './dto/syndication.dto';
-import { PortalTargetsService } from './portal-targets.service';
+import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { ON_MARKET, SyndicationRepository } from './syndication.repository';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 
 type PlannedJob = PortalSyncJobData & { supersedes?: Pick<PortalSyncJobData, 'version' | 'action'> };
+
+/**
+ * The transitions a `listing_syndications` row may make (null: a new row). Anything else is a bug
+ * in whoever asked for it: logged and refused, so a row never jumps to a state no job produced.
+ */
+export const SYNDICATION_TRANSITIONS: Readonly<
+  Record<SyndicationStatus | 'new', readonly SyndicationStatus[]>
+> = {
+  new: ['pending', 'removing'],
+  // claimed by its job; replanned to a removal; refused by pre-flight or failed for good
+  pending: ['syncing', 'removing', 'failed'],
+  // the portal took it; a retry waits; failed for good; a newer change removes it meanwhile
+  syncing: ['active', 'pending', 'failed', 'removing'],
+  // a newer version or a repair; taken off; the portal took it down (webhook)
+  active: ['pending', 'removing', 'failed'],
+  // a manager's retry or a new change; the portal shows it again (webhook)
+  failed: ['pending', 'removing', 'active'],
+  // done; failed for good; listed again before the removal ran
+  removing: ['removed', 'failed', 'pending'],
+  // listed again; a repair of an advert still on the portal
+  removed: ['pending', 'removing'],
+};
+
+export class ImpossibleTransitionError extends Error {
+  constructor(
+    readonly syndicationId: string,
+    readonly from: SyndicationStatus | null,
+    readonly to: SyndicationStatus,
+  ) {
+    super(`listing_syndications ${syndicationId}: ${from ?? 'new'} → ${to} is not a valid transition`);
+    this.name = 'ImpossibleTransitionError';
+  }
+}
+
+/** A planned change gets an intent id of its own; retries of it keep the row's (see intentId). */
+export function newIntent(): { intentId: string } {
+  return { intentId: randomUUID() };
+}
 
 /**
  * What each listing should look like on each portal, and the jobs that get it there. Planning runs
@@ -69,8 +110,27 @@ export class SyndicationService {
       if (republished && eventId) {
         await consumeOnce(m, 'syndication-plan', eventId, async () => void (liftHolds = true));
       }
-      const listing = await this.rows.listing(m, organizationId, listingId);
-      return listing ? this.plan(m, listing, { republished: liftHolds }) : [];
+      // Locked: a plan made from a listing read before a concurrent portal choice committed would
+      // undo that choice (the choice does not change the version the other guards compare).
+      const listing = await this.rows.lockListing(m, organizationId, listingId);
+      if (!listing) return [];
+      // Back on the market after being on portals before (rows exist): a republication.
+      const before = liftHolds ? await this.rows.lockForListing(m, organizationId, listingId) : [];
+      const planned = await this.plan(m, listing, { republished: liftHolds });
+      if (liftHolds && before.length > 0 && ON_MARKET.has(listing.status)) {
+        await this.outbox.write(m, {
+          type: 'listing.republished',
+          organizationId,
+          aggregateId: listing.id,
+          aggregateVersion: listing.version,
+          payload: {
+            listingId: listing.id,
+            version: listing.version,
+            portals: planned.filter((j) => j.action === 'list').map((j) => j.portal),
+          },
+        });
+      }
+      return planned;
     });
     await this.enqueueAll(jobs);
     return jobs.length;
@@ -93,13 +153,13 @@ export class SyndicationService {
     return { planned };
   }
 
-  /** Per enabled portal, what it would refuse in this listing (empty lists: it would take it). */
+  /** Per selected portal, what it would refuse in this listing (empty lists: it would take it). */
   async preflight(
     m: EntityManager,
     listing: Listing,
   ): Promise<{ portal: SyndicationPortal; issues: PreflightIssue[] }[]> {
     const view = await this.listings.of(m, listing);
-    const targets = await this.targets.enabled(m, listing.organizationId);
+    const targets = this.selected(listing, view, await this.targets.enabled(m, listing.organizationId));
     return targets.map((target) => ({
       portal: target.portal,
       issues: this.adapters
@@ -125,6 +185,102 @@ export class SyndicationService {
         })),
       ),
     );
+  }
+
+  /**
+   * The portals a listing goes to: the manager's choice among the enabled portals, or by default
+   * every enabled portal whose market (country, currency, transaction) fits the listing — so a
+   * Czech listing is not checked against, or sent to, a German portal and the other way round.
+   */
+  selected(listing: Listing, view: SyndicationListing, enabled: OpenedTarget[]): OpenedTarget[] {
+    if (listing.portalSelection) return enabled.filter((t) => listing.portalSelection!.includes(t.portal));
+    return enabled.filter((t) => this.adapters.get(t.portal).appliesTo(view));
+  }
+
+  /** The listing's portals: which enabled ones it goes to (and whether by choice), with its overrides. */
+  portals(t: Tenant, listingId: string): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const listing = await this.mustFindListing(m, t, listingId);
+      return this.describePortals(m, listing);
+    });
+  }
+
+  /**
+   * A manager chooses the listing's portals (null: back to the default) and, optionally, replaces
+   * its per-portal overrides. Everything is checked before anything is saved: each portal named
+   * must be enabled, the overrides valid per portal, and — for a listing on the market — every
+   * selected portal's pre-flight must pass. Then the listing is planned at once: a portal added
+   * gets the advert, a portal removed has it withdrawn there only. Overrides that change are a
+   * change of the listing (new version), so the portals that show it get them.
+   */
+  async setPortals(t: Tenant, listingId: string, dto: PutListingPortalsDto): Promise<ListingPortalsResponse> {
+    const { response, jobs } = await this.tenant.run(scopeOf(t), async (m) => {
+      const listing = await this.mustFindListing(m, t, listingId, { lock: true });
+      if (['sold', 'rented'].includes(listing.status))
+        throw new SyndicationError(
+          SyndicationErrorCode.ListingClosed,
+          `A ${listing.status} listing is off the market for good`,
+        );
+      const enabled = await this.targets.enabled(m, t.organizationId);
+      const chosen = dto.portals === null ? null : [...new Set(dto.portals)];
+      const notEnabled = (chosen ?? []).filter((p) => !enabled.some((e) => e.portal === p));
+      if (notEnabled.length)
+        throw new SyndicationError(
+          SyndicationErrorCode.PortalNotEnabled,
+          `Not enabled for this organisation: ${notEnabled.join(', ')}`,
+          notEnabled.map((portal) => ({ field: 'portals', message: `${portal} is not enabled`, portal })),
+        );
+      const changes: Partial<Listing> = { portalSelection: chosen };
+      // Validated per portal by the DTO (IsPortalOverrides); a change is a change of the listing.
+      if (
+        dto.overrides !== undefined &&
+        JSON.stringify(dto.overrides) !== JSON.stringify(listing.portalOverrides)
+      )
+        changes.portalOverrides = dto.overrides;
+      await this.rows.updateListing(
+        m,
+        t.organizationId,
+        listing.id,
+        changes,
+        changes.portalOverrides !== undefined,
+      );
+      const after = (await this.rows.listing(m, t.organizationId, listing.id))!;
+      // Nothing is saved if a selected portal would refuse a listing that is on the market.
+      if (ON_MARKET.has(after.status)) await this.assertPortalsAccept(m, after);
+      // Naming a portal the manager withdrew the listing from (held) is asking for it back there.
+      for (const row of await this.rows.lockForListing(m, t.organizationId, listing.id))
+        if (row.held && chosen?.includes(row.portal)) await this.rows.update(m, row, { held: false });
+      const planned = await this.plan(m, after, { republished: false });
+      return { response: await this.describePortals(m, after), jobs: planned };
+    });
+    // Committed: a job Redis refuses now waits in pending/removing for the nightly pass (as for withdraw).
+    for (const { supersedes, ...job } of jobs) {
+      await this.jobs
+        .enqueue(job, supersedes)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, listingId: job.listingId, portal: job.portal }, 'Portal change not queued'),
+        );
+    }
+    return { ...response, queued: jobs.length };
+  }
+
+  private async describePortals(
+    m: EntityManager,
+    listing: Listing,
+  ): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+    const view = await this.listings.of(m, listing);
+    const enabled = await this.targets.enabled(m, listing.organizationId);
+    const selected = new Set(this.selected(listing, view, enabled).map((t) => t.portal));
+    return {
+      listingId: listing.id,
+      explicit: listing.portalSelection !== null,
+      portals: enabled.map((t) => ({
+        portal: t.portal,
+        selected: selected.has(t.portal),
+        applies: this.adapters.get(t.portal).appliesTo(view),
+      })),
+      overrides: listing.portalOverrides,
+    };
   }
 
   checkListing(t: Tenant, listingId: string): Promise<PreflightResponse> {
@@ -218,6 +374,7 @@ export class SyndicationService {
           wanted: 'removed',
           wantedVersion: listing.version,
           attempts: 0,
+          ...newIntent(),
         });
         queued.push({ ...jobOf(row), supersedes: previous });
       }
@@ -244,11 +401,11 @@ export class SyndicationService {
     options: { republished: boolean },
   ): Promise<PlannedJob[]> {
     const existing = await this.rows.lockForListing(m, listing.organizationId, listing.id);
-    const targets = await this.targets.enabled(m, listing.organizationId);
+    const view = await this.listings.of(m, listing);
+    const targets = this.selected(listing, view, await this.targets.enabled(m, listing.organizationId));
     const enabled = new Set(targets.map((t) => t.portal));
     const portals = new Set<SyndicationPortal>([...enabled, ...existing.map((r) => r.portal)]);
     const jobs: PlannedJob[] = [];
-    let view: SyndicationListing | undefined;
     for (const portal of portals) {
       let row = existing.find((r) => r.portal === portal) ?? null;
       if (row && options.republished && row.held) await this.rows.update(m, row, { held: false });
@@ -261,8 +418,7 @@ export class SyndicationService {
           listing.version,
           `listing version ${listing.version}`,
         );
-        // Publishing checked the portals enabled then; one turned on since is checked here.
-        view ??= await this.listings.of(m, listing);
+        // Publishing checked the portals selected then; one turned on since is checked here.
         const target = targets.find((t) => t.portal === portal)!;
         const issues = this.adapters
           .get(portal)
@@ -299,6 +455,7 @@ export class SyndicationService {
             wanted,
             wantedVersion: listing.version,
             attempts: 0,
+            ...newIntent(),
           },
         );
         jobs.push({ ...jobOf(row), supersedes: previous });
@@ -320,6 +477,7 @@ export class SyndicationService {
       ...row,
       status: row.wanted === 'listed' ? 'pending' : 'removing',
       wantedVersion: version,
+      ...newIntent(),
     });
     await this.rows.recordTransition(m, created, null, detail);
     await this.announce(m, created, null);
@@ -338,6 +496,14 @@ export class SyndicationService {
     if (from === to) {
       if (Object.keys(changes).length) await this.rows.update(m, row, changes);
       return;
+    }
+    if (!SYNDICATION_TRANSITIONS[from].includes(to)) {
+      const err = new ImpossibleTransitionError(row.id, from, to);
+      this.logger.error(
+        { syndicationId: row.id, listingId: row.listingId, portal: row.portal, from, to, detail },
+        err.message,
+      );
+      throw err;
     }
     await this.rows.update(m, row, { ...changes, status: to, revision: row.revision + 1 });
     await this.rows.recordTransition(m, row, from, detail);
@@ -370,8 +536,15 @@ export class SyndicationService {
     for (const { supersedes, ...job } of jobs) await this.jobs.enqueue(job, supersedes);
   }
 
-  private async mustFindListing(m: EntityManager, t: Tenant, id: string): Promise<Listing> {
-    const listing = await this.rows.listing(m, t.organizationId, id);
+  private async mustFindListing(
+    m: EntityManager,
+    t: Tenant,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<Listing> {
+    const listing = options.lock
+      ? await this.rows.lockListing(m, t.organizationId, id)
+      : await this.rows.listing(m, t.organizationId, id);
     if (!listing) throw new SyndicationError(SyndicationErrorCode.ListingNotFound, 'Listing not found');
     return listing;
   }
@@ -412,6 +585,8 @@ export function toResponse(
     lastSuccessAt: r.lastSuccessAt,
     lastErrorCode: r.lastErrorCode,
     lastError: r.lastError,
+    portalStatus: r.lastPortalStatus,
+    portalMessage: r.lastPortalMessage,
     history: history.map((h) => ({ from: h.fromStatus, to: h.toStatus, detail: h.detail, at: h.createdAt })),
   };
 }

@@ -5,6 +5,7 @@ import {
   LISTING_TRANSACTIONS,
   PROPERTY_TYPES,
   type EnergyClass,
+  type ListingPortalOverrides,
   type ListingStatus,
   type ListingTransaction,
   type PropertyType,
@@ -31,6 +32,7 @@ import {
   Min,
 } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { IsPortalOverrides } from '../../syndication/dto/portal-overrides.validator';
 import { ListQueryDto, sortOptions } from '../../../common/list-query';
 import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { Trim, TrimUpper } from '@ppt/http';
@@ -172,6 +174,15 @@ export class CreateListingDto {
   @IsOmittable() // a listing always has someone who answers its inquiries
   @IsUUID()
   contactUserId?: string;
+
+  @ApiPropertyOptional({
+    example: { sreality: { buildingType: 'brick', buildingCondition: 'very_good', ownership: 'personal' } },
+    description:
+      'Fields the portals need that the listing does not model, per portal (also PUT /listings/:id/portals). sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}',
+  })
+  @IsOmittable()
+  @IsPortalOverrides()
+  portalOverrides?: ListingPortalOverrides;
 }
 
 /** Everything but the unit can change while the listing is not sold or rented. */

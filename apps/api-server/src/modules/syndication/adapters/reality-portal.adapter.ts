@@ -38,6 +38,11 @@ export class RealityPortalAdapter implements PortalAdapter {
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
   ) {}
 
+  /** Our own portal shows every market. */
+  appliesTo(): boolean {
+    return true;
+  }
+
   /** The portal shows whatever we publish; it needs no more than our own listing rules. */
   preflight(): PreflightIssue[] {
     return [];

@@ -9,15 +9,18 @@ import {
   IsObject,
   IsString,
   IsUUID,
+  ValidateIf,
 } from 'class-validator';
 import { IsOmittable, PageQueryDto, PageResponse } from '@ppt/http';
 import {
   SYNDICATION_PORTALS,
   SYNDICATION_STATUSES,
+  type ListingPortalOverrides,
   type SyndicationPortal,
   type SyndicationStatus,
 } from '@ppt/db';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '../../../common/examples';
+import { IsPortalOverrides } from './portal-overrides.validator';
 
 export class PutPortalTargetDto {
   @ApiPropertyOptional({
@@ -69,6 +72,12 @@ export class PortalTargetResponse {
     string,
     unknown
   >;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    description: 'When the portal refused the credentials; no job calls it until new ones are saved',
+  })
+  credentialsRejectedAt!: Date | null;
   @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) updatedAt!: Date | null;
 }
 
@@ -119,10 +128,27 @@ export class SyndicationResponse {
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastAttemptAt!: Date | null;
   @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastSuccessAt!: Date | null;
-  @ApiProperty({ example: null, nullable: true, description: 'e.g. INVALID_LOGIN, INCOMPLETE_DATA' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    description:
+      'Our reason code: INVALID_LOGIN, INCOMPLETE_DATA, INVALID_DATA, UNKNOWN_SELLER, DAILY_LIMIT, NOT_FOUND, RATE_LIMITED, PORTAL_UNAVAILABLE, PORTAL_REJECTED, PORTAL_REMOVED, ENDPOINT_NOT_ALLOWED, PREFLIGHT_FAILED',
+  })
   lastErrorCode!: string | null;
-  @ApiProperty({ example: null, nullable: true, description: "The portal's own words where it gave any" })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    description: 'Our short status line (e.g. "Sreality addAdvert: status 453 (areaM2)")',
+  })
   lastError!: string | null;
+  @ApiProperty({ example: '453', nullable: true, description: "The portal's own code for its last refusal" })
+  portalStatus!: string | null;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    description: "The portal's own status text, one short line (never a response body)",
+  })
+  portalMessage!: string | null;
   @ApiProperty({ type: [SyndicationTransitionResponse] }) history!: SyndicationTransitionResponse[];
 }
 
@@ -187,4 +213,50 @@ export class PreflightQueryDto {
   @Type(() => String)
   @IsUUID()
   listingId!: string;
+}
+
+export class PutListingPortalsDto {
+  @ApiProperty({
+    enum: SYNDICATION_PORTALS,
+    isArray: true,
+    nullable: true,
+    example: ['sreality', 'webhook'],
+    description:
+      'The portals this listing goes to (each must be enabled); null = the default: every enabled portal whose market fits the listing',
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMaxSize(SYNDICATION_PORTALS.length)
+  @IsIn(SYNDICATION_PORTALS, { each: true })
+  portals!: SyndicationPortal[] | null;
+
+  @ApiPropertyOptional({
+    example: { sreality: { buildingType: 'brick', buildingCondition: 'very_good', ownership: 'personal' } },
+    description:
+      'Per-portal fields, replacing the stored ones when given. sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}',
+  })
+  @IsOmittable()
+  @IsPortalOverrides()
+  overrides?: ListingPortalOverrides;
+}
+
+export class ListingPortalResponse {
+  @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
+  @ApiProperty({ example: true, description: 'Chosen for this listing (explicitly or by default)' })
+  selected!: boolean;
+  @ApiProperty({
+    example: true,
+    description: "The portal's market fits the listing (country, currency, transaction)",
+  })
+  applies!: boolean;
+}
+
+export class ListingPortalsResponse {
+  @ApiProperty({ example: EXAMPLE_ID }) listingId!: string;
+  @ApiProperty({ example: false, description: 'The selection was chosen by a manager (else the default)' })
+  explicit!: boolean;
+  @ApiProperty({ type: [ListingPortalResponse], description: 'Every enabled portal' })
+  portals!: ListingPortalResponse[];
+  @ApiProperty({ example: {} }) overrides!: ListingPortalOverrides;
+  @ApiProperty({ example: 1, description: 'Portal jobs queued' }) queued!: number;
 }
