@@ -33,8 +33,8 @@ import { UploadIntegrity1795411000000 } from './1795411000000-upload-integrity';
 import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
 import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
-import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
+import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -73,6 +73,6 @@ export const MIGRATIONS = [
   OutboxOrderingAndRetention1795420000000,
   PaymentReversalsAndIdempotency1795421000000,
   ListFilterIndexes1795422000000,
-  PortalSearchIndexes1795450000000,
   SyndicationPortalChoice1795430000000,
+  PortalSearchIndexes1795450000000,
 ];
