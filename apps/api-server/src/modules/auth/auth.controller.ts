@@ -39,6 +39,7 @@ import {
   SessionResponse,
   TokenPairResponse,
 } from './dto/auth.response';
+import { ApiRateLimited } from '@ppt/http';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -47,6 +48,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @ApiRateLimited()
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -62,6 +64,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiRateLimited()
   @HttpCode(200)
   @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
@@ -128,6 +131,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Post('password/change')
+  @ApiRateLimited()
   @HttpCode(204)
   changePassword(
     @CurrentUser() user: UserPrincipal,
@@ -139,6 +143,7 @@ export class AuthController {
 
   @Public()
   @Post('password/forgot')
+  @ApiRateLimited()
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -153,6 +158,7 @@ export class AuthController {
 
   @Public()
   @Post('password/reset')
+  @ApiRateLimited()
   @HttpCode(204)
   resetPassword(@Body() dto: ResetPasswordDto, @Meta() meta: RequestMeta): Promise<void> {
     return this.auth.resetPassword(dto.token, dto.newPassword, meta);

@@ -17,7 +17,7 @@ import {
   SyndicationStatusQueryDto,
   WithdrawSyndicationDto,
 } from './dto/syndication.dto';
-import { portalParam } from './portal-param';
+import { ApiPortalParam, portalParam } from './portal-param';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationService } from './syndication.service';
 
@@ -41,6 +41,7 @@ export class SyndicationController {
   }
 
   @Put('portals/:portal')
+  @ApiPortalParam()
   @Roles('org_admin', 'manager')
   @ApiOkResponse({
     type: PortalTargetResponse,
@@ -56,6 +57,7 @@ export class SyndicationController {
   }
 
   @Delete('portals/:portal')
+  @ApiPortalParam()
   @Roles('org_admin', 'manager')
   @HttpCode(204)
   @ApiNoContentResponse({

@@ -69,7 +69,8 @@ export class PortalTargetResponse {
     string,
     unknown
   >;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) updatedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  updatedAt!: Date | null;
 }
 
 export class PortalTargetListResponse {
@@ -77,7 +78,7 @@ export class PortalTargetListResponse {
 }
 
 export class SyndicationStatusQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: EXAMPLE_ID })
+  @ApiPropertyOptional({ example: EXAMPLE_ID.listing })
   @IsOmittable()
   @IsUUID()
   listingId?: string;
@@ -97,13 +98,13 @@ export class SyndicationTransitionResponse {
   @ApiProperty({ enum: SYNDICATION_STATUSES, nullable: true, example: 'syncing' })
   from!: SyndicationStatus | null;
   @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) to!: SyndicationStatus;
-  @ApiProperty({ nullable: true, example: null }) detail!: string | null;
-  @ApiProperty({ example: EXAMPLE_TIME }) at!: Date;
+  @ApiProperty({ type: String, nullable: true, example: null }) detail!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.created }) at!: Date;
 }
 
 export class SyndicationResponse {
-  @ApiProperty({ example: EXAMPLE_ID }) id!: string;
-  @ApiProperty({ example: EXAMPLE_ID }) listingId!: string;
+  @ApiProperty({ example: EXAMPLE_ID.syndication }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.listing }) listingId!: string;
   @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
   @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) status!: SyndicationStatus;
   @ApiProperty({ example: 'listed', enum: ['listed', 'removed'], description: 'What the portal should show' })
@@ -111,17 +112,34 @@ export class SyndicationResponse {
   @ApiProperty({ example: false, description: 'Taken off this portal by a manager; back when republished' })
   held!: boolean;
   @ApiProperty({ example: 3, description: 'Listing version the latest job carries' }) wantedVersion!: number;
-  @ApiProperty({ example: 3, nullable: true, description: 'Listing version the portal confirmed' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    nullable: true,
+    description: 'Listing version the portal confirmed',
+  })
   syncedVersion!: number | null;
-  @ApiProperty({ example: '2271455', nullable: true }) externalId!: string | null;
-  @ApiProperty({ example: 'https://www.sreality.cz/detail/2271455', nullable: true }) externalUrl!:
-    string | null;
+  @ApiProperty({ type: String, example: '2271455', nullable: true }) externalId!: string | null;
+  @ApiProperty({ type: String, example: 'https://www.sreality.cz/detail/2271455', nullable: true })
+  externalUrl!: string | null;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastAttemptAt!: Date | null;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastSuccessAt!: Date | null;
-  @ApiProperty({ example: null, nullable: true, description: 'e.g. INVALID_LOGIN, INCOMPLETE_DATA' })
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  lastAttemptAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  lastSuccessAt!: Date | null;
+  @ApiProperty({
+    type: String,
+    example: null,
+    nullable: true,
+    description: 'e.g. INVALID_LOGIN, INCOMPLETE_DATA',
+  })
   lastErrorCode!: string | null;
-  @ApiProperty({ example: null, nullable: true, description: "The portal's own words where it gave any" })
+  @ApiProperty({
+    type: String,
+    example: null,
+    nullable: true,
+    description: "The portal's own words where it gave any",
+  })
   lastError!: string | null;
   @ApiProperty({ type: [SyndicationTransitionResponse] }) history!: SyndicationTransitionResponse[];
 }
@@ -131,7 +149,7 @@ export class SyndicationPageResponse extends PageResponse(SyndicationResponse) {
 export class RetrySyndicationDto {
   @ApiPropertyOptional({
     type: [String],
-    example: [EXAMPLE_ID],
+    example: [EXAMPLE_ID.syndication],
     description: 'Syndication ids (from /status)',
   })
   @IsOmittable()
@@ -141,14 +159,17 @@ export class RetrySyndicationDto {
   @IsUUID('4', { each: true })
   ids?: string[];
 
-  @ApiPropertyOptional({ example: EXAMPLE_ID, description: 'Or: every failed portal of this listing' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_ID.listing,
+    description: 'Or: every failed portal of this listing',
+  })
   @IsOmittable()
   @IsUUID()
   listingId?: string;
 }
 
 export class WithdrawSyndicationDto {
-  @ApiProperty({ example: EXAMPLE_ID })
+  @ApiProperty({ example: EXAMPLE_ID.listing })
   @IsUUID()
   listingId!: string;
 
@@ -183,7 +204,7 @@ export class PreflightResponse {
 }
 
 export class PreflightQueryDto {
-  @ApiProperty({ example: EXAMPLE_ID })
+  @ApiProperty({ example: EXAMPLE_ID.listing })
   @Type(() => String)
   @IsUUID()
   listingId!: string;

@@ -10,7 +10,7 @@ import {
 import type { SyndicationPortal } from '@ppt/db';
 import { Public } from '@ppt/observability';
 import type { Request, Response } from 'express';
-import { portalParam } from '../portal-param';
+import { ApiPortalParam, portalParam } from '../portal-param';
 import { PortalWebhookAck, PortalWebhookEventDoc } from './portal-webhook.dto';
 import { PortalWebhooksService } from './portal-webhooks.service';
 
@@ -22,6 +22,7 @@ export class PortalWebhooksController {
   constructor(private readonly webhooks: PortalWebhooksService) {}
 
   @Post(':portal')
+  @ApiPortalParam()
   @HttpCode(200)
   @ApiOperation({
     summary: 'An event from a portal about one of our adverts (Standard Webhooks)',
