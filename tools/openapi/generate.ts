@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     const document = await contract.generate();
     writeFileSync(contract.document, serialiseDocument(document));
     mkdirSync(dirname(contract.clientTypes), { recursive: true });
-    writeFileSync(contract.clientTypes, await renderClientTypes(document, contract.app));
+    writeFileSync(contract.clientTypes, renderClientTypes(document, contract.app));
     if (release) {
       mkdirSync(dirname(contract.released), { recursive: true });
       copyFileSync(contract.document, contract.released);

@@ -38,3 +38,6 @@ export {
   type FakeOpenImmoPortal,
   type FakeOpenImmoTransfer,
 } from './portals/fake-openimmo-portal';
+export { OpenApiContract, type ObservedResponse } from './contract/openapi-contract';
+export { checkAnswersAgainstDocument, takeContractViolations } from './contract/contract-recorder';
+export { fuzzRequests, type FuzzRequest } from './contract/fuzz-requests';
