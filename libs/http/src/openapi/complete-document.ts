@@ -141,13 +141,17 @@ function completeOperation(
   const authenticated = operation.security.some((r) => Object.keys(r).length > 0);
 
   const hasInput = !!operation.requestBody || (operation.parameters ?? []).length > 0;
-  const hasPathParameters = /\{[^}]+\}/.test(path);
+  // A resource named in the path, or by id in the query (`?listingId=`), may not exist.
+  const namesResource =
+    /\{[^}]+\}/.test(path) ||
+    (operation.parameters ?? []).some((p) => p['in'] === 'query' && /Id$/.test(String(p['name'])));
   const statuses: number[] = [];
   if (hasInput) statuses.push(400);
   // A rate-limited door checks a secret (password, client secret, invitation token): 401 when it is wrong.
+  // (and 403 when the account may not use it yet, e.g. an unverified e-mail address).
   if (authenticated || rateLimited) statuses.push(401);
-  if (authenticated && !optionalSignIn) statuses.push(403);
-  if (hasPathParameters) statuses.push(404);
+  if ((authenticated && !optionalSignIn) || rateLimited) statuses.push(403);
+  if (namesResource) statuses.push(404);
   if (WRITES.has(method)) statuses.push(409, 422);
   if (operation.requestBody) statuses.push(413, 415);
   if (rateLimited) statuses.push(429);

@@ -16,6 +16,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Public } from '@ppt/observability';
@@ -78,6 +79,7 @@ export class AuthController {
   @HttpCode(200)
   @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
+  @ApiUnauthorizedResponse({ description: 'The refresh token is unknown, expired, revoked or already used' })
   refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refreshToken, meta);
   }

@@ -6,6 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { SyndicationPortal } from '@ppt/db';
 import { Public } from '@ppt/observability';
@@ -35,6 +36,9 @@ export class PortalWebhooksController {
   @ApiHeader({ name: 'webhook-timestamp', required: true, description: 'Unix seconds' })
   @ApiHeader({ name: 'webhook-signature', required: true, description: 'v1,<base64 HMAC> (space-separated)' })
   @ApiBody({ type: PortalWebhookEventDoc })
+  @ApiUnauthorizedResponse({
+    description: 'WEBHOOK_SIGNATURE_INVALID (also for an unknown advert), WEBHOOK_TIMESTAMP_STALE',
+  })
   @ApiOkResponse({
     type: PortalWebhookAck,
     description: 'Applied, or a duplicate of an event already applied',
