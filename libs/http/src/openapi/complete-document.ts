@@ -141,10 +141,9 @@ function completeOperation(
   const authenticated = operation.security.some((r) => Object.keys(r).length > 0);
 
   const hasInput = !!operation.requestBody || (operation.parameters ?? []).length > 0;
-  // A resource named in the path, or by id in the query (`?listingId=`), may not exist.
-  const namesResource =
-    /\{[^}]+\}/.test(path) ||
-    (operation.parameters ?? []).some((p) => p['in'] === 'query' && /Id$/.test(String(p['name'])));
+  // A resource named in the path, or by id anywhere in a signed-in request (`?listingId=`, a body's
+  // `buildingId`), may not exist or not be visible to the caller.
+  const namesResource = /\{[^}]+\}/.test(path) || (authenticated && hasInput);
   const statuses: number[] = [];
   if (hasInput) statuses.push(400);
   // A rate-limited door checks a secret (password, client secret, invitation token): 401 when it is wrong.
