@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { execFileSync } from 'node:child_process';
+import * as ts from 'typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,4 +139,41 @@ describe('the document checks notice', () => {
     );
     expect(breakingChanges(released, released)).toEqual([]);
   });
+});
+
+describe('the typed client (@ppt/api-client)', () => {
+  /** Type errors of a program using the client, compiled with the repository's settings. */
+  function typeErrors(source: string): string[] {
+    const file = join(tmpdir(), `api-client-${process.pid}-${Math.random().toString(36).slice(2)}.ts`);
+    writeFileSync(file, source);
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(ROOT, 'libs/api-client/tsconfig.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: () => undefined,
+      },
+    );
+    const program = ts.createProgram([file], { ...config!.options, noEmit: true });
+    return ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName === file)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  }
+
+  const program = (query: string) => `
+    import { createApiServerClient } from '@ppt/api-client';
+    export async function page(token: string) {
+      const api = createApiServerClient({ baseUrl: 'http://localhost:3000', headers: { Authorization: 'Bearer ' + token } });
+      const { data, error } = await api.GET('/api/v1/buildings', { params: { query: ${query} } });
+      if (error) return error.error.code;
+      return data.items.map((b) => b.name).concat(String(data.total));
+    }`;
+
+  it('pages buildings with { limit: 10, offset: 10 } and refuses a string limit', () => {
+    expect(typeErrors(program('{ limit: 10, offset: 10 }'))).toEqual([]);
+    expect(typeErrors(program("{ limit: '10', offset: 10 }")).join('\n')).toContain(
+      "'string' is not assignable",
+    );
+  }, 120_000);
 });

@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- an example program */
 // Signs in, pages through the organisation's buildings ten at a time and handles a refusal.
 // Type-checked with the client (`tsc -p libs/api-client/tsconfig.json`); see docs/api-client.md.
 import { createApiServerClient, isErrorEnvelope } from '@ppt/api-client';
