@@ -6570,6 +6570,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_get: {
@@ -6630,6 +6631,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_acknowledge: {
@@ -6656,6 +6658,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_archive: {
@@ -6684,6 +6687,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_comments: {
@@ -6744,6 +6748,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_publish: {
@@ -6772,6 +6777,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_read: {
@@ -6798,6 +6804,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_receipts: {
@@ -6858,6 +6865,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AnnouncementsController_due: {
@@ -6943,6 +6951,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OAuthController_introspect: {
@@ -6975,6 +6984,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AuthController_login: {
@@ -7044,6 +7054,7 @@ export interface operations {
             403: components["responses"]["Error403"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AuthController_me: {
@@ -7216,6 +7227,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AuthController_register: {
@@ -7311,6 +7323,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     AuthController_switchOrganization: {
@@ -7343,6 +7356,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BuildingsController_list: {
@@ -7408,6 +7422,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BuildingsController_get: {
@@ -7460,6 +7475,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BuildingsController_update: {
@@ -7494,6 +7510,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BuildingsController_archive: {
@@ -7522,6 +7539,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FinanceReportsController_buildingSummary: {
@@ -7623,6 +7641,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ChargesController_get: {
@@ -7677,6 +7696,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ChargesController_payments: {
@@ -7737,6 +7757,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ChargesController_overdue: {
@@ -7835,6 +7856,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ConversationsController_get: {
@@ -7935,6 +7957,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ConversationsController_read: {
@@ -7969,6 +7992,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DocumentsController_list: {
@@ -8062,6 +8086,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DocumentsController_get: {
@@ -8114,6 +8139,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DocumentsController_update: {
@@ -8148,6 +8174,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DocumentsController_download: {
@@ -8218,6 +8245,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DocumentsController_text: {
@@ -8276,6 +8304,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     DirectUploadsController_confirm: {
@@ -8304,6 +8333,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ExpensesController_list: {
@@ -8371,6 +8401,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ExpensesController_get: {
@@ -8423,6 +8454,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ExpensesController_update: {
@@ -8457,6 +8489,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FaultsController_list: {
@@ -8526,6 +8559,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FaultsController_get: {
@@ -8586,6 +8620,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FaultsController_comments: {
@@ -8646,6 +8681,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FaultsController_changeStatus: {
@@ -8680,6 +8716,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     InspectionsController_list: {
@@ -8741,6 +8778,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     InspectionsController_get: {
@@ -8835,6 +8873,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     LeasesController_get: {
@@ -8895,6 +8934,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     LeasesController_activate: {
@@ -8923,6 +8963,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     LeasesController_listAddenda: {
@@ -8986,6 +9027,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     LeasesController_terminate: {
@@ -9020,6 +9062,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ListingsController_list: {
@@ -9087,6 +9130,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ListingsController_get: {
@@ -9147,6 +9191,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ListingAnalyticsController_get: {
@@ -9267,6 +9312,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     MyInvitationsController_list: {
@@ -9315,6 +9361,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     MyInvitationsController_accept: {
@@ -9410,6 +9457,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     MetersController_get: {
@@ -9496,6 +9544,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     NotificationsController_preferences: {
@@ -9550,6 +9599,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     NotificationsController_list: {
@@ -9605,6 +9655,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     NotificationsController_readAll: {
@@ -9629,6 +9680,7 @@ export interface operations {
             403: components["responses"]["Error403"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OAuthController_revoke: {
@@ -9795,6 +9847,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_get: {
@@ -9855,6 +9908,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_listInvitations: {
@@ -9918,6 +9972,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_revokeInvitation: {
@@ -9945,6 +10000,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_members: {
@@ -10001,6 +10057,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_changeRole: {
@@ -10036,6 +10093,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     OrganizationsController_leave: {
@@ -10062,6 +10120,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PeopleController_list: {
@@ -10124,6 +10183,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PeopleController_get: {
@@ -10176,6 +10236,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PeopleController_update: {
@@ -10210,6 +10271,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FinanceReportsController_personBalance: {
@@ -10270,6 +10332,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PersonInvitationsController_accept: {
@@ -10362,6 +10425,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PlatformAdminController_disableUser: {
@@ -10388,6 +10452,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     PortalInquiriesController_deliver: {
@@ -10420,6 +10485,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     ListingPhotosController_redirect: {
@@ -10504,6 +10570,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     SyndicationController_listPortals: {
@@ -10561,6 +10628,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     SyndicationController_deletePortal: {
@@ -10588,6 +10656,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     SyndicationController_preflight: {
@@ -10646,6 +10715,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     SyndicationController_status: {
@@ -10708,6 +10778,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UnitsController_list: {
@@ -10773,6 +10844,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UnitsController_get: {
@@ -10825,6 +10897,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UnitsController_update: {
@@ -10859,6 +10932,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     FinanceReportsController_unitBalance: {
@@ -10945,6 +11019,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UnitsController_endOccupancy: {
@@ -10978,6 +11053,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UploadsController_start: {
@@ -11010,6 +11086,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UploadsController_status: {
@@ -11074,6 +11151,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     UploadsController_complete: {
@@ -11102,6 +11180,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VendorsController_list: {
@@ -11164,6 +11243,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VendorsController_update: {
@@ -11198,6 +11278,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VotesController_list: {
@@ -11262,6 +11343,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VotesController_get: {
@@ -11322,6 +11404,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BallotsController_audit: {
@@ -11382,6 +11465,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VotesController_cancel: {
@@ -11410,6 +11494,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VotesController_close: {
@@ -11438,6 +11523,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BallotsController_delegationList: {
@@ -11501,6 +11587,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BallotsController_revoke: {
@@ -11530,6 +11617,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     VotesController_open: {
@@ -11558,6 +11646,7 @@ export interface operations {
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     BallotsController_participation: {
@@ -11674,6 +11763,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            503: components["responses"]["Error503"];
         };
     };
     HealthController_live: {

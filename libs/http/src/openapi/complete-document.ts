@@ -154,7 +154,11 @@ function completeOperation(
   if (WRITES.has(method)) statuses.push(409, 422);
   if (operation.requestBody) statuses.push(413, 415);
   if (rateLimited) statuses.push(429);
-  if (rateLimited || (authenticated && security.authenticationMayBeUnavailable)) statuses.push(503);
+  // 503 with Retry-After: a write that must reach Redis too (sessions, revocations, limits) or a
+  // secret store refuses rather than half-succeed; the portal cannot check a sign-in without api-server.
+  if (rateLimited || WRITES.has(method) || (authenticated && security.authenticationMayBeUnavailable)) {
+    statuses.push(503);
+  }
 
   const codes = errorCodesByStatus();
   for (const status of statuses) {

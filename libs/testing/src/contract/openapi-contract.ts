@@ -76,7 +76,7 @@ export class OpenApiContract {
     if (!schema) {
       return response.content ? [] : [`${where}: a JSON body the document does not describe`];
     }
-    const validate = this.validatorFor(`${name} ${responseKey}`, schema);
+    const validate = this.validatorFor(schema);
     if (validate(observed.body)) return [];
     return (validate.errors ?? []).map(
       (e) => `${where}: body${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
@@ -90,7 +90,9 @@ export class OpenApiContract {
     return components.responses?.[name] ?? {};
   }
 
-  private validatorFor(key: string, schema: Json): ValidateFunction {
+  /** One compiled validator per distinct schema (most error answers share one). */
+  private validatorFor(schema: Json): ValidateFunction {
+    const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
     if (!validate) {
       validate = this.ajv.compile(rebase(toJsonSchema(schema) as Json));
