@@ -317,6 +317,21 @@ export interface components {
                 requestId?: string;
             };
         };
+        /** @description The error envelope of a 410 answer */
+        Error410: {
+            error: {
+                /**
+                 * @example INVITATION_EXPIRED
+                 * @enum {string}
+                 */
+                code: "INVITATION_EXPIRED" | "INVITATION_REVOKED";
+                details?: components["schemas"]["ErrorDetail"][];
+                /** @example Refused */
+                message: string;
+                /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
+                requestId?: string;
+            };
+        };
         /** @description The error envelope of a 413 answer */
         Error413: {
             error: {
@@ -742,6 +757,15 @@ export interface components {
                 "application/json": components["schemas"]["Error409"];
             };
         };
+        /** @description Error 410 */
+        Error410: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error410"];
+            };
+        };
         /** @description The request body is too large */
         Error413: {
             headers: {
@@ -874,6 +898,8 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             503: components["responses"]["Error503"];
         };
@@ -901,6 +927,8 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             503: components["responses"]["Error503"];
         };
@@ -1003,6 +1031,7 @@ export interface operations {
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
@@ -1131,6 +1160,7 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
@@ -1160,6 +1190,8 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             503: components["responses"]["Error503"];
         };

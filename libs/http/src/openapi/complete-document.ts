@@ -151,7 +151,9 @@ function completeOperation(
   if (authenticated || rateLimited) statuses.push(401);
   if ((authenticated && !optionalSignIn) || rateLimited) statuses.push(403);
   if (namesResource) statuses.push(404);
-  if (WRITES.has(method)) statuses.push(409, 422);
+  // A write may meet any refusal the features define: 409 conflict, 410 gone, 415 content it will
+  // not keep (sniffed from stored bytes, not only the request's media type), 422 a business rule.
+  if (WRITES.has(method)) statuses.push(...featureRefusals());
   if (operation.requestBody) statuses.push(413, 415);
   if (rateLimited) statuses.push(429);
   // 503 with Retry-After: a write that must reach Redis too (sessions, revocations, limits) or a
@@ -247,6 +249,14 @@ function addErrorComponents(components: Json & { schemas: Json; responses?: Json
     };
   }
   components.responses = responses;
+}
+
+// Decided by the rules above (405 is routing's: a documented operation's method is allowed).
+const STATUSES_BY_OWN_RULE = new Set([400, 401, 403, 404, 405, 413, 429]);
+
+/** The 4xx statuses of the registered error codes other than those the rules above decide on. */
+function featureRefusals(): number[] {
+  return [...errorCodesByStatus().keys()].filter((s) => s >= 400 && s < 500 && !STATUSES_BY_OWN_RULE.has(s));
 }
 
 /** The headers that come with an error status (challenge, Retry-After, RateLimit fields). */
