@@ -377,6 +377,21 @@ export interface components {
                 requestId?: string;
             };
         };
+        /** @description The error envelope of a 500 answer */
+        Error500: {
+            error: {
+                /**
+                 * @example INTERNAL_ERROR
+                 * @enum {string}
+                 */
+                code: "INTERNAL_ERROR";
+                details?: components["schemas"]["ErrorDetail"][];
+                /** @example Unexpected server error (INTERNAL_ERROR; details are in the server log under the request id) */
+                message: string;
+                /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
+                requestId?: string;
+            };
+        };
         /** @description The error envelope of a 503 answer */
         Error503: {
             error: {
@@ -793,6 +808,15 @@ export interface components {
                 "application/json": components["schemas"]["Error422"];
             };
         };
+        /** @description Unexpected server error (INTERNAL_ERROR; details are in the server log under the request id) */
+        Error500: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error500"];
+            };
+        };
         /** @description A dependency is unavailable; try again after Retry-After seconds */
         Error503: {
             headers: {
@@ -837,6 +861,7 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -872,6 +897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -901,6 +927,7 @@ export interface operations {
             410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -930,6 +957,7 @@ export interface operations {
             410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -977,6 +1005,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error400"];
+            500: components["responses"]["Error500"];
         };
     };
     ListingsController_get: {
@@ -1001,6 +1030,7 @@ export interface operations {
             };
             400: components["responses"]["Error400"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     InquiriesController_send: {
@@ -1035,6 +1065,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -1060,6 +1091,7 @@ export interface operations {
             };
             400: components["responses"]["Error400"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     MeController_me: {
@@ -1092,6 +1124,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
             /** @description SSO_UNAVAILABLE: api-server cannot confirm the session right now */
             503: {
                 headers: {
@@ -1130,6 +1163,7 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -1164,6 +1198,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -1193,6 +1228,7 @@ export interface operations {
             410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -1223,6 +1259,7 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -1250,6 +1287,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["Error500"];
         };
     };
     HealthController_ready: {
@@ -1300,6 +1338,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["Error500"];
             /** @description A dependency is down, or the process is shutting down */
             503: {
                 headers: {

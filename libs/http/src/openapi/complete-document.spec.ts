@@ -76,7 +76,7 @@ describe('completeOpenApiDocument', () => {
       '403',
       '404',
     ]);
-    expect(Object.keys(doc.paths['/widgets'].get.responses)).toEqual(['200']);
+    expect(Object.keys(doc.paths['/widgets'].get.responses)).toEqual(['200', '500']);
     const create = doc.paths['/widgets'].post.responses;
     expect(Object.keys(create).sort()).toEqual([
       '201',

@@ -56,7 +56,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The request body is of a media type or encoding this operation does not read',
   422: 'Refused by a business rule',
   429: 'Too many attempts; wait for Retry-After seconds',
-  500: 'Unexpected server error',
+  500: 'Unexpected server error (INTERNAL_ERROR; details are in the server log under the request id)',
   503: 'A dependency is unavailable; try again after Retry-After seconds',
 };
 
@@ -162,6 +162,8 @@ function completeOperation(
     statuses.push(503);
   }
 
+  // Any operation can fail unexpectedly: INTERNAL_ERROR with the envelope, never a stack trace.
+  statuses.push(500);
   const codes = errorCodesByStatus();
   for (const status of statuses) {
     if (operation.responses[String(status)] || !codes.has(status)) continue;
@@ -223,7 +225,7 @@ function addErrorComponents(components: Json & { schemas: Json; responses?: Json
   };
   const responses: Json = { ...(components.responses ?? {}) };
   for (const [status, codes] of errorCodesByStatus()) {
-    if (status >= 500 && status !== 503) continue;
+    if (status > 500 && status !== 503) continue;
     components.schemas[`Error${status}`] = {
       type: 'object',
       description: `The error envelope of a ${status} answer`,
