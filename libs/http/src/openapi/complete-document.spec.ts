@@ -75,6 +75,7 @@ describe('completeOpenApiDocument', () => {
       '401',
       '403',
       '404',
+      '500',
     ]);
     expect(Object.keys(doc.paths['/widgets'].get.responses)).toEqual(['200', '500']);
     const create = doc.paths['/widgets'].post.responses;
