@@ -90,6 +90,7 @@ describe('completeOpenApiDocument', () => {
       '415',
       '422',
       '429',
+      '500',
       '503',
     ]);
     expect(doc.components.responses.Error429.headers).toEqual(
