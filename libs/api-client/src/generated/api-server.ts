@@ -12,7 +12,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Jwks */
+        /** Jwk jwks */
         get: operations["JwksController_jwks"];
         put?: never;
         post?: never;
@@ -29,7 +29,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metadata */
+        /** Authorization server metadata metadata */
         get: operations["AuthorizationServerMetadataController_metadata"];
         put?: never;
         post?: never;
@@ -84,7 +84,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge */
+        /** Announcement acknowledge */
         post: operations["AnnouncementsController_acknowledge"];
         delete?: never;
         options?: never;
@@ -101,7 +101,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Archive */
+        /** Archive announcement */
         post: operations["AnnouncementsController_archive"];
         delete?: never;
         options?: never;
@@ -116,10 +116,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Comments */
+        /** Announcement comments */
         get: operations["AnnouncementsController_comments"];
         put?: never;
-        /** Comment */
+        /** Comment announcement */
         post: operations["AnnouncementsController_comment"];
         delete?: never;
         options?: never;
@@ -136,7 +136,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish */
+        /** Publish announcement */
         post: operations["AnnouncementsController_publish"];
         delete?: never;
         options?: never;
@@ -153,7 +153,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read */
+        /** Announcement read */
         post: operations["AnnouncementsController_read"];
         delete?: never;
         options?: never;
@@ -168,7 +168,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Receipts */
+        /** Announcement receipts */
         get: operations["AnnouncementsController_receipts"];
         put?: never;
         post?: never;
@@ -187,7 +187,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Schedule */
+        /** Announcement schedule */
         post: operations["AnnouncementsController_schedule"];
         delete?: never;
         options?: never;
@@ -202,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Due */
+        /** Announcement due */
         get: operations["AnnouncementsController_due"];
         put?: never;
         post?: never;
@@ -255,7 +255,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Introspect */
+        /** Oauth introspect */
         post: operations["OAuthController_introspect"];
         delete?: never;
         options?: never;
@@ -272,7 +272,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login */
+        /** Auth login */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -289,7 +289,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Logout */
+        /** Auth logout */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -304,7 +304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /** Auth me */
         get: operations["AuthController_me"];
         put?: never;
         post?: never;
@@ -374,7 +374,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh */
+        /** Auth refresh */
         post: operations["AuthController_refresh"];
         delete?: never;
         options?: never;
@@ -391,7 +391,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register */
+        /** Auth register */
         post: operations["AuthController_register"];
         delete?: never;
         options?: never;
@@ -406,7 +406,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions */
+        /** Auth sessions */
         get: operations["AuthController_sessions"];
         put?: never;
         post?: never;
@@ -496,7 +496,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Archive */
+        /** Archive building */
         post: operations["BuildingsController_archive"];
         delete?: never;
         options?: never;
@@ -565,7 +565,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel */
+        /** Cancel charge */
         post: operations["ChargesController_cancel"];
         delete?: never;
         options?: never;
@@ -580,7 +580,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payments */
+        /** Charge payments */
         get: operations["ChargesController_payments"];
         put?: never;
         /** Record payment */
@@ -598,7 +598,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Overdue */
+        /** Charge overdue */
         get: operations["ChargesController_overdue"];
         put?: never;
         post?: never;
@@ -650,10 +650,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages */
+        /** Conversation messages */
         get: operations["ConversationsController_messages"];
         put?: never;
-        /** Send */
+        /** Send conversation */
         post: operations["ConversationsController_send"];
         delete?: never;
         options?: never;
@@ -670,7 +670,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read */
+        /** Conversation read */
         post: operations["ConversationsController_read"];
         delete?: never;
         options?: never;
@@ -688,7 +688,7 @@ export interface paths {
         /** List documents */
         get: operations["DocumentsController_list"];
         put?: never;
-        /** Upload */
+        /** Upload document */
         post: operations["DocumentsController_upload"];
         delete?: never;
         options?: never;
@@ -722,7 +722,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download */
+        /** Download document */
         get: operations["DocumentsController_download"];
         put?: never;
         post?: never;
@@ -741,7 +741,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign */
+        /** Sign document */
         post: operations["DocumentsController_sign"];
         delete?: never;
         options?: never;
@@ -756,7 +756,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Text */
+        /** Document text */
         get: operations["DocumentsController_text"];
         put?: never;
         post?: never;
@@ -792,7 +792,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm */
+        /** Confirm direct upload */
         post: operations["DirectUploadsController_confirm"];
         delete?: never;
         options?: never;
@@ -847,7 +847,7 @@ export interface paths {
         /** List faults */
         get: operations["FaultsController_list"];
         put?: never;
-        /** Report */
+        /** Fault report */
         post: operations["FaultsController_report"];
         delete?: never;
         options?: never;
@@ -880,10 +880,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Comments */
+        /** Fault comments */
         get: operations["FaultsController_comments"];
         put?: never;
-        /** Comment */
+        /** Comment fault */
         post: operations["FaultsController_comment"];
         delete?: never;
         options?: never;
@@ -988,7 +988,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Activate */
+        /** Lease activate */
         post: operations["LeasesController_activate"];
         delete?: never;
         options?: never;
@@ -1023,7 +1023,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Terminate */
+        /** Lease terminate */
         post: operations["LeasesController_terminate"];
         delete?: never;
         options?: never;
@@ -1074,7 +1074,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get listing analytic */
+        /** Get listing analytics */
         get: operations["ListingAnalyticsController_get"];
         put?: never;
         post?: never;
@@ -1091,7 +1091,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** History */
+        /** Listing history */
         get: operations["ListingsController_history"];
         put?: never;
         post?: never;
@@ -1108,7 +1108,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Inquiries */
+        /** Listing inquiries */
         get: operations["ListingsController_inquiries"];
         put?: never;
         post?: never;
@@ -1161,7 +1161,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decline */
+        /** Decline my invitation */
         post: operations["MyInvitationsController_decline"];
         delete?: never;
         options?: never;
@@ -1178,7 +1178,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept */
+        /** Accept my invitation */
         post: operations["MyInvitationsController_accept"];
         delete?: never;
         options?: never;
@@ -1228,10 +1228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readings */
+        /** Meter readings */
         get: operations["MetersController_readings"];
         put?: never;
-        /** Submit */
+        /** Meter submit */
         post: operations["MetersController_submit"];
         delete?: never;
         options?: never;
@@ -1246,7 +1246,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Preferences */
+        /** Notification preferences */
         get: operations["NotificationsController_preferences"];
         /** Update preferences */
         put: operations["NotificationsController_updatePreferences"];
@@ -1283,7 +1283,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read */
+        /** Notification read */
         post: operations["NotificationsController_read"];
         delete?: never;
         options?: never;
@@ -1317,7 +1317,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke */
+        /** Revoke oauth */
         post: operations["OAuthController_revoke"];
         delete?: never;
         options?: never;
@@ -1334,7 +1334,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Token */
+        /** Oauth token */
         post: operations["OAuthController_token"];
         delete?: never;
         options?: never;
@@ -1388,7 +1388,7 @@ export interface paths {
         /** List invitations */
         get: operations["OrganizationsController_listInvitations"];
         put?: never;
-        /** Invite */
+        /** Organization invite */
         post: operations["OrganizationsController_invite"];
         delete?: never;
         options?: never;
@@ -1420,7 +1420,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members */
+        /** Organization members */
         get: operations["OrganizationsController_members"];
         put?: never;
         post?: never;
@@ -1458,7 +1458,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Leave */
+        /** Organization leave */
         delete: operations["OrganizationsController_leave"];
         options?: never;
         head?: never;
@@ -1528,7 +1528,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invite */
+        /** People invite */
         post: operations["PeopleController_invite"];
         delete?: never;
         options?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept */
+        /** Accept person invitation */
         post: operations["PersonInvitationsController_accept"];
         delete?: never;
         options?: never;
@@ -1613,7 +1613,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver */
+        /** Portal inquiry deliver */
         post: operations["PortalInquiriesController_deliver"];
         delete?: never;
         options?: never;
@@ -1628,7 +1628,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Redirect */
+        /** Listing photo redirect */
         get: operations["ListingPhotosController_redirect"];
         put?: never;
         post?: never;
@@ -1645,7 +1645,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Periods */
+        /** Meter periods */
         get: operations["MetersController_periods"];
         put?: never;
         /** Create period */
@@ -1698,7 +1698,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Preflight */
+        /** Syndication preflight */
         get: operations["SyndicationController_preflight"];
         put?: never;
         post?: never;
@@ -1717,7 +1717,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry */
+        /** Retry syndication */
         post: operations["SyndicationController_retry"];
         delete?: never;
         options?: never;
@@ -1732,7 +1732,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status */
+        /** Syndication status */
         get: operations["SyndicationController_status"];
         put?: never;
         post?: never;
@@ -1751,7 +1751,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw */
+        /** Withdraw syndication */
         post: operations["SyndicationController_withdraw"];
         delete?: never;
         options?: never;
@@ -1820,7 +1820,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Occupants */
+        /** Unit occupants */
         get: operations["UnitsController_occupants"];
         put?: never;
         /** Add occupant */
@@ -1857,7 +1857,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start */
+        /** Start upload */
         post: operations["UploadsController_start"];
         delete?: never;
         options?: never;
@@ -1872,7 +1872,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status */
+        /** Upload status */
         get: operations["UploadsController_status"];
         put?: never;
         post?: never;
@@ -1908,7 +1908,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Complete */
+        /** Complete upload */
         post: operations["UploadsController_complete"];
         delete?: never;
         options?: never;
@@ -1994,7 +1994,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit */
+        /** Ballot audit */
         get: operations["BallotsController_audit"];
         put?: never;
         post?: never;
@@ -2013,7 +2013,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cast */
+        /** Ballot cast */
         post: operations["BallotsController_cast"];
         delete?: never;
         options?: never;
@@ -2030,7 +2030,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel */
+        /** Cancel vote */
         post: operations["VotesController_cancel"];
         delete?: never;
         options?: never;
@@ -2047,7 +2047,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close */
+        /** Close vote */
         post: operations["VotesController_close"];
         delete?: never;
         options?: never;
@@ -2065,7 +2065,7 @@ export interface paths {
         /** Delegation list */
         get: operations["BallotsController_delegationList"];
         put?: never;
-        /** Delegate */
+        /** Delegate ballot */
         post: operations["BallotsController_delegate"];
         delete?: never;
         options?: never;
@@ -2082,7 +2082,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke */
+        /** Revoke ballot */
         post: operations["BallotsController_revoke"];
         delete?: never;
         options?: never;
@@ -2099,7 +2099,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open */
+        /** Open vote */
         post: operations["VotesController_open"];
         delete?: never;
         options?: never;
@@ -2114,7 +2114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Participation */
+        /** Ballot participation */
         get: operations["BallotsController_participation"];
         put?: never;
         post?: never;
@@ -2131,7 +2131,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Receipt */
+        /** Ballot receipt */
         get: operations["BallotsController_receipt"];
         put?: never;
         post?: never;
@@ -2168,7 +2168,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live */
+        /** Liveness probe */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -2185,7 +2185,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready */
+        /** Readiness probe (each dependency reported) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;

@@ -31,7 +31,7 @@ export interface paths {
         };
         /** Get favorite */
         get: operations["FavoritesController_get"];
-        /** Add */
+        /** Add favorite */
         put: operations["FavoritesController_add"];
         post?: never;
         /** Remove favorite */
@@ -84,7 +84,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send */
+        /** Send inquiry */
         post: operations["InquiriesController_send"];
         delete?: never;
         options?: never;
@@ -99,7 +99,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Similar */
+        /** Listing similar */
         get: operations["ListingsController_similar"];
         put?: never;
         post?: never;
@@ -136,7 +136,7 @@ export interface paths {
         /** List saved searches */
         get: operations["SavedSearchesController_list"];
         put?: never;
-        /** Create saved searche */
+        /** Create saved search */
         post: operations["SavedSearchesController_create"];
         delete?: never;
         options?: never;
@@ -154,7 +154,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete saved searche */
+        /** Delete saved search */
         delete: operations["SavedSearchesController_delete"];
         options?: never;
         head?: never;
@@ -168,7 +168,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Run */
+        /** Run saved search */
         get: operations["SavedSearchesController_run"];
         put?: never;
         post?: never;
@@ -185,7 +185,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live */
+        /** Liveness probe */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -202,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready */
+        /** Readiness probe (each dependency reported) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;

@@ -300,18 +300,57 @@ const GENERIC_HANDLERS = new Set([
   'find',
   'search',
 ]);
+/** One-word handlers that are verbs: "Add favorite". Any other one word is a noun: "Meter readings". */
+const VERBS = new Set([
+  'accept',
+  'add',
+  'approve',
+  'archive',
+  'assign',
+  'cancel',
+  'close',
+  'comment',
+  'complete',
+  'confirm',
+  'decline',
+  'download',
+  'delegate',
+  'disable',
+  'enable',
+  'open',
+  'pay',
+  'publish',
+  'reject',
+  'reopen',
+  'resolve',
+  'restore',
+  'retry',
+  'revoke',
+  'run',
+  'send',
+  'sign',
+  'start',
+  'upload',
+  'withdraw',
+]);
 
-/** `BuildingsController_list` → "List buildings"; `AuthController_switchOrganization` → "Switch organization". */
+/**
+ * `BuildingsController_list` → "List buildings", `FavoritesController_add` → "Add favorite",
+ * `MetersController_readings` → "Meter readings", `AuthController_switchOrganization` → "Switch organization".
+ */
 function summaryOf(handler: string, controller: string): string {
   const words = humanise(handler);
-  if (!GENERIC_HANDLERS.has(handler)) return words;
   const plural = humanise(controller.replace(/Controller$/, '')).toLowerCase();
   const subject = handler === 'list' || handler === 'search' ? plural : singular(plural);
-  return subject ? `${words} ${subject}` : words;
+  if (words.includes(' ') || !subject || subject === words.toLowerCase()) return words;
+  if (GENERIC_HANDLERS.has(handler) || VERBS.has(handler)) return `${words} ${subject}`;
+  return `${subject.charAt(0).toUpperCase()}${subject.slice(1)} ${words.toLowerCase()}`;
 }
 
 function singular(words: string): string {
   if (words.endsWith('ies')) return `${words.slice(0, -3)}y`;
+  if (/(ches|shes|sses|xes)$/.test(words)) return words.slice(0, -2);
+  if (words.endsWith('ics')) return words;
   return words.endsWith('s') && !words.endsWith('ss') ? words.slice(0, -1) : words;
 }
 
