@@ -377,6 +377,21 @@ export interface components {
                 requestId?: string;
             };
         };
+        /** @description The error envelope of a 429 answer */
+        Error429: {
+            error: {
+                /**
+                 * @example RATE_LIMITED
+                 * @enum {string}
+                 */
+                code: "RATE_LIMITED";
+                details?: components["schemas"]["ErrorDetail"][];
+                /** @example Too many attempts; wait for Retry-After seconds */
+                message: string;
+                /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
+                requestId?: string;
+            };
+        };
         /** @description The error envelope of a 500 answer */
         Error500: {
             error: {
@@ -808,6 +823,21 @@ export interface components {
                 "application/json": components["schemas"]["Error422"];
             };
         };
+        /** @description Too many attempts; wait for Retry-After seconds */
+        Error429: {
+            headers: {
+                /** @description draft-ietf-httpapi-ratelimit-headers: `"<policy>";r=<remaining>;t=<seconds until reset>` */
+                RateLimit?: string;
+                /** @description draft-ietf-httpapi-ratelimit-headers: `"<policy>";q=<quota>;w=<window seconds>` */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds to wait before trying again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error429"];
+            };
+        };
         /** @description Unexpected server error (INTERNAL_ERROR; details are in the server log under the request id) */
         Error500: {
             headers: {
@@ -1065,6 +1095,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };

@@ -149,7 +149,7 @@ function completeOperation(
   // A rate-limited door checks a secret (password, client secret, invitation token): 401 when it is wrong.
   // (and 403 when the account may not use it yet, e.g. an unverified e-mail address).
   if (authenticated || rateLimited) statuses.push(401);
-  if ((authenticated && !optionalSignIn) || rateLimited) statuses.push(403);
+  if ((authenticated || rateLimited) && !optionalSignIn) statuses.push(403);
   if (namesResource) statuses.push(404);
   // A write may meet any refusal the features define: 409 conflict, 410 gone, 415 content it will
   // not keep (sniffed from stored bytes, not only the request's media type), 422 a business rule.
