@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { breakingChanges, type OpenApiDoc } from './breaking-changes';
-import { CHANGELOG, CONTRACTS, renderClientTypes, serialiseDocument } from './contract';
+import { CHANGELOG, CONTRACTS, generateDocument, renderClientTypes, serialiseDocument } from './contract';
 
 const ROOT = join(__dirname, '..', '..');
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as OpenApiDoc & OpenAPIObject;
@@ -30,9 +30,9 @@ function check(...files: string[]): CheckReport[] {
 
 describe.each(CONTRACTS)('$app OpenAPI document', (contract) => {
   let generated: OpenAPIObject;
-  beforeAll(async () => {
-    generated = await contract.generate();
-  }, 60_000);
+  beforeAll(() => {
+    generated = generateDocument(contract.app);
+  }, 120_000);
 
   it('is the committed one (run `npm run openapi` after changing the API)', () => {
     expect(readFileSync(contract.document, 'utf8')).toBe(serialiseDocument(generated));

@@ -249,7 +249,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "INCOMPLETE_RADIUS" | "INVALID_DATE_RANGE" | "INVALID_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "INCOMPLETE_RADIUS" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -261,10 +261,10 @@ export interface components {
         Error401: {
             error: {
                 /**
-                 * @example INVALID_CREDENTIALS
+                 * @example UNAUTHORIZED
                  * @enum {string}
                  */
-                code: "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "OPERATOR_SESSION_REQUIRED" | "UNAUTHORIZED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_TIMESTAMP_STALE";
+                code: "UNAUTHORIZED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example No valid credentials were sent */
                 message: string;
@@ -276,10 +276,10 @@ export interface components {
         Error403: {
             error: {
                 /**
-                 * @example CHANGE_TOKEN_INVALID
+                 * @example FORBIDDEN
                  * @enum {string}
                  */
-                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "FORBIDDEN";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -291,10 +291,10 @@ export interface components {
         Error404: {
             error: {
                 /**
-                 * @example ANNOUNCEMENT_NOT_FOUND
+                 * @example FAVORITE_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "FAVORITE_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "SAVED_SEARCH_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "FAVORITE_NOT_FOUND" | "LISTING_NOT_FOUND" | "NOT_FOUND" | "SAVED_SEARCH_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -306,27 +306,12 @@ export interface components {
         Error409: {
             error: {
                 /**
-                 * @example ALREADY_MEMBER
+                 * @example CONFLICT
                  * @enum {string}
                  */
-                code: "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "FAVORITES_LIMIT" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "SAVED_SEARCH_LIMIT" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
+                code: "CONFLICT" | "FAVORITES_LIMIT" | "SAVED_SEARCH_LIMIT";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused: it conflicts with the current state */
-                message: string;
-                /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
-                requestId?: string;
-            };
-        };
-        /** @description The error envelope of a 410 answer */
-        Error410: {
-            error: {
-                /**
-                 * @example INVITATION_EXPIRED
-                 * @enum {string}
-                 */
-                code: "INVITATION_EXPIRED" | "INVITATION_REVOKED";
-                details?: components["schemas"]["ErrorDetail"][];
-                /** @example Refused */
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
@@ -336,10 +321,10 @@ export interface components {
         Error413: {
             error: {
                 /**
-                 * @example DOCUMENT_TOO_LARGE
+                 * @example PAYLOAD_TOO_LARGE
                  * @enum {string}
                  */
-                code: "DOCUMENT_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UPLOAD_TOO_LARGE";
+                code: "PAYLOAD_TOO_LARGE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request body is too large */
                 message: string;
@@ -351,10 +336,10 @@ export interface components {
         Error415: {
             error: {
                 /**
-                 * @example MULTIPART_EXPECTED
+                 * @example UNSUPPORTED_MEDIA_TYPE
                  * @enum {string}
                  */
-                code: "MULTIPART_EXPECTED" | "UNSUPPORTED_DOCUMENT_TYPE" | "UNSUPPORTED_MEDIA_TYPE" | "WEBHOOK_NOT_JSON";
+                code: "UNSUPPORTED_MEDIA_TYPE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request body is of a media type or encoding this operation does not read */
                 message: string;
@@ -366,10 +351,10 @@ export interface components {
         Error422: {
             error: {
                 /**
-                 * @example ACKNOWLEDGEMENT_NOT_REQUESTED
+                 * @example UNPROCESSABLE_ENTITY
                  * @enum {string}
                  */
-                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
+                code: "UNPROCESSABLE_ENTITY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused by a business rule */
                 message: string;
@@ -411,10 +396,10 @@ export interface components {
         Error503: {
             error: {
                 /**
-                 * @example SECRETS_NOT_CONFIGURED
+                 * @example SERVICE_UNAVAILABLE
                  * @enum {string}
                  */
-                code: "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE";
+                code: "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example A dependency is unavailable; try again after Retry-After seconds */
                 message: string;
@@ -787,15 +772,6 @@ export interface components {
                 "application/json": components["schemas"]["Error409"];
             };
         };
-        /** @description Error 410 */
-        Error410: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error410"];
-            };
-        };
         /** @description The request body is too large */
         Error413: {
             headers: {
@@ -954,7 +930,6 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
-            410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
@@ -984,7 +959,6 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
-            410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
@@ -1091,7 +1065,6 @@ export interface operations {
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
-            410: components["responses"]["Error410"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
@@ -1225,7 +1198,6 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
-            410: components["responses"]["Error410"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
@@ -1256,7 +1228,6 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
-            410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
