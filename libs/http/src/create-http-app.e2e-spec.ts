@@ -91,7 +91,15 @@ describe('createHttpApp', () => {
   const http = () => app.getHttpServer();
 
   beforeAll(async () => {
-    app = await createHttpApp(TestAppModule, env, { title: 'Test API', description: 'test' });
+    app = await createHttpApp(TestAppModule, env, {
+      title: 'Test API',
+      description: 'test',
+      version: '1.0.0',
+      servers: [{ url: 'http://localhost', description: 'test' }],
+      contact: { name: 'test' },
+      license: { name: 'test' },
+      security: { defaultScheme: 'bearer', schemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    });
     await app.init();
   });
   afterAll(() => app.close());

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { CoreEnv } from '@ppt/config';
 import {
   createValidationPipe,
@@ -12,6 +12,7 @@ import {
 } from '@ppt/observability';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { buildOpenApiDocument, previewOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
 
 /** Whatever NestFactory accepts as the root module (a class or a dynamic module). */
 export type RootModule = Parameters<typeof NestFactory.create>[0];
@@ -20,11 +21,7 @@ export const API_PREFIX = 'api/v1';
 /** Served at the root, outside /api/v1: probes, metrics, key sets, operator UIs. */
 export const UNPREFIXED_ROUTES = ['health/{*path}', 'metrics', '.well-known/{*path}', 'admin/{*path}'];
 
-export interface HttpAppOptions {
-  title: string;
-  description: string;
-  version?: string;
-}
+export type HttpAppOptions = OpenApiInfo;
 
 /**
  * Creates a Nest HTTP app with the platform's common surface: request id, metrics, helmet, CORS
@@ -63,7 +60,7 @@ export async function createHttpApp(
   app.useBodyParser('urlencoded', { limit: env.HTTP_BODY_LIMIT, extended: true });
   app.use(translateBodyParserErrors);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  prefixRoutes(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter());
 
@@ -89,14 +86,28 @@ export async function createWorkerApp(rootModule: RootModule): Promise<NestExpre
   return app;
 }
 
+function prefixRoutes(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+}
+
+const servedDocuments = new WeakMap<INestApplication, OpenAPIObject>();
+
+/** The document an app built by createHttpApp serves at /api/docs-json (the contract tests read it). */
+export function openApiDocumentOf(app: INestApplication): OpenAPIObject | undefined {
+  return servedDocuments.get(app);
+}
+
+/** The app's document without booting it (no database or Redis): see previewOpenApiDocument. */
+export function generateOpenApiDocument(
+  rootModule: RootModule,
+  options: HttpAppOptions,
+): Promise<OpenAPIObject> {
+  return previewOpenApiDocument(rootModule, options, prefixRoutes);
+}
+
 function setUpOpenApi(app: INestApplication, options: HttpAppOptions): void {
-  const config = new DocumentBuilder()
-    .setTitle(options.title)
-    .setDescription(options.description)
-    .setVersion(options.version ?? '1.0.0')
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = buildOpenApiDocument(app, options);
+  servedDocuments.set(app, document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -62,6 +62,7 @@ export class HealthController {
 
   /** Liveness: the event loop answers. No dependency is checked, so an outage never restarts pods. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness probe' })
   @ApiOkResponse({ description: 'The process is alive', schema: LIVENESS_SCHEMA })
   live(@Res({ passthrough: true }) res: Response): { status: 'ok' } {
     res.setHeader('Cache-Control', 'no-store');
@@ -73,6 +74,7 @@ export class HealthController {
    * down. 503 with the same body otherwise.
    */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness probe (each dependency reported)' })
   @ApiOkResponse({
     description: 'Ready to serve traffic',
     schema: readinessSchema({ status: 'ok', info: UP, error: {}, details: UP }),

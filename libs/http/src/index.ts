@@ -2,6 +2,8 @@ export {
   API_PREFIX,
   createHttpApp,
   createWorkerApp,
+  generateOpenApiDocument,
+  openApiDocumentOf,
   UNPREFIXED_ROUTES,
   type HttpAppOptions,
 } from './create-http-app';
@@ -18,3 +20,5 @@ export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } fr
 export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
 export { Trim, TrimUpper } from './dto/transforms';
 export { IsOmittable, UpdateType } from './dto/optional';
+export { ApiRateLimited, type OpenApiInfo } from './openapi/openapi-document';
+export type { DocumentCompletion, OpenApiSecurity } from './openapi/complete-document';

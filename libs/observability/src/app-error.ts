@@ -76,9 +76,41 @@ export interface ErrorEnvelope {
  *   export class UnitError extends featureError({ UNIT_NOT_FOUND: 404, UNIT_NUMBER_TAKEN: 409 }) {}
  */
 export function featureError<Code extends string>(statusByCode: Record<Code, number>) {
+  registerErrorCodes(statusByCode);
   return class FeatureError extends AppError {
     constructor(code: Code, message: string, details?: ErrorDetail[]) {
       super(code, statusByCode[code], message, details);
     }
   };
+}
+
+const registeredCodes = new Map<string, Set<number>>();
+
+/**
+ * Records codes and their statuses for the OpenAPI document (each status's answer lists its codes as an
+ * enum). featureError() calls it, so a feature's new code reaches the document without hand work;
+ * a code thrown with `new AppError(...)` outside a table must be registered here as well, or the
+ * contract tests refuse the answer that carries it.
+ */
+export function registerErrorCodes(statusByCode: Readonly<Record<string, number>>): void {
+  for (const [code, status] of Object.entries(statusByCode)) {
+    const statuses = registeredCodes.get(code) ?? new Set<number>();
+    statuses.add(status);
+    registeredCodes.set(code, statuses);
+  }
+}
+
+/** Every code an app of this process can answer with, by HTTP status, sorted (common codes included). */
+export function errorCodesByStatus(): Map<number, string[]> {
+  const byStatus = new Map<number, Set<string>>();
+  const add = (status: number, code: string) =>
+    byStatus.set(status, (byStatus.get(status) ?? new Set()).add(code));
+  for (const [status, code] of Object.entries(CODE_BY_STATUS)) add(Number(status), code);
+  add(400, CommonErrorCode.ValidationFailed);
+  add(400, CommonErrorCode.MalformedJson);
+  add(500, CommonErrorCode.Internal);
+  for (const [code, statuses] of registeredCodes) for (const status of statuses) add(status, code);
+  return new Map(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [status, [...codes].sort()]),
+  );
 }

@@ -2,7 +2,9 @@ export {
   AppError,
   CODE_BY_STATUS,
   CommonErrorCode,
+  errorCodesByStatus,
   featureError,
+  registerErrorCodes,
   serviceUnavailable,
   ValidationFailedError,
   type ErrorDetail,
@@ -18,4 +20,4 @@ export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-i
 export { startTelemetry, type TelemetryOptions } from './telemetry';
 export { createValidationPipe, toErrorDetails } from './validation';
 export { probe, withTimeout, type DependencyStatus, type ReadinessCheck } from './readiness';
-export { IS_PUBLIC, Public } from './public.decorator';
+export { IS_PUBLIC, OPENAPI_PUBLIC, Public } from './public.decorator';

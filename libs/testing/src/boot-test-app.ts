@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadEnv, type EnvClass, type RawEnv } from '@ppt/config';
+import { checkAnswersAgainstDocument } from './contract/contract-recorder';
 import { createTestDatabase, type TestDatabase } from './template-database';
 import { testRedisPrefix } from './test-redis';
 import { TEST_REDIS_URL } from './test-services';
@@ -42,6 +43,8 @@ export async function bootTestApp<App extends INestApplication, Env extends obje
       ...overrides,
     });
     app = await createApp(env);
+    // Every answer is checked against the app's own OpenAPI document (contract-setup.ts reports).
+    checkAnswersAgainstDocument(app);
     await app.init();
     const cleanup = () => Promise.all([db.drop(), redis.cleanup()]).then(() => undefined);
     const booted: BootedApp<App, Env> = {

@@ -75,3 +75,6 @@ export {
   processesOf,
   type ProcessEnv,
 } from './deployment/process-env';
+export { OpenApiContract, type ObservedResponse } from './contract/openapi-contract';
+export { checkAnswersAgainstDocument, takeContractViolations } from './contract/contract-recorder';
+export { fuzzRequests, type FuzzRequest } from './contract/fuzz-requests';

@@ -26,6 +26,7 @@ export const EXAMPLE_ID = {
   listingInquiry: '9f1b3d5e-7a9c-4e1f-8b3d-5f7a9c1e3b5d',
   portalInquiry: '2b4d6f8a-0c2e-4a6c-8e0a-2c4e6a8c0e1f',
   photo: '7e9a1c3e-5b7d-4f9b-a1c3-7e9b1d3f5a7c',
+  syndication: '4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e1f',
 } as const;
 
 /** Timestamps (ISO 8601, UTC) of one working day at the property manager's office. */

@@ -1,8 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { principalOf } from '@ppt/auth';
 import type { MembershipRole, TenantScope } from '@ppt/db';
-import { AppError, CommonErrorCode } from '@ppt/observability';
+import { AppError, CommonErrorCode, registerErrorCodes } from '@ppt/observability';
 import type { Request } from 'express';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ NO_ORGANIZATION: 403 });
 
 /** Who acts, in which organisation, with which role: the scope of every tenant request. */
 export interface Tenant {

@@ -1,5 +1,8 @@
-import { AppError, CommonErrorCode } from '@ppt/observability';
+import { AppError, CommonErrorCode, registerErrorCodes } from '@ppt/observability';
 import { bearerChallenge } from '../bearer-challenge';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ SSO_UNAVAILABLE: 503 });
 
 export enum SsoErrorCode {
   Unavailable = 'SSO_UNAVAILABLE',

@@ -1,5 +1,12 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { IS_PUBLIC } from '@ppt/observability';
 import type { Request } from 'express';
 import { SsoAuthenticator } from './sso-authenticator';
@@ -7,13 +14,16 @@ import { unauthorized } from './sso.errors';
 import { attachVisitor } from './visitor';
 
 export const OPTIONAL_SIGN_IN = 'sso:optionalSignIn';
+/** Read by the OpenAPI post-processor: the operation's security is "the bearer, or none". */
+export const OPENAPI_OPTIONAL_SIGN_IN = 'x-ppt-optional-sign-in';
 
 /**
  * Anonymous and signed-in callers alike (e.g. inquiries). A token, when sent, must be valid: a
  * signed-in visitor whose token is rejected gets 401 (and can refresh) rather than silently
  * becoming anonymous.
  */
-export const OptionalSignIn = (): MethodDecorator & ClassDecorator => SetMetadata(OPTIONAL_SIGN_IN, true);
+export const OptionalSignIn = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(OPTIONAL_SIGN_IN, true), ApiExtension(OPENAPI_OPTIONAL_SIGN_IN, true));
 
 /**
  * Global on the portal, deny by default like api-server (CONVENTIONS §4): every route needs a

@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `?limit=&offset=` of every list endpoint (limit ≤ 100). */
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 20, maximum: 100, example: 20 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, example: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +13,13 @@ export class PageQueryDto {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ default: 0, example: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    example: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -35,9 +41,9 @@ export interface Page<T> {
 export function PageResponse<T>(item: ClassType<T>) {
   abstract class PageOf implements Page<T> {
     @ApiProperty({ type: [item] }) items!: T[];
-    @ApiProperty({ example: 42 }) total!: number;
-    @ApiProperty({ example: 20 }) limit!: number;
-    @ApiProperty({ example: 0 }) offset!: number;
+    @ApiProperty({ type: 'integer', example: 42 }) total!: number;
+    @ApiProperty({ type: 'integer', example: 20 }) limit!: number;
+    @ApiProperty({ type: 'integer', example: 0 }) offset!: number;
   }
   return PageOf;
 }

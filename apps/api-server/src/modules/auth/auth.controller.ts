@@ -16,6 +16,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Public } from '@ppt/observability';
@@ -39,6 +40,7 @@ import {
   SessionResponse,
   TokenPairResponse,
 } from './dto/auth.response';
+import { ApiRateLimited } from '@ppt/http';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -47,6 +49,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @ApiRateLimited()
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -62,6 +65,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiRateLimited()
   @HttpCode(200)
   @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
@@ -75,6 +79,7 @@ export class AuthController {
   @HttpCode(200)
   @NoStore()
   @ApiOkResponse({ type: TokenPairResponse })
+  @ApiUnauthorizedResponse({ description: 'The refresh token is unknown, expired, revoked or already used' })
   refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refreshToken, meta);
   }
@@ -128,6 +133,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Post('password/change')
+  @ApiRateLimited()
   @HttpCode(204)
   changePassword(
     @CurrentUser() user: UserPrincipal,
@@ -139,6 +145,7 @@ export class AuthController {
 
   @Public()
   @Post('password/forgot')
+  @ApiRateLimited()
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -153,6 +160,7 @@ export class AuthController {
 
   @Public()
   @Post('password/reset')
+  @ApiRateLimited()
   @HttpCode(204)
   resetPassword(@Body() dto: ResetPasswordDto, @Meta() meta: RequestMeta): Promise<void> {
     return this.auth.resetPassword(dto.token, dto.newPassword, meta);

@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '@ppt/auth';
 import type { Response } from 'express';
 import { DeliveredInquiryResponse, DeliverInquiryDto } from './dto/listing.dto';
@@ -19,7 +19,11 @@ export class PortalInquiriesController {
   @Scopes(INQUIRIES_SCOPE)
   @ApiCreatedResponse({
     type: DeliveredInquiryResponse,
-    description: `Needs a service token with scope ${INQUIRIES_SCOPE}. 201 when stored, 200 when this portal inquiry id was delivered before.`,
+    description: `Stored (needs a service token with scope ${INQUIRIES_SCOPE})`,
+  })
+  @ApiOkResponse({
+    type: DeliveredInquiryResponse,
+    description: 'This portal inquiry id was delivered before',
   })
   async deliver(
     @Body() dto: DeliverInquiryDto,

@@ -6,7 +6,7 @@ import {
   type Notification,
   type NotificationType,
 } from '@ppt/db';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import type {
@@ -18,6 +18,9 @@ import type {
 } from './dto/notification.dto';
 import { defaultEnabled } from './notification-defaults';
 import { NotificationsRepository } from './notifications.repository';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ NOTIFICATION_NOT_FOUND: 404 });
 
 export interface NewNotification {
   type: NotificationType;

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -12,15 +13,20 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiSecurity,
   ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentUser, PlatformAdminOnly, Scopes, type UserPrincipal } from '@ppt/auth';
-import { API_PREFIX } from '@ppt/http';
+import { API_PREFIX, ApiRateLimited } from '@ppt/http';
 import { Public } from '@ppt/observability';
 import { ApiServerEnv } from '../../api-server.env';
 import { NoStore } from '../../common/no-store';
@@ -29,6 +35,7 @@ import { IntrospectDto } from '../auth/dto/auth.dto';
 import { IntrospectionResponse } from '../auth/dto/auth.response';
 import {
   AuthorizationServerMetadata,
+  OAuthErrorResponse,
   OAuthRevokeDto,
   OAuthTokenDto,
   OAuthTokenResponse,
@@ -42,6 +49,26 @@ const SCOPE = /^[\w:.-]+( [\w:.-]+)*$/;
  * The token and revocation endpoints check their bodies themselves (no DTO validation), so that
  * every refusal there has RFC 6749 §5.2's shape (OAuthErrorFilter) instead of the error envelope.
  */
+/**
+ * RFC 6749 §5.2 refusals in their own shape; a body the parser cannot read (malformed JSON) is refused
+ * before the endpoint runs, with the error envelope.
+ */
+const ApiOAuthRefusals = () =>
+  applyDecorators(
+    ApiExtraModels(OAuthErrorResponse),
+    ApiBadRequestResponse({
+      description:
+        'invalid_request, unsupported_grant_type, invalid_scope (or an unreadable body: the error envelope)',
+      schema: {
+        oneOf: [{ $ref: getSchemaPath(OAuthErrorResponse) }, { $ref: '#/components/schemas/Error400' }],
+      },
+    }),
+    ApiUnauthorizedResponse({
+      description: 'invalid_client (with a Basic challenge when HTTP Basic was used)',
+      type: OAuthErrorResponse,
+    }),
+  );
+
 @ApiTags('oauth')
 @Controller()
 export class OAuthController {
@@ -50,11 +77,14 @@ export class OAuthController {
   /** Client credentials: the client id and secret in HTTP Basic auth or in the body (not both). */
   @Public()
   @Post('oauth/token')
+  @ApiSecurity('oauthClient')
+  @ApiRateLimited()
   @HttpCode(200)
   @NoStore()
   @UseFilters(OAuthErrorFilter)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: OAuthTokenDto })
+  @ApiOAuthRefusals()
   @ApiOkResponse({ type: OAuthTokenResponse })
   token(
     @Body() body: unknown,
@@ -76,11 +106,14 @@ export class OAuthController {
   /** RFC 7009: 200 whether or not the token was known. */
   @Public()
   @Post('oauth/revoke')
+  @ApiSecurity('oauthClient')
+  @ApiRateLimited()
   @HttpCode(200)
   @NoStore()
   @UseFilters(OAuthErrorFilter)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: OAuthRevokeDto })
+  @ApiOAuthRefusals()
   @ApiOkResponse({
     description: 'Revoked, or not a token of this client (the answer is the same; its body is empty JSON)',
     schema: { type: 'object', example: {} },

@@ -19,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, type UserPrincipal } from '@ppt/auth';
-import { PageQueryDto, type Page } from '@ppt/http';
+import { ApiRateLimited, type Page, PageQueryDto } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import {
   AcceptInvitationDto,
@@ -185,6 +185,7 @@ export class MyInvitationsController {
   }
 
   @Post('accept')
+  @ApiRateLimited()
   @HttpCode(200)
   @ApiOkResponse({
     type: AcceptedInvitationResponse,

@@ -4,6 +4,7 @@ import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { AcceptedPersonInvitationResponse, AcceptPersonInvitationDto } from './dto/person-invitation.dto';
 import { PersonInvitationsService } from './person-invitations.service';
+import { ApiRateLimited } from '@ppt/http';
 
 /** A signed-in account may accept (it need not belong to the organisation yet) with the token and a verified, equal e-mail. */
 @ApiTags('people')
@@ -13,6 +14,7 @@ export class PersonInvitationsController {
   constructor(private readonly invitations: PersonInvitationsService) {}
 
   @Post('accept')
+  @ApiRateLimited()
   @HttpCode(200)
   @ApiOkResponse({
     type: AcceptedPersonInvitationResponse,

@@ -1,4 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/db';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 
@@ -14,3 +15,7 @@ class PortalPipe implements PipeTransform<string, SyndicationPortal> {
 }
 
 export const portalParam = new PortalPipe();
+
+/** Declares `:portal` in the OpenAPI document (a parameter with a pipe instance is not picked up there). */
+export const ApiPortalParam = (): MethodDecorator =>
+  ApiParam({ name: 'portal', enum: SYNDICATION_PORTALS, description: 'The portal', example: 'sreality' });

@@ -30,7 +30,7 @@ import {
   SyndicationStatusQueryDto,
   WithdrawSyndicationDto,
 } from './dto/syndication.dto';
-import { portalParam } from './portal-param';
+import { ApiPortalParam, portalParam } from './portal-param';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationService } from './syndication.service';
 
@@ -54,6 +54,7 @@ export class SyndicationController {
   }
 
   @Put('portals/:portal')
+  @ApiPortalParam()
   @Roles('org_admin', 'manager')
   @ApiOkResponse({
     type: PortalTargetResponse,
@@ -69,6 +70,7 @@ export class SyndicationController {
   }
 
   @Delete('portals/:portal')
+  @ApiPortalParam()
   @Roles('org_admin', 'manager')
   @HttpCode(204)
   @ApiNoContentResponse({

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Page, PageQueryDto } from '@ppt/http';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import { PortalListingsRepository } from '../listings/portal-listings.repository';
 import { PortalListingsService } from '../listings/portal-listings.service';
 import type { FavoriteResponse } from './favorites.controller';
 import { FavoritesRepository } from './favorites.repository';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ FAVORITE_NOT_FOUND: 404, LISTING_NOT_FOUND: 404, FAVORITES_LIMIT: 409 });
 
 /** Enough for anyone house-hunting; keeps one account from filling the table. */
 export const MAX_FAVORITES = 500;

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OptionalSignIn, OptionalVisitor, type VisitorPrincipal } from '@ppt/auth';
-import { ClientIp } from '@ppt/http';
+import { ApiRateLimited, ClientIp } from '@ppt/http';
 import { CreateInquiryDto, InquiryReceivedResponse } from './dto/inquiry.dto';
 import { ANONYMOUS_INQUIRIES_PER_HOUR, VISITOR_INQUIRIES_PER_HOUR } from './inquiry-limiter';
 import { InquiriesService } from './inquiries.service';
@@ -14,6 +14,7 @@ export class InquiriesController {
 
   @Post()
   @OptionalSignIn()
+  @ApiRateLimited()
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: InquiryReceivedResponse,

@@ -1,13 +1,16 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { VisitorPrincipal } from '@ppt/auth';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import { PortalInquiryJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { PortalListingsRepository } from '../listings/portal-listings.repository';
 import type { CreateInquiryDto, InquiryReceivedResponse } from './dto/inquiry.dto';
 import { InquiriesRepository } from './inquiries.repository';
 import { InquiryLimiter } from './inquiry-limiter';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ LISTING_NOT_FOUND: 404 });
 
 /**
  * An inquiry is stored on the portal first (so it is never lost), then handed to the worker, which

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PortalListing } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import type { PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
 import { RealityServerEnv } from '../../reality-server.env';
 import { PortalListingsRepository, type SearchCursor } from './portal-listings.repository';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ LISTING_NOT_FOUND: 404, INCOMPLETE_RADIUS: 400 });
 
 const SIMILAR_LIMIT = 6;
 

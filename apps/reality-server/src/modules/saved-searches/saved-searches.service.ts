@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { SavedSearch } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import type { PortalListingResponse } from '../listings/dto/search.dto';
 import { assertCompleteRadius, PortalListingsService } from '../listings/portal-listings.service';
 import type { CreateSavedSearchDto, SavedSearchResponse } from './dto/saved-search.dto';
 import { SavedSearchesRepository } from './saved-searches.repository';
+
+/** Codes thrown below without a feature table (listed for the OpenAPI document). */
+registerErrorCodes({ SAVED_SEARCH_LIMIT: 409, SAVED_SEARCH_NOT_FOUND: 404 });
 
 export const MAX_SAVED_SEARCHES = 50;
 

@@ -110,7 +110,7 @@ export class ListBuildingsQueryDto extends ListQueryDto {
   @IsIn(BUILDING_TYPES)
   type?: BuildingType;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ type: Boolean, default: false })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => value === 'true' || value === true)
   @IsBoolean()

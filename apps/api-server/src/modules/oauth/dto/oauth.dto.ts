@@ -67,3 +67,19 @@ export class AuthorizationServerMetadata {
   revocation_endpoint_auth_methods_supported!: string[];
   @ApiProperty({ example: 'http://localhost:3000/api/docs' }) service_documentation!: string;
 }
+
+/** RFC 6749 §5.2: the refusal body of the token and revocation endpoints. */
+export class OAuthErrorResponse {
+  @ApiProperty({
+    enum: [
+      'invalid_request',
+      'invalid_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+      'unsupported_token_type',
+    ],
+    example: 'invalid_client',
+  })
+  error!: string;
+  @ApiProperty({ example: 'Client authentication failed' }) error_description!: string;
+}

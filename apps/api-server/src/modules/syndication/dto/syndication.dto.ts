@@ -73,12 +73,15 @@ export class PortalTargetResponse {
     unknown
   >;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     example: null,
     nullable: true,
     description: 'When the portal refused the credentials; no job calls it until new ones are saved',
   })
   credentialsRejectedAt!: Date | null;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) updatedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  updatedAt!: Date | null;
 }
 
 export class PortalTargetListResponse {
@@ -86,7 +89,7 @@ export class PortalTargetListResponse {
 }
 
 export class SyndicationStatusQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: EXAMPLE_ID })
+  @ApiPropertyOptional({ example: EXAMPLE_ID.listing })
   @IsOmittable()
   @IsUUID()
   listingId?: string;
@@ -106,13 +109,13 @@ export class SyndicationTransitionResponse {
   @ApiProperty({ enum: SYNDICATION_STATUSES, nullable: true, example: 'syncing' })
   from!: SyndicationStatus | null;
   @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) to!: SyndicationStatus;
-  @ApiProperty({ nullable: true, example: null }) detail!: string | null;
-  @ApiProperty({ example: EXAMPLE_TIME }) at!: Date;
+  @ApiProperty({ type: String, nullable: true, example: null }) detail!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.created }) at!: Date;
 }
 
 export class SyndicationResponse {
-  @ApiProperty({ example: EXAMPLE_ID }) id!: string;
-  @ApiProperty({ example: EXAMPLE_ID }) listingId!: string;
+  @ApiProperty({ example: EXAMPLE_ID.syndication }) id!: string;
+  @ApiProperty({ example: EXAMPLE_ID.listing }) listingId!: string;
   @ApiProperty({ enum: SYNDICATION_PORTALS, example: 'sreality' }) portal!: SyndicationPortal;
   @ApiProperty({ enum: SYNDICATION_STATUSES, example: 'active' }) status!: SyndicationStatus;
   @ApiProperty({ example: 'listed', enum: ['listed', 'removed'], description: 'What the portal should show' })
@@ -120,15 +123,23 @@ export class SyndicationResponse {
   @ApiProperty({ example: false, description: 'Taken off this portal by a manager; back when republished' })
   held!: boolean;
   @ApiProperty({ example: 3, description: 'Listing version the latest job carries' }) wantedVersion!: number;
-  @ApiProperty({ example: 3, nullable: true, description: 'Listing version the portal confirmed' })
-  syncedVersion!: number | null;
-  @ApiProperty({ example: '2271455', nullable: true }) externalId!: string | null;
-  @ApiProperty({ example: 'https://www.sreality.cz/detail/2271455', nullable: true }) externalUrl!:
-    string | null;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastAttemptAt!: Date | null;
-  @ApiProperty({ example: EXAMPLE_TIME, nullable: true }) lastSuccessAt!: Date | null;
   @ApiProperty({
+    type: 'integer',
+    example: 3,
+    nullable: true,
+    description: 'Listing version the portal confirmed',
+  })
+  syncedVersion!: number | null;
+  @ApiProperty({ type: String, example: '2271455', nullable: true }) externalId!: string | null;
+  @ApiProperty({ type: String, example: 'https://www.sreality.cz/detail/2271455', nullable: true })
+  externalUrl!: string | null;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  lastAttemptAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', example: EXAMPLE_TIME.updated, nullable: true })
+  lastSuccessAt!: Date | null;
+  @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description:
@@ -136,14 +147,21 @@ export class SyndicationResponse {
   })
   lastErrorCode!: string | null;
   @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description: 'Our short status line (e.g. "Sreality addAdvert: status 453 (areaM2)")',
   })
   lastError!: string | null;
-  @ApiProperty({ example: '453', nullable: true, description: "The portal's own code for its last refusal" })
+  @ApiProperty({
+    type: String,
+    example: '453',
+    nullable: true,
+    description: "The portal's own code for its last refusal",
+  })
   portalStatus!: string | null;
   @ApiProperty({
+    type: String,
     example: null,
     nullable: true,
     description: "The portal's own status text, one short line (never a response body)",
@@ -157,7 +175,7 @@ export class SyndicationPageResponse extends PageResponse(SyndicationResponse) {
 export class RetrySyndicationDto {
   @ApiPropertyOptional({
     type: [String],
-    example: [EXAMPLE_ID],
+    example: [EXAMPLE_ID.syndication],
     description: 'Syndication ids (from /status)',
   })
   @IsOmittable()
@@ -167,14 +185,17 @@ export class RetrySyndicationDto {
   @IsUUID('4', { each: true })
   ids?: string[];
 
-  @ApiPropertyOptional({ example: EXAMPLE_ID, description: 'Or: every failed portal of this listing' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_ID.listing,
+    description: 'Or: every failed portal of this listing',
+  })
   @IsOmittable()
   @IsUUID()
   listingId?: string;
 }
 
 export class WithdrawSyndicationDto {
-  @ApiProperty({ example: EXAMPLE_ID })
+  @ApiProperty({ example: EXAMPLE_ID.listing })
   @IsUUID()
   listingId!: string;
 
@@ -209,7 +230,7 @@ export class PreflightResponse {
 }
 
 export class PreflightQueryDto {
-  @ApiProperty({ example: EXAMPLE_ID })
+  @ApiProperty({ example: EXAMPLE_ID.listing })
   @Type(() => String)
   @IsUUID()
   listingId!: string;

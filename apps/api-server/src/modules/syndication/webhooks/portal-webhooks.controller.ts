@@ -6,11 +6,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { SyndicationPortal } from '@ppt/db';
 import { Public } from '@ppt/observability';
 import type { Request, Response } from 'express';
-import { portalParam } from '../portal-param';
+import { ApiPortalParam, portalParam } from '../portal-param';
 import { PortalWebhookAck, PortalWebhookEventDoc } from './portal-webhook.dto';
 import { PortalWebhooksService } from './portal-webhooks.service';
 
@@ -22,6 +23,7 @@ export class PortalWebhooksController {
   constructor(private readonly webhooks: PortalWebhooksService) {}
 
   @Post(':portal')
+  @ApiPortalParam()
   @HttpCode(200)
   @ApiOperation({
     summary: 'An event from a portal about one of our adverts (Standard Webhooks)',
@@ -34,6 +36,9 @@ export class PortalWebhooksController {
   @ApiHeader({ name: 'webhook-timestamp', required: true, description: 'Unix seconds' })
   @ApiHeader({ name: 'webhook-signature', required: true, description: 'v1,<base64 HMAC> (space-separated)' })
   @ApiBody({ type: PortalWebhookEventDoc })
+  @ApiUnauthorizedResponse({
+    description: 'WEBHOOK_SIGNATURE_INVALID (also for an unknown advert), WEBHOOK_TIMESTAMP_STALE',
+  })
   @ApiOkResponse({
     type: PortalWebhookAck,
     description: 'Applied, or a duplicate of an event already applied',

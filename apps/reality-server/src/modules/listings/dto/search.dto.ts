@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, PageResponse, Trim } from '@ppt/http';
+import { IsOmittable, PageQueryDto, PageResponse, Trim } from '@ppt/http';
 import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -7,7 +7,6 @@ import {
   IsLatitude,
   IsLongitude,
   IsNumber,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -28,17 +27,17 @@ const toNumber = () => Type(() => Number);
  */
 export class SearchListingsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TRANSACTIONS, example: 'rent' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(TRANSACTIONS)
   transaction?: (typeof TRANSACTIONS)[number];
 
   @ApiPropertyOptional({ enum: PROPERTY_TYPES, example: 'apartment' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(PROPERTY_TYPES)
   propertyType?: (typeof PROPERTY_TYPES)[number];
 
   @ApiPropertyOptional({ example: 1500000, description: 'Minor units' })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsInt()
   @Min(0)
@@ -46,7 +45,7 @@ export class SearchListingsQueryDto extends PageQueryDto {
   priceMin?: number;
 
   @ApiPropertyOptional({ example: 3000000, description: 'Minor units' })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsInt()
   @Min(0)
@@ -54,21 +53,21 @@ export class SearchListingsQueryDto extends PageQueryDto {
   priceMax?: number;
 
   @ApiPropertyOptional({ example: 40 })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsNumber()
   @Min(0)
   areaMin?: number;
 
   @ApiPropertyOptional({ example: 90 })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsNumber()
   @Min(0)
   areaMax?: number;
 
   @ApiPropertyOptional({ example: 2, description: 'At least this many rooms' })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsInt()
   @Min(0)
@@ -76,33 +75,33 @@ export class SearchListingsQueryDto extends PageQueryDto {
   roomsMin?: number;
 
   @ApiPropertyOptional({ example: 'Praha' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 120)
   city?: string;
 
   @ApiPropertyOptional({ example: 'Jihomoravský kraj' })
-  @IsOptional()
+  @IsOmittable()
   @Trim()
   @IsString()
   @Length(1, 120)
   region?: string;
 
   @ApiPropertyOptional({ example: 50.0755, description: 'Centre of a radius search (with lng and radiusKm)' })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsLatitude()
   lat?: number;
 
   @ApiPropertyOptional({ example: 14.4378 })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsLongitude()
   lng?: number;
 
   @ApiPropertyOptional({ example: 5, minimum: 0.1, maximum: 500 })
-  @IsOptional()
+  @IsOmittable()
   @toNumber()
   @IsNumber()
   @Min(0.1)
@@ -110,14 +109,14 @@ export class SearchListingsQueryDto extends PageQueryDto {
   radiusKm?: number;
 
   @ApiPropertyOptional({ example: '14.30,50.00,14.60,50.15', description: 'minLng,minLat,maxLng,maxLat' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^-?\d{1,3}(\.\d+)?(,-?\d{1,3}(\.\d+)?){3}$/, {
     message: 'bbox must be minLng,minLat,maxLng,maxLat',
   })
   bbox?: string;
 
   @ApiPropertyOptional({ example: 'balkon vinohrady', description: 'Full-text search, accents optional' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(1, 200)
@@ -127,7 +126,7 @@ export class SearchListingsQueryDto extends PageQueryDto {
     enum: SEARCH_SORTS,
     description: 'Default: relevance with q, distance with a radius, otherwise newest first (-date)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SEARCH_SORTS)
   sort?: SearchSort;
 
