@@ -135,7 +135,7 @@ export class SearchListingsQueryDto extends PageQueryDto {
       "Continue behind the previous page: its `nextCursor` (sorts date, -date, price, -price; instead of offset, " +
       'which re-reads every skipped row)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'after must be a cursor from nextCursor' })
   after?: string;
