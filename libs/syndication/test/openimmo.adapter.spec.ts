@@ -134,7 +134,8 @@ describe('OpenImmoAdapter against a local OpenImmo portal', () => {
     ]);
     const [transfer] = portal.transfers;
     expect(transfer).toMatchObject({ umfang: 'TEIL', modus: 'CHANGE', providerId: 'P-100', status: 200 });
-    expect(transfer.files.map((f) => f.name)).toEqual(['openimmo.xml', ...object.photos.map((p) => p.path)]);
+    // Photos first, the XML (which carries their MD5s) last: see packTransferToFile.
+    expect(transfer.files.map((f) => f.name)).toEqual([...object.photos.map((p) => p.path), 'openimmo.xml']);
     expect(transfer.xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
     expect(transfer.xml).toContain('version="1.2.7"');
   });
@@ -290,7 +291,7 @@ describe('OpenImmoAdapter against a local OpenImmo portal', () => {
   });
 
   it('the portal checks transfers itself: missing ZIP files and required elements answer 400', async () => {
-    const attachments = [{ path: 'a.jpg', format: 'JPG', data: mainPhoto }];
+    const attachments = [{ path: 'a.jpg', format: 'JPG', photo: { read: async () => mainPhoto } }];
     const xml = buildOpenImmoXml(
       { umfang: 'TEIL', modus: 'CHANGE', objects: [{ aktion: 'CHANGE', listing: listing(), attachments }] },
       target.options,
