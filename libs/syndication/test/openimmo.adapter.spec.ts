@@ -134,8 +134,7 @@ describe('OpenImmoAdapter against a local OpenImmo portal', () => {
     ]);
     const [transfer] = portal.transfers;
     expect(transfer).toMatchObject({ umfang: 'TEIL', modus: 'CHANGE', providerId: 'P-100', status: 200 });
-    // Photos first, the XML (which carries their MD5s) last: see packTransferToFile.
-    expect(transfer.files.map((f) => f.name)).toEqual([...object.photos.map((p) => p.path), 'openimmo.xml']);
+    expect(transfer.files.map((f) => f.name)).toEqual(['openimmo.xml', ...object.photos.map((p) => p.path)]);
     expect(transfer.xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
     expect(transfer.xml).toContain('version="1.2.7"');
   });

@@ -203,9 +203,8 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     { notFoundIsSuccess = false } = {},
   ): Promise<unknown> {
     const attachments = transfer.objects.flatMap((object) => (object.aktion === 'DELETE' ? [] : object.attachments));
-    const packed = await packTransferToFile(attachments, OPENIMMO_XML_FILE, (md5ByPath) =>
-      buildOpenImmoXml(transfer, target.options, new Date(), md5ByPath),
-    );
+    const xml = buildOpenImmoXml(transfer, target.options);
+    const packed = await packTransferToFile({ fileName: OPENIMMO_XML_FILE, contents: xml }, attachments);
     try {
       if (isFileDrop(target.options.endpoint)) {
         const drop = await this.openDrop(target);
@@ -291,8 +290,6 @@ export function buildOpenImmoXml(
   transfer: OpenImmoTransfer,
   options: Pick<OpenImmoOptions, 'providerId' | 'providerName' | 'technicalEmail' | 'openimmoAnid'>,
   now: Date = new Date(),
-  /** Each attachment's MD5 by its path in the ZIP, once the photos are packed (`<check>`). */
-  md5ByPath: ReadonlyMap<string, string> = new Map(),
 ): string {
   const document = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
@@ -314,7 +311,7 @@ export function buildOpenImmoXml(
         immobilie: transfer.objects.map((object) =>
           object.aktion === 'DELETE'
             ? deletedImmobilie(object, now)
-            : immobilie(object.listing, object.aktion, object.attachments, now, md5ByPath),
+            : immobilie(object.listing, object.aktion, object.attachments, now),
         ),
       },
     },
@@ -342,7 +339,6 @@ function immobilie(
   aktion: 'NEW' | 'CHANGE' | 'DELETE',
   attachments: OpenImmoAttachment[],
   now: Date,
-  md5ByPath: ReadonlyMap<string, string> = new Map(),
 ): Record<string, unknown> {
   const objektart = OBJEKTART[listing.propertyType];
   const vermarktung = VERMARKTUNGSART[listing.transaction];
@@ -406,9 +402,8 @@ function immobilie(
               '@_gruppe': i === 0 ? 'TITELBILD' : 'BILD',
               anhangtitel: i === 0 ? 'Titelbild' : `Bild ${i + 1}`,
               format: file.format,
-              ...(md5ByPath.has(file.path)
-                ? { check: { '@_ctype': 'MD5', '#text': md5ByPath.get(file.path) } }
-                : {}),
+              // No `<check ctype="MD5">`: the 1.2.7 schema types its content as xs:dateTime, so an
+              // MD5 there makes the document invalid for receivers that validate.
               daten: { pfad: file.path },
             })),
           },
