@@ -27,7 +27,13 @@ function germanListing(overrides: Partial<SyndicationListing> = {}): Syndication
     description: 'Ruhige Lage, frisch renoviert, Einbauküche, Keller und Aufzug. Nahe U-Bahn und Park.',
     priceAmount: 45_000_050,
     currency: 'EUR',
-    address: { line: 'Hauptstraße 5a', city: 'München', region: 'Bayern', postalCode: '80331', country: 'DE' },
+    address: {
+      line: 'Hauptstraße 5a',
+      city: 'München',
+      region: 'Bayern',
+      postalCode: '80331',
+      country: 'DE',
+    },
     ...overrides,
   });
 }
@@ -69,7 +75,9 @@ describe('OpenImmo XML against the official OpenImmo 1.2.7 schema', () => {
       withAttachments(VARIANTS[1], 'CHANGE'),
       { aktion: 'DELETE', obid: VARIANTS[2].id, objektnr: VARIANTS[2].id, listing: VARIANTS[2] },
     ];
-    expect(await openImmoSchemaErrors(xmlOf({ umfang: 'TEIL', modus: 'CHANGE', objects: mixed }))).toEqual([]);
+    expect(await openImmoSchemaErrors(xmlOf({ umfang: 'TEIL', modus: 'CHANGE', objects: mixed }))).toEqual(
+      [],
+    );
   });
 
   it('a DELETE is valid with the listing and without it (a listing we no longer have)', async () => {
@@ -87,17 +95,25 @@ describe('OpenImmo XML against the official OpenImmo 1.2.7 schema', () => {
   });
 
   it('a VOLL transfer of many listings is valid, and an empty one too (it empties the portal)', async () => {
-    const objects = Array.from({ length: 60 }, (_, i) => withAttachments(VARIANTS[i % VARIANTS.length], 'NEW'));
+    const objects = Array.from({ length: 60 }, (_, i) =>
+      withAttachments(VARIANTS[i % VARIANTS.length], 'NEW'),
+    );
     // Distinct ids: a VOLL carries each object once.
     const distinct = objects.map((o, i) =>
       o.aktion === 'DELETE' ? o : { ...o, listing: { ...o.listing, id: `${o.listing.id}-${i}` } },
     );
-    expect(await openImmoSchemaErrors(xmlOf({ umfang: 'VOLL', modus: 'NEW', objects: distinct }))).toEqual([]);
+    expect(await openImmoSchemaErrors(xmlOf({ umfang: 'VOLL', modus: 'NEW', objects: distinct }))).toEqual(
+      [],
+    );
     expect(await openImmoSchemaErrors(xmlOf({ umfang: 'VOLL', modus: 'NEW', objects: [] }))).toEqual([]);
   });
 
   it('the validator is not a rubber stamp: a missing required element and a wrong enum are reported', async () => {
-    const good = xmlOf({ umfang: 'TEIL', modus: 'CHANGE', objects: [withAttachments(VARIANTS[0], 'CHANGE')] });
+    const good = xmlOf({
+      umfang: 'TEIL',
+      modus: 'CHANGE',
+      objects: [withAttachments(VARIANTS[0], 'CHANGE')],
+    });
     expect(await openImmoSchemaErrors(good)).toEqual([]);
     const noObid = good.replace(/<openimmo_obid>[^<]*<\/openimmo_obid>/, '');
     expect((await openImmoSchemaErrors(noObid)).join('\n')).toMatch(/openimmo_obid/);
@@ -124,7 +140,13 @@ describe('OpenImmo XML against the official OpenImmo 1.2.7 schema', () => {
       const listing = germanListing({ photos: [aPhoto(3000), aPhoto(5000)] });
       await adapter.publish(listing, target);
       await adapter.remove(
-        { listingId: listing.id, organizationId: listing.organizationId, externalId: listing.id, version: 2, listing },
+        {
+          listingId: listing.id,
+          organizationId: listing.organizationId,
+          externalId: listing.id,
+          version: 2,
+          listing,
+        },
         target,
       );
       await adapter.fullTransfer(VARIANTS.slice(0, 3), target);

@@ -38,3 +38,10 @@ export {
   type FakeOpenImmoPortal,
   type FakeOpenImmoTransfer,
 } from './portals/fake-openimmo-portal';
+export {
+  startFakeOpenImmoFileDrop,
+  type FakeOpenImmoFileDrop,
+  type FakeReportInquiry,
+} from './portals/fake-openimmo-file-drop';
+export { receiveTransfer, type TransferAnswer } from './portals/fake-openimmo-portal';
+export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-server';

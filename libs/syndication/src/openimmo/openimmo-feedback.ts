@@ -62,7 +62,10 @@ export function parseOpenImmoReport(fileName: string, xml: string): OpenImmoRepo
     list(objekt['interessent']).map((person) => ({
       objectId: str(objekt['oobj_id']),
       inquiryId: str(person['int_id']),
-      name: [str(person['vorname']), str(person['nachname'])].filter(Boolean).join(' ') || str(person['firma']) || '',
+      name:
+        [str(person['vorname']), str(person['nachname'])].filter(Boolean).join(' ') ||
+        str(person['firma']) ||
+        '',
       email: str(person['email']),
       phone: str(person['tel']) ?? str(person['mobil']),
       message: str(person['anfrage']),

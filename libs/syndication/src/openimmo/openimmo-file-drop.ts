@@ -61,7 +61,11 @@ export interface FileDrop {
  * to the checked address (no second lookup that could be re-pointed); FTP data connections go to
  * the same address whatever the server's PASV answer names.
  */
-export async function openFileDrop(http: GuardedHttp, endpoint: string, login: FileDropLogin): Promise<FileDrop> {
+export async function openFileDrop(
+  http: GuardedHttp,
+  endpoint: string,
+  login: FileDropLogin,
+): Promise<FileDrop> {
   const url = new URL(endpoint);
   const problem = http.urlProblem(endpoint, OPENIMMO_ENDPOINT_SCHEMES);
   if (problem) throw new PortalError('ENDPOINT_NOT_ALLOWED', `OpenImmo: the endpoint ${problem}`, false);
@@ -74,7 +78,8 @@ export async function openFileDrop(http: GuardedHttp, endpoint: string, login: F
   }
   const directory = decodeURIComponent(url.pathname) || '/';
   if (url.protocol === 'sftp:') return openSftp(url, hostname, address, directory, login);
-  if (url.protocol === 'ftp:' || url.protocol === 'ftps:') return openFtp(url, hostname, address, directory, login);
+  if (url.protocol === 'ftp:' || url.protocol === 'ftps:')
+    return openFtp(url, hostname, address, directory, login);
   throw new PortalError('ENDPOINT_NOT_ALLOWED', `OpenImmo: ${url.protocol}// is not a file drop`, false);
 }
 
@@ -187,7 +192,9 @@ async function openSftp(
       }),
     listFiles: (dir) =>
       run(async () =>
-        (await client.list(dir)).filter((f) => f.type === '-').map((f) => ({ name: f.name, sizeBytes: f.size })),
+        (await client.list(dir))
+          .filter((f) => f.type === '-')
+          .map((f) => ({ name: f.name, sizeBytes: f.size })),
       ),
     read: (path) =>
       run(async () => {
@@ -202,7 +209,10 @@ async function openSftp(
 
 /** `SHA256:abc…` (OpenSSH), with or without the prefix and base64 padding. */
 function normaliseFingerprint(value: string | undefined): string | null {
-  const bare = value?.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
+  const bare = value
+    ?.trim()
+    .replace(/^SHA256:/i, '')
+    .replace(/=+$/, '');
   return bare ? bare : null;
 }
 
@@ -240,19 +250,56 @@ export function fileDropError(err: unknown): PortalError {
   const refused = outboundErrorIn(err);
   if (refused) return refusedCall(refused, 'OpenImmo');
   const message = (err as Error | null)?.message ?? String(err);
-  if (err instanceof FTPError) {
+  // basic-ftp also reports socket errors as FTPError, with the errno name as code.
+  if (err instanceof FTPError && typeof err.code === 'number') {
     if (err.code === 530)
-      return new PortalError('INVALID_LOGIN', 'OpenImmo: the FTP server refused the login (530)', false, err.code, message);
+      return new PortalError(
+        'INVALID_LOGIN',
+        'OpenImmo: the FTP server refused the login (530)',
+        false,
+        err.code,
+        message,
+      );
     if (err.code >= 400 && err.code < 500)
-      return new PortalError('PORTAL_UNAVAILABLE', `OpenImmo: FTP ${err.code}, try again later`, true, err.code, message);
-    return new PortalError('PORTAL_REJECTED', `OpenImmo: the FTP server refused (${err.code})`, false, err.code, message);
+      return new PortalError(
+        'PORTAL_UNAVAILABLE',
+        `OpenImmo: FTP ${err.code}, try again later`,
+        true,
+        err.code,
+        message,
+      );
+    return new PortalError(
+      'PORTAL_REJECTED',
+      `OpenImmo: the FTP server refused (${err.code})`,
+      false,
+      err.code,
+      message,
+    );
   }
   const level = (err as { level?: string } | null)?.level;
   if (level === 'client-authentication' || /authentication methods failed/i.test(message))
-    return new PortalError('INVALID_LOGIN', 'OpenImmo: the SFTP server refused the login', false, null, message);
+    return new PortalError(
+      'INVALID_LOGIN',
+      'OpenImmo: the SFTP server refused the login',
+      false,
+      null,
+      message,
+    );
   const sftpCode = (err as { code?: unknown } | null)?.code;
   // ssh2's SFTP status codes: 2 no such file, 3 permission denied, 4 failure.
   if (sftpCode === 2 || sftpCode === 3)
-    return new PortalError('PORTAL_REJECTED', `OpenImmo: the SFTP server refused (status ${sftpCode})`, false, sftpCode, message);
-  return new PortalError('PORTAL_UNAVAILABLE', 'OpenImmo: the import server could not be reached', true, null, message);
+    return new PortalError(
+      'PORTAL_REJECTED',
+      `OpenImmo: the SFTP server refused (status ${sftpCode})`,
+      false,
+      sftpCode,
+      message,
+    );
+  return new PortalError(
+    'PORTAL_UNAVAILABLE',
+    'OpenImmo: the import server could not be reached',
+    true,
+    null,
+    message,
+  );
 }

@@ -202,7 +202,9 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     target: OpenImmoTarget,
     { notFoundIsSuccess = false } = {},
   ): Promise<unknown> {
-    const attachments = transfer.objects.flatMap((object) => (object.aktion === 'DELETE' ? [] : object.attachments));
+    const attachments = transfer.objects.flatMap((object) =>
+      object.aktion === 'DELETE' ? [] : object.attachments,
+    );
     const xml = buildOpenImmoXml(transfer, target.options);
     const packed = await packTransferToFile({ fileName: OPENIMMO_XML_FILE, contents: xml }, attachments);
     try {
@@ -232,7 +234,11 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     });
   }
 
-  private async post(packed: PackedTransfer, target: OpenImmoTarget, notFoundIsSuccess: boolean): Promise<unknown> {
+  private async post(
+    packed: PackedTransfer,
+    target: OpenImmoTarget,
+    notFoundIsSuccess: boolean,
+  ): Promise<unknown> {
     const { username, password } = target.credentials;
     let response: OutboundResponse;
     try {
