@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
 import { PortalAdapters } from './adapters/portal-adapters';
+import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
 import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
@@ -25,6 +26,7 @@ import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry
 const PROVIDERS = [
   PortalAdapters,
   PortalHttp,
+  PortalStatsRepository,
   RealityPortalAdapter,
   PortalTargetsRepository,
   PortalTargetsService,
@@ -42,7 +44,7 @@ const PROVIDERS = [
 @Module({
   imports: [EventsModule],
   controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
-  providers: [...PROVIDERS, PortalStatsRepository, PortalWebhooksService, ListingAnalyticsService],
+  providers: [...PROVIDERS, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
 })
 export class SyndicationModule {}
@@ -55,6 +57,7 @@ export class SyndicationModule {}
     SyndicationProcessor,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,
+    OpenImmoReports,
     WebhookReceiptExpiry,
     WebhookReceiptExpiryProcessor,
   ],

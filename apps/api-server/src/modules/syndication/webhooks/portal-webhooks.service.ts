@@ -10,7 +10,7 @@ import { SyndicationRepository } from '../syndication.repository';
 import { SyndicationService } from '../syndication.service';
 import { PortalWebhooksRepository } from './portal-webhooks.repository';
 import type { PortalWebhookAck } from './portal-webhook.dto';
-import { uuidV5 } from './uuid-v5';
+import { portalInquiryUuid } from './uuid-v5';
 import { isKnownType, readEnvelope, readEvent, type PortalEvent } from './portal-webhook-events';
 
 /** Standard Webhooks' tolerance, both ways: older is a replay, newer a clock we cannot trust. */
@@ -21,9 +21,6 @@ const PORTAL_SIDE_CODES: Record<'removed' | 'rejected', string> = {
   removed: 'PORTAL_REMOVED',
   rejected: 'PORTAL_REJECTED',
 };
-
-/** Namespace of the UUIDs that stand for other portals' inquiry ids (listing_inquiries keys by uuid). */
-const INQUIRY_NAMESPACE = '6f1d4a52-8c3b-5e7a-9d20-4b8c1e6f3a97';
 
 interface Verified {
   row: ListingSyndication;
@@ -170,7 +167,7 @@ export class PortalWebhooksService {
         const created = await this.webhooks.storeInquiry(m, {
           organizationId: row.organizationId,
           listingId: row.listingId,
-          portalInquiryId: uuidV5(`${row.portal}:${d.inquiryId}`, INQUIRY_NAMESPACE),
+          portalInquiryId: portalInquiryUuid(row.portal, d.inquiryId),
           visitorUserId: null,
           name: d.name,
           email: d.email,
