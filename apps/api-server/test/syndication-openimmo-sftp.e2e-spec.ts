@@ -1,12 +1,19 @@
 import { getQueueToken } from '@nestjs/bull';
 import { QueueName, SyndicationJob } from '@ppt/queue';
-import { eventually, sampleJpeg, startFakeOpenImmoFileDrop, type FakeOpenImmoFileDrop } from '@ppt/testing';
+import {
+  eventually,
+  sampleJpeg,
+  startFakeOpenImmoFileDrop,
+  startMailCatcher,
+  type FakeOpenImmoFileDrop,
+  type MailCatcher,
+} from '@ppt/testing';
 import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { OpenImmoReportsSummary } from '../src/modules/syndication/openimmo-reports';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
-import { bearer, createOrganization, registerAndLogin } from './identity';
+import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 import { IN_BERLIN, OI } from './syndication-fixtures';
 
 /**
@@ -17,6 +24,7 @@ import { IN_BERLIN, OI } from './syndication-fixtures';
 describe('OpenImmo over SFTP end to end (worker, import server, import reports)', () => {
   let env: DocumentsServer;
   let drop: FakeOpenImmoFileDrop;
+  let mail: MailCatcher;
   let org: { id: string; adminToken: string };
   let queue: Queue;
   const http = () => env.http();
@@ -71,9 +79,13 @@ describe('OpenImmo over SFTP end to end (worker, import server, import reports)'
 
   beforeAll(async () => {
     drop = await startFakeOpenImmoFileDrop({ protocol: 'sftp', ...OI });
+    mail = await startMailCatcher();
     env = await bootDocumentsServer({
       worker: true,
       env: {
+        MAIL_TRANSPORT: 'smtp',
+        SMTP_URL: mail.url,
+        APP_PUBLIC_URL: 'https://app.example.test',
         SECRETS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         SYNDICATION_BACKOFF_MS: '20',
         SYNDICATION_JOB_ATTEMPTS: '2',
@@ -106,6 +118,7 @@ describe('OpenImmo over SFTP end to end (worker, import server, import reports)'
   afterAll(async () => {
     await env?.close();
     await drop?.close();
+    await mail?.close();
   });
 
   it('publishes by dropping the ZIP on the SFTP server; the report job applies a refusal and an inquiry, once', async () => {
@@ -165,6 +178,28 @@ describe('OpenImmo over SFTP end to end (worker, import server, import reports)'
       }),
     ]);
 
+    // Lead routing: the listing's realtor (its contact, here the admin who created it) hears of it
+    // in-app and by e-mail, with the listing and the visitor's contact.
+    const notifications = async () =>
+      (await request(http()).get('/api/v1/notifications').set(bearer(org.adminToken)).expect(200)).body
+        .items as { type: string; title: string; body: string; link: string }[];
+    expect(await notifications()).toEqual([
+      expect.objectContaining({
+        type: 'listing_inquiry',
+        title: 'New inquiry: Helle 3-Zimmer-Wohnung mit Balkon',
+        body: expect.stringContaining('max@example.org'),
+        link: `listings/${good}/inquiries`,
+      }),
+    ]);
+    const leadMail = await mail.waitFor(
+      (m) => m.subject === 'New inquiry: Helle 3-Zimmer-Wohnung mit Balkon',
+      15_000,
+    );
+    expect(leadMail.text).toContain('Max Interessent');
+    expect(leadMail.text).toContain('max@example.org');
+    expect(leadMail.text).toContain('Ist die Wohnung noch frei?');
+    expect(leadMail.text).toContain(`https://app.example.test/listings/${good}/inquiries`);
+
     // The portal delivers the same lead again in a later report: stored once.
     await publishGerman('Dritte Wohnung');
     await eventually(
@@ -182,6 +217,43 @@ describe('OpenImmo over SFTP end to end (worker, import server, import reports)'
       },
     ]);
     expect(await readReports()).toMatchObject({ applied: 1, inquiries: 0, refused: 0 });
+
+    // The same visitor writes again the same day (a new inquiry id): kept, but folded into the lead
+    // the realtor already has: no second notification, no second e-mail.
+    await publishGerman('Vierte Wohnung');
+    await eventually(
+      async () => ((await drop.uploads()).some((n) => n.endsWith('.zip')) ? true : undefined),
+      30_000,
+    );
+    await drop.processUploads([
+      {
+        obid: good,
+        inquiryId: 'is24-lead-2',
+        firstName: 'Max',
+        lastName: 'Interessent',
+        email: 'MAX@example.org',
+        message: 'Und wann kann ich sie besichtigen?',
+      },
+    ]);
+    expect(await readReports()).toMatchObject({ applied: 1, inquiries: 1 });
+    const all = (
+      await request(http()).get(`/api/v1/listings/${good}/inquiries`).set(bearer(org.adminToken)).expect(200)
+    ).body.items as unknown[];
+    expect(all).toHaveLength(2);
+    expect(await notifications()).toHaveLength(1);
+    // The e-mail goes out only for a lead event, and there is still just the one.
+    const leadEvents = await asOwner(
+      env.server,
+      async (db) =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM outbox WHERE organization_id = $1 AND type = 'listing.inquiry_received'`,
+            [org.id],
+          )
+        ).rows[0].n as number,
+    );
+    expect(leadEvents).toBe(1);
+    expect(mail.messages.filter((m) => m.subject?.startsWith('New inquiry:'))).toHaveLength(1);
   });
 
   it('the report job is scheduled every 10 minutes', async () => {

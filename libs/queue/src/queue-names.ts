@@ -74,6 +74,8 @@ export interface PortalSyncJobData {
   version: number;
   /** List (create or update) or remove the advert. */
   action: 'list' | 'remove';
+  /** How often this change was put off because its listing or portal was busy (delayed copies). */
+  deferrals?: number;
 }
 
 /** Jobs of the portal-inquiries queue. */

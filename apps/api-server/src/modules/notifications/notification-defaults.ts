@@ -6,6 +6,8 @@ const EMAIL_BY_DEFAULT: readonly NotificationType[] = [
   'payment_overdue',
   'vote',
   'lease_ending',
+  // A lead goes cold within hours; the realtor hears of it by e-mail too.
+  'listing_inquiry',
 ];
 
 export function defaultEnabled(type: NotificationType, channel: NotificationChannel): boolean {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PortalTarget, TenantTransactions } from '@ppt/db';
 import type { OpenImmoAdapter, OpenImmoReport } from '@ppt/syndication';
 import { ApiServerEnv } from '../../api-server.env';
+import { LeadRouting } from '../leads/lead-routing';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { PortalStatsRepository } from './portal-stats.repository';
 import { PortalTargetsService } from './portal-targets.service';
@@ -49,6 +50,7 @@ export class OpenImmoReports {
     private readonly syndication: SyndicationService,
     private readonly webhooks: PortalWebhooksRepository,
     private readonly stats: PortalStatsRepository,
+    private readonly leads: LeadRouting,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
   ) {}
 
@@ -153,6 +155,7 @@ export class OpenImmoReports {
         });
         if (created) {
           inquiries++;
+          await this.leads.routeNew(m, organizationId, created);
           await this.stats.add(m, {
             organizationId,
             listingId: row.listingId,

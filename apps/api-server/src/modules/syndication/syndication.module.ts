@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
+import { LeadsModule } from '../leads/leads.module';
 import { PortalAdapters } from './adapters/portal-adapters';
 import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
@@ -7,6 +8,7 @@ import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
 import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
 import { PortalStatsRepository } from './portal-stats.repository';
+import { PortalSyncHolds } from './portal-sync-holds';
 import { PortalTargetsRepository } from './portal-targets.repository';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
@@ -42,7 +44,7 @@ const PROVIDERS = [
  * the portals' webhooks and the per-listing analytics they feed.
  */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, LeadsModule],
   controllers: [SyndicationController, PortalWebhooksController, ListingAnalyticsController],
   providers: [...PROVIDERS, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
@@ -51,10 +53,11 @@ export class SyndicationModule {}
 
 /** The worker side: listing events become portal jobs, portal jobs run, old webhook receipts go. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, LeadsModule],
   providers: [
     ...PROVIDERS,
     SyndicationProcessor,
+    PortalSyncHolds,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,
     OpenImmoReports,

@@ -3,6 +3,7 @@ import { TenantTransactions, type ListingSyndication, type SyndicationPortal } f
 import { verifyWebhook } from '@ppt/syndication';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from 'typeorm';
+import { LeadRouting } from '../../leads/lead-routing';
 import { PortalStatsRepository } from '../portal-stats.repository';
 import { PortalTargetsService } from '../portal-targets.service';
 import { SyndicationError, SyndicationErrorCode } from '../syndication.errors';
@@ -44,6 +45,7 @@ export class PortalWebhooksService {
     private readonly syndications: SyndicationRepository,
     private readonly syndication: SyndicationService,
     private readonly webhooks: PortalWebhooksRepository,
+    private readonly leads: LeadRouting,
   ) {}
 
   async receive(
@@ -175,7 +177,10 @@ export class PortalWebhooksService {
           message: d.message,
         });
         // The same inquiry delivered again under a new event id counts once.
-        if (created) await this.stats.add(m, { ...at, day: dayOf(undefined), inquiries: 1 });
+        if (created) {
+          await this.stats.add(m, { ...at, day: dayOf(undefined), inquiries: 1 });
+          await this.leads.routeNew(m, row.organizationId, created);
+        }
         return;
       }
       case 'listing.status_changed':
