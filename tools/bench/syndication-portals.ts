@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const secret = `whsec_${Buffer.from('bench webhook secret, 32 bytes!!').toString('base64')}`;
   const sreality = await startFakeSrealityPortal([account], { latencyMs });
   const webhook = await startFakeWebhookPortal([secret], { latencyMs });
-  const hanging = await startFakeWebhookPortal([secret], { latencyMs: Number(process.env.BENCH_HANG_MS ?? 30_000) });
+  const hanging = await startFakeWebhookPortal([secret], {
+    latencyMs: Number(process.env.BENCH_HANG_MS ?? 30_000),
+  });
   const stats = createServer((_req, res) => {
     const adverts = [...sreality.adverts.values()];
     res.setHeader('content-type', 'application/json');
