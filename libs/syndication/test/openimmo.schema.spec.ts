@@ -185,5 +185,9 @@ describe('OpenImmo import reports against the official feedback schema', () => {
   it('anything that is not an openimmo_feedback document is no report', () => {
     expect(parseOpenImmoReport('x.xml', '<openimmo><uebertragung/></openimmo>')).toBeNull();
     expect(parseOpenImmoReport('x.xml', 'not xml <')).toBeNull();
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+      '<openimmo_feedback><version>&b;</version><sender><name>x</name><datum>d</datum><makler_id>m</makler_id></sender></openimmo_feedback>';
+    expect(parseOpenImmoReport('x.xml', laughs)).toBeNull();
   });
 });

@@ -37,7 +37,7 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  // No entity expansion beyond XML's own five: a report is remote input.
+  // XML's own five entities only: documents with a DOCTYPE (where custom entities live) are refused.
   processEntities: true,
   isArray: (name) => ['objekt', 'interessent', 'fehlerliste', 'fehler', 'status'].includes(name),
 });
@@ -46,6 +46,8 @@ type Node = Record<string, unknown>;
 
 /** Parses one report; null when the file is not an `openimmo_feedback` document. */
 export function parseOpenImmoReport(fileName: string, xml: string): OpenImmoReport | null {
+  // A report is remote input: no DOCTYPE, so no entity definitions to expand (billion laughs).
+  if (/<!DOCTYPE/i.test(xml)) return null;
   if (XMLValidator.validate(xml) !== true) return null;
   const root = (parser.parse(xml) as Node)['openimmo_feedback'] as Node | undefined;
   if (!root || typeof root !== 'object') return null;
