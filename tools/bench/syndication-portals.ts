@@ -1,6 +1,7 @@
 // Started by tools/bench/syndication.mjs (not a test): the local Sreality and webhook portal servers
-// of libs/testing with a little latency, plus a tiny /stats endpoint so the bench can check what the
-// portals hold. Prints one JSON line with the URLs, then runs until SIGTERM.
+// of libs/testing with a little latency, a second webhook portal that hangs (BENCH_HANG_MS, 30 s, per
+// call) for the run with one portal hanging, plus a tiny /stats endpoint so the bench can check what
+// the portals hold. Prints one JSON line with the URLs, then runs until SIGTERM.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sampleJpeg, startFakeSrealityPortal, startFakeWebhookPortal } from '@ppt/testing';
@@ -11,6 +12,9 @@ async function main(): Promise<void> {
   const secret = `whsec_${Buffer.from('bench webhook secret, 32 bytes!!').toString('base64')}`;
   const sreality = await startFakeSrealityPortal([account], { latencyMs });
   const webhook = await startFakeWebhookPortal([secret], { latencyMs });
+  const hanging = await startFakeWebhookPortal([secret], {
+    latencyMs: Number(process.env.BENCH_HANG_MS ?? 30_000),
+  });
   const stats = createServer((_req, res) => {
     const adverts = [...sreality.adverts.values()];
     res.setHeader('content-type', 'application/json');
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
           calls: sreality.calls.length,
         },
         webhook: { listings: webhook.listings.size, deliveries: webhook.deliveries.length },
+        hanging: { maxOpen: hanging.maxOpen, deliveries: hanging.deliveries.length },
       }),
     );
   });
@@ -30,13 +35,14 @@ async function main(): Promise<void> {
     JSON.stringify({
       sreality: { url: sreality.url, credentials: account },
       webhook: { url: webhook.url, secret },
+      hanging: { url: hanging.url },
       stats: `http://127.0.0.1:${(stats.address() as AddressInfo).port}/stats`,
       photo: sampleJpeg(20_000).toString('base64'),
     }) + '\n',
   );
   process.once('SIGTERM', () => {
     stats.close();
-    void Promise.all([sreality.close(), webhook.close()]).then(() => process.exit(0));
+    void Promise.all([sreality.close(), webhook.close(), hanging.close()]).then(() => process.exit(0));
   });
 }
 

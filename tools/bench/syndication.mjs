@@ -6,7 +6,9 @@
 // listing can go to both; our own portal is the third target every listing really has.
 // Built apps from dist with NODE_ENV=production; its own database (ppt_bench_syndication, dropped
 // before and after) and Redis key prefix. Prints portal jobs/s, p50/p95 from publish (POST /status
-// answered) to active (the row's lastSuccessAt) per portal, wall time and the workers' CPU. Not a test.
+// answered) to active (the row's lastSuccessAt) per portal, wall time and the workers' CPU. Then the
+// same in a second organisation whose webhook portal hangs BENCH_HANG_MS (30 s) per call, and the
+// ratio of the other portals' p95 to the calm run's (must stay ≤ 1.2×, exit 1 otherwise). Not a test.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,8 @@ const PHOTOS = 3;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 900) * 1000;
 const PORTS = { api: 3920, apiWorker: 3921, portalWorker: 3922 };
 const PORTALS = ['sreality', 'webhook', 'reality-portal'];
+/** The portals whose pace is compared while the webhook portal hangs. */
+const OTHERS = ['sreality', 'reality-portal'];
 const DATABASE = 'ppt_bench_syndication';
 const TICK_S = 1 / 100; // USER_HZ on Linux
 
@@ -45,6 +49,9 @@ const env = {
   API_PUBLIC_URL: `http://127.0.0.1:${PORTS.api}`,
   API_SERVER_URL: `http://127.0.0.1:${PORTS.api}`,
   OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
+  // Production refuses MAIL_TRANSPORT=log; the bench sends no mail it needs (account e-mails fail and retry).
+  MAIL_TRANSPORT: 'smtp',
+  SMTP_URL: 'smtp://127.0.0.1:9',
 };
 const dataDir = base.PPT_DATA_DIR || join(ROOT, '.data');
 const services = [
@@ -67,15 +74,54 @@ try {
     DATABASE_URL: withDatabase(workerEnv(base).DATABASE_URL),
     API_WORKER_PORT: PORTS.apiWorker,
   });
-  const portalWorker = start('dist/apps/reality-server/worker.js', { REALITY_WORKER_PORT: PORTS.portalWorker });
+  // The portal worker connects as the portal's own role (the boot check refuses api-server's).
+  const portalWorker = start('dist/apps/reality-server/worker.js', {
+    REALITY_WORKER_PORT: PORTS.portalWorker,
+    DATABASE_URL: withDatabase(env.REALITY_DATABASE_URL),
+  });
   for (const port of Object.values(PORTS)) await waitFor(`http://127.0.0.1:${port}/health/ready`);
+  runOrganization.context = { apiUrl, portals, processes: { api, worker, portalWorker } };
 
-  const email = `bench-${Date.now()}@example.com`;
+  const calm = await runOrganization('calm', portals.webhook.url, PORTALS);
+  // The same again in a second organisation whose webhook portal hangs BENCH_HANG_MS (30 s) per call:
+  // the other portals must keep their pace (publish → active p95 within 1.2× of the calm run).
+  const hanging = await runOrganization('hanging', portals.hanging.url, OTHERS);
+  const held = await (await fetch(portals.stats)).json();
+  log(`one portal hanging ${(Number(process.env.BENCH_HANG_MS ?? 30_000) / 1000).toFixed(0)} s per call (webhook, at most ${held.hanging.maxOpen} calls open at once):`);
+  let within = true;
+  for (const portal of OTHERS) {
+    const ratio = hanging.p95[portal] / calm.p95[portal];
+    within &&= ratio <= 1.2;
+    log(`  ${portal.padEnd(14)} p95 ${(hanging.p95[portal] / 1000).toFixed(2)} s vs ${(calm.p95[portal] / 1000).toFixed(2)} s calm = ${ratio.toFixed(2)}× (limit 1.2×)`);
+  }
+  if (held.sreality.adverts !== 2 * LISTINGS || held.sreality.photos !== 2 * LISTINGS * PHOTOS || held.webhook.listings !== LISTINGS)
+    throw new Error('the portals do not hold exactly one advert per listing');
+  if (!within) throw new Error('a hanging portal slowed the others down by more than 1.2×');
+} catch (err) {
+  process.stderr.write(`[ppt] bench failed: ${err.message}\n`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await dropDatabase().catch(() => undefined);
+  await dropRedisKeys().catch(() => undefined);
+  rmSync(storageRoot, { recursive: true, force: true });
+  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+}
+
+/**
+ * One organisation with Sreality, a webhook portal at `webhookUrl` and our own portal: LISTINGS
+ * listings created, then published PARALLEL at a time; waits until every portal in `settle` shows
+ * them all active, and returns publish → active p95 per portal (ms).
+ */
+async function runOrganization(label, webhookUrl, settle) {
+  const { apiUrl, portals } = runOrganization.context;
+  const email = `bench-${label}-${Date.now()}@example.com`;
   const password = 'benchmark password 1';
   await call('POST', `${apiUrl}/api/v1/auth/register`, undefined, { email, password, displayName: 'Bench' });
   await markEmailVerified(env.DATABASE_MIGRATION_URL, email);
   const { accessToken } = await call('POST', `${apiUrl}/api/v1/auth/login`, undefined, { email, password });
-  const org = await call('POST', `${apiUrl}/api/v1/organizations`, accessToken, { name: `Bench ${Date.now()}` });
+  const org = await call('POST', `${apiUrl}/api/v1/organizations`, accessToken, { name: `Bench ${label} ${Date.now()}` });
   const { accessToken: token } = await call('POST', `${apiUrl}/api/v1/auth/switch-organization`, accessToken, { organizationId: org.id });
   await call('PUT', `${apiUrl}/api/v1/syndication/portals/sreality`, token, {
     credentials: portals.sreality.credentials,
@@ -83,13 +129,13 @@ try {
   });
   await call('PUT', `${apiUrl}/api/v1/syndication/portals/webhook`, token, {
     credentials: { secrets: [portals.webhook.secret] },
-    options: { endpoint: portals.webhook.url },
+    options: { endpoint: webhookUrl },
   });
 
   // A few photos, uploaded once and shared by every listing.
   const photoIds = [];
   for (let i = 0; i < PHOTOS; i++) photoIds.push(await upload(apiUrl, token, Buffer.from(portals.photo, 'base64'), `photo-${i}.jpg`));
-  log(`creating ${LISTINGS} listings…`);
+  log(`[${label}] creating ${LISTINGS} listings…`);
   const ids = await pooled(LISTINGS, async (i) =>
     (
       await call('POST', `${apiUrl}/api/v1/listings`, token, {
@@ -112,7 +158,8 @@ try {
     ).id,
   );
 
-  log(`publishing ${LISTINGS} listings to ${PORTALS.length} portals (${PARALLEL} requests at a time)…`);
+  log(`[${label}] publishing ${LISTINGS} listings to ${PORTALS.length} portals (${PARALLEL} requests at a time)…`);
+  const { worker, portalWorker, api } = runOrganization.context.processes;
   const cpu0 = { worker: cpuS(worker), portalWorker: cpuS(portalWorker), api: cpuS(api) };
   const t0 = Date.now();
   const publishedAt = new Map();
@@ -122,9 +169,13 @@ try {
   });
   const publishMs = Date.now() - t0;
 
-  const expected = LISTINGS * PORTALS.length;
+  const expected = LISTINGS * settle.length;
   for (let last = -1; ; ) {
-    const [active, failed] = await Promise.all([count(apiUrl, token, 'active'), count(apiUrl, token, 'failed')]);
+    const [actives, failed] = await Promise.all([
+      Promise.all(settle.map((portal) => count(apiUrl, token, 'active', portal))),
+      count(apiUrl, token, 'failed'),
+    ]);
+    const active = actives.reduce((a, b) => a + b, 0);
     if (failed > 0) throw new Error(`${failed} portal job(s) failed`);
     if (active === expected) break;
     if (Date.now() - t0 > TIMEOUT_MS) throw new Error(`only ${active} of ${expected} active after ${TIMEOUT_MS / 1000} s`);
@@ -135,34 +186,25 @@ try {
   const cpu = { worker: cpuS(worker) - cpu0.worker, portalWorker: cpuS(portalWorker) - cpu0.portalWorker, api: cpuS(api) - cpu0.api };
 
   const rows = [];
-  for (let offset = 0; offset < expected; offset += 100) {
-    const page = await call('GET', `${apiUrl}/api/v1/syndication/status?limit=100&offset=${offset}`, token);
-    rows.push(...page.items);
+  for (const portal of settle) {
+    for (let offset = 0; offset < LISTINGS; offset += 100) {
+      const page = await call('GET', `${apiUrl}/api/v1/syndication/status?portal=${portal}&limit=100&offset=${offset}`, token);
+      rows.push(...page.items);
+    }
   }
   const doneAt = Math.max(...rows.map((r) => Date.parse(r.lastSuccessAt)));
   const wallS = (doneAt - t0) / 1000;
-  const held = await (await fetch(portals.stats)).json();
-  log(`${LISTINGS} listings × ${PORTALS.length} portals, portal latency ${process.env.BENCH_PORTAL_LATENCY_MS ?? 10} ms per call, ${PHOTOS} photos each:`);
-  log(`  publishing took ${(publishMs / 1000).toFixed(1)} s (${(LISTINGS / (publishMs / 1000)).toFixed(0)} publishes/s); last portal active after ${wallS.toFixed(1)} s`);
+  log(`[${label}] ${LISTINGS} listings × ${PORTALS.length} portals, portal latency ${process.env.BENCH_PORTAL_LATENCY_MS ?? 10} ms per call, ${PHOTOS} photos each:`);
+  log(`  publishing took ${(publishMs / 1000).toFixed(1)} s (${(LISTINGS / (publishMs / 1000)).toFixed(0)} publishes/s); last of ${settle.join(', ')} active after ${wallS.toFixed(1)} s`);
   log(`  ${expected} portal jobs in ${wallS.toFixed(1)} s = ${(expected / wallS).toFixed(1)} jobs/s`);
-  for (const portal of PORTALS) {
+  const p95 = {};
+  for (const portal of settle) {
     const latencies = rows.filter((r) => r.portal === portal).map((r) => Date.parse(r.lastSuccessAt) - publishedAt.get(r.listingId));
-    log(`  ${portal.padEnd(14)} publish → active p50 ${(pct(latencies, 0.5) / 1000).toFixed(2)} s, p95 ${(pct(latencies, 0.95) / 1000).toFixed(2)} s, max ${(Math.max(...latencies) / 1000).toFixed(2)} s`);
+    p95[portal] = pct(latencies, 0.95);
+    log(`  ${portal.padEnd(14)} publish → active p50 ${(pct(latencies, 0.5) / 1000).toFixed(2)} s, p95 ${(p95[portal] / 1000).toFixed(2)} s, max ${(Math.max(...latencies) / 1000).toFixed(2)} s`);
   }
   log(`  CPU: api worker ${cpu.worker.toFixed(1)} s (${((cpu.worker / wallS) * 100).toFixed(0)} % of one core), portal worker ${cpu.portalWorker.toFixed(1)} s, api-server ${cpu.api.toFixed(1)} s`);
-  log(`  portals hold: Sreality ${held.sreality.adverts} adverts with ${held.sreality.photos} photos (${held.sreality.calls} calls), webhook ${held.webhook.listings} listings`);
-  if (held.sreality.adverts !== LISTINGS || held.sreality.photos !== LISTINGS * PHOTOS || held.webhook.listings !== LISTINGS)
-    throw new Error('the portals do not hold exactly one advert per listing');
-} catch (err) {
-  process.stderr.write(`[ppt] bench failed: ${err.message}\n`);
-  process.exitCode = 1;
-} finally {
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-  await dropDatabase().catch(() => undefined);
-  await dropRedisKeys().catch(() => undefined);
-  rmSync(storageRoot, { recursive: true, force: true });
-  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+  return { p95 };
 }
 
 function start(entry, extra) {
@@ -226,8 +268,9 @@ function cpuS(child) {
   return (Number(fields[11]) + Number(fields[12])) * TICK_S;
 }
 
-async function count(apiUrl, token, status) {
-  return (await call('GET', `${apiUrl}/api/v1/syndication/status?status=${status}&limit=1`, token)).total;
+async function count(apiUrl, token, status, portal) {
+  const only = portal ? `&portal=${portal}` : '';
+  return (await call('GET', `${apiUrl}/api/v1/syndication/status?status=${status}${only}&limit=1`, token)).total;
 }
 
 /** Runs `work(0…n-1)` with PARALLEL in flight; resolves with the results in order. */

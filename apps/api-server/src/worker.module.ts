@@ -17,6 +17,7 @@ import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
+import { LeadsWorkerModule } from './modules/leads/leads.module';
 import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
 
 /**
@@ -45,8 +46,12 @@ export class WorkerModule {
         DocumentJobsModule,
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
+        LeadsWorkerModule,
         JobHandlerCheckModule.forRoot({
-          [QueueName.Maintenance]: Object.values(MaintenanceJob),
+          [QueueName.Maintenance]: [
+            ...Object.values(MaintenanceJob),
+            ...eventsRoutedTo(QueueName.Maintenance),
+          ],
           [QueueName.IdentityMail]: Object.values(IdentityMailJob),
           [QueueName.Syndication]: [
             ...eventsRoutedTo(QueueName.Syndication),

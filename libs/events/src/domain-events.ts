@@ -67,6 +67,12 @@ export interface DomainEventPayloads {
   'listing.republished': { listingId: string; version: number; portals: string[] };
   /** A portal refused an organisation's credentials: its jobs stop until a manager saves new ones. */
   'syndication.credentials_rejected': { portal: string; errorCode: string; portalStatus: string | null };
+  /**
+   * A new inquiry (from our portal or another portal) for the listing's realtor, not folded into one
+   * the same visitor sent within a day. Ids only: events are also announced on the organisation's
+   * channel, and the visitor's contact details are for the realtor alone.
+   */
+  'listing.inquiry_received': { listingId: string; inquiryId: string; contactUserId: string };
   'syndication.status_changed': {
     syndicationId: string;
     listingId: string;
@@ -197,6 +203,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'listing.published': 'listing',
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
+  'listing.inquiry_received': 'listing',
   'syndication.status_changed': 'listing_syndication',
   'syndication.drift_detected': 'listing',
   'listing.republished': 'listing',
@@ -229,6 +236,8 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'listing.published': [QueueName.Syndication],
   'listing.updated': [QueueName.Syndication],
   'listing.status_changed': [QueueName.Syndication],
+  // The realtor's e-mail about a new lead is sent by the api worker.
+  'listing.inquiry_received': [QueueName.Maintenance],
   'syndication.status_changed': [],
   'syndication.drift_detected': [],
   'listing.republished': [],

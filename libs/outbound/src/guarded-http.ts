@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, Socket, type LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
 import { Agent, buildConnector, request } from 'undici';
 import { AddressPolicy } from './address-policy';
 import { OutboundError, outboundErrorIn } from './outbound.errors';
@@ -20,7 +21,8 @@ export interface OutboundOptions {
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
-  body?: string | Uint8Array;
+  /** A stream is sent as it is read (large uploads never sit in memory whole). */
+  body?: string | Uint8Array | Readable;
   timeoutMs?: number;
 }
 
@@ -41,6 +43,24 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * are errors, response bodies are capped, and every request has a deadline. Errors it raises carry
  * our own short wording, never the remote body.
  */
+/** Which URL schemes a configured endpoint may use: `plain` ones only to allow-listed addresses. */
+export interface UrlSchemes {
+  secure: readonly string[];
+  plain: readonly string[];
+  /** What the refusals say (the manager reads them under `options.endpoint`). */
+  messages: { notAUrl: string; wrongScheme: string; plainRefused: string };
+}
+
+export const HTTP_SCHEMES: UrlSchemes = {
+  secure: ['https:'],
+  plain: ['http:'],
+  messages: {
+    notAUrl: 'must be an absolute http(s) URL',
+    wrongScheme: 'must be an https:// URL',
+    plainRefused: 'must be https:// (plain http only to an allow-listed address)',
+  },
+};
+
 export class GuardedHttp {
   readonly policy: AddressPolicy;
   readonly maxResponseBytes: number;
@@ -75,23 +95,40 @@ export class GuardedHttp {
    * it, https (plain http only to an allow-listed address), and no literal address or `localhost`
    * the policy refuses. Names are resolved and checked again at every connection.
    */
-  urlProblem(raw: string): string | null {
+  urlProblem(raw: string, schemes: UrlSchemes = HTTP_SCHEMES): string | null {
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      return 'must be an absolute http(s) URL';
+      return schemes.messages.notAUrl;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https:// URL';
+    if (!schemes.secure.includes(url.protocol) && !schemes.plain.includes(url.protocol))
+      return schemes.messages.wrongScheme;
     if (url.username || url.password) return 'must not carry credentials';
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const localName = host === 'localhost' || host.endsWith('.localhost');
     // What a local name always means (RFC 6761); its real resolution is checked at connect time.
     const address = isIP(host) ? host : localName ? '127.0.0.1' : null;
-    if (url.protocol === 'http:' && !(address && this.policy.isAllowListed(address)))
-      return 'must be https:// (plain http only to an allow-listed address)';
+    if (schemes.plain.includes(url.protocol) && !(address && this.policy.isAllowListed(address)))
+      return schemes.messages.plainRefused;
     const range = address && this.policy.refusal(address);
     return range ? `must not point at a ${range} address` : null;
+  }
+
+  /**
+   * The address a non-HTTP client (FTP, SFTP) must connect to for `hostname`, checked like every
+   * HTTP connection: a literal is judged as it is, a name is resolved and refused if any of its
+   * addresses is. Connecting to the returned address (not the name again) closes the window in which
+   * the name could be re-pointed (DNS rebinding).
+   */
+  resolveHost(hostname: string): Promise<string> {
+    const refused = this.literalRefusal(hostname);
+    if (refused) return Promise.reject(refused);
+    const host = hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) return Promise.resolve(host);
+    return new Promise((resolve, reject) =>
+      this.lookup(host, { all: false }, (err, address) => (err ? reject(err) : resolve(address as string))),
+    );
   }
 
   async request(url: string, init: OutboundRequest): Promise<OutboundResponse> {

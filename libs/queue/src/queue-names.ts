@@ -58,6 +58,11 @@ export const SyndicationJob = {
   Reconcile: 'reconcile-portals',
   /** A portal was turned on: every listing on the market goes there (data `{ organizationId, portal }`). */
   PlanPortal: 'plan-portal',
+  /**
+   * Every 10 minutes (repeatable, registered by the worker): the OpenImmo import reports portals left
+   * on their FTP/SFTP servers are read, applied (refused adverts, inquiries) and deleted there.
+   */
+  ReadPortalReports: 'read-portal-reports',
 } as const;
 
 /** Payload of a portal-sync job. */
@@ -69,6 +74,8 @@ export interface PortalSyncJobData {
   version: number;
   /** List (create or update) or remove the advert. */
   action: 'list' | 'remove';
+  /** How often this change was put off because its listing or portal was busy (delayed copies). */
+  deferrals?: number;
 }
 
 /** Jobs of the portal-inquiries queue. */

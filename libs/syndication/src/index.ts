@@ -11,6 +11,13 @@ export {
   type RemoteAdvert,
 } from './portal-adapter';
 export { OpenImmoAdapter, type OpenImmoCredentials, type OpenImmoOptions } from './openimmo/openimmo.adapter';
+export {
+  parseOpenImmoReport,
+  type OpenImmoReport,
+  type OpenImmoReportError,
+  type OpenImmoReportInquiry,
+} from './openimmo/openimmo-feedback';
+export { OPENIMMO_ENDPOINT_SCHEMES } from './openimmo/openimmo-file-drop';
 export { checkRules, rulesApply, type PortalRules } from './preflight';
 export { SrealityAdapter } from './sreality/sreality.adapter';
 export type { SrealityCredentials, SrealityOptions } from './sreality/sreality-session';

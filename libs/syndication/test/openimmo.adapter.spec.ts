@@ -290,7 +290,7 @@ describe('OpenImmoAdapter against a local OpenImmo portal', () => {
   });
 
   it('the portal checks transfers itself: missing ZIP files and required elements answer 400', async () => {
-    const attachments = [{ path: 'a.jpg', format: 'JPG', data: mainPhoto }];
+    const attachments = [{ path: 'a.jpg', format: 'JPG', photo: { read: async () => mainPhoto } }];
     const xml = buildOpenImmoXml(
       { umfang: 'TEIL', modus: 'CHANGE', objects: [{ aktion: 'CHANGE', listing: listing(), attachments }] },
       target.options,

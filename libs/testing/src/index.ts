@@ -78,3 +78,10 @@ export {
 export { OpenApiContract, type ObservedResponse } from './contract/openapi-contract';
 export { checkAnswersAgainstDocument, takeContractViolations } from './contract/contract-recorder';
 export { fuzzRequests, type FuzzRequest } from './contract/fuzz-requests';
+export {
+  startFakeOpenImmoFileDrop,
+  type FakeOpenImmoFileDrop,
+  type FakeReportInquiry,
+} from './portals/fake-openimmo-file-drop';
+export { receiveTransfer, type TransferAnswer } from './portals/fake-openimmo-portal';
+export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-server';

@@ -96,4 +96,51 @@ describe('Security: outbound requests to configured URLs (api-server)', () => {
     expect(internal.deliveries).toHaveLength(0);
     expect(internal.rejected).toBe(0);
   });
+  it('API7:2023 OpenImmo import servers: sftp:// and ftps:// to public hosts are accepted (sftp only with a pinned host key); plain ftp:// and inward addresses are refused', async () => {
+    const setOpenImmo = (options: Record<string, unknown>) =>
+      request(http())
+        .put('/api/v1/syndication/portals/openimmo')
+        .set(bearer(admin))
+        .send({
+          enabled: false,
+          credentials: { username: 'makler', password: 'geheim' },
+          options: {
+            providerId: 'P-1',
+            providerName: 'Muster GmbH',
+            technicalEmail: 'tech@example.com',
+            ...options,
+          },
+        });
+    const fingerprint = `SHA256:${randomBytes(32).toString('base64').replace(/=+$/, '')}`;
+    await setOpenImmo({
+      endpoint: 'sftp://import.portal.example.com/in',
+      hostKeySha256: fingerprint,
+      reportsPath: '/out',
+    }).expect(200);
+    await setOpenImmo({ endpoint: 'ftps://ftp.portal.example.com:21/in' }).expect(200);
+
+    const noKey = await setOpenImmo({ endpoint: 'sftp://import.portal.example.com/in' }).expect(422);
+    expect(noKey.body.error).toMatchObject({
+      code: 'INVALID_PORTAL_CONFIG',
+      details: [{ field: 'options.hostKeySha256', message: expect.stringMatching(/fingerprint/) }],
+    });
+    const escape = await setOpenImmo({
+      endpoint: 'ftps://ftp.portal.example.com/in',
+      reportsPath: '/out/../../etc',
+    }).expect(422);
+    expect(escape.body.error.details).toEqual([
+      { field: 'options.reportsPath', message: expect.stringMatching(/\.\./) },
+    ]);
+    for (const [endpoint, reason] of [
+      ['ftp://ftp.portal.example.com/in', /unencrypted only to an allow-listed address/],
+      [`sftp://127.0.0.1:22/in`, /loopback/],
+      ['ftps://169.254.169.254/in', /linkLocal/],
+    ] as const) {
+      const res = await setOpenImmo({ endpoint, hostKeySha256: fingerprint }).expect(422);
+      expect(res.body.error).toMatchObject({
+        code: 'PORTAL_ENDPOINT_NOT_ALLOWED',
+        details: [{ field: 'options.endpoint', message: expect.stringMatching(reason) }],
+      });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { outboundErrorIn, type GuardedHttp, type OutboundResponse } from '@ppt/outbound';
 import { XMLBuilder } from 'fast-xml-parser';
-import { createHash } from 'node:crypto';
-import { ZipFile } from 'yazl';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import {
   PortalError,
   refusedCall,
@@ -24,16 +24,26 @@ import {
   VERMARKTUNGSART,
   WERTKLASSE,
 } from './openimmo-codebook';
+import { parseOpenImmoReport, type OpenImmoReport } from './openimmo-feedback';
+import { fileDropError, openFileDrop, type FileDrop } from './openimmo-file-drop';
+import { packTransferToFile, type OpenImmoAttachment, type PackedTransfer } from './openimmo-package';
 
-/** HTTP basic auth of the portal's OpenImmo upload endpoint. */
+/** The login of the portal's import server (FTP/SFTP) or HTTP basic auth of its upload URL. */
 export interface OpenImmoCredentials {
   username: string;
   password: string;
 }
 
 export interface OpenImmoOptions {
-  /** The portal's upload URL; each transfer is one POSTed ZIP. */
+  /**
+   * Where transfers go: `sftp://host[:port]/dir` or `ftps://…` / `ftp://…` (the ZIP is dropped in
+   * that directory, as ImmoScout24 and immowelt take it), or an `https://` URL each ZIP is POSTed to.
+   */
   endpoint: string;
+  /** FTP/SFTP: the directory the portal writes its import reports (`openimmo_feedback` XML) to. */
+  reportsPath?: string;
+  /** SFTP: the server's host key fingerprint, `SHA256:<base64>` as `ssh-keygen -lf` prints it. */
+  hostKeySha256?: string;
   /** `<anbieternr>`: our organisation's provider number on that portal. */
   providerId: string;
   /** `<firma>`. */
@@ -51,17 +61,15 @@ export type OpenImmoTarget = PortalTarget<OpenImmoCredentials, OpenImmoOptions>;
 export type OpenImmoUmfang = 'VOLL' | 'TEIL';
 export type OpenImmoAktion = 'NEW' | 'CHANGE' | 'DELETE';
 
-/** One `<immobilie>` of a transfer: a listing to create/update, or an object to take down. */
+/**
+ * One `<immobilie>` of a transfer: a listing to create/update, or an object to take down (with the
+ * listing when we still have it: the schema wants a whole object even for a DELETE).
+ */
 export type OpenImmoObject =
   | { aktion: 'NEW' | 'CHANGE'; listing: SyndicationListing; attachments: OpenImmoAttachment[] }
-  | { aktion: 'DELETE'; obid: string; objektnr: string };
+  | { aktion: 'DELETE'; obid: string; objektnr: string; listing?: SyndicationListing };
 
-export interface OpenImmoAttachment {
-  /** File name inside the ZIP (`<daten><pfad>`). */
-  path: string;
-  format: string;
-  data: Buffer;
-}
+export type { OpenImmoAttachment } from './openimmo-package';
 
 export interface OpenImmoTransfer {
   umfang: OpenImmoUmfang;
@@ -117,7 +125,7 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   }
 
   async publish(listing: SyndicationListing, target: OpenImmoTarget): Promise<PublishedAdvert> {
-    const object = await upsertObject(listing);
+    const object = upsertObject(listing);
     const answer = await this.send({ umfang: 'TEIL', modus: 'CHANGE', objects: [object] }, target);
     const obid = openImmoObid(listing.id);
     return { externalId: obid, url: advertUrl(answer, obid, true) };
@@ -126,7 +134,11 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   async remove(ref: SyndicationRef, target: OpenImmoTarget): Promise<void> {
     const obid = ref.externalId ?? openImmoObid(ref.listingId);
     await this.send(
-      { umfang: 'TEIL', modus: 'DELETE', objects: [{ aktion: 'DELETE', obid, objektnr: ref.listingId }] },
+      {
+        umfang: 'TEIL',
+        modus: 'DELETE',
+        objects: [{ aktion: 'DELETE', obid, objektnr: ref.listingId, listing: ref.listing }],
+      },
       target,
       { notFoundIsSuccess: true },
     );
@@ -138,9 +150,7 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
    * OpenImmo has no call that lists a provider's objects). An empty list empties the portal.
    */
   async fullTransfer(listings: SyndicationListing[], target: OpenImmoTarget): Promise<PublishedAdvert[]> {
-    const objects: OpenImmoObject[] = [];
-    // One listing's photos at a time, but all of them end up in the one buffered ZIP (see send()).
-    for (const listing of listings) objects.push(await upsertObject(listing, 'NEW'));
+    const objects = listings.map((listing) => upsertObject(listing, 'NEW'));
     const answer = await this.send({ umfang: 'VOLL', modus: 'NEW', objects }, target);
     return listings.map((listing) => {
       const obid = openImmoObid(listing.id);
@@ -149,17 +159,90 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   }
 
   /**
-   * Packs and uploads one transfer. The ZIP is buffered in memory: fine for one listing (≤ 50 photos
-   * of ≤ 10 MB), heavy for a VOLL transfer of a large organisation — streaming yazl's output into
-   * fetch (`duplex: 'half'`) is the upgrade when that starts to matter.
+   * Reads the portal's import reports (`openimmo_feedback` files in `reportsPath` on its FTP/SFTP
+   * server), oldest name first. Each report is handed to `apply` and deleted from the server only
+   * after `apply` resolved, so a crash in between reads it again (apply must be idempotent: inquiry
+   * ids, error states). A file that is not a report, or larger than a report can be, stays where it
+   * is and is counted in `skipped`. Endpoints without a reports directory have nothing to read.
+   */
+  async readReports(
+    target: OpenImmoTarget,
+    apply: (report: OpenImmoReport) => Promise<void>,
+  ): Promise<{ applied: number; skipped: number }> {
+    const { reportsPath } = target.options;
+    if (!reportsPath || !isFileDrop(target.options.endpoint)) return { applied: 0, skipped: 0 };
+    const drop = await this.openDrop(target);
+    let applied = 0;
+    let skipped = 0;
+    try {
+      const files = (await drop.listFiles(reportsPath))
+        .filter((file) => /\.xml$/i.test(file.name))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      for (const file of files) {
+        const path = `${reportsPath.replace(/\/+$/, '')}/${file.name}`;
+        const data = await drop.read(path).catch(() => null);
+        const report = data && parseOpenImmoReport(file.name, data.toString('utf8'));
+        if (!report) {
+          skipped++;
+          continue;
+        }
+        await apply(report);
+        await drop.remove(path);
+        applied++;
+      }
+    } finally {
+      await drop.close();
+    }
+    return { applied, skipped };
+  }
+
+  /**
+   * Packs one transfer into a temporary ZIP (one photo in memory at a time) and delivers it: dropped
+   * on the portal's FTP/SFTP import server, or POSTed to an HTTPS upload URL. File drops answer
+   * nothing about the objects; the portal's verdict comes later, in its import reports.
    */
   private async send(
     transfer: OpenImmoTransfer,
     target: OpenImmoTarget,
     { notFoundIsSuccess = false } = {},
   ): Promise<unknown> {
+    const attachments = transfer.objects.flatMap((object) =>
+      object.aktion === 'DELETE' ? [] : object.attachments,
+    );
     const xml = buildOpenImmoXml(transfer, target.options);
-    const zip = await packTransfer(xml, transfer);
+    const packed = await packTransferToFile({ fileName: OPENIMMO_XML_FILE, contents: xml }, attachments);
+    try {
+      if (isFileDrop(target.options.endpoint)) {
+        const drop = await this.openDrop(target);
+        try {
+          await drop.upload(packed.path, transferFileName(transfer, target.options.providerId));
+        } finally {
+          await drop.close();
+        }
+        return null;
+      }
+      return await this.post(packed, target, notFoundIsSuccess);
+    } finally {
+      await packed.dispose();
+    }
+  }
+
+  private openDrop(target: OpenImmoTarget): Promise<FileDrop> {
+    return openFileDrop(this.http, target.options.endpoint, {
+      username: target.credentials.username,
+      password: target.credentials.password,
+      hostKeySha256: target.options.hostKeySha256,
+      timeoutMs: target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    }).catch((err: unknown) => {
+      throw fileDropError(err);
+    });
+  }
+
+  private async post(
+    packed: PackedTransfer,
+    target: OpenImmoTarget,
+    notFoundIsSuccess: boolean,
+  ): Promise<unknown> {
     const { username, password } = target.credentials;
     let response: OutboundResponse;
     try {
@@ -167,10 +250,11 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
         method: 'POST',
         headers: {
           'content-type': 'application/zip',
+          'content-length': String(packed.sizeBytes),
           accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
           authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`,
         },
-        body: new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength),
+        body: createReadStream(packed.path),
         timeoutMs: target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     } catch (err) {
@@ -183,13 +267,20 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   }
 }
 
-/** Reads the listing's photos and names them inside the ZIP. */
-async function upsertObject(
-  listing: SyndicationListing,
-  aktion: 'NEW' | 'CHANGE' = 'CHANGE',
-): Promise<OpenImmoObject> {
-  const attachments: OpenImmoAttachment[] = [];
-  for (const [i, photo] of listing.photos.entries()) {
+/** ftp://, ftps:// and sftp:// endpoints are import servers we drop files on. */
+function isFileDrop(endpoint: string): boolean {
+  return /^(s?ftp|ftps):\/\//i.test(endpoint);
+}
+
+/** `<provider>-<UTC timestamp>-<TEIL|VOLL>-<random>.zip`: unique, and sorted by time on the server. */
+function transferFileName(transfer: OpenImmoTransfer, providerId: string): string {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+  return `${safeName(providerId)}-${stamp}-${transfer.umfang}-${randomUUID().slice(0, 8)}.zip`;
+}
+
+/** Names the listing's photos inside the ZIP; they are read only while the ZIP is written. */
+function upsertObject(listing: SyndicationListing, aktion: 'NEW' | 'CHANGE' = 'CHANGE'): OpenImmoObject {
+  const attachments = listing.photos.map((photo, i): OpenImmoAttachment => {
     const type = ANHANG_FORMAT[photo.contentType];
     if (!type)
       throw new PortalError(
@@ -199,8 +290,8 @@ async function upsertObject(
       );
     // Listing id + position + photo id: unique within any transfer (VOLL carries many listings).
     const path = `${safeName(listing.id)}-${String(i + 1).padStart(2, '0')}-${safeName(photo.id)}.${type.extension}`;
-    attachments.push({ path, format: type.format, data: await photo.read() });
-  }
+    return { path, format: type.format, photo };
+  });
   return { aktion, listing, attachments };
 }
 
@@ -229,7 +320,7 @@ export function buildOpenImmoXml(
         openimmo_anid: text(options.openimmoAnid ?? options.providerId),
         immobilie: transfer.objects.map((object) =>
           object.aktion === 'DELETE'
-            ? deletedImmobilie(object.obid, object.objektnr, now)
+            ? deletedImmobilie(object, now)
             : immobilie(object.listing, object.aktion, object.attachments, now),
         ),
       },
@@ -255,7 +346,7 @@ const xmlBuilder = new XMLBuilder({
  */
 function immobilie(
   listing: SyndicationListing,
-  aktion: 'NEW' | 'CHANGE',
+  aktion: 'NEW' | 'CHANGE' | 'DELETE',
   attachments: OpenImmoAttachment[],
   now: Date,
 ): Record<string, unknown> {
@@ -321,7 +412,8 @@ function immobilie(
               '@_gruppe': i === 0 ? 'TITELBILD' : 'BILD',
               anhangtitel: i === 0 ? 'Titelbild' : `Bild ${i + 1}`,
               format: file.format,
-              check: { '@_ctype': 'MD5', '#text': createHash('md5').update(file.data).digest('hex') },
+              // No `<check ctype="MD5">`: the 1.2.7 schema types its content as xs:dateTime, so an
+              // MD5 there makes the document invalid for receivers that validate.
               daten: { pfad: file.path },
             })),
           },
@@ -330,8 +422,8 @@ function immobilie(
     verwaltung_techn: {
       objektnr_intern: text(listing.id),
       objektnr_extern: text(listing.id),
-      // No `aktion` element means NEW in OpenImmo.
-      ...(aktion === 'CHANGE' ? { aktion: { '@_aktionart': 'CHANGE' } } : {}),
+      // The schema requires `<aktion/>`; without `aktionart` it means NEW.
+      aktion: aktion === 'NEW' ? '' : { '@_aktionart': aktion },
       openimmo_obid: text(obid),
       kennung_ursprung: SENDER_SOFTWARE,
       stand_vom: now.toISOString().slice(0, 10),
@@ -340,36 +432,39 @@ function immobilie(
 }
 
 /**
- * A DELETE. The schema wants the full object, but receivers identify a deletion by obid /
- * objektnr_extern only, and at removal time we may no longer have the listing; we send the
- * `verwaltung_techn` block alone, as most OpenImmo senders do.
+ * A DELETE. Receivers identify the object by openimmo_obid / objektnr_extern, but the schema wants a
+ * whole `<immobilie>`: the listing as we have it when we still do, else the smallest object the
+ * schema accepts (a placeholder category, place and contact) around the identifiers.
  */
-function deletedImmobilie(obid: string, objektnr: string, now: Date): Record<string, unknown> {
+function deletedImmobilie(
+  object: Extract<OpenImmoObject, { aktion: 'DELETE' }>,
+  now: Date,
+): Record<string, unknown> {
+  if (object.listing && object.listing.contact && ISO_LAND[object.listing.address.country]) {
+    const full = immobilie(object.listing, 'DELETE', [], now);
+    return { ...full, verwaltung_techn: deleteTechn(object, now) };
+  }
   return {
-    verwaltung_techn: {
-      objektnr_intern: text(objektnr),
-      objektnr_extern: text(objektnr),
-      aktion: { '@_aktionart': 'DELETE' },
-      openimmo_obid: text(obid),
-      kennung_ursprung: SENDER_SOFTWARE,
-      stand_vom: now.toISOString().slice(0, 10),
+    objektkategorie: {
+      nutzungsart: { '@_WOHNEN': 'false', '@_GEWERBE': 'false' },
+      vermarktungsart: { '@_KAUF': 'false', '@_MIETE_PACHT': 'false' },
+      objektart: { sonstige: '' },
     },
+    geo: { ort: '-' },
+    kontaktperson: { tel_handy: '-', name: '-' },
+    verwaltung_techn: deleteTechn(object, now),
   };
 }
 
-async function packTransfer(xml: string, transfer: OpenImmoTransfer): Promise<Buffer> {
-  const zip = new ZipFile();
-  const mtime = new Date();
-  zip.addBuffer(Buffer.from(xml, 'utf8'), OPENIMMO_XML_FILE, { mtime, compress: true });
-  for (const object of transfer.objects) {
-    if (object.aktion === 'DELETE') continue;
-    // JPEG/PNG are compressed already; deflating them again costs CPU and saves nothing.
-    for (const file of object.attachments) zip.addBuffer(file.data, file.path, { mtime, compress: false });
-  }
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function deleteTechn(object: { obid: string; objektnr: string }, now: Date): Record<string, unknown> {
+  return {
+    objektnr_intern: text(object.objektnr),
+    objektnr_extern: text(object.objektnr),
+    aktion: { '@_aktionart': 'DELETE' },
+    openimmo_obid: text(object.obid),
+    kennung_ursprung: SENDER_SOFTWARE,
+    stand_vom: now.toISOString().slice(0, 10),
+  };
 }
 
 /** Portals may answer `{ "objects": [{ "openimmo_obid", "url" }] }`, or `{ "url" }` for one object. */

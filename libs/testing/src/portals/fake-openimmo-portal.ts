@@ -124,73 +124,8 @@ export async function startFakeOpenImmoPortal(config: {
     if (!/^application\/(zip|x-zip-compressed)\b/.test(req.headers['content-type'] ?? ''))
       return reply(res, 415, { error: 'Expected an OpenImmo ZIP (application/zip)' });
 
-    let files: Map<string, Buffer>;
-    try {
-      files = await unzip(body);
-    } catch (err) {
-      return reply(res, 400, { error: `Not a readable ZIP archive: ${(err as Error).message}` });
-    }
-    const xmlName = files.has('openimmo.xml')
-      ? 'openimmo.xml'
-      : [...files.keys()].find((n) => XML_NAMES.test(n));
-    const xmlFile = xmlName ? files.get(xmlName) : undefined;
-    if (!xmlFile) return reply(res, 400, { error: 'The ZIP holds no OpenImmo XML file' });
-    const xml = xmlFile.toString('utf8');
-    const transfer: FakeOpenImmoTransfer = {
-      umfang: 'TEIL',
-      modus: null,
-      providerId: '',
-      objects: [],
-      files: [...files].map(([name, data]) => ({ name, sizeBytes: data.length })),
-      xml,
-      status: 0,
-    };
-    transfers.push(transfer);
-    const answer = (status: number, payload: unknown) => {
-      transfer.status = status;
-      reply(res, status, payload);
-    };
-
-    try {
-      const parsed = parseTransfer(xml, files);
-      Object.assign(transfer, {
-        umfang: parsed.umfang,
-        modus: parsed.modus,
-        providerId: parsed.providerId,
-        objects: parsed.objects.map((o) => ({ obid: o.obid, aktion: o.aktion })),
-      });
-      const unknown: string[] = [];
-      if (parsed.umfang === 'VOLL') {
-        const sent = new Set(parsed.objects.map((o) => o.obid));
-        for (const [obid, object] of objects)
-          if (object.providerId === parsed.providerId && !sent.has(obid)) objects.delete(obid);
-      }
-      for (const item of parsed.objects) {
-        if (item.aktion === 'DELETE') {
-          const existing = objects.get(item.obid);
-          if (existing && existing.providerId === parsed.providerId) objects.delete(item.obid);
-          else unknown.push(item.obid);
-        } else {
-          const previous = objects.get(item.obid);
-          objects.set(item.obid, {
-            ...item.object,
-            writes: (previous?.writes ?? 0) + 1,
-            lastAction: item.aktion,
-          });
-        }
-      }
-      if (unknown.length) return answer(404, { error: `Objekt unbekannt: ${unknown.join(', ')}` });
-      return answer(200, {
-        objects: parsed.objects.map((o) => ({
-          openimmo_obid: o.obid,
-          aktion: o.aktion,
-          url: o.aktion === 'DELETE' ? null : `${baseUrl}/expose/${encodeURIComponent(o.obid)}`,
-        })),
-      });
-    } catch (err) {
-      if (err instanceof Rejection) return answer(err.status, { error: err.message });
-      throw err;
-    }
+    const { status, payload } = await receiveTransfer(body, { objects, transfers, baseUrl });
+    reply(res, status, payload);
   }
 
   const server = createServer((req, res) => {
@@ -219,6 +154,93 @@ export async function startFakeOpenImmoPortal(config: {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * What an OpenImmo receiver does with one transfer ZIP, whichever way it arrived (HTTP POST or a
+ * file dropped on its FTP/SFTP import server): unpack, check, apply to `objects`, record it in
+ * `transfers`, and answer with an HTTP-like status and payload.
+ */
+export async function receiveTransfer(
+  body: Buffer,
+  {
+    objects,
+    transfers,
+    baseUrl,
+  }: { objects: Map<string, FakeOpenImmoObject>; transfers: FakeOpenImmoTransfer[]; baseUrl: string },
+): Promise<TransferAnswer> {
+  let files: Map<string, Buffer>;
+  try {
+    files = await unzip(body);
+  } catch (err) {
+    return { status: 400, payload: { error: `Not a readable ZIP archive: ${(err as Error).message}` } };
+  }
+  const xmlName = files.has('openimmo.xml')
+    ? 'openimmo.xml'
+    : [...files.keys()].find((n) => XML_NAMES.test(n));
+  const xmlFile = xmlName ? files.get(xmlName) : undefined;
+  if (!xmlFile) return { status: 400, payload: { error: 'The ZIP holds no OpenImmo XML file' } };
+  const xml = xmlFile.toString('utf8');
+  const transfer: FakeOpenImmoTransfer = {
+    umfang: 'TEIL',
+    modus: null,
+    providerId: '',
+    objects: [],
+    files: [...files].map(([name, data]) => ({ name, sizeBytes: data.length })),
+    xml,
+    status: 0,
+  };
+  transfers.push(transfer);
+  const answer = (status: number, payload: TransferAnswer['payload']): TransferAnswer => {
+    transfer.status = status;
+    return { status, payload };
+  };
+
+  try {
+    const parsed = parseTransfer(xml, files);
+    Object.assign(transfer, {
+      umfang: parsed.umfang,
+      modus: parsed.modus,
+      providerId: parsed.providerId,
+      objects: parsed.objects.map((o) => ({ obid: o.obid, aktion: o.aktion })),
+    });
+    const unknown: string[] = [];
+    if (parsed.umfang === 'VOLL') {
+      const sent = new Set(parsed.objects.map((o) => o.obid));
+      for (const [obid, object] of objects)
+        if (object.providerId === parsed.providerId && !sent.has(obid)) objects.delete(obid);
+    }
+    for (const item of parsed.objects) {
+      if (item.aktion === 'DELETE') {
+        const existing = objects.get(item.obid);
+        if (existing && existing.providerId === parsed.providerId) objects.delete(item.obid);
+        else unknown.push(item.obid);
+      } else {
+        const previous = objects.get(item.obid);
+        objects.set(item.obid, {
+          ...item.object,
+          writes: (previous?.writes ?? 0) + 1,
+          lastAction: item.aktion,
+        });
+      }
+    }
+    if (unknown.length) return answer(404, { error: `Objekt unbekannt: ${unknown.join(', ')}` });
+    return answer(200, {
+      objects: parsed.objects.map((o) => ({
+        openimmo_obid: o.obid,
+        aktion: o.aktion,
+        url: o.aktion === 'DELETE' ? null : `${baseUrl}/expose/${encodeURIComponent(o.obid)}`,
+      })),
+    });
+  } catch (err) {
+    if (err instanceof Rejection) return answer(err.status, { error: err.message });
+    throw err;
+  }
+}
+
+export interface TransferAnswer {
+  status: number;
+  payload: { error?: string; objects?: { openimmo_obid: string; aktion: string; url: string | null }[] };
 }
 
 type ParsedItem =

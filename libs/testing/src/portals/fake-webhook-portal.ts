@@ -10,6 +10,10 @@ export interface FakeWebhookPortal {
   deliveries: { id: string; type: string; duplicate: boolean }[];
   /** Requests refused for a bad or missing signature. */
   rejected: number;
+  /** Requests received and not yet answered (a slow portal holds them for `latencyMs`). */
+  open: number;
+  /** The most requests it ever held open at once. */
+  maxOpen: number;
   /** The receiver's secrets (it verifies with any of them); change them to test rotation. */
   secrets: string[];
   failNext(count: number, status: number, body?: string): void;
@@ -31,6 +35,8 @@ export async function startFakeWebhookPortal(
     listings: new Map(),
     deliveries: [],
     rejected: 0,
+    open: 0,
+    maxOpen: 0,
     secrets,
     failNext: (count, status, body = '') => {
       failing = { count, status, body };
@@ -51,6 +57,9 @@ export async function startFakeWebhookPortal(
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
+    state.open++;
+    state.maxOpen = Math.max(state.maxOpen, state.open);
+    res.on('close', () => state.open--);
     req.on('end', () => {
       setTimeout(() => {
         const body = Buffer.concat(chunks).toString('utf8');

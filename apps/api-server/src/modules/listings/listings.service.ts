@@ -30,6 +30,7 @@ import {
 } from './listing-rules';
 import { ListingError, ListingErrorCode } from './listings.errors';
 import { SyndicationService } from '../syndication/syndication.service';
+import { LeadRouting } from '../leads/lead-routing';
 import { ListingsRepository } from './listings.repository';
 
 const REQUIRED_ADDRESS = ['addressLine', 'city', 'postalCode', 'country'] as const;
@@ -50,6 +51,7 @@ export class ListingsService {
     private readonly outbox: OutboxWriter,
     private readonly syndication: SyndicationService,
     private readonly documents: DocumentsService,
+    private readonly leads: LeadRouting,
   ) {}
 
   list(t: Tenant, query: ListListingsQueryDto): Promise<Page<ListingResponse>> {
@@ -224,6 +226,7 @@ export class ListingsService {
         phone: dto.phone ?? null,
         message: dto.message,
       });
+      if (created) await this.leads.routeNew(m, organizationId, inquiry.id);
       return { id: inquiry.id, created };
     });
   }

@@ -90,4 +90,20 @@ export const mailTemplates = {
       ],
       { label: 'Accept the invitation', url },
     ),
+  listingInquiry: (
+    to: string,
+    name: string,
+    lead: { title: string; name: string; email: string; phone: string | null; message: string; url: string },
+  ) =>
+    message(
+      to,
+      `New inquiry: ${lead.title}`.slice(0, 200),
+      [
+        `Hello ${name},`,
+        `${lead.name} asks about your listing "${lead.title}".`,
+        `E-mail: ${lead.email}${lead.phone ? `, phone: ${lead.phone}` : ''}`,
+        lead.message.slice(0, 2000),
+      ],
+      { label: 'Open the inquiries', url: lead.url },
+    ),
 };

@@ -7,6 +7,8 @@ const EMAIL_BY_DEFAULT: readonly NotificationType[] = [
   'vote',
   'lease_ending',
   'portal_credentials',
+  // A lead goes cold within hours; the realtor hears of it by e-mail too.
+  'listing_inquiry',
 ];
 
 export function defaultEnabled(type: NotificationType, channel: NotificationChannel): boolean {

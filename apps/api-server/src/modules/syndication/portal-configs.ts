@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
   type ValidationError,
 } from 'class-validator';
@@ -58,9 +59,26 @@ class OpenImmoCredentialsDto {
   password!: string;
 }
 
+/** ImmoScout24 and immowelt take OpenImmo ZIPs on their SFTP/FTP import servers; some receivers by HTTPS POST. */
+const OPENIMMO_URL_RULES = { ...URL_RULES, protocols: ['http', 'https', 'ftp', 'ftps', 'sftp'] };
+
 class OpenImmoOptionsDto {
-  @IsUrl(URL_RULES)
+  @IsUrl(OPENIMMO_URL_RULES)
   endpoint!: string;
+
+  /** FTP/SFTP: the folder the portal writes its import reports to. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^\/(?!.*(^|\/)\.\.(\/|$))[^\0]*$/, { message: 'reportsPath must be an absolute path without ..' })
+  reportsPath?: string;
+
+  /** SFTP: the server's host key fingerprint, required so no one can pose as the server. */
+  @ValidateIf((o: OpenImmoOptionsDto) => typeof o.endpoint === 'string' && /^sftp:/i.test(o.endpoint))
+  @Matches(/^SHA256:[A-Za-z0-9+/]{43}=?$/, {
+    message: 'hostKeySha256 must be the host key fingerprint as ssh-keygen -lf prints it (SHA256:…)',
+  })
+  hostKeySha256?: string;
 
   @IsString()
   @MinLength(1)

@@ -3,6 +3,8 @@ import { SecretBox } from '@ppt/config';
 import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { serviceUnavailable } from '@ppt/observability';
+import { HTTP_SCHEMES } from '@ppt/outbound';
+import { OPENIMMO_ENDPOINT_SCHEMES } from '@ppt/syndication';
 import type { EntityManager } from 'typeorm';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalHttp } from './adapters/portal-http';
@@ -122,7 +124,7 @@ export class PortalTargetsService {
           problems,
         );
       }
-      this.checkEndpoint(options.endpoint);
+      this.checkEndpoint(portal, options.endpoint);
       const enabled = dto.enabled ?? existing?.enabled ?? true;
       await this.targets.save(m, {
         organizationId: t.organizationId,
@@ -240,12 +242,16 @@ export class PortalTargetsService {
   }
 
   /**
-   * Endpoints are https:// and not on an address the guarded agent refuses (plain http only to an
-   * allow-listed address, OUTBOUND_ALLOWED_CIDRS). Names are checked again, resolved, at every call.
+   * Endpoints are https:// (OpenImmo also ftps:// and sftp://) and not on an address the guarded
+   * agent refuses (unencrypted http/ftp only to an allow-listed address, OUTBOUND_ALLOWED_CIDRS).
+   * Names are checked again, resolved, at every call.
    */
-  private checkEndpoint(endpoint: unknown): void {
+  private checkEndpoint(portal: SyndicationPortal, endpoint: unknown): void {
     if (typeof endpoint !== 'string') return;
-    const problem = this.http.urlProblem(endpoint);
+    const problem = this.http.urlProblem(
+      endpoint,
+      portal === 'openimmo' ? OPENIMMO_ENDPOINT_SCHEMES : HTTP_SCHEMES,
+    );
     if (problem) {
       throw new SyndicationError(SyndicationErrorCode.EndpointNotAllowed, `The portal endpoint ${problem}`, [
         { field: 'options.endpoint', message: problem },

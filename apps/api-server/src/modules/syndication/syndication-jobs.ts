@@ -59,6 +59,32 @@ export class SyndicationJobs {
     await this.enqueue(data);
   }
 
+  /**
+   * A job that could not get its listing's lock or a slot of its portal (PortalSyncHolds) comes back
+   * later as a delayed copy, so it waits in Redis rather than in a worker slot. The copy has an id of
+   * its own (the original's id is still running); two copies of one change are harmless, the second
+   * finds the row settled and stands down. The delay doubles per deferral up to 30 s, with jitter:
+   * a portal that hangs for long makes its backlog poll rarely instead of churning the worker.
+   */
+  async defer(data: PortalSyncJobData): Promise<void> {
+    const deferrals = (data.deferrals ?? 0) + 1;
+    const ceiling = Math.min(30_000, 100 * 2 ** Math.min(deferrals, 9));
+    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    await addFresh(
+      this.queue,
+      SyndicationJob.PortalSync,
+      { ...data, deferrals },
+      {
+        jobId: `${SyndicationJobs.jobId(data)}:deferred:${deferrals}`,
+        delay,
+        attempts: this.env.SYNDICATION_JOB_ATTEMPTS,
+        backoff: { type: JITTERED_BACKOFF, options: { delay: this.env.SYNDICATION_BACKOFF_MS } },
+        removeOnComplete: COMPLETED_JOBS_KEPT,
+        removeOnFail: false,
+      },
+    );
+  }
+
   /** After a portal is turned on or off: the worker plans its listings again (see planOrganization). */
   async planPortal(organizationId: string, portal: string): Promise<void> {
     await this.queue.add(

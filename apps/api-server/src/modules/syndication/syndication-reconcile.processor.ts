@@ -2,10 +2,13 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { QueueName, SyndicationJob, scheduleRepeatable } from '@ppt/queue';
 import type { Queue } from 'bull';
+import { OpenImmoReports, type OpenImmoReportsSummary } from './openimmo-reports';
 import { SyndicationReconciliation, type ReconciliationSummary } from './syndication-reconciliation';
 
 /** Every night at 03:30 UTC: portals are quiet, and the daily maintenance jobs (02:xx) are done. */
 export const SYNDICATION_RECONCILE_CRON = '30 3 * * *';
+/** Portals process uploads within minutes; their verdicts (and leads) should not wait for the night. */
+export const PORTAL_REPORTS_CRON = '*/10 * * * *';
 
 /**
  * On the `syndication` queue rather than `maintenance`: it is syndication's own work (its providers,
@@ -16,6 +19,7 @@ export const SYNDICATION_RECONCILE_CRON = '30 3 * * *';
 export class SyndicationReconcileProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly reconciliation: SyndicationReconciliation,
+    private readonly reports: OpenImmoReports,
     @InjectQueue(QueueName.Syndication) private readonly queue: Queue,
   ) {}
 
@@ -23,10 +27,18 @@ export class SyndicationReconcileProcessor implements OnApplicationBootstrap {
     await scheduleRepeatable(this.queue, SyndicationJob.Reconcile, SYNDICATION_RECONCILE_CRON, {
       attempts: 1,
     });
+    await scheduleRepeatable(this.queue, SyndicationJob.ReadPortalReports, PORTAL_REPORTS_CRON, {
+      attempts: 1,
+    });
   }
 
   @Process(SyndicationJob.Reconcile)
   handle(): Promise<ReconciliationSummary> {
     return this.reconciliation.run();
+  }
+
+  @Process(SyndicationJob.ReadPortalReports)
+  readReports(): Promise<OpenImmoReportsSummary> {
+    return this.reports.readAll();
   }
 }

@@ -80,6 +80,13 @@ export function withSyndicationEnv<TBase extends EnvBase>(Base: TBase) {
     /** Deadline of one portal call. */
     @IsIntInRange(1000, 600_000)
     SYNDICATION_PORTAL_TIMEOUT_MS = 30_000;
+
+    /**
+     * Portal calls one portal may have running at once, across all workers: a portal that hangs
+     * ties up only these, the others keep their pace. Jobs beyond the limit wait delayed in Redis.
+     */
+    @IsIntInRange(1, 64)
+    SYNDICATION_PORTAL_CONCURRENCY = 4;
   }
   return WithSyndicationEnv;
 }

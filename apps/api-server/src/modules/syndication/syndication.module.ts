@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
+import { LeadsModule } from '../leads/leads.module';
 import { PortalAdapters } from './adapters/portal-adapters';
+import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
 import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
 import { PortalStatsRepository } from './portal-stats.repository';
+import { PortalSyncHolds } from './portal-sync-holds';
 import { PortalTargetsRepository } from './portal-targets.repository';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
@@ -27,6 +30,7 @@ import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry
 const PROVIDERS = [
   PortalAdapters,
   PortalHttp,
+  PortalStatsRepository,
   RealityPortalAdapter,
   PortalTargetsRepository,
   PortalTargetsService,
@@ -42,29 +46,31 @@ const PROVIDERS = [
  * the portals' webhooks and the per-listing analytics they feed.
  */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, LeadsModule],
   controllers: [
     SyndicationController,
     PortalWebhooksController,
     ListingAnalyticsController,
     ListingPortalsController,
   ],
-  providers: [...PROVIDERS, PortalStatsRepository, PortalWebhooksService, ListingAnalyticsService],
+  providers: [...PROVIDERS, PortalWebhooksService, ListingAnalyticsService],
   exports: [SyndicationService],
 })
 export class SyndicationModule {}
 
 /** The worker side: listing events become portal jobs, portal jobs run, old webhook receipts go. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, LeadsModule],
   providers: [
     ...PROVIDERS,
     // Workers serve no API: the notification writer without its HTTP module (as finance's worker does).
     NotificationsRepository,
     NotificationsService,
     SyndicationProcessor,
+    PortalSyncHolds,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,
+    OpenImmoReports,
     WebhookReceiptExpiry,
     WebhookReceiptExpiryProcessor,
   ],

@@ -10,18 +10,25 @@ import {
 import type { DomainEvent } from '@ppt/events';
 import { processCounter, processHistogram } from '@ppt/observability';
 import { QueueName, SyndicationJob, type PortalSyncJobData } from '@ppt/queue';
-import { RedisConnections } from '@ppt/redis';
 import { isRetryable, PortalError, type PublishedAdvert, type SyndicationListing } from '@ppt/syndication';
 import type { Job } from 'bull';
-import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ApiServerEnv } from '../../api-server.env';
 import { PortalAdapters } from './adapters/portal-adapters';
+import { PortalSyncHolds } from './portal-sync-holds';
 import { PortalTargetsService, type OpenedTarget } from './portal-targets.service';
+import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
+
+/**
+ * Portal jobs one worker runs at once. Each portal may use only SYNDICATION_PORTAL_CONCURRENCY of
+ * them (across workers, see PortalSyncHolds), so with four portals at the default of 4 a portal that
+ * hangs holds a quarter of a worker, and jobs beyond its slots wait delayed, not in a slot.
+ */
+export const PORTAL_SYNC_CONCURRENCY = 16;
 
 const IN_FLIGHT = new Set<SyndicationStatus>(['pending', 'syncing', 'removing']);
 
@@ -29,7 +36,7 @@ const LISTING_EVENTS = ['listing.published', 'listing.updated', 'listing.status_
 
 const portalCalls = processCounter<'portal' | 'result'>({
   name: 'syndication_portal_calls_total',
-  help: 'Portal jobs run, by portal and result (ok, retry, failed, superseded)',
+  help: 'Portal jobs run, by portal and result (ok, retry, failed, superseded, deferred)',
   labelNames: ['portal', 'result'],
 });
 const portalCallSeconds = processHistogram<'portal'>({
@@ -62,7 +69,8 @@ export class SyndicationProcessor {
     private readonly targets: PortalTargetsService,
     private readonly listings: SyndicationListings,
     private readonly adapters: PortalAdapters,
-    private readonly redis: RedisConnections,
+    private readonly holds: PortalSyncHolds,
+    private readonly jobs: SyndicationJobs,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
     private readonly notifications: NotificationsService,
   ) {}
@@ -90,11 +98,18 @@ export class SyndicationProcessor {
     return this.syndication.planOrganization(job.data.organizationId, job.data.portal);
   }
 
-  @Process({ name: SyndicationJob.PortalSync, concurrency: 8 })
+  @Process({ name: SyndicationJob.PortalSync, concurrency: PORTAL_SYNC_CONCURRENCY })
   async sync(job: Job<PortalSyncJobData>): Promise<{ result: string }> {
     const data = job.data;
     const portal = data.portal as SyndicationPortal;
-    return this.exclusively(`${data.listingId}:${portal}`, async () => {
+    const hold = await this.holds.take(data.listingId, portal, String(job.id));
+    if (typeof hold === 'string') {
+      // Busy listing or a portal at its limit: come back later instead of waiting in a worker slot.
+      await this.jobs.defer(data);
+      portalCalls.inc({ portal, result: 'deferred' });
+      return { result: `deferred:${hold}` };
+    }
+    try {
       const claimed = await this.claim(data);
       if (!claimed) {
         portalCalls.inc({ portal, result: 'superseded' });
@@ -115,7 +130,9 @@ export class SyndicationProcessor {
         // `retryable: false` makes the jittered backoff give up at once (the row already says why).
         throw Object.assign(err instanceof Error ? err : new Error(String(err)), { retryable: !final });
       }
-    });
+    } finally {
+      await hold.release();
+    }
   }
 
   /**
@@ -317,51 +334,6 @@ export class SyndicationProcessor {
         lastError: message,
       });
     });
-  }
-
-  /** One job at a time per listing and portal, across workers: the others wait for the lock. */
-  private async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const redis = this.redis.get('syndication-locks');
-    const lockKey = `syndication:lock:${key}`;
-    const token = randomUUID();
-    const ttlMs = this.env.SYNDICATION_PORTAL_TIMEOUT_MS * 4;
-    const deadline = Date.now() + ttlMs;
-    while ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() > deadline)
-        throw new PortalError(
-          'PORTAL_UNAVAILABLE',
-          'Another job for this listing and portal is still running',
-          true,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    // Renewed while the work runs (photos can take longer than the TTL), and only while it is ours.
-    const renew = setInterval(
-      () =>
-        void redis
-          .eval(
-            `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`,
-            1,
-            lockKey,
-            token,
-            ttlMs,
-          )
-          .catch(() => undefined),
-      Math.max(100, Math.floor(ttlMs / 4)),
-    );
-    try {
-      return await work();
-    } finally {
-      clearInterval(renew);
-      await redis
-        .eval(
-          `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
-          1,
-          lockKey,
-          token,
-        )
-        .catch(() => undefined);
-    }
   }
 }
 

@@ -67,7 +67,8 @@ export class PortalWebhooksRepository {
   }
 
   /** Stores an inquiry once per portal inquiry id; true when it is new. */
-  async storeInquiry(m: EntityManager, inquiry: Partial<ListingInquiry>): Promise<boolean> {
+  /** The new inquiry's id, or null when this portal inquiry id was stored before. */
+  async storeInquiry(m: EntityManager, inquiry: Partial<ListingInquiry>): Promise<string | null> {
     const inserted = await m
       .createQueryBuilder()
       .insert()
@@ -77,6 +78,6 @@ export class PortalWebhooksRepository {
       .returning(['id'])
       .updateEntity(false)
       .execute();
-    return (inserted.raw as unknown[]).length > 0;
+    return (inserted.raw as { id: string }[])[0]?.id ?? null;
   }
 }

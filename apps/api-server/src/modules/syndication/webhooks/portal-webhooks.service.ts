@@ -3,6 +3,7 @@ import { TenantTransactions, type ListingSyndication, type SyndicationPortal } f
 import { verifyWebhook } from '@ppt/syndication';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from 'typeorm';
+import { LeadRouting } from '../../leads/lead-routing';
 import { PortalStatsRepository } from '../portal-stats.repository';
 import { PortalTargetsService } from '../portal-targets.service';
 import { SyndicationError, SyndicationErrorCode } from '../syndication.errors';
@@ -10,7 +11,7 @@ import { SyndicationRepository } from '../syndication.repository';
 import { SyndicationService } from '../syndication.service';
 import { PortalWebhooksRepository } from './portal-webhooks.repository';
 import type { PortalWebhookAck } from './portal-webhook.dto';
-import { uuidV5 } from './uuid-v5';
+import { portalInquiryUuid } from './uuid-v5';
 import { isKnownType, readEnvelope, readEvent, type PortalEvent } from './portal-webhook-events';
 
 /** Standard Webhooks' tolerance, both ways: older is a replay, newer a clock we cannot trust. */
@@ -21,9 +22,6 @@ const PORTAL_SIDE_CODES: Record<'removed' | 'rejected', string> = {
   removed: 'PORTAL_REMOVED',
   rejected: 'PORTAL_REJECTED',
 };
-
-/** Namespace of the UUIDs that stand for other portals' inquiry ids (listing_inquiries keys by uuid). */
-const INQUIRY_NAMESPACE = '6f1d4a52-8c3b-5e7a-9d20-4b8c1e6f3a97';
 
 interface Verified {
   row: ListingSyndication;
@@ -47,6 +45,7 @@ export class PortalWebhooksService {
     private readonly syndications: SyndicationRepository,
     private readonly syndication: SyndicationService,
     private readonly webhooks: PortalWebhooksRepository,
+    private readonly leads: LeadRouting,
   ) {}
 
   async receive(
@@ -170,7 +169,7 @@ export class PortalWebhooksService {
         const created = await this.webhooks.storeInquiry(m, {
           organizationId: row.organizationId,
           listingId: row.listingId,
-          portalInquiryId: uuidV5(`${row.portal}:${d.inquiryId}`, INQUIRY_NAMESPACE),
+          portalInquiryId: portalInquiryUuid(row.portal, d.inquiryId),
           visitorUserId: null,
           name: d.name,
           email: d.email,
@@ -178,7 +177,10 @@ export class PortalWebhooksService {
           message: d.message,
         });
         // The same inquiry delivered again under a new event id counts once.
-        if (created) await this.stats.add(m, { ...at, day: dayOf(undefined), inquiries: 1 });
+        if (created) {
+          await this.stats.add(m, { ...at, day: dayOf(undefined), inquiries: 1 });
+          await this.leads.routeNew(m, row.organizationId, created);
+        }
         return;
       }
       case 'listing.status_changed':

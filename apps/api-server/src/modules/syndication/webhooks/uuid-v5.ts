@@ -12,3 +12,14 @@ export function uuidV5(name: string, namespace: string): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Namespace of the UUIDs that stand for other portals' inquiry ids (listing_inquiries keys by uuid). */
+const INQUIRY_NAMESPACE = '6f1d4a52-8c3b-5e7a-9d20-4b8c1e6f3a97';
+
+/**
+ * Our uuid for a portal's inquiry id: the same portal inquiry is stored once whatever carried it
+ * (a webhook, an import report read twice), and never collides with our own portal's (v4) ids.
+ */
+export function portalInquiryUuid(portal: string, inquiryId: string): string {
+  return uuidV5(`${portal}:${inquiryId}`, INQUIRY_NAMESPACE);
+}

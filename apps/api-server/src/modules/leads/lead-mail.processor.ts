@@ -1,0 +1,54 @@
+import { Process, Processor } from '@nestjs/bull';
+import { Listing, ListingInquiry, NotificationPreference, TenantTransactions } from '@ppt/db';
+import type { DomainEvent } from '@ppt/events';
+import { QueueName } from '@ppt/queue';
+import type { Job } from 'bull';
+import { Mailer } from '../mail/mailer';
+import { mailTemplates } from '../mail/mail.templates';
+import { defaultEnabled } from '../notifications/notification-defaults';
+import { UsersRepository } from '../users/users.repository';
+
+/**
+ * The realtor's e-mail about a new lead: the listing, the visitor's contact and message, and a link
+ * to the listing's inquiries. Skipped when the realtor turned e-mail off for inquiries, or left the
+ * account. A failed send throws, so Bull retries it.
+ */
+@Processor(QueueName.Maintenance)
+export class LeadMailProcessor {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly users: UsersRepository,
+    private readonly mailer: Mailer,
+  ) {}
+
+  @Process('listing.inquiry_received')
+  async send(job: Job<DomainEvent<'listing.inquiry_received'>>): Promise<{ sent: boolean }> {
+    const { organizationId, payload } = job.data;
+    const found = await this.tenant.run({ organizationId }, async (m) => {
+      const inquiry = await m.findOneBy(ListingInquiry, { organizationId, id: payload.inquiryId });
+      const listing = await m.findOneBy(Listing, { organizationId, id: payload.listingId });
+      const preference = await m.findOneBy(NotificationPreference, {
+        organizationId,
+        userId: payload.contactUserId,
+        type: 'listing_inquiry',
+        channel: 'email',
+      });
+      return { inquiry, listing, wanted: preference?.enabled ?? defaultEnabled('listing_inquiry', 'email') };
+    });
+    if (!found.inquiry || !found.listing || !found.wanted) return { sent: false };
+    const realtor = await this.users.findById(payload.contactUserId);
+    if (!realtor || realtor.disabledAt) return { sent: false };
+    const { inquiry, listing } = found;
+    await this.mailer.send(
+      mailTemplates.listingInquiry(realtor.email, realtor.displayName, {
+        title: listing.title,
+        name: inquiry.name,
+        email: inquiry.email,
+        phone: inquiry.phone,
+        message: inquiry.message,
+        url: this.mailer.appPage(`listings/${listing.id}/inquiries`),
+      }),
+    );
+    return { sent: true };
+  }
+}
