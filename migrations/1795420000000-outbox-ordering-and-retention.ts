@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - `aggregate_sequence` numbers an aggregate's events in commit order (the writer takes a
  *   transaction-scoped advisory lock per aggregate before reading the last number), unique per
- *   aggregate. Existing rows are numbered by creation time.
+ *   aggregate within its organisation (like every unique index of a tenant table: the writer sees only
+ *   its organisation's rows). Existing rows are numbered by creation time.
  * - `claimed_until` / `claim_token`: a relay pass claims a batch in a short transaction and commits;
  *   it publishes without any transaction open and settles the rows in a second one. A relay that dies
  *   mid-pass leaves a claim that expires.
@@ -22,7 +23,7 @@ export class OutboxOrderingAndRetention1795420000000 implements MigrationInterfa
     await q.query(`ALTER TABLE outbox ADD aggregate_sequence integer`);
     await q.query(`
       UPDATE outbox o SET aggregate_sequence = n.seq
-        FROM (SELECT id, row_number() OVER (PARTITION BY aggregate_type, aggregate_id
+        FROM (SELECT id, row_number() OVER (PARTITION BY organization_id, aggregate_type, aggregate_id
                                             ORDER BY created_at, aggregate_version, id) AS seq
                 FROM outbox) n
        WHERE n.id = o.id`);
@@ -30,7 +31,7 @@ export class OutboxOrderingAndRetention1795420000000 implements MigrationInterfa
     await q.query(`ALTER TABLE outbox ADD claimed_until timestamptz`);
     await q.query(`ALTER TABLE outbox ADD claim_token uuid`);
     await q.query(
-      `CREATE UNIQUE INDEX uq_outbox_aggregate_sequence ON outbox (aggregate_type, aggregate_id, aggregate_sequence)`,
+      `CREATE UNIQUE INDEX uq_outbox_aggregate_sequence ON outbox (organization_id, aggregate_type, aggregate_id, aggregate_sequence)`,
     );
     await q.query(`CREATE INDEX ix_outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL`);
     await q.query(`CREATE INDEX ix_consumed_events_consumed_at ON consumed_events (consumed_at)`);

@@ -6,9 +6,11 @@ import { Organization } from './organization.entity';
 @Index('ix_outbox_org_created', ['organizationId', 'createdAt'])
 @Index('ix_outbox_pending', ['nextAttemptAt'], { where: 'published_at IS NULL' })
 @Index('ix_outbox_published', ['publishedAt'], { where: 'published_at IS NOT NULL' })
-@Index('uq_outbox_aggregate_sequence', ['aggregateType', 'aggregateId', 'aggregateSequence'], {
-  unique: true,
-})
+@Index(
+  'uq_outbox_aggregate_sequence',
+  ['organizationId', 'aggregateType', 'aggregateId', 'aggregateSequence'],
+  { unique: true },
+)
 export class OutboxEvent {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
