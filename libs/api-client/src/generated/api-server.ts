@@ -591,6 +591,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/charges/{id}/payments/{paymentId}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse payment */
+        post: operations["ChargesController_reversePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/charges/overdue": {
         parameters: {
             query?: never;
@@ -937,10 +954,12 @@ export interface paths {
         get: operations["InspectionsController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete inspection */
+        delete: operations["InspectionsController_delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update inspection */
+        patch: operations["InspectionsController_update"];
         trace?: never;
     };
     "/api/v1/leases": {
@@ -1111,6 +1130,24 @@ export interface paths {
         /** Listing inquiries */
         get: operations["ListingsController_inquiries"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/portals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get listing portal */
+        get: operations["ListingPortalsController_get"];
+        /** Listing portal put */
+        put: operations["ListingPortalsController_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1941,10 +1978,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Get vendor */
+        get: operations["VendorsController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete vendor */
+        delete: operations["VendorsController_delete"];
         options?: never;
         head?: never;
         /** Update vendor */
@@ -2518,6 +2557,11 @@ export interface components {
              */
             brokenAtSequence?: number | null;
             entries: components["schemas"]["ChainEntryResponse"][];
+            /**
+             * @description False while a secret vote is open: its entries are published when it closes (or is cancelled), so their order cannot be matched with who voted meanwhile. `verified`, `headHash` and `ballotCount` are always given.
+             * @example true
+             */
+            entriesPublished: boolean;
             /** @example 9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e */
             headHash?: string | null;
             /**
@@ -3087,7 +3131,7 @@ export interface components {
              * @example owners
              * @enum {string}
              */
-            visibility: "managers" | "owners" | "residents";
+            visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
         CreateExpenseDto: {
             /**
@@ -3244,6 +3288,17 @@ export interface components {
              *     ]
              */
             photoDocumentIds?: string[];
+            /**
+             * @description Fields the portals need that the listing does not model, per portal (also PUT /listings/:id/portals). sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}
+             * @example {
+             *       "sreality": {
+             *         "buildingType": "brick",
+             *         "buildingCondition": "very_good",
+             *         "ownership": "personal"
+             *       }
+             *     }
+             */
+            portalOverrides?: Record<string, never>;
             /** @example 120 00 */
             postalCode?: string;
             /**
@@ -3613,7 +3668,7 @@ export interface components {
              * @example owners
              * @enum {string}
              */
-            visibility: "managers" | "owners" | "residents";
+            visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
         DocumentTextResponse: {
             /** @example 1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9 */
@@ -3685,7 +3740,7 @@ export interface components {
                  * @example CHANGE_TOKEN_INVALID
                  * @enum {string}
                  */
-                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -3700,7 +3755,7 @@ export interface components {
                  * @example ANNOUNCEMENT_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -3715,7 +3770,7 @@ export interface components {
                  * @example ALREADY_MEMBER
                  * @enum {string}
                  */
-                code: "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
+                code: "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CHUNK_IN_PROGRESS" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PAYMENT_ALREADY_REVERSED" | "PAYMENT_IS_REVERSAL" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "READING_OUT_OF_ORDER" | "READING_PERIOD_CLOSED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_ALREADY_CONFIRMED" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VENDOR_IN_USE" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused: it conflicts with the current state */
                 message: string;
@@ -3775,7 +3830,7 @@ export interface components {
                  * @example ACKNOWLEDGEMENT_NOT_REQUESTED
                  * @enum {string}
                  */
-                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
+                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused by a business rule */
                 message: string;
@@ -3820,7 +3875,7 @@ export interface components {
                  * @example SECRETS_NOT_CONFIGURED
                  * @enum {string}
                  */
-                code: "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE";
+                code: "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example A dependency is unavailable; try again after Retry-After seconds */
                 message: string;
@@ -3886,6 +3941,15 @@ export interface components {
             updatedAt: string;
             /** @example 7b2d9f4e-6a1c-4e8b-b3d7-0f5a9c2e6d84 */
             vendorId?: string | null;
+        };
+        FaultCommentPageResponse: {
+            items: components["schemas"]["FaultCommentResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
         };
         FaultCommentResponse: {
             /** @example c7e4a2d9-5b1f-4a8e-8c3d-6f9b0e1a2d47 */
@@ -4291,6 +4355,41 @@ export interface components {
             /** @example 42 */
             total: number;
         };
+        ListingPortalResponse: {
+            /**
+             * @description The portal's market fits the listing (country, currency, transaction)
+             * @example true
+             */
+            applies: boolean;
+            /**
+             * @example sreality
+             * @enum {string}
+             */
+            portal: "reality-portal" | "sreality" | "openimmo" | "webhook";
+            /**
+             * @description Chosen for this listing (explicitly or by default)
+             * @example true
+             */
+            selected: boolean;
+        };
+        ListingPortalsResponse: {
+            /**
+             * @description The selection was chosen by a manager (else the default)
+             * @example false
+             */
+            explicit: boolean;
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            listingId: string;
+            /** @example {} */
+            overrides: Record<string, never>;
+            /** @description Every enabled portal */
+            portals: components["schemas"]["ListingPortalResponse"][];
+            /**
+             * @description Portal jobs queued
+             * @example 1
+             */
+            queued: number;
+        };
         ListingResponse: {
             /** @example Slezská 1234/12 */
             addressLine: string;
@@ -4533,6 +4632,15 @@ export interface components {
             /** @example 42 */
             total: number;
         };
+        MeterReadingPageResponse: {
+            items: components["schemas"]["MeterReadingResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
         MeterReadingResponse: {
             /**
              * Format: date-time
@@ -4545,6 +4653,16 @@ export interface components {
             isReplacement: boolean;
             /** @example d3f7b1a9-2e6c-4d8f-a4b2-6c9e1f7a3d50 */
             meterId: string;
+            /**
+             * @description Replacements only
+             * @example null
+             */
+            newSerialNumber?: string | null;
+            /**
+             * @description Replacements only
+             * @example null
+             */
+            oldSerialNumber?: string | null;
             /** @example 6e1a9c3f-8d2b-4f7a-a9c1-3b5d7f0e2a86 */
             periodId?: string | null;
             /** @example 2026-12-03 */
@@ -4629,7 +4747,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
         };
         OAuthErrorResponse: {
             /**
@@ -4846,6 +4964,12 @@ export interface components {
             userId: string;
         };
         ParticipationPageResponse: {
+            byQuestion: components["schemas"]["QuestionParticipationCount"][];
+            /**
+             * @description True while a secret vote is open: only the counts are shown (items is empty) until it closes, so who voted cannot be paired with the ballots as they arrive
+             * @example false
+             */
+            hiddenUntilClose: boolean;
             items: components["schemas"]["ParticipationResponse"][];
             /** @example 20 */
             limit: number;
@@ -4864,9 +4988,14 @@ export interface components {
             /** @example e2a7c5b9-8d4f-4b1a-9e6c-3f0d2a8b7c15 */
             unitId: string;
         };
-        PaymentListResponse: {
-            /** @description Oldest first */
+        PaymentPageResponse: {
             items: components["schemas"]["PaymentResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
         };
         PaymentResponse: {
             /** @example 850000 */
@@ -4889,10 +5018,20 @@ export interface components {
             method: "bank_transfer" | "card" | "cash" | "direct_debit" | "other";
             /** @example 2026-12-14 */
             paidOn: string;
+            /**
+             * @description Why it was reversed
+             * @example null
+             */
+            reason?: string | null;
             /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
             recordedByUserId?: string | null;
             /** @example VS 2026120042 */
             reference?: string | null;
+            /**
+             * @description On a reversing entry (negative amount): the payment it undoes
+             * @example null
+             */
+            reversesPaymentId?: string | null;
         };
         PersonInvitationResponse: {
             /**
@@ -4985,6 +5124,12 @@ export interface components {
              * @example true
              */
             configured: boolean;
+            /**
+             * Format: date-time
+             * @description When the portal refused the credentials; no job calls it until new ones are saved
+             * @example null
+             */
+            credentialsRejectedAt: string | null;
             /** @example true */
             enabled: boolean;
             /** @example true */
@@ -5096,7 +5241,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
         };
         PreferenceResponse: {
             /**
@@ -5115,7 +5260,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
         };
         PreferencesResponse: {
             items: components["schemas"]["PreferenceResponse"][];
@@ -5153,6 +5298,27 @@ export interface components {
             method: string;
             /** @example https://documents.example.com/org/8d1f4c2a-3b7e-4f90-a6c5-1e2d3f4a5b6c/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9/Najemni-smlouva-2026.pdf?X-Amz-Expires=900&X-Amz-Signature=… */
             url: string;
+        };
+        PutListingPortalsDto: {
+            /**
+             * @description Per-portal fields, replacing the stored ones when given. sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}
+             * @example {
+             *       "sreality": {
+             *         "buildingType": "brick",
+             *         "buildingCondition": "very_good",
+             *         "ownership": "personal"
+             *       }
+             *     }
+             */
+            overrides?: Record<string, never>;
+            /**
+             * @description The portals this listing goes to (each must be enabled); null = the default: every enabled portal whose market fits the listing
+             * @example [
+             *       "sreality",
+             *       "webhook"
+             *     ]
+             */
+            portals: ("reality-portal" | "sreality" | "openimmo" | "webhook")[] | null;
         };
         PutPortalTargetDto: {
             /**
@@ -5204,6 +5370,15 @@ export interface components {
             /** @example Schvalujete výměnu výtahu za 1 850 000 Kč z fondu oprav? */
             text: string;
         };
+        QuestionParticipationCount: {
+            /** @example 6a8c0e2b-4d6f-4a8c-9e2b-4d6f8a0c2e43 */
+            questionId: string;
+            /**
+             * @description Units that took part in the question
+             * @example 12
+             */
+            units: number;
+        };
         QuestionResponse: {
             /** @example Nabídka firmy Výtahy Praha s.r.o. ze dne 3. 11. 2026. */
             description: string;
@@ -5239,6 +5414,15 @@ export interface components {
             quorumReached: boolean;
             /** @example 8c0e2b4d-6f8a-4c0e-8b4d-6f8a0c2e4a65 */
             winningOptionId?: string | null;
+        };
+        ReadingPeriodPageResponse: {
+            items: components["schemas"]["ReadingPeriodResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
         };
         ReadingPeriodResponse: {
             /**
@@ -5412,6 +5596,10 @@ export interface components {
              */
             listingId?: string;
         };
+        ReversePaymentDto: {
+            /** @example Bank returned the transfer (account closed) */
+            reason: string;
+        };
         ScheduleAnnouncementDto: {
             /**
              * @description When it is published (in the future)
@@ -5535,14 +5723,19 @@ export interface components {
              * @example owners
              * @enum {string}
              */
-            visibility: "managers" | "owners" | "residents";
+            visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
         SubmitReadingDto: {
             /**
-             * @description The meter was replaced: the value may be lower than the last one
+             * @description Staff only (403 REPLACEMENT_STAFF_ONLY): the meter was replaced; the value is the new meter's start value and may be lower than the last one. Must be the newest reading.
              * @default false
              */
             isReplacement: boolean;
+            /**
+             * @description The new meter's serial number: required with isReplacement (the meter takes it; 409 METER_SERIAL_TAKEN), refused without (422 INVALID_REPLACEMENT)
+             * @example WC-2027-000456
+             */
+            newSerialNumber?: string;
             /**
              * @description The reading period this reading belongs to
              * @example 6e1a9c3f-8d2b-4f7a-a9c1-3b5d7f0e2a86
@@ -5598,12 +5791,12 @@ export interface components {
              */
             lastAttemptAt: string | null;
             /**
-             * @description The portal's own words where it gave any
+             * @description Our short status line (e.g. "Sreality addAdvert: status 453 (areaM2)")
              * @example null
              */
             lastError: string | null;
             /**
-             * @description e.g. INVALID_LOGIN, INCOMPLETE_DATA
+             * @description Our reason code: INVALID_LOGIN, INCOMPLETE_DATA, INVALID_DATA, UNKNOWN_SELLER, DAILY_LIMIT, NOT_FOUND, RATE_LIMITED, PORTAL_UNAVAILABLE, PORTAL_REJECTED, PORTAL_REMOVED, ENDPOINT_NOT_ALLOWED, PREFLIGHT_FAILED
              * @example null
              */
             lastErrorCode: string | null;
@@ -5619,6 +5812,16 @@ export interface components {
              * @enum {string}
              */
             portal: "reality-portal" | "sreality" | "openimmo" | "webhook";
+            /**
+             * @description The portal's own status text, one short line (never a response body)
+             * @example null
+             */
+            portalMessage: string | null;
+            /**
+             * @description The portal's own code for its last refusal
+             * @example 453
+             */
+            portalStatus: string | null;
             /**
              * @example active
              * @enum {string}
@@ -5837,7 +6040,7 @@ export interface components {
              * @example owners
              * @enum {string}
              */
-            visibility: "managers" | "owners" | "residents";
+            visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
         UpdateExpenseDto: {
             /**
@@ -5891,6 +6094,17 @@ export interface components {
             title?: string;
             /** @example 7b2d9f4e-6a1c-4e8b-b3d7-0f5a9c2e6d84 */
             vendorId?: string | null;
+        };
+        UpdateInspectionDto: {
+            /** @example b4e6f8a0-1c3d-4e5f-8a7b-9c0d1e2f3a4b */
+            buildingId?: string;
+            /** @example 2026-11-20 */
+            inspectedOn?: string;
+            items?: components["schemas"]["InspectionItemDto"][];
+            /** @example Good overall; repaint the staircase next spring. */
+            summary?: string;
+            /** @example e2a7c5b9-8d4f-4b1a-9e6c-3f0d2a8b7c15 */
+            unitId?: string;
         };
         UpdateLeaseDto: {
             /**
@@ -5976,6 +6190,17 @@ export interface components {
              *     ]
              */
             photoDocumentIds?: string[];
+            /**
+             * @description Fields the portals need that the listing does not model, per portal (also PUT /listings/:id/portals). sreality: buildingType, buildingCondition, ownership, localityAccuracy, estateAreaM2; openimmo: commission, energyCertificate {type, valueKwhPerM2Year, validUntil}
+             * @example {
+             *       "sreality": {
+             *         "buildingType": "brick",
+             *         "buildingCondition": "very_good",
+             *         "ownership": "personal"
+             *       }
+             *     }
+             */
+            portalOverrides?: Record<string, never>;
             /** @example 120 00 */
             postalCode?: string;
             /**
@@ -7740,7 +7965,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Pending; emits charge.created. 422 LEASE_UNIT_MISMATCH / CURRENCY_MISMATCH when the lease is of another unit or currency */
+            /** @description Pending; emits charge.created. 422 LEASE_UNIT_MISMATCH / CURRENCY_MISMATCH when the lease is of another unit or currency. With an Idempotency-Key header (1–255 visible ASCII characters): the same key and body get the first answer again (header Idempotent-Replayed: true), concurrent duplicates create one row, the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7823,7 +8048,10 @@ export interface operations {
     };
     ChargesController_payments: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -7838,7 +8066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentListResponse"];
+                    "application/json": components["schemas"]["PaymentPageResponse"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -7863,7 +8091,45 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Emits payment.recorded; the charge becomes paid when covered. 422 CURRENCY_MISMATCH, 422 PAYMENT_EXCEEDS_OUTSTANDING, 409 CHARGE_ALREADY_PAID / CHARGE_CANCELLED */
+            /** @description Emits payment.recorded; the charge becomes paid when covered. 422 CURRENCY_MISMATCH, 422 PAYMENT_EXCEEDS_OUTSTANDING, 409 CHARGE_ALREADY_PAID / CHARGE_CANCELLED. With an Idempotency-Key header (1–255 visible ASCII characters): the same key and body get the first answer again (header Idempotent-Replayed: true), concurrent duplicates create one row, the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedPaymentResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    ChargesController_reversePayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReversePaymentDto"];
+            };
+        };
+        responses: {
+            /** @description A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL, 404 PAYMENT_NOT_FOUND */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8200,7 +8466,7 @@ export interface operations {
                      * @default managers
                      * @enum {string}
                      */
-                    visibility?: "managers" | "owners" | "residents";
+                    visibility?: "managers" | "owners" | "unit" | "residents" | "public";
                 };
             };
         };
@@ -8435,7 +8701,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A pending document and where to PUT its bytes (with exactly the given headers) */
+            /** @description A pending document and where to PUT its bytes (with exactly the given headers): a staging key, copied to the document at confirm */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8468,7 +8734,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Checks the stored object (size, type sniffed from its bytes) and activates the document. 409 UPLOAD_NOT_RECEIVED, 422 UPLOAD_SIZE_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE */
+            /** @description Checks the staged object (size), copies it to the document (never overwriting), sniffs its type and activates the document; confirming again answers the active document. 409 UPLOAD_NOT_RECEIVED, 422 UPLOAD_SIZE_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8705,7 +8971,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Residents report only in a unit they own or live in, or in the common areas (no unit) of its building; elsewhere 404 UNIT_NOT_FOUND / BUILDING_NOT_FOUND */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8793,7 +9059,10 @@ export interface operations {
     };
     FaultsController_comments: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -8808,7 +9077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FaultCommentResponse"][];
+                    "application/json": components["schemas"]["FaultCommentPageResponse"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -8833,7 +9102,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Audited as fault.commented */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8984,6 +9253,73 @@ export interface operations {
             500: components["responses"]["Error500"];
         };
     };
+    InspectionsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its items */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    InspectionsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInspectionDto"];
+            };
+        };
+        responses: {
+            /** @description `items`, when given, replace the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     LeasesController_list: {
         parameters: {
             query?: {
@@ -9005,7 +9341,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `expiringWithinDays=90|60|30` lists active leases ending soon. Owners and tenants see the leases they signed and those of units they own. */
+            /** @description `expiringWithinDays=90|60|30` lists the leases ending soon (active, and terminated ones until they end). Owners and tenants see the leases they signed and those of units they own. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9131,7 +9467,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 LEASE_OVERLAP when the unit has an active lease in the period */
+            /** @description 409 LEASE_OVERLAP when another lease holds the unit on some of its days (an active one, or a terminated one until its end) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9234,7 +9570,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The lease holds the unit until `endDate`; 422 INVALID_DATES before its start or after its current end */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9480,6 +9816,70 @@ export interface operations {
             500: components["responses"]["Error500"];
         };
     };
+    ListingPortalsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Which enabled portals the listing goes to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingPortalsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    ListingPortalsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutListingPortalsDto"];
+            };
+        };
+        responses: {
+            /** @description Chooses the portals (null: the default) and the per-portal overrides. 422 PORTAL_NOT_ENABLED, INVALID_PORTAL_OVERRIDES, or PORTAL_RULES_NOT_MET per portal for a listing on the market (nothing saved). A portal removed gets a withdrawal there only. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingPortalsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     ListingsController_changeStatus: {
         parameters: {
             query?: never;
@@ -9700,7 +10100,10 @@ export interface operations {
     };
     MetersController_readings: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -9715,7 +10118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeterReadingResponse"][];
+                    "application/json": components["schemas"]["MeterReadingPageResponse"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -10803,7 +11206,10 @@ export interface operations {
     };
     MetersController_periods: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10816,11 +11222,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadingPeriodResponse"][];
+                    "application/json": components["schemas"]["ReadingPeriodPageResponse"];
                 };
             };
+            400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             500: components["responses"]["Error500"];
         };
     };
@@ -10837,7 +11245,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Audited as reading_period.created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -11450,7 +11858,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Chunk n (1-based), exactly chunkSizeBytes long except the last. 422 CHUNK_CHECKSUM_MISMATCH (send it again), CHUNK_SIZE_MISMATCH; re-sending a received chunk is harmless */
+            /** @description Chunk n (1-based), exactly chunkSizeBytes long except the last. 422 CHUNK_CHECKSUM_MISMATCH (send it again), CHUNK_SIZE_MISMATCH; 409 CHUNK_IN_PROGRESS while another request stores the same chunk, CHUNK_CONFLICT for other bytes than a received chunk; re-sending a received chunk is harmless */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11483,7 +11891,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Joins the chunks in storage and activates the document. 409 UPLOAD_INCOMPLETE (details list the missing chunks), 422 FILE_CHECKSUM_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE */
+            /** @description Joins the chunks in storage and activates the document (with the upload, in one transaction). 409 UPLOAD_INCOMPLETE (details list the missing chunks), 422 FILE_CHECKSUM_MISMATCH, 415 UNSUPPORTED_DOCUMENT_TYPE (both fail the upload); 503 STORAGE_UNAVAILABLE leaves it open: complete again */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11564,6 +11972,63 @@ export interface operations {
             409: components["responses"]["Error409"];
             410: components["responses"]["Error410"];
             413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    VendorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    VendorsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; 409 VENDOR_IN_USE while a fault or an expense names it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
@@ -12013,7 +12478,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Who voted, per unit and question; never what */
+            /** @description Who voted, per unit and question, never what; with the number of units per question. While a secret vote is open, only the counts (hiddenUntilClose: true) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -529,10 +529,17 @@ export interface components {
             items: components["schemas"]["PortalListingResponse"][];
             /** @example 20 */
             limit: number;
+            /** @description Pass as `after` for the next page (keyset sorts only; null on the last page) */
+            nextCursor: string | null;
             /** @example 0 */
             offset: number;
             /** @example 42 */
             total: number;
+            /**
+             * @description False when `total` is an estimate (more than 1000 matches are not counted one by one)
+             * @example true
+             */
+            totalExact: boolean;
         };
         PortalListingResponse: {
             /** @example Slezská 1234/12 */
@@ -968,6 +975,8 @@ export interface operations {
     ListingsController_search: {
         parameters: {
             query?: {
+                /** @description Continue behind the previous page: its `nextCursor` (sorts date, -date, price, -price; instead of offset, which re-reads every skipped row) */
+                after?: string;
                 areaMax?: number;
                 areaMin?: number;
                 /** @description minLng,minLat,maxLng,maxLat */

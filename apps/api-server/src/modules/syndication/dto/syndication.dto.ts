@@ -273,7 +273,7 @@ export class ListingPortalResponse {
 }
 
 export class ListingPortalsResponse {
-  @ApiProperty({ example: EXAMPLE_ID }) listingId!: string;
+  @ApiProperty({ example: EXAMPLE_ID.listing }) listingId!: string;
   @ApiProperty({ example: false, description: 'The selection was chosen by a manager (else the default)' })
   explicit!: boolean;
   @ApiProperty({ type: [ListingPortalResponse], description: 'Every enabled portal' })
