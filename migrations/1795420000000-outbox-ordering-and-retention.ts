@@ -21,12 +21,16 @@ export class OutboxOrderingAndRetention1795420000000 implements MigrationInterfa
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE outbox ADD aggregate_sequence integer`);
+    // The owner is subject to FORCE ROW LEVEL SECURITY (no organisation set: it would see no row and
+    // number nothing); lifted only inside this migration's transaction to number every organisation's rows.
+    await q.query(`ALTER TABLE outbox NO FORCE ROW LEVEL SECURITY`);
     await q.query(`
       UPDATE outbox o SET aggregate_sequence = n.seq
         FROM (SELECT id, row_number() OVER (PARTITION BY organization_id, aggregate_type, aggregate_id
                                             ORDER BY created_at, aggregate_version, id) AS seq
                 FROM outbox) n
        WHERE n.id = o.id`);
+    await q.query(`ALTER TABLE outbox FORCE ROW LEVEL SECURITY`);
     await q.query(`ALTER TABLE outbox ALTER aggregate_sequence SET NOT NULL`);
     await q.query(`ALTER TABLE outbox ADD claimed_until timestamptz`);
     await q.query(`ALTER TABLE outbox ADD claim_token uuid`);

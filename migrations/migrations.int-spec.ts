@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { DataSource } from 'typeorm';
 import { migrationDataSource } from './data-source';
 import { OrganizationInvitations1795369000000 } from './1795369000000-organization-invitations';
+import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-ordering-and-retention';
 import { MIGRATIONS } from './migration-list';
 
 const ALL_TABLES = [
@@ -261,6 +263,78 @@ describe('migrations', () => {
       }[];
       expect(restored).toEqual([{ id: membershipOf(added), role: 'manager' }]);
       await ds.runMigrations();
+    });
+  });
+
+  describe('outbox ordering (1795420000000) on a database that already has events', () => {
+    let db: TestDatabase;
+    let ds: DataSource;
+    beforeAll(async () => {
+      db = await createEmptyDatabase();
+      ds = await migrationDataSource(db.ownerUrl).initialize();
+      await ds.runMigrations();
+      const later = MIGRATIONS.length - MIGRATIONS.indexOf(OutboxOrderingAndRetention1795420000000);
+      for (let i = 0; i < later; i++) await ds.undoLastMigration();
+    });
+    afterAll(async () => {
+      await ds.destroy();
+      await db.drop();
+    });
+
+    /**
+     * Runs SQL as one organisation. A non-superuser owner (production) is subject to the tables' forced
+     * row-level security, which the migration lifts for its backfill; the tests' owner is a superuser.
+     */
+    const asOrganization = <T>(org: string, sql: string, params: unknown[] = []) =>
+      ds.transaction(async (m) => {
+        await m.query(`SELECT set_config('app.current_org', $1, true)`, [org]);
+        return (await m.query(sql, params)) as T;
+      });
+
+    it("numbers every organisation's existing events per aggregate, in creation order", async () => {
+      const [a, b, aggregate, other] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const events: [string, string, string, string][] = [];
+      for (const [org, agg, minutesAgo] of [
+        [a, aggregate, 3],
+        [a, aggregate, 2],
+        [a, other, 1],
+        [b, randomUUID(), 1],
+      ] as const) {
+        const id = randomUUID();
+        events.push([id, org, agg, String(minutesAgo)]);
+        if (!events.slice(0, -1).some(([, o]) => o === org)) {
+          await asOrganization(org, `INSERT INTO organizations (id, name, slug) VALUES ($1, 'Org', $2)`, [
+            org,
+            `org-${org}`,
+          ]);
+        }
+        await asOrganization(
+          org,
+          `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version, payload, created_at)
+           VALUES ($1, $2, 'listing.updated', 'listing', $3, 1, '{}', now() - make_interval(mins => $4))`,
+          [id, org, agg, minutesAgo],
+        );
+      }
+      await ds.runMigrations();
+      const numbered = async (org: string) =>
+        (
+          await asOrganization<{ id: string; aggregate_sequence: number }[]>(
+            org,
+            `SELECT id, aggregate_sequence FROM outbox WHERE id = ANY($1) AND organization_id = $2 ORDER BY created_at`,
+            [events.map(([id]) => id), org],
+          )
+        ).map((r) => [r.id, r.aggregate_sequence]);
+      expect(await numbered(a)).toEqual([
+        [events[0][0], 1],
+        [events[1][0], 2],
+        [events[2][0], 1],
+      ]);
+      expect(await numbered(b)).toEqual([[events[3][0], 1]]);
+      // And the table is back under forced row-level security for its owner.
+      const [{ forced }] = (await ds.query(
+        `SELECT relforcerowsecurity AS forced FROM pg_class WHERE relname = 'outbox'`,
+      )) as { forced: boolean }[];
+      expect(forced).toBe(true);
     });
   });
 });

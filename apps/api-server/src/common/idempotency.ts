@@ -1,5 +1,5 @@
 import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs/common';
-import { AppError } from '@ppt/observability';
+import { AppError, registerErrorCodes } from '@ppt/observability';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -9,6 +9,7 @@ export enum IdempotencyErrorCode {
   KeyInvalid = 'IDEMPOTENCY_KEY_INVALID',
   KeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
+registerErrorCodes({ [IdempotencyErrorCode.KeyInvalid]: 400, [IdempotencyErrorCode.KeyReused]: 422 });
 
 /** Visible ASCII, 1–255 characters (a UUID, or whatever unique string the client chose). */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;

@@ -249,7 +249,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "INCOMPLETE_RADIUS" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                code: "BAD_REQUEST" | "INCOMPLETE_RADIUS" | "INVALID_CURSOR" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -1017,6 +1017,13 @@ export interface operations {
                     "application/json": components["schemas"]["PortalListingPageResponse"];
                 };
             };
+            /** @description Not modified: the answer matches the `If-None-Match` ETag of an anonymous request */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Error400"];
             500: components["responses"]["Error500"];
         };
@@ -1040,6 +1047,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PortalListingResponse"];
                 };
+            };
+            /** @description Not modified: the answer matches the `If-None-Match` ETag of an anonymous request */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Error400"];
             404: components["responses"]["Error404"];
@@ -1101,6 +1115,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PortalListingResponse"][];
                 };
+            };
+            /** @description Not modified: the answer matches the `If-None-Match` ETag of an anonymous request */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Error400"];
             404: components["responses"]["Error404"];

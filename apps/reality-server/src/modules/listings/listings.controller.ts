@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@ppt/observability';
 import { PublicCacheInterceptor } from './public-cache.interceptor';
 import { PortalListingPageResponse, PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';
@@ -9,6 +9,10 @@ import { PortalListingsService, type SearchPage } from './portal-listings.servic
 @Public()
 @Controller('listings')
 @UseInterceptors(PublicCacheInterceptor)
+@ApiResponse({
+  status: 304,
+  description: 'Not modified: the answer matches the `If-None-Match` ETag of an anonymous request',
+})
 export class ListingsController {
   constructor(private readonly listings: PortalListingsService) {}
 

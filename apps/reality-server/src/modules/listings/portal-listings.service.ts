@@ -7,7 +7,7 @@ import { RealityServerEnv } from '../../reality-server.env';
 import { PortalListingsRepository, type SearchCursor } from './portal-listings.repository';
 
 /** Codes thrown below without a feature table (listed for the OpenAPI document). */
-registerErrorCodes({ LISTING_NOT_FOUND: 404, INCOMPLETE_RADIUS: 400 });
+registerErrorCodes({ LISTING_NOT_FOUND: 404, INCOMPLETE_RADIUS: 400, INVALID_CURSOR: 400 });
 
 const SIMILAR_LIMIT = 6;
 
