@@ -43,4 +43,19 @@ describe('per-portal overrides', () => {
     expect(validatePortalOverrides(null).map((i) => i.field)).toEqual(['overrides']);
     expect(validatePortalOverrides({ sreality: [] }).map((i) => i.field)).toEqual(['overrides.sreality']);
   });
+
+  it('treats inherited member names as unknown (no bypass, no crash)', () => {
+    // As a JSON body arrives: "__proto__" is an own key there.
+    const body = JSON.parse(
+      '{"sreality":{"toString":1,"constructor":{"name":1},"__proto__":{}},' +
+        '"__proto__":{"isPrototypeOf":1},"constructor":{"name":1}}',
+    ) as unknown;
+    expect(validatePortalOverrides(body).map((i) => i.field)).toEqual([
+      'overrides.sreality.toString',
+      'overrides.sreality.constructor',
+      'overrides.sreality.__proto__',
+      'overrides.__proto__',
+      'overrides.constructor',
+    ]);
+  });
 });

@@ -122,7 +122,8 @@ export function validatePortalOverrides(value: unknown): PreflightIssue[] {
     return issues;
   }
   for (const [portal, part] of Object.entries(value as Record<string, unknown>)) {
-    const fields = FIELDS[portal as keyof PortalOverrides];
+    // Own keys only: `toString`, `constructor` or `__proto__` must be unknown names, not inherited members.
+    const fields = Object.hasOwn(FIELDS, portal) ? FIELDS[portal as keyof PortalOverrides] : undefined;
     if (!fields) {
       add(`overrides.${portal}`, `No overrides exist for ${portal}`);
       continue;
@@ -132,7 +133,7 @@ export function validatePortalOverrides(value: unknown): PreflightIssue[] {
       continue;
     }
     for (const [field, fieldValue] of Object.entries(part as Record<string, unknown>)) {
-      const check = fields[field];
+      const check = Object.hasOwn(fields, field) ? fields[field] : undefined;
       if (!check) add(`overrides.${portal}.${field}`, 'Unknown field');
       else check(fieldValue, `overrides.${portal}.${field}`, add);
     }
