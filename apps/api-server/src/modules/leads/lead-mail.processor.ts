@@ -1,5 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
-import { Listing, ListingInquiry, NotificationPreference, TenantTransactions } from '@ppt/db';
+import { Listing, ListingInquiry, Membership, NotificationPreference, TenantTransactions } from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
 import { QueueName } from '@ppt/queue';
 import type { Job } from 'bull';
@@ -10,8 +10,10 @@ import { UsersRepository } from '../users/users.repository';
 
 /**
  * The realtor's e-mail about a new lead: the listing, the visitor's contact and message, and a link
- * to the listing's inquiries. Skipped when the realtor turned e-mail off for inquiries, or left the
- * account. A failed send throws, so Bull retries it.
+ * to the listing's inquiries. Skipped when the realtor turned e-mail off for inquiries, is no longer
+ * the listing's contact or a member of its organisation (a retried or replayed event must not send a
+ * visitor's contact details to someone who stopped handling the listing), or left the account. A
+ * failed send throws, so Bull retries it.
  */
 @Processor(QueueName.Maintenance)
 export class LeadMailProcessor {
@@ -27,15 +29,22 @@ export class LeadMailProcessor {
     const found = await this.tenant.run({ organizationId }, async (m) => {
       const inquiry = await m.findOneBy(ListingInquiry, { organizationId, id: payload.inquiryId });
       const listing = await m.findOneBy(Listing, { organizationId, id: payload.listingId });
+      const stillMember = await m.existsBy(Membership, { organizationId, userId: payload.contactUserId });
       const preference = await m.findOneBy(NotificationPreference, {
         organizationId,
         userId: payload.contactUserId,
         type: 'listing_inquiry',
         channel: 'email',
       });
-      return { inquiry, listing, wanted: preference?.enabled ?? defaultEnabled('listing_inquiry', 'email') };
+      return {
+        inquiry,
+        listing,
+        handledByRecipient: stillMember && listing?.contactUserId === payload.contactUserId,
+        wanted: preference?.enabled ?? defaultEnabled('listing_inquiry', 'email'),
+      };
     });
-    if (!found.inquiry || !found.listing || !found.wanted) return { sent: false };
+    if (!found.inquiry || !found.listing || !found.handledByRecipient || !found.wanted)
+      return { sent: false };
     const realtor = await this.users.findById(payload.contactUserId);
     if (!realtor || realtor.disabledAt) return { sent: false };
     const { inquiry, listing } = found;
