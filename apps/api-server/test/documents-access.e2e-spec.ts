@@ -275,6 +275,15 @@ describe('documents: visibility and listing photos', () => {
       .set(bearer(realtorToken))
       .send({ title: 'Boiler room, renovated 2024' })
       .expect(200);
+    // … but never into the residents' space.
+    for (const visibility of ['residents', 'owners', 'unit']) {
+      const moved = await request(http())
+        .patch(`/api/v1/documents/${staffPhoto}`)
+        .set(bearer(realtorToken))
+        .send({ visibility, buildingId: home.buildingId, unitId: home.unitIds[0] })
+        .expect(403);
+      expect(moved.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
+    }
   });
 
   it('shares a lease PDF with the current tenants and owners of its unit only', async () => {

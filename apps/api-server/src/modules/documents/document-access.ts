@@ -74,12 +74,22 @@ export class DocumentAccess {
     return doc;
   }
 
-  /** A realtor's photos are for listings: they are never filed under a fault or a lease. */
-  requireRealtorLinks(t: Tenant, links: DocumentLinks): void {
-    if (t.role === 'realtor' && (links.faultId || links.leaseId)) {
+  /**
+   * A realtor's photos are for listings: they are never filed under a fault or a lease, and never
+   * shown to residents (a realtor must not move a listing photo into a building's or unit's space).
+   */
+  requireRealtorLinks(t: Tenant, links: DocumentLinks, visibility?: Document['visibility']): void {
+    if (t.role !== 'realtor') return;
+    if (links.faultId || links.leaseId) {
       throw new DocumentError(
         DocumentErrorCode.NotAllowed,
         'Realtors add photos for listings, not to faults or leases',
+      );
+    }
+    if (visibility !== undefined && visibility !== 'managers' && visibility !== 'public') {
+      throw new DocumentError(
+        DocumentErrorCode.NotAllowed,
+        'Realtors share photos with staff or everyone in the organisation, not with residents',
       );
     }
   }
@@ -98,7 +108,7 @@ export class DocumentAccess {
       leaseId?: string | null;
     },
   ): Promise<void> {
-    this.requireRealtorLinks(t, metadata);
+    this.requireRealtorLinks(t, metadata, metadata.visibility);
     if (mayManage(t.role, metadata.category)) return;
     if ((t.role === 'owner' || t.role === 'tenant') && metadata.category === 'photo' && metadata.faultId) {
       // A fault photo shows a home: staff who handle the fault see it, nobody else (not even by choice).

@@ -77,7 +77,7 @@ export class DocumentsService {
       const wanted: DocumentLinks = Object.fromEntries(
         links.map((k) => [k, dto[k] === undefined ? before[k] : dto[k]]),
       );
-      this.access.requireRealtorLinks(t, relinked ? wanted : {});
+      this.access.requireRealtorLinks(t, relinked ? wanted : {}, dto.visibility);
       const place =
         relinked || dto.visibility !== undefined
           ? await this.access.place(m, t, wanted, dto.visibility ?? before.visibility)
