@@ -122,7 +122,8 @@ export async function fillPortalListings(client, count, seed = 0.23) {
                    || ' ' || (1 + floor(r_floor * 2800))::int || '/' || (1 + floor(r_area * 60))::int AS address,
                  lpad((100 + floor(r_angle * 700))::int::text, 3, '0') || ' ' || lpad(floor(r_dist * 99)::int::text, 2, '0') AS postal,
                  lat, lng,
-                 now() - make_interval(secs => r_date * 365 * 86400) AS published_at,
+                 -- Milliseconds, as the feed writes them (JavaScript dates): the keyset cursor carries ms.
+                 date_trunc('milliseconds', now() - make_interval(secs => r_date * 365 * 86400)) AS published_at,
                  CASE WHEN german THEN
                    (CASE transaction WHEN 'sale' THEN 'Verkauf: ' ELSE 'Vermietung: ' END)
                    || (CASE property_type WHEN 'apartment' THEN coalesce(rooms, 1) || '-Zimmer-Wohnung'

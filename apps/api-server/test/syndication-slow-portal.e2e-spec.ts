@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { bearer, createOrganization, registerAndLogin } from './identity';
+import { SREALITY_FLAT } from './syndication-fixtures';
 
 const SRE = { clientId: 6161, password: 'import password', softwareKey: 'sw-key' };
 /** The webhook portal answers every delivery after 30 s. */
@@ -68,6 +69,7 @@ describe('one slow portal never holds back the others', () => {
           postalCode: '120 00',
           country: 'CZ',
           photoDocumentIds: [photo],
+          ...SREALITY_FLAT,
         })
         .expect(201)
     ).body.id as string;

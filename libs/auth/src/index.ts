@@ -34,5 +34,5 @@ export { SsoErrorCode } from './sso/sso.errors';
 export { SsoModule, type SsoModuleOptions } from './sso/sso.module';
 export type { SsoOptions } from './sso/sso.options';
 export { OptionalVisitor, Visitor } from './sso/visitor.decorators';
-export { OPENAPI_OPTIONAL_SIGN_IN, OptionalSignIn, VisitorGuard } from './sso/visitor.guard';
+export { OptionalSignIn, VisitorGuard } from './sso/visitor.guard';
 export { visitorOf, type VisitorPrincipal } from './sso/visitor';

@@ -21,4 +21,8 @@ export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
 export { Trim, TrimUpper } from './dto/transforms';
 export { IsOmittable, UpdateType } from './dto/optional';
 export { ApiRateLimited, type OpenApiInfo } from './openapi/openapi-document';
-export type { DocumentCompletion, OpenApiSecurity } from './openapi/complete-document';
+export {
+  OPENAPI_OPTIONAL_SIGN_IN,
+  type DocumentCompletion,
+  type OpenApiSecurity,
+} from './openapi/complete-document';

@@ -4372,7 +4372,7 @@ export interface components {
              */
             selected: boolean;
         };
-        ListingPortalsResponse: {
+        ListingPortalsChangeResponse: {
             /**
              * @description The selection was chosen by a manager (else the default)
              * @example false
@@ -4389,6 +4389,19 @@ export interface components {
              * @example 1
              */
             queued: number;
+        };
+        ListingPortalsResponse: {
+            /**
+             * @description The selection was chosen by a manager (else the default)
+             * @example false
+             */
+            explicit: boolean;
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            listingId: string;
+            /** @example {} */
+            overrides: Record<string, never>;
+            /** @description Every enabled portal */
+            portals: components["schemas"]["ListingPortalResponse"][];
         };
         ListingResponse: {
             /** @example Slezská 1234/12 */
@@ -9864,7 +9877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListingPortalsResponse"];
+                    "application/json": components["schemas"]["ListingPortalsChangeResponse"];
                 };
             };
             400: components["responses"]["Error400"];

@@ -249,7 +249,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "INCOMPLETE_RADIUS" | "INVALID_CURSOR" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                code: "BAD_REQUEST" | "CURSOR_WITH_OFFSET" | "INCOMPLETE_RADIUS" | "INVALID_CURSOR" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiExtension } from '@nestjs/swagger';
+import { OPENAPI_OPTIONAL_SIGN_IN } from '@ppt/http';
 import { IS_PUBLIC } from '@ppt/observability';
 import type { Request } from 'express';
 import { SsoAuthenticator } from './sso-authenticator';
@@ -14,13 +15,12 @@ import { unauthorized } from './sso.errors';
 import { attachVisitor } from './visitor';
 
 export const OPTIONAL_SIGN_IN = 'sso:optionalSignIn';
-/** Read by the OpenAPI post-processor: the operation's security is "the bearer, or none". */
-export const OPENAPI_OPTIONAL_SIGN_IN = 'x-ppt-optional-sign-in';
 
 /**
  * Anonymous and signed-in callers alike (e.g. inquiries). A token, when sent, must be valid: a
  * signed-in visitor whose token is rejected gets 401 (and can refresh) rather than silently
- * becoming anonymous.
+ * becoming anonymous. The OpenAPI extension tells the document's post-processor (libs/http) that the
+ * operation's security is "the bearer, or none".
  */
 export const OptionalSignIn = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(OPTIONAL_SIGN_IN, true), ApiExtension(OPENAPI_OPTIONAL_SIGN_IN, true));

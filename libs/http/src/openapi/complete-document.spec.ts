@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty } from '@nestjs/swagger';
-import { OPENAPI_OPTIONAL_SIGN_IN } from '@ppt/auth';
 import { Public, registerErrorCodes } from '@ppt/observability';
 import { ApiExtension } from '@nestjs/swagger';
+import { OPENAPI_OPTIONAL_SIGN_IN } from './complete-document';
 import { ApiRateLimited, previewOpenApiDocument } from './openapi-document';
 
 registerErrorCodes({ WIDGET_GONE: 404, WIDGET_LOCKED: 409 });

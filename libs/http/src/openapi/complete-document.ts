@@ -28,7 +28,7 @@ export interface DocumentCompletion {
 /** Read by completeOpenApiDocument: the route answers 429 (and 503 when its limit cannot be read). */
 export const OPENAPI_RATE_LIMITED = 'x-ppt-rate-limited';
 /** Set by @OptionalSignIn() (libs/auth): a bearer token is optional. */
-const OPENAPI_OPTIONAL_SIGN_IN = 'x-ppt-optional-sign-in';
+export const OPENAPI_OPTIONAL_SIGN_IN = 'x-ppt-optional-sign-in';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 const WRITES = new Set(['put', 'post', 'delete', 'patch']);

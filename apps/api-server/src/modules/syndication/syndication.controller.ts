@@ -16,6 +16,7 @@ import type { SyndicationPortal } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
+  ListingPortalsChangeResponse,
   ListingPortalsResponse,
   PortalTargetListResponse,
   PutListingPortalsDto,
@@ -142,17 +143,14 @@ export class ListingPortalsController {
   @Get(':id/portals')
   @Roles('org_admin', 'manager', 'realtor')
   @ApiOkResponse({ type: ListingPortalsResponse, description: 'Which enabled portals the listing goes to' })
-  get(
-    @CurrentTenant() t: Tenant,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+  get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<ListingPortalsResponse> {
     return this.syndication.portals(t, id);
   }
 
   @Put(':id/portals')
   @Roles('org_admin', 'manager')
   @ApiOkResponse({
-    type: ListingPortalsResponse,
+    type: ListingPortalsChangeResponse,
     description:
       'Chooses the portals (null: the default) and the per-portal overrides. 422 PORTAL_NOT_ENABLED, INVALID_PORTAL_OVERRIDES, or PORTAL_RULES_NOT_MET per portal for a listing on the market (nothing saved). A portal removed gets a withdrawal there only.',
   })
@@ -160,7 +158,7 @@ export class ListingPortalsController {
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PutListingPortalsDto,
-  ): Promise<ListingPortalsResponse> {
+  ): Promise<ListingPortalsChangeResponse> {
     return this.syndication.setPortals(t, id, dto);
   }
 }

@@ -15,6 +15,7 @@ import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '../../common/tenant';
 import { PortalAdapters } from './adapters/portal-adapters';
 import type {
+  ListingPortalsChangeResponse,
   ListingPortalsResponse,
   PreflightResponse,
   PutListingPortalsDto,
@@ -198,7 +199,7 @@ export class SyndicationService {
   }
 
   /** The listing's portals: which enabled ones it goes to (and whether by choice), with its overrides. */
-  portals(t: Tenant, listingId: string): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+  portals(t: Tenant, listingId: string): Promise<ListingPortalsResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const listing = await this.mustFindListing(m, t, listingId);
       return this.describePortals(m, listing);
@@ -213,7 +214,11 @@ export class SyndicationService {
    * gets the advert, a portal removed has it withdrawn there only. Overrides that change are a
    * change of the listing (new version), so the portals that show it get them.
    */
-  async setPortals(t: Tenant, listingId: string, dto: PutListingPortalsDto): Promise<ListingPortalsResponse> {
+  async setPortals(
+    t: Tenant,
+    listingId: string,
+    dto: PutListingPortalsDto,
+  ): Promise<ListingPortalsChangeResponse> {
     const { response, jobs } = await this.tenant.run(scopeOf(t), async (m) => {
       const listing = await this.mustFindListing(m, t, listingId, { lock: true });
       if (['sold', 'rented'].includes(listing.status))
@@ -264,10 +269,7 @@ export class SyndicationService {
     return { ...response, queued: jobs.length };
   }
 
-  private async describePortals(
-    m: EntityManager,
-    listing: Listing,
-  ): Promise<Omit<ListingPortalsResponse, 'queued'>> {
+  private async describePortals(m: EntityManager, listing: Listing): Promise<ListingPortalsResponse> {
     const view = await this.listings.of(m, listing);
     const enabled = await this.targets.enabled(m, listing.organizationId);
     const selected = new Set(this.selected(listing, view, enabled).map((t) => t.portal));

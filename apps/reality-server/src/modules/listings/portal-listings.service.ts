@@ -7,7 +7,12 @@ import { RealityServerEnv } from '../../reality-server.env';
 import { PortalListingsRepository, type SearchCursor } from './portal-listings.repository';
 
 /** Codes thrown below without a feature table (listed for the OpenAPI document). */
-registerErrorCodes({ LISTING_NOT_FOUND: 404, INCOMPLETE_RADIUS: 400, INVALID_CURSOR: 400 });
+registerErrorCodes({
+  LISTING_NOT_FOUND: 404,
+  INCOMPLETE_RADIUS: 400,
+  INVALID_CURSOR: 400,
+  CURSOR_WITH_OFFSET: 400,
+});
 
 const SIMILAR_LIMIT = 6;
 
@@ -106,7 +111,8 @@ export function decodeCursor(text: string): SearchCursor {
   if (sort === 'price' || sort === '-price') {
     if (!Number.isSafeInteger(key) || (key as number) < 0) throw invalid();
   } else if (sort === 'date' || sort === '-date') {
-    const isoInstant = typeof key === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(key) && !Number.isNaN(Date.parse(key));
+    const isoInstant =
+      typeof key === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(key) && !Number.isNaN(Date.parse(key));
     if (key !== null && !isoInstant) throw invalid();
   } else {
     throw invalid();

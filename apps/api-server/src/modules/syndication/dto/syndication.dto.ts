@@ -279,5 +279,9 @@ export class ListingPortalsResponse {
   @ApiProperty({ type: [ListingPortalResponse], description: 'Every enabled portal' })
   portals!: ListingPortalResponse[];
   @ApiProperty({ example: {} }) overrides!: ListingPortalOverrides;
+}
+
+/** The answer to a change of the selection: the new state and how many portal jobs it queued. */
+export class ListingPortalsChangeResponse extends ListingPortalsResponse {
   @ApiProperty({ example: 1, description: 'Portal jobs queued' }) queued!: number;
 }
