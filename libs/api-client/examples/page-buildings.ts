@@ -1,5 +1,6 @@
 // Signs in, pages through the organisation's buildings ten at a time and handles a refusal.
 // Type-checked with the client (`tsc -p libs/api-client/tsconfig.json`); see docs/api-client.md.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the example imports the package as its users do
 import { createApiServerClient, isErrorEnvelope } from '@ppt/api-client';
 
 export async function listAllBuildings(baseUrl: string, email: string, password: string): Promise<string[]> {
