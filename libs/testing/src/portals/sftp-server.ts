@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { promises as fs, constants as fsConstants, type Stats } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { posix, join } from 'node:path';
@@ -26,7 +26,15 @@ export async function startLocalSftpServer(config: {
   username: string;
   password: string;
 }): Promise<LocalSftpServer> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  // Node's RSA key in PKCS#1 PEM: ssh2's own ed25519 generator, with its native binding built (as a
+  // clean `npm install` builds it), now and then writes a key its parser refuses ("Malformed OpenSSH
+  // private key": seen 1 in 300 here).
+  const hostKey = {
+    private: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs1',
+      format: 'pem',
+    }),
+  };
   const parsed = utils.parseKey(hostKey.private);
   if (parsed instanceof Error) throw parsed;
   const fingerprint = createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '');
