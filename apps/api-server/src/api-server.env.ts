@@ -12,8 +12,8 @@ import {
 } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
-import { withDocumentsEnv } from './modules/documents/documents.env';
-import { withSyndicationEnv } from './modules/syndication/syndication.env';
+import { withDocumentsEnv } from '@ppt/api-documents-core';
+import { withSyndicationEnv } from '@ppt/api-marketing-core';
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'

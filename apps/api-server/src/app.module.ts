@@ -1,50 +1,53 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
-import { PlatformModule } from '@ppt/platform';
-import { StorageModule } from '@ppt/storage';
+import {
+  AnnouncementsHttpModule,
+  ConversationsHttpModule,
+  NotificationsHttpModule,
+  VotesHttpModule,
+} from '@ppt/api-community-http';
+import { DocumentsHttpModule, UploadsHttpModule } from '@ppt/api-documents-http';
+import { FinanceHttpModule } from '@ppt/api-finance-http';
+import { IdentityCoreModule, QueueBoardModule, ServiceClientStatus, ServiceClientsModule, SessionStore } from '@ppt/api-identity-core';
+import {
+  AuditHttpModule,
+  IdentityHttpModule,
+  OAuthHttpModule,
+  OrganizationsHttpModule,
+  PlatformAdminHttpModule,
+  QueueBoardLoginHttpModule,
+} from '@ppt/api-identity-http';
+import { ListingsHttpModule, SyndicationHttpModule } from '@ppt/api-marketing-http';
+import {
+  BuildingsHttpModule,
+  FaultsHttpModule,
+  InspectionsHttpModule,
+  LeasesHttpModule,
+  MetersHttpModule,
+  PeopleHttpModule,
+  UnitsHttpModule,
+  VendorsHttpModule,
+} from '@ppt/api-property-http';
 import { ApiServerEnv } from './api-server.env';
-import { AnnouncementsModule } from './modules/announcements/announcements.module';
-import { AuditModule } from './modules/audit/audit.module';
-import { IdentityModule } from './modules/auth/auth.module';
-import { BuildingsModule } from './modules/buildings/buildings.module';
-import { ConversationsModule } from './modules/conversations/conversations.module';
-import { DocumentsModule } from './modules/documents/documents.module';
-import { storageSettingsOf } from './modules/documents/documents.env';
-import { FaultsModule } from './modules/faults/faults.module';
-import { FinanceModule } from './modules/finance/finance.module';
-import { InspectionsModule } from './modules/inspections/inspections.module';
-import { LeasesModule } from './modules/leases/leases.module';
-import { ListingsModule } from './modules/listings/listings.module';
-import { MetersModule } from './modules/meters/meters.module';
-import { NotificationsModule } from './modules/notifications/notifications.module';
-import { OAuthModule } from './modules/oauth/oauth.module';
-import { ServiceClientStatus } from './modules/oauth/service-client-status';
-import { ServiceClientsModule } from './modules/oauth/service-clients.module';
-import { OrganizationsModule } from './modules/organizations/organizations.module';
-import { PeopleModule } from './modules/people/people.module';
-import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
-import { QueueBoardModule } from './modules/queue-board/queue-board.module';
-import { SessionStore } from './modules/sessions/session-store';
-import { UnitsModule } from './modules/units/units.module';
-import { UploadsModule } from './modules/uploads/uploads.module';
-import { VendorsModule } from './modules/vendors/vendors.module';
-import { SyndicationModule } from './modules/syndication/syndication.module';
-import { VotesModule } from './modules/votes/votes.module';
+import { commonModules } from './common.modules';
 
-/** The PM API's HTTP process: controllers and queue producers; consumers live in WorkerModule. */
+/**
+ * The PM API's HTTP process: the common list (platform, storage, env slices, audit) plus each feature's HTTP
+ * module, which imports its core. Consumers live in WorkerModule. The order is the routes' order in the
+ * OpenAPI document.
+ */
 @Module({})
 export class AppModule {
   static register(env: ApiServerEnv): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ env, service: 'api-server', role: 'http', confinedToSchema: 'public' }),
-        StorageModule.forRoot(storageSettingsOf(env)),
-        AuditModule,
-        IdentityModule,
+        ...commonModules(env, 'http'),
+        AuditHttpModule,
+        IdentityHttpModule,
         // Every route needs a valid token unless @Public(); api-server verifies with its own keys.
         AuthModule.forRoot({
-          imports: [IdentityModule, ServiceClientsModule],
+          imports: [IdentityCoreModule, ServiceClientsModule],
           inject: [SigningKeys, ApiServerEnv],
           useFactory: (keys: SigningKeys, config: ApiServerEnv) => ({
             issuer: config.AUTH_ISSUER,
@@ -54,27 +57,28 @@ export class AppModule {
           sessionValidator: SessionStore,
           clientValidator: ServiceClientStatus,
         }),
-        OrganizationsModule,
-        OAuthModule,
-        PlatformAdminModule,
+        OrganizationsHttpModule,
+        OAuthHttpModule,
+        PlatformAdminHttpModule,
+        QueueBoardLoginHttpModule,
         QueueBoardModule,
-        BuildingsModule,
-        UnitsModule,
-        PeopleModule,
-        LeasesModule,
-        VendorsModule,
-        FaultsModule,
-        MetersModule,
-        InspectionsModule,
-        ListingsModule,
-        SyndicationModule,
-        AnnouncementsModule,
-        NotificationsModule,
-        ConversationsModule,
-        VotesModule,
-        FinanceModule,
-        DocumentsModule,
-        UploadsModule,
+        BuildingsHttpModule,
+        UnitsHttpModule,
+        PeopleHttpModule,
+        LeasesHttpModule,
+        VendorsHttpModule,
+        FaultsHttpModule,
+        MetersHttpModule,
+        InspectionsHttpModule,
+        ListingsHttpModule,
+        SyndicationHttpModule,
+        AnnouncementsHttpModule,
+        NotificationsHttpModule,
+        ConversationsHttpModule,
+        VotesHttpModule,
+        FinanceHttpModule,
+        DocumentsHttpModule,
+        UploadsHttpModule,
       ],
     };
   }

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@ppt/platform';
 import { EVENT_QUEUES, OutboxRelayModule, type DomainEventType } from '@ppt/events';
 import {
   IdentityMailJob,
@@ -8,17 +7,16 @@ import {
   QueueName,
   SyndicationJob,
 } from '@ppt/queue';
-import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
-import { IdentityMailWorkerModule } from './modules/auth/identity-mail-worker.module';
-import { AnnouncementsPublishDueModule } from './modules/announcements/announcements-publish-due.module';
-import { DocumentJobsModule } from './modules/documents/document-jobs.module';
-import { storageSettingsOf } from './modules/documents/documents.env';
-import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
-import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
-import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
-import { LeadsWorkerModule } from './modules/leads/leads.module';
-import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
+import { commonModules } from './common.modules';
+import { IdentityMailWorkerModule } from '@ppt/api-identity-core';
+import { AnnouncementsPublishDueModule } from '@ppt/api-community-core';
+import { DocumentJobsModule } from '@ppt/api-documents-core';
+import { FinanceOverdueModule } from '@ppt/api-finance-core';
+import { LeaseLifecycleModule } from '@ppt/api-property-core';
+import { VotesCloseDueModule } from '@ppt/api-community-core';
+import { LeadsWorkerModule } from '@ppt/api-marketing-core';
+import { SyndicationWorkerModule } from '@ppt/api-marketing-core';
 
 /**
  * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
@@ -30,15 +28,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forRoot({
-          env,
-          service: 'api-worker',
-          role: 'worker',
-          confinedToSchema: 'public',
-          runsPlatformJobs: true,
-        }),
+        ...commonModules(env, 'worker'),
         OutboxRelayModule.register(),
-        StorageModule.forRoot(storageSettingsOf(env)),
         LeaseLifecycleModule,
         FinanceOverdueModule,
         VotesCloseDueModule,

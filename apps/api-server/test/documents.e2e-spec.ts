@@ -10,7 +10,7 @@ import {
   type DocumentsServer,
 } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
-import { DocumentStorageCleanup } from '../src/modules/documents/jobs/storage-cleanup';
+import { DocumentStorageCleanup } from '@ppt/api-documents-core';
 
 /** The documents API on the local storage driver: uploads, downloads, signed URLs, rules, jobs. */
 describe('documents (local storage)', () => {

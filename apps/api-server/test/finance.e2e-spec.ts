@@ -5,9 +5,9 @@ import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { Client } from 'pg';
 import request from 'supertest';
-import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
-import { ChargesRepository } from '../src/modules/finance/charges.repository';
-import { ChargesService } from '../src/modules/finance/charges.service';
+import { ChargeOverdue } from '@ppt/api-finance-core';
+import { ChargesRepository } from '../../../libs/api/finance/core/src/finance/charges.repository';
+import { ChargesService } from '@ppt/api-finance-core';
 import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
-import { LeaseLifecycle } from '../src/modules/leases/lease-lifecycle';
+import { LeaseLifecycle } from '@ppt/api-property-core';
 import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 

@@ -6,7 +6,7 @@ import { eventually, sampleJpeg, startFakeSrealityPortal, type FakeSrealityPorta
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Queue } from 'bull';
 import request from 'supertest';
-import { PortalWebhooksRepository } from '../src/modules/syndication/webhooks/portal-webhooks.repository';
+import { PortalWebhooksRepository } from '../../../libs/api/marketing/core/src/syndication/webhooks/portal-webhooks.repository';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 import { SREALITY_FLAT } from './syndication-fixtures';

@@ -3,9 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
 import type { Queue } from 'bull';
 import request from 'supertest';
-import { AnnouncementsPublishDue } from '../src/modules/announcements/announcements-publish-due';
-import { ChargeOverdue } from '../src/modules/finance/charge-overdue';
-import { VotesCloseDue } from '../src/modules/votes/votes-close-due';
+import { AnnouncementsPublishDue } from '@ppt/api-community-core';
+import { ChargeOverdue } from '@ppt/api-finance-core';
+import { VotesCloseDue } from '@ppt/api-community-core';
 import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 

@@ -11,7 +11,7 @@ import {
 import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { OpenImmoReportsSummary } from '../src/modules/syndication/openimmo-reports';
+import type { OpenImmoReportsSummary } from '@ppt/api-marketing-core';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 import { IN_BERLIN, OI } from './syndication-fixtures';

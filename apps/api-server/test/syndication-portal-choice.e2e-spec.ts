@@ -18,7 +18,7 @@ import request from 'supertest';
 import {
   ImpossibleTransitionError,
   SyndicationService,
-} from '../src/modules/syndication/syndication.service';
+} from '@ppt/api-marketing-core';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';

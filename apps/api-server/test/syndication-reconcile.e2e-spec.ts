@@ -13,7 +13,7 @@ import type { Queue } from 'bull';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
 import request from 'supertest';
-import type { ReconciliationSummary } from '../src/modules/syndication/syndication-reconciliation';
+import type { ReconciliationSummary } from '@ppt/api-marketing-core';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';

@@ -13,7 +13,7 @@ import {
 import type { Job, Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { SyndicationReconciliation } from '../src/modules/syndication/syndication-reconciliation';
+import { SyndicationReconciliation } from '@ppt/api-marketing-core';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';

@@ -11,7 +11,7 @@ import {
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import { DocumentStorageCleanup } from '../src/modules/documents/jobs/storage-cleanup';
+import { DocumentStorageCleanup } from '@ppt/api-documents-core';
 import { bootDocumentsServer, type DocumentsServer } from './documents-fixtures';
 import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 

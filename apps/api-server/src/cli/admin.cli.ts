@@ -14,12 +14,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
-import { slugify } from '../modules/organizations/organizations.service';
-import { SessionStore } from '../modules/sessions/session-store';
-import { SessionsRepository } from '../modules/sessions/sessions.repository';
-import { credentialsContext, inboundSecretsContext } from '../modules/syndication/portal-secret-contexts';
-import { Passwords } from '../modules/users/passwords';
-import { UsersRepository } from '../modules/users/users.repository';
+import { Passwords, SessionStore, slugify, UsersService } from '@ppt/api-identity-core';
+import { credentialsContext, inboundSecretsContext } from '@ppt/api-marketing-core';
 import { readPassword } from './read-password';
 
 const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_URL — an explicit unscoped path):
@@ -142,7 +138,7 @@ async function resetPassword(ds: DataSource, email: string, password: string): P
   // As a reset by e-mail does: reset links mailed before stop working with the old password.
   await ds.transaction(async (m) => {
     await m.update(User, { id: user.id }, { passwordHash });
-    await new UsersRepository(ds).spendEmailTokens(user.id, 'reset_password', m);
+    await UsersService.over(ds).spendEmailTokens(user.id, 'reset_password', m);
   });
   const ended = await endSessions(ds, user.id);
   console.log(`Set a new password for ${user.email} and ended ${ended} session(s)`);
@@ -174,7 +170,7 @@ async function endSessions(ds: DataSource, userId: string): Promise<number> {
       });
     }
     // Ended in PostgreSQL only once Redis has taken it and it is announced (one transaction, as logout).
-    const ended = await new SessionStore(new SessionsRepository(ds), redis).revoke({ userId }, 'password_reset');
+    const ended = await SessionStore.over(ds, redis).revoke({ userId }, 'password_reset');
     return ended.length;
   } finally {
     await redis.onApplicationShutdown();

@@ -2,7 +2,7 @@ import { startFakeWebhookPortal, type FakeWebhookPortal } from '@ppt/testing';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { PortalAdapters } from '../../src/modules/syndication/adapters/portal-adapters';
+import { PortalAdapters } from '@ppt/api-marketing-core';
 import { bootApiServer, type BootedApiServer } from '../boot';
 import { bearer, createOrganization, registerAndLogin } from '../identity';
 

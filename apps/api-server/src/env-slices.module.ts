@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { DocumentsEnv } from '@ppt/api-documents-core';
+import { IdentityEnv } from '@ppt/api-identity-core';
+import { SyndicationEnv } from '@ppt/api-marketing-core';
+import { MailEnv } from '@ppt/api-shared';
+import { ApiServerEnv } from './api-server.env';
+
+/** Each context reads its own slice of the environment; the app's validated env is every slice. */
+const SLICES = [IdentityEnv, MailEnv, DocumentsEnv, SyndicationEnv] as const;
+
+// Compile-time proof that ApiServerEnv has every field of every slice (with the same types).
+type Slice = InstanceType<(typeof SLICES)[number]> extends infer S ? S : never;
+const _everySlice = (env: ApiServerEnv): Slice => env;
+void _everySlice;
+
+/** Provides each context's env slice as the one validated ApiServerEnv (no second validation, no copy). */
+@Global()
+@Module({
+  providers: SLICES.map((slice) => ({ provide: slice, useExisting: ApiServerEnv })),
+  exports: [...SLICES],
+})
+export class EnvSlicesModule {}

@@ -1,8 +1,0 @@
-import { Module } from '@nestjs/common';
-import { MailModule } from '../mail/mail.module';
-import { UsersModule } from '../users/users.module';
-import { IdentityMailProcessor } from './jobs/identity-mail.processor';
-
-/** Worker side of identity: the account e-mails (see IdentityMailJob). */
-@Module({ imports: [UsersModule, MailModule], providers: [IdentityMailProcessor] })
-export class IdentityMailWorkerModule {}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import type { Vote } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
+import type { EntityManager } from 'typeorm';
+import type { RequestMeta } from '@ppt/api-shared';
+import { AuditService, type AuditActor } from '@ppt/api-shared';
+import { verifyChain } from './ballot-chain';
+import { BallotsRepository } from './ballots.repository';
+import { currentBallots, fraction, formatFraction, parseFraction, tallyQuestion } from './vote-arithmetic';
+import { auditSnapshot, toLink, toSummary } from './vote-responses';
+import { VoteError, VoteErrorCode, voteNotFound } from './votes.errors';
+import { VotesRepository } from './votes.repository';
+
+/**
+ * Closing a vote, shared by the manager's `POST /votes/:id/close` and the every-minute job that closes
+ * votes past their end: counts the ballots that count (each unit's latest per question), stores every
+ * question's result, marks the vote closed, audits it and writes `vote.closed`, all in the caller's
+ * transaction. A written vote runs its whole period; a chain that does not verify is never counted.
+ */
+@Injectable()
+export class VoteClosing {
+  constructor(
+    private readonly votes: VotesRepository,
+    private readonly ballots: BallotsRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** `vote` is the open vote, locked by the caller (`findForUpdate`); returns it closed. */
+  async close(m: EntityManager, actor: AuditActor, meta: RequestMeta, vote: Vote, now: Date): Promise<Vote> {
+    const { organizationId } = actor;
+    const id = vote.id;
+    if (vote.kind === 'written' && now < vote.endAt) {
+      throw new VoteError(VoteErrorCode.PeriodRunning, 'A written vote closes only after its period ends');
+    }
+    const chain = await this.ballots.chain(m, organizationId, id);
+    const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
+    if (!check.verified) {
+      throw new VoteError(
+        VoteErrorCode.ChainBroken,
+        `The ballot chain does not verify from ballot ${check.brokenAtSequence} (${check.reason}); nothing was counted`,
+      );
+    }
+    const counted = currentBallots(chain);
+    const eligibleWeight = parseFraction(vote.eligibleWeight as string);
+    const questions = await this.votes.questions(m, organizationId, id);
+    const options = await this.votes.options(
+      m,
+      organizationId,
+      questions.map((q) => q.id),
+    );
+    const results = [];
+    for (const q of questions) {
+      const result = tallyQuestion({
+        eligibleWeight,
+        quorum: fraction(q.quorumNumerator, q.quorumDenominator),
+        majority: q.majority,
+        options: options.filter((o) => o.questionId === q.id),
+        ballots: counted
+          .filter((b) => b.questionId === q.id)
+          .map((b) => ({ optionId: b.optionId, weight: fraction(b.weightNumerator, b.weightDenominator) })),
+      });
+      await this.votes.saveResult(m, organizationId, q.id, result);
+      results.push({
+        questionId: q.id,
+        quorumReached: result.quorumReached,
+        outcome: result.outcome,
+        winningOptionId: result.winningOptionId,
+        participatingWeight: result.participatingWeight,
+      });
+    }
+    await this.votes.update(m, organizationId, id, { status: 'closed', closedAt: now });
+    const after = await this.votes.findById(m, organizationId, id);
+    if (!after) throw voteNotFound();
+    await this.audit.recordChange(
+      m,
+      actor,
+      meta,
+      { type: 'vote', id, verb: 'closed' },
+      auditSnapshot(toSummary(vote)),
+      auditSnapshot({ ...toSummary(after), results }),
+    );
+    await this.outbox.write(m, {
+      type: 'vote.closed',
+      organizationId,
+      aggregateId: id,
+      aggregateVersion: after.version,
+      payload: {
+        voteId: id,
+        closedAt: now.toISOString(),
+        eligibleWeight: formatFraction(eligibleWeight),
+        chainHead: vote.chainHead,
+        ballotCount: vote.ballotCount,
+        results,
+      },
+    });
+    return after;
+  }
+}

@@ -1,0 +1,4 @@
+export { AnnouncementsHttpModule } from './announcements/announcements.http.module';
+export { ConversationsHttpModule } from './conversations/conversations.http.module';
+export { NotificationsHttpModule } from './notifications/notifications.http.module';
+export { VotesHttpModule } from './votes/votes.http.module';

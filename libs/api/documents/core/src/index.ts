@@ -1,0 +1,14 @@
+export { DocumentAccess } from './documents/document-access';
+export { DocumentIntake } from './documents/document-intake.service';
+export { DocumentJobsModule } from './documents/document-jobs.module';
+export { DOCUMENT_ROLES, DOCUMENT_STAFF, isStaff } from './documents/document-rules';
+export { DocumentsCoreModule } from './documents/documents.core.module';
+export { DocumentsEnv, storageSettingsOf, withDocumentsEnv } from './documents/documents.env';
+export { DocumentError, DocumentErrorCode, documentNotFound } from './documents/documents.errors';
+export { DocumentsService } from './documents/documents.service';
+export { CreateDirectUploadDto, DirectUploadResponse, DocumentPageResponse, DocumentResponse, DocumentTextResponse, DownloadQueryDto, DownloadUrlResponse, ListDocumentsQueryDto, SignDocumentDto, UpdateDocumentDto } from './documents/dto/document.dto';
+export { DocumentStorageCleanup } from './documents/jobs/storage-cleanup';
+export { StagingPuts } from './documents/staging-puts';
+export { StartUploadDto, UploadStatusResponse } from './uploads/dto/upload.dto';
+export { UploadsCoreModule } from './uploads/uploads.core.module';
+export { UploadsService } from './uploads/uploads.service';

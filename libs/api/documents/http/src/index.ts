@@ -1,0 +1,2 @@
+export { DocumentsHttpModule } from './documents/documents.http.module';
+export { UploadsHttpModule } from './uploads/uploads.http.module';

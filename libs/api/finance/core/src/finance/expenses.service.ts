@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions, type Expense } from '@ppt/db';
+import type { Page } from '@ppt/http';
+import { ValidationFailedError } from '@ppt/observability';
+import type { EntityManager } from 'typeorm';
+import type { RequestMeta } from '@ppt/api-shared';
+import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { AuditService } from '@ppt/api-shared';
+import { BuildingsService } from '@ppt/api-property-core';
+import { VendorsService } from '@ppt/api-property-core';
+import type {
+  CreateExpenseDto,
+  ExpenseResponse,
+  ListExpensesQueryDto,
+  UpdateExpenseDto,
+} from './dto/expense.dto';
+import { ExpensesRepository } from './expenses.repository';
+import { FinanceError, FinanceErrorCode } from './finance.errors';
+
+/** Fields an update may change but not clear. */
+const REQUIRED = ['category', 'description', 'amount', 'currency', 'incurredOn'] as const;
+
+/** What buildings cost: recorded, corrected and removed by managers, every change audited. */
+@Injectable()
+export class ExpensesService {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly expenses: ExpensesRepository,
+    private readonly buildings: BuildingsService,
+    private readonly vendors: VendorsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(t: Tenant, query: ListExpensesQueryDto): Promise<Page<ExpenseResponse>> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const [items, total] = await this.expenses.list(m, t.organizationId, query);
+      return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
+    });
+  }
+
+  get(t: Tenant, id: string): Promise<ExpenseResponse> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const expense = await this.expenses.findById(m, t.organizationId, id);
+      if (!expense) throw notFound();
+      return toResponse(expense);
+    });
+  }
+
+  create(t: Tenant, dto: CreateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId)))
+        throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
+      await this.checkVendor(m, t, dto.vendorId);
+      const { id } = await this.expenses.create(m, t.organizationId, {
+        buildingId: dto.buildingId,
+        vendorId: dto.vendorId ?? null,
+        category: dto.category,
+        description: dto.description ?? '',
+        amount: dto.amount,
+        currency: dto.currency,
+        incurredOn: dto.incurredOn,
+        reference: dto.reference ?? null,
+        createdByUserId: t.userId,
+      });
+      const created = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      await this.audit.recordChange(m, t, meta, { type: 'expense', id, verb: 'created' }, null, created);
+      return created;
+    });
+  }
+
+  update(t: Tenant, id: string, dto: UpdateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const cleared = REQUIRED.filter((field) => dto[field] === null);
+      if (cleared.length > 0)
+        throw new ValidationFailedError(
+          cleared.map((field) => ({ field, message: `${field} cannot be null` })),
+        );
+      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
+      if (!before) throw notFound();
+      await this.checkVendor(m, t, dto.vendorId);
+      if (Object.keys(dto).length === 0) return toResponse(before);
+      await this.expenses.update(m, t.organizationId, id, { ...dto });
+      const after = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'expense', id, verb: 'updated' },
+        toResponse(before),
+        after,
+      );
+      return after;
+    });
+  }
+
+  remove(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
+      if (!before || (await this.expenses.delete(m, t.organizationId, id)) === 0) throw notFound();
+      await this.audit.recordChange(
+        m,
+        t,
+        meta,
+        { type: 'expense', id, verb: 'deleted' },
+        toResponse(before),
+        null,
+      );
+    });
+  }
+
+  private async checkVendor(m: EntityManager, t: Tenant, vendorId: string | null | undefined): Promise<void> {
+    if (vendorId && !(await this.vendors.findById(m, t.organizationId, vendorId)))
+      throw new FinanceError(FinanceErrorCode.VendorNotFound, 'Vendor not found');
+  }
+}
+
+function notFound(): FinanceError {
+  return new FinanceError(FinanceErrorCode.ExpenseNotFound, 'Expense not found');
+}
+
+function toResponse(e: Expense): ExpenseResponse {
+  return {
+    id: e.id,
+    buildingId: e.buildingId,
+    vendorId: e.vendorId,
+    category: e.category,
+    description: e.description,
+    amount: e.amount,
+    currency: e.currency,
+    incurredOn: e.incurredOn,
+    reference: e.reference,
+    createdByUserId: e.createdByUserId,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}

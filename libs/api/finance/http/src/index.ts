@@ -1,0 +1,1 @@
+export { FinanceHttpModule } from './finance/finance.http.module';

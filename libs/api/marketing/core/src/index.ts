@@ -1,0 +1,18 @@
+export { LeadsWorkerModule } from './leads/leads.module';
+export { ChangeListingStatusDto, CreateListingDto, DeliveredInquiryResponse, DeliverInquiryDto, InquiryPageResponse, InquiryResponse, ListingPageResponse, ListingResponse, ListingStatusHistoryResponse, ListListingsQueryDto, UpdateListingDto } from './listings/dto/listing.dto';
+export { ListingsCoreModule } from './listings/listings.core.module';
+export { ListingsService } from './listings/listings.service';
+export { PortalAdapters } from './syndication/adapters/portal-adapters';
+export { ListingAnalyticsQueryDto, ListingAnalyticsResponse } from './syndication/analytics/listing-analytics.dto';
+export { ListingAnalyticsService } from './syndication/analytics/listing-analytics.service';
+export { ListingPortalsChangeResponse, ListingPortalsResponse, PortalTargetListResponse, PortalTargetResponse, PreflightQueryDto, PreflightResponse, PutListingPortalsDto, PutPortalTargetDto, RetrySyndicationDto, SyndicationActionResponse, SyndicationPageResponse, SyndicationResponse, SyndicationStatusQueryDto, WithdrawSyndicationDto } from './syndication/dto/syndication.dto';
+export { type OpenImmoReportsSummary } from './syndication/openimmo-reports';
+export { ApiPortalParam, portalParam } from './syndication/portal-param';
+export { credentialsContext, inboundSecretsContext } from './syndication/portal-secret-contexts';
+export { PortalTargetsService } from './syndication/portal-targets.service';
+export { type ReconciliationSummary, SyndicationReconciliation } from './syndication/syndication-reconciliation';
+export { SyndicationCoreModule, SyndicationWorkerModule } from './syndication/syndication.core.module';
+export { SyndicationEnv, withSyndicationEnv } from './syndication/syndication.env';
+export { ImpossibleTransitionError, SyndicationService } from './syndication/syndication.service';
+export { PortalWebhookAck, PortalWebhookEventDoc } from './syndication/webhooks/portal-webhook.dto';
+export { PortalWebhooksService } from './syndication/webhooks/portal-webhooks.service';

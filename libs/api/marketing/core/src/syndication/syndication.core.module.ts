@@ -1,0 +1,78 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '@ppt/events';
+import { LeadsModule } from '../leads/leads.module';
+import { PortalAdapters } from './adapters/portal-adapters';
+import { OpenImmoReports } from './openimmo-reports';
+import { PortalHttp } from './adapters/portal-http';
+import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
+import { ListingAnalyticsService } from './analytics/listing-analytics.service';
+import { PortalStatsRepository } from './portal-stats.repository';
+import { PortalSyncHolds } from './portal-sync-holds';
+import { PortalTargetsRepository } from './portal-targets.repository';
+import { PortalTargetsService } from './portal-targets.service';
+import { SyndicationJobs } from './syndication-jobs';
+import { SyndicationListings } from './syndication-listings';
+import { SyndicationReconcileProcessor } from './syndication-reconcile.processor';
+import { SyndicationReconciliation } from './syndication-reconciliation';
+import { SyndicationProcessor } from './syndication.processor';
+import { SyndicationRepository } from './syndication.repository';
+import { SyndicationService } from './syndication.service';
+import { NotificationsCoreModule } from '@ppt/api-community-core';
+import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
+import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
+import { WebhookReceiptExpiry } from './webhooks/webhook-receipt-expiry';
+import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry.processor';
+
+const PROVIDERS = [
+  PortalAdapters,
+  PortalHttp,
+  PortalStatsRepository,
+  RealityPortalAdapter,
+  PortalTargetsRepository,
+  PortalTargetsService,
+  PortalWebhooksRepository,
+  SyndicationJobs,
+  SyndicationListings,
+  SyndicationRepository,
+  SyndicationService,
+];
+
+/**
+ * Portals per organisation, where each listing stands on each, the pre-flight check listings use,
+ * the portals' webhooks and the per-listing analytics they feed.
+ */
+@Module({
+  imports: [EventsModule, LeadsModule, NotificationsCoreModule],
+  providers: [
+    ...PROVIDERS,
+    PortalWebhooksService,
+    ListingAnalyticsService,
+    PortalSyncHolds,
+    SyndicationReconciliation,
+    OpenImmoReports,
+    WebhookReceiptExpiry,
+  ],
+  exports: [
+    SyndicationService,
+    PortalWebhooksService,
+    ListingAnalyticsService,
+    // The worker's consumers (SyndicationWorkerModule, same context) and the tests drive these handlers.
+    SyndicationJobs,
+    SyndicationListings,
+    SyndicationRepository,
+    PortalTargetsService,
+    PortalAdapters,
+    PortalSyncHolds,
+    SyndicationReconciliation,
+    OpenImmoReports,
+    WebhookReceiptExpiry,
+  ],
+})
+export class SyndicationCoreModule {}
+
+/** The worker side: listing events become portal jobs, portal jobs run, old webhook receipts go. */
+@Module({
+  imports: [SyndicationCoreModule, NotificationsCoreModule],
+  providers: [SyndicationProcessor, SyndicationReconcileProcessor, WebhookReceiptExpiryProcessor],
+})
+export class SyndicationWorkerModule {}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { BuildingsRepository } from './buildings.repository';
+import { BuildingsService } from './buildings.service';
+
+@Module({
+  providers: [BuildingsRepository, BuildingsService],
+  exports: [BuildingsRepository, BuildingsService],
+})
+export class BuildingsCoreModule {}

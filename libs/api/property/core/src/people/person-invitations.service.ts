@@ -1,0 +1,195 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { UserPrincipal } from '@ppt/auth';
+import { TenantTransactions, type PersonInvitation } from '@ppt/db';
+import type { RequestMeta } from '@ppt/api-shared';
+import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { AuditService } from '@ppt/api-shared';
+import { requireVerifiedEmail } from '@ppt/api-identity-core';
+import { newOpaqueToken, sha256 } from '@ppt/api-identity-core';
+import { PasswordDoor, PasswordDoors } from '@ppt/api-identity-core';
+import { Mailer } from '@ppt/api-shared';
+import { mailTemplates, type MailMessage } from '@ppt/api-shared';
+import { MembershipsService, UsersService } from '@ppt/api-identity-core';
+import type {
+  AcceptedPersonInvitationResponse,
+  InvitePersonDto,
+  PersonInvitationResponse,
+} from './dto/person-invitation.dto';
+import { PersonError, PersonErrorCode } from './people.errors';
+import { PeopleRepository } from './people.repository';
+
+const INVITATION_TTL_MS = 14 * 24 * 3600_000;
+
+/**
+ * Links a person (an owner or tenant the office knows) to a user account: the office sends an
+ * invitation to the person's e-mail; the owner of that address — signed in to an account whose verified
+ * e-mail equals it — presents its token, becomes a member with the invited role and sees that person's
+ * units, leases and faults. The token is stored only as a hash.
+ */
+@Injectable()
+export class PersonInvitationsService {
+  private readonly logger = new Logger(PersonInvitationsService.name);
+
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly people: PeopleRepository,
+    private readonly memberships: MembershipsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly mailer: Mailer,
+    private readonly doors: PasswordDoors,
+  ) {}
+
+  async invite(
+    t: Tenant,
+    personId: string,
+    dto: InvitePersonDto,
+    meta: RequestMeta,
+  ): Promise<PersonInvitationResponse> {
+    const token = newOpaqueToken();
+    let mail: MailMessage | undefined;
+    const invitation = await this.tenant.run(scopeOf(t), async (m) => {
+      const person = await this.people.findForUpdate(m, t.organizationId, personId);
+      if (!person) throw new PersonError(PersonErrorCode.NotFound, 'Person not found');
+      if (person.userId) {
+        throw new PersonError(PersonErrorCode.AlreadyLinked, 'This person is already linked to an account');
+      }
+      const email = dto.email ?? person.email;
+      if (!email) {
+        throw new PersonError(PersonErrorCode.EmailMissing, 'The person has no e-mail address; give one');
+      }
+      await this.people.revokePendingInvitations(m, t.organizationId, personId);
+      const created = await this.people.createInvitation(m, t.organizationId, {
+        personId,
+        email,
+        role: dto.role,
+        tokenHash: token.hash,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        invitedByUserId: t.userId,
+      });
+      await this.audit.record(
+        {
+          action: 'person.invited',
+          organizationId: t.organizationId,
+          actorUserId: t.userId,
+          entityType: 'person',
+          entityId: personId,
+          details: { invitationId: created.id, role: dto.role },
+        },
+        meta,
+        m,
+      );
+      const organization = await this.memberships.findOrganization(m, t.organizationId);
+      mail = mailTemplates.residentInvitation(
+        email,
+        person.firstName,
+        organization?.name ?? 'Your property manager',
+        dto.role,
+        this.mailer.appLink('accept-resident-invitation', token.token),
+      );
+      return created;
+    });
+    // After commit: a failed send is logged, and the office can invite again (the new link replaces this one).
+    if (mail) {
+      await this.mailer
+        .send(mail)
+        .catch((err: Error) => this.logger.error({ err }, 'Could not send the resident invitation'));
+    }
+    return toResponse(invitation);
+  }
+
+  /**
+   * The signed-in caller accepts: they become a member with the invited role (an existing membership
+   * keeps its role) and are linked to the person. One account is linked to at most one person per
+   * organisation.
+   */
+  async accept(
+    user: UserPrincipal,
+    token: string,
+    meta: RequestMeta,
+  ): Promise<AcceptedPersonInvitationResponse> {
+    // Token guessing is limited like password guessing: per (account, IP) and per IP.
+    await this.doors.check(PasswordDoor.Invitation, user.userId, meta.ip);
+    const account = requireVerifiedEmail(await this.users.findById(user.userId));
+    const found = await this.tenant.runPlatform('person-invitation-accept', (m) =>
+      this.people.findInvitationByTokenHash(m, sha256(token)),
+    );
+    if (!found) {
+      await this.doors.failed(PasswordDoor.Invitation, user.userId, meta.ip);
+      throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+    }
+    const organizationId = found.organizationId;
+    return this.tenant.run({ organizationId, userId: user.userId }, async (m) => {
+      const invitation = await this.people.lockInvitation(m, organizationId, found.id);
+      if (!invitation)
+        throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+      // Checked first and leaving the invitation usable: the wrong account learns nothing about it.
+      if (invitation.email.toLowerCase() !== account.email.toLowerCase()) {
+        throw new PersonError(
+          PersonErrorCode.InvitationEmailMismatch,
+          'This invitation was sent to another e-mail address; sign in with that account',
+        );
+      }
+      if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
+        throw new PersonError(
+          PersonErrorCode.InvitationNotPending,
+          invitation.acceptedAt
+            ? 'The invitation has already been accepted'
+            : invitation.revokedAt
+              ? 'A newer invitation replaced this one'
+              : 'The invitation has expired; ask for a new one',
+        );
+      }
+      const person = await this.people.findForUpdate(m, organizationId, invitation.personId);
+      if (!person) throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+      if (person.userId && person.userId !== user.userId) {
+        throw new PersonError(
+          PersonErrorCode.AlreadyLinked,
+          'This person is already linked to another account',
+        );
+      }
+      const linked = await this.people.findLinkedToUser(m, organizationId, user.userId);
+      if (linked && linked.id !== person.id) {
+        throw new PersonError(
+          PersonErrorCode.UserAlreadyLinked,
+          'Your account is already linked to another person in this organisation',
+        );
+      }
+      const membership =
+        (await this.memberships.findMembership(m, organizationId, user.userId)) ??
+        (await this.memberships.addMember(m, organizationId, user.userId, invitation.role));
+      await this.people.update(m, organizationId, person.id, { userId: user.userId });
+      await this.people.markInvitationAccepted(m, organizationId, invitation.id, user.userId);
+      await this.audit.record(
+        {
+          action: 'person.account_linked',
+          organizationId,
+          actorUserId: user.userId,
+          entityType: 'person',
+          entityId: person.id,
+          details: { invitationId: invitation.id, role: membership.role },
+        },
+        meta,
+        m,
+      );
+      const organization = await this.memberships.findOrganization(m, organizationId);
+      return {
+        organizationId,
+        organizationName: organization?.name ?? '',
+        personId: person.id,
+        role: membership.role,
+      };
+    });
+  }
+}
+
+function toResponse(i: PersonInvitation): PersonInvitationResponse {
+  return {
+    id: i.id,
+    personId: i.personId,
+    email: i.email,
+    role: i.role,
+    expiresAt: i.expiresAt,
+    createdAt: i.createdAt,
+  };
+}

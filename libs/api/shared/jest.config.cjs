@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-shared',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+};

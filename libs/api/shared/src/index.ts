@@ -1,0 +1,15 @@
+export { AuditCoreModule } from './audit/audit.core.module';
+export { type AuditActor, AuditService, NO_REQUEST, systemActor } from './audit/audit.service';
+export { AuditLogPageResponse, AuditLogResponse, ListAuditLogsQueryDto, ListPlatformAuditLogsQueryDto } from './audit/dto/audit-log.dto';
+export { referencedAs } from './common/db-errors';
+export { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_JWK, EXAMPLE_OPAQUE_TOKEN, EXAMPLE_TIME } from './common/examples';
+export { IdempotencyKeyHeader, IdempotencyKeys, type IdempotentAnswer } from './common/idempotency';
+export { likePattern, ListQueryDto, parseSort, sortOptions } from './common/list-query';
+export { NoStore } from './common/no-store';
+export { writeOrUnavailable } from './common/redis-writes';
+export { Meta, type RequestMeta, requestMetaOf } from './common/request-meta';
+export { CurrentTenant, scopeOf, type Tenant } from './common/tenant';
+export { MailEnv } from './mail/mail.env';
+export { MailModule } from './mail/mail.module';
+export { type MailMessage, mailTemplates } from './mail/mail.templates';
+export { Mailer } from './mail/mailer';
