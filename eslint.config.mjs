@@ -14,7 +14,26 @@ export default [
           banTransitiveDependencies: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:api-core', 'type:api-http', 'type:api-shared'] },
+            // The portal never sees the PM API's contexts (and the PM API never the portal's code).
+            { sourceTag: 'scope:reality-server', notDependOnLibsWithTags: ['scope:api-server'] },
+            // api-server's bounded contexts (libs/api/<context>/{core,http}, docs/architecture.md):
+            // http → its own core, other cores' public API, shared; core → other cores, shared, lower libs;
+            // a core never reaches into HTTP; a repository is never in a core's index, and deep imports
+            // (relative paths into another lib, or @ppt/x/src/...) fail the rule, so no context reads
+            // another's repository.
+            {
+              sourceTag: 'type:api-http',
+              onlyDependOnLibsWithTags: ['type:api-core', 'type:api-shared', 'type:feature', 'type:data-access', 'type:util'],
+            },
+            {
+              sourceTag: 'type:api-core',
+              onlyDependOnLibsWithTags: ['type:api-core', 'type:api-shared', 'type:feature', 'type:data-access', 'type:util'],
+            },
+            {
+              sourceTag: 'type:api-shared',
+              onlyDependOnLibsWithTags: ['type:api-shared', 'type:feature', 'type:data-access', 'type:util'],
+            },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
@@ -33,7 +52,9 @@ export default [
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: [],
+          // A test may take a repository by its file (to inject a failure into one query); production code
+          // reaches another feature only through its lib's index.
+          allow: ['\\.repository$'],
           depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
           banTransitiveDependencies: false,
         },
