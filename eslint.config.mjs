@@ -42,6 +42,11 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A lib is used through its index only (a core's index never exports its repositories).
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@ppt/*/**'], message: 'Import a lib through its index (@ppt/<lib>), never a file inside it.' }] },
+      ],
       'no-console': 'error',
     },
   },

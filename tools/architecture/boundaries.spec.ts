@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The bounded contexts' edges are lint rules (eslint.config.mjs, @nx/enforce-module-boundaries): this lints
+ * real files placed inside the context libs and expects the rule to refuse what the architecture forbids
+ * (docs/architecture.md), and to accept the public way.
+ */
+const ROOT = join(__dirname, '..', '..');
+const RULES = ['@nx/enforce-module-boundaries', 'no-restricted-imports'];
+
+const created: string[] = [];
+afterAll(() => created.forEach((file) => rmSync(file, { force: true })));
+
+/** Lints a temporary file in `dir` (a lib's src folder) with the repository's config; the rule's messages. */
+function boundaryErrors(dir: string, code: string): string[] {
+  const file = join(ROOT, dir, `boundary-probe-${process.pid}-${created.length}.ts`);
+  created.push(file);
+  writeFileSync(file, code);
+  try {
+    // ESLint's own CLI in a child process: its flat config is an ES module, which Jest's VM cannot import.
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', file],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    if (run.status !== 0 && run.status !== 1) throw new Error(`eslint failed: ${run.stderr}`);
+    const [result] = JSON.parse(run.stdout) as Array<{
+      messages: Array<{ ruleId: string | null; message: string }>;
+    }>;
+    return result.messages.filter((m) => RULES.includes(m.ruleId ?? '')).map((m) => m.message);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+describe('context boundaries (lint)', () => {
+  it('refuses a deliberate import of another context’s repository by its path', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import { BuildingsRepository } from '../../../../property/core/src/buildings/buildings.repository';\n` +
+        `export const probe = BuildingsRepository;\n`,
+    );
+    expect(errors).toEqual([expect.stringMatching(/relative or absolute path/)]);
+  }, 120_000);
+
+  it('refuses a deep import through another context’s alias', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import { BuildingsRepository } from '@ppt/api-property-core/src/buildings/buildings.repository';\n` +
+        `export const probe = BuildingsRepository;\n`,
+    );
+    expect(errors).toEqual([expect.stringMatching(/Import a lib through its index/)]);
+  }, 120_000);
+
+  it('refuses a core that reaches into an HTTP lib', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import { AuditHttpModule } from '@ppt/api-identity-http';\nexport const probe = AuditHttpModule;\n`,
+    );
+    expect(errors).toEqual([expect.stringMatching(/"type:api-core" can only depend on libs tagged with/)]);
+  }, 120_000);
+
+  it('refuses the portal any api-server context', () => {
+    const errors = boundaryErrors(
+      'apps/reality-server/src',
+      `import { BuildingsService } from '@ppt/api-property-core';\nexport const probe = BuildingsService;\n`,
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(/"scope:reality-server" can not depend on libs tagged with "scope:api-server"/),
+    ]);
+  }, 120_000);
+
+  it('accepts another context’s public service API', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import { BuildingsService } from '@ppt/api-property-core';\nexport const probe = BuildingsService;\n`,
+    );
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe('context public APIs', () => {
+  const indexes = ['identity', 'property', 'community', 'documents', 'finance', 'marketing']
+    .flatMap((context) => ['core', 'http'].map((kind) => `libs/api/${context}/${kind}/src/index.ts`))
+    .concat('libs/api/shared/src/index.ts');
+
+  it.each(indexes)('%s exports no repository', (index) => {
+    const source = readFileSync(join(ROOT, index), 'utf8');
+    expect(source.match(/\w*Repository\b|\.repository'/g) ?? []).toEqual([]);
+  });
+
+  it('has an index for every api lib (and nothing else imports a lib by path)', () => {
+    const contexts = readdirSync(join(ROOT, 'libs/api'), { withFileTypes: true }).filter((d) =>
+      d.isDirectory(),
+    );
+    expect(contexts.map((d) => d.name).sort()).toEqual(
+      ['community', 'documents', 'finance', 'identity', 'marketing', 'property', 'shared'].sort(),
+    );
+  });
+});
