@@ -8,7 +8,7 @@ import {
 } from '@ppt/api-community-http';
 import { DocumentsHttpModule, UploadsHttpModule } from '@ppt/api-documents-http';
 import { FinanceHttpModule } from '@ppt/api-finance-http';
-import { IdentityCoreModule, QueueBoardModule, ServiceClientStatus, ServiceClientsModule, SessionStore } from '@ppt/api-identity-core';
+import { IdentityCoreModule, ServiceClientStatus, ServiceClientsModule, SessionStore } from '@ppt/api-identity-core';
 import {
   AuditHttpModule,
   IdentityHttpModule,
@@ -16,6 +16,7 @@ import {
   OrganizationsHttpModule,
   PlatformAdminHttpModule,
   QueueBoardLoginHttpModule,
+  QueueBoardModule,
 } from '@ppt/api-identity-http';
 import { ListingsHttpModule, SyndicationHttpModule } from '@ppt/api-marketing-http';
 import {

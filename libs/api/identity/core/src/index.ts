@@ -23,8 +23,8 @@ export { assertSameOrigin, clearOperatorCookies, CSRF_HEADER, OPERATOR_COOKIE, O
 export { loginPage, signedInPage } from './queue-board/operator-login.page';
 export { OperatorLogin } from './queue-board/operator-login';
 export { sameToken } from './queue-board/operator-sessions';
-export { OPERATOR_LOGIN_ROUTE, QUEUE_BOARD_ROUTE } from './queue-board/queue-board-gate';
-export { QueueBoardLoginCoreModule, QueueBoardModule } from './queue-board/queue-board.core.module';
+export { OPERATOR_LOGIN_ROUTE, QUEUE_BOARD_ROUTE, QueueBoardGate } from './queue-board/queue-board-gate';
+export { QueueBoardLoginCoreModule } from './queue-board/queue-board.core.module';
 export { QueueBoardError, QueueBoardErrorCode } from './queue-board/queue-board.errors';
 export { SessionStore } from './sessions/session-store';
 export { Passwords } from './users/passwords';

@@ -3,4 +3,4 @@ export { IdentityHttpModule } from './auth/auth.http.module';
 export { OAuthHttpModule } from './oauth/oauth.http.module';
 export { OrganizationsHttpModule } from './organizations/organizations.http.module';
 export { PlatformAdminHttpModule } from './platform-admin/platform-admin.http.module';
-export { QueueBoardLoginHttpModule } from './queue-board/queue-board.http.module';
+export { QueueBoardLoginHttpModule, QueueBoardModule } from './queue-board/queue-board.http.module';
