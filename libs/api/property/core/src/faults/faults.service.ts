@@ -6,10 +6,10 @@ import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
-import { BuildingsRepository } from '../buildings/buildings.repository';
+import { BuildingsService } from '../buildings/buildings.service';
 import { ResidentScope } from '../units/resident-scope';
-import { UnitsRepository } from '../units/units.repository';
-import { VendorsRepository } from '../vendors/vendors.repository';
+import { UnitsService } from '../units/units.service';
+import { VendorsService } from '../vendors/vendors.service';
 import type {
   CreateFaultDto,
   FaultCommentResponse,
@@ -31,10 +31,10 @@ export class FaultsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly faults: FaultsRepository,
-    private readonly buildings: BuildingsRepository,
-    private readonly units: UnitsRepository,
+    private readonly buildings: BuildingsService,
+    private readonly units: UnitsService,
     private readonly residents: ResidentScope,
-    private readonly vendors: VendorsRepository,
+    private readonly vendors: VendorsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
   ) {}

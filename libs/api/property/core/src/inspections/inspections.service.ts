@@ -5,8 +5,8 @@ import type { Page } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
-import { BuildingsRepository } from '../buildings/buildings.repository';
-import { UnitsRepository } from '../units/units.repository';
+import { BuildingsService } from '../buildings/buildings.service';
+import { UnitsService } from '../units/units.service';
 import type {
   CreateInspectionDto,
   InspectionResponse,
@@ -25,8 +25,8 @@ export class InspectionsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly inspections: InspectionsRepository,
-    private readonly buildings: BuildingsRepository,
-    private readonly units: UnitsRepository,
+    private readonly buildings: BuildingsService,
+    private readonly units: UnitsService,
     private readonly audit: AuditService,
   ) {}
 

@@ -7,7 +7,7 @@ import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { PeopleRepository } from '../people/people.repository';
-import { UnitsRepository } from '../units/units.repository';
+import { UnitsService } from '../units/units.service';
 import type {
   AddendumResponse,
   CreateAddendumDto,
@@ -36,7 +36,7 @@ export class LeasesService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly leases: LeasesRepository,
-    private readonly units: UnitsRepository,
+    private readonly units: UnitsService,
     private readonly people: PeopleRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,

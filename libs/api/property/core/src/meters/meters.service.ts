@@ -7,7 +7,7 @@ import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { ResidentScope } from '../units/resident-scope';
-import { UnitsRepository } from '../units/units.repository';
+import { UnitsService } from '../units/units.service';
 import type {
   CreateMeterDto,
   CreateReadingPeriodDto,
@@ -31,7 +31,7 @@ export class MetersService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly meters: MetersRepository,
-    private readonly units: UnitsRepository,
+    private readonly units: UnitsService,
     private readonly residents: ResidentScope,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,

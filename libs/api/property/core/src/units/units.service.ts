@@ -7,7 +7,7 @@ import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { BuildingsRepository } from '../buildings/buildings.repository';
-import { PeopleRepository } from '../people/people.repository';
+import { PeopleService } from '../people/people.service';
 import type {
   AddOccupantDto,
   CreateUnitDto,
@@ -27,7 +27,7 @@ export class UnitsService {
     private readonly tenant: TenantTransactions,
     private readonly units: UnitsRepository,
     private readonly buildings: BuildingsRepository,
-    private readonly people: PeopleRepository,
+    private readonly people: PeopleService,
     private readonly residents: ResidentScope,
     private readonly audit: AuditService,
   ) {}
