@@ -1,16 +1,15 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { DocumentIntake } from './document-intake.service';
-import { DOCUMENT_ROLES } from './document-rules';
 import { CreateDirectUploadDto, DirectUploadResponse, DocumentResponse } from './dto/document.dto';
 
 /** Browser → storage uploads that bypass the API: a presigned PUT, then a confirmation. */
 @ApiTags('documents')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('documents/uploads')
 export class DirectUploadsController {
   constructor(private readonly intake: DocumentIntake) {}

@@ -22,14 +22,13 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { DOCUMENT_CATEGORIES, DOCUMENT_VISIBILITIES } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { Request, Response } from 'express';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import { DocumentIntake } from './document-intake.service';
-import { DOCUMENT_ROLES } from './document-rules';
 import { DocumentsService } from './documents.service';
 import {
   DocumentPageResponse,
@@ -46,7 +45,7 @@ const uuid = { type: 'string', format: 'uuid' } as const;
 
 @ApiTags('documents')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('documents')
 export class DocumentsController {
   constructor(

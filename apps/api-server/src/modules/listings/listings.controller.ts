@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
@@ -19,7 +19,7 @@ import { ListingsService } from './listings.service';
 
 @ApiTags('listings')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'realtor')
+@RequirePermission(Permission.ListingManage)
 @Controller('listings')
 export class ListingsController {
   constructor(private readonly listings: ListingsService) {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
 import {
   ListNotificationsQueryDto,
@@ -16,6 +17,7 @@ class MarkedResponse {
 /** Every member reads and manages their own notifications (no role restriction). */
 @ApiTags('notifications')
 @ApiBearerAuth()
+@RequirePermission(Permission.NotificationUse)
 @Controller()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}

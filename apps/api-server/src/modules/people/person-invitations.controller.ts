@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { AcceptedPersonInvitationResponse, AcceptPersonInvitationDto } from './dto/person-invitation.dto';
 import { PersonInvitationsService } from './person-invitations.service';
@@ -9,6 +9,7 @@ import { ApiRateLimited } from '@ppt/http';
 /** A signed-in account may accept (it need not belong to the organisation yet) with the token and a verified, equal e-mail. */
 @ApiTags('people')
 @ApiBearerAuth()
+@RequirePermission(Permission.AccountManage)
 @Controller('person-invitations')
 export class PersonInvitationsController {
   constructor(private readonly invitations: PersonInvitationsService) {}

@@ -9,7 +9,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PlatformAdminOnly, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import type { Page } from '@ppt/http';
 import { AuditService } from '../audit/audit.service';
@@ -23,7 +23,7 @@ import { AuthService } from '../auth/auth.service';
 /** Operator actions across organisations (platform administrators only). */
 @ApiTags('platform')
 @ApiBearerAuth()
-@PlatformAdminOnly()
+@RequirePermission(Permission.PlatformOperate)
 @Controller('platform')
 export class PlatformAdminController {
   constructor(

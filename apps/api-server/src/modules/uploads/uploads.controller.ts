@@ -20,18 +20,17 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Request } from 'express';
 import { Meta, type RequestMeta } from '../../common/request-meta';
 import { CurrentTenant, type Tenant } from '../../common/tenant';
-import { DOCUMENT_ROLES } from '../documents/document-rules';
 import { DocumentResponse } from '../documents/dto/document.dto';
 import { StartUploadDto, UploadStatusResponse } from './dto/upload.dto';
 import { UploadsService } from './uploads.service';
 
 @ApiTags('uploads')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('uploads')
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}

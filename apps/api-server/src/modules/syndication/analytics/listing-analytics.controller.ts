@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '../../../common/tenant';
 import { ListingAnalyticsQueryDto, ListingAnalyticsResponse } from './listing-analytics.dto';
 import { ListingAnalyticsService } from './listing-analytics.service';
@@ -8,7 +8,7 @@ import { ListingAnalyticsService } from './listing-analytics.service';
 /** Beside the listings routes, but served by syndication: the numbers come from the portals. */
 @ApiTags('listings')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'realtor')
+@RequirePermission(Permission.ListingManage)
 @Controller('listings')
 export class ListingAnalyticsController {
   constructor(private readonly analytics: ListingAnalyticsService) {}
