@@ -11,6 +11,7 @@ export {
   Scopes,
 } from './decorators';
 export { AuthenticationGuard, AuthorizationGuard } from './guards';
+export { permissionMatrix, permissionsDocument } from './permission-matrix';
 export {
   can,
   grantOf,
