@@ -2,7 +2,8 @@ import { Reflector } from '@nestjs/core';
 import type { ExecutionContext } from '@nestjs/common';
 import { generateKeyPairSync } from 'node:crypto';
 import { AppError } from '@ppt/observability';
-import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
+import { PERMISSION_KEY, SCOPES_KEY } from './auth.tokens';
+import { Permission } from './permissions';
 import { AuthorizationGuard } from './guards';
 import type { Principal, UserPrincipal } from './principal';
 import { readPem, SigningKeys, thumbprint } from './signing-keys';
@@ -62,7 +63,7 @@ describe('AuthorizationGuard', () => {
   const handler = () => undefined;
 
   function contextWith(metadata: Record<string, unknown>, principal?: Principal): ExecutionContext {
-    for (const key of [ROLES_KEY, SCOPES_KEY, PLATFORM_ADMIN_KEY]) Reflect.deleteMetadata(key, handler);
+    for (const key of [PERMISSION_KEY, SCOPES_KEY]) Reflect.deleteMetadata(key, handler);
     for (const [key, value] of Object.entries(metadata)) Reflect.defineMetadata(key, value, handler);
     return {
       getHandler: () => handler,
@@ -92,17 +93,25 @@ describe('AuthorizationGuard', () => {
     expect(guard.canActivate(contextWith({}, user(null)))).toBe(true);
   });
 
-  it('checks the role in the current organisation', () => {
-    expect(status(() => guard.canActivate(contextWith({ [ROLES_KEY]: ['manager'] }, user('manager'))))).toBe(
-      200,
-    );
-    expect(status(() => guard.canActivate(contextWith({ [ROLES_KEY]: ['manager'] }, user('tenant'))))).toBe(
-      403,
-    );
-    expect(status(() => guard.canActivate(contextWith({ [ROLES_KEY]: ['manager'] }, user(null))))).toBe(403);
-    expect(status(() => guard.canActivate(contextWith({ [ROLES_KEY]: ['manager'] }, user(null, true))))).toBe(
-      200,
-    );
+  it('checks the permission of the role in the current organisation', () => {
+    expect(
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.VoteManage }, user('manager'))),
+      ),
+    ).toBe(200);
+    expect(
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.VoteManage }, user('tenant'))),
+      ),
+    ).toBe(403);
+    expect(
+      status(() => guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.VoteManage }, user(null)))),
+    ).toBe(403);
+    expect(
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.VoteManage }, user(null, true))),
+      ),
+    ).toBe(200);
   });
 
   it('requires every scope for service routes, and refuses users there', () => {
@@ -114,13 +123,19 @@ describe('AuthorizationGuard', () => {
 
   it('keeps platform-admin routes to platform admins and refuses services on user routes', () => {
     expect(
-      status(() => guard.canActivate(contextWith({ [PLATFORM_ADMIN_KEY]: true }, user('org_admin')))),
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.PlatformOperate }, user('org_admin'))),
+      ),
     ).toBe(403);
     expect(
-      status(() => guard.canActivate(contextWith({ [PLATFORM_ADMIN_KEY]: true }, user(null, true)))),
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.PlatformOperate }, user(null, true))),
+      ),
     ).toBe(200);
-    expect(status(() => guard.canActivate(contextWith({ [ROLES_KEY]: ['manager'] }, service(['x']))))).toBe(
-      403,
-    );
+    expect(
+      status(() =>
+        guard.canActivate(contextWith({ [PERMISSION_KEY]: Permission.VoteManage }, service(['x']))),
+      ),
+    ).toBe(403);
   });
 });

@@ -2,6 +2,5 @@
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 export const SESSION_VALIDATOR = Symbol('SESSION_VALIDATOR');
 export const SERVICE_CLIENT_VALIDATOR = Symbol('SERVICE_CLIENT_VALIDATOR');
-export const ROLES_KEY = 'auth:roles';
+export const PERMISSION_KEY = 'auth:permission';
 export const SCOPES_KEY = 'auth:scopes';
-export const PLATFORM_ADMIN_KEY = 'auth:platformAdmin';

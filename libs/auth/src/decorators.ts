@@ -1,18 +1,18 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { MembershipRole } from '@ppt/db';
 import { AppError, CommonErrorCode } from '@ppt/observability';
 import type { Request } from 'express';
-import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
+import { PERMISSION_KEY, SCOPES_KEY } from './auth.tokens';
+import type { Permission } from './permissions';
 import type { Principal, ServicePrincipal, UserPrincipal } from './principal';
 
-/** Only users whose role in the current organisation is one of these (platform admins always pass). */
-export const Roles = (...roles: MembershipRole[]) => SetMetadata(ROLES_KEY, roles);
+/**
+ * Only signed-in users whose roles hold this permission (any grant: `own` grants are narrowed by the
+ * feature's rules with `can()`). Which roles hold which permission: ROLE_PERMISSIONS.
+ */
+export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
 
 /** Only service tokens holding every one of these scopes. */
 export const Scopes = (...scopes: string[]) => SetMetadata(SCOPES_KEY, scopes);
-
-/** Only platform administrators. */
-export const PlatformAdminOnly = () => SetMetadata(PLATFORM_ADMIN_KEY, true);
 
 export function principalOf(req: Request): Principal | undefined {
   return req.user as Principal | undefined;

@@ -1,13 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { MembershipRole } from '@ppt/db';
 import { AppError, CommonErrorCode, IS_PUBLIC } from '@ppt/observability';
 import type { Request } from 'express';
-import { PLATFORM_ADMIN_KEY, ROLES_KEY, SCOPES_KEY } from './auth.tokens';
+import { PERMISSION_KEY, SCOPES_KEY } from './auth.tokens';
 import { bearerChallenge } from './bearer-challenge';
 import { principalOf } from './decorators';
 import { TokenRejected } from './jwt.strategy';
+import { grantOf, rolesWith, type Permission } from './permissions';
 
 /** Global: every route needs a valid bearer token unless it is marked @Public(). Deny by default. */
 @Injectable()
@@ -39,17 +39,20 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   }
 }
 
-/** Global: enforces @Roles, @Scopes and @PlatformAdminOnly after authentication (403 when not met). */
+/**
+ * Global: enforces @RequirePermission and @Scopes after authentication (403 when not met). The role is
+ * the token's claim; tokens follow role changes because a change advances the session's generation
+ * (the JWT strategy accepts only the current one).
+ */
 @Injectable()
 export class AuthorizationGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
-    const roles = this.reflector.getAllAndOverride<MembershipRole[] | undefined>(ROLES_KEY, targets);
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
     const scopes = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
-    const adminOnly = this.reflector.getAllAndOverride<boolean | undefined>(PLATFORM_ADMIN_KEY, targets);
-    if (!roles && !scopes && !adminOnly) return true;
+    if (!permission && !scopes) return true;
 
     const principal = principalOf(context.switchToHttp().getRequest<Request>());
     const forbidden = (message: string) => new AppError(CommonErrorCode.Forbidden, 403, message);
@@ -61,10 +64,12 @@ export class AuthorizationGuard implements CanActivate {
       return true;
     }
     if (principal.kind !== 'user') throw forbidden('This endpoint is for signed-in users');
-    if (principal.platformAdmin) return true;
-    if (adminOnly) throw forbidden('Requires a platform administrator');
-    if (roles && (!principal.role || !roles.includes(principal.role))) {
-      throw forbidden('Your role in this organisation does not allow this');
+    if (permission && !grantOf(principal, permission)) {
+      throw forbidden(
+        rolesWith(permission).length === 0
+          ? 'Requires a platform administrator'
+          : 'Your role in this organisation does not allow this',
+      );
     }
     return true;
   }

@@ -6,12 +6,26 @@ export {
   CurrentPrincipal,
   CurrentService,
   CurrentUser,
-  PlatformAdminOnly,
   principalOf,
-  Roles,
+  RequirePermission,
   Scopes,
 } from './decorators';
 export { AuthenticationGuard, AuthorizationGuard } from './guards';
+export { permissionMatrix, permissionsDocument } from './permission-matrix';
+export {
+  can,
+  grantOf,
+  Permission,
+  PLATFORM_ADMIN,
+  ROLE_PERMISSIONS,
+  ROLES,
+  rolesWith,
+  SIGNED_IN,
+  type Actor,
+  type Grant,
+  type OwnedResource,
+  type Role,
+} from './permissions';
 export { JwtStrategy, TokenRejected } from './jwt.strategy';
 export { MemoryTtlCache } from './memory-cache';
 export {

@@ -75,7 +75,8 @@ describe('security: tokens and OAuth', () => {
     const org = await createOrganization(http(), admin);
     const manager = await registerAndLogin(http(), 'role-manager');
     const membership = await addMember(http(), org.adminToken, org.id, manager.email, 'manager');
-    const managerToken = (await login(http(), manager.email, PASSWORD, org.id)).accessToken;
+    const managerSession = await login(http(), manager.email, PASSWORD, org.id);
+    const managerToken = managerSession.accessToken;
     await request(http()).get('/api/v1/buildings').set(bearer(managerToken)).expect(200);
 
     await request(http())
@@ -85,6 +86,19 @@ describe('security: tokens and OAuth', () => {
       .expect(200);
     const stale = await request(http()).get('/api/v1/buildings').set(bearer(managerToken)).expect(401);
     expect(stale.body.error.code).toBe('UNAUTHORIZED');
+
+    // The refreshed token claims the new role, and the guard judges the permissions of that role.
+    const refreshed = await request(http())
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: managerSession.refreshToken })
+      .expect(200);
+    expect(claimsOf(refreshed.body.accessToken)).toMatchObject({ org: org.id, role: 'tenant' });
+    const denied = await request(http())
+      .get('/api/v1/buildings')
+      .set(bearer(refreshed.body.accessToken))
+      .expect(403);
+    expect(denied.body.error.code).toBe('FORBIDDEN');
+    await request(http()).get('/api/v1/units').set(bearer(refreshed.body.accessToken)).expect(200);
   });
 
   it('API2:2023 a refresh racing a logout cannot bring the session back', async () => {

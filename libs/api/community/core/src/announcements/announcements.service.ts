@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can, Permission } from '@ppt/auth';
 import { TenantTransactions, type Announcement, type AnnouncementComment } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
@@ -20,7 +21,6 @@ import { AnnouncementError, AnnouncementErrorCode } from './announcements.errors
 import { AnnouncementsRepository, type Reader } from './announcements.repository';
 
 /** Who writes and runs announcements; everyone else reads the published ones addressed to them. */
-const EDITORS = new Set(['org_admin', 'manager']);
 
 /**
  * Announcements: drafted, scheduled (published by the every-minute job once `publishAt` has come) or
@@ -274,7 +274,7 @@ export class AnnouncementsService {
 }
 
 function readerOf(t: Tenant): Reader | undefined {
-  return EDITORS.has(t.role) ? undefined : { userId: t.userId };
+  return can(t, Permission.AnnouncementManage) ? undefined : { userId: t.userId };
 }
 
 function notFound(): AnnouncementError {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type MembershipRole } from '@ppt/db';
+import { can, Permission, rolesWith } from '@ppt/auth';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { DocumentAccess } from '@ppt/api-documents-core';
-import { DOCUMENT_STAFF, isStaff } from '@ppt/api-documents-core';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ResidentScope } from '@ppt/api-property-core';
 import type {
@@ -25,9 +25,6 @@ import {
   type MessageRow,
   type Viewer,
 } from './conversations.repository';
-
-/** Who may open a building-wide conversation. */
-const BUILDING_OPENERS: readonly MembershipRole[] = ['org_admin', 'manager'];
 
 /**
  * Conversations between residents and staff: direct (two members, at least one of them staff) and
@@ -90,7 +87,7 @@ export class ConversationsService {
         if (!dto.buildingId || dto.userId) {
           throw invalid('A building-wide conversation names buildingId and no userId');
         }
-        if (!BUILDING_OPENERS.includes(t.role)) {
+        if (!can(t, Permission.ConversationOpenBuilding)) {
           throw new ConversationError(
             ConversationErrorCode.NotAllowed,
             'Only managers open building-wide conversations',
@@ -256,7 +253,10 @@ export class ConversationsService {
    */
   private async requireRecipient(m: EntityManager, t: Tenant, userId: string): Promise<void> {
     const role = await this.conversations.memberRole(m, t.organizationId, userId);
-    if (!role || (!isStaff(t.role) && !isStaff(role))) {
+    if (
+      !role ||
+      (!can(t, Permission.ConversationWithAnyone) && !can({ role }, Permission.ConversationWithAnyone))
+    ) {
       throw new ConversationError(
         ConversationErrorCode.RecipientNotFound,
         'No member you can write to has this id',
@@ -277,7 +277,12 @@ export class ConversationsService {
   private recipients(m: EntityManager, t: Tenant, c: ConversationRow): Promise<string[]> {
     return c.kind === 'direct' || !c.buildingId
       ? this.conversations.participantUserIds(m, t.organizationId, c.id)
-      : this.conversations.buildingAudience(m, t.organizationId, c.buildingId, DOCUMENT_STAFF);
+      : this.conversations.buildingAudience(
+          m,
+          t.organizationId,
+          c.buildingId,
+          rolesWith(Permission.ConversationWithAnyone),
+        );
   }
 }
 

@@ -1,3 +1,4 @@
+import { can, Permission } from '@ppt/auth';
 import type { MembershipRole, VoteKind, VoteStatus } from '@ppt/db';
 
 /**
@@ -27,7 +28,7 @@ export function periodLongEnough(kind: VoteKind, from: Date, endAt: Date): boole
 
 /** Organisation administrators and managers run votes and see everything about them. */
 export function runsVotes(role: MembershipRole): boolean {
-  return role === 'org_admin' || role === 'manager';
+  return can({ role }, Permission.VoteManage);
 }
 
 export type VotingRight =

@@ -7,7 +7,7 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -32,13 +32,13 @@ class DueAnnouncementsResponse {
 /** org_admin and manager write and run announcements; every member reads those addressed to them. */
 @ApiTags('announcements')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.AnnouncementManage)
 @Controller('announcements')
 export class AnnouncementsController {
   constructor(private readonly announcements: AnnouncementsService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @ApiOkResponse({
     type: AnnouncementPageResponse,
     description: 'Managers see all; others the published ones addressed to them. Pinned first, then newest.',
@@ -60,7 +60,7 @@ export class AnnouncementsController {
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @ApiOkResponse({ type: AnnouncementResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<AnnouncementResponse> {
     return this.announcements.get(t, id);
@@ -128,7 +128,7 @@ export class AnnouncementsController {
   }
 
   @Post(':id/read')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @HttpCode(204)
   @ApiNoContentResponse({
     description: 'The first read time is kept; 403 NOT_A_RECIPIENT for an editor it was not delivered to',
@@ -138,7 +138,7 @@ export class AnnouncementsController {
   }
 
   @Post(':id/acknowledge')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @HttpCode(204)
   @ApiNoContentResponse({
     description:
@@ -161,14 +161,14 @@ export class AnnouncementsController {
   }
 
   @Get(':id/comments')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @ApiOkResponse({ type: CommentListResponse })
   comments(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<CommentListResponse> {
     return this.announcements.comments(t, id);
   }
 
   @Post(':id/comments')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant', 'realtor')
+  @RequirePermission(Permission.AnnouncementRead)
   @ApiCreatedResponse({ type: CommentResponse })
   comment(
     @CurrentTenant() t: Tenant,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import type { Response } from 'express';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -22,6 +23,7 @@ import { ConversationsService } from '@ppt/api-community-core';
  */
 @ApiTags('conversations')
 @ApiBearerAuth()
+@RequirePermission(Permission.ConversationUse)
 @Controller('conversations')
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
+import { Permission, RequirePermission } from '@ppt/auth';
 import {
   ListNotificationsQueryDto,
   NotificationPageResponse,
@@ -16,6 +17,7 @@ class MarkedResponse {
 /** Every member reads and manages their own notifications (no role restriction). */
 @ApiTags('notifications')
 @ApiBearerAuth()
+@RequirePermission(Permission.NotificationUse)
 @Controller()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -20,7 +20,7 @@ import {
 /** Ballots, the audit chain, receipts and proxies of a vote. */
 @ApiTags('votes')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'owner', 'tenant')
+@RequirePermission(Permission.VoteParticipate)
 @Controller('votes/:id')
 export class BallotsController {
   constructor(
@@ -67,7 +67,7 @@ export class BallotsController {
   }
 
   @Get('participation')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.VoteManage)
   @ApiOkResponse({
     type: ParticipationPageResponse,
     description:

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -17,13 +17,13 @@ import { VotesService } from '@ppt/api-community-core';
 /** Votes themselves: managers run them; owners (and proxies of any role) read the ones that concern them. */
 @ApiTags('votes')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.VoteManage)
 @Controller('votes')
 export class VotesController {
   constructor(private readonly votes: VotesService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.VoteParticipate)
   @ApiOkResponse({
     type: VotePageResponse,
     description: 'Owners and proxies see open, closed and cancelled votes that concern their units',
@@ -33,7 +33,7 @@ export class VotesController {
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.VoteParticipate)
   @ApiOkResponse({
     type: VoteResponse,
     description: 'With questions, results once closed, and the units you vote for (`myUnits`)',

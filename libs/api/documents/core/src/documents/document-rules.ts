@@ -1,17 +1,14 @@
+import { can, Permission } from '@ppt/auth';
 import type { DocumentCategory, DocumentVisibility, MembershipRole } from '@ppt/db';
 
 /** Staff read every document of the organisation and manage them. */
-export const DOCUMENT_STAFF: readonly MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
-/** Everyone who may call the documents API; what each sees is narrowed below. */
-export const DOCUMENT_ROLES: MembershipRole[] = [...DOCUMENT_STAFF, 'realtor', 'owner', 'tenant'];
-
 export function isStaff(role: MembershipRole): boolean {
-  return DOCUMENT_STAFF.includes(role);
+  return can({ role }, Permission.DocumentManage);
 }
 
 /** Staff manage every document; realtors the photos (their listings show them); residents none. */
 export function mayManage(role: MembershipRole, category: DocumentCategory): boolean {
-  return isStaff(role) || (role === 'realtor' && category === 'photo');
+  return isStaff(role) || (category === 'photo' && can({ role }, Permission.DocumentPhotoManage));
 }
 
 /** Where a document sits, for deciding which residents see it. */

@@ -1,16 +1,15 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { DocumentIntake } from '@ppt/api-documents-core';
-import { DOCUMENT_ROLES } from '@ppt/api-documents-core';
 import { CreateDirectUploadDto, DirectUploadResponse, DocumentResponse } from '@ppt/api-documents-core';
+import { Permission, RequirePermission } from '@ppt/auth';
 
 /** Browser → storage uploads that bypass the API: a presigned PUT, then a confirmation. */
 @ApiTags('documents')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('documents/uploads')
 export class DirectUploadsController {
   constructor(private readonly intake: DocumentIntake) {}

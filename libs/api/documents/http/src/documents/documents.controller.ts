@@ -22,14 +22,13 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { DOCUMENT_CATEGORIES, DOCUMENT_VISIBILITIES } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { Request, Response } from 'express';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { DocumentIntake } from '@ppt/api-documents-core';
-import { DOCUMENT_ROLES } from '@ppt/api-documents-core';
 import { DocumentsService } from '@ppt/api-documents-core';
 import {
   DocumentPageResponse,
@@ -46,7 +45,7 @@ const uuid = { type: 'string', format: 'uuid' } as const;
 
 @ApiTags('documents')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('documents')
 export class DocumentsController {
   constructor(

@@ -20,18 +20,17 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Request } from 'express';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
-import { DOCUMENT_ROLES } from '@ppt/api-documents-core';
 import { DocumentResponse } from '@ppt/api-documents-core';
 import { StartUploadDto, UploadStatusResponse } from '@ppt/api-documents-core';
 import { UploadsService } from '@ppt/api-documents-core';
 
 @ApiTags('uploads')
 @ApiBearerAuth()
-@Roles(...DOCUMENT_ROLES)
+@RequirePermission(Permission.DocumentRead)
 @Controller('uploads')
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}

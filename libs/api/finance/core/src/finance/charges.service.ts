@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { grantOf, Permission } from '@ppt/auth';
 import { TenantTransactions, type Charge, type Payment } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page, PageQueryDto } from '@ppt/http';
@@ -23,9 +24,6 @@ import type {
 } from './dto/charge.dto';
 import { FinanceError, FinanceErrorCode } from './finance.errors';
 import { isoDay, subtract } from './money';
-
-/** Roles that read charges only as the payer or a party to the charge's lease. */
-const RESIDENT_ROLES = new Set(['owner', 'tenant']);
 
 /**
  * Charges and payments. A payment is recorded against one charge, never beyond what it still owes:
@@ -397,8 +395,9 @@ export class ChargesService {
   }
 }
 
+/** Roles with an `own` FinanceRead grant read charges only as the payer or a party to the charge's lease. */
 export function residentOf(t: Tenant): string | undefined {
-  return RESIDENT_ROLES.has(t.role) ? t.userId : undefined;
+  return grantOf(t, Permission.FinanceRead) === 'own' ? t.userId : undefined;
 }
 
 function notFound(): FinanceError {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import type { Response } from 'express';
 import { IdempotencyKeyHeader, type IdempotentAnswer } from '@ppt/api-shared';
@@ -34,13 +34,13 @@ function answer<T>(res: Response, result: IdempotentAnswer<T>): T {
 /** org_admin and manager charge and record payments; owners and tenants read their own charges. */
 @ApiTags('finance')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.FinanceManage)
 @Controller('charges')
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({
     type: ChargePageResponse,
     description: 'Owners and tenants see charges they pay or of leases they are party to',
@@ -50,7 +50,7 @@ export class ChargesController {
   }
 
   @Get('overdue')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({
     type: OverdueChargePageResponse,
     description: 'Charges past their due date (UTC) and not fully paid, oldest first, with days overdue',
@@ -63,7 +63,7 @@ export class ChargesController {
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({ type: ChargeResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<ChargeResponse> {
     return this.charges.get(t, id);
@@ -101,7 +101,7 @@ export class ChargesController {
   }
 
   @Get(':id/payments')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({ type: PaymentPageResponse })
   payments(
     @CurrentTenant() t: Tenant,

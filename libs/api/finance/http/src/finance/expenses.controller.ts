@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -33,7 +33,7 @@ import { ExpensesService } from '@ppt/api-finance-core';
 /** Building expenses: org_admin and manager only. */
 @ApiTags('finance')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.FinanceManage)
 @Controller('expenses')
 export class ExpensesController {
   constructor(private readonly expenses: ExpensesService) {}

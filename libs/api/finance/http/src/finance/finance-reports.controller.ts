@@ -1,19 +1,19 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { BalanceResponse, BuildingSummaryResponse, SummaryQueryDto } from '@ppt/api-finance-core';
 import { FinanceReportsService } from '@ppt/api-finance-core';
+import { Permission, RequirePermission } from '@ppt/auth';
 
 @ApiTags('finance')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.FinanceManage)
 @Controller()
 export class FinanceReportsController {
   constructor(private readonly reports: FinanceReportsService) {}
 
   @Get('units/:id/balance')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({
     type: BalanceResponse,
     description:
@@ -24,7 +24,7 @@ export class FinanceReportsController {
   }
 
   @Get('people/:id/balance')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.FinanceRead)
   @ApiOkResponse({
     type: BalanceResponse,
     description: 'Charges this person pays, per currency. Owners and tenants: only the person linked to them',

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { UserPrincipal } from '@ppt/auth';
+import { Permission, type UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type OrganizationInvitation, type User } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
@@ -23,6 +23,9 @@ import { InvitationsRepository } from './invitations.repository';
 import { OrganizationError, OrganizationErrorCode } from './organizations.errors';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+
+/** Inviting members and withdrawing invitations. */
+const MANAGE_ORG = Permission.OrganizationManage;
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -57,7 +60,7 @@ export class InvitationsService {
     const token = newOpaqueToken();
     let mail: MailMessage | undefined;
     const response = await this.organizationsService
-      .inOrganization(actor, organizationId, ['org_admin'], async (m) => {
+      .inOrganization(actor, organizationId, MANAGE_ORG, async (m) => {
         const organization = await this.organizations.findById(m, organizationId);
         if (!organization)
           throw new OrganizationError(OrganizationErrorCode.NotFound, 'Organisation not found');
@@ -114,7 +117,7 @@ export class InvitationsService {
   }
 
   list(actor: UserPrincipal, organizationId: string, page: PageQueryDto): Promise<Page<InvitationResponse>> {
-    return this.organizationsService.inOrganization(actor, organizationId, ['org_admin'], async (m) => {
+    return this.organizationsService.inOrganization(actor, organizationId, MANAGE_ORG, async (m) => {
       const [rows, total] = await this.invitations.listOpen(m, organizationId, page);
       const inviters = await this.usersById(
         rows.map((r) => r.invitedByUserId).filter((id): id is string => id !== null),
@@ -134,7 +137,7 @@ export class InvitationsService {
     invitationId: string,
     meta: RequestMeta,
   ): Promise<void> {
-    await this.organizationsService.inOrganization(actor, organizationId, ['org_admin'], async (m) => {
+    await this.organizationsService.inOrganization(actor, organizationId, MANAGE_ORG, async (m) => {
       const invitation = await this.invitations.lock(m, organizationId, invitationId);
       const status = invitation && statusOf(invitation);
       if (!invitation || (status !== 'pending' && status !== 'expired')) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { UserPrincipal } from '@ppt/auth';
+import { can, Permission, type UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type MembershipRole, type Organization } from '@ppt/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -12,9 +12,6 @@ import { UsersRepository } from '../users/users.repository';
 import type { CreateOrganizationDto, MemberResponse, OrganizationResponse } from './dto/organizations.dto';
 import { OrganizationError, OrganizationErrorCode } from './organizations.errors';
 import { OrganizationsRepository, type MemberRow } from './organizations.repository';
-
-const MANAGE_MEMBERS: MembershipRole[] = ['org_admin'];
-const SEE_MEMBERS: MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
 
 /**
  * Organisations and their members. Access is decided per organisation by the caller's membership in
@@ -86,7 +83,7 @@ export class OrganizationsService {
     changes: { name?: string },
     meta: RequestMeta,
   ): Promise<OrganizationResponse> {
-    return this.inOrganization(actor, organizationId, ['org_admin'], async (m, role) => {
+    return this.inOrganization(actor, organizationId, Permission.OrganizationManage, async (m, role) => {
       const before = await this.organizations.findById(m, organizationId);
       if (!before) throw notFound();
       if (changes.name !== undefined)
@@ -112,7 +109,7 @@ export class OrganizationsService {
     organizationId: string,
     page: PageQueryDto,
   ): Promise<Page<MemberResponse>> {
-    return this.inOrganization(actor, organizationId, SEE_MEMBERS, async (m) => {
+    return this.inOrganization(actor, organizationId, Permission.MemberRead, async (m) => {
       const { items, total } = await this.organizations.listMembers(m, organizationId, page);
       return { items: items.map(toMember), total, limit: page.limit, offset: page.offset };
     });
@@ -125,7 +122,7 @@ export class OrganizationsService {
     role: MembershipRole,
     meta: RequestMeta,
   ): Promise<MemberResponse> {
-    return this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
+    return this.inOrganization(actor, organizationId, Permission.MemberManage, async (m) => {
       const member = await this.organizations.findMember(m, organizationId, membershipId);
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin' && role !== 'org_admin') await this.keepOneAdmin(m, organizationId);
@@ -164,7 +161,7 @@ export class OrganizationsService {
     membershipId: string,
     meta: RequestMeta,
   ): Promise<void> {
-    await this.inOrganization(actor, organizationId, MANAGE_MEMBERS, async (m) => {
+    await this.inOrganization(actor, organizationId, Permission.MemberManage, async (m) => {
       const member = await this.organizations.findMember(m, organizationId, membershipId);
       if (!member) throw new OrganizationError(OrganizationErrorCode.MemberNotFound, 'Member not found');
       if (member.role === 'org_admin') await this.keepOneAdmin(m, organizationId);
@@ -221,12 +218,12 @@ export class OrganizationsService {
   /**
    * Runs work scoped to the organisation after checking the caller's membership in it: no
    * membership → 404; an unverified e-mail → 403 (a membership counts only for a proven address);
-   * a role outside `roles` → 403. Platform admins may act in any organisation.
+   * a role without `permission` → 403. Platform admins may act in any organisation.
    */
   inOrganization<T>(
     actor: UserPrincipal,
     organizationId: string,
-    roles: MembershipRole[] | null,
+    permission: Permission | null,
     work: (m: EntityManager, role: MembershipRole) => Promise<T>,
   ): Promise<T> {
     return this.tenant.run({ organizationId, userId: actor.userId }, async (m) => {
@@ -234,7 +231,7 @@ export class OrganizationsService {
       const role: MembershipRole | null = membership?.role ?? (actor.platformAdmin ? 'org_admin' : null);
       if (!role) throw notFound();
       requireVerifiedEmail(await this.users.findById(actor.userId, m));
-      if (roles && !roles.includes(role))
+      if (permission && !can({ role }, permission))
         throw new OrganizationError(
           OrganizationErrorCode.RoleNotAllowed,
           'Your role in this organisation does not allow this',

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
@@ -14,7 +14,7 @@ export class AuditLogsController {
 
   /** Who changed what, when and from where, in the caller's organisation (org_admin, manager). */
   @Get()
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.AuditRead)
   @ApiOkResponse({ type: AuditLogPageResponse })
   list(@CurrentTenant() t: Tenant, @Query() query: ListAuditLogsQueryDto): Promise<Page<AuditLogResponse>> {
     return this.audit.list(t, query);

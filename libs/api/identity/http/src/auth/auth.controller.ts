@@ -18,7 +18,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import { Public } from '@ppt/observability';
 import { NoStore } from '@ppt/api-shared';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
@@ -85,6 +85,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -93,6 +94,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Get('me')
   @ApiOkResponse({ type: MeResponse })
   me(@CurrentUser() user: UserPrincipal): Promise<MeResponse> {
@@ -100,6 +102,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Get('sessions')
   @ApiOkResponse({ type: [SessionResponse] })
   sessions(@CurrentUser() user: UserPrincipal): Promise<SessionResponse[]> {
@@ -107,6 +110,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Delete('sessions/:id')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -119,6 +123,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Post('switch-organization')
   @HttpCode(200)
   @NoStore()
@@ -132,6 +137,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Post('password/change')
   @ApiRateLimited()
   @HttpCode(204)
@@ -171,6 +177,7 @@ export class AuthController {
    * someone else registered must not make that account (and its holder's password) trusted.
    */
   @ApiBearerAuth()
+  @RequirePermission(Permission.AccountManage)
   @Post('email/verify')
   @HttpCode(204)
   verifyEmail(

@@ -25,7 +25,7 @@ import {
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentUser, PlatformAdminOnly, Scopes, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, Permission, RequirePermission, Scopes, type UserPrincipal } from '@ppt/auth';
 import { API_PREFIX, ApiRateLimited } from '@ppt/http';
 import { Public } from '@ppt/observability';
 import { IdentityEnv } from '@ppt/api-identity-core';
@@ -145,7 +145,7 @@ export class OAuthController {
 
   /** Its tokens are refused at once, on every api-server process; it can no longer obtain new ones. */
   @ApiBearerAuth()
-  @PlatformAdminOnly()
+  @RequirePermission(Permission.PlatformOperate)
   @Post('platform/oauth-clients/:clientId/disable')
   @HttpCode(204)
   @ApiNoContentResponse()

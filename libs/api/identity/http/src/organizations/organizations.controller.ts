@@ -18,7 +18,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import { ApiRateLimited, type Page, PageQueryDto } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import {
@@ -42,6 +42,7 @@ import { OrganizationsService } from '@ppt/api-identity-core';
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@RequirePermission(Permission.OrganizationUse)
 @Controller('organizations')
 export class OrganizationsController {
   constructor(
@@ -174,6 +175,7 @@ export class OrganizationsController {
 /** The invitee's side: invitations sent to the signed-in account's verified address. */
 @ApiTags('invitations')
 @ApiBearerAuth()
+@RequirePermission(Permission.AccountManage)
 @Controller('me/invitations')
 export class MyInvitationsController {
   constructor(private readonly invitations: InvitationsService) {}

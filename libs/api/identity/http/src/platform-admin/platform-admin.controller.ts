@@ -9,8 +9,9 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PlatformAdminOnly, type UserPrincipal } from '@ppt/auth';
+import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { AuditService } from '@ppt/api-shared';
 import {
@@ -23,7 +24,7 @@ import { AuthService } from '@ppt/api-identity-core';
 /** Operator actions across organisations (platform administrators only). */
 @ApiTags('platform')
 @ApiBearerAuth()
-@PlatformAdminOnly()
+@RequirePermission(Permission.PlatformOperate)
 @Controller('platform')
 export class PlatformAdminController {
   constructor(

@@ -1,3 +1,4 @@
+import { can, Permission } from '@ppt/auth';
 import type { ListingStatus, ListingTransaction, MembershipRole } from '@ppt/db';
 
 /**
@@ -31,9 +32,7 @@ export function isClosed(status: ListingStatus): boolean {
   return status === 'sold' || status === 'rented';
 }
 
-export const LISTING_ROLES: MembershipRole[] = ['org_admin', 'manager', 'realtor'];
-
 /** Managers run every listing; a realtor runs the listings they are the contact of. */
 export function mayManage(role: MembershipRole, userId: string, contactUserId: string | null): boolean {
-  return role !== 'realtor' || contactUserId === userId;
+  return can({ role, userId }, Permission.ListingManage, { ownerUserId: contactUserId });
 }

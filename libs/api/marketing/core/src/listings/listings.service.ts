@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can, Permission, rolesWith } from '@ppt/auth';
 import { TenantTransactions, type Listing, type ListingInquiry, type ListingStatusChange } from '@ppt/db';
 import { OutboxWriter, type ListingSnapshot } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
@@ -20,14 +21,7 @@ import type {
   ListListingsQueryDto,
   UpdateListingDto,
 } from './dto/listing.dto';
-import {
-  canTransition,
-  fitsTransaction,
-  isClosed,
-  isOnMarket,
-  LISTING_ROLES,
-  mayManage,
-} from './listing-rules';
+import { canTransition, fitsTransaction, isClosed, isOnMarket, mayManage } from './listing-rules';
 import { ListingError, ListingErrorCode } from './listings.errors';
 import { SyndicationService } from '../syndication/syndication.service';
 import { LeadRouting } from '../leads/lead-routing';
@@ -254,8 +248,15 @@ export class ListingsService {
 
   /** The contact must be a realtor or manager of the organisation; a realtor's listings are their own. */
   private async checkContact(m: EntityManager, t: Tenant, contactUserId: string): Promise<void> {
-    if (t.role === 'realtor' && contactUserId !== t.userId) throw notYours();
-    if (!(await this.listings.isMemberWithRole(m, t.organizationId, contactUserId, LISTING_ROLES))) {
+    if (!can(t, Permission.ListingManage, { ownerUserId: contactUserId })) throw notYours();
+    if (
+      !(await this.listings.isMemberWithRole(
+        m,
+        t.organizationId,
+        contactUserId,
+        rolesWith(Permission.ListingManage),
+      ))
+    ) {
       throw new ListingError(
         ListingErrorCode.ContactNotAllowed,
         'The contact must be a realtor, manager or administrator of this organisation',

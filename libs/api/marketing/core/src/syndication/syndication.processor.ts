@@ -1,5 +1,6 @@
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger } from '@nestjs/common';
+import { Permission, rolesWith } from '@ppt/auth';
 import {
   Membership,
   TenantTransactions,
@@ -308,7 +309,7 @@ export class SyndicationProcessor {
   ): Promise<void> {
     const managers = await m.find(Membership, {
       select: { userId: true },
-      where: { organizationId, role: In(['org_admin', 'manager']) },
+      where: { organizationId, role: In(rolesWith(Permission.SyndicationManage)) },
     });
     await this.notifications.notify(
       m,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -19,7 +19,7 @@ import { ListingsService } from '@ppt/api-marketing-core';
 
 @ApiTags('listings')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'realtor')
+@RequirePermission(Permission.ListingManage)
 @Controller('listings')
 export class ListingsController {
   constructor(private readonly listings: ListingsService) {}

@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { SyndicationPortal } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -45,7 +45,7 @@ export class SyndicationController {
   ) {}
 
   @Get('portals')
-  @Roles('org_admin', 'manager', 'realtor')
+  @RequirePermission(Permission.SyndicationRead)
   @ApiOkResponse({
     type: PortalTargetListResponse,
     description: 'Every portal, configured or not; credentials never shown',
@@ -56,7 +56,7 @@ export class SyndicationController {
 
   @Put('portals/:portal')
   @ApiPortalParam()
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.SyndicationManage)
   @ApiOkResponse({
     type: PortalTargetResponse,
     description:
@@ -72,7 +72,7 @@ export class SyndicationController {
 
   @Delete('portals/:portal')
   @ApiPortalParam()
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.SyndicationManage)
   @HttpCode(204)
   @ApiNoContentResponse({
     description: 'Forgets the portal and its credentials. 409 while listings are still on it.',
@@ -85,7 +85,7 @@ export class SyndicationController {
   }
 
   @Get('status')
-  @Roles('org_admin', 'manager', 'realtor')
+  @RequirePermission(Permission.SyndicationRead)
   @ApiOkResponse({
     type: SyndicationPageResponse,
     description: 'Per listing and portal, with errors and history',
@@ -98,7 +98,7 @@ export class SyndicationController {
   }
 
   @Get('preflight')
-  @Roles('org_admin', 'manager', 'realtor')
+  @RequirePermission(Permission.SyndicationRead)
   @ApiOkResponse({
     type: PreflightResponse,
     description: 'What each enabled portal would refuse in the listing, before publishing',
@@ -108,7 +108,7 @@ export class SyndicationController {
   }
 
   @Post('retry')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.SyndicationManage)
   @HttpCode(200)
   @ApiOkResponse({
     type: SyndicationActionResponse,
@@ -119,7 +119,7 @@ export class SyndicationController {
   }
 
   @Post('withdraw')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.SyndicationManage)
   @HttpCode(200)
   @ApiOkResponse({
     type: SyndicationActionResponse,
@@ -141,14 +141,14 @@ export class ListingPortalsController {
   constructor(private readonly syndication: SyndicationService) {}
 
   @Get(':id/portals')
-  @Roles('org_admin', 'manager', 'realtor')
+  @RequirePermission(Permission.SyndicationRead)
   @ApiOkResponse({ type: ListingPortalsResponse, description: 'Which enabled portals the listing goes to' })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<ListingPortalsResponse> {
     return this.syndication.portals(t, id);
   }
 
   @Put(':id/portals')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.SyndicationManage)
   @ApiOkResponse({
     type: ListingPortalsChangeResponse,
     description:

@@ -1,5 +1,8 @@
 import { FAULT_STATUSES } from '@ppt/db';
-import { canTransition, dueAt, isStaff } from './fault-rules';
+import { can, Permission } from '@ppt/auth';
+import { canTransition, dueAt } from './fault-rules';
+
+const isStaff = (role: never) => can({ role }, Permission.FaultManage);
 
 describe('fault rules', () => {
   it('allows exactly the documented transitions', () => {

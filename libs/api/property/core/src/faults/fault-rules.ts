@@ -1,4 +1,4 @@
-import type { FaultPriority, FaultStatus, MembershipRole } from '@ppt/db';
+import type { FaultPriority, FaultStatus } from '@ppt/db';
 
 /**
  * new → triaged → in_progress → resolved → closed; new/triaged → rejected; resolved → in_progress
@@ -27,12 +27,4 @@ export const SLA_HOURS: Record<FaultPriority, number> = {
 
 export function dueAt(reportedAt: Date, priority: FaultPriority): Date {
   return new Date(reportedAt.getTime() + SLA_HOURS[priority] * 3600_000);
-}
-
-/** Staff see and run every fault; residents report faults and see and comment on their own. */
-export const FAULT_STAFF: readonly MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
-export const FAULT_RESIDENTS: readonly MembershipRole[] = ['owner', 'tenant'];
-
-export function isStaff(role: MembershipRole): boolean {
-  return FAULT_STAFF.includes(role);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can, Permission } from '@ppt/auth';
 import { TenantTransactions, type Fault, type FaultComment, type FaultStatus } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
@@ -17,7 +18,7 @@ import type {
   ListFaultsQueryDto,
   UpdateFaultDto,
 } from './dto/fault.dto';
-import { canTransition, dueAt, isStaff } from './fault-rules';
+import { canTransition, dueAt } from './fault-rules';
 import { FaultError, FaultErrorCode } from './faults.errors';
 import { FaultsRepository } from './faults.repository';
 
@@ -45,7 +46,7 @@ export class FaultsService {
         m,
         t.organizationId,
         query,
-        isStaff(t.role) ? undefined : t.userId,
+        can(t, Permission.FaultRead) ? undefined : t.userId,
       );
       return { items: items.map((f) => toResponse(f)), total, limit: query.limit, offset: query.offset };
     });
@@ -65,7 +66,7 @@ export class FaultsService {
    */
   report(t: Tenant, dto: CreateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
-      if (!isStaff(t.role)) await this.checkResidentPlace(m, t, dto.buildingId, dto.unitId);
+      if (!can(t, Permission.FaultManage)) await this.checkResidentPlace(m, t, dto.buildingId, dto.unitId);
       if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId))) {
         throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
       }
@@ -124,7 +125,7 @@ export class FaultsService {
       }
       if (dto.assigneeUserId) {
         const role = await this.faults.roleOf(m, t.organizationId, dto.assigneeUserId);
-        if (!role || !isStaff(role))
+        if (!role || !can({ role }, Permission.FaultManage))
           throw new FaultError(
             FaultErrorCode.AssigneeNotStaff,
             'The assignee must be a staff member of this organisation',
@@ -236,12 +237,12 @@ export class FaultsService {
   /** Staff see every fault; a resident only the ones they reported (others: 404). */
   private async visible(m: EntityManager, t: Tenant, id: string): Promise<Fault> {
     const fault = await this.faults.findById(m, t.organizationId, id);
-    if (!fault || (!isStaff(t.role) && fault.reporterUserId !== t.userId)) throw notFound();
+    if (!fault || !can(t, Permission.FaultRead, { ownerUserId: fault.reporterUserId })) throw notFound();
     return fault;
   }
 
   private requireStaff(t: Tenant): void {
-    if (!isStaff(t.role))
+    if (!can(t, Permission.FaultManage))
       throw new FaultError(FaultErrorCode.StaffOnly, 'Only managers and technical staff can change a fault');
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { grantOf, Permission } from '@ppt/auth';
 import { TenantTransactions, type Lease, type LeaseAddendum, type LeaseAddendumChanges } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
@@ -20,8 +21,6 @@ import { canTransition } from './lease-status';
 import { LeaseError, LeaseErrorCode } from './leases.errors';
 import { LeasesRepository } from './leases.repository';
 
-/** Roles that read leases only as a party to them (or as the owner of the unit). */
-const RESIDENT_ROLES = new Set(['owner', 'tenant']);
 const AMENDABLE_TERMS = ['rentAmount', 'depositAmount', 'paymentDay', 'endDate', 'coTenantIds'] as const;
 
 /**
@@ -301,8 +300,9 @@ export class LeasesService {
   }
 }
 
+/** Roles with an `own` LeaseRead grant read leases only as a party to them (or as the unit's owner). */
 function residentOf(t: Tenant): string | undefined {
-  return RESIDENT_ROLES.has(t.role) ? t.userId : undefined;
+  return grantOf(t, Permission.LeaseRead) === 'own' ? t.userId : undefined;
 }
 
 /** The amendable terms present in `source` (all of them, or only `keys`). */

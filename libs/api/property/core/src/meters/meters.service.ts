@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can, Permission } from '@ppt/auth';
 import { TenantTransactions, type Meter, type MeterReading, type ReadingPeriod } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
@@ -247,10 +248,8 @@ export class MetersService {
   }
 }
 
-const STAFF = new Set(['org_admin', 'manager', 'technical_manager']);
-
 function isStaff(t: Tenant): boolean {
-  return STAFF.has(t.role);
+  return can(t, Permission.MeterManage);
 }
 
 /**

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { grantOf, Permission } from '@ppt/auth';
 import type { EntityManager } from 'typeorm';
 import type { Tenant } from '@ppt/api-shared';
 import { UnitsRepository } from './units.repository';
-
-const STAFF = ['org_admin', 'manager', 'technical_manager'];
 
 /**
  * Which units a caller may see: staff every unit (null = no restriction); owners and tenants the units
@@ -14,8 +13,9 @@ export class ResidentScope {
   constructor(private readonly units: UnitsRepository) {}
 
   async unitIds(m: EntityManager, t: Tenant): Promise<string[] | null> {
-    if (STAFF.includes(t.role)) return null;
-    if (t.role !== 'owner' && t.role !== 'tenant') return [];
+    const grant = grantOf(t, Permission.UnitRead);
+    if (grant === 'all') return null;
+    if (grant !== 'own') return [];
     return this.units.unitIdsOfUser(m, t.organizationId, t.userId);
   }
 

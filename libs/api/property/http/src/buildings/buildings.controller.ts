@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -37,21 +37,21 @@ export class BuildingsController {
   constructor(private readonly buildings: BuildingsService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'technical_manager')
+  @RequirePermission(Permission.BuildingRead)
   @ApiOkResponse({ type: BuildingPageResponse })
   list(@CurrentTenant() t: Tenant, @Query() query: ListBuildingsQueryDto): Promise<Page<BuildingResponse>> {
     return this.buildings.list(t, query);
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'technical_manager')
+  @RequirePermission(Permission.BuildingRead)
   @ApiOkResponse({ type: BuildingResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<BuildingResponse> {
     return this.buildings.get(t, id);
   }
 
   @Post()
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.BuildingManage)
   @ApiCreatedResponse({ type: BuildingResponse })
   create(
     @CurrentTenant() t: Tenant,
@@ -62,7 +62,7 @@ export class BuildingsController {
   }
 
   @Patch(':id')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.BuildingManage)
   @ApiOkResponse({ type: BuildingResponse })
   update(
     @CurrentTenant() t: Tenant,
@@ -75,7 +75,7 @@ export class BuildingsController {
 
   @Post(':id/archive')
   @HttpCode(200)
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.BuildingManage)
   @ApiOkResponse({ type: BuildingResponse })
   archive(
     @CurrentTenant() t: Tenant,
@@ -87,7 +87,7 @@ export class BuildingsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.BuildingManage)
   @ApiNoContentResponse({ description: 'Deleted; 409 BUILDING_HAS_UNITS while it has units' })
   delete(
     @CurrentTenant() t: Tenant,

@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -32,7 +32,7 @@ import { InspectionsService } from '@ppt/api-property-core';
 
 @ApiTags('inspections')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'technical_manager')
+@RequirePermission(Permission.InspectionManage)
 @Controller('inspections')
 export class InspectionsController {
   constructor(private readonly inspections: InspectionsService) {}

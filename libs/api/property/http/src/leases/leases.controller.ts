@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -19,13 +19,13 @@ import { LeasesService } from '@ppt/api-property-core';
 
 @ApiTags('leases')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.LeaseManage)
 @Controller('leases')
 export class LeasesController {
   constructor(private readonly leases: LeasesService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.LeaseRead)
   @ApiOkResponse({
     type: LeasePageResponse,
     description:
@@ -36,7 +36,7 @@ export class LeasesController {
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.LeaseRead)
   @ApiOkResponse({ type: LeaseResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<LeaseResponse> {
     return this.leases.get(t, id);
@@ -95,7 +95,7 @@ export class LeasesController {
   }
 
   @Get(':id/addenda')
-  @Roles('org_admin', 'manager', 'owner', 'tenant')
+  @RequirePermission(Permission.LeaseRead)
   @ApiOkResponse({ type: AddendumPageResponse, description: 'Oldest first' })
   listAddenda(
     @CurrentTenant() t: Tenant,

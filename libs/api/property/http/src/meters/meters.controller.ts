@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import { PageQueryDto, type Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -20,27 +20,27 @@ import { MetersService } from '@ppt/api-property-core';
 
 @ApiTags('meters')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'technical_manager')
+@RequirePermission(Permission.MeterManage)
 @Controller()
 export class MetersController {
   constructor(private readonly meters: MetersService) {}
 
   @Get('meters')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.MeterRead)
   @ApiOkResponse({ type: MeterPageResponse })
   list(@CurrentTenant() t: Tenant, @Query() query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
     return this.meters.list(t, query);
   }
 
   @Get('meters/:id')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.MeterRead)
   @ApiOkResponse({ type: MeterResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<MeterResponse> {
     return this.meters.get(t, id);
   }
 
   @Post('meters')
-  @Roles('org_admin', 'manager', 'technical_manager')
+  @RequirePermission(Permission.MeterManage)
   @ApiCreatedResponse({ type: MeterResponse })
   create(
     @CurrentTenant() t: Tenant,
@@ -51,7 +51,7 @@ export class MetersController {
   }
 
   @Get('meters/:id/readings')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.MeterRead)
   @ApiOkResponse({ type: MeterReadingPageResponse })
   readings(
     @CurrentTenant() t: Tenant,
@@ -62,7 +62,7 @@ export class MetersController {
   }
 
   @Post('meters/:id/readings')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.MeterReadingSubmit)
   @ApiCreatedResponse({
     type: MeterReadingResponse,
     description: '422 READING_LOWER_THAN_PREVIOUS unless isReplacement',
@@ -83,7 +83,7 @@ export class MetersController {
   }
 
   @Post('reading-periods')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.ReadingPeriodManage)
   @ApiCreatedResponse({ type: ReadingPeriodResponse, description: 'Audited as reading_period.created' })
   createPeriod(
     @CurrentTenant() t: Tenant,

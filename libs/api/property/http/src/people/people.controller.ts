@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -34,7 +34,7 @@ import { PersonInvitationsService } from '@ppt/api-property-core';
 
 @ApiTags('people')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager')
+@RequirePermission(Permission.PersonManage)
 @Controller('people')
 export class PeopleController {
   constructor(

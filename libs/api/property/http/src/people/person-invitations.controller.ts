@@ -4,11 +4,13 @@ import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { AcceptedPersonInvitationResponse, AcceptPersonInvitationDto } from '@ppt/api-property-core';
 import { PersonInvitationsService } from '@ppt/api-property-core';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import { ApiRateLimited } from '@ppt/http';
 
 /** A signed-in account may accept (it need not belong to the organisation yet) with the token and a verified, equal e-mail. */
 @ApiTags('people')
 @ApiBearerAuth()
+@RequirePermission(Permission.AccountManage)
 @Controller('person-invitations')
 export class PersonInvitationsController {
   constructor(private readonly invitations: PersonInvitationsService) {}

@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -40,7 +40,7 @@ export class UnitsController {
   constructor(private readonly units: UnitsService) {}
 
   @Get()
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.UnitRead)
   @ApiOkResponse({
     type: UnitPageResponse,
     description: 'Owners and tenants see the units they own or live in',
@@ -50,14 +50,14 @@ export class UnitsController {
   }
 
   @Get(':id')
-  @Roles('org_admin', 'manager', 'technical_manager', 'owner', 'tenant')
+  @RequirePermission(Permission.UnitRead)
   @ApiOkResponse({ type: UnitResponse })
   get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<UnitResponse> {
     return this.units.get(t, id);
   }
 
   @Post()
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiCreatedResponse({ type: UnitResponse })
   create(
     @CurrentTenant() t: Tenant,
@@ -68,7 +68,7 @@ export class UnitsController {
   }
 
   @Patch(':id')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiOkResponse({ type: UnitResponse })
   update(
     @CurrentTenant() t: Tenant,
@@ -81,7 +81,7 @@ export class UnitsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiNoContentResponse()
   delete(
     @CurrentTenant() t: Tenant,
@@ -92,14 +92,14 @@ export class UnitsController {
   }
 
   @Get(':id/occupants')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiOkResponse({ type: [OccupantResponse] })
   occupants(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<OccupantResponse[]> {
     return this.units.occupants(t, id);
   }
 
   @Post(':id/occupants')
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiCreatedResponse({
     type: OccupantResponse,
     description: 'An owner, tenant or household member of the unit for a period',
@@ -115,7 +115,7 @@ export class UnitsController {
 
   @Post(':id/occupants/:occupantId/end')
   @HttpCode(204)
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.UnitManage)
   @ApiNoContentResponse({ description: 'Ends the occupancy on the given date' })
   endOccupancy(
     @CurrentTenant() t: Tenant,

@@ -17,7 +17,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
+import { Permission, RequirePermission } from '@ppt/auth';
 import type { Page } from '@ppt/http';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
@@ -32,7 +32,7 @@ import { VendorsService } from '@ppt/api-property-core';
 
 @ApiTags('vendors')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'technical_manager')
+@RequirePermission(Permission.VendorManage)
 @Controller('vendors')
 export class VendorsController {
   constructor(private readonly vendors: VendorsService) {}
@@ -72,7 +72,7 @@ export class VendorsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Roles('org_admin', 'manager')
+  @RequirePermission(Permission.VendorDelete)
   @ApiNoContentResponse({ description: 'Deleted; 409 VENDOR_IN_USE while a fault or an expense names it' })
   delete(
     @CurrentTenant() t: Tenant,

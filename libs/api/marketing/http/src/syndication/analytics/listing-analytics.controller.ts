@@ -1,14 +1,14 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { ListingAnalyticsQueryDto, ListingAnalyticsResponse } from '@ppt/api-marketing-core';
 import { ListingAnalyticsService } from '@ppt/api-marketing-core';
+import { Permission, RequirePermission } from '@ppt/auth';
 
 /** Beside the listings routes, but served by syndication: the numbers come from the portals. */
 @ApiTags('listings')
 @ApiBearerAuth()
-@Roles('org_admin', 'manager', 'realtor')
+@RequirePermission(Permission.ListingManage)
 @Controller('listings')
 export class ListingAnalyticsController {
   constructor(private readonly analytics: ListingAnalyticsService) {}
