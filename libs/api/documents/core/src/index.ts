@@ -1,7 +1,6 @@
 export { DocumentAccess } from './documents/document-access';
 export { DocumentIntake } from './documents/document-intake.service';
 export { DocumentJobsModule } from './documents/document-jobs.module';
-export { DOCUMENT_ROLES, DOCUMENT_STAFF, isStaff } from './documents/document-rules';
 export { DocumentsCoreModule } from './documents/documents.core.module';
 export { DocumentsEnv, storageSettingsOf, withDocumentsEnv } from './documents/documents.env';
 export { DocumentError, DocumentErrorCode, documentNotFound } from './documents/documents.errors';

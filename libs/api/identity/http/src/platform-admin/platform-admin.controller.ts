@@ -9,7 +9,6 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import type { Page } from '@ppt/http';

@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type UserPrincipal } from '@ppt/auth';
 import { Meta, type RequestMeta } from '@ppt/api-shared';
 import { AcceptedPersonInvitationResponse, AcceptPersonInvitationDto } from '@ppt/api-property-core';
 import { PersonInvitationsService } from '@ppt/api-property-core';
