@@ -4,6 +4,7 @@ import { PlatformModule } from '@ppt/platform';
 import { StorageModule } from '@ppt/storage';
 import { ApiServerEnv } from './api-server.env';
 import { AnnouncementsModule } from './modules/announcements/announcements.module';
+import { AssistantHttpModule } from './modules/assistant/http/assistant.http.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
@@ -75,6 +76,7 @@ export class AppModule {
         FinanceModule,
         DocumentsModule,
         UploadsModule,
+        AssistantHttpModule,
       ],
     };
   }

@@ -70,7 +70,7 @@ function isProviderFailure(err: unknown): boolean {
 /**
  * Retries with exponential backoff, per-attempt deadlines and one circuit breaker per provider
  * endpoint (cockatiel), shared by every call this process makes to that endpoint. Errors leave as
- * LlmError (503 AI_PROVIDER_UNAVAILABLE while the breaker is open) or LlmCallAborted.
+ * LlmError (503; AI_PROVIDER_UNAVAILABLE while the breaker is open) or LlmCallAborted.
  */
 export class ProviderGuard {
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
@@ -88,7 +88,7 @@ export class ProviderGuard {
 
   /**
    * Opens a stream and yields its chunks. Opening (until the first chunk) is retried and guarded
-   * like a call; after it, a pause longer than idleTimeoutMs ends the stream with 504, and the
+   * like a call; after it, a pause longer than idleTimeoutMs ends it (AI_PROVIDER_TIMEOUT), and the
    * caller's signal aborts the provider request (the connection is closed).
    */
   async openStream<C>(
@@ -212,6 +212,7 @@ export class ProviderGuard {
       return new LlmError(
         LlmErrorCode.ProviderUnavailable,
         'The AI provider is failing and is not being called for a while; try again later',
+        Math.max(1, Math.ceil(this.settings.halfOpenAfterMs / 1000)),
       );
     if (err instanceof AttemptTimeout)
       return new LlmError(LlmErrorCode.ProviderTimeout, 'The AI provider did not answer in time');
