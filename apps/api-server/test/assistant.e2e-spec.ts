@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Global, Module } from '@nestjs/common';
@@ -17,6 +20,7 @@ import { ApiServerEnv } from '../src/api-server.env';
 import { API_SERVER_OPENAPI } from '../src/api-server.openapi';
 import { AppModule } from '../src/app.module';
 import type { BootedApiServer } from './boot';
+import { createBuilding, uploadDocument } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin, rememberOwnerUrl } from './identity';
 
 /** What document search would return: one staff-visible chunk for questions about heating. */
@@ -80,6 +84,7 @@ describe('assistant', () => {
   let org: { id: string; adminToken: string };
   let orgName: string;
   let tenantToken: string;
+  let storageRoot: string;
 
   const settings = (overrides: Record<string, unknown> = {}) => ({
     provider: 'openai',
@@ -106,6 +111,7 @@ describe('assistant', () => {
     openai = await startFakeOpenAiServer({ apiKeys: ['sk-good'] });
     storm = await startFakeOpenAiServer({ apiKeys: ['sk-good'] });
     anthropic = await startFakeAnthropicServer({ apiKeys: ['sk-ant-good'] });
+    storageRoot = await mkdtemp(join(tmpdir(), 'ppt-assistant-'));
     server = await bootTestApp(
       ApiServerEnv,
       (env) =>
@@ -123,6 +129,9 @@ describe('assistant', () => {
         ASSISTANT_BREAKER_HALF_OPEN_MS: '600000',
         ASSISTANT_MAX_MESSAGE_TOKENS: '100',
         ASSISTANT_HISTORY_TOKENS: '80',
+        STORAGE_DRIVER: 'local',
+        STORAGE_LOCAL_ROOT: storageRoot,
+        STORAGE_PUBLIC_BASE_URL: 'http://127.0.0.1:1/api/v1/storage',
       },
     );
     rememberOwnerUrl(app(), server.db.ownerUrl);
@@ -137,6 +146,7 @@ describe('assistant', () => {
   afterAll(async () => {
     await server?.close();
     await Promise.all([openai?.close(), storm?.close(), anthropic?.close()]);
+    if (storageRoot) await rm(storageRoot, { recursive: true, force: true });
   });
 
   it('has no assistant until configured; a key the provider refuses is not saved; the key is never returned', async () => {
@@ -443,5 +453,100 @@ describe('assistant', () => {
     } finally {
       openai.reply = (messages) => `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
     }
+  });
+  it('limits the organisation to its requests per minute (429 RATE_LIMITED)', async () => {
+    await putSettings(settings({ requestsPerMinute: 1 })).expect(200);
+    try {
+      const conversation = await newConversation();
+      await ask(conversation.id, 'One').expect(200);
+      const refused = await ask(conversation.id, 'Two').expect(429);
+      expect(refused.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await putSettings(settings()).expect(200);
+    }
+  });
+
+  it('summarises a long document map-reduce and keeps the summary with the document', async () => {
+    const doc = (await uploadDocument(app(), org.adminToken, Buffer.from('Minutes'), 'minutes.txt', { category: 'other', title: 'Owners meeting minutes' }).expect(201)).body as { id: string };
+    // What the worker's extraction leaves behind (documents.e2e-spec.ts tests the extraction itself).
+    const paragraph = 'The owners approved the repair of the roof and the new heating budget. ';
+    const text = Array.from({ length: 3 }, (_, i) => `Part ${i + 1}. ${paragraph.repeat(100)}`).join('\n\n');
+    await asOwner(server, (db) =>
+      db.query(`UPDATE documents SET text_status = 'extracted', extracted_text = $2 WHERE id = $1`, [doc.id, text]),
+    );
+    const calls = openai.requests.length;
+    openai.reply = (messages) => {
+      const part = /Summarise part (\d) of (\d)/.exec(messages[0].content);
+      return part ? `Summary of part ${part[1]}.` : 'The owners approved the roof repair and the heating budget.';
+    };
+    try {
+      const draft = await request(app())
+        .post('/api/v1/assistant/drafts/document-summary')
+        .set(bearer(org.adminToken))
+        .send({ documentId: doc.id, language: 'en' })
+        .expect(201);
+      expect(draft.body).toMatchObject({
+        kind: 'document-summary',
+        subjectId: doc.id,
+        templateId: 'document-summary-map/v1+document-summary-reduce/v1',
+        variants: ['The owners approved the roof repair and the heating budget.'],
+        status: 'draft',
+      });
+      const parts = draft.body.parameters.parts as number;
+      expect(parts).toBeGreaterThan(1);
+      const sent = openai.requests.slice(calls);
+      expect(sent).toHaveLength(parts + 1);
+      expect(sent.at(-1)!.messages[1].content).toContain('Part 1: Summary of part 1.');
+      expect(sent[0].messages[0].content).toContain('"Owners meeting minutes"');
+      const kept = await request(app()).get(`/api/v1/assistant/drafts?subjectId=${doc.id}`).set(bearer(org.adminToken)).expect(200);
+      expect(kept.body.items.map((d: { id: string }) => d.id)).toEqual([draft.body.id]);
+      // A document nobody may see (or none at all) is not summarised.
+      expect(
+        (await request(app()).post('/api/v1/assistant/drafts/document-summary').set(bearer(org.adminToken)).send({ documentId: HEATING.documentId }).expect(404)).body.error.code,
+      ).toBe('AI_SUBJECT_NOT_FOUND');
+    } finally {
+      openai.reply = (messages) => `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
+    }
+  });
+
+  it('drafts a Czech lease from the lease, unit and tenant data', async () => {
+    const place = await createBuilding(app(), org.adminToken, ['12']);
+    const person = (await request(app()).post('/api/v1/people').set(bearer(org.adminToken)).send({ firstName: 'Jana', lastName: 'Nováková', email: 'jana@example.com' }).expect(201)).body as { id: string };
+    const lease = (
+      await request(app())
+        .post('/api/v1/leases')
+        .set(bearer(org.adminToken))
+        .send({
+          unitId: place.unitIds[0],
+          primaryTenantId: person.id,
+          leaseNumber: 'L-2027-12',
+          startDate: '2027-01-01',
+          endDate: '2027-12-31',
+          rentAmount: 1850000,
+          depositAmount: 3700000,
+          currency: 'czk',
+          paymentDay: 15,
+        })
+        .expect(201)
+    ).body as { id: string };
+    const draft = await request(app())
+      .post('/api/v1/assistant/drafts/lease')
+      .set(bearer(org.adminToken))
+      .send({ leaseId: lease.id })
+      .expect(201);
+    expect(draft.body).toMatchObject({ kind: 'lease', subjectId: lease.id, language: 'cs', templateId: 'lease/v1' });
+    const sent = openai.requests.at(-1)!;
+    expect(sent.messages[0].content).toContain('občanský zákoník § 2235');
+    const data = JSON.parse(sent.messages[1].content.replace(/^Data \(JSON\): /, ''));
+    expect(data).toMatchObject({
+      leaseNumber: 'L-2027-12',
+      rentMinorUnits: '1850000',
+      paymentDay: 15,
+      unit: { number: '12' },
+      tenant: { firstName: 'Jana', lastName: 'Nováková' },
+      landlord: orgName,
+    });
+    expect((await request(app()).post('/api/v1/assistant/drafts/lease').set(bearer(tenantToken)).send({ leaseId: lease.id }).expect(403)).body.error.code).toBe('FORBIDDEN');
   });
 });

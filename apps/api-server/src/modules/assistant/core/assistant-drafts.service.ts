@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { TenantTransactions, type AssistantDraft, type AssistantDraftKind } from '@ppt/db';
 import type { ChatTurn } from '@ppt/llm';
+import { AppError } from '@ppt/observability';
 import { PORTAL_DESCRIPTION_LIMITS } from '@ppt/syndication';
 import { scopeOf, type Tenant } from '../../../common/tenant';
 import { DocumentsService } from '../../documents/documents.service';
@@ -72,7 +73,11 @@ export class AssistantDraftsService {
 
   /** Map-reduce over the document's extracted text; the summary is kept as a draft of the document. */
   async documentSummary(t: Tenant, input: { documentId: string; language: DraftLanguage }): Promise<AssistantDraft> {
-    const doc = await this.documents.get(t, input.documentId).catch(() => null);
+    // Not found and not visible to the caller look the same (DocumentAccess answers 404 for both).
+    const doc = await this.documents.get(t, input.documentId).catch((err: unknown) => {
+      if (err instanceof AppError && err.status === 404) return null;
+      throw err;
+    });
     const { text } = doc ? await this.documents.text(t, input.documentId) : { text: null };
     if (!doc) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such document');
     if (!text)
