@@ -91,12 +91,15 @@ export class AssistantChatService {
     const sources = this.retriever
       ? await this.retriever.retrieve({ organizationId: t.organizationId, userId: t.userId, role: t.role }, content, SOURCES_PER_QUESTION)
       : [];
-    const { question, turns } = await this.tenant.run(scopeOf(t), async (m) => {
+    const { question, conversation, names, history } = await this.tenant.run(scopeOf(t), async (m) => {
       const conversation = (await this.conversations.findForUpdate(m, t.organizationId, t.userId, conversationId))!;
       const question = await this.conversations.append(m, conversation, { role: 'user', content });
-      const turns = await this.contextFor(m, t, conversation, sources, resolved);
-      return { question, turns };
+      const names = await this.conversations.contextNames(m, t.organizationId, conversation.buildingId);
+      const history = await this.conversations.messages(m, t.organizationId, conversation.id, conversation.summaryThroughSeq);
+      return { question, conversation, names, history };
     });
+    // The provider is called outside any transaction: no row stays locked while a model writes.
+    const turns = await this.contextFor(t, conversation, names, history, sources, resolved, signal);
 
     const stream = await this.llm.client.stream(resolved.connection, turns, signal);
     const citations = sources.map(citationOf);
@@ -139,13 +142,14 @@ export class AssistantChatService {
    * older messages no longer fit, they are summarised (one provider call) and the summary saved.
    */
   private async contextFor(
-    m: Parameters<AssistantConversationsRepository['find']>[0],
     t: Tenant,
     conversation: AssistantConversation,
+    names: { organization: string; building: string | null },
+    history: AssistantMessage[],
     sources: RetrievedChunk[],
     resolved: ResolvedAssistant,
+    signal: AbortSignal,
   ): Promise<ChatTurn[]> {
-    const names = await this.conversations.contextNames(m, t.organizationId, conversation.buildingId);
     const system = chatSystemPrompt({
       organization: names.organization,
       building: names.building,
@@ -154,7 +158,6 @@ export class AssistantChatService {
       sources,
       retrievalAvailable: !!this.retriever,
     });
-    const history = await this.conversations.messages(m, t.organizationId, conversation.id, conversation.summaryThroughSeq);
     let kept = history;
     const budget = this.env.ASSISTANT_HISTORY_TOKENS;
     while (kept.length > 1 && estimateMessageTokens(kept) > budget) kept = kept.slice(1);
@@ -163,10 +166,13 @@ export class AssistantChatService {
     if (dropped.length) {
       const { text, usage } = await this.llm.client.complete(resolved.connection, summaryTurns(summary, dropped), {
         maxTokens: 300,
+        signal,
       });
-      await this.budget.record(m, { organizationId: t.organizationId, userId: t.userId, feature: 'chat-summary' }, usage, resolved);
       summary = text;
-      await this.conversations.saveSummary(m, conversation, text, dropped[dropped.length - 1].seq);
+      await this.tenant.run(scopeOf(t), async (m) => {
+        await this.budget.record(m, { organizationId: t.organizationId, userId: t.userId, feature: 'chat-summary' }, usage, resolved);
+        await this.conversations.saveSummary(m, conversation, text, dropped[dropped.length - 1].seq);
+      });
     }
     return [
       { role: 'system', content: summary ? `${system}\nEarlier in this conversation (summary): ${summary}` : system },

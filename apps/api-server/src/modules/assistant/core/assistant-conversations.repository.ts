@@ -82,11 +82,12 @@ export class AssistantConversationsRepository {
     return message;
   }
 
+  /** Moves the summary forward only (two questions at once may both have summarised). */
   async saveSummary(m: EntityManager, conversation: AssistantConversation, summary: string, throughSeq: number): Promise<void> {
-    await m.update(
-      AssistantConversation,
-      { organizationId: conversation.organizationId, id: conversation.id },
-      { summary, summaryThroughSeq: throughSeq },
+    await m.query(
+      `UPDATE assistant_conversations SET summary = $1, summary_through_seq = $2
+        WHERE organization_id = $3 AND id = $4 AND summary_through_seq < $2`,
+      [summary, throughSeq, conversation.organizationId, conversation.id],
     );
   }
 
