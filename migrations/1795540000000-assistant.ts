@@ -124,6 +124,14 @@ export class Assistant1795540000000 implements MigrationInterface {
           WITH CHECK (organization_id = app_current_org() AND user_id = app_current_user())`);
       await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ppt_app`);
     }
+    // Key rotation (admin CLI reseal-secrets) re-seals provider keys like portal credentials.
+    await q.query(`
+      CREATE POLICY assistant_settings_reseal_read ON assistant_settings FOR SELECT
+        USING (app_platform_scope() = 'secrets-reseal')`);
+    await q.query(`
+      CREATE POLICY assistant_settings_reseal_update ON assistant_settings FOR UPDATE
+        USING (app_platform_scope() = 'secrets-reseal')
+        WITH CHECK (app_platform_scope() = 'secrets-reseal')`);
   }
 
   async down(q: QueryRunner): Promise<void> {

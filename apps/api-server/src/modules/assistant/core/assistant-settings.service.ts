@@ -8,6 +8,7 @@ import { scopeOf, type Tenant } from '../../../common/tenant';
 import { AssistantError, AssistantErrorCode } from '../assistant.errors';
 import type { AssistantSettingsResponse, PutAssistantSettingsDto } from '../http/dto/assistant-settings.dto';
 import { AssistantLlm } from './assistant-llm';
+import { apiKeyContext } from './assistant-secret-context';
 import { AssistantSettingsRepository } from './assistant-settings.repository';
 import { AssistantUsageRepository } from './assistant-usage.repository';
 
@@ -20,8 +21,6 @@ export interface ResolvedAssistant {
   requestsPerMinute: number | null;
 }
 
-/** The SecretBox context of an organisation's provider key: a sealed key copied elsewhere does not open. */
-export const apiKeyContext = (organizationId: string) => `${organizationId}:assistant-api-key`;
 
 /**
  * Per-organisation LLM settings. A save first makes a one-token test call with the new
