@@ -108,7 +108,7 @@ describe('assistant', () => {
       .body.items as { role: string; content: string; citations: unknown[]; inputTokens: number; outputTokens: number }[];
 
   beforeAll(async () => {
-    openai = await startFakeOpenAiServer({ apiKeys: ['sk-good'] });
+    openai = await startFakeOpenAiServer({ apiKeys: ['sk-good', 'sk-platform'] });
     storm = await startFakeOpenAiServer({ apiKeys: ['sk-good'] });
     anthropic = await startFakeAnthropicServer({ apiKeys: ['sk-ant-good'] });
     storageRoot = await mkdtemp(join(tmpdir(), 'ppt-assistant-'));
@@ -129,6 +129,11 @@ describe('assistant', () => {
         ASSISTANT_BREAKER_HALF_OPEN_MS: '600000',
         ASSISTANT_MAX_MESSAGE_TOKENS: '100',
         ASSISTANT_HISTORY_TOKENS: '80',
+        // The platform default: what an organisation without settings of its own uses.
+        ASSISTANT_DEFAULT_PROVIDER: 'openai',
+        ASSISTANT_DEFAULT_BASE_URL: openai.baseUrl,
+        ASSISTANT_DEFAULT_MODEL: 'platform-model',
+        ASSISTANT_DEFAULT_API_KEY: 'sk-platform',
         STORAGE_DRIVER: 'local',
         STORAGE_LOCAL_ROOT: storageRoot,
         STORAGE_PUBLIC_BASE_URL: 'http://127.0.0.1:1/api/v1/storage',
@@ -149,15 +154,19 @@ describe('assistant', () => {
     if (storageRoot) await rm(storageRoot, { recursive: true, force: true });
   });
 
-  it('has no assistant until configured; a key the provider refuses is not saved; the key is never returned', async () => {
+  it('uses the platform default until configured; a key the provider refuses is not saved; the key is never returned', async () => {
     const before = await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken)).expect(200);
-    expect(before.body).toMatchObject({ source: 'none', apiKeySet: false });
+    expect(before.body).toMatchObject({ source: 'platform', model: 'platform-model', apiKeySet: true });
+    expect(JSON.stringify(before.body)).not.toContain('sk-platform');
     const conversation = await newConversation();
-    expect((await ask(conversation.id, 'Hello?').expect(409)).body.error.code).toBe('AI_NOT_CONFIGURED');
+    const answer = parseSse((await ask(conversation.id, 'Hello?').expect(200)).text);
+    expect(answer.at(-1)!.event).toBe('done');
+    expect(openai.requests.at(-1)!.body.model).toBe('platform-model');
+    expect(openai.requests.at(-1)!.headers.authorization).toBe('Bearer sk-platform');
 
     const refused = await putSettings(settings({ apiKey: 'sk-wrong' })).expect(422);
     expect(refused.body.error.code).toBe('AI_SETTINGS_REJECTED');
-    expect((await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken))).body.source).toBe('none');
+    expect((await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken))).body.source).toBe('platform');
     expect((await putSettings(settings({ baseUrl: 'http://10.0.0.1/v1' })).expect(400)).body.error.code).toBe(
       'VALIDATION_FAILED',
     );
@@ -548,5 +557,17 @@ describe('assistant', () => {
       landlord: orgName,
     });
     expect((await request(app()).post('/api/v1/assistant/drafts/lease').set(bearer(tenantToken)).send({ leaseId: lease.id }).expect(403)).body.error.code).toBe('FORBIDDEN');
+  });
+  it('is switched off per organisation by its feature flag (403 AI_DISABLED)', async () => {
+    await putSettings(settings({ enabled: false })).expect(200);
+    try {
+      const conversation = await newConversation();
+      expect((await ask(conversation.id, 'Anyone?').expect(403)).body.error.code).toBe('AI_DISABLED');
+      expect(
+        (await request(app()).post('/api/v1/assistant/drafts/announcement').set(bearer(org.adminToken)).send({ topic: 'Party', language: 'en' }).expect(403)).body.error.code,
+      ).toBe('AI_DISABLED');
+    } finally {
+      await putSettings(settings({ enabled: true })).expect(200);
+    }
   });
 });
