@@ -86,7 +86,9 @@ export class Assistant1795540000000 implements MigrationInterface {
         cost_micros bigint NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX ix_assistant_usage_org_created ON assistant_usage (organization_id, created_at)`);
+    await q.query(
+      `CREATE INDEX ix_assistant_usage_org_created ON assistant_usage (organization_id, created_at)`,
+    );
 
     await q.query(`
       CREATE TABLE assistant_drafts (
@@ -102,8 +104,12 @@ export class Assistant1795540000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX ix_assistant_drafts_org_subject ON assistant_drafts (organization_id, subject_id)`);
-    await q.query(`CREATE INDEX ix_assistant_drafts_org_created ON assistant_drafts (organization_id, created_at)`);
+    await q.query(
+      `CREATE INDEX ix_assistant_drafts_org_subject ON assistant_drafts (organization_id, subject_id)`,
+    );
+    await q.query(
+      `CREATE INDEX ix_assistant_drafts_org_created ON assistant_drafts (organization_id, created_at)`,
+    );
 
     // Organisation-wide: settings (admins), the usage ledger (budgets count everyone), drafts (staff share them).
     for (const table of ['assistant_settings', 'assistant_usage', 'assistant_drafts']) {

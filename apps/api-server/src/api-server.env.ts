@@ -37,7 +37,9 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
-export class ApiServerEnv extends withAssistantEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv)))) {
+export class ApiServerEnv extends withAssistantEnv(
+  withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))),
+) {
   @IsPort()
   API_PORT = 3000;
 

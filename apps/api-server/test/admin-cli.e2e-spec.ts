@@ -158,7 +158,9 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     const sealed = await asOwner(server, async (db) => {
       await db.query('BEGIN');
       await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
-      const res = await db.query(`SELECT api_key_sealed FROM assistant_settings WHERE organization_id = $1`, [org.id]);
+      const res = await db.query(`SELECT api_key_sealed FROM assistant_settings WHERE organization_id = $1`, [
+        org.id,
+      ]);
       await db.query('COMMIT');
       return res.rows[0].api_key_sealed as string;
     });

@@ -21,7 +21,15 @@ import { API_SERVER_OPENAPI } from '../src/api-server.openapi';
 import { AppModule } from '../src/app.module';
 import type { BootedApiServer } from './boot';
 import { createBuilding, uploadDocument } from './documents-fixtures';
-import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin, rememberOwnerUrl } from './identity';
+import {
+  addMember,
+  asOwner,
+  bearer,
+  createOrganization,
+  login,
+  registerAndLogin,
+  rememberOwnerUrl,
+} from './identity';
 
 /** What document search would return: one staff-visible chunk for questions about heating. */
 const HEATING: RetrievedChunk = {
@@ -43,7 +51,10 @@ const retriever: AssistantRetriever & { asked: string[] } = {
 
 /** Stands in for the documents search module, which provides the port globally. */
 @Global()
-@Module({ providers: [{ provide: ASSISTANT_RETRIEVER, useValue: retriever }], exports: [ASSISTANT_RETRIEVER] })
+@Module({
+  providers: [{ provide: ASSISTANT_RETRIEVER, useValue: retriever }],
+  exports: [ASSISTANT_RETRIEVER],
+})
 class TestRetrieverModule {}
 
 interface SseEvent {
@@ -98,14 +109,28 @@ describe('assistant', () => {
   const putSettings = (body: Record<string, unknown>, token = org.adminToken) =>
     request(app()).put('/api/v1/assistant/settings').set(bearer(token)).send(body);
   const newConversation = async (token = org.adminToken, body: Record<string, unknown> = {}) =>
-    (await request(app()).post('/api/v1/assistant/conversations').set(bearer(token)).send(body).expect(201)).body as {
+    (await request(app()).post('/api/v1/assistant/conversations').set(bearer(token)).send(body).expect(201))
+      .body as {
       id: string;
     };
   const ask = (conversationId: string, content: string, token = org.adminToken) =>
-    request(app()).post(`/api/v1/assistant/conversations/${conversationId}/messages`).set(bearer(token)).send({ content });
+    request(app())
+      .post(`/api/v1/assistant/conversations/${conversationId}/messages`)
+      .set(bearer(token))
+      .send({ content });
   const history = async (conversationId: string, token = org.adminToken) =>
-    (await request(app()).get(`/api/v1/assistant/conversations/${conversationId}/messages`).set(bearer(token)).expect(200))
-      .body.items as { role: string; content: string; citations: unknown[]; inputTokens: number; outputTokens: number }[];
+    (
+      await request(app())
+        .get(`/api/v1/assistant/conversations/${conversationId}/messages`)
+        .set(bearer(token))
+        .expect(200)
+    ).body.items as {
+      role: string;
+      content: string;
+      citations: unknown[];
+      inputTokens: number;
+      outputTokens: number;
+    }[];
 
   beforeAll(async () => {
     openai = await startFakeOpenAiServer({ apiKeys: ['sk-good', 'sk-platform'] });
@@ -115,7 +140,11 @@ describe('assistant', () => {
     server = await bootTestApp(
       ApiServerEnv,
       (env) =>
-        createHttpApp({ module: class AssistantTestApp {}, imports: [AppModule.register(env), TestRetrieverModule] }, env, API_SERVER_OPENAPI),
+        createHttpApp(
+          { module: class AssistantTestApp {}, imports: [AppModule.register(env), TestRetrieverModule] },
+          env,
+          API_SERVER_OPENAPI,
+        ),
       {
         AUTH_JWT_PRIVATE_KEY: testSigningKey(),
         AUTH_ISSUER: 'http://api.test',
@@ -155,7 +184,10 @@ describe('assistant', () => {
   });
 
   it('uses the platform default until configured; a key the provider refuses is not saved; the key is never returned', async () => {
-    const before = await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken)).expect(200);
+    const before = await request(app())
+      .get('/api/v1/assistant/settings')
+      .set(bearer(org.adminToken))
+      .expect(200);
     expect(before.body).toMatchObject({ source: 'platform', model: 'platform-model', apiKeySet: true });
     expect(JSON.stringify(before.body)).not.toContain('sk-platform');
     const conversation = await newConversation();
@@ -166,18 +198,29 @@ describe('assistant', () => {
 
     const refused = await putSettings(settings({ apiKey: 'sk-wrong' })).expect(422);
     expect(refused.body.error.code).toBe('AI_SETTINGS_REJECTED');
-    expect((await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken))).body.source).toBe('platform');
+    expect(
+      (await request(app()).get('/api/v1/assistant/settings').set(bearer(org.adminToken))).body.source,
+    ).toBe('platform');
     expect((await putSettings(settings({ baseUrl: 'http://10.0.0.1/v1' })).expect(400)).body.error.code).toBe(
       'VALIDATION_FAILED',
     );
     expect((await putSettings(settings(), tenantToken).expect(403)).body.error.code).toBe('FORBIDDEN');
 
-    const saved = await putSettings(settings({ monthlyTokenBudget: 100000, requestsPerMinute: 100 })).expect(200);
-    expect(saved.body).toMatchObject({ source: 'organization', provider: 'openai', apiKeySet: true, model: 'gpt-test' });
+    const saved = await putSettings(settings({ monthlyTokenBudget: 100000, requestsPerMinute: 100 })).expect(
+      200,
+    );
+    expect(saved.body).toMatchObject({
+      source: 'organization',
+      provider: 'openai',
+      apiKeySet: true,
+      model: 'gpt-test',
+    });
     expect(JSON.stringify(saved.body)).not.toContain('sk-good');
-    const sealed = await asOwner(server, async (db) =>
-      (await db.query(`SELECT api_key_sealed FROM assistant_settings WHERE organization_id = $1`, [org.id])).rows[0]
-        .api_key_sealed as string,
+    const sealed = await asOwner(
+      server,
+      async (db) =>
+        (await db.query(`SELECT api_key_sealed FROM assistant_settings WHERE organization_id = $1`, [org.id]))
+          .rows[0].api_key_sealed as string,
     );
     expect(sealed).toMatch(/^v1:k1:/);
     expect(sealed).not.toContain('sk-good');
@@ -215,9 +258,15 @@ describe('assistant', () => {
     ]);
     expect(done.data.messageId).toBeDefined();
     expect(items[1]).toMatchObject({ inputTokens, outputTokens: 6, citations: [] });
-    const ledger = await asOwner(server, async (db) =>
-      (await db.query(`SELECT feature, input_tokens, output_tokens FROM assistant_usage WHERE organization_id = $1`, [org.id]))
-        .rows,
+    const ledger = await asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(
+            `SELECT feature, input_tokens, output_tokens FROM assistant_usage WHERE organization_id = $1`,
+            [org.id],
+          )
+        ).rows,
     );
     expect(ledger).toContainEqual({ feature: 'chat', input_tokens: inputTokens, output_tokens: 6 });
   });
@@ -246,16 +295,33 @@ describe('assistant', () => {
   it("keeps each member's conversations to themselves", async () => {
     const mine = await newConversation();
     await ask(mine.id, 'Private question').expect(200);
-    expect((await request(app()).get(`/api/v1/assistant/conversations/${mine.id}/messages`).set(bearer(tenantToken)).expect(404)).body.error.code).toBe('AI_CONVERSATION_NOT_FOUND');
-    expect((await ask(mine.id, 'Let me in', tenantToken).expect(404)).body.error.code).toBe('AI_CONVERSATION_NOT_FOUND');
-    const theirs = await request(app()).get('/api/v1/assistant/conversations').set(bearer(tenantToken)).expect(200);
+    expect(
+      (
+        await request(app())
+          .get(`/api/v1/assistant/conversations/${mine.id}/messages`)
+          .set(bearer(tenantToken))
+          .expect(404)
+      ).body.error.code,
+    ).toBe('AI_CONVERSATION_NOT_FOUND');
+    expect((await ask(mine.id, 'Let me in', tenantToken).expect(404)).body.error.code).toBe(
+      'AI_CONVERSATION_NOT_FOUND',
+    );
+    const theirs = await request(app())
+      .get('/api/v1/assistant/conversations')
+      .set(bearer(tenantToken))
+      .expect(200);
     expect(theirs.body.items).toEqual([]);
   });
 
   it('sends recent messages within the history budget and folds older ones into a running summary', async () => {
     const conversation = await newConversation();
-    const long = (topic: string) => `${topic}: ${'please tell me everything you know about it, in detail. '.repeat(3)}`.trim();
-    for (const q of [long('First question about the lift'), long('Second question about the garden'), long('Third question about the bins')])
+    const long = (topic: string) =>
+      `${topic}: ${'please tell me everything you know about it, in detail. '.repeat(3)}`.trim();
+    for (const q of [
+      long('First question about the lift'),
+      long('Second question about the garden'),
+      long('Third question about the bins'),
+    ])
       await ask(conversation.id, q).expect(200);
     const last = openai.requests.at(-1)!;
     // The summary call came first (non-streamed), then the question with the summary in the system prompt.
@@ -267,8 +333,14 @@ describe('assistant', () => {
     expect(last.messages[0].content).toContain('Earlier in this conversation (summary):');
     expect(last.messages.at(-1)).toEqual({ role: 'user', content: long('Third question about the bins') });
     expect(last.messages.map((m) => m.content)).not.toContain(long('First question about the lift'));
-    const stored = await asOwner(server, async (db) =>
-      (await db.query(`SELECT summary_through_seq FROM assistant_conversations WHERE id = $1`, [conversation.id])).rows[0],
+    const stored = await asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(`SELECT summary_through_seq FROM assistant_conversations WHERE id = $1`, [
+            conversation.id,
+          ])
+        ).rows[0],
     );
     expect(stored.summary_through_seq).toBe(4);
   });
@@ -330,7 +402,9 @@ describe('assistant', () => {
     openai.mode = 'slow';
     openai.slowMs = 1500;
     try {
-      expect((await ask(conversation.id, 'Are you there?').expect(503)).body.error.code).toBe('AI_PROVIDER_TIMEOUT');
+      expect((await ask(conversation.id, 'Are you there?').expect(503)).body.error.code).toBe(
+        'AI_PROVIDER_TIMEOUT',
+      );
     } finally {
       openai.mode = 'normal';
     }
@@ -362,21 +436,40 @@ describe('assistant', () => {
     const before = storm.requests.length;
     expect((await ask(conversation.id, 'Storm one').expect(503)).body.error.code).toBe('AI_PROVIDER_FAILED');
     expect(storm.requests.length - before).toBe(3);
-    expect((await ask(conversation.id, 'Storm two').expect(503)).body.error.code).toBe('AI_PROVIDER_UNAVAILABLE');
+    expect((await ask(conversation.id, 'Storm two').expect(503)).body.error.code).toBe(
+      'AI_PROVIDER_UNAVAILABLE',
+    );
     expect(storm.requests.length - before).toBe(5);
     storm.mode = 'normal';
-    expect((await ask(conversation.id, 'Storm three').expect(503)).body.error.code).toBe('AI_PROVIDER_UNAVAILABLE');
+    expect((await ask(conversation.id, 'Storm three').expect(503)).body.error.code).toBe(
+      'AI_PROVIDER_UNAVAILABLE',
+    );
     expect(storm.requests.length - before).toBe(5);
     const items = await history(conversation.id);
-    expect(items.slice(0, 2).map((m) => m.content)).toEqual(['Calm before the storm', 'You said: Calm before the storm']);
+    expect(items.slice(0, 2).map((m) => m.content)).toEqual([
+      'Calm before the storm',
+      'You said: Calm before the storm',
+    ]);
     await putSettings(settings()).expect(200);
   });
 
   it('answers through an Anthropic provider too', async () => {
-    await putSettings(settings({ provider: 'anthropic', baseUrl: anthropic.baseUrl, apiKey: 'sk-ant-good', model: 'claude-test' })).expect(200);
+    await putSettings(
+      settings({
+        provider: 'anthropic',
+        baseUrl: anthropic.baseUrl,
+        apiKey: 'sk-ant-good',
+        model: 'claude-test',
+      }),
+    ).expect(200);
     const conversation = await newConversation();
     const events = parseSse((await ask(conversation.id, 'Bonjour').expect(200)).text);
-    expect(events.filter((e) => e.event === 'token').map((e) => e.data.text).join('')).toBe('You said: Bonjour');
+    expect(
+      events
+        .filter((e) => e.event === 'token')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe('You said: Bonjour');
     const sent = anthropic.requests.at(-1)!;
     expect(sent.headers['x-api-key']).toBe('sk-ant-good');
     expect(events.at(-1)!.data.usage).toMatchObject({ outputTokens: 3 });
@@ -397,7 +490,9 @@ describe('assistant', () => {
 
   it('drafts announcement variants and a listing description within the portal limit, saved as editable drafts', async () => {
     openai.reply = (messages) =>
-      messages[0].content.includes('listing descriptions') ? 'Bright flat. '.repeat(4000) : `Variant: ${messages[0].content.match(/variant (\d)/)?.[1]}`;
+      messages[0].content.includes('listing descriptions')
+        ? 'Bright flat. '.repeat(4000)
+        : `Variant: ${messages[0].content.match(/variant (\d)/)?.[1]}`;
     try {
       const draft = await request(app())
         .post('/api/v1/assistant/drafts/announcement')
@@ -412,7 +507,10 @@ describe('assistant', () => {
       });
       expect(openai.requests.at(-1)!.messages[0].content).toContain('in Czech, in a formal tone');
       const published = await asOwner(server, async (db) =>
-        Number((await db.query(`SELECT count(*) AS n FROM announcements WHERE organization_id = $1`, [org.id])).rows[0].n),
+        Number(
+          (await db.query(`SELECT count(*) AS n FROM announcements WHERE organization_id = $1`, [org.id]))
+            .rows[0].n,
+        ),
       );
       expect(published).toBe(0);
 
@@ -457,10 +555,17 @@ describe('assistant', () => {
         .expect(200);
       expect(bySubject.body.items.map((d: { id: string }) => d.id)).toEqual([description.body.id]);
       expect(
-        (await request(app()).post('/api/v1/assistant/drafts/announcement').set(bearer(tenantToken)).send({ topic: 'Party', language: 'en' }).expect(403)).body.error.code,
+        (
+          await request(app())
+            .post('/api/v1/assistant/drafts/announcement')
+            .set(bearer(tenantToken))
+            .send({ topic: 'Party', language: 'en' })
+            .expect(403)
+        ).body.error.code,
       ).toBe('FORBIDDEN');
     } finally {
-      openai.reply = (messages) => `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
+      openai.reply = (messages) =>
+        `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
     }
   });
   it('limits the organisation to its requests per minute (429 RATE_LIMITED)', async () => {
@@ -477,17 +582,27 @@ describe('assistant', () => {
   });
 
   it('summarises a long document map-reduce and keeps the summary with the document', async () => {
-    const doc = (await uploadDocument(app(), org.adminToken, Buffer.from('Minutes'), 'minutes.txt', { category: 'other', title: 'Owners meeting minutes' }).expect(201)).body as { id: string };
+    const doc = (
+      await uploadDocument(app(), org.adminToken, Buffer.from('Minutes'), 'minutes.txt', {
+        category: 'other',
+        title: 'Owners meeting minutes',
+      }).expect(201)
+    ).body as { id: string };
     // What the worker's extraction leaves behind (documents.e2e-spec.ts tests the extraction itself).
     const paragraph = 'The owners approved the repair of the roof and the new heating budget. ';
     const text = Array.from({ length: 3 }, (_, i) => `Part ${i + 1}. ${paragraph.repeat(100)}`).join('\n\n');
     await asOwner(server, (db) =>
-      db.query(`UPDATE documents SET text_status = 'extracted', extracted_text = $2 WHERE id = $1`, [doc.id, text]),
+      db.query(`UPDATE documents SET text_status = 'extracted', extracted_text = $2 WHERE id = $1`, [
+        doc.id,
+        text,
+      ]),
     );
     const calls = openai.requests.length;
     openai.reply = (messages) => {
       const part = /Summarise part (\d) of (\d)/.exec(messages[0].content);
-      return part ? `Summary of part ${part[1]}.` : 'The owners approved the roof repair and the heating budget.';
+      return part
+        ? `Summary of part ${part[1]}.`
+        : 'The owners approved the roof repair and the heating budget.';
     };
     try {
       const draft = await request(app())
@@ -508,20 +623,36 @@ describe('assistant', () => {
       expect(sent).toHaveLength(parts + 1);
       expect(sent.at(-1)!.messages[1].content).toContain('Part 1: Summary of part 1.');
       expect(sent[0].messages[0].content).toContain('"Owners meeting minutes"');
-      const kept = await request(app()).get(`/api/v1/assistant/drafts?subjectId=${doc.id}`).set(bearer(org.adminToken)).expect(200);
+      const kept = await request(app())
+        .get(`/api/v1/assistant/drafts?subjectId=${doc.id}`)
+        .set(bearer(org.adminToken))
+        .expect(200);
       expect(kept.body.items.map((d: { id: string }) => d.id)).toEqual([draft.body.id]);
       // A document nobody may see (or none at all) is not summarised.
       expect(
-        (await request(app()).post('/api/v1/assistant/drafts/document-summary').set(bearer(org.adminToken)).send({ documentId: HEATING.documentId }).expect(404)).body.error.code,
+        (
+          await request(app())
+            .post('/api/v1/assistant/drafts/document-summary')
+            .set(bearer(org.adminToken))
+            .send({ documentId: HEATING.documentId })
+            .expect(404)
+        ).body.error.code,
       ).toBe('AI_SUBJECT_NOT_FOUND');
     } finally {
-      openai.reply = (messages) => `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
+      openai.reply = (messages) =>
+        `You said: ${[...messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
     }
   });
 
   it('drafts a Czech lease from the lease, unit and tenant data', async () => {
     const place = await createBuilding(app(), org.adminToken, ['12']);
-    const person = (await request(app()).post('/api/v1/people').set(bearer(org.adminToken)).send({ firstName: 'Jana', lastName: 'Nováková', email: 'jana@example.com' }).expect(201)).body as { id: string };
+    const person = (
+      await request(app())
+        .post('/api/v1/people')
+        .set(bearer(org.adminToken))
+        .send({ firstName: 'Jana', lastName: 'Nováková', email: 'jana@example.com' })
+        .expect(201)
+    ).body as { id: string };
     const lease = (
       await request(app())
         .post('/api/v1/leases')
@@ -544,7 +675,12 @@ describe('assistant', () => {
       .set(bearer(org.adminToken))
       .send({ leaseId: lease.id })
       .expect(201);
-    expect(draft.body).toMatchObject({ kind: 'lease', subjectId: lease.id, language: 'cs', templateId: 'lease/v1' });
+    expect(draft.body).toMatchObject({
+      kind: 'lease',
+      subjectId: lease.id,
+      language: 'cs',
+      templateId: 'lease/v1',
+    });
     const sent = openai.requests.at(-1)!;
     expect(sent.messages[0].content).toContain('občanský zákoník § 2235');
     const data = JSON.parse(sent.messages[1].content.replace(/^Data \(JSON\): /, ''));
@@ -556,7 +692,15 @@ describe('assistant', () => {
       tenant: { firstName: 'Jana', lastName: 'Nováková' },
       landlord: orgName,
     });
-    expect((await request(app()).post('/api/v1/assistant/drafts/lease').set(bearer(tenantToken)).send({ leaseId: lease.id }).expect(403)).body.error.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await request(app())
+          .post('/api/v1/assistant/drafts/lease')
+          .set(bearer(tenantToken))
+          .send({ leaseId: lease.id })
+          .expect(403)
+      ).body.error.code,
+    ).toBe('FORBIDDEN');
   });
   it('is switched off per organisation by its feature flag (403 AI_DISABLED)', async () => {
     await putSettings(settings({ enabled: false })).expect(200);
@@ -564,7 +708,13 @@ describe('assistant', () => {
       const conversation = await newConversation();
       expect((await ask(conversation.id, 'Anyone?').expect(403)).body.error.code).toBe('AI_DISABLED');
       expect(
-        (await request(app()).post('/api/v1/assistant/drafts/announcement').set(bearer(org.adminToken)).send({ topic: 'Party', language: 'en' }).expect(403)).body.error.code,
+        (
+          await request(app())
+            .post('/api/v1/assistant/drafts/announcement')
+            .set(bearer(org.adminToken))
+            .send({ topic: 'Party', language: 'en' })
+            .expect(403)
+        ).body.error.code,
       ).toBe('AI_DISABLED');
     } finally {
       await putSettings(settings({ enabled: true })).expect(200);

@@ -5,7 +5,13 @@ export {
   type RetrievedChunk,
 } from './retriever.port';
 export { budgetWindow, costMicros, exhaustedBudget, type BudgetLimits, type UsageSoFar } from './budget';
-export { LlmClient, type ChatStream, type ChatTurn, type ChatUsage, type CompleteOptions } from './llm-client';
+export {
+  LlmClient,
+  type ChatStream,
+  type ChatTurn,
+  type ChatUsage,
+  type CompleteOptions,
+} from './llm-client';
 export { LlmError, LlmErrorCode } from './llm.errors';
 export { LlmCallAborted, ProviderGuard, providerStatusOf, type GuardSettings } from './provider-guard';
 export {

@@ -79,7 +79,11 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     // 5 + 5 prompt words; 7 streamed words.
     expect(stream.usage()).toEqual({ inputTokens: 10, outputTokens: 7 });
     const sent = openai.requests[0];
-    expect(sent.body).toMatchObject({ model: 'gpt-test', stream: true, stream_options: { include_usage: true } });
+    expect(sent.body).toMatchObject({
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(sent.messages).toEqual(turns);
   });
 
@@ -87,7 +91,10 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     const stream = await client().stream(anthropicConn(), turns);
     expect(await collect(stream.pieces)).toBe('You said: When is the rent due?');
     expect(stream.usage()).toEqual({ inputTokens: 10, outputTokens: 7 });
-    expect(anthropic.requests[0].body).toMatchObject({ system: 'You are a property assistant.', max_tokens: 256 });
+    expect(anthropic.requests[0].body).toMatchObject({
+      system: 'You are a property assistant.',
+      max_tokens: 256,
+    });
     expect(anthropic.requests[0].headers['anthropic-version']).toBeTruthy();
   });
 
@@ -103,8 +110,12 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
   });
 
   it('rejects a wrong key without retrying', async () => {
-    expect(await codeOf(client().complete({ ...openaiConn(), apiKey: 'sk-wrong' }, turns))).toBe('AI_PROVIDER_REJECTED');
-    expect(await codeOf(client().complete({ ...anthropicConn(), apiKey: 'nope' }, turns))).toBe('AI_PROVIDER_REJECTED');
+    expect(await codeOf(client().complete({ ...openaiConn(), apiKey: 'sk-wrong' }, turns))).toBe(
+      'AI_PROVIDER_REJECTED',
+    );
+    expect(await codeOf(client().complete({ ...anthropicConn(), apiKey: 'nope' }, turns))).toBe(
+      'AI_PROVIDER_REJECTED',
+    );
   });
 
   it("aborts the provider's request when the caller goes away mid-stream", async () => {
@@ -130,14 +141,22 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
 
   it('ends a malformed stream with a clean AI_PROVIDER_FAILED', async () => {
     openai.mode = 'malformed';
-    const stream = await client().stream(openaiConn(), turns).catch((err: unknown) => err);
+    const stream = await client()
+      .stream(openaiConn(), turns)
+      .catch((err: unknown) => err);
     const code =
-      stream instanceof Error ? (stream as LlmError).code : await codeOf(collect((stream as { pieces: AsyncGenerator<string> }).pieces));
+      stream instanceof Error
+        ? (stream as LlmError).code
+        : await codeOf(collect((stream as { pieces: AsyncGenerator<string> }).pieces));
     expect(code).toBe('AI_PROVIDER_FAILED');
     anthropic.mode = 'malformed';
-    const astream = await client().stream(anthropicConn(), turns).catch((err: unknown) => err);
+    const astream = await client()
+      .stream(anthropicConn(), turns)
+      .catch((err: unknown) => err);
     const acode =
-      astream instanceof Error ? (astream as LlmError).code : await codeOf(collect((astream as { pieces: AsyncGenerator<string> }).pieces));
+      astream instanceof Error
+        ? (astream as LlmError).code
+        : await codeOf(collect((astream as { pieces: AsyncGenerator<string> }).pieces));
     expect(acode).toBe('AI_PROVIDER_FAILED');
   });
 

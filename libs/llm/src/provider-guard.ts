@@ -51,11 +51,14 @@ export function providerStatusOf(err: unknown): number | undefined {
 }
 
 function isRetryable(err: unknown): boolean {
-  if (err instanceof BrokenCircuitError || err instanceof AttemptTimeout || outboundErrorIn(err)) return false;
+  if (err instanceof BrokenCircuitError || err instanceof AttemptTimeout || outboundErrorIn(err))
+    return false;
   const status = providerStatusOf(err);
   if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   // No status: the connection failed or was reset before an answer (the SDKs' APIConnectionError).
-  return /connection|ECONNRE|socket|fetch failed|terminated/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`);
+  return /connection|ECONNRE|socket|fetch failed|terminated/i.test(
+    `${(err as Error)?.name} ${(err as Error)?.message}`,
+  );
 }
 
 /** What counts against a provider's breaker: its own failures, not our refusals or bad requests. */
@@ -217,10 +220,14 @@ export class ProviderGuard {
     if (err instanceof AttemptTimeout)
       return new LlmError(LlmErrorCode.ProviderTimeout, 'The AI provider did not answer in time');
     const refused: OutboundError | undefined = outboundErrorIn(err);
-    if (refused) return new LlmError(LlmErrorCode.ProviderRejected, `The AI provider's address: ${refused.message}`);
+    if (refused)
+      return new LlmError(LlmErrorCode.ProviderRejected, `The AI provider's address: ${refused.message}`);
     const status = providerStatusOf(err);
     if (status !== undefined && status < 500 && status !== 408 && status !== 429)
-      return new LlmError(LlmErrorCode.ProviderRejected, `The AI provider refused the request (HTTP ${status})`);
+      return new LlmError(
+        LlmErrorCode.ProviderRejected,
+        `The AI provider refused the request (HTTP ${status})`,
+      );
     return new LlmError(
       LlmErrorCode.ProviderFailed,
       status !== undefined

@@ -21,7 +21,10 @@ export interface LlmConnection {
 }
 
 /** The fetch every provider call goes through (GuardedHttp.fetch: address policy, no redirects). */
-export type GuardedFetch = (input: string | URL | { url: string }, init?: Record<string, unknown>) => Promise<Response>;
+export type GuardedFetch = (
+  input: string | URL | { url: string },
+  init?: Record<string, unknown>,
+) => Promise<Response>;
 
 /**
  * A LangChain chat model for a connection. The SDKs' own retries are off (maxRetries 0): retries,

@@ -160,8 +160,10 @@ describe('GuardedHttp (against a real local server)', () => {
     const strict = new GuardedHttp();
     const refused = await refusal(strict.fetch(`${base}/ok`));
     expect(refused.code).toBe('OUTBOUND_URL_REFUSED');
-    const byName = new GuardedHttp({ resolver: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
-      cb(null, [{ address: '127.0.0.1', family: 4 }])) as never });
+    const byName = new GuardedHttp({
+      resolver: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
+        cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
+    });
     hits.length = 0;
     const port = new URL(base).port;
     const err = await refusal(byName.fetch(`https://internal.example:${port}/ok`));

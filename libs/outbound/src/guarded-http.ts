@@ -176,7 +176,10 @@ export class GuardedHttp {
    * and every connection are checked the same way and redirects are errors. The body is not capped
    * (answers stream); the caller's signal and the agent's header/body timeouts bound it.
    */
-  readonly fetch = (input: string | URL | { url: string }, init?: Record<string, unknown>): Promise<Response> => {
+  readonly fetch = (
+    input: string | URL | { url: string },
+    init?: Record<string, unknown>,
+  ): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const problem = this.urlProblem(url);
     if (problem) return Promise.reject(new OutboundError('OUTBOUND_URL_REFUSED', `The URL ${problem}`));

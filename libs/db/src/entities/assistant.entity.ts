@@ -100,7 +100,9 @@ export interface AssistantCitation {
 }
 
 @Entity('assistant_messages')
-@Index('uq_assistant_messages_org_conversation_seq', ['organizationId', 'conversationId', 'seq'], { unique: true })
+@Index('uq_assistant_messages_org_conversation_seq', ['organizationId', 'conversationId', 'seq'], {
+  unique: true,
+})
 export class AssistantMessage extends TenantRecord {
   @Column({ type: 'uuid' })
   conversationId!: string;
@@ -169,7 +171,12 @@ export class AssistantUsage extends TenantRecord {
   createdAt!: Date;
 }
 
-export const ASSISTANT_DRAFT_KINDS = ['listing-description', 'announcement', 'document-summary', 'lease'] as const;
+export const ASSISTANT_DRAFT_KINDS = [
+  'listing-description',
+  'announcement',
+  'document-summary',
+  'lease',
+] as const;
 export type AssistantDraftKind = (typeof ASSISTANT_DRAFT_KINDS)[number];
 
 /**

@@ -35,7 +35,9 @@ export interface FakeAnthropicServer {
  * content_block_start, ping, content_block_delta…, content_block_stop, message_delta (with the
  * cumulative output usage), message_stop.
  */
-export async function startFakeAnthropicServer(options: { apiKeys?: string[] } = {}): Promise<FakeAnthropicServer> {
+export async function startFakeAnthropicServer(
+  options: { apiKeys?: string[] } = {},
+): Promise<FakeAnthropicServer> {
   const state: FakeAnthropicServer = {
     baseUrl: '',
     apiKeys: new Set(options.apiKeys ?? ['sk-ant-test']),
@@ -63,9 +65,22 @@ export async function startFakeAnthropicServer(options: { apiKeys?: string[] } =
     if (typeof key !== 'string' || !state.apiKeys.has(key))
       return sendJson(res, 401, anthropicError('authentication_error', 'invalid x-api-key'));
     if (!req.headers['anthropic-version'])
-      return sendJson(res, 400, anthropicError('invalid_request_error', 'anthropic-version: header is required'));
-    if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages) || typeof body.max_tokens !== 'number')
-      return sendJson(res, 400, anthropicError('invalid_request_error', 'model, messages and max_tokens are required'));
+      return sendJson(
+        res,
+        400,
+        anthropicError('invalid_request_error', 'anthropic-version: header is required'),
+      );
+    if (
+      !body ||
+      typeof body.model !== 'string' ||
+      !Array.isArray(body.messages) ||
+      typeof body.max_tokens !== 'number'
+    )
+      return sendJson(
+        res,
+        400,
+        anthropicError('invalid_request_error', 'model, messages and max_tokens are required'),
+      );
     const system = contentText(body.system);
     const messages: FakeTurn[] = [
       ...(system ? [{ role: 'system', content: system }] : []),
@@ -74,12 +89,24 @@ export async function startFakeAnthropicServer(options: { apiKeys?: string[] } =
         content: contentText(m.content),
       })),
     ];
-    const seen: FakeLlmRequest = { path, headers: req.headers, body, messages, aborted: false, completed: false };
+    const seen: FakeLlmRequest = {
+      path,
+      headers: req.headers,
+      body,
+      messages,
+      aborted: false,
+      completed: false,
+    };
     state.requests.push(seen);
     watchAbort(res, seen);
     if (state.mode === 'rate-limited')
-      return sendJson(res, 429, anthropicError('rate_limit_error', 'Number of requests has exceeded your rate limit'));
-    if (state.mode === 'failing') return sendJson(res, 500, anthropicError('api_error', 'An unexpected error has occurred'));
+      return sendJson(
+        res,
+        429,
+        anthropicError('rate_limit_error', 'Number of requests has exceeded your rate limit'),
+      );
+    if (state.mode === 'failing')
+      return sendJson(res, 500, anthropicError('api_error', 'An unexpected error has occurred'));
     if (state.mode === 'slow') await sleep(state.slowMs);
     if (res.destroyed) return;
 
@@ -127,14 +154,18 @@ export async function startFakeAnthropicServer(options: { apiKeys?: string[] } =
       }))
     )
       return;
-    if (!(await event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }))) return;
+    if (!(await event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })))
+      return;
     if (state.mode === 'malformed') {
-      res.write('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": \n\n');
+      res.write(
+        'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": \n\n',
+      );
       return void res.end();
     }
     if (!(await event('ping', {}))) return;
     for (const piece of pieces) {
-      if (!(await event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }))) return;
+      if (!(await event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } })))
+        return;
     }
     if (!(await event('content_block_stop', { index: 0 }))) return;
     if (

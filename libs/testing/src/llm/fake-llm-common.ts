@@ -49,7 +49,7 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
     return content
-      .map((p) => (typeof p === 'string' ? p : (p as { type?: string; text?: string }).text ?? ''))
+      .map((p) => (typeof p === 'string' ? p : ((p as { type?: string; text?: string }).text ?? '')))
       .join('');
   return '';
 }
@@ -64,7 +64,12 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

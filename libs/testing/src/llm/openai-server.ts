@@ -16,7 +16,11 @@ import {
 } from './fake-llm-common';
 
 /** A route another fake mounts on the same server (e.g. `POST /v1/embeddings`). */
-export type FakeRoute = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown> | null) => void | Promise<void>;
+export type FakeRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Record<string, unknown> | null,
+) => void | Promise<void>;
 
 export interface FakeOpenAiServer {
   /** Base URL as clients take it: `http://127.0.0.1:<port>/v1`. */
@@ -70,9 +74,17 @@ export async function startFakeOpenAiServer(
     // Authentication: "Authorization: Bearer OPENAI_API_KEY"; a wrong key is 401 invalid_api_key.
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!key || !state.apiKeys.has(key))
-      return sendJson(res, 401, openAiError('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
+      return sendJson(
+        res,
+        401,
+        openAiError('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'),
+      );
     if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages))
-      return sendJson(res, 400, openAiError("'model' and 'messages' are required", 'invalid_request_error', null));
+      return sendJson(
+        res,
+        400,
+        openAiError("'model' and 'messages' are required", 'invalid_request_error', null),
+      );
     const messages: FakeTurn[] = (body.messages as { role: string; content: unknown }[]).map((m) => ({
       role: m.role,
       content: contentText(m.content),
@@ -89,9 +101,17 @@ export async function startFakeOpenAiServer(
     watchAbort(res, seen);
     // Error codes: 429 "Rate limit reached for requests", 500 "The server had an error".
     if (state.mode === 'rate-limited')
-      return sendJson(res, 429, openAiError('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'));
+      return sendJson(
+        res,
+        429,
+        openAiError('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'),
+      );
     if (state.mode === 'failing')
-      return sendJson(res, 500, openAiError('The server had an error while processing your request', 'server_error', null));
+      return sendJson(
+        res,
+        500,
+        openAiError('The server had an error while processing your request', 'server_error', null),
+      );
     if (state.mode === 'slow') await sleep(state.slowMs);
     if (res.destroyed) return;
 
@@ -118,7 +138,12 @@ export async function startFakeOpenAiServer(
         created,
         model,
         choices: [
-          { index: 0, message: { role: 'assistant', content: answer, refusal: null }, logprobs: null, finish_reason: 'stop' },
+          {
+            index: 0,
+            message: { role: 'assistant', content: answer, refusal: null },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
         ],
         usage,
       });
@@ -127,8 +152,13 @@ export async function startFakeOpenAiServer(
     // Streaming: server-sent events, each `data: <chat.completion.chunk>`, ended by `data: [DONE]`.
     // With stream_options.include_usage, every chunk carries `usage: null` and one last chunk with
     // empty `choices` carries the usage of the whole request.
-    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const includeUsage =
+      (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({
         id,
@@ -147,14 +177,21 @@ export async function startFakeOpenAiServer(
       return !res.destroyed;
     };
     // The first chunk carries the role with empty content.
-    if (!(await write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]))))
+    if (
+      !(await write(
+        chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
+      ))
+    )
       return;
     if (state.mode === 'malformed') {
       res.write('data: {"id": "chatcmpl-broken", "choices": [{"delta": \n\n');
       return void res.end();
     }
     for (const piece of pieces) {
-      if (!(await write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }])))) return;
+      if (
+        !(await write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }])))
+      )
+        return;
     }
     if (!(await write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }])))) return;
     if (includeUsage && !(await write(chunk([], { usage })))) return;

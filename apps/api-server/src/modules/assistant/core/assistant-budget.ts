@@ -24,9 +24,16 @@ export class AssistantBudget {
   ) {}
 
   /** 429 AI_BUDGET_EXCEEDED (with when it resets) or 429 RATE_LIMITED; otherwise nothing. */
-  async admit(organizationId: string, userId: string, settings: ResolvedAssistant, now = new Date()): Promise<void> {
+  async admit(
+    organizationId: string,
+    userId: string,
+    settings: ResolvedAssistant,
+    now = new Date(),
+  ): Promise<void> {
     const { start, resetsAt } = budgetWindow(now);
-    const used = await this.tenant.run({ organizationId, userId }, (m) => this.usage.since(m, organizationId, start));
+    const used = await this.tenant.run({ organizationId, userId }, (m) =>
+      this.usage.since(m, organizationId, start),
+    );
     const exhausted = exhaustedBudget(settings.limits, used);
     if (exhausted) {
       const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
@@ -41,7 +48,9 @@ export class AssistantBudget {
     const rpm = settings.requestsPerMinute;
     if (rpm !== null) {
       const policy = { name: 'assistant-org', quota: rpm, windowS: 60 };
-      await withinLimit('AI requests of this organisation', policy, () => this.limiter(rpm).consume(organizationId));
+      await withinLimit('AI requests of this organisation', policy, () =>
+        this.limiter(rpm).consume(organizationId),
+      );
     }
   }
 
@@ -53,7 +62,12 @@ export class AssistantBudget {
     settings: ResolvedAssistant,
   ): Promise<number> {
     const cost = costMicros(usage, settings.prices);
-    await this.usage.add(m, { ...at, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costMicros: cost });
+    await this.usage.add(m, {
+      ...at,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costMicros: cost,
+    });
     return cost;
   }
 

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { TenantTransactions, type AssistantCitation, type AssistantConversation, type AssistantMessage } from '@ppt/db';
+import {
+  TenantTransactions,
+  type AssistantCitation,
+  type AssistantConversation,
+  type AssistantMessage,
+} from '@ppt/db';
 import {
   ASSISTANT_RETRIEVER,
   estimateMessageTokens,
@@ -78,7 +83,12 @@ export class AssistantChatService {
    * Checks, saves the question and opens the provider's stream. Everything that can be refused is
    * refused here, before the first byte of the answer (so it is still a JSON error with a status).
    */
-  async ask(t: Tenant, conversationId: string, content: string, signal: AbortSignal): Promise<AnswerInProgress> {
+  async ask(
+    t: Tenant,
+    conversationId: string,
+    content: string,
+    signal: AbortSignal,
+  ): Promise<AnswerInProgress> {
     if (estimateTokens(content) > this.env.ASSISTANT_MAX_MESSAGE_TOKENS)
       throw new AssistantError(
         AssistantErrorCode.MessageTooLarge,
@@ -89,13 +99,27 @@ export class AssistantChatService {
     await this.budget.admit(t.organizationId, t.userId, resolved);
 
     const sources = this.retriever
-      ? await this.retriever.retrieve({ organizationId: t.organizationId, userId: t.userId, role: t.role }, content, SOURCES_PER_QUESTION)
+      ? await this.retriever.retrieve(
+          { organizationId: t.organizationId, userId: t.userId, role: t.role },
+          content,
+          SOURCES_PER_QUESTION,
+        )
       : [];
     const { question, conversation, names, history } = await this.tenant.run(scopeOf(t), async (m) => {
-      const conversation = (await this.conversations.findForUpdate(m, t.organizationId, t.userId, conversationId))!;
+      const conversation = (await this.conversations.findForUpdate(
+        m,
+        t.organizationId,
+        t.userId,
+        conversationId,
+      ))!;
       const question = await this.conversations.append(m, conversation, { role: 'user', content });
       const names = await this.conversations.contextNames(m, t.organizationId, conversation.buildingId);
-      const history = await this.conversations.messages(m, t.organizationId, conversation.id, conversation.summaryThroughSeq);
+      const history = await this.conversations.messages(
+        m,
+        t.organizationId,
+        conversation.id,
+        conversation.summaryThroughSeq,
+      );
       return { question, conversation, names, history };
     });
     // The provider is called outside any transaction: no row stays locked while a model writes.
@@ -109,7 +133,12 @@ export class AssistantChatService {
       pieces: stream.pieces,
       finish: (text) =>
         this.tenant.run(scopeOf(t), async (m) => {
-          const conversation = (await this.conversations.findForUpdate(m, t.organizationId, t.userId, conversationId))!;
+          const conversation = (await this.conversations.findForUpdate(
+            m,
+            t.organizationId,
+            t.userId,
+            conversationId,
+          ))!;
           const usage = stream.usage();
           const costMicros = await this.budget.record(
             m,
@@ -133,7 +162,8 @@ export class AssistantChatService {
 
   private async mustFind(m: Parameters<AssistantConversationsRepository['find']>[0], t: Tenant, id: string) {
     const conversation = await this.conversations.find(m, t.organizationId, t.userId, id);
-    if (!conversation) throw new AssistantError(AssistantErrorCode.ConversationNotFound, 'There is no such conversation');
+    if (!conversation)
+      throw new AssistantError(AssistantErrorCode.ConversationNotFound, 'There is no such conversation');
     return conversation;
   }
 
@@ -164,18 +194,30 @@ export class AssistantChatService {
     let summary = conversation.summary;
     const dropped = history.slice(0, history.length - kept.length);
     if (dropped.length) {
-      const { text, usage } = await this.llm.client.complete(resolved.connection, summaryTurns(summary, dropped), {
-        maxTokens: 300,
-        signal,
-      });
+      const { text, usage } = await this.llm.client.complete(
+        resolved.connection,
+        summaryTurns(summary, dropped),
+        {
+          maxTokens: 300,
+          signal,
+        },
+      );
       summary = text;
       await this.tenant.run(scopeOf(t), async (m) => {
-        await this.budget.record(m, { organizationId: t.organizationId, userId: t.userId, feature: 'chat-summary' }, usage, resolved);
+        await this.budget.record(
+          m,
+          { organizationId: t.organizationId, userId: t.userId, feature: 'chat-summary' },
+          usage,
+          resolved,
+        );
         await this.conversations.saveSummary(m, conversation, text, dropped[dropped.length - 1].seq);
       });
     }
     return [
-      { role: 'system', content: summary ? `${system}\nEarlier in this conversation (summary): ${summary}` : system },
+      {
+        role: 'system',
+        content: summary ? `${system}\nEarlier in this conversation (summary): ${summary}` : system,
+      },
       ...kept.map((msg) => ({ role: msg.role, content: msg.content })),
     ];
   }

@@ -12,7 +12,12 @@ export class AssistantConversationsRepository {
     return m.save(AssistantConversation, m.create(AssistantConversation, values));
   }
 
-  list(m: EntityManager, organizationId: string, userId: string, limit: number): Promise<AssistantConversation[]> {
+  list(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    limit: number,
+  ): Promise<AssistantConversation[]> {
     return m.find(AssistantConversation, {
       where: { organizationId, userId },
       order: { updatedAt: 'DESC' },
@@ -20,7 +25,12 @@ export class AssistantConversationsRepository {
     });
   }
 
-  find(m: EntityManager, organizationId: string, userId: string, id: string): Promise<AssistantConversation | null> {
+  find(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    id: string,
+  ): Promise<AssistantConversation | null> {
     return m.findOne(AssistantConversation, { where: { organizationId, userId, id } });
   }
 
@@ -37,14 +47,22 @@ export class AssistantConversationsRepository {
     });
   }
 
-  messages(m: EntityManager, organizationId: string, conversationId: string, afterSeq = 0): Promise<AssistantMessage[]> {
+  messages(
+    m: EntityManager,
+    organizationId: string,
+    conversationId: string,
+    afterSeq = 0,
+  ): Promise<AssistantMessage[]> {
     return m
       .createQueryBuilder(AssistantMessage, 'msg')
-      .where('msg.organization_id = :organizationId AND msg.conversation_id = :conversationId AND msg.seq > :afterSeq', {
-        organizationId,
-        conversationId,
-        afterSeq,
-      })
+      .where(
+        'msg.organization_id = :organizationId AND msg.conversation_id = :conversationId AND msg.seq > :afterSeq',
+        {
+          organizationId,
+          conversationId,
+          afterSeq,
+        },
+      )
       .orderBy('msg.seq', 'ASC')
       .getMany();
   }
@@ -83,7 +101,12 @@ export class AssistantConversationsRepository {
   }
 
   /** Moves the summary forward only (two questions at once may both have summarised). */
-  async saveSummary(m: EntityManager, conversation: AssistantConversation, summary: string, throughSeq: number): Promise<void> {
+  async saveSummary(
+    m: EntityManager,
+    conversation: AssistantConversation,
+    summary: string,
+    throughSeq: number,
+  ): Promise<void> {
     await m.query(
       `UPDATE assistant_conversations SET summary = $1, summary_through_seq = $2
         WHERE organization_id = $3 AND id = $4 AND summary_through_seq < $2`,
@@ -97,11 +120,18 @@ export class AssistantConversationsRepository {
     organizationId: string,
     buildingId: string | null,
   ): Promise<{ organization: string; building: string | null }> {
-    const [org] = (await m.query(`SELECT name FROM organizations WHERE id = $1`, [organizationId])) as { name: string }[];
+    const [org] = (await m.query(`SELECT name FROM organizations WHERE id = $1`, [organizationId])) as {
+      name: string;
+    }[];
     const building = buildingId
-      ? ((await m.query(`SELECT name FROM buildings WHERE organization_id = $1 AND id = $2`, [organizationId, buildingId])) as {
-          name: string;
-        }[])[0]
+      ? (
+          (await m.query(`SELECT name FROM buildings WHERE organization_id = $1 AND id = $2`, [
+            organizationId,
+            buildingId,
+          ])) as {
+            name: string;
+          }[]
+        )[0]
       : undefined;
     return { organization: org?.name ?? '', building: building?.name ?? null };
   }

@@ -9,7 +9,10 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class AssistantDraftsRepository {
-  create(m: EntityManager, values: Omit<AssistantDraft, 'id' | 'createdAt' | 'updatedAt'>): Promise<AssistantDraft> {
+  create(
+    m: EntityManager,
+    values: Omit<AssistantDraft, 'id' | 'createdAt' | 'updatedAt'>,
+  ): Promise<AssistantDraft> {
     return m.save(AssistantDraft, m.create(AssistantDraft, values));
   }
 
@@ -17,7 +20,12 @@ export class AssistantDraftsRepository {
     return m.findOne(AssistantDraft, { where: { organizationId, id } });
   }
 
-  list(m: EntityManager, organizationId: string, subjectId: string | undefined, limit: number): Promise<AssistantDraft[]> {
+  list(
+    m: EntityManager,
+    organizationId: string,
+    subjectId: string | undefined,
+    limit: number,
+  ): Promise<AssistantDraft[]> {
     return m.find(AssistantDraft, {
       where: subjectId ? { organizationId, subjectId } : { organizationId },
       order: { createdAt: 'DESC' },
@@ -30,7 +38,11 @@ export class AssistantDraftsRepository {
     return m.save(AssistantDraft, draft);
   }
 
-  async listingFacts(m: EntityManager, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
+  async listingFacts(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<Record<string, unknown> | null> {
     const [row] = (await m.query(
       `SELECT title, transaction, property_type AS "propertyType", price_amount AS "priceMinorUnits", currency,
               area_m2 AS "areaM2", rooms, floor, energy_class AS "energyClass", features, city, region, country
@@ -40,7 +52,11 @@ export class AssistantDraftsRepository {
     return row ?? null;
   }
 
-  async leaseFacts(m: EntityManager, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
+  async leaseFacts(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<Record<string, unknown> | null> {
     const [row] = (await m.query(
       `SELECT l.lease_number AS "leaseNumber", l.start_date AS "startDate", l.end_date AS "endDate",
               l.rent_amount AS "rentMinorUnits", l.deposit_amount AS "depositMinorUnits", l.currency,

@@ -48,14 +48,27 @@ export class AssistantDraftsService {
     t: Tenant,
     input: { listingId: string; language: DraftLanguage; tone: DraftTone; portal: DraftPortal },
   ): Promise<AssistantDraft> {
-    const facts = await this.tenant.run(scopeOf(t), (m) => this.drafts.listingFacts(m, t.organizationId, input.listingId));
+    const facts = await this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.listingFacts(m, t.organizationId, input.listingId),
+    );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such listing');
     const maxChars = PORTAL_DESCRIPTION_LIMITS[input.portal].max;
     const resolved = await this.admit(t);
-    const text = await this.write(t, resolved, 'listing-description', listingDescriptionTurns(facts, input.language, input.tone, maxChars));
-    return this.save(t, 'listing-description', input.listingId, input.language, TEMPLATE_IDS.listingDescription, input, [
-      fitToLength(text, maxChars),
-    ]);
+    const text = await this.write(
+      t,
+      resolved,
+      'listing-description',
+      listingDescriptionTurns(facts, input.language, input.tone, maxChars),
+    );
+    return this.save(
+      t,
+      'listing-description',
+      input.listingId,
+      input.language,
+      TEMPLATE_IDS.listingDescription,
+      input,
+      [fitToLength(text, maxChars)],
+    );
   }
 
   async announcement(
@@ -66,13 +79,23 @@ export class AssistantDraftsService {
     const variants: string[] = [];
     for (let i = 1; i <= input.variants; i++)
       variants.push(
-        (await this.write(t, resolved, 'announcement', announcementTurns(input.topic, input.details, input.language, input.tone, i, input.variants))).trim(),
+        (
+          await this.write(
+            t,
+            resolved,
+            'announcement',
+            announcementTurns(input.topic, input.details, input.language, input.tone, i, input.variants),
+          )
+        ).trim(),
       );
     return this.save(t, 'announcement', null, input.language, TEMPLATE_IDS.announcement, input, variants);
   }
 
   /** Map-reduce over the document's extracted text; the summary is kept as a draft of the document. */
-  async documentSummary(t: Tenant, input: { documentId: string; language: DraftLanguage }): Promise<AssistantDraft> {
+  async documentSummary(
+    t: Tenant,
+    input: { documentId: string; language: DraftLanguage },
+  ): Promise<AssistantDraft> {
     // Not found and not visible to the caller look the same (DocumentAccess answers 404 for both).
     const doc = await this.documents.get(t, input.documentId).catch((err: unknown) => {
       if (err instanceof AppError && err.status === 404) return null;
@@ -81,7 +104,10 @@ export class AssistantDraftsService {
     const { text } = doc ? await this.documents.text(t, input.documentId) : { text: null };
     if (!doc) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such document');
     if (!text)
-      throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'The document has no extracted text to summarise (yet)');
+      throw new AssistantError(
+        AssistantErrorCode.SubjectNotFound,
+        'The document has no extracted text to summarise (yet)',
+      );
     const resolved = await this.admit(t);
     const parts = await new RecursiveCharacterTextSplitter({
       chunkSize: SUMMARY_PART_CHARS,
@@ -90,25 +116,39 @@ export class AssistantDraftsService {
     const partials: string[] = [];
     for (let i = 0; i < parts.length; i++)
       partials.push(
-        await this.write(t, resolved, 'document-summary', documentSummaryMapTurns(doc.title, parts[i], i + 1, parts.length, input.language)),
+        await this.write(
+          t,
+          resolved,
+          'document-summary',
+          documentSummaryMapTurns(doc.title, parts[i], i + 1, parts.length, input.language),
+        ),
       );
     const summary =
       partials.length === 1
         ? partials[0]
-        : await this.write(t, resolved, 'document-summary', documentSummaryReduceTurns(doc.title, partials, input.language));
+        : await this.write(
+            t,
+            resolved,
+            'document-summary',
+            documentSummaryReduceTurns(doc.title, partials, input.language),
+          );
     return this.save(
       t,
       'document-summary',
       input.documentId,
       input.language,
-      partials.length === 1 ? TEMPLATE_IDS.documentSummaryMap : `${TEMPLATE_IDS.documentSummaryMap}+${TEMPLATE_IDS.documentSummaryReduce}`,
+      partials.length === 1
+        ? TEMPLATE_IDS.documentSummaryMap
+        : `${TEMPLATE_IDS.documentSummaryMap}+${TEMPLATE_IDS.documentSummaryReduce}`,
       { ...input, parts: parts.length },
       [summary.trim()],
     );
   }
 
   async lease(t: Tenant, input: { leaseId: string; language: DraftLanguage }): Promise<AssistantDraft> {
-    const facts = await this.tenant.run(scopeOf(t), (m) => this.drafts.leaseFacts(m, t.organizationId, input.leaseId));
+    const facts = await this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.leaseFacts(m, t.organizationId, input.leaseId),
+    );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such lease');
     const resolved = await this.admit(t);
     const text = await this.write(t, resolved, 'lease', leaseTurns(facts, input.language));
@@ -125,7 +165,9 @@ export class AssistantDraftsService {
 
   /** A person's edit of the text(s); nothing else about a draft changes. */
   edit(t: Tenant, id: string, variants: string[]): Promise<AssistantDraft> {
-    return this.tenant.run(scopeOf(t), async (m) => this.drafts.updateVariants(m, await this.mustFind(m, t, id), variants));
+    return this.tenant.run(scopeOf(t), async (m) =>
+      this.drafts.updateVariants(m, await this.mustFind(m, t, id), variants),
+    );
   }
 
   private async mustFind(m: Parameters<AssistantDraftsRepository['find']>[0], t: Tenant, id: string) {
@@ -141,10 +183,20 @@ export class AssistantDraftsService {
   }
 
   /** One provider call, its usage recorded whatever becomes of the draft. */
-  private async write(t: Tenant, resolved: ResolvedAssistant, kind: AssistantDraftKind, turns: ChatTurn[]): Promise<string> {
+  private async write(
+    t: Tenant,
+    resolved: ResolvedAssistant,
+    kind: AssistantDraftKind,
+    turns: ChatTurn[],
+  ): Promise<string> {
     const { text, usage } = await this.llm.client.complete(resolved.connection, turns);
     await this.tenant.run(scopeOf(t), (m) =>
-      this.budget.record(m, { organizationId: t.organizationId, userId: t.userId, feature: `draft:${kind}` }, usage, resolved),
+      this.budget.record(
+        m,
+        { organizationId: t.organizationId, userId: t.userId, feature: `draft:${kind}` },
+        usage,
+        resolved,
+      ),
     );
     return text;
   }

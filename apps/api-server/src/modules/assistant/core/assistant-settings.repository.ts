@@ -8,8 +8,14 @@ export class AssistantSettingsRepository {
     return m.findOne(AssistantSettings, { where: { organizationId } });
   }
 
-  async save(m: EntityManager, values: Omit<AssistantSettings, 'id' | 'createdAt' | 'updatedAt'>): Promise<AssistantSettings> {
+  async save(
+    m: EntityManager,
+    values: Omit<AssistantSettings, 'id' | 'createdAt' | 'updatedAt'>,
+  ): Promise<AssistantSettings> {
     const existing = await this.find(m, values.organizationId);
-    return m.save(AssistantSettings, existing ? Object.assign(existing, values) : m.create(AssistantSettings, values));
+    return m.save(
+      AssistantSettings,
+      existing ? Object.assign(existing, values) : m.create(AssistantSettings, values),
+    );
   }
 }

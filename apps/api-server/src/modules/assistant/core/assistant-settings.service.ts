@@ -21,7 +21,6 @@ export interface ResolvedAssistant {
   requestsPerMinute: number | null;
 }
 
-
 /**
  * Per-organisation LLM settings. A save first makes a one-token test call with the new
  * configuration: a key or model the provider refuses is never saved (422 AI_SETTINGS_REJECTED).
@@ -96,7 +95,11 @@ export class AssistantSettingsService {
   async resolve(t: Tenant): Promise<ResolvedAssistant> {
     const row = await this.tenant.run(scopeOf(t), (m) => this.settings.find(m, t.organizationId));
     if (row) {
-      if (!row.enabled) throw new AssistantError(AssistantErrorCode.Disabled, 'The assistant is turned off in this organisation');
+      if (!row.enabled)
+        throw new AssistantError(
+          AssistantErrorCode.Disabled,
+          'The assistant is turned off in this organisation',
+        );
       return {
         source: 'organization',
         connection: {
@@ -107,7 +110,10 @@ export class AssistantSettingsService {
           temperature: row.temperature,
           maxTokens: row.maxTokens,
         },
-        limits: { monthlyTokenBudget: row.monthlyTokenBudget, monthlyCostBudgetMicros: row.monthlyCostBudgetMicros },
+        limits: {
+          monthlyTokenBudget: row.monthlyTokenBudget,
+          monthlyCostBudgetMicros: row.monthlyCostBudgetMicros,
+        },
         prices: {
           inputPerMillionMicros: row.inputPricePerMillionMicros,
           outputPerMillionMicros: row.outputPricePerMillionMicros,
@@ -117,7 +123,10 @@ export class AssistantSettingsService {
     }
     const env = this.env;
     if (!env.ASSISTANT_DEFAULT_PROVIDER || !env.ASSISTANT_DEFAULT_API_KEY)
-      throw new AssistantError(AssistantErrorCode.NotConfigured, 'No AI provider is configured for this organisation');
+      throw new AssistantError(
+        AssistantErrorCode.NotConfigured,
+        'No AI provider is configured for this organisation',
+      );
     return {
       source: 'platform',
       connection: {
@@ -148,7 +157,8 @@ export class AssistantSettingsService {
   }
 
   private requireBox(): SecretBox {
-    if (!this.box) throw serviceUnavailable('Provider keys cannot be stored: SECRETS_ENCRYPTION_KEYS is not set');
+    if (!this.box)
+      throw serviceUnavailable('Provider keys cannot be stored: SECRETS_ENCRYPTION_KEYS is not set');
     return this.box;
   }
 

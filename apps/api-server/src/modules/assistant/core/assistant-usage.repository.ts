@@ -17,7 +17,10 @@ export class AssistantUsageRepository {
 
   async add(
     m: EntityManager,
-    values: Pick<AssistantUsage, 'organizationId' | 'userId' | 'feature' | 'inputTokens' | 'outputTokens' | 'costMicros'>,
+    values: Pick<
+      AssistantUsage,
+      'organizationId' | 'userId' | 'feature' | 'inputTokens' | 'outputTokens' | 'costMicros'
+    >,
   ): Promise<void> {
     await m.insert(AssistantUsage, values);
   }

@@ -37,7 +37,9 @@ describe('assistant prompts', () => {
 
   it('cuts a draft to a portal limit at a sentence end, else a word end', () => {
     expect(fitToLength('Short.', 100)).toBe('Short.');
-    expect(fitToLength('One sentence here. Two sentences here. Three.', 40)).toBe('One sentence here. Two sentences here.');
+    expect(fitToLength('One sentence here. Two sentences here. Three.', 40)).toBe(
+      'One sentence here. Two sentences here.',
+    );
     expect(fitToLength('averyveryverylongword another', 25)).toBe('averyveryverylongword');
     expect(fitToLength('x'.repeat(50), 10)).toBe('x'.repeat(10));
   });

@@ -35,7 +35,10 @@ export class AssistantChatController {
 
   @Post()
   @ApiCreatedResponse({ type: AssistantConversationResponse })
-  async create(@CurrentTenant() t: Tenant, @Body() dto: CreateAssistantConversationDto): Promise<AssistantConversationResponse> {
+  async create(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreateAssistantConversationDto,
+  ): Promise<AssistantConversationResponse> {
     return toConversation(await this.chat.create(t, dto));
   }
 
@@ -87,7 +90,8 @@ export class AssistantChatController {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     const send = (event: string, data: unknown) => {
-      if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!res.writableEnded && !res.destroyed)
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     for (const citation of answer.citations) send('citation', toCitation(citation));
     let text = '';

@@ -26,8 +26,14 @@ export class AssistantDraftsController {
   @Post('listing-description')
   @ApiRateLimited()
   @Roles('org_admin', 'manager', 'realtor')
-  @ApiCreatedResponse({ type: AssistantDraftResponse, description: 'One description within the portal’s length limit' })
-  async listingDescription(@CurrentTenant() t: Tenant, @Body() dto: ListingDescriptionDraftDto): Promise<AssistantDraftResponse> {
+  @ApiCreatedResponse({
+    type: AssistantDraftResponse,
+    description: 'One description within the portal’s length limit',
+  })
+  async listingDescription(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: ListingDescriptionDraftDto,
+  ): Promise<AssistantDraftResponse> {
     return toDraft(
       await this.drafts.listingDescription(t, {
         listingId: dto.listingId,
@@ -42,7 +48,10 @@ export class AssistantDraftsController {
   @ApiRateLimited()
   @Roles('org_admin', 'manager', 'technical_manager')
   @ApiCreatedResponse({ type: AssistantDraftResponse, description: 'Several variants to choose from' })
-  async announcement(@CurrentTenant() t: Tenant, @Body() dto: AnnouncementDraftDto): Promise<AssistantDraftResponse> {
+  async announcement(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: AnnouncementDraftDto,
+  ): Promise<AssistantDraftResponse> {
     return toDraft(
       await this.drafts.announcement(t, {
         topic: dto.topic,
@@ -59,16 +68,25 @@ export class AssistantDraftsController {
   @Roles('org_admin', 'manager', 'technical_manager', 'realtor')
   @ApiCreatedResponse({
     type: AssistantDraftResponse,
-    description: 'A summary of the document’s extracted text (map-reduce for long documents), kept with the document (subjectId)',
+    description:
+      'A summary of the document’s extracted text (map-reduce for long documents), kept with the document (subjectId)',
   })
-  async documentSummary(@CurrentTenant() t: Tenant, @Body() dto: DocumentSummaryDraftDto): Promise<AssistantDraftResponse> {
-    return toDraft(await this.drafts.documentSummary(t, { documentId: dto.documentId, language: dto.language ?? 'cs' }));
+  async documentSummary(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: DocumentSummaryDraftDto,
+  ): Promise<AssistantDraftResponse> {
+    return toDraft(
+      await this.drafts.documentSummary(t, { documentId: dto.documentId, language: dto.language ?? 'cs' }),
+    );
   }
 
   @Post('lease')
   @ApiRateLimited()
   @Roles('org_admin', 'manager')
-  @ApiCreatedResponse({ type: AssistantDraftResponse, description: 'A lease agreement draft from the lease, unit and tenant data' })
+  @ApiCreatedResponse({
+    type: AssistantDraftResponse,
+    description: 'A lease agreement draft from the lease, unit and tenant data',
+  })
   async lease(@CurrentTenant() t: Tenant, @Body() dto: LeaseDraftDto): Promise<AssistantDraftResponse> {
     return toDraft(await this.drafts.lease(t, { leaseId: dto.leaseId, language: dto.language ?? 'cs' }));
   }
@@ -76,14 +94,20 @@ export class AssistantDraftsController {
   @Get()
   @Roles('org_admin', 'manager', 'technical_manager', 'realtor')
   @ApiOkResponse({ type: AssistantDraftListResponse, description: 'Newest first' })
-  async list(@CurrentTenant() t: Tenant, @Query() query: ListDraftsQueryDto): Promise<AssistantDraftListResponse> {
+  async list(
+    @CurrentTenant() t: Tenant,
+    @Query() query: ListDraftsQueryDto,
+  ): Promise<AssistantDraftListResponse> {
     return { items: (await this.drafts.list(t, query.subjectId)).map(toDraft) };
   }
 
   @Get(':id')
   @Roles('org_admin', 'manager', 'technical_manager', 'realtor')
   @ApiOkResponse({ type: AssistantDraftResponse })
-  async get(@CurrentTenant() t: Tenant, @Param('id', ParseUUIDPipe) id: string): Promise<AssistantDraftResponse> {
+  async get(
+    @CurrentTenant() t: Tenant,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<AssistantDraftResponse> {
     return toDraft(await this.drafts.get(t, id));
   }
 

@@ -14,7 +14,10 @@ export class AssistantSettingsController {
 
   @Get()
   @Roles('org_admin')
-  @ApiOkResponse({ type: AssistantSettingsResponse, description: 'The configuration in force (the key is never returned) and this month’s usage' })
+  @ApiOkResponse({
+    type: AssistantSettingsResponse,
+    description: 'The configuration in force (the key is never returned) and this month’s usage',
+  })
   get(@CurrentTenant() t: Tenant): Promise<AssistantSettingsResponse> {
     return this.settings.get(t);
   }

@@ -16,7 +16,10 @@ export class CreateAssistantConversationDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ example: EXAMPLE_ID.building, description: 'The building the conversation is about (goes into the context)' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_ID.building,
+    description: 'The building the conversation is about (goes into the context)',
+  })
   @IsOptional()
   @IsUUID('all')
   buildingId?: string;
@@ -25,7 +28,8 @@ export class CreateAssistantConversationDto {
 export class AskAssistantDto {
   @ApiProperty({
     example: 'When is the next heating inspection?',
-    description: 'Messages over ASSISTANT_MAX_MESSAGE_TOKENS (about 4 characters a token) are refused with 413',
+    description:
+      'Messages over ASSISTANT_MAX_MESSAGE_TOKENS (about 4 characters a token) are refused with 413',
     maxLength: 200000,
   })
   @Trim()
@@ -37,7 +41,8 @@ export class AskAssistantDto {
 export class AssistantConversationResponse {
   @ApiProperty({ example: EXAMPLE_ASSISTANT_CONVERSATION_ID }) id!: string;
   @ApiProperty({ example: 'Heating costs 2026' }) title!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.building }) buildingId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.building }) buildingId!:
+    string | null;
   @ApiProperty({ example: 4, description: 'Messages so far' }) messageCount!: number;
   @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
   @ApiProperty({ example: EXAMPLE_TIME.updated }) updatedAt!: Date;
@@ -53,7 +58,8 @@ export class AssistantCitationResponse {
   @ApiProperty({ example: EXAMPLE_DOCUMENT_ID }) versionId!: string;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 2 }) page!: number | null;
   @ApiProperty({ example: 3 }) chunkIndex!: number;
-  @ApiProperty({ example: `/api/v1/documents/${EXAMPLE_DOCUMENT_ID}`, description: 'Where the document is' }) link!: string;
+  @ApiProperty({ example: `/api/v1/documents/${EXAMPLE_DOCUMENT_ID}`, description: 'Where the document is' })
+  link!: string;
 }
 
 export class AssistantMessageResponse {

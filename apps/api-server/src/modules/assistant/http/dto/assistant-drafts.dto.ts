@@ -75,7 +75,12 @@ export class DocumentSummaryDraftDto {
 
 export class LeaseDraftDto {
   @ApiProperty({ example: '2c4e6a8c-0e1f-4a3b-8c5d-7e9f1a3b5c7d' }) @IsUUID('all') leaseId!: string;
-  @ApiPropertyOptional({ enum: ['cs', 'sk'], example: 'cs', default: 'cs', description: 'Czech or Slovak lease structure' })
+  @ApiPropertyOptional({
+    enum: ['cs', 'sk'],
+    example: 'cs',
+    default: 'cs',
+    description: 'Czech or Slovak lease structure',
+  })
   @IsOptional()
   @IsIn(['cs', 'sk'])
   language?: 'cs' | 'sk';
@@ -92,7 +97,10 @@ export class EditDraftDto {
 }
 
 export class ListDraftsQueryDto {
-  @ApiPropertyOptional({ example: EXAMPLE_ID.listing, description: 'Drafts about this listing, document or lease' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_ID.listing,
+    description: 'Drafts about this listing, document or lease',
+  })
   @IsOptional()
   @IsUUID('all')
   subjectId?: string;
@@ -101,16 +109,26 @@ export class ListDraftsQueryDto {
 export class AssistantDraftResponse {
   @ApiProperty({ example: '8e0a2c4e-6a8c-4e1f-9a3b-5c7d9e1f3a5b' }) id!: string;
   @ApiProperty({ enum: ASSISTANT_DRAFT_KINDS, example: 'listing-description' }) kind!: AssistantDraftKind;
-  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.listing }) subjectId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.listing }) subjectId!:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'cs' }) language!: string | null;
   @ApiProperty({ example: 'listing-description/v1', description: 'The prompt template it was written with' })
   templateId!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { tone: 'friendly', portal: 'sreality' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { tone: 'friendly', portal: 'sreality' },
+  })
   parameters!: Record<string, unknown>;
   @ApiProperty({ type: [String], example: ['Světlý byt 2+kk s balkonem…'] }) variants!: string[];
-  @ApiProperty({ example: 'draft', enum: ['draft'], description: 'Drafts are never published by the assistant' })
+  @ApiProperty({
+    example: 'draft',
+    enum: ['draft'],
+    description: 'Drafts are never published by the assistant',
+  })
   status!: 'draft';
-  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user }) createdByUserId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user }) createdByUserId!:
+    string | null;
   @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;
   @ApiProperty({ example: EXAMPLE_TIME.updated }) updatedAt!: Date;
 }

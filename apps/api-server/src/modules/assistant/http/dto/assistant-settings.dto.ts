@@ -3,7 +3,10 @@ import { ASSISTANT_PROVIDERS, type AssistantProvider } from '@ppt/db';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class PutAssistantSettingsDto {
-  @ApiPropertyOptional({ example: true, description: 'The feature flag: off, the assistant answers 403 AI_DISABLED' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'The feature flag: off, the assistant answers 403 AI_DISABLED',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -11,12 +14,16 @@ export class PutAssistantSettingsDto {
   @ApiProperty({
     enum: ASSISTANT_PROVIDERS,
     example: 'openai',
-    description: 'openai: OpenAI or any OpenAI-compatible server (Ollama, vLLM) at baseUrl; anthropic: the Messages API',
+    description:
+      'openai: OpenAI or any OpenAI-compatible server (Ollama, vLLM) at baseUrl; anthropic: the Messages API',
   })
   @IsIn(ASSISTANT_PROVIDERS)
   provider!: AssistantProvider;
 
-  @ApiProperty({ example: 'https://api.openai.com/v1', description: 'https (plain http only to an allow-listed address)' })
+  @ApiProperty({
+    example: 'https://api.openai.com/v1',
+    description: 'https (plain http only to an allow-listed address)',
+  })
   @IsString()
   @Length(8, 500)
   baseUrl!: string;
@@ -28,7 +35,8 @@ export class PutAssistantSettingsDto {
 
   @ApiPropertyOptional({
     example: 'sk-…',
-    description: 'Write-only: sealed and never returned. Omit to keep the saved key (same provider and base URL)',
+    description:
+      'Write-only: sealed and never returned. Omit to keep the saved key (same provider and base URL)',
   })
   @IsOptional()
   @IsString()
@@ -47,7 +55,12 @@ export class PutAssistantSettingsDto {
   @Max(32000)
   maxTokens!: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 2000000, description: 'Tokens per calendar month (UTC); null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 2000000,
+    description: 'Tokens per calendar month (UTC); null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -57,7 +70,8 @@ export class PutAssistantSettingsDto {
     type: Number,
     nullable: true,
     example: 50000000,
-    description: 'Cost per calendar month in micro-units of the provider’s currency (50000000 = 50.00); null = no limit',
+    description:
+      'Cost per calendar month in micro-units of the provider’s currency (50000000 = 50.00); null = no limit',
   })
   @IsOptional()
   @IsInt()
@@ -76,7 +90,12 @@ export class PutAssistantSettingsDto {
   @Min(0)
   outputPricePerMillionMicros?: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 60, description: 'Requests per minute for the whole organisation; null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 60,
+    description: 'Requests per minute for the whole organisation; null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -88,23 +107,29 @@ export class AssistantSettingsResponse {
   @ApiProperty({
     enum: ['organization', 'platform', 'none'],
     example: 'organization',
-    description: 'Whose configuration applies: the organisation’s own, the platform default, or none (no assistant)',
+    description:
+      'Whose configuration applies: the organisation’s own, the platform default, or none (no assistant)',
   })
   source!: 'organization' | 'platform' | 'none';
 
   @ApiProperty({ example: true }) enabled!: boolean;
-  @ApiPropertyOptional({ enum: ASSISTANT_PROVIDERS, nullable: true, example: 'openai' }) provider!: AssistantProvider | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://api.openai.com/v1' }) baseUrl!: string | null;
+  @ApiPropertyOptional({ enum: ASSISTANT_PROVIDERS, nullable: true, example: 'openai' })
+  provider!: AssistantProvider | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://api.openai.com/v1' }) baseUrl!:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'gpt-4o-mini' }) model!: string | null;
   @ApiProperty({ example: true, description: 'A key is saved (it is never returned)' }) apiKeySet!: boolean;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 0.2 }) temperature!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 1024 }) maxTokens!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 2000000 }) monthlyTokenBudget!: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 50000000 }) monthlyCostBudgetMicros!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 50000000 }) monthlyCostBudgetMicros!:
+    number | null;
   @ApiProperty({ example: 150000 }) inputPricePerMillionMicros!: number;
   @ApiProperty({ example: 600000 }) outputPricePerMillionMicros!: number;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 60 }) requestsPerMinute!: number | null;
   @ApiProperty({ example: 1234, description: 'Tokens used this month' }) usedTokensThisMonth!: number;
-  @ApiProperty({ example: 1850, description: 'Cost this month, micro-units' }) usedCostMicrosThisMonth!: number;
-  @ApiProperty({ example: '2026-01-01T00:00:00.000Z', description: 'When the monthly budgets reset' }) budgetResetsAt!: Date;
+  @ApiProperty({ example: 1850, description: 'Cost this month, micro-units' })
+  usedCostMicrosThisMonth!: number;
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z', description: 'When the monthly budgets reset' })
+  budgetResetsAt!: Date;
 }
