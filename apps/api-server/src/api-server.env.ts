@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
+import { withAssistantEnv } from '@ppt/api-assistant-core';
 import { withDocumentsEnv } from '@ppt/api-documents-core';
 import { withSyndicationEnv } from '@ppt/api-marketing-core';
 
@@ -36,7 +37,9 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
-export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))) {
+export class ApiServerEnv extends withAssistantEnv(
+  withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))),
+) {
   @IsPort()
   API_PORT = 3000;
 

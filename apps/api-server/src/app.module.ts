@@ -29,6 +29,7 @@ import {
   UnitsHttpModule,
   VendorsHttpModule,
 } from '@ppt/api-property-http';
+import { AssistantHttpModule } from '@ppt/api-assistant-http';
 import { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
 
@@ -80,6 +81,7 @@ export class AppModule {
         FinanceHttpModule,
         DocumentsHttpModule,
         UploadsHttpModule,
+        AssistantHttpModule,
       ],
     };
   }

@@ -135,4 +135,35 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     const again = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
     expect(again.stdout).toContain('Re-sealed the secrets of 0 of 1 portal target(s)');
   });
+
+  it('reseal-secrets re-encrypts AI provider keys too', async () => {
+    const oldRing = `k1:${randomBytes(32).toString('base64')}`;
+    const newKey = `k2:${randomBytes(32).toString('base64')}`;
+    const owner = await registerAndLogin(http(), 'ai-key-owner');
+    const org = await createOrganization(http(), owner);
+    const context = `${org.id}:assistant-api-key`;
+    await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      await db.query(
+        `INSERT INTO assistant_settings (organization_id, provider, base_url, model, api_key_sealed, temperature, max_tokens)
+         VALUES ($1, 'openai', 'https://api.openai.com/v1', 'gpt-4o-mini', $2, 0.2, 512)`,
+        [org.id, new SecretBox(oldRing).seal('sk-provider-key', context)],
+      );
+      await db.query('COMMIT');
+    });
+    const run = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/Re-sealed the AI provider keys of 1 of \d+ organisation\(s\)/);
+    const sealed = await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      const res = await db.query(`SELECT api_key_sealed FROM assistant_settings WHERE organization_id = $1`, [
+        org.id,
+      ]);
+      await db.query('COMMIT');
+      return res.rows[0].api_key_sealed as string;
+    });
+    expect(new SecretBox(newKey).open(sealed, context)).toBe('sk-provider-key');
+  });
 });

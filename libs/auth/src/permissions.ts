@@ -76,6 +76,13 @@ export enum Permission {
   /** Configure portals, choose a listing's portals, retry and withdraw; receive portal alerts. */
   SyndicationManage = 'syndication.manage',
 
+  /** Chat with the assistant over the documents one may see (own conversations only). */
+  AssistantUse = 'assistant.use',
+  /** Ask the assistant for drafts (summaries and the drafts one's other permissions allow) and edit them. */
+  AssistantDraft = 'assistant.draft',
+  /** Choose the organisation's LLM provider, model, key and budgets. */
+  AssistantConfigure = 'assistant.configure',
+
   /** Operator actions across organisations (platform audit log, disabling users and OAuth clients). */
   PlatformOperate = 'platform.operate',
 }
@@ -130,6 +137,7 @@ const MANAGING = all(
   P.SyndicationRead,
   P.SyndicationManage,
   P.MemberRead,
+  P.AssistantDraft,
 );
 
 /** Owners and tenants: their own home. */
@@ -151,9 +159,9 @@ const RESIDENT = {
 export const ROLE_PERMISSIONS: Readonly<Record<Role, Readonly<Partial<Record<Permission, Grant>>>>> = {
   [SIGNED_IN]: {
     ...own(P.AccountManage, P.NotificationUse),
-    ...all(P.OrganizationUse, P.ConversationUse),
+    ...all(P.OrganizationUse, P.ConversationUse, P.AssistantUse),
   },
-  org_admin: { ...MANAGING, ...all(P.OrganizationManage, P.MemberManage) },
+  org_admin: { ...MANAGING, ...all(P.OrganizationManage, P.MemberManage, P.AssistantConfigure) },
   manager: MANAGING,
   technical_manager: {
     ...all(
@@ -173,12 +181,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, Readonly<Partial<Record<Per
       P.DocumentManage,
       P.DocumentPhotoManage,
       P.MemberRead,
+      P.AssistantDraft,
     ),
   },
   owner: RESIDENT,
   tenant: RESIDENT,
   realtor: {
-    ...all(P.AnnouncementRead, P.DocumentPhotoManage, P.SyndicationRead),
+    ...all(P.AnnouncementRead, P.DocumentPhotoManage, P.SyndicationRead, P.AssistantDraft),
     ...own(P.DocumentRead, P.ListingManage),
   },
   // Operators pass every route check; rules on a resource still judge the role they hold in the

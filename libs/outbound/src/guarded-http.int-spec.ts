@@ -2,7 +2,7 @@ import { lookup } from 'node:dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GuardedHttp } from './guarded-http';
-import { OutboundError } from './outbound.errors';
+import { OutboundError, outboundErrorIn } from './outbound.errors';
 
 /** A real HTTP server on loopback, standing in for a portal or webhook receiver. */
 describe('GuardedHttp (against a real local server)', () => {
@@ -147,6 +147,30 @@ describe('GuardedHttp (against a real local server)', () => {
     await expect(get(allowed(), '/huge-chunked')).rejects.toMatchObject({
       code: 'OUTBOUND_RESPONSE_TOO_LARGE',
     });
+  });
+
+  it('guards fetch too (for SDKs that take one): allowed, refused address, redirects not followed', async () => {
+    const http = allowed();
+    const ok = await http.fetch(`${base}/ok`);
+    expect(await ok.json()).toEqual({ ok: true });
+    hits.length = 0;
+    await expect(http.fetch(`${base}/redirect`)).rejects.toThrow();
+    expect(hits).toEqual(['/redirect']);
+    await http.close();
+    const strict = new GuardedHttp();
+    const refused = await refusal(strict.fetch(`${base}/ok`));
+    expect(refused.code).toBe('OUTBOUND_URL_REFUSED');
+    const byName = new GuardedHttp({
+      resolver: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
+        cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
+    });
+    hits.length = 0;
+    const port = new URL(base).port;
+    const err = await refusal(byName.fetch(`https://internal.example:${port}/ok`));
+    expect(outboundErrorIn(err)?.code).toBe('OUTBOUND_ADDRESS_REFUSED');
+    expect(hits).toEqual([]);
+    await strict.close();
+    await byName.close();
   });
 
   it('judges configured URLs: https, or http only to an allow-listed address; no credentials', () => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, Socket, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
-import { Agent, buildConnector, request } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch, request } from 'undici';
 import { AddressPolicy } from './address-policy';
 import { OutboundError, outboundErrorIn } from './outbound.errors';
 
@@ -170,6 +170,22 @@ export class GuardedHttp {
       throw outboundErrorIn(err) ?? err;
     }
   }
+
+  /**
+   * A WHATWG fetch through the same guarded agent, for SDKs that take one (the LLM clients): the URL
+   * and every connection are checked the same way and redirects are errors. The body is not capped
+   * (answers stream); the caller's signal and the agent's header/body timeouts bound it.
+   */
+  readonly fetch = (
+    input: string | URL | { url: string },
+    init?: Record<string, unknown>,
+  ): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const problem = this.urlProblem(url);
+    if (problem) return Promise.reject(new OutboundError('OUTBOUND_URL_REFUSED', `The URL ${problem}`));
+    const call = undiciFetch as unknown as (u: unknown, i: unknown) => Promise<Response>;
+    return call(input, { ...init, dispatcher: this.agent, redirect: 'error' });
+  };
 
   /**
    * A node:http(s) agent with the same connect-time address check and size cap, for libraries that

@@ -48,3 +48,4 @@ export {
   type SrealityOverrides,
 } from './portal-overrides';
 export { nextPragueMidnight } from './sreality/sreality-codebook';
+export { PORTAL_DESCRIPTION_LIMITS } from './description-limits';

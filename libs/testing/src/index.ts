@@ -85,3 +85,6 @@ export {
 } from './portals/fake-openimmo-file-drop';
 export { receiveTransfer, type TransferAnswer } from './portals/fake-openimmo-portal';
 export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-server';
+export { startFakeAnthropicServer, type FakeAnthropicServer } from './llm/anthropic-server';
+export type { FakeLlmMode, FakeLlmRequest, FakeTurn } from './llm/fake-llm-common';
+export { startFakeOpenAiServer, type FakeOpenAiServer, type FakeRoute } from './llm/openai-server';

@@ -1,6 +1,7 @@
 /* eslint-disable no-console -- a command-line tool */
 import { CoreEnv, SecretBox } from '@ppt/config';
 import {
+  AssistantSettings,
   buildDataSourceOptions,
   Membership,
   OAuthClient,
@@ -14,6 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
+import { apiKeyContext } from '@ppt/api-assistant-core';
 import { Passwords, SessionStore, slugify, UsersService } from '@ppt/api-identity-core';
 import { credentialsContext, inboundSecretsContext } from '@ppt/api-marketing-core';
 import { readPassword } from './read-password';
@@ -212,6 +214,21 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
     return { resealed: count, total: targets.length };
   });
   console.log(`Re-sealed the secrets of ${resealed} of ${total} portal target(s) under the current key`);
+  const assistant = await ds.transaction(async (m) => {
+    await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
+    const rows = await m.find(AssistantSettings, { lock: { mode: 'pessimistic_write' } });
+    let count = 0;
+    for (const row of rows) {
+      const apiKeySealed = reseal(row.apiKeySealed, apiKeyContext(row.organizationId));
+      if (!apiKeySealed) continue;
+      await m.update(AssistantSettings, { id: row.id }, { apiKeySealed });
+      count += 1;
+    }
+    return { resealed: count, total: rows.length };
+  });
+  console.log(
+    `Re-sealed the AI provider keys of ${assistant.resealed} of ${assistant.total} organisation(s) under the current key`,
+  );
 }
 
 async function createOrganization(

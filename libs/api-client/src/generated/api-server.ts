@@ -212,6 +212,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assistant chat */
+        get: operations["AssistantChatController_list"];
+        put?: never;
+        /** Create assistant chat */
+        post: operations["AssistantChatController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assistant chat messages */
+        get: operations["AssistantChatController_messages"];
+        put?: never;
+        /** Assistant chat ask */
+        post: operations["AssistantChatController_ask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List assistant drafts */
+        get: operations["AssistantDraftsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get assistant draft */
+        get: operations["AssistantDraftsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assistant draft edit */
+        patch: operations["AssistantDraftsController_edit"];
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts/announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assistant draft announcement */
+        post: operations["AssistantDraftsController_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts/document-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Document summary */
+        post: operations["AssistantDraftsController_documentSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assistant draft lease */
+        post: operations["AssistantDraftsController_lease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/drafts/listing-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Listing description */
+        post: operations["AssistantDraftsController_listingDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get assistant setting */
+        get: operations["AssistantSettingsController_get"];
+        /** Assistant setting put */
+        put: operations["AssistantSettingsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -2368,6 +2525,28 @@ export interface components {
             /** @example 412 */
             views: number;
         };
+        AnnouncementDraftDto: {
+            /** @example Replacement of the main valve in the basement */
+            details?: string;
+            /**
+             * @example cs
+             * @enum {string}
+             */
+            language: "cs" | "sk" | "de" | "en";
+            /**
+             * @default neutral
+             * @example formal
+             * @enum {string}
+             */
+            tone: "neutral" | "friendly" | "formal" | "enthusiastic";
+            /** @example Water shut-off on Tuesday 9–12 */
+            topic: string;
+            /**
+             * @default 3
+             * @example 3
+             */
+            variants: number;
+        };
         AnnouncementPageResponse: {
             items: components["schemas"]["AnnouncementResponse"][];
             /** @example 20 */
@@ -2452,6 +2631,195 @@ export interface components {
             urgent: boolean;
             /** @example 2 */
             version: number;
+        };
+        AskAssistantDto: {
+            /**
+             * @description Messages over ASSISTANT_MAX_MESSAGE_TOKENS (about 4 characters a token) are refused with 413
+             * @example When is the next heating inspection?
+             */
+            content: string;
+        };
+        AssistantCitationResponse: {
+            /** @example 3 */
+            chunkIndex: number;
+            /** @example 1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d */
+            documentId: string;
+            /** @example House rules 2026 */
+            documentTitle: string;
+            /**
+             * @description Where the document is
+             * @example /api/v1/documents/1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d
+             */
+            link: string;
+            /** @example 2 */
+            page?: number | null;
+            /** @example 1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d */
+            versionId: string;
+        };
+        AssistantConversationListResponse: {
+            items: components["schemas"]["AssistantConversationResponse"][];
+        };
+        AssistantConversationResponse: {
+            /** @example b4e6f8a0-1c3d-4e5f-8a7b-9c0d1e2f3a4b */
+            buildingId?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example 3f1d7c2a-8e4b-4b6a-9c5d-1a2b3c4d5e6f */
+            id: string;
+            /**
+             * @description Messages so far
+             * @example 4
+             */
+            messageCount: number;
+            /** @example Heating costs 2026 */
+            title: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T14:05:12.000Z
+             */
+            updatedAt: string;
+        };
+        AssistantDraftListResponse: {
+            items: components["schemas"]["AssistantDraftResponse"][];
+        };
+        AssistantDraftResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
+            createdByUserId?: string | null;
+            /** @example 8e0a2c4e-6a8c-4e1f-9a3b-5c7d9e1f3a5b */
+            id: string;
+            /**
+             * @example listing-description
+             * @enum {string}
+             */
+            kind: "listing-description" | "announcement" | "document-summary" | "lease";
+            /** @example cs */
+            language?: string | null;
+            /**
+             * @example {
+             *       "tone": "friendly",
+             *       "portal": "sreality"
+             *     }
+             */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Drafts are never published by the assistant
+             * @example draft
+             * @enum {string}
+             */
+            status: "draft";
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            subjectId?: string | null;
+            /**
+             * @description The prompt template it was written with
+             * @example listing-description/v1
+             */
+            templateId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T14:05:12.000Z
+             */
+            updatedAt: string;
+            /**
+             * @example [
+             *       "Světlý byt 2+kk s balkonem…"
+             *     ]
+             */
+            variants: string[];
+        };
+        AssistantMessageListResponse: {
+            items: components["schemas"]["AssistantMessageResponse"][];
+        };
+        AssistantMessageResponse: {
+            citations: components["schemas"]["AssistantCitationResponse"][];
+            /** @example The next inspection is on 12 March [1]. */
+            content: string;
+            /**
+             * @description Micro-units of the provider’s currency
+             * @example 84
+             */
+            costMicros: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example 7a9b1c3d-5e7f-4a1b-8c2d-3e4f5a6b7c8d */
+            id: string;
+            /** @example 412 */
+            inputTokens: number;
+            /** @example 38 */
+            outputTokens: number;
+            /**
+             * @example assistant
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+            /** @example 2 */
+            seq: number;
+        };
+        AssistantSettingsResponse: {
+            /**
+             * @description A key is saved (it is never returned)
+             * @example true
+             */
+            apiKeySet: boolean;
+            /** @example https://api.openai.com/v1 */
+            baseUrl?: string | null;
+            /**
+             * Format: date-time
+             * @description When the monthly budgets reset
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            budgetResetsAt: string;
+            /** @example true */
+            enabled: boolean;
+            /** @example 150000 */
+            inputPricePerMillionMicros: number;
+            /** @example 1024 */
+            maxTokens?: number | null;
+            /** @example gpt-4o-mini */
+            model?: string | null;
+            /** @example 50000000 */
+            monthlyCostBudgetMicros?: number | null;
+            /** @example 2000000 */
+            monthlyTokenBudget?: number | null;
+            /** @example 600000 */
+            outputPricePerMillionMicros: number;
+            /**
+             * @example openai
+             * @enum {string|null}
+             */
+            provider?: "openai" | "anthropic" | null;
+            /** @example 60 */
+            requestsPerMinute?: number | null;
+            /**
+             * @description Whose configuration applies: the organisation’s own, the platform default, or none (no assistant)
+             * @example organization
+             * @enum {string}
+             */
+            source: "organization" | "platform" | "none";
+            /** @example 0.2 */
+            temperature?: number | null;
+            /**
+             * @description Cost this month, micro-units
+             * @example 1850
+             */
+            usedCostMicrosThisMonth: number;
+            /**
+             * @description Tokens used this month
+             * @example 1234
+             */
+            usedTokensThisMonth: number;
         };
         AuditLogPageResponse: {
             items: components["schemas"]["AuditLogResponse"][];
@@ -2980,6 +3348,15 @@ export interface components {
             title: string;
             /** @example true */
             urgent?: boolean;
+        };
+        CreateAssistantConversationDto: {
+            /**
+             * @description The building the conversation is about (goes into the context)
+             * @example b4e6f8a0-1c3d-4e5f-8a7b-9c0d1e2f3a4b
+             */
+            buildingId?: string;
+            /** @example Heating costs 2026 */
+            title?: string;
         };
         CreateBuildingDto: {
             /** @example Vinohradská 1234/12 */
@@ -3670,6 +4047,16 @@ export interface components {
              */
             visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
+        DocumentSummaryDraftDto: {
+            /** @example 1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d */
+            documentId: string;
+            /**
+             * @default cs
+             * @example cs
+             * @enum {string}
+             */
+            language: "cs" | "sk" | "de" | "en";
+        };
         DocumentTextResponse: {
             /** @example 1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9 */
             documentId: string;
@@ -3698,6 +4085,14 @@ export interface components {
         };
         DueAnnouncementsResponse: {
             items: components["schemas"]["AnnouncementResponse"][];
+        };
+        EditDraftDto: {
+            /**
+             * @example [
+             *       "Vážení sousedé, …"
+             *     ]
+             */
+            variants: string[];
         };
         EndOccupancyDto: {
             /** @example 2026-12-31 */
@@ -3737,10 +4132,10 @@ export interface components {
         Error403: {
             error: {
                 /**
-                 * @example CHANGE_TOKEN_INVALID
+                 * @example AI_DISABLED
                  * @enum {string}
                  */
-                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "AI_DISABLED" | "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -3752,10 +4147,10 @@ export interface components {
         Error404: {
             error: {
                 /**
-                 * @example ANNOUNCEMENT_NOT_FOUND
+                 * @example AI_CONVERSATION_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "AI_CONVERSATION_NOT_FOUND" | "AI_DRAFT_NOT_FOUND" | "AI_SUBJECT_NOT_FOUND" | "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -3767,10 +4162,10 @@ export interface components {
         Error409: {
             error: {
                 /**
-                 * @example ALREADY_MEMBER
+                 * @example AI_NOT_CONFIGURED
                  * @enum {string}
                  */
-                code: "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CHUNK_IN_PROGRESS" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PAYMENT_ALREADY_REVERSED" | "PAYMENT_IS_REVERSAL" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "READING_OUT_OF_ORDER" | "READING_PERIOD_CLOSED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_ALREADY_CONFIRMED" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VENDOR_IN_USE" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
+                code: "AI_NOT_CONFIGURED" | "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CHUNK_IN_PROGRESS" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PAYMENT_ALREADY_REVERSED" | "PAYMENT_IS_REVERSAL" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "READING_OUT_OF_ORDER" | "READING_PERIOD_CLOSED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_ALREADY_CONFIRMED" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VENDOR_IN_USE" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused: it conflicts with the current state */
                 message: string;
@@ -3797,10 +4192,10 @@ export interface components {
         Error413: {
             error: {
                 /**
-                 * @example DOCUMENT_TOO_LARGE
+                 * @example AI_MESSAGE_TOO_LARGE
                  * @enum {string}
                  */
-                code: "DOCUMENT_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UPLOAD_TOO_LARGE";
+                code: "AI_MESSAGE_TOO_LARGE" | "DOCUMENT_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UPLOAD_TOO_LARGE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request body is too large */
                 message: string;
@@ -3830,7 +4225,7 @@ export interface components {
                  * @example ACKNOWLEDGEMENT_NOT_REQUESTED
                  * @enum {string}
                  */
-                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
+                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "AI_SETTINGS_REJECTED" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused by a business rule */
                 message: string;
@@ -3842,10 +4237,10 @@ export interface components {
         Error429: {
             error: {
                 /**
-                 * @example RATE_LIMITED
+                 * @example AI_BUDGET_EXCEEDED
                  * @enum {string}
                  */
-                code: "RATE_LIMITED";
+                code: "AI_BUDGET_EXCEEDED" | "RATE_LIMITED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Too many attempts; wait for Retry-After seconds */
                 message: string;
@@ -3872,10 +4267,10 @@ export interface components {
         Error503: {
             error: {
                 /**
-                 * @example SECRETS_NOT_CONFIGURED
+                 * @example AI_PROVIDER_FAILED
                  * @enum {string}
                  */
-                code: "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
+                code: "AI_PROVIDER_FAILED" | "AI_PROVIDER_REJECTED" | "AI_PROVIDER_TIMEOUT" | "AI_PROVIDER_UNAVAILABLE" | "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example A dependency is unavailable; try again after Retry-After seconds */
                 message: string;
@@ -4270,6 +4665,17 @@ export interface components {
             /** @example 7 */
             seq: number;
         };
+        LeaseDraftDto: {
+            /**
+             * @description Czech or Slovak lease structure
+             * @default cs
+             * @example cs
+             * @enum {string}
+             */
+            language: "cs" | "sk";
+            /** @example 2c4e6a8c-0e1f-4a3b-8c5d-7e9f1a3b5c7d */
+            leaseId: string;
+        };
         LeasePageResponse: {
             items: components["schemas"]["LeaseResponse"][];
             /** @example 20 */
@@ -4345,6 +4751,28 @@ export interface components {
             to: string;
             /** @description Every portal together */
             totals: components["schemas"]["AnalyticsCounts"];
+        };
+        ListingDescriptionDraftDto: {
+            /**
+             * @example cs
+             * @enum {string}
+             */
+            language: "cs" | "sk" | "de" | "en";
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            listingId: string;
+            /**
+             * @description The text is kept within this portal’s description limit
+             * @default reality-portal
+             * @example sreality
+             * @enum {string}
+             */
+            portal: "reality-portal" | "sreality" | "openimmo" | "webhook";
+            /**
+             * @default neutral
+             * @example friendly
+             * @enum {string}
+             */
+            tone: "neutral" | "friendly" | "formal" | "enthusiastic";
         };
         ListingPageResponse: {
             items: components["schemas"]["ListingResponse"][];
@@ -5311,6 +5739,60 @@ export interface components {
             method: string;
             /** @example https://documents.example.com/org/8d1f4c2a-3b7e-4f90-a6c5-1e2d3f4a5b6c/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9/Najemni-smlouva-2026.pdf?X-Amz-Expires=900&X-Amz-Signature=… */
             url: string;
+        };
+        PutAssistantSettingsDto: {
+            /**
+             * @description Write-only: sealed and never returned. Omit to keep the saved key (same provider and base URL)
+             * @example sk-…
+             */
+            apiKey?: string;
+            /**
+             * @description https (plain http only to an allow-listed address)
+             * @example https://api.openai.com/v1
+             */
+            baseUrl: string;
+            /**
+             * @description The feature flag: off, the assistant answers 403 AI_DISABLED
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Price of a million input tokens, micro-units
+             * @example 150000
+             */
+            inputPricePerMillionMicros?: number;
+            /** @example 1024 */
+            maxTokens: number;
+            /** @example gpt-4o-mini */
+            model: string;
+            /**
+             * @description Cost per calendar month in micro-units of the provider’s currency (50000000 = 50.00); null = no limit
+             * @example 50000000
+             */
+            monthlyCostBudgetMicros?: number | null;
+            /**
+             * @description Tokens per calendar month (UTC); null = no limit
+             * @example 2000000
+             */
+            monthlyTokenBudget?: number | null;
+            /**
+             * @description Price of a million output tokens, micro-units
+             * @example 600000
+             */
+            outputPricePerMillionMicros?: number;
+            /**
+             * @description openai: OpenAI or any OpenAI-compatible server (Ollama, vLLM) at baseUrl; anthropic: the Messages API
+             * @example openai
+             * @enum {string}
+             */
+            provider: "openai" | "anthropic";
+            /**
+             * @description Requests per minute for the whole organisation; null = no limit
+             * @example 60
+             */
+            requestsPerMinute?: number | null;
+            /** @example 0.2 */
+            temperature: number;
         };
         PutListingPortalsDto: {
             /**
@@ -7201,6 +7683,433 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             500: components["responses"]["Error500"];
+        };
+    };
+    AssistantChatController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your conversations, latest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantConversationListResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AssistantChatController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssistantConversationDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantConversationResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantChatController_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantMessageListResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AssistantChatController_ask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskAssistantDto"];
+            };
+        };
+        responses: {
+            /** @description Server-Sent Events (text/event-stream), in this order: `event: citation` — `{documentId, documentTitle, versionId, page, chunkIndex, link}`, one per source the answer may cite (only documents you may see); `event: token` — `{"text": "…"}`, the answer as it is written; `event: done` — `{"messageId", "questionId", "usage": {"inputTokens", "outputTokens", "costMicros"}}` once the answer is saved; or `event: error` — `{"code", "message"}` when the provider fails mid-answer (the question stays in the history, no answer is saved). Closing the connection cancels the answer (the provider call is aborted). Refusals before the answer starts are ordinary JSON errors: 413 AI_MESSAGE_TOO_LARGE, 429 AI_BUDGET_EXCEEDED (details say when the budget resets) or RATE_LIMITED, 503 when the provider cannot answer (AI_PROVIDER_UNAVAILABLE while its breaker is open, AI_PROVIDER_TIMEOUT, AI_PROVIDER_FAILED after retries, AI_PROVIDER_REJECTED). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example event: token
+                     *     data: {"text":"The "}
+                     *
+                     *     event: token
+                     *     data: {"text":"inspection…"}
+                     *
+                     *     event: done
+                     *     data: {"messageId":"…","questionId":"…","usage":{"inputTokens":412,"outputTokens":38,"costMicros":84}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantDraftsController_list: {
+        parameters: {
+            query?: {
+                /** @description Drafts about this listing, document or lease */
+                subjectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftListResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AssistantDraftsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AssistantDraftsController_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditDraftDto"];
+            };
+        };
+        responses: {
+            /** @description Your edit of the text(s) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantDraftsController_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementDraftDto"];
+            };
+        };
+        responses: {
+            /** @description Several variants to choose from */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantDraftsController_documentSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentSummaryDraftDto"];
+            };
+        };
+        responses: {
+            /** @description A summary of the document’s extracted text (map-reduce for long documents), kept with the document (subjectId) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantDraftsController_lease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaseDraftDto"];
+            };
+        };
+        responses: {
+            /** @description A lease agreement draft from the lease, unit and tenant data */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantDraftsController_listingDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListingDescriptionDraftDto"];
+            };
+        };
+        responses: {
+            /** @description One description within the portal’s length limit */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantDraftResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AssistantSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration in force (the key is never returned) and this month’s usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantSettingsResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AssistantSettingsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAssistantSettingsDto"];
+            };
+        };
+        responses: {
+            /** @description Saved after a test call with the new configuration succeeded; a configuration the provider refuses is not saved (422 AI_SETTINGS_REJECTED) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantSettingsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
         };
     };
     AuditLogsController_list: {

@@ -1,3 +1,10 @@
+import {
+  AssistantConversation,
+  AssistantDraft,
+  AssistantMessage,
+  AssistantSettings,
+  AssistantUsage,
+} from './assistant.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
@@ -57,6 +64,20 @@ export {
   type AnnouncementStatus,
   type AudienceType,
 } from './announcement.entity';
+export {
+  ASSISTANT_DRAFT_KINDS,
+  ASSISTANT_MESSAGE_ROLES,
+  ASSISTANT_PROVIDERS,
+  AssistantConversation,
+  AssistantDraft,
+  AssistantMessage,
+  AssistantSettings,
+  AssistantUsage,
+  type AssistantCitation,
+  type AssistantDraftKind,
+  type AssistantMessageRole,
+  type AssistantProvider,
+} from './assistant.entity';
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
@@ -248,4 +269,9 @@ export const PM_ENTITIES = [
   ListingSyndicationTransition,
   PortalWebhookReceipt,
   ListingPortalStats,
+  AssistantSettings,
+  AssistantConversation,
+  AssistantMessage,
+  AssistantUsage,
+  AssistantDraft,
 ];

@@ -28,7 +28,7 @@ import { SrealitySession, type SrealityCredentials, type SrealityOptions } from 
 
 type Target = PortalTarget<SrealityCredentials, SrealityOptions>;
 
-const RULES: PortalRules = {
+export const SREALITY_RULES: PortalRules = {
   minPhotos: 1,
   maxPhotos: 100,
   maxPhotoBytes: 100 * 1024 * 1024,
@@ -47,6 +47,7 @@ const RULES: PortalRules = {
   requireContact: true,
   requireRoomsFor: ['apartment'],
 };
+const RULES = SREALITY_RULES;
 
 const OVERRIDE_LABEL: Record<string, string> = {
   buildingType: 'the building type',

@@ -33,7 +33,7 @@ export type WebhookListing = Omit<SyndicationListing, 'photos' | 'organizationId
   photos: { id: string; url: string; contentType: string }[];
 };
 
-const RULES: PortalRules = {
+export const WEBHOOK_RULES: PortalRules = {
   minPhotos: 0,
   maxPhotos: 100,
   maxPhotoBytes: 50 * 1024 * 1024,
@@ -43,6 +43,7 @@ const RULES: PortalRules = {
   requireCoordinates: false,
   requireContact: false,
 };
+const RULES = WEBHOOK_RULES;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 

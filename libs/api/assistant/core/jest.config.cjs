@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-assistant-core',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import { TenantTransactions, type AssistantDraft, type AssistantDraftKind } from '@ppt/db';
+import type { ChatTurn } from '@ppt/llm';
+import { AppError } from '@ppt/observability';
+import { PORTAL_DESCRIPTION_LIMITS } from '@ppt/syndication';
+import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { DocumentsService } from '@ppt/api-documents-core';
+import { AssistantError, AssistantErrorCode } from './assistant.errors';
+import { AssistantBudget } from './assistant-budget';
+import { AssistantDraftsRepository } from './assistant-drafts.repository';
+import { AssistantLlm } from './assistant-llm';
+import { AssistantSettingsService, type ResolvedAssistant } from './assistant-settings.service';
+import {
+  announcementTurns,
+  documentSummaryMapTurns,
+  documentSummaryReduceTurns,
+  fitToLength,
+  leaseTurns,
+  listingDescriptionTurns,
+  TEMPLATE_IDS,
+  type DraftLanguage,
+  type DraftTone,
+} from './prompts';
+
+/** Parts of a long document summarised one by one (map), then together (reduce). */
+const SUMMARY_PART_CHARS = 8000;
+const SUMMARY_PART_OVERLAP = 200;
+
+export type DraftPortal = keyof typeof PORTAL_DESCRIPTION_LIMITS;
+
+/**
+ * Drafts the assistant writes for a person to edit: saved, never published or sent by themselves.
+ * Each keeps the id of the prompt template it was written with.
+ */
+@Injectable()
+export class AssistantDraftsService {
+  constructor(
+    private readonly tenant: TenantTransactions,
+    private readonly drafts: AssistantDraftsRepository,
+    private readonly settings: AssistantSettingsService,
+    private readonly budget: AssistantBudget,
+    private readonly llm: AssistantLlm,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  async listingDescription(
+    t: Tenant,
+    input: { listingId: string; language: DraftLanguage; tone: DraftTone; portal: DraftPortal },
+  ): Promise<AssistantDraft> {
+    const facts = await this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.listingFacts(m, t.organizationId, input.listingId),
+    );
+    if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such listing');
+    const maxChars = PORTAL_DESCRIPTION_LIMITS[input.portal].max;
+    const resolved = await this.admit(t);
+    const text = await this.write(
+      t,
+      resolved,
+      'listing-description',
+      listingDescriptionTurns(facts, input.language, input.tone, maxChars),
+    );
+    return this.save(
+      t,
+      'listing-description',
+      input.listingId,
+      input.language,
+      TEMPLATE_IDS.listingDescription,
+      input,
+      [fitToLength(text, maxChars)],
+    );
+  }
+
+  async announcement(
+    t: Tenant,
+    input: { topic: string; details?: string; language: DraftLanguage; tone: DraftTone; variants: number },
+  ): Promise<AssistantDraft> {
+    const resolved = await this.admit(t);
+    const variants: string[] = [];
+    for (let i = 1; i <= input.variants; i++)
+      variants.push(
+        (
+          await this.write(
+            t,
+            resolved,
+            'announcement',
+            announcementTurns(input.topic, input.details, input.language, input.tone, i, input.variants),
+          )
+        ).trim(),
+      );
+    return this.save(t, 'announcement', null, input.language, TEMPLATE_IDS.announcement, input, variants);
+  }
+
+  /** Map-reduce over the document's extracted text; the summary is kept as a draft of the document. */
+  async documentSummary(
+    t: Tenant,
+    input: { documentId: string; language: DraftLanguage },
+  ): Promise<AssistantDraft> {
+    // Not found and not visible to the caller look the same (DocumentAccess answers 404 for both).
+    const doc = await this.documents.get(t, input.documentId).catch((err: unknown) => {
+      if (err instanceof AppError && err.status === 404) return null;
+      throw err;
+    });
+    const { text } = doc ? await this.documents.text(t, input.documentId) : { text: null };
+    if (!doc) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such document');
+    if (!text)
+      throw new AssistantError(
+        AssistantErrorCode.SubjectNotFound,
+        'The document has no extracted text to summarise (yet)',
+      );
+    const resolved = await this.admit(t);
+    const parts = await new RecursiveCharacterTextSplitter({
+      chunkSize: SUMMARY_PART_CHARS,
+      chunkOverlap: SUMMARY_PART_OVERLAP,
+    }).splitText(text);
+    const partials: string[] = [];
+    for (let i = 0; i < parts.length; i++)
+      partials.push(
+        await this.write(
+          t,
+          resolved,
+          'document-summary',
+          documentSummaryMapTurns(doc.title, parts[i], i + 1, parts.length, input.language),
+        ),
+      );
+    const summary =
+      partials.length === 1
+        ? partials[0]
+        : await this.write(
+            t,
+            resolved,
+            'document-summary',
+            documentSummaryReduceTurns(doc.title, partials, input.language),
+          );
+    return this.save(
+      t,
+      'document-summary',
+      input.documentId,
+      input.language,
+      partials.length === 1
+        ? TEMPLATE_IDS.documentSummaryMap
+        : `${TEMPLATE_IDS.documentSummaryMap}+${TEMPLATE_IDS.documentSummaryReduce}`,
+      { ...input, parts: parts.length },
+      [summary.trim()],
+    );
+  }
+
+  async lease(t: Tenant, input: { leaseId: string; language: DraftLanguage }): Promise<AssistantDraft> {
+    const facts = await this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.leaseFacts(m, t.organizationId, input.leaseId),
+    );
+    if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such lease');
+    const resolved = await this.admit(t);
+    const text = await this.write(t, resolved, 'lease', leaseTurns(facts, input.language));
+    return this.save(t, 'lease', input.leaseId, input.language, TEMPLATE_IDS.lease, input, [text.trim()]);
+  }
+
+  list(t: Tenant, subjectId?: string): Promise<AssistantDraft[]> {
+    return this.tenant.run(scopeOf(t), (m) => this.drafts.list(m, t.organizationId, subjectId, 100));
+  }
+
+  get(t: Tenant, id: string): Promise<AssistantDraft> {
+    return this.tenant.run(scopeOf(t), (m) => this.mustFind(m, t, id));
+  }
+
+  /** A person's edit of the text(s); nothing else about a draft changes. */
+  edit(t: Tenant, id: string, variants: string[]): Promise<AssistantDraft> {
+    return this.tenant.run(scopeOf(t), async (m) =>
+      this.drafts.updateVariants(m, await this.mustFind(m, t, id), variants),
+    );
+  }
+
+  private async mustFind(m: Parameters<AssistantDraftsRepository['find']>[0], t: Tenant, id: string) {
+    const draft = await this.drafts.find(m, t.organizationId, id);
+    if (!draft) throw new AssistantError(AssistantErrorCode.DraftNotFound, 'There is no such draft');
+    return draft;
+  }
+
+  private async admit(t: Tenant): Promise<ResolvedAssistant> {
+    const resolved = await this.settings.resolve(t);
+    await this.budget.admit(t.organizationId, t.userId, resolved);
+    return resolved;
+  }
+
+  /** One provider call, its usage recorded whatever becomes of the draft. */
+  private async write(
+    t: Tenant,
+    resolved: ResolvedAssistant,
+    kind: AssistantDraftKind,
+    turns: ChatTurn[],
+  ): Promise<string> {
+    const { text, usage } = await this.llm.client.complete(resolved.connection, turns);
+    await this.tenant.run(scopeOf(t), (m) =>
+      this.budget.record(
+        m,
+        { organizationId: t.organizationId, userId: t.userId, feature: `draft:${kind}` },
+        usage,
+        resolved,
+      ),
+    );
+    return text;
+  }
+
+  private save(
+    t: Tenant,
+    kind: AssistantDraftKind,
+    subjectId: string | null,
+    language: string,
+    templateId: string,
+    parameters: object,
+    variants: string[],
+  ): Promise<AssistantDraft> {
+    return this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.create(m, {
+        organizationId: t.organizationId,
+        kind,
+        subjectId,
+        language,
+        templateId,
+        parameters: { ...parameters },
+        variants,
+        createdByUserId: t.userId,
+      }),
+    );
+  }
+}

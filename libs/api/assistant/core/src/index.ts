@@ -1,0 +1,11 @@
+export { AssistantChatService, type AnswerInProgress } from './assistant/assistant-chat.service';
+export { AssistantCoreModule } from './assistant/assistant.core.module';
+export { AssistantDraftsService, type DraftPortal } from './assistant/assistant-drafts.service';
+export { AssistantEnv, withAssistantEnv } from './assistant/assistant.env';
+export { AssistantError, AssistantErrorCode } from './assistant/assistant.errors';
+export { apiKeyContext } from './assistant/assistant-secret-context';
+export { AssistantSettingsService } from './assistant/assistant-settings.service';
+export * from './assistant/dto/assistant-chat.dto';
+export * from './assistant/dto/assistant-drafts.dto';
+export * from './assistant/dto/assistant-settings.dto';
+export { DRAFT_LANGUAGES, DRAFT_TONES, TEMPLATE_IDS, type DraftLanguage, type DraftTone } from './assistant/prompts';

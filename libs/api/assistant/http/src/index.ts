@@ -1,0 +1,1 @@
+export { AssistantHttpModule } from './assistant/assistant.http.module';

@@ -1,0 +1,26 @@
+export {
+  ASSISTANT_RETRIEVER,
+  type AssistantRetriever,
+  type RetrievalActor,
+  type RetrievedChunk,
+} from './retriever.port';
+export { budgetWindow, costMicros, exhaustedBudget, type BudgetLimits, type UsageSoFar } from './budget';
+export {
+  LlmClient,
+  type ChatStream,
+  type ChatTurn,
+  type ChatUsage,
+  type CompleteOptions,
+} from './llm-client';
+export { LlmError, LlmErrorCode } from './llm.errors';
+export { LlmCallAborted, ProviderGuard, providerStatusOf, type GuardSettings } from './provider-guard';
+export {
+  LLM_PROVIDERS,
+  breakerKeyOf,
+  createChatModel,
+  createEmbeddings,
+  type GuardedFetch,
+  type LlmConnection,
+  type LlmProvider,
+} from './providers';
+export { estimateMessageTokens, estimateTokens } from './tokens';

@@ -1,0 +1,193 @@
+import { GuardedHttp } from '@ppt/outbound';
+import {
+  startFakeAnthropicServer,
+  startFakeOpenAiServer,
+  type FakeAnthropicServer,
+  type FakeOpenAiServer,
+} from '@ppt/testing';
+import { LlmClient } from './llm-client';
+import { LlmError } from './llm.errors';
+import { LlmCallAborted, ProviderGuard, type GuardSettings } from './provider-guard';
+import type { LlmConnection } from './providers';
+
+const SETTINGS: GuardSettings = {
+  attempts: 3,
+  initialBackoffMs: 10,
+  maxBackoffMs: 50,
+  timeoutMs: 2000,
+  idleTimeoutMs: 2000,
+  breakerFailures: 5,
+  halfOpenAfterMs: 60_000,
+};
+
+async function collect(stream: AsyncGenerator<string>): Promise<string> {
+  let text = '';
+  for await (const piece of stream) text += piece;
+  return text;
+}
+
+async function codeOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+    return 'no error';
+  } catch (err) {
+    return err instanceof LlmError ? err.code : (err as Error).name;
+  }
+}
+
+/** LangChain's OpenAI and Anthropic clients against the local fakes, through the guarded fetch. */
+describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () => {
+  let openai: FakeOpenAiServer;
+  let anthropic: FakeAnthropicServer;
+  const http = new GuardedHttp({ allowedCidrs: '127.0.0.1/32' });
+  const client = (settings: Partial<GuardSettings> = {}) =>
+    new LlmClient(new ProviderGuard({ ...SETTINGS, ...settings }), http.fetch);
+  const openaiConn = (): LlmConnection => ({
+    provider: 'openai',
+    baseUrl: openai.baseUrl,
+    model: 'gpt-test',
+    apiKey: 'sk-test',
+    temperature: 0.2,
+    maxTokens: 256,
+  });
+  const anthropicConn = (): LlmConnection => ({
+    provider: 'anthropic',
+    baseUrl: anthropic.baseUrl,
+    model: 'claude-test',
+    apiKey: 'sk-ant-test',
+    temperature: 0.2,
+    maxTokens: 256,
+  });
+  const turns = [
+    { role: 'system' as const, content: 'You are a property assistant.' },
+    { role: 'user' as const, content: 'When is the rent due?' },
+  ];
+
+  beforeEach(async () => {
+    openai = await startFakeOpenAiServer();
+    anthropic = await startFakeAnthropicServer();
+  });
+  afterEach(async () => {
+    await openai.close();
+    await anthropic.close();
+  });
+  afterAll(() => http.close());
+
+  it('streams an OpenAI-compatible answer word by word with the usage of the final chunk', async () => {
+    const stream = await client().stream(openaiConn(), turns);
+    expect(await collect(stream.pieces)).toBe('You said: When is the rent due?');
+    // 5 + 5 prompt words; 7 streamed words.
+    expect(stream.usage()).toEqual({ inputTokens: 10, outputTokens: 7 });
+    const sent = openai.requests[0];
+    expect(sent.body).toMatchObject({
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(sent.messages).toEqual(turns);
+  });
+
+  it('streams an Anthropic answer with the system prompt as its own field and usage from message_delta', async () => {
+    const stream = await client().stream(anthropicConn(), turns);
+    expect(await collect(stream.pieces)).toBe('You said: When is the rent due?');
+    expect(stream.usage()).toEqual({ inputTokens: 10, outputTokens: 7 });
+    expect(anthropic.requests[0].body).toMatchObject({
+      system: 'You are a property assistant.',
+      max_tokens: 256,
+    });
+    expect(anthropic.requests[0].headers['anthropic-version']).toBeTruthy();
+  });
+
+  it('answers without streaming (both providers)', async () => {
+    expect(await client().complete(openaiConn(), turns)).toEqual({
+      text: 'You said: When is the rent due?',
+      usage: { inputTokens: 10, outputTokens: 7 },
+    });
+    expect(await client().complete(anthropicConn(), turns)).toEqual({
+      text: 'You said: When is the rent due?',
+      usage: { inputTokens: 10, outputTokens: 7 },
+    });
+  });
+
+  it('rejects a wrong key without retrying', async () => {
+    expect(await codeOf(client().complete({ ...openaiConn(), apiKey: 'sk-wrong' }, turns))).toBe(
+      'AI_PROVIDER_REJECTED',
+    );
+    expect(await codeOf(client().complete({ ...anthropicConn(), apiKey: 'nope' }, turns))).toBe(
+      'AI_PROVIDER_REJECTED',
+    );
+  });
+
+  it("aborts the provider's request when the caller goes away mid-stream", async () => {
+    openai.mode = 'slow';
+    openai.slowMs = 100;
+    const caller = new AbortController();
+    const stream = await client().stream(openaiConn(), turns, caller.signal);
+    const first = await stream.pieces.next();
+    expect(first.done).toBe(false);
+    caller.abort();
+    await expect(stream.pieces.next()).rejects.toBeInstanceOf(LlmCallAborted);
+    await waitFor(() => openai.requests[0].aborted);
+    expect(openai.requests[0].completed).toBe(false);
+  });
+
+  it('gives up on a slow provider with AI_PROVIDER_TIMEOUT', async () => {
+    openai.mode = 'slow';
+    openai.slowMs = 1500;
+    expect(await codeOf(client({ timeoutMs: 300, attempts: 1 }).stream(openaiConn(), turns))).toBe(
+      'AI_PROVIDER_TIMEOUT',
+    );
+  });
+
+  it('ends a malformed stream with a clean AI_PROVIDER_FAILED', async () => {
+    openai.mode = 'malformed';
+    const stream = await client()
+      .stream(openaiConn(), turns)
+      .catch((err: unknown) => err);
+    const code =
+      stream instanceof Error
+        ? (stream as LlmError).code
+        : await codeOf(collect((stream as { pieces: AsyncGenerator<string> }).pieces));
+    expect(code).toBe('AI_PROVIDER_FAILED');
+    anthropic.mode = 'malformed';
+    const astream = await client()
+      .stream(anthropicConn(), turns)
+      .catch((err: unknown) => err);
+    const acode =
+      astream instanceof Error
+        ? (astream as LlmError).code
+        : await codeOf(collect((astream as { pieces: AsyncGenerator<string> }).pieces));
+    expect(acode).toBe('AI_PROVIDER_FAILED');
+  });
+
+  it('retries a 429 storm with backoff, then opens the breaker: 503 without calling the provider', async () => {
+    openai.mode = 'rate-limited';
+    const guarded = client({ attempts: 3, breakerFailures: 5 });
+    expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_FAILED');
+    expect(openai.requests).toHaveLength(3);
+    // Two more failures reach the threshold of 5 consecutive ones.
+    expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_UNAVAILABLE');
+    expect(openai.requests).toHaveLength(5);
+    openai.mode = 'normal';
+    expect(await codeOf(guarded.stream(openaiConn(), turns))).toBe('AI_PROVIDER_UNAVAILABLE');
+    expect(openai.requests).toHaveLength(5);
+    // Another endpoint has its own breaker.
+    expect((await guarded.complete(anthropicConn(), turns)).text).toBe('You said: When is the rent due?');
+  });
+
+  it('refuses a provider on a private address that is not allow-listed', async () => {
+    const strict = new GuardedHttp();
+    const refused = new LlmClient(new ProviderGuard(SETTINGS), strict.fetch);
+    expect(await codeOf(refused.complete(openaiConn(), turns))).toBe('AI_PROVIDER_REJECTED');
+    expect(openai.requests).toHaveLength(0);
+    await strict.close();
+  });
+});
+
+async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

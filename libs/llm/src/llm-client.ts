@@ -1,0 +1,99 @@
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { LlmError, LlmErrorCode } from './llm.errors';
+import { ProviderGuard } from './provider-guard';
+import { breakerKeyOf, createChatModel, type GuardedFetch, type LlmConnection } from './providers';
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface CompleteOptions {
+  maxTokens?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+/** A streamed answer: text pieces as they come; `usage()` once it is done (the provider's count). */
+export interface ChatStream {
+  pieces: AsyncGenerator<string>;
+  usage(): ChatUsage;
+}
+
+function toMessages(turns: readonly ChatTurn[]): BaseMessage[] {
+  return turns.map((t) =>
+    t.role === 'system'
+      ? new SystemMessage(t.content)
+      : t.role === 'user'
+        ? new HumanMessage(t.content)
+        : new AIMessage(t.content),
+  );
+}
+
+function textOf(chunk: AIMessageChunk): string {
+  if (typeof chunk.content === 'string') return chunk.content;
+  return chunk.content
+    .map((part) => (typeof part === 'string' ? part : part.type === 'text' ? String(part['text'] ?? '') : ''))
+    .join('');
+}
+
+/**
+ * Calls chat models through LangChain, every call behind the ProviderGuard (retries, deadlines,
+ * breaker) and the guarded fetch (address policy).
+ */
+export class LlmClient {
+  constructor(
+    readonly guard: ProviderGuard,
+    private readonly fetch: GuardedFetch,
+  ) {}
+
+  async complete(
+    c: LlmConnection,
+    turns: readonly ChatTurn[],
+    options: CompleteOptions = {},
+  ): Promise<{ text: string; usage: ChatUsage }> {
+    const model = createChatModel(c, this.fetch, options);
+    const message = await this.guard.call(
+      breakerKeyOf(c),
+      (signal) => model.invoke(toMessages(turns), { signal }),
+      options.signal,
+    );
+    const usage = message.usage_metadata;
+    return {
+      text: textOf(message as AIMessageChunk),
+      usage: { inputTokens: usage?.input_tokens ?? 0, outputTokens: usage?.output_tokens ?? 0 },
+    };
+  }
+
+  async stream(c: LlmConnection, turns: readonly ChatTurn[], signal?: AbortSignal): Promise<ChatStream> {
+    const model = createChatModel(c, this.fetch);
+    const chunks = await this.guard.openStream<AIMessageChunk>(
+      breakerKeyOf(c),
+      (s) => model.stream(toMessages(turns), { signal: s }),
+      signal,
+    );
+    const usage: ChatUsage = { inputTokens: 0, outputTokens: 0 };
+    async function* pieces(): AsyncGenerator<string> {
+      let any = false;
+      for await (const chunk of chunks) {
+        if (chunk.usage_metadata) {
+          usage.inputTokens += chunk.usage_metadata.input_tokens ?? 0;
+          usage.outputTokens += chunk.usage_metadata.output_tokens ?? 0;
+        }
+        const text = textOf(chunk);
+        if (text) {
+          any = true;
+          yield text;
+        }
+      }
+      if (!any) throw new LlmError(LlmErrorCode.ProviderFailed, 'The AI provider sent an empty answer');
+    }
+    return { pieces: pieces(), usage: () => usage };
+  }
+}
