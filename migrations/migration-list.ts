@@ -35,6 +35,8 @@ import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-pay
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
+import { DocumentChunks1795550000000 } from './1795550000000-document-chunks';
+import { DocumentChunkEmbeddings1795551000000 } from './1795551000000-document-chunk-embeddings';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -75,4 +77,6 @@ export const MIGRATIONS = [
   ListFilterIndexes1795422000000,
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
+  DocumentChunks1795550000000,
+  DocumentChunkEmbeddings1795551000000,
 ];

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
+import { withDocumentSearchEnv } from './modules/document-search/document-search.env';
 import { withDocumentsEnv } from './modules/documents/documents.env';
 import { withSyndicationEnv } from './modules/syndication/syndication.env';
 
@@ -35,8 +36,10 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
-export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))) {
+/** Core settings, object storage (libs/storage), documents, syndication and document search, validated in one pass. */
+export class ApiServerEnv extends withDocumentSearchEnv(
+  withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))),
+) {
   @IsPort()
   API_PORT = 3000;
 

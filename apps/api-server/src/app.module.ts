@@ -8,6 +8,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/auth/auth.module';
 import { BuildingsModule } from './modules/buildings/buildings.module';
 import { ConversationsModule } from './modules/conversations/conversations.module';
+import { DocumentSearchHttpModule } from './modules/document-search/document-search.http.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
 import { FaultsModule } from './modules/faults/faults.module';
@@ -74,6 +75,7 @@ export class AppModule {
         VotesModule,
         FinanceModule,
         DocumentsModule,
+        DocumentSearchHttpModule,
         UploadsModule,
       ],
     };

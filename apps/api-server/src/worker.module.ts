@@ -12,6 +12,7 @@ import { StorageModule } from '@ppt/storage';
 import type { ApiServerEnv } from './api-server.env';
 import { IdentityMailWorkerModule } from './modules/auth/identity-mail-worker.module';
 import { AnnouncementsPublishDueModule } from './modules/announcements/announcements-publish-due.module';
+import { DocumentSearchJobsModule } from './modules/document-search/jobs/document-search-jobs.module';
 import { DocumentJobsModule } from './modules/documents/document-jobs.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
@@ -44,6 +45,7 @@ export class WorkerModule {
         VotesCloseDueModule,
         AnnouncementsPublishDueModule,
         DocumentJobsModule,
+        DocumentSearchJobsModule,
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
         LeadsWorkerModule,

@@ -85,3 +85,14 @@ export {
 } from './portals/fake-openimmo-file-drop';
 export { receiveTransfer, type TransferAnswer } from './portals/fake-openimmo-portal';
 export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-server';
+export {
+  DEFAULT_FAKE_EMBEDDING_DIMENSIONS,
+  embeddingTokens,
+  fakeEmbedding,
+  float32ToBase64,
+  openAIEmbeddingsHandler,
+  startFakeEmbeddingsServer,
+  type EmbeddingsHandlerOptions,
+  type EmbeddingsRequest,
+  type FakeEmbeddingsServer,
+} from './llm/openai-embeddings';

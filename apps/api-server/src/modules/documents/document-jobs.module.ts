@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@ppt/events';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { AuditService } from '../audit/audit.service';
 import { DocumentJobs } from './document-jobs';
@@ -14,6 +15,7 @@ import { DocumentStorageCleanup } from './jobs/storage-cleanup';
  * controllers (workers serve no API); the audit service is provided without its HTTP module.
  */
 @Module({
+  imports: [EventsModule],
   providers: [
     AuditLogRepository,
     AuditService,

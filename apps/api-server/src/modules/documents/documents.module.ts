@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@ppt/events';
 import { UnitsModule } from '../units/units.module';
 import { DirectUploadsController } from './direct-uploads.controller';
 import { DocumentAccess } from './document-access';
@@ -12,7 +13,7 @@ import { LocalStorageController } from './local-storage.controller';
 
 /** The documents API (HTTP side). Storage comes from the global StorageModule. */
 @Module({
-  imports: [UnitsModule],
+  imports: [UnitsModule, EventsModule],
   controllers: [
     DocumentsController,
     DirectUploadsController,

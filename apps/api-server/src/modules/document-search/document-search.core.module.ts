@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module';
+import { DocumentChunksRepository } from './document-chunks.repository';
+import { DocumentEmbeddings } from './document-embeddings';
+import { DocumentIndexer } from './document-indexer';
+import { DocumentSearchService } from './document-search.service';
+
+/**
+ * Document search for the HTTP process: the retriever (exported: the assistant and the search
+ * route use it). It asks the documents feature for the visibility filter, through DocumentsService.
+ */
+@Module({
+  imports: [DocumentsModule],
+  providers: [DocumentChunksRepository, DocumentEmbeddings, DocumentSearchService],
+  exports: [DocumentSearchService],
+})
+export class DocumentSearchCoreModule {}
+
+/**
+ * The worker side: indexing on document events. Kept apart from the retriever because the
+ * documents module it needs brings controllers, which a worker must not have.
+ */
+@Module({
+  providers: [DocumentChunksRepository, DocumentEmbeddings, DocumentIndexer],
+  exports: [DocumentIndexer],
+})
+export class DocumentIndexingModule {}
