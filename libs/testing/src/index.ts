@@ -96,3 +96,4 @@ export {
   type EmbeddingsRequest,
   type FakeEmbeddingsServer,
 } from './llm/openai-embeddings';
+export { startPgvectorServer, type PgvectorServer } from './pglite/pgvector-server';
