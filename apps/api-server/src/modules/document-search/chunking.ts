@@ -8,10 +8,8 @@ interface Encoder {
   encode(text: string): number[];
 }
 function cl100kEncoder(): Encoder {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: new (ranks: unknown) => Encoder };
   return new Tiktoken(require('js-tiktoken/ranks/cl100k_base'));
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** One piece of a document's text as stored and searched. */

@@ -72,9 +72,13 @@ describe('document embeddings through the local OpenAI-compatible server', () =>
     ]) {
       const res = await post(body);
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatchObject({ type: 'invalid_request_error' });
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+        type: 'invalid_request_error',
+      });
     }
-    const floats = await (await post({ model: 'm', input: ['ab cd', 'ef gh'], dimensions: 8 })).json();
+    const floats = (await (await post({ model: 'm', input: ['ab cd', 'ef gh'], dimensions: 8 })).json()) as {
+      data: { embedding: number[] }[];
+    };
     expect(floats).toMatchObject({
       object: 'list',
       model: 'm',

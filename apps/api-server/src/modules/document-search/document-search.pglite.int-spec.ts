@@ -2,8 +2,7 @@ import { fakeEmbedding, startPgvectorServer, type PgvectorServer } from '@ppt/te
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { EntityManager, QueryRunner } from 'typeorm';
-import { DocumentChunkEmbeddings1795551000000 } from '../../../../../migrations/1795551000000-document-chunk-embeddings';
-import { DocumentChunks1795550000000 } from '../../../../../migrations/1795550000000-document-chunks';
+import { MIGRATIONS } from '@ppt/migrations';
 import { audienceCondition } from '../documents/documents.repository';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { EMBEDDING_DIMENSIONS } from './document-embeddings';
@@ -50,8 +49,11 @@ describe('document search on pgvector (PGlite)', () => {
         visibility text NOT NULL, building_id uuid, unit_id uuid, uploaded_by_user_id uuid);
       CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);`);
     const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
-    await new DocumentChunks1795550000000().up(runner);
-    await new DocumentChunkEmbeddings1795551000000().up(runner);
+    for (const name of ['DocumentChunks1795550000000', 'DocumentChunkEmbeddings1795551000000']) {
+      const Migration = MIGRATIONS.find((k) => k.name === name);
+      if (!Migration) throw new Error(`${name} is not listed`);
+      await new Migration().up(runner);
+    }
 
     await client.query(`INSERT INTO organizations VALUES ($1), ($2)`, [org, otherOrg]);
     for (const [name, text] of Object.entries(texts)) {

@@ -49,9 +49,13 @@ export function queryWords(query: string): string[] {
   return [...new Set(words)].slice(0, 16);
 }
 
-/** `w1:* | w2:*`: any word as a prefix (ranked by how many and how close, by ts_rank_cd). */
+/**
+ * `w1:* | w2:*`: any word as a prefix (ranked by how many and how close, by ts_rank_cd). Words of
+ * fewer than PREFIX_MIN_LENGTH letters match whole only: as prefixes they match too much to help.
+ */
+export const PREFIX_MIN_LENGTH = 4;
 export function prefixQuery(words: readonly string[]): string {
-  return words.map((w) => `${w}:*`).join(' | ');
+  return words.map((w) => (w.length >= PREFIX_MIN_LENGTH ? `${w}:*` : w)).join(' | ');
 }
 
 const CHUNK_COLUMNS = `c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version_id AS "versionId",
@@ -62,7 +66,8 @@ const CHUNK_OF_VISIBLE_VERSION = `JOIN documents d ON d.organization_id = c.orga
 /**
  * Full-text candidates: every chunk matching the query as typed (websearch syntax: "quoted phrases",
  * -exclusions, or) or any of its words as a prefix, each in its own language's configuration, all
- * folded. Score: ts_rank_cd (normalised by length, option 32) of the exact match counts double, the
+ * folded; one `@@` per configuration, so the GIN index finds the candidates (not MATERIALIZED: the
+ * planner would then join a seq scan to the three queries instead of probing the index). Score: ts_rank_cd (normalised by length, option 32) of the exact match counts double, the
  * prefix match once, and the whole query as a phrase adds 1.
  * Parameters: organizationId, query, prefix, limit, and the visibility condition's.
  */
@@ -70,20 +75,19 @@ export function fullTextSql(visible: SqlCondition): SqlCondition {
   return {
     sql: `
       WITH q AS (
-        SELECT cfg,
-               websearch_to_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS web,
-               to_tsquery(cfg::regconfig, :prefix) AS prefix,
-               phraseto_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS phrase
-          FROM unnest(ARRAY[${TS_CONFIGS.map((c) => `'${c}'`).join(', ')}]::text[]) AS cfg
+        SELECT cfg, web, prefix, phrase, web || prefix AS wanted
+          FROM unnest(ARRAY[${TS_CONFIGS.map((c) => `'${c}'`).join(', ')}]::text[]) AS cfg,
+               LATERAL (SELECT websearch_to_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS web,
+                               to_tsquery(cfg::regconfig, :prefix) AS prefix,
+                               phraseto_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS phrase) AS t
       )
       SELECT ${CHUNK_COLUMNS},
              (2 * ts_rank_cd(c.tsv, q.web, 32) + ts_rank_cd(c.tsv, q.prefix, 32)
                + CASE WHEN numnode(q.phrase) > 1 AND c.tsv @@ q.phrase THEN 1 ELSE 0 END)::float8 AS score
-        FROM document_chunks c
-        JOIN q ON q.cfg = c.ts_config
+        FROM q
+        JOIN document_chunks c ON c.ts_config = q.cfg AND c.tsv @@ q.wanted
         ${CHUNK_OF_VISIBLE_VERSION}
        WHERE c.organization_id = :organizationId
-         AND (c.tsv @@ q.web OR c.tsv @@ q.prefix)
          AND ${visible.sql}
        ORDER BY score DESC, c.id
        LIMIT :limit`,
