@@ -212,6 +212,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find document search */
+        get: operations["DocumentSearchController_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -2839,6 +2856,39 @@ export interface components {
              */
             version: number;
         };
+        CitedChunkResponse: {
+            /**
+             * @description Position of the chunk in the version, from 0
+             * @example 0
+             */
+            chunkIndex: number;
+            /**
+             * Format: uuid
+             * @description The document (its first version: stable across versions)
+             */
+            documentId: string;
+            /** @example House rules */
+            documentTitle: string;
+            /** @example /api/v1/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9 */
+            link: string;
+            /**
+             * @description PDF page, when known
+             * @example 2
+             */
+            page: number | null;
+            /**
+             * @description Relevance (fused rank score with vectors, else full-text rank)
+             * @example 0.0328
+             */
+            score: number;
+            /** @example Quiet hours are from 22:00 to 6:00. */
+            text: string;
+            /**
+             * Format: uuid
+             * @description The version the text comes from (GET /documents/{id})
+             */
+            versionId: string;
+        };
         CommentListResponse: {
             items: components["schemas"]["CommentResponse"][];
         };
@@ -3669,6 +3719,14 @@ export interface components {
              * @enum {string}
              */
             visibility: "managers" | "owners" | "unit" | "residents" | "public";
+        };
+        DocumentSearchResponse: {
+            items: components["schemas"]["CitedChunkResponse"][];
+            /**
+             * @description hybrid: full text and vectors fused by reciprocal rank; full_text: no embeddings available
+             * @enum {string}
+             */
+            mode: "hybrid" | "full_text";
         };
         DocumentTextResponse: {
             /** @example 1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9 */
@@ -7200,6 +7258,35 @@ export interface operations {
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    DocumentSearchController_find: {
+        parameters: {
+            query: {
+                limit?: number;
+                /** @description Words to find (websearch syntax: "a phrase", -excluded, or); words also match as prefixes */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chunks of the documents the caller may see, best first, each citing its document, version, page and chunk with a link (what the assistant retrieves for a question) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSearchResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             500: components["responses"]["Error500"];
         };
     };
