@@ -5,13 +5,20 @@ import { DocumentEmbeddings } from './document-embeddings';
 import { DocumentIndexer } from './document-indexer';
 import { DocumentSearchService } from './document-search.service';
 
+/** The chunks and the embedding model, shared by the retriever (HTTP) and the indexer (worker). */
+@Module({
+  providers: [DocumentChunksRepository, DocumentEmbeddings],
+  exports: [DocumentChunksRepository, DocumentEmbeddings],
+})
+export class DocumentChunksModule {}
+
 /**
  * Document search for the HTTP process: the retriever (exported: the assistant and the search
  * route use it). It asks the documents feature for the visibility filter, through DocumentsService.
  */
 @Module({
-  imports: [DocumentsModule],
-  providers: [DocumentChunksRepository, DocumentEmbeddings, DocumentSearchService],
+  imports: [DocumentChunksModule, DocumentsModule],
+  providers: [DocumentSearchService],
   exports: [DocumentSearchService],
 })
 export class DocumentSearchCoreModule {}
@@ -21,7 +28,8 @@ export class DocumentSearchCoreModule {}
  * documents module it needs brings controllers, which a worker must not have.
  */
 @Module({
-  providers: [DocumentChunksRepository, DocumentEmbeddings, DocumentIndexer],
+  imports: [DocumentChunksModule],
+  providers: [DocumentIndexer],
   exports: [DocumentIndexer],
 })
 export class DocumentIndexingModule {}
