@@ -36,6 +36,8 @@ import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-inde
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 import { Assistant1795540000000 } from './1795540000000-assistant';
+import { DocumentChunks1795550000000 } from './1795550000000-document-chunks';
+import { DocumentChunkEmbeddings1795551000000 } from './1795551000000-document-chunk-embeddings';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -77,4 +79,6 @@ export const MIGRATIONS = [
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
   Assistant1795540000000,
+  DocumentChunks1795550000000,
+  DocumentChunkEmbeddings1795551000000,
 ];

@@ -24,6 +24,7 @@ const ALL_TABLES = [
   'conversation_messages',
   'conversation_participants',
   'conversations',
+  'document_chunks',
   'documents',
   'email_tokens',
   'expenses',

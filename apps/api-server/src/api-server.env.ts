@@ -13,7 +13,7 @@ import {
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
 import { withAssistantEnv } from '@ppt/api-assistant-core';
-import { withDocumentsEnv } from '@ppt/api-documents-core';
+import { withDocumentSearchEnv, withDocumentsEnv } from '@ppt/api-documents-core';
 import { withSyndicationEnv } from '@ppt/api-marketing-core';
 
 const toList = ({ value }: { value: unknown }) =>
@@ -36,9 +36,9 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
+/** Core settings, object storage (libs/storage), documents, document search, syndication and the assistant, validated in one pass. */
 export class ApiServerEnv extends withAssistantEnv(
-  withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))),
+  withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv)))),
 ) {
   @IsPort()
   API_PORT = 3000;

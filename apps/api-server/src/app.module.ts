@@ -6,7 +6,7 @@ import {
   NotificationsHttpModule,
   VotesHttpModule,
 } from '@ppt/api-community-http';
-import { DocumentsHttpModule, UploadsHttpModule } from '@ppt/api-documents-http';
+import { DocumentSearchHttpModule, DocumentsHttpModule, UploadsHttpModule } from '@ppt/api-documents-http';
 import { FinanceHttpModule } from '@ppt/api-finance-http';
 import { IdentityCoreModule, ServiceClientStatus, ServiceClientsModule, SessionStore } from '@ppt/api-identity-core';
 import {
@@ -80,6 +80,7 @@ export class AppModule {
         VotesHttpModule,
         FinanceHttpModule,
         DocumentsHttpModule,
+        DocumentSearchHttpModule,
         UploadsHttpModule,
         AssistantHttpModule,
       ],

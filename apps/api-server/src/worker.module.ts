@@ -11,7 +11,7 @@ import type { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
 import { IdentityMailWorkerModule } from '@ppt/api-identity-core';
 import { AnnouncementsPublishDueModule } from '@ppt/api-community-core';
-import { DocumentJobsModule } from '@ppt/api-documents-core';
+import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
 import { FinanceOverdueModule } from '@ppt/api-finance-core';
 import { LeaseLifecycleModule } from '@ppt/api-property-core';
 import { VotesCloseDueModule } from '@ppt/api-community-core';
@@ -35,6 +35,7 @@ export class WorkerModule {
         VotesCloseDueModule,
         AnnouncementsPublishDueModule,
         DocumentJobsModule,
+        DocumentSearchJobsModule,
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
         LeadsWorkerModule,

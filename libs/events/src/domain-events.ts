@@ -179,6 +179,13 @@ export interface DomainEventPayloads {
     currency: string;
     dueDate: string;
   };
+  /**
+   * A document version's text is ready (extracted): document search indexes it, replacing the chunks
+   * of the versions before it (`previousVersionId` is the version it follows, if any).
+   */
+  'document.text_extracted': { documentId: string; previousVersionId: string | null };
+  /** A document was deleted: its chunks leave the search index. */
+  'document.deleted': { documentId: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -208,6 +215,8 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'syndication.drift_detected': 'listing',
   'listing.republished': 'listing',
   'syndication.credentials_rejected': 'portal_target',
+  'document.text_extracted': 'document',
+  'document.deleted': 'document',
 };
 
 /**
@@ -242,6 +251,9 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'syndication.drift_detected': [],
   'listing.republished': [],
   'syndication.credentials_rejected': [],
+  // Document search indexes (and un-indexes) in the api worker.
+  'document.text_extracted': [QueueName.Maintenance],
+  'document.deleted': [QueueName.Maintenance],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

@@ -88,3 +88,15 @@ export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-serve
 export { startFakeAnthropicServer, type FakeAnthropicServer } from './llm/anthropic-server';
 export type { FakeLlmMode, FakeLlmRequest, FakeTurn } from './llm/fake-llm-common';
 export { startFakeOpenAiServer, type FakeOpenAiServer, type FakeRoute } from './llm/openai-server';
+export {
+  DEFAULT_FAKE_EMBEDDING_DIMENSIONS,
+  embeddingTokens,
+  fakeEmbedding,
+  float32ToBase64,
+  openAIEmbeddingsHandler,
+  startFakeEmbeddingsServer,
+  type EmbeddingsHandlerOptions,
+  type EmbeddingsRequest,
+  type FakeEmbeddingsServer,
+} from './llm/openai-embeddings';
+export { startPgvectorServer, type PgvectorServer } from './pglite/pgvector-server';

@@ -3207,6 +3207,39 @@ export interface components {
              */
             version: number;
         };
+        CitedChunkResponse: {
+            /**
+             * @description Position of the chunk in the version, from 0
+             * @example 0
+             */
+            chunkIndex: number;
+            /**
+             * Format: uuid
+             * @description The document (its first version: stable across versions)
+             */
+            documentId: string;
+            /** @example House rules */
+            documentTitle: string;
+            /** @example /api/v1/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9 */
+            link: string;
+            /**
+             * @description PDF page, when known
+             * @example 2
+             */
+            page: number | null;
+            /**
+             * @description Relevance (fused rank score with vectors, else full-text rank)
+             * @example 0.0328
+             */
+            score: number;
+            /** @example Quiet hours are from 22:00 to 6:00. */
+            text: string;
+            /**
+             * Format: uuid
+             * @description The version the text comes from (GET /documents/{id})
+             */
+            versionId: string;
+        };
         CommentListResponse: {
             items: components["schemas"]["CommentResponse"][];
         };

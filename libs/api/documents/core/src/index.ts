@@ -11,3 +11,8 @@ export { StagingPuts } from './documents/staging-puts';
 export { StartUploadDto, UploadStatusResponse } from './uploads/dto/upload.dto';
 export { UploadsCoreModule } from './uploads/uploads.core.module';
 export { UploadsService } from './uploads/uploads.service';
+export { DocumentSearchCoreModule } from './document-search/document-search.core.module';
+export { DocumentSearchEnv, withDocumentSearchEnv } from './document-search/document-search.env';
+export { DocumentSearchService } from './document-search/document-search.service';
+export { CitedChunkResponse, DocumentSearchQueryDto, DocumentSearchResponse } from './document-search/dto/document-search.dto';
+export { DocumentSearchJobsModule } from './document-search/jobs/document-search-jobs.module';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DocumentsCoreModule } from '@ppt/api-documents-core';
+import { DocumentSearchCoreModule, DocumentsCoreModule } from '@ppt/api-documents-core';
 import { AssistantBudget } from './assistant-budget';
 import { AssistantChatService } from './assistant-chat.service';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
@@ -12,10 +12,10 @@ import { AssistantUsageRepository } from './assistant-usage.repository';
 
 /**
  * The assistant's rules and storage. ASSISTANT_RETRIEVER (document search, @ppt/llm's port) is
- * injected optionally: provided globally by the documents search module when it is present.
+ * injected optionally; documents' DocumentSearchCoreModule provides it (filtered by the asker's access).
  */
 @Module({
-  imports: [DocumentsCoreModule],
+  imports: [DocumentsCoreModule, DocumentSearchCoreModule],
   providers: [
     AssistantLlm,
     AssistantSettingsRepository,

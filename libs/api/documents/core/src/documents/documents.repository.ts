@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Building, Document, Fault, Lease, Listing, Unit } from '@ppt/db';
-import { Brackets, IsNull, type EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ResidentHomes } from './document-rules';
 import type { ListDocumentsQueryDto } from './dto/document.dto';
@@ -21,6 +21,46 @@ export type DocumentAudience =
 const SHOWN_BY_A_LISTING = `EXISTS (SELECT 1 FROM listings l
   WHERE l.organization_id = d.organization_id AND l.photo_document_ids @> ARRAY[d.id])`;
 
+/** A SQL condition on documents `d`, with its named (`:name`) parameters. */
+export interface DocumentCondition {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * What an audience sees among the organisation's active documents, as a condition on `d` (null:
+ * everything). Lists and document search both filter with it, in SQL.
+ */
+export function audienceCondition(audience: DocumentAudience): DocumentCondition | null {
+  if (audience?.kind === 'realtor') {
+    // Their own uploads, what listings show, and what is public: never residents' or staff files.
+    return {
+      sql: `(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`,
+      params: { me: audience.userId },
+    };
+  }
+  if (audience?.kind === 'resident') {
+    // Their own uploads (photos of faults they reported), and what their homes' visibility allows.
+    // Homes are units and their buildings: either both lists are empty or neither is.
+    const { unitIds, buildingIds } = audience.homes;
+    const either = [`d.uploaded_by_user_id = :me`, `d.visibility = 'public'`];
+    if (unitIds.length > 0) {
+      either.push(`(d.visibility = 'residents' AND d.building_id IN (:...buildingIds))`);
+      either.push(`(d.visibility = 'unit' AND d.unit_id IN (:...unitIds))`);
+      if (audience.owner) {
+        either.push(
+          `(d.visibility = 'owners' AND (d.unit_id IN (:...unitIds) OR (d.unit_id IS NULL AND d.building_id IN (:...buildingIds))))`,
+        );
+      }
+    }
+    return {
+      sql: `(${either.join(' OR ')})`,
+      params: { me: audience.userId, unitIds: [...unitIds], buildingIds: [...buildingIds] },
+    };
+  }
+  return null;
+}
+
 /** Documents of one organisation (every method takes it; RLS backs it up). Deleted ones are never listed. */
 @Injectable()
 export class DocumentsRepository {
@@ -34,33 +74,8 @@ export class DocumentsRepository {
       .createQueryBuilder(Document, 'd')
       .where('d.organization_id = :organizationId', { organizationId })
       .andWhere(`d.status = 'active' AND d.deleted_at IS NULL`);
-    if (audience?.kind === 'realtor') {
-      // Their own uploads, what listings show, and what is public: never residents' or staff files.
-      qb.andWhere(`(d.uploaded_by_user_id = :me OR d.visibility = 'public' OR ${SHOWN_BY_A_LISTING})`, {
-        me: audience.userId,
-      });
-    }
-    if (audience?.kind === 'resident') {
-      // Homes are units and their buildings: either both lists are empty or neither is.
-      const { unitIds, buildingIds } = audience.homes;
-      qb.andWhere(
-        new Brackets((w) => {
-          // Their own uploads (photos of faults they reported), and what their homes' visibility allows.
-          w.where('d.uploaded_by_user_id = :me', { me: audience.userId });
-          w.orWhere(`d.visibility = 'public'`);
-          if (unitIds.length > 0) {
-            w.orWhere(`d.visibility = 'residents' AND d.building_id IN (:...buildingIds)`, { buildingIds });
-            w.orWhere(`d.visibility = 'unit' AND d.unit_id IN (:...unitIds)`, { unitIds });
-            if (audience.owner) {
-              w.orWhere(
-                `d.visibility = 'owners' AND (d.unit_id IN (:...unitIds) OR (d.unit_id IS NULL AND d.building_id IN (:...buildingIds)))`,
-                { unitIds, buildingIds },
-              );
-            }
-          }
-        }),
-      );
-    }
+    const visible = audienceCondition(audience);
+    if (visible) qb.andWhere(visible.sql, visible.params);
     if (f.category) qb.andWhere('d.category = :category', { category: f.category });
     if (f.buildingId) qb.andWhere('d.building_id = :buildingId', { buildingId: f.buildingId });
     if (f.unitId) qb.andWhere('d.unit_id = :unitId', { unitId: f.unitId });

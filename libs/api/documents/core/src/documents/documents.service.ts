@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Document } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import { ObjectStorage, StorageEnv } from '@ppt/storage';
 import type { EntityManager } from 'typeorm';
@@ -19,7 +20,7 @@ import type {
   UpdateDocumentDto,
 } from './dto/document.dto';
 import { DocumentError, DocumentErrorCode, photoMustBeImage } from './documents.errors';
-import { DocumentsRepository } from './documents.repository';
+import { audienceCondition, DocumentsRepository, type DocumentCondition } from './documents.repository';
 
 /** Public listing photos get URLs this short-lived: the portal links to the redirect, never to them. */
 const LISTING_PHOTO_URL_TTL_S = 300;
@@ -39,6 +40,7 @@ export class DocumentsService {
     private readonly storageEnv: StorageEnv,
     private readonly audit: AuditService,
     private readonly jobs: DocumentJobs,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListDocumentsQueryDto): Promise<Page<DocumentResponse>> {
@@ -47,6 +49,20 @@ export class DocumentsService {
       const [items, total] = await this.documents.list(m, t.organizationId, query, audience);
       return { items: items.map(toDocumentResponse), total, limit: query.limit, offset: query.offset };
     });
+  }
+
+  /**
+   * The documents the caller may find by search, as a SQL condition on `d` (alias of `documents`)
+   * for a query run in `m` (the caller's tenant transaction): active, not deleted, and what their
+   * audience sees (the same rule as the list). Search filters with it before it ranks anything.
+   */
+  async searchable(m: EntityManager, t: Tenant): Promise<DocumentCondition> {
+    const visible = audienceCondition(await this.access.audience(m, t));
+    const active = `d.organization_id = :organizationId AND d.status = 'active' AND d.deleted_at IS NULL`;
+    return {
+      sql: visible ? `${active} AND ${visible.sql}` : active,
+      params: { organizationId: t.organizationId, ...visible?.params },
+    };
   }
 
   get(t: Tenant, id: string): Promise<DocumentResponse> {
@@ -104,6 +120,13 @@ export class DocumentsService {
       await this.documents.update(m, t.organizationId, id, { deletedAt: new Date() });
       const after = (await this.documents.findAny(m, t.organizationId, id)) as Document;
       await this.recordChange(m, t, meta, 'deleted', before, after);
+      await this.outbox.write(m, {
+        type: 'document.deleted',
+        organizationId: t.organizationId,
+        aggregateId: id,
+        aggregateVersion: 1,
+        payload: { documentId: id },
+      });
     });
     await this.jobs.removeObject(t.organizationId, id);
   }

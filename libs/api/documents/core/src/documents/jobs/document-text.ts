@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantTransactions } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
 import { ObjectStorage } from '@ppt/storage';
 import { DocumentsEnv } from '../documents.env';
 import { DocumentsRepository } from '../documents.repository';
@@ -18,6 +19,7 @@ export class DocumentText {
     private readonly documents: DocumentsRepository,
     private readonly storage: ObjectStorage,
     private readonly env: DocumentsEnv,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async extract(organizationId: string, documentId: string): Promise<string> {
@@ -26,9 +28,18 @@ export class DocumentText {
     );
     if (!doc || doc.status !== 'active' || doc.textStatus !== 'pending') return 'nothing to do';
     const save = (changes: { textStatus: 'extracted' | 'failed' | 'skipped'; extractedText?: string }) =>
-      this.tenant.run({ organizationId }, (m) =>
-        this.documents.update(m, organizationId, documentId, changes),
-      );
+      this.tenant.run({ organizationId }, async (m) => {
+        await this.documents.update(m, organizationId, documentId, changes);
+        if (changes.textStatus !== 'extracted') return;
+        // Document search indexes the text (and drops the chunks of the versions before it).
+        await this.outbox.write(m, {
+          type: 'document.text_extracted',
+          organizationId,
+          aggregateId: documentId,
+          aggregateVersion: 1,
+          payload: { documentId, previousVersionId: doc.previousVersionId },
+        });
+      });
     if (doc.sizeBytes > this.env.TEXT_EXTRACTION_MAX_BYTES) {
       await save({ textStatus: 'skipped' });
       return 'skipped: too large';

@@ -17,7 +17,8 @@ async function extract(kind, bytes) {
     const { PDFParse } = require('pdf-parse');
     const parser = new PDFParse({ data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     try {
-      return (await parser.getText({ pageJoiner: '' })).text;
+      // A form feed ends each page (as pdftotext does): document search keeps page numbers by it.
+      return (await parser.getText({ pageJoiner: '\\f' })).text;
     } finally {
       await parser.destroy();
     }

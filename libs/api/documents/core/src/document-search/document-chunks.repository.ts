@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TextChunk, TsConfig } from './chunking';
+import {
+  bindNamed,
+  fullTextSql,
+  prefixQuery,
+  queryWords,
+  VECTOR_SEARCH_SETTINGS,
+  vectorLiteral,
+  vectorSql,
+  type RankedChunk,
+  type SqlCondition,
+} from './document-search.sql';
+
+/** A document version as indexing needs it. */
+export interface IndexableVersion {
+  id: string;
+  title: string;
+  contentType: string;
+  previousVersionId: string | null;
+  textStatus: string;
+  status: string;
+  deleted: boolean;
+  /** Whether a newer version (not deleted) follows this one. */
+  superseded: boolean;
+}
+
+/**
+ * The chunks of document search (table `document_chunks`, raw SQL: its `tsvector` and optional
+ * pgvector column are outside what the entities describe). Every method takes the organisation;
+ * row-level security backs it up.
+ */
+@Injectable()
+export class DocumentChunksRepository {
+  private embeddingColumn?: boolean;
+
+  /** hasEmbeddingColumn()'s answer once it was asked (undefined before). */
+  get knownEmbeddingColumn(): boolean | undefined {
+    return this.embeddingColumn;
+  }
+
+  /** Whether this database has the pgvector column (migration 1795551000000 adds it only where it can). */
+  async hasEmbeddingColumn(m: EntityManager): Promise<boolean> {
+    if (this.embeddingColumn === undefined) {
+      const rows = (await m.query(
+        `SELECT 1 FROM pg_attribute WHERE attrelid = 'public.document_chunks'::regclass
+            AND attname = 'embedding' AND NOT attisdropped`,
+      )) as unknown[];
+      this.embeddingColumn = rows.length > 0;
+    }
+    return this.embeddingColumn;
+  }
+
+  /**
+   * A document version's metadata for indexing (documents is the documents feature's table; this
+   * read-only query is the one place search reads it directly, in the worker).
+   */
+  async version(m: EntityManager, organizationId: string, id: string): Promise<IndexableVersion | null> {
+    const [row] = (await m.query(
+      `SELECT d.id, d.title, d.content_type AS "contentType", d.previous_version_id AS "previousVersionId",
+              d.text_status AS "textStatus", d.status, d.deleted_at IS NOT NULL AS deleted,
+              EXISTS (SELECT 1 FROM documents n WHERE n.organization_id = d.organization_id
+                        AND n.previous_version_id = d.id AND n.deleted_at IS NULL) AS superseded
+         FROM documents d WHERE d.organization_id = $1 AND d.id = $2`,
+      [organizationId, id],
+    )) as IndexableVersion[];
+    return row ?? null;
+  }
+
+  async extractedText(m: EntityManager, organizationId: string, id: string): Promise<string | null> {
+    const [row] = (await m.query(
+      `SELECT extracted_text AS text FROM documents WHERE organization_id = $1 AND id = $2`,
+      [organizationId, id],
+    )) as { text: string | null }[];
+    return row?.text ?? null;
+  }
+
+  /** The first version of a document's chain of versions: the id its chunks are filed under. */
+  async firstVersion(m: EntityManager, organizationId: string, id: string): Promise<string> {
+    const [row] = (await m.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id, previous_version_id, 0 AS depth FROM documents WHERE organization_id = $1 AND id = $2
+         UNION ALL
+         SELECT d.id, d.previous_version_id, chain.depth + 1 FROM documents d
+           JOIN chain ON d.organization_id = $1 AND d.id = chain.previous_version_id
+          WHERE chain.depth < 1000)
+       SELECT id FROM chain ORDER BY depth DESC LIMIT 1`,
+      [organizationId, id],
+    )) as { id: string }[];
+    return row?.id ?? id;
+  }
+
+  /**
+   * Replaces every chunk of the document (all its versions) by the chunks of this version. The
+   * tsvector is built here: the title (weight A) and the chunk's text, folded, in its configuration.
+   */
+  async replace(
+    m: EntityManager,
+    organizationId: string,
+    version: { documentId: string; versionId: string; title: string; language: string; tsConfig: TsConfig },
+    chunks: readonly TextChunk[],
+    embeddings: { model: string; vectors: readonly ArrayLike<number>[] } | null,
+  ): Promise<void> {
+    await m.query(`DELETE FROM document_chunks WHERE organization_id = $1 AND document_id = $2`, [
+      organizationId,
+      version.documentId,
+    ]);
+    if (chunks.length === 0) return;
+    const withVectors = embeddings !== null && (await this.hasEmbeddingColumn(m));
+    const params: unknown[] = [
+      organizationId,
+      version.documentId,
+      version.versionId,
+      version.title,
+      version.language,
+      version.tsConfig,
+      chunks.map((c) => c.index),
+      chunks.map((c) => c.page),
+      chunks.map((c) => c.text),
+    ];
+    if (withVectors) params.push(embeddings.model, embeddings.vectors.map(vectorLiteral));
+    await m.query(
+      `INSERT INTO document_chunks (organization_id, document_id, version_id, chunk_index, page, text, language,
+                                    ts_config, tsv${withVectors ? ', embedding_model, embedding' : ''})
+       SELECT $1, $2, $3, x.chunk_index, x.page, x.text, $5::text, $6::text,
+              setweight(to_tsvector($6::text::regconfig, public.document_search_fold($4::text)), 'A')
+                || to_tsvector($6::text::regconfig, public.document_search_fold(x.text))
+              ${withVectors ? ', $10, x.embedding::vector' : ''}
+         FROM unnest($7::int[], $8::int[], $9::text[]${withVectors ? ', $11::text[]' : ''})
+           AS x(chunk_index, page, text${withVectors ? ', embedding' : ''})`,
+      params,
+    );
+  }
+
+  /** Removes the chunks of one document version (deleted): those of older versions are gone already. */
+  async removeVersion(m: EntityManager, organizationId: string, versionId: string): Promise<void> {
+    await m.query(`DELETE FROM document_chunks WHERE organization_id = $1 AND version_id = $2`, [
+      organizationId,
+      versionId,
+    ]);
+  }
+
+  fullText(
+    m: EntityManager,
+    organizationId: string,
+    visible: SqlCondition,
+    query: string,
+    limit: number,
+  ): Promise<RankedChunk[]> {
+    const words = queryWords(query);
+    if (words.length === 0) return Promise.resolve([]);
+    const { sql, params } = fullTextSql(visible);
+    return m.query(
+      ...bindNamed(sql, { ...params, organizationId, query, prefix: prefixQuery(words), limit }),
+    ) as Promise<RankedChunk[]>;
+  }
+
+  async nearest(
+    m: EntityManager,
+    organizationId: string,
+    visible: SqlCondition,
+    embedding: ArrayLike<number>,
+    limit: number,
+  ): Promise<RankedChunk[]> {
+    await m.query(VECTOR_SEARCH_SETTINGS);
+    const { sql, params } = vectorSql(visible);
+    return m.query(
+      ...bindNamed(sql, { ...params, organizationId, embedding: vectorLiteral(embedding), limit }),
+    ) as Promise<RankedChunk[]>;
+  }
+}

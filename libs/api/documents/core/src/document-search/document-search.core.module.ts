@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ASSISTANT_RETRIEVER } from '@ppt/llm';
+import { DocumentsCoreModule } from '../documents/documents.core.module';
+import { DocumentChunksRepository } from './document-chunks.repository';
+import { DocumentEmbeddings } from './document-embeddings';
+import { DocumentIndexer } from './document-indexer';
+import { DocumentSearchService } from './document-search.service';
+
+/** The chunks and the embedding model, shared by the retriever (HTTP) and the indexer (worker). */
+@Module({
+  providers: [DocumentChunksRepository, DocumentEmbeddings],
+  exports: [DocumentChunksRepository, DocumentEmbeddings],
+})
+export class DocumentChunksModule {}
+
+/**
+ * Document search for the HTTP process: the retriever (exported: the assistant and the search
+ * route use it; it is the assistant's ASSISTANT_RETRIEVER). It asks the documents feature for the visibility filter, through DocumentsService.
+ */
+@Module({
+  imports: [DocumentChunksModule, DocumentsCoreModule],
+  providers: [DocumentSearchService, { provide: ASSISTANT_RETRIEVER, useExisting: DocumentSearchService }],
+  exports: [DocumentSearchService, ASSISTANT_RETRIEVER],
+})
+export class DocumentSearchCoreModule {}
+
+/**
+ * The worker side: indexing on document events. Kept apart from the retriever because the
+ * documents module it needs brings controllers, which a worker must not have.
+ */
+@Module({
+  imports: [DocumentChunksModule],
+  providers: [DocumentIndexer],
+  exports: [DocumentIndexer],
+})
+export class DocumentIndexingModule {}
