@@ -10,8 +10,7 @@ import { ApiServerEnv } from './api-server.env';
 const SLICES = [IdentityEnv, MailEnv, DocumentsEnv, SyndicationEnv, AssistantEnv, DocumentSearchEnv] as const;
 
 // Compile-time proof that ApiServerEnv has every field of every slice (with the same types).
-type Slice = InstanceType<(typeof SLICES)[number]> extends infer S ? S : never;
-const _everySlice = (env: ApiServerEnv): Slice => env;
+const _everySlice = (env: ApiServerEnv): IdentityEnv & MailEnv & DocumentsEnv & SyndicationEnv => env;
 void _everySlice;
 
 /** Provides each context's env slice as the one validated ApiServerEnv (no second validation, no copy). */
