@@ -11,6 +11,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+import { withRealtimeEnv } from '@ppt/realtime';
 import { withStorageEnv } from '@ppt/storage';
 import { withDocumentsEnv } from './modules/documents/documents.env';
 import { withSyndicationEnv } from './modules/syndication/syndication.env';
@@ -36,7 +37,7 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
-export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))) {
+export class ApiServerEnv extends withRealtimeEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv)))) {
   @IsPort()
   API_PORT = 3000;
 

@@ -24,6 +24,7 @@ import { OrganizationsModule } from './modules/organizations/organizations.modul
 import { PeopleModule } from './modules/people/people.module';
 import { PlatformAdminModule } from './modules/platform-admin/platform-admin.module';
 import { QueueBoardModule } from './modules/queue-board/queue-board.module';
+import { RealtimeHttpModule } from './modules/realtime/realtime.http.module';
 import { SessionStore } from './modules/sessions/session-store';
 import { UnitsModule } from './modules/units/units.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
@@ -75,6 +76,7 @@ export class AppModule {
         FinanceModule,
         DocumentsModule,
         UploadsModule,
+        RealtimeHttpModule,
       ],
     };
   }

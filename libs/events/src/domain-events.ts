@@ -39,7 +39,15 @@ export interface DomainEventPayloads {
     priority: string;
     title: string;
   };
-  'fault.status_changed': { faultId: string; from: string; to: string; changedBy: string };
+  /** buildingId and unitId route it to the residents' WebSocket rooms (libs/realtime). */
+  'fault.status_changed': {
+    faultId: string;
+    buildingId: string;
+    unitId: string | null;
+    from: string;
+    to: string;
+    changedBy: string;
+  };
   'lease.activated': { leaseId: string; unitId: string; startDate: string; endDate: string | null };
   'lease.ending_soon': { leaseId: string; unitId: string; endDate: string; daysLeft: 90 | 60 | 30 };
   'lease.amended': {

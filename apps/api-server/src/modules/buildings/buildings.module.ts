@@ -6,6 +6,6 @@ import { BuildingsService } from './buildings.service';
 @Module({
   controllers: [BuildingsController],
   providers: [BuildingsRepository, BuildingsService],
-  exports: [BuildingsRepository],
+  exports: [BuildingsRepository, BuildingsService],
 })
 export class BuildingsModule {}

@@ -10,6 +10,6 @@ import { UnitsService } from './units.service';
   imports: [BuildingsModule, PeopleModule],
   controllers: [UnitsController],
   providers: [UnitsRepository, UnitsService, ResidentScope],
-  exports: [UnitsRepository, ResidentScope],
+  exports: [UnitsRepository, ResidentScope, UnitsService],
 })
 export class UnitsModule {}
