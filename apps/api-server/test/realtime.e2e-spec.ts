@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { bootApiServer, createTestWorker, type BootedApiServer } from './boot';
 import { addMember, bearer, createOrganization, login, registerAndLogin } from './identity';
-import { connect, type Frame, type TestSocket } from './realtime-client';
+import { connectWs as connect, type WsFrame as Frame, type TestSocket } from '@ppt/testing';
 
 /**
  * The WebSocket gateway with two api-server instances on one database and Redis prefix, a worker

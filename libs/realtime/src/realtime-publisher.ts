@@ -18,14 +18,19 @@ export class RealtimePublisher {
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
     private readonly redis: RedisConnections,
-  ) {}
+  ) {
+    this.client(); // connects now, so the first publish does not wait for the connection
+  }
+
+  /** While Redis is down a publish gives up after half a second instead of holding the request. */
+  private client() {
+    return this.redis.get('realtime-publisher', { raw: true, commandTimeout: 500, maxRetriesPerRequest: 1 });
+  }
 
   async toUser(userId: string, type: string, payload: Record<string, unknown>): Promise<void> {
     const event = { id: randomUUID(), type, payload, occurredAt: new Date().toISOString() };
     try {
-      await this.redis
-        .get('realtime-publisher', { raw: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-        .publish(
+      await this.client().publish(
           directChannel(this.redis.keyPrefix, this.options.app),
           JSON.stringify({ rooms: [roomName('user', userId)], event }),
         );

@@ -2,20 +2,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 
-export interface Frame {
+export interface WsFrame {
   type: string;
   [key: string]: unknown;
 }
 
-/** A real `ws` client that keeps every frame it receives, for the realtime tests. */
+/** A real `ws` client that keeps every frame it receives, for the realtime (WebSocket gateway) tests. */
 export class TestSocket {
-  readonly frames: Frame[] = [];
+  readonly frames: WsFrame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      this.frames.push(JSON.parse(String(data)) as WsFrame);
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.closed = new Promise((resolve) =>
@@ -28,7 +28,7 @@ export class TestSocket {
   }
 
   /** The first frame (from the start) matching `match`; waits for it up to `timeoutMs`. */
-  async next(match: (f: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
+  async next(match: (f: WsFrame) => boolean, timeoutMs = 15_000): Promise<WsFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(match);
@@ -49,7 +49,7 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  events(type?: string): Frame[] {
+  events(type?: string): WsFrame[] {
     return this.frames.filter(
       (f) => f.type === 'event' && (!type || (f['event'] as { type: string }).type === type),
     );
@@ -66,7 +66,7 @@ export function wsUrlOf(http: Server): string {
 }
 
 /** Opens a socket with the token in the Authorization header (or as `bearer, <token>` subprotocols). */
-export function connect(
+export function connectWs(
   http: Server,
   token: string | undefined,
   via: 'header' | 'protocol' = 'header',
