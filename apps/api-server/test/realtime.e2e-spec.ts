@@ -172,14 +172,14 @@ describe('realtime gateway (two instances)', () => {
     const before = await reportFault(httpA(), buildingX, unitX, 'Before the drop');
     const last = await first.next(faultEvent(before));
     await first.close();
+    // A client still in the room tells when the missed events have been numbered (and streamed).
+    const staff = await welcomed(httpA(), org.adminToken);
+    await subscribe(staff, [`unit:${unitX}`]);
 
     const missed = [
       await reportFault(httpB(), buildingX, unitX, 'Missed one'),
       await reportFault(httpB(), buildingX, unitX, 'Missed two'),
     ];
-    // Both are in the room's stream once some client has seen them numbered.
-    const staff = await welcomed(httpA(), org.adminToken);
-    await subscribe(staff, [`unit:${unitX}`]);
     for (const id of missed) await staff.next(faultEvent(id));
 
     const again = await welcomed(httpB(), tenantToken);
@@ -205,6 +205,29 @@ describe('realtime gateway (two instances)', () => {
     expect((await onB.closed).code).toBe(4401);
     bystander.send({ type: 'ping' });
     await bystander.next((f) => f.type === 'pong');
+  });
+
+  it("closes a member's sockets with 4401 when an admin changes their role", async () => {
+    const user = await registerAndLogin(httpA(), 'rt-tech');
+    const membership = await addMember(httpA(), org.adminToken, org.id, user.email, 'technical_manager');
+    const token = (await login(httpA(), user.email, undefined, org.id)).accessToken;
+    const socket = await welcomed(httpA(), token);
+    await subscribe(socket, [`org:${org.id}`]);
+    await request(httpB())
+      .patch(`/api/v1/organizations/${org.id}/members/${membership.id}`)
+      .set(bearer(org.adminToken))
+      .send({ role: 'tenant' })
+      .expect(200);
+    expect((await socket.closed).code).toBe(4401);
+  });
+
+  it('closes sockets beyond the per-user limit with 4429 (WS_MAX_CONNECTIONS_PER_USER, 10 by default)', async () => {
+    const session = (await login(httpA(), tenant.email, undefined, org.id)).accessToken;
+    const open10 = await Promise.all(Array.from({ length: 10 }, () => welcomed(httpB(), session)));
+    const extra = await open(httpB(), session);
+    expect((await extra.closed).code).toBe(4429);
+    await Promise.all(open10.map((s) => s.close()));
+    await welcomed(httpB(), session); // a slot is free again
   });
 
   it('closes sockets with 1001 when an instance shuts down', async () => {

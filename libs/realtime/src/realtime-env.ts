@@ -15,7 +15,7 @@ export function withRealtimeEnv<TBase extends EnvBase>(Base: TBase) {
     WS_HEARTBEAT_MS = 30_000;
 
     /** Open sockets one user may hold on one instance; the next is closed with 4429. */
-    @IsIntInRange(1, 1000)
+    @IsIntInRange(1, 100_000)
     WS_MAX_CONNECTIONS_PER_USER = 10;
 
     /** Largest inbound frame; a larger one closes the socket with 1009 (ws `maxPayload`). */
