@@ -2,12 +2,13 @@
 // npm run bench:ws — the WebSocket gateway's broadcast on this machine, measured in one run on loopback:
 //   1. N sockets (default 10,000; BENCH_WS_CONNECTIONS) on ONE api-server instance, all in the
 //      organisation's room; BENCH_WS_EVENTS events (default 20) of a 200-byte payload published on the
-//      organisation's Redis channel (where the outbox relay publishes), one every BENCH_WS_GAP_MS.
+//      event stream the outbox relay appends to (`<prefix>events:stream`, read by every gateway
+//      instance), one every BENCH_WS_GAP_MS.
 //      Reported: p50/p95/p99 delivery (publish → frame parsed by the client), lost frames, server RSS
 //      per connection (RSS with the sockets open minus RSS before, over N).
 //   2. The same N split over TWO instances (Redis fan-out): p95 again, and what it adds.
 // Goals (issue 20): p95 ≤ 400 ms, 0 lost, ≤ 60 KB per connection, two instances add ≤ 20 ms at p95.
-// The publish skips the outbox relay on purpose: the relay's poll interval (500 ms) is not the gateway.
+// The append skips the outbox relay on purpose: the relay's poll interval (500 ms) is not the gateway.
 // Clients and servers share the 2 cores, so client-side parsing is inside the figure.
 //
 // File descriptors: each socket is one descriptor in this process and one in a server; the default
@@ -70,7 +71,7 @@ try {
     organizationId: org.id,
   });
   const publisher = new Redis(env.REDIS_URL);
-  const channel = `${PREFIX}events:org:${org.id}`;
+  const stream = `${PREFIX}events:stream`;
 
   // 1. One instance.
   const rss0 = rssKb(servers[0]);
@@ -79,7 +80,7 @@ try {
   log(`${N} sockets open on one instance in ${Date.now() - t} ms`);
   await sleep(2000);
   const perConnectionKb = (rssKb(servers[0]) - rss0) / N;
-  const one = await broadcast(publisher, channel, org.id);
+  const one = await broadcast(publisher, stream, org.id);
   await closeSockets();
 
   // 2. Two instances, half each.
@@ -88,7 +89,7 @@ try {
   await openSockets(N, (i) => PORTS[i % 2], token, org.id);
   log(`${N} sockets open over two instances in ${Date.now() - t} ms`);
   await sleep(2000);
-  const two = await broadcast(publisher, channel, org.id);
+  const two = await broadcast(publisher, stream, org.id);
   await closeSockets();
   publisher.disconnect();
 
@@ -164,7 +165,7 @@ async function closeSockets() {
   );
 }
 
-async function broadcast(publisher, channel, orgId) {
+async function broadcast(publisher, stream, orgId) {
   const ids = [];
   for (let i = 0; i < EVENTS; i++) {
     const id = crypto.randomUUID();
@@ -180,7 +181,7 @@ async function broadcast(publisher, channel, orgId) {
     };
     // A 200-byte payload, as the issue asks.
     event.payload.text = 'x'.repeat(Math.max(0, 200 - JSON.stringify(event.payload).length));
-    await publisher.publish(channel, JSON.stringify(event));
+    await publisher.xadd(stream, 'MAXLEN', '~', 10000, '*', 'e', JSON.stringify(event));
     await sleep(GAP_MS);
   }
   await sleep(3000); // stragglers

@@ -222,7 +222,8 @@ describe('realtime gateway (two instances)', () => {
   });
 
   it('closes sockets beyond the per-user limit with 4429 (WS_MAX_CONNECTIONS_PER_USER, 10 by default)', async () => {
-    const session = (await login(httpA(), tenant.email, undefined, org.id)).accessToken;
+    // An account of its own: the sockets earlier tests left open must not count.
+    const session = (await registerAndLogin(httpA(), 'rt-many')).accessToken;
     const open10 = await Promise.all(Array.from({ length: 10 }, () => welcomed(httpB(), session)));
     const extra = await open(httpB(), session);
     expect((await extra.closed).code).toBe(4429);

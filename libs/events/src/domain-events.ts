@@ -262,6 +262,18 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
   occurredAt: string;
 }
 
+/**
+ * The Redis stream every published event is also appended to (all organisations, bounded). Pub/sub
+ * drops what is published while a subscriber reconnects; a stream reader resumes from its last id,
+ * so the WebSocket gateways (libs/realtime) miss nothing across a Redis outage.
+ */
+export function eventStreamKey(keyPrefix: string): string {
+  return `${keyPrefix}events:stream`;
+}
+
+/** Approximate length of the event stream (XADD MAXLEN ~): minutes of events, enough for a reconnect. */
+export const EVENT_STREAM_LENGTH = 10_000;
+
 /** The Redis channel on which an organisation's events are announced. */
 export function organizationChannel(keyPrefix: string, organizationId: string): string {
   return `${keyPrefix}events:org:${organizationId}`;

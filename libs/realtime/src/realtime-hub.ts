@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { listenForSessionRevocations, sessionChangedChannel } from '@ppt/auth';
+import { eventStreamKey } from '@ppt/events';
 import { RedisConnections } from '@ppt/redis';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -37,6 +38,8 @@ import {
 
 /** Event ids remembered per instance, so a relay redelivery is not sent to the sockets twice. */
 const RECENT_EVENTS = 10_000;
+/** How long one blocking read of the event stream waits (the loop notices shutdown after it). */
+const STREAM_BLOCK_MS = 2000;
 /** How long shutdown waits for clients to answer the 1001 close before the adapter cuts them. */
 const SHUTDOWN_CLOSE_WAIT_MS = 1000;
 
@@ -345,20 +348,41 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
 
   private subscribe(): void {
     const subscriber = this.redis.create('realtime-events');
-    const prefix = this.redis.keyPrefix;
-    const direct = directChannel(prefix, this.options.app);
+    const direct = directChannel(this.redis.keyPrefix, this.options.app);
     subscriber.subscribe(direct).catch((err: Error) => this.logger.warn(`subscribe: ${err.message}`));
-    if (this.options.organizationEvents) {
-      subscriber
-        .psubscribe(`${escapeGlob(prefix)}events:org:*`)
-        .catch((err: Error) => this.logger.warn(`psubscribe: ${err.message}`));
-    }
-    subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) =>
-      this.onDomainEvent(message),
-    );
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === direct) this.onDirect(message);
     });
+    if (this.options.organizationEvents) void this.readEventStream();
+  }
+
+  /**
+   * Reads the outbox relay's event stream (libs/events eventStreamKey) from where this instance last
+   * was: unlike the organisation channels (pub/sub), nothing published while this connection was
+   * down or reconnecting is missed. Starts at the stream's current end.
+   */
+  private async readEventStream(): Promise<void> {
+    const reader = this.redis.create('realtime-event-stream', { maxRetriesPerRequest: null });
+    const key = eventStreamKey(this.redis.keyPrefix);
+    let lastId: string | undefined;
+    while (!this.stopping) {
+      try {
+        lastId ??= (await reader.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+        const answer = (await reader.xread('COUNT', 1000, 'BLOCK', STREAM_BLOCK_MS, 'STREAMS', key, lastId)) as
+          | [string, [string, string[]][]][]
+          | null;
+        for (const [, entries] of answer ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            if (fields[1]) this.onDomainEvent(fields[1]);
+          }
+        }
+      } catch (err) {
+        if (this.stopping) return;
+        this.logger.debug(`Event stream read failed (retrying): ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500).unref());
+      }
+    }
   }
 
   private onDomainEvent(message: string): void {
@@ -438,11 +462,6 @@ function parseEvent(message: string): RealtimeEvent | null {
   } catch {
     return null;
   }
-}
-
-/** A key prefix used inside a PSUBSCRIBE pattern matches itself only. */
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 function addTo<K>(map: Map<K, Set<RealtimeConnection>>, key: K, c: RealtimeConnection): void {
