@@ -166,6 +166,12 @@ describe('realtime gateway (two instances)', () => {
     expect(socket.frames.filter((f) => f['code'] === 'WS_MALFORMED_FRAME')).toHaveLength(5);
   });
 
+  it('closes with 1009 on a frame over WS_MAX_MESSAGE_BYTES (4096 by default)', async () => {
+    const socket = await welcomed(httpA(), tenantToken);
+    socket.send({ type: 'subscribe', rooms: ['x'.repeat(5000)] });
+    expect((await socket.closed).code).toBe(1009);
+  });
+
   it('replays what a client missed after a reconnect (resume with the last sequence number)', async () => {
     const first = await welcomed(httpA(), tenantToken);
     await subscribe(first, [`unit:${unitX}`]);

@@ -87,7 +87,7 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(ROOM_POLICY) private readonly policy: RoomPolicy,
     private readonly redis: RedisConnections,
   ) {
-    const client = redis.get('realtime', { raw: true, commandTimeout: 1000, maxRetriesPerRequest: 1 });
+    const client = redis.get('realtime', { raw: true, commandTimeout: 2000, maxRetriesPerRequest: 1 });
     this.streams = new RoomStreams(
       client,
       `${redis.keyPrefix}rt:${options.app}:`,

@@ -22,9 +22,9 @@ export class RealtimePublisher {
     this.client(); // connects now, so the first publish does not wait for the connection
   }
 
-  /** While Redis is down a publish gives up after half a second instead of holding the request. */
+  /** While Redis is down a publish gives up after 2 s instead of holding the request. */
   private client() {
-    return this.redis.get('realtime-publisher', { raw: true, commandTimeout: 500, maxRetriesPerRequest: 1 });
+    return this.redis.get('realtime-publisher', { raw: true, commandTimeout: 2000, maxRetriesPerRequest: 1 });
   }
 
   async toUser(userId: string, type: string, payload: Record<string, unknown>): Promise<void> {
