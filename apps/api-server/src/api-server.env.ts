@@ -11,6 +11,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
+import { withRealtimeEnv } from '@ppt/realtime';
 import { withStorageEnv } from '@ppt/storage';
 import { withAssistantEnv } from '@ppt/api-assistant-core';
 import { withDocumentSearchEnv, withDocumentsEnv } from '@ppt/api-documents-core';
@@ -36,9 +37,9 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents, document search, syndication and the assistant, validated in one pass. */
-export class ApiServerEnv extends withAssistantEnv(
-  withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv)))),
+/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant and realtime limits, validated in one pass. */
+export class ApiServerEnv extends withRealtimeEnv(
+  withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
 ) {
   @IsPort()
   API_PORT = 3000;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
 import {
   AnnouncementsHttpModule,
+  RealtimeHttpModule,
   ConversationsHttpModule,
   NotificationsHttpModule,
   VotesHttpModule,
@@ -83,6 +84,7 @@ export class AppModule {
         DocumentSearchHttpModule,
         UploadsHttpModule,
         AssistantHttpModule,
+        RealtimeHttpModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AnswerSigner } from '@ppt/auth';
+import { withRealtimeEnv } from '@ppt/realtime';
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 
 @ValidatorConstraint({ name: 'announcementKeyRing' })
@@ -24,7 +25,7 @@ class IsAnnouncementKeyRing implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-export class RealityServerEnv extends CoreEnv {
+export class RealityServerEnv extends withRealtimeEnv(CoreEnv) {
   /**
    * The portal's own role (member of ppt_portal_app: schema `portal` only), never api-server's: the
    * process refuses to start as a role that reaches any table outside schema `portal`.

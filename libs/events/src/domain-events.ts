@@ -39,7 +39,15 @@ export interface DomainEventPayloads {
     priority: string;
     title: string;
   };
-  'fault.status_changed': { faultId: string; from: string; to: string; changedBy: string };
+  /** buildingId and unitId route it to the residents' WebSocket rooms (libs/realtime). */
+  'fault.status_changed': {
+    faultId: string;
+    buildingId: string;
+    unitId: string | null;
+    from: string;
+    to: string;
+    changedBy: string;
+  };
   'lease.activated': { leaseId: string; unitId: string; startDate: string; endDate: string | null };
   'lease.ending_soon': { leaseId: string; unitId: string; endDate: string; daysLeft: 90 | 60 | 30 };
   'lease.amended': {
@@ -265,6 +273,18 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
   payload: DomainEventPayloads[T];
   occurredAt: string;
 }
+
+/**
+ * The Redis stream every published event is also appended to (all organisations, bounded). Pub/sub
+ * drops what is published while a subscriber reconnects; a stream reader resumes from its last id,
+ * so the WebSocket gateways (libs/realtime) miss nothing across a Redis outage.
+ */
+export function eventStreamKey(keyPrefix: string): string {
+  return `${keyPrefix}events:stream`;
+}
+
+/** Approximate length of the event stream (XADD MAXLEN ~): minutes of events, enough for a reconnect. */
+export const EVENT_STREAM_LENGTH = 10_000;
 
 /** The Redis channel on which an organisation's events are announced. */
 export function organizationChannel(keyPrefix: string, organizationId: string): string {

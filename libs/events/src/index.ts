@@ -2,6 +2,8 @@ export { consumeOnce } from './consume-once';
 export {
   AGGREGATE_OF,
   EVENT_QUEUES,
+  EVENT_STREAM_LENGTH,
+  eventStreamKey,
   organizationChannel,
   type DomainEvent,
   type DomainEventPayloads,

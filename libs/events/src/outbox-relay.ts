@@ -13,7 +13,14 @@ import { QueueName } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { EVENT_QUEUES, organizationChannel, type DomainEvent, type DomainEventType } from './domain-events';
+import {
+  EVENT_QUEUES,
+  EVENT_STREAM_LENGTH,
+  eventStreamKey,
+  organizationChannel,
+  type DomainEvent,
+  type DomainEventType,
+} from './domain-events';
 
 export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');
 
@@ -65,7 +72,8 @@ interface ClaimedRow {
 
 /**
  * Publishes outbox events at least once: as a Bull job on each queue EVENT_QUEUES routes its type to
- * (job id = event id, so a retry never enqueues twice) and on the organisation's Redis channel; then
+ * (job id = event id, so a retry never enqueues twice), on the event stream (read by the WebSocket
+ * gateways) and on the organisation's Redis channel; then
  * marks it published. While Redis is down, events stay in PostgreSQL and are retried with back-off.
  *
  * Order: events of one aggregate go out in their sequence order. A pass claims, per aggregate, only
@@ -272,9 +280,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const name of EVENT_QUEUES[event.type]) {
       await this.queue(name).add(event.type, event, { jobId: event.id });
     }
-    await this.redis
-      .get('events-publisher', { raw: true })
-      .publish(organizationChannel(this.redis.keyPrefix, event.organizationId), JSON.stringify(event));
+    const publisher = this.redis.get('events-publisher', { raw: true });
+    const message = JSON.stringify(event);
+    // The stream first: a retry after a failed publish appends again, and readers skip ids they have seen.
+    await publisher.xadd(eventStreamKey(this.redis.keyPrefix), 'MAXLEN', '~', EVENT_STREAM_LENGTH, '*', 'e', message);
+    await publisher.publish(organizationChannel(this.redis.keyPrefix, event.organizationId), message);
   }
 
   private queue(name: QueueName): Queue {

@@ -18,6 +18,7 @@ export {
 } from './test-services';
 export { closedPort } from './closed-port';
 export { eventually } from './eventually';
+export { connectWs, TestSocket, wsUrlOf, type WsFrame } from './ws-client';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app';
 export { bootTestApp, type BootedApp, type BootOptions } from './boot-test-app';

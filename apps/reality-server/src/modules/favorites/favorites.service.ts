@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { AppError, registerErrorCodes } from '@ppt/observability';
+import { RealtimePublisher } from '@ppt/realtime';
 import { PortalListingsRepository } from '../listings/portal-listings.repository';
 import { PortalListingsService } from '../listings/portal-listings.service';
 import type { FavoriteResponse } from './favorites.controller';
@@ -18,6 +19,7 @@ export class FavoritesService {
     private readonly favorites: FavoritesRepository,
     private readonly listings: PortalListingsRepository,
     private readonly views: PortalListingsService,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async list(userId: string, page: PageQueryDto): Promise<Page<FavoriteResponse>> {
@@ -45,9 +47,12 @@ export class FavoritesService {
       throw new AppError('FAVORITES_LIMIT', 409, `At most ${MAX_FAVORITES} favourites; remove some first`);
     }
     await this.favorites.add(userId, listingId);
+    // The visitor's other tabs and devices (user room on /ws).
+    await this.realtime.toUser(userId, 'favorite.added', { listingId });
   }
 
-  remove(userId: string, listingId: string): Promise<void> {
-    return this.favorites.remove(userId, listingId);
+  async remove(userId: string, listingId: string): Promise<void> {
+    await this.favorites.remove(userId, listingId);
+    await this.realtime.toUser(userId, 'favorite.removed', { listingId });
   }
 }

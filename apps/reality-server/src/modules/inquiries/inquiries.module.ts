@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ListingsModule } from '../listings/listings.module';
+import { PortalRealtimeCoreModule } from '../realtime/realtime.core.module';
 import { InquiriesController } from './inquiries.controller';
 import { InquiriesRepository } from './inquiries.repository';
 import { InquiriesService } from './inquiries.service';
@@ -7,7 +8,7 @@ import { InquiryDeliveryProcessor } from './inquiry-delivery.processor';
 import { InquiryLimiter } from './inquiry-limiter';
 
 @Module({
-  imports: [ListingsModule],
+  imports: [ListingsModule, PortalRealtimeCoreModule],
   controllers: [InquiriesController],
   providers: [InquiriesRepository, InquiriesService, InquiryLimiter],
 })

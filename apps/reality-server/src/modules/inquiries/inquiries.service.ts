@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { VisitorPrincipal } from '@ppt/auth';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import { PortalInquiryJob, QueueName } from '@ppt/queue';
+import { RealtimePublisher } from '@ppt/realtime';
 import type { Queue } from 'bull';
 import { PortalListingsRepository } from '../listings/portal-listings.repository';
 import type { CreateInquiryDto, InquiryReceivedResponse } from './dto/inquiry.dto';
@@ -26,6 +27,7 @@ export class InquiriesService {
     private readonly inquiries: InquiriesRepository,
     private readonly limiter: InquiryLimiter,
     @InjectQueue(QueueName.PortalInquiries) private readonly queue: Queue,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async send(
@@ -51,6 +53,8 @@ export class InquiriesService {
       .catch((err: Error) =>
         this.logger.warn({ err, inquiryId: inquiry.id }, 'Inquiry stored; queueing deferred to the sweep'),
       );
+    if (visitor)
+      await this.realtime.toUser(visitor.userId, 'inquiry.received', { inquiryId: inquiry.id, listingId });
     return { id: inquiry.id, status: 'received' };
   }
 }

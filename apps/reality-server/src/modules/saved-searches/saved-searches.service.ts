@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SavedSearch } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { AppError, registerErrorCodes } from '@ppt/observability';
+import { RealtimePublisher } from '@ppt/realtime';
 import type { PortalListingResponse } from '../listings/dto/search.dto';
 import { assertCompleteRadius, PortalListingsService } from '../listings/portal-listings.service';
 import type { CreateSavedSearchDto, SavedSearchResponse } from './dto/saved-search.dto';
@@ -18,6 +19,7 @@ export class SavedSearchesService {
   constructor(
     private readonly searches: SavedSearchesRepository,
     private readonly listings: PortalListingsService,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async list(userId: string, page: PageQueryDto): Promise<Page<SavedSearchResponse>> {
@@ -36,7 +38,10 @@ export class SavedSearchesService {
     }
     // Only the fields the visitor set (validation already dropped anything unknown).
     const filters = Object.fromEntries(Object.entries(dto.filters).filter(([, v]) => v !== undefined));
-    return toResponse(await this.searches.create(userId, dto.name, filters));
+    const created = toResponse(await this.searches.create(userId, dto.name, filters));
+    // The visitor's other tabs and devices (user room on /ws).
+    await this.realtime.toUser(userId, 'saved_search.created', { savedSearchId: created.id, name: created.name });
+    return created;
   }
 
   async run(userId: string, id: string, page: PageQueryDto): Promise<Page<PortalListingResponse>> {
@@ -46,6 +51,7 @@ export class SavedSearchesService {
 
   async delete(userId: string, id: string): Promise<void> {
     if (!(await this.searches.delete(userId, id))) throw notFound();
+    await this.realtime.toUser(userId, 'saved_search.deleted', { savedSearchId: id });
   }
 
   private async mustFind(userId: string, id: string): Promise<SavedSearch> {

@@ -18,3 +18,5 @@ export { VotesCloseDueModule } from './votes/votes-close-due.module';
 export { VotesCloseDue } from './votes/votes-close-due';
 export { VotesCoreModule } from './votes/votes.core.module';
 export { VotesService } from './votes/votes.service';
+export { RealtimeCoreModule } from './realtime/realtime.core.module';
+export { RealtimeEnv } from './realtime/realtime.env';

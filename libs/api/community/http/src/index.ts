@@ -2,3 +2,4 @@ export { AnnouncementsHttpModule } from './announcements/announcements.http.modu
 export { ConversationsHttpModule } from './conversations/conversations.http.module';
 export { NotificationsHttpModule } from './notifications/notifications.http.module';
 export { VotesHttpModule } from './votes/votes.http.module';
+export { RealtimeHttpModule } from './realtime/realtime.http.module';

@@ -30,3 +30,4 @@ export { SessionStore } from './sessions/session-store';
 export { Passwords } from './users/passwords';
 export { UsersModule } from './users/users.module';
 export { UsersService } from './users/users.service';
+export { SessionsModule } from './sessions/sessions.module';

@@ -192,7 +192,14 @@ export class FaultsService {
         organizationId: t.organizationId,
         aggregateId: id,
         aggregateVersion: after.version,
-        payload: { faultId: id, from: before.status, to, changedBy: t.userId },
+        payload: {
+          faultId: id,
+          buildingId: after.buildingId,
+          unitId: after.unitId,
+          from: before.status,
+          to,
+          changedBy: t.userId,
+        },
       });
       return toResponse(after, await this.faults.history(m, t.organizationId, id));
     });
