@@ -34,6 +34,7 @@ import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-
 import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-payment-reversals-and-idempotency';
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
+import { NotificationDelivery1795530000000 } from './1795530000000-notification-delivery';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   ListFilterIndexes1795422000000,
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
+  NotificationDelivery1795530000000,
 ];

@@ -13,6 +13,7 @@ import {
 import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withStorageEnv } from '@ppt/storage';
 import { withDocumentsEnv } from './modules/documents/documents.env';
+import { withNotificationEnv } from './modules/notification-delivery/notification-delivery.env';
 import { withSyndicationEnv } from './modules/syndication/syndication.env';
 
 const toList = ({ value }: { value: unknown }) =>
@@ -36,7 +37,9 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Core settings, object storage (libs/storage), documents and syndication, validated in one pass. */
-export class ApiServerEnv extends withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))) {
+export class ApiServerEnv extends withNotificationEnv(
+  withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))),
+) {
   @IsPort()
   API_PORT = 3000;
 

@@ -17,6 +17,7 @@ import { LeasesModule } from './modules/leases/leases.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { MetersModule } from './modules/meters/meters.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { NotificationDeliveryHttpModule } from './modules/notification-delivery/notification-delivery.http.module';
 import { OAuthModule } from './modules/oauth/oauth.module';
 import { ServiceClientStatus } from './modules/oauth/service-client-status';
 import { ServiceClientsModule } from './modules/oauth/service-clients.module';
@@ -70,6 +71,7 @@ export class AppModule {
         SyndicationModule,
         AnnouncementsModule,
         NotificationsModule,
+        NotificationDeliveryHttpModule,
         ConversationsModule,
         VotesModule,
         FinanceModule,

@@ -5,6 +5,7 @@ import {
   IdentityMailJob,
   JobHandlerCheckModule,
   MaintenanceJob,
+  NotificationJob,
   QueueName,
   SyndicationJob,
 } from '@ppt/queue';
@@ -18,6 +19,7 @@ import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
 import { LeadsWorkerModule } from './modules/leads/leads.module';
+import { NotificationDeliveryJobsModule } from './modules/notification-delivery/notification-delivery.jobs.module';
 import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
 
 /**
@@ -47,12 +49,17 @@ export class WorkerModule {
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
         LeadsWorkerModule,
+        NotificationDeliveryJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),
             ...eventsRoutedTo(QueueName.Maintenance),
           ],
           [QueueName.IdentityMail]: Object.values(IdentityMailJob),
+          [QueueName.Notifications]: [
+            ...Object.values(NotificationJob),
+            ...eventsRoutedTo(QueueName.Notifications),
+          ],
           [QueueName.Syndication]: [
             ...eventsRoutedTo(QueueName.Syndication),
             ...Object.values(SyndicationJob),

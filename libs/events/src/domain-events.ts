@@ -32,6 +32,8 @@ export interface ListingSnapshot {
 }
 
 export interface DomainEventPayloads {
+  /** An in-app notification row was written (the WebSocket gateway delivers it to room `user:<userId>`). */
+  'notification.created': { notificationId: string; userId: string; type: string; title: string };
   'fault.created': {
     faultId: string;
     buildingId: string;
@@ -184,6 +186,7 @@ export interface DomainEventPayloads {
 export type DomainEventType = keyof DomainEventPayloads;
 
 export const AGGREGATE_OF: Record<DomainEventType, string> = {
+  'notification.created': 'notification',
   'fault.created': 'fault',
   'fault.status_changed': 'fault',
   'lease.activated': 'lease',
@@ -216,8 +219,11 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
  * only announced there.
  */
 export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName[] } = {
-  'fault.created': [],
-  'fault.status_changed': [],
+  // Only announced on the organisation's channel, for the WebSocket gateway.
+  'notification.created': [],
+  // Who is told what (docs/notifications.md): one job per recipient and channel from each of these.
+  'fault.created': [QueueName.Notifications],
+  'fault.status_changed': [QueueName.Notifications],
   'lease.activated': [],
   'lease.ending_soon': [],
   'lease.amended': [],

@@ -9,11 +9,13 @@ export {
   DEFAULT_JOB_OPTIONS,
   IdentityMailJob,
   MaintenanceJob,
+  NotificationJob,
   PortalInquiryJob,
   QueueName,
   SyndicationJob,
   type DocumentJobData,
   type IdentityMailJobData,
+  type NotificationJobData,
   type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -16,6 +16,12 @@ export const QueueName = {
    * account exists, so its answer and timing tell nothing.
    */
   IdentityMail: 'identity-mail',
+  /**
+   * Notifications that reach people: domain events routed here become one job per recipient and
+   * channel (job id = event id + recipient + channel), sent by e-mail or Web Push by the api worker;
+   * jobs that exhausted their retries stay as dead letters (Bull Board).
+   */
+  Notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -102,6 +108,20 @@ export interface IdentityMailJobData {
   [IdentityMailJob.VerifyEmail]: { userId: string };
   [IdentityMailJob.PasswordReset]: { email: string };
   [IdentityMailJob.RegistrationAttempted]: { email: string };
+}
+
+/** Jobs of the notifications queue (besides the domain events EVENT_QUEUES routes there). */
+export const NotificationJob = {
+  /** One notification to one user on one channel (job id = the delivery's job id). */
+  Deliver: 'deliver-notification',
+  /** One user's e-mails held for the daily digest (job id `digest:<organization>:<user>:<day>`). */
+  Digest: 'send-digest',
+} as const;
+export type NotificationJob = (typeof NotificationJob)[keyof typeof NotificationJob];
+
+export interface NotificationJobData {
+  [NotificationJob.Deliver]: { organizationId: string; deliveryId: string };
+  [NotificationJob.Digest]: { organizationId: string; userId: string };
 }
 
 export const DEFAULT_JOB_ATTEMPTS = 5;
