@@ -162,6 +162,7 @@ describe('notification delivery', () => {
     });
     // Every staff member (the admin too) is told; the reporter is not told of their own report.
     expect((await inApp(staff.id)).map((n) => n.title)).toEqual([expect.stringContaining('Broken lift')]);
+    expect((await inApp(admin.id)).map((n) => n.title)).toEqual([expect.stringContaining('Broken lift')]);
     expect(await inApp(reporter.id)).toEqual([]);
     await retrying(async () => {
       const rows = await deliveries(staff.id);
@@ -184,6 +185,42 @@ describe('notification delivery', () => {
     expect(done.body).toEqual({ type: 'fault_update', channel: 'email' });
     const prefs = await request(http()).get('/api/v1/notification-preferences').set(bearer(staff.token)).expect(200);
     expect(prefs.body.items).toContainEqual({ type: 'fault_update', channel: 'email', enabled: false, isDefault: false });
+  });
+
+  it('tells the assignee of an assignment and the reporter of a status change, never the actor', async () => {
+    const assignee = await member('assignee');
+    const reporter = await member('reporter2');
+    const building = (
+      await request(http())
+        .post('/api/v1/buildings')
+        .set(bearer(org.adminToken))
+        .send({ name: 'A House', addressLine: 'B 2', city: 'Praha', postalCode: '110 00', country: 'CZ' })
+        .expect(201)
+    ).body.id as string;
+    const fault = (
+      await request(http())
+        .post('/api/v1/faults')
+        .set(bearer(reporter.token))
+        .send({ buildingId: building, title: 'Dripping tap', description: 'Kitchen', category: 'plumbing' })
+        .expect(201)
+    ).body.id as string;
+    await request(http())
+      .patch(`/api/v1/faults/${fault}`)
+      .set(bearer(org.adminToken))
+      .send({ assigneeUserId: assignee.id })
+      .expect(200);
+    await mail.waitFor((m) => JSON.stringify(m.to).includes(assignee.email) && m.subject === 'Assigned to you: Dripping tap', 15_000);
+    await request(http())
+      .post(`/api/v1/faults/${fault}/status`)
+      .set(bearer(assignee.token))
+      .send({ status: 'triaged' })
+      .expect(200);
+    await mail.waitFor((m) => JSON.stringify(m.to).includes(reporter.email) && m.subject === 'Fault triaged: Dripping tap', 15_000);
+    // The assignee changed the status: they are not told about it.
+    await retrying(async () =>
+      expect((await inApp(reporter.id)).map((n) => n.title)).toContain('Fault triaged: Dripping tap'),
+    );
+    expect((await inApp(assignee.id)).map((n) => n.title)).not.toContain('Fault triaged: Dripping tap');
   });
 
   it('refuses a forged or altered unsubscribe token (400, nothing changed)', async () => {

@@ -42,6 +42,8 @@ export interface DomainEventPayloads {
     title: string;
   };
   'fault.status_changed': { faultId: string; from: string; to: string; changedBy: string };
+  /** A staff member became the fault's assignee. */
+  'fault.assigned': { faultId: string; assigneeUserId: string; assignedBy: string };
   'lease.activated': { leaseId: string; unitId: string; startDate: string; endDate: string | null };
   'lease.ending_soon': { leaseId: string; unitId: string; endDate: string; daysLeft: 90 | 60 | 30 };
   'lease.amended': {
@@ -189,6 +191,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'notification.created': 'notification',
   'fault.created': 'fault',
   'fault.status_changed': 'fault',
+  'fault.assigned': 'fault',
   'lease.activated': 'lease',
   'lease.ending_soon': 'lease',
   'lease.amended': 'lease',
@@ -224,20 +227,21 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   // Who is told what (docs/notifications.md): one job per recipient and channel from each of these.
   'fault.created': [QueueName.Notifications],
   'fault.status_changed': [QueueName.Notifications],
+  'fault.assigned': [QueueName.Notifications],
   'lease.activated': [],
-  'lease.ending_soon': [],
+  'lease.ending_soon': [QueueName.Notifications],
   'lease.amended': [],
   'meter_reading.submitted': [],
-  'announcement.published': [],
+  'announcement.published': [QueueName.Notifications],
   'message.sent': [],
-  'vote.opened': [],
-  'vote.closed': [],
+  'vote.opened': [QueueName.Notifications],
+  'vote.closed': [QueueName.Notifications],
   'vote.cancelled': [],
   'charge.created': [],
   'charge.cancelled': [],
   'payment.recorded': [],
   'payment.reversed': [],
-  'payment.overdue': [],
+  'payment.overdue': [QueueName.Notifications],
   // Syndication decides, per portal, what each listing change means (our own portal included).
   'listing.published': [QueueName.Syndication],
   'listing.updated': [QueueName.Syndication],
@@ -247,7 +251,7 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'syndication.status_changed': [],
   'syndication.drift_detected': [],
   'listing.republished': [],
-  'syndication.credentials_rejected': [],
+  'syndication.credentials_rejected': [QueueName.Notifications],
 };
 
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

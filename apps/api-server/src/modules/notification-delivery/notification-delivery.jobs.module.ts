@@ -8,6 +8,7 @@ import { DeliverNotificationProcessor } from './jobs/deliver-notification.proces
 import { NotificationTriggersProcessor } from './jobs/notification-triggers.processor';
 import { NotificationDeliveryRepository } from './notification-delivery.repository';
 import { NotificationDeliveryService } from './notification-delivery.service';
+import { NotificationRecipients } from './notification-recipients';
 import { PushSender } from './push-sender';
 
 /** The worker side: the event triggers and the senders (consumers of the notifications queue). */
@@ -19,6 +20,7 @@ import { PushSender } from './push-sender';
     NotificationDeliveryRepository,
     PushSender,
     NotificationDeliveryService,
+    NotificationRecipients,
     NotificationTriggersProcessor,
     DeliverNotificationProcessor,
   ],

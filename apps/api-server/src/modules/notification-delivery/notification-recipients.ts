@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AnnouncementRecipient,
+  Charge,
+  Fault,
+  Lease,
+  LeaseCoTenant,
+  Membership,
+  Person,
+  VoteEligibleUnit,
+  type MembershipRole,
+} from '@ppt/db';
+import { In, type EntityManager } from 'typeorm';
+
+/** Who handles faults in an organisation (they hear of new ones). */
+const FAULT_STAFF: MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
+/** Who manages leases and portal accounts. */
+const MANAGERS: MembershipRole[] = ['org_admin', 'manager'];
+
+/**
+ * The recipients of each trigger (docs/notifications.md), read in the organisation's transaction.
+ * Reads the owning features' tables through their entities, as the lead e-mail does: those
+ * features offer no service call for "who is concerned" yet.
+ */
+@Injectable()
+export class NotificationRecipients {
+  async members(m: EntityManager, organizationId: string, roles: MembershipRole[]): Promise<string[]> {
+    return (await m.findBy(Membership, { organizationId, role: In(roles) })).map((r) => r.userId);
+  }
+
+  faultStaff(m: EntityManager, organizationId: string): Promise<string[]> {
+    return this.members(m, organizationId, FAULT_STAFF);
+  }
+
+  managers(m: EntityManager, organizationId: string): Promise<string[]> {
+    return this.members(m, organizationId, MANAGERS);
+  }
+
+  fault(m: EntityManager, organizationId: string, id: string): Promise<Fault | null> {
+    return m.findOneBy(Fault, { organizationId, id });
+  }
+
+  /** The accounts of people (people without an account are not told). */
+  async usersOf(m: EntityManager, organizationId: string, personIds: string[]): Promise<string[]> {
+    if (personIds.length === 0) return [];
+    const people = await m.findBy(Person, { organizationId, id: In([...new Set(personIds)]) });
+    return people.map((p) => p.userId).filter((u): u is string => u !== null);
+  }
+
+  /** The unit owners of a vote's snapshot (those who may vote). */
+  async voters(m: EntityManager, organizationId: string, voteId: string): Promise<string[]> {
+    const units = await m.findBy(VoteEligibleUnit, { organizationId, voteId });
+    return this.usersOf(m, organizationId, units.flatMap((u) => u.ownerPersonIds));
+  }
+
+  /** The lease's tenants (primary and co-tenants). */
+  async leaseTenants(m: EntityManager, organizationId: string, leaseId: string): Promise<string[]> {
+    const lease = await m.findOneBy(Lease, { organizationId, id: leaseId });
+    if (!lease) return [];
+    const co = await m.findBy(LeaseCoTenant, { organizationId, leaseId });
+    return this.usersOf(m, organizationId, [lease.primaryTenantId, ...co.map((c) => c.personId)]);
+  }
+
+  /** The announcement's recipients as recorded when it was published. */
+  async announcementAudience(m: EntityManager, organizationId: string, announcementId: string): Promise<string[]> {
+    return (await m.findBy(AnnouncementRecipient, { organizationId, announcementId })).map((r) => r.userId);
+  }
+
+  async chargePayer(m: EntityManager, organizationId: string, chargeId: string): Promise<{ userIds: string[]; charge: Charge | null }> {
+    const charge = await m.findOneBy(Charge, { organizationId, id: chargeId });
+    return { charge, userIds: charge?.personId ? await this.usersOf(m, organizationId, [charge.personId]) : [] };
+  }
+}
