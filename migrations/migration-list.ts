@@ -35,6 +35,7 @@ import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-pay
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { NotificationDelivery1795530000000 } from './1795530000000-notification-delivery';
+import { NotificationReminders1795531000000 } from './1795531000000-notification-reminders';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
   NotificationDelivery1795530000000,
+  NotificationReminders1795531000000,
 ];

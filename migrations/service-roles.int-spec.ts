@@ -86,6 +86,7 @@ describe('database roles per service (catalog)', () => {
       'portal_targets:SELECT',
       'portal_webhook_receipts:DELETE',
       'portal_webhook_receipts:SELECT',
+      'reading_periods:SELECT',
       'upload_sessions:SELECT',
       'votes:SELECT',
     ]);

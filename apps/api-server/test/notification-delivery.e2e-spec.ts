@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { generateVAPIDKeys } from 'web-push';
 import { NotificationDeliveryService } from '../src/modules/notification-delivery/notification-delivery.service';
+import { NotificationReminders } from '../src/modules/notification-delivery/notification-reminders';
 import { bootApiServer, createTestWorker, type BootedApiServer } from './boot';
 import { addMember, asOwner, bearer, createOrganization, registerAndLogin, type TestUser } from './identity';
 
@@ -23,7 +24,10 @@ const vapid = generateVAPIDKeys();
 /** A header as sent (unfolded): mailparser folds the List-* headers into one parsed object. */
 function rawHeader(message: ParsedMail, key: string): string | undefined {
   const line = message.headerLines.find((h) => h.key === key)?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r\n\s+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r\n\s+/g, ' ')
+    .trim();
 }
 
 /** Runs `check` until it stops throwing (assertions included), within `timeoutMs`. */
@@ -55,17 +59,34 @@ describe('notification delivery', () => {
   const queue = () => server.app.get<Queue>(getQueueToken(QueueName.Notifications), { strict: false });
   const mailsTo = (address: string) => mail.messages.filter((m) => JSON.stringify(m.to).includes(address));
   const deliveries = (userId: string) =>
-    asOwner(server, async (db) =>
-      (
-        await db.query(
-          `SELECT job_id, channel, status, attempts, provider_id, error, digest, not_before FROM notification_deliveries
+    asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(
+            `SELECT job_id, channel, status, attempts, provider_id, error, digest, not_before FROM notification_deliveries
             WHERE user_id = $1 ORDER BY created_at, channel`,
-          [userId],
-        )
-      ).rows as { job_id: string; channel: string; status: string; attempts: number; provider_id: string | null; error: string | null; digest: boolean; not_before: Date | null }[],
+            [userId],
+          )
+        ).rows as {
+          job_id: string;
+          channel: string;
+          status: string;
+          attempts: number;
+          provider_id: string | null;
+          error: string | null;
+          digest: boolean;
+          not_before: Date | null;
+        }[],
     );
   const inApp = (userId: string) =>
-    asOwner(server, async (db) => (await db.query(`SELECT title FROM notifications WHERE user_id = $1`, [userId])).rows as { title: string }[]);
+    asOwner(
+      server,
+      async (db) =>
+        (await db.query(`SELECT title FROM notifications WHERE user_id = $1`, [userId])).rows as {
+          title: string;
+        }[],
+    );
 
   /** A member who wants e-mail and push for fault updates, with one push device. */
   async function member(label: string, pushStatus: 201 | 404 | 410 = 201) {
@@ -81,7 +102,12 @@ describe('notification delivery', () => {
     await request(http())
       .put('/api/v1/notification-preferences')
       .set(bearer(token))
-      .send({ items: [{ type: 'fault_update', channel: 'email', enabled: true }, { type: 'fault_update', channel: 'push', enabled: true }] })
+      .send({
+        items: [
+          { type: 'fault_update', channel: 'email', enabled: true },
+          { type: 'fault_update', channel: 'push', enabled: true },
+        ],
+      })
       .expect(200);
     const device = push.subscribe(pushStatus);
     await request(http())
@@ -140,11 +166,16 @@ describe('notification delivery', () => {
       15_000,
     );
     expect(message.subject).toContain('Broken lift');
-    expect(message.from?.value[0]).toEqual({ name: 'Green Gardens via PPT', address: 'no-reply@example.test' });
+    expect(message.from?.value[0]).toEqual({
+      name: 'Green Gardens via PPT',
+      address: 'no-reply@example.test',
+    });
     expect(message.text).toContain(`https://app.example.test/faults/${fault.body.id}`);
     expect(message.html).toContain(`<a href="https://app.example.test/faults/${fault.body.id}">`);
-    const unsubscribe = rawHeader(message, 'list-unsubscribe');
-    expect(unsubscribe).toMatch(/^<https:\/\/api\.example\.test\/api\/v1\/notifications\/unsubscribe\?token=[\w.-]+>$/);
+    const unsubscribe = rawHeader(message, 'list-unsubscribe') ?? '';
+    expect(unsubscribe).toMatch(
+      /^<https:\/\/api\.example\.test\/api\/v1\/notifications\/unsubscribe\?token=[\w.-]+>$/,
+    );
     expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
 
     const pushed = await retrying(() => {
@@ -183,8 +214,16 @@ describe('notification delivery', () => {
       .send('List-Unsubscribe=One-Click')
       .expect(200);
     expect(done.body).toEqual({ type: 'fault_update', channel: 'email' });
-    const prefs = await request(http()).get('/api/v1/notification-preferences').set(bearer(staff.token)).expect(200);
-    expect(prefs.body.items).toContainEqual({ type: 'fault_update', channel: 'email', enabled: false, isDefault: false });
+    const prefs = await request(http())
+      .get('/api/v1/notification-preferences')
+      .set(bearer(staff.token))
+      .expect(200);
+    expect(prefs.body.items).toContainEqual({
+      type: 'fault_update',
+      channel: 'email',
+      enabled: false,
+      isDefault: false,
+    });
   });
 
   it('tells the assignee of an assignment and the reporter of a status change, never the actor', async () => {
@@ -209,13 +248,19 @@ describe('notification delivery', () => {
       .set(bearer(org.adminToken))
       .send({ assigneeUserId: assignee.id })
       .expect(200);
-    await mail.waitFor((m) => JSON.stringify(m.to).includes(assignee.email) && m.subject === 'Assigned to you: Dripping tap', 15_000);
+    await mail.waitFor(
+      (m) => JSON.stringify(m.to).includes(assignee.email) && m.subject === 'Assigned to you: Dripping tap',
+      15_000,
+    );
     await request(http())
       .post(`/api/v1/faults/${fault}/status`)
       .set(bearer(assignee.token))
       .send({ status: 'triaged' })
       .expect(200);
-    await mail.waitFor((m) => JSON.stringify(m.to).includes(reporter.email) && m.subject === 'Fault triaged: Dripping tap', 15_000);
+    await mail.waitFor(
+      (m) => JSON.stringify(m.to).includes(reporter.email) && m.subject === 'Fault triaged: Dripping tap',
+      15_000,
+    );
     // The assignee changed the status: they are not told about it.
     await retrying(async () =>
       expect((await inApp(reporter.id)).map((n) => n.title)).toContain('Fault triaged: Dripping tap'),
@@ -236,7 +281,12 @@ describe('notification delivery', () => {
   it('sends nothing twice for the same event and recipient (job id = event + recipient + channel)', async () => {
     const user = await member('dedupe');
     const key = randomUUID();
-    const n = { type: 'fault_update' as const, title: 'Once only', body: 'x', link: null as unknown as string };
+    const n = {
+      type: 'fault_update' as const,
+      title: 'Once only',
+      body: 'x',
+      link: null as unknown as string,
+    };
     const first = await service().dispatch(org.id, key, [user.id, user.id], n);
     const second = await service().dispatch(org.id, key, [user.id], n);
     expect(first).toEqual({ inApp: 1, queued: 2 });
@@ -253,9 +303,15 @@ describe('notification delivery', () => {
   it('removes a push subscription the push service says is gone (410 and 404)', async () => {
     for (const status of [410, 404] as const) {
       const user = await member(`gone${status}`, status);
-      await service().dispatch(org.id, randomUUID(), [user.id], { type: 'fault_update', title: `Gone ${status}` });
+      await service().dispatch(org.id, randomUUID(), [user.id], {
+        type: 'fault_update',
+        title: `Gone ${status}`,
+      });
       await retrying(async () => {
-        const list = await request(http()).get('/api/v1/push-subscriptions').set(bearer(user.token)).expect(200);
+        const list = await request(http())
+          .get('/api/v1/push-subscriptions')
+          .set(bearer(user.token))
+          .expect(200);
         expect(list.body).toEqual([]);
       });
       await retrying(async () =>
@@ -269,7 +325,12 @@ describe('notification delivery', () => {
     await request(http())
       .put('/api/v1/notification-preferences')
       .set(bearer(user.token))
-      .send({ items: [{ type: 'vote', channel: 'email', enabled: false }, { type: 'vote', channel: 'push', enabled: false }] })
+      .send({
+        items: [
+          { type: 'vote', channel: 'email', enabled: false },
+          { type: 'vote', channel: 'push', enabled: false },
+        ],
+      })
       .expect(200);
     await service().dispatch(org.id, randomUUID(), [user.id], { type: 'vote', title: 'Vote opened' });
     expect((await deliveries(user.id)).map((r) => r.channel)).toEqual(['in_app']);
@@ -290,7 +351,11 @@ describe('notification delivery', () => {
     const key = randomUUID();
     await service().dispatch(org.id, key, [user.id], { type: 'fault_update', title: 'Quiet please' });
     const held = (await deliveries(user.id)).filter((r) => r.job_id.startsWith(key));
-    expect(held.map((r) => [r.channel, r.status])).toEqual([['email', 'queued'], ['in_app', 'sent'], ['push', 'queued']]);
+    expect(held.map((r) => [r.channel, r.status])).toEqual([
+      ['email', 'queued'],
+      ['in_app', 'sent'],
+      ['push', 'queued'],
+    ]);
     const job = await queue().getJob(`${key}:${user.id}:email`);
     expect(await job?.getState()).toBe('delayed');
     expect(job?.opts.delay).toBeGreaterThan(3600_000);
@@ -322,10 +387,79 @@ describe('notification delivery', () => {
     const digests = (await queue().getDelayed()).filter((j) => j.data.userId === user.id);
     expect(digests).toHaveLength(1);
     await digests[0].promote();
-    const message = await mail.waitFor((m) => JSON.stringify(m.to).includes(user.email) && m.subject?.includes('2 updates') === true, 10_000);
+    const message = await mail.waitFor(
+      (m) => JSON.stringify(m.to).includes(user.email) && m.subject?.includes('2 updates') === true,
+      10_000,
+    );
     expect(message.text).toContain('First news');
     expect(message.text).toContain('Second news');
     expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('reminds occupants of units with meters once when a reading period opens (hourly pass, keyed by the period)', async () => {
+    const occupant = await member('occupant');
+    const outsider = await member('no-meter');
+    const building = (
+      await request(http())
+        .post('/api/v1/buildings')
+        .set(bearer(org.adminToken))
+        .send({ name: 'R House', addressLine: 'R 1', city: 'Brno', postalCode: '602 00', country: 'CZ' })
+        .expect(201)
+    ).body.id as string;
+    const unit = async (number: string) =>
+      (
+        await request(http())
+          .post('/api/v1/units')
+          .set(bearer(org.adminToken))
+          .send({ buildingId: building, number })
+          .expect(201)
+      ).body.id as string;
+    const metered = await unit('1');
+    const bare = await unit('2');
+    await request(http())
+      .post('/api/v1/meters')
+      .set(bearer(org.adminToken))
+      .send({ unitId: metered, type: 'water_cold', serialNumber: `R-${randomUUID().slice(0, 8)}` })
+      .expect(201);
+    await asOwner(server, async (db) => {
+      for (const [user, unitId] of [
+        [occupant.id, metered],
+        [outsider.id, bare],
+      ]) {
+        const person = (
+          await db.query(
+            `INSERT INTO people (organization_id, first_name, last_name, user_id) VALUES ($1, 'R', 'Occupant', $2) RETURNING id`,
+            [org.id, user],
+          )
+        ).rows[0].id as string;
+        await db.query(
+          `INSERT INTO unit_occupants (organization_id, unit_id, person_id, relation, starts_on) VALUES ($1, $2, $3, 'tenant', current_date - 10)`,
+          [org.id, unitId, person],
+        );
+      }
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const deadline = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
+    await request(http())
+      .post('/api/v1/reading-periods')
+      .set(bearer(org.adminToken))
+      .send({ name: 'Winter readings', startsOn: today, deadline })
+      .expect(201);
+
+    const reminders = worker.get(NotificationReminders, { strict: false });
+    await reminders.run();
+    await reminders.run();
+    await mail.waitFor(
+      (m) =>
+        JSON.stringify(m.to).includes(occupant.email) &&
+        m.subject === 'Meter readings: Winter readings is open',
+      15_000,
+    );
+    expect((await inApp(occupant.id)).filter((n) => n.title.includes('Winter readings'))).toHaveLength(1);
+    expect(await inApp(outsider.id)).toEqual([]);
+    await retrying(async () =>
+      expect(mailsTo(occupant.email).filter((m) => m.subject?.includes('Winter readings'))).toHaveLength(1),
+    );
   });
 
   it('refuses a push endpoint that is not https (or an allow-listed test address) with 400', async () => {
@@ -369,7 +503,10 @@ describe('notification delivery with SMTP down', () => {
     const org = await createOrganization(http, admin);
     const key = randomUUID();
     const delivery = server.app.get(NotificationDeliveryService, { strict: false });
-    const result = await delivery.dispatch(org.id, key, [admin.id], { type: 'announcement', title: 'Water off' });
+    const result = await delivery.dispatch(org.id, key, [admin.id], {
+      type: 'announcement',
+      title: 'Water off',
+    });
     expect(result).toEqual({ inApp: 1, queued: 1 });
     const list = await request(http).get('/api/v1/notifications').set(bearer(org.adminToken)).expect(200);
     expect(list.body.items.map((n: { title: string }) => n.title)).toEqual(['Water off']);
@@ -381,9 +518,17 @@ describe('notification delivery with SMTP down', () => {
       return failed;
     }, 15_000);
     expect(job.attemptsMade).toBe(3);
-    const rows = await asOwner(server, async (db) =>
-      (await db.query(`SELECT status, attempts, error FROM notification_deliveries WHERE job_id = $1`, [`${key}:${admin.id}:email`])).rows,
+    const rows = await asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(`SELECT status, attempts, error FROM notification_deliveries WHERE job_id = $1`, [
+            `${key}:${admin.id}:email`,
+          ])
+        ).rows,
     );
-    expect(rows).toEqual([{ status: 'failed', attempts: 3, error: expect.stringMatching(/ECONNREFUSED|connect/i) }]);
+    expect(rows).toEqual([
+      { status: 'failed', attempts: 3, error: expect.stringMatching(/ECONNREFUSED|connect/i) },
+    ]);
   });
 });

@@ -116,12 +116,18 @@ export const NotificationJob = {
   Deliver: 'deliver-notification',
   /** One user's e-mails held for the daily digest (job id `digest:<organization>:<user>:<day>`). */
   Digest: 'send-digest',
+  /**
+   * Hourly (repeatable, registered by the worker): votes closing within 24 hours, meter-reading
+   * periods opening today or due in 3 days; each cause is told once (keyed by the vote or period).
+   */
+  Reminders: 'notification-reminders',
 } as const;
 export type NotificationJob = (typeof NotificationJob)[keyof typeof NotificationJob];
 
 export interface NotificationJobData {
   [NotificationJob.Deliver]: { organizationId: string; deliveryId: string };
   [NotificationJob.Digest]: { organizationId: string; userId: string };
+  [NotificationJob.Reminders]: Record<string, never>;
 }
 
 export const DEFAULT_JOB_ATTEMPTS = 5;

@@ -1,4 +1,12 @@
-import { createECDH, createDecipheriv, createHmac, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
+import {
+  createECDH,
+  createDecipheriv,
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  verify,
+  type ECDH,
+} from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -104,7 +112,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function check(req: IncomingMessage, body: Buffer, client: PushClient, origin: string): Omit<ReceivedPush, 'path'> {
+function check(
+  req: IncomingMessage,
+  body: Buffer,
+  client: PushClient,
+  origin: string,
+): Omit<ReceivedPush, 'path'> {
   const auth = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '');
   if (!auth) throw new Error('Authorization must be "vapid t=…, k=…" (RFC 8292 §3)');
   const [, jwt, k] = auth;
@@ -112,17 +125,29 @@ function check(req: IncomingMessage, body: Buffer, client: PushClient, origin: s
   const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string; typ?: string };
   if (header.alg !== 'ES256') throw new Error('JWT alg must be ES256 (RFC 8292 §2)');
   const pub = Buffer.from(k, 'base64url');
-  if (pub.length !== 65 || pub[0] !== 4) throw new Error('k must be an uncompressed P-256 point (RFC 8292 §3.2)');
+  if (pub.length !== 65 || pub[0] !== 4)
+    throw new Error('k must be an uncompressed P-256 point (RFC 8292 §3.2)');
   const key = createPublicKey({
     key: { kty: 'EC', crv: 'P-256', x: b64u(pub.subarray(1, 33)), y: b64u(pub.subarray(33)) },
     format: 'jwk',
   });
-  const signed = verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${h}.${p}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(s, 'base64url'),
+  );
   if (!signed) throw new Error('JWT signature does not verify with k');
-  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { aud: string; exp: number; sub: string };
-  if (claims.aud !== origin) throw new Error(`aud must be the endpoint's origin ${origin}, was ${claims.aud}`);
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as {
+    aud: string;
+    exp: number;
+    sub: string;
+  };
+  if (claims.aud !== origin)
+    throw new Error(`aud must be the endpoint's origin ${origin}, was ${claims.aud}`);
   const now = Math.floor(Date.now() / 1000);
-  if (!(claims.exp > now && claims.exp <= now + 24 * 3600)) throw new Error('exp must be in the next 24 hours');
+  if (!(claims.exp > now && claims.exp <= now + 24 * 3600))
+    throw new Error('exp must be in the next 24 hours');
   if (!/^(mailto:|https:)/.test(claims.sub ?? '')) throw new Error('sub must be a mailto: or https: URI');
   const ttl = req.headers['ttl'] as string | undefined;
   if (ttl === undefined) throw new Error('TTL header missing (RFC 8030 §5.2)');
@@ -150,7 +175,10 @@ function decrypt(body: Buffer, client: PushClient): string {
   const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12);
   const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
   decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
-  const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
+  const padded = Buffer.concat([
+    decipher.update(ciphertext.subarray(0, ciphertext.length - 16)),
+    decipher.final(),
+  ]);
   let end = padded.length - 1;
   while (end >= 0 && padded[end] === 0) end--;
   if (padded[end] !== 2) throw new Error('last record must end with the delimiter 0x02 (RFC 8188 §2)');

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConsumes,
@@ -37,7 +49,10 @@ export class NotificationDeliveryController {
 
   @Put('notification-settings')
   @ApiOkResponse({ type: NotificationSettingsResponse })
-  updateSettings(@CurrentTenant() t: Tenant, @Body() dto: NotificationSettingsDto): Promise<NotificationSettingsResponse> {
+  updateSettings(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: NotificationSettingsDto,
+  ): Promise<NotificationSettingsResponse> {
     return this.delivery.updateSettings(t, dto);
   }
 
@@ -48,14 +63,23 @@ export class NotificationDeliveryController {
   }
 
   @Get('push-subscriptions')
-  @ApiOkResponse({ type: [PushSubscriptionResponse], description: "The caller's devices in this organisation" })
+  @ApiOkResponse({
+    type: [PushSubscriptionResponse],
+    description: "The caller's devices in this organisation",
+  })
   subscriptions(@CurrentTenant() t: Tenant): Promise<PushSubscriptionResponse[]> {
     return this.delivery.subscriptions(t);
   }
 
   @Post('push-subscriptions')
-  @ApiCreatedResponse({ type: PushSubscriptionResponse, description: 'Saved (the same endpoint again updates its keys)' })
-  subscribe(@CurrentTenant() t: Tenant, @Body() dto: CreatePushSubscriptionDto): Promise<PushSubscriptionResponse> {
+  @ApiCreatedResponse({
+    type: PushSubscriptionResponse,
+    description: 'Saved (the same endpoint again updates its keys)',
+  })
+  subscribe(
+    @CurrentTenant() t: Tenant,
+    @Body() dto: CreatePushSubscriptionDto,
+  ): Promise<PushSubscriptionResponse> {
     return this.delivery.subscribe(t, dto);
   }
 
@@ -94,12 +118,15 @@ export class UnsubscribeController {
     const action = `?token=${encodeURIComponent(query.token)}`;
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.status(ok ? 200 : 400).type('html').send(
-      ok
-        ? `<!doctype html><title>Unsubscribe</title><form method="post" action="${action}">` +
-            '<input type="hidden" name="List-Unsubscribe" value="One-Click">' +
-            '<p>Stop these e-mails?</p><button type="submit">Unsubscribe</button></form>'
-        : '<!doctype html><title>Unsubscribe</title><p>This unsubscribe link is not valid.</p>',
-    );
+    res
+      .status(ok ? 200 : 400)
+      .type('html')
+      .send(
+        ok
+          ? `<!doctype html><title>Unsubscribe</title><form method="post" action="${action}">` +
+              '<input type="hidden" name="List-Unsubscribe" value="One-Click">' +
+              '<p>Stop these e-mails?</p><button type="submit">Unsubscribe</button></form>'
+          : '<!doctype html><title>Unsubscribe</title><p>This unsubscribe link is not valid.</p>',
+      );
   }
 }

@@ -13,7 +13,13 @@ import { PushSender } from './push-sender';
  */
 @Module({
   imports: [EventsModule],
-  providers: [NotificationsRepository, NotificationsService, NotificationDeliveryRepository, PushSender, NotificationDeliveryService],
+  providers: [
+    NotificationsRepository,
+    NotificationsService,
+    NotificationDeliveryRepository,
+    PushSender,
+    NotificationDeliveryService,
+  ],
   exports: [NotificationDeliveryService],
 })
 export class NotificationDeliveryCoreModule {}

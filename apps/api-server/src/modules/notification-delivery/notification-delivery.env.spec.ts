@@ -3,7 +3,11 @@ import { vapidProblem } from './notification-delivery.env';
 
 describe('VAPID settings', () => {
   const keys = generateVAPIDKeys();
-  const full = { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: 'mailto:ops@example.com' };
+  const full = {
+    VAPID_PUBLIC_KEY: keys.publicKey,
+    VAPID_PRIVATE_KEY: keys.privateKey,
+    VAPID_SUBJECT: 'mailto:ops@example.com',
+  };
 
   it('accepts none (push off) or a complete, well-formed set', () => {
     expect(vapidProblem({})).toBeNull();

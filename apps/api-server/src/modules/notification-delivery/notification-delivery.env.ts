@@ -23,10 +23,12 @@ interface VapidEnv {
 export function vapidProblem(env: VapidEnv): string | null {
   const given = [env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, env.VAPID_SUBJECT].filter(Boolean).length;
   if (given === 0) return null;
-  if (given < 3) return 'VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT go together (or none: push off)';
+  if (given < 3)
+    return 'VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT go together (or none: push off)';
   const pub = Buffer.from(env.VAPID_PUBLIC_KEY as string, 'base64url');
   // RFC 8292 §3.2: the uncompressed P-256 point (65 bytes, 0x04 first), base64url.
-  if (pub.length !== 65 || pub[0] !== 4) return 'VAPID_PUBLIC_KEY must be an uncompressed P-256 key (base64url, 65 bytes)';
+  if (pub.length !== 65 || pub[0] !== 4)
+    return 'VAPID_PUBLIC_KEY must be an uncompressed P-256 key (base64url, 65 bytes)';
   if (Buffer.from(env.VAPID_PRIVATE_KEY as string, 'base64url').length !== 32)
     return 'VAPID_PRIVATE_KEY must be a P-256 private key (base64url, 32 bytes)';
   // RFC 8292 §2.1: the subject is a mailto: or https: URI.

@@ -9,6 +9,7 @@ import { NotificationTriggersProcessor } from './jobs/notification-triggers.proc
 import { NotificationDeliveryRepository } from './notification-delivery.repository';
 import { NotificationDeliveryService } from './notification-delivery.service';
 import { NotificationRecipients } from './notification-recipients';
+import { NotificationReminders } from './notification-reminders';
 import { PushSender } from './push-sender';
 
 /** The worker side: the event triggers and the senders (consumers of the notifications queue). */
@@ -21,6 +22,7 @@ import { PushSender } from './push-sender';
     PushSender,
     NotificationDeliveryService,
     NotificationRecipients,
+    NotificationReminders,
     NotificationTriggersProcessor,
     DeliverNotificationProcessor,
   ],

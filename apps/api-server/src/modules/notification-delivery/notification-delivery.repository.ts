@@ -9,7 +9,17 @@ import { In, type EntityManager } from 'typeorm';
 
 export type NewDelivery = Pick<
   NotificationDelivery,
-  'organizationId' | 'userId' | 'jobId' | 'type' | 'channel' | 'status' | 'title' | 'body' | 'link' | 'digest' | 'notBefore'
+  | 'organizationId'
+  | 'userId'
+  | 'jobId'
+  | 'type'
+  | 'channel'
+  | 'status'
+  | 'title'
+  | 'body'
+  | 'link'
+  | 'digest'
+  | 'notBefore'
 >;
 
 /** Delivery status rows, push subscriptions and delivery settings of one organisation (RLS backs it up). */
@@ -31,9 +41,18 @@ export class NotificationDeliveryRepository {
   }
 
   /** Rows still to be sent on their own (not held for the digest), among `jobIds`. */
-  pendingByJobIds(m: EntityManager, organizationId: string, jobIds: string[]): Promise<NotificationDelivery[]> {
+  pendingByJobIds(
+    m: EntityManager,
+    organizationId: string,
+    jobIds: string[],
+  ): Promise<NotificationDelivery[]> {
     if (jobIds.length === 0) return Promise.resolve([]);
-    return m.findBy(NotificationDelivery, { organizationId, jobId: In(jobIds), status: 'queued', digest: false });
+    return m.findBy(NotificationDelivery, {
+      organizationId,
+      jobId: In(jobIds),
+      status: 'queued',
+      digest: false,
+    });
   }
 
   find(m: EntityManager, organizationId: string, id: string): Promise<NotificationDelivery | null> {
@@ -48,7 +67,12 @@ export class NotificationDeliveryRepository {
     });
   }
 
-  async markSent(m: EntityManager, organizationId: string, ids: string[], providerId: string | null): Promise<void> {
+  async markSent(
+    m: EntityManager,
+    organizationId: string,
+    ids: string[],
+    providerId: string | null,
+  ): Promise<void> {
     if (ids.length === 0) return;
     await m.update(
       NotificationDelivery,
@@ -96,7 +120,10 @@ export class NotificationDeliveryRepository {
       .insert()
       .into(NotificationSettings)
       .values({ organizationId, userId, ...values })
-      .orUpdate(['quiet_start_minute', 'quiet_end_minute', 'time_zone', 'email_digest', 'updated_at'], ['organization_id', 'user_id'])
+      .orUpdate(
+        ['quiet_start_minute', 'quiet_end_minute', 'time_zone', 'email_digest', 'updated_at'],
+        ['organization_id', 'user_id'],
+      )
       .updateEntity(false)
       .execute();
   }
@@ -124,7 +151,12 @@ export class NotificationDeliveryRepository {
     });
   }
 
-  async deleteSubscription(m: EntityManager, organizationId: string, userId: string, id: string): Promise<boolean> {
+  async deleteSubscription(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    id: string,
+  ): Promise<boolean> {
     const result = await m.delete(PushSubscription, { organizationId, userId, id });
     return (result.affected ?? 0) > 0;
   }

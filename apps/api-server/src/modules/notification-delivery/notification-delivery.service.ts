@@ -32,7 +32,9 @@ export interface SubscriptionView {
 }
 
 const hhmm = (minute: number | null) =>
-  minute === null ? null : `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+  minute === null
+    ? null
+    : `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 const minuteOf = (value: string | null) => {
   if (value === null) return null;
   const [h, m] = value.split(':').map(Number);
@@ -250,6 +252,11 @@ function toSettingsView(s: NotificationSettings | undefined): SettingsView {
   };
 }
 
-function toSubscriptionView(s: { id: string; endpoint: string; deviceLabel: string | null; createdAt: Date }): SubscriptionView {
+function toSubscriptionView(s: {
+  id: string;
+  endpoint: string;
+  deviceLabel: string | null;
+  createdAt: Date;
+}): SubscriptionView {
   return { id: s.id, endpoint: s.endpoint, deviceLabel: s.deviceLabel, createdAt: s.createdAt };
 }

@@ -29,7 +29,9 @@ export function notificationMail(input: {
   const { items, organization } = input;
   const digest = items.length > 1;
   const subject = (digest ? `${organization}: ${items.length} updates` : items[0].title).slice(0, 200);
-  const textItems = items.map((i) => [i.title, i.body, i.url ? `Open: ${i.url}` : ''].filter(Boolean).join('\n'));
+  const textItems = items.map((i) =>
+    [i.title, i.body, i.url ? `Open: ${i.url}` : ''].filter(Boolean).join('\n'),
+  );
   const text = [
     ...(digest ? [`Your updates from ${organization}:`, ''] : []),
     textItems.join('\n\n'),

@@ -8,6 +8,7 @@ import {
   Membership,
   Person,
   VoteEligibleUnit,
+  VoteParticipation,
   type MembershipRole,
 } from '@ppt/db';
 import { In, type EntityManager } from 'typeorm';
@@ -50,7 +51,38 @@ export class NotificationRecipients {
   /** The unit owners of a vote's snapshot (those who may vote). */
   async voters(m: EntityManager, organizationId: string, voteId: string): Promise<string[]> {
     const units = await m.findBy(VoteEligibleUnit, { organizationId, voteId });
-    return this.usersOf(m, organizationId, units.flatMap((u) => u.ownerPersonIds));
+    return this.usersOf(
+      m,
+      organizationId,
+      units.flatMap((u) => u.ownerPersonIds),
+    );
+  }
+
+  /** Voters who have not voted yet (for the closing reminder). */
+  async votersYetToVote(m: EntityManager, organizationId: string, voteId: string): Promise<string[]> {
+    const units = await m.findBy(VoteEligibleUnit, { organizationId, voteId });
+    const voted = new Set(
+      (await m.findBy(VoteParticipation, { organizationId, voteId })).map((p) => p.unitId),
+    );
+    return this.usersOf(
+      m,
+      organizationId,
+      units.filter((u) => !voted.has(u.unitId)).flatMap((u) => u.ownerPersonIds),
+    );
+  }
+
+  /** Current occupants (owners, tenants, household) with an account, of units that have a meter. */
+  async occupantsWithMeters(m: EntityManager, organizationId: string, today: string): Promise<string[]> {
+    const rows = (await m.query(
+      `SELECT DISTINCT p.user_id AS "userId"
+         FROM unit_occupants o
+         JOIN people p ON p.organization_id = o.organization_id AND p.id = o.person_id
+        WHERE o.organization_id = $1 AND p.user_id IS NOT NULL
+          AND o.starts_on <= $2 AND (o.ends_on IS NULL OR o.ends_on >= $2)
+          AND EXISTS (SELECT 1 FROM meters mt WHERE mt.organization_id = o.organization_id AND mt.unit_id = o.unit_id)`,
+      [organizationId, today],
+    )) as { userId: string }[];
+    return rows.map((r) => r.userId);
   }
 
   /** The lease's tenants (primary and co-tenants). */
@@ -62,12 +94,23 @@ export class NotificationRecipients {
   }
 
   /** The announcement's recipients as recorded when it was published. */
-  async announcementAudience(m: EntityManager, organizationId: string, announcementId: string): Promise<string[]> {
+  async announcementAudience(
+    m: EntityManager,
+    organizationId: string,
+    announcementId: string,
+  ): Promise<string[]> {
     return (await m.findBy(AnnouncementRecipient, { organizationId, announcementId })).map((r) => r.userId);
   }
 
-  async chargePayer(m: EntityManager, organizationId: string, chargeId: string): Promise<{ userIds: string[]; charge: Charge | null }> {
+  async chargePayer(
+    m: EntityManager,
+    organizationId: string,
+    chargeId: string,
+  ): Promise<{ userIds: string[]; charge: Charge | null }> {
     const charge = await m.findOneBy(Charge, { organizationId, id: chargeId });
-    return { charge, userIds: charge?.personId ? await this.usersOf(m, organizationId, [charge.personId]) : [] };
+    return {
+      charge,
+      userIds: charge?.personId ? await this.usersOf(m, organizationId, [charge.personId]) : [],
+    };
   }
 }

@@ -29,7 +29,11 @@ export class PushSender implements OnApplicationShutdown {
   private readonly http: GuardedHttp;
 
   constructor(@Inject(ApiServerEnv) private readonly env: ApiServerEnv) {
-    this.http = new GuardedHttp({ allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS, timeoutMs: 15_000, maxResponseBytes: 64 * 1024 });
+    this.http = new GuardedHttp({
+      allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS,
+      timeoutMs: 15_000,
+      maxResponseBytes: 64 * 1024,
+    });
   }
 
   get enabled(): boolean {

@@ -29,6 +29,8 @@ describe('quiet hours', () => {
     const next = nextLocalHour(at('2026-12-08T06:30:00Z'), 7, 'Europe/Prague');
     expect(next.toISOString()).toBe('2026-12-09T06:00:00.000Z');
     expect(localClock(next, 'Europe/Prague')).toEqual({ minute: 7 * 60, day: '2026-12-09' });
-    expect(nextLocalHour(at('2026-12-08T05:00:00Z'), 7, 'Europe/Prague').toISOString()).toBe('2026-12-08T06:00:00.000Z');
+    expect(nextLocalHour(at('2026-12-08T05:00:00Z'), 7, 'Europe/Prague').toISOString()).toBe(
+      '2026-12-08T06:00:00.000Z',
+    );
   });
 });

@@ -10,7 +10,10 @@ export function localClock(at: Date, timeZone: string): { minute: number; day: s
     minute: '2-digit',
   }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return { minute: Number(get('hour')) * 60 + Number(get('minute')), day: `${get('year')}-${get('month')}-${get('day')}` };
+  return {
+    minute: Number(get('hour')) * 60 + Number(get('minute')),
+    day: `${get('year')}-${get('month')}-${get('day')}`,
+  };
 }
 
 /** Minutes from `from` forward to `to` on a 24-hour clock (0 when equal). */

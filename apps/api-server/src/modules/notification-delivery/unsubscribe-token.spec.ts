@@ -18,7 +18,9 @@ describe('unsubscribe tokens', () => {
     const token = tokens.sign(claim);
     const [body, mac] = token.split('.');
     expect(new UnsubscribeTokens('other secret').verify(token)).toBeNull();
-    const otherUser = Buffer.from(`${claim.organizationId}.${claim.organizationId}.vote`).toString('base64url');
+    const otherUser = Buffer.from(`${claim.organizationId}.${claim.organizationId}.vote`).toString(
+      'base64url',
+    );
     expect(tokens.verify(`${otherUser}.${mac}`)).toBeNull();
     expect(tokens.verify(`${body}.${mac.slice(0, -2)}`)).toBeNull();
     expect(tokens.verify(`${body}.${mac}.x`)).toBeNull();

@@ -129,7 +129,10 @@ export class NotificationsService {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
     const chosen = new Map(
-      (await this.notifications.choices(m, organizationId, unique, type, channel)).map((p) => [p.userId, p.enabled]),
+      (await this.notifications.choices(m, organizationId, unique, type, channel)).map((p) => [
+        p.userId,
+        p.enabled,
+      ]),
     );
     return unique.filter((id) => chosen.get(id) ?? defaultEnabled(type, channel));
   }

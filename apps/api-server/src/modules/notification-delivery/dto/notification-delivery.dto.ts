@@ -14,12 +14,22 @@ import {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export class NotificationSettingsDto {
-  @ApiProperty({ type: String, nullable: true, example: '22:00', description: 'Local time (HH:MM); null = none' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '22:00',
+    description: 'Local time (HH:MM); null = none',
+  })
   @ValidateIf((_, v) => v !== null)
   @Matches(HHMM, { message: 'quietHoursStart must be HH:MM or null' })
   quietHoursStart!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '07:00', description: 'Local time (HH:MM); null = none' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '07:00',
+    description: 'Local time (HH:MM); null = none',
+  })
   @ValidateIf((_, v) => v !== null)
   @Matches(HHMM, { message: 'quietHoursEnd must be HH:MM or null' })
   quietHoursEnd!: string | null;
@@ -37,7 +47,9 @@ export class NotificationSettingsDto {
 export class NotificationSettingsResponse extends NotificationSettingsDto {}
 
 export class PushKeysDto {
-  @ApiProperty({ example: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM' })
+  @ApiProperty({
+    example: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{80,100}$/, { message: 'keys.p256dh must be a base64url P-256 public key' })
   p256dh!: string;
@@ -71,7 +83,8 @@ export class CreatePushSubscriptionDto {
 export class PushSubscriptionResponse {
   @ApiProperty({ example: '1e3a5c7e-9b1d-4f3a-8c5e-7a9b1d3f5e7a' }) id!: string;
   @ApiProperty({ example: 'https://fcm.googleapis.com/fcm/send/c1KrmpTuRm…' }) endpoint!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Firefox on my laptop' }) deviceLabel!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Firefox on my laptop' }) deviceLabel!:
+    string | null;
   @ApiProperty({ example: '2026-12-07T09:30:00.000Z' }) createdAt!: Date;
 }
 
@@ -93,6 +106,7 @@ export class UnsubscribeQueryDto {
 }
 
 export class UnsubscribedResponse {
-  @ApiProperty({ example: 'fault_update', description: 'The notification type turned off (`*`: all)' }) type!: string;
+  @ApiProperty({ example: 'fault_update', description: 'The notification type turned off (`*`: all)' })
+  type!: string;
   @ApiProperty({ example: 'email' }) channel!: string;
 }

@@ -1,15 +1,20 @@
-import { Process, Processor } from '@nestjs/bull';
-import { Inject, Logger } from '@nestjs/common';
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Organization, TenantTransactions, type NotificationDelivery } from '@ppt/db';
-import { NotificationJob, QueueName, type NotificationJobData } from '@ppt/queue';
-import type { Job } from 'bull';
+import { NotificationJob, QueueName, scheduleRepeatable, type NotificationJobData } from '@ppt/queue';
+import type { Job, Queue } from 'bull';
 import { ApiServerEnv } from '../../../api-server.env';
 import { Mailer } from '../../mail/mailer';
 import { UsersRepository } from '../../users/users.repository';
 import { NotificationDeliveryRepository } from '../notification-delivery.repository';
 import { NotificationDeliveryService } from '../notification-delivery.service';
 import { notificationMail, type MailItem } from '../notification-mail';
+import { NotificationReminders } from '../notification-reminders';
 import { PushSender } from '../push-sender';
+
+const DELIVERY_CONCURRENCY = 8;
+/** Hourly, a few minutes past (away from the other jobs' full hours). */
+export const NOTIFICATION_REMINDERS_CRON = '7 * * * *';
 
 type Outcome = { status: 'sent' | 'skipped' | 'gone'; reason?: string };
 
@@ -19,7 +24,7 @@ type Outcome = { status: 'sent' | 'skipped' | 'gone'; reason?: string };
  * `failed` and the job stays in the queue's failed list (the dead letters Bull Board shows).
  */
 @Processor(QueueName.Notifications)
-export class DeliverNotificationProcessor {
+export class DeliverNotificationProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeliverNotificationProcessor.name);
 
   constructor(
@@ -29,10 +34,22 @@ export class DeliverNotificationProcessor {
     private readonly users: UsersRepository,
     private readonly mailer: Mailer,
     private readonly push: PushSender,
+    private readonly reminders: NotificationReminders,
+    @InjectQueue(QueueName.Notifications) private readonly queue: Queue,
     @Inject(ApiServerEnv) private readonly env: ApiServerEnv,
   ) {}
 
-  @Process(NotificationJob.Deliver)
+  async onApplicationBootstrap(): Promise<void> {
+    await scheduleRepeatable(this.queue, NotificationJob.Reminders, NOTIFICATION_REMINDERS_CRON);
+  }
+
+  @Process(NotificationJob.Reminders)
+  remind(): Promise<{ reminders: number; failed: number }> {
+    return this.reminders.run(new Date());
+  }
+
+  // Sending waits on SMTP servers and push services, not on this process: several at once.
+  @Process({ name: NotificationJob.Deliver, concurrency: DELIVERY_CONCURRENCY })
   async deliver(job: Job<NotificationJobData['deliver-notification']>): Promise<Outcome> {
     const { organizationId, deliveryId } = job.data;
     const found = await this.tenant.run({ organizationId }, async (m) => {
@@ -40,14 +57,21 @@ export class DeliverNotificationProcessor {
       if (!delivery || delivery.status !== 'queued') return null;
       const organization = await m.findOneBy(Organization, { id: organizationId });
       const subscriptions =
-        delivery.channel === 'push' ? await this.deliveries.subscriptions(m, organizationId, delivery.userId) : [];
+        delivery.channel === 'push'
+          ? await this.deliveries.subscriptions(m, organizationId, delivery.userId)
+          : [];
       return { delivery, organization: organization?.name ?? '', subscriptions };
     });
     if (!found) return { status: 'skipped', reason: 'already handled' };
     const { delivery } = found;
-    if (delivery.channel === 'email') return this.attempt(job, [delivery], () => this.email(found.organization, [delivery]));
+    if (delivery.channel === 'email')
+      return this.attempt(job, [delivery], () => this.email(found.organization, [delivery]));
     if (!this.push.enabled || found.subscriptions.length === 0) {
-      await this.mark([delivery], 'skipped', this.push.enabled ? 'no push subscription' : 'push not configured');
+      await this.mark(
+        [delivery],
+        'skipped',
+        this.push.enabled ? 'no push subscription' : 'push not configured',
+      );
       return { status: 'skipped' };
     }
     return this.attempt(job, [delivery], async () => {
@@ -104,7 +128,12 @@ export class DeliverNotificationProcessor {
         return { status: 'skipped', reason: result.skipped };
       }
       await this.tenant.run({ organizationId: rows[0].organizationId }, (m) =>
-        this.deliveries.markSent(m, rows[0].organizationId, rows.map((r) => r.id), result.providerId),
+        this.deliveries.markSent(
+          m,
+          rows[0].organizationId,
+          rows.map((r) => r.id),
+          result.providerId,
+        ),
       );
       return { status: 'sent' };
     } catch (err) {
@@ -119,7 +148,13 @@ export class DeliverNotificationProcessor {
   private mark(rows: NotificationDelivery[], status: 'queued' | 'failed' | 'skipped', error: string) {
     const organizationId = rows[0].organizationId;
     return this.tenant.run({ organizationId }, (m) =>
-      this.deliveries.markAttempt(m, organizationId, rows.map((r) => r.id), status, error),
+      this.deliveries.markAttempt(
+        m,
+        organizationId,
+        rows.map((r) => r.id),
+        status,
+        error,
+      ),
     );
   }
 
