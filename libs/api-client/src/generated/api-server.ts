@@ -1294,6 +1294,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification delivery settings */
+        get: operations["NotificationDeliveryController_settings"];
+        /** Update settings */
+        put: operations["NotificationDeliveryController_updateSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1339,6 +1357,23 @@ export interface paths {
         put?: never;
         /** Read all */
         post: operations["NotificationsController_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unsubscribe */
+        post: operations["UnsubscribeController_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1667,6 +1702,58 @@ export interface paths {
         };
         /** Listing photo redirect */
         get: operations["ListingPhotosController_redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification delivery subscriptions */
+        get: operations["NotificationDeliveryController_subscriptions"];
+        put?: never;
+        /** Notification delivery subscribe */
+        post: operations["NotificationDeliveryController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsubscribe device */
+        delete: operations["NotificationDeliveryController_unsubscribeDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vapid key */
+        get: operations["NotificationDeliveryController_vapidKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3363,6 +3450,13 @@ export interface components {
             /** @description A user account of this organisation to link */
             userId?: string;
         };
+        CreatePushSubscriptionDto: {
+            /** @example Firefox on my laptop */
+            deviceLabel?: string | null;
+            /** @example https://fcm.googleapis.com/fcm/send/c1KrmpTuRm… */
+            endpoint: string;
+            keys: components["schemas"]["PushKeysDto"];
+        };
         CreateReadingPeriodDto: {
             /** @example 2027-01-15 */
             deadline: string;
@@ -3710,7 +3804,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -3755,7 +3849,7 @@ export interface components {
                  * @example ANNOUNCEMENT_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "PUSH_SUBSCRIPTION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -3872,10 +3966,10 @@ export interface components {
         Error503: {
             error: {
                 /**
-                 * @example SECRETS_NOT_CONFIGURED
+                 * @example PUSH_NOT_CONFIGURED
                  * @enum {string}
                  */
-                code: "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
+                code: "PUSH_NOT_CONFIGURED" | "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example A dependency is unavailable; try again after Retry-After seconds */
                 message: string;
@@ -4760,7 +4854,51 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
+        };
+        NotificationSettingsDto: {
+            /**
+             * @description E-mails gathered into one a day
+             * @example false
+             */
+            emailDigest: boolean;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 07:00
+             */
+            quietHoursEnd: string | null;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 22:00
+             */
+            quietHoursStart: string | null;
+            /**
+             * @description IANA time zone of the quiet hours and the digest
+             * @example Europe/Prague
+             */
+            timeZone: string;
+        };
+        NotificationSettingsResponse: {
+            /**
+             * @description E-mails gathered into one a day
+             * @example false
+             */
+            emailDigest: boolean;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 07:00
+             */
+            quietHoursEnd: string | null;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 22:00
+             */
+            quietHoursStart: string | null;
+            /**
+             * @description IANA time zone of the quiet hours and the digest
+             * @example Europe/Prague
+             */
+            timeZone: string;
         };
         OAuthErrorResponse: {
             /**
@@ -5254,7 +5392,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
         };
         PreferenceResponse: {
             /**
@@ -5273,7 +5411,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
         };
         PreferencesResponse: {
             items: components["schemas"]["PreferenceResponse"][];
@@ -5311,6 +5449,25 @@ export interface components {
             method: string;
             /** @example https://documents.example.com/org/8d1f4c2a-3b7e-4f90-a6c5-1e2d3f4a5b6c/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9/Najemni-smlouva-2026.pdf?X-Amz-Expires=900&X-Amz-Signature=… */
             url: string;
+        };
+        PushKeysDto: {
+            /** @example tBHItJI5svbpez7KI4CCXg */
+            auth: string;
+            /** @example BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM */
+            p256dh: string;
+        };
+        PushSubscriptionResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-12-07T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example Firefox on my laptop */
+            deviceLabel?: string | null;
+            /** @example https://fcm.googleapis.com/fcm/send/c1KrmpTuRm… */
+            endpoint: string;
+            /** @example 1e3a5c7e-9b1d-4f3a-8c5e-7a9b1d3f5e7a */
+            id: string;
         };
         PutListingPortalsDto: {
             /**
@@ -5946,6 +6103,15 @@ export interface components {
              */
             updatedAt: string;
         };
+        UnsubscribedResponse: {
+            /** @example email */
+            channel: string;
+            /**
+             * @description The notification type turned off (`*`: all)
+             * @example fault_update
+             */
+            type: string;
+        };
         UpdateAnnouncementDto: {
             /**
              * @description Document ids
@@ -6402,6 +6568,13 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "completed" | "failed";
+        };
+        VapidKeyResponse: {
+            /**
+             * @description applicationServerKey for PushManager.subscribe(); null when push is off on this server
+             * @example BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U
+             */
+            publicKey?: string | null;
         };
         VendorPageResponse: {
             items: components["schemas"]["VendorResponse"][];
@@ -10236,6 +10409,64 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    NotificationDeliveryController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     NotificationsController_list: {
         parameters: {
             query?: {
@@ -10316,6 +10547,36 @@ export interface operations {
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    UnsubscribeController_unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the e-mail link */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribedResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
             409: components["responses"]["Error409"];
             410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
@@ -11214,6 +11475,117 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's devices in this organisation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionResponse"][];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePushSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description Saved (the same endpoint again updates its keys) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    NotificationDeliveryController_unsubscribeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    NotificationDeliveryController_vapidKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKeyResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             500: components["responses"]["Error500"];
         };
     };
