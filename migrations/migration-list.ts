@@ -36,6 +36,7 @@ import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-inde
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { NotificationDelivery1795530000000 } from './1795530000000-notification-delivery';
 import { NotificationReminders1795531000000 } from './1795531000000-notification-reminders';
+import { SavedSearchAlerts1795532000000 } from './1795532000000-saved-search-alerts';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   PortalSearchIndexes1795450000000,
   NotificationDelivery1795530000000,
   NotificationReminders1795531000000,
+  SavedSearchAlerts1795532000000,
 ];

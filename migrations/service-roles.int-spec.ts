@@ -135,6 +135,7 @@ describe('database roles per service (catalog)', () => {
       'saved_searches:DELETE',
       'saved_searches:INSERT',
       'saved_searches:SELECT',
+      'saved_searches:UPDATE',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
-import { QueueName } from '@ppt/queue';
+import { NotificationJob, QueueName } from '@ppt/queue';
 import {
   closedPort,
   eventually,
@@ -460,6 +460,42 @@ describe('notification delivery', () => {
     await retrying(async () =>
       expect(mailsTo(occupant.email).filter((m) => m.subject?.includes('Winter readings'))).toHaveLength(1),
     );
+  });
+
+  it("sends the portal's saved-search alert to the visitor's address (text + HTML, one-click unsubscribe)", async () => {
+    const visitor = await registerAndLogin(http(), 'portal-visitor');
+    await queue().add(
+      NotificationJob.SavedSearchAlert,
+      {
+        userId: visitor.id,
+        unsubscribeAllUrl: 'https://portal-api.example.test/api/v1/saved-searches/unsubscribe?token=all',
+        searches: [
+          {
+            name: 'Praha rentals',
+            unsubscribeUrl: 'https://portal-api.example.test/api/v1/saved-searches/unsubscribe?token=one',
+            listings: [
+              {
+                title: 'Byt <2+kk>',
+                url: 'https://portal.example.test/listings/1',
+                price: '20000 CZK',
+                city: 'Praha',
+              },
+            ],
+          },
+        ],
+      },
+      { jobId: `saved-search-alert:${visitor.id}:test` },
+    );
+    const message = await mail.waitFor(
+      (m) => JSON.stringify(m.to).includes(visitor.email) && m.subject === '1 new listing: Praha rentals',
+      15_000,
+    );
+    expect(message.text).toContain('- Byt <2+kk>, Praha, 20000 CZK: https://portal.example.test/listings/1');
+    expect(message.html).toContain('<a href="https://portal.example.test/listings/1">Byt &lt;2+kk&gt;</a>');
+    expect(rawHeader(message, 'list-unsubscribe')).toBe(
+      '<https://portal-api.example.test/api/v1/saved-searches/unsubscribe?token=all>',
+    );
+    expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
   });
 
   it('refuses a push endpoint that is not https (or an allow-listed test address) with 400', async () => {

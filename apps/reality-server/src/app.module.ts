@@ -4,6 +4,7 @@ import { PlatformModule } from '@ppt/platform';
 import { FavoritesModule } from './modules/favorites/favorites.module';
 import { InquiriesModule } from './modules/inquiries/inquiries.module';
 import { ListingsModule } from './modules/listings/listings.module';
+import { SavedSearchAlertsHttpModule } from './modules/saved-search-alerts/saved-search-alerts.module';
 import { SavedSearchesModule } from './modules/saved-searches/saved-searches.module';
 import type { RealityServerEnv } from './reality-server.env';
 import { PortalSsoModule } from './sso/portal-sso.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ListingsModule,
         FavoritesModule,
         SavedSearchesModule,
+        SavedSearchAlertsHttpModule,
         InquiriesModule,
       ],
     };

@@ -10,12 +10,14 @@ export {
   IdentityMailJob,
   MaintenanceJob,
   NotificationJob,
+  PortalAlertJob,
   PortalInquiryJob,
   QueueName,
   SyndicationJob,
   type DocumentJobData,
   type IdentityMailJobData,
   type NotificationJobData,
+  type SavedSearchAlertData,
   type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -22,6 +22,8 @@ export const QueueName = {
    * jobs that exhausted their retries stay as dead letters (Bull Board).
    */
   Notifications: 'notifications',
+  /** The portal's saved-search alerts: a repeatable collection job, run by the portal worker. */
+  PortalAlerts: 'portal-alerts',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -121,6 +123,11 @@ export const NotificationJob = {
    * periods opening today or due in 3 days; each cause is told once (keyed by the vote or period).
    */
   Reminders: 'notification-reminders',
+  /**
+   * New listings matching a portal visitor's saved searches, collected by the portal worker: one
+   * e-mail to the visitor (the api worker knows the address), job id `saved-search-alert:<user>:<run>`.
+   */
+  SavedSearchAlert: 'saved-search-alert',
 } as const;
 export type NotificationJob = (typeof NotificationJob)[keyof typeof NotificationJob];
 
@@ -128,7 +135,27 @@ export interface NotificationJobData {
   [NotificationJob.Deliver]: { organizationId: string; deliveryId: string };
   [NotificationJob.Digest]: { organizationId: string; userId: string };
   [NotificationJob.Reminders]: Record<string, never>;
+  [NotificationJob.SavedSearchAlert]: SavedSearchAlertData;
 }
+
+/** What a saved-search alert e-mail says (made by the portal worker; links are absolute). */
+export interface SavedSearchAlertData {
+  userId: string;
+  /** One-click link turning all of the visitor's alerts off (List-Unsubscribe). */
+  unsubscribeAllUrl: string;
+  searches: {
+    name: string;
+    /** Turns this search's alert off. */
+    unsubscribeUrl: string;
+    listings: { title: string; url: string; price: string; city: string }[];
+  }[];
+}
+
+/** Jobs of the portal-alerts queue. */
+export const PortalAlertJob = {
+  /** Every 10 minutes (repeatable, registered by the portal worker): instant and due daily alerts. */
+  Collect: 'collect-saved-search-alerts',
+} as const;
 
 export const DEFAULT_JOB_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_DELAY_MS = 2000;

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { NotificationChannel, NotificationType } from './notification.entity';
 import { TenantRecord } from './tenant.entity';
 import { User } from './user.entity';
@@ -11,6 +20,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * recipient + channel, also the Bull job id) and what happened to it.
  */
 @Entity('notification_deliveries')
+@Check('ck_notification_deliveries_status', `"status" IN ('queued', 'sent', 'failed', 'skipped')`)
 @Index('uq_notification_deliveries_org_job', ['organizationId', 'jobId'], { unique: true })
 @Index('ix_notification_deliveries_org_user_created', ['organizationId', 'userId', 'createdAt'])
 export class NotificationDelivery extends TenantRecord {

@@ -67,3 +67,59 @@ export function notificationMail(input: {
     },
   };
 }
+
+/** The portal's saved-search alert: new matches per search, each search with its own unsubscribe link. */
+export function savedSearchAlertMail(input: {
+  to: string;
+  name: string;
+  searches: {
+    name: string;
+    unsubscribeUrl: string;
+    listings: { title: string; url: string; price: string; city: string }[];
+  }[];
+  unsubscribeAllUrl: string;
+}): MailMessage {
+  const count = input.searches.reduce((n, s) => n + s.listings.length, 0);
+  const subject =
+    input.searches.length === 1
+      ? `${count} new listing${count === 1 ? '' : 's'}: ${input.searches[0].name}`.slice(0, 200)
+      : `${count} new listings for your saved searches`;
+  const text = [
+    `Hello ${input.name},`,
+    '',
+    ...input.searches.flatMap((s) => [
+      `${s.name}:`,
+      ...s.listings.map((l) => `- ${l.title}, ${l.city}, ${l.price}: ${l.url}`),
+      `Stop alerts for this search: ${s.unsubscribeUrl}`,
+      '',
+    ]),
+    '--',
+    `Stop all saved-search alerts: ${input.unsubscribeAllUrl}`,
+  ].join('\n');
+  const html = [
+    `<p>Hello ${escape(input.name)},</p>`,
+    ...input.searches.map(
+      (s) =>
+        `<h3>${escape(s.name)}</h3><ul>` +
+        s.listings
+          .map(
+            (l) =>
+              `<li><a href="${escape(l.url)}">${escape(l.title)}</a>, ${escape(l.city)}, ${escape(l.price)}</li>`,
+          )
+          .join('') +
+        `</ul><p><a href="${escape(s.unsubscribeUrl)}">Stop alerts for this search</a></p>`,
+    ),
+    '<hr>',
+    `<p style="color:#666"><a href="${escape(input.unsubscribeAllUrl)}">Stop all saved-search alerts</a></p>`,
+  ].join('\n');
+  return {
+    to: input.to,
+    subject,
+    text,
+    html,
+    headers: {
+      'List-Unsubscribe': `<${input.unsubscribeAllUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}

@@ -36,7 +36,7 @@ export class SavedSearchesService {
     }
     // Only the fields the visitor set (validation already dropped anything unknown).
     const filters = Object.fromEntries(Object.entries(dto.filters).filter(([, v]) => v !== undefined));
-    return toResponse(await this.searches.create(userId, dto.name, filters));
+    return toResponse(await this.searches.create(userId, dto.name, filters, dto.alert ?? 'off'));
   }
 
   async run(userId: string, id: string, page: PageQueryDto): Promise<Page<PortalListingResponse>> {
@@ -60,5 +60,5 @@ function notFound(): AppError {
 }
 
 function toResponse(s: SavedSearch): SavedSearchResponse {
-  return { id: s.id, name: s.name, filters: s.filters, createdAt: s.createdAt };
+  return { id: s.id, name: s.name, filters: s.filters, alert: s.alert, createdAt: s.createdAt };
 }

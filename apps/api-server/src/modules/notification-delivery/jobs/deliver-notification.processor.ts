@@ -8,7 +8,7 @@ import { Mailer } from '../../mail/mailer';
 import { UsersRepository } from '../../users/users.repository';
 import { NotificationDeliveryRepository } from '../notification-delivery.repository';
 import { NotificationDeliveryService } from '../notification-delivery.service';
-import { notificationMail, type MailItem } from '../notification-mail';
+import { notificationMail, savedSearchAlertMail, type MailItem } from '../notification-mail';
 import { NotificationReminders } from '../notification-reminders';
 import { PushSender } from '../push-sender';
 
@@ -102,6 +102,19 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap {
       if (refused) throw new Error(refused);
       return { skipped: 'every push subscription had expired' };
     });
+  }
+
+  /**
+   * The portal's saved-search alert (collected by the portal worker, which does not hold the
+   * visitor's address). A failed send throws: Bull retries, the job id keeps it to one e-mail.
+   */
+  @Process(NotificationJob.SavedSearchAlert)
+  async savedSearchAlert(job: Job<NotificationJobData['saved-search-alert']>): Promise<Outcome> {
+    const user = await this.users.findById(job.data.userId);
+    if (!user || user.disabledAt || !user.emailVerifiedAt)
+      return { status: 'skipped', reason: 'no verified account' };
+    await this.mailer.send(savedSearchAlertMail({ to: user.email, name: user.displayName, ...job.data }));
+    return { status: 'sent' };
   }
 
   @Process(NotificationJob.Digest)
