@@ -35,6 +35,9 @@ import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-pay
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
+import { NotificationDelivery1795530000000 } from './1795530000000-notification-delivery';
+import { NotificationReminders1795531000000 } from './1795531000000-notification-reminders';
+import { SavedSearchAlerts1795532000000 } from './1795532000000-saved-search-alerts';
 import { Assistant1795540000000 } from './1795540000000-assistant';
 import { DocumentChunks1795550000000 } from './1795550000000-document-chunks';
 import { DocumentChunkEmbeddings1795551000000 } from './1795551000000-document-chunk-embeddings';
@@ -78,6 +81,9 @@ export const MIGRATIONS = [
   ListFilterIndexes1795422000000,
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
+  NotificationDelivery1795530000000,
+  NotificationReminders1795531000000,
+  SavedSearchAlerts1795532000000,
   Assistant1795540000000,
   DocumentChunks1795550000000,
   DocumentChunkEmbeddings1795551000000,

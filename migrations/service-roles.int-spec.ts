@@ -86,6 +86,7 @@ describe('database roles per service (catalog)', () => {
       'portal_targets:SELECT',
       'portal_webhook_receipts:DELETE',
       'portal_webhook_receipts:SELECT',
+      'reading_periods:SELECT',
       'upload_sessions:SELECT',
       'votes:SELECT',
     ]);
@@ -134,6 +135,7 @@ describe('database roles per service (catalog)', () => {
       'saved_searches:DELETE',
       'saved_searches:INSERT',
       'saved_searches:SELECT',
+      'saved_searches:UPDATE',
     ]);
   });
 

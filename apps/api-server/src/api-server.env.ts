@@ -14,6 +14,7 @@ import { CoreEnv, IsIntInRange, IsPort } from '@ppt/config';
 import { withRealtimeEnv } from '@ppt/realtime';
 import { withStorageEnv } from '@ppt/storage';
 import { withAssistantEnv } from '@ppt/api-assistant-core';
+import { withNotificationEnv } from '@ppt/api-community-core';
 import { withDocumentSearchEnv, withDocumentsEnv } from '@ppt/api-documents-core';
 import { withSyndicationEnv } from '@ppt/api-marketing-core';
 
@@ -37,9 +38,11 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant and realtime limits, validated in one pass. */
-export class ApiServerEnv extends withRealtimeEnv(
-  withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant, realtime limits and notification delivery, validated in one pass. */
+export class ApiServerEnv extends withNotificationEnv(
+  withRealtimeEnv(
+    withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+  ),
 ) {
   @IsPort()
   API_PORT = 3000;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, SigningKeys } from '@ppt/auth';
 import {
   AnnouncementsHttpModule,
+  NotificationDeliveryHttpModule,
   RealtimeHttpModule,
   ConversationsHttpModule,
   NotificationsHttpModule,
@@ -85,6 +86,7 @@ export class AppModule {
         UploadsHttpModule,
         AssistantHttpModule,
         RealtimeHttpModule,
+        NotificationDeliveryHttpModule,
       ],
     };
   }

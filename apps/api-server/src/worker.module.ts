@@ -4,6 +4,7 @@ import {
   IdentityMailJob,
   JobHandlerCheckModule,
   MaintenanceJob,
+  NotificationJob,
   QueueName,
   SyndicationJob,
 } from '@ppt/queue';
@@ -14,7 +15,7 @@ import { AnnouncementsPublishDueModule } from '@ppt/api-community-core';
 import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
 import { FinanceOverdueModule } from '@ppt/api-finance-core';
 import { LeaseLifecycleModule } from '@ppt/api-property-core';
-import { VotesCloseDueModule } from '@ppt/api-community-core';
+import { NotificationDeliveryJobsModule, VotesCloseDueModule } from '@ppt/api-community-core';
 import { LeadsWorkerModule } from '@ppt/api-marketing-core';
 import { SyndicationWorkerModule } from '@ppt/api-marketing-core';
 
@@ -39,12 +40,17 @@ export class WorkerModule {
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
         LeadsWorkerModule,
+        NotificationDeliveryJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),
             ...eventsRoutedTo(QueueName.Maintenance),
           ],
           [QueueName.IdentityMail]: Object.values(IdentityMailJob),
+          [QueueName.Notifications]: [
+            ...Object.values(NotificationJob),
+            ...eventsRoutedTo(QueueName.Notifications),
+          ],
           [QueueName.Syndication]: [
             ...eventsRoutedTo(QueueName.Syndication),
             ...Object.values(SyndicationJob),

@@ -88,6 +88,8 @@ describe('api-server HTTP surface', () => {
       expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
         'identity-mail',
         'maintenance',
+        'notifications',
+        'portal-alerts',
         'portal-feed',
         'portal-inquiries',
         'syndication',

@@ -5,6 +5,7 @@ import { FavoritesModule } from './modules/favorites/favorites.module';
 import { InquiriesModule } from './modules/inquiries/inquiries.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { PortalRealtimeHttpModule } from './modules/realtime/realtime.http.module';
+import { SavedSearchAlertsHttpModule } from './modules/saved-search-alerts/saved-search-alerts.module';
 import { SavedSearchesModule } from './modules/saved-searches/saved-searches.module';
 import type { RealityServerEnv } from './reality-server.env';
 import { PortalSsoModule } from './sso/portal-sso.module';
@@ -27,6 +28,7 @@ export class AppModule {
         ListingsModule,
         FavoritesModule,
         SavedSearchesModule,
+        SavedSearchAlertsHttpModule,
         InquiriesModule,
         PortalRealtimeHttpModule,
       ],

@@ -107,4 +107,21 @@ export class RealityServerEnv extends withRealtimeEnv(CoreEnv) {
   @IsString()
   @Validate(IsAnnouncementKeyRing)
   SSO_ANNOUNCEMENT_KEYS?: string;
+
+  /**
+   * Signs the unsubscribe links of saved-search alert e-mails (at least 32 characters). Unset: no
+   * alerts are sent (the choice is still stored).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  SAVED_SEARCH_ALERT_SECRET?: string;
+
+  /** The portal API as browsers reach it: the alert e-mails' unsubscribe links point there. */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  REALITY_PUBLIC_URL = 'http://localhost:3001';
+
+  /** The portal's web pages: the alert e-mails link each listing as `<PORTAL_WEB_URL>/listings/<id>`. */
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' })
+  PORTAL_WEB_URL = 'http://localhost:4300';
 }

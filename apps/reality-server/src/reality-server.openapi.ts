@@ -11,7 +11,7 @@ export const REALITY_SERVER_OPENAPI: OpenApiInfo = {
     'Public listing search, favourites, saved searches and inquiries; PM accounts sign in through SSO.\n\n' +
     'Errors answer with `{"error":{"code","message","details"?,"requestId"}}`; each error answer lists ' +
     'its codes. Lists page with `limit` (1–100) and `offset`.',
-  version: '1.1.0',
+  version: '1.2.0',
   servers: [{ url: 'http://localhost:3001', description: 'Local development (npm start)' }],
   contact: { name: 'PPT platform team' },
   // package.json: UNLICENSED; a proprietary licence has no public text to link to.

@@ -2,16 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SsoModule } from '@ppt/auth';
 import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
-import { JobHandlerCheckModule, PortalInquiryJob, QueueName } from '@ppt/queue';
+import { JobHandlerCheckModule, PortalAlertJob, PortalInquiryJob, QueueName } from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
 import { PortalFeedModule } from './modules/listings/listings.module';
 import { PORTAL_FEED_EVENTS } from './modules/listings/portal-feed.processor';
+import { SavedSearchAlertsWorkerModule } from './modules/saved-search-alerts/saved-search-alerts.module';
 import type { RealityServerEnv } from './reality-server.env';
 import { ssoOptionsFrom } from './sso/sso.config';
 
 /**
- * The portal's worker process: keeps the listing read model in step and delivers inquiries to
- * api-server; serves only health and metrics over HTTP.
+ * The portal's worker process: keeps the listing read model in step, delivers inquiries to
+ * api-server and collects saved-search alerts; serves only health and metrics over HTTP.
  */
 @Module({})
 export class WorkerModule {
@@ -30,9 +31,11 @@ export class WorkerModule {
         SsoModule.forServiceCalls({ useFactory: () => sso }),
         PortalFeedModule,
         InquiryDeliveryModule,
+        SavedSearchAlertsWorkerModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.PortalFeed]: PORTAL_FEED_EVENTS,
           [QueueName.PortalInquiries]: Object.values(PortalInquiryJob),
+          [QueueName.PortalAlerts]: Object.values(PortalAlertJob),
         }),
       ],
     };

@@ -17,7 +17,9 @@ export {
   PORTAL_ENTITIES,
   PortalInquiry,
   PortalListing,
+  SAVED_SEARCH_ALERTS,
   SavedSearch,
+  type SavedSearchAlert,
 } from './portal/portal.entities';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
 export {

@@ -32,6 +32,8 @@ export interface ListingSnapshot {
 }
 
 export interface DomainEventPayloads {
+  /** An in-app notification row was written (the WebSocket gateway delivers it to room `user:<userId>`). */
+  'notification.created': { notificationId: string; userId: string; type: string; title: string };
   'fault.created': {
     faultId: string;
     buildingId: string;
@@ -48,6 +50,8 @@ export interface DomainEventPayloads {
     to: string;
     changedBy: string;
   };
+  /** A staff member became the fault's assignee. */
+  'fault.assigned': { faultId: string; assigneeUserId: string; assignedBy: string };
   'lease.activated': { leaseId: string; unitId: string; startDate: string; endDate: string | null };
   'lease.ending_soon': { leaseId: string; unitId: string; endDate: string; daysLeft: 90 | 60 | 30 };
   'lease.amended': {
@@ -199,8 +203,10 @@ export interface DomainEventPayloads {
 export type DomainEventType = keyof DomainEventPayloads;
 
 export const AGGREGATE_OF: Record<DomainEventType, string> = {
+  'notification.created': 'notification',
   'fault.created': 'fault',
   'fault.status_changed': 'fault',
+  'fault.assigned': 'fault',
   'lease.activated': 'lease',
   'lease.ending_soon': 'lease',
   'lease.amended': 'lease',
@@ -233,22 +239,26 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
  * only announced there.
  */
 export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName[] } = {
-  'fault.created': [],
-  'fault.status_changed': [],
+  // Only announced on the organisation's channel, for the WebSocket gateway.
+  'notification.created': [],
+  // Who is told what (docs/notifications.md): one job per recipient and channel from each of these.
+  'fault.created': [QueueName.Notifications],
+  'fault.status_changed': [QueueName.Notifications],
+  'fault.assigned': [QueueName.Notifications],
   'lease.activated': [],
-  'lease.ending_soon': [],
+  'lease.ending_soon': [QueueName.Notifications],
   'lease.amended': [],
   'meter_reading.submitted': [],
-  'announcement.published': [],
+  'announcement.published': [QueueName.Notifications],
   'message.sent': [],
-  'vote.opened': [],
-  'vote.closed': [],
+  'vote.opened': [QueueName.Notifications],
+  'vote.closed': [QueueName.Notifications],
   'vote.cancelled': [],
   'charge.created': [],
   'charge.cancelled': [],
   'payment.recorded': [],
   'payment.reversed': [],
-  'payment.overdue': [],
+  'payment.overdue': [QueueName.Notifications],
   // Syndication decides, per portal, what each listing change means (our own portal included).
   'listing.published': [QueueName.Syndication],
   'listing.updated': [QueueName.Syndication],
@@ -258,7 +268,7 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'syndication.status_changed': [],
   'syndication.drift_detected': [],
   'listing.republished': [],
-  'syndication.credentials_rejected': [],
+  'syndication.credentials_rejected': [QueueName.Notifications],
   // Document search indexes (and un-indexes) in the api worker.
   'document.text_extracted': [QueueName.Maintenance],
   'document.deleted': [QueueName.Maintenance],

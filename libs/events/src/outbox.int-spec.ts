@@ -103,14 +103,14 @@ describe('transactional outbox', () => {
         publishedAt: new Date().toISOString(),
       },
     });
-  /** A fault event: routed to no queue, only announced on the channel. */
+  /** An in-app notification event: routed to no queue, only announced on the channel (for the gateway). */
   const writeFault = (m: Parameters<OutboxWriter['write']>[0], faultId = randomUUID()) =>
     writer().write(m, {
-      type: 'fault.created',
+      type: 'notification.created',
       organizationId: org,
       aggregateId: faultId,
       aggregateVersion: 1,
-      payload: { faultId, buildingId: randomUUID(), unitId: null, priority: 'high', title: 'Leaking pipe' },
+      payload: { notificationId: faultId, userId: randomUUID(), type: 'fault_update', title: 'Leaking pipe' },
     });
   const unpublished = async () =>
     (await owner.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0]

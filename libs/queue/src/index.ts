@@ -9,11 +9,15 @@ export {
   DEFAULT_JOB_OPTIONS,
   IdentityMailJob,
   MaintenanceJob,
+  NotificationJob,
+  PortalAlertJob,
   PortalInquiryJob,
   QueueName,
   SyndicationJob,
   type DocumentJobData,
   type IdentityMailJobData,
+  type NotificationJobData,
+  type SavedSearchAlertData,
   type PortalSyncJobData,
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';

@@ -16,6 +16,14 @@ export const QueueName = {
    * account exists, so its answer and timing tell nothing.
    */
   IdentityMail: 'identity-mail',
+  /**
+   * Notifications that reach people: domain events routed here become one job per recipient and
+   * channel (job id = event id + recipient + channel), sent by e-mail or Web Push by the api worker;
+   * jobs that exhausted their retries stay as dead letters (Bull Board).
+   */
+  Notifications: 'notifications',
+  /** The portal's saved-search alerts: a repeatable collection job, run by the portal worker. */
+  PortalAlerts: 'portal-alerts',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -103,6 +111,51 @@ export interface IdentityMailJobData {
   [IdentityMailJob.PasswordReset]: { email: string };
   [IdentityMailJob.RegistrationAttempted]: { email: string };
 }
+
+/** Jobs of the notifications queue (besides the domain events EVENT_QUEUES routes there). */
+export const NotificationJob = {
+  /** One notification to one user on one channel (job id = the delivery's job id). */
+  Deliver: 'deliver-notification',
+  /** One user's e-mails held for the daily digest (job id `digest:<organization>:<user>:<day>`). */
+  Digest: 'send-digest',
+  /**
+   * Hourly (repeatable, registered by the worker): votes closing within 24 hours, meter-reading
+   * periods opening today or due in 3 days; each cause is told once (keyed by the vote or period).
+   */
+  Reminders: 'notification-reminders',
+  /**
+   * New listings matching a portal visitor's saved searches, collected by the portal worker: one
+   * e-mail to the visitor (the api worker knows the address), job id `saved-search-alert:<user>:<run>`.
+   */
+  SavedSearchAlert: 'saved-search-alert',
+} as const;
+export type NotificationJob = (typeof NotificationJob)[keyof typeof NotificationJob];
+
+export interface NotificationJobData {
+  [NotificationJob.Deliver]: { organizationId: string; deliveryId: string };
+  [NotificationJob.Digest]: { organizationId: string; userId: string };
+  [NotificationJob.Reminders]: Record<string, never>;
+  [NotificationJob.SavedSearchAlert]: SavedSearchAlertData;
+}
+
+/** What a saved-search alert e-mail says (made by the portal worker; links are absolute). */
+export interface SavedSearchAlertData {
+  userId: string;
+  /** One-click link turning all of the visitor's alerts off (List-Unsubscribe). */
+  unsubscribeAllUrl: string;
+  searches: {
+    name: string;
+    /** Turns this search's alert off. */
+    unsubscribeUrl: string;
+    listings: { title: string; url: string; price: string; city: string }[];
+  }[];
+}
+
+/** Jobs of the portal-alerts queue. */
+export const PortalAlertJob = {
+  /** Every 10 minutes (repeatable, registered by the portal worker): instant and due daily alerts. */
+  Collect: 'collect-saved-search-alerts',
+} as const;
 
 export const DEFAULT_JOB_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_DELAY_MS = 2000;

@@ -24,6 +24,12 @@ export { spawnEntryPoint, waitForStatus, type SpawnedProcess } from './spawn-app
 export { bootTestApp, type BootedApp, type BootOptions } from './boot-test-app';
 export { testSigningKey } from './signing-key';
 export { startMailCatcher, tokenFromMail, type MailCatcher } from './mail-catcher';
+export {
+  startFakePushService,
+  type FakePushService,
+  type PushClient,
+  type ReceivedPush,
+} from './push-service';
 export { startS3Server, type S3Server } from './s3-server';
 export { generatedStream, readAll, sha256Of } from './byte-streams';
 export {

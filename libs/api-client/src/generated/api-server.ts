@@ -1451,6 +1451,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification delivery settings */
+        get: operations["NotificationDeliveryController_settings"];
+        /** Update settings */
+        put: operations["NotificationDeliveryController_updateSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1496,6 +1514,23 @@ export interface paths {
         put?: never;
         /** Read all */
         post: operations["NotificationsController_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unsubscribe */
+        post: operations["UnsubscribeController_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1824,6 +1859,58 @@ export interface paths {
         };
         /** Listing photo redirect */
         get: operations["ListingPhotosController_redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification delivery subscriptions */
+        get: operations["NotificationDeliveryController_subscriptions"];
+        put?: never;
+        /** Notification delivery subscribe */
+        post: operations["NotificationDeliveryController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsubscribe device */
+        delete: operations["NotificationDeliveryController_unsubscribeDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push-subscriptions/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vapid key */
+        get: operations["NotificationDeliveryController_vapidKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3773,6 +3860,13 @@ export interface components {
             /** @description A user account of this organisation to link */
             userId?: string;
         };
+        CreatePushSubscriptionDto: {
+            /** @example Firefox on my laptop */
+            deviceLabel?: string | null;
+            /** @example https://fcm.googleapis.com/fcm/send/c1KrmpTuRm… */
+            endpoint: string;
+            keys: components["schemas"]["PushKeysDto"];
+        };
         CreateReadingPeriodDto: {
             /** @example 2027-01-15 */
             deadline: string;
@@ -4138,7 +4232,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -5221,7 +5315,51 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
+        };
+        NotificationSettingsDto: {
+            /**
+             * @description E-mails gathered into one a day
+             * @example false
+             */
+            emailDigest: boolean;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 07:00
+             */
+            quietHoursEnd: string | null;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 22:00
+             */
+            quietHoursStart: string | null;
+            /**
+             * @description IANA time zone of the quiet hours and the digest
+             * @example Europe/Prague
+             */
+            timeZone: string;
+        };
+        NotificationSettingsResponse: {
+            /**
+             * @description E-mails gathered into one a day
+             * @example false
+             */
+            emailDigest: boolean;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 07:00
+             */
+            quietHoursEnd: string | null;
+            /**
+             * @description Local time (HH:MM); null = none
+             * @example 22:00
+             */
+            quietHoursStart: string | null;
+            /**
+             * @description IANA time zone of the quiet hours and the digest
+             * @example Europe/Prague
+             */
+            timeZone: string;
         };
         OAuthErrorResponse: {
             /**
@@ -5715,7 +5853,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
         };
         PreferenceResponse: {
             /**
@@ -5734,7 +5872,7 @@ export interface components {
              * @example announcement
              * @enum {string}
              */
-            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials";
+            type: "announcement" | "fault_update" | "lease_ending" | "vote" | "message" | "payment_due" | "payment_overdue" | "listing_inquiry" | "portal_credentials" | "meter_reading";
         };
         PreferencesResponse: {
             items: components["schemas"]["PreferenceResponse"][];
@@ -6461,6 +6599,15 @@ export interface components {
              */
             updatedAt: string;
         };
+        UnsubscribedResponse: {
+            /** @example email */
+            channel: string;
+            /**
+             * @description The notification type turned off (`*`: all)
+             * @example fault_update
+             */
+            type: string;
+        };
         UpdateAnnouncementDto: {
             /**
              * @description Document ids
@@ -6917,6 +7064,13 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "completed" | "failed";
+        };
+        VapidKeyResponse: {
+            /**
+             * @description applicationServerKey for PushManager.subscribe(); null when push is off on this server
+             * @example BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U
+             */
+            publicKey?: string | null;
         };
         VendorPageResponse: {
             items: components["schemas"]["VendorResponse"][];
@@ -11178,6 +11332,64 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    NotificationDeliveryController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     NotificationsController_list: {
         parameters: {
             query?: {
@@ -11258,6 +11470,36 @@ export interface operations {
             };
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    UnsubscribeController_unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the e-mail link */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribedResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
             409: components["responses"]["Error409"];
             410: components["responses"]["Error410"];
             415: components["responses"]["Error415"];
@@ -12156,6 +12398,117 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's devices in this organisation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionResponse"][];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    NotificationDeliveryController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePushSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description Saved (the same endpoint again updates its keys) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    NotificationDeliveryController_unsubscribeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    NotificationDeliveryController_vapidKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKeyResponse"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             500: components["responses"]["Error500"];
         };
     };

@@ -161,6 +161,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/saved-searches/{id}/alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set alert */
+        put: operations["SavedSearchAlertsController_setAlert"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/saved-searches/{id}/listings": {
         parameters: {
             query?: never;
@@ -172,6 +189,23 @@ export interface paths {
         get: operations["SavedSearchesController_run"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-searches/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Saved search alert unsubscribe */
+        post: operations["SavedSearchAlertsController_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -216,6 +250,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AlertUnsubscribedResponse: {
+            /**
+             * @description Saved searches whose alert was turned off
+             * @example 1
+             */
+            unsubscribed: number;
+        };
         CreateInquiryDto: {
             /**
              * @description Where the realtor answers
@@ -230,6 +271,12 @@ export interface components {
             phone?: string;
         };
         CreateSavedSearchDto: {
+            /**
+             * @description E-mail about new matches (default off); PUT /saved-searches/{id}/alert changes it
+             * @example daily
+             * @enum {string}
+             */
+            alert?: "off" | "instant" | "daily";
             /**
              * @example {
              *       "transaction": "rent",
@@ -249,7 +296,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "CURSOR_WITH_OFFSET" | "INCOMPLETE_RADIUS" | "INVALID_CURSOR" | "MALFORMED_JSON" | "VALIDATION_FAILED";
+                code: "BAD_REQUEST" | "CURSOR_WITH_OFFSET" | "INCOMPLETE_RADIUS" | "INVALID_CURSOR" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -624,6 +671,14 @@ export interface components {
              */
             transaction: "sale" | "rent";
         };
+        SavedSearchAlertDto: {
+            /**
+             * @description E-mail about new matches: off, instant (within about 10 minutes) or a daily digest
+             * @example daily
+             * @enum {string}
+             */
+            alert: "off" | "instant" | "daily";
+        };
         SavedSearchPageResponse: {
             items: components["schemas"]["SavedSearchResponse"][];
             /** @example 20 */
@@ -634,6 +689,11 @@ export interface components {
             total: number;
         };
         SavedSearchResponse: {
+            /**
+             * @example off
+             * @enum {string}
+             */
+            alert: "off" | "instant" | "daily";
             /**
              * Format: date-time
              * @example 2026-11-21T18:30:00.000Z
@@ -1264,6 +1324,42 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    SavedSearchAlertsController_setAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedSearchAlertDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     SavedSearchesController_run: {
         parameters: {
             query?: {
@@ -1291,6 +1387,35 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    SavedSearchAlertsController_unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the e-mail link */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertUnsubscribedResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            409: components["responses"]["Error409"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };

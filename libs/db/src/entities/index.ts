@@ -30,6 +30,7 @@ import {
 } from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant, LeaseEndingNotice, LeaseLifecycleRun } from './lease.entity';
 import { Notification, NotificationPreference } from './notification.entity';
+import { NotificationDelivery, NotificationSettings, PushSubscription } from './notification-delivery.entity';
 import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
@@ -165,6 +166,13 @@ export {
   type NotificationChannel,
   type NotificationType,
 } from './notification.entity';
+export {
+  DELIVERY_STATUSES,
+  NotificationDelivery,
+  NotificationSettings,
+  PushSubscription,
+  type DeliveryStatus,
+} from './notification-delivery.entity';
 export { OAuthClient } from './oauth-client.entity';
 export { Organization } from './organization.entity';
 export { OrganizationInvitation } from './organization-invitation.entity';
@@ -250,6 +258,9 @@ export const PM_ENTITIES = [
   AnnouncementComment,
   Notification,
   NotificationPreference,
+  NotificationDelivery,
+  PushSubscription,
+  NotificationSettings,
   Conversation,
   ConversationParticipant,
   ConversationMessage,

@@ -13,6 +13,8 @@ export const NOTIFICATION_TYPES = [
   'listing_inquiry',
   /** A portal refused the organisation's credentials: its adverts wait until they are fixed. */
   'portal_credentials',
+  /** A meter-reading period opened, or its deadline is near. */
+  'meter_reading',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const NOTIFICATION_CHANNELS = ['in_app', 'email', 'push'] as const;

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { decimal, money } from '../entities/column-transformers';
 import type {
   EnergyClass,
@@ -128,6 +136,8 @@ export class Favorite {
 /** A visitor's named search (the same filters as GET /listings). */
 @Entity({ name: 'saved_searches', schema: PORTAL })
 @Index('ix_portal_saved_searches_user', ['userId', 'createdAt'])
+@Index('ix_portal_saved_searches_alert', ['alert'], { where: `alert <> 'off'` })
+@Check('ck_portal_saved_searches_alert', `"alert" IN ('off', 'instant', 'daily')`)
 export class SavedSearch {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_portal_saved_searches' })
   id!: string;
@@ -141,9 +151,20 @@ export class SavedSearch {
   @Column({ type: 'jsonb' })
   filters!: Record<string, unknown>;
 
+  /** E-mail about new matches: never, as they come (every 10 minutes), or once a day. */
+  @Column({ type: 'varchar', length: 10, default: 'off' })
+  alert!: SavedSearchAlert;
+
+  /** Listings published up to here were already considered for the alert. */
+  @Column({ type: 'timestamptz', nullable: true })
+  alertedUntil!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 }
+
+export const SAVED_SEARCH_ALERTS = ['off', 'instant', 'daily'] as const;
+export type SavedSearchAlert = (typeof SAVED_SEARCH_ALERTS)[number];
 
 /**
  * An inquiry sent on the portal. Stored here first, then delivered to api-server by the portal worker

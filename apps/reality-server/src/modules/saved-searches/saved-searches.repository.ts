@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SavedSearch } from '@ppt/db';
+import { SavedSearch, type SavedSearchAlert } from '@ppt/db';
 import { DataSource } from 'typeorm';
 
 @Injectable()
@@ -23,9 +23,15 @@ export class SavedSearchesRepository {
     return this.dataSource.getRepository(SavedSearch).countBy({ userId });
   }
 
-  create(userId: string, name: string, filters: Record<string, unknown>): Promise<SavedSearch> {
+  create(
+    userId: string,
+    name: string,
+    filters: Record<string, unknown>,
+    alert: SavedSearchAlert = 'off',
+  ): Promise<SavedSearch> {
     const repo = this.dataSource.getRepository(SavedSearch);
-    return repo.save(repo.create({ userId, name, filters }));
+    // An alert starts from now: listings already on the market are not news.
+    return repo.save(repo.create({ userId, name, filters, alert, alertedUntil: new Date() }));
   }
 
   async delete(userId: string, id: string): Promise<boolean> {

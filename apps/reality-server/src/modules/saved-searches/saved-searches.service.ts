@@ -38,7 +38,7 @@ export class SavedSearchesService {
     }
     // Only the fields the visitor set (validation already dropped anything unknown).
     const filters = Object.fromEntries(Object.entries(dto.filters).filter(([, v]) => v !== undefined));
-    const created = toResponse(await this.searches.create(userId, dto.name, filters));
+    const created = toResponse(await this.searches.create(userId, dto.name, filters, dto.alert ?? 'off'));
     // The visitor's other tabs and devices (user room on /ws).
     await this.realtime.toUser(userId, 'saved_search.created', { savedSearchId: created.id, name: created.name });
     return created;
@@ -66,5 +66,5 @@ function notFound(): AppError {
 }
 
 function toResponse(s: SavedSearch): SavedSearchResponse {
-  return { id: s.id, name: s.name, filters: s.filters, createdAt: s.createdAt };
+  return { id: s.id, name: s.name, filters: s.filters, alert: s.alert, createdAt: s.createdAt };
 }

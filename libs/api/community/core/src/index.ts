@@ -20,3 +20,19 @@ export { VotesCoreModule } from './votes/votes.core.module';
 export { VotesService } from './votes/votes.service';
 export { RealtimeCoreModule } from './realtime/realtime.core.module';
 export { RealtimeEnv } from './realtime/realtime.env';
+export {
+  CreatePushSubscriptionDto,
+  NotificationSettingsDto,
+  NotificationSettingsResponse,
+  PushKeysDto,
+  PushSubscriptionResponse,
+  UnsubscribedResponse,
+  UnsubscribeQueryDto,
+  VapidKeyResponse,
+} from './notification-delivery/dto/notification-delivery.dto';
+export { NotificationDeliveryCoreModule } from './notification-delivery/notification-delivery.core.module';
+export { NotificationDeliveryEnv, withNotificationEnv } from './notification-delivery/notification-delivery.env';
+export { NotificationDeliveryError } from './notification-delivery/notification-delivery.errors';
+export { NotificationDeliveryJobsModule } from './notification-delivery/notification-delivery.jobs.module';
+export { NotificationDeliveryService } from './notification-delivery/notification-delivery.service';
+export { NotificationReminders } from './notification-delivery/notification-reminders';

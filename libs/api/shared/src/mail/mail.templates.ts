@@ -3,6 +3,9 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Instead of MAIL_FROM (a notification goes out under its organisation's name). */
+  from?: { name: string; address: string };
+  headers?: Record<string, string>;
 }
 
 const escape = (s: string) =>

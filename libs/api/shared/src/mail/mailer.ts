@@ -19,7 +19,8 @@ export class Mailer implements OnApplicationShutdown {
         : createTransport({ jsonTransport: true });
   }
 
-  async send(message: MailMessage): Promise<void> {
+  /** Sends one message; resolves with its Message-ID. */
+  async send(message: MailMessage): Promise<string> {
     const info = await this.transport.sendMail({ from: this.env.MAIL_FROM, ...message });
     if (this.env.MAIL_TRANSPORT === 'log') {
       this.logger.log(
@@ -27,6 +28,13 @@ export class Mailer implements OnApplicationShutdown {
         `E-mail to ${message.to} (not sent: MAIL_TRANSPORT=log)`,
       );
     }
+    return String(info.messageId ?? '');
+  }
+
+  /** MAIL_FROM's address under another display name. */
+  senderAs(name: string): { name: string; address: string } {
+    const address = /<([^>]+)>/.exec(this.env.MAIL_FROM)?.[1] ?? this.env.MAIL_FROM.trim();
+    return { name, address };
   }
 
   /** A link into the web app carrying a single-use token. */

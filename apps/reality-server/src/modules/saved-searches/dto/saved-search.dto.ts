@@ -1,11 +1,16 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { PageResponse, Trim } from '@ppt/http';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { SAVED_SEARCH_ALERTS, type SavedSearchAlert } from '@ppt/db';
+import { IsOmittable, PageResponse, Trim } from '@ppt/http';
 import { Type } from 'class-transformer';
-import { IsDefined, IsString, Length, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsString, Length, ValidateNested } from 'class-validator';
 import { SearchListingsQueryDto } from '../../listings/dto/search.dto';
 
 /** The filters of GET /listings, without paging. */
-export class SearchFiltersDto extends OmitType(SearchListingsQueryDto, ['limit', 'offset', 'after'] as const) {}
+export class SearchFiltersDto extends OmitType(SearchListingsQueryDto, [
+  'limit',
+  'offset',
+  'after',
+] as const) {}
 
 export class CreateSavedSearchDto {
   @ApiProperty({ example: 'Vinohrady up to 25 000 CZK' })
@@ -22,6 +27,15 @@ export class CreateSavedSearchDto {
   @ValidateNested()
   @Type(() => SearchFiltersDto)
   filters!: SearchFiltersDto;
+
+  @ApiPropertyOptional({
+    enum: SAVED_SEARCH_ALERTS,
+    example: 'daily',
+    description: 'E-mail about new matches (default off); PUT /saved-searches/{id}/alert changes it',
+  })
+  @IsOmittable()
+  @IsIn(SAVED_SEARCH_ALERTS)
+  alert?: SavedSearchAlert;
 }
 
 export class SavedSearchResponse {
@@ -32,6 +46,7 @@ export class SavedSearchResponse {
     example: { transaction: 'rent', city: 'Praha', priceMax: 2500000, roomsMin: 2 },
   })
   filters!: Record<string, unknown>;
+  @ApiProperty({ enum: SAVED_SEARCH_ALERTS, example: 'off' }) alert!: SavedSearchAlert;
   @ApiProperty({ example: '2026-11-21T18:30:00.000Z' }) createdAt!: Date;
 }
 

@@ -7,6 +7,8 @@ const EMAIL_BY_DEFAULT: readonly NotificationType[] = [
   'vote',
   'lease_ending',
   'portal_credentials',
+  // Readings missed by the deadline are estimated; the occupant hears of it by e-mail too.
+  'meter_reading',
   // A lead goes cold within hours; the realtor hears of it by e-mail too.
   'listing_inquiry',
 ];

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Notification, NotificationPreference, type NotificationType } from '@ppt/db';
-import { IsNull, type EntityManager } from 'typeorm';
+import {
+  Notification,
+  NotificationPreference,
+  type NotificationChannel,
+  type NotificationType,
+} from '@ppt/db';
+import { In, IsNull, type EntityManager } from 'typeorm';
 
 /** In-app notifications and preferences of users of one organisation (RLS backs the filter up). */
 @Injectable()
@@ -57,6 +62,17 @@ export class NotificationsRepository {
       .orUpdate(['enabled'], ['organization_id', 'user_id', 'type', 'channel'])
       .updateEntity(false)
       .execute();
+  }
+
+  /** The choices made by `userIds` for one type and channel. */
+  choices(
+    m: EntityManager,
+    organizationId: string,
+    userIds: string[],
+    type: NotificationType,
+    channel: NotificationChannel,
+  ): Promise<NotificationPreference[]> {
+    return m.findBy(NotificationPreference, { organizationId, userId: In(userIds), type, channel });
   }
 
   /** Users among `userIds` who turned the in-app channel of `type` off. */

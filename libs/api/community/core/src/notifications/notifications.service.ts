@@ -4,9 +4,12 @@ import {
   NOTIFICATION_TYPES,
   TenantTransactions,
   type Notification,
+  type NotificationChannel,
   type NotificationType,
 } from '@ppt/db';
+import { OutboxWriter } from '@ppt/events';
 import { AppError, registerErrorCodes } from '@ppt/observability';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import type {
@@ -35,6 +38,7 @@ export class NotificationsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly notifications: NotificationsRepository,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListNotificationsQueryDto): Promise<NotificationPageResponse> {
@@ -81,7 +85,8 @@ export class NotificationsService {
 
   /**
    * Adds an in-app notification for each user who has not turned that type off, in the caller's
-   * transaction (it commits with the change it announces).
+   * transaction (it commits with the change it announces), each with a `notification.created` event
+   * for the WebSocket gateway.
    */
   async notify(
     m: EntityManager,
@@ -91,18 +96,55 @@ export class NotificationsService {
   ): Promise<number> {
     const off = await this.notifications.inAppDisabled(m, organizationId, userIds, n.type);
     const recipients = [...new Set(userIds)].filter((id) => !off.has(id));
-    await this.notifications.insertMany(
-      m,
-      recipients.map((userId) => ({
+    const rows = recipients.map((userId) => ({
+      id: randomUUID(),
+      organizationId,
+      userId,
+      type: n.type,
+      title: n.title,
+      body: n.body ?? '',
+      link: n.link ?? null,
+    }));
+    await this.notifications.insertMany(m, rows);
+    for (const row of rows) {
+      await this.outbox.write(m, {
+        type: 'notification.created',
         organizationId,
-        userId,
-        type: n.type,
-        title: n.title,
-        body: n.body ?? '',
-        link: n.link ?? null,
-      })),
-    );
+        aggregateId: row.id,
+        aggregateVersion: 1,
+        payload: { notificationId: row.id, userId: row.userId, type: row.type, title: row.title },
+      });
+    }
     return recipients.length;
+  }
+
+  /** Those of `userIds` who want `type` on `channel` (their choice, or the default). */
+  async wanting(
+    m: EntityManager,
+    organizationId: string,
+    userIds: string[],
+    type: NotificationType,
+    channel: NotificationChannel,
+  ): Promise<string[]> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return [];
+    const chosen = new Map(
+      (await this.notifications.choices(m, organizationId, unique, type, channel)).map((p) => [
+        p.userId,
+        p.enabled,
+      ]),
+    );
+    return unique.filter((id) => chosen.get(id) ?? defaultEnabled(type, channel));
+  }
+
+  /** Sets one choice for one user (the e-mails' unsubscribe link, which works without signing in). */
+  setChoice(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    items: { type: NotificationType; channel: NotificationChannel; enabled: boolean }[],
+  ): Promise<void> {
+    return this.notifications.savePreferences(m, organizationId, userId, items);
   }
 
   /** Every type × channel, the user's choice where they made one, the default elsewhere. */

@@ -144,6 +144,15 @@ export class FaultsService {
         snapshot(before),
         snapshot(after),
       );
+      if (after.assigneeUserId && after.assigneeUserId !== before.assigneeUserId) {
+        await this.outbox.write(m, {
+          type: 'fault.assigned',
+          organizationId: t.organizationId,
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: { faultId: id, assigneeUserId: after.assigneeUserId, assignedBy: t.userId },
+        });
+      }
       return toResponse(after);
     });
   }
