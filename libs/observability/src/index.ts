@@ -17,7 +17,14 @@ export { httpMetricsMiddleware, routeTemplateOf } from './metrics';
 export { processCounter, processGauge, processHistogram } from './process-metrics';
 export { MetricsModule } from './metrics.module';
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
-export { startTelemetry, type TelemetryOptions } from './telemetry';
+export { instrumentCoreModulesNow, startTelemetry, type TelemetryOptions } from './telemetry';
 export { createValidationPipe, toErrorDetails } from './validation';
 export { probe, withTimeout, type DependencyStatus, type ReadinessCheck } from './readiness';
 export { IS_PUBLIC, OPENAPI_PUBLIC, Public } from './public.decorator';
+export {
+  contextOfCarrier,
+  currentTraceCarrier,
+  currentTraceId,
+  isTraceCarrier,
+  type TraceCarrier,
+} from './trace-context';

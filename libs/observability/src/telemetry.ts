@@ -2,6 +2,11 @@
 export interface TelemetryOptions {
   serviceName: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Further span processors, after the exporting one (tests read spans through an in-memory
+   * exporter this way). Only used when tracing is on.
+   */
+  spanProcessors?: import('@opentelemetry/sdk-trace-base').SpanProcessor[];
 }
 
 /**
@@ -11,7 +16,7 @@ export interface TelemetryOptions {
  * (OTEL_TRACES_SAMPLER_ARG, default 0.1); spans are exported, in batches, only when an OTLP endpoint is set.
  * Sentry starts only with a DSN and leaves OpenTelemetry to us.
  */
-export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Promise<void> {
+export function startTelemetry({ serviceName, env, spanProcessors = [] }: TelemetryOptions): () => Promise<void> {
   if (env.SENTRY_DSN) {
     const Sentry = require('@sentry/nestjs') as typeof import('@sentry/nestjs');
     Sentry.init({
@@ -43,9 +48,11 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
     // Batched export off the request path. Without an endpoint a processor that drops the spans: with
     // none, the SDK would register no tracer provider at all (every trace id in the logs would be
     // zeros), and with the option left out it would export to localhost:4318 by default.
-    spanProcessors: [exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor()],
-    instrumentations: [
-      getNodeAutoInstrumentations({
+    spanProcessors: [
+      exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor(),
+      ...spanProcessors,
+    ],
+    instrumentations: (activeInstrumentations = getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-fs': { enabled: false },
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
@@ -60,11 +67,34 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
         },
-      }),
-    ],
+      })),
   });
   sdk.start();
   return () => sdk.shutdown();
+}
+
+let activeInstrumentations: unknown[] = [];
+
+interface CoreModuleInstrumentation {
+  _modules?: { name: string }[];
+  _onRequire?(module: { name: string }, exports: unknown, name: string, baseDir?: string): unknown;
+}
+
+/**
+ * Patches node's core modules (http, https) now. The SDK patches them through a require hook, which
+ * a test runner with its own module system (Jest) bypasses: the hook sees the runner's stand-in for
+ * `module`, so servers started in a Jest test would record no spans. Tests that trace call this right
+ * after startTelemetry(); the SDK's shutdown removes the patches again. Not needed in a real process.
+ */
+export function instrumentCoreModulesNow(): void {
+  for (const candidate of activeInstrumentations) {
+    const instrumentation = candidate as CoreModuleInstrumentation;
+    for (const definition of instrumentation._modules ?? []) {
+      if (!['http', 'https'].includes(definition.name)) continue;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      instrumentation._onRequire?.(definition, require(definition.name), definition.name, undefined);
+    }
+  }
 }
 
 /** Share of new traces recorded unless OTEL_TRACES_SAMPLER_ARG says otherwise. */
