@@ -12,6 +12,7 @@ import { DocumentsModule } from './modules/documents/documents.module';
 import { storageSettingsOf } from './modules/documents/documents.env';
 import { FaultsModule } from './modules/faults/faults.module';
 import { FinanceModule } from './modules/finance/finance.module';
+import { InfrastructureHttpModule } from './modules/infrastructure/infrastructure.http.module';
 import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
 import { ListingsModule } from './modules/listings/listings.module';
@@ -57,6 +58,7 @@ export class AppModule {
         OrganizationsModule,
         OAuthModule,
         PlatformAdminModule,
+        InfrastructureHttpModule,
         QueueBoardModule,
         BuildingsModule,
         UnitsModule,

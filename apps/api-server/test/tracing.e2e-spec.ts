@@ -50,7 +50,9 @@ describe('trace propagation through requests, the outbox, Bull jobs and outbound
     const put = (portal: string, body: Record<string, unknown>) =>
       request(http()).put(`/api/v1/syndication/portals/${portal}`).set(bearer(org.adminToken)).send(body);
     await put('reality-portal', { enabled: false }).expect(200);
-    await put('webhook', { credentials: { secrets: [secret] }, options: { endpoint: webhook.url } }).expect(200);
+    await put('webhook', { credentials: { secrets: [secret] }, options: { endpoint: webhook.url } }).expect(
+      200,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -112,7 +114,9 @@ describe('trace propagation through requests, the outbox, Bull jobs and outbound
     // server span, which continued the traceparent the guarded HTTP agent sent.
     const client = spans.find((s) => s.kind === SpanKind.CLIENT && ancestry(s).includes(sync!));
     expect(client).toBeDefined();
-    const received = spans.find((s) => s.kind === SpanKind.SERVER && parentOf(s) === client!.spanContext().spanId);
+    const received = spans.find(
+      (s) => s.kind === SpanKind.SERVER && parentOf(s) === client!.spanContext().spanId,
+    );
     expect(received).toBeDefined();
     expect(event!.attributes).toMatchObject({
       'messaging.system': 'bull',

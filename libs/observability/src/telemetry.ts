@@ -1,4 +1,6 @@
 // The SDKs are required lazily: only instrument.ts pays for loading them, not every importer of this lib.
+import { TraceStoreProcessor } from './trace-store/trace-store.processor';
+
 export interface TelemetryOptions {
   serviceName: string;
   env: NodeJS.ProcessEnv;
@@ -16,7 +18,11 @@ export interface TelemetryOptions {
  * (OTEL_TRACES_SAMPLER_ARG, default 0.1); spans are exported, in batches, only when an OTLP endpoint is set.
  * Sentry starts only with a DSN and leaves OpenTelemetry to us.
  */
-export function startTelemetry({ serviceName, env, spanProcessors = [] }: TelemetryOptions): () => Promise<void> {
+export function startTelemetry({
+  serviceName,
+  env,
+  spanProcessors = [],
+}: TelemetryOptions): () => Promise<void> {
   if (env.SENTRY_DSN) {
     const Sentry = require('@sentry/nestjs') as typeof import('@sentry/nestjs');
     Sentry.init({
@@ -34,6 +40,20 @@ export function startTelemetry({ serviceName, env, spanProcessors = [] }: Teleme
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
 
+  const store = env.TRACE_STORE_DATABASE_URL ? traceStoreProcessor(env) : undefined;
+  const ratio = new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG));
+  // With a trace store, entry spans the ratio leaves out are still recorded (not sampled: nothing is
+  // exported or propagated as sampled), so the store's tail rule can keep the failed and slow ones.
+  // Their children stay unrecorded, which keeps the cost at one span per unsampled request or job.
+  const recordUnsampled: import('@opentelemetry/sdk-trace-base').Sampler = {
+    shouldSample: (...args) => {
+      const result = ratio.shouldSample(args[0], args[1]);
+      return result.decision === tracing.SamplingDecision.NOT_RECORD
+        ? { ...result, decision: tracing.SamplingDecision.RECORD }
+        : result;
+    },
+    toString: () => `RecordUnsampled{${ratio.toString()}}`,
+  };
   const exporter = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })
     : undefined;
@@ -42,38 +62,79 @@ export function startTelemetry({ serviceName, env, spanProcessors = [] }: Teleme
     // A request continues its caller's decision; a new trace is kept with probability
     // OTEL_TRACES_SAMPLER_ARG (default DEFAULT_SAMPLE_RATIO). Unsampled requests still carry a trace
     // id (their log lines have one); they only record no spans.
-    sampler: new tracing.ParentBasedSampler({
-      root: new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG)),
-    }),
+    sampler: new tracing.ParentBasedSampler(
+      store
+        ? {
+            root: recordUnsampled,
+            remoteParentNotSampled: {
+              shouldSample: recordUnsampled.shouldSample,
+              toString: () => 'RecordOnly',
+            },
+          }
+        : { root: ratio },
+    ),
     // Batched export off the request path. Without an endpoint a processor that drops the spans: with
     // none, the SDK would register no tracer provider at all (every trace id in the logs would be
     // zeros), and with the option left out it would export to localhost:4318 by default.
     spanProcessors: [
       exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor(),
+      ...(store ? [store] : []),
       ...spanProcessors,
     ],
     instrumentations: (activeInstrumentations = getNodeAutoInstrumentations({
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        // One span per middleware and route handler, duplicating the http server span (method, route,
-        // status) and the Nest handler span (controller and method): the most per-request work in the
-        // SDK for nothing a trace viewer needs. Connect and router are Express's own layers.
-        '@opentelemetry/instrumentation-express': { enabled: false },
-        '@opentelemetry/instrumentation-connect': { enabled: false },
-        '@opentelemetry/instrumentation-router': { enabled: false },
-        // Trace ids reach the logs through the logger's own mixin (logging.module.ts).
-        '@opentelemetry/instrumentation-pino': { enabled: false },
-        '@opentelemetry/instrumentation-http': {
-          ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
-        },
-      })),
+      '@opentelemetry/instrumentation-fs': { enabled: false },
+      '@opentelemetry/instrumentation-dns': { enabled: false },
+      '@opentelemetry/instrumentation-net': { enabled: false },
+      // One span per middleware and route handler, duplicating the http server span (method, route,
+      // status) and the Nest handler span (controller and method): the most per-request work in the
+      // SDK for nothing a trace viewer needs. Connect and router are Express's own layers.
+      '@opentelemetry/instrumentation-express': { enabled: false },
+      '@opentelemetry/instrumentation-connect': { enabled: false },
+      '@opentelemetry/instrumentation-router': { enabled: false },
+      // Trace ids reach the logs through the logger's own mixin (logging.module.ts).
+      '@opentelemetry/instrumentation-pino': { enabled: false },
+      '@opentelemetry/instrumentation-http': {
+        ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
+      },
+    })),
   });
   sdk.start();
   return () => sdk.shutdown();
 }
 
 let activeInstrumentations: unknown[] = [];
+
+/** The PostgreSQL trace store's processor, set up from TRACE_STORE_* (defaults in TRACE_STORE_DEFAULTS). */
+function traceStoreProcessor(env: NodeJS.ProcessEnv): TraceStoreProcessor {
+  const { Pool } = require('pg') as typeof import('pg');
+  const int = (value: string | undefined, fallback: number) => {
+    const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+    return Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return new TraceStoreProcessor({
+    // Two connections at most: the store must never compete with the app's own pool.
+    pool: new Pool({
+      connectionString: env.TRACE_STORE_DATABASE_URL,
+      max: 2,
+      application_name: 'trace-store',
+    }),
+    maxQueue: int(env.TRACE_STORE_MAX_QUEUE, TRACE_STORE_DEFAULTS.maxQueue),
+    batchSize: TRACE_STORE_DEFAULTS.batchSize,
+    flushIntervalMs: int(env.TRACE_STORE_FLUSH_MS, TRACE_STORE_DEFAULTS.flushIntervalMs),
+    slowMs: int(env.TRACE_STORE_SLOW_MS, TRACE_STORE_DEFAULTS.slowMs),
+    retentionDays: int(env.TRACE_STORE_RETENTION_DAYS, TRACE_STORE_DEFAULTS.retentionDays),
+    housekeepingIntervalMs: TRACE_STORE_DEFAULTS.housekeepingIntervalMs,
+  });
+}
+
+export const TRACE_STORE_DEFAULTS = {
+  maxQueue: 4096,
+  batchSize: 256,
+  flushIntervalMs: 1000,
+  slowMs: 1000,
+  retentionDays: 7,
+  housekeepingIntervalMs: 3_600_000,
+} as const;
 
 interface CoreModuleInstrumentation {
   _modules?: { name: string }[];

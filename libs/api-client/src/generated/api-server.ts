@@ -925,6 +925,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infrastructure/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search traces */
+        get: operations["TracesController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infrastructure/traces/{traceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get trace */
+        get: operations["TracesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections": {
         parameters: {
             query?: never;
@@ -3710,12 +3744,17 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_TOKEN" | "MALFORMED_JSON" | "TIME_RANGE_INVALID" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 401 answer */
@@ -3731,6 +3770,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 403 answer */
@@ -3746,6 +3790,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 404 answer */
@@ -3755,12 +3804,17 @@ export interface components {
                  * @example ANNOUNCEMENT_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "TRACE_NOT_FOUND" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 409 answer */
@@ -3776,6 +3830,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 410 answer */
@@ -3791,6 +3850,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 413 answer */
@@ -3806,6 +3870,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 415 answer */
@@ -3821,6 +3890,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 422 answer */
@@ -3836,6 +3910,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 429 answer */
@@ -3851,6 +3930,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 500 answer */
@@ -3866,6 +3950,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 503 answer */
@@ -3881,6 +3970,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description One reason the request was refused (for VALIDATION_FAILED: one field) */
@@ -5686,6 +5780,35 @@ export interface components {
              */
             signerName: string;
         };
+        SpanNodeResponse: {
+            /** @description OpenTelemetry attributes (query strings removed) */
+            attributes: {
+                [key: string]: unknown;
+            };
+            children: components["schemas"]["SpanNodeResponse"][];
+            /** @example 12.7 */
+            durationMs: number;
+            /** @enum {string} */
+            kind: "internal" | "server" | "client" | "producer" | "consumer";
+            /**
+             * @description Milliseconds after the first span of the trace started
+             * @example 3.2
+             */
+            offsetMs: number;
+            /** @example POST /api/v1/auth/introspect */
+            operation: string;
+            /** @example a3ce929d0e0e4736 */
+            parentSpanId: string | null;
+            /** @example api-server */
+            service: string;
+            /** @example 00f067aa0ba902b7 */
+            spanId: string;
+            /** Format: date-time */
+            startTime: string;
+            /** @enum {string} */
+            status: "error" | "ok" | "unset";
+            statusMessage: string | null;
+        };
         StartUploadDto: {
             /**
              * @description Derived from the unit, lease or fault when omitted
@@ -5898,6 +6021,53 @@ export interface components {
              * @enum {string}
              */
             tokenType: "Bearer";
+        };
+        TracePageResponse: {
+            items: components["schemas"]["TraceSummaryResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        TraceResponse: {
+            /** @example 120.4 */
+            durationMs: number;
+            /** @description Spans whose parent is not in the store */
+            roots: components["schemas"]["SpanNodeResponse"][];
+            /** @example 12 */
+            spanCount: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+            traceId: string;
+        };
+        TraceSummaryResponse: {
+            /** @example 42.5 */
+            durationMs: number;
+            /** @example 0 */
+            errorCount: number;
+            /** @example GET /api/v1/listings */
+            rootOperation: string;
+            /**
+             * @description Service of the earliest stored span
+             * @example reality-server
+             */
+            rootService: string;
+            /**
+             * @example [
+             *       "api-server",
+             *       "reality-server"
+             *     ]
+             */
+            services: string[];
+            /** @example 12 */
+            spanCount: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+            traceId: string;
         };
         UnitPageResponse: {
             items: components["schemas"]["UnitResponse"][];
@@ -9172,6 +9342,73 @@ export interface operations {
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
+        };
+    };
+    TracesController_search: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
+                from?: string;
+                limit?: number;
+                /** @description Spans at least this long */
+                minDurationMs?: number;
+                offset?: number;
+                /** @description Span name, exactly */
+                operation?: string;
+                /** @description Service name (api-server, reality-server, …) */
+                service?: string;
+                /** @description error: spans that failed */
+                status?: "error" | "ok" | "unset";
+                /** @description End of the range (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TracePageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    TracesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                traceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     InspectionsController_list: {

@@ -255,6 +255,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 401 answer */
@@ -270,6 +275,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 403 answer */
@@ -285,6 +295,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 404 answer */
@@ -300,6 +315,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 409 answer */
@@ -315,6 +335,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 413 answer */
@@ -330,6 +355,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 415 answer */
@@ -345,6 +375,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 422 answer */
@@ -360,6 +395,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 429 answer */
@@ -375,6 +415,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 500 answer */
@@ -390,6 +435,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 503 answer */
@@ -405,6 +455,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description One reason the request was refused (for VALIDATION_FAILED: one field) */

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { InfrastructureCoreModule } from './infrastructure.core.module';
+import { TracesController } from './traces.controller';
+
+/** `/api/v1/infrastructure/*`: platform administrators only. */
+@Module({ imports: [InfrastructureCoreModule], controllers: [TracesController] })
+export class InfrastructureHttpModule {}
