@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { contextOfCarrier, currentTraceCarrier } from '@ppt/observability';
+import { contextOfCarrier, currentTraceCarrier, processHistogram } from '@ppt/observability';
 import Bull, { type Job, type JobOptions } from 'bull';
 
 /** The key of job data under which a job carries the trace context of the work that enqueued it. */
@@ -20,6 +20,14 @@ export interface JobExecution {
   error?: unknown;
   traceId?: string;
 }
+
+/** Job runs by queue, job name and outcome (job names are constants: bounded cardinality). */
+const jobDuration = processHistogram<'queue' | 'name' | 'outcome'>({
+  name: 'bull_job_duration_seconds',
+  help: 'Bull job executions by queue, job name and outcome (completed, failed), with their duration',
+  labelNames: ['queue', 'name', 'outcome'],
+  buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300],
+});
 
 type ExecutionListener = (execution: JobExecution) => void;
 const listeners = new Set<ExecutionListener>();
@@ -121,6 +129,7 @@ async function runTraced(queue: string, job: Job, run: () => unknown): Promise<u
           error,
           traceId: span.spanContext().traceId,
         };
+        jobDuration.observe({ queue, name: job.name, outcome }, execution.durationMs / 1000);
         for (const listener of listeners) {
           try {
             listener(execution);

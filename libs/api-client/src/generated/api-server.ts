@@ -5781,14 +5781,23 @@ export interface components {
             signerName: string;
         };
         SpanNodeResponse: {
-            /** @description OpenTelemetry attributes (query strings removed) */
+            /**
+             * @description OpenTelemetry attributes (query strings removed)
+             * @example {
+             *       "http.request.method": "POST",
+             *       "url.path": "/api/v1/auth/introspect"
+             *     }
+             */
             attributes: {
                 [key: string]: unknown;
             };
             children: components["schemas"]["SpanNodeResponse"][];
             /** @example 12.7 */
             durationMs: number;
-            /** @enum {string} */
+            /**
+             * @example server
+             * @enum {string}
+             */
             kind: "internal" | "server" | "client" | "producer" | "consumer";
             /**
              * @description Milliseconds after the first span of the trace started
@@ -5803,10 +5812,17 @@ export interface components {
             service: string;
             /** @example 00f067aa0ba902b7 */
             spanId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
             startTime: string;
-            /** @enum {string} */
+            /**
+             * @example unset
+             * @enum {string}
+             */
             status: "error" | "ok" | "unset";
+            /** @example null */
             statusMessage: string | null;
         };
         StartUploadDto: {
@@ -6038,7 +6054,10 @@ export interface components {
             roots: components["schemas"]["SpanNodeResponse"][];
             /** @example 12 */
             spanCount: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
             startedAt: string;
             /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
             traceId: string;
@@ -6064,7 +6083,10 @@ export interface components {
             services: string[];
             /** @example 12 */
             spanCount: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
             startedAt: string;
             /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
             traceId: string;

@@ -51,7 +51,7 @@ export class TraceSummaryResponse implements TraceSummary {
   @ApiProperty({ example: 'reality-server', description: 'Service of the earliest stored span' })
   rootService!: string;
   @ApiProperty({ example: 'GET /api/v1/listings' }) rootOperation!: string;
-  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T17:40:00.000Z' }) startedAt!: string;
   @ApiProperty({ example: 42.5 }) durationMs!: number;
   @ApiProperty({ type: 'integer', example: 12 }) spanCount!: number;
   @ApiProperty({ type: 'integer', example: 0 }) errorCount!: number;
@@ -65,17 +65,19 @@ export class SpanNodeResponse implements SpanNode {
   @ApiProperty({ type: String, nullable: true, example: 'a3ce929d0e0e4736' }) parentSpanId!: string | null;
   @ApiProperty({ example: 'api-server' }) service!: string;
   @ApiProperty({ example: 'POST /api/v1/auth/introspect' }) operation!: string;
-  @ApiProperty({ enum: ['internal', 'server', 'client', 'producer', 'consumer'] }) kind!: string;
-  @ApiProperty({ format: 'date-time' }) startTime!: string;
+  @ApiProperty({ enum: ['internal', 'server', 'client', 'producer', 'consumer'], example: 'server' })
+  kind!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T17:40:00.000Z' }) startTime!: string;
   @ApiProperty({ example: 3.2, description: 'Milliseconds after the first span of the trace started' })
   offsetMs!: number;
   @ApiProperty({ example: 12.7 }) durationMs!: number;
-  @ApiProperty({ enum: STATUSES }) status!: string;
-  @ApiProperty({ type: String, nullable: true }) statusMessage!: string | null;
+  @ApiProperty({ enum: STATUSES, example: 'unset' }) status!: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) statusMessage!: string | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description: 'OpenTelemetry attributes (query strings removed)',
+    example: { 'http.request.method': 'POST', 'url.path': '/api/v1/auth/introspect' },
   })
   attributes!: Record<string, unknown>;
   @ApiProperty({ type: () => [SpanNodeResponse] }) children!: SpanNodeResponse[];
@@ -83,7 +85,7 @@ export class SpanNodeResponse implements SpanNode {
 
 export class TraceResponse implements TraceTree {
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' }) traceId!: string;
-  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T17:40:00.000Z' }) startedAt!: string;
   @ApiProperty({ example: 120.4 }) durationMs!: number;
   @ApiProperty({ type: 'integer', example: 12 }) spanCount!: number;
   @ApiProperty({ type: [SpanNodeResponse], description: 'Spans whose parent is not in the store' })
