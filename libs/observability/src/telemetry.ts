@@ -152,7 +152,6 @@ export function instrumentCoreModulesNow(): void {
     const instrumentation = candidate as CoreModuleInstrumentation;
     for (const definition of instrumentation._modules ?? []) {
       if (!['http', 'https'].includes(definition.name)) continue;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       instrumentation._onRequire?.(definition, require(definition.name), definition.name, undefined);
     }
   }

@@ -27,3 +27,4 @@ export {
   withTraceContext,
   type JobExecution,
 } from './job-tracing';
+export { JobRunRecorder } from './job-runs.recorder';

@@ -925,6 +925,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infrastructure/jobs/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job stat stats */
+        get: operations["JobStatsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/infrastructure/traces": {
         parameters: {
             query?: never;
@@ -4344,6 +4361,52 @@ export interface components {
             /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
             userId: string | null;
         };
+        JobStatsResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            from: string;
+            jobs: components["schemas"]["JobTypeStatsResponse"][];
+            /** @description Bull's counts now */
+            queues: components["schemas"]["LiveQueueCountsResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            to: string;
+        };
+        JobTypeStatsResponse: {
+            /** @example 117 */
+            completed: number;
+            /**
+             * @description Failed last attempts (dead letters)
+             * @example 1
+             */
+            deadLetters: number;
+            /** @example 3 */
+            failed: number;
+            /** @example portal-sync */
+            name: string;
+            /** @example 41.2 */
+            p50Ms: number;
+            /** @example 380.5 */
+            p95Ms: number;
+            /** @example syndication */
+            queue: string;
+            /**
+             * @description Runs that were a retry
+             * @example 4
+             */
+            retries: number;
+            /** @example 120 */
+            runs: number;
+            /**
+             * @description completed / runs
+             * @example 0.975
+             */
+            successRate: number;
+        };
         LastMessageResponse: {
             /** @example 1 */
             attachmentCount: number;
@@ -4606,6 +4669,25 @@ export interface components {
         };
         ListingStatusHistoryResponse: {
             items: components["schemas"]["ListingStatusChangeResponse"][];
+        };
+        LiveQueueCountsResponse: {
+            /** @example 1 */
+            active: number;
+            /**
+             * @description False when Redis did not answer in time
+             * @example true
+             */
+            available: boolean;
+            /** @example 1000 */
+            completed: number;
+            /** @example 0 */
+            delayed: number;
+            /** @example 3 */
+            failed: number;
+            /** @example syndication */
+            queue: string;
+            /** @example 2 */
+            waiting: number;
         };
         LoginDto: {
             /** @example jana@example.com */
@@ -9364,6 +9446,37 @@ export interface operations {
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
+        };
+    };
+    JobStatsController_stats: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
+                from?: string;
+                queue?: "syndication" | "maintenance" | "portal-feed" | "portal-inquiries" | "identity-mail";
+                /** @description End of the range (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStatsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     TracesController_search: {

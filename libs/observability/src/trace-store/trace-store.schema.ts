@@ -10,6 +10,9 @@ import type { Pool, PoolClient } from 'pg';
  */
 export const SPANS_TABLE = 'traces.spans';
 
+/** The day-partitioned tables of the store. */
+const PARTITIONED = ['spans', 'job_runs'] as const;
+
 /** One advisory lock key for the schema and partition work (several processes start together). */
 const SCHEMA_LOCK = 7_261_022;
 
@@ -32,6 +35,22 @@ export async function ensureTraceStoreSchema(pool: Pool): Promise<void> {
         sampled        boolean          NOT NULL,
         attributes     jsonb            NOT NULL DEFAULT '{}'
       ) PARTITION BY RANGE (start_time)`);
+    // One row per job execution (job statistics, issue #22 item 3), written by the processor wrapper.
+    await c.query(`
+      CREATE TABLE IF NOT EXISTS traces.job_runs (
+        queue           text             NOT NULL,
+        name            text             NOT NULL,
+        job_id          text             NOT NULL,
+        organization_id uuid,
+        attempt         integer          NOT NULL,
+        max_attempts    integer          NOT NULL,
+        started_at      timestamptz      NOT NULL,
+        duration_ms     double precision NOT NULL,
+        outcome         text             NOT NULL,
+        error_code      text,
+        trace_id        text
+      ) PARTITION BY RANGE (started_at)`);
+    await c.query(`CREATE INDEX IF NOT EXISTS job_runs_queue ON traces.job_runs (queue, name, started_at)`);
     await c.query(`CREATE INDEX IF NOT EXISTS spans_trace ON traces.spans (trace_id)`);
     await c.query(`CREATE INDEX IF NOT EXISTS spans_recent ON traces.spans (start_time DESC)`);
     await c.query(
@@ -40,9 +59,9 @@ export async function ensureTraceStoreSchema(pool: Pool): Promise<void> {
   });
 }
 
-/** Name of the partition holding the day (UTC) of `day`. */
-export function partitionName(day: Date): string {
-  return `spans_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
+/** Name of the partition of `table` holding the day (UTC) of `day`. */
+export function partitionName(day: Date, table: (typeof PARTITIONED)[number] = 'spans'): string {
+  return `${table}_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
 const DAY_MS = 86_400_000;
@@ -55,10 +74,12 @@ export async function ensurePartitions(pool: Pool, now = Date.now(), daysAhead =
     for (let d = -1; d <= daysAhead; d++) {
       const from = startOfDay(now + d * DAY_MS);
       const to = new Date(from.getTime() + DAY_MS);
-      await c.query(
-        `CREATE TABLE IF NOT EXISTS traces.${partitionName(from)} PARTITION OF traces.spans
-           FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-      );
+      for (const table of PARTITIONED) {
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS traces.${partitionName(from, table)} PARTITION OF traces.${table}
+             FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+        );
+      }
     }
   });
 }
@@ -69,19 +90,24 @@ export async function dropExpiredPartitions(
   retentionDays: number,
   now = Date.now(),
 ): Promise<string[]> {
-  const cutoff = partitionName(startOfDay(now - retentionDays * DAY_MS));
   return inTransaction(pool, async (c) => {
     await c.query(`SELECT pg_advisory_xact_lock($1)`, [SCHEMA_LOCK]);
-    const { rows } = await c.query<{ name: string }>(
-      `SELECT child.relname AS name
-         FROM pg_inherits i
-         JOIN pg_class child ON child.oid = i.inhrelid
-         JOIN pg_class parent ON parent.oid = i.inhparent
-         JOIN pg_namespace n ON n.oid = parent.relnamespace
-        WHERE n.nspname = 'traces' AND parent.relname = 'spans'`,
-    );
-    // Names sort like their days (spans_YYYYMMDD).
-    const expired = rows.map((r) => r.name).filter((name) => /^spans_\d{8}$/.test(name) && name < cutoff);
+    const expired: string[] = [];
+    for (const table of PARTITIONED) {
+      const cutoff = partitionName(startOfDay(now - retentionDays * DAY_MS), table);
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT child.relname AS name
+           FROM pg_inherits i
+           JOIN pg_class child ON child.oid = i.inhrelid
+           JOIN pg_class parent ON parent.oid = i.inhparent
+           JOIN pg_namespace n ON n.oid = parent.relnamespace
+          WHERE n.nspname = 'traces' AND parent.relname = $1`,
+        [table],
+      );
+      // Names sort like their days (<table>_YYYYMMDD).
+      const pattern = new RegExp(`^${table}_\\d{8}$`);
+      expired.push(...rows.map((r) => r.name).filter((name) => pattern.test(name) && name < cutoff));
+    }
     for (const name of expired) await c.query(`DROP TABLE traces.${name}`);
     return expired.sort();
   });

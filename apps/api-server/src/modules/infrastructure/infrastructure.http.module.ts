@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { InfrastructureCoreModule } from './infrastructure.core.module';
+import { JobStatsController } from './job-stats.controller';
 import { TracesController } from './traces.controller';
 
 /** `/api/v1/infrastructure/*`: platform administrators only. */
-@Module({ imports: [InfrastructureCoreModule], controllers: [TracesController] })
+@Module({ imports: [InfrastructureCoreModule], controllers: [TracesController, JobStatsController] })
 export class InfrastructureHttpModule {}

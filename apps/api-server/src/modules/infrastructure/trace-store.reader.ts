@@ -39,6 +39,18 @@ export interface SpanRow {
   attributes: Record<string, unknown>;
 }
 
+export interface JobStatsRow {
+  queue: string;
+  name: string;
+  runs: string;
+  completed: string;
+  failed: string;
+  retries: string;
+  dead_letters: string;
+  p50: number;
+  p95: number;
+}
+
 /** Spans of one trace read at most (a runaway trace must not fill the answer or the memory). */
 export const MAX_SPANS_PER_TRACE = 5000;
 
@@ -102,6 +114,24 @@ export class TraceStoreReader implements OnApplicationShutdown {
               attributes
          FROM traces.spans WHERE trace_id = $1 ORDER BY start_time, span_id LIMIT $2`,
       [traceId, MAX_SPANS_PER_TRACE],
+    );
+    return rows;
+  }
+
+  async jobStats(from: Date, to: Date, queue?: string): Promise<JobStatsRow[]> {
+    const { rows } = await this.query<JobStatsRow>(
+      `SELECT queue, name, count(*) AS runs,
+              count(*) FILTER (WHERE outcome = 'completed') AS completed,
+              count(*) FILTER (WHERE outcome = 'failed') AS failed,
+              count(*) FILTER (WHERE attempt > 1) AS retries,
+              count(*) FILTER (WHERE outcome = 'failed' AND attempt >= max_attempts) AS dead_letters,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+         FROM traces.job_runs
+        WHERE started_at >= $1 AND started_at < $2 AND ($3::text IS NULL OR queue = $3)
+        GROUP BY queue, name
+        ORDER BY queue, name`,
+      [from, to, queue ?? null],
     );
     return rows;
   }
