@@ -41,3 +41,4 @@ export {
   isTraceCarrier,
   type TraceCarrier,
 } from './trace-context';
+export { scrubSentryEvent, scrubText } from './sentry-scrub';

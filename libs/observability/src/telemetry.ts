@@ -1,4 +1,5 @@
 // The SDKs are required lazily: only instrument.ts pays for loading them, not every importer of this lib.
+import { scrubSentryEvent } from './sentry-scrub';
 import { TraceStoreProcessor } from './trace-store/trace-store.processor';
 
 export interface TelemetryOptions {
@@ -30,6 +31,9 @@ export function startTelemetry({
       environment: env.NODE_ENV ?? 'development',
       release: env.APP_VERSION,
       skipOpenTelemetrySetup: true,
+      // No IP addresses, cookies or request bodies from the SDK; the rest is scrubbed before sending.
+      sendDefaultPii: false,
+      beforeSend: (event) => scrubSentryEvent(event),
     });
   }
   if (env.OTEL_SDK_DISABLED === 'true') return async () => undefined;

@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { contextOfCarrier, currentTraceCarrier, processHistogram } from '@ppt/observability';
+import * as Sentry from '@sentry/nestjs';
 import Bull, { type Job, type JobOptions } from 'bull';
 
 /** The key of job data under which a job carries the trace context of the work that enqueued it. */
@@ -61,6 +62,7 @@ let installed = false;
 export function traceBullJobs(): void {
   if (installed) return;
   installed = true;
+  onJobExecuted(reportJobFailure);
   const proto = (Bull as unknown as { prototype: QueueInternals }).prototype;
 
   const add = proto.add;
@@ -152,4 +154,22 @@ async function runTraced(queue: string, job: Job, run: () => unknown): Promise<u
       }
     },
   );
+}
+
+/**
+ * A failed job run goes to Sentry (when it is on: SENTRY_DSN) with the queue, job name, job id,
+ * attempt, organisation and trace id; the event is scrubbed by beforeSend like every other.
+ */
+function reportJobFailure(execution: JobExecution): void {
+  if (execution.outcome !== 'failed' || !Sentry.getClient()) return;
+  Sentry.withScope((scope) => {
+    scope.setTag('job.queue', execution.queue);
+    scope.setTag('job.name', execution.name);
+    scope.setTag('job.id', execution.jobId);
+    scope.setTag('job.attempt', String(execution.attempt));
+    if (execution.organizationId) scope.setTag('organization_id', execution.organizationId);
+    if (execution.traceId) scope.setTag('trace_id', execution.traceId);
+    scope.setTransactionName(`job ${execution.queue} ${execution.name}`);
+    Sentry.captureException(execution.error);
+  });
 }
