@@ -32,6 +32,15 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       Sentry.withScope((scope) => {
         if (requestId) scope.setTag('request_id', requestId);
         if (traceId) scope.setTag('trace_id', traceId);
+        // The principal the auth guard put on the request (observability cannot import @ppt/auth).
+        const principal = (
+          req as { user?: { userId?: string; organizationId?: string | null; clientId?: string } }
+        ).user;
+        if (principal?.userId) scope.setUser({ id: principal.userId });
+        if (principal?.organizationId) scope.setTag('organization_id', principal.organizationId);
+        if (principal?.clientId) scope.setTag('client_id', principal.clientId);
+        const route = (req as { route?: { path?: string } }).route?.path;
+        if (route) scope.setTag('route', `${req.method} ${route}`);
         Sentry.captureException(exception);
       });
     }
