@@ -41,6 +41,7 @@ import { SavedSearchAlerts1795532000000 } from './1795532000000-saved-search-ale
 import { Assistant1795540000000 } from './1795540000000-assistant';
 import { DocumentChunks1795550000000 } from './1795550000000-document-chunks';
 import { DocumentChunkEmbeddings1795551000000 } from './1795551000000-document-chunk-embeddings';
+import { OutboxTraceContext1795560000000 } from './1795560000000-outbox-trace-context';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   Assistant1795540000000,
   DocumentChunks1795550000000,
   DocumentChunkEmbeddings1795551000000,
+  OutboxTraceContext1795560000000,
 ];

@@ -13,6 +13,7 @@
 // With BENCH_BASE_ROOT (a built checkout of the code before a change, see tools/bench/search.mjs), its
 // api-server runs the same routes too, on its own database: before/after in the same run.
 // Its own database (BENCH_ALL_DATABASE, default ppt_bench_all). Loopback only. Not part of the tests.
+// BENCH_TRACE_STORE=1 adds api-server with the PostgreSQL trace store (issue #22) on the buildings route.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { localEnv } from '../lib/env.mjs';
@@ -25,6 +26,8 @@ const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DATABASE = process.env.BENCH_ALL_DATABASE ?? 'ppt_bench_all';
 const BASE_ROOT = process.env.BENCH_BASE_ROOT;
+/** BENCH_TRACE_STORE=1: also api-server writing spans to a trace store (its own database, `<db>_traces`). */
+const TRACE_STORE = process.env.BENCH_TRACE_STORE === '1';
 const LIVE = '/health/live';
 const BUILDINGS = '/api/v1/buildings';
 
@@ -86,6 +89,15 @@ try {
     }
     add(`${api.label} ${BUILDINGS}, tracing on`, BUILDINGS, on, auth);
     add(`${api.label} ${BUILDINGS}, tracing off`, BUILDINGS, off, auth);
+    if (TRACE_STORE && api.root === ROOT) {
+      // Issue #22: the PostgreSQL trace store at the default ratio (0.1) and with every trace sampled.
+      const store = { ...apiEnv, TRACE_STORE_DATABASE_URL: await traceStoreDatabase(apiEnv, `${api.database}_traces`) };
+      const stored = start([main], store, 'API_PORT', api.root);
+      const storedAll = start([main], { ...store, OTEL_TRACES_SAMPLER_ARG: '1' }, 'API_PORT', api.root);
+      await Promise.all([stored, storedAll].map((s) => waitFor(`${s.origin}${LIVE}`)));
+      add(`${api.label} ${BUILDINGS}, tracing on + trace store`, BUILDINGS, stored, auth);
+      add(`${api.label} ${BUILDINGS}, tracing on + trace store, ratio 1`, BUILDINGS, storedAll, auth);
+    }
   }
   for (const t of targets) await waitFor(`${t.origin}${t.path}`, t.headers);
 
@@ -157,6 +169,19 @@ function databaseEnv(base, database) {
     return u.toString();
   };
   return { ...base, DATABASE_URL: at(base.DATABASE_URL), DATABASE_MIGRATION_URL: at(base.DATABASE_MIGRATION_URL) };
+}
+
+/** A fresh trace store database (dropped and created again), as the owner; its URL. */
+async function traceStoreDatabase(apiEnv, name) {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: apiEnv.DATABASE_MIGRATION_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(apiEnv.DATABASE_MIGRATION_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 function prepareDatabase(root, apiEnv) {

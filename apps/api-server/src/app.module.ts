@@ -13,6 +13,7 @@ import { FinanceHttpModule } from '@ppt/api-finance-http';
 import { IdentityCoreModule, ServiceClientStatus, ServiceClientsModule, SessionStore } from '@ppt/api-identity-core';
 import {
   AuditHttpModule,
+  InfrastructureHttpModule,
   IdentityHttpModule,
   OAuthHttpModule,
   OrganizationsHttpModule,
@@ -65,6 +66,7 @@ export class AppModule {
         OAuthHttpModule,
         PlatformAdminHttpModule,
         QueueBoardLoginHttpModule,
+        InfrastructureHttpModule,
         QueueBoardModule,
         BuildingsHttpModule,
         UnitsHttpModule,

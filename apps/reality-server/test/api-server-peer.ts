@@ -49,7 +49,10 @@ export class ApiServerPeer {
   ) {}
 
   /** `worker: true` also runs api-server's worker (the outbox relay that feeds the portal). */
-  static async start(options: { worker?: boolean } = {}): Promise<ApiServerPeer> {
+  static async start(
+    options: { worker?: boolean; env?: Record<string, string>; readyTimeoutMs?: number } = {},
+  ): Promise<ApiServerPeer> {
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     const db = await createTestDatabase();
     const redis = testRedisPrefix();
     const [port, workerPort] = [await closedPort(), await closedPort()];
@@ -67,6 +70,7 @@ export class ApiServerPeer {
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       AUTH_PORTAL_AUDIENCE: PORTAL_AUDIENCE,
+      ...options.env,
     };
     const server = spawnEntryPoint('apps/api-server/src/main.ts', env);
     const worker = options.worker
@@ -79,9 +83,9 @@ export class ApiServerPeer {
       await Promise.all([db.drop(), redis.cleanup()]);
     };
     try {
-      await waitForStatus(`${url}/health/ready`, (s) => s === 200, 60_000);
+      await waitForStatus(`${url}/health/ready`, (s) => s === 200, readyTimeoutMs);
       if (worker)
-        await waitForStatus(`http://127.0.0.1:${workerPort}/health/ready`, (s) => s === 200, 60_000);
+        await waitForStatus(`http://127.0.0.1:${workerPort}/health/ready`, (s) => s === 200, readyTimeoutMs);
       const clientId = `reality-server-${randomUUID().slice(0, 8)}`;
       const printed = await runAdminCli(
         [
@@ -144,6 +148,18 @@ export class ApiServerPeer {
     // register answers only "accepted" (no enumeration); the id is the token's subject.
     const id = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()).sub;
     return { id: id as string, email, accessToken };
+  }
+
+  /** Makes the account a platform administrator (as the admin CLI does) and signs it in again. */
+  async platformAdminToken(email: string): Promise<string> {
+    const db = new Client({ connectionString: this.ownerUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE users SET is_platform_admin = true WHERE lower(email) = lower($1)', [email]);
+    } finally {
+      await db.end();
+    }
+    return this.login(email);
   }
 
   /** Another session of the same account (a second device). */

@@ -128,4 +128,24 @@ export class CoreEnv {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /**
+   * The PostgreSQL trace store (issue #22): a database of its own (the role owns what it creates
+   * there: the `traces` schema and its day partitions). Unset = spans are not stored.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  TRACE_STORE_DATABASE_URL?: string;
+
+  /** Days of spans the trace store keeps (whole day partitions are dropped after that). */
+  @IsIntInRange(1, 90)
+  TRACE_STORE_RETENTION_DAYS = 7;
+
+  /** Unsampled requests and jobs at least this slow are stored all the same (the tail rule). */
+  @IsIntInRange(1)
+  TRACE_STORE_SLOW_MS = 1000;
+
+  /** Spans waiting for the trace store's writer; more are dropped and counted, requests never wait. */
+  @IsIntInRange(1, 1_000_000)
+  TRACE_STORE_MAX_QUEUE = 4096;
 }

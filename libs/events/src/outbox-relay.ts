@@ -9,7 +9,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
-import { QueueName } from '@ppt/queue';
+import { QueueName, TRACE_CONTEXT_KEY } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
@@ -66,6 +66,7 @@ interface ClaimedRow {
   aggregate_id: string;
   aggregate_version: number;
   payload: Record<string, unknown>;
+  trace_context: Record<string, string> | null;
   attempts: number;
   created_at: Date;
 }
@@ -219,7 +220,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
            FROM picked
           WHERE o.id = picked.id
          RETURNING o.id, o.organization_id, o.type, o.aggregate_type, o.aggregate_id, o.aggregate_version,
-                   o.aggregate_sequence, o.payload, o.attempts, o.created_at`,
+                   o.aggregate_sequence, o.payload, o.trace_context, o.attempts, o.created_at`,
         [this.options.batchSize, this.options.claimMs, token],
       )) as [(ClaimedRow & { aggregate_sequence: number })[], number];
       // UPDATE … RETURNING does not keep the order of `picked`; only the order within an aggregate matters.
@@ -277,8 +278,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       payload: row.payload as never,
       occurredAt: row.created_at.toISOString(),
     };
+    // The jobs join the trace of the request that wrote the event, not this relay pass.
+    const job = row.trace_context ? { ...event, [TRACE_CONTEXT_KEY]: row.trace_context } : event;
     for (const name of EVENT_QUEUES[event.type]) {
-      await this.queue(name).add(event.type, event, { jobId: event.id });
+      await this.queue(name).add(event.type, job, { jobId: event.id });
     }
     const publisher = this.redis.get('events-publisher', { raw: true });
     const message = JSON.stringify(event);

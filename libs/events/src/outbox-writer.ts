@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxEvent } from '@ppt/db';
+import { currentTraceCarrier } from '@ppt/observability';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AGGREGATE_OF, type DomainEventPayloads, type DomainEventType } from './domain-events';
@@ -49,6 +50,7 @@ export class OutboxWriter {
         aggregateVersion: event.aggregateVersion,
         aggregateSequence: (last?.n ?? 0) + 1,
         payload: event.payload as never,
+        traceContext: (currentTraceCarrier() ?? null) as never,
       })
       .execute();
     return id;

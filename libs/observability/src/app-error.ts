@@ -68,7 +68,7 @@ export class ValidationFailedError extends AppError {
 }
 
 export interface ErrorEnvelope {
-  error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string };
+  error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string; traceId?: string };
 }
 
 /**

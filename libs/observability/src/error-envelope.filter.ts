@@ -3,9 +3,11 @@ import * as Sentry from '@sentry/nestjs';
 import type { Request, Response } from 'express';
 import { AppError, CODE_BY_STATUS, CommonErrorCode, type ErrorEnvelope } from './app-error';
 import { requestIdOf } from './request-id';
+import { currentTraceId } from './trace-context';
 
 /**
- * Renders every error as `{"error":{code,message,details?,requestId}}`. Client errors keep their
+ * Renders every error as `{"error":{code,message,details?,requestId,traceId?}}` (traceId: the
+ * W3C trace id of the request, when tracing is on, to find its trace in the store). Client errors keep their
  * message; anything unexpected becomes a 500 with a generic message, is logged with its stack and
  * sent to Sentry (a deliberate 503 AppError is only a warning). Stack traces never reach the client.
  */
@@ -18,6 +20,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const requestId = requestIdOf(req);
+    const traceId = currentTraceId();
     const { status, body, headers } = this.describe(exception);
 
     if (exception instanceof AppError && status === 503) {
@@ -28,18 +31,28 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
       Sentry.withScope((scope) => {
         if (requestId) scope.setTag('request_id', requestId);
+        if (traceId) scope.setTag('trace_id', traceId);
+        // The principal the auth guard put on the request (observability cannot import @ppt/auth).
+        const principal = (
+          req as { user?: { userId?: string; organizationId?: string | null; clientId?: string } }
+        ).user;
+        if (principal?.userId) scope.setUser({ id: principal.userId });
+        if (principal?.organizationId) scope.setTag('organization_id', principal.organizationId);
+        if (principal?.clientId) scope.setTag('client_id', principal.clientId);
+        const route = (req as { route?: { path?: string } }).route?.path;
+        if (route) scope.setTag('route', `${req.method} ${route}`);
         Sentry.captureException(exception);
       });
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-    const envelope: ErrorEnvelope = { error: { ...body, requestId } };
+    const envelope: ErrorEnvelope = { error: { ...body, requestId, ...(traceId ? { traceId } : {}) } };
     res.status(status).json(envelope);
   }
 
   private describe(exception: unknown): {
     status: number;
-    body: Omit<ErrorEnvelope['error'], 'requestId'>;
+    body: Omit<ErrorEnvelope['error'], 'requestId' | 'traceId'>;
     headers?: Record<string, string>;
   } {
     if (exception instanceof AppError) {

@@ -17,7 +17,28 @@ export { httpMetricsMiddleware, routeTemplateOf } from './metrics';
 export { processCounter, processGauge, processHistogram } from './process-metrics';
 export { MetricsModule } from './metrics.module';
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
-export { startTelemetry, type TelemetryOptions } from './telemetry';
+export {
+  instrumentCoreModulesNow,
+  startTelemetry,
+  TRACE_STORE_DEFAULTS,
+  type TelemetryOptions,
+} from './telemetry';
+export { TraceStoreProcessor, type TraceStoreOptions } from './trace-store/trace-store.processor';
+export {
+  dropExpiredPartitions,
+  ensurePartitions,
+  ensureTraceStoreSchema,
+  partitionName,
+  SPANS_TABLE,
+} from './trace-store/trace-store.schema';
 export { createValidationPipe, toErrorDetails } from './validation';
 export { probe, withTimeout, type DependencyStatus, type ReadinessCheck } from './readiness';
 export { IS_PUBLIC, OPENAPI_PUBLIC, Public } from './public.decorator';
+export {
+  contextOfCarrier,
+  currentTraceCarrier,
+  currentTraceId,
+  isTraceCarrier,
+  type TraceCarrier,
+} from './trace-context';
+export { scrubSentryEvent, scrubText } from './sentry-scrub';

@@ -1,7 +1,15 @@
 // The SDKs are required lazily: only instrument.ts pays for loading them, not every importer of this lib.
+import { scrubSentryEvent } from './sentry-scrub';
+import { TraceStoreProcessor } from './trace-store/trace-store.processor';
+
 export interface TelemetryOptions {
   serviceName: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Further span processors, after the exporting one (tests read spans through an in-memory
+   * exporter this way). Only used when tracing is on.
+   */
+  spanProcessors?: import('@opentelemetry/sdk-trace-base').SpanProcessor[];
 }
 
 /**
@@ -11,7 +19,11 @@ export interface TelemetryOptions {
  * (OTEL_TRACES_SAMPLER_ARG, default 0.1); spans are exported, in batches, only when an OTLP endpoint is set.
  * Sentry starts only with a DSN and leaves OpenTelemetry to us.
  */
-export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Promise<void> {
+export function startTelemetry({
+  serviceName,
+  env,
+  spanProcessors = [],
+}: TelemetryOptions): () => Promise<void> {
   if (env.SENTRY_DSN) {
     const Sentry = require('@sentry/nestjs') as typeof import('@sentry/nestjs');
     Sentry.init({
@@ -19,6 +31,9 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
       environment: env.NODE_ENV ?? 'development',
       release: env.APP_VERSION,
       skipOpenTelemetrySetup: true,
+      // No IP addresses, cookies or request bodies from the SDK; the rest is scrubbed before sending.
+      sendDefaultPii: false,
+      beforeSend: (event) => scrubSentryEvent(event),
     });
   }
   if (env.OTEL_SDK_DISABLED === 'true') return async () => undefined;
@@ -29,6 +44,20 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
 
+  const store = env.TRACE_STORE_DATABASE_URL ? traceStoreProcessor(env) : undefined;
+  const ratio = new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG));
+  // With a trace store, entry spans the ratio leaves out are still recorded (not sampled: nothing is
+  // exported or propagated as sampled), so the store's tail rule can keep the failed and slow ones.
+  // Their children stay unrecorded, which keeps the cost at one span per unsampled request or job.
+  const recordUnsampled: import('@opentelemetry/sdk-trace-base').Sampler = {
+    shouldSample: (...args) => {
+      const result = ratio.shouldSample(args[0], args[1]);
+      return result.decision === tracing.SamplingDecision.NOT_RECORD
+        ? { ...result, decision: tracing.SamplingDecision.RECORD }
+        : result;
+    },
+    toString: () => `RecordUnsampled{${ratio.toString()}}`,
+  };
   const exporter = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })
     : undefined;
@@ -37,34 +66,99 @@ export function startTelemetry({ serviceName, env }: TelemetryOptions): () => Pr
     // A request continues its caller's decision; a new trace is kept with probability
     // OTEL_TRACES_SAMPLER_ARG (default DEFAULT_SAMPLE_RATIO). Unsampled requests still carry a trace
     // id (their log lines have one); they only record no spans.
-    sampler: new tracing.ParentBasedSampler({
-      root: new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG)),
-    }),
+    sampler: new tracing.ParentBasedSampler(
+      store
+        ? {
+            root: recordUnsampled,
+            remoteParentNotSampled: {
+              shouldSample: recordUnsampled.shouldSample,
+              toString: () => 'RecordOnly',
+            },
+          }
+        : { root: ratio },
+    ),
     // Batched export off the request path. Without an endpoint a processor that drops the spans: with
     // none, the SDK would register no tracer provider at all (every trace id in the logs would be
     // zeros), and with the option left out it would export to localhost:4318 by default.
-    spanProcessors: [exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor()],
-    instrumentations: [
-      getNodeAutoInstrumentations({
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        // One span per middleware and route handler, duplicating the http server span (method, route,
-        // status) and the Nest handler span (controller and method): the most per-request work in the
-        // SDK for nothing a trace viewer needs. Connect and router are Express's own layers.
-        '@opentelemetry/instrumentation-express': { enabled: false },
-        '@opentelemetry/instrumentation-connect': { enabled: false },
-        '@opentelemetry/instrumentation-router': { enabled: false },
-        // Trace ids reach the logs through the logger's own mixin (logging.module.ts).
-        '@opentelemetry/instrumentation-pino': { enabled: false },
-        '@opentelemetry/instrumentation-http': {
-          ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
-        },
-      }),
+    spanProcessors: [
+      exporter ? new tracing.BatchSpanProcessor(exporter) : new tracing.NoopSpanProcessor(),
+      ...(store ? [store] : []),
+      ...spanProcessors,
     ],
+    instrumentations: (activeInstrumentations = getNodeAutoInstrumentations({
+      '@opentelemetry/instrumentation-fs': { enabled: false },
+      '@opentelemetry/instrumentation-dns': { enabled: false },
+      '@opentelemetry/instrumentation-net': { enabled: false },
+      // One span per middleware and route handler, duplicating the http server span (method, route,
+      // status) and the Nest handler span (controller and method): the most per-request work in the
+      // SDK for nothing a trace viewer needs. Connect and router are Express's own layers.
+      '@opentelemetry/instrumentation-express': { enabled: false },
+      '@opentelemetry/instrumentation-connect': { enabled: false },
+      '@opentelemetry/instrumentation-router': { enabled: false },
+      // Trace ids reach the logs through the logger's own mixin (logging.module.ts).
+      '@opentelemetry/instrumentation-pino': { enabled: false },
+      '@opentelemetry/instrumentation-http': {
+        ignoreIncomingRequestHook: (req) => /^\/(health\/|metrics)/.test(req.url ?? ''),
+      },
+    })),
   });
   sdk.start();
   return () => sdk.shutdown();
+}
+
+let activeInstrumentations: unknown[] = [];
+
+/** The PostgreSQL trace store's processor, set up from TRACE_STORE_* (defaults in TRACE_STORE_DEFAULTS). */
+function traceStoreProcessor(env: NodeJS.ProcessEnv): TraceStoreProcessor {
+  const { Pool } = require('pg') as typeof import('pg');
+  const int = (value: string | undefined, fallback: number) => {
+    const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+    return Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return new TraceStoreProcessor({
+    // Two connections at most: the store must never compete with the app's own pool.
+    pool: new Pool({
+      connectionString: env.TRACE_STORE_DATABASE_URL,
+      max: 2,
+      application_name: 'trace-store',
+    }),
+    maxQueue: int(env.TRACE_STORE_MAX_QUEUE, TRACE_STORE_DEFAULTS.maxQueue),
+    batchSize: TRACE_STORE_DEFAULTS.batchSize,
+    flushIntervalMs: int(env.TRACE_STORE_FLUSH_MS, TRACE_STORE_DEFAULTS.flushIntervalMs),
+    slowMs: int(env.TRACE_STORE_SLOW_MS, TRACE_STORE_DEFAULTS.slowMs),
+    retentionDays: int(env.TRACE_STORE_RETENTION_DAYS, TRACE_STORE_DEFAULTS.retentionDays),
+    housekeepingIntervalMs: TRACE_STORE_DEFAULTS.housekeepingIntervalMs,
+  });
+}
+
+export const TRACE_STORE_DEFAULTS = {
+  maxQueue: 4096,
+  batchSize: 256,
+  flushIntervalMs: 1000,
+  slowMs: 1000,
+  retentionDays: 7,
+  housekeepingIntervalMs: 3_600_000,
+} as const;
+
+interface CoreModuleInstrumentation {
+  _modules?: { name: string }[];
+  _onRequire?(module: { name: string }, exports: unknown, name: string, baseDir?: string): unknown;
+}
+
+/**
+ * Patches node's core modules (http, https) now. The SDK patches them through a require hook, which
+ * a test runner with its own module system (Jest) bypasses: the hook sees the runner's stand-in for
+ * `module`, so servers started in a Jest test would record no spans. Tests that trace call this right
+ * after startTelemetry(); the SDK's shutdown removes the patches again. Not needed in a real process.
+ */
+export function instrumentCoreModulesNow(): void {
+  for (const candidate of activeInstrumentations) {
+    const instrumentation = candidate as CoreModuleInstrumentation;
+    for (const definition of instrumentation._modules ?? []) {
+      if (!['http', 'https'].includes(definition.name)) continue;
+      instrumentation._onRequire?.(definition, require(definition.name), definition.name, undefined);
+    }
+  }
 }
 
 /** Share of new traces recorded unless OTEL_TRACES_SAMPLER_ARG says otherwise. */

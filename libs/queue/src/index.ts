@@ -24,3 +24,11 @@ export { QueueWorkerGuard } from './queue-worker.guard';
 export { scheduleRepeatable } from './schedule';
 export { addFresh } from './add-fresh';
 export { JobWaitTimeout, waitForJob } from './wait-for-job';
+export {
+  onJobExecuted,
+  TRACE_CONTEXT_KEY,
+  traceBullJobs,
+  withTraceContext,
+  type JobExecution,
+} from './job-tracing';
+export { JobRunRecorder } from './job-runs.recorder';

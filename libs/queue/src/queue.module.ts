@@ -5,6 +5,8 @@ import { RedisConnections } from '@ppt/redis';
 import { QueueMetrics } from './queue-metrics';
 import { JITTERED_BACKOFF, jitteredBackoff } from './backoff';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
+import { traceBullJobs } from './job-tracing';
+import { JobRunRecorder } from './job-runs.recorder';
 
 /**
  * Bull on the platform's Redis: every queue registered under `<REDIS_KEY_PREFIX>bull`, connections
@@ -14,6 +16,7 @@ import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
 @Module({})
 export class QueueModule {
   static forRoot(): DynamicModule {
+    traceBullJobs();
     return {
       module: QueueModule,
       global: true,
@@ -38,7 +41,7 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [QueueMetrics],
+      providers: [QueueMetrics, JobRunRecorder],
       exports: [BullModule],
     };
   }

@@ -1082,6 +1082,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infrastructure/jobs/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job stat stats */
+        get: operations["JobStatsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infrastructure/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search traces */
+        get: operations["TracesController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infrastructure/traces/{traceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get trace */
+        get: operations["TracesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections": {
         parameters: {
             query?: never;
@@ -4238,6 +4289,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 401 answer */
@@ -4253,6 +4309,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 403 answer */
@@ -4268,6 +4329,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 404 answer */
@@ -4283,6 +4349,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 409 answer */
@@ -4298,6 +4369,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 410 answer */
@@ -4313,6 +4389,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 413 answer */
@@ -4328,6 +4409,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 415 answer */
@@ -4343,6 +4429,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 422 answer */
@@ -4358,6 +4449,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 429 answer */
@@ -4373,6 +4469,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 500 answer */
@@ -4388,6 +4489,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 503 answer */
@@ -4403,6 +4509,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description One reason the request was refused (for VALIDATION_FAILED: one field) */
@@ -4772,6 +4883,52 @@ export interface components {
             /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
             userId: string | null;
         };
+        JobStatsResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            from: string;
+            jobs: components["schemas"]["JobTypeStatsResponse"][];
+            /** @description Bull's counts now */
+            queues: components["schemas"]["LiveQueueCountsResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            to: string;
+        };
+        JobTypeStatsResponse: {
+            /** @example 117 */
+            completed: number;
+            /**
+             * @description Failed last attempts (dead letters)
+             * @example 1
+             */
+            deadLetters: number;
+            /** @example 3 */
+            failed: number;
+            /** @example portal-sync */
+            name: string;
+            /** @example 41.2 */
+            p50Ms: number;
+            /** @example 380.5 */
+            p95Ms: number;
+            /** @example syndication */
+            queue: string;
+            /**
+             * @description Runs that were a retry
+             * @example 4
+             */
+            retries: number;
+            /** @example 120 */
+            runs: number;
+            /**
+             * @description completed / runs
+             * @example 0.975
+             */
+            successRate: number;
+        };
         LastMessageResponse: {
             /** @example 1 */
             attachmentCount: number;
@@ -5067,6 +5224,25 @@ export interface components {
         };
         ListingStatusHistoryResponse: {
             items: components["schemas"]["ListingStatusChangeResponse"][];
+        };
+        LiveQueueCountsResponse: {
+            /** @example 1 */
+            active: number;
+            /**
+             * @description False when Redis did not answer in time
+             * @example true
+             */
+            available: boolean;
+            /** @example 1000 */
+            completed: number;
+            /** @example 0 */
+            delayed: number;
+            /** @example 3 */
+            failed: number;
+            /** @example syndication */
+            queue: string;
+            /** @example 2 */
+            waiting: number;
         };
         LoginDto: {
             /** @example jana@example.com */
@@ -6339,6 +6515,51 @@ export interface components {
              */
             signerName: string;
         };
+        SpanNodeResponse: {
+            /**
+             * @description OpenTelemetry attributes (query strings removed)
+             * @example {
+             *       "http.request.method": "POST",
+             *       "url.path": "/api/v1/auth/introspect"
+             *     }
+             */
+            attributes: {
+                [key: string]: unknown;
+            };
+            children: components["schemas"]["SpanNodeResponse"][];
+            /** @example 12.7 */
+            durationMs: number;
+            /**
+             * @example server
+             * @enum {string}
+             */
+            kind: "internal" | "server" | "client" | "producer" | "consumer";
+            /**
+             * @description Milliseconds after the first span of the trace started
+             * @example 3.2
+             */
+            offsetMs: number;
+            /** @example POST /api/v1/auth/introspect */
+            operation: string;
+            /** @example a3ce929d0e0e4736 */
+            parentSpanId: string | null;
+            /** @example api-server */
+            service: string;
+            /** @example 00f067aa0ba902b7 */
+            spanId: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            startTime: string;
+            /**
+             * @example unset
+             * @enum {string}
+             */
+            status: "error" | "ok" | "unset";
+            /** @example null */
+            statusMessage: string | null;
+        };
         StartUploadDto: {
             /**
              * @description Derived from the unit, lease or fault when omitted
@@ -6551,6 +6772,59 @@ export interface components {
              * @enum {string}
              */
             tokenType: "Bearer";
+        };
+        TracePageResponse: {
+            items: components["schemas"]["TraceSummaryResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        TraceResponse: {
+            /** @example 120.4 */
+            durationMs: number;
+            /** @description Spans whose parent is not in the store */
+            roots: components["schemas"]["SpanNodeResponse"][];
+            /** @example 12 */
+            spanCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            startedAt: string;
+            /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+            traceId: string;
+        };
+        TraceSummaryResponse: {
+            /** @example 42.5 */
+            durationMs: number;
+            /** @example 0 */
+            errorCount: number;
+            /** @example GET /api/v1/listings */
+            rootOperation: string;
+            /**
+             * @description Service of the earliest stored span
+             * @example reality-server
+             */
+            rootService: string;
+            /**
+             * @example [
+             *       "api-server",
+             *       "reality-server"
+             *     ]
+             */
+            services: string[];
+            /** @example 12 */
+            spanCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            startedAt: string;
+            /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+            traceId: string;
         };
         UnitPageResponse: {
             items: components["schemas"]["UnitResponse"][];
@@ -10268,6 +10542,104 @@ export interface operations {
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
+        };
+    };
+    JobStatsController_stats: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
+                from?: string;
+                queue?: "syndication" | "maintenance" | "portal-feed" | "portal-inquiries" | "identity-mail";
+                /** @description End of the range (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStatsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    TracesController_search: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
+                from?: string;
+                limit?: number;
+                /** @description Spans at least this long */
+                minDurationMs?: number;
+                offset?: number;
+                /** @description Span name, exactly */
+                operation?: string;
+                /** @description Service name (api-server, reality-server, …) */
+                service?: string;
+                /** @description error: spans that failed */
+                status?: "error" | "ok" | "unset";
+                /** @description End of the range (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TracePageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    TracesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                traceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     InspectionsController_list: {

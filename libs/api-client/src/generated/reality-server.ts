@@ -302,6 +302,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 401 answer */
@@ -317,6 +322,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 403 answer */
@@ -332,6 +342,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 404 answer */
@@ -347,6 +362,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 409 answer */
@@ -362,6 +382,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 413 answer */
@@ -377,6 +402,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 415 answer */
@@ -392,6 +422,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 422 answer */
@@ -407,6 +442,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 429 answer */
@@ -422,6 +462,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 500 answer */
@@ -437,6 +482,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description The error envelope of a 503 answer */
@@ -452,6 +502,11 @@ export interface components {
                 message: string;
                 /** @example 6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10 */
                 requestId?: string;
+                /**
+                 * @description W3C trace id of the request (when tracing is on)
+                 * @example 4bf92f3577b34da6a3ce929d0e0e4736
+                 */
+                traceId?: string;
             };
         };
         /** @description One reason the request was refused (for VALIDATION_FAILED: one field) */

@@ -45,6 +45,13 @@ export class OutboxEvent {
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
+  /**
+   * The W3C trace context of the request that wrote the event (`traceparent`, `tracestate`): the relay
+   * publishes later, outside that request, and hands it on so the jobs the event causes join its trace.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  traceContext!: Record<string, string> | null;
+
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 

@@ -239,6 +239,12 @@ function addErrorComponents(components: Json & { schemas: Json; responses?: Json
             message: { type: 'string', example: ERROR_DESCRIPTIONS[status] ?? 'Refused' },
             details: { type: 'array', items: { $ref: '#/components/schemas/ErrorDetail' } },
             requestId: { type: 'string', example: '6b0e2d4f-8a1c-4e3b-9d5f-7c2a4e6b8d10' },
+            traceId: {
+              type: 'string',
+              pattern: '^[0-9a-f]{32}$',
+              example: '4bf92f3577b34da6a3ce929d0e0e4736',
+              description: 'W3C trace id of the request (when tracing is on)',
+            },
           },
         },
       },

@@ -31,3 +31,8 @@ export { Passwords } from './users/passwords';
 export { UsersModule } from './users/users.module';
 export { UsersService } from './users/users.service';
 export { SessionsModule } from './sessions/sessions.module';
+export { InfrastructureCoreModule } from './infrastructure/infrastructure.core.module';
+export { JobStatsService } from './infrastructure/job-stats.service';
+export { TracesService } from './infrastructure/traces.service';
+export { JobStatsQueryDto, JobStatsResponse, JobTypeStatsResponse, LiveQueueCountsResponse } from './infrastructure/dto/job-stats.dto';
+export { SpanNodeResponse, TraceIdParam, TracePageResponse, TraceResponse, TraceSearchQueryDto, TraceSummaryResponse } from './infrastructure/dto/traces.dto';

@@ -1,0 +1,8 @@
+import { featureError } from '@ppt/observability';
+
+/** Refusals of the platform's infrastructure API (traces, job statistics). */
+export class InfrastructureError extends featureError({
+  /** `from`/`to` not in order, or more than the longest range a query may cover apart. */
+  TIME_RANGE_INVALID: 400,
+  TRACE_NOT_FOUND: 404,
+}) {}

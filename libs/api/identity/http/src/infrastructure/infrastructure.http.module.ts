@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { InfrastructureCoreModule } from '@ppt/api-identity-core';
+import { JobStatsController } from './job-stats.controller';
+import { TracesController } from './traces.controller';
+
+/** `/api/v1/infrastructure/*`: platform administrators only. */
+@Module({ imports: [InfrastructureCoreModule], controllers: [TracesController, JobStatsController] })
+export class InfrastructureHttpModule {}
