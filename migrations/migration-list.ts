@@ -35,6 +35,7 @@ import { PaymentReversalsAndIdempotency1795421000000 } from './1795421000000-pay
 import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-indexes';
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
+import { LeadHandling1795570000000 } from './1795570000000-lead-handling';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   ListFilterIndexes1795422000000,
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
+  LeadHandling1795570000000,
 ];

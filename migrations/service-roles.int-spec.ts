@@ -128,6 +128,8 @@ describe('database roles per service (catalog)', () => {
       'inquiries:INSERT',
       'inquiries:SELECT',
       'inquiries:UPDATE',
+      'inquiry_replies:INSERT',
+      'inquiry_replies:SELECT',
       'listings:INSERT',
       'listings:SELECT',
       'listings:UPDATE',

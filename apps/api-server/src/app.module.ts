@@ -14,6 +14,7 @@ import { FaultsModule } from './modules/faults/faults.module';
 import { FinanceModule } from './modules/finance/finance.module';
 import { InspectionsModule } from './modules/inspections/inspections.module';
 import { LeasesModule } from './modules/leases/leases.module';
+import { LeadHandlingHttpModule } from './modules/lead-handling/lead-handling.http.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { MetersModule } from './modules/meters/meters.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -67,6 +68,7 @@ export class AppModule {
         MetersModule,
         InspectionsModule,
         ListingsModule,
+        LeadHandlingHttpModule,
         SyndicationModule,
         AnnouncementsModule,
         NotificationsModule,

@@ -17,6 +17,7 @@ import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
+import { LeadHandlingJobsModule } from './modules/lead-handling/lead-handling.core.module';
 import { LeadsWorkerModule } from './modules/leads/leads.module';
 import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
 
@@ -47,6 +48,7 @@ export class WorkerModule {
         SyndicationWorkerModule,
         IdentityMailWorkerModule,
         LeadsWorkerModule,
+        LeadHandlingJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),

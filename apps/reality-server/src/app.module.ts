@@ -3,6 +3,7 @@ import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { FavoritesModule } from './modules/favorites/favorites.module';
 import { InquiriesModule } from './modules/inquiries/inquiries.module';
+import { InquiryRepliesHttpModule } from './modules/inquiry-replies/inquiry-replies.http.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { SavedSearchesModule } from './modules/saved-searches/saved-searches.module';
 import type { RealityServerEnv } from './reality-server.env';
@@ -27,6 +28,7 @@ export class AppModule {
         FavoritesModule,
         SavedSearchesModule,
         InquiriesModule,
+        InquiryRepliesHttpModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { JobHandlerCheckModule, PortalInquiryJob, QueueName } from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
+import { InquiryRepliesJobsModule } from './modules/inquiry-replies/inquiry-replies.core.module';
 import { PortalFeedModule } from './modules/listings/listings.module';
 import { PORTAL_FEED_EVENTS } from './modules/listings/portal-feed.processor';
 import type { RealityServerEnv } from './reality-server.env';
@@ -30,6 +31,7 @@ export class WorkerModule {
         SsoModule.forServiceCalls({ useFactory: () => sso }),
         PortalFeedModule,
         InquiryDeliveryModule,
+        InquiryRepliesJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.PortalFeed]: PORTAL_FEED_EVENTS,
           [QueueName.PortalInquiries]: Object.values(PortalInquiryJob),

@@ -16,6 +16,7 @@ export {
   Favorite,
   PORTAL_ENTITIES,
   PortalInquiry,
+  PortalInquiryReply,
   PortalListing,
   SavedSearch,
 } from './portal/portal.entities';

@@ -10,6 +10,7 @@ export {
   IdentityMailJob,
   MaintenanceJob,
   PortalInquiryJob,
+  type PortalInquiryReplyJobData,
   QueueName,
   SyndicationJob,
   type DocumentJobData,

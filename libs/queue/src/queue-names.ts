@@ -84,7 +84,17 @@ export const PortalInquiryJob = {
   Deliver: 'deliver-inquiry',
   /** Repeatable: re-queues stored inquiries whose job was lost or gave up during an outage. */
   Sweep: 'sweep-inquiries',
+  /** api-server's worker hands the realtor's reply over for the signed-in visitor (job id `reply:<replyId>`). */
+  Reply: 'reply-to-inquiry',
 } as const;
+
+/** Payload of a reply-to-inquiry job (the portal's inquiry id is the one it delivered). */
+export interface PortalInquiryReplyJobData {
+  portalInquiryId: string;
+  replyId: string;
+  message: string;
+  repliedAt: string;
+}
 
 /** Jobs of the identity-mail queue; the worker looks the account up, makes any token, and sends. */
 export const IdentityMailJob = {

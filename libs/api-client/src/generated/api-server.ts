@@ -962,6 +962,74 @@ export interface paths {
         patch: operations["InspectionsController_update"];
         trace?: never;
     };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List lead handling */
+        get: operations["LeadHandlingController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get lead handling */
+        get: operations["LeadHandlingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lead handling reply */
+        post: operations["LeadHandlingController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change status */
+        put: operations["LeadHandlingController_changeStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leases": {
         parameters: {
             query?: never;
@@ -2746,6 +2814,13 @@ export interface components {
              */
             status: "new" | "triaged" | "in_progress" | "resolved" | "closed" | "rejected";
         };
+        ChangeLeadStatusDto: {
+            /**
+             * @example handled
+             * @enum {string}
+             */
+            status: "handled" | "open";
+        };
         ChangeListingStatusDto: {
             /** @example Reservation agreement signed on 20 Nov */
             note?: string;
@@ -3740,7 +3815,7 @@ export interface components {
                  * @example CHANGE_TOKEN_INVALID
                  * @enum {string}
                  */
-                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LEAD_NOT_YOURS" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -3755,7 +3830,7 @@ export interface components {
                  * @example ANNOUNCEMENT_NOT_FOUND
                  * @enum {string}
                  */
-                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEAD_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -4269,6 +4344,78 @@ export interface components {
             senderUserId?: string | null;
             /** @example 7 */
             seq: number;
+        };
+        LeadPageResponse: {
+            items: components["schemas"]["LeadResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        LeadReplyResponse: {
+            /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
+            authorUserId?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the e-mail to the inquirer went out (null while it is on its way)
+             * @example 2026-11-21T14:05:12.000Z
+             */
+            emailedAt?: string | null;
+            /** @example 9f1b3d5e-7a9c-4e1f-8b3d-5f7a9c1e3b5d */
+            id: string;
+            /** @example Yes, it is. Saturday at 10:00 at the house? */
+            message: string;
+        };
+        LeadResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example petr.svoboda@example.com */
+            email: string;
+            /**
+             * @description Later inquiries of the same visitor folded into this one
+             * @example 0
+             */
+            foldedCount: number;
+            /**
+             * @description The lead this inquiry was folded into (the same visitor wrote within a day)
+             * @example null
+             */
+            foldedIntoId?: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            handledAt?: string | null;
+            /** @example null */
+            handledByUserId?: string | null;
+            /** @example 9f1b3d5e-7a9c-4e1f-8b3d-5f7a9c1e3b5d */
+            id: string;
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            listingId: string;
+            /** @example Flat 2+kk with a balcony */
+            listingTitle: string;
+            /** @example Is the flat still available from January? Can I see it this week? */
+            message: string;
+            /** @example Petr Svoboda */
+            name: string;
+            /** @example +420 602 345 678 */
+            phone?: string | null;
+            replies: components["schemas"]["LeadReplyResponse"][];
+            /**
+             * @example new
+             * @enum {string}
+             */
+            status: "new" | "replied" | "handled";
         };
         LeasePageResponse: {
             items: components["schemas"]["LeaseResponse"][];
@@ -5588,6 +5735,10 @@ export interface components {
             email: string;
             /** @example tramvaj-na-Palmovce-22 */
             password: string;
+        };
+        ReplyToLeadDto: {
+            /** @example Yes, it is. Saturday at 10:00 at the house? */
+            message: string;
         };
         ResetPasswordDto: {
             /** @example tramvaj-na-Palmovce-22 */
@@ -9318,6 +9469,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    LeadHandlingController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only the leads of this listing */
+                listingId?: string;
+                offset?: number;
+                /** @description Only leads in this state */
+                status?: "new" | "replied" | "handled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; a realtor sees the leads of the listings they are the contact of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    LeadHandlingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    LeadHandlingController_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyToLeadDto"];
+            };
+        };
+        responses: {
+            /** @description Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadReplyResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    LeadHandlingController_changeStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeLeadStatusDto"];
+            };
+        };
+        responses: {
+            /** @description handled (who and when are kept) or open again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadResponse"];
                 };
             };
             400: components["responses"]["Error400"];

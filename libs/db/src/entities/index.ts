@@ -23,7 +23,7 @@ import {
 } from './announcement.entity';
 import { Lease, LeaseAddendum, LeaseCoTenant, LeaseEndingNotice, LeaseLifecycleRun } from './lease.entity';
 import { Notification, NotificationPreference } from './notification.entity';
-import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
+import { Listing, ListingInquiry, ListingInquiryReply, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
 import { OAuthClient } from './oauth-client.entity';
@@ -122,13 +122,16 @@ export {
 } from './lease.entity';
 export {
   ENERGY_CLASSES,
+  LEAD_STATUSES,
   Listing,
   ListingInquiry,
+  ListingInquiryReply,
   ListingStatusChange,
   LISTING_STATUSES,
   LISTING_TRANSACTIONS,
   PROPERTY_TYPES,
   type EnergyClass,
+  type LeadStatus,
   type ListingPortalOverrides,
   type ListingStatus,
   type ListingTransaction,
@@ -220,6 +223,7 @@ export const PM_ENTITIES = [
   Listing,
   ListingStatusChange,
   ListingInquiry,
+  ListingInquiryReply,
   Document,
   UploadSession,
   UploadChunk,
