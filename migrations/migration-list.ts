@@ -36,6 +36,8 @@ import { ListFilterIndexes1795422000000 } from './1795422000000-list-filter-inde
 import { SyndicationPortalChoice1795430000000 } from './1795430000000-syndication-portal-choice';
 import { PortalSearchIndexes1795450000000 } from './1795450000000-portal-search-indexes';
 import { LeadHandling1795570000000 } from './1795570000000-lead-handling';
+import { OwnPortalReconcile1795571000000 } from './1795571000000-own-portal-reconcile';
+import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotency-key-retention';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -77,4 +79,6 @@ export const MIGRATIONS = [
   SyndicationPortalChoice1795430000000,
   PortalSearchIndexes1795450000000,
   LeadHandling1795570000000,
+  OwnPortalReconcile1795571000000,
+  IdempotencyKeyRetention1795572000000,
 ];

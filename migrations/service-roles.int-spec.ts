@@ -77,6 +77,8 @@ describe('database roles per service (catalog)', () => {
       'consumed_events:DELETE',
       'consumed_events:SELECT',
       'documents:SELECT',
+      'idempotency_keys:DELETE',
+      'idempotency_keys:SELECT',
       'lease_lifecycle_runs:SELECT',
       'leases:SELECT',
       'listing_syndications:SELECT',

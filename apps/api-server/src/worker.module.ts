@@ -17,6 +17,7 @@ import { storageSettingsOf } from './modules/documents/documents.env';
 import { FinanceOverdueModule } from './modules/finance/finance-overdue.module';
 import { LeaseLifecycleModule } from './modules/leases/lease-lifecycle.module';
 import { VotesCloseDueModule } from './modules/votes/votes-close-due.module';
+import { IdempotencyExpiryJobsModule } from './modules/idempotency-expiry/idempotency-expiry.core.module';
 import { LeadHandlingJobsModule } from './modules/lead-handling/lead-handling.core.module';
 import { LeadsWorkerModule } from './modules/leads/leads.module';
 import { SyndicationWorkerModule } from './modules/syndication/syndication.module';
@@ -49,6 +50,7 @@ export class WorkerModule {
         IdentityMailWorkerModule,
         LeadsWorkerModule,
         LeadHandlingJobsModule,
+        IdempotencyExpiryJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),

@@ -2,9 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SsoModule } from '@ppt/auth';
 import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
-import { JobHandlerCheckModule, PortalInquiryJob, QueueName } from '@ppt/queue';
+import { JobHandlerCheckModule, PortalFeedJob, PortalInquiryJob, QueueName } from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
 import { InquiryRepliesJobsModule } from './modules/inquiry-replies/inquiry-replies.core.module';
+import { ReadModelSyncJobsModule } from './modules/read-model-sync/read-model-sync.core.module';
 import { PortalFeedModule } from './modules/listings/listings.module';
 import { PORTAL_FEED_EVENTS } from './modules/listings/portal-feed.processor';
 import type { RealityServerEnv } from './reality-server.env';
@@ -32,8 +33,9 @@ export class WorkerModule {
         PortalFeedModule,
         InquiryDeliveryModule,
         InquiryRepliesJobsModule,
+        ReadModelSyncJobsModule,
         JobHandlerCheckModule.forRoot({
-          [QueueName.PortalFeed]: PORTAL_FEED_EVENTS,
+          [QueueName.PortalFeed]: [...PORTAL_FEED_EVENTS, ...Object.values(PortalFeedJob)],
           [QueueName.PortalInquiries]: Object.values(PortalInquiryJob),
         }),
       ],

@@ -55,6 +55,7 @@ export const JOB_SCOPES = [
   'announcements-publish-due',
   'syndication-reconcile',
   'webhook-receipts-expire',
+  'idempotency-keys-expire',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];

@@ -38,6 +38,8 @@ export const MaintenanceJob = {
   ExtractDocumentText: 'extract-document-text',
   /** Daily: portal webhook receipts older than 30 days are deleted. */
   WebhookReceiptsExpire: 'webhook-receipts-expire',
+  /** Daily: Idempotency-Key answers older than 7 days are deleted. */
+  IdempotencyKeysExpire: 'idempotency-keys-expire',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 
@@ -63,6 +65,11 @@ export const SyndicationJob = {
    * on their FTP/SFTP servers are read, applied (refused adverts, inquiries) and deleted there.
    */
   ReadPortalReports: 'read-portal-reports',
+  /**
+   * Operator command (`npm run admin -- portal:rebuild`): every listing on our own portal is sent to
+   * its read model again through portal-sync jobs (data `{ organizationId?: string }`).
+   */
+  RebuildRealityPortal: 'rebuild-reality-portal',
 } as const;
 
 /** Payload of a portal-sync job. */
@@ -76,6 +83,24 @@ export interface PortalSyncJobData {
   action: 'list' | 'remove';
   /** How often this change was put off because its listing or portal was busy (delayed copies). */
   deferrals?: number;
+}
+
+/**
+ * Jobs of the portal-feed queue besides the listing events: api-server's reconciliation asks the
+ * portal worker about its read model (the job's return value is the answer).
+ */
+export const PortalFeedJob = {
+  /** `{ organizationId }` → `PortalFeedListing[]`: the organisation's listings the portal shows. */
+  List: 'list-portal-listings',
+  /** `{ organizationId, listingId }`: a listing api-server no longer has comes off the portal. */
+  Withdraw: 'withdraw-portal-listing',
+} as const;
+
+/** One listing the portal shows, as the reconciliation compares it. */
+export interface PortalFeedListing {
+  listingId: string;
+  priceAmount: number;
+  version: number;
 }
 
 /** Jobs of the portal-inquiries queue. */

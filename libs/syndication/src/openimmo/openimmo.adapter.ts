@@ -10,6 +10,7 @@ import {
   type PreflightIssue,
   type PublishedAdvert,
 } from '../portal-adapter';
+import type { OpenImmoOverrides } from '../portal-overrides';
 import { checkRules, rulesApply } from '../preflight';
 import { majorUnits, type SyndicationListing, type SyndicationRef } from '../syndication-listing';
 import {
@@ -24,7 +25,7 @@ import {
   VERMARKTUNGSART,
   WERTKLASSE,
 } from './openimmo-codebook';
-import { parseOpenImmoReport, type OpenImmoReport } from './openimmo-feedback';
+import { decodeReport, parseOpenImmoReport, type OpenImmoReport } from './openimmo-feedback';
 import { fileDropError, openFileDrop, type FileDrop } from './openimmo-file-drop';
 import { packTransferToFile, type OpenImmoAttachment, type PackedTransfer } from './openimmo-package';
 
@@ -181,7 +182,7 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
       for (const file of files) {
         const path = `${reportsPath.replace(/\/+$/, '')}/${file.name}`;
         const data = await drop.read(path).catch(() => null);
-        const report = data && parseOpenImmoReport(file.name, data.toString('utf8'));
+        const report = data && parseOpenImmoReport(file.name, decodeReport(data));
         if (!report) {
           skipped++;
           continue;
@@ -358,6 +359,7 @@ function immobilie(
   if (!isoLand) throw invalid(`OpenImmo export does not serve country "${listing.address.country}"`);
   if (!listing.contact) throw new PortalError('INCOMPLETE_DATA', 'A contact realtor is required', false);
 
+  const overrides = listing.overrides?.openimmo ?? {};
   const nutzung = NUTZUNGSART[listing.propertyType];
   const { street, houseNumber } = splitStreet(listing.address.line);
   const obid = openImmoObid(listing.id);
@@ -390,15 +392,15 @@ function immobilie(
     },
     preise: {
       [PREIS_FELD[listing.transaction]]: majorUnits(listing.priceAmount, listing.currency),
+      // The manager's per-listing override; the schema's sequence puts it before the currency.
+      ...(overrides.commission ? { aussen_courtage: text(overrides.commission) } : {}),
       waehrung: { '@_iso_waehrung': listing.currency },
     },
     flaechen: {
       ...(listing.areaM2 !== null ? { [FLAECHE_FELD[listing.propertyType]]: listing.areaM2 } : {}),
       ...(listing.rooms !== null ? { anzahl_zimmer: listing.rooms } : {}),
     },
-    ...(listing.energyClass
-      ? { zustand_angaben: { energiepass: { wertklasse: WERTKLASSE[listing.energyClass] } } }
-      : {}),
+    ...(energiepass(listing, overrides) ? { zustand_angaben: { energiepass: energiepass(listing, overrides) } } : {}),
     freitexte: {
       objekttitel: text(listing.title),
       ...(listing.features.length ? { ausstatt_beschr: text(listing.features.join(', ')) } : {}),
@@ -428,6 +430,32 @@ function immobilie(
       kennung_ursprung: SENDER_SOFTWARE,
       stand_vom: now.toISOString().slice(0, 10),
     },
+  };
+}
+
+/**
+ * The energy certificate (EnEV/GEG: adverts must state it): the type, validity and value from the
+ * listing's OpenImmo overrides, the class from the listing. Elements in the schema's sequence order
+ * (epart, gueltig_bis, energieverbrauchkennwert, mitwarmwasser, endenergiebedarf, …, wertklasse);
+ * the value goes to `energieverbrauchkennwert` for a consumption certificate (VERBRAUCH) and to
+ * `endenergiebedarf` for a demand certificate (BEDARF), as the schema's note says.
+ */
+function energiepass(
+  listing: SyndicationListing,
+  overrides: OpenImmoOverrides,
+): Record<string, unknown> | null {
+  const cert = overrides.energyCertificate;
+  if (!cert && !listing.energyClass) return null;
+  const value = cert ? String(cert.valueKwhPerM2Year) : null;
+  return {
+    ...(cert
+      ? {
+          epart: cert.type === 'demand' ? 'BEDARF' : 'VERBRAUCH',
+          gueltig_bis: cert.validUntil,
+          ...(cert.type === 'consumption' ? { energieverbrauchkennwert: value } : { endenergiebedarf: value }),
+        }
+      : {}),
+    ...(listing.energyClass ? { wertklasse: WERTKLASSE[listing.energyClass] } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { PortalAdapters } from './adapters/portal-adapters';
 import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
+import { RealityPortalRebuild } from './reality-portal-rebuild';
 import { ListingAnalyticsController } from './analytics/listing-analytics.controller';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
 import { PortalStatsRepository } from './portal-stats.repository';
@@ -70,6 +71,7 @@ export class SyndicationModule {}
     PortalSyncHolds,
     SyndicationReconciliation,
     SyndicationReconcileProcessor,
+    RealityPortalRebuild,
     OpenImmoReports,
     WebhookReceiptExpiry,
     WebhookReceiptExpiryProcessor,
