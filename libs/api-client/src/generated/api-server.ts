@@ -8293,7 +8293,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL, 404 PAYMENT_NOT_FOUND */
+            /** @description A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL / CHARGE_CANCELLED, 404 PAYMENT_NOT_FOUND */
             201: {
                 headers: {
                     [name: string]: unknown;
