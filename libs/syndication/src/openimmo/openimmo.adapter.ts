@@ -169,17 +169,25 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   async readReports(
     target: OpenImmoTarget,
     apply: (report: OpenImmoReport) => Promise<void>,
-  ): Promise<{ applied: number; skipped: number }> {
+    maxReports = MAX_REPORTS_PER_PASS,
+  ): Promise<{ applied: number; skipped: number; deferred: number }> {
     const { reportsPath } = target.options;
-    if (!reportsPath || !isFileDrop(target.options.endpoint)) return { applied: 0, skipped: 0 };
+    if (!reportsPath || !isFileDrop(target.options.endpoint)) return { applied: 0, skipped: 0, deferred: 0 };
     const drop = await this.openDrop(target);
     let applied = 0;
     let skipped = 0;
+    let deferred = 0;
     try {
       const files = (await drop.listFiles(reportsPath))
         .filter((file) => /\.xml$/i.test(file.name))
         .sort((a, b) => a.name.localeCompare(b.name));
-      for (const file of files) {
+      for (const [index, file] of files.entries()) {
+        // A per-pass cap: a backlog (a portal that wrote thousands of reports, a long outage) is read
+        // over several passes, oldest first, instead of holding the syndication queue for one.
+        if (applied >= maxReports) {
+          deferred = files.length - index;
+          break;
+        }
         const path = `${reportsPath.replace(/\/+$/, '')}/${file.name}`;
         const data = await drop.read(path).catch(() => null);
         const report = data && parseOpenImmoReport(file.name, decodeReport(data));
@@ -194,7 +202,7 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     } finally {
       await drop.close();
     }
-    return { applied, skipped };
+    return { applied, skipped, deferred };
   }
 
   /**
@@ -269,6 +277,9 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
 }
 
 /** ftp://, ftps:// and sftp:// endpoints are import servers we drop files on. */
+/** Reports applied per organisation in one pass of `read-portal-reports` (the rest wait 10 minutes). */
+export const MAX_REPORTS_PER_PASS = 200;
+
 function isFileDrop(endpoint: string): boolean {
   return /^(s?ftp|ftps):\/\//i.test(endpoint);
 }
