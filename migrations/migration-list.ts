@@ -42,6 +42,9 @@ import { Assistant1795540000000 } from './1795540000000-assistant';
 import { DocumentChunks1795550000000 } from './1795550000000-document-chunks';
 import { DocumentChunkEmbeddings1795551000000 } from './1795551000000-document-chunk-embeddings';
 import { OutboxTraceContext1795560000000 } from './1795560000000-outbox-trace-context';
+import { LeadHandling1795570000000 } from './1795570000000-lead-handling';
+import { OwnPortalReconcile1795571000000 } from './1795571000000-own-portal-reconcile';
+import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotency-key-retention';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -89,4 +92,7 @@ export const MIGRATIONS = [
   DocumentChunks1795550000000,
   DocumentChunkEmbeddings1795551000000,
   OutboxTraceContext1795560000000,
+  LeadHandling1795570000000,
+  OwnPortalReconcile1795571000000,
+  IdempotencyKeyRetention1795572000000,
 ];

@@ -40,6 +40,7 @@ const ALL_TABLES = [
   'lease_lifecycle_runs',
   'leases',
   'listing_inquiries',
+  'listing_inquiry_replies',
   'listing_portal_stats',
   'listing_status_changes',
   'listing_syndications',
@@ -81,7 +82,7 @@ const ALL_TABLES = [
 ];
 
 /** The Reality Portal's schema (its read model and visitor data). */
-const PORTAL_TABLES = ['favorites', 'inquiries', 'listings', 'saved_searches'];
+const PORTAL_TABLES = ['favorites', 'inquiries', 'inquiry_replies', 'listings', 'saved_searches'];
 
 async function tables(ds: DataSource, schema = 'public'): Promise<string[]> {
   const rows = (await ds.query(

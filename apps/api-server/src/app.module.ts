@@ -21,7 +21,7 @@ import {
   QueueBoardLoginHttpModule,
   QueueBoardModule,
 } from '@ppt/api-identity-http';
-import { ListingsHttpModule, SyndicationHttpModule } from '@ppt/api-marketing-http';
+import { LeadHandlingHttpModule, ListingsHttpModule, SyndicationHttpModule } from '@ppt/api-marketing-http';
 import {
   BuildingsHttpModule,
   FaultsHttpModule,
@@ -89,6 +89,7 @@ export class AppModule {
         AssistantHttpModule,
         RealtimeHttpModule,
         NotificationDeliveryHttpModule,
+        LeadHandlingHttpModule,
       ],
     };
   }

@@ -18,6 +18,8 @@ import { LeaseLifecycleModule } from '@ppt/api-property-core';
 import { NotificationDeliveryJobsModule, VotesCloseDueModule } from '@ppt/api-community-core';
 import { LeadsWorkerModule } from '@ppt/api-marketing-core';
 import { SyndicationWorkerModule } from '@ppt/api-marketing-core';
+import { IdempotencyExpiryJobsModule } from '@ppt/api-shared';
+import { LeadHandlingJobsModule } from '@ppt/api-marketing-core';
 
 /**
  * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
@@ -41,6 +43,8 @@ export class WorkerModule {
         IdentityMailWorkerModule,
         LeadsWorkerModule,
         NotificationDeliveryJobsModule,
+        LeadHandlingJobsModule,
+        IdempotencyExpiryJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),

@@ -257,7 +257,9 @@ describe('documents: visibility and listing photos', () => {
     }).expect(403);
     expect(filed.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
 
-    // Public documents are read-only to them; a staff photo becomes theirs to show once a listing does.
+    // Public documents are read-only to them; a staff photo is theirs to see once a listing shows it,
+    // and theirs to change only once one of their own listings does (another realtor's or a
+    // manager's listing is not theirs to re-label or empty).
     await request(http())
       .patch(`/api/v1/documents/${certificate}`)
       .set(bearer(realtorToken))
@@ -270,6 +272,18 @@ describe('documents: visibility and listing photos', () => {
       .send({ ...listing, photoDocumentIds: [staffPhoto] })
       .expect(201);
     expect(await realtorSees()).toContain(staffPhoto);
+    const notTheirs = await request(http())
+      .patch(`/api/v1/documents/${staffPhoto}`)
+      .set(bearer(realtorToken))
+      .send({ title: 'Boiler room, renovated 2024' })
+      .expect(403);
+    expect(notTheirs.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
+    await request(http()).delete(`/api/v1/documents/${staffPhoto}`).set(bearer(realtorToken)).expect(403);
+    await request(http())
+      .post('/api/v1/listings')
+      .set(bearer(realtorToken))
+      .send({ ...listing, photoDocumentIds: [staffPhoto] })
+      .expect(201);
     await request(http())
       .patch(`/api/v1/documents/${staffPhoto}`)
       .set(bearer(realtorToken))

@@ -532,6 +532,24 @@ describe('finance', () => {
     expect(await collected(iso(0).slice(0, 7))).toMatchObject({ collected: -4000 });
   });
 
+  it('dates a settled charge by its latest real payment, never by a reversal; a cancelled charge takes no reversal', async () => {
+    const c = await charge({ amount: 1000, dueDate: iso(5) });
+    const first = (await pay(c.id, { amount: 1000, paidOn: iso(-10) }).expect(201)).body.payment;
+    await post(`/charges/${c.id}/payments/${first.id}/reverse`, { reason: 'Bounced' }).expect(201);
+    // Paid again, dated before today (the reversal's date): the charge is paid on that date.
+    const again = await pay(c.id, { amount: 1000, paidOn: iso(-3) }).expect(201);
+    expect(again.body.charge).toMatchObject({ status: 'paid', paidOn: iso(-3) });
+
+    const d = await charge({ amount: 500, dueDate: iso(5) });
+    const part = (await pay(d.id, { amount: 200 }).expect(201)).body.payment;
+    const reversal = (
+      await post(`/charges/${d.id}/payments/${part.id}/reverse`, { reason: 'Wrong tenant' }).expect(201)
+    ).body.payment;
+    await post(`/charges/${d.id}/cancel`, {}).expect(200);
+    const refused = await post(`/charges/${d.id}/payments/${reversal.id}/reverse`, { reason: 'x' }).expect(409);
+    expect(refused.body.error.code).toBe('CHARGE_CANCELLED');
+  });
+
   it('reverses a payment with a reasoned, audited entry instead of deleting it; the charge owes the amount again', async () => {
     const c = await charge({ amount: 1000, dueDate: iso(-5) });
     const first = (await pay(c.id, { amount: 600, reference: 'VS 77' }).expect(201)).body.payment;

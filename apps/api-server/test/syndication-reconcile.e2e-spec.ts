@@ -1,13 +1,15 @@
 import { getQueueToken } from '@nestjs/bull';
-import { QueueName, SyndicationJob } from '@ppt/queue';
+import { PortalFeedJob, QueueName, SyndicationJob } from '@ppt/queue';
 import {
   closedPort,
   eventually,
   sampleJpeg,
   startFakeOpenImmoPortal,
   startFakeSrealityPortal,
+  startFakeWebhookPortal,
   type FakeOpenImmoPortal,
   type FakeSrealityPortal,
+  type FakeWebhookPortal,
 } from '@ppt/testing';
 import type { Queue } from 'bull';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -36,6 +38,8 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
   let env: DocumentsServer;
   let sreality: FakeSrealityPortal;
   let openimmo: FakeOpenImmoPortal;
+  let webhook: FakeWebhookPortal;
+  const whSecret = `whsec_${randomBytes(24).toString('base64')}`;
   let cz: { id: string; adminToken: string };
   let de: { id: string; adminToken: string };
   let queue: Queue;
@@ -111,6 +115,7 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
   beforeAll(async () => {
     sreality = await startFakeSrealityPortal([SRE]);
     openimmo = await startFakeOpenImmoPortal(OI);
+    webhook = await startFakeWebhookPortal([whSecret], { listPageSize: 2 });
     env = await bootDocumentsServer({
       worker: true,
       env: {
@@ -141,7 +146,7 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
 
   afterAll(async () => {
     await env?.close();
-    await Promise.all([sreality?.close(), openimmo?.close()]);
+    await Promise.all([sreality?.close(), openimmo?.close(), webhook?.close()]);
   });
 
   it('is scheduled once, nightly at 03:30 UTC, on the syndication queue', async () => {
@@ -223,6 +228,56 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
     expect(await driftEvents(cz.id)).toHaveLength(4);
   });
 
+  it('reconciles the webhook portal through its list endpoint when one is configured, over pages', async () => {
+    const wh = await createOrganization(http(), await registerAndLogin(http(), 'recon-wh'), 'Hook Realty');
+    const plain = await createOrganization(http(), await registerAndLogin(http(), 'recon-wh2'), 'Plain Hooks');
+    for (const org of [wh, plain]) await put(org.adminToken, 'reality-portal', { enabled: false }).expect(200);
+    await put(wh.adminToken, 'webhook', {
+      credentials: { secrets: [whSecret] },
+      options: { endpoint: webhook.url, listUrl: webhook.listUrl },
+    }).expect(200);
+    // Without a list endpoint the webhook portal is not reconciled (nothing to compare with).
+    await put(plain.adminToken, 'webhook', {
+      credentials: { secrets: [whSecret] },
+      options: { endpoint: webhook.url },
+    }).expect(200);
+    const bad = await put(wh.adminToken, 'webhook', {
+      credentials: { secrets: [whSecret] },
+      options: { endpoint: webhook.url, listUrl: 'not a url' },
+    }).expect(422);
+    expect(JSON.stringify(bad.body.error.details)).toContain('listUrl');
+
+    const ids = [await publish(wh.adminToken), await publish(wh.adminToken), await publish(wh.adminToken)];
+    for (const id of ids) await settled(wh.adminToken, id, 'webhook', 'active');
+    const [missing, repriced, untouched] = ids;
+    webhook.listings.delete(missing);
+    webhook.listings.get(repriced)!['priceAmount'] = 1;
+    const deleted = randomUUID();
+    webhook.listings.set(deleted, { id: deleted, priceAmount: 5 });
+    const requestsBefore = webhook.listRequests;
+
+    const first = await reconcile();
+    expect(first.portals.find((p) => p.organizationId === plain.id)).toBeUndefined();
+    expect(first.portals.find((p) => p.organizationId === wh.id && p.portal === 'webhook')).toMatchObject({
+      mode: 'compare',
+      adverts: 3,
+      drift: { missing: 1, price: 1, unknown: 1 },
+      foreign: 0,
+    });
+    // Three adverts, two per page: two signed list requests (the fake checks every signature).
+    expect(webhook.listRequests - requestsBefore).toBe(2);
+    expect(webhook.rejected).toBe(0);
+
+    await eventually(() => webhook.listings.has(missing));
+    await eventually(() => webhook.listings.get(repriced)?.['priceAmount'] === 899000000);
+    await eventually(() => !webhook.listings.has(deleted));
+    for (const id of ids) await settled(wh.adminToken, id, 'webhook', 'active');
+    expect(webhook.listings.has(untouched)).toBe(true);
+
+    const second = await reconcile();
+    expect(second.portals.find((p) => p.organizationId === wh.id)).toMatchObject({ drift: {} });
+  });
+
   it('queues again stuck rows of an organisation that only uses our own portal (no portal_targets row)', async () => {
     const own = await createOrganization(http(), await registerAndLogin(http(), 'recon-own'), 'Own Realty');
     const id = (
@@ -253,9 +308,21 @@ describe('syndication reconciliation (nightly job against the portals’ own lis
         [id],
       ),
     );
-    // The Reality Portal's worker, played here: it applies whatever the feed brings.
+    // The Reality Portal's worker, played here: it applies whatever the feed brings, and answers the
+    // reconciliation's question about what it shows with the listings it was sent last.
     const feed = env.worker!.get<Queue>(getQueueToken(QueueName.PortalFeed), { strict: false });
-    void feed.process('*', async () => ({ applied: true })).catch(() => undefined);
+    const shown = new Map<string, { listingId: string; priceAmount: number; version: number }>();
+    void feed
+      .process('*', async (job) => {
+        if (job.name === PortalFeedJob.List) return [...shown.values()];
+        if (job.name === PortalFeedJob.Withdraw) return { withdrawn: shown.delete(job.data.listingId) };
+        const p = job.data.payload as { listingId: string; status: string; priceAmount: number };
+        if (p.status === 'published' || p.status === 'reserved') {
+          shown.set(p.listingId, { listingId: p.listingId, priceAmount: p.priceAmount, version: 0 });
+        } else shown.delete(p.listingId);
+        return { applied: true };
+      })
+      .catch(() => undefined);
 
     const summary = await reconcile();
     expect(summary.requeued).toBeGreaterThanOrEqual(1);

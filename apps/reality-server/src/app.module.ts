@@ -3,6 +3,7 @@ import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { FavoritesModule } from './modules/favorites/favorites.module';
 import { InquiriesModule } from './modules/inquiries/inquiries.module';
+import { InquiryRepliesHttpModule } from './modules/inquiry-replies/inquiry-replies.http.module';
 import { ListingsModule } from './modules/listings/listings.module';
 import { PortalRealtimeHttpModule } from './modules/realtime/realtime.http.module';
 import { SavedSearchAlertsHttpModule } from './modules/saved-search-alerts/saved-search-alerts.module';
@@ -31,6 +32,7 @@ export class AppModule {
         SavedSearchAlertsHttpModule,
         InquiriesModule,
         PortalRealtimeHttpModule,
+        InquiryRepliesHttpModule,
       ],
     };
   }

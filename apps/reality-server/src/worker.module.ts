@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SsoModule } from '@ppt/auth';
 import { PORTAL_ENTITIES } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
-import { JobHandlerCheckModule, PortalAlertJob, PortalInquiryJob, QueueName } from '@ppt/queue';
+import { JobHandlerCheckModule, PortalAlertJob, PortalFeedJob, PortalInquiryJob, QueueName } from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
+import { InquiryRepliesJobsModule } from './modules/inquiry-replies/inquiry-replies.core.module';
+import { ReadModelSyncJobsModule } from './modules/read-model-sync/read-model-sync.core.module';
 import { PortalFeedModule } from './modules/listings/listings.module';
 import { PORTAL_FEED_EVENTS } from './modules/listings/portal-feed.processor';
 import { SavedSearchAlertsWorkerModule } from './modules/saved-search-alerts/saved-search-alerts.module';
@@ -32,8 +34,10 @@ export class WorkerModule {
         PortalFeedModule,
         InquiryDeliveryModule,
         SavedSearchAlertsWorkerModule,
+        InquiryRepliesJobsModule,
+        ReadModelSyncJobsModule,
         JobHandlerCheckModule.forRoot({
-          [QueueName.PortalFeed]: PORTAL_FEED_EVENTS,
+          [QueueName.PortalFeed]: [...PORTAL_FEED_EVENTS, ...Object.values(PortalFeedJob)],
           [QueueName.PortalInquiries]: Object.values(PortalInquiryJob),
           [QueueName.PortalAlerts]: Object.values(PortalAlertJob),
         }),

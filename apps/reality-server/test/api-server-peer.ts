@@ -108,6 +108,11 @@ export class ApiServerPeer {
     }
   }
 
+  /** An operator command (`npm run admin -- …`) against this api-server's database and Redis. */
+  admin(args: string[]): Promise<string> {
+    return runAdminCli(args, this.ownerUrl, { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: this.redisPrefix });
+  }
+
   /** Settings that point a portal at this api-server. */
   portalEnv(): Record<string, string> {
     return {
@@ -248,7 +253,7 @@ export class ApiServerPeer {
   }
 }
 
-function runAdminCli(args: string[], ownerUrl: string): Promise<string> {
+function runAdminCli(args: string[], ownerUrl: string, extraEnv: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -259,6 +264,7 @@ function runAdminCli(args: string[], ownerUrl: string): Promise<string> {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'test',
           DATABASE_MIGRATION_URL: ownerUrl,
+          ...extraEnv,
           SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.base.json'),
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -227,6 +227,31 @@ describe('Reality Portal end to end', () => {
       ['Signed In', visitor.id],
     ]);
 
+    // The realtor replies on the PM side; the signed-in visitor sees the reply under their inquiries.
+    const leads = await pm('GET', `/api/v1/leads?listingId=${id}&status=new`);
+    const lead = (leads.body.items as { id: string; name: string }[]).find((l) => l.name === 'Signed In');
+    const replied = await pm('POST', `/api/v1/leads/${lead?.id}/replies`, { message: 'Ano, v sobotu v 10:00.' });
+    expect(replied.status).toBe(201);
+    const mine = await eventually(async () => {
+      const r = await request(http()).get('/api/v1/me/inquiries').set(asVisitor()).expect(200);
+      return r.body.items[0]?.replies.length === 1 && r.body;
+    }, 20_000);
+    expect(mine).toMatchObject({
+      total: 1,
+      items: [
+        {
+          listingId: id,
+          listingTitle: 'Byt 1+kk u metra',
+          message: 'Prohlídka v sobotu?',
+          replies: [{ id: replied.body.id, message: 'Ano, v sobotu v 10:00.' }],
+        },
+      ],
+    });
+    expect((await request(http()).get('/api/v1/me/inquiries').set(asVisitor(other)).expect(200)).body).toMatchObject(
+      { total: 0, items: [] },
+    );
+    await request(http()).get('/api/v1/me/inquiries').expect(401);
+
     const bad = await request(http())
       .post(`/api/v1/listings/${id}/inquiries`)
       .send({ name: 'X', email: 'not-an-email', message: '' })

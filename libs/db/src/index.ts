@@ -16,6 +16,7 @@ export {
   Favorite,
   PORTAL_ENTITIES,
   PortalInquiry,
+  PortalInquiryReply,
   PortalListing,
   SAVED_SEARCH_ALERTS,
   SavedSearch,

@@ -56,6 +56,7 @@ export const JOB_SCOPES = [
   'syndication-reconcile',
   'webhook-receipts-expire',
   'notification-reminders',
+  'idempotency-keys-expire',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];

@@ -85,6 +85,11 @@ export interface DomainEventPayloads {
    * channel, and the visitor's contact details are for the realtor alone.
    */
   'listing.inquiry_received': { listingId: string; inquiryId: string; contactUserId: string };
+  /**
+   * The realtor replied to an inquiry: the api worker e-mails the reply to the inquirer (and hands it
+   * to our portal for a signed-in visitor). Ids only, as above.
+   */
+  'listing.inquiry_replied': { listingId: string; inquiryId: string; replyId: string };
   'syndication.status_changed': {
     syndicationId: string;
     listingId: string;
@@ -225,6 +230,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
   'listing.updated': 'listing',
   'listing.status_changed': 'listing',
   'listing.inquiry_received': 'listing',
+  'listing.inquiry_replied': 'listing',
   'syndication.status_changed': 'listing_syndication',
   'syndication.drift_detected': 'listing',
   'listing.republished': 'listing',
@@ -265,6 +271,7 @@ export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName
   'listing.status_changed': [QueueName.Syndication],
   // The realtor's e-mail about a new lead is sent by the api worker.
   'listing.inquiry_received': [QueueName.Maintenance],
+  'listing.inquiry_replied': [QueueName.Maintenance],
   'syndication.status_changed': [],
   'syndication.drift_detected': [],
   'listing.republished': [],

@@ -46,6 +46,8 @@ export const MaintenanceJob = {
   ExtractDocumentText: 'extract-document-text',
   /** Daily: portal webhook receipts older than 30 days are deleted. */
   WebhookReceiptsExpire: 'webhook-receipts-expire',
+  /** Daily: Idempotency-Key answers older than 7 days are deleted. */
+  IdempotencyKeysExpire: 'idempotency-keys-expire',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 
@@ -71,6 +73,11 @@ export const SyndicationJob = {
    * on their FTP/SFTP servers are read, applied (refused adverts, inquiries) and deleted there.
    */
   ReadPortalReports: 'read-portal-reports',
+  /**
+   * Operator command (`npm run admin -- portal:rebuild`): every listing on our own portal is sent to
+   * its read model again through portal-sync jobs (data `{ organizationId?: string }`).
+   */
+  RebuildRealityPortal: 'rebuild-reality-portal',
 } as const;
 
 /** Payload of a portal-sync job. */
@@ -86,13 +93,41 @@ export interface PortalSyncJobData {
   deferrals?: number;
 }
 
+/**
+ * Jobs of the portal-feed queue besides the listing events: api-server's reconciliation asks the
+ * portal worker about its read model (the job's return value is the answer).
+ */
+export const PortalFeedJob = {
+  /** `{ organizationId }` → `PortalFeedListing[]`: the organisation's listings the portal shows. */
+  List: 'list-portal-listings',
+  /** `{ organizationId, listingId }`: a listing api-server no longer has comes off the portal. */
+  Withdraw: 'withdraw-portal-listing',
+} as const;
+
+/** One listing the portal shows, as the reconciliation compares it. */
+export interface PortalFeedListing {
+  listingId: string;
+  priceAmount: number;
+  version: number;
+}
+
 /** Jobs of the portal-inquiries queue. */
 export const PortalInquiryJob = {
   /** One inquiry to api-server (job id = inquiry id). */
   Deliver: 'deliver-inquiry',
   /** Repeatable: re-queues stored inquiries whose job was lost or gave up during an outage. */
   Sweep: 'sweep-inquiries',
+  /** api-server's worker hands the realtor's reply over for the signed-in visitor (job id `reply:<replyId>`). */
+  Reply: 'reply-to-inquiry',
 } as const;
+
+/** Payload of a reply-to-inquiry job (the portal's inquiry id is the one it delivered). */
+export interface PortalInquiryReplyJobData {
+  portalInquiryId: string;
+  replyId: string;
+  message: string;
+  repliedAt: string;
+}
 
 /** Jobs of the identity-mail queue; the worker looks the account up, makes any token, and sends. */
 export const IdentityMailJob = {

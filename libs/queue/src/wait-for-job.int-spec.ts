@@ -20,6 +20,30 @@ describe('waitForJob (real Redis)', () => {
     await expect(waited).resolves.toEqual({ doubled: 2 });
   });
 
+  it('returns the return value of a job that completes between reading it and reading its state', async () => {
+    const q = queue('wait-completes-between');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    void q.process(async () => {
+      await gate;
+      return [{ listingId: 'a' }];
+    });
+    const job = await q.add({}, { jobId: 'between' });
+    await eventually(async () => (await job.getState()) === 'active');
+    // The first read gets the job while it runs; it completes before its state is read.
+    const getJob = q.getJob.bind(q);
+    let reads = 0;
+    q.getJob = (async (id: Bull.JobId) => {
+      const copy = await getJob(id);
+      if (reads++ === 0) {
+        release();
+        await eventually(async () => (await copy?.getState()) === 'completed');
+      }
+      return copy;
+    }) as typeof q.getJob;
+    await expect(waitForJob(job, 10_000)).resolves.toEqual([{ listingId: 'a' }]);
+  });
+
   it("reports the job's own failure with its reason", async () => {
     const q = queue('wait-failure');
     void q.process(async () => {

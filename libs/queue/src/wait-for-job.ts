@@ -31,7 +31,11 @@ export async function waitForJob<R = unknown>(job: Job, timeoutMs: number): Prom
       const current = await inTime(job.queue.getJob(job.id));
       if (!current) throw new Error(`Job ${job.id} was removed before it finished`);
       const state = await inTime(current.getState());
-      if (state === 'completed') return current.returnvalue as R;
+      if (state === 'completed') {
+        // Read again: the copy above may predate the completion (no return value on it yet).
+        const done = await inTime(job.queue.getJob(job.id));
+        return (done ?? current).returnvalue as R;
+      }
       if (state === 'failed') throw new Error(current.failedReason);
       await inTime(new Promise((resolve) => setTimeout(resolve, pause)));
     }

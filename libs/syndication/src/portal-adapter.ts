@@ -63,8 +63,11 @@ export interface PortalAdapter<Credentials = Record<string, unknown>, Options = 
   publish(listing: SyndicationListing, target: PortalTarget<Credentials, Options>): Promise<PublishedAdvert>;
   /** Takes the advert down; an advert the portal no longer has counts as removed. */
   remove(ref: SyndicationRef, target: PortalTarget<Credentials, Options>): Promise<void>;
-  /** The portal's own list of our adverts, where the portal offers one (reconciliation). */
-  list?(target: PortalTarget<Credentials, Options>): Promise<RemoteAdvert[]>;
+  /**
+   * The portal's own list of our adverts, where the portal offers one (reconciliation); null when
+   * this target has no list configured (the webhook portal without `listUrl`).
+   */
+  list?(target: PortalTarget<Credentials, Options>): Promise<RemoteAdvert[] | null>;
   /** Replaces the whole set on the portal, for portals that cannot list (OpenImmo VOLL; reconciliation). */
   fullTransfer?(
     listings: SyndicationListing[],

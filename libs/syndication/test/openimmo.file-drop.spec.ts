@@ -148,9 +148,17 @@ describe.each(['ftp', 'sftp'] as const)('OpenImmo over %s against a local import
     expect(await drop.reports()).toEqual(files);
 
     const seen: OpenImmoReport[] = [];
-    expect(await adapter.readReports(target, async (report) => void seen.push(report))).toEqual({
-      applied: 2,
+    // At most one report per pass here: the second waits for the next pass, oldest first.
+    expect(await adapter.readReports(target, async (report) => void seen.push(report), 1)).toEqual({
+      applied: 1,
       skipped: 0,
+      deferred: 1,
+    });
+    expect(await drop.reports()).toEqual(files.slice(1));
+    expect(await adapter.readReports(target, async (report) => void seen.push(report))).toEqual({
+      applied: 1,
+      skipped: 0,
+      deferred: 0,
     });
     expect(await drop.reports()).toEqual([]);
     expect(seen.map((r) => r.fileName)).toEqual(files);
@@ -174,7 +182,11 @@ describe.each(['ftp', 'sftp'] as const)('OpenImmo over %s against a local import
   it('a file in the reports folder that is not a report is left there and counted', async () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(drop.root, 'reports', 'notes.xml'), '<hello/>');
-    expect(await adapter.readReports(target, async () => undefined)).toEqual({ applied: 0, skipped: 1 });
+    expect(await adapter.readReports(target, async () => undefined)).toEqual({
+      applied: 0,
+      skipped: 1,
+      deferred: 0,
+    });
     expect(await drop.reports()).toEqual(['notes.xml']);
     const { unlink } = await import('node:fs/promises');
     await unlink(join(drop.root, 'reports', 'notes.xml'));

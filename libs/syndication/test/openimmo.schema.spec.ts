@@ -2,7 +2,7 @@ import { GuardedHttp } from '@ppt/outbound';
 import { startFakeOpenImmoPortal, type FakeOpenImmoPortal } from '@ppt/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseOpenImmoReport } from '../src/openimmo/openimmo-feedback';
+import { decodeReport, parseOpenImmoReport } from '../src/openimmo/openimmo-feedback';
 import {
   buildOpenImmoXml,
   OpenImmoAdapter,
@@ -77,6 +77,40 @@ describe('OpenImmo XML against the official OpenImmo 1.2.7 schema', () => {
     ];
     expect(await openImmoSchemaErrors(xmlOf({ umfang: 'TEIL', modus: 'CHANGE', objects: mixed }))).toEqual(
       [],
+    );
+  });
+
+  it('maps the per-listing OpenImmo overrides (commission, energy certificate) into valid XML', async () => {
+    const demand = germanListing({
+      overrides: {
+        openimmo: {
+          commission: '3,57 % inkl. MwSt.',
+          energyCertificate: { type: 'demand', valueKwhPerM2Year: 98.5, validUntil: '2034-05-31' },
+        },
+      },
+    });
+    const consumption = germanListing({
+      transaction: 'rent',
+      priceAmount: 1_250_00,
+      energyClass: null,
+      overrides: {
+        openimmo: { energyCertificate: { type: 'consumption', valueKwhPerM2Year: 131, validUntil: '2030-01-15' } },
+      },
+    });
+    const xml = xmlOf({
+      umfang: 'TEIL',
+      modus: 'CHANGE',
+      objects: [withAttachments(demand, 'CHANGE'), withAttachments(consumption, 'CHANGE')],
+    });
+    expect(await openImmoSchemaErrors(xml)).toEqual([]);
+    const [first, second] = xml.replace(/>\s+</g, '><').split('</immobilie>');
+    expect(first).toContain('<aussen_courtage>3,57 % inkl. MwSt.</aussen_courtage>');
+    expect(first).toMatch(
+      /<energiepass><epart>BEDARF<\/epart><gueltig_bis>2034-05-31<\/gueltig_bis><endenergiebedarf>98.5<\/endenergiebedarf><wertklasse>/,
+    );
+    expect(second).not.toContain('aussen_courtage');
+    expect(second).toContain(
+      '<energiepass><epart>VERBRAUCH</epart><gueltig_bis>2030-01-15</gueltig_bis><energieverbrauchkennwert>131</energieverbrauchkennwert></energiepass>',
     );
   });
 
@@ -180,6 +214,25 @@ describe('OpenImmo import reports against the official feedback schema', () => {
         },
       ],
     });
+  });
+
+  it('decodes a report by the charset it declares (ISO-8859-1 is common), a byte-order mark, or UTF-8', () => {
+    const sample = readFileSync(join(__dirname, 'fixtures', 'openimmo', 'report-sample.xml'), 'utf8')
+      .replace('<vorname>Max</vorname>', '<vorname>Jürgen</vorname>')
+      .replace('<nachname>Interessent</nachname>', '<nachname>Müßig</nachname>')
+      .replace('Ist die Wohnung noch frei?', 'Größe der Küche?');
+    const latin1 = Buffer.from(sample.replace('encoding="UTF-8"', "encoding='ISO-8859-1'"), 'latin1');
+    const inquiryOf = (data: Buffer) => parseOpenImmoReport('r.xml', decodeReport(data))?.inquiries[0];
+    expect(inquiryOf(latin1)).toMatchObject({ name: 'Jürgen Müßig', message: 'Größe der Küche?' });
+    // Read blindly as UTF-8, the same bytes lose every umlaut.
+    expect(parseOpenImmoReport('r.xml', latin1.toString('utf8'))?.inquiries[0]?.name).toContain('\uFFFD');
+    const utf8 = Buffer.from(sample, 'utf8');
+    expect(inquiryOf(utf8)).toMatchObject({ name: 'Jürgen Müßig' });
+    expect(inquiryOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toMatchObject({ name: 'Jürgen Müßig' });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sample.replace('UTF-8', 'UTF-16'), 'utf16le')]);
+    expect(inquiryOf(utf16)).toMatchObject({ message: 'Größe der Küche?' });
+    const windows = Buffer.from(sample.replace('encoding="UTF-8"', 'encoding="windows-1252"'), 'latin1');
+    expect(inquiryOf(windows)).toMatchObject({ name: 'Jürgen Müßig' });
   });
 
   it('anything that is not an openimmo_feedback document is no report', () => {

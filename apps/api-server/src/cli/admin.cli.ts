@@ -10,7 +10,9 @@ import {
   PortalTarget,
   User,
 } from '@ppt/db';
+import { QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
+import Bull from 'bull';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -34,6 +36,9 @@ const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_
                        creates the client with that secret, or sets its secret and scopes (local set-up)
   reseal-secrets       re-encrypts every sealed secret still under an older key of SECRETS_ENCRYPTION_KEYS
                        with its first (current) key; afterwards the older keys can leave the ring
+  portal:rebuild       [--organization <id>] [--wait]
+                       replays the current listings into our own portal's read model (a job for the api
+                       worker, through the normal portal-sync path); --wait prints the summary when done
 
 Passwords are never taken from the command line (other users of the machine can read it): the
 commands prompt for them (hidden) on a terminal, or read the first line of stdin, e.g.
@@ -59,8 +64,12 @@ async function main(): Promise<void> {
       slug: { type: 'string' },
       'client-id': { type: 'string' },
       scopes: { type: 'string' },
+      organization: { type: 'string' },
+      wait: { type: 'boolean' },
     },
   });
+  // Needs Redis only (the worker does the work in its own database role).
+  if (command === 'portal:rebuild') return rebuildRealityPortal(values.organization, values.wait === true);
   const url = process.env.DATABASE_MIGRATION_URL;
   if (!url) throw new Error('DATABASE_MIGRATION_URL is not set (see .env.example)');
   const ds = await new DataSource(
@@ -175,6 +184,43 @@ async function endSessions(ds: DataSource, userId: string): Promise<number> {
     const ended = await SessionStore.over(ds, redis).revoke({ userId }, 'password_reset');
     return ended.length;
   } finally {
+    await redis.onApplicationShutdown();
+  }
+}
+
+const REBUILD_WAIT_MS = 30 * 60 * 1000;
+
+/**
+ * Queues the rebuild of our own portal's read model for the api worker (SyndicationJob.RebuildRealityPortal)
+ * on the platform's Redis (REDIS_URL, REDIS_KEY_PREFIX), as the worker's own queue would.
+ */
+async function rebuildRealityPortal(organizationId: string | undefined, wait: boolean): Promise<void> {
+  if (organizationId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organizationId)) {
+    throw new Error('--organization must be an organisation id (UUID)');
+  }
+  const env = Object.assign(new CoreEnv(), {
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...(process.env.REDIS_KEY_PREFIX ? { REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX } : {}),
+  });
+  const redis = new RedisConnections(env);
+  const queue = new Bull(QueueName.Syndication, {
+    prefix: `${redis.keyPrefix}bull`,
+    createClient: (type) =>
+      redis.create(`admin-bull-${type}`, type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+  });
+  try {
+    const job = await queue.add(
+      SyndicationJob.RebuildRealityPortal,
+      organizationId ? { organizationId } : {},
+      { jobId: `rebuild-reality-portal:${Date.now()}`, attempts: 1, removeOnComplete: 100 },
+    );
+    console.log(`Queued the Reality Portal rebuild (job ${job.id})`);
+    if (wait) {
+      const summary = await waitForJob(job, REBUILD_WAIT_MS);
+      console.log(JSON.stringify(summary));
+    }
+  } finally {
+    await queue.close();
     await redis.onApplicationShutdown();
   }
 }

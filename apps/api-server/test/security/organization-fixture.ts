@@ -444,7 +444,11 @@ export async function seedOrganization(
       message: `Hello ${marker}`,
     })
     .expect(201)
-    .then((res) => see(res.body));
+    .then((res) => {
+      see(res.body);
+      // The inquiry is a lead: /leads/{id} and its replies and status take its id.
+      remember('leads', res.body.id);
+    });
 
   const conversation = remember(
     'conversations',

@@ -1170,6 +1170,74 @@ export interface paths {
         patch: operations["InspectionsController_update"];
         trace?: never;
     };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List lead handling */
+        get: operations["LeadHandlingController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get lead handling */
+        get: operations["LeadHandlingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lead handling reply */
+        post: operations["LeadHandlingController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change status */
+        put: operations["LeadHandlingController_changeStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leases": {
         parameters: {
             query?: never;
@@ -3251,6 +3319,13 @@ export interface components {
              * @enum {string}
              */
             status: "new" | "triaged" | "in_progress" | "resolved" | "closed" | "rejected";
+        };
+        ChangeLeadStatusDto: {
+            /**
+             * @example handled
+             * @enum {string}
+             */
+            status: "handled" | "open";
         };
         ChangeListingStatusDto: {
             /** @example Reservation agreement signed on 20 Nov */
@@ -6418,6 +6493,10 @@ export interface components {
             /** @example tramvaj-na-Palmovce-22 */
             password: string;
         };
+        ReplyToLeadDto: {
+            /** @example Yes, it is. Saturday at 10:00 at the house? */
+            message: string;
+        };
         ResetPasswordDto: {
             /** @example tramvaj-na-Palmovce-22 */
             newPassword: string;
@@ -9512,7 +9591,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL, 404 PAYMENT_NOT_FOUND */
+            /** @description A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL / CHARGE_CANCELLED, 404 PAYMENT_NOT_FOUND */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -10786,6 +10865,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    LeadHandlingController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only the leads of this listing */
+                listingId?: string;
+                offset?: number;
+                /** @description Only leads in this state */
+                status?: "new" | "replied" | "handled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; a realtor sees the leads of the listings they are the contact of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    LeadHandlingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    LeadHandlingController_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyToLeadDto"];
+            };
+        };
+        responses: {
+            /** @description Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadReplyResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    LeadHandlingController_changeStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeLeadStatusDto"];
+            };
+        };
+        responses: {
+            /** @description handled (who and when are kept) or open again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadResponse"];
                 };
             };
             400: components["responses"]["Error400"];

@@ -126,6 +126,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my inquiries */
+        get: operations["MyInquiriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/saved-searches": {
         parameters: {
             query?: never;
@@ -626,6 +643,46 @@ export interface components {
              * @example received
              */
             status: string;
+        };
+        InquiryReplyResponse: {
+            /** @example 5c7e9a1b-3d5f-4b7d-9f1b-3d5f7a9c1e3b */
+            id: string;
+            /** @example Yes, it is. Saturday at 10:00 at the house? */
+            message: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:15:00.000Z
+             */
+            repliedAt: string;
+        };
+        MyInquiryPageResponse: {
+            items: components["schemas"]["MyInquiryResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        MyInquiryResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:30:00.000Z
+             */
+            createdAt: string;
+            /** @example 2b4d6f8a-0c2e-4a6c-8e0a-2c4e6a8c0e1f */
+            id: string;
+            /** @example 6a8c0e2f-4b6d-4f8a-a0c2-4e6a8c0e2f4b */
+            listingId: string;
+            /**
+             * @description null once the portal no longer has the listing
+             * @example Flat 2+kk with a balcony
+             */
+            listingTitle?: string | null;
+            /** @example Is the flat still available from January? */
+            message: string;
+            /** @description The realtor’s replies, oldest first */
+            replies: components["schemas"]["InquiryReplyResponse"][];
         };
         PortalListingPageResponse: {
             items: components["schemas"]["PortalListingResponse"][];
@@ -1285,6 +1342,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error503"];
                 };
             };
+        };
+    };
+    MyInquiriesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInquiryPageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
         };
     };
     SavedSearchesController_list: {

@@ -10,6 +10,8 @@ import { User } from './user.entity';
 @Index('uq_idempotency_keys_org_user_operation_key', ['organizationId', 'userId', 'operation', 'key'], {
   unique: true,
 })
+// The daily expiry's range (migration 1795572000000).
+@Index('ix_idempotency_keys_created_at', ['createdAt'])
 export class IdempotencyKey extends TenantRecord {
   @Column({ type: 'uuid' })
   userId!: string;

@@ -31,7 +31,7 @@ import {
 import { Lease, LeaseAddendum, LeaseCoTenant, LeaseEndingNotice, LeaseLifecycleRun } from './lease.entity';
 import { Notification, NotificationPreference } from './notification.entity';
 import { NotificationDelivery, NotificationSettings, PushSubscription } from './notification-delivery.entity';
-import { Listing, ListingInquiry, ListingStatusChange } from './listing.entity';
+import { Listing, ListingInquiry, ListingInquiryReply, ListingStatusChange } from './listing.entity';
 import { Membership } from './membership.entity';
 import { Meter, MeterReading, ReadingPeriod } from './meter.entity';
 import { OAuthClient } from './oauth-client.entity';
@@ -144,13 +144,16 @@ export {
 } from './lease.entity';
 export {
   ENERGY_CLASSES,
+  LEAD_STATUSES,
   Listing,
   ListingInquiry,
+  ListingInquiryReply,
   ListingStatusChange,
   LISTING_STATUSES,
   LISTING_TRANSACTIONS,
   PROPERTY_TYPES,
   type EnergyClass,
+  type LeadStatus,
   type ListingPortalOverrides,
   type ListingStatus,
   type ListingTransaction,
@@ -249,6 +252,7 @@ export const PM_ENTITIES = [
   Listing,
   ListingStatusChange,
   ListingInquiry,
+  ListingInquiryReply,
   Document,
   UploadSession,
   UploadChunk,

@@ -170,6 +170,9 @@ export class ListingStatusChange extends TenantRecord {
 @Entity('listing_inquiries')
 @Index('ix_listing_inquiries_org_listing', ['organizationId', 'listingId', 'createdAt'])
 @Index('uq_listing_inquiries_org_portal_id', ['organizationId', 'portalInquiryId'], { unique: true })
+@Index('uq_listing_inquiries_org_id', ['organizationId', 'id'], { unique: true })
+@Index('ix_listing_inquiries_org_status', ['organizationId', 'status', 'createdAt'])
+@Check('ck_listing_inquiries_status', `"status" IN ('new', 'replied', 'handled')`)
 export class ListingInquiry extends TenantRecord {
   @Column({ type: 'uuid' })
   listingId!: string;
@@ -196,6 +199,56 @@ export class ListingInquiry extends TenantRecord {
 
   @Column({ type: 'varchar', length: 5000 })
   message!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  /** new → replied (the realtor answered) → handled; reopening goes back to new or replied. */
+  @Column({ type: 'varchar', length: 10, default: 'new' })
+  status!: LeadStatus;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  handledAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  handledByUserId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'handled_by_user_id' })
+  handledBy?: User;
+
+  /** The lead this inquiry was folded into (the same visitor, the same listing, within a day). */
+  @Column({ type: 'uuid', nullable: true })
+  foldedIntoId!: string | null;
+}
+
+export const LEAD_STATUSES = ['new', 'replied', 'handled'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+/** The realtor's reply to an inquiry, e-mailed to the inquirer (and shown on our portal to its visitor). */
+@Entity('listing_inquiry_replies')
+@Index('ix_listing_inquiry_replies_org_inquiry', ['organizationId', 'inquiryId', 'createdAt'])
+export class ListingInquiryReply extends TenantRecord {
+  @Column({ type: 'uuid' })
+  inquiryId!: string;
+
+  @ManyToOne(() => ListingInquiry, { onDelete: 'CASCADE' })
+  @JoinColumn(sameOrganization('inquiry_id'))
+  inquiry?: ListingInquiry;
+
+  @Column({ type: 'uuid', nullable: true })
+  authorUserId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'author_user_id' })
+  author?: User;
+
+  @Column({ type: 'varchar', length: 5000 })
+  message!: string;
+
+  /** Set by the worker once the e-mail to the inquirer went out. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

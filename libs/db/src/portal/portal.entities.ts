@@ -4,6 +4,8 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
@@ -172,6 +174,7 @@ export type SavedSearchAlert = (typeof SAVED_SEARCH_ALERTS)[number];
  */
 @Entity({ name: 'inquiries', schema: PORTAL })
 @Index('ix_portal_inquiries_undelivered', ['deliveredAt', 'createdAt'])
+@Index('ix_portal_inquiries_user', ['userId', 'createdAt'])
 export class PortalInquiry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_portal_inquiries' })
   id!: string;
@@ -207,4 +210,31 @@ export class PortalInquiry {
   lastError!: string | null;
 }
 
-export const PORTAL_ENTITIES = [PortalListing, Favorite, SavedSearch, PortalInquiry];
+/**
+ * The realtor's reply to an inquiry sent on the portal, handed over by api-server (the id is its
+ * reply id, so a redelivery stores nothing new); the signed-in visitor reads it with their inquiries.
+ */
+@Entity({ name: 'inquiry_replies', schema: PORTAL })
+@Index('ix_portal_inquiry_replies_inquiry', ['inquiryId', 'repliedAt'])
+export class PortalInquiryReply {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_portal_inquiry_replies' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  inquiryId!: string;
+
+  @ManyToOne(() => PortalInquiry, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'inquiry_id', foreignKeyConstraintName: 'fk_portal_inquiry_replies_inquiry_id' })
+  inquiry?: PortalInquiry;
+
+  @Column({ type: 'varchar', length: 5000 })
+  message!: string;
+
+  @Column({ type: 'timestamptz' })
+  repliedAt!: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export const PORTAL_ENTITIES = [PortalListing, Favorite, SavedSearch, PortalInquiry, PortalInquiryReply];

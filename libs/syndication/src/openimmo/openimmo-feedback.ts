@@ -44,6 +44,28 @@ const parser = new XMLParser({
 
 type Node = Record<string, unknown>;
 
+/**
+ * The text of a report file by the charset it declares (XML 1.0 §4.3.3 and Appendix F: a byte-order
+ * mark, else the `encoding` of the XML declaration, else UTF-8). German portals often write
+ * ISO-8859-1; decoding that as UTF-8 would turn every umlaut into U+FFFD. Labels are WHATWG encoding
+ * labels (TextDecoder; `iso-8859-1` decodes as windows-1252, its superset); an unknown label is read
+ * as UTF-8 and the XML parser then judges the result.
+ */
+export function decodeReport(data: Buffer): string {
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return data.subarray(3).toString('utf8');
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  const declaration = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(
+    data.subarray(0, 200).toString('latin1'),
+  );
+  const label = declaration?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(label).decode(data);
+  } catch {
+    return data.toString('utf8');
+  }
+}
+
 /** Parses one report; null when the file is not an `openimmo_feedback` document. */
 export function parseOpenImmoReport(fileName: string, xml: string): OpenImmoReport | null {
   // A report is remote input: no DOCTYPE, so no entity definitions to expand (billion laughs).

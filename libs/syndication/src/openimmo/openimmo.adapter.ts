@@ -10,6 +10,7 @@ import {
   type PreflightIssue,
   type PublishedAdvert,
 } from '../portal-adapter';
+import type { OpenImmoOverrides } from '../portal-overrides';
 import { checkRules, rulesApply } from '../preflight';
 import { majorUnits, type SyndicationListing, type SyndicationRef } from '../syndication-listing';
 import {
@@ -24,7 +25,7 @@ import {
   VERMARKTUNGSART,
   WERTKLASSE,
 } from './openimmo-codebook';
-import { parseOpenImmoReport, type OpenImmoReport } from './openimmo-feedback';
+import { decodeReport, parseOpenImmoReport, type OpenImmoReport } from './openimmo-feedback';
 import { fileDropError, openFileDrop, type FileDrop } from './openimmo-file-drop';
 import { packTransferToFile, type OpenImmoAttachment, type PackedTransfer } from './openimmo-package';
 
@@ -168,20 +169,28 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
   async readReports(
     target: OpenImmoTarget,
     apply: (report: OpenImmoReport) => Promise<void>,
-  ): Promise<{ applied: number; skipped: number }> {
+    maxReports = MAX_REPORTS_PER_PASS,
+  ): Promise<{ applied: number; skipped: number; deferred: number }> {
     const { reportsPath } = target.options;
-    if (!reportsPath || !isFileDrop(target.options.endpoint)) return { applied: 0, skipped: 0 };
+    if (!reportsPath || !isFileDrop(target.options.endpoint)) return { applied: 0, skipped: 0, deferred: 0 };
     const drop = await this.openDrop(target);
     let applied = 0;
     let skipped = 0;
+    let deferred = 0;
     try {
       const files = (await drop.listFiles(reportsPath))
         .filter((file) => /\.xml$/i.test(file.name))
         .sort((a, b) => a.name.localeCompare(b.name));
-      for (const file of files) {
+      for (const [index, file] of files.entries()) {
+        // A per-pass cap: a backlog (a portal that wrote thousands of reports, a long outage) is read
+        // over several passes, oldest first, instead of holding the syndication queue for one.
+        if (applied >= maxReports) {
+          deferred = files.length - index;
+          break;
+        }
         const path = `${reportsPath.replace(/\/+$/, '')}/${file.name}`;
         const data = await drop.read(path).catch(() => null);
-        const report = data && parseOpenImmoReport(file.name, data.toString('utf8'));
+        const report = data && parseOpenImmoReport(file.name, decodeReport(data));
         if (!report) {
           skipped++;
           continue;
@@ -193,7 +202,7 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
     } finally {
       await drop.close();
     }
-    return { applied, skipped };
+    return { applied, skipped, deferred };
   }
 
   /**
@@ -268,6 +277,9 @@ export class OpenImmoAdapter implements PortalAdapter<OpenImmoCredentials, OpenI
 }
 
 /** ftp://, ftps:// and sftp:// endpoints are import servers we drop files on. */
+/** Reports applied per organisation in one pass of `read-portal-reports` (the rest wait 10 minutes). */
+export const MAX_REPORTS_PER_PASS = 200;
+
 function isFileDrop(endpoint: string): boolean {
   return /^(s?ftp|ftps):\/\//i.test(endpoint);
 }
@@ -358,6 +370,7 @@ function immobilie(
   if (!isoLand) throw invalid(`OpenImmo export does not serve country "${listing.address.country}"`);
   if (!listing.contact) throw new PortalError('INCOMPLETE_DATA', 'A contact realtor is required', false);
 
+  const overrides = listing.overrides?.openimmo ?? {};
   const nutzung = NUTZUNGSART[listing.propertyType];
   const { street, houseNumber } = splitStreet(listing.address.line);
   const obid = openImmoObid(listing.id);
@@ -390,15 +403,15 @@ function immobilie(
     },
     preise: {
       [PREIS_FELD[listing.transaction]]: majorUnits(listing.priceAmount, listing.currency),
+      // The manager's per-listing override; the schema's sequence puts it before the currency.
+      ...(overrides.commission ? { aussen_courtage: text(overrides.commission) } : {}),
       waehrung: { '@_iso_waehrung': listing.currency },
     },
     flaechen: {
       ...(listing.areaM2 !== null ? { [FLAECHE_FELD[listing.propertyType]]: listing.areaM2 } : {}),
       ...(listing.rooms !== null ? { anzahl_zimmer: listing.rooms } : {}),
     },
-    ...(listing.energyClass
-      ? { zustand_angaben: { energiepass: { wertklasse: WERTKLASSE[listing.energyClass] } } }
-      : {}),
+    ...(energiepass(listing, overrides) ? { zustand_angaben: { energiepass: energiepass(listing, overrides) } } : {}),
     freitexte: {
       objekttitel: text(listing.title),
       ...(listing.features.length ? { ausstatt_beschr: text(listing.features.join(', ')) } : {}),
@@ -428,6 +441,32 @@ function immobilie(
       kennung_ursprung: SENDER_SOFTWARE,
       stand_vom: now.toISOString().slice(0, 10),
     },
+  };
+}
+
+/**
+ * The energy certificate (EnEV/GEG: adverts must state it): the type, validity and value from the
+ * listing's OpenImmo overrides, the class from the listing. Elements in the schema's sequence order
+ * (epart, gueltig_bis, energieverbrauchkennwert, mitwarmwasser, endenergiebedarf, …, wertklasse);
+ * the value goes to `energieverbrauchkennwert` for a consumption certificate (VERBRAUCH) and to
+ * `endenergiebedarf` for a demand certificate (BEDARF), as the schema's note says.
+ */
+function energiepass(
+  listing: SyndicationListing,
+  overrides: OpenImmoOverrides,
+): Record<string, unknown> | null {
+  const cert = overrides.energyCertificate;
+  if (!cert && !listing.energyClass) return null;
+  const value = cert ? String(cert.valueKwhPerM2Year) : null;
+  return {
+    ...(cert
+      ? {
+          epart: cert.type === 'demand' ? 'BEDARF' : 'VERBRAUCH',
+          gueltig_bis: cert.validUntil,
+          ...(cert.type === 'consumption' ? { energieverbrauchkennwert: value } : { endenergiebedarf: value }),
+        }
+      : {}),
+    ...(listing.energyClass ? { wertklasse: WERTKLASSE[listing.energyClass] } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { outboundErrorIn, type GuardedHttp, type OutboundResponse } from '@ppt/outbound';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { checkRules, type PortalRules } from '../preflight';
 import {
   PortalError,
@@ -8,6 +8,7 @@ import {
   type PortalTarget,
   type PreflightIssue,
   type PublishedAdvert,
+  type RemoteAdvert,
 } from '../portal-adapter';
 import type { SyndicationListing, SyndicationRef } from '../syndication-listing';
 import { signWebhook } from './webhook-signature';
@@ -19,6 +20,11 @@ export interface WebhookCredentials {
 
 export interface WebhookOptions {
   endpoint: string;
+  /**
+   * The receiver's list of our adverts, for reconciliation (optional): see `list` for what it must
+   * answer. Without it the webhook portal is not reconciled.
+   */
+  listUrl?: string;
   timeoutMs?: number;
 }
 
@@ -46,6 +52,8 @@ export const WEBHOOK_RULES: PortalRules = {
 const RULES = WEBHOOK_RULES;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Pages of the receiver's list read in one reconciliation at most (a receiver that never ends). */
+export const MAX_LIST_PAGES = 200;
 
 /**
  * A generic JSON push in the Standard Webhooks format, for portals without a standard of their own.
@@ -93,6 +101,69 @@ export class WebhookAdapter implements PortalAdapter<WebhookCredentials, Webhook
       data: { id: ref.listingId, version: ref.version },
     };
     await this.deliver(target, messageId(ref.listingId, ref.version, event.type, target.intent), event, true);
+  }
+
+  /**
+   * The receiver's own list of our adverts (reconciliation), when `listUrl` is configured; null when
+   * it is not (the portal is then left out). Our contract with a receiver (docs/syndication.md):
+   * `GET <listUrl>` signed like the pushes (Standard Webhooks headers over an empty body, a fresh
+   * `webhook-id` per request), answered `200 {"items": [{"id": "<our listing id>", "externalId"?,
+   * "priceAmount"? (minor units)}], "nextCursor"?: string|null}`; the next page is
+   * `GET <listUrl>?cursor=<nextCursor>`. Any other answer fails the reconciliation of this portal.
+   */
+  async list(target: Target): Promise<RemoteAdvert[] | null> {
+    const listUrl = target.options.listUrl;
+    if (!listUrl) return null;
+    const adverts: RemoteAdvert[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const url = new URL(listUrl);
+      if (cursor) url.searchParams.set('cursor', cursor);
+      const id = `list_${randomUUID().replace(/-/g, '')}`;
+      let res: OutboundResponse;
+      try {
+        res = await this.http.request(url.toString(), {
+          method: 'GET',
+          headers: { accept: 'application/json', ...signWebhook(target.credentials.secrets, id, '') },
+          timeoutMs: target.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        });
+      } catch (err) {
+        const refused = outboundErrorIn(err);
+        if (refused) throw refusedCall(refused, 'Webhook list');
+        const code = (err as { code?: string }).code ?? (err as Error).name;
+        throw new PortalError('PORTAL_UNAVAILABLE', `Webhook list: could not be reached (${code})`, true);
+      }
+      if (res.status < 200 || res.status >= 300) {
+        throw new PortalError(
+          res.status === 401 || res.status === 403 ? 'INVALID_LOGIN' : 'PORTAL_UNAVAILABLE',
+          `Webhook list: HTTP ${res.status}`,
+          res.status >= 500,
+          res.status,
+          portalMessage(res.body.toString('utf8')),
+        );
+      }
+      const body = parseObject(res.body.toString('utf8'));
+      if (!body || !Array.isArray(body.items)) {
+        throw new PortalError('PORTAL_UNAVAILABLE', 'Webhook list: the answer has no items array', true);
+      }
+      for (const item of body.items as unknown[]) {
+        if (!item || typeof item !== 'object') continue;
+        const { id: listingId, externalId, priceAmount } = item as Record<string, unknown>;
+        if (typeof listingId !== 'string' || !listingId) continue;
+        adverts.push({
+          listingId,
+          externalId: typeof externalId === 'string' && externalId ? externalId : listingId,
+          priceAmount: Number.isSafeInteger(priceAmount) ? (priceAmount as number) : null,
+        });
+      }
+      cursor = typeof body.nextCursor === 'string' && body.nextCursor ? body.nextCursor : null;
+      if (!cursor) return adverts;
+    }
+    throw new PortalError(
+      'PORTAL_UNAVAILABLE',
+      `Webhook list: more than ${MAX_LIST_PAGES} pages; not reconciled`,
+      true,
+    );
   }
 
   private async deliver(

@@ -16,6 +16,10 @@ export interface FakeWebhookPortal {
   maxOpen: number;
   /** The receiver's secrets (it verifies with any of them); change them to test rotation. */
   secrets: string[];
+  /** The list endpoint (GET, our reconciliation contract in docs/syndication.md). */
+  listUrl: string;
+  /** Signed list requests answered (each page is one). */
+  listRequests: number;
   failNext(count: number, status: number, body?: string): void;
   alwaysFail(status: number | null, body?: string): void;
   close(): Promise<void>;
@@ -28,10 +32,12 @@ export interface FakeWebhookPortal {
  */
 export async function startFakeWebhookPortal(
   secrets: string[],
-  options: { latencyMs?: number } = {},
+  options: { latencyMs?: number; listPageSize?: number } = {},
 ): Promise<FakeWebhookPortal> {
   const state: FakeWebhookPortal = {
     url: '',
+    listUrl: '',
+    listRequests: 0,
     listings: new Map(),
     deliveries: [],
     rejected: 0,
@@ -82,6 +88,23 @@ export async function startFakeWebhookPortal(
           res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid signature"}');
           return;
         }
+        if (req.method === 'GET') {
+          // The list endpoint: our listing ids in a stable order, `listPageSize` per page, the next
+          // page named by an opaque cursor (here the offset, base64url).
+          state.listRequests++;
+          const url = new URL(req.url ?? '/', 'http://fake');
+          const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || 0);
+          const size = options.listPageSize ?? 50;
+          const all = [...state.listings.keys()].sort();
+          const items = all.slice(offset, offset + size).map((id) => ({
+            id,
+            externalId: `wh-${id}`,
+            priceAmount: state.listings.get(id)?.['priceAmount'] ?? null,
+          }));
+          const next = offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : null;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items, nextCursor: next }));
+          return;
+        }
         const event = JSON.parse(body) as { type: string; data: Record<string, unknown> & { id: string } };
         const duplicate = seen.has(id);
         seen.add(id);
@@ -98,6 +121,7 @@ export async function startFakeWebhookPortal(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/listings`;
+  state.listUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/adverts`;
   return state;
 }
 

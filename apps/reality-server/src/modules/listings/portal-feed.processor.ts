@@ -26,8 +26,24 @@ export class PortalFeedProcessor {
 
   constructor(private readonly listings: PortalListingsRepository) {}
 
-  @Process('*')
-  async apply(job: Job<DomainEvent<(typeof PORTAL_FEED_EVENTS)[number]>>): Promise<{ applied: boolean }> {
+  // One handler per event name rather than Bull's '*': the queue also carries the reconciliation's
+  // questions (PortalFeedJob, answered by ReadModelSyncProcessor), which must not land here.
+  @Process('listing.published')
+  published(job: Job<DomainEvent<'listing.published'>>): Promise<{ applied: boolean }> {
+    return this.apply(job);
+  }
+
+  @Process('listing.updated')
+  updated(job: Job<DomainEvent<'listing.updated'>>): Promise<{ applied: boolean }> {
+    return this.apply(job);
+  }
+
+  @Process('listing.status_changed')
+  statusChanged(job: Job<DomainEvent<'listing.status_changed'>>): Promise<{ applied: boolean }> {
+    return this.apply(job);
+  }
+
+  private async apply(job: Job<DomainEvent<(typeof PORTAL_FEED_EVENTS)[number]>>): Promise<{ applied: boolean }> {
     const event = job.data;
     const done = await this.listings.apply(event.organizationId, event.aggregateVersion, event.payload);
     applied.inc({ result: done ? 'applied' : 'stale' });

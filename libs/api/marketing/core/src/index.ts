@@ -16,3 +16,7 @@ export { SyndicationEnv, withSyndicationEnv } from './syndication/syndication.en
 export { ImpossibleTransitionError, SyndicationService } from './syndication/syndication.service';
 export { PortalWebhookAck, PortalWebhookEventDoc } from './syndication/webhooks/portal-webhook.dto';
 export { PortalWebhooksService } from './syndication/webhooks/portal-webhooks.service';
+export { ChangeLeadStatusDto, LeadPageResponse, LeadReplyResponse, LeadResponse, ListLeadsQueryDto, ReplyToLeadDto } from './lead-handling/dto/lead.dto';
+export { LeadHandlingCoreModule, LeadHandlingJobsModule } from './lead-handling/lead-handling.core.module';
+export { LeadHandlingService } from './lead-handling/lead-handling.service';
+export { LeadMailProcessor } from './leads/lead-mail.processor';

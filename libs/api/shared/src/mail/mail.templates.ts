@@ -1,5 +1,7 @@
 export interface MailMessage {
   to: string;
+  /** Where the recipient's answer goes (a realtor's reply to a lead: the realtor). */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
@@ -108,5 +110,21 @@ export const mailTemplates = {
         lead.message.slice(0, 2000),
       ],
       { label: 'Open the inquiries', url: lead.url },
+    ),
+  leadReply: (
+    to: string,
+    name: string,
+    reply: { title: string; realtor: string; message: string; question: string; url: string },
+  ) =>
+    message(
+      to,
+      `Re: ${reply.title}`.slice(0, 200),
+      [
+        `Hello ${name},`,
+        `${reply.realtor} answers your inquiry about "${reply.title}":`,
+        reply.message,
+        `You wrote: ${reply.question.slice(0, 1000)}`,
+      ],
+      { label: 'See the listing', url: reply.url },
     ),
 };

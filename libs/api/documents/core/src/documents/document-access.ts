@@ -55,7 +55,8 @@ export class DocumentAccess {
 
   /**
    * A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. A
-   * realtor changes only photos they uploaded or that a listing shows.
+   * realtor changes only photos they uploaded or that one of their own listings (they are its
+   * contact) shows: another realtor's or a manager's listing photo is seen, not changed.
    */
   async managed(m: EntityManager, t: Tenant, id: string): Promise<Document> {
     const doc = await this.documents.findForUpdate(m, t.organizationId, id);
@@ -64,11 +65,11 @@ export class DocumentAccess {
     if (
       t.role === 'realtor' &&
       doc.uploadedByUserId !== t.userId &&
-      !(await this.documents.shownByAListing(m, t.organizationId, doc.id))
+      !(await this.documents.shownByListingOf(m, t.organizationId, doc.id, t.userId))
     ) {
       throw new DocumentError(
         DocumentErrorCode.NotAllowed,
-        'Realtors change only the photos they uploaded or that a listing shows',
+        'Realtors change only the photos they uploaded or that one of their own listings shows',
       );
     }
     return doc;

@@ -153,6 +153,9 @@ export class DocumentIntake {
     if (!doc.stagingKey) throw new DocumentError(DocumentErrorCode.NotPending, 'This is not a direct upload');
     const info = await this.storage.head(doc.stagingKey);
     if (!info) {
+      // A concurrent confirm may have finished (and removed the staging copy) meanwhile.
+      const now = await this.activeTwin(t, id);
+      if (now) return toDocumentResponse(now);
       throw new DocumentError(DocumentErrorCode.ObjectMissing, 'Nothing was uploaded to the URL yet');
     }
     if (info.size !== doc.sizeBytes) {
@@ -181,10 +184,28 @@ export class DocumentIntake {
       if (err instanceof DocumentError) await this.storage.delete(doc.stagingKey).catch(() => undefined);
       throw err;
     }
-    const active = await this.activate(t, id, { ...stored, sizeBytes: doc.sizeBytes }, meta);
+    // Two confirms of one upload race to here: the document row is locked, the second finds it active
+    // and answers the same document instead of 409 (confirming is idempotent).
+    const { active, twin } = await this.tenant.run(scopeOf(t), async (m) => {
+      const locked = await this.documents.findForUpdate(m, t.organizationId, id);
+      if (locked?.status === 'active') return { active: locked, twin: true };
+      return {
+        active: await this.activateIn(m, t, id, { ...stored, sizeBytes: doc.sizeBytes }, meta),
+        twin: false,
+      };
+    });
+    if (!twin) await this.afterActivation(active);
     // Best effort: the clean-up deletes the staging key once the URL has expired in any case.
     await this.storage.delete(doc.stagingKey).catch(() => undefined);
     return toDocumentResponse(active);
+  }
+
+  /** The document, if a concurrent confirm already activated it. */
+  private activeTwin(t: Tenant, id: string): Promise<Document | null> {
+    return this.tenant.run(scopeOf(t), async (m) => {
+      const now = await this.documents.findById(m, t.organizationId, id);
+      return now?.status === 'active' ? now : null;
+    });
   }
 
   /**

@@ -216,6 +216,16 @@ export class DocumentsRepository {
   }
 
   /** Whether a listing of the organisation shows this document. */
+  /** Whether a listing whose contact is `userId` shows the photo (a realtor's own listing). */
+  async shownByListingOf(m: EntityManager, organizationId: string, id: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM listings l
+        WHERE l.organization_id = $1 AND l.contact_user_id = $3 AND l.photo_document_ids @> ARRAY[$2::uuid]`,
+      [organizationId, id, userId],
+    );
+    return rows.length > 0;
+  }
+
   async shownByAListing(m: EntityManager, organizationId: string, id: string): Promise<boolean> {
     const rows: unknown[] = await m.query(
       `SELECT 1 FROM documents d WHERE d.organization_id = $1 AND d.id = $2 AND ${SHOWN_BY_A_LISTING}`,

@@ -149,6 +149,11 @@ export class ChargesRepository {
       .createQueryBuilder(Payment, 'p')
       .select('MAX(p.paid_on)::text', 'latest')
       .where('p.organization_id = :organizationId AND p.charge_id = :chargeId', { organizationId, chargeId })
+      // Real payments only: neither reversing entries (dated when recorded) nor the payments they undid.
+      .andWhere('p.reverses_payment_id IS NULL')
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM payments r WHERE r.organization_id = p.organization_id AND r.reverses_payment_id = p.id)`,
+      )
       .getRawOne<{ latest: string | null }>();
     return row?.latest ?? null;
   }

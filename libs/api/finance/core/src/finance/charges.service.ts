@@ -322,6 +322,9 @@ export class ChargesService {
       const charge = await this.lock(m, t, chargeId);
       const original = await this.charges.findPayment(m, t.organizationId, chargeId, paymentId);
       if (!original) throw new FinanceError(FinanceErrorCode.PaymentNotFound, 'Payment not found');
+      // A cancelled charge owes nothing: a reversal would make it owe again behind its status.
+      if (charge.status === 'cancelled')
+        throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is cancelled; its payments cannot be reversed');
       if (original.reversesPaymentId)
         throw new FinanceError(FinanceErrorCode.PaymentIsReversal, 'A reversing entry cannot be reversed');
       if (await this.charges.findReversalOf(m, t.organizationId, paymentId))

@@ -133,7 +133,7 @@ export class ChargesController {
   @ApiCreatedResponse({
     type: RecordedPaymentResponse,
     description:
-      'A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL, 404 PAYMENT_NOT_FOUND',
+      'A reversing entry (negative amount, dated today, with the reason); the payment stays. Emits payment.reversed; a paid charge becomes pending (overdue past its due date). 409 PAYMENT_ALREADY_REVERSED / PAYMENT_IS_REVERSAL / CHARGE_CANCELLED, 404 PAYMENT_NOT_FOUND',
   })
   reversePayment(
     @CurrentTenant() t: Tenant,

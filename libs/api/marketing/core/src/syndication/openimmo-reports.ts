@@ -20,6 +20,8 @@ export interface OpenImmoReportsSummary {
   applied: number;
   /** Files in the reports folder that are not reports (left there). */
   skipped: number;
+  /** Reports left for the next pass (the per-pass cap, MAX_REPORTS_PER_PASS per organisation). */
+  deferred: number;
   /** Adverts the reports refused, now `failed` with PORTAL_REJECTED. */
   refused: number;
   /** New inquiries stored from the reports. */
@@ -68,6 +70,7 @@ export class OpenImmoReports {
       organizations: organizations.length,
       applied: 0,
       skipped: 0,
+      deferred: 0,
       refused: 0,
       inquiries: 0,
       failed: [],
@@ -77,6 +80,7 @@ export class OpenImmoReports {
         const result = await this.read(organizationId);
         summary.applied += result.applied;
         summary.skipped += result.skipped;
+        summary.deferred += result.deferred;
         summary.refused += result.refused;
         summary.inquiries += result.inquiries;
       } catch (err) {
@@ -91,12 +95,12 @@ export class OpenImmoReports {
   /** One organisation's reports. */
   async read(
     organizationId: string,
-  ): Promise<{ applied: number; skipped: number; refused: number; inquiries: number }> {
+  ): Promise<{ applied: number; skipped: number; deferred: number; refused: number; inquiries: number }> {
     const target = await this.tenant.run({ organizationId }, (m) =>
       this.targets.get(m, organizationId, 'openimmo'),
     );
     const counts = { refused: 0, inquiries: 0 };
-    if (!target?.enabled) return { applied: 0, skipped: 0, ...counts };
+    if (!target?.enabled) return { applied: 0, skipped: 0, deferred: 0, ...counts };
     const adapter = this.adapters.get('openimmo') as unknown as OpenImmoAdapter;
     const result = await adapter.readReports(
       {

@@ -109,6 +109,11 @@ class WebhookCredentialsDto {
 class WebhookOptionsDto {
   @IsUrl(URL_RULES)
   endpoint!: string;
+
+  /** The receiver's list of our adverts (optional): reconciled nightly when set. */
+  @IsOptional()
+  @IsUrl(URL_RULES)
+  listUrl?: string;
 }
 
 class NoCredentialsDto {}

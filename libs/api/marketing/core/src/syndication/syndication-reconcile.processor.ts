@@ -1,8 +1,9 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { QueueName, SyndicationJob, scheduleRepeatable } from '@ppt/queue';
-import type { Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import { OpenImmoReports, type OpenImmoReportsSummary } from './openimmo-reports';
+import { RealityPortalRebuild, type RealityPortalRebuildSummary } from './reality-portal-rebuild';
 import { SyndicationReconciliation, type ReconciliationSummary } from './syndication-reconciliation';
 
 /** Every night at 03:30 UTC: portals are quiet, and the daily maintenance jobs (02:xx) are done. */
@@ -20,6 +21,7 @@ export class SyndicationReconcileProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly reconciliation: SyndicationReconciliation,
     private readonly reports: OpenImmoReports,
+    private readonly rebuild: RealityPortalRebuild,
     @InjectQueue(QueueName.Syndication) private readonly queue: Queue,
   ) {}
 
@@ -40,5 +42,11 @@ export class SyndicationReconcileProcessor implements OnApplicationBootstrap {
   @Process(SyndicationJob.ReadPortalReports)
   readReports(): Promise<OpenImmoReportsSummary> {
     return this.reports.readAll();
+  }
+
+  /** Queued by the operator command `npm run admin -- portal:rebuild [--organization <id>]`. */
+  @Process(SyndicationJob.RebuildRealityPortal)
+  rebuildRealityPortal(job: Job<{ organizationId?: string }>): Promise<RealityPortalRebuildSummary> {
+    return this.rebuild.run(job.data?.organizationId);
   }
 }

@@ -89,7 +89,7 @@ export class SyndicationReconciliation {
     const now = Date.now();
     // Across organisations, in the read-only scope: the enabled portals we can check, and the
     // organisations with stuck rows (also those that only use our own portal, which needs no target row).
-    const { enabled, stuckIn } = await this.tenant.runPlatform('syndication-reconcile', async (m) => ({
+    const { enabled, stuckIn, ownPortal } = await this.tenant.runPlatform('syndication-reconcile', async (m) => ({
       enabled: await m
         .createQueryBuilder(PortalTarget, 't')
         .select('t.organization_id', 'organizationId')
@@ -106,7 +106,17 @@ export class SyndicationReconciliation {
           before: new Date(now - STUCK_AFTER_MS),
         })
         .getRawMany<{ organizationId: string }>(),
+      // Our own portal is on without a portal_targets row: the organisations that have used it.
+      ownPortal: await m
+        .createQueryBuilder(ListingSyndication, 's')
+        .select('DISTINCT s.organization_id', 'organizationId')
+        .where(`s.portal = 'reality-portal'`)
+        .getRawMany<{ organizationId: string }>(),
     }));
+    for (const { organizationId } of ownPortal) {
+      const listed = enabled.some((e) => e.organizationId === organizationId && e.portal === 'reality-portal');
+      if (!listed) enabled.push({ organizationId, portal: 'reality-portal' });
+    }
     const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0, requeued: 0 };
     for (const { organizationId } of stuckIn) {
       summary.requeued += await this.requeueStuck(organizationId, now);
@@ -171,7 +181,11 @@ export class SyndicationReconciliation {
       // Taken before the call: a row that changes after it may be newer than what the portal said.
       const askedAt = new Date();
       const remote = await adapter.list(context);
-      return this.compare(organizationId, portal, remote, askedAt, (ref) => adapter.remove(ref, context));
+      if (remote) {
+        return this.compare(organizationId, portal, remote, askedAt, (ref) =>
+          adapter.remove(ref, context),
+        );
+      }
     }
     if (!adapter.fullTransfer) return null;
     const listings = await this.wantedOn(organizationId, portal);

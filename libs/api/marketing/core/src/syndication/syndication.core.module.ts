@@ -5,6 +5,7 @@ import { PortalAdapters } from './adapters/portal-adapters';
 import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
+import { RealityPortalRebuild } from './reality-portal-rebuild';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
 import { PortalStatsRepository } from './portal-stats.repository';
 import { PortalSyncHolds } from './portal-sync-holds';
@@ -49,6 +50,7 @@ const PROVIDERS = [
     ListingAnalyticsService,
     PortalSyncHolds,
     SyndicationReconciliation,
+    RealityPortalRebuild,
     OpenImmoReports,
     WebhookReceiptExpiry,
   ],
@@ -64,6 +66,7 @@ const PROVIDERS = [
     PortalAdapters,
     PortalSyncHolds,
     SyndicationReconciliation,
+    RealityPortalRebuild,
     OpenImmoReports,
     WebhookReceiptExpiry,
   ],

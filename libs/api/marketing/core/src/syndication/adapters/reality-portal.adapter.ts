@@ -1,17 +1,25 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent, ListingSnapshot } from '@ppt/events';
-import { addFresh, JobWaitTimeout, QueueName, waitForJob } from '@ppt/queue';
+import {
+  addFresh,
+  JobWaitTimeout,
+  PortalFeedJob,
+  QueueName,
+  waitForJob,
+  type PortalFeedListing,
+} from '@ppt/queue';
 import {
   PortalError,
   type PortalAdapter,
   type PortalTarget,
   type PreflightIssue,
   type PublishedAdvert,
+  type RemoteAdvert,
   type SyndicationListing,
   type SyndicationRef,
 } from '@ppt/syndication';
-import type { Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { SyndicationEnv } from '../syndication.env';
 
@@ -56,8 +64,33 @@ export class RealityPortalAdapter implements PortalAdapter {
     };
   }
 
+  /**
+   * What the portal's read model shows of the organisation (reconciliation): asked of the portal
+   * worker through the feed queue, the job's return value is the answer.
+   */
+  async list(target: PortalTarget): Promise<RemoteAdvert[]> {
+    // Kept after completion like other jobs (waitForJob reads the answer from the finished job).
+    const job = await this.feed.add(PortalFeedJob.List, { organizationId: target.organizationId }, { attempts: 1 });
+    const shown = await this.answer<PortalFeedListing[]>(job, 'list its listings');
+    if (!Array.isArray(shown)) {
+      throw new PortalError('PORTAL_UNAVAILABLE', 'The Reality Portal answered the list with no list', true);
+    }
+    return shown.map((l) => ({ externalId: l.listingId, listingId: l.listingId, priceAmount: l.priceAmount }));
+  }
+
   async remove(ref: SyndicationRef, target?: PortalTarget): Promise<void> {
-    if (!ref.listing) return; // never reached the portal's read model in a form we could replace
+    if (!ref.listing) {
+      // A listing we no longer have (reconciliation found it there): no snapshot to send, so the
+      // portal worker takes it off by id.
+      const job = await addFresh(
+        this.feed,
+        PortalFeedJob.Withdraw,
+        { organizationId: ref.organizationId, listingId: ref.listingId },
+        { jobId: `withdraw:${ref.listingId}` },
+      );
+      await this.answer(job, 'take the listing off');
+      return;
+    }
     const status =
       ref.listing.status === 'sold' || ref.listing.status === 'rented' ? ref.listing.status : 'withdrawn';
     await this.send(ref.listing, status, feedVersion(Math.max(ref.version, ref.listing.version), target));
@@ -78,14 +111,18 @@ export class RealityPortalAdapter implements PortalAdapter {
     // the sequence did not either); it finds a waiting or running job instead of adding another.
     const jobId = `listing:${listing.id}:${feedVersion}`;
     const job = await addFresh(this.feed, event.type, event, { jobId });
+    await this.answer(job, 'apply the listing');
+  }
+
+  private async answer<R>(job: Job, what: string): Promise<R> {
     try {
-      await waitForJob(job, this.env.SYNDICATION_PORTAL_TIMEOUT_MS);
+      return await waitForJob<R>(job, this.env.SYNDICATION_PORTAL_TIMEOUT_MS);
     } catch (err) {
       throw new PortalError(
         'PORTAL_UNAVAILABLE',
         err instanceof JobWaitTimeout
-          ? 'The Reality Portal did not apply the listing in time'
-          : `The Reality Portal failed to apply the listing: ${(err as Error).message}`,
+          ? `The Reality Portal did not ${what} in time`
+          : `The Reality Portal failed to ${what}: ${(err as Error).message}`,
         true,
       );
     }
