@@ -351,6 +351,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find document search */
+        get: operations["DocumentSearchController_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assistant/settings": {
         parameters: {
             query?: never;
@@ -4300,6 +4317,14 @@ export interface components {
              */
             visibility: "managers" | "owners" | "unit" | "residents" | "public";
         };
+        DocumentSearchResponse: {
+            items: components["schemas"]["CitedChunkResponse"][];
+            /**
+             * @description hybrid: full text and vectors fused by reciprocal rank; full_text: no embeddings available
+             * @enum {string}
+             */
+            mode: "hybrid" | "full_text";
+        };
         DocumentSummaryDraftDto: {
             /** @example 1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d */
             documentId: string;
@@ -4358,7 +4383,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "TIME_RANGE_INVALID" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -4398,7 +4423,7 @@ export interface components {
                  * @example AI_DISABLED
                  * @enum {string}
                  */
-                code: "AI_DISABLED" | "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "AI_DISABLED" | "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LEAD_NOT_YOURS" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -4418,7 +4443,7 @@ export interface components {
                  * @example AI_CONVERSATION_NOT_FOUND
                  * @enum {string}
                  */
-                code: "AI_CONVERSATION_NOT_FOUND" | "AI_DRAFT_NOT_FOUND" | "AI_SUBJECT_NOT_FOUND" | "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "AI_CONVERSATION_NOT_FOUND" | "AI_DRAFT_NOT_FOUND" | "AI_SUBJECT_NOT_FOUND" | "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEAD_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "PUSH_SUBSCRIPTION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "TRACE_NOT_FOUND" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -4578,7 +4603,7 @@ export interface components {
                  * @example AI_PROVIDER_FAILED
                  * @enum {string}
                  */
-                code: "AI_PROVIDER_FAILED" | "AI_PROVIDER_REJECTED" | "AI_PROVIDER_TIMEOUT" | "AI_PROVIDER_UNAVAILABLE" | "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
+                code: "AI_PROVIDER_FAILED" | "AI_PROVIDER_REJECTED" | "AI_PROVIDER_TIMEOUT" | "AI_PROVIDER_UNAVAILABLE" | "PUSH_NOT_CONFIGURED" | "SECRETS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_UNAVAILABLE" | "STORAGE_UNAVAILABLE";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example A dependency is unavailable; try again after Retry-After seconds */
                 message: string;
@@ -5023,6 +5048,78 @@ export interface components {
             senderUserId?: string | null;
             /** @example 7 */
             seq: number;
+        };
+        LeadPageResponse: {
+            items: components["schemas"]["LeadResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        LeadReplyResponse: {
+            /** @example 3f2b8c1e-6a4d-4c1e-9b7a-2d5e8f0a1b2c */
+            authorUserId?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the e-mail to the inquirer went out (null while it is on its way)
+             * @example 2026-11-21T14:05:12.000Z
+             */
+            emailedAt?: string | null;
+            /** @example 9f1b3d5e-7a9c-4e1f-8b3d-5f7a9c1e3b5d */
+            id: string;
+            /** @example Yes, it is. Saturday at 10:00 at the house? */
+            message: string;
+        };
+        LeadResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example petr.svoboda@example.com */
+            email: string;
+            /**
+             * @description Later inquiries of the same visitor folded into this one
+             * @example 0
+             */
+            foldedCount: number;
+            /**
+             * @description The lead this inquiry was folded into (the same visitor wrote within a day)
+             * @example null
+             */
+            foldedIntoId?: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            handledAt?: string | null;
+            /** @example null */
+            handledByUserId?: string | null;
+            /** @example 9f1b3d5e-7a9c-4e1f-8b3d-5f7a9c1e3b5d */
+            id: string;
+            /** @example 5d7f9b1c-3e5a-4c7e-9a1b-3c5e7a9b1d2f */
+            listingId: string;
+            /** @example Flat 2+kk with a balcony */
+            listingTitle: string;
+            /** @example Is the flat still available from January? Can I see it this week? */
+            message: string;
+            /** @example Petr Svoboda */
+            name: string;
+            /** @example +420 602 345 678 */
+            phone?: string | null;
+            replies: components["schemas"]["LeadReplyResponse"][];
+            /**
+             * @example new
+             * @enum {string}
+             */
+            status: "new" | "replied" | "handled";
         };
         LeaseDraftDto: {
             /**
@@ -6161,6 +6258,25 @@ export interface components {
             method: string;
             /** @example https://documents.example.com/org/8d1f4c2a-3b7e-4f90-a6c5-1e2d3f4a5b6c/documents/1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9/Najemni-smlouva-2026.pdf?X-Amz-Expires=900&X-Amz-Signature=… */
             url: string;
+        };
+        PushKeysDto: {
+            /** @example tBHItJI5svbpez7KI4CCXg */
+            auth: string;
+            /** @example BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM */
+            p256dh: string;
+        };
+        PushSubscriptionResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-12-07T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example Firefox on my laptop */
+            deviceLabel?: string | null;
+            /** @example https://fcm.googleapis.com/fcm/send/c1KrmpTuRm… */
+            endpoint: string;
+            /** @example 1e3a5c7e-9b1d-4f3a-8c5e-7a9b1d3f5e7a */
+            id: string;
         };
         PutAssistantSettingsDto: {
             /**
@@ -8594,6 +8710,35 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    DocumentSearchController_find: {
+        parameters: {
+            query: {
+                limit?: number;
+                /** @description Words to find (websearch syntax: "a phrase", -excluded, or); words also match as prefixes */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chunks of the documents the caller may see, best first, each citing its document, version, page and chunk with a link (what the assistant retrieves for a question) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSearchResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
     AssistantSettingsController_get: {
         parameters: {
             query?: never;
@@ -10628,7 +10773,7 @@ export interface operations {
             query?: {
                 /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
                 from?: string;
-                queue?: "syndication" | "maintenance" | "portal-feed" | "portal-inquiries" | "identity-mail";
+                queue?: "syndication" | "maintenance" | "portal-feed" | "portal-inquiries" | "identity-mail" | "notifications" | "portal-alerts";
                 /** @description End of the range (default: now) */
                 to?: string;
             };
