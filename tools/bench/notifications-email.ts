@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { ApiServerEnv } from '../../apps/api-server/src/api-server.env';
 import { createApiServerApp } from '../../apps/api-server/src/api-server.app';
 import { WorkerModule } from '../../apps/api-server/src/worker.module';
-import { NotificationDeliveryService } from '../../apps/api-server/src/modules/notification-delivery/notification-delivery.service';
+import { NotificationDeliveryService } from '@ppt/api-community-core';
 import { createWorkerApp } from '@ppt/http';
 import { Client } from 'pg';
 

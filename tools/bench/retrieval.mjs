@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 const require = createRequire(import.meta.url);
 const { startFakeEmbeddingsServer } = require('../../libs/testing/src/llm/openai-embeddings.ts');
 const { MIGRATIONS } = require('../../migrations/migration-list.ts');
-const sql = require('../../apps/api-server/src/modules/document-search/document-search.sql.ts');
+const sql = require('../../libs/api/documents/core/src/document-search/document-search.sql.ts');
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 20000);
 const DIMENSIONS = Number(process.env.BENCH_DIMENSIONS ?? 384);
