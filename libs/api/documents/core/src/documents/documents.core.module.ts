@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UnitsCoreModule } from '@ppt/api-property-core';
+import { EventsModule } from '@ppt/events';
 import { DocumentAccess } from './document-access';
 import { DocumentIntake } from './document-intake.service';
 import { DocumentJobs } from './document-jobs';
@@ -11,7 +12,7 @@ import { DocumentsService } from './documents.service';
 
 /** The documents API (HTTP side). Storage comes from the global StorageModule. */
 @Module({
-  imports: [UnitsCoreModule],
+  imports: [UnitsCoreModule, EventsModule],
   providers: [
     DocumentsRepository,
     DocumentAccess,
