@@ -32,7 +32,11 @@ export class AssistantFacts {
   }
 
   /** The fields a listing description needs. */
-  async listing(m: EntityManager, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
+  async listing(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<Record<string, unknown> | null> {
     const l = await this.listings.findById(m, organizationId, id);
     if (!l) return null;
     return {

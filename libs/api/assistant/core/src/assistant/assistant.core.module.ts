@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { DocumentSearchCoreModule, DocumentsCoreModule } from '@ppt/api-documents-core';
 import { OrganizationsCoreModule } from '@ppt/api-identity-core';
 import { ListingsCoreModule } from '@ppt/api-marketing-core';
-import { BuildingsCoreModule, LeasesCoreModule, PeopleCoreModule, UnitsCoreModule } from '@ppt/api-property-core';
+import {
+  BuildingsCoreModule,
+  LeasesCoreModule,
+  PeopleCoreModule,
+  UnitsCoreModule,
+} from '@ppt/api-property-core';
 import { AssistantBudget } from './assistant-budget';
 import { AssistantChatService } from './assistant-chat.service';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';

@@ -47,7 +47,8 @@ export class DocumentIndexer {
       : null;
     return this.tenant.run({ organizationId }, async (m) => {
       // Checked again in the writing transaction: deleted or superseded while embedding.
-      if (!this.indexable(await this.documents.indexableVersion(m, organizationId, versionId))) return 'stale';
+      if (!this.indexable(await this.documents.indexableVersion(m, organizationId, versionId)))
+        return 'stale';
       await this.chunks.replace(
         m,
         organizationId,

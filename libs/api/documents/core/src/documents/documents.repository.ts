@@ -176,7 +176,11 @@ export class DocumentsRepository {
   }
 
   /** A version's metadata as document search's indexer needs it (deleted versions included). */
-  async indexableVersion(m: EntityManager, organizationId: string, id: string): Promise<IndexableVersion | null> {
+  async indexableVersion(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<IndexableVersion | null> {
     const [row] = (await m.query(
       `SELECT d.id, d.title, d.content_type AS "contentType", d.previous_version_id AS "previousVersionId",
               d.text_status AS "textStatus", d.status, d.deleted_at IS NOT NULL AS deleted,
