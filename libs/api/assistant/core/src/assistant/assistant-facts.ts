@@ -2,7 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { MembershipsService } from '@ppt/api-identity-core';
 import { ListingsService } from '@ppt/api-marketing-core';
 import { BuildingsService, LeasesService, PeopleService, UnitsService } from '@ppt/api-property-core';
+import type { Listing } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
+
+/** A listing's fields a description is written from (nothing about people or the address line). */
+const LISTING_FACTS = [
+  'title',
+  'transaction',
+  'propertyType',
+  'priceAmount',
+  'currency',
+  'areaM2',
+  'rooms',
+  'floor',
+  'energyClass',
+  'features',
+  'city',
+  'region',
+  'country',
+] as const satisfies readonly (keyof Listing)[];
+
+function pick<T, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
+}
 
 /**
  * What prompts and drafts are written from, read through the owning contexts' public services inside
@@ -37,23 +59,10 @@ export class AssistantFacts {
     organizationId: string,
     id: string,
   ): Promise<Record<string, unknown> | null> {
-    const l = await this.listings.findById(m, organizationId, id);
-    if (!l) return null;
-    return {
-      title: l.title,
-      transaction: l.transaction,
-      propertyType: l.propertyType,
-      priceMinorUnits: l.priceAmount,
-      currency: l.currency,
-      areaM2: l.areaM2,
-      rooms: l.rooms,
-      floor: l.floor,
-      energyClass: l.energyClass,
-      features: l.features,
-      city: l.city,
-      region: l.region,
-      country: l.country,
-    };
+    const listing = await this.listings.findById(m, organizationId, id);
+    if (!listing) return null;
+    const { priceAmount, ...rest } = pick(listing, LISTING_FACTS);
+    return { ...rest, priceMinorUnits: priceAmount };
   }
 
   /** The fields a lease draft needs: the lease, its unit and building, the tenant and the landlord. */
