@@ -94,16 +94,20 @@ export { receiveTransfer, type TransferAnswer } from './portals/fake-openimmo-po
 export { startLocalSftpServer, type LocalSftpServer } from './portals/sftp-server';
 export { startFakeAnthropicServer, type FakeAnthropicServer } from './llm/anthropic-server';
 export type { FakeLlmMode, FakeLlmRequest, FakeTurn } from './llm/fake-llm-common';
-export { startFakeOpenAiServer, type FakeOpenAiServer, type FakeRoute } from './llm/openai-server';
+export {
+  startFakeEmbeddingsServer,
+  startFakeOpenAiServer,
+  type FakeEmbeddingsServer,
+  type FakeOpenAiServer,
+  type FakeRoute,
+} from './llm/openai-server';
 export {
   DEFAULT_FAKE_EMBEDDING_DIMENSIONS,
   embeddingTokens,
   fakeEmbedding,
   float32ToBase64,
   openAIEmbeddingsHandler,
-  startFakeEmbeddingsServer,
   type EmbeddingsHandlerOptions,
   type EmbeddingsRequest,
-  type FakeEmbeddingsServer,
 } from './llm/openai-embeddings';
 export { startPgvectorServer, type PgvectorServer } from './pglite/pgvector-server';

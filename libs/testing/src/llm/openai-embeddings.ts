@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJson, sendJson } from './fake-llm-common';
 
 /**
  * A local stand-in for OpenAI's embeddings endpoint, `POST /v1/embeddings`, following the API
@@ -12,7 +13,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * - `dimensions`: the length of each vector (default 1536, text-embedding-3-small's);
  * - answer `{object:'list', data:[{object:'embedding', index, embedding}], model, usage}` with
  *   `usage.prompt_tokens` = `usage.total_tokens`;
- * - a request without `Authorization: Bearer …` is a 401 (https://platform.openai.com/docs/api-reference/authentication).
+ * - a request without `Authorization: Bearer …` (or, given `apiKeys`, with a key not among them) is a
+ *   401 (https://platform.openai.com/docs/api-reference/authentication).
  *
  * Vectors are deterministic: a hashed bag of words (and, lighter, of character trigrams), folded to
  * lower case without diacritics and L2-normalised, so texts sharing words are near each other.
@@ -23,6 +25,8 @@ const MAX_INPUTS = 2048;
 export interface EmbeddingsHandlerOptions {
   /** Called with each accepted request body (tests count calls or inspect what was sent). */
   onRequest?: (body: EmbeddingsRequest) => void;
+  /** Keys accepted in `Authorization: Bearer` (the chat server's); any key when absent. */
+  apiKeys?: ReadonlySet<string>;
 }
 
 export interface EmbeddingsRequest {
@@ -89,14 +93,7 @@ function fail(
   param: string | null,
   type: string,
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { message, type, param, code: null } }));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  sendJson(res, status, { error: { message, type, param, code: null } });
 }
 
 /**
@@ -109,14 +106,24 @@ export function openAIEmbeddingsHandler(
   return async (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || !path.endsWith('/embeddings')) return false;
-    if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+    const key = /^Bearer (\S+)/.exec(req.headers.authorization ?? '')?.[1];
+    if (!key) {
       fail(res, 401, 'You did not provide an API key.', null, 'invalid_request_error');
       return true;
     }
-    let body: EmbeddingsRequest;
-    try {
-      body = JSON.parse(await readBody(req)) as EmbeddingsRequest;
-    } catch {
+    if (options.apiKeys && !options.apiKeys.has(key)) {
+      sendJson(res, 401, {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      });
+      return true;
+    }
+    const body = (await readJson(req)) as EmbeddingsRequest | null;
+    if (!body) {
       fail(res, 400, 'We could not parse the JSON body of your request.', null, 'invalid_request_error');
       return true;
     }
@@ -162,15 +169,12 @@ export function openAIEmbeddingsHandler(
         embedding: format === 'base64' ? float32ToBase64(vector) : Array.from(vector),
       };
     });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        object: 'list',
-        data,
-        model: body.model,
-        usage: { prompt_tokens: tokens, total_tokens: tokens },
-      }),
-    );
+    sendJson(res, 200, {
+      object: 'list',
+      data,
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
     return true;
   };
 }
@@ -187,37 +191,4 @@ function normaliseInput(input: unknown): string[] | null {
   if (input.every((n) => Number.isInteger(n))) return [input.join(' ')];
   const texts = input.map(one);
   return texts.every((t): t is string => t !== null) ? texts : null;
-}
-
-export interface FakeEmbeddingsServer {
-  /** Base URL for an OpenAI client (`…/v1`). */
-  baseURL: string;
-  /** Requests accepted so far. */
-  requests: EmbeddingsRequest[];
-  close(): Promise<void>;
-}
-
-/** The handler alone on a loopback port (404 for anything else). */
-export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer> {
-  const requests: EmbeddingsRequest[] = [];
-  const handle = openAIEmbeddingsHandler({ onRequest: (b) => requests.push(b) });
-  const server: Server = createServer((req, res) => {
-    handle(req, res).then(
-      (handled) => {
-        if (!handled) fail(res, 404, 'Not found', null, 'invalid_request_error');
-      },
-      () => fail(res, 500, 'The server had an error', null, 'server_error'),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

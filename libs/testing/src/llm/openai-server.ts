@@ -14,6 +14,7 @@ import {
   type FakeLlmRequest,
   type FakeTurn,
 } from './fake-llm-common';
+import { openAIEmbeddingsHandler, type EmbeddingsRequest } from './openai-embeddings';
 
 /** A route another fake mounts on the same server (e.g. `POST /v1/embeddings`). */
 export type FakeRoute = (
@@ -34,18 +35,23 @@ export interface FakeOpenAiServer {
   reply: (messages: FakeTurn[]) => string;
   /** Chat completion requests that passed authentication (including those a mode then refused). */
   requests: FakeLlmRequest[];
+  /** Embeddings requests (`POST /v1/embeddings`) that were answered. */
+  embeddingRequests: EmbeddingsRequest[];
   close(): Promise<void>;
 }
 
 /**
  * A local OpenAI-compatible server implementing `POST /v1/chat/completions` from the OpenAI API
  * reference (https://platform.openai.com/docs/api-reference/chat/create, …/chat-streaming and
- * …/api-reference/introduction for errors). Other routes can be mounted (`routes`).
+ * …/api-reference/introduction for errors) and, by default, `POST /v1/embeddings`
+ * (openai-embeddings.ts, with the same API keys), so one server serves chat and embeddings. Other
+ * routes can be mounted (`routes`; a route for `POST /v1/embeddings` replaces the default one).
  */
 export async function startFakeOpenAiServer(
   options: { apiKeys?: string[]; routes?: Record<string, FakeRoute> } = {},
 ): Promise<FakeOpenAiServer> {
   const routes = options.routes ?? {};
+  const embeddingRequests: EmbeddingsRequest[] = [];
   const state: FakeOpenAiServer = {
     baseUrl: '',
     apiKeys: new Set(options.apiKeys ?? ['sk-test']),
@@ -53,6 +59,7 @@ export async function startFakeOpenAiServer(
     slowMs: 200,
     reply: defaultReply,
     requests: [],
+    embeddingRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -64,11 +71,17 @@ export async function startFakeOpenAiServer(
     void handle(req, res).catch(() => res.destroy());
   });
 
+  const embeddings = openAIEmbeddingsHandler({
+    apiKeys: state.apiKeys,
+    onRequest: (b) => embeddingRequests.push(b),
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
-    const body = await readJson(req);
     const extra = routes[`${req.method} ${path}`];
-    if (extra) return extra(req, res, body);
+    if (extra) return extra(req, res, await readJson(req));
+    if (await embeddings(req, res)) return;
+    const body = await readJson(req);
     if (req.method !== 'POST' || path !== '/v1/chat/completions')
       return sendJson(res, 404, openAiError('Unknown request URL', 'invalid_request_error', 'unknown_url'));
     // Authentication: "Authorization: Bearer OPENAI_API_KEY"; a wrong key is 401 invalid_api_key.
@@ -201,6 +214,23 @@ export async function startFakeOpenAiServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   return state;
+}
+
+export interface FakeEmbeddingsServer {
+  /** Base URL for an OpenAI client (`…/v1`). */
+  baseURL: string;
+  /** Requests accepted so far. */
+  requests: EmbeddingsRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * The fake OpenAI server seen as an embeddings server (it serves `POST /v1/embeddings` beside chat);
+ * accepts the key `sk-test`.
+ */
+export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer> {
+  const server = await startFakeOpenAiServer({ apiKeys: ['sk-test'] });
+  return { baseURL: server.baseUrl, requests: server.embeddingRequests, close: () => server.close() };
 }
 
 /** OpenAI's error object: `{"error": {"message", "type", "param", "code"}}`. */

@@ -19,6 +19,7 @@ import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AssistantError, AssistantErrorCode } from './assistant.errors';
 import { AssistantBudget } from './assistant-budget';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
+import { AssistantFacts } from './assistant-facts';
 import { AssistantLlm } from './assistant-llm';
 import { AssistantSettingsService, type ResolvedAssistant } from './assistant-settings.service';
 import { chatSystemPrompt, summaryTurns } from './prompts';
@@ -45,6 +46,7 @@ export class AssistantChatService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly conversations: AssistantConversationsRepository,
+    private readonly facts: AssistantFacts,
     private readonly settings: AssistantSettingsService,
     private readonly budget: AssistantBudget,
     private readonly llm: AssistantLlm,
@@ -55,7 +57,7 @@ export class AssistantChatService {
   create(t: Tenant, input: { title?: string; buildingId?: string }): Promise<AssistantConversation> {
     return this.tenant.run(scopeOf(t), async (m) => {
       if (input.buildingId) {
-        const names = await this.conversations.contextNames(m, t.organizationId, input.buildingId);
+        const names = await this.facts.contextNames(m, t.organizationId, input.buildingId);
         if (names.building === null)
           throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such building');
       }
@@ -113,7 +115,7 @@ export class AssistantChatService {
         conversationId,
       ))!;
       const question = await this.conversations.append(m, conversation, { role: 'user', content });
-      const names = await this.conversations.contextNames(m, t.organizationId, conversation.buildingId);
+      const names = await this.facts.contextNames(m, t.organizationId, conversation.buildingId);
       const history = await this.conversations.messages(
         m,
         t.organizationId,

@@ -113,26 +113,4 @@ export class AssistantConversationsRepository {
       [summary, throughSeq, conversation.organizationId, conversation.id],
     );
   }
-
-  /** Names for the system prompt (read under RLS: only the caller's organisation answers). */
-  async contextNames(
-    m: EntityManager,
-    organizationId: string,
-    buildingId: string | null,
-  ): Promise<{ organization: string; building: string | null }> {
-    const [org] = (await m.query(`SELECT name FROM organizations WHERE id = $1`, [organizationId])) as {
-      name: string;
-    }[];
-    const building = buildingId
-      ? (
-          (await m.query(`SELECT name FROM buildings WHERE organization_id = $1 AND id = $2`, [
-            organizationId,
-            buildingId,
-          ])) as {
-            name: string;
-          }[]
-        )[0]
-      : undefined;
-    return { organization: org?.name ?? '', building: building?.name ?? null };
-  }
 }

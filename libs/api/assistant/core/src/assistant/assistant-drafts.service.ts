@@ -9,6 +9,7 @@ import { DocumentsService } from '@ppt/api-documents-core';
 import { AssistantError, AssistantErrorCode } from './assistant.errors';
 import { AssistantBudget } from './assistant-budget';
 import { AssistantDraftsRepository } from './assistant-drafts.repository';
+import { AssistantFacts } from './assistant-facts';
 import { AssistantLlm } from './assistant-llm';
 import { AssistantSettingsService, type ResolvedAssistant } from './assistant-settings.service';
 import {
@@ -38,6 +39,7 @@ export class AssistantDraftsService {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly drafts: AssistantDraftsRepository,
+    private readonly facts: AssistantFacts,
     private readonly settings: AssistantSettingsService,
     private readonly budget: AssistantBudget,
     private readonly llm: AssistantLlm,
@@ -49,7 +51,7 @@ export class AssistantDraftsService {
     input: { listingId: string; language: DraftLanguage; tone: DraftTone; portal: DraftPortal },
   ): Promise<AssistantDraft> {
     const facts = await this.tenant.run(scopeOf(t), (m) =>
-      this.drafts.listingFacts(m, t.organizationId, input.listingId),
+      this.facts.listing(m, t.organizationId, input.listingId),
     );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such listing');
     const maxChars = PORTAL_DESCRIPTION_LIMITS[input.portal].max;
@@ -147,7 +149,7 @@ export class AssistantDraftsService {
 
   async lease(t: Tenant, input: { leaseId: string; language: DraftLanguage }): Promise<AssistantDraft> {
     const facts = await this.tenant.run(scopeOf(t), (m) =>
-      this.drafts.leaseFacts(m, t.organizationId, input.leaseId),
+      this.facts.lease(m, t.organizationId, input.leaseId),
     );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such lease');
     const resolved = await this.admit(t);

@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
 import { DocumentSearchCoreModule, DocumentsCoreModule } from '@ppt/api-documents-core';
+import { OrganizationsCoreModule } from '@ppt/api-identity-core';
+import { ListingsCoreModule } from '@ppt/api-marketing-core';
+import {
+  BuildingsCoreModule,
+  LeasesCoreModule,
+  PeopleCoreModule,
+  UnitsCoreModule,
+} from '@ppt/api-property-core';
 import { AssistantBudget } from './assistant-budget';
 import { AssistantChatService } from './assistant-chat.service';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
 import { AssistantDraftsRepository } from './assistant-drafts.repository';
 import { AssistantDraftsService } from './assistant-drafts.service';
+import { AssistantFacts } from './assistant-facts';
 import { AssistantLlm } from './assistant-llm';
 import { AssistantSettingsRepository } from './assistant-settings.repository';
 import { AssistantSettingsService } from './assistant-settings.service';
@@ -15,13 +24,23 @@ import { AssistantUsageRepository } from './assistant-usage.repository';
  * injected optionally; documents' DocumentSearchCoreModule provides it (filtered by the asker's access).
  */
 @Module({
-  imports: [DocumentsCoreModule, DocumentSearchCoreModule],
+  imports: [
+    DocumentsCoreModule,
+    DocumentSearchCoreModule,
+    OrganizationsCoreModule,
+    BuildingsCoreModule,
+    UnitsCoreModule,
+    PeopleCoreModule,
+    LeasesCoreModule,
+    ListingsCoreModule,
+  ],
   providers: [
     AssistantLlm,
     AssistantSettingsRepository,
     AssistantUsageRepository,
     AssistantConversationsRepository,
     AssistantDraftsRepository,
+    AssistantFacts,
     AssistantBudget,
     AssistantSettingsService,
     AssistantChatService,

@@ -13,19 +13,6 @@ import {
   type SqlCondition,
 } from './document-search.sql';
 
-/** A document version as indexing needs it. */
-export interface IndexableVersion {
-  id: string;
-  title: string;
-  contentType: string;
-  previousVersionId: string | null;
-  textStatus: string;
-  status: string;
-  deleted: boolean;
-  /** Whether a newer version (not deleted) follows this one. */
-  superseded: boolean;
-}
-
 /**
  * The chunks of document search (table `document_chunks`, raw SQL: its `tsvector` and optional
  * pgvector column are outside what the entities describe). Every method takes the organisation;
@@ -50,45 +37,6 @@ export class DocumentChunksRepository {
       this.embeddingColumn = rows.length > 0;
     }
     return this.embeddingColumn;
-  }
-
-  /**
-   * A document version's metadata for indexing (documents is the documents feature's table; this
-   * read-only query is the one place search reads it directly, in the worker).
-   */
-  async version(m: EntityManager, organizationId: string, id: string): Promise<IndexableVersion | null> {
-    const [row] = (await m.query(
-      `SELECT d.id, d.title, d.content_type AS "contentType", d.previous_version_id AS "previousVersionId",
-              d.text_status AS "textStatus", d.status, d.deleted_at IS NOT NULL AS deleted,
-              EXISTS (SELECT 1 FROM documents n WHERE n.organization_id = d.organization_id
-                        AND n.previous_version_id = d.id AND n.deleted_at IS NULL) AS superseded
-         FROM documents d WHERE d.organization_id = $1 AND d.id = $2`,
-      [organizationId, id],
-    )) as IndexableVersion[];
-    return row ?? null;
-  }
-
-  async extractedText(m: EntityManager, organizationId: string, id: string): Promise<string | null> {
-    const [row] = (await m.query(
-      `SELECT extracted_text AS text FROM documents WHERE organization_id = $1 AND id = $2`,
-      [organizationId, id],
-    )) as { text: string | null }[];
-    return row?.text ?? null;
-  }
-
-  /** The first version of a document's chain of versions: the id its chunks are filed under. */
-  async firstVersion(m: EntityManager, organizationId: string, id: string): Promise<string> {
-    const [row] = (await m.query(
-      `WITH RECURSIVE chain AS (
-         SELECT id, previous_version_id, 0 AS depth FROM documents WHERE organization_id = $1 AND id = $2
-         UNION ALL
-         SELECT d.id, d.previous_version_id, chain.depth + 1 FROM documents d
-           JOIN chain ON d.organization_id = $1 AND d.id = chain.previous_version_id
-          WHERE chain.depth < 1000)
-       SELECT id FROM chain ORDER BY depth DESC LIMIT 1`,
-      [organizationId, id],
-    )) as { id: string }[];
-    return row?.id ?? id;
   }
 
   /**

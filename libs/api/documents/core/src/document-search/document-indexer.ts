@@ -4,6 +4,7 @@ import { DocumentSearchEnv } from './document-search.env';
 import { chunkText, detectLanguage, TS_CONFIG } from './chunking';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings } from './document-embeddings';
+import { DocumentsRepository, type IndexableVersion } from '../documents/documents.repository';
 
 const PDF = 'application/pdf';
 
@@ -18,18 +19,19 @@ export class DocumentIndexer {
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly chunks: DocumentChunksRepository,
+    private readonly documents: DocumentsRepository,
     private readonly embeddings: DocumentEmbeddings,
     private readonly env: DocumentSearchEnv,
   ) {}
 
   async index(organizationId: string, versionId: string): Promise<string> {
     const found = await this.tenant.run({ organizationId }, async (m) => {
-      const version = await this.chunks.version(m, organizationId, versionId);
+      const version = await this.documents.indexableVersion(m, organizationId, versionId);
       if (!this.indexable(version)) return null;
       return {
         version,
-        text: (await this.chunks.extractedText(m, organizationId, versionId)) ?? '',
-        documentId: await this.chunks.firstVersion(m, organizationId, versionId),
+        text: (await this.documents.text(m, organizationId, versionId)) ?? '',
+        documentId: await this.documents.firstVersion(m, organizationId, versionId),
         vectors: this.embeddings.enabled && (await this.chunks.hasEmbeddingColumn(m)),
       };
     });
@@ -45,7 +47,8 @@ export class DocumentIndexer {
       : null;
     return this.tenant.run({ organizationId }, async (m) => {
       // Checked again in the writing transaction: deleted or superseded while embedding.
-      if (!this.indexable(await this.chunks.version(m, organizationId, versionId))) return 'stale';
+      if (!this.indexable(await this.documents.indexableVersion(m, organizationId, versionId)))
+        return 'stale';
       await this.chunks.replace(
         m,
         organizationId,
@@ -62,7 +65,7 @@ export class DocumentIndexer {
     return 'removed';
   }
 
-  private indexable(v: Awaited<ReturnType<DocumentChunksRepository['version']>>): v is NonNullable<typeof v> {
+  private indexable(v: IndexableVersion | null): v is IndexableVersion {
     return v !== null && !v.deleted && !v.superseded && v.status === 'active' && v.textStatus === 'extracted';
   }
 }

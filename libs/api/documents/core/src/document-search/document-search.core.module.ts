@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ASSISTANT_RETRIEVER } from '@ppt/llm';
 import { DocumentsCoreModule } from '../documents/documents.core.module';
+import { DocumentsRepository } from '../documents/documents.repository';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings } from './document-embeddings';
 import { DocumentIndexer } from './document-indexer';
@@ -25,12 +26,13 @@ export class DocumentChunksModule {}
 export class DocumentSearchCoreModule {}
 
 /**
- * The worker side: indexing on document events. Kept apart from the retriever because the
- * documents module it needs brings controllers, which a worker must not have.
+ * The worker side: indexing on document events. Kept apart from the retriever (DocumentsCoreModule
+ * brings what only the HTTP process has); it reads document versions through documents' own
+ * repository (the same context), never the documents table directly.
  */
 @Module({
   imports: [DocumentChunksModule],
-  providers: [DocumentIndexer],
+  providers: [DocumentsRepository, DocumentIndexer],
   exports: [DocumentIndexer],
 })
 export class DocumentIndexingModule {}

@@ -5,6 +5,19 @@ import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ResidentHomes } from './document-rules';
 import type { ListDocumentsQueryDto } from './dto/document.dto';
 
+/** A document version as search indexing needs it. */
+export interface IndexableVersion {
+  id: string;
+  title: string;
+  contentType: string;
+  previousVersionId: string | null;
+  textStatus: string;
+  status: string;
+  deleted: boolean;
+  /** Whether a newer version (not deleted) follows this one. */
+  superseded: boolean;
+}
+
 const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'd.created_at',
   title: 'd.title',
@@ -160,6 +173,38 @@ export class DocumentsRepository {
       .where('d.organization_id = :organizationId AND d.id = :id', { organizationId, id })
       .getRawOne<{ text: string | null }>();
     return row?.text ?? null;
+  }
+
+  /** A version's metadata as document search's indexer needs it (deleted versions included). */
+  async indexableVersion(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<IndexableVersion | null> {
+    const [row] = (await m.query(
+      `SELECT d.id, d.title, d.content_type AS "contentType", d.previous_version_id AS "previousVersionId",
+              d.text_status AS "textStatus", d.status, d.deleted_at IS NOT NULL AS deleted,
+              EXISTS (SELECT 1 FROM documents n WHERE n.organization_id = d.organization_id
+                        AND n.previous_version_id = d.id AND n.deleted_at IS NULL) AS superseded
+         FROM documents d WHERE d.organization_id = $1 AND d.id = $2`,
+      [organizationId, id],
+    )) as IndexableVersion[];
+    return row ?? null;
+  }
+
+  /** The first version of a document's chain of versions (the id its search chunks are filed under). */
+  async firstVersion(m: EntityManager, organizationId: string, id: string): Promise<string> {
+    const [row] = (await m.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id, previous_version_id, 0 AS depth FROM documents WHERE organization_id = $1 AND id = $2
+         UNION ALL
+         SELECT d.id, d.previous_version_id, chain.depth + 1 FROM documents d
+           JOIN chain ON d.organization_id = $1 AND d.id = chain.previous_version_id
+          WHERE chain.depth < 1000)
+       SELECT id FROM chain ORDER BY depth DESC LIMIT 1`,
+      [organizationId, id],
+    )) as { id: string }[];
+    return row?.id ?? id;
   }
 
   building(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {

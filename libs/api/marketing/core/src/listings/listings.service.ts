@@ -48,6 +48,11 @@ export class ListingsService {
     private readonly leads: LeadRouting,
   ) {}
 
+  /** A listing inside the caller's transaction (RLS: the caller's organisation only), for other contexts. */
+  findById(m: EntityManager, organizationId: string, id: string): Promise<Listing | null> {
+    return this.listings.findById(m, organizationId, id);
+  }
+
   list(t: Tenant, query: ListListingsQueryDto): Promise<Page<ListingResponse>> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.listings.list(m, t.organizationId, query);

@@ -41,6 +41,11 @@ export class LeasesService {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  /** A lease inside the caller's transaction (RLS: the caller's organisation only), for other contexts. */
+  findById(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
+    return this.leases.findById(m, organizationId, id);
+  }
+
   list(t: Tenant, query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
     return this.tenant.run(scopeOf(t), async (m) => {
       const [items, total] = await this.leases.list(m, t.organizationId, query, residentOf(t));
