@@ -1,6 +1,24 @@
-import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bull';
+import {
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { runInJobScope } from '@ppt/db';
+import type { Queue } from 'bull';
 import type { QueueName } from './queue-names';
+import { scheduleRepeatable } from './schedule';
+import {
+  collectSchedules,
+  SCHEDULED_KEY,
+  type FoundSchedule,
+  type ScheduledJob,
+  type ScheduledOptions,
+} from './scheduled';
 
 // @nestjs/bull's metadata keys (bull.constants; not exported from the package root).
 const PROCESSOR_KEY = 'bull:module_queue';
@@ -44,19 +62,119 @@ export function checkJobHandlers(
   return problems;
 }
 
+/**
+ * The worker's job wiring at start: collects the @Process handlers and the @Scheduled methods, refuses
+ * to boot unless every job has exactly one handler (scheduled jobs count as declared jobs of their
+ * queue), wraps each scheduled method in its platform scope, consumes its job, and (at bootstrap)
+ * registers its repeatable after removing the repeatables no current schedule owns.
+ */
 @Injectable()
-class JobHandlerCheck implements OnModuleInit {
+class JobHandlerCheck implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Schedules');
+  private schedules: ScheduledJob[] = [];
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
     private readonly consumed: ConsumedQueues,
   ) {}
 
   onModuleInit(): void {
-    const problems = checkJobHandlers(this.consumed, this.handlers());
+    const found = this.scheduledMethods();
+    const { jobs, problems: scheduleProblems } = collectSchedules(found.map((f) => f.schedule));
+    const consumed: Record<string, string[]> = {};
+    for (const [queue, names] of Object.entries(this.consumed) as [string, readonly string[]][])
+      consumed[queue] = [...names];
+    for (const { queue, job } of jobs) if (!(consumed[queue] ??= []).includes(job)) consumed[queue].push(job);
+    const problems = [
+      ...scheduleProblems,
+      ...checkJobHandlers(consumed as ConsumedQueues, [
+        ...this.handlers(),
+        ...jobs.map(({ queue, job, where }) => ({ queue, job, where })),
+      ]),
+    ];
     if (problems.length > 0)
       throw new Error(`Job handlers do not match the declared jobs:\n- ${problems.join('\n- ')}`);
+    this.schedules = jobs;
+    for (const schedule of jobs) {
+      const { instance, method } = found.find((f) => f.schedule.where === schedule.where)!;
+      const original = instance[method] as (now: Date) => Promise<unknown>;
+      const scoped = (now: Date = new Date()) =>
+        runInJobScope(schedule.scope, () => original.call(instance, now));
+      instance[method] = scoped;
+      this.queue(schedule.queue).process(schedule.job, () => scoped(new Date()));
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queues = new Set<string>([...Object.keys(this.consumed), ...this.schedules.map((s) => s.queue)]);
+    for (const name of queues) {
+      const queue = this.queue(name, false);
+      if (!queue) continue; // declared but not registered in this context (unit tests); nothing scheduled on it
+      const wanted = this.schedules.filter((s) => s.queue === name);
+      const declared: readonly string[] = this.consumed[name as QueueName] ?? [];
+      for (const repeatable of await queue.getRepeatableJobs()) {
+        const schedule = wanted.find((s) => s.job === repeatable.name);
+        // Kept: a current schedule's own repeatable, and a job this worker consumes that schedules
+        // itself (the portal's inquiry sweep). Removed: a job nothing handles any more, and a
+        // scheduled job's old cron or id (after a change, so it does not fire twice).
+        const current = schedule
+          ? repeatable.id === schedule.repeatId &&
+            repeatable.cron === schedule.cron &&
+            repeatable.tz === 'UTC'
+          : declared.includes(repeatable.name);
+        if (current) continue;
+        await queue.removeRepeatableByKey(repeatable.key);
+        this.logger.log(
+          `Removed the repeatable ${repeatable.name} (${repeatable.cron}) of ${name}: no schedule owns it`,
+        );
+      }
+      for (const s of wanted)
+        await scheduleRepeatable(
+          queue,
+          s.job,
+          s.cron,
+          s.attempts === undefined ? {} : { attempts: s.attempts },
+        );
+    }
+  }
+
+  private queue(name: string): Queue;
+  private queue(name: string, required: false): Queue | undefined;
+  private queue(name: string, required = true): Queue | undefined {
+    try {
+      return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    } catch (err) {
+      if (required) throw err;
+      return undefined;
+    }
+  }
+
+  private scheduledMethods(): {
+    instance: Record<string, unknown>;
+    method: string;
+    schedule: FoundSchedule;
+  }[] {
+    const found: { instance: Record<string, unknown>; method: string; schedule: FoundSchedule }[] = [];
+    const instances = new Set<object>();
+    for (const { instance, metatype } of this.discovery.getProviders()) {
+      if (!instance || !metatype || typeof instance !== 'object' || instances.has(instance)) continue;
+      instances.add(instance);
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const handler = (prototype as Record<string, unknown>)[method] as () => unknown;
+        const options = this.reflector.get<Partial<ScheduledOptions> | undefined>(SCHEDULED_KEY, handler);
+        if (options)
+          found.push({
+            instance: instance as Record<string, unknown>,
+            method,
+            schedule: { options, where: `${metatype.name}.${method}` },
+          });
+      }
+    }
+    return found;
   }
 
   private handlers(): { queue: string; job: string; where: string }[] {
@@ -79,7 +197,10 @@ class JobHandlerCheck implements OnModuleInit {
   }
 }
 
-/** Import in a worker with the queues it consumes and their job names. */
+/**
+ * Import in a worker with the queues it consumes and their job names (scheduled jobs are added by
+ * their @Scheduled declarations).
+ */
 @Module({})
 export class JobHandlerCheckModule {
   static forRoot(consumed: ConsumedQueues): DynamicModule {
@@ -90,9 +211,14 @@ export class JobHandlerCheckModule {
         { provide: CONSUMED_QUEUES, useValue: consumed },
         {
           provide: JobHandlerCheck,
-          inject: [DiscoveryService, MetadataScanner, Reflector, CONSUMED_QUEUES],
-          useFactory: (d: DiscoveryService, s: MetadataScanner, r: Reflector, c: ConsumedQueues) =>
-            new JobHandlerCheck(d, s, r, c),
+          inject: [DiscoveryService, MetadataScanner, Reflector, ModuleRef, CONSUMED_QUEUES],
+          useFactory: (
+            d: DiscoveryService,
+            s: MetadataScanner,
+            r: Reflector,
+            m: ModuleRef,
+            c: ConsumedQueues,
+          ) => new JobHandlerCheck(d, s, r, m, c),
         },
       ],
     };
