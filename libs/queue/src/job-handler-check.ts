@@ -1,16 +1,15 @@
 import { getQueueToken } from '@nestjs/bull';
 import {
-  Injectable,
   Logger,
   Module,
   type DynamicModule,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnModuleInit,
+  type Type,
 } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
-import { runInJobScope } from '@ppt/db';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Queue } from 'bull';
-import type { QueueName } from './queue-names';
+import { ALL_QUEUES, type QueueName } from './queue-names';
 import { scheduleRepeatable } from './schedule';
 import {
   collectSchedules,
@@ -62,56 +61,82 @@ export function checkJobHandlers(
   return problems;
 }
 
+/** A provider class (not a value or factory provider) and its prototype. */
+function providerClasses(
+  discovery: DiscoveryService,
+): { metatype: Type; prototype: Record<string, unknown> }[] {
+  const classes: { metatype: Type; prototype: Record<string, unknown> }[] = [];
+  for (const wrapper of discovery.getProviders()) {
+    const { metatype, inject } = wrapper;
+    if (!metatype || inject || typeof metatype !== 'function' || !metatype.prototype) continue;
+    classes.push({ metatype: metatype as Type, prototype: metatype.prototype as Record<string, unknown> });
+  }
+  return classes;
+}
+
 /**
- * The worker's job wiring at start: collects the @Process handlers and the @Scheduled methods, refuses
- * to boot unless every job has exactly one handler (scheduled jobs count as declared jobs of their
- * queue), wraps each scheduled method in its platform scope, consumes its job, and (at bootstrap)
- * registers its repeatable after removing the repeatables no current schedule owns.
+ * The worker's job wiring, done when this provider is made (before any module's init hook): collects
+ * the @Process handlers and the @Scheduled methods, refuses to boot unless every job has exactly one
+ * handler (scheduled jobs count as declared jobs of their queue), and marks each scheduled method as
+ * its job's Bull handler (@Processor/@Process metadata), so @nestjs/bull's explorer starts it with the
+ * other processors — in this process only: the marks go again at bootstrap. Scheduled methods run in
+ * their platform scope (the @Scheduled wrapper). At bootstrap each schedule's repeatable is
+ * registered, after removing the repeatables no current schedule owns.
  */
-@Injectable()
-class JobHandlerCheck implements OnModuleInit, OnApplicationBootstrap {
+class JobHandlerCheck implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Schedules');
-  private schedules: ScheduledJob[] = [];
+  private readonly schedules: ScheduledJob[] = [];
+  private readonly marked: { target: object; key: string }[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-    private readonly moduleRef: ModuleRef,
     private readonly consumed: ConsumedQueues,
-  ) {}
-
-  onModuleInit(): void {
-    const found = this.scheduledMethods();
-    const { jobs, problems: scheduleProblems } = collectSchedules(found.map((f) => f.schedule));
-    const consumed: Record<string, string[]> = {};
+    private readonly queues: Partial<Record<string, Queue>>,
+  ) {
+    const scheduled = this.findScheduled();
+    const { jobs, problems: scheduleProblems } = collectSchedules(scheduled.map((f) => f.schedule));
+    const declared: Record<string, string[]> = {};
     for (const [queue, names] of Object.entries(this.consumed) as [string, readonly string[]][])
-      consumed[queue] = [...names];
-    for (const { queue, job } of jobs) if (!(consumed[queue] ??= []).includes(job)) consumed[queue].push(job);
+      declared[queue] = [...names];
+    for (const { queue, job } of jobs) if (!(declared[queue] ??= []).includes(job)) declared[queue].push(job);
     const problems = [
       ...scheduleProblems,
-      ...checkJobHandlers(consumed as ConsumedQueues, [
+      ...checkJobHandlers(declared as ConsumedQueues, [
         ...this.handlers(),
         ...jobs.map(({ queue, job, where }) => ({ queue, job, where })),
       ]),
     ];
+    for (const schedule of jobs) {
+      const { metatype } = scheduled.find((f) => f.schedule.where === schedule.where)!;
+      const processor = this.reflector.get<{ name?: string } | undefined>(PROCESSOR_KEY, metatype);
+      if (processor && processor.name !== schedule.queue)
+        problems.push(
+          `${schedule.where} is scheduled on "${schedule.queue}", but its class consumes "${processor.name}"`,
+        );
+      if (!this.queues[schedule.queue])
+        problems.push(`${schedule.where} is scheduled on queue "${schedule.queue}", which is not registered`);
+    }
     if (problems.length > 0)
       throw new Error(`Job handlers do not match the declared jobs:\n- ${problems.join('\n- ')}`);
     this.schedules = jobs;
     for (const schedule of jobs) {
-      const { instance, method } = found.find((f) => f.schedule.where === schedule.where)!;
-      const original = instance[method] as (now: Date) => Promise<unknown>;
-      const scoped = (now: Date = new Date()) =>
-        runInJobScope(schedule.scope, () => original.call(instance, now));
-      instance[method] = scoped;
-      this.queue(schedule.queue).process(schedule.job, () => scoped(new Date()));
+      const { metatype, method } = scheduled.find((f) => f.schedule.where === schedule.where)!;
+      const handler = metatype.prototype[method] as object;
+      Reflect.defineMetadata(PROCESSOR_KEY, { name: schedule.queue }, metatype);
+      Reflect.defineMetadata(PROCESS_KEY, { name: schedule.job }, handler);
+      this.marked.push({ target: metatype, key: PROCESSOR_KEY }, { target: handler, key: PROCESS_KEY });
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const queues = new Set<string>([...Object.keys(this.consumed), ...this.schedules.map((s) => s.queue)]);
-    for (const name of queues) {
-      const queue = this.queue(name, false);
+    // Bull's explorer has started the consumers (module init); another app built in this process
+    // (tests boot the HTTP app and workers side by side) must not consume the scheduled jobs.
+    for (const { target, key } of this.marked.splice(0)) Reflect.deleteMetadata(key, target);
+    const names = new Set<string>([...Object.keys(this.consumed), ...this.schedules.map((s) => s.queue)]);
+    for (const name of names) {
+      const queue = this.queues[name];
       if (!queue) continue; // declared but not registered in this context (unit tests); nothing scheduled on it
       const wanted = this.schedules.filter((s) => s.queue === name);
       const declared: readonly string[] = this.consumed[name as QueueName] ?? [];
@@ -141,37 +166,25 @@ class JobHandlerCheck implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  private queue(name: string): Queue;
-  private queue(name: string, required: false): Queue | undefined;
-  private queue(name: string, required = true): Queue | undefined {
-    try {
-      return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-    } catch (err) {
-      if (required) throw err;
-      return undefined;
-    }
+  /**
+   * The consumed queues stop taking jobs (and finish the running ones) before any shutdown hook closes
+   * the Redis connections under them (Bull's close is idempotent; the queue's own hook then returns).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const names = new Set<string>([...Object.keys(this.consumed), ...this.schedules.map((s) => s.queue)]);
+    await Promise.all([...names].map((name) => this.queues[name]?.close()));
   }
 
-  private scheduledMethods(): {
-    instance: Record<string, unknown>;
-    method: string;
-    schedule: FoundSchedule;
-  }[] {
-    const found: { instance: Record<string, unknown>; method: string; schedule: FoundSchedule }[] = [];
-    const instances = new Set<object>();
-    for (const { instance, metatype } of this.discovery.getProviders()) {
-      if (!instance || !metatype || typeof instance !== 'object' || instances.has(instance)) continue;
-      instances.add(instance);
-      const prototype = Object.getPrototypeOf(instance) as object;
+  private findScheduled(): { metatype: Type; method: string; schedule: FoundSchedule }[] {
+    const found: { metatype: Type; method: string; schedule: FoundSchedule }[] = [];
+    for (const { metatype, prototype } of providerClasses(this.discovery)) {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const handler = (prototype as Record<string, unknown>)[method] as () => unknown;
-        const options = this.reflector.get<Partial<ScheduledOptions> | undefined>(SCHEDULED_KEY, handler);
+        const options = this.reflector.get<Partial<ScheduledOptions> | undefined>(
+          SCHEDULED_KEY,
+          prototype[method] as () => unknown,
+        );
         if (options)
-          found.push({
-            instance: instance as Record<string, unknown>,
-            method,
-            schedule: { options, where: `${metatype.name}.${method}` },
-          });
+          found.push({ metatype, method, schedule: { options, where: `${metatype.name}.${method}` } });
       }
     }
     return found;
@@ -179,16 +192,15 @@ class JobHandlerCheck implements OnModuleInit, OnApplicationBootstrap {
 
   private handlers(): { queue: string; job: string; where: string }[] {
     const found: { queue: string; job: string; where: string }[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
-      if (!instance || !metatype) continue;
+    for (const { metatype, prototype } of providerClasses(this.discovery)) {
       const processor = this.reflector.get<{ name?: string } | undefined>(PROCESSOR_KEY, metatype);
       if (!processor) continue;
       const queue = processor.name ?? 'default';
-      const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const handler = (prototype as Record<string, unknown>)[method] as () => unknown;
-        const process = this.reflector.get<{ name?: string } | undefined>(PROCESS_KEY, handler);
+        const process = this.reflector.get<{ name?: string } | undefined>(
+          PROCESS_KEY,
+          prototype[method] as () => unknown,
+        );
         if (process)
           found.push({ queue, job: process.name ?? DEFAULT_JOB, where: `${metatype.name}.${method}` });
       }
@@ -211,14 +223,27 @@ export class JobHandlerCheckModule {
         { provide: CONSUMED_QUEUES, useValue: consumed },
         {
           provide: JobHandlerCheck,
-          inject: [DiscoveryService, MetadataScanner, Reflector, ModuleRef, CONSUMED_QUEUES],
+          inject: [
+            DiscoveryService,
+            MetadataScanner,
+            Reflector,
+            CONSUMED_QUEUES,
+            ...ALL_QUEUES.map((name) => ({ token: getQueueToken(name), optional: true })),
+          ],
           useFactory: (
             d: DiscoveryService,
             s: MetadataScanner,
             r: Reflector,
-            m: ModuleRef,
             c: ConsumedQueues,
-          ) => new JobHandlerCheck(d, s, r, m, c),
+            ...queues: (Queue | undefined)[]
+          ) =>
+            new JobHandlerCheck(
+              d,
+              s,
+              r,
+              c,
+              Object.fromEntries(ALL_QUEUES.map((name, i) => [name, queues[i]])),
+            ),
         },
       ],
     };

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { runInJobScope } from '@ppt/db';
 import { QueueName } from './queue-names';
 
 export const SCHEDULED_KEY = 'ppt:scheduled';
@@ -21,11 +22,13 @@ export interface ScheduledOptions {
 }
 
 /**
- * Declares a core-module provider's method as a scheduled job: the api worker's collector
- * (JobHandlerCheckModule) registers its repeatable (cron in UTC, job id = job name), consumes the job
- * by calling the method with the current time, and runs every call of it — also a direct one, as the
- * tests make — inside the declared platform scope. Adding a scheduled job is this decorator on a
- * method of a provider the worker loads (plus a migration if its scope needs a new policy).
+ * Declares a core-module provider's method as a scheduled job. Every call of the method — the job's,
+ * or a direct one as the tests make — runs in the declared platform scope (its
+ * `TenantTransactions.runPlatformJob` calls use it); the method never names a scope. The api worker's
+ * collector (JobHandlerCheckModule) checks the declaration, consumes the job (calling the method with
+ * the current time) and registers its repeatable (cron in UTC, job id = job name). Adding a scheduled
+ * job is this decorator on a method of a provider the worker loads (plus a migration if its scope
+ * needs a new policy). HTTP processes load the same provider but never consume the job.
  */
 export function Scheduled(
   options: ScheduledOptions,
@@ -36,6 +39,12 @@ export function Scheduled(
 ) => void {
   const decorate = SetMetadata(SCHEDULED_KEY, options);
   return (target, key, descriptor) => {
+    const original = descriptor.value as (now: Date) => Promise<unknown>;
+    const scoped = function (this: unknown, now: Date = new Date()): Promise<unknown> {
+      return runInJobScope(options.scope, () => original.call(this, now));
+    };
+    Object.defineProperty(scoped, 'name', { value: original.name });
+    descriptor.value = scoped as typeof descriptor.value;
     decorate(target, key, descriptor);
   };
 }
