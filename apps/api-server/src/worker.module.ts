@@ -11,18 +11,18 @@ import {
 import type { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
 import { IdentityMailWorkerModule } from '@ppt/api-identity-core';
-import { AnnouncementsPublishDueModule } from '@ppt/api-community-core';
+import { AnnouncementsCoreModule, NotificationDeliveryJobsModule, VotesCoreModule } from '@ppt/api-community-core';
 import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
-import { FinanceOverdueModule } from '@ppt/api-finance-core';
-import { LeaseLifecycleModule } from '@ppt/api-property-core';
-import { NotificationDeliveryJobsModule, VotesCloseDueModule } from '@ppt/api-community-core';
+import { FinanceCoreModule } from '@ppt/api-finance-core';
+import { LeasesCoreModule } from '@ppt/api-property-core';
 import { LeadsWorkerModule } from '@ppt/api-marketing-core';
 import { SyndicationWorkerModule } from '@ppt/api-marketing-core';
 import { IdempotencyExpiryJobsModule } from '@ppt/api-shared';
 import { LeadHandlingJobsModule } from '@ppt/api-marketing-core';
 
 /**
- * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (never in HTTP pods, so N API
+ * The PM API's worker process: the outbox relay, queue consumers and repeatable jobs (@Scheduled methods,
+ * collected, scoped and registered by JobHandlerCheckModule) (never in HTTP pods, so N API
  * replicas never fire a schedule N times). Serves only health and metrics over HTTP.
  */
 @Module({})
@@ -33,10 +33,11 @@ export class WorkerModule {
       imports: [
         ...commonModules(env, 'worker'),
         OutboxRelayModule.register(),
-        LeaseLifecycleModule,
-        FinanceOverdueModule,
-        VotesCloseDueModule,
-        AnnouncementsPublishDueModule,
+        // The core modules whose providers declare @Scheduled jobs (JobHandlerCheckModule collects them).
+        LeasesCoreModule,
+        FinanceCoreModule,
+        VotesCoreModule,
+        AnnouncementsCoreModule,
         DocumentJobsModule,
         DocumentSearchJobsModule,
         SyndicationWorkerModule,

@@ -26,6 +26,7 @@ export { SnakeNamingStrategy } from './snake-naming.strategy';
 export {
   JOB_SCOPES,
   PLATFORM_JOBS_ROLE,
+  runInJobScope,
   TenantTransactions,
   type JobScope,
   type PlatformScope,

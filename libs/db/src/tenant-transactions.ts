@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -40,6 +41,31 @@ export class TenantTransactions {
       return work(manager);
     });
   }
+
+  /**
+   * Platform work of a scheduled job: the scope is the one its `@Scheduled({ scope })` names, applied
+   * by the worker's collector around the handler (`runInJobScope`), never chosen by the handler. Runs
+   * as PLATFORM_JOBS_ROLE; outside a scheduled handler it fails.
+   */
+  runPlatformJob<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const scope = jobScope.getStore();
+    if (!scope)
+      return Promise.reject(
+        new Error('runPlatformJob outside a scheduled job (no @Scheduled scope applied)'),
+      );
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL ROLE ${PLATFORM_JOBS_ROLE}`);
+      await manager.query(`SELECT set_config('app.platform_scope', $1, true)`, [scope]);
+      return work(manager);
+    });
+  }
+}
+
+const jobScope = new AsyncLocalStorage<string>();
+
+/** Runs `work` with `scope` as the platform scope of its runPlatformJob calls (the schedule collector's side). */
+export function runInJobScope<T>(scope: string, work: () => T): T {
+  return jobScope.run(scope, work);
 }
 
 /** The database role of the platform jobs (worker only; see migration PlatformJobsRole1795390000000). */

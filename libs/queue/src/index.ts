@@ -25,6 +25,13 @@ export {
 } from './queue-names';
 export { QueueWorkerGuard } from './queue-worker.guard';
 export { scheduleRepeatable } from './schedule';
+export {
+  collectSchedules,
+  Scheduled,
+  type FoundSchedule,
+  type ScheduledJob,
+  type ScheduledOptions,
+} from './scheduled';
 export { addFresh } from './add-fresh';
 export { JobWaitTimeout, waitForJob } from './wait-for-job';
 export {

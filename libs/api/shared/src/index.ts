@@ -14,4 +14,4 @@ export { MailModule } from './mail/mail.module';
 export { type MailMessage, mailTemplates } from './mail/mail.templates';
 export { Mailer } from './mail/mailer';
 export { IdempotencyExpiryJobsModule } from './idempotency-expiry/idempotency-expiry.core.module';
-export { IDEMPOTENCY_KEYS_EXPIRE_CRON } from './idempotency-expiry/idempotency-expiry.processor';
+export { IDEMPOTENCY_KEYS_EXPIRE_CRON } from './idempotency-expiry/idempotency-expiry';

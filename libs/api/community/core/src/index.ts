@@ -1,4 +1,3 @@
-export { AnnouncementsPublishDueModule } from './announcements/announcements-publish-due.module';
 export { AnnouncementsPublishDue } from './announcements/announcements-publish-due';
 export { AnnouncementsCoreModule } from './announcements/announcements.core.module';
 export { AnnouncementsService } from './announcements/announcements.service';
@@ -14,7 +13,6 @@ export { BallotsService } from './votes/ballots.service';
 export { DelegationsService } from './votes/delegations.service';
 export { BallotChainResponse, BallotReceiptResponse, CastBallotDto, CreateDelegationDto, DelegationPageResponse, DelegationResponse, ParticipationPageResponse, ReceiptCheckResponse } from './votes/dto/ballot.dto';
 export { CreateVoteDto, ListVotesQueryDto, UpdateVoteDto, VotePageResponse, VoteResponse, type VoteSummaryResponse } from './votes/dto/vote.dto';
-export { VotesCloseDueModule } from './votes/votes-close-due.module';
 export { VotesCloseDue } from './votes/votes-close-due';
 export { VotesCoreModule } from './votes/votes.core.module';
 export { VotesService } from './votes/votes.service';

@@ -4,6 +4,5 @@ export { ChargePageResponse, ChargeResponse, CreateChargeDto, ListChargesQueryDt
 export { CreateExpenseDto, ExpensePageResponse, ExpenseResponse, ListExpensesQueryDto, UpdateExpenseDto } from './finance/dto/expense.dto';
 export { BalanceResponse, BuildingSummaryResponse, SummaryQueryDto } from './finance/dto/report.dto';
 export { ExpensesService } from './finance/expenses.service';
-export { FinanceOverdueModule } from './finance/finance-overdue.module';
 export { FinanceReportsService } from './finance/finance-reports.service';
 export { FinanceCoreModule } from './finance/finance.core.module';

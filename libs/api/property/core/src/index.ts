@@ -8,7 +8,6 @@ export { CreateInspectionDto, InspectionPageResponse, InspectionResponse, ListIn
 export { InspectionsCoreModule } from './inspections/inspections.core.module';
 export { InspectionsService } from './inspections/inspections.service';
 export { AddendumPageResponse, AddendumResponse, CreateAddendumDto, CreateLeaseDto, LeasePageResponse, LeaseResponse, ListLeasesQueryDto, TerminateLeaseDto, UpdateLeaseDto } from './leases/dto/lease.dto';
-export { LeaseLifecycleModule } from './leases/lease-lifecycle.module';
 export { LeaseLifecycle } from './leases/lease-lifecycle';
 export { LeasesCoreModule } from './leases/leases.core.module';
 export { LeasesService } from './leases/leases.service';

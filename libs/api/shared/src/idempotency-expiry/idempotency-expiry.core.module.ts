@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyExpiry } from './idempotency-expiry';
-import { IdempotencyExpiryProcessor } from './idempotency-expiry.processor';
 
-/** Worker only: the daily expiry of Idempotency-Key answers (no HTTP side). */
+/** Worker only: the daily expiry of Idempotency-Key answers (an @Scheduled job; no HTTP side). */
 @Module({
-  providers: [IdempotencyExpiry, IdempotencyExpiryProcessor],
+  providers: [IdempotencyExpiry],
 })
 export class IdempotencyExpiryJobsModule {}

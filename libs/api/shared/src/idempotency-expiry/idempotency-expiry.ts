@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IdempotencyKey, TenantTransactions } from '@ppt/db';
+import { MaintenanceJob, Scheduled } from '@ppt/queue';
+
+/** Every day at 02:50 UTC, with the other daily housekeeping. */
+export const IDEMPOTENCY_KEYS_EXPIRE_CRON = '50 2 * * *';
 
 /** How long an Idempotency-Key answer is kept (migration 1795572000000's policy allows no less). */
 export const IDEMPOTENCY_KEY_RETENTION_DAYS = 7;
@@ -14,8 +18,9 @@ export class IdempotencyExpiry {
 
   constructor(private readonly tenant: TenantTransactions) {}
 
+  @Scheduled({ job: MaintenanceJob.IdempotencyKeysExpire, cron: IDEMPOTENCY_KEYS_EXPIRE_CRON, scope: 'idempotency-keys-expire' })
   async run(): Promise<{ deleted: number }> {
-    const deleted = await this.tenant.runPlatform('idempotency-keys-expire', async (m) => {
+    const deleted = await this.tenant.runPlatformJob(async (m) => {
       const res = await m
         .createQueryBuilder()
         .delete()

@@ -4,6 +4,7 @@ import { processCounter } from '@ppt/observability';
 import { NO_REQUEST, systemActor } from '@ppt/api-shared';
 import { VoteClosing } from './vote-closing';
 import { VotesRepository } from './votes.repository';
+import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 /** Votes closed per pass at most; the rest wait a minute (the oldest end first). */
 export const VOTES_CLOSED_PER_PASS = 200;
@@ -33,8 +34,13 @@ export class VotesCloseDue {
     private readonly closing: VoteClosing,
   ) {}
 
+  /**
+   * Every minute: results follow the end of the voting period within a minute, and a pass with nothing
+   * due is one indexed query (partial index ix_votes_open_end).
+   */
+  @Scheduled({ job: MaintenanceJob.VotesCloseDue, cron: '* * * * *', scope: 'votes-close-due' })
   async run(now = new Date()): Promise<{ closed: number; failed: number }> {
-    const due = await this.tenant.runPlatform('votes-close-due', (m) =>
+    const due = await this.tenant.runPlatformJob((m) =>
       m
         .createQueryBuilder(Vote, 'v')
         .select('v.organization_id', 'organizationId')

@@ -7,6 +7,7 @@ import { AuditService, NO_REQUEST, systemActor } from '@ppt/api-shared';
 import { NotificationsService } from '@ppt/api-community-core';
 import { ChargesRepository } from './charges.repository';
 import { formatMoney, isoDay, subtract } from './money';
+import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 const marked = processCounter({
   name: 'charges_overdue_total',
@@ -39,9 +40,11 @@ export class ChargeOverdue {
     private readonly audit: AuditService,
   ) {}
 
+  /** Every day at 02:30 UTC (after the lease pass). */
+  @Scheduled({ job: MaintenanceJob.FinanceOverdue, cron: '30 2 * * *', scope: 'finance-overdue' })
   async run(now = new Date()): Promise<{ overdue: number; notified: number; failed: number }> {
     const today = isoDay(now);
-    const organizations = await this.tenant.runPlatform('finance-overdue', (m) =>
+    const organizations = await this.tenant.runPlatformJob((m) =>
       m
         .createQueryBuilder(Charge, 'c')
         .select('DISTINCT c.organization_id', 'organizationId')

@@ -14,7 +14,7 @@ import { ExpensesService } from './expenses.service';
 import { FinanceReportsRepository } from './finance-reports.repository';
 import { FinanceReportsService } from './finance-reports.service';
 
-/** Charges, payments, expenses, balances and building summaries (the overdue job is FinanceOverdueModule). */
+/** Charges, payments, expenses, balances and building summaries (the overdue job is ChargeOverdue.run, @Scheduled). */
 @Module({
   imports: [EventsModule, NotificationsCoreModule, UnitsCoreModule, PeopleCoreModule, BuildingsCoreModule, VendorsCoreModule],
   providers: [

@@ -10,6 +10,7 @@ import { SyndicationRepository } from './syndication.repository';
 import { SyndicationService } from './syndication.service';
 import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 import { portalInquiryUuid } from './webhooks/uuid-v5';
+import { QueueName, Scheduled, SyndicationJob } from '@ppt/queue';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -56,9 +57,20 @@ export class OpenImmoReports {
     @Inject(SyndicationEnv) private readonly env: SyndicationEnv,
   ) {}
 
-  /** Every organisation with OpenImmo enabled; one failing import server does not stop the others. */
+  /**
+   * Every organisation with OpenImmo enabled; one failing import server does not stop the others.
+   * Every 10 minutes: portals process uploads within minutes; their verdicts (and leads) should not wait
+   * for the night.
+   */
+  @Scheduled({
+    job: SyndicationJob.ReadPortalReports,
+    cron: '*/10 * * * *',
+    scope: 'syndication-reconcile',
+    queue: QueueName.Syndication,
+    attempts: 1,
+  })
   async readAll(): Promise<OpenImmoReportsSummary> {
-    const organizations = await this.tenant.runPlatform('syndication-reconcile', (m) =>
+    const organizations = await this.tenant.runPlatformJob((m) =>
       m
         .createQueryBuilder(PortalTarget, 't')
         .select('t.organization_id', 'organizationId')

@@ -18,6 +18,7 @@ import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
 import { ON_MARKET, STUCK_STATUSES, SyndicationRepository } from './syndication.repository';
 import { jobOf, newIntent, SyndicationService } from './syndication.service';
+import { QueueName, Scheduled, SyndicationJob } from '@ppt/queue';
 
 export type DriftKind = DomainEventPayloads['syndication.drift_detected']['kind'];
 type Drift = DomainEventPayloads['syndication.drift_detected'];
@@ -85,11 +86,24 @@ export class SyndicationReconciliation {
     @Inject(SyndicationEnv) private readonly env: SyndicationEnv,
   ) {}
 
+  /**
+   * Every night at 03:30 UTC: portals are quiet, and the daily maintenance jobs (02:xx) are done. On the
+   * `syndication` queue rather than `maintenance`: it is syndication's own work (its providers, its
+   * portal calls), pausing the syndication queue during a portal incident pauses it too, and a long
+   * full transfer never holds up the housekeeping jobs.
+   */
+  @Scheduled({
+    job: SyndicationJob.Reconcile,
+    cron: '30 3 * * *',
+    scope: 'syndication-reconcile',
+    queue: QueueName.Syndication,
+    attempts: 1,
+  })
   async run(): Promise<ReconciliationSummary> {
     const now = Date.now();
     // Across organisations, in the read-only scope: the enabled portals we can check, and the
     // organisations with stuck rows (also those that only use our own portal, which needs no target row).
-    const { enabled, stuckIn, ownPortal } = await this.tenant.runPlatform('syndication-reconcile', async (m) => ({
+    const { enabled, stuckIn, ownPortal } = await this.tenant.runPlatformJob(async (m) => ({
       enabled: await m
         .createQueryBuilder(PortalTarget, 't')
         .select('t.organization_id', 'organizationId')

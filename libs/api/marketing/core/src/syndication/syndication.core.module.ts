@@ -6,6 +6,7 @@ import { OpenImmoReports } from './openimmo-reports';
 import { PortalHttp } from './adapters/portal-http';
 import { RealityPortalAdapter } from './adapters/reality-portal.adapter';
 import { RealityPortalRebuild } from './reality-portal-rebuild';
+import { RealityPortalRebuildProcessor } from './reality-portal-rebuild.processor';
 import { ListingAnalyticsService } from './analytics/listing-analytics.service';
 import { PortalStatsRepository } from './portal-stats.repository';
 import { PortalSyncHolds } from './portal-sync-holds';
@@ -13,7 +14,6 @@ import { PortalTargetsRepository } from './portal-targets.repository';
 import { PortalTargetsService } from './portal-targets.service';
 import { SyndicationJobs } from './syndication-jobs';
 import { SyndicationListings } from './syndication-listings';
-import { SyndicationReconcileProcessor } from './syndication-reconcile.processor';
 import { SyndicationReconciliation } from './syndication-reconciliation';
 import { SyndicationProcessor } from './syndication.processor';
 import { SyndicationRepository } from './syndication.repository';
@@ -22,7 +22,6 @@ import { NotificationsCoreModule } from '@ppt/api-community-core';
 import { PortalWebhooksRepository } from './webhooks/portal-webhooks.repository';
 import { PortalWebhooksService } from './webhooks/portal-webhooks.service';
 import { WebhookReceiptExpiry } from './webhooks/webhook-receipt-expiry';
-import { WebhookReceiptExpiryProcessor } from './webhooks/webhook-receipt-expiry.processor';
 
 const PROVIDERS = [
   PortalAdapters,
@@ -73,9 +72,12 @@ const PROVIDERS = [
 })
 export class SyndicationCoreModule {}
 
-/** The worker side: listing events become portal jobs, portal jobs run, old webhook receipts go. */
+/**
+ * The worker side: listing events become portal jobs, portal jobs run; the nightly reconciliation, the
+ * portal reports and the webhook receipt expiry are @Scheduled methods of SyndicationCoreModule's providers.
+ */
 @Module({
   imports: [SyndicationCoreModule, NotificationsCoreModule],
-  providers: [SyndicationProcessor, SyndicationReconcileProcessor, WebhookReceiptExpiryProcessor],
+  providers: [SyndicationProcessor, RealityPortalRebuildProcessor],
 })
 export class SyndicationWorkerModule {}

@@ -4,6 +4,7 @@ import { OutboxWriter } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';
 import { LeasesRepository } from './leases.repository';
+import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 export const ENDING_SOON_DAYS = [90, 60, 30] as const;
 
@@ -45,9 +46,11 @@ export class LeaseLifecycle {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  /** Every day at 02:00 UTC. */
+  @Scheduled({ job: MaintenanceJob.LeaseLifecycle, cron: '0 2 * * *', scope: 'lease-lifecycle' })
   async run(now = new Date()): Promise<{ endingSoon: number; expired: number }> {
     const today = isoDay(now);
-    const organizations = await this.tenant.runPlatform('lease-lifecycle', async (m) => {
+    const organizations = await this.tenant.runPlatformJob(async (m) => {
       const withLeases = await m
         .createQueryBuilder(Lease, 'l')
         .select('DISTINCT l.organization_id', 'organizationId')

@@ -6,6 +6,7 @@ import { IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import { DocumentsEnv } from '../documents.env';
 import { AuditService } from '@ppt/api-shared';
 import { DocumentJobs } from '../document-jobs';
+import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 export type CleanedKind =
   | 'abandoned_upload'
@@ -50,11 +51,16 @@ export class DocumentStorageCleanup {
     private readonly jobs: DocumentJobs,
   ) {}
 
+  /** Every hour at :20 (away from the top of the hour, when the other schedules fire). */
+  @Scheduled({
+    job: MaintenanceJob.DocumentStorageCleanup,
+    cron: '20 * * * *',
+    scope: 'document-storage-cleanup',
+  })
   async run(now = new Date()): Promise<CleanupTotals> {
     const abandonedBefore = new Date(now.getTime() - this.env.UPLOAD_ABANDONED_AFTER_S * 1000);
     const deletedBefore = new Date(now.getTime() - DELETED_OBJECT_GRACE_MS);
-    const organizations = await this.tenant.runPlatform(
-      'document-storage-cleanup',
+    const organizations = await this.tenant.runPlatformJob(
       (m) =>
         m.query(
           `SELECT organization_id FROM upload_sessions WHERE status <> 'completed' AND expires_at < $1
