@@ -48,6 +48,6 @@ describe('reality-server keeps its OpenAPI contract', () => {
     }
     expect(serverErrors).toEqual([]);
     expect([...new Set(violations)]).toEqual([]);
-    expect(requests.length).toBe(17 * PER_OPERATION);
+    expect(requests.length).toBe(18 * PER_OPERATION);
   }, 300_000);
 });
