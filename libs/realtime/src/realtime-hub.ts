@@ -241,7 +241,8 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Checks every socket's rooms again (cached residence forgotten first): a socket that may no longer
-   * join a room leaves it with a WS_ROOM_FORBIDDEN error frame. Runs every ACCESS_RECHECK_MS per socket.
+   * join a room leaves it with a WS_ROOM_FORBIDDEN error frame. Runs every ACCESS_RECHECK_MS per socket
+   * whose access can change (RoomAccess.refresh).
    */
   revalidate(): Promise<void> {
     return this.recheckRooms([...this.held.values()]);
@@ -252,7 +253,9 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     for (const held of list) {
       const { connection, access } = held;
       held.checkedAt = now;
-      access.refresh?.();
+      // Without a refresh the access has nothing that changes under an open socket.
+      if (!access.refresh) continue;
+      access.refresh();
       for (const name of [...connection.rooms]) {
         const room = parseRoom(name);
         if (!room || room.kind === 'user') continue;

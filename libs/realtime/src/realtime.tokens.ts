@@ -33,7 +33,10 @@ export interface RoomAccess {
    * each replayed event (`replay`), so a room's members see only what they may read. Absent: all.
    */
   mayReceive?(room: Room, event: RealtimeEvent, replay: boolean): boolean;
-  /** Forgets what was cached (residence): the next mayJoin / mayReceive read the current state. */
+  /**
+   * Forgets what was cached (residence): the next mayJoin / mayReceive read the current state. Present
+   * only when the access can change under an open socket: the hub then rechecks its rooms periodically.
+   */
   refresh?(): void;
 }
 

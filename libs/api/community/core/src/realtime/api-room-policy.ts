@@ -109,9 +109,14 @@ export class ApiRoomPolicy implements RoomPolicy {
         if (p['unitId'] === null || !BUILDING_WIDE_OWN.has(permission)) return false;
         return [...idsOf(p['buildingId']), ...idsOf(p['buildingIds'])].some((id) => after(home.buildings.get(id)));
       },
-      refresh: () => {
-        loading = undefined;
-      },
+      // Only a residence changes under an open socket (a role change ends it): staff rooms are not rechecked.
+      ...(tenant && grantOf(tenant, Permission.UnitRead) === 'own'
+        ? {
+            refresh: () => {
+              loading = undefined;
+            },
+          }
+        : {}),
     };
   }
 }
