@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { connectWs, startPrivateRedis, type PrivateRedis, type TestSocket } from '@ppt/testing';
 import request from 'supertest';
 import { bootApiServer, createTestWorker, type BootedApiServer } from './boot';
-import { bearer, createOrganization, registerAndLogin } from './identity';
+import { asOwner, bearer, createOrganization, registerAndLogin } from './identity';
 
 /**
  * Redis down: sockets stay open, the event written meanwhile waits in the outbox (the relay retries)
@@ -13,6 +13,7 @@ describe('realtime gateway while Redis is down', () => {
   let server: BootedApiServer;
   let worker: INestApplication;
   let socket: TestSocket | undefined;
+  let revoked: TestSocket | undefined;
   const http = () => server.app.getHttpServer();
 
   beforeAll(async () => {
@@ -24,6 +25,7 @@ describe('realtime gateway while Redis is down', () => {
   }, 120_000);
   afterAll(async () => {
     socket?.ws.terminate();
+    revoked?.ws.terminate();
     await worker?.close();
     await server?.close();
     await redis?.dispose();
@@ -59,5 +61,25 @@ describe('realtime gateway while Redis is down', () => {
       60_000,
     );
     expect(delivered).toMatchObject({ room: `org:${org.id}`, event: { type: 'fault.created' } });
+  }, 120_000);
+
+  it('closes with 4401 the socket of a session revoked while the revocation channel was down', async () => {
+    const user = await registerAndLogin(http(), 'rt-missed');
+    revoked = await connectWs(http(), user.accessToken);
+    await revoked.next((f) => f.type === 'welcome');
+
+    await redis.stop();
+    // Ended while no revocation could be heard (as if its message was published during a reconnect).
+    const sessionId = JSON.parse(Buffer.from(user.accessToken.split('.')[1] as string, 'base64url').toString())
+      .sid as string;
+    await asOwner(server, (db) =>
+      db.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1`, [sessionId]),
+    );
+    revoked.send({ type: 'ping' });
+    await revoked.next((f) => f.type === 'pong');
+
+    await redis.start();
+    // Subscribed again: every held session is checked once more.
+    expect((await revoked.closed).code).toBe(4401);
   }, 120_000);
 });

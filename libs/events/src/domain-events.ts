@@ -40,6 +40,8 @@ export interface DomainEventPayloads {
     unitId: string | null;
     priority: string;
     title: string;
+    /** Who reported it: a resident (own FaultRead) hears of their own fault on the WebSocket. */
+    reporterUserId?: string;
   };
   /** buildingId and unitId route it to the residents' WebSocket rooms (libs/realtime). */
   'fault.status_changed': {
@@ -49,6 +51,7 @@ export interface DomainEventPayloads {
     from: string;
     to: string;
     changedBy: string;
+    reporterUserId?: string;
   };
   /** A staff member became the fault's assignee. */
   'fault.assigned': { faultId: string; assigneeUserId: string; assignedBy: string };

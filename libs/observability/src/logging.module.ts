@@ -15,6 +15,8 @@ export interface LoggingOptions {
 /** Paths whose values never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  // A browser's WebSocket carries the bearer token as a subprotocol (`bearer, <token>`).
+  'req.headers["sec-websocket-protocol"]',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',

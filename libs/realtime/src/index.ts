@@ -12,7 +12,7 @@ export {
   type RoomKind,
 } from './protocol';
 export { realtimeSettingsOf, withRealtimeEnv, type RealtimeEnvSlice, type RealtimeSettings } from './realtime-env';
-export { directChannel, RealtimeHub, tokenOf } from './realtime-hub';
+export { ACCESS_RECHECK_MS, directChannel, MAX_EARLY_FRAMES, RealtimeHub, tokenOf } from './realtime-hub';
 export { RealtimeModule, type RealtimeModuleOptions } from './realtime.module';
 export { RealtimePublisher } from './realtime-publisher';
 export { MAX_REPLAY, RoomStreams, type Replay } from './room-streams';

@@ -42,6 +42,10 @@ const RECENT_EVENTS = 10_000;
 const STREAM_BLOCK_MS = 2000;
 /** How long shutdown waits for clients to answer the 1001 close before the adapter cuts them. */
 const SHUTDOWN_CLOSE_WAIT_MS = 1000;
+/** Frames a client may send before it is authenticated (they wait); one more closes the socket with 1008. */
+export const MAX_EARLY_FRAMES = 10;
+/** How often each socket's rooms are checked again (a tenant who moved out leaves their unit's rooms). */
+export const ACCESS_RECHECK_MS = 60_000;
 
 /** The access token from `Authorization: Bearer …` or `Sec-WebSocket-Protocol: bearer, <token>`; never the URL. */
 export function tokenOf(req: IncomingMessage): string | undefined {
@@ -61,6 +65,8 @@ export function directChannel(keyPrefix: string, app: string): string {
 interface Held {
   connection: RealtimeConnection;
   access: RoomAccess;
+  /** When the socket's rooms were last checked again (ms). */
+  checkedAt: number;
 }
 
 /**
@@ -108,7 +114,8 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     this.subscribe();
     listenForSessionRevocations(this.redis, 'RealtimeRevocations', {
       revoked: (sessionId) => this.closeSession(sessionId, Infinity),
-      subscribed: () => undefined,
+      // (Re)subscribed: revocations published while the subscription was down were missed.
+      subscribed: () => void this.recheckSessions(),
       alsoListen: {
         // `<session id> <generation> <ms>`: tokens of earlier generations stopped working (role change, switch).
         [sessionChangedChannel(this.redis)]: (message) => {
@@ -141,11 +148,6 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.heartbeat);
   }
 
-  /** Sockets open on this instance (the benchmark and tests read it). */
-  get connectionCount(): number {
-    return this.held.size;
-  }
-
   /** A new socket (the gateway's handleConnection). */
   accept(socket: WebSocket, req: IncomingMessage): void {
     if (this.stopping) {
@@ -154,7 +156,15 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     }
     // Frames sent before the welcome wait until the socket is authenticated.
     const early: { data: unknown; isBinary: boolean }[] = [];
-    const queueEarly = (data: unknown, isBinary: boolean) => early.push({ data, isBinary });
+    const queueEarly = (data: unknown, isBinary: boolean) => {
+      if (early.length >= MAX_EARLY_FRAMES) {
+        socket.off('message', queueEarly);
+        wsClosed.inc({ app: this.options.app, code: String(CloseCode.PolicyViolation) });
+        socket.close(CloseCode.PolicyViolation, 'too many frames before authentication');
+        return;
+      }
+      early.push({ data, isBinary });
+    };
     socket.on('message', queueEarly);
     socket.on('error', (err) => this.logger.debug(`socket error: ${err.message}`));
     const token = tokenOf(req);
@@ -167,28 +177,31 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
       (identity) => {
         socket.off('message', queueEarly);
         if (socket.readyState !== socket.OPEN) return;
-        this.admit(socket, identity);
+        const connection = this.admit(socket, identity);
+        if (!connection) return;
         for (const { data, isBinary } of early) this.onMessage(socket, data, isBinary);
+        // The session may have been revoked between the authenticator's check and the admission.
+        void this.recheck(connection);
       },
       (err: Error) => refuse(`unauthorized: ${err.message}`.slice(0, 120)),
     );
   }
 
-  private admit(socket: WebSocket, identity: RealtimeIdentity): void {
+  private admit(socket: WebSocket, identity: RealtimeIdentity): RealtimeConnection | null {
     if (this.stopping) {
       socket.close(CloseCode.GoingAway, 'server shutting down');
-      return;
+      return null;
     }
     const mine = this.byUser.get(identity.userId);
     if (mine && mine.size >= this.options.settings.maxConnectionsPerUser) {
       wsClosed.inc({ app: this.options.app, code: String(CloseCode.TooManyConnections) });
       socket.close(CloseCode.TooManyConnections, 'too many connections for this user');
-      return;
+      return null;
     }
     const connection = new RealtimeConnection(socket, identity, this.options.settings, (code) =>
       wsClosed.inc({ app: this.options.app, code: String(code) }),
     );
-    this.held.set(socket, { connection, access: this.policy.accessFor(identity) });
+    this.held.set(socket, { connection, access: this.policy.accessFor(identity), checkedAt: Date.now() });
     addTo(this.byUser, identity.userId, connection);
     addTo(this.bySession, identity.sessionId, connection);
     wsConnections.inc({ app: this.options.app });
@@ -207,6 +220,57 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
         maxMessageBytes: this.options.settings.maxMessageBytes,
       }),
     );
+    return connection;
+  }
+
+  /** Closes the socket (4401) when its session is no longer active; a failed check leaves it open. */
+  private async recheck(connection: RealtimeConnection): Promise<void> {
+    if (!this.authenticator.stillActive || !connection.isOpen) return;
+    try {
+      if (!(await this.authenticator.stillActive(connection.identity)))
+        connection.close(CloseCode.Unauthorized, 'session ended or changed');
+    } catch (err) {
+      this.logger.warn(`Could not check a session again: ${(err as Error).message}`);
+    }
+  }
+
+  /** Checks every held session again (after the revocation channels were (re)subscribed). */
+  async recheckSessions(): Promise<void> {
+    await Promise.all([...this.held.values()].map(({ connection }) => this.recheck(connection)));
+  }
+
+  /**
+   * Checks every socket's rooms again (cached residence forgotten first): a socket that may no longer
+   * join a room leaves it with a WS_ROOM_FORBIDDEN error frame. Runs every ACCESS_RECHECK_MS per socket
+   * whose access can change (RoomAccess.refresh).
+   */
+  revalidate(): Promise<void> {
+    return this.recheckRooms([...this.held.values()]);
+  }
+
+  private async recheckRooms(list: Held[]): Promise<void> {
+    const now = Date.now();
+    for (const held of list) {
+      const { connection, access } = held;
+      held.checkedAt = now;
+      // Without a refresh the access has nothing that changes under an open socket.
+      if (!access.refresh) continue;
+      access.refresh();
+      for (const name of [...connection.rooms]) {
+        const room = parseRoom(name);
+        if (!room || room.kind === 'user') continue;
+        let allowed: boolean;
+        try {
+          allowed = await access.mayJoin(room);
+        } catch (err) {
+          this.logger.warn(`Could not check room ${name} again: ${(err as Error).message}`);
+          continue;
+        }
+        if (allowed || !connection.rooms.has(name)) continue;
+        this.leave(connection, name);
+        connection.send(errorFrame(ErrorCode.RoomForbidden, 'you may no longer be in this room', { room: name }));
+      }
+    }
   }
 
   private forget(socket: WebSocket): void {
@@ -306,8 +370,12 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
     let sent = lastSeq;
     try {
       const replay = await this.streams.replay(room, lastSeq);
+      const access = this.held.get(connection.socket)?.access;
+      const parsed = parseRoom(room);
       for (const { seq, event } of replay.events) {
-        connection.send(eventFrame(room, seq, event, true));
+        // The same filter as live delivery, asked as a replay (events from before the access are not theirs).
+        if (!access?.mayReceive || (parsed && access.mayReceive(parsed, event, true)))
+          connection.send(eventFrame(room, seq, event, true));
         sent = seq;
       }
       for (const live of connection.resuming.get(room) ?? []) {
@@ -334,6 +402,8 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private beat(): void {
+    const due = [...this.held.values()].filter((h) => Date.now() - h.checkedAt >= ACCESS_RECHECK_MS);
+    if (due.length > 0) void this.recheckRooms(due);
     for (const { connection } of this.held.values()) {
       if (!connection.alive) {
         // No pong (nor any frame) since the last ping: the peer is gone; no close handshake to wait for.
@@ -423,7 +493,10 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
       if (!members || members.size === 0) return;
       const seq = seqs[i] ?? null;
       const frame = Buffer.from(eventFrame(room, seq, event));
+      const parsed = parseRoom(room);
       for (const connection of members) {
+        const access = this.held.get(connection.socket)?.access;
+        if (access?.mayReceive && !(parsed && access.mayReceive(parsed, event, false))) continue;
         const waiting = connection.resuming.get(room);
         if (waiting) waiting.push({ seq, frame });
         else if (connection.send(frame)) sent += 1;

@@ -1,5 +1,5 @@
 import type { RealtimeIdentity } from './connection';
-import type { Room } from './protocol';
+import type { RealtimeEvent, Room } from './protocol';
 import type { RealtimeSettings } from './realtime-env';
 
 export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
@@ -17,11 +17,27 @@ export interface RealtimeOptions {
 /** Turns the token a client connected with into who it is; throws when the token is not accepted. */
 export interface RealtimeAuthenticator {
   authenticate(token: string): Promise<RealtimeIdentity>;
+  /**
+   * Whether the identity's session is still active and of its generation: asked again right after a
+   * socket is admitted (a revocation between the check and the admission) and for every held socket
+   * when the revocation channels are (re)subscribed (revocations published meanwhile were missed).
+   */
+  stillActive?(identity: RealtimeIdentity): Promise<boolean>;
 }
 
-/** What one socket may join, decided once per socket (its identity does not change while it is open). */
+/** What one socket may join and receive (its identity does not change while it is open; its residence may). */
 export interface RoomAccess {
   mayJoin(room: Room): Promise<boolean>;
+  /**
+   * Whether this socket, being in `room`, receives `event`: asked per socket at live delivery and for
+   * each replayed event (`replay`), so a room's members see only what they may read. Absent: all.
+   */
+  mayReceive?(room: Room, event: RealtimeEvent, replay: boolean): boolean;
+  /**
+   * Forgets what was cached (residence): the next mayJoin / mayReceive read the current state. Present
+   * only when the access can change under an open socket: the hub then rechecks its rooms periodically.
+   */
+  refresh?(): void;
 }
 
 export interface RoomPolicy {

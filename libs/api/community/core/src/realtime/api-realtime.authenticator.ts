@@ -33,4 +33,8 @@ export class ApiRealtimeAuthenticator implements RealtimeAuthenticator {
       expiresAt: claims.exp * 1000,
     };
   }
+
+  stillActive(identity: RealtimeIdentity): Promise<boolean> {
+    return this.sessions.isActive(identity.sessionId, identity.generation);
+  }
 }

@@ -109,6 +109,7 @@ export class FaultsService {
           unitId: fault.unitId,
           priority: fault.priority,
           title: fault.title,
+          reporterUserId: fault.reporterUserId,
         },
       });
       return toResponse(fault);
@@ -208,6 +209,7 @@ export class FaultsService {
           from: before.status,
           to,
           changedBy: t.userId,
+          reporterUserId: after.reporterUserId,
         },
       });
       return toResponse(after, await this.faults.history(m, t.organizationId, id));

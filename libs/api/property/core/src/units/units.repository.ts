@@ -103,4 +103,29 @@ export class UnitsRepository {
       .getRawMany<{ unitId: string }>();
     return rows.map((r) => r.unitId);
   }
+
+  /**
+   * The units the user currently lives in or owns, with their building and since when the user has
+   * been there as far as we know: the later of the occupancy's start and when it was recorded (a
+   * back-dated occupancy does not open events from before it existed).
+   */
+  async residencesOfUser(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<{ unitId: string; buildingId: string; since: Date }[]> {
+    const rows = await m
+      .createQueryBuilder(UnitOccupant, 'o')
+      .innerJoin(Person, 'p', 'p.id = o.person_id AND p.organization_id = o.organization_id')
+      .innerJoin(Unit, 'u', 'u.id = o.unit_id AND u.organization_id = o.organization_id')
+      .select('o.unit_id', 'unitId')
+      .addSelect('u.building_id', 'buildingId')
+      .addSelect('MIN(GREATEST(o.starts_on::timestamptz, o.created_at))', 'since')
+      .where('o.organization_id = :organizationId AND p.user_id = :userId', { organizationId, userId })
+      .andWhere('o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)')
+      .groupBy('o.unit_id')
+      .addGroupBy('u.building_id')
+      .getRawMany<{ unitId: string; buildingId: string; since: Date | string }>();
+    return rows.map((r) => ({ unitId: r.unitId, buildingId: r.buildingId, since: new Date(r.since) }));
+  }
 }

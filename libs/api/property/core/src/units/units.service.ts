@@ -49,6 +49,14 @@ export class UnitsService {
     });
   }
 
+  /**
+   * Where the caller lives or owns now (the WebSocket room policy): each unit with its building and
+   * since when the caller has been there (events before that are not theirs).
+   */
+  residence(t: Tenant): Promise<{ unitId: string; buildingId: string; since: Date }[]> {
+    return this.tenant.run(scopeOf(t), (m) => this.units.residencesOfUser(m, t.organizationId, t.userId));
+  }
+
   get(t: Tenant, id: string): Promise<UnitResponse> {
     return this.tenant.run(scopeOf(t), async (m) => {
       if (!(await this.residents.canSee(m, t, id))) throw notFound();
