@@ -99,7 +99,7 @@ describe('context public APIs', () => {
       d.isDirectory(),
     );
     expect(contexts.map((d) => d.name).sort()).toEqual(
-      ['community', 'documents', 'finance', 'identity', 'marketing', 'property', 'shared'].sort(),
+      ['assistant', 'community', 'documents', 'finance', 'identity', 'marketing', 'property', 'shared'].sort(),
     );
   });
 });

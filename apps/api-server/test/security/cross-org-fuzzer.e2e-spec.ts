@@ -78,7 +78,9 @@ function idKind(route: string, name: string): string {
   if (/(User|^actor)Id$/.test(name)) return 'users';
   if (name !== 'id') return `${name.slice(0, -2)}s`;
   const segments = route.split('/');
-  return segments[segments.indexOf('{id}') - 1];
+  const collection = segments[segments.indexOf('{id}') - 1];
+  // The assistant's conversations are not the residents' conversations: a pool of their own.
+  return segments[segments.indexOf('{id}') - 2] === 'assistant' ? `assistant/${collection}` : collection;
 }
 const isIdName = (name: string) => name === 'id' || /Id$/.test(name);
 

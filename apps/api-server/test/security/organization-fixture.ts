@@ -496,6 +496,12 @@ export async function seedOrganization(
     ).id,
   );
 
+  // The admin's own assistant conversation (creating one asks no provider).
+  remember(
+    'assistant/conversations',
+    (await call(tokens.org_admin, 'post', '/assistant/conversations', { title: `Assistant ${marker}` }, 201)).id,
+  );
+
   // Rows the set-up made on the side: notifications, sessions.
   for (const role of Object.keys(tokens) as SeededRole[]) {
     for (const item of (await call(tokens[role], 'get', '/notifications', undefined, 200)).items ?? []) {
