@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type Document, type DocumentTextStatus } from '@ppt/db';
 import { ValidationFailedError, toErrorDetails } from '@ppt/observability';
-import { ObjectExistsError, ObjectStorage, StorageEnv, objectKey, stagingKey } from '@ppt/storage';
+import { ObjectExistsError, ObjectNotFoundError, ObjectStorage, StorageEnv, objectKey, stagingKey } from '@ppt/storage';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
@@ -168,6 +168,12 @@ export class DocumentIntake {
         ifAbsent: true,
       });
     } catch (err) {
+      if (err instanceof ObjectNotFoundError) {
+        // A concurrent confirm activated the document and removed the staging copy after our head().
+        const now = await this.activeTwin(t, id);
+        if (now) return toDocumentResponse(now);
+        throw new DocumentError(DocumentErrorCode.ObjectMissing, 'Nothing was uploaded to the URL yet');
+      }
       // An earlier confirm copied and then failed: check what it copied.
       if (!(err instanceof ObjectExistsError)) throw err;
     }
