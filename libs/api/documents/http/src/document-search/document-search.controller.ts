@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
+import { ApiRateLimited } from '@ppt/http';
 import { DocumentSearchQueryDto, DocumentSearchResponse, DocumentSearchService } from '@ppt/api-documents-core';
 
 @ApiTags('assistant')
@@ -12,6 +13,7 @@ export class DocumentSearchController {
   constructor(private readonly search: DocumentSearchService) {}
 
   @Get('search')
+  @ApiRateLimited()
   @ApiOkResponse({
     type: DocumentSearchResponse,
     description:
@@ -19,6 +21,6 @@ export class DocumentSearchController {
       'chunk with a link (what the assistant retrieves for a question)',
   })
   find(@CurrentTenant() t: Tenant, @Query() query: DocumentSearchQueryDto): Promise<DocumentSearchResponse> {
-    return this.search.search(t, query.q, query.limit);
+    return this.search.searchAsked(t, query.q, query.limit);
   }
 }
