@@ -147,6 +147,10 @@ describe('assistant', () => {
         ASSISTANT_BREAKER_HALF_OPEN_MS: '600000',
         ASSISTANT_MAX_MESSAGE_TOKENS: '100',
         ASSISTANT_HISTORY_TOKENS: '80',
+        // This file asks and searches often as one user; the per-user limits have their own test
+        // (assistant-limits.e2e-spec.ts).
+        ASSISTANT_USER_REQUESTS_PER_MINUTE: '10000',
+        DOCUMENT_SEARCH_REQUESTS_PER_MINUTE: '10000',
         // The platform default: what an organisation without settings of its own uses.
         ASSISTANT_DEFAULT_PROVIDER: 'openai',
         ASSISTANT_DEFAULT_BASE_URL: openai.baseUrl,
@@ -319,9 +323,13 @@ describe('assistant', () => {
       .query({ q: 'boiler serviced autumn' })
       .set(bearer(org.adminToken))
       .expect(200);
-    const hit = (found.body.items as { versionId: string; link: string }[]).find((i) => i.versionId === second)!;
+    const hit = (found.body.items as { versionId: string; link: string }[]).find(
+      (i) => i.versionId === second,
+    )!;
     const conversation = await newConversation();
-    const events = parseSse((await ask(conversation.id, 'When is the boiler serviced autumn?').expect(200)).text);
+    const events = parseSse(
+      (await ask(conversation.id, 'When is the boiler serviced autumn?').expect(200)).text,
+    );
     const citation = events.find((e) => e.event === 'citation' && e.data.versionId === second)!;
     expect(citation.data).toMatchObject({ documentId: first, versionId: second, link: hit.link });
     expect(hit.link).toBe(`/api/v1/documents/${second}`);

@@ -160,7 +160,7 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     expect(acode).toBe('AI_PROVIDER_FAILED');
   });
 
-  it('retries a 429 storm with backoff but never opens the shared breaker for it (the caller\'s quota)', async () => {
+  it("retries a 429 storm with backoff but never opens the shared breaker for it (the caller's quota)", async () => {
     openai.mode = 'rate-limited';
     const guarded = client({ attempts: 3, breakerFailures: 5 });
     expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_FAILED');

@@ -164,7 +164,11 @@ export class AssistantChatService {
     } catch (err) {
       try {
         // The provider worked on the prompt before the caller left or its deadline passed: charged.
-        if (turns.length && (err instanceof LlmCallAborted || (err instanceof LlmError && err.code === LlmErrorCode.ProviderTimeout)))
+        if (
+          turns.length &&
+          (err instanceof LlmCallAborted ||
+            (err instanceof LlmError && err.code === LlmErrorCode.ProviderTimeout))
+        )
           await recordApart({ inputTokens: estimateMessageTokens(turns), outputTokens: 0 });
       } finally {
         await reservation.release();

@@ -150,7 +150,9 @@ export class AssistantDraftsService {
   }
 
   list(t: Tenant, subjectId?: string): Promise<AssistantDraft[]> {
-    return this.tenant.run(scopeOf(t), (m) => this.drafts.list(m, t.organizationId, t.userId, subjectId, 100));
+    return this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.list(m, t.organizationId, t.userId, subjectId, 100),
+    );
   }
 
   get(t: Tenant, id: string): Promise<AssistantDraft> {

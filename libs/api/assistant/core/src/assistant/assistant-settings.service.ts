@@ -179,7 +179,11 @@ export class AssistantSettingsService {
       apiKeySet: row ? true : platform,
       temperature: row?.temperature ?? (platform ? env.ASSISTANT_DEFAULT_TEMPERATURE : null),
       maxTokens: row?.maxTokens ?? (platform ? env.ASSISTANT_DEFAULT_MAX_TOKENS : null),
-      monthlyTokenBudget: row ? row.monthlyTokenBudget : platform ? env.ASSISTANT_DEFAULT_MONTHLY_TOKENS : null,
+      monthlyTokenBudget: row
+        ? row.monthlyTokenBudget
+        : platform
+          ? env.ASSISTANT_DEFAULT_MONTHLY_TOKENS
+          : null,
       monthlyCostBudgetMicros: row?.monthlyCostBudgetMicros ?? null,
       inputPricePerMillionMicros: row?.inputPricePerMillionMicros ?? 0,
       outputPricePerMillionMicros: row?.outputPricePerMillionMicros ?? 0,

@@ -37,7 +37,12 @@ export class DocumentSearchService implements AssistantRetriever {
     redis: RedisConnections,
     private readonly env: DocumentSearchEnv,
   ) {
-    this.perUser = createRateLimiter(redis, 'document-search:user', env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE, 60);
+    this.perUser = createRateLimiter(
+      redis,
+      'document-search:user',
+      env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE,
+      60,
+    );
   }
 
   /** A person's search (GET /assistant/search): 429 RATE_LIMITED over the per-user limit. */
@@ -46,7 +51,11 @@ export class DocumentSearchService implements AssistantRetriever {
     query: string,
     limit: number,
   ): Promise<{ items: CitedChunk[]; mode: 'hybrid' | 'full_text' }> {
-    const policy = { name: 'document-search-user', quota: this.env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE, windowS: 60 };
+    const policy = {
+      name: 'document-search-user',
+      quota: this.env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE,
+      windowS: 60,
+    };
     await withinLimit('Document searches of this user', policy, () => this.perUser.consume(t.userId));
     return this.search(t, query, limit);
   }

@@ -3,7 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { ApiRateLimited } from '@ppt/http';
-import { DocumentSearchQueryDto, DocumentSearchResponse, DocumentSearchService } from '@ppt/api-documents-core';
+import {
+  DocumentSearchQueryDto,
+  DocumentSearchResponse,
+  DocumentSearchService,
+} from '@ppt/api-documents-core';
 
 @ApiTags('assistant')
 @ApiBearerAuth()
