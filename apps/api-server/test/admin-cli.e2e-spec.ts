@@ -3,6 +3,7 @@ import { WORKSPACE_ROOT } from '@ppt/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
 import { asOwner, bearer, createOrganization, login, registerAndLogin, uniqueEmail } from './identity';
@@ -165,5 +166,56 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
       return res.rows[0].api_key_sealed as string;
     });
     expect(new SecretBox(newKey).open(sealed, context)).toBe('sk-provider-key');
+  });
+
+  it('reseal-secrets re-seals portal secrets and provider keys in one transaction; the reseal scope is the CLI role only', async () => {
+    const oldRing = `k1:${randomBytes(32).toString('base64')}`;
+    const newKey = `k2:${randomBytes(32).toString('base64')}`;
+    const owner = await registerAndLogin(http(), 'reseal-atomic');
+    const org = await createOrganization(http(), owner);
+    const old = new SecretBox(oldRing);
+    const credentialsSealed = old.seal('{"username":"u","password":"p"}', `${org.id}:sreality`);
+    await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      await db.query(
+        `INSERT INTO portal_targets (organization_id, portal, credentials_sealed) VALUES ($1, 'sreality', $2)`,
+        [org.id, credentialsSealed],
+      );
+      // A provider key sealed for another context: it cannot be opened, so the rotation must fail.
+      await db.query(
+        `INSERT INTO assistant_settings (organization_id, provider, base_url, model, api_key_sealed, temperature, max_tokens)
+         VALUES ($1, 'openai', 'https://api.openai.com/v1', 'gpt-4o-mini', $2, 0.2, 512)`,
+        [org.id, old.seal('sk-provider-key', 'another-context')],
+      );
+      await db.query('COMMIT');
+    });
+
+    // api-server's own role cannot borrow the CLI's platform scope to read every organisation's key.
+    const app = new Client({ connectionString: server.db.appUrl });
+    await app.connect();
+    try {
+      await app.query('BEGIN');
+      await app.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
+      expect((await app.query(`SELECT api_key_sealed FROM assistant_settings`)).rows).toEqual([]);
+      await app.query('ROLLBACK');
+    } finally {
+      await app.end();
+    }
+
+    const run = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).not.toContain('Re-sealed the secrets');
+    // Nothing was re-sealed: the portal secret is still the one sealed under the old key.
+    const stored = await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [org.id]);
+      const res = await db.query(`SELECT credentials_sealed FROM portal_targets WHERE organization_id = $1`, [
+        org.id,
+      ]);
+      await db.query('COMMIT');
+      return res.rows[0].credentials_sealed as string;
+    });
+    expect(stored).toBe(credentialsSealed);
   });
 });

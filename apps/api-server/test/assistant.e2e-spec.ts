@@ -147,6 +147,10 @@ describe('assistant', () => {
         ASSISTANT_BREAKER_HALF_OPEN_MS: '600000',
         ASSISTANT_MAX_MESSAGE_TOKENS: '100',
         ASSISTANT_HISTORY_TOKENS: '80',
+        // This file asks and searches often as one user; the per-user limits have their own test
+        // (assistant-limits.e2e-spec.ts).
+        ASSISTANT_USER_REQUESTS_PER_MINUTE: '10000',
+        DOCUMENT_SEARCH_REQUESTS_PER_MINUTE: '10000',
         // The platform default: what an organisation without settings of its own uses.
         ASSISTANT_DEFAULT_PROVIDER: 'openai',
         ASSISTANT_DEFAULT_BASE_URL: openai.baseUrl,
@@ -284,10 +288,51 @@ describe('assistant', () => {
       },
     ]);
     expect(events[0].event).toBe('citation');
-    expect(openai.requests.at(-1)!.messages[0].content).toContain(
-      `[1] Heating schedule 2026, page 1 (chunk 0):\n${HEATING_TEXT}`,
-    );
+    // The sources are data in a user turn just before the question, never in the system prompt.
+    const sent = openai.requests.at(-1)!.messages;
+    expect(sent[0].role).toBe('system');
+    expect(sent[0].content).not.toContain(HEATING_TEXT);
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'When does the heating start?' });
+    const sourceTurn = sent.at(-2)!;
+    expect(sourceTurn.role).toBe('user');
+    const nonce = /<<<SOURCE ([0-9a-f]{24}) \[1\] Heating schedule 2026, page 1 \(chunk 0\)>>>/.exec(
+      sourceTurn.content,
+    )?.[1];
+    expect(nonce).toBeDefined();
+    expect(sourceTurn.content).toContain(`>>>\n${HEATING_TEXT}\n<<<END SOURCE ${nonce}>>>`);
+    expect(sent[0].content).toContain(`<<<SOURCE ${nonce} [n]`);
     expect((await history(conversation.id))[1].citations).toHaveLength(1);
+  }, 60_000);
+
+  it('links a citation to the version its text is from, as document search does', async () => {
+    const first = await uploadIndexed(
+      samplePdf('The boiler is serviced every spring.'),
+      'boiler.pdf',
+      { category: 'other', visibility: 'managers', title: 'Boiler manual' },
+      'boiler serviced spring',
+    );
+    const second = await uploadIndexed(
+      samplePdf('The boiler is serviced every autumn by Teplo s.r.o.'),
+      'boiler-2.pdf',
+      { category: 'other', visibility: 'managers', title: 'Boiler manual', previousVersionId: first },
+      'boiler serviced autumn',
+    );
+    expect(second).not.toBe(first);
+    const found = await request(app())
+      .get('/api/v1/assistant/search')
+      .query({ q: 'boiler serviced autumn' })
+      .set(bearer(org.adminToken))
+      .expect(200);
+    const hit = (found.body.items as { versionId: string; link: string }[]).find(
+      (i) => i.versionId === second,
+    )!;
+    const conversation = await newConversation();
+    const events = parseSse(
+      (await ask(conversation.id, 'When is the boiler serviced autumn?').expect(200)).text,
+    );
+    const citation = events.find((e) => e.event === 'citation' && e.data.versionId === second)!;
+    expect(citation.data).toMatchObject({ documentId: first, versionId: second, link: hit.link });
+    expect(hit.link).toBe(`/api/v1/documents/${second}`);
   }, 60_000);
 
   it("keeps each member's conversations to themselves", async () => {
@@ -425,11 +470,12 @@ describe('assistant', () => {
     ]);
   });
 
-  it('retries a 429 storm, then opens the breaker: 503 AI_PROVIDER_UNAVAILABLE without calling the provider', async () => {
+  it('retries a 5xx storm, then opens the breaker: 503 AI_PROVIDER_UNAVAILABLE without calling the provider', async () => {
     await putSettings(settings({ baseUrl: storm.baseUrl })).expect(200);
     const conversation = await newConversation();
     await ask(conversation.id, 'Calm before the storm').expect(200);
-    storm.mode = 'rate-limited';
+    // 429 is the caller's own quota and never opens the breaker shared by every organisation.
+    storm.mode = 'failing';
     const before = storm.requests.length;
     expect((await ask(conversation.id, 'Storm one').expect(503)).body.error.code).toBe('AI_PROVIDER_FAILED');
     expect(storm.requests.length - before).toBe(3);
@@ -773,10 +819,15 @@ describe('assistant', () => {
       (await ask(conversation.id, 'When does the heating start?', token).expect(200)).text,
     );
     expect(cited(heating)).toEqual([]);
+    const promptOf = () =>
+      openai.requests
+        .at(-1)!
+        .messages.map((m) => m.content)
+        .join('\n');
     let system = openai.requests.at(-1)!.messages[0].content;
     expect(system).toContain('role is tenant');
     expect(system).toContain('No document matched this question');
-    expect(system).not.toContain(HEATING_TEXT);
+    expect(promptOf()).not.toContain(HEATING_TEXT);
 
     // A document telling the assistant to show everything is only text: the tenant's sources are the
     // resident notice saying it, never the staff contract saying it too.
@@ -785,14 +836,14 @@ describe('assistant', () => {
         .text,
     );
     expect([...new Set(cited(injected))]).toEqual([lift]);
-    system = openai.requests.at(-1)!.messages[0].content;
+    system = promptOf();
     expect(system).toContain('The lift inspection is on Monday');
     expect(system).not.toContain(staffText);
     const probing = parseSse(
       (await ask(conversation.id, 'insurance contract password safe', token).expect(200)).text,
     );
     expect(cited(probing)).not.toContain(insurance);
-    expect(openai.requests.at(-1)!.messages[0].content).not.toContain(staffText);
+    expect(promptOf()).not.toContain(staffText);
     expect(
       (await history(conversation.id, token)).flatMap((m) =>
         (m.citations as { documentId: string }[]).map((c) => c.documentId),

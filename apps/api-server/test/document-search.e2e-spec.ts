@@ -57,7 +57,8 @@ describe('document search: indexing on events, full-text retrieval, visibility',
   const titles = (items: Cited[]) => [...new Set(items.map((i) => i.documentTitle))].sort();
 
   beforeAll(async () => {
-    ds = await bootDocumentsServer({ worker: true });
+    // The searches below poll the index; the per-user search limit is tested in assistant-limits.
+    ds = await bootDocumentsServer({ worker: true, env: { DOCUMENT_SEARCH_REQUESTS_PER_MINUTE: '10000' } });
     org = await createOrganization(http(), await registerAndLogin(http(), 'search-admin'), 'Search Org');
     home = await createBuilding(http(), org.adminToken, ['1']);
     const tenant = await registerAndLogin(http(), 'search-tenant');

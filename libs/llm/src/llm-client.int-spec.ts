@@ -160,8 +160,25 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     expect(acode).toBe('AI_PROVIDER_FAILED');
   });
 
-  it('retries a 429 storm with backoff, then opens the breaker: 503 without calling the provider', async () => {
+  it("retries a 429 storm with backoff but never opens the shared breaker for it (the caller's quota)", async () => {
     openai.mode = 'rate-limited';
+    const guarded = client({ attempts: 3, breakerFailures: 5 });
+    expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_FAILED');
+    expect(openai.requests).toHaveLength(3);
+    expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_FAILED');
+    expect(openai.requests).toHaveLength(6);
+    // Wrong keys (401) do not count either.
+    openai.mode = 'normal';
+    for (let i = 0; i < 6; i++)
+      expect(await codeOf(guarded.complete({ ...openaiConn(), apiKey: 'sk-wrong' }, turns))).toBe(
+        'AI_PROVIDER_REJECTED',
+      );
+    // Another organisation's key on the same endpoint still gets through.
+    expect((await guarded.complete(openaiConn(), turns)).text).toBe('You said: When is the rent due?');
+  });
+
+  it('retries a 5xx storm with backoff, then opens the breaker: 503 without calling the provider', async () => {
+    openai.mode = 'failing';
     const guarded = client({ attempts: 3, breakerFailures: 5 });
     expect(await codeOf(guarded.complete(openaiConn(), turns))).toBe('AI_PROVIDER_FAILED');
     expect(openai.requests).toHaveLength(3);

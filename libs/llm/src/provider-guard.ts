@@ -61,12 +61,17 @@ function isRetryable(err: unknown): boolean {
   );
 }
 
-/** What counts against a provider's breaker: its own failures, not our refusals or bad requests. */
+/**
+ * What counts against a provider's breaker: its own failures, not our refusals or bad requests. The
+ * breaker is shared by every organisation calling the endpoint, so an answer about the caller's own
+ * key or account (401, 403, 429: its quota) never counts: one organisation's exhausted or wrong key
+ * must not open the breaker for everybody else (429 is still retried with backoff).
+ */
 function isProviderFailure(err: unknown): boolean {
   if (err instanceof AttemptTimeout) return true;
   if (outboundErrorIn(err)) return false;
   const status = providerStatusOf(err);
-  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+  if (status !== undefined) return status === 408 || status >= 500;
   return true;
 }
 

@@ -227,13 +227,15 @@ async function rebuildRealityPortal(organizationId: string | undefined, wait: bo
 
 /**
  * Key rotation: every sealed portal secret still under an older key is opened and sealed again with the
- * current (first) key of the ring, in one transaction under the 'secrets-reseal' platform scope.
+ * current (first) key of the ring (portal secrets and AI provider keys alike), in one transaction
+ * under the 'secrets-reseal' platform scope.
  */
 async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
   const box = new SecretBox(keyRing);
   const reseal = (sealed: string | null, context: string) =>
     sealed && box.isStale(sealed) ? box.seal(box.open(sealed, context), context) : null;
-  const { resealed, total } = await ds.transaction(async (m) => {
+  // One transaction for portal secrets and provider keys: a failure re-seals nothing, never half.
+  const { portals, assistant } = await ds.transaction(async (m) => {
     await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
     const targets = await m.find(PortalTarget, { lock: { mode: 'pessimistic_write' } });
     let count = 0;
@@ -257,21 +259,22 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
       );
       count += 1;
     }
-    return { resealed: count, total: targets.length };
-  });
-  console.log(`Re-sealed the secrets of ${resealed} of ${total} portal target(s) under the current key`);
-  const assistant = await ds.transaction(async (m) => {
-    await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
     const rows = await m.find(AssistantSettings, { lock: { mode: 'pessimistic_write' } });
-    let count = 0;
+    let keys = 0;
     for (const row of rows) {
       const apiKeySealed = reseal(row.apiKeySealed, apiKeyContext(row.organizationId));
       if (!apiKeySealed) continue;
       await m.update(AssistantSettings, { id: row.id }, { apiKeySealed });
-      count += 1;
+      keys += 1;
     }
-    return { resealed: count, total: rows.length };
+    return {
+      portals: { resealed: count, total: targets.length },
+      assistant: { resealed: keys, total: rows.length },
+    };
   });
+  console.log(
+    `Re-sealed the secrets of ${portals.resealed} of ${portals.total} portal target(s) under the current key`,
+  );
   console.log(
     `Re-sealed the AI provider keys of ${assistant.resealed} of ${assistant.total} organisation(s) under the current key`,
   );

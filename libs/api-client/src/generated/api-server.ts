@@ -2870,7 +2870,7 @@ export interface components {
             /** @example House rules 2026 */
             documentTitle: string;
             /**
-             * @description Where the document is
+             * @description The cited version of the document (GET /documents/{versionId}), as in document search
              * @example /api/v1/documents/1c3e5a7c-9e1a-4c3e-8a5c-7e9a1c3e5a7d
              */
             link: string;
@@ -8736,7 +8736,9 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
         };
     };
     AssistantSettingsController_get: {

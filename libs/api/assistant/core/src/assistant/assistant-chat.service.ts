@@ -8,6 +8,10 @@ import {
 import {
   ASSISTANT_RETRIEVER,
   estimateMessageTokens,
+  LlmCallAborted,
+  LlmError,
+  LlmErrorCode,
+  type ChatStream,
   estimateTokens,
   type AssistantRetriever,
   type ChatTurn,
@@ -17,15 +21,18 @@ import {
 import { AssistantEnv } from './assistant.env';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AssistantError, AssistantErrorCode } from './assistant.errors';
-import { AssistantBudget } from './assistant-budget';
+import { AssistantBudget, type BudgetReservation } from './assistant-budget';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
 import { AssistantFacts } from './assistant-facts';
 import { AssistantLlm } from './assistant-llm';
 import { AssistantSettingsService, type ResolvedAssistant } from './assistant-settings.service';
-import { chatSystemPrompt, summaryTurns } from './prompts';
+import { chatSystemPrompt, sourcesTurn, summaryTurns } from './prompts';
+import { randomBytes } from 'node:crypto';
 
 /** How many retrieved chunks go into one prompt. */
 const SOURCES_PER_QUESTION = 5;
+/** A retrieved chunk's size as reserved against the budget (chunks are about 350 tokens). */
+const SOURCE_TOKENS = 400;
 
 export interface AnswerInProgress {
   /** The user's message, already saved (it stays in the history whatever happens to the answer). */
@@ -98,67 +105,126 @@ export class AssistantChatService {
       );
     const resolved = await this.settings.resolve(t);
     await this.tenant.run(scopeOf(t), (m) => this.mustFind(m, t, conversationId));
-    await this.budget.admit(t.organizationId, t.userId, resolved);
-
-    const sources = this.retriever
-      ? await this.retriever.retrieve(
-          { organizationId: t.organizationId, userId: t.userId, role: t.role },
-          content,
-          SOURCES_PER_QUESTION,
-        )
-      : [];
-    const { question, conversation, names, history } = await this.tenant.run(scopeOf(t), async (m) => {
-      const conversation = (await this.conversations.findForUpdate(
-        m,
-        t.organizationId,
-        t.userId,
-        conversationId,
-      ))!;
-      const question = await this.conversations.append(m, conversation, { role: 'user', content });
-      const names = await this.facts.contextNames(m, t.organizationId, conversation.buildingId);
-      const history = await this.conversations.messages(
-        m,
-        t.organizationId,
-        conversation.id,
-        conversation.summaryThroughSeq,
+    // Reserved against the budget until settled: the answer, the history, the sources, the question.
+    const reservation = await this.budget.admit(
+      t.organizationId,
+      t.userId,
+      resolved,
+      resolved.connection.maxTokens +
+        this.env.ASSISTANT_HISTORY_TOKENS +
+        SOURCES_PER_QUESTION * SOURCE_TOKENS +
+        estimateTokens(content),
+    );
+    const at = { organizationId: t.organizationId, userId: t.userId, feature: 'chat' };
+    const recordApart = (usage: ChatUsage) =>
+      this.tenant.run(scopeOf(t), (m) => reservation.record(m, at, usage));
+    let turns: ChatTurn[] = [];
+    let stream: ChatStream;
+    let citations: AssistantCitation[];
+    let question: AssistantMessage;
+    try {
+      const sources = this.retriever
+        ? await this.retriever.retrieve(
+            { organizationId: t.organizationId, userId: t.userId, role: t.role },
+            content,
+            SOURCES_PER_QUESTION,
+          )
+        : [];
+      const saved = await this.tenant.run(scopeOf(t), async (m) => {
+        const conversation = (await this.conversations.findForUpdate(
+          m,
+          t.organizationId,
+          t.userId,
+          conversationId,
+        ))!;
+        const question = await this.conversations.append(m, conversation, { role: 'user', content });
+        const names = await this.facts.contextNames(m, t.organizationId, conversation.buildingId);
+        const history = await this.conversations.messages(
+          m,
+          t.organizationId,
+          conversation.id,
+          conversation.summaryThroughSeq,
+        );
+        return { question, conversation, names, history };
+      });
+      question = saved.question;
+      // The provider is called outside any transaction: no row stays locked while a model writes.
+      turns = await this.contextFor(
+        t,
+        saved.conversation,
+        saved.names,
+        saved.history,
+        sources,
+        resolved,
+        signal,
+        reservation,
       );
-      return { question, conversation, names, history };
-    });
-    // The provider is called outside any transaction: no row stays locked while a model writes.
-    const turns = await this.contextFor(t, conversation, names, history, sources, resolved, signal);
-
-    const stream = await this.llm.client.stream(resolved.connection, turns, signal);
-    const citations = sources.map(citationOf);
+      stream = await this.llm.client.stream(resolved.connection, turns, signal);
+      citations = sources.map(citationOf);
+    } catch (err) {
+      try {
+        // The provider worked on the prompt before the caller left or its deadline passed: charged.
+        if (
+          turns.length &&
+          (err instanceof LlmCallAborted ||
+            (err instanceof LlmError && err.code === LlmErrorCode.ProviderTimeout))
+        )
+          await recordApart({ inputTokens: estimateMessageTokens(turns), outputTokens: 0 });
+      } finally {
+        await reservation.release();
+      }
+      throw err;
+    }
+    let completed = false;
+    let written = '';
+    // Whatever ends the stream early (the client closing it, the provider failing mid-answer), the
+    // tokens used so far are recorded: the provider's count if it sent one, else an estimate.
+    async function* pieces(): AsyncGenerator<string> {
+      try {
+        for await (const piece of stream.pieces) {
+          written += piece;
+          yield piece;
+        }
+        completed = true;
+      } finally {
+        if (!completed) {
+          const counted = stream.usage();
+          await recordApart({
+            inputTokens: Math.max(counted.inputTokens, estimateMessageTokens(turns)),
+            outputTokens: Math.max(counted.outputTokens, estimateTokens(written)),
+          })
+            .catch(() => undefined)
+            .finally(() => reservation.release());
+        }
+      }
+    }
     return {
       question,
       citations,
-      pieces: stream.pieces,
+      pieces: pieces(),
       finish: (text) =>
-        this.tenant.run(scopeOf(t), async (m) => {
-          const conversation = (await this.conversations.findForUpdate(
-            m,
-            t.organizationId,
-            t.userId,
-            conversationId,
-          ))!;
-          const usage = stream.usage();
-          const costMicros = await this.budget.record(
-            m,
-            { organizationId: t.organizationId, userId: t.userId, feature: 'chat' },
-            usage,
-            resolved,
-          );
-          const message = await this.conversations.append(m, conversation, {
-            role: 'assistant',
-            content: text,
-            // Only what was retrieved and shown to the model; the model cannot add a source.
-            citations,
-            inputTokens: usage.inputTokens,
-            outputTokens: usage.outputTokens,
-            costMicros,
-          });
-          return { message, usage: { ...usage, costMicros } };
-        }),
+        this.tenant
+          .run(scopeOf(t), async (m) => {
+            const conversation = (await this.conversations.findForUpdate(
+              m,
+              t.organizationId,
+              t.userId,
+              conversationId,
+            ))!;
+            const usage = stream.usage();
+            const costMicros = await reservation.record(m, at, usage);
+            const message = await this.conversations.append(m, conversation, {
+              role: 'assistant',
+              content: text,
+              // Only what was retrieved and shown to the model; the model cannot add a source.
+              citations,
+              inputTokens: usage.inputTokens,
+              outputTokens: usage.outputTokens,
+              costMicros,
+            });
+            return { message, usage: { ...usage, costMicros } };
+          })
+          .finally(() => reservation.release()),
     };
   }
 
@@ -181,15 +247,22 @@ export class AssistantChatService {
     sources: RetrievedChunk[],
     resolved: ResolvedAssistant,
     signal: AbortSignal,
+    reservation: BudgetReservation,
   ): Promise<ChatTurn[]> {
-    const system = chatSystemPrompt({
-      organization: names.organization,
-      building: names.building,
-      role: t.role,
-      today: new Date().toISOString().slice(0, 10),
-      sources,
-      retrievalAvailable: !!this.retriever,
-    });
+    // A fresh nonce per request: a document cannot close its block and open an instruction.
+    const nonce = randomBytes(12).toString('hex');
+    const system = chatSystemPrompt(
+      {
+        organization: names.organization,
+        building: names.building,
+        role: t.role,
+        today: new Date().toISOString().slice(0, 10),
+        sources,
+        retrievalAvailable: !!this.retriever,
+      },
+      nonce,
+    );
+    const sourceTurn = sourcesTurn(sources, nonce);
     let kept = history;
     const budget = this.env.ASSISTANT_HISTORY_TOKENS;
     while (kept.length > 1 && estimateMessageTokens(kept) > budget) kept = kept.slice(1);
@@ -206,11 +279,10 @@ export class AssistantChatService {
       );
       summary = text;
       await this.tenant.run(scopeOf(t), async (m) => {
-        await this.budget.record(
+        await reservation.record(
           m,
           { organizationId: t.organizationId, userId: t.userId, feature: 'chat-summary' },
           usage,
-          resolved,
         );
         await this.conversations.saveSummary(m, conversation, text, dropped[dropped.length - 1].seq);
       });
@@ -220,7 +292,10 @@ export class AssistantChatService {
         role: 'system',
         content: summary ? `${system}\nEarlier in this conversation (summary): ${summary}` : system,
       },
-      ...kept.map((msg) => ({ role: msg.role, content: msg.content })),
+      ...kept.slice(0, -1).map((msg) => ({ role: msg.role, content: msg.content })),
+      // The sources go just before the question (the last message), as data in a user turn.
+      ...(sourceTurn ? [sourceTurn] : []),
+      ...kept.slice(-1).map((msg) => ({ role: msg.role, content: msg.content })),
     ];
   }
 }

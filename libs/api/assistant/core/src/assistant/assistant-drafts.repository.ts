@@ -12,18 +12,22 @@ export class AssistantDraftsRepository {
     return m.save(AssistantDraft, m.create(AssistantDraft, values));
   }
 
-  find(m: EntityManager, organizationId: string, id: string): Promise<AssistantDraft | null> {
-    return m.findOne(AssistantDraft, { where: { organizationId, id } });
+  /** Only the caller's own drafts (a draft is written from data its author may see, nobody else). */
+  find(m: EntityManager, organizationId: string, userId: string, id: string): Promise<AssistantDraft | null> {
+    return m.findOne(AssistantDraft, { where: { organizationId, createdByUserId: userId, id } });
   }
 
   list(
     m: EntityManager,
     organizationId: string,
+    userId: string,
     subjectId: string | undefined,
     limit: number,
   ): Promise<AssistantDraft[]> {
     return m.find(AssistantDraft, {
-      where: subjectId ? { organizationId, subjectId } : { organizationId },
+      where: subjectId
+        ? { organizationId, createdByUserId: userId, subjectId }
+        : { organizationId, createdByUserId: userId },
       order: { createdAt: 'DESC' },
       take: limit,
     });

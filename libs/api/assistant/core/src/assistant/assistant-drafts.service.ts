@@ -11,7 +11,7 @@ import { AssistantBudget } from './assistant-budget';
 import { AssistantDraftsRepository } from './assistant-drafts.repository';
 import { AssistantFacts } from './assistant-facts';
 import { AssistantLlm } from './assistant-llm';
-import { AssistantSettingsService, type ResolvedAssistant } from './assistant-settings.service';
+import { AssistantSettingsService } from './assistant-settings.service';
 import {
   announcementTurns,
   documentSummaryMapTurns,
@@ -27,6 +27,8 @@ import {
 /** Parts of a long document summarised one by one (map), then together (reduce). */
 const SUMMARY_PART_CHARS = 8000;
 const SUMMARY_PART_OVERLAP = 200;
+/** A draft prompt's size as reserved against the budget (a summary part is about 2000 tokens). */
+const DRAFT_PROMPT_TOKENS = 2500;
 
 export type DraftPortal = keyof typeof PORTAL_DESCRIPTION_LIMITS;
 
@@ -51,16 +53,12 @@ export class AssistantDraftsService {
     input: { listingId: string; language: DraftLanguage; tone: DraftTone; portal: DraftPortal },
   ): Promise<AssistantDraft> {
     const facts = await this.tenant.run(scopeOf(t), (m) =>
-      this.facts.listing(m, t.organizationId, input.listingId),
+      this.facts.listing(m, t.organizationId, input.listingId, t),
     );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such listing');
     const maxChars = PORTAL_DESCRIPTION_LIMITS[input.portal].max;
-    const resolved = await this.admit(t);
-    const text = await this.write(
-      t,
-      resolved,
-      'listing-description',
-      listingDescriptionTurns(facts, input.language, input.tone, maxChars),
+    const text = await this.admitted(t, 1, (call) =>
+      call('listing-description', listingDescriptionTurns(facts, input.language, input.tone, maxChars)),
     );
     return this.save(
       t,
@@ -77,19 +75,19 @@ export class AssistantDraftsService {
     t: Tenant,
     input: { topic: string; details?: string; language: DraftLanguage; tone: DraftTone; variants: number },
   ): Promise<AssistantDraft> {
-    const resolved = await this.admit(t);
-    const variants: string[] = [];
-    for (let i = 1; i <= input.variants; i++)
-      variants.push(
-        (
-          await this.write(
-            t,
-            resolved,
-            'announcement',
-            announcementTurns(input.topic, input.details, input.language, input.tone, i, input.variants),
-          )
-        ).trim(),
-      );
+    const variants = await this.admitted(t, input.variants, async (call) => {
+      const written: string[] = [];
+      for (let i = 1; i <= input.variants; i++)
+        written.push(
+          (
+            await call(
+              'announcement',
+              announcementTurns(input.topic, input.details, input.language, input.tone, i, input.variants),
+            )
+          ).trim(),
+        );
+      return written;
+    });
     return this.save(t, 'announcement', null, input.language, TEMPLATE_IDS.announcement, input, variants);
   }
 
@@ -110,30 +108,25 @@ export class AssistantDraftsService {
         AssistantErrorCode.SubjectNotFound,
         'The document has no extracted text to summarise (yet)',
       );
-    const resolved = await this.admit(t);
     const parts = await new RecursiveCharacterTextSplitter({
       chunkSize: SUMMARY_PART_CHARS,
       chunkOverlap: SUMMARY_PART_OVERLAP,
     }).splitText(text);
-    const partials: string[] = [];
-    for (let i = 0; i < parts.length; i++)
-      partials.push(
-        await this.write(
-          t,
-          resolved,
-          'document-summary',
-          documentSummaryMapTurns(doc.title, parts[i], i + 1, parts.length, input.language),
-        ),
-      );
-    const summary =
-      partials.length === 1
-        ? partials[0]
-        : await this.write(
-            t,
-            resolved,
+    const { partials, summary } = await this.admitted(t, parts.length + 1, async (call) => {
+      const partials: string[] = [];
+      for (let i = 0; i < parts.length; i++)
+        partials.push(
+          await call(
             'document-summary',
-            documentSummaryReduceTurns(doc.title, partials, input.language),
-          );
+            documentSummaryMapTurns(doc.title, parts[i], i + 1, parts.length, input.language),
+          ),
+        );
+      const summary =
+        partials.length === 1
+          ? partials[0]
+          : await call('document-summary', documentSummaryReduceTurns(doc.title, partials, input.language));
+      return { partials, summary };
+    });
     return this.save(
       t,
       'document-summary',
@@ -152,13 +145,14 @@ export class AssistantDraftsService {
       this.facts.lease(m, t.organizationId, input.leaseId),
     );
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such lease');
-    const resolved = await this.admit(t);
-    const text = await this.write(t, resolved, 'lease', leaseTurns(facts, input.language));
+    const text = await this.admitted(t, 1, (call) => call('lease', leaseTurns(facts, input.language)));
     return this.save(t, 'lease', input.leaseId, input.language, TEMPLATE_IDS.lease, input, [text.trim()]);
   }
 
   list(t: Tenant, subjectId?: string): Promise<AssistantDraft[]> {
-    return this.tenant.run(scopeOf(t), (m) => this.drafts.list(m, t.organizationId, subjectId, 100));
+    return this.tenant.run(scopeOf(t), (m) =>
+      this.drafts.list(m, t.organizationId, t.userId, subjectId, 100),
+    );
   }
 
   get(t: Tenant, id: string): Promise<AssistantDraft> {
@@ -173,34 +167,43 @@ export class AssistantDraftsService {
   }
 
   private async mustFind(m: Parameters<AssistantDraftsRepository['find']>[0], t: Tenant, id: string) {
-    const draft = await this.drafts.find(m, t.organizationId, id);
+    const draft = await this.drafts.find(m, t.organizationId, t.userId, id);
     if (!draft) throw new AssistantError(AssistantErrorCode.DraftNotFound, 'There is no such draft');
     return draft;
   }
 
-  private async admit(t: Tenant): Promise<ResolvedAssistant> {
-    const resolved = await this.settings.resolve(t);
-    await this.budget.admit(t.organizationId, t.userId, resolved);
-    return resolved;
-  }
-
-  /** One provider call, its usage recorded whatever becomes of the draft. */
-  private async write(
+  /**
+   * Admits the draft (rate limits, budget with a reservation of `calls` answers of the configured
+   * size) and runs its provider calls; each call's usage is recorded whatever becomes of the draft,
+   * and the reservation is given back at the end, even when a call fails.
+   */
+  private async admitted<T>(
     t: Tenant,
-    resolved: ResolvedAssistant,
-    kind: AssistantDraftKind,
-    turns: ChatTurn[],
-  ): Promise<string> {
-    const { text, usage } = await this.llm.client.complete(resolved.connection, turns);
-    await this.tenant.run(scopeOf(t), (m) =>
-      this.budget.record(
-        m,
-        { organizationId: t.organizationId, userId: t.userId, feature: `draft:${kind}` },
-        usage,
-        resolved,
-      ),
+    calls: number,
+    work: (call: (kind: AssistantDraftKind, turns: ChatTurn[]) => Promise<string>) => Promise<T>,
+  ): Promise<T> {
+    const resolved = await this.settings.resolve(t);
+    const reservation = await this.budget.admit(
+      t.organizationId,
+      t.userId,
+      resolved,
+      calls * (resolved.connection.maxTokens + DRAFT_PROMPT_TOKENS),
     );
-    return text;
+    try {
+      return await work(async (kind, turns) => {
+        const { text, usage } = await this.llm.client.complete(resolved.connection, turns);
+        await this.tenant.run(scopeOf(t), (m) =>
+          reservation.record(
+            m,
+            { organizationId: t.organizationId, userId: t.userId, feature: `draft:${kind}` },
+            usage,
+          ),
+        );
+        return text;
+      });
+    } finally {
+      await reservation.release();
+    }
   }
 
   private save(

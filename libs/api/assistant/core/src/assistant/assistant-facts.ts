@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can, Permission, type Actor } from '@ppt/auth';
 import { MembershipsService } from '@ppt/api-identity-core';
 import { ListingsService } from '@ppt/api-marketing-core';
 import { BuildingsService, LeasesService, PeopleService, UnitsService } from '@ppt/api-property-core';
@@ -58,9 +59,12 @@ export class AssistantFacts {
     m: EntityManager,
     organizationId: string,
     id: string,
+    actor: Actor,
   ): Promise<Record<string, unknown> | null> {
     const listing = await this.listings.findById(m, organizationId, id);
-    if (!listing) return null;
+    // A listing the caller may not manage (a realtor and another realtor's listing) looks like none.
+    if (!listing || !can(actor, Permission.ListingManage, { ownerUserId: listing.contactUserId }))
+      return null;
     const { priceAmount, ...rest } = pick(listing, LISTING_FACTS);
     return { ...rest, priceMinorUnits: priceAmount };
   }

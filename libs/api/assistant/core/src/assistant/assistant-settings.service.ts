@@ -137,9 +137,10 @@ export class AssistantSettingsService {
         temperature: env.ASSISTANT_DEFAULT_TEMPERATURE,
         maxTokens: env.ASSISTANT_DEFAULT_MAX_TOKENS,
       },
-      limits: { monthlyTokenBudget: null, monthlyCostBudgetMicros: null },
+      // The platform pays for its key: every organisation on it has a budget and a rate limit.
+      limits: { monthlyTokenBudget: env.ASSISTANT_DEFAULT_MONTHLY_TOKENS, monthlyCostBudgetMicros: null },
       prices: { inputPerMillionMicros: 0, outputPerMillionMicros: 0 },
-      requestsPerMinute: null,
+      requestsPerMinute: env.ASSISTANT_DEFAULT_REQUESTS_PER_MINUTE,
     };
   }
 
@@ -178,11 +179,19 @@ export class AssistantSettingsService {
       apiKeySet: row ? true : platform,
       temperature: row?.temperature ?? (platform ? env.ASSISTANT_DEFAULT_TEMPERATURE : null),
       maxTokens: row?.maxTokens ?? (platform ? env.ASSISTANT_DEFAULT_MAX_TOKENS : null),
-      monthlyTokenBudget: row?.monthlyTokenBudget ?? null,
+      monthlyTokenBudget: row
+        ? row.monthlyTokenBudget
+        : platform
+          ? env.ASSISTANT_DEFAULT_MONTHLY_TOKENS
+          : null,
       monthlyCostBudgetMicros: row?.monthlyCostBudgetMicros ?? null,
       inputPricePerMillionMicros: row?.inputPricePerMillionMicros ?? 0,
       outputPricePerMillionMicros: row?.outputPricePerMillionMicros ?? 0,
-      requestsPerMinute: row?.requestsPerMinute ?? null,
+      requestsPerMinute: row
+        ? row.requestsPerMinute
+        : platform
+          ? env.ASSISTANT_DEFAULT_REQUESTS_PER_MINUTE
+          : null,
       usedTokensThisMonth: used.tokens,
       usedCostMicrosThisMonth: used.costMicros,
       budgetResetsAt: resetsAt,

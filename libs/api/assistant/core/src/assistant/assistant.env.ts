@@ -38,6 +38,18 @@ export function withAssistantEnv<TBase extends EnvBase>(Base: TBase) {
     @IsIntInRange(16, 32_000)
     ASSISTANT_DEFAULT_MAX_TOKENS = 1024;
 
+    /** The platform default's monthly token budget per organisation (an organisation's own key: its own budget). */
+    @IsIntInRange(1, 1_000_000_000_000)
+    ASSISTANT_DEFAULT_MONTHLY_TOKENS = 2_000_000;
+
+    /** The platform default's requests per minute per organisation. */
+    @IsIntInRange(1, 100_000)
+    ASSISTANT_DEFAULT_REQUESTS_PER_MINUTE = 30;
+
+    /** Each user's requests per minute to the assistant (chat and drafts), whichever key it uses. */
+    @IsIntInRange(1, 100_000)
+    ASSISTANT_USER_REQUESTS_PER_MINUTE = 20;
+
     /** Deadline of one provider attempt until its answer (or a stream's first token) arrives. */
     @IsIntInRange(100, 600_000)
     ASSISTANT_TIMEOUT_MS = 30_000;

@@ -129,7 +129,9 @@ function toConversation(c: AssistantConversation): AssistantConversationResponse
 }
 
 function toCitation(c: Omit<AssistantCitationResponse, 'link'>): AssistantCitationResponse {
-  return { ...c, link: `/api/v1/documents/${c.documentId}` };
+  // The version the cited text is from (what GET /assistant/search links too): the document row
+  // whose visibility was checked, not the first version's id (documentId), which may be another row.
+  return { ...c, link: `/api/v1/documents/${c.versionId}` };
 }
 
 function toMessage(m: AssistantMessage): AssistantMessageResponse {

@@ -29,6 +29,13 @@ export function withDocumentSearchEnv<TBase extends EnvBase>(Base: TBase) {
     @IsIntInRange(50, 2000)
     DOCUMENT_SEARCH_CHUNK_TOKENS = 350;
 
+    /**
+     * Searches per minute of one user through GET /assistant/search (each may call the embeddings
+     * endpoint); the assistant's own retrieval is limited by the assistant's limits.
+     */
+    @IsIntInRange(1, 100_000)
+    DOCUMENT_SEARCH_REQUESTS_PER_MINUTE = 60;
+
     /** Tokens shared by neighbouring chunks, so a sentence cut at a boundary is found whole in one. */
     @IsIntInRange(0, 500)
     DOCUMENT_SEARCH_CHUNK_OVERLAP_TOKENS = 50;

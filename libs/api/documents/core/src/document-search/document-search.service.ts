@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions, type MembershipRole } from '@ppt/db';
 import type { AssistantRetriever, RetrievalActor, RetrievedChunk } from '@ppt/llm';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { createRateLimiter, RedisConnections, withinLimit } from '@ppt/redis';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { DocumentSearchEnv } from './document-search.env';
 import { DocumentsService } from '../documents/documents.service';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings } from './document-embeddings';
@@ -24,12 +27,38 @@ const CANDIDATES = 40;
  */
 @Injectable()
 export class DocumentSearchService implements AssistantRetriever {
+  private readonly perUser: RateLimiterRedis;
+
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly chunks: DocumentChunksRepository,
     private readonly embeddings: DocumentEmbeddings,
     private readonly documents: DocumentsService,
-  ) {}
+    redis: RedisConnections,
+    private readonly env: DocumentSearchEnv,
+  ) {
+    this.perUser = createRateLimiter(
+      redis,
+      'document-search:user',
+      env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE,
+      60,
+    );
+  }
+
+  /** A person's search (GET /assistant/search): 429 RATE_LIMITED over the per-user limit. */
+  async searchAsked(
+    t: Tenant,
+    query: string,
+    limit: number,
+  ): Promise<{ items: CitedChunk[]; mode: 'hybrid' | 'full_text' }> {
+    const policy = {
+      name: 'document-search-user',
+      quota: this.env.DOCUMENT_SEARCH_REQUESTS_PER_MINUTE,
+      windowS: 60,
+    };
+    await withinLimit('Document searches of this user', policy, () => this.perUser.consume(t.userId));
+    return this.search(t, query, limit);
+  }
 
   async retrieve(actor: RetrievalActor, query: string, limit: number): Promise<RetrievedChunk[]> {
     const { items } = await this.search(

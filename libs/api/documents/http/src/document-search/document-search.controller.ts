@@ -2,7 +2,12 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
-import { DocumentSearchQueryDto, DocumentSearchResponse, DocumentSearchService } from '@ppt/api-documents-core';
+import { ApiRateLimited } from '@ppt/http';
+import {
+  DocumentSearchQueryDto,
+  DocumentSearchResponse,
+  DocumentSearchService,
+} from '@ppt/api-documents-core';
 
 @ApiTags('assistant')
 @ApiBearerAuth()
@@ -12,6 +17,7 @@ export class DocumentSearchController {
   constructor(private readonly search: DocumentSearchService) {}
 
   @Get('search')
+  @ApiRateLimited()
   @ApiOkResponse({
     type: DocumentSearchResponse,
     description:
@@ -19,6 +25,6 @@ export class DocumentSearchController {
       'chunk with a link (what the assistant retrieves for a question)',
   })
   find(@CurrentTenant() t: Tenant, @Query() query: DocumentSearchQueryDto): Promise<DocumentSearchResponse> {
-    return this.search.search(t, query.q, query.limit);
+    return this.search.searchAsked(t, query.q, query.limit);
   }
 }

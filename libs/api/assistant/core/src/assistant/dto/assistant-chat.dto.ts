@@ -58,7 +58,10 @@ export class AssistantCitationResponse {
   @ApiProperty({ example: EXAMPLE_DOCUMENT_ID }) versionId!: string;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 2 }) page!: number | null;
   @ApiProperty({ example: 3 }) chunkIndex!: number;
-  @ApiProperty({ example: `/api/v1/documents/${EXAMPLE_DOCUMENT_ID}`, description: 'Where the document is' })
+  @ApiProperty({
+    example: `/api/v1/documents/${EXAMPLE_DOCUMENT_ID}`,
+    description: 'The cited version of the document (GET /documents/{versionId}), as in document search',
+  })
   link!: string;
 }
 
