@@ -7,6 +7,7 @@ import {
   startFakePushService,
   startMailCatcher,
   type FakePushService,
+  type PushStatus,
   type MailCatcher,
 } from '@ppt/testing';
 import type { Queue } from 'bull';
@@ -88,7 +89,7 @@ describe('notification delivery', () => {
     );
 
   /** A member who wants e-mail and push for fault updates, with one push device. */
-  async function member(label: string, pushStatus: 201 | 404 | 410 = 201) {
+  async function member(label: string, pushStatus: PushStatus = 201) {
     const user = await registerAndLogin(http(), label);
     await addMember(http(), org.adminToken, org.id, user.email, 'technical_manager');
     const token = (
@@ -495,6 +496,71 @@ describe('notification delivery', () => {
       '<https://portal-api.example.test/api/v1/saved-searches/unsubscribe?token=all>',
     );
     expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('keeps at most 10 push subscriptions per user and takes only https endpoints on port 443', async () => {
+    const user = await member('many-devices');
+    const add = (endpoint: string, keys = push.subscribe(201).keys) =>
+      request(http()).post('/api/v1/push-subscriptions').set(bearer(user.token)).send({ endpoint, keys });
+    for (let i = 2; i <= 10; i++) await add(push.subscribe(201).endpoint).expect(201);
+    const eleventh = await add(push.subscribe(201).endpoint).expect(409);
+    expect(eleventh.body.error.code).toBe('PUSH_SUBSCRIPTION_LIMIT');
+    // A known endpoint again only refreshes its keys.
+    await add(user.device.endpoint, user.device.keys).expect(201);
+    const list = await request(http()).get('/api/v1/push-subscriptions').set(bearer(user.token)).expect(200);
+    expect(list.body).toHaveLength(10);
+
+    const other = await member('port-check');
+    for (const endpoint of [
+      'https://push.example.com:8443/wpush/v2/abc',
+      'https://push.example.com:80/wpush/v2/abc',
+    ]) {
+      const refused = await request(http())
+        .post('/api/v1/push-subscriptions')
+        .set(bearer(other.token))
+        .send({ endpoint, keys: other.device.keys })
+        .expect(400);
+      expect(refused.body.error.code).toBe('INVALID_PUSH_ENDPOINT');
+    }
+    await request(http())
+      .post('/api/v1/push-subscriptions')
+      .set(bearer(other.token))
+      .send({ endpoint: 'https://push.example.com:443/wpush/v2/abc', keys: other.device.keys })
+      .expect(201);
+  });
+
+  it('treats a redirect from a push service as refused: one attempt, no retry, the subscription kept', async () => {
+    const user = await member('redirected', 307);
+    await service().dispatch(org.id, randomUUID(), [user.id], { type: 'fault_update', title: 'Moved' });
+    const row = await retrying(async () => {
+      const found = (await deliveries(user.id)).find((r) => r.channel === 'push');
+      expect(found?.status).toBe('failed');
+      return found;
+    });
+    expect(row).toMatchObject({ attempts: 1, error: expect.stringMatching(/307|redirect/i) });
+    expect(push.received.filter((p) => p.path === new URL(user.device.endpoint).pathname)).toHaveLength(1);
+    const list = await request(http()).get('/api/v1/push-subscriptions').set(bearer(user.token)).expect(200);
+    expect(list.body).toHaveLength(1);
+  });
+
+  it("sends to all of a user's devices at once", async () => {
+    const user = await member('two-devices');
+    const second = push.subscribe(201);
+    await request(http())
+      .post('/api/v1/push-subscriptions')
+      .set(bearer(user.token))
+      .send({ endpoint: second.endpoint, keys: second.keys })
+      .expect(201);
+    // The push service answers neither device until both requests are open: one after the other
+    // would never get past the first.
+    push.holdUntilConcurrent(2);
+    await service().dispatch(org.id, randomUUID(), [user.id], { type: 'fault_update', title: 'Both' });
+    await retrying(async () =>
+      expect((await deliveries(user.id)).find((r) => r.channel === 'push')?.status).toBe('sent'),
+    );
+    for (const endpoint of [user.device.endpoint, second.endpoint]) {
+      expect(push.received.filter((p) => p.path === new URL(endpoint).pathname)).toHaveLength(1);
+    }
   });
 
   it('refuses a push endpoint that is not https (or an allow-listed test address) with 400', async () => {
