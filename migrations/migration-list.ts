@@ -45,6 +45,7 @@ import { OutboxTraceContext1795560000000 } from './1795560000000-outbox-trace-co
 import { LeadHandling1795570000000 } from './1795570000000-lead-handling';
 import { OwnPortalReconcile1795571000000 } from './1795571000000-own-portal-reconcile';
 import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotency-key-retention';
+import { PushSubscriptionsOfMembers1795620000000 } from './1795620000000-push-subscriptions-of-members';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -95,4 +96,5 @@ export const MIGRATIONS = [
   LeadHandling1795570000000,
   OwnPortalReconcile1795571000000,
   IdempotencyKeyRetention1795572000000,
+  PushSubscriptionsOfMembers1795620000000,
 ];

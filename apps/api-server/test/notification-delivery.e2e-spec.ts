@@ -399,6 +399,8 @@ describe('notification delivery', () => {
   it('reminds occupants of units with meters once when a reading period opens (hourly pass, keyed by the period)', async () => {
     const occupant = await member('occupant');
     const outsider = await member('no-meter');
+    // Occupies the metered unit too, but is removed from the organisation before the reminder.
+    const former = await member('removed');
     const building = (
       await request(http())
         .post('/api/v1/buildings')
@@ -425,6 +427,7 @@ describe('notification delivery', () => {
       for (const [user, unitId] of [
         [occupant.id, metered],
         [outsider.id, bare],
+        [former.id, metered],
       ]) {
         const person = (
           await db.query(
@@ -438,6 +441,30 @@ describe('notification delivery', () => {
         );
       }
     });
+    const pushSubscriptionsOf = (userId: string) =>
+      asOwner(
+        server,
+        async (db) =>
+          (await db.query(`SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1`, [userId]))
+            .rows[0].n as number,
+      );
+    expect(await pushSubscriptionsOf(former.id)).toBe(1);
+    const membershipId = await asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(`SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2`, [
+            org.id,
+            former.id,
+          ])
+        ).rows[0].id as string,
+    );
+    await request(http())
+      .delete(`/api/v1/organizations/${org.id}/members/${membershipId}`)
+      .set(bearer(org.adminToken))
+      .expect(204);
+    // Their devices stop receiving the organisation's notifications with the membership.
+    expect(await pushSubscriptionsOf(former.id)).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
     const deadline = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
     await request(http())
@@ -457,6 +484,9 @@ describe('notification delivery', () => {
     );
     expect((await inApp(occupant.id)).filter((n) => n.title.includes('Winter readings'))).toHaveLength(1);
     expect(await inApp(outsider.id)).toEqual([]);
+    // The person row keeps its account link, but the account is no longer a member: not told.
+    expect(await inApp(former.id)).toEqual([]);
+    expect(mailsTo(former.email).filter((m) => m.subject?.includes('Winter readings'))).toEqual([]);
     await retrying(async () =>
       expect(mailsTo(occupant.email).filter((m) => m.subject?.includes('Winter readings'))).toHaveLength(1),
     );
