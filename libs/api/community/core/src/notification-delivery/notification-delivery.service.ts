@@ -8,7 +8,7 @@ import {
 } from '@ppt/db';
 import { NotificationJob, QueueName, type NotificationJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
-import { NotificationDeliveryEnv } from './notification-delivery.env';
+import { NotificationDeliveryEnv, unsubscribeSecrets } from './notification-delivery.env';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service';
 import { NotificationDeliveryError } from './notification-delivery.errors';
@@ -60,7 +60,7 @@ export class NotificationDeliveryService {
     @InjectQueue(QueueName.Notifications) private readonly queue: Queue,
     @Inject(NotificationDeliveryEnv) private readonly env: NotificationDeliveryEnv,
   ) {
-    this.tokens = new UnsubscribeTokens(env.AUTH_JWT_PRIVATE_KEY);
+    this.tokens = new UnsubscribeTokens(unsubscribeSecrets(env));
   }
 
   /**
