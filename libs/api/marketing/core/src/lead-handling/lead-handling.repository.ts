@@ -42,12 +42,7 @@ export class LeadHandlingRepository {
   }
 
   /** One lead; `forUpdate` locks its row (a reply and a status change of one lead take turns). */
-  async find(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    forUpdate = false,
-  ): Promise<LeadRow | null> {
+  async find(m: EntityManager, organizationId: string, id: string, forUpdate = false): Promise<LeadRow | null> {
     if (forUpdate) {
       const locked = await m
         .createQueryBuilder(ListingInquiry, 'i')
