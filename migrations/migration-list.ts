@@ -46,6 +46,7 @@ import { LeadHandling1795570000000 } from './1795570000000-lead-handling';
 import { OwnPortalReconcile1795571000000 } from './1795571000000-own-portal-reconcile';
 import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotency-key-retention';
 import { AssistantOwnerDrafts1795610000000 } from './1795610000000-assistant-owner-drafts';
+import { PushSubscriptionsOfMembers1795620000000 } from './1795620000000-push-subscriptions-of-members';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -97,4 +98,5 @@ export const MIGRATIONS = [
   OwnPortalReconcile1795571000000,
   IdempotencyKeyRetention1795572000000,
   AssistantOwnerDrafts1795610000000,
+  PushSubscriptionsOfMembers1795620000000,
 ];

@@ -60,6 +60,8 @@ const GENERATED_SECRETS = {
   STORAGE_SIGNING_SECRET: () => randomBytes(32).toString('base64url'),
   // A key ring of one key (kid:base64 of 32 bytes); see libs/config SecretBox.
   SECRETS_ENCRYPTION_KEYS: () => `k1:${randomBytes(32).toString('base64')}`,
+  // Signs notification e-mails' unsubscribe links (comma-separated, 32+ characters each; first signs).
+  NOTIFICATION_UNSUBSCRIBE_SECRETS: () => randomBytes(32).toString('base64url'),
 };
 
 function fillGeneratedSecrets(envFile) {

@@ -17,19 +17,30 @@ function problemsOf(raw: Record<string, string>): string[] {
   }
 }
 
+/** Production also needs the unsubscribe links' own secrets (not derived from the JWT key there). */
+const PRODUCTION = { NODE_ENV: 'production', NOTIFICATION_UNSUBSCRIBE_SECRETS: 'u'.repeat(32) };
+
 describe('ApiServerEnv', () => {
   it('refuses MAIL_TRANSPORT=log in production, where reset links would land in the logs', () => {
-    expect(problemsOf({ NODE_ENV: 'production', MAIL_TRANSPORT: 'log' })).toEqual([
+    expect(problemsOf({ ...PRODUCTION, MAIL_TRANSPORT: 'log' })).toEqual([
       expect.stringMatching(/^MAIL_TRANSPORT: must be smtp in production/),
     ]);
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ ...PRODUCTION })).toEqual([
       expect.stringMatching(/^MAIL_TRANSPORT: must be smtp in production/),
     ]);
   });
 
+  it('requires NOTIFICATION_UNSUBSCRIBE_SECRETS in production only', () => {
+    const smtp = { MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.internal:25' };
+    expect(problemsOf({ NODE_ENV: 'production', ...smtp })).toEqual([
+      expect.stringMatching(/^NOTIFICATION_UNSUBSCRIBE_SECRETS: is required in production/),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'development', ...smtp })).toEqual([]);
+  });
+
   it('accepts smtp in production and log elsewhere', () => {
     expect(
-      problemsOf({ NODE_ENV: 'production', MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.internal:25' }),
+      problemsOf({ ...PRODUCTION, MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.internal:25' }),
     ).toEqual([]);
     expect(problemsOf({ NODE_ENV: 'development', MAIL_TRANSPORT: 'log' })).toEqual([]);
   });

@@ -258,19 +258,21 @@ describe('documents: visibility and listing photos', () => {
     expect(filed.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
 
     // Public documents are read-only to them; a staff photo is theirs to see once a listing shows it,
-    // and theirs to change only once one of their own listings does (another realtor's or a
-    // manager's listing is not theirs to re-label or empty).
+    // and theirs to change only once one of their own listings does and no listing with another
+    // contact does (another realtor's or a manager's listing is not theirs to re-label or empty).
     await request(http())
       .patch(`/api/v1/documents/${certificate}`)
       .set(bearer(realtorToken))
       .send({ title: 'Mine' })
       .expect(403);
     await request(http()).get(`/api/v1/documents/${staffPhoto}`).set(bearer(realtorToken)).expect(404);
-    await request(http())
-      .post('/api/v1/listings')
-      .set(bearer(org.adminToken))
-      .send({ ...listing, photoDocumentIds: [staffPhoto] })
-      .expect(201);
+    const managersListing = (
+      await request(http())
+        .post('/api/v1/listings')
+        .set(bearer(org.adminToken))
+        .send({ ...listing, photoDocumentIds: [staffPhoto] })
+        .expect(201)
+    ).body as { id: string };
     expect(await realtorSees()).toContain(staffPhoto);
     const notTheirs = await request(http())
       .patch(`/api/v1/documents/${staffPhoto}`)
@@ -284,6 +286,22 @@ describe('documents: visibility and listing photos', () => {
       .set(bearer(realtorToken))
       .send({ ...listing, photoDocumentIds: [staffPhoto] })
       .expect(201);
+    // Attaching the manager's listing photo to their own listing lets them use it, not change it
+    // (this was the bypass: the PATCH and DELETE below answered 200 and 204).
+    const attachedOnly = await request(http())
+      .patch(`/api/v1/documents/${staffPhoto}`)
+      .set(bearer(realtorToken))
+      .send({ title: 'Boiler room, renovated 2024' })
+      .expect(403);
+    expect(attachedOnly.body.error.code).toBe('DOCUMENT_NOT_ALLOWED');
+    await request(http()).delete(`/api/v1/documents/${staffPhoto}`).set(bearer(realtorToken)).expect(403);
+    await request(http()).get(`/api/v1/documents/${staffPhoto}`).set(bearer(org.adminToken)).expect(200);
+    // Once only their own listing shows it (the manager took it off theirs), it is theirs to change.
+    await request(http())
+      .patch(`/api/v1/listings/${managersListing.id}`)
+      .set(bearer(org.adminToken))
+      .send({ photoDocumentIds: [] })
+      .expect(200);
     await request(http())
       .patch(`/api/v1/documents/${staffPhoto}`)
       .set(bearer(realtorToken))

@@ -140,13 +140,24 @@ describe('lead handling', () => {
       replies: [],
     });
 
-    // Another realtor's lead, another organisation's, a bad body: refused with their codes.
+    // Another realtor's lead, another organisation's, a bad body: refused with their codes. Another
+    // realtor's lead is answered like a missing one (its existence is not confirmed): was 403 LEAD_NOT_YOURS.
     const notYours = await request(http())
       .post(`/api/v1/leads/${lead.id}/replies`)
       .set(bearer(rival.token))
       .send({ message: 'Mine now' })
-      .expect(403);
-    expect(notYours.body.error.code).toBe('LEAD_NOT_YOURS');
+      .expect(404);
+    expect(notYours.body.error.code).toBe('LEAD_NOT_FOUND');
+    for (const attempt of [
+      request(http()).get(`/api/v1/leads/${lead.id}`).set(bearer(rival.token)),
+      request(http())
+        .put(`/api/v1/leads/${lead.id}/status`)
+        .set(bearer(rival.token))
+        .send({ status: 'handled' }),
+    ]) {
+      const refused = await attempt.expect(404);
+      expect(refused.body.error.code).toBe('LEAD_NOT_FOUND');
+    }
     const elsewhere = await request(http())
       .post(`/api/v1/leads/${lead.id}/replies`)
       .set(bearer(other.adminToken))
@@ -159,9 +170,9 @@ describe('lead handling', () => {
       .send({ message: '   ' })
       .expect(400);
     expect(empty.body.error.details).toEqual([{ field: 'message', message: expect.any(String) }]);
-    expect(
-      (await request(http()).get('/api/v1/leads').set(bearer(rival.token)).expect(200)).body.total,
-    ).toBe(0);
+    expect((await request(http()).get('/api/v1/leads').set(bearer(rival.token)).expect(200)).body.total).toBe(
+      0,
+    );
 
     const reply = await request(http())
       .post(`/api/v1/leads/${lead.id}/replies`)
@@ -230,10 +241,12 @@ describe('lead handling', () => {
     expect(reopened.body).toMatchObject({ status: 'replied', handledAt: null, handledByUserId: null });
 
     // An anonymous inquirer gets the e-mail only: nothing for the portal.
-    const eva = (await request(http())
-      .get(`/api/v1/leads?listingId=${listingId}&status=new`)
-      .set(bearer(realtor.token))
-      .expect(200)).body.items[0] as { id: string };
+    const eva = (
+      await request(http())
+        .get(`/api/v1/leads?listingId=${listingId}&status=new`)
+        .set(bearer(realtor.token))
+        .expect(200)
+    ).body.items[0] as { id: string };
     const toEva = await request(http())
       .post(`/api/v1/leads/${eva.id}/replies`)
       .set(bearer(realtor.token))
@@ -245,6 +258,44 @@ describe('lead handling', () => {
       return r.body.replies?.[0]?.emailedAt;
     }, 20_000);
     expect(await portalQueue.getJob(`reply:${toEva.body.id}`)).toBeNull();
+  });
+
+  it('makes a reply idempotent with an Idempotency-Key and limits the replies to one lead', async () => {
+    const listingId = await createListing(realtor.token, 'Byt 1+kk u parku');
+    await deliver(listingId, { email: 'limits@example.com', message: 'Cena?' }).expect(201);
+    const [lead] = (
+      await request(http()).get(`/api/v1/leads?listingId=${listingId}`).set(bearer(realtor.token)).expect(200)
+    ).body.items as { id: string }[];
+    const replies = async () =>
+      asOwner(
+        server,
+        async (db) =>
+          (
+            await db.query(`SELECT count(*)::int AS n FROM listing_inquiry_replies WHERE inquiry_id = $1`, [
+              lead.id,
+            ])
+          ).rows[0].n as number,
+      );
+    const send = (message: string, key?: string) => {
+      const r = request(http()).post(`/api/v1/leads/${lead.id}/replies`).set(bearer(realtor.token));
+      return (key ? r.set('Idempotency-Key', key) : r).send({ message });
+    };
+
+    // The same key and body: one reply, the first answer again.
+    const key = randomUUID();
+    const first = await send('Cena je konečná.', key).expect(201);
+    const again = await send('Cena je konečná.', key).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(await replies()).toBe(1);
+    expect((await send('Jiná zpráva', key).expect(422)).body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // Five replies to one lead per hour; the sixth is refused with Retry-After and stores nothing.
+    for (let i = 2; i <= 5; i++) await send(`Odpověď ${i}`).expect(201);
+    const limited = await send('Odpověď 6').expect(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await replies()).toBe(5);
   });
 
   it('folds concurrent inquiries of one visitor into one lead: one notification, one e-mail event', async () => {
@@ -285,7 +336,8 @@ describe('lead handling', () => {
       }) as Job<DomainEvent<'listing.inquiry_received'>>;
 
     const listingId = await createListing(realtor.token, 'Byt pro odmítnutí');
-    const inquiryId = (await deliver(listingId, { email: 'refused@example.com' }).expect(201)).body.id as string;
+    const inquiryId = (await deliver(listingId, { email: 'refused@example.com' }).expect(201)).body
+      .id as string;
     await mail.waitFor((m) => m.subject === 'New inquiry: Byt pro odmítnutí', 20_000);
     // Delivered while everything holds: it is sent (the real event was; a replay is too).
     expect(await processor.send(event(listingId, inquiryId, realtor.id))).toEqual({ sent: true });
@@ -303,7 +355,9 @@ describe('lead handling', () => {
     expect(mail.messages.length).toBe(before);
 
     // A listing without a contact: the inquiry is stored, nobody is notified, no e-mail event.
-    await asOwner(server, (db) => db.query(`UPDATE listings SET contact_user_id = NULL WHERE id = $1`, [listingId]));
+    await asOwner(server, (db) =>
+      db.query(`UPDATE listings SET contact_user_id = NULL WHERE id = $1`, [listingId]),
+    );
     await deliver(listingId, { email: 'nobody-home@example.com' }).expect(201);
     expect(await leadEvents(listingId)).toBe(1);
   });

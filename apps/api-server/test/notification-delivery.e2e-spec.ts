@@ -7,6 +7,7 @@ import {
   startFakePushService,
   startMailCatcher,
   type FakePushService,
+  type PushStatus,
   type MailCatcher,
 } from '@ppt/testing';
 import type { Queue } from 'bull';
@@ -88,7 +89,7 @@ describe('notification delivery', () => {
     );
 
   /** A member who wants e-mail and push for fault updates, with one push device. */
-  async function member(label: string, pushStatus: 201 | 404 | 410 = 201) {
+  async function member(label: string, pushStatus: PushStatus = 201) {
     const user = await registerAndLogin(http(), label);
     await addMember(http(), org.adminToken, org.id, user.email, 'technical_manager');
     const token = (
@@ -398,6 +399,8 @@ describe('notification delivery', () => {
   it('reminds occupants of units with meters once when a reading period opens (hourly pass, keyed by the period)', async () => {
     const occupant = await member('occupant');
     const outsider = await member('no-meter');
+    // Occupies the metered unit too, but is removed from the organisation before the reminder.
+    const former = await member('removed');
     const building = (
       await request(http())
         .post('/api/v1/buildings')
@@ -424,6 +427,7 @@ describe('notification delivery', () => {
       for (const [user, unitId] of [
         [occupant.id, metered],
         [outsider.id, bare],
+        [former.id, metered],
       ]) {
         const person = (
           await db.query(
@@ -437,6 +441,30 @@ describe('notification delivery', () => {
         );
       }
     });
+    const pushSubscriptionsOf = (userId: string) =>
+      asOwner(
+        server,
+        async (db) =>
+          (await db.query(`SELECT count(*)::int AS n FROM push_subscriptions WHERE user_id = $1`, [userId]))
+            .rows[0].n as number,
+      );
+    expect(await pushSubscriptionsOf(former.id)).toBe(1);
+    const membershipId = await asOwner(
+      server,
+      async (db) =>
+        (
+          await db.query(`SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2`, [
+            org.id,
+            former.id,
+          ])
+        ).rows[0].id as string,
+    );
+    await request(http())
+      .delete(`/api/v1/organizations/${org.id}/members/${membershipId}`)
+      .set(bearer(org.adminToken))
+      .expect(204);
+    // Their devices stop receiving the organisation's notifications with the membership.
+    expect(await pushSubscriptionsOf(former.id)).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
     const deadline = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
     await request(http())
@@ -456,6 +484,9 @@ describe('notification delivery', () => {
     );
     expect((await inApp(occupant.id)).filter((n) => n.title.includes('Winter readings'))).toHaveLength(1);
     expect(await inApp(outsider.id)).toEqual([]);
+    // The person row keeps its account link, but the account is no longer a member: not told.
+    expect(await inApp(former.id)).toEqual([]);
+    expect(mailsTo(former.email).filter((m) => m.subject?.includes('Winter readings'))).toEqual([]);
     await retrying(async () =>
       expect(mailsTo(occupant.email).filter((m) => m.subject?.includes('Winter readings'))).toHaveLength(1),
     );
@@ -495,6 +526,71 @@ describe('notification delivery', () => {
       '<https://portal-api.example.test/api/v1/saved-searches/unsubscribe?token=all>',
     );
     expect(rawHeader(message, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('keeps at most 10 push subscriptions per user and takes only https endpoints on port 443', async () => {
+    const user = await member('many-devices');
+    const add = (endpoint: string, keys = push.subscribe(201).keys) =>
+      request(http()).post('/api/v1/push-subscriptions').set(bearer(user.token)).send({ endpoint, keys });
+    for (let i = 2; i <= 10; i++) await add(push.subscribe(201).endpoint).expect(201);
+    const eleventh = await add(push.subscribe(201).endpoint).expect(409);
+    expect(eleventh.body.error.code).toBe('PUSH_SUBSCRIPTION_LIMIT');
+    // A known endpoint again only refreshes its keys.
+    await add(user.device.endpoint, user.device.keys).expect(201);
+    const list = await request(http()).get('/api/v1/push-subscriptions').set(bearer(user.token)).expect(200);
+    expect(list.body).toHaveLength(10);
+
+    const other = await member('port-check');
+    for (const endpoint of [
+      'https://push.example.com:8443/wpush/v2/abc',
+      'https://push.example.com:80/wpush/v2/abc',
+    ]) {
+      const refused = await request(http())
+        .post('/api/v1/push-subscriptions')
+        .set(bearer(other.token))
+        .send({ endpoint, keys: other.device.keys })
+        .expect(400);
+      expect(refused.body.error.code).toBe('INVALID_PUSH_ENDPOINT');
+    }
+    await request(http())
+      .post('/api/v1/push-subscriptions')
+      .set(bearer(other.token))
+      .send({ endpoint: 'https://push.example.com:443/wpush/v2/abc', keys: other.device.keys })
+      .expect(201);
+  });
+
+  it('treats a redirect from a push service as refused: one attempt, no retry, the subscription kept', async () => {
+    const user = await member('redirected', 307);
+    await service().dispatch(org.id, randomUUID(), [user.id], { type: 'fault_update', title: 'Moved' });
+    const row = await retrying(async () => {
+      const found = (await deliveries(user.id)).find((r) => r.channel === 'push');
+      expect(found?.status).toBe('failed');
+      return found;
+    });
+    expect(row).toMatchObject({ attempts: 1, error: expect.stringMatching(/307|redirect/i) });
+    expect(push.received.filter((p) => p.path === new URL(user.device.endpoint).pathname)).toHaveLength(1);
+    const list = await request(http()).get('/api/v1/push-subscriptions').set(bearer(user.token)).expect(200);
+    expect(list.body).toHaveLength(1);
+  });
+
+  it("sends to all of a user's devices at once", async () => {
+    const user = await member('two-devices');
+    const second = push.subscribe(201);
+    await request(http())
+      .post('/api/v1/push-subscriptions')
+      .set(bearer(user.token))
+      .send({ endpoint: second.endpoint, keys: second.keys })
+      .expect(201);
+    // The push service answers neither device until both requests are open: one after the other
+    // would never get past the first.
+    push.holdUntilConcurrent(2);
+    await service().dispatch(org.id, randomUUID(), [user.id], { type: 'fault_update', title: 'Both' });
+    await retrying(async () =>
+      expect((await deliveries(user.id)).find((r) => r.channel === 'push')?.status).toBe('sent'),
+    );
+    for (const endpoint of [user.device.endpoint, second.endpoint]) {
+      expect(push.received.filter((p) => p.path === new URL(endpoint).pathname)).toHaveLength(1);
+    }
   });
 
   it('refuses a push endpoint that is not https (or an allow-listed test address) with 400', async () => {

@@ -4,3 +4,4 @@ export { loadEnv } from './load-env';
 export { ConfigValidationError, validateEnv, type EnvClass, type RawEnv } from './validate-env';
 export { parseKeyRing, type KeyRing } from './key-ring';
 export { SecretBox } from './secret-box';
+export { LINK_SECRET_MIN_LENGTH, LinkTokens, parseSecretList, secretListProblem } from './link-tokens';

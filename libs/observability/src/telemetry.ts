@@ -45,38 +45,12 @@ export function startTelemetry({
     require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
 
   const store = env.TRACE_STORE_DATABASE_URL ? traceStoreProcessor(env) : undefined;
-  const ratio = new tracing.TraceIdRatioBasedSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG));
-  // With a trace store, entry spans the ratio leaves out are still recorded (not sampled: nothing is
-  // exported or propagated as sampled), so the store's tail rule can keep the failed and slow ones.
-  // Their children stay unrecorded, which keeps the cost at one span per unsampled request or job.
-  const recordUnsampled: import('@opentelemetry/sdk-trace-base').Sampler = {
-    shouldSample: (...args) => {
-      const result = ratio.shouldSample(args[0], args[1]);
-      return result.decision === tracing.SamplingDecision.NOT_RECORD
-        ? { ...result, decision: tracing.SamplingDecision.RECORD }
-        : result;
-    },
-    toString: () => `RecordUnsampled{${ratio.toString()}}`,
-  };
   const exporter = env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })
     : undefined;
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
-    // A request continues its caller's decision; a new trace is kept with probability
-    // OTEL_TRACES_SAMPLER_ARG (default DEFAULT_SAMPLE_RATIO). Unsampled requests still carry a trace
-    // id (their log lines have one); they only record no spans.
-    sampler: new tracing.ParentBasedSampler(
-      store
-        ? {
-            root: recordUnsampled,
-            remoteParentNotSampled: {
-              shouldSample: recordUnsampled.shouldSample,
-              toString: () => 'RecordOnly',
-            },
-          }
-        : { root: ratio },
-    ),
+    sampler: traceSampler(sampleRatio(env.OTEL_TRACES_SAMPLER_ARG), { recordUnsampled: !!store }),
     // Batched export off the request path. Without an endpoint a processor that drops the spans: with
     // none, the SDK would register no tracer provider at all (every trace id in the logs would be
     // zeros), and with the option left out it would export to localhost:4318 by default.
@@ -107,6 +81,42 @@ export function startTelemetry({
 }
 
 let activeInstrumentations: unknown[] = [];
+
+/**
+ * The sampler: a new trace is kept with probability `ratio` (decided on the trace id). A span under a
+ * local sampled parent follows it. A span under a **remote** parent (an incoming `traceparent`) is
+ * decided by the same ratio whatever the caller's flag says: ParentBasedSampler's default for
+ * `remoteParentSampled` is AlwaysOn, which would let any client force full sampling (and the cost
+ * of exporting and storing every span) by sending `traceparent: 00-…-01`. The ratio sampler decides
+ * on the trace id alone, so services with the same ratio still agree on one trace.
+ * With `recordUnsampled` (a trace store), entry spans the ratio leaves out are still recorded (not
+ * sampled: nothing is exported or propagated as sampled), so the store's tail rule can keep the
+ * failed and slow ones. Their children stay unrecorded, which keeps the cost at one span per
+ * unsampled request or job.
+ */
+export function traceSampler(
+  ratio: number,
+  { recordUnsampled = false }: { recordUnsampled?: boolean } = {},
+): import('@opentelemetry/sdk-trace-base').Sampler {
+  const { tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const byRatio = new tracing.TraceIdRatioBasedSampler(ratio);
+  const entry: import('@opentelemetry/sdk-trace-base').Sampler = recordUnsampled
+    ? {
+        shouldSample: (...args) => {
+          const result = byRatio.shouldSample(args[0], args[1]);
+          return result.decision === tracing.SamplingDecision.NOT_RECORD
+            ? { ...result, decision: tracing.SamplingDecision.RECORD }
+            : result;
+        },
+        toString: () => `RecordUnsampled{${byRatio.toString()}}`,
+      }
+    : byRatio;
+  return new tracing.ParentBasedSampler({
+    root: entry,
+    remoteParentSampled: entry,
+    remoteParentNotSampled: entry,
+  });
+}
 
 /** The PostgreSQL trace store's processor, set up from TRACE_STORE_* (defaults in TRACE_STORE_DEFAULTS). */
 function traceStoreProcessor(env: NodeJS.ProcessEnv): TraceStoreProcessor {

@@ -28,6 +28,7 @@ export {
   startFakePushService,
   type FakePushService,
   type PushClient,
+  type PushStatus,
   type ReceivedPush,
 } from './push-service';
 export { startS3Server, type S3Server } from './s3-server';

@@ -7,7 +7,7 @@ import {
   verify,
   type ECDH,
 } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A browser's side of a push subscription: its P-256 key pair and auth secret (RFC 8291 §2). */
@@ -34,10 +34,22 @@ export interface FakePushService {
   received: ReceivedPush[];
   /** Requests refused by the checks, with the reason (a failing check fails the test that reads it). */
   refused: string[];
-  /** A subscription whose endpoint answers `status` (201 = accepted). */
-  subscribe(status: 201 | 404 | 410 | 500): PushClient;
+  /**
+   * A subscription whose endpoint answers `status` (201 = accepted; a 3xx comes with a Location
+   * elsewhere, which RFC 8030 never asks a sender to follow).
+   */
+  subscribe(status: PushStatus): PushClient;
+  /**
+   * Holds the next `count` valid pushes unanswered until all `count` have arrived, then answers
+   * them: a sender that waits for one device's answer before the next never completes the set.
+   */
+  holdUntilConcurrent(count: number): void;
+  /** Most valid pushes that were open at once. */
+  maxConcurrent: number;
   close(): Promise<void>;
 }
+
+export type PushStatus = 201 | 301 | 302 | 307 | 308 | 404 | 410 | 500;
 
 const b64u = (b: Buffer) => b.toString('base64url');
 const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
@@ -59,6 +71,16 @@ export async function startFakePushService(): Promise<FakePushService> {
   const refused: string[] = [];
   const clients = new Map<string, { client: PushClient; status: number }>();
   let counter = 0;
+  let open = 0;
+  let held: { count: number; waiting: (() => void)[] } | null = null;
+
+  const answer = (res: ServerResponse, status: number) => {
+    open--;
+    if (status === 201) res.writeHead(201, { Location: `${origin}/messages/${++counter}` }).end();
+    else if (status >= 300 && status < 400)
+      res.writeHead(status, { Location: `${origin}/elsewhere/${++counter}` }).end();
+    else res.writeHead(status).end();
+  };
 
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
@@ -69,9 +91,18 @@ export async function startFakePushService(): Promise<FakePushService> {
         if (!entry) throw new Error('unknown subscription');
         const push = check(req, body, entry.client, origin);
         received.push({ path, ...push });
-        if (entry.status === 201) {
-          res.writeHead(201, { Location: `${origin}/messages/${++counter}` }).end();
-        } else res.writeHead(entry.status).end();
+        open++;
+        service.maxConcurrent = Math.max(service.maxConcurrent, open);
+        if (held) {
+          const batch = held;
+          batch.waiting.push(() => answer(res, entry.status));
+          if (batch.waiting.length === batch.count) {
+            held = null;
+            for (const release of batch.waiting) release();
+          }
+          return;
+        }
+        answer(res, entry.status);
       } catch (err) {
         refused.push(`${path}: ${(err as Error).message}`);
         res.writeHead(400).end((err as Error).message);
@@ -81,10 +112,14 @@ export async function startFakePushService(): Promise<FakePushService> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const service: FakePushService = {
     origin,
     received,
     refused,
+    maxConcurrent: 0,
+    holdUntilConcurrent(count) {
+      held = { count, waiting: [] };
+    },
     subscribe(status) {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
@@ -99,8 +134,13 @@ export async function startFakePushService(): Promise<FakePushService> {
       clients.set(path, { client, status });
       return client;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+  return service;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

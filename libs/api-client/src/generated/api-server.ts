@@ -4423,7 +4423,7 @@ export interface components {
                  * @example AI_DISABLED
                  * @enum {string}
                  */
-                code: "AI_DISABLED" | "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LEAD_NOT_YOURS" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
+                code: "AI_DISABLED" | "CHANGE_TOKEN_INVALID" | "CONVERSATION_NOT_ALLOWED" | "CSRF_REJECTED" | "DOCUMENT_NOT_ALLOWED" | "EMAIL_NOT_VERIFIED" | "FORBIDDEN" | "INVITATION_EMAIL_MISMATCH" | "LISTING_NOT_YOURS" | "NOT_A_MEMBER" | "NOT_A_RECIPIENT" | "NOT_ENTITLED_TO_VOTE" | "NO_ORGANIZATION" | "REPLACEMENT_STAFF_ONLY" | "ROLE_NOT_ALLOWED" | "SIGNED_URL_REJECTED" | "STAFF_ONLY";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The caller may not do this */
                 message: string;
@@ -4463,7 +4463,7 @@ export interface components {
                  * @example AI_NOT_CONFIGURED
                  * @enum {string}
                  */
-                code: "AI_NOT_CONFIGURED" | "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CHUNK_IN_PROGRESS" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PAYMENT_ALREADY_REVERSED" | "PAYMENT_IS_REVERSAL" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "READING_OUT_OF_ORDER" | "READING_PERIOD_CLOSED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_ALREADY_CONFIRMED" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VENDOR_IN_USE" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
+                code: "AI_NOT_CONFIGURED" | "ALREADY_MEMBER" | "ANNOUNCEMENT_NOT_EDITABLE" | "BALLOT_CHAIN_BROKEN" | "BUILDING_ARCHIVED" | "BUILDING_HAS_UNITS" | "BUILDING_IN_USE" | "CHANGE_TOKEN_REQUIRED" | "CHARGE_ALREADY_PAID" | "CHARGE_CANCELLED" | "CHARGE_HAS_PAYMENTS" | "CHUNK_CONFLICT" | "CHUNK_IN_PROGRESS" | "CLIENT_MESSAGE_ID_REUSED" | "CONFLICT" | "DELEGATION_REVOKED" | "DOCUMENT_NOT_ACTIVE" | "DOCUMENT_NOT_PENDING" | "DOCUMENT_SIGNED" | "INVALID_TRANSITION" | "INVITATION_ALREADY_ACCEPTED" | "INVITATION_CONFLICT" | "INVITATION_DECLINED" | "INVITATION_NOT_PENDING" | "LAST_ORG_ADMIN" | "LEASE_NOT_ACTIVE" | "LEASE_NOT_DRAFT" | "LEASE_NUMBER_TAKEN" | "LEASE_OVERLAP" | "LISTING_CLOSED" | "METER_SERIAL_TAKEN" | "OUTSIDE_VOTING_PERIOD" | "PAYMENT_ALREADY_REVERSED" | "PAYMENT_IS_REVERSAL" | "PERSON_ALREADY_LINKED" | "PERSON_HAS_LEASES" | "PERSON_IN_USE" | "PROXY_ALREADY_VOTED" | "PUSH_SUBSCRIPTION_LIMIT" | "READING_OUT_OF_ORDER" | "READING_PERIOD_CLOSED" | "SLUG_TAKEN" | "SYNDICATION_NOT_RETRYABLE" | "UNIT_ALREADY_DELEGATED" | "UNIT_DELEGATED" | "UNIT_IN_USE" | "UNIT_NUMBER_TAKEN" | "UPLOAD_ALREADY_CONFIRMED" | "UPLOAD_INCOMPLETE" | "UPLOAD_NOT_OPEN" | "UPLOAD_NOT_RECEIVED" | "USER_ALREADY_LINKED" | "VENDOR_IN_USE" | "VOTE_NOT_DRAFT" | "VOTE_NOT_OPEN" | "VOTING_PERIOD_RUNNING";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused: it conflicts with the current state */
                 message: string;
@@ -11101,7 +11101,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor) */
+            /** @description Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor). Limited per sender and per lead (429 RATE_LIMITED). With an Idempotency-Key header (1–255 visible ASCII characters): the same key and body get the first answer again (header Idempotent-Replayed: true) and one e-mail, the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. 404 LEAD_NOT_FOUND also for a lead of another realtor's listing */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -11119,6 +11119,7 @@ export interface operations {
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
@@ -13168,7 +13169,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Saved (the same endpoint again updates its keys) */
+            /** @description Saved (the same endpoint again updates its keys). The endpoint must be https on port 443 (400 INVALID_PUSH_ENDPOINT); at most 10 subscriptions per user (409 PUSH_SUBSCRIPTION_LIMIT) */
             201: {
                 headers: {
                     [name: string]: unknown;

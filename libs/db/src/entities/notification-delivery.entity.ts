@@ -3,12 +3,14 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
   Index,
   JoinColumn,
   ManyToOne,
   UpdateDateColumn,
 } from 'typeorm';
 import type { NotificationChannel, NotificationType } from './notification.entity';
+import { Membership } from './membership.entity';
 import { TenantRecord } from './tenant.entity';
 import { User } from './user.entity';
 
@@ -80,9 +82,16 @@ export class NotificationDelivery extends TenantRecord {
   updatedAt!: Date;
 }
 
-/** A browser's Web Push subscription (one per device), for the user in one organisation. */
+/**
+ * A browser's Web Push subscription (one per device), for the user in one organisation; it goes
+ * with the membership (migration 1795620000000).
+ */
 @Entity('push_subscriptions')
 @Index('uq_push_subscriptions_org_user_endpoint', ['organizationId', 'userId', 'endpoint'], { unique: true })
+@ForeignKey(() => Membership, ['organizationId', 'userId'], ['organizationId', 'userId'], {
+  name: 'fk_push_subscriptions_membership',
+  onDelete: 'CASCADE',
+})
 export class PushSubscription extends TenantRecord {
   @Column({ type: 'uuid' })
   userId!: string;

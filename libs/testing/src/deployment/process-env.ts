@@ -34,6 +34,7 @@ const SECRET_SAMPLES: Record<string, () => string> = {
   REDIS_URL: () => 'redis://redis.internal:6379',
   AUTH_JWT_PRIVATE_KEY: () => testSigningKey(),
   SECRETS_ENCRYPTION_KEYS: keyRing,
+  NOTIFICATION_UNSUBSCRIBE_SECRETS: () => randomBytes(32).toString('base64url'),
   SSO_ANNOUNCEMENT_KEYS: keyRing,
   SSO_CLIENT_SECRET: () => randomBytes(24).toString('base64url'),
   SMTP_URL: () => 'smtp://smtp.internal:587',

@@ -7,15 +7,23 @@ import { InquiriesService } from './inquiries.service';
 import { InquiryDeliveryProcessor } from './inquiry-delivery.processor';
 import { InquiryLimiter } from './inquiry-limiter';
 
+/** The inquiries' repository, declared once for the HTTP module and the worker's delivery. */
 @Module({
-  imports: [ListingsModule, PortalRealtimeCoreModule],
+  providers: [InquiriesRepository],
+  exports: [InquiriesRepository],
+})
+export class InquiriesCoreModule {}
+
+@Module({
+  imports: [InquiriesCoreModule, ListingsModule, PortalRealtimeCoreModule],
   controllers: [InquiriesController],
-  providers: [InquiriesRepository, InquiriesService, InquiryLimiter],
+  providers: [InquiriesService, InquiryLimiter],
 })
 export class InquiriesModule {}
 
 /** Worker side: delivery to api-server and the sweep (no controllers in workers). */
 @Module({
-  providers: [InquiriesRepository, InquiryDeliveryProcessor],
+  imports: [InquiriesCoreModule],
+  providers: [InquiryDeliveryProcessor],
 })
 export class InquiryDeliveryModule {}

@@ -4,15 +4,27 @@ import { ListingsController } from './listings.controller';
 import { PortalListingsRepository } from './portal-listings.repository';
 import { PortalListingsService } from './portal-listings.service';
 
+/**
+ * The portal's listings without their controller: the one place the repository and the service are
+ * declared (one instance each), imported by the HTTP module, the feed worker and saved-search alerts.
+ */
 @Module({
-  controllers: [ListingsController],
   providers: [PortalListingsRepository, PortalListingsService],
   exports: [PortalListingsRepository, PortalListingsService],
+})
+export class PortalListingsCoreModule {}
+
+/** HTTP: the public search; re-exports the core for the features that read listings. */
+@Module({
+  imports: [PortalListingsCoreModule],
+  controllers: [ListingsController],
+  exports: [PortalListingsCoreModule],
 })
 export class ListingsModule {}
 
 /** Worker side: the feed that keeps the read model in step (no controllers in workers). */
 @Module({
-  providers: [PortalListingsRepository, PortalFeedProcessor],
+  imports: [PortalListingsCoreModule],
+  providers: [PortalFeedProcessor],
 })
 export class PortalFeedModule {}

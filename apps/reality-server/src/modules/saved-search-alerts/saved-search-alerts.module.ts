@@ -1,23 +1,18 @@
 import { Module } from '@nestjs/common';
-import { PortalListingsRepository } from '../listings/portal-listings.repository';
-import { PortalListingsService } from '../listings/portal-listings.service';
+import { PortalListingsCoreModule } from '../listings/listings.module';
 import { CollectSavedSearchAlertsProcessor } from './jobs/collect-saved-search-alerts.processor';
 import { SavedSearchAlertsController } from './saved-search-alerts.controller';
 import { SavedSearchAlertsRepository } from './saved-search-alerts.repository';
 import { SavedSearchAlertsService } from './saved-search-alerts.service';
 
 /**
- * Saved-search alerts: the core (service, repository; exports the service). The listing search is
- * declared here rather than importing ListingsModule, whose controller must not come along into the
- * worker.
+ * Saved-search alerts: the core (service, repository; exports the service). The listing search
+ * comes from PortalListingsCoreModule (not ListingsModule, whose controller must not come along
+ * into the worker).
  */
 @Module({
-  providers: [
-    PortalListingsRepository,
-    PortalListingsService,
-    SavedSearchAlertsRepository,
-    SavedSearchAlertsService,
-  ],
+  imports: [PortalListingsCoreModule],
+  providers: [SavedSearchAlertsRepository, SavedSearchAlertsService],
   exports: [SavedSearchAlertsService],
 })
 export class SavedSearchAlertsCoreModule {}

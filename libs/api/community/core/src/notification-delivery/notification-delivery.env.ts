@@ -3,11 +3,12 @@ import {
   IsString,
   Matches,
   Validate,
+  ValidateIf,
   ValidatorConstraint,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { IsIntInRange } from '@ppt/config';
+import { IsIntInRange, parseSecretList, secretListProblem } from '@ppt/config';
 
 // Mixins must accept any constructor arguments (TypeScript rule for mixin classes).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +48,32 @@ class IsVapidSet implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'unsubscribeSecrets' })
+class IsUnsubscribeSecrets implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && secretListProblem(value) === null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return args.value === undefined
+      ? 'is required in production (comma-separated secrets of 32+ characters; the first signs, all verify)'
+      : `${secretListProblem(String(args.value))} (comma-separated secrets of 32+ characters)`;
+  }
+}
+
+/**
+ * The secrets of the one-click unsubscribe links: NOTIFICATION_UNSUBSCRIBE_SECRETS (the first signs,
+ * all verify). Unset — allowed in development and test only, boot validation refuses it in
+ * production — a key derived from AUTH_JWT_PRIVATE_KEY stands in (the links then break when that key
+ * rotates; its value can be appended to the list to keep links signed before the list was set).
+ */
+export function unsubscribeSecrets(env: {
+  NOTIFICATION_UNSUBSCRIBE_SECRETS?: string;
+  AUTH_JWT_PRIVATE_KEY: string;
+}): string[] {
+  const configured = parseSecretList(env.NOTIFICATION_UNSUBSCRIBE_SECRETS);
+  return configured.length > 0 ? configured : [env.AUTH_JWT_PRIVATE_KEY];
+}
+
 /** The notification delivery feature's variables, composed into NotificationDeliveryEnv (one validation pass). */
 export function withNotificationEnv<TBase extends EnvBase>(Base: TBase) {
   class WithNotificationEnv extends Base {
@@ -64,6 +91,18 @@ export function withNotificationEnv<TBase extends EnvBase>(Base: TBase) {
     @IsOptional()
     @IsString()
     VAPID_SUBJECT?: string;
+
+    /**
+     * Signs the one-click unsubscribe links of notification e-mails: comma-separated secrets of at
+     * least 32 characters, the first signs, all verify (rotate by prepending). Required in
+     * production; see unsubscribeSecrets() for development and test.
+     */
+    @ValidateIf(
+      (o: { NODE_ENV?: string; NOTIFICATION_UNSUBSCRIBE_SECRETS?: string }) =>
+        o.NODE_ENV === 'production' || o.NOTIFICATION_UNSUBSCRIBE_SECRETS !== undefined,
+    )
+    @Validate(IsUnsubscribeSecrets)
+    NOTIFICATION_UNSUBSCRIBE_SECRETS?: string;
 
     /** Attempts of one e-mail or push delivery before it becomes a dead letter. */
     @IsIntInRange(1, 20)
@@ -91,6 +130,7 @@ export interface NotificationEnv extends VapidEnv {
   NOTIFICATION_RETRY_DELAY_MS: number;
   NOTIFICATION_DIGEST_HOUR: number;
   NOTIFICATION_SENDER_SUFFIX: string;
+  NOTIFICATION_UNSUBSCRIBE_SECRETS?: string;
   API_PUBLIC_URL: string;
   APP_PUBLIC_URL: string;
   AUTH_JWT_PRIVATE_KEY: string;

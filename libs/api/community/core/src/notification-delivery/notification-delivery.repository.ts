@@ -132,6 +132,28 @@ export class NotificationDeliveryRepository {
     return m.find(PushSubscription, { where: { organizationId, userId }, order: { createdAt: 'ASC' } });
   }
 
+  /**
+   * The user's subscriptions other than `endpoint`, counted under a transaction lock on the user's
+   * subscriptions (concurrent registrations are counted one after the other).
+   */
+  async lockedSubscriptionCount(
+    m: EntityManager,
+    organizationId: string,
+    userId: string,
+    endpoint: string,
+  ): Promise<number> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('push_subscriptions:' || $1 || ':' || $2))`, [
+      organizationId,
+      userId,
+    ]);
+    const [row] = (await m.query(
+      `SELECT count(*)::int AS n FROM push_subscriptions
+        WHERE organization_id = $1 AND user_id = $2 AND endpoint <> $3`,
+      [organizationId, userId, endpoint],
+    )) as { n: number }[];
+    return row.n;
+  }
+
   async saveSubscription(
     m: EntityManager,
     row: Pick<PushSubscription, 'organizationId' | 'userId' | 'endpoint' | 'p256dh' | 'auth' | 'deviceLabel'>,

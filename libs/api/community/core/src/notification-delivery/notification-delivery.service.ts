@@ -8,12 +8,12 @@ import {
 } from '@ppt/db';
 import { NotificationJob, QueueName, type NotificationJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
-import { NotificationDeliveryEnv } from './notification-delivery.env';
+import { NotificationDeliveryEnv, unsubscribeSecrets } from './notification-delivery.env';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service';
 import { NotificationDeliveryError } from './notification-delivery.errors';
 import { NotificationDeliveryRepository, type NewDelivery } from './notification-delivery.repository';
-import { PushSender } from './push-sender';
+import { MAX_PUSH_SUBSCRIPTIONS_PER_USER, PushSender } from './push-sender';
 import { isTimeZone, localClock, nextLocalHour, quietUntil } from './quiet-hours';
 import { UnsubscribeTokens } from './unsubscribe-token';
 
@@ -60,7 +60,7 @@ export class NotificationDeliveryService {
     @InjectQueue(QueueName.Notifications) private readonly queue: Queue,
     @Inject(NotificationDeliveryEnv) private readonly env: NotificationDeliveryEnv,
   ) {
-    this.tokens = new UnsubscribeTokens(env.AUTH_JWT_PRIVATE_KEY);
+    this.tokens = new UnsubscribeTokens(unsubscribeSecrets(env));
   }
 
   /**
@@ -195,8 +195,21 @@ export class NotificationDeliveryService {
       throw new NotificationDeliveryError('INVALID_PUSH_ENDPOINT', `The push endpoint ${problem}`, [
         { field: 'endpoint', message: problem },
       ]);
-    return this.tenant.run(scopeOf(t), async (m) =>
-      toSubscriptionView(
+    return this.tenant.run(scopeOf(t), async (m) => {
+      // Each subscription is one more request per notification: a bounded number per user (a new
+      // one; re-registering a known endpoint only refreshes its keys).
+      const others = await this.deliveries.lockedSubscriptionCount(
+        m,
+        t.organizationId,
+        t.userId,
+        dto.endpoint,
+      );
+      if (others >= MAX_PUSH_SUBSCRIPTIONS_PER_USER)
+        throw new NotificationDeliveryError(
+          'PUSH_SUBSCRIPTION_LIMIT',
+          `At most ${MAX_PUSH_SUBSCRIPTIONS_PER_USER} push subscriptions per user; remove one first`,
+        );
+      return toSubscriptionView(
         await this.deliveries.saveSubscription(m, {
           organizationId: t.organizationId,
           userId: t.userId,
@@ -205,8 +218,8 @@ export class NotificationDeliveryService {
           auth: dto.keys.auth,
           deviceLabel: dto.deviceLabel ?? null,
         }),
-      ),
-    );
+      );
+    });
   }
 
   unsubscribeDevice(t: Tenant, id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Permission, rolesWith } from '@ppt/auth';
 import {
   AnnouncementRecipient,
   Charge,
@@ -14,9 +15,9 @@ import {
 import { In, type EntityManager } from 'typeorm';
 
 /** Who handles faults in an organisation (they hear of new ones). */
-const FAULT_STAFF: MembershipRole[] = ['org_admin', 'manager', 'technical_manager'];
+const FAULT_STAFF = (): MembershipRole[] => rolesWith(Permission.FaultManage);
 /** Who manages leases and portal accounts. */
-const MANAGERS: MembershipRole[] = ['org_admin', 'manager'];
+const MANAGERS = (): MembershipRole[] => rolesWith(Permission.LeaseManage);
 
 /**
  * The recipients of each trigger (docs/notifications.md), read in the organisation's transaction.
@@ -30,22 +31,41 @@ export class NotificationRecipients {
   }
 
   faultStaff(m: EntityManager, organizationId: string): Promise<string[]> {
-    return this.members(m, organizationId, FAULT_STAFF);
+    return this.members(m, organizationId, FAULT_STAFF());
   }
 
   managers(m: EntityManager, organizationId: string): Promise<string[]> {
-    return this.members(m, organizationId, MANAGERS);
+    return this.members(m, organizationId, MANAGERS());
   }
 
   fault(m: EntityManager, organizationId: string, id: string): Promise<Fault | null> {
     return m.findOneBy(Fault, { organizationId, id });
   }
 
-  /** The accounts of people (people without an account are not told). */
+  /**
+   * The accounts of people that are members of the organisation now (people without an account, and
+   * accounts whose membership was removed, are not told: a person row keeps its user link after the
+   * membership goes).
+   */
   async usersOf(m: EntityManager, organizationId: string, personIds: string[]): Promise<string[]> {
     if (personIds.length === 0) return [];
     const people = await m.findBy(Person, { organizationId, id: In([...new Set(personIds)]) });
-    return people.map((p) => p.userId).filter((u): u is string => u !== null);
+    return this.currentMembers(
+      m,
+      organizationId,
+      people.map((p) => p.userId).filter((u): u is string => u !== null),
+    );
+  }
+
+  /** Those of `userIds` who are members of the organisation now. */
+  async currentMembers(m: EntityManager, organizationId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const members = new Set(
+      (await m.findBy(Membership, { organizationId, userId: In([...new Set(userIds)]) })).map(
+        (r) => r.userId,
+      ),
+    );
+    return userIds.filter((u) => members.has(u));
   }
 
   /** The unit owners of a vote's snapshot (those who may vote). */
@@ -78,6 +98,7 @@ export class NotificationRecipients {
          FROM unit_occupants o
          JOIN people p ON p.organization_id = o.organization_id AND p.id = o.person_id
         WHERE o.organization_id = $1 AND p.user_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.organization_id = o.organization_id AND ms.user_id = p.user_id)
           AND o.starts_on <= $2 AND (o.ends_on IS NULL OR o.ends_on >= $2)
           AND EXISTS (SELECT 1 FROM meters mt WHERE mt.organization_id = o.organization_id AND mt.unit_id = o.unit_id)`,
       [organizationId, today],
@@ -99,7 +120,11 @@ export class NotificationRecipients {
     organizationId: string,
     announcementId: string,
   ): Promise<string[]> {
-    return (await m.findBy(AnnouncementRecipient, { organizationId, announcementId })).map((r) => r.userId);
+    return this.currentMembers(
+      m,
+      organizationId,
+      (await m.findBy(AnnouncementRecipient, { organizationId, announcementId })).map((r) => r.userId),
+    );
   }
 
   async chargePayer(

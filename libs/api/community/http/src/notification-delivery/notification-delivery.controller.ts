@@ -76,7 +76,8 @@ export class NotificationDeliveryController {
   @Post('push-subscriptions')
   @ApiCreatedResponse({
     type: PushSubscriptionResponse,
-    description: 'Saved (the same endpoint again updates its keys)',
+    description:
+      'Saved (the same endpoint again updates its keys). The endpoint must be https on port 443 (400 INVALID_PUSH_ENDPOINT); at most 10 subscriptions per user (409 PUSH_SUBSCRIPTION_LIMIT)',
   })
   subscribe(
     @CurrentTenant() t: Tenant,

@@ -55,22 +55,22 @@ export class DocumentAccess {
 
   /**
    * A document the caller may change, locked for the change: 404 if unseen, 403 if only seen. A
-   * realtor changes only photos they uploaded or that one of their own listings (they are its
-   * contact) shows: another realtor's or a manager's listing photo is seen, not changed.
+   * realtor changes only photos they uploaded, or photos one of their own listings (they are its
+   * contact) shows and no listing with another contact does: attaching a colleague's or a manager's
+   * listing photo to their own listing lets them use it, not re-label or delete it.
    */
   async managed(m: EntityManager, t: Tenant, id: string): Promise<Document> {
     const doc = await this.documents.findForUpdate(m, t.organizationId, id);
     if (!doc || !(await this.maySee(m, t, doc))) throw documentNotFound();
     this.requireManage(t, doc.category);
-    if (
-      t.role === 'realtor' &&
-      doc.uploadedByUserId !== t.userId &&
-      !(await this.documents.shownByListingOf(m, t.organizationId, doc.id, t.userId))
-    ) {
-      throw new DocumentError(
-        DocumentErrorCode.NotAllowed,
-        'Realtors change only the photos they uploaded or that one of their own listings shows',
-      );
+    if (t.role === 'realtor' && doc.uploadedByUserId !== t.userId) {
+      const showing = await this.documents.listingsShowing(m, t.organizationId, doc.id, t.userId);
+      if (!showing.own || showing.others) {
+        throw new DocumentError(
+          DocumentErrorCode.NotAllowed,
+          "Realtors change only the photos they uploaded or that only their own listings show, not another contact's",
+        );
+      }
     }
     return doc;
   }

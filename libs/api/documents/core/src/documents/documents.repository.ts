@@ -260,15 +260,24 @@ export class DocumentsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Whether a listing of the organisation shows this document. */
-  /** Whether a listing whose contact is `userId` shows the photo (a realtor's own listing). */
-  async shownByListingOf(m: EntityManager, organizationId: string, id: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `SELECT 1 FROM listings l
-        WHERE l.organization_id = $1 AND l.contact_user_id = $3 AND l.photo_document_ids @> ARRAY[$2::uuid]`,
+  /**
+   * Which listings show the photo: one whose contact is `userId` (a realtor's own listing), and one
+   * with another contact or none (a colleague's or a manager's listing).
+   */
+  async listingsShowing(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    userId: string,
+  ): Promise<{ own: boolean; others: boolean }> {
+    const [row] = (await m.query(
+      `SELECT bool_or(l.contact_user_id = $3) AS own,
+              bool_or(l.contact_user_id IS DISTINCT FROM $3) AS others
+         FROM listings l
+        WHERE l.organization_id = $1 AND l.photo_document_ids @> ARRAY[$2::uuid]`,
       [organizationId, id, userId],
-    );
-    return rows.length > 0;
+    )) as { own: boolean | null; others: boolean | null }[];
+    return { own: row?.own === true, others: row?.others === true };
   }
 
   async shownByAListing(m: EntityManager, organizationId: string, id: string): Promise<boolean> {

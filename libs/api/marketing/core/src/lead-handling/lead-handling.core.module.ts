@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
-import { MailModule } from '@ppt/api-shared';
+import { IdempotencyKeys, MailModule } from '@ppt/api-shared';
 import { UsersModule } from '@ppt/api-identity-core';
 import { LeadHandlingRepository } from './lead-handling.repository';
 import { LeadHandlingService } from './lead-handling.service';
@@ -9,7 +9,7 @@ import { LeadReplyMailProcessor } from './lead-reply-mail.processor';
 /** Replying to leads and marking them handled (the service only is exported). */
 @Module({
   imports: [EventsModule],
-  providers: [LeadHandlingRepository, LeadHandlingService],
+  providers: [LeadHandlingRepository, LeadHandlingService, IdempotencyKeys],
   exports: [LeadHandlingService],
 })
 export class LeadHandlingCoreModule {}

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
-import type { Page } from '@ppt/http';
-import { CurrentTenant, type Tenant } from '@ppt/api-shared';
+import { ApiRateLimited, type Page } from '@ppt/http';
+import type { Response } from 'express';
+import { CurrentTenant, IdempotencyKeyHeader, type Tenant } from '@ppt/api-shared';
 import {
   ChangeLeadStatusDto,
   LeadPageResponse,
@@ -39,14 +40,22 @@ export class LeadHandlingController {
   @Post(':id/replies')
   @ApiCreatedResponse({
     type: LeadReplyResponse,
-    description: 'Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor)',
+    description:
+      'Stored; e-mailed to the inquirer by the worker (and shown on our portal to a signed-in visitor). ' +
+      'Limited per sender and per lead (429 RATE_LIMITED). With an Idempotency-Key header (1–255 visible ASCII characters): the same key and body get the first answer again (header Idempotent-Replayed: true) and one e-mail, the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. ' +
+      "404 LEAD_NOT_FOUND also for a lead of another realtor's listing",
   })
-  reply(
+  @ApiRateLimited()
+  async reply(
     @CurrentTenant() t: Tenant,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ReplyToLeadDto,
+    @IdempotencyKeyHeader() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<LeadReplyResponse> {
-    return this.leads.reply(t, id, dto);
+    const result = await this.leads.reply(t, id, dto, key);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
   }
 
   @Put(':id/status')

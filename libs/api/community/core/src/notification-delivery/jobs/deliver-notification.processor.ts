@@ -79,13 +79,14 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap {
       let sent = false;
       let retry: string | null = null;
       let refused: string | null = null;
-      for (const sub of found.subscriptions) {
-        const outcome = await this.push.send(sub, {
-          title: delivery.title,
-          body: delivery.body,
-          type: delivery.type,
-          url: this.appUrl(delivery.link),
-        });
+      // Every device at once, under one deadline: a user's devices never add up to one slow job.
+      const outcomes = await this.push.sendAll(found.subscriptions, {
+        title: delivery.title,
+        body: delivery.body,
+        type: delivery.type,
+        url: this.appUrl(delivery.link),
+      });
+      for (const { target: sub, outcome } of outcomes) {
         if (outcome.kind === 'sent') {
           sent = true;
           providerId ??= outcome.providerId;
@@ -99,7 +100,8 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap {
       }
       if (sent) return { providerId };
       if (retry) throw new Error(retry);
-      if (refused) throw new Error(refused);
+      // Refused (a 4xx or a redirect): another attempt would be refused the same way.
+      if (refused) return { refused };
       return { skipped: 'every push subscription had expired' };
     });
   }
@@ -132,10 +134,14 @@ export class DeliverNotificationProcessor implements OnApplicationBootstrap {
   private async attempt(
     job: Job,
     rows: NotificationDelivery[],
-    send: () => Promise<{ providerId: string | null } | { skipped: string }>,
+    send: () => Promise<{ providerId: string | null } | { skipped: string } | { refused: string }>,
   ): Promise<Outcome> {
     try {
       const result = await send();
+      if ('refused' in result) {
+        await this.mark(rows, 'failed', result.refused);
+        return { status: 'skipped', reason: result.refused };
+      }
       if ('skipped' in result) {
         await this.mark(rows, 'skipped', result.skipped);
         return { status: 'skipped', reason: result.skipped };
