@@ -3446,6 +3446,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The document (its first version: stable across versions)
+             * @example 1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9
              */
             documentId: string;
             /** @example House rules */
@@ -3467,6 +3468,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The version the text comes from (GET /documents/{id})
+             * @example 1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9
              */
             versionId: string;
         };
@@ -4321,6 +4323,7 @@ export interface components {
             items: components["schemas"]["CitedChunkResponse"][];
             /**
              * @description hybrid: full text and vectors fused by reciprocal rank; full_text: no embeddings available
+             * @example full_text
              * @enum {string}
              */
             mode: "hybrid" | "full_text";

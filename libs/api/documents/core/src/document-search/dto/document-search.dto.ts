@@ -27,13 +27,21 @@ export class DocumentSearchQueryDto {
 
 /** One retrieved chunk, with what a citation needs. */
 export class CitedChunkResponse {
-  @ApiProperty({ format: 'uuid', description: 'The document (its first version: stable across versions)' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9',
+    description: 'The document (its first version: stable across versions)',
+  })
   documentId!: string;
 
   @ApiProperty({ example: 'House rules' })
   documentTitle!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The version the text comes from (GET /documents/{id})' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '1c3e5a7c-9e1b-4d3f-a5c7-e9b1d3f5a7c9',
+    description: 'The version the text comes from (GET /documents/{id})',
+  })
   versionId!: string;
 
   @ApiProperty({ type: 'integer', nullable: true, example: 2, description: 'PDF page, when known' })
@@ -61,6 +69,7 @@ export class DocumentSearchResponse {
 
   @ApiProperty({
     enum: ['hybrid', 'full_text'],
+    example: 'full_text',
     description: 'hybrid: full text and vectors fused by reciprocal rank; full_text: no embeddings available',
   })
   mode!: 'hybrid' | 'full_text';
