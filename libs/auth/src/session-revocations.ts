@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RedisConnections } from '@ppt/redis';
+import type Redis from 'ioredis';
 
 /**
  * api-server publishes the id of every session that ends here (its SessionStore). Pub/sub channels
@@ -38,10 +39,87 @@ export interface SessionRevocationHandlers {
   alsoListen?: Record<string, (message: string) => void>;
 }
 
+/** One listener's part of a shared subscription. */
+interface Listener {
+  logger: Logger;
+  handlers: SessionRevocationHandlers;
+  channels: string[];
+  others: Record<string, (message: string) => void>;
+  /** Whether a subscription covering this listener's channels has been confirmed before. */
+  subscribedBefore: boolean;
+}
+
 /**
- * Subscribes to session revocations on a connection of its own (closed with the others at
- * shutdown). Not awaited by callers: a process boots while Redis is still unreachable, and ioredis
- * keeps reconnecting.
+ * The process' one revocation subscriber per set of connections: every listener (the session store,
+ * the client status, the SSO cache, the realtime hub) hears its channels on the same connection, so a
+ * process holds one subscription per channel (PUBSUB NUMSUB counts processes, not listeners) and
+ * one Redis connection for all of them.
+ */
+class SharedSubscription {
+  private readonly listeners: Listener[] = [];
+  private readonly logger = new Logger('SessionRevocations');
+  private connected = false;
+  private ready = false;
+
+  constructor(
+    readonly subscriber: Redis,
+    revokedChannel: string,
+  ) {
+    subscriber.on('ready', () => {
+      this.connected = true;
+      this.ready = true;
+      const listeners = [...this.listeners];
+      if (listeners.some((l) => l.subscribedBefore))
+        this.logger.warn(`${revokedChannel} reconnected; revocations published meanwhile were missed`);
+      this.subscribe(listeners);
+    });
+    subscriber.on('close', () => {
+      this.ready = false;
+      if (!this.connected) return;
+      this.connected = false;
+      for (const listener of this.listeners) listener.handlers.lost?.();
+    });
+    subscriber.on('message', (from: string, message: string) => {
+      for (const listener of this.listeners) {
+        try {
+          if (from === revokedChannel) listener.handlers.revoked?.(message);
+          else listener.others[from]?.(message);
+        } catch (err) {
+          // Thrown inside ioredis' event handler it would be uncaught: one bad message must not end the process.
+          listener.logger.error(`Could not handle a message on ${from}: ${(err as Error).message}`);
+        }
+      }
+    });
+  }
+
+  /** Joins a listener; subscribed at once when the connection is up, else on its next `ready`. */
+  add(listener: Listener): void {
+    this.listeners.push(listener);
+    if (this.ready) this.subscribe([listener]);
+  }
+
+  /** SUBSCRIBEs the listeners' channels; its reply confirms each of them (`again` if it was before). */
+  private subscribe(listeners: Listener[]): void {
+    const channels = [...new Set(listeners.flatMap((l) => l.channels))];
+    if (channels.length === 0) return;
+    this.subscriber.subscribe(...channels).then(
+      () => {
+        for (const listener of listeners) {
+          listener.handlers.subscribed(listener.subscribedBefore);
+          listener.subscribedBefore = true;
+        }
+      },
+      (err: Error) => this.logger.warn(`Could not subscribe to ${channels.join(', ')}: ${err.message}`),
+    );
+  }
+}
+
+const shared = new WeakMap<RedisConnections, SharedSubscription>();
+
+/**
+ * Subscribes to session revocations on the process' revocation connection (one per
+ * RedisConnections, shared by every listener, closed with the others at shutdown). Not awaited by
+ * callers: a process boots while Redis is still unreachable, and ioredis keeps reconnecting.
  *
  * Every time the connection becomes ready this SUBSCRIBEs itself (ioredis' own re-subscription is
  * off): its reply is the confirmation `subscribed` needs, a subscription that failed while Redis was
@@ -53,36 +131,21 @@ export function listenForSessionRevocations(
   name: string,
   handlers: SessionRevocationHandlers,
 ): void {
-  const logger = new Logger(name);
   const channel = sessionRevokedChannel(connections);
   const others = handlers.alsoListen ?? {};
-  const channels = [...(handlers.revoked ? [channel] : []), ...Object.keys(others)];
-  const subscriber = connections.create(name, { autoResubscribe: false });
-  let subscribedBefore = false;
-  let connected = false;
-  subscriber.on('ready', () => {
-    connected = true;
-    if (subscribedBefore) logger.warn(`${channel} reconnected; revocations published meanwhile were missed`);
-    subscriber.subscribe(...channels).then(
-      () => {
-        handlers.subscribed(subscribedBefore);
-        subscribedBefore = true;
-      },
-      (err: Error) => logger.warn(`Could not subscribe to ${channels.join(', ')}: ${err.message}`),
+  let subscription = shared.get(connections);
+  if (!subscription || subscription.subscriber.status === 'end') {
+    subscription = new SharedSubscription(
+      connections.create('session-revocations', { autoResubscribe: false }),
+      channel,
     );
-  });
-  subscriber.on('close', () => {
-    if (!connected) return;
-    connected = false;
-    handlers.lost?.();
-  });
-  subscriber.on('message', (from: string, message: string) => {
-    try {
-      if (from === channel) handlers.revoked?.(message);
-      else others[from]?.(message);
-    } catch (err) {
-      // Thrown inside ioredis' event handler it would be uncaught: one bad message must not end the process.
-      logger.error(`Could not handle a message on ${from}: ${(err as Error).message}`);
-    }
+    shared.set(connections, subscription);
+  }
+  subscription.add({
+    logger: new Logger(name),
+    handlers,
+    channels: [...(handlers.revoked ? [channel] : []), ...Object.keys(others)],
+    others,
+    subscribedBefore: false,
   });
 }
