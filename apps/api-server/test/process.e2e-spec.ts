@@ -26,6 +26,8 @@ describe('api-server process', () => {
     server = spawnEntryPoint('apps/api-server/src/main.ts', {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // Production requires the unsubscribe links' key ring (any 32+ characters here; nothing is mailed).
+      NOTIFICATION_UNSUBSCRIBE_SECRETS: 'u'.repeat(32),
       // Production refuses MAIL_TRANSPORT=log; nothing here sends mail, so the server need not exist.
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: 'smtp://127.0.0.1:2525',

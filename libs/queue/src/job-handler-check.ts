@@ -83,6 +83,13 @@ function providerClasses(
  * their platform scope (the @Scheduled wrapper). At bootstrap each schedule's repeatable is
  * registered, after removing the repeatables no current schedule owns.
  */
+/**
+ * Methods (and classes) a collector marked as Bull handlers for its app. They are not handlers of their
+ * own: a later app in this process (after one that failed before its bootstrap removed the marks) must
+ * not count them twice.
+ */
+const COLLECTOR_MARKED = new WeakSet<object>();
+
 class JobHandlerCheck implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Schedules');
   private readonly schedules: ScheduledJob[] = [];
@@ -110,7 +117,9 @@ class JobHandlerCheck implements OnApplicationBootstrap, BeforeApplicationShutdo
     ];
     for (const schedule of jobs) {
       const { metatype } = scheduled.find((f) => f.schedule.where === schedule.where)!;
-      const processor = this.reflector.get<{ name?: string } | undefined>(PROCESSOR_KEY, metatype);
+      const processor = COLLECTOR_MARKED.has(metatype)
+        ? undefined
+        : this.reflector.get<{ name?: string } | undefined>(PROCESSOR_KEY, metatype);
       if (processor && processor.name !== schedule.queue)
         problems.push(
           `${schedule.where} is scheduled on "${schedule.queue}", but its class consumes "${processor.name}"`,
@@ -127,6 +136,7 @@ class JobHandlerCheck implements OnApplicationBootstrap, BeforeApplicationShutdo
       Reflect.defineMetadata(PROCESSOR_KEY, { name: schedule.queue }, metatype);
       Reflect.defineMetadata(PROCESS_KEY, { name: schedule.job }, handler);
       this.marked.push({ target: metatype, key: PROCESSOR_KEY }, { target: handler, key: PROCESS_KEY });
+      COLLECTOR_MARKED.add(metatype).add(handler);
     }
   }
 
@@ -201,7 +211,7 @@ class JobHandlerCheck implements OnApplicationBootstrap, BeforeApplicationShutdo
           PROCESS_KEY,
           prototype[method] as () => unknown,
         );
-        if (process)
+        if (process && !COLLECTOR_MARKED.has(prototype[method] as object))
           found.push({ queue, job: process.name ?? DEFAULT_JOB, where: `${metatype.name}.${method}` });
       }
     }

@@ -307,6 +307,8 @@ describe('Operator sign-in in production (security)', () => {
   beforeAll(async () => {
     server = await bootApiServer({
       NODE_ENV: 'production',
+      // Production requires the unsubscribe links' key ring (any 32+ characters here; nothing is mailed).
+      NOTIFICATION_UNSUBSCRIBE_SECRETS: 'u'.repeat(32),
       // Production refuses MAIL_TRANSPORT=log; nothing here sends mail.
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: 'smtp://127.0.0.1:2525',
