@@ -1,20 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '@ppt/testing';
+import { eventually, startFakeOpenAiServer, type FakeOpenAiServer } from '@ppt/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { BootedApiServer } from './boot';
 import { bootDocumentsServer, createBuilding, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * The assistant's ownership rules and limits (review fixes): drafts are their author's alone, a
@@ -257,9 +249,9 @@ describe('assistant limits and ownership', () => {
         req.setTimeout(5000, () => reject(new Error('no token')));
         req.end(JSON.stringify({ content: 'A long answer please' }));
       });
-      await until(() => openai.requests.at(-1)!.aborted);
+      await eventually(() => openai.requests.at(-1)!.aborted);
       // The provider's usage comes only with the last chunk: an estimate is recorded instead.
-      await until(async () => (await ledger(org.id)).some((u) => u.feature === 'chat'));
+      await eventually(async () => (await ledger(org.id)).some((u) => u.feature === 'chat'));
       const [row] = (await ledger(org.id)).filter((u) => u.feature === 'chat');
       expect(row.input_tokens).toBeGreaterThan(0);
       expect(row.output_tokens).toBeGreaterThan(0);

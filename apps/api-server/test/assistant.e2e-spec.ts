@@ -47,14 +47,6 @@ function parseSse(text: string): SseEvent[] {
     });
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * The assistant through the real api-server (and its worker, which extracts and indexes uploaded
  * documents for the real document search), LangChain's clients and local OpenAI- and
@@ -427,10 +419,10 @@ describe('assistant', () => {
         req.end(JSON.stringify({ content: 'A long answer please' }));
       });
       expect(firstToken).toContain('"text":"You "');
-      await until(() => openai.requests.length > calls && openai.requests.at(-1)!.aborted);
+      await eventually(() => openai.requests.length > calls && openai.requests.at(-1)!.aborted);
       expect(openai.requests.at(-1)!.completed).toBe(false);
       // The question stays; no half answer is saved.
-      await until(async () => (await history(conversation.id)).length === 1);
+      await eventually(async () => (await history(conversation.id)).length === 1);
       expect((await history(conversation.id)).map((m) => m.role)).toEqual(['user']);
     } finally {
       openai.mode = 'normal';
