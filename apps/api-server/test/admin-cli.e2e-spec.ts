@@ -198,6 +198,7 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
       await app.query('BEGIN');
       await app.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
       expect((await app.query(`SELECT api_key_sealed FROM assistant_settings`)).rows).toEqual([]);
+      expect((await app.query(`SELECT credentials_sealed FROM portal_targets`)).rows).toEqual([]);
       await app.query('ROLLBACK');
     } finally {
       await app.end();
