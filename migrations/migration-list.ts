@@ -47,6 +47,7 @@ import { OwnPortalReconcile1795571000000 } from './1795571000000-own-portal-reco
 import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotency-key-retention';
 import { AssistantOwnerDrafts1795610000000 } from './1795610000000-assistant-owner-drafts';
 import { PushSubscriptionsOfMembers1795620000000 } from './1795620000000-push-subscriptions-of-members';
+import { PortalTargetsResealOwner1795630000000 } from './1795630000000-portal-targets-reseal-owner';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -99,4 +100,5 @@ export const MIGRATIONS = [
   IdempotencyKeyRetention1795572000000,
   AssistantOwnerDrafts1795610000000,
   PushSubscriptionsOfMembers1795620000000,
+  PortalTargetsResealOwner1795630000000,
 ];
