@@ -5,6 +5,11 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Jest 30 "soft-deletes" what a test file left on its global object by wrapping each property in a
+  // getter/setter; its setter for a plain data property calls itself (jest-util deleteProperty), so
+  // any late write — Sentry's carrier sets \`__SENTRY__.version\` on every call — overflowed the stack
+  // and crashed the worker with every file it was running. "on" really deletes them (and frees memory).
+  testEnvironmentOptions: { globalsCleanup: 'on' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
   transform: {
