@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
-import { MaintenanceJob, QueueName, SyndicationJob } from '@ppt/queue';
+import { MaintenanceJob, QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 
@@ -58,4 +58,21 @@ describe('scheduled jobs: repeatables after a deploy', () => {
       [SyndicationJob.Reconcile, '30 3 * * *', 'UTC'],
     ]);
   });
+
+  it('runs every scheduled job through its queue as the repeatable does, to completion', async () => {
+    // Bull calls a @Scheduled method with the Job as its argument; a handler that took it for its
+    // `now` failed on every run (seen: "invalid input syntax for type timestamp" from the votes pass).
+    expect(worker).toBeDefined();
+    for (const name of [QueueName.Maintenance, QueueName.Syndication]) {
+      const queue = worker!.get<Queue>(getQueueToken(name));
+      for (const { name: job } of await queue.getRepeatableJobs()) {
+        const run = await queue.add(job, {}, { attempts: 1 });
+        const outcome = await waitForJob(run, 30_000).then(
+          () => 'completed',
+          (err: Error) => `failed: ${err.message.slice(0, 200)}`,
+        );
+        expect({ job, outcome }).toEqual({ job, outcome: 'completed' });
+      }
+    }
+  }, 120_000);
 });

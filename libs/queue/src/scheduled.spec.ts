@@ -129,3 +129,26 @@ describe('the worker refuses to boot on a bad schedule', () => {
     );
   });
 });
+
+describe('@Scheduled handler arguments', () => {
+  class Clocked {
+    seen: unknown[] = [];
+    @Scheduled({ job: 'clocked', cron: '* * * * *', scope: 'clocked' })
+    run(now: Date): Promise<void> {
+      this.seen.push(now);
+      return Promise.resolve();
+    }
+  }
+
+  it('gives a job run (Bull passes the Job) the current time, and a direct caller its own Date', async () => {
+    const clocked = new Clocked();
+    const before = Date.now();
+    // What Bull's processor call looks like: the Job object as the only argument.
+    await (clocked.run as (job: unknown) => Promise<void>)({ id: 'repeat:1', name: 'clocked', data: {} });
+    const given = new Date('2026-01-02T03:04:05Z');
+    await clocked.run(given);
+    expect(clocked.seen[0]).toBeInstanceOf(Date);
+    expect((clocked.seen[0] as Date).getTime()).toBeGreaterThanOrEqual(before);
+    expect(clocked.seen[1]).toBe(given);
+  });
+});

@@ -40,8 +40,11 @@ export function Scheduled(
   const decorate = SetMetadata(SCHEDULED_KEY, options);
   return (target, key, descriptor) => {
     const original = descriptor.value as (now: Date) => Promise<unknown>;
-    const scoped = function (this: unknown, now: Date = new Date()): Promise<unknown> {
-      return runInJobScope(options.scope, () => original.call(this, now));
+    // Bull calls the method as the job's processor, with the Job as its argument: only a Date given by
+    // a direct caller (tests) is a time; a job run gets the current time.
+    const scoped = function (this: unknown, now?: unknown): Promise<unknown> {
+      const at = now instanceof Date ? now : new Date();
+      return runInJobScope(options.scope, () => original.call(this, at));
     };
     Object.defineProperty(scoped, 'name', { value: original.name });
     descriptor.value = scoped as typeof descriptor.value;
