@@ -4,6 +4,7 @@ export { AuditLogPageResponse, AuditLogResponse, ListAuditLogsQueryDto, ListPlat
 export { referencedAs } from './common/db-errors';
 export { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_JWK, EXAMPLE_OPAQUE_TOKEN, EXAMPLE_TIME } from './common/examples';
 export { IdempotencyKeyHeader, IdempotencyKeys, type IdempotentAnswer } from './common/idempotency';
+export { IdempotencyModule } from './common/idempotency.module';
 export { likePattern, ListQueryDto, parseSort, sortOptions } from './common/list-query';
 export { NoStore } from './common/no-store';
 export { writeOrUnavailable } from './common/redis-writes';

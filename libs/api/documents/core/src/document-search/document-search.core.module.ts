@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ASSISTANT_RETRIEVER } from '@ppt/llm';
 import { DocumentsCoreModule } from '../documents/documents.core.module';
-import { DocumentsRepository } from '../documents/documents.repository';
+import { DocumentsDataModule } from '../documents/documents-data.module';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings } from './document-embeddings';
 import { DocumentIndexer } from './document-indexer';
@@ -31,8 +31,8 @@ export class DocumentSearchCoreModule {}
  * repository (the same context), never the documents table directly.
  */
 @Module({
-  imports: [DocumentChunksModule],
-  providers: [DocumentsRepository, DocumentIndexer],
+  imports: [DocumentChunksModule, DocumentsDataModule],
+  providers: [DocumentIndexer],
   exports: [DocumentIndexer],
 })
 export class DocumentIndexingModule {}

@@ -7,14 +7,13 @@ import { DocumentJobs } from './document-jobs';
 import { DocumentText } from './jobs/document-text';
 import { DocumentStorageCleanup } from './jobs/storage-cleanup';
 import { StagingPuts } from './staging-puts';
-import { DocumentsRepository } from './documents.repository';
+import { DocumentsDataModule } from './documents-data.module';
 import { DocumentsService } from './documents.service';
 
 /** The documents API (HTTP side). Storage comes from the global StorageModule. */
 @Module({
-  imports: [UnitsCoreModule, EventsModule],
+  imports: [UnitsCoreModule, EventsModule, DocumentsDataModule],
   providers: [
-    DocumentsRepository,
     DocumentAccess,
     DocumentsService,
     DocumentIntake,
@@ -23,12 +22,12 @@ import { DocumentsService } from './documents.service';
     DocumentStorageCleanup,
     StagingPuts,
   ],
-  // DocumentsRepository stays visible inside the documents context (uploads, the worker's removal job).
+  // The repository (through DocumentsDataModule) stays visible inside the documents context (uploads, the worker's removal job).
   exports: [
     DocumentsService,
     DocumentIntake,
     DocumentAccess,
-    DocumentsRepository,
+    DocumentsDataModule,
     DocumentJobs,
     DocumentText,
     DocumentStorageCleanup,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
-import { IdempotencyKeys } from '@ppt/api-shared';
+import { IdempotencyModule } from '@ppt/api-shared';
 import { BuildingsCoreModule } from '@ppt/api-property-core';
 import { PeopleCoreModule } from '@ppt/api-property-core';
 import { UnitsCoreModule } from '@ppt/api-property-core';
@@ -16,7 +16,7 @@ import { FinanceReportsService } from './finance-reports.service';
 
 /** Charges, payments, expenses, balances and building summaries (the overdue job is ChargeOverdue.run, @Scheduled). */
 @Module({
-  imports: [EventsModule, NotificationsCoreModule, UnitsCoreModule, PeopleCoreModule, BuildingsCoreModule, VendorsCoreModule],
+  imports: [EventsModule, IdempotencyModule, NotificationsCoreModule, UnitsCoreModule, PeopleCoreModule, BuildingsCoreModule, VendorsCoreModule],
   providers: [
     ChargesRepository,
     ChargesService,
@@ -24,9 +24,8 @@ import { FinanceReportsService } from './finance-reports.service';
     ExpensesService,
     FinanceReportsRepository,
     FinanceReportsService,
-    IdempotencyKeys,
     ChargeOverdue,
   ],
-  exports: [ChargesService, ExpensesService, FinanceReportsService, IdempotencyKeys, ChargeOverdue],
+  exports: [ChargesService, ExpensesService, FinanceReportsService, IdempotencyModule, ChargeOverdue],
 })
 export class FinanceCoreModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@ppt/events';
-import { IdempotencyKeys, MailModule } from '@ppt/api-shared';
+import { IdempotencyModule, MailModule } from '@ppt/api-shared';
 import { UsersModule } from '@ppt/api-identity-core';
 import { LeadHandlingRepository } from './lead-handling.repository';
 import { LeadHandlingService } from './lead-handling.service';
@@ -8,8 +8,8 @@ import { LeadReplyMailProcessor } from './lead-reply-mail.processor';
 
 /** Replying to leads and marking them handled (the service only is exported). */
 @Module({
-  imports: [EventsModule],
-  providers: [LeadHandlingRepository, LeadHandlingService, IdempotencyKeys],
+  imports: [EventsModule, IdempotencyModule],
+  providers: [LeadHandlingRepository, LeadHandlingService],
   exports: [LeadHandlingService],
 })
 export class LeadHandlingCoreModule {}
