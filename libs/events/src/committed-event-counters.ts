@@ -6,6 +6,7 @@ import {
   type QueryRunner,
   type TransactionCommitEvent,
   type TransactionRollbackEvent,
+  type TransactionStartEvent,
 } from 'typeorm';
 import type { DomainEventType } from './domain-events';
 
@@ -28,20 +29,32 @@ const COUNTED: Partial<Record<DomainEventType, ReturnType<typeof processCounter>
   }),
 };
 
-/** Where OutboxWriter notes, on the transaction's query runner, the counted events it wrote. */
-const WRITTEN = 'countedEventsWritten';
+/**
+ * What OutboxWriter noted on a transaction's query runner: the counted events written so far, and
+ * for each open transaction block (the transaction, then each savepoint) how many had been written
+ * when it began: a block rolled back drops the events written after its mark.
+ */
+interface Noted {
+  written: DomainEventType[];
+  savepoints: number[];
+}
+const NOTED = 'committedEventCounters';
+
+function notedOn(queryRunner: QueryRunner): Noted {
+  const data = queryRunner.data as { [NOTED]?: Noted };
+  return (data[NOTED] ??= { written: [], savepoints: [] });
+}
 
 /** Called by OutboxWriter for each event written in `queryRunner`'s transaction. */
 export function noteEventWritten(queryRunner: QueryRunner | undefined, type: DomainEventType): void {
-  if (!queryRunner || !COUNTED[type]) return;
-  const data = queryRunner.data as { [WRITTEN]?: DomainEventType[] };
-  (data[WRITTEN] ??= []).push(type);
+  if (queryRunner && COUNTED[type]) notedOn(queryRunner).written.push(type);
 }
 
 /**
  * Counts the business events of a transaction once it has committed, wherever it was written (a
  * request, a job), so a rolled-back change is never counted and no service carries metric code.
- * A TypeORM subscriber: TypeORM calls it after every COMMIT and ROLLBACK of the app's DataSource.
+ * A TypeORM subscriber: TypeORM calls it around every transaction and savepoint of the app's
+ * DataSource.
  */
 @Injectable()
 export class CommittedEventCounters implements EntitySubscriberInterface, OnModuleInit {
@@ -51,16 +64,22 @@ export class CommittedEventCounters implements EntitySubscriberInterface, OnModu
     if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
   }
 
+  afterTransactionStart({ queryRunner }: TransactionStartEvent): void {
+    const noted = notedOn(queryRunner);
+    noted.savepoints.push(noted.written.length);
+  }
+
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    const noted = notedOn(queryRunner);
+    noted.savepoints.pop();
     // A savepoint released inside a running transaction commits nothing yet.
     if (queryRunner.isTransactionActive) return;
-    const data = queryRunner.data as { [WRITTEN]?: DomainEventType[] };
-    for (const type of data[WRITTEN] ?? []) COUNTED[type]?.inc();
-    delete data[WRITTEN];
+    for (const type of noted.written) COUNTED[type]?.inc();
+    noted.written = [];
   }
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
-    // A savepoint rolled back drops what the whole transaction noted: an undercount, never an overcount.
-    delete (queryRunner.data as { [WRITTEN]?: DomainEventType[] })[WRITTEN];
+    const noted = notedOn(queryRunner);
+    noted.written.length = noted.savepoints.pop() ?? 0;
   }
 }
