@@ -1,12 +1,13 @@
 import { CoreEnv, validateEnv } from '@ppt/config';
 import { TEST_REDIS_URL, testRedisPrefix } from '@ppt/testing';
-import { register } from 'prom-client';
+import { register, type Histogram } from 'prom-client';
 import { commandLabel } from './redis-metrics';
 import { RedisConnections } from './redis-connections';
 
 /** Samples of redis_command_duration_seconds for `command` so far. */
 async function commandCount(command: string): Promise<number> {
-  const metric = await register.getSingleMetric('redis_command_duration_seconds')?.get();
+  const histogram = register.getSingleMetric('redis_command_duration_seconds') as Histogram | undefined;
+  const metric = await histogram?.get();
   const sample = metric?.values.find(
     (v) => v.metricName === 'redis_command_duration_seconds_count' && v.labels.command === command,
   );
