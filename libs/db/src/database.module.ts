@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { CoreEnv } from '@ppt/config';
 import { AppRoleCheck, CONFINED_TO_SCHEMA, RUNS_PLATFORM_JOBS } from './app-role.check';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseReadiness } from './database.readiness';
+import { DatabaseMetrics, POOL_NAME } from './db-metrics';
 import { TenantTransactions } from './tenant-transactions';
 import { PM_ENTITIES } from './entities';
 
@@ -26,6 +28,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       imports: [
+        DiscoveryModule,
         TypeOrmModule.forRootAsync({
           inject: [CoreEnv],
           useFactory: (env: CoreEnv) => ({
@@ -48,6 +51,8 @@ export class DatabaseModule {
         DatabaseReadiness,
         AppRoleCheck,
         TenantTransactions,
+        DatabaseMetrics,
+        { provide: POOL_NAME, useValue: options.applicationName },
         ...(options.confinedToSchema
           ? [{ provide: CONFINED_TO_SCHEMA, useValue: options.confinedToSchema }]
           : []),

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { OUTBOX_RELAY_OPTIONS, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { CommittedEventCounters } from './committed-event-counters';
 import { OutboxWriter } from './outbox-writer';
 
-/** Producers (HTTP apps and workers) get the OutboxWriter. */
-@Module({ providers: [OutboxWriter], exports: [OutboxWriter] })
+/** Producers (HTTP apps and workers) get the OutboxWriter; committed business events are counted. */
+@Module({ providers: [OutboxWriter, CommittedEventCounters], exports: [OutboxWriter] })
 export class EventsModule {}
 
 /** Workers only: publishes the outbox (one relay per worker process; they share rows safely). */

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TenantTransactions } from '@ppt/db';
-import { processCounter } from '@ppt/observability';
+import { processCounter, processGauge, withTimeout } from '@ppt/observability';
 import { QueueName, TRACE_CONTEXT_KEY } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import type { Queue } from 'bull';
@@ -52,6 +52,29 @@ const pruned = processCounter<'table'>({
   help: 'Published outbox events and consumed-event markers deleted after the retention period, by table',
   labelNames: ['table'],
 });
+
+const liveRelays = new Set<OutboxRelay>();
+
+/**
+ * Read at scrape time, so a relay that is stuck (its loop hung, its process wedged on Redis) shows a
+ * growing lag instead of its last value. Only processes that run a relay (the workers) export it:
+ * HTTP pods scrape without touching the database. The query reads the unpublished rows only (the
+ * partial index ix_outbox_pending), a handful in normal operation.
+ */
+const lag = processGauge({
+  name: 'outbox_lag_seconds',
+  help: 'Age of the oldest unpublished outbox event in seconds (0 when none); exported by workers',
+  async collect() {
+    this.reset();
+    const ages = await Promise.all(
+      [...liveRelays].map((relay) => withTimeout(relay.oldestUnpublishedAge(), 500).catch(() => undefined)),
+    );
+    const known = ages.filter((age): age is number => age !== undefined);
+    // Database unreachable: no sample rather than a false 0; readiness shows the outage.
+    if (known.length > 0) this.set(Math.max(...known));
+  },
+});
+void lag;
 
 /** Rows deleted per statement while pruning (keeps each delete short). */
 const PRUNE_CHUNK = 5000;
@@ -101,6 +124,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
+    liveRelays.add(this);
     const tick = () => {
       if (this.stopped) return;
       this.running = this.relayOnce()
@@ -114,6 +138,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    liveRelays.delete(this);
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
@@ -146,6 +171,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.settle(token, done, failed, heldBack);
     for (const row of done) published.inc({ type: row.type });
     return done.length;
+  }
+
+  /** Seconds since the oldest unpublished event was written; 0 when every event is out. */
+  async oldestUnpublishedAge(): Promise<number> {
+    const [row] = (await this.tenant.runPlatform('outbox-relay', (m) =>
+      m.query(
+        `SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+           FROM outbox WHERE published_at IS NULL`,
+      ),
+    )) as { age: number }[];
+    return Math.max(0, row.age);
   }
 
   /**
@@ -286,7 +322,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const publisher = this.redis.get('events-publisher', { raw: true });
     const message = JSON.stringify(event);
     // The stream first: a retry after a failed publish appends again, and readers skip ids they have seen.
-    await publisher.xadd(eventStreamKey(this.redis.keyPrefix), 'MAXLEN', '~', EVENT_STREAM_LENGTH, '*', 'e', message);
+    await publisher.xadd(
+      eventStreamKey(this.redis.keyPrefix),
+      'MAXLEN',
+      '~',
+      EVENT_STREAM_LENGTH,
+      '*',
+      'e',
+      message,
+    );
     await publisher.publish(organizationChannel(this.redis.keyPrefix, event.organizationId), message);
   }
 

@@ -3,6 +3,7 @@ import { OutboxEvent } from '@ppt/db';
 import { currentTraceCarrier } from '@ppt/observability';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { noteEventWritten } from './committed-event-counters';
 import { AGGREGATE_OF, type DomainEventPayloads, type DomainEventType } from './domain-events';
 
 /**
@@ -53,6 +54,7 @@ export class OutboxWriter {
         traceContext: (currentTraceCarrier() ?? null) as never,
       })
       .execute();
+    noteEventWritten(manager.queryRunner, event.type);
     return id;
   }
 }

@@ -6,6 +6,7 @@ export {
   type RedisClientOptions,
 } from './redis-client';
 export { RedisConnections } from './redis-connections';
+export { commandLabel, timeRedisCommands } from './redis-metrics';
 export { REDIS_CLIENT, RedisModule } from './redis.module';
 export { RedisReadiness } from './redis.readiness';
 export {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
+import { timeRedisCommands } from './redis-metrics';
 
 export interface RedisClientOptions {
   /** Shown in CLIENT LIST and in logs: `<service>:<name>`. */
@@ -8,6 +9,8 @@ export interface RedisClientOptions {
   keyPrefix?: string;
   /** Extra ioredis options (Bull's blocking clients need `maxRetriesPerRequest: null`). */
   overrides?: RedisOptions;
+  /** Record each command's latency in redis_command_duration_seconds (see RedisConnections.get). */
+  timeCommands?: boolean;
 }
 
 /** Reconnect delay: 100 ms, 200 ms, … capped at 3 s; never give up (Redis may come back). */
@@ -31,6 +34,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     maxRetriesPerRequest: 3,
     ...options.overrides,
   });
+  if (options.timeCommands) timeRedisCommands(client);
   let lastError = '';
   client.on('error', (err: Error) => {
     // A down Redis emits the same error on every retry; log each distinct error once.

@@ -18,7 +18,11 @@ export class RedisConnections implements OnApplicationShutdown {
     return this.env.REDIS_KEY_PREFIX;
   }
 
-  /** A shared client for `name`; keys are written under REDIS_KEY_PREFIX unless `raw` is set. */
+  /**
+   * A shared client for `name`; keys are written under REDIS_KEY_PREFIX unless `raw` is set. Its
+   * commands are timed (redis_command_duration_seconds): shared clients serve short request-path
+   * commands, where latency means something.
+   */
   get(name: string, overrides: RedisOptions & { raw?: boolean } = {}): Redis {
     let client = this.clients.get(name);
     if (!client) {
@@ -27,13 +31,18 @@ export class RedisConnections implements OnApplicationShutdown {
         name,
         keyPrefix: raw ? undefined : this.env.REDIS_KEY_PREFIX,
         overrides: rest,
+        timeCommands: true,
       });
       this.clients.set(name, client);
     }
     return client;
   }
 
-  /** A new connection the caller owns (Bull creates one per queue and role). */
+  /**
+   * A new connection the caller owns (Bull creates one per queue and role; subscribers and blocking
+   * stream readers take one each). Not timed: a blocking read or a subscription "lasts" as long as it
+   * waits, which is not latency.
+   */
   create(name: string, overrides: RedisOptions = {}): Redis {
     const client = createRedisClient(this.env.REDIS_URL, { name, overrides });
     this.clients.set(`${name}#${this.clients.size}`, client);
