@@ -153,7 +153,8 @@ describe('docker/compose.yaml', () => {
     for (const service of ['prometheus', 'grafana'])
       for (const volume of services[service].volumes ?? []) {
         const source = volume.split(':')[0];
-        if (source.startsWith('.')) expect({ volume, exists: existsSync(join(DOCKER, source)) }).toEqual({ volume, exists: true });
+        if (source.startsWith('.'))
+          expect({ volume, exists: existsSync(join(DOCKER, source)) }).toEqual({ volume, exists: true });
       }
   });
 

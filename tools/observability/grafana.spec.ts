@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { loadCompose } from '@ppt/testing';
-import { catalogue, DASHBOARDS_DIR, OBSERVABILITY, promtool, unknownNames, type Catalogue } from './metric-catalogue';
+import {
+  catalogue,
+  DASHBOARDS_DIR,
+  OBSERVABILITY,
+  promtool,
+  unknownNames,
+  type Catalogue,
+} from './metric-catalogue';
 
 /**
  * docker/observability/grafana: the provisioning files match Grafana's provisioning format
@@ -49,15 +56,16 @@ interface Dashboard {
 }
 const dashboards = readdirSync(DASHBOARDS_DIR)
   .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, dashboard: JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard }));
+  .map((file) => ({
+    file,
+    dashboard: JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard,
+  }));
 const panelsOf = (d: Dashboard): Panel[] => (d.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]);
 const queryPanels = (d: Dashboard) => panelsOf(d).filter((p) => p.type !== 'row');
 
 /** Grafana's variables in PromQL, replaced by what they stand for so Prometheus' parser can read it. */
 const asPromQL = (expr: string) =>
-  expr
-    .replace(/\$__(rate_interval|interval|range)\b/g, '5m')
-    .replace(/\$\{?\w+\}?/g, 'x');
+  expr.replace(/\$__(rate_interval|interval|range)\b/g, '5m').replace(/\$\{?\w+\}?/g, 'x');
 
 /** Every PromQL a dashboard sends: panel targets and the selector of each `label_values()` variable. */
 function expressionsOf(d: Dashboard): { where: string; expr: string }[] {
@@ -83,7 +91,7 @@ describe('Grafana provisioning and dashboards', () => {
   const providers = yamlIn('dashboards');
   const uid = datasources.doc.datasources[0].uid;
 
-  it('provisions the Prometheus data source in Grafana\'s format, with the uid the dashboards name', () => {
+  it("provisions the Prometheus data source in Grafana's format, with the uid the dashboards name", () => {
     expect(datasources.doc.apiVersion).toBe(1);
     for (const source of datasources.doc.datasources)
       expect(source).toMatchObject({
@@ -100,52 +108,74 @@ describe('Grafana provisioning and dashboards', () => {
     const [{ doc }] = providers;
     expect(doc.apiVersion).toBe(1);
     expect(doc.providers).toEqual([
-      expect.objectContaining({ name: expect.any(String), type: 'file', options: expect.objectContaining({ path: expect.any(String) }) }),
+      expect.objectContaining({
+        name: expect.any(String),
+        type: 'file',
+        options: expect.objectContaining({ path: expect.any(String) }),
+      }),
     ]);
     const grafana = loadCompose().services['grafana'] as { volumes: string[] };
-    expect(grafana.volumes).toContain(`./observability/grafana/dashboards:${doc.providers[0].options.path}:ro`);
+    expect(grafana.volumes).toContain(
+      `./observability/grafana/dashboards:${doc.providers[0].options.path}:ro`,
+    );
     expect(grafana.volumes).toContain('./observability/grafana/provisioning:/etc/grafana/provisioning:ro');
   });
 
   it('has a dashboard for API RED, processes, database, Redis, queues and jobs, SSO, business and WebSocket', () => {
     expect(dashboards.map((d) => d.file).sort()).toEqual(
-      ['api-red', 'business', 'database', 'processes', 'queues', 'redis', 'sso', 'websocket'].map((n) => `${n}.json`),
+      ['api-red', 'business', 'database', 'processes', 'queues', 'redis', 'sso', 'websocket'].map(
+        (n) => `${n}.json`,
+      ),
     );
   });
 
-  it.each(dashboards)('$file has the fields of the dashboard JSON model, and queries the provisioned data source', ({ dashboard }) => {
-    expect(dashboard).toMatchObject({
-      uid: expect.stringMatching(/^[\w-]{1,40}$/),
-      title: expect.any(String),
-      schemaVersion: expect.any(Number),
-      panels: expect.any(Array),
-    });
-    const panels = panelsOf(dashboard);
-    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
-    for (const panel of panels) {
-      expect(panel).toMatchObject({ id: expect.any(Number), type: expect.any(String), title: expect.any(String) });
-      const { x, y, w, h } = panel.gridPos ?? { x: -1, y: -1, w: 0, h: 0 };
-      expect({ panel: panel.title, fits: x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 24 }).toEqual({
-        panel: panel.title,
-        fits: true,
+  it.each(dashboards)(
+    '$file has the fields of the dashboard JSON model, and queries the provisioned data source',
+    ({ dashboard }) => {
+      expect(dashboard).toMatchObject({
+        uid: expect.stringMatching(/^[\w-]{1,40}$/),
+        title: expect.any(String),
+        schemaVersion: expect.any(Number),
+        panels: expect.any(Array),
       });
-    }
-    for (const panel of queryPanels(dashboard)) {
-      expect({ panel: panel.title, datasource: panel.datasource?.uid, targets: panel.targets?.length ?? 0 }).toEqual({
-        panel: panel.title,
-        datasource: uid,
-        targets: expect.any(Number),
-      });
-      expect(panel.targets?.length).toBeGreaterThan(0);
-      for (const target of panel.targets ?? [])
-        expect({ panel: panel.title, target }).toMatchObject({
-          panel: panel.title,
-          target: { refId: expect.any(String), expr: expect.any(String), datasource: { uid } },
+      const panels = panelsOf(dashboard);
+      expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+      for (const panel of panels) {
+        expect(panel).toMatchObject({
+          id: expect.any(Number),
+          type: expect.any(String),
+          title: expect.any(String),
         });
-    }
-    for (const variable of (dashboard.templating?.list ?? []).filter((v) => v.type === 'query'))
-      expect({ variable: variable.name, datasource: variable.datasource?.uid }).toEqual({ variable: variable.name, datasource: uid });
-  });
+        const { x, y, w, h } = panel.gridPos ?? { x: -1, y: -1, w: 0, h: 0 };
+        expect({ panel: panel.title, fits: x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 24 }).toEqual({
+          panel: panel.title,
+          fits: true,
+        });
+      }
+      for (const panel of queryPanels(dashboard)) {
+        expect({
+          panel: panel.title,
+          datasource: panel.datasource?.uid,
+          targets: panel.targets?.length ?? 0,
+        }).toEqual({
+          panel: panel.title,
+          datasource: uid,
+          targets: expect.any(Number),
+        });
+        expect(panel.targets?.length).toBeGreaterThan(0);
+        for (const target of panel.targets ?? [])
+          expect({ panel: panel.title, target }).toMatchObject({
+            panel: panel.title,
+            target: { refId: expect.any(String), expr: expect.any(String), datasource: { uid } },
+          });
+      }
+      for (const variable of (dashboard.templating?.list ?? []).filter((v) => v.type === 'query'))
+        expect({ variable: variable.name, datasource: variable.datasource?.uid }).toEqual({
+          variable: variable.name,
+          datasource: uid,
+        });
+    },
+  );
 
   it('dashboard uids and titles are unique', () => {
     for (const field of ['uid', 'title'] as const) {
@@ -156,7 +186,9 @@ describe('Grafana provisioning and dashboards', () => {
 
   it('every dashboard query names only metrics and labels the code defines', () => {
     const problems = dashboards.flatMap(({ dashboard }) =>
-      expressionsOf(dashboard).flatMap(({ where, expr }) => unknownNames(asPromQL(expr), known).map((p) => `${where}: ${p}`)),
+      expressionsOf(dashboard).flatMap(({ where, expr }) =>
+        unknownNames(asPromQL(expr), known).map((p) => `${where}: ${p}`),
+      ),
     );
     expect(problems).toEqual([]);
   });

@@ -80,8 +80,10 @@ export async function catalogue(): Promise<Catalogue> {
   const result: Catalogue = new Map();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  for (const metric of await registry.getMetricsAsJSON()) seriesOf(metric.name, metric.type, null, result);
-  for (const [name, { kind, labels }] of Object.entries(PENDING_METRICS)) seriesOf(name, kind, labels, result);
+  for (const metric of await registry.getMetricsAsJSON())
+    seriesOf(metric.name, String(metric.type), null, result);
+  for (const [name, { kind, labels }] of Object.entries(PENDING_METRICS))
+    seriesOf(name, kind, labels, result);
   for (const [name, { kind, labels }] of metricsInCode()) seriesOf(name, kind, labels, result);
   for (const name of recordedSeries()) result.set(name, null);
   result.set('up', new Set(TARGET_LABELS));
@@ -90,7 +92,13 @@ export async function catalogue(): Promise<Catalogue> {
 
 export interface RuleGroup {
   name: string;
-  rules: { record?: string; alert?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+  rules: {
+    record?: string;
+    alert?: string;
+    expr: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  }[];
 }
 export const ruleFiles = () =>
   readdirSync(RULES_DIR)
@@ -99,22 +107,34 @@ export const ruleFiles = () =>
 export const ruleGroups = (file: string): RuleGroup[] => parse(readFileSync(file, 'utf8')).groups;
 
 const AGGREGATIONS = new Set(
-  'sum min max avg group stddev stdvar count count_values bottomk topk quantile limitk limit_ratio'.split(' '),
+  'sum min max avg group stddev stdvar count count_values bottomk topk quantile limitk limit_ratio'.split(
+    ' ',
+  ),
 );
-const KEYWORDS = new Set('by without on ignoring group_left group_right bool and or unless offset atan2 inf nan'.split(' '));
+const KEYWORDS = new Set(
+  'by without on ignoring group_left group_right bool and or unless offset atan2 inf nan'.split(' '),
+);
 
 /**
  * The series selectors of a PromQL expression with the label names they match on, and the labels it
  * groups by. Enough of PromQL's lexical rules for our expressions: strings, ranges and numbers are
  * dropped first, then a name followed by `(` is a function and the rest are metric names.
  */
-export function selectorsOf(expr: string): { selectors: { metric: string; labels: string[] }[]; grouping: string[] } {
+export function selectorsOf(expr: string): {
+  selectors: { metric: string; labels: string[] }[];
+  grouping: string[];
+} {
   const grouping: string[] = [];
   const text = expr
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
     .replace(/\[[^\]]*\]/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_match, list: string) => {
-      grouping.push(...list.split(',').map((l) => l.trim()).filter(Boolean));
+      grouping.push(
+        ...list
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      );
       return ' ';
     });
   const selectors: { metric: string; labels: string[] }[] = [];
@@ -145,7 +165,8 @@ export function unknownNames(expr: string, known: Catalogue): string[] {
   const labelSets = selectors.map((s) => known.get(s.metric));
   if (!/label_(replace|join)/.test(expr) && labelSets.length > 0 && labelSets.every((s) => s)) {
     const union = new Set(labelSets.flatMap((s) => [...(s as Set<string>)]));
-    for (const label of grouping) if (!union.has(label)) problems.push(`no selected series has label ${label}`);
+    for (const label of grouping)
+      if (!union.has(label)) problems.push(`no selected series has label ${label}`);
   }
   return problems;
 }

@@ -35,7 +35,8 @@ describe('Prometheus configuration and rules', () => {
   it('promtool accepts the scrape config and every rule file it loads', () => {
     const checked = promtool(['check', 'config', 'prometheus.yml'], PROMETHEUS);
     expect({ status: checked.status, output: checked.output }).toMatchObject({ status: 0 });
-    for (const file of ruleFiles()) expect(checked.output).toContain(`Checking ${file.slice(PROMETHEUS.length + 1)}`);
+    for (const file of ruleFiles())
+      expect(checked.output).toContain(`Checking ${file.slice(PROMETHEUS.length + 1)}`);
   });
 
   it('promtool check rules passes on each rules file', () => {
@@ -65,10 +66,12 @@ describe('Prometheus configuration and rules', () => {
   });
 
   it('scrapes each server and worker as its own job, the label the SLO rules and dashboards select on', () => {
-    const jobs = config().scrape_configs.map((c: { job_name: string; static_configs: { targets: string[] }[] }) => [
-      c.job_name,
-      c.static_configs.flatMap((s) => s.targets),
-    ]);
+    const jobs = config().scrape_configs.map(
+      (c: { job_name: string; static_configs: { targets: string[] }[] }) => [
+        c.job_name,
+        c.static_configs.flatMap((s) => s.targets),
+      ],
+    );
     expect(jobs).toEqual([
       ['api-server', ['api-server:3000']],
       ['api-worker', ['api-worker:3100']],
@@ -80,7 +83,10 @@ describe('Prometheus configuration and rules', () => {
   it('has a burn-rate alert for availability and latency of each API at the four tiers of the workbook', () => {
     const tiers = rules()
       .filter((r) => r.alert?.endsWith('BudgetBurn'))
-      .map((r) => `${r.labels?.['slo']} ${r.labels?.['burn_rate']}x ${r.labels?.['long_window']}/${r.labels?.['short_window']} ${r.labels?.['severity']}`);
+      .map(
+        (r) =>
+          `${r.labels?.['slo']} ${r.labels?.['burn_rate']}x ${r.labels?.['long_window']}/${r.labels?.['short_window']} ${r.labels?.['severity']}`,
+      );
     expect(tiers.sort()).toEqual(
       [
         'availability 14.4x 1h/5m page',
@@ -105,7 +111,10 @@ describe('Prometheus configuration and rules', () => {
   it('every alert has a severity and a runbook section that exists in docs/runbooks.md', () => {
     const anchors = new Set(
       [...readFileSync(join(ROOT, 'docs/runbooks.md'), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) =>
-        m[1].toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'),
+        m[1]
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-'),
       ),
     );
     for (const rule of rules().filter((r) => r.alert)) {
@@ -114,7 +123,11 @@ describe('Prometheus configuration and rules', () => {
         alert: rule.alert,
         severity: expect.stringMatching(/^(page|ticket)$/),
       });
-      expect({ alert: rule.alert, runbook, exists: anchors.has(runbook.replace('docs/runbooks.md#', '')) }).toEqual({
+      expect({
+        alert: rule.alert,
+        runbook,
+        exists: anchors.has(runbook.replace('docs/runbooks.md#', '')),
+      }).toEqual({
         alert: rule.alert,
         runbook: expect.stringMatching(/^docs\/runbooks\.md#/),
         exists: true,
@@ -124,7 +137,9 @@ describe('Prometheus configuration and rules', () => {
 
   it('every rule queries only metrics and labels the code defines', () => {
     const problems = rules().flatMap((r) =>
-      unknownNames(r.expr, known).map((p) => `${r.alert ?? r.record} (${r.file.slice(ROOT.length + 1)}): ${p}`),
+      unknownNames(r.expr, known).map(
+        (p) => `${r.alert ?? r.record} (${r.file.slice(ROOT.length + 1)}): ${p}`,
+      ),
     );
     expect(problems).toEqual([]);
   });
@@ -133,14 +148,16 @@ describe('Prometheus configuration and rules', () => {
     expect(unknownNames('sum(rate(http_request_total{status=~"5.."}[5m]))', known)).toEqual([
       'unknown metric http_request_total',
     ]);
-    expect(unknownNames('sum by (queue, job_name) (rate(bull_job_duration_seconds_count{queue="x"}[5m]))', known)).toEqual([
-      'no selected series has label job_name',
-    ]);
+    expect(
+      unknownNames('sum by (queue, job_name) (rate(bull_job_duration_seconds_count{queue="x"}[5m]))', known),
+    ).toEqual(['no selected series has label job_name']);
     expect(unknownNames('rate(http_requests_total{path="/x"}[5m])', known)).toEqual([
       'http_requests_total has no label path',
     ]);
     expect(
-      selectorsOf('histogram_quantile(0.95, sum by (le) (rate(a_bucket{x="by (y)"}[5m] offset 1h))) > 1e3 and on (job) b'),
+      selectorsOf(
+        'histogram_quantile(0.95, sum by (le) (rate(a_bucket{x="by (y)"}[5m] offset 1h))) > 1e3 and on (job) b',
+      ),
     ).toEqual({
       selectors: [
         { metric: 'a_bucket', labels: ['x'] },
