@@ -6,9 +6,10 @@ import { parse } from 'yaml';
 
 /**
  * What the dashboards and rules of docker/observability/ may query: the metrics the code defines
- * (prom-client `name:`/`labelNames:` of processCounter/processHistogram/processGauge), prom-client's
- * default process metrics, the series the recording rules produce and Prometheus' own `up`. A renamed
- * metric or label makes the PromQL that still names the old one fail the tests.
+ * (`name:` and `labelNames:` of processCounter/processHistogram/processGauge, or of a prom-client
+ * `new Counter({…})`), prom-client's default process metrics, the series the recording rules produce
+ * and Prometheus' own `up`. A renamed metric or label makes the PromQL that still names the old one
+ * fail the tests.
  */
 export const ROOT = join(__dirname, '../..');
 export const OBSERVABILITY = join(ROOT, 'docker/observability');
@@ -50,9 +51,11 @@ export function metricsInCode(): Map<string, { kind: Kind; labels: string[] }> {
   const found = new Map<string, { kind: Kind; labels: string[] }>();
   for (const file of [...sourceFiles(join(ROOT, 'libs')), ...sourceFiles(join(ROOT, 'apps'))]) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/process(Counter|Gauge|Histogram)(?:<[^>]*>)?\(\{([\s\S]*?)\}\);/g)) {
+    for (const m of text.matchAll(
+      /(?:process|new )(Counter|Gauge|Histogram)(?:<[^>]*>)?\(\{([\s\S]*?)\}\)/g,
+    )) {
       const name = /\bname:\s*'([a-z_:][a-z0-9_:]*)'/.exec(m[2])?.[1];
-      if (!name) throw new Error(`${file}: a process${m[1]} without a literal name`);
+      if (!name) throw new Error(`${file}: a ${m[1]} without a literal name`);
       const labels = /\blabelNames:\s*\[([^\]]*)\]/.exec(m[2])?.[1] ?? '';
       found.set(name, { kind: m[1] as Kind, labels: [...labels.matchAll(/'([^']+)'/g)].map((l) => l[1]) });
     }
