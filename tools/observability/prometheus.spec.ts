@@ -51,6 +51,15 @@ describe('Prometheus configuration and rules', () => {
     expect({ status: tested.status, output: tested.output }).toMatchObject({ status: 0 });
   });
 
+  it('the unit tests evaluate every rule group in a fixed order (promtool orders unlisted groups at random)', () => {
+    const tests = parse(readFileSync(join(PROMETHEUS, 'tests/alerts.test.yml'), 'utf8'));
+    const groups = ruleFiles().flatMap((file) => ruleGroups(file).map((g) => g.name));
+    expect([...tests.group_eval_order].sort()).toEqual(groups.sort());
+    expect(tests.rule_files.map((f: string) => join(PROMETHEUS, 'tests', f)).sort()).toEqual(
+      ruleFiles().sort(),
+    );
+  });
+
   it('the unit tests catch a wrong burn-rate threshold (they can fail)', () => {
     const copy = mkdtempSync(join(tmpdir(), 'ppt-prometheus-'));
     try {
