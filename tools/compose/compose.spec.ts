@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadCompose } from '@ppt/testing';
@@ -69,9 +69,12 @@ function referenceProblems(compose: Compose, extraFiles: Record<string, string> 
 }
 
 const configFiles = () => ({
-  'prometheus/prometheus.yml': readFileSync(join(DOCKER, 'prometheus/prometheus.yml'), 'utf8'),
-  'grafana/provisioning/datasources/prometheus.yaml': readFileSync(
-    join(DOCKER, 'grafana/provisioning/datasources/prometheus.yaml'),
+  'observability/prometheus/prometheus.yml': readFileSync(
+    join(DOCKER, 'observability/prometheus/prometheus.yml'),
+    'utf8',
+  ),
+  'observability/grafana/provisioning/datasources/prometheus.yaml': readFileSync(
+    join(DOCKER, 'observability/grafana/provisioning/datasources/prometheus.yaml'),
     'utf8',
   ),
 });
@@ -110,8 +113,9 @@ describe('docker/compose.yaml', () => {
 
   it('every URL and host:port names a service and a port that service listens on (env, commands, Prometheus, Grafana)', () => {
     expect(referenceProblems(compose, configFiles())).toEqual([]);
-    const targets = parse(configFiles()['prometheus/prometheus.yml']).scrape_configs[0].static_configs[0]
-      .targets;
+    const targets = parse(configFiles()['observability/prometheus/prometheus.yml']).scrape_configs.flatMap(
+      (job: { static_configs: { targets: string[] }[] }) => job.static_configs.flatMap((s) => s.targets),
+    );
     expect(targets.sort()).toEqual([
       'api-server:3000',
       'api-worker:3100',
@@ -143,6 +147,15 @@ describe('docker/compose.yaml', () => {
       'reality-server API_SERVER_URL: api-server:80 is not a port api-server listens on (3000)',
       'grafana depends on unknown service prometheos',
     ]);
+  });
+
+  it('mounts every monitoring file it names, from docker/observability', () => {
+    for (const service of ['prometheus', 'grafana'])
+      for (const volume of services[service].volumes ?? []) {
+        const source = volume.split(':')[0];
+        if (source.startsWith('.'))
+          expect({ volume, exists: existsSync(join(DOCKER, source)) }).toEqual({ volume, exists: true });
+      }
   });
 
   it('runs migrations first, and the apps only after them, Redis, and (api-server) the bucket', () => {

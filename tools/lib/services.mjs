@@ -1,8 +1,8 @@
 // Brings up PostgreSQL and Redis for `npm start` and `npm test`: the ones at the configured URLs
 // when they answer, otherwise local ones on the same loopback port, with data under .data/. Also
-// installs the Chromium that the browser tests drive.
+// installs the Chromium that the browser tests drive and the promtool that checks the Prometheus rules.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { log, ROOT } from './workspace.mjs';
@@ -106,6 +106,33 @@ export function ensureChromium(binary) {
   log(
     `Chromium is not at ${binary}: the browser tests (apps/api-server/test/queue-board.e2e-spec.ts) will fail. ` +
       'Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+  );
+}
+
+/**
+ * tools/observability checks the Prometheus config, rules and alert unit tests with promtool, which
+ * Debian ships in its `prometheus` package. Installs it when missing and we may (root with apt-get),
+ * with a policy-rc.d that forbids starting services so the package's Prometheus daemon is not started;
+ * otherwise says how, and those tests fail with the same hint.
+ */
+export function ensurePromtool(binary) {
+  if (existsSync(binary)) return;
+  const canApt = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (canApt) {
+    log('Installing promtool from Debian packages (apt-get install prometheus, daemon not started)…');
+    const policy = '/usr/sbin/policy-rc.d';
+    const ownPolicy = !existsSync(policy);
+    // invoke-rc.d asks this script before starting a service; 101 = "action forbidden".
+    if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+    try {
+      if (aptInstall(['--no-install-recommends', 'prometheus']) && existsSync(binary)) return;
+    } finally {
+      if (ownPolicy) rmSync(policy, { force: true });
+    }
+  }
+  log(
+    `promtool is not at ${binary}: the Prometheus rule tests (tools/observability) will fail. ` +
+      'Install it (Debian/Ubuntu: `sudo apt-get install -y prometheus`) or set PROMTOOL_PATH to a promtool binary.',
   );
 }
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm test: every check and every test. Installs dependencies when missing, uses PostgreSQL and
 // Redis at TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL or starts local ones, installs Chromium for the
-// browser tests when missing, then runs lint, typecheck, the secrets gate (secretlint) and each
-// project's Jest suite, and ends with one line: "N passed, N failed" over all projects.
+// browser tests and promtool for the Prometheus rule tests when missing, then runs lint, typecheck,
+// the secrets gate (secretlint) and each project's Jest suite, and ends with one line: "N passed,
+// N failed" over all projects.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureChromium, ensurePostgres, ensureRedis } from '../lib/services.mjs';
+import { ensureChromium, ensurePostgres, ensurePromtool, ensureRedis } from '../lib/services.mjs';
 import { scanForSecrets } from '../secrets/scan.mjs';
 import { bin, ensureDependencies, log, ROOT, run } from '../lib/workspace.mjs';
 
@@ -26,6 +27,7 @@ try {
   services.push(await ensurePostgres(env.TEST_DATABASE_ADMIN_URL, join(ROOT, '.data', 'postgres-test')));
   services.push(await ensureRedis(env.TEST_REDIS_URL, join(ROOT, '.data', 'redis-test')));
   ensureChromium(env.CHROMIUM_PATH || '/usr/bin/chromium');
+  ensurePromtool(env.PROMTOOL_PATH || '/usr/bin/promtool');
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
 
