@@ -37,6 +37,14 @@ class NightlyPassConsumer {
   }
 }
 
+@Injectable()
+class TimedPass {
+  @Scheduled({ job: 'timed-pass', cron: '* * * * *', scope: 'timed-pass' })
+  run(now: Date): Promise<Date> {
+    return Promise.resolve(now);
+  }
+}
+
 async function init(consumed: ConsumedQueues, providers: unknown[]): Promise<void> {
   const moduleRef = await Test.createTestingModule({
     imports: [JobHandlerCheckModule.forRoot(consumed)],
@@ -85,6 +93,16 @@ describe('collectSchedules', () => {
         where: 'B.run',
       },
     ]);
+  });
+
+  it("gives the method the time: the caller's, or now when Bull calls it with its Job", async () => {
+    const pass = new TimedPass();
+    const at = new Date('2026-12-07T12:00:00Z');
+    expect(await pass.run(at)).toBe(at);
+    const before = Date.now();
+    const fromBull = await (pass.run as (job: unknown) => Promise<Date>)({ id: 'repeat:1', data: {} });
+    expect(fromBull).toBeInstanceOf(Date);
+    expect(fromBull.getTime()).toBeGreaterThanOrEqual(before);
   });
 
   it('refuses a job name declared twice, naming both declarations', () => {

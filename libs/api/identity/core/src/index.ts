@@ -35,7 +35,7 @@ export { InfrastructureCoreModule } from './infrastructure/infrastructure.core.m
 export { JobStatsService } from './infrastructure/job-stats.service';
 export { HealthHistoryCoreModule } from './infrastructure/health-history/health-history.core.module';
 export { HealthHistoryService } from './infrastructure/health-history/health-history.service';
-export { HEALTH_HISTORY_CRON } from './infrastructure/health-history/health-history.recorder';
+export { HEALTH_HISTORY_CRON, HealthHistoryRecorder } from './infrastructure/health-history/health-history.recorder';
 export { HealthHistoryEnv, withHealthHistoryEnv } from './infrastructure/health-history/health-history.env';
 export {
   AppRecordingResponse,
