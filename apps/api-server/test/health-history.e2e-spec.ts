@@ -56,9 +56,21 @@ function fakeRealityServer(mode: () => RealityMode): Server {
     };
     const body =
       current === 'ok'
-        ? { status: 'ok', info: { database: up, redis: up, 'api-server': up }, error: {}, details: { database: up, redis: up, 'api-server': up } }
-        : { status: 'error', info: { database: up }, error: { redis: redisDown }, details: { database: up, redis: redisDown } };
-    res.writeHead(current === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        ? {
+            status: 'ok',
+            info: { database: up, redis: up, 'api-server': up },
+            error: {},
+            details: { database: up, redis: up, 'api-server': up },
+          }
+        : {
+            status: 'error',
+            info: { database: up },
+            error: { redis: redisDown },
+            details: { database: up, redis: redisDown },
+          };
+    res
+      .writeHead(current === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+      .end(JSON.stringify(body));
   });
 }
 
@@ -112,7 +124,9 @@ describe('health history', () => {
   it('is scheduled every minute; a run records every dependency of both apps', async () => {
     const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
     expect(
-      (await queue.getRepeatableJobs()).filter((j) => j.name === MaintenanceJob.HealthHistoryRecord).map((j) => [j.cron, j.tz]),
+      (await queue.getRepeatableJobs())
+        .filter((j) => j.name === MaintenanceJob.HealthHistoryRecord)
+        .map((j) => [j.cron, j.tz]),
     ).toEqual([[HEALTH_HISTORY_CRON, 'UTC']]);
     const job = await queue.add(MaintenanceJob.HealthHistoryRecord, {}, { jobId: `test-${randomUUID()}` });
     // api-server: ready, database, redis; reality-server: ready, database, redis, api-server.
@@ -148,13 +162,16 @@ describe('health history', () => {
       error: '/health/ready answered 503',
     });
     // Unreachable: only its verdict is known.
-    expect(at(2)).toEqual([expect.objectContaining({ dependency: 'ready', status: 'down', error: expect.any(String) })]);
+    expect(at(2)).toEqual([
+      expect.objectContaining({ dependency: 'ready', status: 'down', error: expect.any(String) }),
+    ]);
     expect(at(2)[0]!.error).not.toBe('');
   });
 
   it('summarises uptime, p95 latency and outages per app and dependency', async () => {
     const body = (await history(scenario).expect(200)).body as History;
-    const of = (app: string, dependency: string) => body.summary.find((s) => s.app === app && s.dependency === dependency);
+    const of = (app: string, dependency: string) =>
+      body.summary.find((s) => s.app === app && s.dependency === dependency);
     expect(of('reality-server', 'ready')).toMatchObject({
       samples: 4,
       downSamples: 2,
@@ -171,7 +188,12 @@ describe('health history', () => {
     });
     expect(of('reality-server', 'redis')!.p95LatencyMs).toBeGreaterThan(1.5);
     for (const dependency of ['ready', 'database', 'redis'])
-      expect(of('api-server', dependency)).toMatchObject({ samples: 4, downSamples: 0, uptime: 1, outages: [] });
+      expect(of('api-server', dependency)).toMatchObject({
+        samples: 4,
+        downSamples: 0,
+        uptime: 1,
+        outages: [],
+      });
   });
 
   it('pages through the samples in time order with a cursor', async () => {
@@ -179,7 +201,7 @@ describe('health history', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const query: string = `${scenario}&limit=10${cursor ? `&cursor=${cursor}` : ''}`;
+      const query = `${scenario}&limit=10${cursor ? `&cursor=${cursor}` : ''}`;
       const body = (await history(query).expect(200)).body as History;
       expect(body.items.length).toBeLessThanOrEqual(10);
       seen.push(...body.items);

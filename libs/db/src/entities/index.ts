@@ -132,7 +132,13 @@ export {
   type PaymentMethod,
 } from './finance.entity';
 export { IdempotencyKey } from './idempotency-key.entity';
-export { HEALTH_APPS, HEALTH_STATUSES, HealthSample, type HealthApp, type HealthStatus } from './health-sample.entity';
+export {
+  HEALTH_APPS,
+  HEALTH_STATUSES,
+  HealthSample,
+  type HealthApp,
+  type HealthStatus,
+} from './health-sample.entity';
 export { Inspection, InspectionItem } from './inspection.entity';
 export {
   Lease,

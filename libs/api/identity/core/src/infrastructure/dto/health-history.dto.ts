@@ -30,7 +30,10 @@ export class HealthHistoryQueryDto {
   @IsIn(HEALTH_APPS)
   app?: HealthApp;
 
-  @ApiPropertyOptional({ description: "A readiness check's name, or `ready` (the app's verdict)", example: 'redis' })
+  @ApiPropertyOptional({
+    description: "A readiness check's name, or `ready` (the app's verdict)",
+    example: 'redis',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'dependency must be a readiness check name' })
   dependency?: string;
@@ -56,7 +59,12 @@ export class HealthSampleResponse implements HealthSampleView {
   dependency!: string;
   @ApiProperty({ enum: HEALTH_STATUSES, example: 'down' }) status!: HealthStatus;
   @ApiProperty({ example: 1000.4 }) latencyMs!: number;
-  @ApiProperty({ type: String, nullable: true, example: 'timed out after 1000 ms', description: 'Why it was down' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'timed out after 1000 ms',
+    description: 'Why it was down',
+  })
   error!: string | null;
 }
 
@@ -100,7 +108,10 @@ export class HealthHistoryResponse implements HealthHistory {
   @ApiProperty({ format: 'date-time', example: '2026-12-07T18:40:00.000Z' }) to!: string;
   @ApiProperty({ type: [AppRecordingResponse], description: 'Which apps the history records' })
   apps!: AppRecordingResponse[];
-  @ApiProperty({ type: [DependencySummaryResponse], description: 'Per app and dependency, over the whole range' })
+  @ApiProperty({
+    type: [DependencySummaryResponse],
+    description: 'Per app and dependency, over the whole range',
+  })
   summary!: DependencySummaryResponse[];
   @ApiProperty({ type: [HealthSampleResponse], description: 'Samples in time order, one page' })
   items!: HealthSampleResponse[];

@@ -36,10 +36,17 @@ export class HealthHistoryRecorder {
   async record(now: Date): Promise<{ recorded: number; deleted: number }> {
     const [api, reality] = await Promise.all([this.readiness.read(), this.realityServer.read()]);
     const drafts: SampleDraft[] = [
-      draft('api-server', READY, api.ready ? { status: 'up', latencyMs: maxLatency(api.dependencies) } : notReady(api)),
+      draft(
+        'api-server',
+        READY,
+        api.ready ? { status: 'up', latencyMs: maxLatency(api.dependencies) } : notReady(api),
+      ),
       ...api.dependencies.map((d) => draft('api-server', d.name, d.status)),
       ...(reality
-        ? [draft('reality-server', READY, reality.ready), ...reality.dependencies.map((d) => draft('reality-server', d.name, d.status))]
+        ? [
+            draft('reality-server', READY, reality.ready),
+            ...reality.dependencies.map((d) => draft('reality-server', d.name, d.status)),
+          ]
         : []),
     ];
     const cutoff = new Date(now.getTime() - this.env.HEALTH_HISTORY_RETENTION_DAYS * 86_400_000);
@@ -69,6 +76,12 @@ function maxLatency(dependencies: { status: DependencyStatus }[]): number {
 }
 
 function notReady(reading: ReadinessReading): DependencyStatus {
-  const down = reading.dependencies.filter((d) => d.required && d.status.status === 'down').map((d) => d.name);
-  return { status: 'down', latencyMs: maxLatency(reading.dependencies), error: `not ready: ${down.join(', ')} down` };
+  const down = reading.dependencies
+    .filter((d) => d.required && d.status.status === 'down')
+    .map((d) => d.name);
+  return {
+    status: 'down',
+    latencyMs: maxLatency(reading.dependencies),
+    error: `not ready: ${down.join(', ')} down`,
+  };
 }

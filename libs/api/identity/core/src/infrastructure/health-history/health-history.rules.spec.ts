@@ -1,4 +1,10 @@
-import { MAX_ERROR_LENGTH, MAX_OUTAGES_LISTED, scrubError, uptimeOf, type StatusRun } from './health-history.rules';
+import {
+  MAX_ERROR_LENGTH,
+  MAX_OUTAGES_LISTED,
+  scrubError,
+  uptimeOf,
+  type StatusRun,
+} from './health-history.rules';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 12, minute));
 const run = (
@@ -7,7 +13,14 @@ const run = (
   firstMinute: number,
   samples: number,
   app: StatusRun['app'] = 'api-server',
-): StatusRun => ({ app, dependency, status, firstAt: at(firstMinute), lastAt: at(firstMinute + samples - 1), samples });
+): StatusRun => ({
+  app,
+  dependency,
+  status,
+  firstAt: at(firstMinute),
+  lastAt: at(firstMinute + samples - 1),
+  samples,
+});
 
 describe('uptimeOf', () => {
   it('counts samples, down samples and uptime, and lists each down run from its first down sample to the next up one', () => {
@@ -46,7 +59,9 @@ describe('uptimeOf', () => {
       ['reality-server', 'database', 1, 0],
       ['reality-server', 'redis', 0.75, 1],
     ]);
-    expect(summary[2]!.outages).toEqual([{ start: at(0).toISOString(), end: at(1).toISOString(), samples: 1 }]);
+    expect(summary[2]!.outages).toEqual([
+      { start: at(0).toISOString(), end: at(1).toISOString(), samples: 1 },
+    ]);
   });
 
   it('rounds uptime to four decimals and lists only the most recent outages', () => {
@@ -67,7 +82,9 @@ describe('scrubError', () => {
     expect(scrubError('connect to postgres://ppt:s3cret@db:5432/ppt failed\n  at x')).toBe(
       'connect to postgres://[scrubbed]@db:5432/ppt failed at x',
     );
-    expect(scrubError('user ops@example.com sent Bearer abc.def')).toBe('user [email] sent Bearer [scrubbed]');
+    expect(scrubError('user ops@example.com sent Bearer abc.def')).toBe(
+      'user [email] sent Bearer [scrubbed]',
+    );
     const long = scrubError('x'.repeat(1000));
     expect(long).toHaveLength(MAX_ERROR_LENGTH);
     expect(long.endsWith('…')).toBe(true);

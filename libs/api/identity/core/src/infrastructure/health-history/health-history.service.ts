@@ -70,7 +70,11 @@ export class HealthHistoryService {
         { app: 'api-server', recorded: true, reason: null },
         this.realityServer.configured
           ? { app: 'reality-server', recorded: true, reason: null }
-          : { app: 'reality-server', recorded: false, reason: 'HEALTH_HISTORY_REALITY_SERVER_URL is not set' },
+          : {
+              app: 'reality-server',
+              recorded: false,
+              reason: 'HEALTH_HISTORY_REALITY_SERVER_URL is not set',
+            },
       ],
       summary: uptimeOf(runs).map((u) => ({
         ...u,
@@ -85,7 +89,8 @@ export class HealthHistoryService {
         error: s.error,
       })),
       limit: query.limit,
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ recordedAt: last.recordedAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ recordedAt: last.recordedAt, id: last.id }) : null,
     };
   }
 }
@@ -110,7 +115,8 @@ export function decodeCursor(cursor: string): SampleKey {
   if (Array.isArray(parsed) && parsed.length === 2) {
     const [at, id] = parsed as unknown[];
     const recordedAt = typeof at === 'string' ? new Date(at) : new Date(NaN);
-    if (!Number.isNaN(recordedAt.getTime()) && typeof id === 'string' && UUID.test(id)) return { recordedAt, id };
+    if (!Number.isNaN(recordedAt.getTime()) && typeof id === 'string' && UUID.test(id))
+      return { recordedAt, id };
   }
   throw new InfrastructureError('INVALID_CURSOR', 'cursor is not a nextCursor of an earlier page', [
     { field: 'cursor', message: 'must be a nextCursor' },

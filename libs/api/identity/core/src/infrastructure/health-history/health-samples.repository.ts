@@ -42,7 +42,11 @@ export class HealthSamplesRepository {
   /** Samples in time order after `after`, at most `limit`. */
   page(filter: SampleFilter, limit: number, after?: SampleKey): Promise<HealthSample[]> {
     const q = this.filtered(filter).orderBy('s.recorded_at', 'ASC').addOrderBy('s.id', 'ASC').limit(limit);
-    if (after) q.andWhere('(s.recorded_at, s.id) > (:afterAt, :afterId)', { afterAt: after.recordedAt, afterId: after.id });
+    if (after)
+      q.andWhere('(s.recorded_at, s.id) > (:afterAt, :afterId)', {
+        afterAt: after.recordedAt,
+        afterId: after.id,
+      });
     return q.getMany();
   }
 
@@ -62,7 +66,14 @@ export class HealthSamplesRepository {
          FROM s GROUP BY app, dependency, status, run
         ORDER BY app, dependency, first_at`,
       params(filter),
-    )) as { app: HealthApp; dependency: string; status: HealthStatus; first_at: Date; last_at: Date; samples: number }[];
+    )) as {
+      app: HealthApp;
+      dependency: string;
+      status: HealthStatus;
+      first_at: Date;
+      last_at: Date;
+      samples: number;
+    }[];
     return rows.map((r) => ({
       app: r.app,
       dependency: r.dependency,

@@ -98,12 +98,17 @@ export function dependenciesOf(body: string): ProbedReadiness['dependencies'] {
     .filter(([name, value]) => DEPENDENCY_NAME.test(name) && name !== READY && isStatus(value))
     .slice(0, MAX_DEPENDENCIES)
     .map(([name, value]) => {
-      const { status, latencyMs, error } = value as { status: 'up' | 'down'; latencyMs?: unknown; error?: unknown };
+      const { status, latencyMs, error } = value as {
+        status: 'up' | 'down';
+        latencyMs?: unknown;
+        error?: unknown;
+      };
       return {
         name,
         status: {
           status,
-          latencyMs: typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0 ? latencyMs : 0,
+          latencyMs:
+            typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0 ? latencyMs : 0,
           ...(status === 'down' ? { error: typeof error === 'string' ? error : 'down' } : {}),
         },
       };
