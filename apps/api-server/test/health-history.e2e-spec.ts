@@ -230,6 +230,21 @@ describe('health history', () => {
     await refused(`?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'INVALID_CURSOR');
   });
 
+  it('says when an app has no samples in the range, and why there may be none', async () => {
+    const before = `?from=${minute(-120).toISOString()}&to=${minute(-60).toISOString()}`;
+    const body = (await history(before).expect(200)).body as History;
+    expect(body.items).toEqual([]);
+    expect(body.summary).toEqual([]);
+    expect(body.apps).toEqual([
+      { app: 'api-server', recorded: false, reason: expect.stringContaining('api worker') },
+      {
+        app: 'reality-server',
+        recorded: false,
+        reason: expect.stringContaining('HEALTH_HISTORY_REALITY_SERVER_URL'),
+      },
+    ]);
+  });
+
   it('is for platform administrators only (403 for a member, 401 without a token)', async () => {
     expect((await history(scenario, memberToken).expect(403)).body.error.code).toBe('FORBIDDEN');
     await request(http()).get(`/api/v1/infrastructure/health/history${scenario}`).expect(401);

@@ -98,15 +98,21 @@ export class DependencySummaryResponse implements DependencySummary {
 
 export class AppRecordingResponse implements AppRecording {
   @ApiProperty({ enum: HEALTH_APPS, example: 'reality-server' }) app!: HealthApp;
-  @ApiProperty({ example: false }) recorded!: boolean;
-  @ApiProperty({ type: String, nullable: true, example: 'HEALTH_HISTORY_REALITY_SERVER_URL is not set' })
+  @ApiProperty({ example: false, description: 'The range has samples of the app' }) recorded!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example:
+      'No samples in the range: the api worker records reality-server only when HEALTH_HISTORY_REALITY_SERVER_URL is set',
+    description: 'Why there may be none (null when recorded)',
+  })
   reason!: string | null;
 }
 
 export class HealthHistoryResponse implements HealthHistory {
   @ApiProperty({ format: 'date-time', example: '2026-12-07T17:40:00.000Z' }) from!: string;
   @ApiProperty({ format: 'date-time', example: '2026-12-07T18:40:00.000Z' }) to!: string;
-  @ApiProperty({ type: [AppRecordingResponse], description: 'Which apps the history records' })
+  @ApiProperty({ type: [AppRecordingResponse], description: 'Whether the range has samples of each app' })
   apps!: AppRecordingResponse[];
   @ApiProperty({
     type: [DependencySummaryResponse],

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { HealthApp, HealthStatus } from '@ppt/db';
+import { HEALTH_APPS, type HealthApp, type HealthStatus } from '@ppt/db';
 import { InfrastructureError } from '../infrastructure.errors';
 import { rangeOf } from '../traces.service';
 import { uptimeOf, type DependencyUptime } from './health-history.rules';
 import { HealthSamplesRepository, type SampleKey } from './health-samples.repository';
-import { RealityServerProbe } from './reality-server.probe';
 
 export interface HealthHistoryQuery {
   from?: string;
@@ -26,10 +25,21 @@ export interface HealthSampleView {
 
 export interface AppRecording {
   app: HealthApp;
+  /** The range has samples of the app. */
   recorded: boolean;
-  /** Why the app is not recorded. */
+  /** Why there may be none. */
   reason: string | null;
 }
+
+/**
+ * Why an app may have no samples. Told from the data, not this process's configuration: the worker
+ * records, and its configuration (or its being down) is what counts.
+ */
+const NOT_RECORDED: Record<HealthApp, string> = {
+  'api-server': 'No samples in the range: the api worker records them each minute (is it running?)',
+  'reality-server':
+    'No samples in the range: the api worker records reality-server only when HEALTH_HISTORY_REALITY_SERVER_URL is set',
+};
 
 export interface DependencySummary extends DependencyUptime {
   p95LatencyMs: number;
@@ -48,10 +58,7 @@ export interface HealthHistory {
 /** The recorded health history for platform admins: samples a page at a time, uptime per dependency. */
 @Injectable()
 export class HealthHistoryService {
-  constructor(
-    private readonly samples: HealthSamplesRepository,
-    private readonly realityServer: RealityServerProbe,
-  ) {}
+  constructor(private readonly samples: HealthSamplesRepository) {}
 
   async history(query: HealthHistoryQuery, now = new Date()): Promise<HealthHistory> {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -66,16 +73,10 @@ export class HealthHistoryService {
     return {
       from: filter.from.toISOString(),
       to: filter.to.toISOString(),
-      apps: [
-        { app: 'api-server', recorded: true, reason: null },
-        this.realityServer.configured
-          ? { app: 'reality-server', recorded: true, reason: null }
-          : {
-              app: 'reality-server',
-              recorded: false,
-              reason: 'HEALTH_HISTORY_REALITY_SERVER_URL is not set',
-            },
-      ],
+      apps: HEALTH_APPS.filter((app) => !query.app || app === query.app).map((app) => {
+        const recorded = runs.some((r) => r.app === app);
+        return { app, recorded, reason: recorded ? null : NOT_RECORDED[app] };
+      }),
       summary: uptimeOf(runs).map((u) => ({
         ...u,
         p95LatencyMs: Math.round((p95.get(`${u.app}/${u.dependency}`) ?? 0) * 10) / 10,

@@ -36,10 +36,6 @@ export class RealityServerProbe implements OnModuleDestroy {
 
   constructor(private readonly env: HealthHistoryEnv) {}
 
-  get configured(): boolean {
-    return !!this.env.HEALTH_HISTORY_REALITY_SERVER_URL;
-  }
-
   async onModuleDestroy(): Promise<void> {
     await this.agent.close();
   }
