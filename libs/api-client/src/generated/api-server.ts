@@ -2878,9 +2878,15 @@ export interface components {
              * @enum {string}
              */
             app: "api-server" | "reality-server";
-            /** @example HEALTH_HISTORY_REALITY_SERVER_URL is not set */
+            /**
+             * @description Why there may be none (null when recorded)
+             * @example No samples in the range: the api worker records reality-server only when HEALTH_HISTORY_REALITY_SERVER_URL is set
+             */
             reason: string | null;
-            /** @example false */
+            /**
+             * @description The range has samples of the app
+             * @example false
+             */
             recorded: boolean;
         };
         AskAssistantDto: {
@@ -4863,7 +4869,7 @@ export interface components {
             email: string;
         };
         HealthHistoryResponse: {
-            /** @description Which apps the history records */
+            /** @description Whether the range has samples of each app */
             apps: components["schemas"]["AppRecordingResponse"][];
             /**
              * Format: date-time
