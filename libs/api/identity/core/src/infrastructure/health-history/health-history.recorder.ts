@@ -32,7 +32,13 @@ export class HealthHistoryRecorder {
     private readonly env: HealthHistoryEnv,
   ) {}
 
-  @Scheduled({ job: MaintenanceJob.HealthHistoryRecord, cron: HEALTH_HISTORY_CRON, scope: 'health-history' })
+  // One attempt: a retried minute would record a later moment, and the next minute's run comes anyway.
+  @Scheduled({
+    job: MaintenanceJob.HealthHistoryRecord,
+    cron: HEALTH_HISTORY_CRON,
+    scope: 'health-history',
+    attempts: 1,
+  })
   async record(now: Date): Promise<{ recorded: number; deleted: number }> {
     const [api, reality] = await Promise.all([this.readiness.read(), this.realityServer.read()]);
     const drafts: SampleDraft[] = [

@@ -104,6 +104,7 @@ export function encodeCursor(key: SampleKey): string {
   return Buffer.from(JSON.stringify([key.recordedAt.toISOString(), key.id])).toString('base64url');
 }
 
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function decodeCursor(cursor: string): SampleKey {
@@ -116,8 +117,9 @@ export function decodeCursor(cursor: string): SampleKey {
   if (Array.isArray(parsed) && parsed.length === 2) {
     const [at, id] = parsed as unknown[];
     const recordedAt = typeof at === 'string' ? new Date(at) : new Date(NaN);
-    if (!Number.isNaN(recordedAt.getTime()) && typeof id === 'string' && UUID.test(id))
-      return { recordedAt, id };
+    // Years 1970–9999: any time a sample can have, and none PostgreSQL would refuse as out of range.
+    const time = recordedAt.getTime();
+    if (time >= 0 && time <= LAST_TIME && typeof id === 'string' && UUID.test(id)) return { recordedAt, id };
   }
   throw new InfrastructureError('INVALID_CURSOR', 'cursor is not a nextCursor of an earlier page', [
     { field: 'cursor', message: 'must be a nextCursor' },
