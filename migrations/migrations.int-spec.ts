@@ -181,7 +181,12 @@ describe('migrations', () => {
                 has_table_privilege('ppt_jobs', 'public.health_samples', 'UPDATE') AS can_update,
                 has_table_privilege('ppt_portal_app', 'public.health_samples', 'SELECT') AS portal_can_select`,
       )) as Record<string, boolean>[];
-      expect(jobs).toEqual({ can_insert: true, can_delete: true, can_update: false, portal_can_select: false });
+      expect(jobs).toEqual({
+        can_insert: true,
+        can_delete: true,
+        can_update: false,
+        portal_can_select: false,
+      });
     });
 
     it('keeps e-mail addresses unique regardless of case', async () => {

@@ -124,7 +124,9 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     const worker = containersOf(find(objects, 'Deployment', 'api-worker'))[0];
     const url = worker.env?.find((e) => e.name === 'HEALTH_HISTORY_REALITY_SERVER_URL')?.value;
     const service = find(objects, 'Service', 'reality-server');
-    expect(url).toBe(`http://reality-server:${(service['spec'] as { ports: { port: number }[] }).ports[0]!.port}`);
+    expect(url).toBe(
+      `http://reality-server:${(service['spec'] as { ports: { port: number }[] }).ports[0]!.port}`,
+    );
   });
 
   it('stores documents on S3 and trusts X-Forwarded-For only from a bounded ingress range', () => {
