@@ -31,6 +31,7 @@ const ALL_TABLES = [
   'fault_comments',
   'fault_status_changes',
   'faults',
+  'health_samples',
   'idempotency_keys',
   'inspection_items',
   'inspections',
@@ -164,14 +165,28 @@ describe('migrations', () => {
         const appendOnly = ['audit_log', 'vote_ballots', 'payments'].includes(row.name);
         // Deleting an organisation is an operator's job (as the owner), never the application's.
         const neverDeleted = appendOnly || row.name === 'organizations';
+        // The health history is written by the platform jobs' role only; the application reads it.
+        const readOnly = row.name === 'health_samples';
         expect({ ...row, name: row.name }).toEqual({
           name: row.name,
           can_select: true,
-          can_insert: true,
-          can_update: !appendOnly,
-          can_delete: !neverDeleted,
+          can_insert: !readOnly,
+          can_update: !appendOnly && !readOnly,
+          can_delete: !neverDeleted && !readOnly,
         });
       }
+      const [jobs] = (await ds.query(
+        `SELECT has_table_privilege('ppt_jobs', 'public.health_samples', 'INSERT') AS can_insert,
+                has_table_privilege('ppt_jobs', 'public.health_samples', 'DELETE') AS can_delete,
+                has_table_privilege('ppt_jobs', 'public.health_samples', 'UPDATE') AS can_update,
+                has_table_privilege('ppt_portal_app', 'public.health_samples', 'SELECT') AS portal_can_select`,
+      )) as Record<string, boolean>[];
+      expect(jobs).toEqual({
+        can_insert: true,
+        can_delete: true,
+        can_update: false,
+        portal_can_select: false,
+      });
     });
 
     it('keeps e-mail addresses unique regardless of case', async () => {

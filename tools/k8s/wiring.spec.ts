@@ -113,8 +113,20 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(networkAllows(objects, portal, api, 3000)).toBe(true);
     expect(networkAllows(objects, portalWorker, api, 3000)).toBe(true);
     expect(networkAllows(objects, portal, api, 3100)).toBe(false);
-    expect(networkAllows(objects, apiWorker, portal, 3001)).toBe(false);
     expect(networkAllows(objects, portal, apiWorker, 3100)).toBe(false);
+    // The health history: api-server's worker probes the portal's readiness on its HTTP port, nothing more.
+    expect(networkAllows(objects, apiWorker, portal, 3001)).toBe(true);
+    expect(networkAllows(objects, api, portal, 3001)).toBe(false);
+    expect(networkAllows(objects, apiWorker, portalWorker, 3101)).toBe(false);
+  });
+
+  it("gives the api worker reality-server's Service URL for the health history", () => {
+    const worker = containersOf(find(objects, 'Deployment', 'api-worker'))[0];
+    const url = worker.env?.find((e) => e.name === 'HEALTH_HISTORY_REALITY_SERVER_URL')?.value;
+    const service = find(objects, 'Service', 'reality-server');
+    expect(url).toBe(
+      `http://reality-server:${(service['spec'] as { ports: { port: number }[] }).ports[0]!.port}`,
+    );
   });
 
   it('stores documents on S3 and trusts X-Forwarded-For only from a bounded ingress range', () => {

@@ -48,6 +48,7 @@ describe('scheduled jobs: repeatables after a deploy', () => {
       [MaintenanceJob.AnnouncementsPublishDue, '* * * * *', 'UTC'],
       [MaintenanceJob.DocumentStorageCleanup, '20 * * * *', 'UTC'],
       [MaintenanceJob.FinanceOverdue, '30 2 * * *', 'UTC'],
+      [MaintenanceJob.HealthHistoryRecord, '* * * * *', 'UTC'],
       [MaintenanceJob.IdempotencyKeysExpire, '50 2 * * *', 'UTC'],
       [MaintenanceJob.LeaseLifecycle, '0 2 * * *', 'UTC'],
       [MaintenanceJob.VotesCloseDue, '* * * * *', 'UTC'],

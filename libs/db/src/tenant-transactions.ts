@@ -83,6 +83,7 @@ export const JOB_SCOPES = [
   'webhook-receipts-expire',
   'notification-reminders',
   'idempotency-keys-expire',
+  'health-history',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { ReadinessCheck } from '@ppt/observability';
 import { HealthController, READINESS_CHECKS } from './health.controller';
 import { OptionalDependencies } from './optional-dependencies';
+import { Readiness } from './readiness';
 
 export interface HealthModuleOptions {
   /** The dependencies readiness checks; their providers come from the modules that own them. */
@@ -13,7 +14,7 @@ export interface HealthModuleOptions {
 
 /**
  * GET /health/live and GET /health/ready (@nestjs/terminus). Global, so feature modules can
- * register OptionalDependencies of their own.
+ * register OptionalDependencies of their own and record readiness (Readiness).
  */
 @Module({})
 export class HealthModule {
@@ -32,8 +33,9 @@ export class HealthModule {
           inject: options.checks,
         },
         OptionalDependencies,
+        Readiness,
       ],
-      exports: [OptionalDependencies],
+      exports: [OptionalDependencies, Readiness],
     };
   }
 }

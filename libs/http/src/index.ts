@@ -16,6 +16,7 @@ export {
   type OptionalStatus,
   type ReadinessResult,
 } from './optional-dependencies';
+export { Readiness, type DependencyReading, type ReadinessReading } from './readiness';
 export { installSignalHandlers, runMain, runUntilSignalled, type RunOptions } from './run-until-signalled';
 export { PageQueryDto, PageResponse, type Page } from './dto/page.dto';
 export { Trim, TrimUpper } from './dto/transforms';

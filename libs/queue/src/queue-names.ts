@@ -48,6 +48,8 @@ export const MaintenanceJob = {
   WebhookReceiptsExpire: 'webhook-receipts-expire',
   /** Daily: Idempotency-Key answers older than 7 days are deleted. */
   IdempotencyKeysExpire: 'idempotency-keys-expire',
+  /** Every minute: each app's dependencies as its readiness check sees them; samples past the retention deleted. */
+  HealthHistoryRecord: 'health-history-record',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 

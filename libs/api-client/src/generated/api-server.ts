@@ -1099,6 +1099,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infrastructure/health/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List health history */
+        get: operations["HealthHistoryController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/infrastructure/jobs/stats": {
         parameters: {
             query?: never;
@@ -2855,6 +2872,23 @@ export interface components {
             /** @example 2 */
             version: number;
         };
+        AppRecordingResponse: {
+            /**
+             * @example reality-server
+             * @enum {string}
+             */
+            app: "api-server" | "reality-server";
+            /**
+             * @description Why there may be none (null when recorded)
+             * @example No samples in the range: the api worker records reality-server only when HEALTH_HISTORY_REALITY_SERVER_URL is set
+             */
+            reason: string | null;
+            /**
+             * @description The range has samples of the app
+             * @example false
+             */
+            recorded: boolean;
+        };
         AskAssistantDto: {
             /**
              * @description Messages over ASSISTANT_MAX_MESSAGE_TOKENS (about 4 characters a token) are refused with 413
@@ -4231,6 +4265,43 @@ export interface components {
              */
             visitorUserId?: string;
         };
+        DependencySummaryResponse: {
+            /**
+             * @example api-server
+             * @enum {string}
+             */
+            app: "api-server" | "reality-server";
+            /** @example redis */
+            dependency: string;
+            /** @example 3 */
+            downSamples: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T18:39:00.010Z
+             */
+            lastRecordedAt: string;
+            /**
+             * @example up
+             * @enum {string}
+             */
+            lastStatus: "up" | "down";
+            /**
+             * @description Outages in the range
+             * @example 1
+             */
+            outageCount: number;
+            /** @description The most recent 100, oldest first */
+            outages: components["schemas"]["OutageResponse"][];
+            /** @example 2.4 */
+            p95LatencyMs: number;
+            /** @example 60 */
+            samples: number;
+            /**
+             * @description Samples up / samples
+             * @example 0.95
+             */
+            uptime: number;
+        };
         DirectUploadResponse: {
             /** @description The pending document */
             document: components["schemas"]["DocumentResponse"];
@@ -4386,7 +4457,7 @@ export interface components {
                  * @example BAD_REQUEST
                  * @enum {string}
                  */
-                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "TIME_RANGE_INVALID" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
+                code: "BAD_REQUEST" | "BAD_UPLOAD_FORM" | "CHUNK_CHECKSUM_MISSING" | "IDEMPOTENCY_KEY_INVALID" | "INVALID_CURSOR" | "INVALID_DATE_RANGE" | "INVALID_PUSH_ENDPOINT" | "INVALID_TIME_ZONE" | "INVALID_TOKEN" | "INVALID_UNSUBSCRIBE_TOKEN" | "MALFORMED_JSON" | "TIME_RANGE_INVALID" | "VALIDATION_FAILED" | "WEBHOOK_PAYLOAD_INVALID";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example The request is not valid (VALIDATION_FAILED lists each field in `details`) */
                 message: string;
@@ -4796,6 +4867,60 @@ export interface components {
         ForgotPasswordDto: {
             /** @example jana@example.com */
             email: string;
+        };
+        HealthHistoryResponse: {
+            /** @description Whether the range has samples of each app */
+            apps: components["schemas"]["AppRecordingResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            from: string;
+            /** @description Samples in time order, one page */
+            items: components["schemas"]["HealthSampleResponse"][];
+            /** @example 100 */
+            limit: number;
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example WyIyMDI2LTEyLTA3VDE3OjQwOjAwLjAxMloiLCI1ZDdmOWIxYy0zZTVhLTRjN2UtOWExYi0zYzVlN2E5YjFkMmYiXQ
+             */
+            nextCursor: string | null;
+            /** @description Per app and dependency, over the whole range */
+            summary: components["schemas"]["DependencySummaryResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-07T18:40:00.000Z
+             */
+            to: string;
+        };
+        HealthSampleResponse: {
+            /**
+             * @example api-server
+             * @enum {string}
+             */
+            app: "api-server" | "reality-server";
+            /**
+             * @description A readiness check's name, or `ready` (the app's verdict)
+             * @example redis
+             */
+            dependency: string;
+            /**
+             * @description Why it was down
+             * @example timed out after 1000 ms
+             */
+            error: string | null;
+            /** @example 1000.4 */
+            latencyMs: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.012Z
+             */
+            recordedAt: string;
+            /**
+             * @example down
+             * @enum {string}
+             */
+            status: "up" | "down";
         };
         InquiryPageResponse: {
             items: components["schemas"]["InquiryResponse"][];
@@ -5836,6 +5961,25 @@ export interface components {
             role: "org_admin" | "manager" | "technical_manager" | "owner" | "tenant" | "realtor";
             /** @example svj-vinohradska-12 */
             slug: string;
+        };
+        OutageResponse: {
+            /**
+             * Format: date-time
+             * @description First sample up again; null while still down at the end of the range
+             * @example 2026-12-07T17:43:00.009Z
+             */
+            end: string | null;
+            /**
+             * @description Down samples in a row
+             * @example 3
+             */
+            samples: number;
+            /**
+             * Format: date-time
+             * @description First sample down
+             * @example 2026-12-07T17:40:00.012Z
+             */
+            start: string;
         };
         OverdueChargePageResponse: {
             items: components["schemas"]["OverdueChargeResponse"][];
@@ -10771,6 +10915,42 @@ export interface operations {
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
+        };
+    };
+    HealthHistoryController_list: {
+        parameters: {
+            query?: {
+                app?: "api-server" | "reality-server";
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description A readiness check's name, or `ready` (the app's verdict) */
+                dependency?: string;
+                /** @description Start of the range (default: an hour before `to`); at most 7 days before `to` */
+                from?: string;
+                limit?: number;
+                /** @description End of the range, exclusive (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthHistoryResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     JobStatsController_stats: {

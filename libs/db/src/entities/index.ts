@@ -13,6 +13,7 @@ import { Document, UploadChunk, UploadSession } from './document.entity';
 import { EmailToken } from './email-token.entity';
 import { Fault, FaultComment, FaultStatusChange } from './fault.entity';
 import { Charge, Expense, Payment } from './finance.entity';
+import { HealthSample } from './health-sample.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import {
   ListingPortalStats,
@@ -131,6 +132,13 @@ export {
   type PaymentMethod,
 } from './finance.entity';
 export { IdempotencyKey } from './idempotency-key.entity';
+export {
+  HEALTH_APPS,
+  HEALTH_STATUSES,
+  HealthSample,
+  type HealthApp,
+  type HealthStatus,
+} from './health-sample.entity';
 export { Inspection, InspectionItem } from './inspection.entity';
 export {
   Lease,
@@ -279,6 +287,7 @@ export const PM_ENTITIES = [
   Payment,
   Expense,
   IdempotencyKey,
+  HealthSample,
   PortalTarget,
   ListingSyndication,
   ListingSyndicationTransition,

@@ -33,6 +33,18 @@ export { UsersService } from './users/users.service';
 export { SessionsModule } from './sessions/sessions.module';
 export { InfrastructureCoreModule } from './infrastructure/infrastructure.core.module';
 export { JobStatsService } from './infrastructure/job-stats.service';
+export { HealthHistoryCoreModule } from './infrastructure/health-history/health-history.core.module';
+export { HealthHistoryService } from './infrastructure/health-history/health-history.service';
+export { HEALTH_HISTORY_CRON, HealthHistoryRecorder } from './infrastructure/health-history/health-history.recorder';
+export { HealthHistoryEnv, withHealthHistoryEnv } from './infrastructure/health-history/health-history.env';
+export {
+  AppRecordingResponse,
+  DependencySummaryResponse,
+  HealthHistoryQueryDto,
+  HealthHistoryResponse,
+  HealthSampleResponse,
+  OutageResponse,
+} from './infrastructure/dto/health-history.dto';
 export { TracesService } from './infrastructure/traces.service';
 export { JobStatsQueryDto, JobStatsResponse, JobTypeStatsResponse, LiveQueueCountsResponse } from './infrastructure/dto/job-stats.dto';
 export { SpanNodeResponse, TraceIdParam, TracePageResponse, TraceResponse, TraceSearchQueryDto, TraceSummaryResponse } from './infrastructure/dto/traces.dto';
