@@ -48,7 +48,22 @@ export default [
         { patterns: [{ group: ['@ppt/*/**'], message: 'Import a lib through its index (@ppt/<lib>), never a file inside it.' }] },
       ],
       'no-console': 'error',
+      // An OrganizationId is made only where the id is trusted (libs/db/src/organization-id.ts); the files
+      // allowed to are listed in the next block.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='trustedOrganizationId']",
+          message: 'Take the OrganizationId from a tenant transaction (TenantUnitOfWork.run); only trusted places make one.',
+        },
+      ],
     },
+  },
+  {
+    // The trusted places: the unit of work (its actor is the tenant the auth guard resolved, or a job's
+    // systemActor of an organisation read from a row) and the brand's own definition.
+    files: ['libs/api/shared/src/common/tenant-unit-of-work.ts', 'libs/db/src/organization-id.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Test files (and benchmarks, which run the same local peers) may use the testing lib; nothing else may.
@@ -65,6 +80,7 @@ export default [
         },
       ],
       'no-console': 'off',
+      'no-restricted-syntax': 'off',
     },
   },
 ];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * (docs/architecture.md), and to accept the public way.
  */
 const ROOT = join(__dirname, '..', '..');
-const RULES = ['@nx/enforce-module-boundaries', 'no-restricted-imports'];
+const RULES = ['@nx/enforce-module-boundaries', 'no-restricted-imports', 'no-restricted-syntax'];
 
 const created: string[] = [];
 afterAll(() => created.forEach((file) => rmSync(file, { force: true })));
@@ -81,6 +81,14 @@ describe('context boundaries (lint)', () => {
       `import { BuildingsService } from '@ppt/api-property-core';\nexport const probe = BuildingsService;\n`,
     );
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('refuses a feature that makes its own OrganizationId (only the unit of work and rows are trusted)', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import { trustedOrganizationId } from '@ppt/db';\nexport const probe = trustedOrganizationId('forged');\n`,
+    );
+    expect(errors).toEqual([expect.stringMatching(/Take the OrganizationId from a tenant transaction/)]);
   }, 120_000);
 });
 

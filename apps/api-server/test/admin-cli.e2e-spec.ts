@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { bootApiServer, type BootedApiServer } from './boot';
-import { asOwner, bearer, createOrganization, login, registerAndLogin, uniqueEmail } from './identity';
+import {
+  asOwner,
+  bearer,
+  createOrganization,
+  login,
+  registerAndLogin,
+  submitRegistration,
+  uniqueEmail,
+} from './identity';
 
 const NEW_PASSWORD = 'a brand new password 2026';
 
@@ -15,6 +23,9 @@ interface CliRun {
   stdout: string;
   stderr: string;
 }
+
+// Each CLI run compiles its TypeScript on start (swc-node), seconds each on a busy machine.
+jest.setTimeout(120_000);
 
 describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
   let server: BootedApiServer;
@@ -89,6 +100,76 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(401);
     await request(http()).post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
     await login(http(), user.email, NEW_PASSWORD);
+  });
+
+  it('create-organization goes through the identity service: org_admin member, audit row and outbox event', async () => {
+    const user = await registerAndLogin(http(), 'cli-org-admin');
+    const run = await admin(['create-organization', '--name', 'SVJ Operátor 7', '--admin-email', user.email]);
+    expect(run.stderr).toBe('');
+    const [, id] =
+      /Created organisation "SVJ Operátor 7" \(([0-9a-f-]{36})\) with (?:.+) as org_admin/.exec(run.stdout) ??
+      [];
+    expect(id).toBeDefined();
+
+    // The account sees it as its own, as org_admin (the HTTP path's result).
+    const mine = await request(http()).get('/api/v1/organizations').set(bearer(user.accessToken)).expect(200);
+    expect(mine.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, name: 'SVJ Operátor 7', role: 'org_admin' })]),
+    );
+    const { audit, outbox } = await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.current_org', $1, true)`, [id]);
+      const audit = await db.query(
+        `SELECT action, actor_user_id, actor_client_id, entity_type, details, user_agent
+           FROM audit_log WHERE organization_id = $1`,
+        [id],
+      );
+      const outbox = await db.query(
+        `SELECT type, aggregate_type, payload FROM outbox WHERE organization_id = $1`,
+        [id],
+      );
+      await db.query('COMMIT');
+      return { audit: audit.rows, outbox: outbox.rows };
+    });
+    // Who did it: the operator's tool, not the account it made admin.
+    expect(audit).toEqual([
+      {
+        action: 'organization.created',
+        actor_user_id: null,
+        actor_client_id: 'admin-cli',
+        entity_type: 'organization',
+        details: {
+          name: 'SVJ Operátor 7',
+          slug: expect.stringMatching(/^svj-operator-7-[0-9a-f]{6}$/),
+          adminUserId: user.id,
+        },
+        user_agent: 'ppt-admin-cli',
+      },
+    ]);
+    expect(outbox).toEqual([
+      {
+        type: 'organization.created',
+        aggregate_type: 'organization',
+        payload: {
+          organizationId: id,
+          name: 'SVJ Operátor 7',
+          slug: audit[0].details.slug,
+          adminUserId: user.id,
+        },
+      },
+    ]);
+  });
+
+  it('create-organization refuses an account whose e-mail address is not proven, and writes nothing', async () => {
+    const email = uniqueEmail('cli-unverified');
+    await submitRegistration(http(), email);
+    const run = await admin(['create-organization', '--name', 'Never made', '--admin-email', email]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('has not confirmed its e-mail address yet');
+    const count = await asOwner(server, async (db) =>
+      Number((await db.query(`SELECT count(*) FROM organizations WHERE name = 'Never made'`)).rows[0].count),
+    );
+    expect(count).toBe(0);
   });
 
   it('reseal-secrets re-encrypts sealed portal secrets under the current key, so the old key can go', async () => {

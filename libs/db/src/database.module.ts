@@ -61,4 +61,26 @@ export class DatabaseModule {
       exports: [DatabaseReadiness, TenantTransactions],
     };
   }
+
+  /**
+   * The operator's explicit path (the admin CLI): connects as the role it is given (the database owner,
+   * DATABASE_MIGRATION_URL), so there is no restricted-role check; work still goes through
+   * TenantTransactions, which sets the organisation RLS applies to.
+   */
+  static forOperator(options: { url: string; applicationName: string }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot(
+          buildDataSourceOptions(
+            { url: options.url, applicationName: options.applicationName },
+            { entities: PM_ENTITIES },
+          ),
+        ),
+      ],
+      providers: [TenantTransactions],
+      exports: [TenantTransactions],
+    };
+  }
 }

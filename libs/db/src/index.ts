@@ -22,6 +22,8 @@ export {
   SavedSearch,
   type SavedSearchAlert,
 } from './portal/portal.entities';
+export { type OrganizationId, trustedOrganizationId } from './organization-id';
+export { type OrganizationScope, TenantRepository, type TenantRow } from './tenant-repository';
 export { SnakeNamingStrategy } from './snake-naming.strategy';
 export {
   JOB_SCOPES,

@@ -32,6 +32,8 @@ export interface ListingSnapshot {
 }
 
 export interface DomainEventPayloads {
+  /** An organisation was created with its first org_admin (POST /organizations, or the admin CLI). */
+  'organization.created': { organizationId: string; name: string; slug: string; adminUserId: string };
   /** An in-app notification row was written (the WebSocket gateway delivers it to room `user:<userId>`). */
   'notification.created': { notificationId: string; userId: string; type: string; title: string };
   'fault.created': {
@@ -211,6 +213,7 @@ export interface DomainEventPayloads {
 export type DomainEventType = keyof DomainEventPayloads;
 
 export const AGGREGATE_OF: Record<DomainEventType, string> = {
+  'organization.created': 'organization',
   'notification.created': 'notification',
   'fault.created': 'fault',
   'fault.status_changed': 'fault',
@@ -250,6 +253,7 @@ export const AGGREGATE_OF: Record<DomainEventType, string> = {
 export const EVENT_QUEUES: { readonly [T in DomainEventType]: readonly QueueName[] } = {
   // Only announced on the organisation's channel, for the WebSocket gateway.
   'notification.created': [],
+  'organization.created': [],
   // Who is told what (docs/notifications.md): one job per recipient and channel from each of these.
   'fault.created': [QueueName.Notifications],
   'fault.status_changed': [QueueName.Notifications],

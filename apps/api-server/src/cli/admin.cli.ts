@@ -1,25 +1,19 @@
 /* eslint-disable no-console -- a command-line tool */
 import { CoreEnv, SecretBox } from '@ppt/config';
-import {
-  AssistantSettings,
-  buildDataSourceOptions,
-  Membership,
-  OAuthClient,
-  Organization,
-  PM_ENTITIES,
-  PortalTarget,
-  User,
-} from '@ppt/db';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
 import { QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
 import { apiKeyContext } from '@ppt/api-assistant-core';
-import { Passwords, SessionStore, slugify, UsersService } from '@ppt/api-identity-core';
+import { OrganizationsService, Passwords, SessionStore, UsersService } from '@ppt/api-identity-core';
 import { credentialsContext, inboundSecretsContext } from '@ppt/api-marketing-core';
+import { AdminCliModule } from './admin-cli.module';
 import { readPassword } from './read-password';
 
 const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_URL — an explicit unscoped path):
@@ -47,6 +41,12 @@ commands prompt for them (hidden) on a terminal, or read the first line of stdin
 const passwords = new Passwords();
 const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
+/** The audit log's actor of an operator's change: no signed-in user, this client id. */
+const ADMIN_CLI_CLIENT_ID = 'admin-cli';
+
+/** What an operator command changes is stamped with no request, only the tool's name. */
+const CLI_REQUEST = { ip: null, userAgent: 'ppt-admin-cli', requestId: null };
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
@@ -72,20 +72,22 @@ async function main(): Promise<void> {
   if (command === 'portal:rebuild') return rebuildRealityPortal(values.organization, values.wait === true);
   const url = process.env.DATABASE_MIGRATION_URL;
   if (!url) throw new Error('DATABASE_MIGRATION_URL is not set (see .env.example)');
-  const ds = await new DataSource(
-    buildDataSourceOptions({ url, applicationName: 'ppt-admin-cli' }, { entities: PM_ENTITIES }),
-  ).initialize();
+  // The identity services the HTTP path uses (audit and events included), in a Nest context of their own.
+  const app = await NestFactory.createApplicationContext(AdminCliModule.register(process.env, url), {
+    logger: ['error'],
+  });
+  const ds = app.get(DataSource);
   try {
     switch (command) {
       case 'create-admin':
-        return await createAdmin(ds, need(values.email, '--email'), await readPassword(), values.name);
+        return await createAdmin(app, need(values.email, '--email'), await readPassword(), values.name);
       case 'reset-password':
-        return await resetPassword(ds, need(values.email, '--email'), await readPassword());
+        return await resetPassword(app, need(values.email, '--email'), await readPassword());
       case 'reseal-secrets':
         return await resealSecrets(ds, need(process.env.SECRETS_ENCRYPTION_KEYS, 'SECRETS_ENCRYPTION_KEYS'));
       case 'create-organization':
         return await createOrganization(
-          ds,
+          app,
           need(values.name, '--name'),
           need(values['admin-email'], '--admin-email'),
           values.slug,
@@ -110,11 +112,17 @@ async function main(): Promise<void> {
         process.exitCode = command ? 2 : 0;
     }
   } finally {
-    await ds.destroy();
+    await app.close();
   }
 }
 
-async function createAdmin(ds: DataSource, email: string, password: string, name?: string): Promise<void> {
+async function createAdmin(
+  app: INestApplicationContext,
+  email: string,
+  password: string,
+  name?: string,
+): Promise<void> {
+  const ds = app.get(DataSource);
   const passwordHash = await hashNewPassword(password);
   const existing = await findUser(ds.manager, email);
   if (existing) {
@@ -123,7 +131,7 @@ async function createAdmin(ds: DataSource, email: string, password: string, name
       { id: existing.id },
       { isPlatformAdmin: true, passwordHash, disabledAt: null },
     );
-    const ended = await endSessions(ds, existing.id);
+    const ended = await endSessions(app, existing.id);
     console.log(
       `Promoted ${existing.email} to platform administrator (password updated, ${ended} session(s) ended)`,
     );
@@ -142,16 +150,17 @@ async function createAdmin(ds: DataSource, email: string, password: string, name
   console.log(`Created platform administrator ${user.email} (${user.id})`);
 }
 
-async function resetPassword(ds: DataSource, email: string, password: string): Promise<void> {
+async function resetPassword(app: INestApplicationContext, email: string, password: string): Promise<void> {
+  const ds = app.get(DataSource);
   const passwordHash = await hashNewPassword(password);
   const user = await findUser(ds.manager, email);
   if (!user) throw new Error(`no account with the e-mail ${email}`);
   // As a reset by e-mail does: reset links mailed before stop working with the old password.
   await ds.transaction(async (m) => {
     await m.update(User, { id: user.id }, { passwordHash });
-    await UsersService.over(ds).spendEmailTokens(user.id, 'reset_password', m);
+    await app.get(UsersService).spendEmailTokens(user.id, 'reset_password', m);
   });
-  const ended = await endSessions(ds, user.id);
+  const ended = await endSessions(app, user.id);
   console.log(`Set a new password for ${user.email} and ended ${ended} session(s)`);
 }
 
@@ -166,26 +175,17 @@ async function hashNewPassword(password: string): Promise<string> {
  * of it works on.
  * (Operator sessions of Bull Board end by themselves: they check the password hash on each request.)
  */
-async function endSessions(ds: DataSource, userId: string): Promise<number> {
-  const env = Object.assign(new CoreEnv(), {
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    ...(process.env.REDIS_KEY_PREFIX ? { REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX } : {}),
-  });
-  const redis = new RedisConnections(env);
-  try {
-    // SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
-    const cache = redis.get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    if (cache.status !== 'ready') {
-      await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
-        throw new Error('Redis did not answer: no session was ended (the password is changed; run the command again)');
-      });
-    }
-    // Ended in PostgreSQL only once Redis has taken it and it is announced (one transaction, as logout).
-    const ended = await SessionStore.over(ds, redis).revoke({ userId }, 'password_reset');
-    return ended.length;
-  } finally {
-    await redis.onApplicationShutdown();
+async function endSessions(app: INestApplicationContext, userId: string): Promise<number> {
+  // SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
+  const cache = app.get(RedisConnections).get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  if (cache.status !== 'ready') {
+    await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
+      throw new Error('Redis did not answer: no session was ended (the password is changed; run the command again)');
+    });
   }
+  // Ended in PostgreSQL only once Redis has taken it and it is announced (one transaction, as logout).
+  const ended = await app.get(SessionStore).revoke({ userId }, 'password_reset');
+  return ended.length;
 }
 
 const REBUILD_WAIT_MS = 30 * 60 * 1000;
@@ -280,13 +280,14 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
   );
 }
 
+/** As POST /organizations does (OrganizationsService): audited, `organization.created` in the outbox. */
 async function createOrganization(
-  ds: DataSource,
+  app: INestApplicationContext,
   name: string,
   adminEmail: string,
   slug?: string,
 ): Promise<void> {
-  const admin = await findUser(ds.manager, adminEmail);
+  const admin = await findUser(app.get(DataSource).manager, adminEmail);
   if (!admin)
     throw new Error(`no account with the e-mail ${adminEmail}; create it first (register, or create-admin)`);
   // Whoever registered an address first need not own it: only a proven address may be made org_admin.
@@ -294,18 +295,10 @@ async function createOrganization(
     throw new Error(
       `${admin.email} has not confirmed its e-mail address yet; confirm it (or reset the password) first`,
     );
-  const id = randomUUID();
-  await ds.transaction(async (m) => {
-    // The owner may be subject to FORCE ROW LEVEL SECURITY when it is not a superuser: act in the new organisation.
-    await m.query(`SELECT set_config('app.current_org', $1, true)`, [id]);
-    await m.insert(Organization, {
-      id,
-      name,
-      slug: slug ?? `${slugify(name)}-${randomBytes(3).toString('hex')}`,
-    });
-    await m.insert(Membership, { organizationId: id, userId: admin.id, role: 'org_admin' });
-  });
-  console.log(`Created organisation "${name}" (${id}) with ${admin.email} as org_admin`);
+  const organization = await app
+    .get(OrganizationsService)
+    .createWithAdmin({ userId: null, clientId: ADMIN_CLI_CLIENT_ID }, admin.id, { name, slug }, CLI_REQUEST);
+  console.log(`Created organisation "${name}" (${organization.id}) with ${admin.email} as org_admin`);
 }
 
 async function createClient(ds: DataSource, clientId: string, name: string, scopes: string): Promise<void> {

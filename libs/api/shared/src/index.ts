@@ -1,5 +1,6 @@
 export { AuditCoreModule } from './audit/audit.core.module';
 export { type AuditActor, AuditService, NO_REQUEST, systemActor } from './audit/audit.service';
+export { type TenantEvent, type TenantTransaction, TenantUnitOfWork } from './common/tenant-unit-of-work';
 export { AuditLogPageResponse, AuditLogResponse, ListAuditLogsQueryDto, ListPlatformAuditLogsQueryDto } from './audit/dto/audit-log.dto';
 export { referencedAs } from './common/db-errors';
 export { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_JWK, EXAMPLE_OPAQUE_TOKEN, EXAMPLE_TIME } from './common/examples';

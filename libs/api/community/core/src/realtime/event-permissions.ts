@@ -10,6 +10,8 @@ import type { DomainEventType } from '@ppt/events';
 export const EVENT_PERMISSIONS: Readonly<Record<DomainEventType, Permission>> = {
   // Only ever in the user's own room (user rooms are not filtered).
   'notification.created': Permission.NotificationUse,
+  // GET /organizations/:id/members shows the same (the new organisation's admin).
+  'organization.created': Permission.MemberRead,
   'fault.created': Permission.FaultRead,
   'fault.status_changed': Permission.FaultRead,
   'fault.assigned': Permission.FaultRead,

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Expense } from '@ppt/db';
+import type { Expense } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { ValidationFailedError } from '@ppt/observability';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '@ppt/api-property-core';
 import { VendorsService } from '@ppt/api-property-core';
 import type {
@@ -24,92 +21,89 @@ const REQUIRED = ['category', 'description', 'amount', 'currency', 'incurredOn']
 @Injectable()
 export class ExpensesService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly expenses: ExpensesRepository,
     private readonly buildings: BuildingsService,
     private readonly vendors: VendorsService,
-    private readonly audit: AuditService,
   ) {}
 
   list(t: Tenant, query: ListExpensesQueryDto): Promise<Page<ExpenseResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [items, total] = await this.expenses.list(m, t.organizationId, query);
+    return this.tenant.run(t, async (tx) => {
+      const [items, total] = await this.expenses.list(tx, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<ExpenseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const expense = await this.expenses.findById(m, t.organizationId, id);
+    return this.tenant.run(t, async (tx) => {
+      const expense = await this.expenses.findById(tx, id);
       if (!expense) throw notFound();
       return toResponse(expense);
     });
   }
 
   create(t: Tenant, dto: CreateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId)))
-        throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
-      await this.checkVendor(m, t, dto.vendorId);
-      const { id } = await this.expenses.create(m, t.organizationId, {
-        buildingId: dto.buildingId,
-        vendorId: dto.vendorId ?? null,
-        category: dto.category,
-        description: dto.description ?? '',
-        amount: dto.amount,
-        currency: dto.currency,
-        incurredOn: dto.incurredOn,
-        reference: dto.reference ?? null,
-        createdByUserId: t.userId,
-      });
-      const created = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
-      await this.audit.recordChange(m, t, meta, { type: 'expense', id, verb: 'created' }, null, created);
-      return created;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        if (!(await this.buildings.findById(tx.manager, tx.organizationId, dto.buildingId)))
+          throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
+        await this.checkVendor(tx, dto.vendorId);
+        const { id } = await this.expenses.create(tx, {
+          buildingId: dto.buildingId,
+          vendorId: dto.vendorId ?? null,
+          category: dto.category,
+          description: dto.description ?? '',
+          amount: dto.amount,
+          currency: dto.currency,
+          incurredOn: dto.incurredOn,
+          reference: dto.reference ?? null,
+          createdByUserId: t.userId,
+        });
+        const created = toResponse((await this.expenses.findById(tx, id)) as Expense);
+        await tx.auditChange({ type: 'expense', id, verb: 'created' }, null, created);
+        return created;
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateExpenseDto, meta: RequestMeta): Promise<ExpenseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const cleared = REQUIRED.filter((field) => dto[field] === null);
-      if (cleared.length > 0)
-        throw new ValidationFailedError(
-          cleared.map((field) => ({ field, message: `${field} cannot be null` })),
-        );
-      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      await this.checkVendor(m, t, dto.vendorId);
-      if (Object.keys(dto).length === 0) return toResponse(before);
-      await this.expenses.update(m, t.organizationId, id, { ...dto });
-      const after = toResponse((await this.expenses.findById(m, t.organizationId, id)) as Expense);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'expense', id, verb: 'updated' },
-        toResponse(before),
-        after,
-      );
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const cleared = REQUIRED.filter((field) => dto[field] === null);
+        if (cleared.length > 0)
+          throw new ValidationFailedError(
+            cleared.map((field) => ({ field, message: `${field} cannot be null` })),
+          );
+        const before = await this.expenses.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        await this.checkVendor(tx, dto.vendorId);
+        if (Object.keys(dto).length === 0) return toResponse(before);
+        await this.expenses.update(tx, id, { ...dto });
+        const after = toResponse((await this.expenses.findById(tx, id)) as Expense);
+        await tx.auditChange({ type: 'expense', id, verb: 'updated' }, toResponse(before), after);
+        return after;
+      },
+      meta,
+    );
   }
 
   remove(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.expenses.findForUpdate(m, t.organizationId, id);
-      if (!before || (await this.expenses.delete(m, t.organizationId, id)) === 0) throw notFound();
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'expense', id, verb: 'deleted' },
-        toResponse(before),
-        null,
-      );
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.expenses.findForUpdate(tx, id);
+        if (!before || (await this.expenses.delete(tx, id)) === 0) throw notFound();
+        await tx.auditChange({ type: 'expense', id, verb: 'deleted' }, toResponse(before), null);
+      },
+      meta,
+    );
   }
 
-  private async checkVendor(m: EntityManager, t: Tenant, vendorId: string | null | undefined): Promise<void> {
-    if (vendorId && !(await this.vendors.findById(m, t.organizationId, vendorId)))
+  private async checkVendor(tx: TenantTransaction, vendorId: string | null | undefined): Promise<void> {
+    if (vendorId && !(await this.vendors.findById(tx, vendorId)))
       throw new FinanceError(FinanceErrorCode.VendorNotFound, 'Vendor not found');
   }
 }

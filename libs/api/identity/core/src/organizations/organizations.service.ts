@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { AuditService, TenantUnitOfWork } from '@ppt/api-shared';
 import { requireVerifiedEmail } from '../auth/email-verified';
 import { SessionStore } from '../sessions/session-store';
 import { UsersRepository } from '../users/users.repository';
@@ -21,6 +21,7 @@ import { OrganizationsRepository, type MemberRow } from './organizations.reposit
 export class OrganizationsService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersRepository,
     private readonly sessions: SessionStore,
@@ -33,26 +34,43 @@ export class OrganizationsService {
     meta: RequestMeta,
   ): Promise<OrganizationResponse> {
     requireVerifiedEmail(await this.users.findById(actor.userId));
+    return this.createWithAdmin({ userId: actor.userId }, actor.userId, dto, meta);
+  }
+
+  /**
+   * Creates an organisation with `adminUserId` as its org_admin, audited as `by` (the signed-in creator,
+   * or the admin CLI's client id) with `organization.created` in the outbox, all in one transaction. The
+   * caller has checked that the admin's e-mail address is proven.
+   */
+  async createWithAdmin(
+    by: { userId: string | null; clientId?: string | null },
+    adminUserId: string,
+    dto: CreateOrganizationDto,
+    meta: RequestMeta,
+  ): Promise<OrganizationResponse> {
     const id = randomUUID();
     const slug = dto.slug ?? `${slugify(dto.name)}-${randomBytes(3).toString('hex')}`;
-    const organization = await this.tenant
-      .run({ organizationId: id, userId: actor.userId }, async (m) => {
-        const created = await this.organizations.create(m, { id, name: dto.name, slug });
-        await this.organizations.addMember(m, id, actor.userId, 'org_admin');
-        await this.audit.record(
-          {
-            action: 'organization.created',
-            organizationId: id,
-            actorUserId: actor.userId,
-            entityType: 'organization',
-            entityId: id,
-            details: { name: dto.name, slug },
-          },
-          meta,
-          m,
-        );
-        return created;
-      })
+    const organization = await this.unitOfWork
+      .run(
+        { ...by, organizationId: id },
+        async (tx) => {
+          const created = await this.organizations.create(tx.manager, { id, name: dto.name, slug });
+          await this.organizations.addMember(tx.manager, id, adminUserId, 'org_admin');
+          await tx.audit(
+            'organization.created',
+            { type: 'organization', id },
+            { name: dto.name, slug, ...(by.userId === adminUserId ? {} : { adminUserId }) },
+          );
+          await tx.emit({
+            type: 'organization.created',
+            aggregateId: id,
+            aggregateVersion: 1,
+            payload: { organizationId: id, name: dto.name, slug, adminUserId },
+          });
+          return created;
+        },
+        meta,
+      )
       .catch((err: unknown) => {
         if ((err as { constraint?: string }).constraint === 'uq_organizations_slug') {
           throw new OrganizationError(OrganizationErrorCode.SlugTaken, `The slug "${slug}" is taken`);

@@ -8,7 +8,7 @@ import {
 } from '@ppt/auth';
 import type { Session } from '@ppt/db';
 import { RedisConnections } from '@ppt/redis';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { writeOrUnavailable } from '@ppt/api-shared';
 import { SessionsRepository, type AdvancedSession, type SessionFilter } from './sessions.repository';
 
@@ -75,11 +75,6 @@ export class SessionStore implements SessionValidator, OnModuleInit {
     private readonly sessions: SessionsRepository,
     private readonly redis: RedisConnections,
   ) {}
-
-  /** For code outside Nest (the admin CLI), over a DataSource and Redis connections it opened itself. */
-  static over(dataSource: DataSource, redis: RedisConnections): SessionStore {
-    return new SessionStore(new SessionsRepository(dataSource), redis);
-  }
 
   onModuleInit(): void {
     this.cache(); // connects now, so the first requests do not find it still connecting

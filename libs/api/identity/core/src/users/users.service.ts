@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EmailTokenPurpose, User } from '@ppt/db';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { UsersRepository } from './users.repository';
 
 /** Accounts as other contexts (and the admin CLI) see them: identity's public API over its repository. */
 @Injectable()
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
-
-  /** For code outside Nest (the admin CLI), over a DataSource it opened itself. */
-  static over(dataSource: DataSource): UsersService {
-    return new UsersService(new UsersRepository(dataSource));
-  }
 
   findById(id: string, manager?: EntityManager): Promise<User | null> {
     return this.users.findById(id, manager);

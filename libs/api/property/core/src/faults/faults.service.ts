@@ -5,7 +5,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { BuildingsService } from '../buildings/buildings.service';
 import { ResidentScope } from '../units/resident-scope';
@@ -31,6 +31,7 @@ import { FaultsRepository } from './faults.repository';
 export class FaultsService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly faults: FaultsRepository,
     private readonly buildings: BuildingsService,
     private readonly units: UnitsService,
@@ -117,45 +118,41 @@ export class FaultsService {
   }
 
   update(t: Tenant, id: string, dto: UpdateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      this.requireStaff(t);
-      const before = await this.faults.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      if (dto.vendorId && !(await this.vendors.findById(m, t.organizationId, dto.vendorId))) {
-        throw new FaultError(FaultErrorCode.VendorNotFound, 'Vendor not found');
-      }
-      if (dto.assigneeUserId) {
-        const role = await this.faults.roleOf(m, t.organizationId, dto.assigneeUserId);
-        if (!role || !can({ role }, Permission.FaultManage))
-          throw new FaultError(
-            FaultErrorCode.AssigneeNotStaff,
-            'The assignee must be a staff member of this organisation',
-          );
-      }
-      const changes: Partial<Fault> = { ...dto };
-      if (dto.priority && dto.priority !== before.priority)
-        changes.dueAt = dueAt(before.createdAt, dto.priority);
-      await this.faults.update(m, t.organizationId, id, changes);
-      const after = (await this.faults.findById(m, t.organizationId, id)) as Fault;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'fault', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      if (after.assigneeUserId && after.assigneeUserId !== before.assigneeUserId) {
-        await this.outbox.write(m, {
-          type: 'fault.assigned',
-          organizationId: t.organizationId,
-          aggregateId: id,
-          aggregateVersion: after.version,
-          payload: { faultId: id, assigneeUserId: after.assigneeUserId, assignedBy: t.userId },
-        });
-      }
-      return toResponse(after);
-    });
+    return this.unitOfWork.run(
+      t,
+      async (tx) => {
+        this.requireStaff(t);
+        const before = await this.faults.findForUpdate(tx.manager, tx.organizationId, id);
+        if (!before) throw notFound();
+        if (dto.vendorId && !(await this.vendors.findById(tx, dto.vendorId))) {
+          throw new FaultError(FaultErrorCode.VendorNotFound, 'Vendor not found');
+        }
+        if (dto.assigneeUserId) {
+          const role = await this.faults.roleOf(tx.manager, tx.organizationId, dto.assigneeUserId);
+          if (!role || !can({ role }, Permission.FaultManage))
+            throw new FaultError(
+              FaultErrorCode.AssigneeNotStaff,
+              'The assignee must be a staff member of this organisation',
+            );
+        }
+        const changes: Partial<Fault> = { ...dto };
+        if (dto.priority && dto.priority !== before.priority)
+          changes.dueAt = dueAt(before.createdAt, dto.priority);
+        await this.faults.update(tx.manager, tx.organizationId, id, changes);
+        const after = (await this.faults.findById(tx.manager, tx.organizationId, id)) as Fault;
+        await tx.auditChange({ type: 'fault', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        if (after.assigneeUserId && after.assigneeUserId !== before.assigneeUserId) {
+          await tx.emit({
+            type: 'fault.assigned',
+            aggregateId: id,
+            aggregateVersion: after.version,
+            payload: { faultId: id, assigneeUserId: after.assigneeUserId, assignedBy: t.userId },
+          });
+        }
+        return toResponse(after);
+      },
+      meta,
+    );
   }
 
   changeStatus(

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
+import { Meter, MeterReading, ReadingPeriod, TenantRepository } from '@ppt/db';
 import { In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import type { ListMetersQueryDto } from './dto/meter.dto';
 
 /** Meters, readings and reading periods of one organisation (every method takes it; RLS backs it up). */
 @Injectable()
-export class MetersRepository {
+export class MetersRepository extends TenantRepository<Meter> {
+  constructor() {
+    super(Meter);
+  }
+
   /** `onlyUnitIds` restricts to a resident's units (null: no restriction). */
   list(
     m: EntityManager,
@@ -25,19 +29,6 @@ export class MetersRepository {
       take: f.limit,
       skip: f.offset,
     });
-  }
-
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Meter | null> {
-    return m.findOneBy(Meter, { organizationId, id });
-  }
-
-  /** Locks the meter: readings of one meter are checked and written one at a time. */
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Meter | null> {
-    return m.findOne(Meter, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Meter>): Promise<Meter> {
-    return m.save(m.create(Meter, { ...data, organizationId }));
   }
 
   /** The latest reading by date (then by entry time). */

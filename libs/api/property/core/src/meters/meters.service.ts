@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import { TenantTransactions, type Meter, type MeterReading, type ReadingPeriod } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
-import type { EntityManager } from 'typeorm';
+import type { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { ResidentScope } from '../units/resident-scope';
 import { UnitsService } from '../units/units.service';
 import type {
@@ -30,27 +26,25 @@ import { MetersRepository } from './meters.repository';
 @Injectable()
 export class MetersService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly meters: MetersRepository,
     private readonly units: UnitsService,
     private readonly residents: ResidentScope,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListMetersQueryDto): Promise<Page<MeterResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.tenant.run(t, async (tx) => {
       const [items, total] = await this.meters.list(
-        m,
-        t.organizationId,
+        tx.manager,
+        tx.organizationId,
         query,
-        await this.residents.unitIds(m, t),
+        await this.residents.unitIds(tx.manager, t),
       );
       const last = new Map(
         (
           await this.meters.lastReadings(
-            m,
-            t.organizationId,
+            tx.manager,
+            tx.organizationId,
             items.map((i) => i.id),
           )
         ).map((r) => [r.meterId, r]),
@@ -65,34 +59,31 @@ export class MetersService {
   }
 
   get(t: Tenant, id: string): Promise<MeterResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const meter = await this.visibleMeter(m, t, id);
-      return toMeter(meter, await this.meters.lastReading(m, t.organizationId, id));
+    return this.tenant.run(t, async (tx) => {
+      const meter = await this.visibleMeter(tx, t, id);
+      return toMeter(meter, await this.meters.lastReading(tx.manager, tx.organizationId, id));
     });
   }
 
   create(t: Tenant, dto: CreateMeterDto, meta: RequestMeta): Promise<MeterResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
-        throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
-      const meter = await this.meters.create(m, t.organizationId, dto).catch(serialTaken);
-      const { organization: _o, unit: _u, ...fields } = meter;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'meter', id: meter.id, verb: 'created' },
-        null,
-        fields,
-      );
-      return toMeter(meter, null);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        if (!(await this.units.findById(tx.manager, tx.organizationId, dto.unitId)))
+          throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
+        const meter = await this.meters.create(tx, dto).catch(serialTaken);
+        const { organization: _o, unit: _u, ...fields } = meter;
+        await tx.auditChange({ type: 'meter', id: meter.id, verb: 'created' }, null, fields);
+        return toMeter(meter, null);
+      },
+      meta,
+    );
   }
 
   readings(t: Tenant, meterId: string, page: PageQueryDto): Promise<Page<MeterReadingResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.visibleMeter(m, t, meterId);
-      const [rows, total] = await this.meters.readings(m, t.organizationId, meterId, page);
+    return this.tenant.run(t, async (tx) => {
+      await this.visibleMeter(tx, t, meterId);
+      const [rows, total] = await this.meters.readings(tx.manager, tx.organizationId, meterId, page);
       return { items: rows.map(toReading), total, limit: page.limit, offset: page.offset };
     });
   }
@@ -119,103 +110,101 @@ export class MetersService {
         'newSerialNumber is recorded only with isReplacement',
       );
     }
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const meter = await this.meters.findForUpdate(m, t.organizationId, meterId);
-      if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
-      if (dto.isReplacement && !isStaff(t)) {
-        throw new MeterError(
-          MeterErrorCode.ReplacementStaffOnly,
-          'Only staff can record a meter replacement; report the new meter to your manager',
-        );
-      }
-      if (dto.periodId) await this.checkPeriod(m, t, dto.periodId, dto.readOn, today);
-      const { previous, next } = await this.meters.neighbours(m, t.organizationId, meterId, dto.readOn);
-      if (dto.isReplacement) {
-        if (next) {
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const meter = await this.meters.findForUpdate(tx, meterId);
+        if (!meter || !(await this.residents.canSee(tx.manager, t, meter.unitId))) throw notFound();
+        if (dto.isReplacement && !isStaff(t)) {
           throw new MeterError(
-            MeterErrorCode.OutOfOrder,
-            `A replacement must be the newest reading; there is a reading on ${next.readOn}`,
+            MeterErrorCode.ReplacementStaffOnly,
+            'Only staff can record a meter replacement; report the new meter to your manager',
           );
         }
-      } else {
-        checkBetween(dto.value, previous, next);
-      }
-      const serials = dto.isReplacement
-        ? { newSerialNumber: dto.newSerialNumber ?? null, oldSerialNumber: meter.serialNumber }
-        : { newSerialNumber: null, oldSerialNumber: null };
-      if (serials.newSerialNumber) {
-        await this.meters
-          .changeSerial(m, t.organizationId, meterId, serials.newSerialNumber)
-          .catch(serialTaken);
-      }
-      const reading = await this.meters.addReading(m, t.organizationId, {
-        meterId,
-        periodId: dto.periodId ?? null,
-        value: dto.value,
-        readOn: dto.readOn,
-        isReplacement: dto.isReplacement ?? false,
-        ...serials,
-        submittedByUserId: t.userId,
-      });
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'meter_reading', id: reading.id, verb: 'created' },
-        null,
-        {
+        if (dto.periodId) await this.checkPeriod(tx, dto.periodId, dto.readOn, today);
+        const { previous, next } = await this.meters.neighbours(
+          tx.manager,
+          tx.organizationId,
+          meterId,
+          dto.readOn,
+        );
+        if (dto.isReplacement) {
+          if (next) {
+            throw new MeterError(
+              MeterErrorCode.OutOfOrder,
+              `A replacement must be the newest reading; there is a reading on ${next.readOn}`,
+            );
+          }
+        } else {
+          checkBetween(dto.value, previous, next);
+        }
+        const serials = dto.isReplacement
+          ? { newSerialNumber: dto.newSerialNumber ?? null, oldSerialNumber: meter.serialNumber }
+          : { newSerialNumber: null, oldSerialNumber: null };
+        if (serials.newSerialNumber) {
+          await this.meters
+            .changeSerial(tx.manager, tx.organizationId, meterId, serials.newSerialNumber)
+            .catch(serialTaken);
+        }
+        const reading = await this.meters.addReading(tx.manager, tx.organizationId, {
+          meterId,
+          periodId: dto.periodId ?? null,
+          value: dto.value,
+          readOn: dto.readOn,
+          isReplacement: dto.isReplacement ?? false,
+          ...serials,
+          submittedByUserId: t.userId,
+        });
+        await tx.auditChange({ type: 'meter_reading', id: reading.id, verb: 'created' }, null, {
           meterId,
           value: dto.value,
           readOn: dto.readOn,
           isReplacement: reading.isReplacement,
           ...(reading.isReplacement ? serials : {}),
-        },
-      );
-      await this.outbox.write(m, {
-        type: 'meter_reading.submitted',
-        organizationId: t.organizationId,
-        aggregateId: reading.id,
-        aggregateVersion: 1,
-        payload: {
-          readingId: reading.id,
-          meterId,
-          unitId: meter.unitId,
-          value: String(dto.value),
-          readAt: dto.readOn,
-        },
-      });
-      return toReading(reading);
-    });
+        });
+        await tx.emit({
+          type: 'meter_reading.submitted',
+          aggregateId: reading.id,
+          aggregateVersion: 1,
+          payload: {
+            readingId: reading.id,
+            meterId,
+            unitId: meter.unitId,
+            value: String(dto.value),
+            readAt: dto.readOn,
+          },
+        });
+        return toReading(reading);
+      },
+      meta,
+    );
   }
 
   createPeriod(t: Tenant, dto: CreateReadingPeriodDto, meta: RequestMeta): Promise<ReadingPeriodResponse> {
     if (dto.deadline < dto.startsOn)
       throw new MeterError(MeterErrorCode.InvalidDates, 'The deadline is before the start');
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const period = toPeriod(await this.meters.createPeriod(m, t.organizationId, dto));
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'reading_period', id: period.id, verb: 'created' },
-        null,
-        period,
-      );
-      return period;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const period = toPeriod(await this.meters.createPeriod(tx.manager, tx.organizationId, dto));
+        await tx.auditChange({ type: 'reading_period', id: period.id, verb: 'created' }, null, period);
+        return period;
+      },
+      meta,
+    );
   }
 
   periods(t: Tenant, page: PageQueryDto): Promise<Page<ReadingPeriodResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [rows, total] = await this.meters.periods(m, t.organizationId, page);
+    return this.tenant.run(t, async (tx) => {
+      const [rows, total] = await this.meters.periods(tx.manager, tx.organizationId, page);
       return { items: rows.map(toPeriod), total, limit: page.limit, offset: page.offset };
     });
   }
 
   /** Staff see every meter; owners and tenants the meters of their units (others: 404). */
-  private async visibleMeter(m: EntityManager, t: Tenant, id: string): Promise<Meter> {
-    const meter = await this.meters.findById(m, t.organizationId, id);
-    if (!meter || !(await this.residents.canSee(m, t, meter.unitId))) throw notFound();
+  private async visibleMeter(tx: TenantTransaction, t: Tenant, id: string): Promise<Meter> {
+    const meter = await this.meters.findById(tx, id);
+    if (!meter || !(await this.residents.canSee(tx.manager, t, meter.unitId))) throw notFound();
     return meter;
   }
 
@@ -225,13 +214,12 @@ export class MetersService {
    * taken within it.
    */
   private async checkPeriod(
-    m: EntityManager,
-    t: Tenant,
+    tx: TenantTransaction,
     periodId: string,
     readOn: string,
     today: string,
   ): Promise<void> {
-    const period = await this.meters.findPeriod(m, t.organizationId, periodId);
+    const period = await this.meters.findPeriod(tx.manager, tx.organizationId, periodId);
     if (!period) throw new MeterError(MeterErrorCode.PeriodNotFound, 'Reading period not found');
     if (today > period.deadline) {
       throw new MeterError(

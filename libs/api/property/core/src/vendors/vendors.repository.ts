@@ -1,49 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { Vendor } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import { type OrganizationScope, TenantRepository, Vendor } from '@ppt/db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListVendorsQueryDto } from './dto/vendor.dto';
 
-const SORT_COLUMNS: Record<string, string> = { name: 'v.name', createdAt: 'v.created_at' };
+const SORT_COLUMNS: Record<string, string> = { name: 'row.name', createdAt: 'row.created_at' };
 
 @Injectable()
-export class VendorsRepository {
-  list(m: EntityManager, organizationId: string, f: ListVendorsQueryDto): Promise<[Vendor[], number]> {
-    const qb = m
-      .createQueryBuilder(Vendor, 'v')
-      .where('v.organization_id = :organizationId', { organizationId });
-    if (f.q) qb.andWhere('(v.name ILIKE :q OR v.trade ILIKE :q)', { q: likePattern(f.q) });
+export class VendorsRepository extends TenantRepository<Vendor> {
+  constructor() {
+    super(Vendor);
+  }
+
+  list(scope: OrganizationScope, f: ListVendorsQueryDto): Promise<[Vendor[], number]> {
     const { field, direction } = parseSort(f.sort);
-    return qb
-      .orderBy(SORT_COLUMNS[field], direction)
-      .addOrderBy('v.id', 'ASC')
-      .limit(f.limit)
-      .offset(f.offset)
-      .getManyAndCount();
+    return this.page(scope, f, { column: SORT_COLUMNS[field], direction }, (qb) => {
+      if (f.q) qb.andWhere('(row.name ILIKE :q OR row.trade ILIKE :q)', { q: likePattern(f.q) });
+    });
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Vendor | null> {
-    return m.findOneBy(Vendor, { organizationId, id });
-  }
-
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Vendor | null> {
-    return m.findOne(Vendor, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
-    await m.delete(Vendor, { organizationId, id });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Vendor>): Promise<Vendor> {
-    return m.save(m.create(Vendor, { ...data, organizationId }));
-  }
-
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Vendor>,
-  ): Promise<void> {
-    await m.update(Vendor, { organizationId, id }, changes);
+  async delete(scope: OrganizationScope, id: string): Promise<void> {
+    await scope.manager.delete(Vendor, this.keyOf(scope, id));
   }
 }

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Vendor } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { OrganizationScope, Vendor } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import type { RequestMeta } from '@ppt/api-shared';
-import { referencedAs } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { referencedAs, type RequestMeta, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';
 import { VendorError, VendorErrorCode } from './vendors.errors';
 import { VendorsRepository } from './vendors.repository';
@@ -14,62 +10,55 @@ import { VendorsRepository } from './vendors.repository';
 @Injectable()
 export class VendorsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly vendors: VendorsRepository,
-    private readonly audit: AuditService,
   ) {}
 
   /**
    * The vendor of an organisation, or null, inside the caller's transaction: other contexts' way to a
    * vendor (they never use the repository).
    */
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Vendor | null> {
-    return this.vendors.findById(m, organizationId, id);
+  findById(scope: OrganizationScope, id: string): Promise<Vendor | null> {
+    return this.vendors.findById(scope, id);
   }
 
   list(t: Tenant, query: ListVendorsQueryDto): Promise<Page<VendorResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [items, total] = await this.vendors.list(m, t.organizationId, query);
+    return this.tenant.run(t, async (tx) => {
+      const [items, total] = await this.vendors.list(tx, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   create(t: Tenant, dto: CreateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vendor = await this.vendors.create(m, t.organizationId, dto);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'vendor', id: vendor.id, verb: 'created' },
-        null,
-        snapshot(vendor),
-      );
-      return toResponse(vendor);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const vendor = await this.vendors.create(tx, dto);
+        await tx.auditChange({ type: 'vendor', id: vendor.id, verb: 'created' }, null, snapshot(vendor));
+        return toResponse(vendor);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateVendorDto, meta: RequestMeta): Promise<VendorResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.vendors.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      await this.vendors.update(m, t.organizationId, id, dto);
-      const after = (await this.vendors.findById(m, t.organizationId, id)) as Vendor;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'vendor', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return toResponse(after);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.vendors.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        await this.vendors.update(tx, id, dto);
+        const after = (await this.vendors.findById(tx, id)) as Vendor;
+        await tx.auditChange({ type: 'vendor', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        return toResponse(after);
+      },
+      meta,
+    );
   }
 
   get(t: Tenant, id: string): Promise<VendorResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vendor = await this.vendors.findById(m, t.organizationId, id);
+    return this.tenant.run(t, async (tx) => {
+      const vendor = await this.vendors.findById(tx, id);
       if (!vendor) throw notFound();
       return toResponse(vendor);
     });
@@ -77,25 +66,22 @@ export class VendorsService {
 
   /** Refused (409) while a fault or an expense names the vendor: their history must keep it. */
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.vendors.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      await this.vendors
-        .delete(m, t.organizationId, id)
-        .catch(
-          referencedAs(
-            () => new VendorError(VendorErrorCode.InUse, 'Faults or expenses still refer to this vendor'),
-          ),
-        );
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'vendor', id, verb: 'deleted' },
-        snapshot(before),
-        null,
-      );
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.vendors.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        await this.vendors
+          .delete(tx, id)
+          .catch(
+            referencedAs(
+              () => new VendorError(VendorErrorCode.InUse, 'Faults or expenses still refer to this vendor'),
+            ),
+          );
+        await tx.auditChange({ type: 'vendor', id, verb: 'deleted' }, snapshot(before), null);
+      },
+      meta,
+    );
   }
 }
 

@@ -1,0 +1,81 @@
+import type { DeepPartial, EntityManager, EntityTarget, FindOptionsWhere, SelectQueryBuilder } from 'typeorm';
+import type { OrganizationId } from './organization-id';
+
+/**
+ * A transaction scoped to one organisation: the manager whose transaction has row-level security set
+ * to `organizationId` (TenantTransactions.run does it; the tenant unit of work builds one).
+ */
+export interface OrganizationScope {
+  readonly manager: EntityManager;
+  readonly organizationId: OrganizationId;
+}
+
+/** A row of tenant data: RLS and every query below key it by its organisation. */
+export interface TenantRow {
+  id: string;
+  organizationId: string;
+}
+
+/**
+ * The queries every tenant aggregate's repository repeated: each filters by the scope's organisation as
+ * well as relying on RLS (a forgotten filter must not leak; neither must a forgotten policy). Feature
+ * repositories extend it and add their own queries.
+ */
+export abstract class TenantRepository<E extends TenantRow> {
+  protected constructor(protected readonly entity: EntityTarget<E>) {}
+
+  findById(scope: OrganizationScope, id: string): Promise<E | null> {
+    return scope.manager.findOneBy(this.entity, this.keyOf(scope, id));
+  }
+
+  /** Locks the row until the transaction ends: changes of one row go one at a time. */
+  findForUpdate(scope: OrganizationScope, id: string): Promise<E | null> {
+    return scope.manager.findOne(this.entity, {
+      where: this.keyOf(scope, id),
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  create(scope: OrganizationScope, data: DeepPartial<E>): Promise<E> {
+    return scope.manager.save(
+      this.entity,
+      scope.manager.create(this.entity, { ...data, organizationId: scope.organizationId } as DeepPartial<E>),
+    );
+  }
+
+  /** Changes the row's columns; the id and the organisation cannot be among them. */
+  async update(
+    scope: OrganizationScope,
+    id: string,
+    changes: Omit<DeepPartial<E>, 'id' | 'organizationId'>,
+  ): Promise<void> {
+    await scope.manager.update(this.entity, this.keyOf(scope, id), changes as never);
+  }
+
+  /**
+   * One page of the organisation's rows (with the total), ordered by `order` then id. The query's alias
+   * is `row`; `filter` adds the feature's conditions.
+   */
+  page(
+    scope: OrganizationScope,
+    window: { limit: number; offset: number },
+    order: { column: string; direction: 'ASC' | 'DESC' },
+    filter?: (qb: SelectQueryBuilder<E>) => void,
+  ): Promise<[E[], number]> {
+    const qb = scope.manager
+      .createQueryBuilder(this.entity, 'row')
+      .where('row.organization_id = :organizationId', { organizationId: scope.organizationId });
+    filter?.(qb);
+    return qb
+      .orderBy(order.column, order.direction)
+      .addOrderBy('row.id', 'ASC')
+      .limit(window.limit)
+      .offset(window.offset)
+      .getManyAndCount();
+  }
+
+  protected keyOf(scope: OrganizationScope, id: string): FindOptionsWhere<E> {
+    // Every TenantRow has both columns; TypeORM cannot see it through the generic.
+    return { organizationId: scope.organizationId, id } as unknown as FindOptionsWhere<E>;
+  }
+}
