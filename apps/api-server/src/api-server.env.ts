@@ -17,6 +17,7 @@ import { withAssistantEnv } from '@ppt/api-assistant-core';
 import { withNotificationEnv } from '@ppt/api-community-core';
 import { withDocumentSearchEnv, withDocumentsEnv } from '@ppt/api-documents-core';
 import { withSyndicationEnv } from '@ppt/api-marketing-core';
+import { withAlertsEnv } from '@ppt/api-identity-core';
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -38,10 +39,12 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant, realtime limits and notification delivery, validated in one pass. */
-export class ApiServerEnv extends withNotificationEnv(
-  withRealtimeEnv(
-    withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant, realtime limits, notification delivery and alert rules, validated in one pass. */
+export class ApiServerEnv extends withAlertsEnv(
+  withNotificationEnv(
+    withRealtimeEnv(
+      withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+    ),
   ),
 ) {
   @IsPort()

@@ -10,7 +10,7 @@ import {
 } from '@ppt/queue';
 import type { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
-import { IdentityMailWorkerModule } from '@ppt/api-identity-core';
+import { AlertJobsModule, IdentityMailWorkerModule } from '@ppt/api-identity-core';
 import { AnnouncementsCoreModule, NotificationDeliveryJobsModule, VotesCoreModule } from '@ppt/api-community-core';
 import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
 import { FinanceCoreModule } from '@ppt/api-finance-core';
@@ -46,6 +46,7 @@ export class WorkerModule {
         NotificationDeliveryJobsModule,
         LeadHandlingJobsModule,
         IdempotencyExpiryJobsModule,
+        AlertJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),

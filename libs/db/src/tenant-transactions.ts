@@ -83,6 +83,7 @@ export const JOB_SCOPES = [
   'webhook-receipts-expire',
   'notification-reminders',
   'idempotency-keys-expire',
+  'alert-rules-evaluate',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];
@@ -95,7 +96,8 @@ export type RequestPlatformScope =
   | 'listing-photos'
   | 'portal-webhook'
   | 'platform-audit'
-  | 'secrets-reseal';
+  | 'secrets-reseal'
+  | 'platform-alerts';
 
 /** Every cross-organisation scope, by name (RLS policies name the one they admit). */
 export type PlatformScope = JobScope | RequestPlatformScope;

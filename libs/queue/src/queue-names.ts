@@ -48,6 +48,10 @@ export const MaintenanceJob = {
   WebhookReceiptsExpire: 'webhook-receipts-expire',
   /** Daily: Idempotency-Key answers older than 7 days are deleted. */
   IdempotencyKeysExpire: 'idempotency-keys-expire',
+  /** Every minute: platform alert rules are evaluated; state changes queue deliveries. */
+  AlertRulesEvaluate: 'alert-rules-evaluate',
+  /** One alert state change to one channel of its rule (job id `alert:<instance>:<state>:<channel>`). */
+  DeliverAlert: 'deliver-alert',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 
@@ -55,6 +59,13 @@ export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob
 export interface DocumentJobData {
   organizationId: string;
   documentId: string;
+}
+
+/** Payload of a deliver-alert job: the instance and the state it reached (firing or resolved). */
+export interface AlertDeliveryJobData {
+  instanceId: string;
+  state: 'firing' | 'resolved';
+  channel: 'email' | 'webhook';
 }
 
 /** Jobs of the syndication queue (besides the listing events EVENT_QUEUES routes there). */

@@ -1,11 +1,27 @@
 import { Module } from '@nestjs/common';
+import { AlertEvaluator } from './alerts/alert-evaluator';
+import { AlertRulesRepository } from './alerts/alert-rules.repository';
+import { AlertRulesService } from './alerts/alert-rules.service';
+import { AlertSignals } from './alerts/alert-signals';
 import { JobStatsService } from './job-stats.service';
 import { TraceStoreReader } from './trace-store.reader';
 import { TracesService } from './traces.service';
 
-/** The platform's infrastructure views (traces, job statistics): services and store readers; exports the services. */
+/**
+ * The platform's infrastructure views and alert rules: services, store readers and the every-minute
+ * alert evaluation (AlertEvaluator.run, @Scheduled); exports the services (and the alerts'
+ * repository to AlertJobsModule, the worker's delivery side).
+ */
 @Module({
-  providers: [TraceStoreReader, TracesService, JobStatsService],
-  exports: [TracesService, JobStatsService],
+  providers: [
+    TraceStoreReader,
+    TracesService,
+    JobStatsService,
+    AlertRulesRepository,
+    AlertRulesService,
+    AlertSignals,
+    AlertEvaluator,
+  ],
+  exports: [TracesService, JobStatsService, AlertRulesService, AlertEvaluator, AlertRulesRepository],
 })
 export class InfrastructureCoreModule {}
