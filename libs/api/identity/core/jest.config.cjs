@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-identity-core',
+  preset: '../../../../jest.preset.js',
+  rootDir: __dirname,
+};
