@@ -29,9 +29,9 @@ export class AlertRules1795700000000 implements MigrationInterface {
         last_error text,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT ck_alert_rules_comparator CHECK (comparator IN ('>', '>=', '<', '<=')),
-        CONSTRAINT ck_alert_rules_severity CHECK (severity IN ('warning', 'critical')),
-        CONSTRAINT ck_alert_rules_for_seconds CHECK (for_seconds BETWEEN 0 AND 86400)
+        CONSTRAINT ck_alert_rules_comparator CHECK ("comparator" IN ('>', '>=', '<', '<=')),
+        CONSTRAINT ck_alert_rules_severity CHECK ("severity" IN ('warning', 'critical')),
+        CONSTRAINT ck_alert_rules_for_seconds CHECK ("for_seconds" BETWEEN 0 AND 86400)
       )`);
     await q.query(`
       CREATE TABLE alert_instances (
@@ -45,7 +45,7 @@ export class AlertRules1795700000000 implements MigrationInterface {
         resolved_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT ck_alert_instances_state CHECK (state IN ('pending', 'firing', 'resolved'))
+        CONSTRAINT ck_alert_instances_state CHECK ("state" IN ('pending', 'firing', 'resolved'))
       )`);
     // De-duplication: one unresolved instance per rule and series.
     await q.query(

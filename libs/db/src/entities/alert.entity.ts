@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { BaseEntity } from './base.entity';
 
 /** Where a rule's notifications go (each channel optional; a rule with none is refused at save). */
@@ -13,6 +13,9 @@ export interface AlertChannels {
  * administrators, evaluated every minute by the worker's jobs role (migration 1795700000000).
  */
 @Entity('alert_rules')
+@Check('ck_alert_rules_comparator', `"comparator" IN ('>', '>=', '<', '<=')`)
+@Check('ck_alert_rules_severity', `"severity" IN ('warning', 'critical')`)
+@Check('ck_alert_rules_for_seconds', `"for_seconds" BETWEEN 0 AND 86400`)
 export class AlertRule extends BaseEntity {
   @Column({ type: 'varchar', length: 100 })
   name!: string;
@@ -60,6 +63,7 @@ export class AlertRule extends BaseEntity {
  * most one unresolved instance per key (partial unique index), so an ongoing problem is one alert.
  */
 @Entity('alert_instances')
+@Check('ck_alert_instances_state', `"state" IN ('pending', 'firing', 'resolved')`)
 @Index('uq_alert_instances_active', ['ruleId', 'fingerprint'], { unique: true, where: `state <> 'resolved'` })
 @Index('ix_alert_instances_state_started', ['state', 'startedAt'])
 export class AlertInstance extends BaseEntity {

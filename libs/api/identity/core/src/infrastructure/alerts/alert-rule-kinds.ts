@@ -211,10 +211,11 @@ export function ruleProblems(kind: AlertRuleKind, params: unknown, threshold: nu
 function flatten(errors: ValidationError[], path: string): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = `${path}.${e.property}`;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
-      field,
-      message: message.replace(/^property \S+ /, ''),
-    }));
+    // class-validator starts its messages with the property ("windowSeconds must…", "property x should…").
+    const own = Object.values(e.constraints ?? {}).map((message) => {
+      const prefix = [`property ${e.property} `, `${e.property} `].find((p) => message.startsWith(p));
+      return { field, message: prefix ? message.slice(prefix.length) : message };
+    });
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
