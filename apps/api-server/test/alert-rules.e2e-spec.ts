@@ -8,7 +8,14 @@ import {
   type AlertWebhookBody,
 } from '@ppt/api-identity-core';
 import { MaintenanceJob, QueueName } from '@ppt/queue';
-import { eventually, startMailCatcher, TEST_DATABASE_ADMIN_URL, type MailCatcher } from '@ppt/testing';
+import {
+  connectWs,
+  eventually,
+  startMailCatcher,
+  TEST_DATABASE_ADMIN_URL,
+  type MailCatcher,
+  type TestSocket,
+} from '@ppt/testing';
 import type { Queue } from 'bull';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -63,6 +70,7 @@ describe('alert rules', () => {
   let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
   let adminToken: string;
   let memberToken: string;
+  const sockets: TestSocket[] = [];
   const http = () => server.app.getHttpServer();
   const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string, token = adminToken) =>
     request(http())[method](`/api/v1/infrastructure/${path}`).set(bearer(token));
@@ -74,7 +82,7 @@ describe('alert rules', () => {
     comparator: '>',
     threshold: 0.4,
     severity: 'critical',
-    channels: { emails: ['ops@example.test'], webhookUrl: hooks.url },
+    channels: { emails: ['ops@example.test'], webhookUrl: hooks.url, inApp: true },
     ...overrides,
   });
 
@@ -92,6 +100,7 @@ describe('alert rules', () => {
       MAIL_FROM: 'PPT <no-reply@example.test>',
       SECRETS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     });
+    await server.app.listen(0, '127.0.0.1');
     worker = await createTestWorker(server);
     await worker.init();
     const operator = await registerAndLogin(http(), 'operator');
@@ -101,6 +110,7 @@ describe('alert rules', () => {
   }, 60_000);
 
   afterAll(async () => {
+    for (const socket of sockets) socket.ws.terminate();
     await worker?.close();
     await server?.close();
     await mail?.close();
@@ -145,7 +155,7 @@ describe('alert rules', () => {
       const error = await refused(jobRule({ channels: { emails: [], webhookUrl } }));
       expect(error.details).toEqual([{ field: 'channels.webhookUrl', message: expect.any(String) }]);
     }
-    const noChannel = await refused(jobRule({ channels: {} }));
+    const noChannel = await refused(jobRule({ channels: { inApp: false } }));
     expect(noChannel.details).toEqual([{ field: 'channels', message: expect.stringContaining('at least one') }]);
 
     expect((await refused(jobRule({ threshold: 'NaN' }), 400)).code).toBe('VALIDATION_FAILED');
@@ -161,7 +171,7 @@ describe('alert rules', () => {
 
     const read = (await api('get', `alert-rules/${created.id}`).expect(200)).body;
     expect(read).not.toHaveProperty('webhookSecret');
-    expect(read.channels).toEqual({ emails: ['ops@example.test'], webhookUrl: hooks.url });
+    expect(read.channels).toEqual({ emails: ['ops@example.test'], webhookUrl: hooks.url, inApp: true });
 
     const changed = (
       await api('patch', `alert-rules/${created.id}`).send({ name: 'Renamed', threshold: 0.9 }).expect(200)
@@ -178,9 +188,15 @@ describe('alert rules', () => {
     await api('delete', `alert-rules/${randomUUID()}`).expect(404);
   });
 
-  it('fires once on failing jobs (e-mail and signed webhook), stays quiet, and tells when it resolves', async () => {
+  it('fires once on failing jobs (e-mail, signed webhook, in-app), stays quiet, and tells when it resolves', async () => {
     const rule = (await api('post', 'alert-rules').send(jobRule()).expect(201)).body;
     const secret = rule.webhookSecret as string;
+    // A signed-in platform administrator's socket (in-app), and a member's that must hear nothing.
+    const adminSocket = await connectWs(http(), adminToken);
+    const memberSocket = await connectWs(http(), memberToken);
+    sockets.push(adminSocket, memberSocket);
+    await adminSocket.next((f) => f.type === 'welcome');
+    await memberSocket.next((f) => f.type === 'welcome');
 
     const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
     // An organisation id PostgreSQL refuses: the job fails (its one attempt).
@@ -215,6 +231,11 @@ describe('alert rules', () => {
       expect(verifyAlertSignature(secret, timestamp, hook.body, signature)).toBe(true);
       expect(verifyAlertSignature(secret, timestamp, hook.body.replace('firing', 'resolved'), signature)).toBe(false);
 
+      const inApp = await adminSocket.next(
+        (f) => f.type === 'event' && (f['event'] as { type: string }).type === 'alert.firing',
+      );
+      expect((inApp['event'] as { payload: AlertWebhookBody }).payload).toMatchObject({ alertId: body.alertId, state: 'firing' });
+
       const listed = (await api('get', 'alerts?state=firing').expect(200)).body;
       expect(listed.items).toEqual([
         expect.objectContaining({ id: body.alertId, ruleId: rule.id, ruleName: rule.name, state: 'firing' }),
@@ -238,6 +259,12 @@ describe('alert rules', () => {
         '[RESOLVED] Document removal failing',
       ]);
       expect(hooks.received.map((h) => (JSON.parse(h.body) as AlertWebhookBody).state)).toEqual(['firing', 'resolved']);
+      await adminSocket.next((f) => f.type === 'event' && (f['event'] as { type: string }).type === 'alert.resolved');
+      expect(adminSocket.events().map((f) => (f['event'] as { type: string }).type)).toEqual([
+        'alert.firing',
+        'alert.resolved',
+      ]);
+      expect(memberSocket.events()).toEqual([]);
       expect((await api('get', 'alerts?state=resolved').expect(200)).body.items).toEqual([
         expect.objectContaining({ id: body.alertId, state: 'resolved', resolvedAt: expect.any(String) }),
       ]);

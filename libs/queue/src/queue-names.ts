@@ -65,7 +65,7 @@ export interface DocumentJobData {
 export interface AlertDeliveryJobData {
   instanceId: string;
   state: 'firing' | 'resolved';
-  channel: 'email' | 'webhook';
+  channel: 'email' | 'webhook' | 'in-app';
 }
 
 /** Jobs of the syndication queue (besides the listing events EVENT_QUEUES routes there). */

@@ -6,6 +6,8 @@ export interface AlertChannels {
   emails: string[];
   /** Signed with the rule's own secret (sealed in `webhookSecretSealed`). */
   webhookUrl: string | null;
+  /** A realtime event (`alert.firing` / `alert.resolved`) to every platform administrator's open sockets. */
+  inApp: boolean;
 }
 
 /**

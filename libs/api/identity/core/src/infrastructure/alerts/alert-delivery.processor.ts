@@ -4,8 +4,10 @@ import { Mailer, mailTemplates } from '@ppt/api-shared';
 import { SecretBox } from '@ppt/config';
 import { TenantTransactions, type AlertInstance, type AlertRule } from '@ppt/db';
 import { GuardedHttp } from '@ppt/outbound';
+import { RealtimePublisher } from '@ppt/realtime';
 import { MaintenanceJob, QueueName, type AlertDeliveryJobData } from '@ppt/queue';
 import type { Job } from 'bull';
+import { UsersRepository } from '../../users/users.repository';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { ALERT_SIGNATURE_HEADER, ALERT_TIMESTAMP_HEADER, signAlertBody } from './alert-webhook-signature';
 import { AlertsEnv } from './alerts.env';
@@ -31,8 +33,9 @@ export interface AlertWebhookBody {
 }
 
 /**
- * Sends one alert state change on one channel of its rule: e-mail (the mail port) or a signed JSON
- * webhook through the guarded outbound agent. A failed send throws, so Bull retries it with backoff
+ * Sends one alert state change on one channel of its rule: e-mail (the mail port), a signed JSON
+ * webhook through the guarded outbound agent, or in-app (a realtime event to every platform
+ * administrator's sockets, through api-server's direct channel that every gateway hears). A failed send throws, so Bull retries it with backoff
  * and keeps it as a dead letter when the attempts run out. The rule is read as it is now: a channel
  * removed meanwhile is skipped, a deleted rule's alerts are gone.
  */
@@ -46,6 +49,8 @@ export class AlertDeliveryProcessor {
     private readonly tenant: TenantTransactions,
     private readonly repo: AlertRulesRepository,
     private readonly mailer: Mailer,
+    private readonly users: UsersRepository,
+    private readonly realtime: RealtimePublisher,
     env: AlertsEnv,
   ) {
     this.http = new GuardedHttp({ allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS, timeoutMs: 10_000, maxResponseBytes: 64 * 1024 });
@@ -70,6 +75,13 @@ export class AlertDeliveryProcessor {
         );
       }
       return `e-mailed ${rule.channels.emails.length} address(es)`;
+    }
+    if (channel === 'in-app') {
+      if (!rule.channels.inApp) return 'the rule has no in-app channel any more';
+      // Best effort, like every realtime event: admins not signed in see the alert in the alerts list.
+      const admins = await this.users.platformAdminIds();
+      for (const userId of admins) await this.realtime.toUser(userId, `alert.${state}`, { ...body });
+      return `published to ${admins.length} platform administrator(s)`;
     }
     if (!rule.channels.webhookUrl || !rule.webhookSecretSealed) return 'the rule has no webhook any more';
     if (!this.box) throw new Error('SECRETS_ENCRYPTION_KEYS is not set: the webhook secret cannot be opened');

@@ -133,6 +133,7 @@ export class AlertEvaluator {
     const channels = [
       ...(rule.channels.emails.length > 0 ? (['email'] as const) : []),
       ...(rule.channels.webhookUrl ? (['webhook'] as const) : []),
+      ...(rule.channels.inApp ? (['in-app'] as const) : []),
     ];
     for (const channel of channels) {
       const data: AlertDeliveryJobData = { instanceId: t.instanceId, state: t.state, channel };

@@ -62,7 +62,11 @@ export class AlertRulesService {
       forSeconds: dto.forSeconds ?? 0,
       severity: dto.severity ?? 'warning',
       enabled: dto.enabled ?? true,
-      channels: { emails: dto.channels.emails ?? [], webhookUrl: dto.channels.webhookUrl ?? null },
+      channels: {
+        emails: dto.channels.emails ?? [],
+        webhookUrl: dto.channels.webhookUrl ?? null,
+        inApp: dto.channels.inApp ?? false,
+      },
       webhookSecretSealed: null as string | null,
     };
     await this.check(rule);
@@ -95,6 +99,7 @@ export class AlertRulesService {
         rule.channels = {
           emails: dto.channels.emails ?? rule.channels.emails,
           webhookUrl: dto.channels.webhookUrl === undefined ? rule.channels.webhookUrl : dto.channels.webhookUrl,
+          inApp: dto.channels.inApp ?? rule.channels.inApp,
         };
       }
       await this.check(rule);
@@ -128,9 +133,9 @@ export class AlertRulesService {
     rule: Pick<AlertRule, 'kind' | 'params' | 'threshold' | 'channels'>,
   ): Promise<void> {
     const problems = ruleProblems(rule.kind as AlertRuleKind, rule.params, rule.threshold);
-    const { emails, webhookUrl } = rule.channels;
-    if (emails.length === 0 && !webhookUrl)
-      problems.push({ field: 'channels', message: 'must name at least one e-mail address or a webhook' });
+    const { emails, webhookUrl, inApp } = rule.channels;
+    if (emails.length === 0 && !webhookUrl && !inApp)
+      problems.push({ field: 'channels', message: 'must name at least one e-mail address, a webhook or in-app' });
     if (webhookUrl) {
       const problem = await this.webhookProblem(webhookUrl);
       if (problem) problems.push({ field: 'channels.webhookUrl', message: problem });
@@ -182,7 +187,7 @@ function ruleResponse(r: AlertRule): AlertRuleResponse {
     forSeconds: r.forSeconds,
     severity: r.severity,
     enabled: r.enabled,
-    channels: { emails: r.channels.emails, webhookUrl: r.channels.webhookUrl },
+    channels: { emails: r.channels.emails, webhookUrl: r.channels.webhookUrl, inApp: r.channels.inApp },
     lastEvaluatedAt: r.lastEvaluatedAt?.toISOString() ?? null,
     lastError: r.lastError,
     createdAt: r.createdAt.toISOString(),

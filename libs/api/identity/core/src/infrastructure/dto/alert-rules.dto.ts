@@ -46,6 +46,15 @@ export class AlertChannelsDto {
   @IsString()
   @MaxLength(2000)
   webhookUrl?: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'A realtime event (alert.firing / alert.resolved) to every platform administrator signed in',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  inApp?: boolean;
 }
 
 /** `POST /infrastructure/alert-rules`. `params` are validated per `kind` (docs/observability.md). */
@@ -120,6 +129,7 @@ export class AlertChannelsResponse {
   @ApiProperty({ type: [String], example: ['ops@example.com'] }) emails!: string[];
   @ApiProperty({ type: String, nullable: true, example: 'https://hooks.example.com/ppt-alerts' })
   webhookUrl!: string | null;
+  @ApiProperty({ example: true }) inApp!: boolean;
 }
 
 export class AlertRuleResponse {
