@@ -51,6 +51,14 @@ async function startHookReceiver(): Promise<{ url: string; received: ReceivedHoo
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/alerts`, received, server };
 }
 
+/** A scrape target serving whatever Prometheus text (or not) the test puts in `text`. */
+async function startMetricsTarget(): Promise<{ url: string; text: string; server: Server }> {
+  const target = { url: '', text: '', server: createServer((_req, res) => res.end(target.text)) };
+  await new Promise<void>((resolve) => target.server.listen(0, '127.0.0.1', () => resolve()));
+  target.url = `http://127.0.0.1:${(target.server.address() as AddressInfo).port}/metrics`;
+  return target;
+}
+
 /**
  * Alert rules (issue #22, item 4): platform admins store rules, a broken rule is refused with the
  * reasons, the worker's evaluation fires an alert once (e-mail over real SMTP, a signed webhook to a
@@ -68,6 +76,7 @@ describe('alert rules', () => {
   let worker: INestApplication;
   let mail: MailCatcher;
   let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
+  let metrics: Awaited<ReturnType<typeof startMetricsTarget>>;
   let adminToken: string;
   let memberToken: string;
   const sockets: TestSocket[] = [];
@@ -93,12 +102,14 @@ describe('alert rules', () => {
     await admin.end();
     mail = await startMailCatcher();
     hooks = await startHookReceiver();
+    metrics = await startMetricsTarget();
     server = await bootApiServer({
       TRACE_STORE_DATABASE_URL: storeUrl,
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.url,
       MAIL_FROM: 'PPT <no-reply@example.test>',
       SECRETS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      ALERT_SCRAPE_URLS: metrics.url,
     });
     await server.app.listen(0, '127.0.0.1');
     worker = await createTestWorker(server);
@@ -115,6 +126,7 @@ describe('alert rules', () => {
     await server?.close();
     await mail?.close();
     await new Promise((resolve) => hooks?.server.close(resolve));
+    await new Promise((resolve) => metrics?.server.close(resolve));
     const admin = new Client({ connectionString: TEST_DATABASE_ADMIN_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${storeName} WITH (FORCE)`);
@@ -278,22 +290,49 @@ describe('alert rules', () => {
     }
   }, 90_000);
 
-  it('records why a rule cannot be evaluated instead of failing the pass', async () => {
+  it('fires and resolves on scraped metrics, and records why a scrape could not be used', async () => {
     const rule = (
       await api('post', 'alert-rules')
-        .send(jobRule({ name: 'Errors', kind: 'error_rate', params: { windowSeconds: 300 }, threshold: 0.05 }))
+        .send(
+          jobRule({
+            name: 'Outbox lagging',
+            kind: 'metric_threshold',
+            params: { windowSeconds: 300, metric: 'outbox_lag_seconds', aggregation: 'max' },
+            comparator: '>=',
+            threshold: 30,
+            channels: { emails: ['ops@example.test'] },
+          }),
+        )
         .expect(201)
     ).body;
+    const evaluator = worker.get(AlertEvaluator, { strict: false });
+    const stateOf = async () => (await api('get', 'alerts').expect(200)).body.items.find((a: { ruleId: string }) => a.ruleId === rule.id);
     try {
-      const pass = await worker.get(AlertEvaluator, { strict: false }).run(new Date());
-      expect(pass.failed).toBeGreaterThanOrEqual(1);
+      metrics.text = '# TYPE outbox_lag_seconds gauge\noutbox_lag_seconds 12\n';
+      await evaluator.run(new Date());
+      expect(await stateOf()).toBeUndefined();
+
+      metrics.text = '# TYPE outbox_lag_seconds gauge\noutbox_lag_seconds 45\n';
+      await evaluator.run(new Date());
+      expect(await stateOf()).toMatchObject({ state: 'firing', value: 45, fingerprint: 'outbox_lag_seconds' });
+      await mail.waitFor((m) => m.subject === '[CRITICAL] Outbox lagging', 20_000);
+
+      metrics.text = '<html><body>Sign in</body></html>';
+      await evaluator.run(new Date());
       expect((await api('get', `alert-rules/${rule.id}`).expect(200)).body.lastError).toBe(
-        'no scrape targets (ALERT_SCRAPE_URLS)',
+        'line 1 is not a Prometheus sample',
       );
+      expect(await stateOf()).toMatchObject({ state: 'firing' });
+
+      metrics.text = 'outbox_lag_seconds 3\n';
+      await evaluator.run(new Date());
+      expect(await stateOf()).toMatchObject({ state: 'resolved', value: 3 });
+      expect((await api('get', `alert-rules/${rule.id}`).expect(200)).body.lastError).toBeNull();
+      await mail.waitFor((m) => m.subject === '[RESOLVED] Outbox lagging', 20_000);
     } finally {
       await api('delete', `alert-rules/${rule.id}`).expect(204);
     }
-  });
+  }, 60_000);
 
   it('exports the rules as Prometheus alerting rules that promtool accepts', async () => {
     const rules = [

@@ -54,7 +54,7 @@ export class AlertEvaluator {
       });
     }
     let scrapeError: string | null = null;
-    if (this.signals.needsScrape(rules)) {
+    if (rules.some((r) => this.signals.isScraped(r))) {
       scrapeError = await this.signals.scrape(now).then(
         () => null,
         (err: Error) => err.message,
@@ -65,10 +65,14 @@ export class AlertEvaluator {
     for (const rule of rules) {
       let signal: Signal | null = null;
       let error: string | null = null;
-      try {
-        signal = await this.signals.signal(rule, now);
-      } catch (err) {
-        error = scrapeError ?? (err as Error).message;
+      // A failed scrape leaves the previous one as the latest: no value rather than a stale one.
+      if (scrapeError && this.signals.isScraped(rule)) error = scrapeError;
+      else {
+        try {
+          signal = await this.signals.signal(rule, now);
+        } catch (err) {
+          error = (err as Error).message;
+        }
       }
       try {
         const changed = await this.tenant.runPlatformJob(async (m) => {

@@ -50,8 +50,9 @@ export class AlertSignals {
     private readonly env: AlertsEnv,
   ) {}
 
-  needsScrape(rules: AlertRule[]): boolean {
-    return rules.some((r) => SCRAPED_KINDS.includes(r.kind as AlertRuleKind));
+  /** Whether the rule's value comes from the scraped metrics. */
+  isScraped(rule: AlertRule): boolean {
+    return SCRAPED_KINDS.includes(rule.kind as AlertRuleKind);
   }
 
   /** Scrapes every target once (all or nothing: a partial scrape would read as a counter reset). */
