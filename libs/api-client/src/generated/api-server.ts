@@ -2819,6 +2819,12 @@ export interface components {
              */
             emails?: string[];
             /**
+             * @description A realtime event (alert.firing / alert.resolved) to every platform administrator signed in
+             * @default false
+             * @example true
+             */
+            inApp: boolean;
+            /**
              * @description https URL (plain http only to an allow-listed address); null removes the webhook
              * @example https://hooks.example.com/ppt-alerts
              */
@@ -2831,6 +2837,8 @@ export interface components {
              *     ]
              */
             emails: string[];
+            /** @example true */
+            inApp: boolean;
             /** @example https://hooks.example.com/ppt-alerts */
             webhookUrl: string | null;
         };
