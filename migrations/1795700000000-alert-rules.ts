@@ -7,6 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   never writes them.
  * - the jobs role (ppt_jobs) evaluates in the 'alert-rules-evaluate' scope: reads rules, records
  *   only `last_evaluated_at`/`last_error` on them, and keeps the instances.
+ * - the role that runs the migrations (the admin CLI's `reseal-secrets`) re-seals webhook secrets in
+ *   the 'secrets-reseal' scope, as for portal targets (1795630000000).
  */
 export class AlertRules1795700000000 implements MigrationInterface {
   name = 'AlertRules1795700000000';
@@ -69,6 +71,13 @@ export class AlertRules1795700000000 implements MigrationInterface {
           WITH CHECK (app_platform_scope() = 'alert-rules-evaluate')`);
     }
     await q.query(`GRANT SELECT, UPDATE (last_evaluated_at, last_error) ON alert_rules TO ppt_jobs`);
+    await q.query(`
+      CREATE POLICY alert_rules_reseal_read ON alert_rules FOR SELECT TO CURRENT_USER
+        USING (app_platform_scope() = 'secrets-reseal')`);
+    await q.query(`
+      CREATE POLICY alert_rules_reseal_update ON alert_rules FOR UPDATE TO CURRENT_USER
+        USING (app_platform_scope() = 'secrets-reseal')
+        WITH CHECK (app_platform_scope() = 'secrets-reseal')`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON alert_instances TO ppt_jobs`);
   }
 

@@ -42,7 +42,7 @@ export {
   ALERT_TIMESTAMP_HEADER,
   verifyAlertSignature,
 } from './infrastructure/alerts/alert-webhook-signature';
-export type { AlertWebhookBody } from './infrastructure/alerts/alert-delivery.processor';
+export { webhookSecretContext, type AlertWebhookBody } from './infrastructure/alerts/alert-delivery.processor';
 export {
   AlertPageResponse,
   AlertRuleIdParam,
