@@ -97,7 +97,11 @@ export class AlertEvaluator {
     signal: Signal,
     now: Date,
   ): Promise<AlertTransition[]> {
-    const active = await this.repo.activeInstance(m, rule.id, signal.fingerprint);
+    const open = await this.repo.activeInstancesOf(m, rule.id);
+    // A series the rule no longer watches (its params changed) ends quietly.
+    for (const stale of open.filter((i) => i.fingerprint !== signal.fingerprint))
+      await this.repo.saveInstance(m, { ...stale, state: 'resolved', resolvedAt: now });
+    const active = open.find((i) => i.fingerprint === signal.fingerprint) ?? null;
     const step = nextStep(
       active && active.state !== 'resolved' ? { state: active.state, startedAt: active.startedAt } : null,
       holds(signal.value, rule.comparator as AlertComparator, rule.threshold),

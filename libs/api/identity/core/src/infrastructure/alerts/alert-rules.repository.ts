@@ -37,20 +37,12 @@ export class AlertRulesRepository {
     await m.query(`UPDATE alert_rules SET last_evaluated_at = $2, last_error = $3 WHERE id = $1`, [id, at, error]);
   }
 
-  /** The unresolved instance of a rule's series, locked for this evaluation. */
-  activeInstance(m: EntityManager, ruleId: string, fingerprint: string): Promise<AlertInstance | null> {
-    return m
-      .createQueryBuilder(AlertInstance, 'i')
-      .where(`i.rule_id = :ruleId AND i.fingerprint = :fingerprint AND i.state <> 'resolved'`, { ruleId, fingerprint })
-      .setLock('pessimistic_write')
-      .getOne();
-  }
-
-  /** Unresolved instances of a rule. */
+  /** Unresolved instances of a rule (one per series), locked for this evaluation. */
   activeInstancesOf(m: EntityManager, ruleId: string): Promise<AlertInstance[]> {
     return m
       .createQueryBuilder(AlertInstance, 'i')
       .where(`i.rule_id = :ruleId AND i.state <> 'resolved'`, { ruleId })
+      .setLock('pessimistic_write')
       .getMany();
   }
 
