@@ -48,6 +48,7 @@ import { IdempotencyKeyRetention1795572000000 } from './1795572000000-idempotenc
 import { AssistantOwnerDrafts1795610000000 } from './1795610000000-assistant-owner-drafts';
 import { PushSubscriptionsOfMembers1795620000000 } from './1795620000000-push-subscriptions-of-members';
 import { PortalTargetsResealOwner1795630000000 } from './1795630000000-portal-targets-reseal-owner';
+import { AlertRules1795700000000 } from './1795700000000-alert-rules';
 import { HealthSamples1795710000000 } from './1795710000000-health-samples';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
@@ -102,5 +103,6 @@ export const MIGRATIONS = [
   AssistantOwnerDrafts1795610000000,
   PushSubscriptionsOfMembers1795620000000,
   PortalTargetsResealOwner1795630000000,
+  AlertRules1795700000000,
   HealthSamples1795710000000,
 ];

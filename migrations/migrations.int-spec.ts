@@ -8,6 +8,8 @@ import { OutboxOrderingAndRetention1795420000000 } from './1795420000000-outbox-
 import { MIGRATIONS } from './migration-list';
 
 const ALL_TABLES = [
+  'alert_instances',
+  'alert_rules',
   'announcement_comments',
   'announcement_receipts',
   'announcement_recipients',
@@ -165,8 +167,8 @@ describe('migrations', () => {
         const appendOnly = ['audit_log', 'vote_ballots', 'payments'].includes(row.name);
         // Deleting an organisation is an operator's job (as the owner), never the application's.
         const neverDeleted = appendOnly || row.name === 'organizations';
-        // The health history is written by the platform jobs' role only; the application reads it.
-        const readOnly = row.name === 'health_samples';
+        // The health history and alert instances are written by the platform jobs' role; api-server only reads them.
+        const readOnly = row.name === 'health_samples' || row.name === 'alert_instances';
         expect({ ...row, name: row.name }).toEqual({
           name: row.name,
           can_select: true,

@@ -72,6 +72,10 @@ describe('database roles per service (catalog)', () => {
     expect(await schemaPrivileges(PLATFORM_JOBS_ROLE, 'public')).toEqual(['USAGE']);
     expect(await schemaPrivileges(PLATFORM_JOBS_ROLE, 'portal')).toEqual([]);
     expect(await relationPrivileges(PLATFORM_JOBS_ROLE, 'public')).toEqual([
+      'alert_instances:INSERT',
+      'alert_instances:SELECT',
+      'alert_instances:UPDATE',
+      'alert_rules:SELECT',
       'announcements:SELECT',
       'charges:SELECT',
       'consumed_events:DELETE',
@@ -92,6 +96,13 @@ describe('database roles per service (catalog)', () => {
       'upload_sessions:SELECT',
       'votes:SELECT',
     ]);
+    // The alert evaluation records its outcome on a rule and can change nothing else of it.
+    const { rows: updatable } = (await owner.query(
+      `SELECT column_name FROM information_schema.column_privileges
+        WHERE grantee = $1 AND table_name = 'alert_rules' AND privilege_type = 'UPDATE' ORDER BY 1`,
+      [PLATFORM_JOBS_ROLE],
+    )) as { rows: { column_name: string }[] };
+    expect(updatable.map((r) => r.column_name)).toEqual(['last_error', 'last_evaluated_at']);
   });
 
   it("API1:2023 admits every worker-only platform scope through policies for the jobs' role alone", async () => {

@@ -16,7 +16,7 @@ import { withStorageEnv } from '@ppt/storage';
 import { withAssistantEnv } from '@ppt/api-assistant-core';
 import { withNotificationEnv } from '@ppt/api-community-core';
 import { withDocumentSearchEnv, withDocumentsEnv } from '@ppt/api-documents-core';
-import { withHealthHistoryEnv } from '@ppt/api-identity-core';
+import { withAlertsEnv, withHealthHistoryEnv } from '@ppt/api-identity-core';
 import { withSyndicationEnv } from '@ppt/api-marketing-core';
 
 const toList = ({ value }: { value: unknown }) =>
@@ -39,11 +39,13 @@ class DeliversMailInProduction implements ValidatorConstraintInterface {
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant, realtime limits, notification delivery and the health history, validated in one pass. */
+/** Core settings, object storage (libs/storage), documents, document search, syndication, the assistant, realtime limits, notification delivery, the health history and alert rules, validated in one pass. */
 export class ApiServerEnv extends withHealthHistoryEnv(
-  withNotificationEnv(
-    withRealtimeEnv(
-      withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+  withAlertsEnv(
+    withNotificationEnv(
+      withRealtimeEnv(
+        withAssistantEnv(withDocumentSearchEnv(withSyndicationEnv(withDocumentsEnv(withStorageEnv(CoreEnv))))),
+      ),
     ),
   ),
 ) {

@@ -10,7 +10,7 @@ import {
 } from '@ppt/queue';
 import type { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
-import { HealthHistoryCoreModule, IdentityMailWorkerModule } from '@ppt/api-identity-core';
+import { AlertJobsModule, HealthHistoryCoreModule, IdentityMailWorkerModule } from '@ppt/api-identity-core';
 import { AnnouncementsCoreModule, NotificationDeliveryJobsModule, VotesCoreModule } from '@ppt/api-community-core';
 import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
 import { FinanceCoreModule } from '@ppt/api-finance-core';
@@ -47,6 +47,7 @@ export class WorkerModule {
         LeadHandlingJobsModule,
         IdempotencyExpiryJobsModule,
         HealthHistoryCoreModule,
+        AlertJobsModule,
         JobHandlerCheckModule.forRoot({
           [QueueName.Maintenance]: [
             ...Object.values(MaintenanceJob),

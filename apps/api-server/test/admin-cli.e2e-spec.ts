@@ -1,7 +1,8 @@
 import { SecretBox } from '@ppt/config';
 import { WORKSPACE_ROOT } from '@ppt/testing';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { webhookSecretContext } from '@ppt/api-identity-core';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -247,6 +248,47 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
       return res.rows[0].api_key_sealed as string;
     });
     expect(new SecretBox(newKey).open(sealed, context)).toBe('sk-provider-key');
+  });
+
+  it('reseal-secrets re-encrypts alert webhook secrets too', async () => {
+    const oldRing = `k1:${randomBytes(32).toString('base64')}`;
+    const newKey = `k2:${randomBytes(32).toString('base64')}`;
+    const id = randomUUID();
+    // Platform admins' rules are written by api-server's role in the 'platform-alerts' scope.
+    const inAlertsScope = async <T>(work: (db: Client) => Promise<T>): Promise<T> => {
+      const db = new Client({ connectionString: server.db.appUrl });
+      await db.connect();
+      try {
+        await db.query('BEGIN');
+        await db.query(`SELECT set_config('app.platform_scope', 'platform-alerts', true)`);
+        const result = await work(db);
+        await db.query('COMMIT');
+        return result;
+      } finally {
+        await db.end();
+      }
+    };
+    await inAlertsScope((db) =>
+      db.query(
+        `INSERT INTO alert_rules (id, name, kind, params, comparator, threshold, channels, webhook_secret_sealed)
+         VALUES ($1, 'Backlog', 'queue_backlog_age', '{"queue":"notifications"}', '>', 600, $2, $3)`,
+        [
+          id,
+          JSON.stringify({ emails: [], webhookUrl: 'https://hooks.example.com/a', inApp: false }),
+          new SecretBox(oldRing).seal('whsec_test', webhookSecretContext(id)),
+        ],
+      ),
+    );
+    const run = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/Re-sealed the webhook secrets of 1 of \d+ alert rule\(s\)/);
+    const sealed = await inAlertsScope(
+      async (db) =>
+        (await db.query(`SELECT webhook_secret_sealed FROM alert_rules WHERE id = $1`, [id])).rows[0]
+          .webhook_secret_sealed as string,
+    );
+    expect(new SecretBox(newKey).open(sealed, webhookSecretContext(id))).toBe('whsec_test');
+    await inAlertsScope((db) => db.query(`DELETE FROM alert_rules WHERE id = $1`, [id]));
   });
 
   it('reseal-secrets re-seals portal secrets and provider keys in one transaction; the reseal scope is the CLI role only', async () => {

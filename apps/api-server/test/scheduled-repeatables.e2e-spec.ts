@@ -45,6 +45,7 @@ describe('scheduled jobs: repeatables after a deploy', () => {
         .map((j) => [j.name, j.cron, j.tz])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(await names(QueueName.Maintenance)).toEqual([
+      [MaintenanceJob.AlertRulesEvaluate, '* * * * *', 'UTC'],
       [MaintenanceJob.AnnouncementsPublishDue, '* * * * *', 'UTC'],
       [MaintenanceJob.DocumentStorageCleanup, '20 * * * *', 'UTC'],
       [MaintenanceJob.FinanceOverdue, '30 2 * * *', 'UTC'],

@@ -84,6 +84,7 @@ export const JOB_SCOPES = [
   'notification-reminders',
   'idempotency-keys-expire',
   'health-history',
+  'alert-rules-evaluate',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];
@@ -96,7 +97,8 @@ export type RequestPlatformScope =
   | 'listing-photos'
   | 'portal-webhook'
   | 'platform-audit'
-  | 'secrets-reseal';
+  | 'secrets-reseal'
+  | 'platform-alerts';
 
 /** Every cross-organisation scope, by name (RLS policies name the one they admit). */
 export type PlatformScope = JobScope | RequestPlatformScope;

@@ -18,6 +18,7 @@ export {
   QueueName,
   SyndicationJob,
   type DocumentJobData,
+  type AlertDeliveryJobData,
   type IdentityMailJobData,
   type NotificationJobData,
   type SavedSearchAlertData,

@@ -50,6 +50,10 @@ export const MaintenanceJob = {
   IdempotencyKeysExpire: 'idempotency-keys-expire',
   /** Every minute: each app's dependencies as its readiness check sees them; samples past the retention deleted. */
   HealthHistoryRecord: 'health-history-record',
+  /** Every minute: platform alert rules are evaluated; state changes queue deliveries. */
+  AlertRulesEvaluate: 'alert-rules-evaluate',
+  /** One alert state change to one channel of its rule (job id `alert:<instance>:<state>:<channel>`). */
+  DeliverAlert: 'deliver-alert',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 
@@ -57,6 +61,13 @@ export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob
 export interface DocumentJobData {
   organizationId: string;
   documentId: string;
+}
+
+/** Payload of a deliver-alert job: the instance and the state it reached (firing or resolved). */
+export interface AlertDeliveryJobData {
+  instanceId: string;
+  state: 'firing' | 'resolved';
+  channel: 'email' | 'webhook' | 'in-app';
 }
 
 /** Jobs of the syndication queue (besides the listing events EVENT_QUEUES routes there). */

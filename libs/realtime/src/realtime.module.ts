@@ -40,4 +40,19 @@ export class RealtimeModule {
       exports: [RealtimeHub, RealtimePublisher],
     };
   }
+
+  /**
+   * The publisher alone, for a process that sends events to an app's sockets without serving any (a
+   * worker): it publishes on the app's direct channel, which every gateway of that app hears.
+   */
+  static forPublisher(app: string): DynamicModule {
+    return {
+      module: RealtimeModule,
+      providers: [
+        { provide: REALTIME_OPTIONS, useValue: { app } satisfies Pick<RealtimeOptions, 'app'> },
+        RealtimePublisher,
+      ],
+      exports: [RealtimePublisher],
+    };
+  }
 }

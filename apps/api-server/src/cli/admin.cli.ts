@@ -2,7 +2,7 @@
 import { CoreEnv, SecretBox } from '@ppt/config';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
+import { AlertRule, AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
 import { QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';
@@ -11,7 +11,13 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
 import { apiKeyContext } from '@ppt/api-assistant-core';
-import { OrganizationsService, Passwords, SessionStore, UsersService } from '@ppt/api-identity-core';
+import {
+  OrganizationsService,
+  Passwords,
+  SessionStore,
+  UsersService,
+  webhookSecretContext,
+} from '@ppt/api-identity-core';
 import { credentialsContext, inboundSecretsContext } from '@ppt/api-marketing-core';
 import { AdminCliModule } from './admin-cli.module';
 import { readPassword } from './read-password';
@@ -227,15 +233,15 @@ async function rebuildRealityPortal(organizationId: string | undefined, wait: bo
 
 /**
  * Key rotation: every sealed portal secret still under an older key is opened and sealed again with the
- * current (first) key of the ring (portal secrets and AI provider keys alike), in one transaction
+ * current (first) key of the ring (portal secrets, AI provider keys and alert webhook secrets alike), in one transaction
  * under the 'secrets-reseal' platform scope.
  */
 async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
   const box = new SecretBox(keyRing);
   const reseal = (sealed: string | null, context: string) =>
     sealed && box.isStale(sealed) ? box.seal(box.open(sealed, context), context) : null;
-  // One transaction for portal secrets and provider keys: a failure re-seals nothing, never half.
-  const { portals, assistant } = await ds.transaction(async (m) => {
+  // One transaction for every kind of secret: a failure re-seals nothing, never half.
+  const { portals, assistant, alerts } = await ds.transaction(async (m) => {
     await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
     const targets = await m.find(PortalTarget, { lock: { mode: 'pessimistic_write' } });
     let count = 0;
@@ -267,9 +273,18 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
       await m.update(AssistantSettings, { id: row.id }, { apiKeySealed });
       keys += 1;
     }
+    const rules = await m.find(AlertRule, { lock: { mode: 'pessimistic_write' } });
+    let webhooks = 0;
+    for (const rule of rules) {
+      const webhookSecretSealed = reseal(rule.webhookSecretSealed, webhookSecretContext(rule.id));
+      if (!webhookSecretSealed) continue;
+      await m.update(AlertRule, { id: rule.id }, { webhookSecretSealed });
+      webhooks += 1;
+    }
     return {
       portals: { resealed: count, total: targets.length },
       assistant: { resealed: keys, total: rows.length },
+      alerts: { resealed: webhooks, total: rules.length },
     };
   });
   console.log(
@@ -277,6 +292,9 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
   );
   console.log(
     `Re-sealed the AI provider keys of ${assistant.resealed} of ${assistant.total} organisation(s) under the current key`,
+  );
+  console.log(
+    `Re-sealed the webhook secrets of ${alerts.resealed} of ${alerts.total} alert rule(s) under the current key`,
   );
 }
 

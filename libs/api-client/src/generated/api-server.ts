@@ -1099,6 +1099,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/infrastructure/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alert rules */
+        get: operations["AlertRulesController_list"];
+        put?: never;
+        /** Create alert rule */
+        post: operations["AlertRulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infrastructure/alert-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get alert rule */
+        get: operations["AlertRulesController_get"];
+        put?: never;
+        post?: never;
+        /** Remove alert rule */
+        delete: operations["AlertRulesController_remove"];
+        options?: never;
+        head?: never;
+        /** Update alert rule */
+        patch: operations["AlertRulesController_update"];
+        trace?: never;
+    };
+    "/api/v1/infrastructure/alert-rules/prometheus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert rule prometheus */
+        get: operations["AlertRulesController_prometheus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/infrastructure/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts list */
+        get: operations["AlertRulesController_alertsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/infrastructure/health/history": {
         parameters: {
             query?: never;
@@ -2757,6 +2828,158 @@ export interface components {
             /** @example 2026-01-01 */
             startsOn: string;
         };
+        AlertChannelsDto: {
+            /**
+             * @example [
+             *       "ops@example.com"
+             *     ]
+             */
+            emails?: string[];
+            /**
+             * @description A realtime event (alert.firing / alert.resolved) to every platform administrator signed in
+             * @default false
+             * @example true
+             */
+            inApp: boolean;
+            /**
+             * @description https URL (plain http only to an allow-listed address); null removes the webhook
+             * @example https://hooks.example.com/ppt-alerts
+             */
+            webhookUrl?: string | null;
+        };
+        AlertChannelsResponse: {
+            /**
+             * @example [
+             *       "ops@example.com"
+             *     ]
+             */
+            emails: string[];
+            /** @example true */
+            inApp: boolean;
+            /** @example https://hooks.example.com/ppt-alerts */
+            webhookUrl: string | null;
+        };
+        AlertPageResponse: {
+            items: components["schemas"]["AlertResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        AlertResponse: {
+            /** @example queue=maintenance */
+            fingerprint: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            firedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            resolvedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0b1c2e-8d4a-4f5e-9b6c-7a8d9e0f1a2b
+             */
+            ruleId: string;
+            /** @example Maintenance jobs failing */
+            ruleName: string;
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "warning" | "critical";
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:38:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @example firing
+             * @enum {string}
+             */
+            state: "pending" | "firing" | "resolved";
+            /**
+             * @description The value at the last evaluation
+             * @example 0.5
+             */
+            value: number;
+        };
+        AlertRulePageResponse: {
+            items: components["schemas"]["AlertRuleResponse"][];
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 42 */
+            total: number;
+        };
+        AlertRuleResponse: {
+            channels: components["schemas"]["AlertChannelsResponse"];
+            /**
+             * @example >
+             * @enum {string}
+             */
+            comparator: ">" | ">=" | "<" | "<=";
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            createdAt: string;
+            /** @example true */
+            enabled: boolean;
+            /** @example 120 */
+            forSeconds: number;
+            /**
+             * Format: uuid
+             * @example 3f0b1c2e-8d4a-4f5e-9b6c-7a8d9e0f1a2b
+             */
+            id: string;
+            /**
+             * @example job_failure_rate
+             * @enum {string}
+             */
+            kind: "error_rate" | "job_failure_rate" | "queue_backlog_age" | "dead_letter_growth" | "sso_failure_rate" | "metric_threshold";
+            /** @example fewer than two scrapes in the last 300 s */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            lastEvaluatedAt: string | null;
+            /** @example Maintenance jobs failing */
+            name: string;
+            /**
+             * @example {
+             *       "windowSeconds": 300,
+             *       "queue": "maintenance"
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "warning" | "critical";
+            /** @example 0.2 */
+            threshold: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            updatedAt: string;
+        };
         AnalyticsCounts: {
             /** @example 17 */
             favorites: number;
@@ -3599,6 +3822,52 @@ export interface components {
              * @example 1933250
              */
             rentAmount?: number;
+        };
+        CreateAlertRuleDto: {
+            channels: components["schemas"]["AlertChannelsDto"];
+            /**
+             * @example >
+             * @enum {string}
+             */
+            comparator: ">" | ">=" | "<" | "<=";
+            /**
+             * @default true
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @default 0
+             * @example 120
+             */
+            forSeconds: number;
+            /**
+             * @example job_failure_rate
+             * @enum {string}
+             */
+            kind: "error_rate" | "job_failure_rate" | "queue_backlog_age" | "dead_letter_growth" | "sso_failure_rate" | "metric_threshold";
+            /** @example Maintenance jobs failing */
+            name: string;
+            /**
+             * @description Per kind: windowSeconds (60–86400) except queue_backlog_age; queue, job, route, metric, matchers, aggregation
+             * @example {
+             *       "windowSeconds": 300,
+             *       "queue": "maintenance"
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * @default warning
+             * @example critical
+             * @enum {string}
+             */
+            severity: "warning" | "critical";
+            /**
+             * @description A share (0–1) for the *_rate kinds
+             * @example 0.2
+             */
+            threshold: number;
         };
         CreateAnnouncementDto: {
             /**
@@ -4517,7 +4786,7 @@ export interface components {
                  * @example AI_CONVERSATION_NOT_FOUND
                  * @enum {string}
                  */
-                code: "AI_CONVERSATION_NOT_FOUND" | "AI_DRAFT_NOT_FOUND" | "AI_SUBJECT_NOT_FOUND" | "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEAD_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "PUSH_SUBSCRIPTION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "TRACE_NOT_FOUND" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
+                code: "AI_CONVERSATION_NOT_FOUND" | "AI_DRAFT_NOT_FOUND" | "AI_SUBJECT_NOT_FOUND" | "ALERT_RULE_NOT_FOUND" | "ANNOUNCEMENT_NOT_FOUND" | "BALLOT_NOT_FOUND" | "BUILDING_NOT_FOUND" | "CHARGE_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "DELEGATION_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "EXPENSE_NOT_FOUND" | "FAULT_NOT_FOUND" | "INSPECTION_NOT_FOUND" | "INVITATION_NOT_FOUND" | "LEAD_NOT_FOUND" | "LEASE_NOT_FOUND" | "LISTING_NOT_FOUND" | "MEMBER_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "METER_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "NOT_FOUND" | "OCCUPANT_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "PERSON_NOT_FOUND" | "PORTAL_NOT_CONFIGURED" | "PREVIOUS_VERSION_NOT_FOUND" | "PUSH_SUBSCRIPTION_NOT_FOUND" | "QUESTION_NOT_FOUND" | "READING_PERIOD_NOT_FOUND" | "RECIPIENT_NOT_FOUND" | "STORAGE_NOT_LOCAL" | "TRACE_NOT_FOUND" | "UNIT_NOT_ELIGIBLE" | "UNIT_NOT_FOUND" | "UNKNOWN_PORTAL" | "UPLOAD_NOT_FOUND" | "VENDOR_NOT_FOUND" | "VOTE_NOT_FOUND";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Not found (or not visible to the caller) */
                 message: string;
@@ -4617,7 +4886,7 @@ export interface components {
                  * @example ACKNOWLEDGEMENT_NOT_REQUESTED
                  * @enum {string}
                  */
-                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "AI_SETTINGS_REJECTED" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
+                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "AI_SETTINGS_REJECTED" | "ALERT_RULE_INVALID" | "ALERT_WEBHOOK_UNAVAILABLE" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused by a business rule */
                 message: string;
@@ -6784,6 +7053,68 @@ export interface components {
             /** @example Bank returned the transfer (account closed) */
             reason: string;
         };
+        SavedAlertRuleResponse: {
+            channels: components["schemas"]["AlertChannelsResponse"];
+            /**
+             * @example >
+             * @enum {string}
+             */
+            comparator: ">" | ">=" | "<" | "<=";
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            createdAt: string;
+            /** @example true */
+            enabled: boolean;
+            /** @example 120 */
+            forSeconds: number;
+            /**
+             * Format: uuid
+             * @example 3f0b1c2e-8d4a-4f5e-9b6c-7a8d9e0f1a2b
+             */
+            id: string;
+            /**
+             * @example job_failure_rate
+             * @enum {string}
+             */
+            kind: "error_rate" | "job_failure_rate" | "queue_backlog_age" | "dead_letter_growth" | "sso_failure_rate" | "metric_threshold";
+            /** @example fewer than two scrapes in the last 300 s */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T17:40:00.000Z
+             */
+            lastEvaluatedAt: string | null;
+            /** @example Maintenance jobs failing */
+            name: string;
+            /**
+             * @example {
+             *       "windowSeconds": 300,
+             *       "queue": "maintenance"
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "warning" | "critical";
+            /** @example 0.2 */
+            threshold: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T16:40:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description HMAC-SHA256 key of the webhook signature; shown once, when the webhook is first set
+             * @example whsec_9c1d4e0b7f2a4c58b1e3d6f7a8b9c0d1e2f3a4b5c6d7e8f9
+             */
+            webhookSecret: string | null;
+        };
         ScheduleAnnouncementDto: {
             /**
              * @description When it is published (in the future)
@@ -7223,6 +7554,52 @@ export interface components {
              * @example fault_update
              */
             type: string;
+        };
+        UpdateAlertRuleDto: {
+            channels?: components["schemas"]["AlertChannelsDto"];
+            /**
+             * @example >
+             * @enum {string}
+             */
+            comparator?: ">" | ">=" | "<" | "<=";
+            /**
+             * @default true
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @default 0
+             * @example 120
+             */
+            forSeconds: number;
+            /**
+             * @example job_failure_rate
+             * @enum {string}
+             */
+            kind?: "error_rate" | "job_failure_rate" | "queue_backlog_age" | "dead_letter_growth" | "sso_failure_rate" | "metric_threshold";
+            /** @example Maintenance jobs failing */
+            name?: string;
+            /**
+             * @description Per kind: windowSeconds (60–86400) except queue_backlog_age; queue, job, route, metric, matchers, aggregation
+             * @example {
+             *       "windowSeconds": 300,
+             *       "queue": "maintenance"
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @default warning
+             * @example critical
+             * @enum {string}
+             */
+            severity: "warning" | "critical";
+            /**
+             * @description A share (0–1) for the *_rate kinds
+             * @example 0.2
+             */
+            threshold?: number;
         };
         UpdateAnnouncementDto: {
             /**
@@ -10915,6 +11292,215 @@ export interface operations {
             422: components["responses"]["Error422"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
+        };
+    };
+    AlertRulesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulePageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AlertRulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAlertRuleDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedAlertRuleResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AlertRulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AlertRulesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AlertRulesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertRuleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedAlertRuleResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error410"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    AlertRulesController_prometheus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Prometheus rule file (groups of alerting rules) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": string;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            500: components["responses"]["Error500"];
+        };
+    };
+    AlertRulesController_alertsList: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                state?: "pending" | "firing" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
         };
     };
     HealthHistoryController_list: {

@@ -5,6 +5,7 @@ import {
   AssistantSettings,
   AssistantUsage,
 } from './assistant.entity';
+import { AlertInstance, AlertRule } from './alert.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { Building } from './building.entity';
 import { ConsumedEvent } from './consumed-event.entity';
@@ -80,6 +81,7 @@ export {
   type AssistantMessageRole,
   type AssistantProvider,
 } from './assistant.entity';
+export { AlertInstance, AlertRule, type AlertChannels } from './alert.entity';
 export { AuditLogEntry } from './audit-log-entry.entity';
 export { BaseEntity } from './base.entity';
 export { Building, BUILDING_TYPES, type BuildingType } from './building.entity';
@@ -298,4 +300,6 @@ export const PM_ENTITIES = [
   AssistantMessage,
   AssistantUsage,
   AssistantDraft,
+  AlertRule,
+  AlertInstance,
 ];

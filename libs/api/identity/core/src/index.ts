@@ -45,6 +45,26 @@ export {
   HealthSampleResponse,
   OutageResponse,
 } from './infrastructure/dto/health-history.dto';
+export { AlertJobsModule } from './infrastructure/alerts/alert-jobs.module';
+export { AlertEvaluator, type AlertTransition } from './infrastructure/alerts/alert-evaluator';
+export { AlertRulesService } from './infrastructure/alerts/alert-rules.service';
+export { AlertsEnv, withAlertsEnv } from './infrastructure/alerts/alerts.env';
+export {
+  ALERT_SIGNATURE_HEADER,
+  ALERT_TIMESTAMP_HEADER,
+  verifyAlertSignature,
+} from './infrastructure/alerts/alert-webhook-signature';
+export { webhookSecretContext, type AlertWebhookBody } from './infrastructure/alerts/alert-delivery.processor';
+export {
+  AlertPageResponse,
+  AlertRuleIdParam,
+  AlertRulePageResponse,
+  AlertRuleResponse,
+  AlertsQueryDto,
+  CreateAlertRuleDto,
+  SavedAlertRuleResponse,
+  UpdateAlertRuleDto,
+} from './infrastructure/dto/alert-rules.dto';
 export { TracesService } from './infrastructure/traces.service';
 export { JobStatsQueryDto, JobStatsResponse, JobTypeStatsResponse, LiveQueueCountsResponse } from './infrastructure/dto/job-stats.dto';
 export { SpanNodeResponse, TraceIdParam, TracePageResponse, TraceResponse, TraceSearchQueryDto, TraceSummaryResponse } from './infrastructure/dto/traces.dto';

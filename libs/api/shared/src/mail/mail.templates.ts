@@ -38,6 +38,22 @@ function message(
 }
 
 export const mailTemplates = {
+  /** A platform alert reached firing or was resolved (to the addresses its rule names). */
+  alertStateChanged: (
+    to: string,
+    alert: { ruleName: string; state: 'firing' | 'resolved'; severity: string; summary: string; at: string },
+    consoleUrl: string,
+  ) =>
+    message(
+      to,
+      `[${alert.state === 'firing' ? alert.severity.toUpperCase() : 'RESOLVED'}] ${alert.ruleName}`,
+      [
+        alert.state === 'firing' ? `The alert "${alert.ruleName}" is firing.` : `The alert "${alert.ruleName}" is resolved.`,
+        alert.summary,
+        `Since: ${alert.at}`,
+      ],
+      { label: 'Open the alerts', url: consoleUrl },
+    ),
   verifyEmail: (to: string, name: string, url: string) =>
     message(to, 'Confirm your e-mail address', [`Hello ${name},`, 'please confirm your e-mail address.'], {
       label: 'Confirm e-mail address',

@@ -136,6 +136,26 @@ export class TraceStoreReader implements OnApplicationShutdown {
     return rows;
   }
 
+  /** Runs, failures and dead letters (failed last attempts) in a range, of every job or one queue/job (alert rules). */
+  async jobOutcomes(
+    from: Date,
+    to: Date,
+    queue?: string,
+    job?: string,
+  ): Promise<{ runs: number; failed: number; deadLetters: number }> {
+    const { rows } = await this.query<{ runs: string; failed: string; dead_letters: string }>(
+      `SELECT count(*) AS runs,
+              count(*) FILTER (WHERE outcome = 'failed') AS failed,
+              count(*) FILTER (WHERE outcome = 'failed' AND attempt >= max_attempts) AS dead_letters
+         FROM traces.job_runs
+        WHERE started_at >= $1 AND started_at < $2
+          AND ($3::text IS NULL OR queue = $3) AND ($4::text IS NULL OR name = $4)`,
+      [from, to, queue ?? null, job ?? null],
+    );
+    const row = rows[0];
+    return { runs: Number(row?.runs ?? 0), failed: Number(row?.failed ?? 0), deadLetters: Number(row?.dead_letters ?? 0) };
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool?.end().catch(() => undefined);
   }

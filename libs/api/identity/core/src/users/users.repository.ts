@@ -15,6 +15,15 @@ export class UsersRepository {
     return this.m(manager).findOneBy(User, { id });
   }
 
+  /** Enabled platform administrators (the in-app alert channel's audience). */
+  async platformAdminIds(manager?: EntityManager): Promise<string[]> {
+    const admins = await this.m(manager).find(User, {
+      select: { id: true },
+      where: { isPlatformAdmin: true, disabledAt: IsNull() },
+    });
+    return admins.map((u) => u.id);
+  }
+
   /** Case-insensitive, matching the unique index on lower(email). */
   findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
     return this.m(manager)
