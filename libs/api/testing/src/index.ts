@@ -1,0 +1,7 @@
+export {
+  ServiceTestContext,
+  TEST_REQUEST_META,
+  type OrganizationRef,
+  type ServiceTestOptions,
+  type TestMember,
+} from './service-test-context';
