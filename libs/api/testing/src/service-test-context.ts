@@ -1,4 +1,4 @@
-import type { DynamicModule, ForwardReference, Provider, Type } from '@nestjs/common';
+import { Module, type DynamicModule, type ForwardReference, type Provider, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuditCoreModule, type RequestMeta, type Tenant } from '@ppt/api-shared';
 import { CoreEnv, loadEnv, type EnvClass, type RawEnv } from '@ppt/config';
@@ -17,6 +17,7 @@ import {
 } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, uniqueSuffix, type TestDatabase } from '@ppt/testing';
+import { envSlices, type GlobalProvider } from './env-slices';
 import { DataSource, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 
 type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
@@ -24,8 +25,11 @@ type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardRefer
 export interface ServiceTestOptions {
   /** The core modules under test: exactly what the test names, on top of the platform and the audit writer. */
   imports: ModuleImport[];
-  /** Extra providers, e.g. an env slice (`{ provide: DocumentsEnv, useExisting: CoreEnv }`) or a fake peer. */
-  providers?: Provider[];
+  /**
+   * Global providers that replace a default (every env slice is provided, see env-slices.ts), e.g.
+   * `{ provide: MailEnv, useValue: {...} }`, or a fake peer.
+   */
+  providers?: GlobalProvider[];
   /** The env class to validate (default CoreEnv) and settings on top of the test database and Redis. */
   envClass?: EnvClass<CoreEnv>;
   env?: RawEnv;
@@ -37,6 +41,19 @@ export type OrganizationRef = Pick<Organization, 'id'>;
 /** A member of an organisation as the services see the caller: a Tenant (organisation, user, role). */
 export interface TestMember extends Tenant {
   user: User;
+}
+
+/** The test's global providers; a later one replaces an earlier one with the same token. */
+@Module({})
+class TestGlobalsModule {
+  static with(providers: GlobalProvider[]): DynamicModule {
+    return {
+      module: TestGlobalsModule,
+      global: true,
+      providers,
+      exports: [...new Set(providers.map((p) => p.provide as string | symbol | Type))],
+    };
+  }
 }
 
 /** The request metadata a service records in the audit log; int-specs have no HTTP request. */
@@ -75,10 +92,10 @@ export class ServiceTestContext {
       module = await Test.createTestingModule({
         imports: [
           PlatformModule.forRoot({ env: coreEnv, service: 'api-int-spec', role: 'http', confinedToSchema: 'public' }),
+          TestGlobalsModule.with([...envSlices({ NODE_ENV: 'test', ...env }), ...providers]),
           AuditCoreModule,
           ...imports,
         ],
-        providers,
       }).compile();
       await module.init();
       owner = await new DataSource(
