@@ -42,7 +42,7 @@ export default [
             // int-specs; only test files may import it (the override below), production code never.
             {
               sourceTag: 'type:api-testing',
-              onlyDependOnLibsWithTags: ['type:api-core', 'type:api-shared', 'type:feature', 'type:data-access', 'type:util', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:api-shared', 'type:feature', 'type:data-access', 'type:util', 'type:testing'],
             },
           ],
         },

@@ -1,3 +1,4 @@
+export type { EnvSlice } from './env-slices';
 export {
   ServiceTestContext,
   TEST_REQUEST_META,

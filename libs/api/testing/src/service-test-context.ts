@@ -1,7 +1,7 @@
-import { Module, type DynamicModule, type ForwardReference, type Provider, type Type } from '@nestjs/common';
+import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuditCoreModule, type RequestMeta, type Tenant } from '@ppt/api-shared';
-import { CoreEnv, loadEnv, type EnvClass, type RawEnv } from '@ppt/config';
+import { CoreEnv, loadEnv, type RawEnv } from '@ppt/config';
 import {
   buildDataSourceOptions,
   Building,
@@ -17,21 +17,17 @@ import {
 } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, uniqueSuffix, type TestDatabase } from '@ppt/testing';
-import { envSlices, type GlobalProvider } from './env-slices';
 import { DataSource, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { TestEnvSlicesModule, type EnvSlice } from './env-slices';
 
 type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 export interface ServiceTestOptions {
   /** The core modules under test: exactly what the test names, on top of the platform and the audit writer. */
   imports: ModuleImport[];
-  /**
-   * Global providers that replace a default (every env slice is provided, see env-slices.ts), e.g.
-   * `{ provide: MailEnv, useValue: {...} }`, or a fake peer.
-   */
-  providers?: GlobalProvider[];
-  /** The env class to validate (default CoreEnv) and settings on top of the test database and Redis. */
-  envClass?: EnvClass<CoreEnv>;
+  /** The env slices those modules inject (`[IdentityEnv, MailEnv]`); Nest names a missing one. */
+  envSlices?: EnvSlice[];
+  /** Settings on top of the test database and Redis (validated by CoreEnv and each slice). */
   env?: RawEnv;
 }
 
@@ -41,19 +37,6 @@ export type OrganizationRef = Pick<Organization, 'id'>;
 /** A member of an organisation as the services see the caller: a Tenant (organisation, user, role). */
 export interface TestMember extends Tenant {
   user: User;
-}
-
-/** The test's global providers; a later one replaces an earlier one with the same token. */
-@Module({})
-class TestGlobalsModule {
-  static with(providers: GlobalProvider[]): DynamicModule {
-    return {
-      module: TestGlobalsModule,
-      global: true,
-      providers,
-      exports: [...new Set(providers.map((p) => p.provide as string | symbol | Type))],
-    };
-  }
 }
 
 /** The request metadata a service records in the audit log; int-specs have no HTTP request. */
@@ -75,24 +58,25 @@ export class ServiceTestContext {
     private readonly cleanupRedis: () => Promise<void>,
   ) {}
 
-  static async create({ imports, providers = [], envClass = CoreEnv, env = {} }: ServiceTestOptions): Promise<ServiceTestContext> {
+  static async create({ imports, envSlices = [], env = {} }: ServiceTestOptions): Promise<ServiceTestContext> {
     const db = await createTestDatabase();
     const redis = testRedisPrefix();
     let module: TestingModule | undefined;
     let owner: DataSource | undefined;
     try {
-      const coreEnv = loadEnv(envClass, {
+      const raw = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'error',
         DATABASE_URL: db.appUrl,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_KEY_PREFIX: redis.prefix,
         ...env,
-      });
+      };
+      const coreEnv = loadEnv(CoreEnv, raw);
       module = await Test.createTestingModule({
         imports: [
           PlatformModule.forRoot({ env: coreEnv, service: 'api-int-spec', role: 'http', confinedToSchema: 'public' }),
-          TestGlobalsModule.with([...envSlices({ NODE_ENV: 'test', ...env }), ...providers]),
+          TestEnvSlicesModule.forSlices(envSlices, raw),
           AuditCoreModule,
           ...imports,
         ],
@@ -193,9 +177,10 @@ export class ServiceTestContext {
   }
 
   /** Any other row, as the owner (RLS does not apply): `ctx.insert(Vote, {...})`. */
-  insert<E extends ObjectLiteral>(entity: EntityTarget<E>, values: DeepPartial<E>): Promise<E> {
+  insert<E extends ObjectLiteral>(entity: EntityTarget<E>, values: DeepPartial<NoInfer<E>>): Promise<E> {
     const repository = this.owner.getRepository(entity);
-    return repository.save(repository.create(values));
+    const row: E = repository.create(values);
+    return repository.save(row);
   }
 
   /** Closes the module, then drops the database and the Redis keys. */

@@ -1,3 +1,5 @@
+import { IdentityEnv } from '@ppt/api-identity-core';
+import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
 import { OutboxEvent, Vote, type Building, type Organization } from '@ppt/db';
 import type { CreateVoteDto } from '../index';
@@ -40,7 +42,7 @@ describe('VotesService (service tier)', () => {
     );
 
   beforeAll(async () => {
-    ctx = await ServiceTestContext.create({ imports: [VotesCoreModule] });
+    ctx = await ServiceTestContext.create({ imports: [VotesCoreModule], envSlices: [IdentityEnv, MailEnv] });
     votes = ctx.get(VotesService);
     org = await ctx.newOrganization();
     manager = await ctx.newMember(org, 'manager');

@@ -1,3 +1,5 @@
+import { IdentityEnv } from '@ppt/api-identity-core';
+import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
 import { Charge, OutboxEvent, type Lease, type Organization, type Unit } from '@ppt/db';
 import { ChargesService, FinanceCoreModule, type CreateChargeDto } from '../index';
@@ -26,7 +28,7 @@ describe('ChargesService (service tier)', () => {
     );
 
   beforeAll(async () => {
-    ctx = await ServiceTestContext.create({ imports: [FinanceCoreModule] });
+    ctx = await ServiceTestContext.create({ imports: [FinanceCoreModule], envSlices: [IdentityEnv, MailEnv] });
     charges = ctx.get(ChargesService);
     org = await ctx.newOrganization();
     manager = await ctx.newMember(org, 'manager');

@@ -1,3 +1,5 @@
+import { IdentityEnv } from '@ppt/api-identity-core';
+import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
 import { AuditLogEntry, Building, Unit, type Organization } from '@ppt/db';
 import { BuildingsService, ListBuildingsQueryDto, UnitsCoreModule, UnitsService } from '../index';
@@ -14,7 +16,7 @@ describe('BuildingsService and UnitsService (service tier)', () => {
   let managerB: TestMember;
 
   beforeAll(async () => {
-    ctx = await ServiceTestContext.create({ imports: [UnitsCoreModule] });
+    ctx = await ServiceTestContext.create({ imports: [UnitsCoreModule], envSlices: [IdentityEnv, MailEnv] });
     buildings = ctx.get(BuildingsService);
     units = ctx.get(UnitsService);
     orgA = await ctx.newOrganization();
