@@ -38,6 +38,12 @@ export default [
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'] },
+            // The service-level test tier's context (libs/api/testing) boots api-server's platform and cores for
+            // int-specs; only test files may import it (the override below), production code never.
+            {
+              sourceTag: 'type:api-testing',
+              onlyDependOnLibsWithTags: ['type:api-shared', 'type:feature', 'type:data-access', 'type:util', 'type:testing'],
+            },
           ],
         },
       ],

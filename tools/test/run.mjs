@@ -2,8 +2,8 @@
 // npm test: every check and every test. Installs dependencies when missing, uses PostgreSQL and
 // Redis at TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL or starts local ones, installs Chromium for the
 // browser tests and promtool for the Prometheus rule tests when missing, then runs lint, typecheck,
-// the secrets gate (secretlint) and each project's Jest suite, and ends with one line: "N passed,
-// N failed" over all projects.
+// the secrets gate (secretlint) and each project's three Jest tiers (docs/architecture.md, "Tests"),
+// and ends with one line: "N passed, N failed" over all projects and tiers.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ const env = {
   TEST_REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
 };
 const reports = join(ROOT, 'reports', 'jest');
+// Each tier's Nx target and the suffix of its report, reports/jest/<project><suffix>.json.
+const TEST_TIERS = { test: '', 'test:int': '-int', e2e: '-e2e' };
 const services = [];
 let failedSteps = [];
 
@@ -36,7 +38,7 @@ try {
   const secrets = scanForSecrets();
   log(secrets.ok ? `secretlint: no secrets in ${secrets.files} files` : `secretlint found secrets:\n${secrets.output}`);
   if (!secrets.ok) failedSteps.push('secrets (secretlint)');
-  if ((await nx('run-many', '-t', 'test', '--parallel=2')) !== 0) failedSteps.push('tests');
+  if ((await nx('run-many', '-t', ...Object.keys(TEST_TIERS), '--parallel=2')) !== 0) failedSteps.push('tests');
 } catch (err) {
   failedSteps.push(err.message);
 } finally {
@@ -46,11 +48,13 @@ try {
 let passed = 0;
 let failed = 0;
 const files = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWith('.json')) : [];
-// A project whose test target wrote no report (it crashed, or found no test) counts as one failure.
-for (const project of testProjects()) {
-  if (!files.includes(`${project}.json`)) {
-    failed += 1;
-    log(`${project.padEnd(16)} wrote no test report`);
+// A project's tier that wrote no report (it crashed, or found no test) counts as one failure.
+for (const [target, suffix] of Object.entries(TEST_TIERS)) {
+  for (const project of projectsWithTarget(target)) {
+    if (!files.includes(`${project}${suffix}.json`)) {
+      failed += 1;
+      log(`${`${project}${suffix}`.padEnd(24)} wrote no test report`);
+    }
   }
 }
 for (const file of files) {
@@ -59,12 +63,12 @@ for (const file of files) {
   failed += report.numFailedTests;
   // A suite that failed to load counts as a failure even though it ran no test.
   failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
-  log(`${file.replace(/\.json$/, '').padEnd(16)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  log(`${file.replace(/\.json$/, '').padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 if (files.length === 0) failedSteps.push('no test report was written');
 
-function testProjects() {
-  const listed = spawnSync(bin('nx'), ['show', 'projects', '--with-target', 'test', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+function projectsWithTarget(target) {
+  const listed = spawnSync(bin('nx'), ['show', 'projects', '--with-target', target, '--json'], { cwd: ROOT, env, encoding: 'utf8' });
   try {
     return JSON.parse(listed.stdout);
   } catch {
