@@ -282,7 +282,8 @@ function message(child, accept) {
 }
 
 function exited(child) {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // A process ended by a signal has no exit code, only a signal code.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
