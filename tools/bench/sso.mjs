@@ -10,9 +10,13 @@
 // alternates with a real miss (a token the portal has never seen, minted beforehand by refreshing the
 // session: in-process miss, Redis miss, introspection, cache write). Goals: A costs ≤ 1.10× the CPU and
 // ≤ 1.15× the p50 of C; a miss adds ≤ 5 ms at p95 (median of the rounds). Not part of the tests.
+// BENCH_RUNS (1) repeats the whole measurement on the same servers and prints each run's verdicts and
+// how many runs met each goal. Its own database (BENCH_SSO_DATABASE, default ppt_bench_sso) and Redis
+// key prefix (ppt-bench-sso:), so it never touches the local system's data.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runDbCli, runTypeScript } from '../lib/db.mjs';
 import { localEnv, realityEnv, workerEnv } from '../lib/env.mjs';
@@ -24,6 +28,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const DATABASE = process.env.BENCH_SSO_DATABASE ?? 'ppt_bench_sso';
 const PORTS = {
   api: 3900,
   apiWorker: 3910,
@@ -37,7 +43,19 @@ const BARE_SERVER =
 const TICK_US = 1e6 / 100; // USER_HZ on Linux
 
 ensureDependencies();
-const env = { ...localEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true' };
+const env = ownDatabase(
+  {
+    ...localEnv(),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    OTEL_SDK_DISABLED: 'true',
+    REDIS_KEY_PREFIX: 'ppt-bench-sso:',
+    // Production refuses the log mail transport; the worker's verification mails go to a closed port.
+    MAIL_TRANSPORT: 'smtp',
+    SMTP_URL: 'smtp://127.0.0.1:9',
+  },
+  DATABASE,
+);
 const dataDir = env.PPT_DATA_DIR || join(ROOT, '.data');
 const services = [
   await ensurePostgres(env.DATABASE_MIGRATION_URL, join(dataDir, 'postgres')),
@@ -118,24 +136,49 @@ try {
   await call('POST', `${apiUrl}/api/v1/listings/${listing.id}/status`, manager, { status: 'published' });
   await waitFor(`http://127.0.0.1:${PORTS.portal}/api/v1/listings/${listing.id}`);
 
-  const auth = { authorization: `Bearer ${accessToken}` };
   const cases = {
-    warm: { port: PORTS.portal, path: '/api/v1/favorites', headers: auth, server: portal },
-    noCache: { port: PORTS.portalNoCache, path: '/api/v1/favorites', headers: auth, server: portalNoCache },
+    warm: { port: PORTS.portal, path: '/api/v1/favorites', headers: {}, server: portal },
+    noCache: { port: PORTS.portalNoCache, path: '/api/v1/favorites', headers: {}, server: portalNoCache },
     anonymous: { port: PORTS.portal, path: `/api/v1/listings/${listing.id}`, headers: {}, server: portal },
   };
   // Tokens for the misses: one per request, never sent to the portal before.
   const freshTokens = [];
   let refresh = refreshToken;
-  for (let i = 0; i < (ROUNDS + 1) * SEQUENTIAL; i++) {
+  for (let i = 0; i < (ROUNDS * RUNS + 1) * SEQUENTIAL; i++) {
     const pair = await call('POST', `${apiUrl}/api/v1/auth/refresh`, undefined, { refreshToken: refresh });
     freshTokens.push(pair.accessToken);
     refresh = pair.refreshToken;
   }
   const nextFreshTokens = () => freshTokens.splice(0, SEQUENTIAL);
+  // The signed-in visitor's token is taken after the minting, which can outlast an access token's life.
+  const { accessToken: visitorToken } = await call('POST', `${apiUrl}/api/v1/auth/login`, undefined, { email, password });
+  const auth = { authorization: `Bearer ${visitorToken}` };
+  cases.warm.headers = auth;
+  cases.noCache.headers = auth;
 
   for (const c of Object.values(cases)) await measure(c); // warm-up: JIT, pools, caches
   await missLatency(cases.warm, nextFreshTokens());
+  const verdicts = [];
+  for (let run = 1; run <= RUNS; run++) {
+    log(`run ${run} of ${RUNS}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    verdicts.push(await measureRun(cases, api, nextFreshTokens));
+  }
+  if (RUNS > 1) {
+    log(`runs that met each goal (of ${RUNS}):`);
+    for (const goal of ['cpu', 'p50', 'miss'])
+      log(`  ${goal.padEnd(4)} ${verdicts.filter((v) => v[goal]).length} (${verdicts.map((v) => (v[goal] ? 'yes' : 'no')).join(', ')})`);
+    log(`  all three ${verdicts.filter((v) => v.cpu && v.p50 && v.miss).length}`);
+  }
+} catch (err) {
+  process.stderr.write(`[ppt] bench failed: ${err.message}\n`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+}
+
+/** One run: ROUNDS alternating rounds over the cases, its medians, and whether each goal held. */
+async function measureRun(cases, api, nextFreshTokens) {
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const round = {};
@@ -177,12 +220,18 @@ try {
   );
   const added = median(rounds.map((r) => r.sequential.miss.p95 - r.sequential.warm.p95));
   log(`  a cache miss adds ${added.toFixed(2)} ms at p95 (median of rounds; goal ≤ 5 ms)`);
-} catch (err) {
-  process.stderr.write(`[ppt] bench failed: ${err.message}\n`);
-  process.exitCode = 1;
-} finally {
-  for (const child of children) child.kill('SIGTERM');
-  for (const service of services.reverse()) await service.stop().catch(() => undefined);
+  return { cpu: cpuRatio <= 1.1, p50: p50Ratio <= 1.15, miss: added <= 5 };
+}
+
+/** The environment with every database URL pointing at `database` on the same server. */
+function ownDatabase(base, database) {
+  const at = (url) => {
+    const u = new URL(url);
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
+  const urls = ['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'WORKER_DATABASE_URL', 'REALITY_DATABASE_URL'];
+  return { ...base, ...Object.fromEntries(urls.map((key) => [key, at(base[key])])) };
 }
 
 function start(entry, extra) {
@@ -256,7 +305,8 @@ async function call(method, url, token, body) {
 }
 
 async function waitFor(url) {
-  for (let i = 0; i < 300; i++) {
+  // Up to 5 minutes: five servers boot at once, on a shared machine.
+  for (let i = 0; i < 1500; i++) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
