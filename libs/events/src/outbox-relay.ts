@@ -108,6 +108,23 @@ interface ClaimedRow {
  * before Redis is called; the outcome is written in a second short transaction. No row lock or open
  * transaction is held while publishing, so a slow Redis never blocks writers or other relays.
  */
+interface PassOutcome {
+  claimed: number;
+  published: number;
+}
+
+/**
+ * When the next pass starts: at once after a full batch that published something (a backlog drains
+ * at the speed of Redis, not one batch per poll interval); after the poll interval when the batch was
+ * not full (nothing more is waiting) or nothing could be published (Redis down: no busy loop).
+ */
+export function nextPassDelay(
+  pass: PassOutcome,
+  options: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs'>,
+): number {
+  return pass.claimed >= options.batchSize && pass.published > 0 ? 0 : options.pollIntervalMs;
+}
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -115,6 +132,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private lastPrunedAt = 0;
+  /** What the latest pass claimed and published (decides when the next one starts). */
+  private lastPass: PassOutcome = { claimed: 0, published: 0 };
 
   constructor(
     private readonly tenant: TenantTransactions,
@@ -127,11 +146,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     liveRelays.add(this);
     const tick = () => {
       if (this.stopped) return;
+      this.lastPass = { claimed: 0, published: 0 };
       this.running = this.relayOnce()
         .then(() => this.pruneIfDue())
         .catch((err: Error) => this.logger.error({ err }, 'Outbox relay pass failed'))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.pollIntervalMs);
+          if (this.stopped) return;
+          this.timer = setTimeout(tick, nextPassDelay(this.lastPass, this.options));
         });
     };
     tick();
@@ -148,6 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async relayOnce(): Promise<number> {
     const token = randomUUID();
     const batch = await this.claim(token);
+    this.lastPass = { claimed: batch.length, published: 0 };
     if (batch.length === 0) return 0;
     const done: ClaimedRow[] = [];
     const failed: { row: ClaimedRow; error: string }[] = [];
@@ -169,6 +191,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     await this.settle(token, done, failed, heldBack);
+    this.lastPass.published = done.length;
     for (const row of done) published.inc({ type: row.type });
     return done.length;
   }

@@ -22,6 +22,7 @@ import { organizationChannel, type DomainEvent } from './domain-events';
 import { EventsModule, OutboxRelayModule } from './events.module';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
+import { nextPassDelay } from './outbox-relay';
 
 describe('transactional outbox', () => {
   let db: TestDatabase;
@@ -370,5 +371,20 @@ describe('transactional outbox', () => {
     expect(await counted('outbox')).toBe(before.outbox + result.outbox);
     expect(await counted('consumed_events')).toBe(before.consumed + result.consumedEvents);
     await owner.query(`DELETE FROM outbox WHERE id = $1`, [oldPending]);
+  });
+});
+
+describe('outbox relay pacing', () => {
+  const options = { batchSize: 100, pollIntervalMs: 500 };
+
+  it('starts the next pass at once after a full batch that published, so a backlog is not one batch per interval', () => {
+    expect(nextPassDelay({ claimed: 100, published: 100 }, options)).toBe(0);
+    expect(nextPassDelay({ claimed: 100, published: 1 }, options)).toBe(0);
+  });
+
+  it('waits the poll interval when the batch was not full, or when nothing could be published (Redis down)', () => {
+    expect(nextPassDelay({ claimed: 99, published: 99 }, options)).toBe(500);
+    expect(nextPassDelay({ claimed: 0, published: 0 }, options)).toBe(500);
+    expect(nextPassDelay({ claimed: 100, published: 0 }, options)).toBe(500);
   });
 });
