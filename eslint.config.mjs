@@ -62,6 +62,11 @@ export default [
           selector: "CallExpression[callee.name='trustedOrganizationId']",
           message: 'Take the OrganizationId from a tenant transaction (TenantUnitOfWork.run); only trusted places make one.',
         },
+        {
+          // A cast would mint the brand as easily as the constructor.
+          selector: "TSAsExpression[typeAnnotation.typeName.name='OrganizationId'], TSTypeAssertion[typeAnnotation.typeName.name='OrganizationId']",
+          message: 'Never cast to OrganizationId: take it from a tenant transaction (TenantUnitOfWork.run).',
+        },
       ],
     },
   },

@@ -90,6 +90,16 @@ describe('context boundaries (lint)', () => {
     );
     expect(errors).toEqual([expect.stringMatching(/Take the OrganizationId from a tenant transaction/)]);
   }, 120_000);
+
+  it('refuses a feature that casts a string to OrganizationId', () => {
+    const errors = boundaryErrors(
+      'libs/api/finance/core/src/finance',
+      `import type { OrganizationId } from '@ppt/db';
+export const probe = 'forged' as OrganizationId;
+`,
+    );
+    expect(errors).toEqual([expect.stringMatching(/Never cast to OrganizationId/)]);
+  }, 120_000);
 });
 
 describe('context public APIs', () => {

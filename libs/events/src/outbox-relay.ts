@@ -198,12 +198,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Seconds since the oldest unpublished event was written; 0 when every event is out. */
   async oldestUnpublishedAge(): Promise<number> {
-    const [row] = (await this.tenant.runPlatform('outbox-relay', (m) =>
-      m.query(
+    const [row] = (await this.tenant.runPlatform('outbox-relay', async (m) => {
+      // The scrape stops waiting after 500 ms; the server stops the query too, so a slow database
+      // never keeps pool connections busy with lag readings.
+      await m.query(`SET LOCAL statement_timeout = '500ms'`);
+      return m.query(
         `SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
            FROM outbox WHERE published_at IS NULL`,
-      ),
-    )) as { age: number }[];
+      );
+    })) as { age: number }[];
     return Math.max(0, row.age);
   }
 
