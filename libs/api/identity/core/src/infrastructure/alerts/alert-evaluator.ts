@@ -55,7 +55,7 @@ export class AlertEvaluator {
     }
     let scrapeError: string | null = null;
     if (rules.some((r) => this.signals.isScraped(r))) {
-      scrapeError = await this.signals.scrape(now).then(
+      scrapeError = await this.signals.scrape(now, rules).then(
         () => null,
         (err: Error) => err.message,
       );

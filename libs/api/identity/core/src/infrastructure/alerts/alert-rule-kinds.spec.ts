@@ -1,5 +1,5 @@
 import type { AlertRule } from '@ppt/db';
-import { holds, parseMatcher, ruleProblems } from './alert-rule-kinds';
+import { compileMatchers, holds, MAX_REGEX_LENGTH, parseMatcher, ruleProblems, type LabelMatcher } from './alert-rule-kinds';
 import { promqlOf } from './prometheus-rules';
 
 describe('ruleProblems', () => {
@@ -45,6 +45,41 @@ describe('label matchers', () => {
     expect(parseMatcher('route!="/a\\"b"')).toEqual({ label: 'route', op: '!=', value: '/a"b' });
     expect(parseMatcher('status=500')).toEqual(expect.stringContaining('is not a label matcher'));
     expect(parseMatcher('__name__="x"')).toEqual(expect.stringContaining('reserved'));
+  });
+
+  it.each([
+    ['(?=a)a', 'lookahead'],
+    ['(?!b).*', 'lookahead'],
+    ['(?<=a)b', 'lookbehind'],
+    ['(?<!a)b', 'lookbehind'],
+    ['(a)\\\\1', 'backreferences'],
+    ['(?<x>a)\\\\k<x>', 'backreferences'],
+    ['(a+)+$', 'repeated group'],
+    ['(a*)*', 'repeated group'],
+    ['(a+)*', 'repeated group'],
+    ['(x(a{2,})b)+', 'repeated group'],
+    ['a'.repeat(MAX_REGEX_LENGTH + 1), `longer than ${MAX_REGEX_LENGTH}`],
+  ])('refuses the regular expression %s (RE2 lacks it or it backtracks catastrophically)', (re, reason) => {
+    expect(parseMatcher(`route=~"${re}"`)).toEqual(expect.stringContaining(reason));
+    expect(parseMatcher(`route!~"${re}"`)).toEqual(expect.stringContaining(reason));
+  });
+
+  it('accepts ordinary regular expressions and matches them anchored, as Prometheus does', () => {
+    for (const re of ['5..', 'invalid|unavailable', '/api/(v1|v2)/.+', '[+*]+', 'a\\\\(+', '(ab)+', 'x{2,3}'])
+      expect(parseMatcher(`route=~"${re}"`)).toEqual({ label: 'route', op: '=~', value: re.replace(/\\(.)/g, '$1') });
+    const status5xx = compileMatchers([parseMatcher('status=~"5.."') as LabelMatcher]);
+    expect(status5xx({ status: '503' })).toBe(true);
+    expect(status5xx({ status: '1503' })).toBe(false);
+    const notHealth = compileMatchers([parseMatcher('route!~"/health|/ready"') as LabelMatcher, parseMatcher('method="GET"') as LabelMatcher]);
+    expect(notHealth({ route: '/api/health', method: 'GET' })).toBe(true);
+    expect(notHealth({ route: '/health', method: 'GET' })).toBe(false);
+    expect(notHealth({ route: '/api', method: 'POST' })).toBe(false);
+  });
+
+  it('reports a refused pattern on the matcher field, so saving the rule answers 422', () => {
+    expect(ruleProblems('metric_threshold', { windowSeconds: 60, metric: 'http_requests_total', matchers: ['route=~"(a+)+$"'], aggregation: 'sum' }, 1)).toEqual([
+      { field: 'params.matchers.0', message: expect.stringContaining('repeated group') },
+    ]);
   });
 });
 

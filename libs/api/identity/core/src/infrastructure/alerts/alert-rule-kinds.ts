@@ -79,6 +79,9 @@ export interface LabelMatcher {
 
 const MATCHER = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)"((?:[^"\\]|\\.)*)"$/;
 
+/** Longest regular expression a matcher may hold: matching cost grows with it, and the exported rules file is read by people. */
+export const MAX_REGEX_LENGTH = 200;
+
 /** The matcher `raw` stands for, or why it is not one. */
 export function parseMatcher(raw: string): LabelMatcher | string {
   const m = MATCHER.exec(raw.trim());
@@ -87,27 +90,85 @@ export function parseMatcher(raw: string): LabelMatcher | string {
   const value = quoted.replace(/\\(.)/g, '$1');
   if (label.startsWith('__')) return `"${label}": labels starting with __ are reserved`;
   if (op === '=~' || op === '!~') {
-    try {
-      new RegExp(`^(?:${value})$`);
-    } catch {
-      return `"${raw}": the regular expression does not compile`;
-    }
+    const problem = regexProblem(value);
+    if (problem) return `"${raw}": ${problem}`;
   }
   return { label, op, value };
 }
 
-export function matches(labels: Record<string, string>, matcher: LabelMatcher): boolean {
-  const actual = labels[matcher.label] ?? '';
-  switch (matcher.op) {
-    case '=':
-      return actual === matcher.value;
-    case '!=':
-      return actual !== matcher.value;
-    case '=~':
-      return new RegExp(`^(?:${matcher.value})$`).test(actual);
-    case '!~':
-      return !new RegExp(`^(?:${matcher.value})$`).test(actual);
+/**
+ * Why a matcher's regular expression is refused (null: it is fine). It runs in JavaScript here and in
+ * Prometheus (RE2) from the exported rules file, so syntax RE2 lacks (lookaround, backreferences) is
+ * refused, and so are quantified groups that contain a quantifier (`(a+)+`): the usual catastrophic
+ * backtracking shape. A structural check, not a proof: `(a|a)*` still backtracks (the length cap bounds it).
+ */
+export function regexProblem(pattern: string): string | null {
+  if (pattern.length > MAX_REGEX_LENGTH) return `the regular expression is longer than ${MAX_REGEX_LENGTH} characters`;
+  if (/\(\?[=!]|\?<[=!]/.test(pattern)) return 'lookahead and lookbehind are not supported (Prometheus uses RE2)';
+  if (hasBackreference(pattern)) return 'backreferences are not supported (Prometheus uses RE2)';
+  if (hasNestedQuantifier(pattern)) return 'a repeated group must not itself contain a repetition, e.g. (a+)+';
+  try {
+    new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return 'the regular expression does not compile';
   }
+  return null;
+}
+
+/** `\1`–`\9` or `\k<name>` outside a character class (an escaped backslash is skipped). */
+function hasBackreference(pattern: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) return true;
+      i++;
+    } else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+  }
+  return false;
+}
+
+/** A group holding `+`, `*` or `{n,m}` (at any depth) that is itself followed by one of them. */
+function hasNestedQuantifier(pattern: string): boolean {
+  const quantifiedInside: boolean[] = [false];
+  let inClass = false;
+  const isQuantifier = (c: string | undefined) => c === '+' || c === '*' || c === '{';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') quantifiedInside.push(false);
+    else if (c === ')' && quantifiedInside.length > 1) {
+      const inner = quantifiedInside.pop()!;
+      if (inner && isQuantifier(pattern[i + 1])) return true;
+      if (inner) quantifiedInside[quantifiedInside.length - 1] = true;
+    } else if (isQuantifier(c)) quantifiedInside[quantifiedInside.length - 1] = true;
+  }
+  return false;
+}
+
+/** A test of a series' labels against all `matchers`, regular expressions compiled once (anchored, as Prometheus does). */
+export function compileMatchers(matchers: readonly LabelMatcher[]): (labels: Record<string, string>) => boolean {
+  const tests = matchers.map((m): ((actual: string) => boolean) => {
+    switch (m.op) {
+      case '=':
+        return (actual) => actual === m.value;
+      case '!=':
+        return (actual) => actual !== m.value;
+      case '=~': {
+        const re = new RegExp(`^(?:${m.value})$`);
+        return (actual) => re.test(actual);
+      }
+      case '!~': {
+        const re = new RegExp(`^(?:${m.value})$`);
+        return (actual) => !re.test(actual);
+      }
+    }
+  });
+  return (labels) => matchers.every((m, i) => tests[i]!(labels[m.label] ?? ''));
 }
 
 class Windowed {

@@ -14,7 +14,7 @@ import {
 } from './alert-rule-kinds';
 import { AlertsEnv } from './alerts.env';
 import { parsePrometheusText } from './prometheus-text';
-import { aggregate, ScrapeHistory } from './scrape-history';
+import { aggregate, ScrapeHistory, type Retention } from './scrape-history';
 
 /** The value a rule's condition is checked on, and the series it is about (the instance's fingerprint). */
 export interface Signal {
@@ -55,8 +55,11 @@ export class AlertSignals {
     return SCRAPED_KINDS.includes(rule.kind as AlertRuleKind);
   }
 
-  /** Scrapes every target once (all or nothing: a partial scrape would read as a counter reset). */
-  async scrape(now: Date): Promise<void> {
+  /**
+   * Scrapes every target once (all or nothing: a partial scrape would read as a counter reset),
+   * keeping only the metrics the enabled scraped `rules` read.
+   */
+  async scrape(now: Date, rules: readonly AlertRule[]): Promise<void> {
     if (this.env.ALERT_SCRAPE_URLS.length === 0) throw new Error('no scrape targets (ALERT_SCRAPE_URLS)');
     const perTarget = await Promise.all(
       this.env.ALERT_SCRAPE_URLS.map(async (url) => {
@@ -67,7 +70,31 @@ export class AlertSignals {
         return parsePrometheusText(text).map((s) => ({ ...s, labels: { ...s.labels, instance: url } }));
       }),
     );
-    this.history.record(now, perTarget.flat());
+    this.history.record(now, perTarget.flat(), this.retention(rules));
+  }
+
+  /** Each metric name the scraped rules read, with the longest window it is read over (0: a gauge's latest value). */
+  private retention(rules: readonly AlertRule[]): Retention {
+    const longest = new Map<string, number>();
+    const need = (name: string, seconds: number) => longest.set(name, Math.max(longest.get(name) ?? 0, seconds));
+    for (const rule of rules.filter((r) => this.isScraped(r))) {
+      const windowSeconds = Number((rule.params as { windowSeconds?: number }).windowSeconds);
+      switch (rule.kind as AlertRuleKind) {
+        case 'error_rate':
+          need('http_requests_total', windowSeconds);
+          break;
+        case 'sso_failure_rate':
+          need('sso_validation_total', windowSeconds);
+          break;
+        case 'metric_threshold': {
+          const { metric } = rule.params as unknown as MetricThresholdParams;
+          const type = ALERTABLE_METRICS[metric];
+          need(type === 'histogram' ? `${metric}_count` : metric, type === 'gauge' ? 0 : windowSeconds);
+          break;
+        }
+      }
+    }
+    return longest;
   }
 
   async signal(rule: AlertRule, now: Date): Promise<Signal> {
