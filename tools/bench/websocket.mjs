@@ -172,7 +172,9 @@ async function broadcast(publisher, stream, orgId) {
     ids.push(id);
     const event = {
       id,
-      type: 'bench.broadcast',
+      // A real event type: the gateway delivers an event only to sockets whose role may see it
+      // (EVENT_PERMISSIONS); an organisation announcement reaches every member of the org room.
+      type: 'announcement.published',
       organizationId: orgId,
       aggregateId: id,
       aggregateVersion: 1,
