@@ -16,6 +16,7 @@ import type {
 import { ruleProblems, type AlertRuleKind } from './alert-rule-kinds';
 import { webhookSecretContext } from './alert-delivery.processor';
 import { AlertRulesRepository } from './alert-rules.repository';
+import { AlertSignals } from './alert-signals';
 import { AlertRuleError } from './alerts.errors';
 import { AlertsEnv } from './alerts.env';
 import { prometheusRuleFile } from './prometheus-rules';
@@ -29,12 +30,15 @@ import { prometheusRuleFile } from './prometheus-rules';
 export class AlertRulesService {
   private readonly http: GuardedHttp;
   private readonly box: SecretBox | null;
+  private readonly scrapes: boolean;
 
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly repo: AlertRulesRepository,
+    private readonly signals: AlertSignals,
     env: AlertsEnv,
   ) {
+    this.scrapes = env.ALERT_SCRAPE_URLS.length > 0;
     this.http = new GuardedHttp({ allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS });
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
   }
@@ -133,6 +137,8 @@ export class AlertRulesService {
     rule: Pick<AlertRule, 'kind' | 'params' | 'threshold' | 'channels'>,
   ): Promise<void> {
     const problems = ruleProblems(rule.kind as AlertRuleKind, rule.params, rule.threshold);
+    if (!this.scrapes && this.signals.isScraped(rule as AlertRule))
+      problems.push({ field: 'kind', message: 'no scrape targets configured (ALERT_SCRAPE_URLS)' });
     const { emails, webhookUrl, inApp } = rule.channels;
     if (emails.length === 0 && !webhookUrl && !inApp)
       problems.push({ field: 'channels', message: 'must name at least one e-mail address, a webhook or in-app' });
