@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService, type RequestMeta } from '@ppt/api-shared';
+import type { UserPrincipal } from '@ppt/auth';
 import { SecretBox } from '@ppt/config';
 import { TenantTransactions, type AlertInstance, type AlertRule } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { ErrorDetail } from '@ppt/observability';
 import { GuardedHttp } from '@ppt/outbound';
 import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type {
   AlertResponse,
   AlertRuleResponse,
@@ -36,6 +39,7 @@ export class AlertRulesService {
     private readonly tenant: TenantTransactions,
     private readonly repo: AlertRulesRepository,
     private readonly signals: AlertSignals,
+    private readonly audit: AuditService,
     env: AlertsEnv,
   ) {
     this.scrapes = env.ALERT_SCRAPE_URLS.length > 0;
@@ -56,7 +60,7 @@ export class AlertRulesService {
     return ruleResponse(rule);
   }
 
-  async create(dto: CreateAlertRuleDto): Promise<SavedAlertRuleResponse> {
+  async create(admin: UserPrincipal, dto: CreateAlertRuleDto, meta: RequestMeta): Promise<SavedAlertRuleResponse> {
     const rule = {
       name: dto.name,
       kind: dto.kind,
@@ -78,11 +82,17 @@ export class AlertRulesService {
       const saved = await this.repo.insertRule(m, rule);
       const secret = this.newWebhookSecret(saved);
       if (secret) await this.repo.saveRule(m, saved);
+      await this.recordAudit(m, admin, 'alert_rule.created', saved.id, meta, { name: saved.name, kind: saved.kind });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
 
-  async update(id: string, dto: UpdateAlertRuleDto): Promise<SavedAlertRuleResponse> {
+  async update(
+    admin: UserPrincipal,
+    id: string,
+    dto: UpdateAlertRuleDto,
+    meta: RequestMeta,
+  ): Promise<SavedAlertRuleResponse> {
     return this.tenant.runPlatform('platform-alerts', async (m) => {
       const rule = await this.repo.findRule(m, id);
       if (!rule) throw notFound();
@@ -110,13 +120,33 @@ export class AlertRulesService {
       if (!rule.channels.webhookUrl) rule.webhookSecretSealed = null;
       const secret = this.newWebhookSecret(rule);
       const saved = await this.repo.saveRule(m, rule);
+      // The names of the fields sent, not their values: e-mail addresses and URLs stay out of the log.
+      await this.recordAudit(m, admin, 'alert_rule.updated', saved.id, meta, { fields: Object.keys(dto).sort() });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
 
-  async remove(id: string): Promise<void> {
-    const deleted = await this.tenant.runPlatform('platform-alerts', (m) => this.repo.deleteRule(m, id));
-    if (!deleted) throw notFound();
+  async remove(admin: UserPrincipal, id: string, meta: RequestMeta): Promise<void> {
+    await this.tenant.runPlatform('platform-alerts', async (m) => {
+      if (!(await this.repo.deleteRule(m, id))) throw notFound();
+      await this.recordAudit(m, admin, 'alert_rule.deleted', id, meta);
+    });
+  }
+
+  /** A platform audit entry (no organisation), committed with the change it describes. */
+  private recordAudit(
+    m: EntityManager,
+    admin: UserPrincipal,
+    action: 'alert_rule.created' | 'alert_rule.updated' | 'alert_rule.deleted',
+    ruleId: string,
+    meta: RequestMeta,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(
+      { action, actorUserId: admin.userId, entityType: 'alert_rule', entityId: ruleId, details },
+      meta,
+      m,
+    );
   }
 
   async alerts(query: AlertsQueryDto): Promise<Page<AlertResponse>> {
