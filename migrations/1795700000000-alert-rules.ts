@@ -59,6 +59,10 @@ export class AlertRules1795700000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX uq_alert_instances_active ON alert_instances (rule_id, fingerprint_key) WHERE state <> 'resolved'`,
     );
     await q.query(`CREATE INDEX ix_alert_instances_state_started ON alert_instances (state, started_at)`);
+    // The few instances still owed a notification, found each pass without reading the resolved history.
+    await q.query(
+      `CREATE INDEX ix_alert_instances_unnotified ON alert_instances (updated_at) WHERE state <> 'pending' AND notified_state IS DISTINCT FROM state`,
+    );
 
     for (const table of ['alert_rules', 'alert_instances']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);

@@ -69,6 +69,9 @@ export class AlertRule extends BaseEntity {
 @Check('ck_alert_instances_notified_state', `"notified_state" IN ('firing', 'resolved')`)
 @Index('uq_alert_instances_active', ['ruleId', 'fingerprintKey'], { unique: true, where: `state <> 'resolved'` })
 @Index('ix_alert_instances_state_started', ['state', 'startedAt'])
+@Index('ix_alert_instances_unnotified', ['updatedAt'], {
+  where: `state <> 'pending' AND notified_state IS DISTINCT FROM state`,
+})
 export class AlertInstance extends BaseEntity {
   @Column({ type: 'uuid' })
   ruleId!: string;

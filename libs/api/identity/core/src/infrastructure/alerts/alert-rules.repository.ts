@@ -57,7 +57,8 @@ export class AlertRulesRepository {
     return m
       .createQueryBuilder(AlertInstance, 'i')
       .innerJoinAndSelect('i.rule', 'rule')
-      .where(`i.state IN ('firing', 'resolved') AND i.notified_state IS DISTINCT FROM i.state`)
+      // The predicate of ix_alert_instances_unnotified, so the planner can use it.
+      .where(`i.state <> 'pending' AND i.notified_state IS DISTINCT FROM i.state`)
       .orderBy('i.updated_at', 'ASC')
       .getMany();
   }
