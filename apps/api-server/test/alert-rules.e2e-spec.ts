@@ -401,6 +401,37 @@ describe('alert rules', () => {
     }
   }, 60_000);
 
+  it('records why a rule could not be applied, in its own transaction, and goes on with the other rules', async () => {
+    const gauge = (name: string) =>
+      jobRule({
+        name,
+        kind: 'metric_threshold',
+        params: { windowSeconds: 300, metric: 'outbox_lag_seconds', aggregation: 'max' },
+        comparator: '>=',
+        threshold: 30,
+        channels: { inApp: true },
+      });
+    const broken = (await api('post', 'alert-rules').send(gauge('Cannot be applied')).expect(201)).body;
+    const healthy = (await api('post', 'alert-rules').send(gauge('Applied')).expect(201)).body;
+    const evaluator = worker.get(AlertEvaluator, { strict: false });
+    // The evaluator's repository (not exported from the core): a database error on the first write of the pass.
+    const repo = (evaluator as unknown as { repo: { saveInstance: (...args: unknown[]) => Promise<unknown> } }).repo;
+    const save = jest.spyOn(repo, 'saveInstance').mockRejectedValueOnce(new Error('could not extend file'));
+    try {
+      metrics.text = '# TYPE outbox_lag_seconds gauge\noutbox_lag_seconds 45\n';
+      const pass = await evaluator.run(new Date());
+      expect(pass.failed).toBeGreaterThanOrEqual(1);
+      expect((await api('get', `alert-rules/${broken.id}`).expect(200)).body.lastError).toBe('could not extend file');
+      const firing = (await api('get', 'alerts?state=firing').expect(200)).body.items.map((a: { ruleId: string }) => a.ruleId);
+      expect(firing).toContain(healthy.id);
+      expect(firing).not.toContain(broken.id);
+    } finally {
+      save.mockRestore();
+      await api('delete', `alert-rules/${broken.id}`).expect(204);
+      await api('delete', `alert-rules/${healthy.id}`).expect(204);
+    }
+  }, 60_000);
+
   it('exports the rules as Prometheus alerting rules that promtool accepts', async () => {
     const rules = [
       jobRule({ name: 'API 5xx', kind: 'error_rate', params: { windowSeconds: 300, route: '/api/v1/buildings' }, threshold: 0.05, forSeconds: 120 }),
