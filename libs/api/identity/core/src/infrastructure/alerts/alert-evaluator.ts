@@ -28,7 +28,8 @@ export interface AlertTransition {
  * The every-minute evaluation of the enabled alert rules (platform scope 'alert-rules-evaluate', as
  * the jobs role): each rule's value is computed, its (rule, series) instance moves through
  * pending → firing → resolved, and only reaching firing and resolving queue notifications, one
- * delivery job per channel (retried by Bull; job ids make a repeated pass queue nothing twice).
+ * delivery job per channel and e-mail address (retried by Bull). An instance records which state was
+ * notified, so a notification a queueing error or a crash left behind is queued by the next pass.
  * A rule whose value cannot be computed keeps its instances as they are and records why on the rule;
  * a disabled rule's open instances are resolved without notification.
  */
