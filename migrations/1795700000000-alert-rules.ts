@@ -39,21 +39,30 @@ export class AlertRules1795700000000 implements MigrationInterface {
       CREATE TABLE alert_instances (
         id uuid NOT NULL DEFAULT gen_random_uuid() CONSTRAINT pk_alert_instances PRIMARY KEY,
         rule_id uuid NOT NULL CONSTRAINT fk_alert_instances_rule_id REFERENCES alert_rules (id) ON DELETE CASCADE,
-        fingerprint varchar(200) NOT NULL,
+        fingerprint text NOT NULL,
+        fingerprint_key varchar(64) NOT NULL,
         state varchar(10) NOT NULL,
+        notified_state varchar(10),
+        notified_at timestamptz,
         value double precision NOT NULL,
         started_at timestamptz NOT NULL,
         fired_at timestamptz,
         resolved_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT ck_alert_instances_state CHECK ("state" IN ('pending', 'firing', 'resolved'))
+        CONSTRAINT ck_alert_instances_state CHECK ("state" IN ('pending', 'firing', 'resolved')),
+        CONSTRAINT ck_alert_instances_notified_state CHECK ("notified_state" IN ('firing', 'resolved'))
       )`);
-    // De-duplication: one unresolved instance per rule and series.
+    // De-duplication: one unresolved instance per rule and series (keyed by the sha256 of the series'
+    // fingerprint, which can be longer than an index entry may be).
     await q.query(
-      `CREATE UNIQUE INDEX uq_alert_instances_active ON alert_instances (rule_id, fingerprint) WHERE state <> 'resolved'`,
+      `CREATE UNIQUE INDEX uq_alert_instances_active ON alert_instances (rule_id, fingerprint_key) WHERE state <> 'resolved'`,
     );
     await q.query(`CREATE INDEX ix_alert_instances_state_started ON alert_instances (state, started_at)`);
+    // The few instances still owed a notification, found each pass without reading the resolved history.
+    await q.query(
+      `CREATE INDEX ix_alert_instances_unnotified ON alert_instances (updated_at) WHERE state <> 'pending' AND notified_state IS DISTINCT FROM state`,
+    );
 
     for (const table of ['alert_rules', 'alert_instances']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);

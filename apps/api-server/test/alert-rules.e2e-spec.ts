@@ -78,6 +78,7 @@ describe('alert rules', () => {
   let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
   let metrics: Awaited<ReturnType<typeof startMetricsTarget>>;
   let adminToken: string;
+  let operatorId: string;
   let memberToken: string;
   const sockets: TestSocket[] = [];
   const http = () => server.app.getHttpServer();
@@ -116,6 +117,7 @@ describe('alert rules', () => {
     await worker.init();
     const operator = await registerAndLogin(http(), 'operator');
     await makePlatformAdmin(server, operator.id);
+    operatorId = operator.id;
     adminToken = (await login(http(), operator.email)).accessToken;
     memberToken = (await registerAndLogin(http(), 'member')).accessToken;
   }, 60_000);
@@ -198,6 +200,20 @@ describe('alert rules', () => {
     await api('delete', `alert-rules/${created.id}`).expect(204);
     expect((await api('get', `alert-rules/${created.id}`).expect(404)).body.error.code).toBe('ALERT_RULE_NOT_FOUND');
     await api('delete', `alert-rules/${randomUUID()}`).expect(404);
+
+    // Every change is in the platform audit log, with who made it.
+    for (const [action, details] of [
+      ['alert_rule.created', { name: 'CRUD rule', kind: 'job_failure_rate' }],
+      ['alert_rule.updated', { fields: ['name', 'threshold'] }],
+      ['alert_rule.deleted', null],
+    ] as const) {
+      const entries = (
+        await request(http()).get(`/api/v1/platform/audit-logs?action=${action}`).set(bearer(adminToken)).expect(200)
+      ).body.items;
+      expect(entries).toEqual([
+        expect.objectContaining({ action, entityType: 'alert_rule', entityId: created.id, actorUserId: operatorId, details }),
+      ]);
+    }
   });
 
   it('fires once on failing jobs (e-mail, signed webhook, in-app), stays quiet, and tells when it resolves', async () => {
@@ -331,6 +347,88 @@ describe('alert rules', () => {
       await mail.waitFor((m) => m.subject === '[RESOLVED] Outbox lagging', 20_000);
     } finally {
       await api('delete', `alert-rules/${rule.id}`).expect(204);
+    }
+  }, 60_000);
+
+  it('fires on a series longer than an index entry, e-mails each address in its own job, and re-queues what a queueing error lost', async () => {
+    const longMatcher = `instance!="${'x'.repeat(280)}"`;
+    const rule = (
+      await api('post', 'alert-rules')
+        .send(
+          jobRule({
+            name: 'Long series',
+            kind: 'metric_threshold',
+            params: { windowSeconds: 300, metric: 'outbox_lag_seconds', aggregation: 'max', matchers: [longMatcher] },
+            comparator: '>=',
+            threshold: 30,
+            channels: { emails: ['first@example.test', 'second@example.test'] },
+          }),
+        )
+        .expect(201)
+    ).body;
+    const evaluator = worker.get(AlertEvaluator, { strict: false });
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance), { strict: false });
+    // A Redis blip on the first add: the state change is committed, its notification not queued.
+    const add = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Connection is closed.'));
+    try {
+      metrics.text = '# TYPE outbox_lag_seconds gauge\noutbox_lag_seconds 45\n';
+      await evaluator.run(new Date());
+      const alert = (await api('get', 'alerts?state=firing').expect(200)).body.items.find(
+        (a: { ruleId: string }) => a.ruleId === rule.id,
+      );
+      expect(alert.fingerprint).toBe(`outbox_lag_seconds,${longMatcher}`);
+      await expect(add.mock.results[0]?.value).rejects.toThrow('Connection is closed.');
+
+      // The next pass sees the firing instance was never notified and queues it.
+      await evaluator.run(new Date());
+      // One message per address: neither names the other recipient.
+      const recipients = (m: { to?: unknown }) => (m.to as { text?: string } | undefined)?.text;
+      for (const address of ['first@example.test', 'second@example.test'])
+        await mail.waitFor((m) => m.subject === '[CRITICAL] Long series' && recipients(m) === address, 20_000);
+      const emailJobs = add.mock.calls
+        .filter(([name, data]) => name === MaintenanceJob.DeliverAlert && (data as { instanceId: string }).instanceId === alert.id)
+        .map(([, data, options]) => ({ to: (data as { to?: string }).to, jobId: (options as { jobId: string }).jobId }));
+      expect(new Set(emailJobs.map((j) => j.to))).toEqual(new Set(['first@example.test', 'second@example.test']));
+      expect(new Set(emailJobs.map((j) => j.jobId)).size).toBe(2);
+
+      // Notified: a further pass queues nothing more.
+      const calls = add.mock.calls.length;
+      await evaluator.run(new Date());
+      expect(add.mock.calls.length).toBe(calls);
+    } finally {
+      add.mockRestore();
+      await api('delete', `alert-rules/${rule.id}`).expect(204);
+    }
+  }, 60_000);
+
+  it('records why a rule could not be applied, in its own transaction, and goes on with the other rules', async () => {
+    const gauge = (name: string) =>
+      jobRule({
+        name,
+        kind: 'metric_threshold',
+        params: { windowSeconds: 300, metric: 'outbox_lag_seconds', aggregation: 'max' },
+        comparator: '>=',
+        threshold: 30,
+        channels: { inApp: true },
+      });
+    const broken = (await api('post', 'alert-rules').send(gauge('Cannot be applied')).expect(201)).body;
+    const healthy = (await api('post', 'alert-rules').send(gauge('Applied')).expect(201)).body;
+    const evaluator = worker.get(AlertEvaluator, { strict: false });
+    // The evaluator's repository (not exported from the core): a database error on the first write of the pass.
+    const repo = (evaluator as unknown as { repo: { saveInstance: (...args: unknown[]) => Promise<unknown> } }).repo;
+    const save = jest.spyOn(repo, 'saveInstance').mockRejectedValueOnce(new Error('could not extend file'));
+    try {
+      metrics.text = '# TYPE outbox_lag_seconds gauge\noutbox_lag_seconds 45\n';
+      const pass = await evaluator.run(new Date());
+      expect(pass.failed).toBeGreaterThanOrEqual(1);
+      expect((await api('get', `alert-rules/${broken.id}`).expect(200)).body.lastError).toBe('could not extend file');
+      const firing = (await api('get', 'alerts?state=firing').expect(200)).body.items.map((a: { ruleId: string }) => a.ruleId);
+      expect(firing).toContain(healthy.id);
+      expect(firing).not.toContain(broken.id);
+    } finally {
+      save.mockRestore();
+      await api('delete', `alert-rules/${broken.id}`).expect(204);
+      await api('delete', `alert-rules/${healthy.id}`).expect(204);
     }
   }, 60_000);
 

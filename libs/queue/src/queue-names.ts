@@ -64,11 +64,10 @@ export interface DocumentJobData {
 }
 
 /** Payload of a deliver-alert job: the instance and the state it reached (firing or resolved). */
-export interface AlertDeliveryJobData {
+export type AlertDeliveryJobData = {
   instanceId: string;
   state: 'firing' | 'resolved';
-  channel: 'email' | 'webhook' | 'in-app';
-}
+} & ({ channel: 'email'; /** One address per job: a retry re-sends to it only. */ to: string } | { channel: 'webhook' | 'in-app' });
 
 /** Jobs of the syndication queue (besides the listing events EVENT_QUEUES routes there). */
 export const SyndicationJob = {

@@ -61,13 +61,17 @@ export class AlertRule extends BaseEntity {
 }
 
 /**
- * One occurrence of a rule's condition, keyed by (rule, fingerprint): pending → firing → resolved. At
+ * One occurrence of a rule's condition, keyed by (rule, sha256 of the fingerprint): pending → firing → resolved. At
  * most one unresolved instance per key (partial unique index), so an ongoing problem is one alert.
  */
 @Entity('alert_instances')
 @Check('ck_alert_instances_state', `"state" IN ('pending', 'firing', 'resolved')`)
-@Index('uq_alert_instances_active', ['ruleId', 'fingerprint'], { unique: true, where: `state <> 'resolved'` })
+@Check('ck_alert_instances_notified_state', `"notified_state" IN ('firing', 'resolved')`)
+@Index('uq_alert_instances_active', ['ruleId', 'fingerprintKey'], { unique: true, where: `state <> 'resolved'` })
 @Index('ix_alert_instances_state_started', ['state', 'startedAt'])
+@Index('ix_alert_instances_unnotified', ['updatedAt'], {
+  where: `state <> 'pending' AND notified_state IS DISTINCT FROM state`,
+})
 export class AlertInstance extends BaseEntity {
   @Column({ type: 'uuid' })
   ruleId!: string;
@@ -77,11 +81,25 @@ export class AlertInstance extends BaseEntity {
   rule?: AlertRule;
 
   /** The series the instance is about, e.g. `queue=maintenance`. */
-  @Column({ type: 'varchar', length: 200 })
+  @Column({ type: 'text' })
   fingerprint!: string;
+
+  /** Hex sha256 of `fingerprint`: the unique key (a fingerprint may be too long for an index entry). */
+  @Column({ type: 'varchar', length: 64 })
+  fingerprintKey!: string;
 
   @Column({ type: 'varchar', length: 10 })
   state!: 'pending' | 'firing' | 'resolved';
+
+  /**
+   * The state whose notification is settled: its deliveries were queued, or it needed none. An
+   * instance firing or resolved with a different value here is still owed its notification.
+   */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  notifiedState!: 'firing' | 'resolved' | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  notifiedAt!: Date | null;
 
   /** The last evaluated value. */
   @Column({ type: 'double precision' })

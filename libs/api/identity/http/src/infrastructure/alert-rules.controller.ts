@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Permission, RequirePermission } from '@ppt/auth';
+import { Meta, type RequestMeta } from '@ppt/api-shared';
+import { CurrentUser, Permission, RequirePermission, type UserPrincipal } from '@ppt/auth';
 import {
   AlertPageResponse,
   AlertRuleIdParam,
@@ -40,8 +41,12 @@ export class AlertRulesController {
   /** A broken rule is refused with the reasons (ALERT_RULE_INVALID); a webhook's secret is in the answer, once. */
   @Post('alert-rules')
   @ApiCreatedResponse({ type: SavedAlertRuleResponse })
-  create(@Body() body: CreateAlertRuleDto): Promise<SavedAlertRuleResponse> {
-    return this.alerts.create(body);
+  create(
+    @CurrentUser() admin: UserPrincipal,
+    @Body() body: CreateAlertRuleDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<SavedAlertRuleResponse> {
+    return this.alerts.create(admin, body, meta);
   }
 
   @Get('alert-rules/:id')
@@ -52,15 +57,24 @@ export class AlertRulesController {
 
   @Patch('alert-rules/:id')
   @ApiOkResponse({ type: SavedAlertRuleResponse })
-  update(@Param() params: AlertRuleIdParam, @Body() body: UpdateAlertRuleDto): Promise<SavedAlertRuleResponse> {
-    return this.alerts.update(params.id, body);
+  update(
+    @CurrentUser() admin: UserPrincipal,
+    @Param() params: AlertRuleIdParam,
+    @Body() body: UpdateAlertRuleDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<SavedAlertRuleResponse> {
+    return this.alerts.update(admin, params.id, body, meta);
   }
 
   @Delete('alert-rules/:id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Param() params: AlertRuleIdParam): Promise<void> {
-    await this.alerts.remove(params.id);
+  async remove(
+    @CurrentUser() admin: UserPrincipal,
+    @Param() params: AlertRuleIdParam,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    await this.alerts.remove(admin, params.id, meta);
   }
 
   /** Alert instances, newest first (`state`: pending, firing or resolved). */

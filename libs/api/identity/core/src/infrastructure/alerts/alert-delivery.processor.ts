@@ -33,7 +33,7 @@ export interface AlertWebhookBody {
 }
 
 /**
- * Sends one alert state change on one channel of its rule: e-mail (the mail port), a signed JSON
+ * Sends one alert state change on one channel of its rule: e-mail to one address (the mail port), a signed JSON
  * webhook through the guarded outbound agent, or in-app (a realtime event to every platform
  * administrator's sockets, through api-server's direct channel that every gateway hears). A failed send throws, so Bull retries it with backoff
  * and keeps it as a dead letter when the attempts run out. The rule is read as it is now: a channel
@@ -59,24 +59,24 @@ export class AlertDeliveryProcessor {
 
   @Process(MaintenanceJob.DeliverAlert)
   async handle(job: Job<AlertDeliveryJobData>): Promise<string> {
-    const { instanceId, state, channel } = job.data;
+    const { instanceId, state } = job.data;
     const instance = await this.tenant.runPlatform('platform-alerts', (m) => this.repo.findInstance(m, instanceId));
     const rule = instance?.rule;
     if (!instance || !rule) return 'the rule was deleted';
     const body = bodyOf(instance, rule, state);
-    if (channel === 'email') {
-      for (const to of rule.channels.emails) {
-        await this.mailer.send(
-          mailTemplates.alertStateChanged(
-            to,
-            { ruleName: rule.name, state, severity: rule.severity, summary: summaryOf(body), at: body.startedAt },
-            this.mailer.appPage('admin/alerts'),
-          ),
-        );
-      }
-      return `e-mailed ${rule.channels.emails.length} address(es)`;
+    if (job.data.channel === 'email') {
+      const { to } = job.data;
+      if (!rule.channels.emails.includes(to)) return 'the rule does not e-mail this address any more';
+      await this.mailer.send(
+        mailTemplates.alertStateChanged(
+          to,
+          { ruleName: rule.name, state, severity: rule.severity, summary: summaryOf(body), at: body.startedAt },
+          this.mailer.appPage('admin/alerts'),
+        ),
+      );
+      return 'e-mailed';
     }
-    if (channel === 'in-app') {
+    if (job.data.channel === 'in-app') {
       if (!rule.channels.inApp) return 'the rule has no in-app channel any more';
       // Best effort, like every realtime event: admins not signed in see the alert in the alerts list.
       const admins = await this.users.platformAdminIds();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AlertInstance, AlertRule } from '@ppt/db';
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
 export type NewAlertRule = Omit<AlertRule, 'id' | 'createdAt' | 'updatedAt' | 'lastEvaluatedAt' | 'lastError'>;
@@ -47,7 +48,28 @@ export class AlertRulesRepository {
   }
 
   saveInstance(m: EntityManager, instance: Partial<AlertInstance>): Promise<AlertInstance> {
-    return m.save(m.create(AlertInstance, instance));
+    const key = instance.fingerprint === undefined ? {} : { fingerprintKey: fingerprintKeyOf(instance.fingerprint) };
+    return m.save(m.create(AlertInstance, { ...instance, ...key }));
+  }
+
+  /** Firing or resolved instances whose notification was never queued, with their rules. */
+  unnotifiedInstances(m: EntityManager): Promise<AlertInstance[]> {
+    return m
+      .createQueryBuilder(AlertInstance, 'i')
+      .innerJoinAndSelect('i.rule', 'rule')
+      // The predicate of ix_alert_instances_unnotified, so the planner can use it.
+      .where(`i.state <> 'pending' AND i.notified_state IS DISTINCT FROM i.state`)
+      .orderBy('i.updated_at', 'ASC')
+      .getMany();
+  }
+
+  /** Settles the notification of `state`, unless the instance has moved on meanwhile. */
+  async markNotified(m: EntityManager, id: string, state: 'firing' | 'resolved', at: Date): Promise<void> {
+    await m.query(`UPDATE alert_instances SET notified_state = $2, notified_at = $3 WHERE id = $1 AND state = $2`, [
+      id,
+      state,
+      at,
+    ]);
   }
 
   listInstances(
@@ -69,3 +91,5 @@ export class AlertRulesRepository {
     return m.findOne(AlertInstance, { where: { id }, relations: { rule: true } });
   }
 }
+
+export const fingerprintKeyOf = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService, type RequestMeta } from '@ppt/api-shared';
+import type { UserPrincipal } from '@ppt/auth';
 import { SecretBox } from '@ppt/config';
 import { TenantTransactions, type AlertInstance, type AlertRule } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { ErrorDetail } from '@ppt/observability';
 import { GuardedHttp } from '@ppt/outbound';
 import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type {
   AlertResponse,
   AlertRuleResponse,
@@ -16,6 +19,7 @@ import type {
 import { ruleProblems, type AlertRuleKind } from './alert-rule-kinds';
 import { webhookSecretContext } from './alert-delivery.processor';
 import { AlertRulesRepository } from './alert-rules.repository';
+import { AlertSignals } from './alert-signals';
 import { AlertRuleError } from './alerts.errors';
 import { AlertsEnv } from './alerts.env';
 import { prometheusRuleFile } from './prometheus-rules';
@@ -29,12 +33,16 @@ import { prometheusRuleFile } from './prometheus-rules';
 export class AlertRulesService {
   private readonly http: GuardedHttp;
   private readonly box: SecretBox | null;
+  private readonly scrapes: boolean;
 
   constructor(
     private readonly tenant: TenantTransactions,
     private readonly repo: AlertRulesRepository,
+    private readonly signals: AlertSignals,
+    private readonly audit: AuditService,
     env: AlertsEnv,
   ) {
+    this.scrapes = env.ALERT_SCRAPE_URLS.length > 0;
     this.http = new GuardedHttp({ allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS });
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
   }
@@ -52,7 +60,7 @@ export class AlertRulesService {
     return ruleResponse(rule);
   }
 
-  async create(dto: CreateAlertRuleDto): Promise<SavedAlertRuleResponse> {
+  async create(admin: UserPrincipal, dto: CreateAlertRuleDto, meta: RequestMeta): Promise<SavedAlertRuleResponse> {
     const rule = {
       name: dto.name,
       kind: dto.kind,
@@ -74,11 +82,17 @@ export class AlertRulesService {
       const saved = await this.repo.insertRule(m, rule);
       const secret = this.newWebhookSecret(saved);
       if (secret) await this.repo.saveRule(m, saved);
+      await this.recordAudit(m, admin, 'alert_rule.created', saved.id, meta, { name: saved.name, kind: saved.kind });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
 
-  async update(id: string, dto: UpdateAlertRuleDto): Promise<SavedAlertRuleResponse> {
+  async update(
+    admin: UserPrincipal,
+    id: string,
+    dto: UpdateAlertRuleDto,
+    meta: RequestMeta,
+  ): Promise<SavedAlertRuleResponse> {
     return this.tenant.runPlatform('platform-alerts', async (m) => {
       const rule = await this.repo.findRule(m, id);
       if (!rule) throw notFound();
@@ -106,13 +120,33 @@ export class AlertRulesService {
       if (!rule.channels.webhookUrl) rule.webhookSecretSealed = null;
       const secret = this.newWebhookSecret(rule);
       const saved = await this.repo.saveRule(m, rule);
+      // The names of the fields sent, not their values: e-mail addresses and URLs stay out of the log.
+      await this.recordAudit(m, admin, 'alert_rule.updated', saved.id, meta, { fields: Object.keys(dto).sort() });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
 
-  async remove(id: string): Promise<void> {
-    const deleted = await this.tenant.runPlatform('platform-alerts', (m) => this.repo.deleteRule(m, id));
-    if (!deleted) throw notFound();
+  async remove(admin: UserPrincipal, id: string, meta: RequestMeta): Promise<void> {
+    await this.tenant.runPlatform('platform-alerts', async (m) => {
+      if (!(await this.repo.deleteRule(m, id))) throw notFound();
+      await this.recordAudit(m, admin, 'alert_rule.deleted', id, meta);
+    });
+  }
+
+  /** A platform audit entry (no organisation), committed with the change it describes. */
+  private recordAudit(
+    m: EntityManager,
+    admin: UserPrincipal,
+    action: 'alert_rule.created' | 'alert_rule.updated' | 'alert_rule.deleted',
+    ruleId: string,
+    meta: RequestMeta,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(
+      { action, actorUserId: admin.userId, entityType: 'alert_rule', entityId: ruleId, details },
+      meta,
+      m,
+    );
   }
 
   async alerts(query: AlertsQueryDto): Promise<Page<AlertResponse>> {
@@ -133,6 +167,8 @@ export class AlertRulesService {
     rule: Pick<AlertRule, 'kind' | 'params' | 'threshold' | 'channels'>,
   ): Promise<void> {
     const problems = ruleProblems(rule.kind as AlertRuleKind, rule.params, rule.threshold);
+    if (!this.scrapes && this.signals.isScraped(rule as AlertRule))
+      problems.push({ field: 'kind', message: 'no scrape targets configured (ALERT_SCRAPE_URLS)' });
     const { emails, webhookUrl, inApp } = rule.channels;
     if (emails.length === 0 && !webhookUrl && !inApp)
       problems.push({ field: 'channels', message: 'must name at least one e-mail address, a webhook or in-app' });

@@ -13,9 +13,22 @@ export function signAlertBody(secret: string, timestamp: number, body: string): 
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** For receivers (and the tests): whether `signature` signs `body` at `timestamp` with `secret`. */
-export function verifyAlertSignature(secret: string, timestamp: string, body: string, signature: string): boolean {
+/**
+ * For receivers (and the tests): whether `signature` signs `body` at `timestamp` with `secret`, and
+ * the timestamp is within `toleranceSeconds` of `now` either way (an older delivery is a replay, a
+ * future one a skewed or forged clock). A retried delivery is signed anew, so the same alert state can
+ * arrive more than once: receivers de-duplicate on `alertId` + `state`.
+ */
+export function verifyAlertSignature(
+  secret: string,
+  timestamp: string,
+  body: string,
+  signature: string,
+  { toleranceSeconds = 300, now = Date.now() }: { toleranceSeconds?: number; now?: number } = {},
+): boolean {
+  if (!/^\d+$/.test(timestamp)) return false;
+  if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > toleranceSeconds) return false;
   const expected = Buffer.from(signAlertBody(secret, Number(timestamp), body));
   const given = Buffer.from(signature);
-  return /^\d+$/.test(timestamp) && expected.length === given.length && timingSafeEqual(expected, given);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
