@@ -97,6 +97,7 @@ export type RequestPlatformScope =
   | 'listing-photos'
   | 'portal-webhook'
   | 'platform-audit'
+  | 'platform-health'
   | 'secrets-reseal'
   | 'platform-alerts';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HealthSample, type HealthApp, type HealthStatus } from '@ppt/db';
-import { DataSource, type EntityManager } from 'typeorm';
+import { HealthSample, TenantTransactions, type HealthApp, type HealthStatus } from '@ppt/db';
+import type { EntityManager } from 'typeorm';
 import type { StatusRun } from './health-history.rules';
 
 export type SampleDraft = Pick<HealthSample, 'app' | 'dependency' | 'status' | 'latencyMs' | 'error'>;
@@ -18,10 +18,17 @@ export interface SampleKey {
   id: string;
 }
 
-/** The health samples (platform data: no tenant). Writes run in the job's transaction as ppt_jobs. */
+/**
+ * The health samples (platform data: no tenant). Writes run in the job's transaction as ppt_jobs;
+ * reads in the platform admins' request scope 'platform-health' (the table's read policy).
+ */
 @Injectable()
 export class HealthSamplesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tenant: TenantTransactions) {}
+
+  private read<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.tenant.runPlatform('platform-health', work);
+  }
 
   async insert(m: EntityManager, recordedAt: Date, samples: SampleDraft[]): Promise<number> {
     if (samples.length === 0) return 0;
@@ -41,19 +48,25 @@ export class HealthSamplesRepository {
 
   /** Samples in time order after `after`, at most `limit`. */
   page(filter: SampleFilter, limit: number, after?: SampleKey): Promise<HealthSample[]> {
-    const q = this.filtered(filter).orderBy('s.recorded_at', 'ASC').addOrderBy('s.id', 'ASC').limit(limit);
-    if (after)
-      q.andWhere('(s.recorded_at, s.id) > (:afterAt, :afterId)', {
-        afterAt: after.recordedAt,
-        afterId: after.id,
-      });
-    return q.getMany();
+    return this.read((m) => {
+      const q = this.filtered(m, filter)
+        .orderBy('s.recorded_at', 'ASC')
+        .addOrderBy('s.id', 'ASC')
+        .limit(limit);
+      if (after)
+        q.andWhere('(s.recorded_at, s.id) > (:afterAt, :afterId)', {
+          afterAt: after.recordedAt,
+          afterId: after.id,
+        });
+      return q.getMany();
+    });
   }
 
   /** Runs of equal status per app and dependency (gaps and islands), each dependency's in time order. */
   async statusRuns(filter: SampleFilter): Promise<StatusRun[]> {
-    const rows = (await this.dataSource.query(
-      `WITH s AS (
+    const rows = (await this.read((m) =>
+      m.query(
+        `WITH s AS (
          SELECT app, dependency, status, recorded_at,
                 row_number() OVER (PARTITION BY app, dependency ORDER BY recorded_at, id)
                   - row_number() OVER (PARTITION BY app, dependency, status ORDER BY recorded_at, id) AS run
@@ -65,7 +78,8 @@ export class HealthSamplesRepository {
               count(*)::int AS samples
          FROM s GROUP BY app, dependency, status, run
         ORDER BY app, dependency, first_at`,
-      params(filter),
+        params(filter),
+      ),
     )) as {
       app: HealthApp;
       dependency: string;
@@ -86,19 +100,21 @@ export class HealthSamplesRepository {
 
   /** p95 latency per app and dependency, keyed `app/dependency`. */
   async p95Latency(filter: SampleFilter): Promise<Map<string, number>> {
-    const rows = (await this.dataSource.query(
-      `SELECT app, dependency, percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
+    const rows = (await this.read((m) =>
+      m.query(
+        `SELECT app, dependency, percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
          FROM health_samples
         WHERE recorded_at >= $1 AND recorded_at < $2
           AND ($3::text IS NULL OR app = $3) AND ($4::text IS NULL OR dependency = $4)
         GROUP BY app, dependency`,
-      params(filter),
+        params(filter),
+      ),
     )) as { app: string; dependency: string; p95: number }[];
     return new Map(rows.map((r) => [`${r.app}/${r.dependency}`, Number(r.p95)]));
   }
 
-  private filtered(filter: SampleFilter) {
-    const q = this.dataSource
+  private filtered(m: EntityManager, filter: SampleFilter) {
+    const q = m
       .getRepository(HealthSample)
       .createQueryBuilder('s')
       .where('s.recorded_at >= :from AND s.recorded_at < :to', { from: filter.from, to: filter.to });
