@@ -8,8 +8,10 @@ import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { gunzipSync } from 'node:zlib';
 import { bootApiServer, createTestWorker, type BootedApiServer } from './boot';
+import { asOwner, createOrganization, registerAndLogin } from './identity';
 
 /**
  * Job failures reach Sentry, scrubbed. The DSN points at a local HTTP server that takes what a Sentry
@@ -91,5 +93,46 @@ describe('Sentry reporting of job failures', () => {
     });
     expect(event.exception.values[0]!.value).toContain('[email]');
     expect(envelope.raw).not.toContain('jana.novakova@example.com');
+  });
+
+  it('sends an unhandled 5xx with its request id, route, user and organisation, and no token, cookie or e-mail', async () => {
+    const http = server.app.getHttpServer();
+    const admin = await registerAndLogin(http, 'sentry-5xx');
+    const org = await createOrganization(http, admin);
+    // An unhandled failure, not a client mistake: the table under the route is gone for a moment.
+    await asOwner(server, (db) => db.query('ALTER TABLE buildings RENAME TO buildings_away'));
+    let res: request.Response;
+    try {
+      res = await request(http)
+        .get('/api/v1/buildings')
+        .set('Authorization', `Bearer ${org.adminToken}`)
+        .set('Cookie', 'ppt_refresh=very-secret-cookie-value');
+    } finally {
+      await asOwner(server, (db) => db.query('ALTER TABLE buildings_away RENAME TO buildings'));
+    }
+    expect(res.status).toBe(500);
+    const requestId = (res.body as { error: { requestId: string } }).error.requestId;
+    expect(requestId).toEqual(expect.any(String));
+
+    const envelope = await eventually(async () => {
+      await Sentry.flush(1000);
+      return envelopes.find((e) =>
+        e.items.some(
+          (i) =>
+            i.header.type === 'event' &&
+            (i.payload.tags as Record<string, string> | undefined)?.request_id === requestId,
+        ),
+      );
+    }, 20_000);
+    const event = envelope.items.find((i) => i.header.type === 'event')!.payload as {
+      tags: Record<string, string>;
+      user?: { id?: string };
+    };
+    expect(event.tags).toMatchObject({ request_id: requestId, organization_id: org.id });
+    expect(event.tags.route).toMatch(/^GET .*\/buildings$/);
+    expect(event.user?.id).toBe(admin.id);
+    for (const secret of [org.adminToken, 'very-secret-cookie-value', admin.email]) {
+      expect(envelope.raw).not.toContain(secret);
+    }
   });
 });
