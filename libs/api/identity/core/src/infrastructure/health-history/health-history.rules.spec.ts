@@ -79,8 +79,9 @@ describe('uptimeOf', () => {
 
 describe('scrubError', () => {
   it('removes URL credentials, e-mail addresses and bearer values, and keeps one bounded line', () => {
-    expect(scrubError('connect to postgres://ppt:s3cret@db:5432/ppt failed\n  at x')).toBe(
-      'connect to postgres://[scrubbed]@db:5432/ppt failed at x',
+    // The local stack's own credentials (the secrets gate allows only these in the repository).
+    expect(scrubError('connect to postgres://ppt_api:ppt_api@127.0.0.1:5432/ppt failed\n  at x')).toBe(
+      'connect to postgres://[scrubbed]@127.0.0.1:5432/ppt failed at x',
     );
     expect(scrubError('user ops@example.com sent Bearer abc.def')).toBe(
       'user [email] sent Bearer [scrubbed]',
