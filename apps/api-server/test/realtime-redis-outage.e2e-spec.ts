@@ -23,13 +23,15 @@ describe('realtime gateway while Redis is down', () => {
     worker = await createTestWorker(server);
     await worker.init();
   }, 120_000);
+  // Closing waits for the worker's running jobs and the relay's back-off after the outage: on a loaded
+  // machine (CI) that took longer than the default 30 s.
   afterAll(async () => {
     socket?.ws.terminate();
     revoked?.ws.terminate();
     await worker?.close();
     await server?.close();
     await redis?.dispose();
-  });
+  }, 120_000);
 
   it('keeps sockets open and delivers what was written during the outage when Redis returns', async () => {
     const org = await createOrganization(http(), await registerAndLogin(http(), 'rt-outage'), 'Outage Org');
