@@ -61,5 +61,9 @@ describe('scrubSentryEvent (Sentry beforeSend)', () => {
 
   it('scrubs text', () => {
     expect(scrubText('mail a@b.cz, auth Basic dXNlcjpwYXNz')).toBe('mail [email], auth Basic [scrubbed]');
+    // A driver's error quoting its connection URL (the local stack's credentials: the secrets gate allows only those).
+    expect(scrubText('connect to postgres://ppt_api:ppt_api@postgres:5432/ppt failed')).toBe(
+      'connect to postgres://[scrubbed]@postgres:5432/ppt failed',
+    );
   });
 });

@@ -8,12 +8,17 @@ const SECRET_KEY =
   /pass(word|phrase)?|token|secret|authori[sz]ation|cookie|api[-_]?key|credential|signature|content|body|^data$|text/i;
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+/** The user-info part of a URL (`postgres://user:password@host`): drivers quote it in their errors. */
+const URL_CREDENTIALS = /\/\/[^\s/@]*@/g;
 const SCRUBBED = '[scrubbed]';
 const MAX_DEPTH = 12;
 
-/** A string with e-mail addresses and credentials in Authorization-style values replaced. */
+/** A string with URL credentials, e-mail addresses and credentials in Authorization-style values replaced. */
 export function scrubText(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(BEARER, `$1 ${SCRUBBED}`);
+  return text
+    .replace(URL_CREDENTIALS, `//${SCRUBBED}@`)
+    .replace(EMAIL, '[email]')
+    .replace(BEARER, `$1 ${SCRUBBED}`);
 }
 
 function scrubValue(value: unknown, depth: number): unknown {

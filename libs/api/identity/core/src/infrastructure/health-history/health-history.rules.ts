@@ -15,10 +15,7 @@ export const MAX_OUTAGES_LISTED = 100;
  * no e-mail addresses or bearer values, one line, bounded.
  */
 export function scrubError(message: string): string {
-  const text = scrubText(message)
-    .replace(/\/\/[^\s/@]*@/g, '//[scrubbed]@')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = scrubText(message).replace(/\s+/g, ' ').trim();
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 
