@@ -12,6 +12,7 @@ import type { ApiServerEnv } from './api-server.env';
 import { commonModules } from './common.modules';
 import { AlertJobsModule, HealthHistoryCoreModule, IdentityMailWorkerModule } from '@ppt/api-identity-core';
 import { AnnouncementsCoreModule, NotificationDeliveryJobsModule, VotesCoreModule } from '@ppt/api-community-core';
+import { AssistantEmbeddingsModule } from '@ppt/api-assistant-core';
 import { DocumentJobsModule, DocumentSearchJobsModule } from '@ppt/api-documents-core';
 import { FinanceCoreModule } from '@ppt/api-finance-core';
 import { LeasesCoreModule } from '@ppt/api-property-core';
@@ -39,6 +40,8 @@ export class WorkerModule {
         VotesCoreModule,
         AnnouncementsCoreModule,
         DocumentJobsModule,
+        // Organisations' own embedding models (the assistant's settings) for indexing and the backfill.
+        AssistantEmbeddingsModule,
         DocumentSearchJobsModule,
         SyndicationWorkerModule,
         IdentityMailWorkerModule,

@@ -85,6 +85,7 @@ export const JOB_SCOPES = [
   'idempotency-keys-expire',
   'health-history',
   'alert-rules-evaluate',
+  'document-search-backfill',
 ] as const;
 
 export type JobScope = (typeof JOB_SCOPES)[number];

@@ -11,6 +11,7 @@ export {
   type ChatTurn,
   type ChatUsage,
   type CompleteOptions,
+  type EmbeddingUsage,
 } from './llm-client';
 export { LlmError, LlmErrorCode } from './llm.errors';
 export { LlmCallAborted, ProviderGuard, providerStatusOf, type GuardSettings } from './provider-guard';
@@ -24,3 +25,11 @@ export {
   type LlmProvider,
 } from './providers';
 export { estimateMessageTokens, estimateTokens } from './tokens';
+export {
+  EMBEDDING_DIMENSIONS,
+  ORGANIZATION_EMBEDDINGS,
+  embeddingIdentity,
+  type EmbeddingModel,
+  type OrganizationEmbeddingChoice,
+  type OrganizationEmbeddings,
+} from './embeddings';

@@ -2,7 +2,8 @@ import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { LlmError, LlmErrorCode } from './llm.errors';
 import { ProviderGuard } from './provider-guard';
-import { breakerKeyOf, createChatModel, type GuardedFetch, type LlmConnection } from './providers';
+import { EMBEDDING_DIMENSIONS } from './embeddings';
+import { breakerKeyOf, createChatModel, createEmbeddings, type GuardedFetch, type LlmConnection } from './providers';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -18,6 +19,11 @@ export interface CompleteOptions {
   maxTokens?: number;
   temperature?: number;
   signal?: AbortSignal;
+}
+
+/** Tokens an embeddings call consumed (the provider's `usage.prompt_tokens`, else an estimate). */
+export interface EmbeddingUsage {
+  inputTokens: number;
 }
 
 /** A streamed answer: text pieces as they come; `usage()` once it is done (the provider's count). */
@@ -95,5 +101,49 @@ export class LlmClient {
       if (!any) throw new LlmError(LlmErrorCode.ProviderFailed, 'The AI provider sent an empty answer');
     }
     return { pieces: pieces(), usage: () => usage };
+  }
+
+  /**
+   * Vectors of `texts` from an OpenAI-compatible `/embeddings`, asked for EMBEDDING_DIMENSIONS, behind
+   * the same guard (retries, deadline, the endpoint's breaker) and guarded fetch as chat. The usage is
+   * read from the provider's answers (LangChain's client drops it).
+   */
+  async embed(
+    c: Pick<LlmConnection, 'provider' | 'baseUrl' | 'apiKey'> & { model: string },
+    texts: string[],
+    signal?: AbortSignal,
+  ): Promise<{ vectors: number[][]; usage: EmbeddingUsage }> {
+    if (c.provider !== 'openai')
+      throw new LlmError(LlmErrorCode.ProviderRejected, `The ${c.provider} provider has no embeddings API`);
+    let reported = 0;
+    let answers = 0;
+    // The attempt's signal (deadline, caller gone) reaches the request: the SDK's embed takes none.
+    const counting = (attempt: AbortSignal): GuardedFetch => async (input, init) => {
+      const given = init?.['signal'] as AbortSignal | undefined;
+      const res = await this.fetch(input, {
+        ...init,
+        signal: given ? AbortSignal.any([given, attempt]) : attempt,
+      });
+      if (res.ok) {
+        const body = (await res
+          .clone()
+          .json()
+          .catch(() => null)) as { usage?: { prompt_tokens?: unknown } } | null;
+        const tokens = Number(body?.usage?.prompt_tokens);
+        if (Number.isFinite(tokens) && tokens >= 0) {
+          reported += tokens;
+          answers++;
+        }
+      }
+      return res;
+    };
+    const vectors = await this.guard.call(
+      breakerKeyOf(c),
+      (attempt) =>
+        createEmbeddings({ ...c, dimensions: EMBEDDING_DIMENSIONS }, counting(attempt)).embedDocuments(texts),
+      signal,
+    );
+    const estimate = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
+    return { vectors, usage: { inputTokens: answers > 0 ? reported : estimate } };
   }
 }

@@ -54,6 +54,11 @@ export const MaintenanceJob = {
   AlertRulesEvaluate: 'alert-rules-evaluate',
   /** One alert state change to one channel of its rule (job id `alert:<instance>:<state>:<channel>`). */
   DeliverAlert: 'deliver-alert',
+  /**
+   * Every 10 minutes (and on an operator's request): current document versions without search chunks
+   * are indexed, chunks without a vector of their organisation's embedding model re-embedded, in bounded batches.
+   */
+  DocumentSearchBackfill: 'document-search-backfill',
 } as const;
 export type MaintenanceJob = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 

@@ -56,6 +56,13 @@ export class AssistantSettings extends TenantEntity {
 
   @Column({ type: 'integer', nullable: true })
   requestsPerMinute!: number | null;
+
+  /**
+   * The organisation's own embedding model at the same (OpenAI-compatible) endpoint, with the same key:
+   * document search indexes its documents and embeds its queries with it. Null: the platform default.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  embeddingModel!: string | null;
 }
 
 /** A user's conversation with the assistant: only that user sees it (RLS on app.current_user). */

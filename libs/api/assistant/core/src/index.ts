@@ -1,5 +1,6 @@
 export { AssistantChatService, type AnswerInProgress } from './assistant/assistant-chat.service';
 export { AssistantCoreModule } from './assistant/assistant.core.module';
+export { AssistantEmbeddingsModule } from './assistant/assistant-embeddings.module';
 export { AssistantDraftsService, type DraftPortal } from './assistant/assistant-drafts.service';
 export { AssistantEnv, withAssistantEnv } from './assistant/assistant.env';
 export { AssistantError, AssistantErrorCode } from './assistant/assistant.errors';

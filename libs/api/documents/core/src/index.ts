@@ -14,5 +14,7 @@ export { UploadsService } from './uploads/uploads.service';
 export { DocumentSearchCoreModule } from './document-search/document-search.core.module';
 export { DocumentSearchEnv, withDocumentSearchEnv } from './document-search/document-search.env';
 export { DocumentSearchService } from './document-search/document-search.service';
+export { DocumentSearchBackfill, type BackfillTotals } from './document-search/document-search-backfill';
+export { DocumentIndexingModule } from './document-search/document-search.core.module';
 export { CitedChunkResponse, DocumentSearchQueryDto, DocumentSearchResponse } from './document-search/dto/document-search.dto';
 export { DocumentSearchJobsModule } from './document-search/jobs/document-search-jobs.module';

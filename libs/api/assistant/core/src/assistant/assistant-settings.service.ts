@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { TenantTransactions, type AssistantSettings } from '@ppt/db';
-import { budgetWindow, LlmError, type BudgetLimits, type LlmConnection } from '@ppt/llm';
+import { budgetWindow, EMBEDDING_DIMENSIONS, LlmError, type BudgetLimits, type LlmConnection } from '@ppt/llm';
 import { serviceUnavailable, ValidationFailedError } from '@ppt/observability';
 import { AssistantEnv } from './assistant.env';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
@@ -19,6 +19,30 @@ export interface ResolvedAssistant {
   limits: BudgetLimits;
   prices: { inputPerMillionMicros: number; outputPerMillionMicros: number };
   requestsPerMinute: number | null;
+}
+
+/** An organisation's own configuration, its key opened. */
+export function organizationAssistant(row: AssistantSettings, apiKey: string): ResolvedAssistant {
+  return {
+    source: 'organization',
+    connection: {
+      provider: row.provider,
+      baseUrl: row.baseUrl,
+      model: row.model,
+      apiKey,
+      temperature: row.temperature,
+      maxTokens: row.maxTokens,
+    },
+    limits: {
+      monthlyTokenBudget: row.monthlyTokenBudget,
+      monthlyCostBudgetMicros: row.monthlyCostBudgetMicros,
+    },
+    prices: {
+      inputPerMillionMicros: row.inputPricePerMillionMicros,
+      outputPerMillionMicros: row.outputPricePerMillionMicros,
+    },
+    requestsPerMinute: row.requestsPerMinute,
+  };
 }
 
 /**
@@ -70,7 +94,14 @@ export class AssistantSettingsService {
       temperature: dto.temperature,
       maxTokens: dto.maxTokens,
     };
+    const embeddingModel = dto.embeddingModel ?? null;
+    if (embeddingModel !== null && dto.provider !== 'openai')
+      throw new AssistantError(
+        AssistantErrorCode.EmbeddingsUnsupported,
+        'Embedding models are available with the openai provider (OpenAI or an OpenAI-compatible server) only',
+      );
     await this.testCall(connection);
+    if (embeddingModel !== null) await this.testEmbeddings(connection, embeddingModel);
     await this.tenant.run(scopeOf(t), (m) =>
       this.settings.save(m, {
         organizationId: t.organizationId,
@@ -86,6 +117,7 @@ export class AssistantSettingsService {
         inputPricePerMillionMicros: dto.inputPricePerMillionMicros ?? 0,
         outputPricePerMillionMicros: dto.outputPricePerMillionMicros ?? 0,
         requestsPerMinute: dto.requestsPerMinute ?? null,
+        embeddingModel,
       }),
     );
     return this.get(t);
@@ -100,26 +132,10 @@ export class AssistantSettingsService {
           AssistantErrorCode.Disabled,
           'The assistant is turned off in this organisation',
         );
-      return {
-        source: 'organization',
-        connection: {
-          provider: row.provider,
-          baseUrl: row.baseUrl,
-          model: row.model,
-          apiKey: this.requireBox().open(row.apiKeySealed, apiKeyContext(t.organizationId)),
-          temperature: row.temperature,
-          maxTokens: row.maxTokens,
-        },
-        limits: {
-          monthlyTokenBudget: row.monthlyTokenBudget,
-          monthlyCostBudgetMicros: row.monthlyCostBudgetMicros,
-        },
-        prices: {
-          inputPerMillionMicros: row.inputPricePerMillionMicros,
-          outputPerMillionMicros: row.outputPricePerMillionMicros,
-        },
-        requestsPerMinute: row.requestsPerMinute,
-      };
+      return organizationAssistant(
+        row,
+        this.requireBox().open(row.apiKeySealed, apiKeyContext(t.organizationId)),
+      );
     }
     const env = this.env;
     if (!env.ASSISTANT_DEFAULT_PROVIDER || !env.ASSISTANT_DEFAULT_API_KEY)
@@ -157,6 +173,31 @@ export class AssistantSettingsService {
     }
   }
 
+  /**
+   * One embedding of a word with the new model: it must answer, and with vectors of the stored length
+   * (asked for with `dimensions`; a model that ignores it would put vectors of another length into
+   * search, so the configuration is refused: 422 AI_EMBEDDING_DIMENSIONS).
+   */
+  private async testEmbeddings(connection: LlmConnection, model: string): Promise<void> {
+    let vectors: number[][];
+    try {
+      ({ vectors } = await this.llm.client.embed({ ...connection, model }, ['ping']));
+    } catch (err) {
+      if (err instanceof LlmError)
+        throw new AssistantError(
+          AssistantErrorCode.SettingsRejected,
+          `The test call of the embedding model failed, nothing was saved: ${err.message}`,
+        );
+      throw err;
+    }
+    const length = vectors[0]?.length ?? 0;
+    if (length !== EMBEDDING_DIMENSIONS)
+      throw new AssistantError(
+        AssistantErrorCode.EmbeddingDimensions,
+        `The embedding model answers vectors of ${length} dimensions; document search stores ${EMBEDDING_DIMENSIONS} (a model that takes the dimensions parameter, e.g. text-embedding-3-small), nothing was saved`,
+      );
+  }
+
   private requireBox(): SecretBox {
     if (!this.box)
       throw serviceUnavailable('Provider keys cannot be stored: SECRETS_ENCRYPTION_KEYS is not set');
@@ -187,6 +228,7 @@ export class AssistantSettingsService {
       monthlyCostBudgetMicros: row?.monthlyCostBudgetMicros ?? null,
       inputPricePerMillionMicros: row?.inputPricePerMillionMicros ?? 0,
       outputPricePerMillionMicros: row?.outputPricePerMillionMicros ?? 0,
+      embeddingModel: row?.embeddingModel ?? null,
       requestsPerMinute: row
         ? row.requestsPerMinute
         : platform

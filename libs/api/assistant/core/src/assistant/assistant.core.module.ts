@@ -8,16 +8,13 @@ import {
   PeopleCoreModule,
   UnitsCoreModule,
 } from '@ppt/api-property-core';
-import { AssistantBudget } from './assistant-budget';
 import { AssistantChatService } from './assistant-chat.service';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
 import { AssistantDraftsRepository } from './assistant-drafts.repository';
 import { AssistantDraftsService } from './assistant-drafts.service';
+import { AssistantEmbeddingsModule } from './assistant-embeddings.module';
 import { AssistantFacts } from './assistant-facts';
-import { AssistantLlm } from './assistant-llm';
-import { AssistantSettingsRepository } from './assistant-settings.repository';
 import { AssistantSettingsService } from './assistant-settings.service';
-import { AssistantUsageRepository } from './assistant-usage.repository';
 
 /**
  * The assistant's rules and storage. ASSISTANT_RETRIEVER (document search, @ppt/llm's port) is
@@ -25,6 +22,7 @@ import { AssistantUsageRepository } from './assistant-usage.repository';
  */
 @Module({
   imports: [
+    AssistantEmbeddingsModule,
     DocumentsCoreModule,
     DocumentSearchCoreModule,
     OrganizationsCoreModule,
@@ -35,13 +33,9 @@ import { AssistantUsageRepository } from './assistant-usage.repository';
     ListingsCoreModule,
   ],
   providers: [
-    AssistantLlm,
-    AssistantSettingsRepository,
-    AssistantUsageRepository,
     AssistantConversationsRepository,
     AssistantDraftsRepository,
     AssistantFacts,
-    AssistantBudget,
     AssistantSettingsService,
     AssistantChatService,
     AssistantDraftsService,

@@ -10,6 +10,10 @@ export enum AssistantErrorCode {
   MessageTooLarge = 'AI_MESSAGE_TOO_LARGE',
   /** The provider refused the test call made with new settings: nothing was saved. */
   SettingsRejected = 'AI_SETTINGS_REJECTED',
+  /** The embedding model answered vectors of another length than document search stores (1536). */
+  EmbeddingDimensions = 'AI_EMBEDDING_DIMENSIONS',
+  /** An embedding model was named for a provider without an embeddings API (anthropic). */
+  EmbeddingsUnsupported = 'AI_EMBEDDINGS_UNSUPPORTED',
   ConversationNotFound = 'AI_CONVERSATION_NOT_FOUND',
   DraftNotFound = 'AI_DRAFT_NOT_FOUND',
   /** The listing, lease or document a draft is to be written from does not exist (or is not yours to see). */
@@ -22,6 +26,8 @@ export class AssistantError extends featureError<AssistantErrorCode>({
   [AssistantErrorCode.BudgetExceeded]: 429,
   [AssistantErrorCode.MessageTooLarge]: 413,
   [AssistantErrorCode.SettingsRejected]: 422,
+  [AssistantErrorCode.EmbeddingDimensions]: 422,
+  [AssistantErrorCode.EmbeddingsUnsupported]: 422,
   [AssistantErrorCode.ConversationNotFound]: 404,
   [AssistantErrorCode.DraftNotFound]: 404,
   [AssistantErrorCode.SubjectNotFound]: 404,

@@ -104,17 +104,92 @@ export class DocumentChunksRepository {
     ) as Promise<RankedChunk[]>;
   }
 
+  /** Nearest visible chunks embedded by `embeddingModel` (an identity): other models' vectors are skipped. */
   async nearest(
     m: EntityManager,
     organizationId: string,
     visible: SqlCondition,
     embedding: ArrayLike<number>,
+    embeddingModel: string,
     limit: number,
   ): Promise<RankedChunk[]> {
     await m.query(VECTOR_SEARCH_SETTINGS);
     const { sql, params } = vectorSql(visible);
     return m.query(
-      ...bindNamed(sql, { ...params, organizationId, embedding: vectorLiteral(embedding), limit }),
+      ...bindNamed(sql, {
+        ...params,
+        organizationId,
+        embedding: vectorLiteral(embedding),
+        embeddingModel,
+        limit,
+      }),
     ) as Promise<RankedChunk[]>;
+  }
+
+  /**
+   * Current document versions (active, not deleted, not superseded) whose extracted text is not
+   * blank and which have no chunks: uploaded before indexing existed, or whose indexing job was lost.
+   * Oldest first, so passes work through them in a stable order.
+   */
+  async versionsWithoutChunks(
+    m: EntityManager,
+    organizationId: string,
+    limit: number,
+  ): Promise<{ id: string; title: string }[]> {
+    return (await m.query(
+      `SELECT d.id, d.title FROM documents d
+        WHERE d.organization_id = $1 AND d.status = 'active' AND d.deleted_at IS NULL
+          AND d.text_status = 'extracted' AND btrim(coalesce(d.extracted_text, ''), E' \t\r\n\f') <> ''
+          AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.organization_id = d.organization_id
+                            AND n.previous_version_id = d.id AND n.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM document_chunks c WHERE c.organization_id = d.organization_id
+                            AND c.version_id = d.id)
+        ORDER BY d.created_at, d.id
+        LIMIT $2`,
+      [organizationId, limit],
+    )) as { id: string; title: string }[];
+  }
+
+  /**
+   * Chunks without a vector of `embeddingModel` (none at all, or another model's), with the title
+   * their vector is computed with (as at indexing: title, newline, text). Needs the vector column.
+   */
+  async chunksToEmbed(
+    m: EntityManager,
+    organizationId: string,
+    embeddingModel: string,
+    limit: number,
+  ): Promise<{ id: string; text: string; title: string }[]> {
+    return (await m.query(
+      `SELECT c.id, c.text, d.title FROM document_chunks c
+         JOIN documents d ON d.organization_id = c.organization_id AND d.id = c.version_id
+        WHERE c.organization_id = $1
+          AND (c.embedding IS NULL OR c.embedding_model IS DISTINCT FROM $2)
+        ORDER BY c.id
+        LIMIT $3`,
+      [organizationId, embeddingModel, limit],
+    )) as { id: string; text: string; title: string }[];
+  }
+
+  /**
+   * Stores re-computed vectors by chunk id. Chunks replaced meanwhile (a new version, a delete) have
+   * new ids or none, so a late write never touches them; returns how many rows took a vector.
+   */
+  async setEmbeddings(
+    m: EntityManager,
+    organizationId: string,
+    embeddingModel: string,
+    vectors: readonly { id: string; vector: ArrayLike<number> }[],
+  ): Promise<number> {
+    if (vectors.length === 0) return 0;
+    const rows = (await m.query(
+      `UPDATE document_chunks c SET embedding = x.embedding::vector, embedding_model = $2
+         FROM unnest($3::uuid[], $4::text[]) AS x(id, embedding)
+        WHERE c.organization_id = $1 AND c.id = x.id
+        RETURNING c.id`,
+      [organizationId, embeddingModel, vectors.map((v) => v.id), vectors.map((v) => vectorLiteral(v.vector))],
+    )) as unknown[];
+    // TypeORM's pg driver answers an UPDATE … RETURNING as [rows, count].
+    return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
   }
 }

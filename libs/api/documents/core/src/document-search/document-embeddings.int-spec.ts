@@ -7,6 +7,8 @@ import { DocumentEmbeddings, EMBEDDING_DIMENSIONS } from './document-embeddings'
  * OpenAI-compatible server: base64 float32 answers decoded to the exact vectors, `dimensions` sent,
  * and the server's answers to malformed requests as the API reference describes them.
  */
+const ORG = '00000000-0000-4000-8000-000000000001';
+
 describe('document embeddings through the local OpenAI-compatible server', () => {
   let server: FakeEmbeddingsServer;
   beforeAll(async () => {
@@ -25,8 +27,13 @@ describe('document embeddings through the local OpenAI-compatible server', () =>
 
   it('embeds documents and queries in base64, as the SDK asks, into the exact vectors', async () => {
     const client = embeddings(server.baseURL);
+    const target = await client.targetFor(ORG);
+    expect(target).toMatchObject({
+      identity: `openai ${server.baseURL.replace(/\/+$/, '')} text-embedding-3-small`,
+      source: 'platform',
+    });
     const texts = ['Noční klid je od 22:00.', 'The boiler is serviced every autumn.'];
-    const vectors = await client.embedDocuments(texts);
+    const vectors = await client.embedDocuments(target, texts);
     expect(vectors).toHaveLength(2);
     vectors?.forEach((v, i) => {
       expect(v).toHaveLength(EMBEDDING_DIMENSIONS);
@@ -39,7 +46,7 @@ describe('document embeddings through the local OpenAI-compatible server', () =>
       encoding_format: 'base64',
       dimensions: EMBEDDING_DIMENSIONS,
     });
-    const query = await client.embedQuery('noční klid');
+    const query = await client.embedQuery(target, 'noční klid');
     expect(query).toHaveLength(EMBEDDING_DIMENSIONS);
     // Similar texts are near: the query is closer to the first text than to the second.
     const dot = (a: ArrayLike<number>, b: ArrayLike<number>) =>
@@ -50,9 +57,11 @@ describe('document embeddings through the local OpenAI-compatible server', () =>
   });
 
   it('is off without a URL, and gives up (null, search goes on by full text) when the server is unreachable', async () => {
-    expect(embeddings(undefined).enabled).toBe(false);
-    expect(await embeddings(undefined).embedQuery('x')).toBeNull();
-    expect(await embeddings('http://127.0.0.1:9/v1').embedDocuments(['x'])).toBeNull();
+    const off = embeddings(undefined);
+    expect(await off.targetFor(ORG)).toBeNull();
+    expect(await off.embedQuery(await off.targetFor(ORG), 'x')).toBeNull();
+    const unreachable = embeddings('http://127.0.0.1:9/v1');
+    expect(await unreachable.embedDocuments(await unreachable.targetFor(ORG), ['x'])).toBeNull();
   });
 
   it('answers malformed requests as OpenAI does (401 without a key, 400 invalid_request_error)', async () => {

@@ -8,6 +8,11 @@ import { DocumentsRepository, type IndexableVersion } from '../documents/documen
 
 const PDF = 'application/pdf';
 
+/** What a chunk's vector is computed from (at indexing and when re-embedding): its title and text. */
+export function embeddingText(title: string, text: string): string {
+  return `${title}\n${text}`;
+}
+
 /**
  * Keeps the chunks of a document in step with it: a version whose text was extracted replaces the
  * chunks of its document (all versions); a deleted version's chunks go. Embedding happens outside
@@ -32,19 +37,22 @@ export class DocumentIndexer {
         version,
         text: (await this.documents.text(m, organizationId, versionId)) ?? '',
         documentId: await this.documents.firstVersion(m, organizationId, versionId),
-        vectors: this.embeddings.enabled && (await this.chunks.hasEmbeddingColumn(m)),
+        vectors: await this.chunks.hasEmbeddingColumn(m),
       };
     });
     if (!found) return 'nothing to index';
     const { version, text, documentId } = found;
+    // The organisation's own model, else the platform's; never another's (chunks record which).
+    const target = found.vectors ? await this.embeddings.targetFor(organizationId) : null;
     const pieces = await chunkText(text, version.contentType === PDF, {
       chunkTokens: this.env.DOCUMENT_SEARCH_CHUNK_TOKENS,
       overlapTokens: this.env.DOCUMENT_SEARCH_CHUNK_OVERLAP_TOKENS,
     });
     const language = detectLanguage(text);
-    const vectors = found.vectors
-      ? await this.embeddings.embedDocuments(pieces.map((c) => `${version.title}\n${c.text}`))
-      : null;
+    const vectors = await this.embeddings.embedDocuments(
+      target,
+      pieces.map((c) => embeddingText(version.title, c.text)),
+    );
     return this.tenant.run({ organizationId }, async (m) => {
       // Checked again in the writing transaction: deleted or superseded while embedding.
       if (!this.indexable(await this.documents.indexableVersion(m, organizationId, versionId)))
@@ -54,7 +62,7 @@ export class DocumentIndexer {
         organizationId,
         { documentId, versionId, title: version.title, language, tsConfig: TS_CONFIG[language] },
         pieces,
-        vectors ? { model: this.embeddings.model, vectors } : null,
+        vectors && target ? { model: target.identity, vectors } : null,
       );
       return `indexed ${pieces.length} chunks (${language}${vectors ? ', with vectors' : ''})`;
     });

@@ -5,9 +5,14 @@ import { DocumentsDataModule } from '../documents/documents-data.module';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings } from './document-embeddings';
 import { DocumentIndexer } from './document-indexer';
+import { DocumentSearchBackfill } from './document-search-backfill';
 import { DocumentSearchService } from './document-search.service';
 
-/** The chunks and the embedding model, shared by the retriever (HTTP) and the indexer (worker). */
+/**
+ * The chunks and the embedding models, shared by the retriever (HTTP) and the indexer (worker). An
+ * organisation's own model comes through ORGANIZATION_EMBEDDINGS (@ppt/llm's port), provided globally
+ * by the assistant context's AssistantEmbeddingsModule where the app loads it.
+ */
 @Module({
   providers: [DocumentChunksRepository, DocumentEmbeddings],
   exports: [DocumentChunksRepository, DocumentEmbeddings],
@@ -26,13 +31,13 @@ export class DocumentChunksModule {}
 export class DocumentSearchCoreModule {}
 
 /**
- * The worker side: indexing on document events. Kept apart from the retriever (DocumentsCoreModule
+ * The worker side: indexing on document events, and the backfill pass (@Scheduled). Kept apart from the retriever (DocumentsCoreModule
  * brings what only the HTTP process has); it reads document versions through documents' own
  * repository (the same context), never the documents table directly.
  */
 @Module({
   imports: [DocumentChunksModule, DocumentsDataModule],
-  providers: [DocumentIndexer],
-  exports: [DocumentIndexer],
+  providers: [DocumentIndexer, DocumentSearchBackfill],
+  exports: [DocumentIndexer, DocumentSearchBackfill],
 })
 export class DocumentIndexingModule {}

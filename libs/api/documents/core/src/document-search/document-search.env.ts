@@ -39,6 +39,13 @@ export function withDocumentSearchEnv<TBase extends EnvBase>(Base: TBase) {
     /** Tokens shared by neighbouring chunks, so a sentence cut at a boundary is found whole in one. */
     @IsIntInRange(0, 500)
     DOCUMENT_SEARCH_CHUNK_OVERLAP_TOKENS = 50;
+
+    /**
+     * Work of one backfill pass (every 10 minutes): at most this many document versions indexed and
+     * as many chunks re-embedded; the rest waits for the next pass.
+     */
+    @IsIntInRange(1, 100_000)
+    DOCUMENT_SEARCH_BACKFILL_BATCH = 500;
   }
   return WithDocumentSearchEnv;
 }

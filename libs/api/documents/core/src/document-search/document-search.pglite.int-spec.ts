@@ -114,7 +114,7 @@ describe('document search on pgvector (PGlite)', () => {
 
   it('ranks visible chunks by cosine distance, as exact search does, and never returns a hidden one', async () => {
     const query = fakeEmbedding('noční klid v domě', EMBEDDING_DIMENSIONS);
-    const found = await chunks.nearest(m, org, resident, query, 10);
+    const found = await chunks.nearest(m, org, resident, query, 'fake', 10);
     const exact = (
       await client.query(
         `SELECT d.title FROM document_chunks c JOIN documents d ON d.id = c.version_id
@@ -128,12 +128,17 @@ describe('document search on pgvector (PGlite)', () => {
     // Staff-only and other organisations' chunks are filtered out before ranking.
     expect(found.map((c) => c.documentTitle)).not.toContain('insurance');
     expect(found.map((c) => c.documentTitle)).not.toContain('boiler');
-    expect((await chunks.nearest(m, org, staff, query, 10)).map((c) => c.documentTitle).sort()).toEqual([
+    expect((await chunks.nearest(m, org, staff, query, 'fake', 10)).map((c) => c.documentTitle).sort()).toEqual([
       'bins',
       'insurance',
       'lift',
       'rules',
     ]);
+  });
+
+  it('compares a query only with chunks embedded by the same model', async () => {
+    const query = fakeEmbedding('noční klid v domě', EMBEDDING_DIMENSIONS);
+    expect(await chunks.nearest(m, org, staff, query, 'openai http://elsewhere/v1 other-model', 10)).toEqual([]);
   });
 
   it('plans the vector query through the HNSW index', async () => {
@@ -142,6 +147,7 @@ describe('document search on pgvector (PGlite)', () => {
       ...params,
       organizationId: org,
       embedding: `[${Array.from(fakeEmbedding('klid', EMBEDDING_DIMENSIONS)).join(',')}]`,
+      embeddingModel: 'fake',
       limit: 5,
     });
     // Five rows: the planner rightly prefers the organisation's B-tree and a sort. Without it (as for

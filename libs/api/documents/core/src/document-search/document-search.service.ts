@@ -75,7 +75,9 @@ export class DocumentSearchService implements AssistantRetriever {
     limit: number,
   ): Promise<{ items: CitedChunk[]; mode: 'hybrid' | 'full_text' }> {
     // The query's vector is asked for before the transaction: a slow provider holds no connection.
-    const vector = (await this.vectorsAvailable(t)) ? await this.embeddings.embedQuery(query) : null;
+    // Its model is the organisation's: only chunks embedded by the same model are compared with it.
+    const target = (await this.vectorColumn(t)) ? await this.embeddings.targetFor(t.organizationId) : null;
+    const vector = await this.embeddings.embedQuery(target, query);
     return this.tenant.run(scopeOf(t), async (m) => {
       const visible = await this.documents.searchable(m, t);
       const textual = await this.chunks.fullText(
@@ -86,17 +88,23 @@ export class DocumentSearchService implements AssistantRetriever {
         vector ? CANDIDATES : limit,
       );
       let ranked: RankedChunk[] = textual.slice(0, limit);
-      if (vector) {
-        const near = await this.chunks.nearest(m, t.organizationId, visible, vector, CANDIDATES);
+      if (vector && target) {
+        const near = await this.chunks.nearest(
+          m,
+          t.organizationId,
+          visible,
+          vector,
+          target.identity,
+          CANDIDATES,
+        );
         ranked = fuseByRank([textual, near], limit);
       }
       return { items: ranked.map(cited), mode: vector ? 'hybrid' : 'full_text' };
     });
   }
 
-  /** Vectors need a model and the pgvector column (looked up once per process). */
-  private async vectorsAvailable(t: Tenant): Promise<boolean> {
-    if (!this.embeddings.enabled) return false;
+  /** Whether the database has the pgvector column (looked up once per process). */
+  private async vectorColumn(t: Tenant): Promise<boolean> {
     return (
       this.chunks.knownEmbeddingColumn ??
       this.tenant.run(scopeOf(t), (m) => this.chunks.hasEmbeddingColumn(m))

@@ -97,7 +97,9 @@ export function fullTextSql(visible: SqlCondition): SqlCondition {
 
 /**
  * Vector candidates: nearest chunks by cosine distance (the HNSW index's operator class), among the
- * visible ones. Parameters: organizationId, embedding (pgvector text form `[1,2,…]`), limit.
+ * visible ones embedded by the query's own model (two models' vectors are not comparable).
+ * Parameters: organizationId, embedding (pgvector text form `[1,2,…]`), embeddingModel (its
+ * identity), limit.
  */
 export function vectorSql(visible: SqlCondition): SqlCondition {
   return {
@@ -107,6 +109,7 @@ export function vectorSql(visible: SqlCondition): SqlCondition {
         ${CHUNK_OF_VISIBLE_VERSION}
        WHERE c.organization_id = :organizationId
          AND c.embedding IS NOT NULL
+         AND c.embedding_model = :embeddingModel
          AND ${visible.sql}
        ORDER BY c.embedding <=> :embedding::vector
        LIMIT :limit`,

@@ -101,6 +101,18 @@ export class PutAssistantSettingsDto {
   @Min(1)
   @Max(100000)
   requestsPerMinute?: number | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'text-embedding-3-small',
+    description:
+      'An embedding model of the same (openai-compatible) provider, key and base URL: document search indexes this organisation’s documents and embeds its questions with it. It must answer 1536 dimensions (asked for with `dimensions`; checked by a test call: 422 AI_EMBEDDING_DIMENSIONS). Null or omitted: the platform’s model, if any. Changing it re-embeds the documents in the background.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  embeddingModel?: string | null;
 }
 
 export class AssistantSettingsResponse {
@@ -127,6 +139,13 @@ export class AssistantSettingsResponse {
   @ApiProperty({ example: 150000 }) inputPricePerMillionMicros!: number;
   @ApiProperty({ example: 600000 }) outputPricePerMillionMicros!: number;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 60 }) requestsPerMinute!: number | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'text-embedding-3-small',
+    description: 'The organisation’s own embedding model (null: the platform’s, if any)',
+  })
+  embeddingModel!: string | null;
   @ApiProperty({ example: 1234, description: 'Tokens used this month' }) usedTokensThisMonth!: number;
   @ApiProperty({ example: 1850, description: 'Cost this month, micro-units' })
   usedCostMicrosThisMonth!: number;
