@@ -29,6 +29,11 @@ export interface ServiceTestOptions {
   envSlices?: EnvSlice[];
   /** Settings on top of the test database and Redis (validated by CoreEnv and each slice). */
   env?: RawEnv;
+  /**
+   * `worker`: connect as the worker's role (a member of ppt_jobs), so @Scheduled methods' platform
+   * jobs run as in the worker; default `http` (api-server's HTTP role).
+   */
+  process?: 'http' | 'worker';
 }
 
 /** What a fixture needs of an organisation: its id. */
@@ -58,7 +63,7 @@ export class ServiceTestContext {
     private readonly cleanupRedis: () => Promise<void>,
   ) {}
 
-  static async create({ imports, envSlices = [], env = {} }: ServiceTestOptions): Promise<ServiceTestContext> {
+  static async create({ imports, envSlices = [], env = {}, process = 'http' }: ServiceTestOptions): Promise<ServiceTestContext> {
     const db = await createTestDatabase();
     const redis = testRedisPrefix();
     let module: TestingModule | undefined;
@@ -67,7 +72,7 @@ export class ServiceTestContext {
       const raw = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'error',
-        DATABASE_URL: db.appUrl,
+        DATABASE_URL: process === 'worker' ? db.workerUrl : db.appUrl,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_KEY_PREFIX: redis.prefix,
         ...env,
@@ -75,7 +80,13 @@ export class ServiceTestContext {
       const coreEnv = loadEnv(CoreEnv, raw);
       module = await Test.createTestingModule({
         imports: [
-          PlatformModule.forRoot({ env: coreEnv, service: 'api-int-spec', role: 'http', confinedToSchema: 'public' }),
+          PlatformModule.forRoot({
+            env: coreEnv,
+            service: 'api-int-spec',
+            role: 'http',
+            confinedToSchema: 'public',
+            runsPlatformJobs: process === 'worker',
+          }),
           TestEnvSlicesModule.forSlices(envSlices, raw),
           AuditCoreModule,
           ...imports,

@@ -86,14 +86,14 @@ export class DocumentSearchBackfill {
     let documentsLeft = batch;
     let chunksLeft = batch;
     for (const organizationId of ordered) {
-      // Out of either allowance: this organisation is where the next pass starts.
+      documentsLeft -= await this.indexMissing(organizationId, documentsLeft, totals);
+      if (vectors) chunksLeft -= await this.reembed(organizationId, chunksLeft, totals);
+      // Out of either allowance: this organisation may have more, the next pass starts with it.
       if (documentsLeft <= 0 || (vectors && chunksLeft <= 0)) {
         this.resumeAt = organizationId;
         totals.limited = true;
         break;
       }
-      documentsLeft -= await this.indexMissing(organizationId, documentsLeft, totals);
-      if (vectors) chunksLeft -= await this.reembed(organizationId, chunksLeft, totals);
     }
     if (!totals.limited) this.resumeAt = null;
     backfilled.inc({ kind: 'document', outcome: 'indexed' }, totals.indexed);
