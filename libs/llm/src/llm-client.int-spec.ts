@@ -1,10 +1,12 @@
 import { GuardedHttp } from '@ppt/outbound';
 import {
+  fakeEmbedding,
   startFakeAnthropicServer,
   startFakeOpenAiServer,
   type FakeAnthropicServer,
   type FakeOpenAiServer,
 } from '@ppt/testing';
+import { EMBEDDING_DIMENSIONS } from './embeddings';
 import { LlmClient } from './llm-client';
 import { LlmError } from './llm.errors';
 import { LlmCallAborted, ProviderGuard, type GuardSettings } from './provider-guard';
@@ -198,6 +200,28 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     expect(await codeOf(refused.complete(openaiConn(), turns))).toBe('AI_PROVIDER_REJECTED');
     expect(openai.requests).toHaveLength(0);
     await strict.close();
+  });
+
+  it('embeds through the guarded fetch, asking for 1536 dimensions, with the usage the provider reported', async () => {
+    const { vectors, usage } = await client().embed(
+      { provider: 'openai', baseUrl: openai.baseUrl, apiKey: 'sk-test', model: 'text-embedding-3-small' },
+      ['noční klid', 'revize výtahu v pondělí'],
+    );
+    expect(vectors.map((v) => v.length)).toEqual([EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS]);
+    expect(vectors[0][0]).toBeCloseTo(fakeEmbedding('noční klid', EMBEDDING_DIMENSIONS)[0], 6);
+    expect(openai.embeddingRequests[0]).toMatchObject({ dimensions: EMBEDDING_DIMENSIONS, encoding_format: 'base64' });
+    // The server's count (words of two letters or more: 2 + 3), not the estimate by length (9).
+    expect(usage).toEqual({ inputTokens: 5 });
+    // The same address policy and key handling as chat: a private address is refused, a wrong key rejected.
+    const strict = new GuardedHttp();
+    const embed = (c: LlmClient, apiKey: string) =>
+      c.embed({ provider: 'openai', baseUrl: openai.baseUrl, apiKey, model: 'm' }, ['x']);
+    expect(await codeOf(embed(new LlmClient(new ProviderGuard(SETTINGS), strict.fetch), 'sk-test'))).toBe(
+      'AI_PROVIDER_REJECTED',
+    );
+    await strict.close();
+    expect(await codeOf(embed(client(), 'sk-wrong'))).toBe('AI_PROVIDER_REJECTED');
+    expect(openai.embeddingRequests).toHaveLength(1);
   });
 });
 
