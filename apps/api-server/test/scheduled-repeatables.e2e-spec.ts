@@ -47,6 +47,7 @@ describe('scheduled jobs: repeatables after a deploy', () => {
     expect(await names(QueueName.Maintenance)).toEqual([
       [MaintenanceJob.AlertRulesEvaluate, '* * * * *', 'UTC'],
       [MaintenanceJob.AnnouncementsPublishDue, '* * * * *', 'UTC'],
+      [MaintenanceJob.DocumentSearchBackfill, '*/10 * * * *', 'UTC'],
       [MaintenanceJob.DocumentStorageCleanup, '20 * * * *', 'UTC'],
       [MaintenanceJob.FinanceOverdue, '30 2 * * *', 'UTC'],
       [MaintenanceJob.HealthHistoryRecord, '* * * * *', 'UTC'],

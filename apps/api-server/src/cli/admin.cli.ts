@@ -3,7 +3,7 @@ import { CoreEnv, SecretBox } from '@ppt/config';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AlertRule, AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
-import { QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
+import { MaintenanceJob, QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +39,10 @@ const USAGE = `Operator commands (run as the database owner, DATABASE_MIGRATION_
   portal:rebuild       [--organization <id>] [--wait]
                        replays the current listings into our own portal's read model (a job for the api
                        worker, through the normal portal-sync path); --wait prints the summary when done
+  document-search:backfill [--wait]
+                       runs a document search backfill pass now (a job for the api worker, as its schedule
+                       does every 10 minutes): unindexed documents indexed, chunks re-embedded with each
+                       organisation's current embedding model; --wait prints the pass's totals
 
 Passwords are never taken from the command line (other users of the machine can read it): the
 commands prompt for them (hidden) on a terminal, or read the first line of stdin, e.g.
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
   });
   // Needs Redis only (the worker does the work in its own database role).
   if (command === 'portal:rebuild') return rebuildRealityPortal(values.organization, values.wait === true);
+  if (command === 'document-search:backfill') return backfillDocumentSearch(values.wait === true);
   const url = process.env.DATABASE_MIGRATION_URL;
   if (!url) throw new Error('DATABASE_MIGRATION_URL is not set (see .env.example)');
   // The identity services the HTTP path uses (audit and events included), in a Nest context of their own.
@@ -194,35 +199,71 @@ async function endSessions(app: INestApplicationContext, userId: string): Promis
   return ended.length;
 }
 
-const REBUILD_WAIT_MS = 30 * 60 * 1000;
+const OPERATOR_JOB_WAIT_MS = 30 * 60 * 1000;
 
 /**
- * Queues the rebuild of our own portal's read model for the api worker (SyndicationJob.RebuildRealityPortal)
- * on the platform's Redis (REDIS_URL, REDIS_KEY_PREFIX), as the worker's own queue would.
+ * Queues the rebuild of our own portal's read model for the api worker (SyndicationJob.RebuildRealityPortal).
  */
 async function rebuildRealityPortal(organizationId: string | undefined, wait: boolean): Promise<void> {
   if (organizationId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organizationId)) {
     throw new Error('--organization must be an organisation id (UUID)');
   }
+  await queueWorkerJob(
+    QueueName.Syndication,
+    SyndicationJob.RebuildRealityPortal,
+    organizationId ? { organizationId } : {},
+    'rebuild-reality-portal',
+    'the Reality Portal rebuild',
+    wait,
+  );
+}
+
+/**
+ * Queues one pass of the document search backfill (the job its schedule runs every 10 minutes) now:
+ * e.g. after organisations changed their embedding models, or after pgvector was added.
+ */
+async function backfillDocumentSearch(wait: boolean): Promise<void> {
+  await queueWorkerJob(
+    QueueName.Maintenance,
+    MaintenanceJob.DocumentSearchBackfill,
+    {},
+    'document-search-backfill',
+    'a document search backfill pass',
+    wait,
+  );
+}
+
+/**
+ * Adds a job for the api worker on the platform's Redis (REDIS_URL, REDIS_KEY_PREFIX), as the worker's
+ * own queue would; with `wait`, prints what the job returned.
+ */
+async function queueWorkerJob(
+  queueName: QueueName,
+  jobName: string,
+  data: object,
+  jobIdPrefix: string,
+  what: string,
+  wait: boolean,
+): Promise<void> {
   const env = Object.assign(new CoreEnv(), {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...(process.env.REDIS_KEY_PREFIX ? { REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX } : {}),
   });
   const redis = new RedisConnections(env);
-  const queue = new Bull(QueueName.Syndication, {
+  const queue = new Bull(queueName, {
     prefix: `${redis.keyPrefix}bull`,
     createClient: (type) =>
       redis.create(`admin-bull-${type}`, type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false }),
   });
   try {
-    const job = await queue.add(
-      SyndicationJob.RebuildRealityPortal,
-      organizationId ? { organizationId } : {},
-      { jobId: `rebuild-reality-portal:${Date.now()}`, attempts: 1, removeOnComplete: 100 },
-    );
-    console.log(`Queued the Reality Portal rebuild (job ${job.id})`);
+    const job = await queue.add(jobName, data, {
+      jobId: `${jobIdPrefix}:${Date.now()}`,
+      attempts: 1,
+      removeOnComplete: 100,
+    });
+    console.log(`Queued ${what} (job ${job.id})`);
     if (wait) {
-      const summary = await waitForJob(job, REBUILD_WAIT_MS);
+      const summary = await waitForJob(job, OPERATOR_JOB_WAIT_MS);
       console.log(JSON.stringify(summary));
     }
   } finally {
