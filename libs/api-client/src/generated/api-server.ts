@@ -3261,6 +3261,11 @@ export interface components {
              * @example 2026-01-01T00:00:00.000Z
              */
             budgetResetsAt: string;
+            /**
+             * @description The organisation’s own embedding model (null: the platform’s, if any)
+             * @example text-embedding-3-small
+             */
+            embeddingModel?: string | null;
             /** @example true */
             enabled: boolean;
             /** @example 150000 */
@@ -4886,7 +4891,7 @@ export interface components {
                  * @example ACKNOWLEDGEMENT_NOT_REQUESTED
                  * @enum {string}
                  */
-                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "AI_SETTINGS_REJECTED" | "ALERT_RULE_INVALID" | "ALERT_WEBHOOK_UNAVAILABLE" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
+                code: "ACKNOWLEDGEMENT_NOT_REQUESTED" | "ADDENDUM_EMPTY" | "AI_EMBEDDINGS_UNSUPPORTED" | "AI_EMBEDDING_DIMENSIONS" | "AI_SETTINGS_REJECTED" | "ALERT_RULE_INVALID" | "ALERT_WEBHOOK_UNAVAILABLE" | "ASSIGNEE_NOT_STAFF" | "CHUNK_CHECKSUM_MISMATCH" | "CHUNK_OUT_OF_RANGE" | "CHUNK_SIZE_MISMATCH" | "CONTACT_NOT_ALLOWED" | "CO_TENANT_IS_PRIMARY" | "CURRENCY_MISMATCH" | "DOCUMENT_LINKS_DISAGREE" | "DOCUMENT_UNIT_REQUIRED" | "FILE_CHECKSUM_MISMATCH" | "GRANTOR_NOT_OWNER" | "IDEMPOTENCY_KEY_REUSED" | "INSPECTION_IN_FUTURE" | "INVALID_ATTACHMENT" | "INVALID_AUDIENCE" | "INVALID_CONVERSATION" | "INVALID_DATES" | "INVALID_PORTAL_CONFIG" | "INVALID_QUORUM" | "INVALID_REPLACEMENT" | "INVALID_VOTING_PERIOD" | "LEASE_UNIT_MISMATCH" | "LISTING_INCOMPLETE" | "MANAGER_NOT_A_MEMBER" | "NOT_PHOTO_DOCUMENTS" | "NO_ELIGIBLE_UNITS" | "NO_ELIGIBLE_WEIGHT" | "OPTION_NOT_IN_QUESTION" | "PAYMENT_DATE_IN_FUTURE" | "PAYMENT_EXCEEDS_OUTSTANDING" | "PERSON_EMAIL_MISSING" | "PORTAL_ENDPOINT_NOT_ALLOWED" | "PORTAL_NOT_ENABLED" | "PORTAL_RULES_NOT_MET" | "PROXY_IS_GRANTOR" | "PUBLISH_AT_IN_PAST" | "READING_IN_FUTURE" | "READING_LOWER_THAN_PREVIOUS" | "READING_OUTSIDE_PERIOD" | "STATUS_DOES_NOT_FIT_TRANSACTION" | "TOO_MANY_CHUNKS" | "UNPROCESSABLE_ENTITY" | "UPLOAD_SIZE_MISMATCH" | "USER_NOT_A_MEMBER";
                 details?: components["schemas"]["ErrorDetail"][];
                 /** @example Refused by a business rule */
                 message: string;
@@ -6705,6 +6710,11 @@ export interface components {
              * @example https://api.openai.com/v1
              */
             baseUrl: string;
+            /**
+             * @description An embedding model of the same (openai-compatible) provider, key and base URL: document search indexes this organisation’s documents and embeds its questions with it. It must answer 1536 dimensions (asked for with `dimensions`; checked by a test call: 422 AI_EMBEDDING_DIMENSIONS). Null or omitted: the platform’s model, if any. Changing it re-embeds the documents in the background.
+             * @example text-embedding-3-small
+             */
+            embeddingModel?: string | null;
             /**
              * @description The feature flag: off, the assistant answers 403 AI_DISABLED
              * @example true
