@@ -208,7 +208,7 @@ const ANN = `SELECT id FROM document_chunks ORDER BY embedding <=> $1::vector LI
 const results = { floor: [], exact: [], hnsw40: [], hnsw100: [], retriever: [], fullText: [] };
 for (const q of queries) {
   const embedding = sql.vectorLiteral(await embeddings.embedQuery(q.text));
-  const [vText, vValues] = vectorQuery({ organizationId: org, embedding, limit: K });
+  const [vText, vValues] = vectorQuery({ organizationId: org, embedding, embeddingModel: 'bench', limit: K });
   results.floor.push(
     await timed(async () => (await db.query(`SELECT $1::vector IS NULL AS id`, [embedding])).rows && []),
   );

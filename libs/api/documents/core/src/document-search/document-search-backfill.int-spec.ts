@@ -99,6 +99,7 @@ describe('DocumentSearchBackfill (service tier)', () => {
     expect(pass).toMatchObject({ indexed: 0, skippedDocuments: 1 });
     expect(await chunkedVersions()).not.toContain(v1.id);
     await backfill.run();
-    expect(await chunkedVersions()).toContain(v2!.id);
+    expect(v2).toBeDefined();
+    expect(await chunkedVersions()).toContain(v2?.id);
   });
 });

@@ -73,8 +73,9 @@ export class DocumentSearchBackfill {
         ),
       )) as { id: string }[]
     ).map((o) => o.id);
-    const start = this.resumeAt ? organizations.findIndex((id) => id >= this.resumeAt!) : 0;
-    const ordered = [...organizations.slice(Math.max(0, start)), ...organizations.slice(0, Math.max(0, start))];
+    const resumeAt = this.resumeAt;
+    const start = resumeAt ? Math.max(0, organizations.findIndex((id) => id >= resumeAt)) : 0;
+    const ordered = [...organizations.slice(start), ...organizations.slice(0, start)];
     const totals: BackfillTotals = {
       indexed: 0,
       skippedDocuments: 0,
