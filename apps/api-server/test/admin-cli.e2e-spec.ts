@@ -6,7 +6,7 @@ import { webhookSecretContext } from '@ppt/api-identity-core';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { bootApiServer, type BootedApiServer } from './boot';
+import { bootApiServer, createTestWorker, type BootedApiServer } from './boot';
 import {
   asOwner,
   bearer,
@@ -341,5 +341,37 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
       return res.rows[0].credentials_sealed as string;
     });
     expect(stored).toBe(credentialsSealed);
+  });
+
+  it('document-search:backfill runs a backfill pass in the worker now: a document from before indexing gets its chunks', async () => {
+    const owner = await registerAndLogin(http(), 'backfill-owner');
+    const org = await createOrganization(http(), owner);
+    const documentId = randomUUID();
+    // Extracted before document search existed: text, no chunks.
+    await asOwner(server, (db) =>
+      db.query(
+        `INSERT INTO documents (id, organization_id, title, category, status, file_name, object_key, content_type,
+                                size_bytes, text_status, extracted_text)
+         VALUES ($1, $2, 'Domovní řád', 'other', 'active', 'rad.txt', $3, 'text/plain', 40, 'extracted',
+                 'Noční klid platí od 22:00 do 6:00.')`,
+        [documentId, org.id, `documents/${org.id}/${documentId}`],
+      ),
+    );
+    const worker = await createTestWorker(server);
+    await worker.init();
+    try {
+      const run = await admin(['document-search:backfill', '--wait']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Queued a document search backfill pass \(job document-search-backfill:\d+\)$/m);
+      const totals = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { indexed?: number };
+      expect(totals.indexed).toBeGreaterThanOrEqual(1);
+    } finally {
+      await worker.close();
+    }
+    const chunks = await asOwner(server, (db) =>
+      db.query(`SELECT text FROM document_chunks WHERE organization_id = $1 AND version_id = $2`, [org.id, documentId]),
+    );
+    expect(chunks.rows.map((r) => r.text)).toEqual(['Noční klid platí od 22:00 do 6:00.']);
   });
 });
