@@ -76,7 +76,8 @@ export class DocumentEmbeddings {
         if (choice.kind === 'organization')
           return { identity: choice.model.identity, model: choice.model, source: 'organization' };
         if (choice.kind === 'paused') {
-          this.logger.warn({ organizationId, reason: choice.reason }, 'Organisation embedding model paused');
+          // Every search would say it: debug only (the backfill warns once per pass).
+          this.logger.debug({ organizationId, reason: choice.reason }, 'Organisation embedding model paused');
           return { identity: choice.identity, model: null, source: 'organization' };
         }
       } catch (err) {
