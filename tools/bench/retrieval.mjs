@@ -363,8 +363,18 @@ for (const [name, label] of [
 ]) {
   const rounds = textRuns[name];
   if (rounds.length === 0) continue;
-  const p50s = rounds.map((runs) => percentile(runs.map((r) => r.ms), 50));
-  const p95s = rounds.map((runs) => percentile(runs.map((r) => r.ms), 95));
+  const p50s = rounds.map((runs) =>
+    percentile(
+      runs.map((r) => r.ms),
+      50,
+    ),
+  );
+  const p95s = rounds.map((runs) =>
+    percentile(
+      runs.map((r) => r.ms),
+      95,
+    ),
+  );
   row(`${label}`, median(p50s), median(p95s), quality(rounds[0]));
   console.log(
     `${''.padEnd(30)} rounds p50 ${p50s.map((x) => x.toFixed(1)).join('/')} p95 ${p95s.map((x) => x.toFixed(1)).join('/')}`,

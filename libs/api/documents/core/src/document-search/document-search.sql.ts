@@ -92,9 +92,7 @@ export function broadPrefixes(
 ): string[] {
   const broad = [...commonLexemes].filter(([, chunks]) => chunks >= PREFIX_BROAD_CHUNKS);
   return words.filter(
-    (w) =>
-      w.length >= PREFIX_MIN_LENGTH &&
-      broad.some(([lexeme]) => lexeme !== w && lexeme.startsWith(w)),
+    (w) => w.length >= PREFIX_MIN_LENGTH && broad.some(([lexeme]) => lexeme !== w && lexeme.startsWith(w)),
   );
 }
 
