@@ -352,7 +352,7 @@ for (const [name, label] of [
   ['floor', 'floor (one round trip)'],
   ['exact', 'exact (seq scan)'],
   ...EF_SEARCH.map((ef) => [`hnsw${ef}`, `HNSW ef_search=${ef}`]),
-  ['retriever', 'retriever vector (app settings)'],
+  ['retriever', `retriever vector (ef ${sql.VECTOR_EF_SEARCH})`],
 ]) {
   const latency = results[name].map((r) => r.ms);
   row(label, percentile(latency, 50), percentile(latency, 95), quality(results[name]));
@@ -380,6 +380,15 @@ for (const [name, label] of [
     `${''.padEnd(30)} rounds p50 ${p50s.map((x) => x.toFixed(1)).join('/')} p95 ${p95s.map((x) => x.toFixed(1)).join('/')}`,
   );
 }
+const slowest = textRuns.fullText.length
+  ? queries
+      .map((q, i) => ({ q, ms: median(textRuns.fullText.map((runs) => runs[i].ms)) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+  : [];
+console.log(
+  `slowest full-text queries (median of rounds): ${slowest.map((s) => `"${s.q.text}" ${s.ms.toFixed(1)} ms`).join(', ')}`,
+);
 console.log(`load average ${load()}`);
 
 const explain = async (text, values, analyze = true) =>

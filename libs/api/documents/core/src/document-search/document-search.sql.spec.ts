@@ -37,14 +37,21 @@ describe('document search SQL helpers', () => {
     expect(prefixQuery(['pojist', 'dom'])).toBe('pojist:* | dom');
   });
 
-  it('matches whole the words whose prefix would take in a lexeme of many chunks', () => {
+  it('matches whole the words whose prefix would take in lexemes of many chunks together', () => {
     const common = new Map([
       ['suvoze', PREFIX_BROAD_CHUNKS],
       ['pojisteni', PREFIX_BROAD_CHUNKS - 1],
+      ['kapone', PREFIX_BROAD_CHUNKS / 2],
+      ['kapolo', PREFIX_BROAD_CHUNKS / 2],
       ['smlouva', 50 * PREFIX_BROAD_CHUNKS],
     ]);
-    // "suvo:*" takes in "suvoze"; the common lexeme itself and rarer expansions keep their prefix.
-    expect(broadPrefixes(['suvo', 'suvoze', 'pojist', 'smlouva', 'smlo'], common)).toEqual(['suvo', 'smlo']);
+    // "suvo:*" takes in "suvoze", "kapo:*" two lexemes adding up; the common lexeme itself and
+    // rarer expansions keep their prefix.
+    expect(broadPrefixes(['suvo', 'suvoze', 'pojist', 'kapo', 'kapon', 'smlouva', 'smlo'], common)).toEqual([
+      'suvo',
+      'kapo',
+      'smlo',
+    ]);
     expect(broadPrefixes(['suvo'], new Map())).toEqual([]);
     // Short words are whole anyway.
     expect(broadPrefixes(['suv'], common)).toEqual([]);

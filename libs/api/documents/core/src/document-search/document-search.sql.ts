@@ -60,9 +60,10 @@ export function prefixQuery(words: readonly string[], whole: ReadonlySet<string>
 }
 
 /**
- * A prefix that also takes in a lexeme found in at least this many chunks (of the whole table: the
- * GIN scan and the heap fetches are table-wide before the organisation filter) makes that many rows
- * candidates, every one fetched and ranked: 100k candidates cost about a second (bench:retrieval).
+ * A prefix whose other words (the common lexemes it takes in, besides the word itself) are in at
+ * least this many chunks together, of the whole table (the GIN scan and the heap fetches are
+ * table-wide before the organisation filter), makes that many rows candidates, every one fetched and
+ * ranked: 100k candidates cost about a second (bench:retrieval), 2000 about 20 ms.
  */
 export const PREFIX_BROAD_CHUNKS = 2000;
 
@@ -80,20 +81,22 @@ export const COMMON_LEXEMES_SQL = `
      AND e.lexeme IS NOT NULL`;
 
 /**
- * Query words whose prefix would also take in a common lexeme other than the word itself (estimated
- * in PREFIX_BROAD_CHUNKS chunks or more): `suvo:*` taking in `suvoze`, found in most chunks. Such a
- * word is matched whole when the organisation's chunks hold it whole (the person typed a word of the
- * documents, not a stem): see WORDS_FOUND_WHOLE_SQL. A stem found only inside longer words
- * (`pojist`) keeps its prefix, however many chunks that takes in.
+ * Query words whose prefix would take in other common lexemes, estimated in PREFIX_BROAD_CHUNKS
+ * chunks or more together: `suvo:*` taking in `suvoze`, found in most chunks. Such a word is matched
+ * whole when the organisation's chunks hold it whole (the person typed a word of the documents, not
+ * a stem): see WORDS_FOUND_WHOLE_SQL. A stem found only inside longer words (`pojist`) keeps its
+ * prefix, however many chunks that takes in.
  */
 export function broadPrefixes(
   words: readonly string[],
   commonLexemes: ReadonlyMap<string, number>,
 ): string[] {
-  const broad = [...commonLexemes].filter(([, chunks]) => chunks >= PREFIX_BROAD_CHUNKS);
-  return words.filter(
-    (w) => w.length >= PREFIX_MIN_LENGTH && broad.some(([lexeme]) => lexeme !== w && lexeme.startsWith(w)),
-  );
+  const takenIn = (w: string) =>
+    [...commonLexemes].reduce(
+      (sum, [lexeme, chunks]) => (lexeme !== w && lexeme.startsWith(w) ? sum + chunks : sum),
+      0,
+    );
+  return words.filter((w) => w.length >= PREFIX_MIN_LENGTH && takenIn(w) >= PREFIX_BROAD_CHUNKS);
 }
 
 /** Which of :words occur whole in the organisation's chunks (one GIN probe each). */
@@ -174,11 +177,18 @@ export function vectorSql(visible: SqlCondition): SqlCondition {
 }
 
 /**
+ * HNSW's candidate list (pgvector's default 40). bench:retrieval at 100k chunks × 384 dimensions on
+ * a native pgvector 0.8.1 (docs/assistant.md, Benchmark): recall@5 against exact search 0.59–0.70 at
+ * 40, 0.74–0.81 at 100, 0.88–0.89 at 200, 0.97 at 400; 400 is the smallest tried that reaches 0.95.
+ */
+export const VECTOR_EF_SEARCH = 400;
+
+/**
  * pgvector 0.8 settings for a filtered HNSW search, local to the transaction: a larger candidate
- * list (ef_search, default 40) and iterative scans, so a filter that removes most neighbours still
+ * list (VECTOR_EF_SEARCH) and iterative scans, so a filter that removes most neighbours still
  * yields `limit` rows (pgvector README, "Filtering" and "Iterative Index Scans").
  */
-export const VECTOR_SEARCH_SETTINGS = `SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+export const VECTOR_SEARCH_SETTINGS = `SELECT set_config('hnsw.ef_search', '${VECTOR_EF_SEARCH}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
 
 /** The pgvector text form of a vector. */
 export function vectorLiteral(v: ArrayLike<number>): string {
