@@ -50,6 +50,7 @@ import { PushSubscriptionsOfMembers1795620000000 } from './1795620000000-push-su
 import { PortalTargetsResealOwner1795630000000 } from './1795630000000-portal-targets-reseal-owner';
 import { AlertRules1795700000000 } from './1795700000000-alert-rules';
 import { HealthSamples1795710000000 } from './1795710000000-health-samples';
+import { DocumentChunkConfigurations1795730000000 } from './1795730000000-document-chunk-configurations';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -105,4 +106,5 @@ export const MIGRATIONS = [
   PortalTargetsResealOwner1795630000000,
   AlertRules1795700000000,
   HealthSamples1795710000000,
+  DocumentChunkConfigurations1795730000000,
 ];

@@ -187,7 +187,11 @@ await db.exec(`
     visibility text NOT NULL DEFAULT 'managers', building_id uuid, unit_id uuid, uploaded_by_user_id uuid);
   CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);`);
 const runner = { query: (text) => db.query(text) };
-for (const name of ['DocumentChunks1795550000000', 'DocumentChunkEmbeddings1795551000000']) {
+for (const name of [
+  'DocumentChunks1795550000000',
+  'DocumentChunkEmbeddings1795551000000',
+  'DocumentChunkConfigurations1795730000000',
+]) {
   await new (MIGRATIONS.find((k) => k.name === name))().up(runner);
 }
 // The bench's vectors are shorter than production's: the column and its index are rebuilt after loading.

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TextChunk, TsConfig } from './chunking';
+import { TS_CONFIGS, type TextChunk, type TsConfig } from './chunking';
 import {
   bindNamed,
   broadPrefixes,
   COMMON_LEXEMES_SQL,
+  CONFIGURATIONS_PRESENT_SQL,
   fullTextSql,
   prefixQuery,
   queryWords,
@@ -105,6 +106,12 @@ export class DocumentChunksRepository {
   ): Promise<RankedChunk[]> {
     const words = queryWords(query);
     if (words.length === 0) return [];
+    const present = (await m.query(...bindNamed(CONFIGURATIONS_PRESENT_SQL, { organizationId }))) as {
+      tsConfig: string;
+    }[];
+    // Only the known names go into the SQL text (fullTextSql writes them as literals).
+    const configs = TS_CONFIGS.filter((cfg) => present.some((p) => p.tsConfig === cfg));
+    if (configs.length === 0) return [];
     const broad = broadPrefixes(words, await this.commonLexemes(m));
     const whole = broad.length
       ? ((await m.query(...bindNamed(WORDS_FOUND_WHOLE_SQL, { words: broad, organizationId }))) as {
@@ -112,7 +119,7 @@ export class DocumentChunksRepository {
         }[])
       : [];
     const prefix = prefixQuery(words, new Set(whole.map((r) => r.word)));
-    const { sql, params } = fullTextSql(visible);
+    const { sql, params } = fullTextSql(visible, configs);
     return (await m.query(
       ...bindNamed(sql, { ...params, organizationId, query, prefix, limit }),
     )) as RankedChunk[];

@@ -49,7 +49,11 @@ describe('document search on pgvector (PGlite)', () => {
         visibility text NOT NULL, building_id uuid, unit_id uuid, uploaded_by_user_id uuid);
       CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);`);
     const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
-    for (const name of ['DocumentChunks1795550000000', 'DocumentChunkEmbeddings1795551000000']) {
+    for (const name of [
+      'DocumentChunks1795550000000',
+      'DocumentChunkEmbeddings1795551000000',
+      'DocumentChunkConfigurations1795730000000',
+    ]) {
       const Migration = MIGRATIONS.find((k) => k.name === name);
       if (!Migration) throw new Error(`${name} is not listed`);
       await new Migration().up(runner);
@@ -150,7 +154,9 @@ describe('document search on pgvector (PGlite)', () => {
     await client.query('BEGIN');
     try {
       await client.query('SET LOCAL enable_seqscan = off');
-      await client.query('DROP INDEX uq_document_chunks_org_version_index, ix_document_chunks_org_document');
+      await client.query(
+        'DROP INDEX uq_document_chunks_org_version_index, ix_document_chunks_org_document, ix_document_chunks_org_ts_config',
+      );
       const plan = (await client.query(`EXPLAIN ${text}`, values)).rows
         .map((r) => r['QUERY PLAN'])
         .join('\n');

@@ -1,4 +1,4 @@
-import { TS_CONFIGS } from './chunking';
+import { TS_CONFIGS, type TsConfig } from './chunking';
 
 /**
  * The SQL of document search, as plain strings with `:name` parameters (`:...name` expands an
@@ -99,6 +99,18 @@ export function broadPrefixes(
   return words.filter((w) => w.length >= PREFIX_MIN_LENGTH && takenIn(w) >= PREFIX_BROAD_CHUNKS);
 }
 
+/**
+ * The configurations the organisation's chunks use: one index probe each, stopping at the first row.
+ * Each configuration is a literal: with the configuration as a value, the planner could not tell a
+ * configuration no chunk uses (index probe, nothing found) from one every chunk uses, and read them
+ * all (as a semi-join, or a sequential scan hoping for an early row). Parameter: organizationId.
+ */
+export const CONFIGURATIONS_PRESENT_SQL = TS_CONFIGS.map(
+  (cfg) => `
+  SELECT '${cfg}' AS "tsConfig"
+   WHERE EXISTS (SELECT 1 FROM document_chunks c WHERE c.organization_id = :organizationId AND c.ts_config = '${cfg}')`,
+).join(' UNION ALL ');
+
 /** Which of :words occur whole in the organisation's chunks (one GIN probe each). */
 export const WORDS_FOUND_WHOLE_SQL = `
   SELECT w.word
@@ -120,8 +132,8 @@ function queriesIn(cfg: string): string {
 }
 
 /** `CASE c.ts_config WHEN 'simple' THEN … END`: an expression in the chunk's own configuration. */
-function byConfig(expression: (cfg: string) => string): string {
-  return `CASE c.ts_config ${TS_CONFIGS.map((cfg) => `WHEN '${cfg}' THEN ${expression(cfg)}`).join(' ')} END`;
+function byConfig(configs: readonly TsConfig[], expression: (cfg: string) => string): string {
+  return `CASE c.ts_config ${configs.map((cfg) => `WHEN '${cfg}' THEN ${expression(cfg)}`).join(' ')} END`;
 }
 
 /**
@@ -132,24 +144,28 @@ function byConfig(expression: (cfg: string) => string): string {
  * unaccented the query again for every candidate row, which dominated the cost). One `@@` with the
  * union of every configuration's tsqueries lets the GIN index find the candidates in one bitmap
  * scan (each chunk fetched once, not once per configuration); the chunk's own configuration then
- * decides whether it matches and how it scores. Score: ts_rank_cd (normalised by length, option 32)
+ * decides whether it matches and how it scores. Only the configurations the organisation's chunks
+ * use are probed (CONFIGURATIONS_PRESENT_SQL): each one more widens the GIN scan, the candidates and
+ * the planner's row estimate (three identical prefix queries made it choose a sequential scan). Score: ts_rank_cd (normalised by length, option 32)
  * of the exact match counts double, the prefix match once, and the whole query as a phrase adds 1.
  * Parameters: organizationId, query, prefix, limit, and the visibility condition's.
  */
-export function fullTextSql(visible: SqlCondition): SqlCondition {
-  const any = TS_CONFIGS.map((cfg) => `q.web_${cfg} || q.prefix_${cfg}`).join(' || ');
+export function fullTextSql(visible: SqlCondition, configs: readonly TsConfig[] = TS_CONFIGS): SqlCondition {
+  if (configs.length === 0) throw new Error('fullTextSql needs a configuration');
+  const any = configs.map((cfg) => `q.web_${cfg} || q.prefix_${cfg}`).join(' || ');
   return {
     sql: `
       SELECT ${CHUNK_COLUMNS},
              ${byConfig(
+               configs,
                (cfg) => `(2 * ts_rank_cd(c.tsv, q.web_${cfg}, 32) + ts_rank_cd(c.tsv, q.prefix_${cfg}, 32)
                + CASE WHEN numnode(q.phrase_${cfg}) > 1 AND c.tsv @@ q.phrase_${cfg} THEN 1 ELSE 0 END)::float8`,
              )} AS score
-        FROM (SELECT ${TS_CONFIGS.map(queriesIn).join(', ')}) AS q
+        FROM (SELECT ${configs.map(queriesIn).join(', ')}) AS q
         JOIN document_chunks c ON c.tsv @@ (${any})
         ${CHUNK_OF_VISIBLE_VERSION}
        WHERE c.organization_id = :organizationId
-         AND ${byConfig((cfg) => `c.tsv @@ (q.web_${cfg} || q.prefix_${cfg})`)}
+         AND ${byConfig(configs, (cfg) => `c.tsv @@ (q.web_${cfg} || q.prefix_${cfg})`)}
          AND ${visible.sql}
        ORDER BY score DESC, c.id
        LIMIT :limit`,
