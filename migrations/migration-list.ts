@@ -51,6 +51,7 @@ import { PortalTargetsResealOwner1795630000000 } from './1795630000000-portal-ta
 import { AlertRules1795700000000 } from './1795700000000-alert-rules';
 import { HealthSamples1795710000000 } from './1795710000000-health-samples';
 import { OrganizationEmbeddings1795720000000 } from './1795720000000-organization-embeddings';
+import { DocumentChunkConfigurations1795730000000 } from './1795730000000-document-chunk-configurations';
 
 /** Every migration, oldest first. Listed explicitly so bundlers and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -107,4 +108,5 @@ export const MIGRATIONS = [
   AlertRules1795700000000,
   HealthSamples1795710000000,
   OrganizationEmbeddings1795720000000,
+  DocumentChunkConfigurations1795730000000,
 ];

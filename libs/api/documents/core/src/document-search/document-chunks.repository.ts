@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TextChunk, TsConfig } from './chunking';
+import { TS_CONFIGS, type TextChunk, type TsConfig } from './chunking';
 import {
   bindNamed,
+  broadPrefixes,
+  COMMON_LEXEMES_SQL,
+  CONFIGURATIONS_PRESENT_SQL,
   fullTextSql,
   prefixQuery,
   queryWords,
   VECTOR_SEARCH_SETTINGS,
   vectorLiteral,
   vectorSql,
+  WORDS_FOUND_WHOLE_SQL,
   type RankedChunk,
   type SqlCondition,
 } from './document-search.sql';
@@ -18,9 +22,13 @@ import {
  * pgvector column are outside what the entities describe). Every method takes the organisation;
  * row-level security backs it up.
  */
+/** How long the lexeme statistics are kept (they change only when the table is analysed). */
+const LEXEME_STATISTICS_TTL_MS = 10 * 60_000;
+
 @Injectable()
 export class DocumentChunksRepository {
   private embeddingColumn?: boolean;
+  private lexemeStatistics?: { readAt: number; chunks: Map<string, number> };
 
   /** hasEmbeddingColumn()'s answer once it was asked (undefined before). */
   get knownEmbeddingColumn(): boolean | undefined {
@@ -89,7 +97,7 @@ export class DocumentChunksRepository {
     ]);
   }
 
-  fullText(
+  async fullText(
     m: EntityManager,
     organizationId: string,
     visible: SqlCondition,
@@ -97,11 +105,34 @@ export class DocumentChunksRepository {
     limit: number,
   ): Promise<RankedChunk[]> {
     const words = queryWords(query);
-    if (words.length === 0) return Promise.resolve([]);
-    const { sql, params } = fullTextSql(visible);
-    return m.query(
-      ...bindNamed(sql, { ...params, organizationId, query, prefix: prefixQuery(words), limit }),
-    ) as Promise<RankedChunk[]>;
+    if (words.length === 0) return [];
+    const present = (await m.query(...bindNamed(CONFIGURATIONS_PRESENT_SQL, { organizationId }))) as {
+      tsConfig: string;
+    }[];
+    // Only the known names go into the SQL text (fullTextSql writes them as literals).
+    const configs = TS_CONFIGS.filter((cfg) => present.some((p) => p.tsConfig === cfg));
+    if (configs.length === 0) return [];
+    const broad = broadPrefixes(words, await this.commonLexemes(m));
+    const whole = broad.length
+      ? ((await m.query(...bindNamed(WORDS_FOUND_WHOLE_SQL, { words: broad, organizationId }))) as {
+          word: string;
+        }[])
+      : [];
+    const prefix = prefixQuery(words, new Set(whole.map((r) => r.word)));
+    const { sql, params } = fullTextSql(visible, configs);
+    return (await m.query(
+      ...bindNamed(sql, { ...params, organizationId, query, prefix, limit }),
+    )) as RankedChunk[];
+  }
+
+  /** The planner's most common lexemes of the chunks (read at most every 10 minutes). */
+  private async commonLexemes(m: EntityManager): Promise<Map<string, number>> {
+    const now = Date.now();
+    if (!this.lexemeStatistics || now - this.lexemeStatistics.readAt > LEXEME_STATISTICS_TTL_MS) {
+      const rows = (await m.query(COMMON_LEXEMES_SQL)) as { lexeme: string; chunks: number }[];
+      this.lexemeStatistics = { readAt: now, chunks: new Map(rows.map((r) => [r.lexeme, r.chunks])) };
+    }
+    return this.lexemeStatistics.chunks;
   }
 
   /** Nearest visible chunks embedded by `embeddingModel` (an identity): other models' vectors are skipped. */

@@ -1,4 +1,4 @@
-import { TS_CONFIGS } from './chunking';
+import { TS_CONFIGS, type TsConfig } from './chunking';
 
 /**
  * The SQL of document search, as plain strings with `:name` parameters (`:...name` expands an
@@ -51,43 +51,121 @@ export function queryWords(query: string): string[] {
 
 /**
  * `w1:* | w2:*`: any word as a prefix (ranked by how many and how close, by ts_rank_cd). Words of
- * fewer than PREFIX_MIN_LENGTH letters match whole only: as prefixes they match too much to help.
+ * fewer than PREFIX_MIN_LENGTH letters match whole only: as prefixes they match too much to help;
+ * so do the words in `whole` (see broadPrefixes).
  */
 export const PREFIX_MIN_LENGTH = 4;
-export function prefixQuery(words: readonly string[]): string {
-  return words.map((w) => (w.length >= PREFIX_MIN_LENGTH ? `${w}:*` : w)).join(' | ');
+export function prefixQuery(words: readonly string[], whole: ReadonlySet<string> = new Set()): string {
+  return words.map((w) => (w.length >= PREFIX_MIN_LENGTH && !whole.has(w) ? `${w}:*` : w)).join(' | ');
 }
+
+/**
+ * A prefix whose other words (the common lexemes it takes in, besides the word itself) are in at
+ * least this many chunks together, of the whole table (the GIN scan and the heap fetches are
+ * table-wide before the organisation filter), makes that many rows candidates, every one fetched and
+ * ranked: 100k candidates cost about a second (bench:retrieval), 2000 about 20 ms.
+ */
+export const PREFIX_BROAD_CHUNKS = 2000;
+
+/**
+ * The planner's statistics of the chunks' lexemes: the most common ones (pg_stats, as ANALYZE
+ * samples them) with the number of chunks each is estimated to be in. Empty before the table was
+ * first analysed. `pg_stats` shows a column's statistics to roles that may read it (ppt_app).
+ */
+export const COMMON_LEXEMES_SQL = `
+  SELECT e.lexeme, (e.freq * greatest(t.reltuples, 0))::float8 AS chunks
+    FROM pg_stats s
+    JOIN pg_class t ON t.oid = 'public.document_chunks'::regclass
+    CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
+   WHERE s.schemaname = 'public' AND s.tablename = 'document_chunks' AND s.attname = 'tsv'
+     AND e.lexeme IS NOT NULL`;
+
+/**
+ * Query words whose prefix would take in other common lexemes, estimated in PREFIX_BROAD_CHUNKS
+ * chunks or more together: `suvo:*` taking in `suvoze`, found in most chunks. Such a word is matched
+ * whole when the organisation's chunks hold it whole (the person typed a word of the documents, not
+ * a stem): see WORDS_FOUND_WHOLE_SQL. A stem found only inside longer words (`pojist`) keeps its
+ * prefix, however many chunks that takes in.
+ */
+export function broadPrefixes(
+  words: readonly string[],
+  commonLexemes: ReadonlyMap<string, number>,
+): string[] {
+  const takenIn = (w: string) =>
+    [...commonLexemes].reduce(
+      (sum, [lexeme, chunks]) => (lexeme !== w && lexeme.startsWith(w) ? sum + chunks : sum),
+      0,
+    );
+  return words.filter((w) => w.length >= PREFIX_MIN_LENGTH && takenIn(w) >= PREFIX_BROAD_CHUNKS);
+}
+
+/**
+ * The configurations the organisation's chunks use: one index probe each, stopping at the first row.
+ * Each configuration is a literal: with the configuration as a value, the planner could not tell a
+ * configuration no chunk uses (index probe, nothing found) from one every chunk uses, and read them
+ * all (as a semi-join, or a sequential scan hoping for an early row). Parameter: organizationId.
+ */
+export const CONFIGURATIONS_PRESENT_SQL = TS_CONFIGS.map(
+  (cfg) => `
+  SELECT '${cfg}' AS "tsConfig"
+   WHERE EXISTS (SELECT 1 FROM document_chunks c WHERE c.organization_id = :organizationId AND c.ts_config = '${cfg}')`,
+).join(' UNION ALL ');
+
+/** Which of :words occur whole in the organisation's chunks (one GIN probe each). */
+export const WORDS_FOUND_WHOLE_SQL = `
+  SELECT w.word
+    FROM unnest(:words::text[]) AS w(word)
+   WHERE EXISTS (SELECT 1 FROM document_chunks c
+                  WHERE c.organization_id = :organizationId AND c.tsv @@ plainto_tsquery('simple', w.word))`;
 
 const CHUNK_COLUMNS = `c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version_id AS "versionId",
   c.page, c.chunk_index AS "chunkIndex", c.text`;
 
 const CHUNK_OF_VISIBLE_VERSION = `JOIN documents d ON d.organization_id = c.organization_id AND d.id = c.version_id`;
 
+/** The tsquery expressions of one configuration (constants once the planner binds the query). */
+function queriesIn(cfg: string): string {
+  const folded = `public.document_search_fold(:query)`;
+  return `websearch_to_tsquery('${cfg}', ${folded}) AS web_${cfg},
+          to_tsquery('${cfg}', :prefix) AS prefix_${cfg},
+          phraseto_tsquery('${cfg}', ${folded}) AS phrase_${cfg}`;
+}
+
+/** `CASE c.ts_config WHEN 'simple' THEN … END`: an expression in the chunk's own configuration. */
+function byConfig(configs: readonly TsConfig[], expression: (cfg: string) => string): string {
+  return `CASE c.ts_config ${configs.map((cfg) => `WHEN '${cfg}' THEN ${expression(cfg)}`).join(' ')} END`;
+}
+
 /**
  * Full-text candidates: every chunk matching the query as typed (websearch syntax: "quoted phrases",
- * -exclusions, or) or any of its words as a prefix, each in its own language's configuration, all
- * folded; one `@@` per configuration, so the GIN index finds the candidates (not MATERIALIZED: the
- * planner would then join a seq scan to the three queries instead of probing the index). Score: ts_rank_cd (normalised by length, option 32) of the exact match counts double, the
- * prefix match once, and the whole query as a phrase adds 1.
+ * -exclusions, or) or any of its words as a prefix, in the chunk's own language configuration, all
+ * folded. The tsqueries of each configuration are written with the configuration as a literal, so
+ * the planner folds them to constants once (with a per-row configuration, PostgreSQL parsed and
+ * unaccented the query again for every candidate row, which dominated the cost). One `@@` with the
+ * union of every configuration's tsqueries lets the GIN index find the candidates in one bitmap
+ * scan (each chunk fetched once, not once per configuration); the chunk's own configuration then
+ * decides whether it matches and how it scores. Only the configurations the organisation's chunks
+ * use are probed (CONFIGURATIONS_PRESENT_SQL): each one more widens the GIN scan, the candidates and
+ * the planner's row estimate (three identical prefix queries made it choose a sequential scan). Score: ts_rank_cd (normalised by length, option 32)
+ * of the exact match counts double, the prefix match once, and the whole query as a phrase adds 1.
  * Parameters: organizationId, query, prefix, limit, and the visibility condition's.
  */
-export function fullTextSql(visible: SqlCondition): SqlCondition {
+export function fullTextSql(visible: SqlCondition, configs: readonly TsConfig[] = TS_CONFIGS): SqlCondition {
+  if (configs.length === 0) throw new Error('fullTextSql needs a configuration');
+  const any = configs.map((cfg) => `q.web_${cfg} || q.prefix_${cfg}`).join(' || ');
   return {
     sql: `
-      WITH q AS (
-        SELECT cfg, web, prefix, phrase, web || prefix AS wanted
-          FROM unnest(ARRAY[${TS_CONFIGS.map((c) => `'${c}'`).join(', ')}]::text[]) AS cfg,
-               LATERAL (SELECT websearch_to_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS web,
-                               to_tsquery(cfg::regconfig, :prefix) AS prefix,
-                               phraseto_tsquery(cfg::regconfig, public.document_search_fold(:query)) AS phrase) AS t
-      )
       SELECT ${CHUNK_COLUMNS},
-             (2 * ts_rank_cd(c.tsv, q.web, 32) + ts_rank_cd(c.tsv, q.prefix, 32)
-               + CASE WHEN numnode(q.phrase) > 1 AND c.tsv @@ q.phrase THEN 1 ELSE 0 END)::float8 AS score
-        FROM q
-        JOIN document_chunks c ON c.ts_config = q.cfg AND c.tsv @@ q.wanted
+             ${byConfig(
+               configs,
+               (cfg) => `(2 * ts_rank_cd(c.tsv, q.web_${cfg}, 32) + ts_rank_cd(c.tsv, q.prefix_${cfg}, 32)
+               + CASE WHEN numnode(q.phrase_${cfg}) > 1 AND c.tsv @@ q.phrase_${cfg} THEN 1 ELSE 0 END)::float8`,
+             )} AS score
+        FROM (SELECT ${configs.map(queriesIn).join(', ')}) AS q
+        JOIN document_chunks c ON c.tsv @@ (${any})
         ${CHUNK_OF_VISIBLE_VERSION}
        WHERE c.organization_id = :organizationId
+         AND ${byConfig(configs, (cfg) => `c.tsv @@ (q.web_${cfg} || q.prefix_${cfg})`)}
          AND ${visible.sql}
        ORDER BY score DESC, c.id
        LIMIT :limit`,
@@ -118,11 +196,18 @@ export function vectorSql(visible: SqlCondition): SqlCondition {
 }
 
 /**
+ * HNSW's candidate list (pgvector's default 40). bench:retrieval at 100k chunks × 384 dimensions on
+ * a native pgvector 0.8.1 (docs/assistant.md, Benchmark): recall@5 against exact search 0.59–0.70 at
+ * 40, 0.74–0.81 at 100, 0.88–0.89 at 200, 0.97 at 400; 400 is the smallest tried that reaches 0.95.
+ */
+export const VECTOR_EF_SEARCH = 400;
+
+/**
  * pgvector 0.8 settings for a filtered HNSW search, local to the transaction: a larger candidate
- * list (ef_search, default 40) and iterative scans, so a filter that removes most neighbours still
+ * list (VECTOR_EF_SEARCH) and iterative scans, so a filter that removes most neighbours still
  * yields `limit` rows (pgvector README, "Filtering" and "Iterative Index Scans").
  */
-export const VECTOR_SEARCH_SETTINGS = `SELECT set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+export const VECTOR_SEARCH_SETTINGS = `SELECT set_config('hnsw.ef_search', '${VECTOR_EF_SEARCH}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
 
 /** The pgvector text form of a vector. */
 export function vectorLiteral(v: ArrayLike<number>): string {
