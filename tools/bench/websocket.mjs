@@ -10,7 +10,8 @@
 // and this process (the client: N sockets, every frame parsed) to the other (taskset, where it exists),
 // so both scenarios get the same server CPU and the same client CPU. Redis and PostgreSQL are not pinned.
 // Reported per scenario:
-//   client  p50/p95/p99 delivery over all frames (append → frame parsed here), lost frames;
+//   client  p50/p95/p99 delivery over all frames (append → frame parsed here), lost frames, and per
+//           event its first and last frame (medians over the events);
 //   server  per event, append → the last frame handed to a socket (the gateway's ws_delivery_seconds,
 //           read from each instance's /metrics after each event; with two instances the later of the
 //           two), p50/p95 over the events — the part of the figure that is the gateway, not the client;
@@ -110,7 +111,8 @@ try {
       results[instances].push(r);
       log(
         `round ${round}, ${instances} instance${instances > 1 ? 's' : ' '}: client p50 ${r.client.p50Ms} / p95 ${r.client.p95Ms} / ` +
-          `p99 ${r.client.p99Ms} ms, lost ${r.client.lost}; server p50 ${r.server.p50Ms} / p95 ${r.server.p95Ms} ms ` +
+          `p99 ${r.client.p99Ms} ms, lost ${r.client.lost}, per event first/last frame ${r.client.firstFrameMs}/${r.client.lastFrameMs} ms; ` +
+          `server (last hand-over) p50 ${r.server.p50Ms} / p95 ${r.server.p95Ms} ms ` +
           `(${r.server.events} events); CPU-ms/event server ${r.cpuMsPerEvent.server}, client ${r.cpuMsPerEvent.client}; ` +
           `sockets open in ${openMs} ms; load ${r.load}`,
       );
@@ -126,6 +128,8 @@ try {
     clientP99Ms: median(rs.map((r) => r.client.p99Ms)),
     lost: rs.reduce((sum, r) => sum + r.client.lost, 0),
     frames: rs.length * N * EVENTS,
+    clientFirstFrameMs: median(rs.map((r) => r.client.firstFrameMs)),
+    clientLastFrameMs: median(rs.map((r) => r.client.lastFrameMs)),
     serverP50Ms: median(rs.map((r) => r.server.p50Ms)),
     serverP95Ms: median(rs.map((r) => r.server.p95Ms)),
     serverCpuMsPerEvent: median(rs.map((r) => r.cpuMsPerEvent.server)),
@@ -151,11 +155,12 @@ try {
     perRound: [...results[1], ...results[2]].sort((a, b) => a.round - b.round || a.instances - b.instances),
   };
   log(`medians of ${ROUNDS} rounds, ${N} sockets, ${EVENTS} events each:`);
-  log('| instances | client p50 | client p95 | client p99 | lost | server p50 | server p95 | server CPU-ms/event | client CPU-ms/event |');
-  log('|---|---|---|---|---|---|---|---|---|');
+  log('| instances | client p50 | client p95 | client p99 | lost | first / last frame | server p50 | server p95 | server CPU-ms/event | client CPU-ms/event |');
+  log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [name, s] of [['1', one], ['2', two]])
     log(
-      `| ${name} | ${s.clientP50Ms} | ${s.clientP95Ms} | ${s.clientP99Ms} | ${s.lost} of ${s.frames} | ${s.serverP50Ms} | ` +
+      `| ${name} | ${s.clientP50Ms} | ${s.clientP95Ms} | ${s.clientP99Ms} | ${s.lost} of ${s.frames} | ` +
+        `${s.clientFirstFrameMs} / ${s.clientLastFrameMs} | ${s.serverP50Ms} | ` +
         `${s.serverP95Ms} | ${s.serverCpuMsPerEvent} | ${s.clientCpuMsPerEvent} |`,
     );
   log(
@@ -282,8 +287,21 @@ async function broadcast(publisher, stream, orgId, active) {
   await sleep(3000); // stragglers
   const latencies = ids.flatMap((id) => received.get(id) ?? []);
   const q = (p) => (latencies.length ? percentile(latencies, p) : NaN);
+  // Per event, its first and its last frame parsed here: the first is the pickup (stream read,
+  // numbering) plus one send; the last, next to the server's last hand-over, shows the client's lag.
+  const perEvent = ids.map((id) => received.get(id) ?? []).filter((l) => l.length > 0);
+  const firstFrameMs = median(perEvent.map((l) => l.reduce((a, b) => Math.min(a, b), Infinity)));
+  const lastFrameMs = median(perEvent.map((l) => l.reduce((a, b) => Math.max(a, b), -Infinity)));
   return {
-    client: { delivered: latencies.length, lost: N * EVENTS - latencies.length, p50Ms: q(50), p95Ms: q(95), p99Ms: q(99), maxMs: latencies.reduce((a, b) => Math.max(a, b), -Infinity) },
+    client: {
+      delivered: latencies.length,
+      lost: N * EVENTS - latencies.length,
+      p50Ms: q(50),
+      p95Ms: q(95),
+      p99Ms: q(99),
+      firstFrameMs,
+      lastFrameMs,
+    },
     server: {
       events: serverMs.length,
       p50Ms: round1(serverMs.length ? percentile(serverMs, 50) : NaN),
