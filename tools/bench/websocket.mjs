@@ -3,8 +3,9 @@
 //   N sockets (default 10,000; BENCH_WS_CONNECTIONS) all in the organisation's room, BENCH_WS_EVENTS
 //   events (default 20) of a 200-byte payload appended to the event stream the outbox relay writes
 //   (`<prefix>events:stream`, read by every gateway instance), one every BENCH_WS_GAP_MS (500).
-//   Scenario "1": all sockets on one api-server instance (the second instance is stopped, SIGSTOP, so
-//   it does no work at all); scenario "2": the same N split over two instances. Rounds alternate
+//   Scenario "1": all sockets on one api-server instance (the second one runs without sockets: per
+//   event it reads the stream and finds the numbers already assigned; its CPU is reported as `idle`);
+//   scenario "2": the same N split over two instances. Rounds alternate
 //   1,2,1,2,… (BENCH_WS_ROUNDS pairs, default 3) and the summary is the median of the rounds.
 // Fairness (the house rule for compared servers): the servers are separate processes pinned to one core
 // and this process (the client: N sockets, every frame parsed) to the other (taskset, where it exists),
@@ -97,8 +98,6 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const instances of [1, 2]) {
       const active = servers.slice(0, instances);
-      // One instance means one: the other is frozen, so it reads no stream and numbers nothing.
-      servers[1].child.kill(instances === 1 ? 'SIGSTOP' : 'SIGCONT');
       await sleep(1000);
       const rss0 = rssKb(servers[0].pid);
       const t = Date.now();
@@ -113,13 +112,13 @@ try {
         `round ${round}, ${instances} instance${instances > 1 ? 's' : ' '}: client p50 ${r.client.p50Ms} / p95 ${r.client.p95Ms} / ` +
           `p99 ${r.client.p99Ms} ms, lost ${r.client.lost}, per event first/last frame ${r.client.firstFrameMs}/${r.client.lastFrameMs} ms; ` +
           `server (last hand-over) p50 ${r.server.p50Ms} / p95 ${r.server.p95Ms} ms ` +
-          `(${r.server.events} events); CPU-ms/event server ${r.cpuMsPerEvent.server}, client ${r.cpuMsPerEvent.client}; ` +
+          `(${r.server.events} events); CPU-ms/event server ${r.cpuMsPerEvent.server}, client ${r.cpuMsPerEvent.client}` +
+          `${r.cpuMsPerEvent.idle !== undefined ? `, idle instance ${r.cpuMsPerEvent.idle}` : ''}; ` +
           `sockets open in ${openMs} ms; load ${r.load}`,
       );
       await closeSockets();
     }
   }
-  servers[1].child.kill('SIGCONT');
   publisher.disconnect();
 
   const summary = (rs) => ({
@@ -170,10 +169,7 @@ try {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   for (const s of sockets) s.terminate();
-  for (const server of servers) {
-    server.child.kill('SIGCONT');
-    server.stop();
-  }
+  for (const server of servers) server.stop();
 }
 
 function inDatabase(url, name) {
@@ -251,6 +247,9 @@ async function broadcast(publisher, stream, orgId, active) {
   // CPU over the delivery windows only (append → before the scrape), not the scrapes themselves.
   let clientCpuUs = 0;
   let serverCpuUs = 0;
+  // The instance without sockets in scenario 1: what it costs to be there.
+  const idle = servers.filter((s) => !active.includes(s));
+  let idleCpuUs = 0;
   let before = await Promise.all(active.map(deliveryMetric));
   for (let i = 0; i < EVENTS; i++) {
     const id = crypto.randomUUID();
@@ -273,11 +272,13 @@ async function broadcast(publisher, stream, orgId, active) {
     event.occurredAt = new Date(now).toISOString();
     const clientCpu0 = process.cpuUsage();
     const serverCpu0 = active.reduce((sum, s) => sum + cpuUs(s.pid), 0);
+    const idleCpu0 = idle.reduce((sum, s) => sum + cpuUs(s.pid), 0);
     await publisher.xadd(stream, 'MAXLEN', '~', 10000, '*', 'e', JSON.stringify(event));
     await sleep(GAP_MS);
     const clientCpu = process.cpuUsage(clientCpu0);
     clientCpuUs += clientCpu.user + clientCpu.system;
     serverCpuUs += active.reduce((sum, s) => sum + cpuUs(s.pid), 0) - serverCpu0;
+    idleCpuUs += idle.reduce((sum, s) => sum + cpuUs(s.pid), 0) - idleCpu0;
     const after = await Promise.all(active.map(deliveryMetric));
     const perInstance = after.map((a, k) => (a.count - before[k].count === 1 ? (a.sum - before[k].sum) * 1000 : NaN));
     // The event is delivered when the later instance has handed it to its last socket.
@@ -310,6 +311,7 @@ async function broadcast(publisher, stream, orgId, active) {
     cpuMsPerEvent: {
       server: round1(serverCpuUs / 1000 / EVENTS),
       client: round1(clientCpuUs / 1000 / EVENTS),
+      ...(idle.length ? { idle: round1(idleCpuUs / 1000 / EVENTS) } : {}),
     },
   };
 }
