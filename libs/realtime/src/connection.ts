@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { BroadcastFrame } from './broadcast-frame';
 import { CloseCode, errorFrame, type ErrorCode } from './protocol';
 import type { RealtimeSettings } from './realtime-env';
 
@@ -23,8 +25,14 @@ export class RealtimeConnection {
   readonly id = randomUUID();
   readonly rooms = new Set<string>();
   /** Rooms being resumed: live events wait here until the replay has been sent. */
-  readonly resuming = new Map<string, { seq: number | null; frame: Buffer }[]>();
+  readonly resuming = new Map<string, { seq: number | null; frame: BroadcastFrame }[]>();
   alive = true;
+  /**
+   * Where a BroadcastFrame is written as it is: the socket's TCP stream, when no extension was
+   * negotiated. With one (permessage-deflate), ws may hold frames back while it compresses, and a
+   * frame written past it would overtake them: those sockets get ws' own `send`.
+   */
+  private readonly transport: Duplex | undefined;
   private violations = 0;
   private tokens: number;
   private refilledAt = Date.now();
@@ -38,6 +46,7 @@ export class RealtimeConnection {
     private readonly onClosedByServer: (code: number) => void,
   ) {
     this.tokens = settings.messagesPerSecond;
+    this.transport = socket.extensions === '' ? (socket as unknown as { _socket?: Duplex })._socket : undefined;
     const untilExpiry = identity.expiresAt - Date.now();
     // setTimeout overflows past ~24.8 days; tokens live minutes.
     if (untilExpiry < 2 ** 31 - 1) {
@@ -54,14 +63,16 @@ export class RealtimeConnection {
    * Sends a frame unless the client has fallen too far behind: a socket whose queue is over the cap
    * is dropped (1013), so a slow reader costs at most the cap in memory.
    */
-  send(frame: string | Buffer): boolean {
+  send(frame: string | BroadcastFrame): boolean {
     if (!this.isOpen) return false;
+    // ws counts what waits in the transport too, so frames written there are capped like its own.
     if (this.socket.bufferedAmount > this.settings.maxBufferedBytes) {
       this.drop(CloseCode.TryAgainLater, 'too slow: outbound queue over the limit');
       return false;
     }
-    // A Buffer built once per room is sent as a text frame to every socket (no per-socket encoding).
-    this.socket.send(frame, { binary: false });
+    if (typeof frame === 'string') this.socket.send(frame);
+    else if (this.transport) this.transport.write(frame.wire);
+    else this.socket.send(frame.payload, { binary: false });
     return true;
   }
 

@@ -11,6 +11,7 @@ import { eventStreamKey } from '@ppt/events';
 import { RedisConnections } from '@ppt/redis';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { BroadcastFrame } from './broadcast-frame';
 import { RealtimeConnection, type RealtimeIdentity } from './connection';
 import { roomsOfDomainEvent } from './event-rooms';
 import { wsClosed, wsConnections, wsDeliverySeconds, wsMessagesSent } from './metrics';
@@ -492,7 +493,7 @@ export class RealtimeHub implements OnApplicationBootstrap, BeforeApplicationShu
       const members = this.byRoom.get(room);
       if (!members || members.size === 0) return;
       const seq = seqs[i] ?? null;
-      const frame = Buffer.from(eventFrame(room, seq, event));
+      const frame = new BroadcastFrame(eventFrame(room, seq, event));
       const parsed = parseRoom(room);
       for (const connection of members) {
         const access = this.held.get(connection.socket)?.access;
