@@ -147,8 +147,17 @@ describe('organisation embedding models (assistant settings → document search 
     });
   });
 
-  it('answers for the asking organisation only (its own settings, under RLS)', async () => {
+  // A stranger's lookup reads its own (absent) settings, not the first row it can see.
+  it('answers for the asking organisation only (its own settings)', async () => {
     const stranger = await ctx.newMember(await ctx.newOrganization(), 'org_admin');
     expect(await port.choose(stranger.organizationId)).toEqual({ kind: 'platform' });
+  });
+
+  it('keeps the saved model when a PUT omits embeddingModel, clears it on null', async () => {
+    expect((await settings.put(admin, dto({ monthlyTokenBudget: 100 }))).embeddingModel).toBe('text-embedding-3-small');
+    // Switching to a provider without embeddings while a model is saved: refused, not silently dropped.
+    expect(await codeOf(settings.put(admin, dto({ provider: 'anthropic' })))).toBe('422 AI_EMBEDDINGS_UNSUPPORTED');
+    expect((await settings.put(admin, dto({ embeddingModel: null }))).embeddingModel).toBeNull();
+    expect(await port.choose(admin.organizationId)).toEqual({ kind: 'platform' });
   });
 });
