@@ -23,7 +23,8 @@ export class OrganizationEmbeddings1795720000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP POLICY documents_search_backfill_read ON documents`);
-    await q.query(`ALTER TABLE document_chunks ALTER COLUMN embedding_model TYPE varchar(200)`);
+    await q.query(`ALTER TABLE document_chunks ALTER COLUMN embedding_model TYPE varchar(200)
+      USING left(embedding_model, 200)`);
     await q.query(`ALTER TABLE assistant_settings DROP COLUMN embedding_model`);
   }
 }

@@ -347,13 +347,13 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     const owner = await registerAndLogin(http(), 'backfill-owner');
     const org = await createOrganization(http(), owner);
     const documentId = randomUUID();
-    // Extracted before document search existed: text, no chunks.
+    // Extracted before document search existed (an hour ago: past the backfill's grace window): text, no chunks.
     await asOwner(server, (db) =>
       db.query(
         `INSERT INTO documents (id, organization_id, title, category, status, file_name, object_key, content_type,
-                                size_bytes, text_status, extracted_text)
+                                size_bytes, text_status, extracted_text, created_at, updated_at)
          VALUES ($1, $2, 'Domovní řád', 'other', 'active', 'rad.txt', $3, 'text/plain', 40, 'extracted',
-                 'Noční klid platí od 22:00 do 6:00.')`,
+                 'Noční klid platí od 22:00 do 6:00.', now() - interval '1 hour', now() - interval '1 hour')`,
         [documentId, org.id, `documents/${org.id}/${documentId}`],
       ),
     );

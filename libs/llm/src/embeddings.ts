@@ -1,15 +1,24 @@
+import { breakerKeyOf } from './providers';
+
 /**
  * Length of the stored document vectors (`vector(1536)`, text-embedding-3-small's). Every model is
  * asked for it (`dimensions`); one that answers another length is never used.
  */
 export const EMBEDDING_DIMENSIONS = 1536;
 
+/** Longest identity `document_chunks.embedding_model` holds (migration 1795720000000). */
+export const EMBEDDING_IDENTITY_MAX_LENGTH = 720;
+
+/** Texts in one embeddings request: each request is guarded, admitted and counted on its own. */
+export const EMBEDDING_REQUEST_TEXTS = 64;
+
 /**
- * Which model made a vector: the endpoint and the model name (the same name at two servers may be two
- * models). Vectors are compared only with vectors of the same identity: two models' spaces are unrelated.
+ * Which model made a vector: the provider, the endpoint (normalised, without credentials: see
+ * endpointOf) and the model name (the same name at two servers may be two models). Vectors are
+ * compared only with vectors of the same identity: two models' spaces are unrelated.
  */
 export function embeddingIdentity(c: { baseUrl: string; model: string }): string {
-  return `openai ${c.baseUrl.replace(/\/+$/, '')} ${c.model}`;
+  return `${breakerKeyOf({ provider: 'openai', baseUrl: c.baseUrl })} ${c.model}`;
 }
 
 /** An embedding model one can call now. Failures throw (LlmError for provider trouble). */

@@ -19,6 +19,8 @@ export {
   LLM_PROVIDERS,
   breakerKeyOf,
   createChatModel,
+  embeddingsBreakerKeyOf,
+  endpointOf,
   createEmbeddings,
   type GuardedFetch,
   type LlmConnection,
@@ -27,6 +29,8 @@ export {
 export { estimateMessageTokens, estimateTokens } from './tokens';
 export {
   EMBEDDING_DIMENSIONS,
+  EMBEDDING_IDENTITY_MAX_LENGTH,
+  EMBEDDING_REQUEST_TEXTS,
   ORGANIZATION_EMBEDDINGS,
   embeddingIdentity,
   type EmbeddingModel,

@@ -1,12 +1,14 @@
 import { GuardedHttp } from '@ppt/outbound';
+import type { ServerResponse } from 'node:http';
 import {
   fakeEmbedding,
+  float32ToBase64,
   startFakeAnthropicServer,
   startFakeOpenAiServer,
   type FakeAnthropicServer,
   type FakeOpenAiServer,
 } from '@ppt/testing';
-import { EMBEDDING_DIMENSIONS } from './embeddings';
+import { EMBEDDING_DIMENSIONS, EMBEDDING_REQUEST_TEXTS } from './embeddings';
 import { LlmClient } from './llm-client';
 import { LlmError } from './llm.errors';
 import { LlmCallAborted, ProviderGuard, type GuardSettings } from './provider-guard';
@@ -222,6 +224,58 @@ describe('LlmClient (real local OpenAI- and Anthropic-compatible servers)', () =
     await strict.close();
     expect(await codeOf(embed(client(), 'sk-wrong'))).toBe('AI_PROVIDER_REJECTED');
     expect(openai.embeddingRequests).toHaveLength(1);
+  });
+  it('guards each embeddings request on its own (≤64 texts) behind a breaker apart from chat', async () => {
+    let delayMs = 150;
+    let failing = false;
+    const sizes: number[] = [];
+    const server = await startFakeOpenAiServer({
+      routes: {
+        'POST /v1/embeddings': async (_req, res: ServerResponse, body) => {
+          const inputs = ([] as unknown[]).concat(body?.input ?? []).map(String);
+          sizes.push(inputs.length);
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          if (failing) {
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: { message: 'down', type: 'server_error' } }));
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              object: 'list',
+              model: body?.model,
+              data: inputs.map((text, index) => ({
+                object: 'embedding',
+                index,
+                embedding: float32ToBase64(fakeEmbedding(text, EMBEDDING_DIMENSIONS)),
+              })),
+              usage: { prompt_tokens: inputs.length * 2, total_tokens: inputs.length * 2 },
+            }),
+          );
+        },
+      },
+    });
+    try {
+      const conn = { provider: 'openai' as const, baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'e' };
+      // Four requests of 150 ms under a 400 ms deadline: only a deadline per request lets it finish.
+      const guarded = client({ attempts: 1, timeoutMs: 400, breakerFailures: 2 });
+      const texts = Array.from({ length: 3 * EMBEDDING_REQUEST_TEXTS + 8 }, (_, i) => `text ${i}`);
+      const { vectors, usage } = await guarded.embed(conn, texts);
+      expect(vectors).toHaveLength(texts.length);
+      expect(sizes).toEqual([64, 64, 64, 8]);
+      expect(usage).toEqual({ inputTokens: texts.length * 2 });
+      // Embeddings failing open their own breaker; chat on the same endpoint is still called.
+      delayMs = 0;
+      failing = true;
+      expect(await codeOf(guarded.embed(conn, ['a']))).toBe('AI_PROVIDER_FAILED');
+      expect(await codeOf(guarded.embed(conn, ['a']))).toBe('AI_PROVIDER_FAILED');
+      expect(await codeOf(guarded.embed(conn, ['a']))).toBe('AI_PROVIDER_UNAVAILABLE');
+      const chat = await guarded.complete({ ...openaiConn(), baseUrl: server.baseUrl }, turns);
+      expect(chat.text).toBe('You said: When is the rent due?');
+    } finally {
+      await server.close();
+    }
   });
 });
 

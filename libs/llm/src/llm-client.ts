@@ -2,8 +2,15 @@ import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { LlmError, LlmErrorCode } from './llm.errors';
 import { ProviderGuard } from './provider-guard';
-import { EMBEDDING_DIMENSIONS } from './embeddings';
-import { breakerKeyOf, createChatModel, createEmbeddings, type GuardedFetch, type LlmConnection } from './providers';
+import { EMBEDDING_DIMENSIONS, EMBEDDING_REQUEST_TEXTS } from './embeddings';
+import {
+  breakerKeyOf,
+  createChatModel,
+  createEmbeddings,
+  embeddingsBreakerKeyOf,
+  type GuardedFetch,
+  type LlmConnection,
+} from './providers';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -104,9 +111,11 @@ export class LlmClient {
   }
 
   /**
-   * Vectors of `texts` from an OpenAI-compatible `/embeddings`, asked for EMBEDDING_DIMENSIONS, behind
-   * the same guard (retries, deadline, the endpoint's breaker) and guarded fetch as chat. The usage is
-   * read from the provider's answers (LangChain's client drops it).
+   * Vectors of `texts` from an OpenAI-compatible `/embeddings`, asked for EMBEDDING_DIMENSIONS, through
+   * the guarded fetch like chat. Each HTTP request (at most EMBEDDING_REQUEST_TEXTS texts) is one
+   * guarded call of its own (retries, deadline) behind the endpoint's embeddings breaker, apart from
+   * chat's (embeddingsBreakerKeyOf). The usage is read from the provider's answers (LangChain's client
+   * drops it).
    */
   async embed(
     c: Pick<LlmConnection, 'provider' | 'baseUrl' | 'apiKey'> & { model: string },
@@ -115,35 +124,53 @@ export class LlmClient {
   ): Promise<{ vectors: number[][]; usage: EmbeddingUsage }> {
     if (c.provider !== 'openai')
       throw new LlmError(LlmErrorCode.ProviderRejected, `The ${c.provider} provider has no embeddings API`);
-    let reported = 0;
-    let answers = 0;
+    const vectors: number[][] = [];
+    let inputTokens = 0;
+    for (let from = 0; from < texts.length; from += EMBEDDING_REQUEST_TEXTS) {
+      const batch = texts.slice(from, from + EMBEDDING_REQUEST_TEXTS);
+      const answer = await this.embedRequest(c, batch, signal);
+      vectors.push(...answer.vectors);
+      inputTokens += answer.inputTokens;
+    }
+    return { vectors, usage: { inputTokens } };
+  }
+
+  /** One embeddings HTTP request (`texts` fit in one), guarded on its own. */
+  private async embedRequest(
+    c: Pick<LlmConnection, 'provider' | 'baseUrl' | 'apiKey'> & { model: string },
+    texts: string[],
+    signal?: AbortSignal,
+  ): Promise<{ vectors: number[][]; inputTokens: number }> {
+    let reported: number | null = null;
     // The attempt's signal (deadline, caller gone) reaches the request: the SDK's embed takes none.
-    const counting = (attempt: AbortSignal): GuardedFetch => async (input, init) => {
-      const given = init?.['signal'] as AbortSignal | undefined;
-      const res = await this.fetch(input, {
-        ...init,
-        signal: given ? AbortSignal.any([given, attempt]) : attempt,
-      });
-      if (res.ok) {
-        const body = (await res
-          .clone()
-          .json()
-          .catch(() => null)) as { usage?: { prompt_tokens?: unknown } } | null;
-        const tokens = Number(body?.usage?.prompt_tokens);
-        if (Number.isFinite(tokens) && tokens >= 0) {
-          reported += tokens;
-          answers++;
+    const counting =
+      (attempt: AbortSignal): GuardedFetch =>
+      async (input, init) => {
+        const given = init?.['signal'] as AbortSignal | undefined;
+        const res = await this.fetch(input, {
+          ...init,
+          signal: given ? AbortSignal.any([given, attempt]) : attempt,
+        });
+        if (res.ok) {
+          const body = (await res
+            .clone()
+            .json()
+            .catch(() => null)) as { usage?: { prompt_tokens?: unknown } } | null;
+          const tokens = Number(body?.usage?.prompt_tokens);
+          if (Number.isFinite(tokens) && tokens >= 0) reported = tokens;
         }
-      }
-      return res;
-    };
+        return res;
+      };
     const vectors = await this.guard.call(
-      breakerKeyOf(c),
+      embeddingsBreakerKeyOf(c),
       (attempt) =>
-        createEmbeddings({ ...c, dimensions: EMBEDDING_DIMENSIONS }, counting(attempt)).embedDocuments(texts),
+        createEmbeddings(
+          { ...c, dimensions: EMBEDDING_DIMENSIONS, batchSize: EMBEDDING_REQUEST_TEXTS },
+          counting(attempt),
+        ).embedDocuments(texts),
       signal,
     );
     const estimate = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
-    return { vectors, usage: { inputTokens: answers > 0 ? reported : estimate } };
+    return { vectors, inputTokens: reported ?? estimate };
   }
 }

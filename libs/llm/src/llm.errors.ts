@@ -27,6 +27,8 @@ export class LlmError extends AppError {
     override readonly code: LlmErrorCode,
     message: string,
     retryAfterS = 5,
+    /** The provider's HTTP status when it refused the request (tells a bad input from a bad key). */
+    readonly providerStatus?: number,
   ) {
     super(code, 503, message, undefined, { 'Retry-After': String(retryAfterS) });
   }

@@ -232,6 +232,8 @@ export class ProviderGuard {
       return new LlmError(
         LlmErrorCode.ProviderRejected,
         `The AI provider refused the request (HTTP ${status})`,
+        5,
+        status,
       );
     return new LlmError(
       LlmErrorCode.ProviderFailed,

@@ -63,19 +63,43 @@ export function createChatModel(
 
 /** Embeddings from an OpenAI-compatible server (`/embeddings`; the SDK asks for base64 floats). */
 export function createEmbeddings(
-  c: Pick<LlmConnection, 'baseUrl' | 'apiKey'> & { model: string; dimensions?: number },
+  c: Pick<LlmConnection, 'baseUrl' | 'apiKey'> & { model: string; dimensions?: number; batchSize?: number },
   fetch: GuardedFetch,
 ): OpenAIEmbeddings {
   return new OpenAIEmbeddings({
     model: c.model,
     apiKey: c.apiKey,
     dimensions: c.dimensions,
+    batchSize: c.batchSize,
     maxRetries: 0,
     configuration: { baseURL: c.baseUrl, fetch: fetch as never, maxRetries: 0 },
   });
 }
 
+/**
+ * A base URL as a stable, secret-free name of its endpoint: scheme, lower-case host, port and path
+ * without trailing slashes; never userinfo, query or fragment (keys put there must not end up in
+ * breaker names, logs or stored chunk rows).
+ */
+export function endpointOf(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    // Not a URL (settings and environment validate it; this only keeps the name secret-free).
+    return baseUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/s, '').replace(/\/+$/, '');
+  }
+}
+
 /** One circuit breaker per provider endpoint (the same server fails for every organisation using it). */
 export function breakerKeyOf(c: Pick<LlmConnection, 'provider' | 'baseUrl'>): string {
-  return `${c.provider} ${c.baseUrl.replace(/\/+$/, '')}`;
+  return `${c.provider} ${endpointOf(c.baseUrl)}`;
+}
+
+/**
+ * The breaker of an endpoint's embeddings, apart from its chat's: a backfill's long embedding work
+ * failing (timeouts of big batches) must not open the breaker that chat of every organisation shares.
+ */
+export function embeddingsBreakerKeyOf(c: Pick<LlmConnection, 'provider' | 'baseUrl'>): string {
+  return `embeddings ${breakerKeyOf(c)}`;
 }

@@ -57,8 +57,24 @@ export class AssistantBudget {
     now = new Date(),
   ): Promise<BudgetReservation> {
     await this.limit('user', userId, this.env.ASSISTANT_USER_REQUESTS_PER_MINUTE, 'AI requests of this user');
+    return this.admitForOrganization(organizationId, settings, estimatedTokens, { countRequest: true, now });
+  }
+
+  /**
+   * The same admission without a user (work the platform does for the organisation: embedding its
+   * documents): the organisation's requests per minute when `countRequest`, and its budgets with
+   * everything in flight. A question's embedding is part of a request already counted
+   * (`countRequest: false`).
+   */
+  async admitForOrganization(
+    organizationId: string,
+    settings: ResolvedAssistant,
+    estimatedTokens: number,
+    { countRequest, now = new Date() }: { countRequest: boolean; now?: Date },
+  ): Promise<BudgetReservation> {
     const rpm = settings.requestsPerMinute;
-    if (rpm !== null) await this.limit('org', organizationId, rpm, 'AI requests of this organisation');
+    if (countRequest && rpm !== null)
+      await this.limit('org', organizationId, rpm, 'AI requests of this organisation');
 
     const { start, resetsAt } = budgetWindow(now);
     const month = start.toISOString().slice(0, 7);
@@ -97,7 +113,7 @@ export class AssistantBudget {
         .catch(() => undefined); // the key expires anyway
     };
     try {
-      const recorded = await this.tenant.run({ organizationId, userId }, (m) =>
+      const recorded = await this.tenant.run({ organizationId }, (m) =>
         this.usage.since(m, organizationId, start),
       );
       const exhausted = exhaustedBudget(settings.limits, {

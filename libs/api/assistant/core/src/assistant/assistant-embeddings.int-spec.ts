@@ -44,6 +44,8 @@ describe('organisation embedding models (assistant settings → document search 
   let admin: TestMember;
   /** The server's embeddings route answers this many dimensions whatever is asked (a model without `dimensions`). */
   let fixedLength: number | null = null;
+  /** Inputs per embeddings request the server received. */
+  const requestSizes: number[] = [];
 
   beforeAll(async () => {
     provider = await startFakeOpenAiServer({
@@ -51,6 +53,7 @@ describe('organisation embedding models (assistant settings → document search 
       routes: {
         'POST /v1/embeddings': (_req, res: ServerResponse, body) => {
           const inputs = ([] as unknown[]).concat(body?.input ?? []).map(String);
+          requestSizes.push(inputs.length);
           const length = fixedLength ?? Number(body?.dimensions ?? 1536);
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(
@@ -147,8 +150,42 @@ describe('organisation embedding models (assistant settings → document search 
     });
   });
 
-  it('answers for the asking organisation only (its own settings, under RLS)', async () => {
+  // A stranger's lookup reads its own (absent) settings, not the first row it can see.
+  it('answers for the asking organisation only (its own settings)', async () => {
     const stranger = await ctx.newMember(await ctx.newOrganization(), 'org_admin');
     expect(await port.choose(stranger.organizationId)).toEqual({ kind: 'platform' });
+  });
+
+  it('keeps the saved model when a PUT omits embeddingModel, clears it on null', async () => {
+    expect((await settings.put(admin, dto({ monthlyTokenBudget: 100 }))).embeddingModel).toBe('text-embedding-3-small');
+    // Switching to a provider without embeddings while a model is saved: refused, not silently dropped.
+    expect(await codeOf(settings.put(admin, dto({ provider: 'anthropic' })))).toBe('422 AI_EMBEDDINGS_UNSUPPORTED');
+    expect((await settings.put(admin, dto({ embeddingModel: null }))).embeddingModel).toBeNull();
+    expect(await port.choose(admin.organizationId)).toEqual({ kind: 'platform' });
+  });
+
+  it('admits every request of at most 64 texts on its own: the budget is checked again between them, the rate too', async () => {
+    const member = await ctx.newMember(await ctx.newOrganization(), 'org_admin');
+    const texts = Array.from({ length: 70 }, (_, i) => `t${i}`);
+    const modelOf = async () => {
+      const choice = await port.choose(member.organizationId);
+      if (choice.kind !== 'organization') throw new Error(`expected the organisation's model, got ${choice.kind}`);
+      return choice.model;
+    };
+    // 7 tokens per text: the first request (64 texts, 448 tokens) uses up a budget of 300.
+    await settings.put(member, dto({ embeddingModel: 'text-embedding-3-small', monthlyTokenBudget: 300 }));
+    requestSizes.length = 0;
+    expect(await codeOf((await modelOf()).embedDocuments(texts))).toBe('429 AI_BUDGET_EXCEEDED');
+    expect(requestSizes).toEqual([64]);
+    const ledger = () => ctx.owner.getRepository(AssistantUsage).findBy({ organizationId: member.organizationId });
+    expect((await ledger()).map((u) => u.inputTokens)).toEqual([448]);
+
+    // One request per minute for the organisation: the second request of the same call is refused.
+    await settings.put(member, dto({ embeddingModel: 'text-embedding-3-small', requestsPerMinute: 1 }));
+    requestSizes.length = 0;
+    expect(await codeOf((await modelOf()).embedDocuments(texts))).toBe('429 RATE_LIMITED');
+    expect(requestSizes).toEqual([64]);
+    // A question's embedding belongs to a request already counted (search, chat): not limited again.
+    expect((await (await modelOf()).embedQuery('otázka')).length).toBe(EMBEDDING_DIMENSIONS);
   });
 });

@@ -1,10 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
 import { TenantTransactions } from '@ppt/db';
 import {
   budgetWindow,
+  EMBEDDING_REQUEST_TEXTS,
   embeddingIdentity,
+  estimateTokens,
   exhaustedBudget,
+  LlmError,
+  LlmErrorCode,
   type EmbeddingModel,
   type OrganizationEmbeddingChoice,
   type OrganizationEmbeddings,
@@ -20,15 +24,18 @@ import { AssistantUsageRepository } from './assistant-usage.repository';
 /**
  * The ORGANIZATION_EMBEDDINGS port for document search: an organisation whose assistant settings
  * name an embedding model (provider openai, assistant enabled) has its documents and questions
- * embedded with it, at its endpoint with its sealed key, through the same guarded agent, retries,
- * deadline and per-endpoint breaker as its chat (AssistantLlm). Tokens are counted in the usage
- * ledger (feature `embeddings`, no user) at the settings' input price, so they count against the
- * monthly token and cost budgets like chat; once a budget is used up the model is `paused` (search by
- * full text, no new vectors) until the month turns. Embedding calls are not reserved in advance
- * (unlike chat): a pass that starts under the budget may overshoot it by one batch.
+ * embedded with it, at its endpoint with its sealed key, through the same guarded agent and retries as
+ * its chat (AssistantLlm; the endpoint's embeddings have a breaker of their own). Every request (at
+ * most EMBEDDING_REQUEST_TEXTS texts) is admitted like a chat request (AssistantBudget): the monthly
+ * budgets with what is in flight reserved, and, for documents, the organisation's requests per
+ * minute (a question's embedding belongs to a search or chat request already counted). Tokens go to
+ * the usage ledger (feature `embeddings`, no user) at the settings' input price. `choose` answers
+ * `paused` once the ledger shows a budget used up; a request refused later is an error the caller
+ * logs (search falls back to full text, the backfill tries the organisation again next pass).
  */
 @Injectable()
 export class AssistantEmbeddings implements OrganizationEmbeddings {
+  private readonly logger = new Logger(AssistantEmbeddings.name);
   private readonly box: SecretBox | null;
 
   constructor(
@@ -54,7 +61,10 @@ export class AssistantEmbeddings implements OrganizationEmbeddings {
     const model = row.embeddingModel as string;
     const identity = embeddingIdentity({ baseUrl: row.baseUrl, model });
     if (!this.box) return { kind: 'paused', identity, reason: 'SECRETS_ENCRYPTION_KEYS is not set' };
-    const resolved = organizationAssistant(row, this.box.open(row.apiKeySealed, apiKeyContext(organizationId)));
+    const resolved = organizationAssistant(
+      row,
+      this.box.open(row.apiKeySealed, apiKeyContext(organizationId)),
+    );
     const exhausted = exhaustedBudget(resolved.limits, used);
     if (exhausted) return { kind: 'paused', identity, reason: `the monthly ${exhausted} budget is used up` };
     return { kind: 'organization', model: this.model(organizationId, resolved, model, identity) };
@@ -66,22 +76,63 @@ export class AssistantEmbeddings implements OrganizationEmbeddings {
     model: string,
     identity: string,
   ): EmbeddingModel {
-    const embed = async (texts: string[]) => {
-      const { vectors, usage } = await this.llm.client.embed({ ...resolved.connection, model }, texts);
-      await this.tenant.run({ organizationId }, (m) =>
-        this.budget.record(
-          m,
-          { organizationId, userId: null, feature: 'embeddings' },
-          { inputTokens: usage.inputTokens, outputTokens: 0 },
-          resolved,
-        ),
-      );
+    const embed = async (texts: string[], countRequest: boolean) => {
+      const vectors: number[][] = [];
+      for (let from = 0; from < texts.length; from += EMBEDDING_REQUEST_TEXTS)
+        vectors.push(
+          ...(await this.embedRequest(
+            organizationId,
+            resolved,
+            model,
+            texts.slice(from, from + EMBEDDING_REQUEST_TEXTS),
+            countRequest,
+          )),
+        );
       return vectors;
     };
     return {
       identity,
-      embedDocuments: embed,
-      embedQuery: async (text) => (await embed([text]))[0],
+      embedDocuments: (texts) => embed(texts, true),
+      embedQuery: async (text) => (await embed([text], false))[0],
     };
+  }
+
+  /** One provider request: admitted (budget reservation, rate), called, its tokens in the ledger. */
+  private async embedRequest(
+    organizationId: string,
+    resolved: ResolvedAssistant,
+    model: string,
+    texts: string[],
+    countRequest: boolean,
+  ): Promise<number[][]> {
+    const estimate = texts.reduce((sum, t) => sum + estimateTokens(t), 0);
+    const reservation = await this.budget.admitForOrganization(organizationId, resolved, estimate, {
+      countRequest,
+    });
+    const at = { organizationId, userId: null, feature: 'embeddings' };
+    let keepReserved = false;
+    const charge = async (inputTokens: number) => {
+      try {
+        await this.tenant.run({ organizationId }, (m) =>
+          reservation.record(m, at, { inputTokens, outputTokens: 0 }),
+        );
+      } catch (err) {
+        // Paid but not in the ledger: the reservation keeps counting it until it expires, and the
+        // log says what to reconcile.
+        keepReserved = true;
+        this.logger.error({ err, organizationId, model, inputTokens }, 'Recording embedding usage failed');
+      }
+    };
+    try {
+      const { vectors, usage } = await this.llm.client.embed({ ...resolved.connection, model }, texts);
+      await charge(usage.inputTokens);
+      return vectors;
+    } catch (err) {
+      // The provider may have worked before the deadline passed: charged by the estimate, as chat does.
+      if (err instanceof LlmError && err.code === LlmErrorCode.ProviderTimeout) await charge(estimate);
+      throw err;
+    } finally {
+      if (!keepReserved) await reservation.release();
+    }
   }
 }

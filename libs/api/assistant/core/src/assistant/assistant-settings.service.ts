@@ -94,11 +94,12 @@ export class AssistantSettingsService {
       temperature: dto.temperature,
       maxTokens: dto.maxTokens,
     };
-    const embeddingModel = dto.embeddingModel ?? null;
+    // Omitted keeps the saved model (a PUT that does not know the field must not drop it); null clears it.
+    const embeddingModel = dto.embeddingModel === undefined ? (existing?.embeddingModel ?? null) : dto.embeddingModel;
     if (embeddingModel !== null && dto.provider !== 'openai')
       throw new AssistantError(
         AssistantErrorCode.EmbeddingsUnsupported,
-        'Embedding models are available with the openai provider (OpenAI or an OpenAI-compatible server) only',
+        'Embedding models are available with the openai provider (OpenAI or an OpenAI-compatible server) only; send embeddingModel: null to drop the saved one',
       );
     await this.testCall(connection);
     if (embeddingModel !== null) await this.testEmbeddings(connection, embeddingModel);

@@ -1,4 +1,4 @@
-import { chunkText, countTokens, detectLanguage } from './chunking';
+import { chunkText, countTokens, detectLanguage, TRIMMED_WHITESPACE } from './chunking';
 
 describe('document search chunking', () => {
   const paragraph = (n: number) =>
@@ -46,5 +46,14 @@ describe('document search chunking', () => {
       detectLanguage('The tenant is obliged to pay the rent and the service charges for the flat.'),
     ).toBe('en');
     expect(detectLanguage('Invoice 2026-001')).toBe('und');
+  });
+});
+
+describe('TRIMMED_WHITESPACE', () => {
+  it('is exactly what String.prototype.trim() strips (the SQL of the backfill uses it)', () => {
+    const stripped: string[] = [];
+    for (let c = 0; c <= 0xffff; c++)
+      if (String.fromCharCode(c).trim() === '') stripped.push(String.fromCharCode(c));
+    expect([...TRIMMED_WHITESPACE].sort()).toEqual(stripped.sort());
   });
 });

@@ -12,6 +12,14 @@ function cl100kEncoder(): Encoder {
   return new Tiktoken(require('js-tiktoken/ranks/cl100k_base'));
 }
 
+/**
+ * What JavaScript's String.prototype.trim() strips (WhiteSpace and LineTerminator of ECMA-262: the
+ * Unicode space separators, NBSP, BOM, …): chunkText trims with it, and the backfill's SQL uses the
+ * same set (btrim) to tell a text that yields no chunk, so it never picks one again and again.
+ */
+export const TRIMMED_WHITESPACE =
+  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
 /** One piece of a document's text as stored and searched. */
 export interface TextChunk {
   index: number;

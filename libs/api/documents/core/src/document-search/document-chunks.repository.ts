@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TS_CONFIGS, type TextChunk, type TsConfig } from './chunking';
+import { TRIMMED_WHITESPACE, TS_CONFIGS, type TextChunk, type TsConfig } from './chunking';
 import {
   bindNamed,
   broadPrefixes,
@@ -58,6 +58,12 @@ export class DocumentChunksRepository {
     chunks: readonly TextChunk[],
     embeddings: { model: string; vectors: readonly ArrayLike<number>[] } | null,
   ): Promise<void> {
+    // Two replacements of one document (its indexing job and a backfill pass) take turns: the second
+    // then deletes what the first wrote instead of colliding with it on (version, chunk index).
+    await m.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('document_chunks ' || $1 || ' ' || $2, 0))`,
+      [organizationId, version.documentId],
+    );
     await m.query(`DELETE FROM document_chunks WHERE organization_id = $1 AND document_id = $2`, [
       organizationId,
       version.documentId,
@@ -159,47 +165,72 @@ export class DocumentChunksRepository {
 
   /**
    * Current document versions (active, not deleted, not superseded) whose extracted text is not
-   * blank and which have no chunks: uploaded before indexing existed, or whose indexing job was lost.
-   * Oldest first, so passes work through them in a stable order.
+   * blank (by chunkText's own whitespace rule) and which have no chunks: uploaded before indexing
+   * existed, or whose indexing job was lost. Versions changed after `settledBefore` are left to their
+   * own indexing job (not yet run: indexing them here too would embed them twice). Oldest first.
    */
   async versionsWithoutChunks(
     m: EntityManager,
     organizationId: string,
+    settledBefore: Date,
     limit: number,
   ): Promise<{ id: string; title: string }[]> {
     return (await m.query(
       `SELECT d.id, d.title FROM documents d
         WHERE d.organization_id = $1 AND d.status = 'active' AND d.deleted_at IS NULL
-          AND d.text_status = 'extracted' AND btrim(coalesce(d.extracted_text, ''), E' \t\r\n\f') <> ''
+          AND d.text_status = 'extracted' AND btrim(coalesce(d.extracted_text, ''), $4) <> ''
+          AND d.updated_at < $2
           AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.organization_id = d.organization_id
                             AND n.previous_version_id = d.id AND n.deleted_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM document_chunks c WHERE c.organization_id = d.organization_id
                             AND c.version_id = d.id)
         ORDER BY d.created_at, d.id
-        LIMIT $2`,
-      [organizationId, limit],
+        LIMIT $3`,
+      [organizationId, settledBefore, limit, TRIMMED_WHITESPACE],
     )) as { id: string; title: string }[];
   }
 
   /**
-   * Chunks without a vector of `embeddingModel` (none at all, or another model's), with the title
-   * their vector is computed with (as at indexing: title, newline, text). Needs the vector column.
+   * Chunks without a vector of `embeddingModel` (none at all, or another model's), after chunk id
+   * `after` (a pass goes on past a batch the provider refused), with the title their vector is
+   * computed with (as at indexing: title, newline, text). Needs the vector column.
    */
   async chunksToEmbed(
     m: EntityManager,
     organizationId: string,
     embeddingModel: string,
     limit: number,
+    after: string | null = null,
   ): Promise<{ id: string; text: string; title: string }[]> {
     return (await m.query(
       `SELECT c.id, c.text, d.title FROM document_chunks c
          JOIN documents d ON d.organization_id = c.organization_id AND d.id = c.version_id
         WHERE c.organization_id = $1
           AND (c.embedding IS NULL OR c.embedding_model IS DISTINCT FROM $2)
+          AND ($4::uuid IS NULL OR c.id > $4::uuid)
         ORDER BY c.id
         LIMIT $3`,
-      [organizationId, embeddingModel, limit],
+      [organizationId, embeddingModel, limit, after],
     )) as { id: string; text: string; title: string }[];
+  }
+
+  /**
+   * Names `identity` as the model of vectors recorded under the bare model name `bareName` (before
+   * identities: the platform model's chunks); returns how many. Idempotent: nothing left after once.
+   */
+  async relabelEmbeddings(
+    m: EntityManager,
+    organizationId: string,
+    bareName: string,
+    identity: string,
+  ): Promise<number> {
+    const rows = (await m.query(
+      `UPDATE document_chunks SET embedding_model = $3
+        WHERE organization_id = $1 AND embedding_model = $2 AND embedding IS NOT NULL
+        RETURNING id`,
+      [organizationId, bareName, identity],
+    )) as unknown[];
+    return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
   }
 
   /**

@@ -3,7 +3,7 @@ import { Document, type Organization } from '@ppt/db';
 import { register } from 'prom-client';
 import { DocumentIndexingModule } from './document-search.core.module';
 import { DocumentIndexer } from './document-indexer';
-import { DocumentSearchBackfill } from './document-search-backfill';
+import { BACKFILL_GRACE_MS, DocumentSearchBackfill } from './document-search-backfill';
 import { DocumentSearchEnv } from './document-search.env';
 
 /**
@@ -30,6 +30,8 @@ describe('DocumentSearchBackfill (service tier)', () => {
   }, 60_000);
   afterAll(() => ctx?.close());
 
+  /** A pass after the grace window of the versions inserted so far. */
+  const later = () => new Date(Date.now() + BACKFILL_GRACE_MS + 60_000);
   let n = 0;
   const doc = (org: Organization, values: Partial<Document> = {}) =>
     ctx.insert(Document, {
@@ -61,20 +63,22 @@ describe('DocumentSearchBackfill (service tier)', () => {
     const deleted = await doc(a, { deletedAt: new Date() });
     const failed = await doc(a, { textStatus: 'failed', extractedText: null });
     const blank = await doc(a, { extractedText: ' \n\f ' });
+    // What JavaScript's trim() strips too (chunkText would make no chunk of it): never picked.
+    const unicodeBlank = await doc(a, { extractedText: '\u00a0\ufeff\u2003\u3000' });
     const image = await doc(a, { contentType: 'image/png', textStatus: 'not_applicable', extractedText: null });
     const elsewhere = await doc(b);
     const indexedBefore = await counter('document', 'indexed');
 
     // Batch 2: two versions per pass; the pass stops there and the next one goes on.
-    const first = await backfill.run();
+    const first = await backfill.run(later());
     expect(first).toMatchObject({ indexed: 2, limited: true });
-    const second = await backfill.run();
+    const second = await backfill.run(later());
     expect(second.indexed).toBe(1);
-    const third = await backfill.run();
+    const third = await backfill.run(later());
     expect(third).toMatchObject({ indexed: 0, skippedDocuments: 0, limited: false });
 
     expect((await chunkedVersions()).sort()).toEqual([plain.id, current.id, elsewhere.id].sort());
-    for (const untouched of [old, deleted, failed, blank, image])
+    for (const untouched of [old, deleted, failed, blank, unicodeBlank, image])
       expect(await chunkedVersions()).not.toContain(untouched.id);
     const [row] = (await ctx.owner.query(
       `SELECT organization_id, document_id, text, embedding_model FROM document_chunks WHERE version_id = $1`,
@@ -95,11 +99,42 @@ describe('DocumentSearchBackfill (service tier)', () => {
       v2 = await doc(b, { previousVersionId: v1.id, extractedText: 'Druhá verze.' });
       return original(org, versionId);
     });
-    const pass = await backfill.run();
+    const pass = await backfill.run(later());
     expect(pass).toMatchObject({ indexed: 0, skippedDocuments: 1 });
     expect(await chunkedVersions()).not.toContain(v1.id);
-    await backfill.run();
+    await backfill.run(later());
     expect(v2).toBeDefined();
     expect(await chunkedVersions()).toContain(v2?.id);
+  });
+
+  it("leaves a fresh version to its own indexing job (grace window); one failing version does not stop the pass", async () => {
+    const fresh = await doc(b, { extractedText: 'Čerstvě nahraný dokument.' });
+    expect(await backfill.run(new Date())).toMatchObject({ indexed: 0, skippedDocuments: 0 });
+    expect(await chunkedVersions()).not.toContain(fresh.id);
+
+    const broken = await doc(b, { extractedText: 'Tento se nepovede.' });
+    jest.restoreAllMocks(); // the spy of the test before, so `original` is the indexer's own method
+    const indexer = ctx.get(DocumentIndexer);
+    const original = indexer.index.bind(indexer);
+    jest.spyOn(indexer, 'index').mockImplementation(async (org: string, versionId: string) => {
+      if (versionId === broken.id) throw new Error('the database went away for a moment');
+      return original(org, versionId);
+    });
+    try {
+      expect(await backfill.run(later())).toMatchObject({ indexed: 1, skippedDocuments: 1 });
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(await chunkedVersions()).toContain(fresh.id);
+    expect(await chunkedVersions()).not.toContain(broken.id);
+  });
+
+  it('two indexings of one document at once take turns instead of colliding on the chunk index', async () => {
+    const version = await doc(a, { extractedText: 'Souběžné indexování.' });
+    const indexer = ctx.get(DocumentIndexer);
+    const outcomes = await Promise.all([indexer.index(a.id, version.id), indexer.index(a.id, version.id)]);
+    expect(outcomes.every((o) => o.startsWith('indexed 1 chunks'))).toBe(true);
+    const rows = (await ctx.owner.query(`SELECT chunk_index FROM document_chunks WHERE version_id = $1`, [version.id])) as unknown[];
+    expect(rows).toHaveLength(1);
   });
 });

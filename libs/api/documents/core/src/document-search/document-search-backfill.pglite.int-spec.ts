@@ -1,7 +1,10 @@
+import type { CoreEnv } from '@ppt/config';
 import { TenantTransactions } from '@ppt/db';
 import {
   embeddingIdentity,
   LlmClient,
+  LlmError,
+  LlmErrorCode,
   ProviderGuard,
   type EmbeddingModel,
   type OrganizationEmbeddingChoice,
@@ -9,10 +12,13 @@ import {
 } from '@ppt/llm';
 import { MIGRATIONS } from '@ppt/migrations';
 import { GuardedHttp } from '@ppt/outbound';
+import { RedisConnections } from '@ppt/redis';
 import {
   fakeEmbedding,
   startFakeOpenAiServer,
   startPgvectorServer,
+  TEST_REDIS_URL,
+  testRedisPrefix,
   type FakeOpenAiServer,
   type PgvectorServer,
 } from '@ppt/testing';
@@ -21,7 +27,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { DocumentEmbeddings, EMBEDDING_DIMENSIONS } from './document-embeddings';
 import type { DocumentIndexer } from './document-indexer';
-import { DocumentSearchBackfill } from './document-search-backfill';
+import { BACKFILL_GRACE_MS, DocumentSearchBackfill } from './document-search-backfill';
 import { DocumentSearchEnv } from './document-search.env';
 import type { SqlCondition } from './document-search.sql';
 
@@ -41,6 +47,8 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
   let provider: FakeOpenAiServer;
   let tenant: TenantTransactions;
   const chunks = new DocumentChunksRepository();
+  const redisKeys = testRedisPrefix();
+  const redis = new RedisConnections({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: redisKeys.prefix } as CoreEnv);
   const http = new GuardedHttp({ allowedCidrs: '127.0.0.1/32' });
   const llm = new LlmClient(
     new ProviderGuard({
@@ -74,7 +82,10 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
       } as unknown as DocumentIndexer,
       embeddings,
       Object.assign(new DocumentSearchEnv(), { DOCUMENT_SEARCH_BACKFILL_BATCH: batch }),
+      redis,
     );
+  /** A pass after the grace window of the fixtures' versions. */
+  const later = () => new Date(Date.now() + BACKFILL_GRACE_MS + 60_000);
   const models = (organizationId: string) =>
     tenant.run({ organizationId }, async (m) =>
       (
@@ -110,6 +121,7 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
         title varchar(200) NOT NULL, status text NOT NULL DEFAULT 'active', deleted_at timestamptz,
         text_status text NOT NULL DEFAULT 'extracted', extracted_text text DEFAULT 'text',
         previous_version_id uuid, created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         visibility text NOT NULL DEFAULT 'managers');
       CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);
       CREATE TABLE assistant_settings (id uuid PRIMARY KEY);
@@ -169,7 +181,8 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
   }, 180_000);
   afterAll(async () => {
     await ds?.destroy();
-    await Promise.all([pg?.close(), provider?.close(), http.close()]);
+    await Promise.all([pg?.close(), provider?.close(), http.close(), redis.onApplicationShutdown()]);
+    await redisKeys.cleanup();
   });
 
   const platformIdentity = () => embeddingIdentity({ baseUrl: provider.baseUrl, model: PLATFORM_MODEL });
@@ -182,10 +195,10 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
   it('indexes versions without chunks and re-embeds every chunk not of the current model, in bounded passes', async () => {
     expect(await models(org)).toEqual(['none:1', 'old-model:3']);
     // Batch 3: the unindexed version, and 3 of the 5 chunks waiting (org's 4, other's 1).
-    const first = await backfill(3).run();
+    const first = await backfill(3).run(later());
     expect(indexed).toEqual([docs.unindexed]);
     expect(first).toMatchObject({ indexed: 1, reembedded: 3, limited: true });
-    const second = await backfill(3).run();
+    const second = await backfill(3).run(later());
     expect(second).toMatchObject({ indexed: 1, reembedded: 2 }); // the stub indexer left no chunks
     expect(await models(org)).toEqual([`${platformIdentity()}:4`]);
     expect(await models(other)).toEqual([`${platformIdentity()}:1`]);
@@ -198,7 +211,7 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
     expect(provider.embeddingRequests.every((r) => r.dimensions === EMBEDDING_DIMENSIONS)).toBe(true);
     // Idempotent: nothing left, no provider call.
     const calls = provider.embeddingRequests.length;
-    expect(await backfill(3).run()).toMatchObject({ reembedded: 0 });
+    expect(await backfill(3).run(later())).toMatchObject({ reembedded: 0 });
     expect(provider.embeddingRequests.length).toBe(calls);
   }, 120_000);
 
@@ -216,7 +229,7 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
     expect(await nearest(org, 'noční klid', orgIdentity())).toEqual([]);
     expect((await nearest(org, 'noční klid', platformIdentity())).length).toBe(4);
 
-    const totals = await backfill(100).run();
+    const totals = await backfill(100).run(later());
     expect(totals).toMatchObject({ reembedded: 4 });
     expect(await models(org)).toEqual([`${orgIdentity()}:4`]);
     expect(await models(other)).toEqual([`${platformIdentity()}:1`]); // the other organisation keeps its model
@@ -229,7 +242,7 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
   it('skips (and keeps waiting for) an organisation whose own model is paused, never using the platform one instead', async () => {
     own.set(org, { kind: 'paused', identity: embeddingIdentity({ baseUrl: 'http://x/v1', model: 'paused' }), reason: 'budget' });
     const calls = provider.embeddingRequests.length;
-    const totals = await backfill(100).run();
+    const totals = await backfill(100).run(later());
     expect(totals).toMatchObject({ reembedded: 0, skippedOrganizations: 1 });
     expect(provider.embeddingRequests.length).toBe(calls);
     expect(await models(org)).toEqual([`${orgIdentity()}:4`]);
@@ -254,5 +267,65 @@ describe('document search backfill and embedding models on pgvector (PGlite)', (
     );
     expect(written).toBe(0);
     expect(await models(org)).not.toContainEqual(expect.stringMatching(/^newer-model/));
+  }, 60_000);
+
+  it('a batch the provider refuses is passed over (counted), not retried in front of the rest', async () => {
+    const poisoned: EmbeddingModel = {
+      identity: 'openai http://refusing/v1 m',
+      embedDocuments: async (texts) => {
+        if (texts.some((t) => t.includes('POISON')))
+          throw new LlmError(LlmErrorCode.ProviderRejected, 'The AI provider refused the request (HTTP 400)', 5, 400);
+        return texts.map((t) => Array.from(fakeEmbedding(t, EMBEDDING_DIMENSIONS)));
+      },
+      embedQuery: async (text) => Array.from(fakeEmbedding(text, EMBEDDING_DIMENSIONS)),
+    };
+    own.set(org, { kind: 'organization', model: poisoned });
+    const many = randomUUID();
+    await ds.query(`INSERT INTO documents (id, organization_id, title) VALUES ($1, $2, 'many')`, [many, org]);
+    await tenant.run({ organizationId: org }, (m) =>
+      chunks.replace(
+        m,
+        org,
+        { documentId: many, versionId: many, title: 'many', language: 'cs', tsConfig: 'simple' },
+        Array.from({ length: 70 }, (_, index) => ({ index, page: null, text: index === 5 ? 'POISON' : `Kus ${index}` })),
+        null,
+      ),
+    );
+    const waiting = (await models(org)).reduce((sum, m) => sum + Number(m.split(':').at(-1)), 0);
+    const totals = await backfill(1000).run(later());
+    expect(totals.refusedChunks).toBeGreaterThan(0);
+    expect(totals.reembedded).toBeGreaterThan(0);
+    expect(totals.refusedChunks + totals.reembedded).toBe(waiting);
+    expect(totals.skippedOrganizations).toBe(0);
+  }, 60_000);
+
+  it("relabels the platform model's chunks recorded under its bare name (before identities), without a provider call", async () => {
+    const legacy = randomUUID();
+    await ds.query(`INSERT INTO documents (id, organization_id, title) VALUES ($1, $2, 'legacy')`, [legacy, other]);
+    await tenant.run({ organizationId: other }, (m) =>
+      chunks.replace(
+        m,
+        other,
+        { documentId: legacy, versionId: legacy, title: 'legacy', language: 'cs', tsConfig: 'simple' },
+        [{ index: 0, page: null, text: 'Starý řád.' }],
+        { model: PLATFORM_MODEL, vectors: [fakeEmbedding('legacy\nStarý řád.', EMBEDDING_DIMENSIONS)] },
+      ),
+    );
+    const calls = provider.embeddingRequests.length;
+    const totals = await backfill(100).run(later());
+    expect(totals).toMatchObject({ relabelled: 1 });
+    expect(await models(other)).toEqual([`${platformIdentity()}:2`]);
+    expect(provider.embeddingRequests.length).toBe(calls);
+  }, 60_000);
+
+  it('one pass at a time: a pass that finds the lock held does nothing', async () => {
+    const client = redis.get('document-search-backfill');
+    await client.set('document-search:backfill:pass', 'someone else', 'PX', 60_000);
+    try {
+      expect(await backfill(100).run(later())).toMatchObject({ overlapping: true, indexed: 0, reembedded: 0 });
+    } finally {
+      await client.del('document-search:backfill:pass');
+    }
+    expect((await backfill(100).run(later())).overlapping).toBe(false);
   }, 60_000);
 });

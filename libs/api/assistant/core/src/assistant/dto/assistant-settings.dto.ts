@@ -107,7 +107,7 @@ export class PutAssistantSettingsDto {
     nullable: true,
     example: 'text-embedding-3-small',
     description:
-      'An embedding model of the same (openai-compatible) provider, key and base URL: document search indexes this organisation’s documents and embeds its questions with it. It must answer 1536 dimensions (asked for with `dimensions`; checked by a test call: 422 AI_EMBEDDING_DIMENSIONS). Null or omitted: the platform’s model, if any. Changing it re-embeds the documents in the background.',
+      'An embedding model of the same (openai-compatible) provider, key and base URL: document search indexes this organisation’s documents and embeds its questions with it. It must answer 1536 dimensions (asked for with `dimensions`; checked by a test call: 422 AI_EMBEDDING_DIMENSIONS). Null: none of its own (the platform’s model, if any); omitted: the saved one is kept (and checked again). Changing it re-embeds the documents in the background.',
   })
   @IsOptional()
   @IsString()
