@@ -54,12 +54,13 @@ export abstract class TenantRepository<E extends TenantRow> {
 
   /**
    * One page of the organisation's rows (with the total), ordered by `order` then id. The query's alias
-   * is `row`; `filter` adds the feature's conditions.
+   * is `row`; `filter` adds the feature's conditions; `order.nulls` places the rows whose sort column is
+   * null (PostgreSQL's default otherwise: last ascending, first descending).
    */
   page(
     scope: OrganizationScope,
     window: { limit: number; offset: number },
-    order: { column: string; direction: 'ASC' | 'DESC' },
+    order: { column: string; direction: 'ASC' | 'DESC'; nulls?: 'NULLS FIRST' | 'NULLS LAST' },
     filter?: (qb: SelectQueryBuilder<E>) => void,
   ): Promise<[E[], number]> {
     const qb = scope.manager
@@ -67,7 +68,7 @@ export abstract class TenantRepository<E extends TenantRow> {
       .where('row.organization_id = :organizationId', { organizationId: scope.organizationId });
     filter?.(qb);
     return qb
-      .orderBy(order.column, order.direction)
+      .orderBy(order.column, order.direction, order.nulls)
       .addOrderBy('row.id', 'ASC')
       .limit(window.limit)
       .offset(window.offset)

@@ -6,7 +6,7 @@ import type { Page, PageQueryDto } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
 import { IdempotencyKeys, type IdempotentAnswer } from '@ppt/api-shared';
 import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { PeopleService } from '@ppt/api-property-core';
 import { UnitsService } from '@ppt/api-property-core';
@@ -35,6 +35,7 @@ import { isoDay, subtract } from './money';
 export class ChargesService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly charges: ChargesRepository,
     private readonly units: UnitsService,
     private readonly people: PeopleService,
@@ -79,28 +80,26 @@ export class ChargesService {
     meta: RequestMeta,
     idempotencyKey?: string,
   ): Promise<IdempotentAnswer<ChargeResponse>> {
-    return this.tenant.run(scopeOf(t), (m) =>
-      this.idempotency.once(
-        m,
-        t,
-        { key: idempotencyKey, operation: 'charge.create', payload: dto },
-        201,
-        () => this.createIn(m, t, dto, meta),
-      ),
+    return this.unitOfWork.run(
+      t,
+      (tx) =>
+        this.idempotency.once(
+          tx.manager,
+          t,
+          { key: idempotencyKey, operation: 'charge.create', payload: dto },
+          201,
+          () => this.createIn(tx, t, dto),
+        ),
+      meta,
     );
   }
 
-  private async createIn(
-    m: EntityManager,
-    t: Tenant,
-    dto: CreateChargeDto,
-    meta: RequestMeta,
-  ): Promise<ChargeResponse> {
-    if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
+  private async createIn(tx: TenantTransaction, t: Tenant, dto: CreateChargeDto): Promise<ChargeResponse> {
+    if (!(await this.units.findById(tx, dto.unitId)))
       throw new FinanceError(FinanceErrorCode.UnitNotFound, 'Unit not found');
     let payer = dto.personId ?? null;
     if (dto.leaseId) {
-      const lease = await this.charges.findLease(m, t.organizationId, dto.leaseId);
+      const lease = await this.charges.findLease(tx.manager, tx.organizationId, dto.leaseId);
       if (!lease) throw new FinanceError(FinanceErrorCode.LeaseNotFound, 'Lease not found');
       if (lease.unitId !== dto.unitId)
         throw new FinanceError(FinanceErrorCode.LeaseUnitMismatch, 'The lease is of another unit');
@@ -112,9 +111,9 @@ export class ChargesService {
       }
       payer ??= lease.primaryTenantId;
     }
-    if (dto.personId && !(await this.people.findById(m, t.organizationId, dto.personId)))
+    if (dto.personId && !(await this.people.findById(tx.manager, tx.organizationId, dto.personId)))
       throw new FinanceError(FinanceErrorCode.PersonNotFound, 'Person not found');
-    const { id } = await this.charges.create(m, t.organizationId, {
+    const { id } = await this.charges.create(tx.manager, tx.organizationId, {
       unitId: dto.unitId,
       leaseId: dto.leaseId ?? null,
       personId: payer,
@@ -126,18 +125,10 @@ export class ChargesService {
       status: 'pending',
       createdByUserId: t.userId,
     });
-    const charge = await this.lock(m, t, id);
-    await this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'charge', id, verb: 'created' },
-      null,
-      toResponse(charge),
-    );
-    await this.outbox.write(m, {
+    const charge = await this.lock(tx.manager, t, id);
+    await tx.auditChange({ type: 'charge', id, verb: 'created' }, null, toResponse(charge));
+    await tx.emit({
       type: 'charge.created',
-      organizationId: t.organizationId,
       aggregateId: charge.id,
       aggregateVersion: charge.version,
       payload: {
@@ -324,7 +315,10 @@ export class ChargesService {
       if (!original) throw new FinanceError(FinanceErrorCode.PaymentNotFound, 'Payment not found');
       // A cancelled charge owes nothing: a reversal would make it owe again behind its status.
       if (charge.status === 'cancelled')
-        throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is cancelled; its payments cannot be reversed');
+        throw new FinanceError(
+          FinanceErrorCode.Cancelled,
+          'The charge is cancelled; its payments cannot be reversed',
+        );
       if (original.reversesPaymentId)
         throw new FinanceError(FinanceErrorCode.PaymentIsReversal, 'A reversing entry cannot be reversed');
       if (await this.charges.findReversalOf(m, t.organizationId, paymentId))

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission, rolesWith } from '@ppt/auth';
-import { TenantTransactions, type Listing, type ListingInquiry, type ListingStatusChange } from '@ppt/db';
+import {
+  type OrganizationScope,
+  TenantTransactions,
+  type Listing,
+  type ListingInquiry,
+  type ListingStatusChange,
+} from '@ppt/db';
 import { OutboxWriter, type ListingSnapshot } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { BuildingsService } from '@ppt/api-property-core';
 import { DocumentsService } from '@ppt/api-documents-core';
@@ -38,6 +44,7 @@ const REQUIRED_ADDRESS = ['addressLine', 'city', 'postalCode', 'country'] as con
 export class ListingsService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly listings: ListingsRepository,
     private readonly units: UnitsService,
     private readonly buildings: BuildingsService,
@@ -65,36 +72,34 @@ export class ListingsService {
   }
 
   create(t: Tenant, dto: CreateListingDto, meta: RequestMeta): Promise<ListingResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const fromUnit = dto.unitId ? await this.unitDefaults(m, t, dto.unitId) : {};
-      const fields = { ...fromUnit, ...dto, contactUserId: dto.contactUserId ?? t.userId };
-      const missing = REQUIRED_ADDRESS.filter((f) => !fields[f]);
-      if (missing.length > 0) {
-        throw new ListingError(
-          ListingErrorCode.IncompleteForPublishing,
-          'The address is incomplete: give it, or make the listing from a unit',
-          missing.map((field) => ({ field, message: `${field} is required` })),
-        );
-      }
-      await this.checkContact(m, t, fields.contactUserId);
-      await this.checkPhotos(m, t, dto.photoDocumentIds);
-      const listing = await this.listings.create(m, t.organizationId, { ...fields, status: 'draft' });
-      await this.listings.recordStatusChange(m, t.organizationId, {
-        listingId: listing.id,
-        fromStatus: null,
-        toStatus: 'draft',
-        changedByUserId: t.userId,
-      });
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'listing', id: listing.id, verb: 'created' },
-        null,
-        snapshot(listing),
-      );
-      return toResponse(listing);
-    });
+    return this.unitOfWork.run(
+      t,
+      async (tx) => {
+        const m = tx.manager;
+        const fromUnit = dto.unitId ? await this.unitDefaults(tx, dto.unitId) : {};
+        const fields = { ...fromUnit, ...dto, contactUserId: dto.contactUserId ?? t.userId };
+        const missing = REQUIRED_ADDRESS.filter((f) => !fields[f]);
+        if (missing.length > 0) {
+          throw new ListingError(
+            ListingErrorCode.IncompleteForPublishing,
+            'The address is incomplete: give it, or make the listing from a unit',
+            missing.map((field) => ({ field, message: `${field} is required` })),
+          );
+        }
+        await this.checkContact(m, t, fields.contactUserId);
+        await this.checkPhotos(m, t, dto.photoDocumentIds);
+        const listing = await this.listings.create(m, tx.organizationId, { ...fields, status: 'draft' });
+        await this.listings.recordStatusChange(m, tx.organizationId, {
+          listingId: listing.id,
+          fromStatus: null,
+          toStatus: 'draft',
+          changedByUserId: t.userId,
+        });
+        await tx.auditChange({ type: 'listing', id: listing.id, verb: 'created' }, null, snapshot(listing));
+        return toResponse(listing);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateListingDto, meta: RequestMeta): Promise<ListingResponse> {
@@ -230,10 +235,10 @@ export class ListingsService {
     });
   }
 
-  private async unitDefaults(m: EntityManager, t: Tenant, unitId: string): Promise<Partial<Listing>> {
-    const unit = await this.units.findById(m, t.organizationId, unitId);
+  private async unitDefaults(scope: OrganizationScope, unitId: string): Promise<Partial<Listing>> {
+    const unit = await this.units.findById(scope, unitId);
     if (!unit) throw new ListingError(ListingErrorCode.UnitNotFound, 'Unit not found');
-    const building = await this.buildings.findById(m, t.organizationId, unit.buildingId);
+    const building = await this.buildings.findById(scope, unit.buildingId);
     return {
       areaM2: unit.areaM2,
       rooms: unit.rooms,

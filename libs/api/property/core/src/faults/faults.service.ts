@@ -5,7 +5,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
+import { scopeOf, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { BuildingsService } from '../buildings/buildings.service';
 import { ResidentScope } from '../units/resident-scope';
@@ -66,55 +66,51 @@ export class FaultsService {
    * the place did not exist.
    */
   report(t: Tenant, dto: CreateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!can(t, Permission.FaultManage)) await this.checkResidentPlace(m, t, dto.buildingId, dto.unitId);
-      if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId))) {
-        throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
-      }
-      if (dto.unitId) {
-        const unit = await this.units.findById(m, t.organizationId, dto.unitId);
-        if (!unit || unit.buildingId !== dto.buildingId)
-          throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
-      }
-      const priority = dto.priority ?? 'normal';
-      const fault = await this.faults.create(m, t.organizationId, {
-        ...dto,
-        priority,
-        reporterUserId: t.userId,
-        status: 'new',
-        dueAt: dueAt(new Date(), priority),
-      });
-      await this.faults.addStatusChange(m, t.organizationId, {
-        faultId: fault.id,
-        fromStatus: null,
-        toStatus: 'new',
-        changedByUserId: t.userId,
-        note: null,
-      });
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'fault', id: fault.id, verb: 'created' },
-        null,
-        snapshot(fault),
-      );
-      await this.outbox.write(m, {
-        type: 'fault.created',
-        organizationId: t.organizationId,
-        aggregateId: fault.id,
-        aggregateVersion: fault.version,
-        payload: {
+    return this.unitOfWork.run(
+      t,
+      async (tx) => {
+        if (!can(t, Permission.FaultManage)) await this.checkResidentPlace(tx, t, dto.buildingId, dto.unitId);
+        if (!(await this.buildings.findById(tx, dto.buildingId))) {
+          throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
+        }
+        if (dto.unitId) {
+          const unit = await this.units.findById(tx, dto.unitId);
+          if (!unit || unit.buildingId !== dto.buildingId)
+            throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
+        }
+        const priority = dto.priority ?? 'normal';
+        const fault = await this.faults.create(tx.manager, tx.organizationId, {
+          ...dto,
+          priority,
+          reporterUserId: t.userId,
+          status: 'new',
+          dueAt: dueAt(new Date(), priority),
+        });
+        await this.faults.addStatusChange(tx.manager, tx.organizationId, {
           faultId: fault.id,
-          buildingId: fault.buildingId,
-          unitId: fault.unitId,
-          priority: fault.priority,
-          title: fault.title,
-          reporterUserId: fault.reporterUserId,
-        },
-      });
-      return toResponse(fault);
-    });
+          fromStatus: null,
+          toStatus: 'new',
+          changedByUserId: t.userId,
+          note: null,
+        });
+        await tx.auditChange({ type: 'fault', id: fault.id, verb: 'created' }, null, snapshot(fault));
+        await tx.emit({
+          type: 'fault.created',
+          aggregateId: fault.id,
+          aggregateVersion: fault.version,
+          payload: {
+            faultId: fault.id,
+            buildingId: fault.buildingId,
+            unitId: fault.unitId,
+            priority: fault.priority,
+            title: fault.title,
+            reporterUserId: fault.reporterUserId,
+          },
+        });
+        return toResponse(fault);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
@@ -232,19 +228,19 @@ export class FaultsService {
   }
 
   private async checkResidentPlace(
-    m: EntityManager,
+    tx: TenantTransaction,
     t: Tenant,
     buildingId: string,
     unitId: string | undefined,
   ): Promise<void> {
-    const homes = (await this.residents.unitIds(m, t)) ?? [];
+    const homes = (await this.residents.unitIds(tx.manager, t)) ?? [];
     if (unitId) {
       if (!homes.includes(unitId))
         throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
       return;
     }
     for (const home of homes) {
-      if ((await this.units.findById(m, t.organizationId, home))?.buildingId === buildingId) return;
+      if ((await this.units.findById(tx, home))?.buildingId === buildingId) return;
     }
     throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
   }

@@ -5,7 +5,7 @@ import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { PeopleRepository } from '../people/people.repository';
 import { UnitsService } from '../units/units.service';
@@ -34,6 +34,7 @@ const AMENDABLE_TERMS = ['rentAmount', 'depositAmount', 'paymentDay', 'endDate',
 export class LeasesService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly leases: LeasesRepository,
     private readonly units: UnitsService,
     private readonly people: PeopleRepository,
@@ -70,25 +71,23 @@ export class LeasesService {
   create(t: Tenant, dto: CreateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
     checkDates(dto.startDate, dto.endDate);
     const { coTenantIds = [], ...fields } = dto;
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
-        throw new LeaseError(LeaseErrorCode.UnitNotFound, 'Unit not found');
-      await this.checkParties(m, t, dto.primaryTenantId, coTenantIds);
-      const lease = await this.leases
-        .create(m, t.organizationId, { ...fields, status: 'draft' })
-        .catch(numberTaken);
-      await this.leases.replaceCoTenants(m, t.organizationId, lease.id, coTenantIds);
-      const after = await this.load(m, t, lease);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id: lease.id, verb: 'created' },
-        null,
-        snapshot(after),
-      );
-      return after;
-    });
+    return this.unitOfWork.run(
+      t,
+      async (tx) => {
+        const m = tx.manager;
+        if (!(await this.units.findById(tx, dto.unitId)))
+          throw new LeaseError(LeaseErrorCode.UnitNotFound, 'Unit not found');
+        await this.checkParties(m, t, dto.primaryTenantId, coTenantIds);
+        const lease = await this.leases
+          .create(m, tx.organizationId, { ...fields, status: 'draft' })
+          .catch(numberTaken);
+        await this.leases.replaceCoTenants(m, tx.organizationId, lease.id, coTenantIds);
+        const after = await this.load(m, t, lease);
+        await tx.auditChange({ type: 'lease', id: lease.id, verb: 'created' }, null, snapshot(after));
+        return after;
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
