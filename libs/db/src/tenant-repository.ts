@@ -22,7 +22,14 @@ export interface TenantRow {
  * repositories extend it and add their own queries.
  */
 export abstract class TenantRepository<E extends TenantRow> {
-  protected constructor(protected readonly entity: EntityTarget<E>) {}
+  /**
+   * `versioned`: the aggregate has a `version` column that its events carry, so every `update` raises
+   * it by one in the same statement.
+   */
+  protected constructor(
+    protected readonly entity: EntityTarget<E>,
+    private readonly options: { versioned?: boolean } = {},
+  ) {}
 
   findById(scope: OrganizationScope, id: string): Promise<E | null> {
     return scope.manager.findOneBy(this.entity, this.keyOf(scope, id));
@@ -43,13 +50,17 @@ export abstract class TenantRepository<E extends TenantRow> {
     );
   }
 
-  /** Changes the row's columns; the id and the organisation cannot be among them. */
+  /**
+   * Changes the row's columns (and raises a versioned aggregate's version); the id and the organisation
+   * cannot be among them.
+   */
   async update(
     scope: OrganizationScope,
     id: string,
     changes: Omit<DeepPartial<E>, 'id' | 'organizationId'>,
   ): Promise<void> {
-    await scope.manager.update(this.entity, this.keyOf(scope, id), changes as never);
+    const set = this.options.versioned ? { ...changes, version: () => 'version + 1' } : changes;
+    await scope.manager.update(this.entity, this.keyOf(scope, id), set as never);
   }
 
   /**
