@@ -65,7 +65,7 @@ export class AssistantFacts {
   /** The fields a lease draft needs: the lease, its unit and building, the tenant and the landlord. */
   async lease(scope: OrganizationScope, id: string): Promise<Record<string, unknown> | null> {
     const { manager: m, organizationId } = scope;
-    const lease = await this.leases.findById(m, organizationId, id);
+    const lease = await this.leases.findById(scope, id);
     if (!lease) return null;
     const unit = await this.units.findById(scope, lease.unitId);
     const [building, tenant, organization] = await Promise.all([
