@@ -54,7 +54,7 @@ export class AssistantFacts {
 
   /** The fields a listing description needs. */
   async listing(scope: OrganizationScope, id: string, actor: Actor): Promise<Record<string, unknown> | null> {
-    const listing = await this.listings.findById(scope.manager, scope.organizationId, id);
+    const listing = await this.listings.findById(scope, id);
     // A listing the caller may not manage (a realtor and another realtor's listing) looks like none.
     if (!listing || !can(actor, Permission.ListingManage, { ownerUserId: listing.contactUserId }))
       return null;
