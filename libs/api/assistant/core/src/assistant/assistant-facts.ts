@@ -64,14 +64,13 @@ export class AssistantFacts {
 
   /** The fields a lease draft needs: the lease, its unit and building, the tenant and the landlord. */
   async lease(scope: OrganizationScope, id: string): Promise<Record<string, unknown> | null> {
-    const { manager: m, organizationId } = scope;
     const lease = await this.leases.findById(scope, id);
     if (!lease) return null;
     const unit = await this.units.findById(scope, lease.unitId);
     const [building, tenant, organization] = await Promise.all([
       unit ? this.buildings.findById(scope, unit.buildingId) : null,
-      this.people.findById(m, organizationId, lease.primaryTenantId),
-      this.memberships.findOrganization(m, organizationId),
+      this.people.findById(scope, lease.primaryTenantId),
+      this.memberships.findOrganization(scope.manager, scope.organizationId),
     ]);
     if (!unit || !building || !tenant || !organization) return null;
     return {

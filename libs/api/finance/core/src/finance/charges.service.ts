@@ -98,7 +98,7 @@ export class ChargesService {
       }
       payer ??= lease.primaryTenantId;
     }
-    if (dto.personId && !(await this.people.findById(tx.manager, tx.organizationId, dto.personId)))
+    if (dto.personId && !(await this.people.findById(tx, dto.personId)))
       throw new FinanceError(FinanceErrorCode.PersonNotFound, 'Person not found');
     const { id } = await this.charges.create(tx, {
       unitId: dto.unitId,

@@ -41,7 +41,7 @@ export class FinanceReportsService {
   /** Residents: only a person linked to their own account. */
   personBalance(t: Tenant, personId: string, now = new Date()): Promise<BalanceResponse> {
     return this.tenant.run(t, async (tx) => {
-      const person = await this.people.findById(tx.manager, tx.organizationId, personId);
+      const person = await this.people.findById(tx, personId);
       if (!person || (residentOf(t) && person.userId !== t.userId))
         throw new FinanceError(FinanceErrorCode.PersonNotFound, 'Person not found');
       const asOf = isoDay(now);

@@ -3,7 +3,7 @@ import { grantOf, Permission } from '@ppt/auth';
 import type { Lease, LeaseAddendum, LeaseAddendumChanges, OrganizationScope } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
-import { PeopleRepository } from '../people/people.repository';
+import { PeopleService } from '../people/people.service';
 import { UnitsService } from '../units/units.service';
 import type {
   AddendumResponse,
@@ -32,7 +32,7 @@ export class LeasesService {
     private readonly tenant: TenantUnitOfWork,
     private readonly leases: LeasesRepository,
     private readonly units: UnitsService,
-    private readonly people: PeopleRepository,
+    private readonly people: PeopleService,
   ) {}
 
   /** A lease inside the caller's transaction (RLS: the caller's organisation only), for other contexts. */
@@ -246,7 +246,7 @@ export class LeasesService {
       throw new LeaseError(LeaseErrorCode.CoTenantIsPrimary, 'The primary tenant cannot also be a co-tenant');
     }
     const ids = checkPrimary ? [primaryTenantId, ...coTenantIds] : coTenantIds;
-    const found = await this.people.existingIds(tx.manager, tx.organizationId, ids);
+    const found = await this.people.existingIds(tx, ids);
     if (found.size !== new Set(ids).size)
       throw new LeaseError(LeaseErrorCode.TenantNotFound, 'Person not found');
   }

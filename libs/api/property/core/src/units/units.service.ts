@@ -86,7 +86,7 @@ export class UnitsService {
       t,
       async (tx) => {
         await this.mustFind(tx, unitId);
-        const person = await this.people.findById(tx.manager, tx.organizationId, dto.personId);
+        const person = await this.people.findById(tx, dto.personId);
         if (!person) throw new UnitError(UnitErrorCode.PersonNotFound, 'Person not found');
         const occupant = await this.units.addOccupant(tx, { unitId, ...dto });
         await tx.auditChange({ type: 'unit', id: unitId, verb: 'updated' }, null, {
