@@ -26,10 +26,14 @@ export abstract class TenantRepository<E extends TenantRow> {
    * `versioned`: the aggregate has a `version` column that its events carry, so every `update` raises
    * it by one in the same statement.
    */
+  private readonly versioned: boolean;
+
   protected constructor(
     protected readonly entity: EntityTarget<E>,
-    private readonly options: { versioned?: boolean } = {},
-  ) {}
+    options: { versioned?: boolean } = {},
+  ) {
+    this.versioned = options.versioned ?? false;
+  }
 
   findById(scope: OrganizationScope, id: string): Promise<E | null> {
     return scope.manager.findOneBy(this.entity, this.keyOf(scope, id));
@@ -59,7 +63,7 @@ export abstract class TenantRepository<E extends TenantRow> {
     id: string,
     changes: Omit<DeepPartial<E>, 'id' | 'organizationId'>,
   ): Promise<void> {
-    const set = this.options.versioned ? { ...changes, version: () => 'version + 1' } : changes;
+    const set = this.versioned ? { ...changes, version: () => 'version + 1' } : changes;
     await scope.manager.update(this.entity, this.keyOf(scope, id), set as never);
   }
 

@@ -36,14 +36,14 @@ export class DelegationsService {
     return this.tenant.run(
       t,
       async (tx) => {
-        const { vote, personIds } = await this.access.visible(tx.manager, t, voteId, true);
+        const { vote, personIds } = await this.access.visible(tx, t, voteId, true);
         if (vote.status !== 'open') {
           throw new VoteError(
             VoteErrorCode.NotOpen,
             `The vote is ${vote.status}; delegations are made while it is open`,
           );
         }
-        const unit = await this.votes.eligibleUnit(tx.manager, tx.organizationId, voteId, dto.unitId);
+        const unit = await this.votes.eligibleUnit(tx, voteId, dto.unitId);
         if (!unit)
           throw new VoteError(VoteErrorCode.UnitNotEligible, 'The unit does not take part in this vote');
         const grantorPersonId = grantorOf(t, personIds, unit, dto.grantorPersonId);
@@ -53,13 +53,13 @@ export class DelegationsService {
         if (dto.proxyPersonId === grantorPersonId) {
           throw new VoteError(VoteErrorCode.ProxyIsGrantor, 'An owner cannot be their own proxy');
         }
-        if (await this.ballots.activeDelegation(tx.manager, tx.organizationId, voteId, dto.unitId)) {
+        if (await this.ballots.activeDelegation(tx, voteId, dto.unitId)) {
           throw new VoteError(
             VoteErrorCode.UnitAlreadyDelegated,
             'The unit already has a proxy in this vote',
           );
         }
-        const delegation = await this.ballots.createDelegation(tx.manager, tx.organizationId, {
+        const delegation = await this.ballots.createDelegation(tx, {
           voteId,
           unitId: dto.unitId,
           grantorPersonId,
@@ -76,10 +76,9 @@ export class DelegationsService {
   /** Managers see every delegation; others those they gave or hold. */
   list(t: Tenant, voteId: string, page: PageQueryDto): Promise<Page<DelegationResponse>> {
     return this.tenant.run(t, async (tx) => {
-      const { personIds } = await this.access.visible(tx.manager, t, voteId);
+      const { personIds } = await this.access.visible(tx, t, voteId);
       const [rows, total] = await this.ballots.listDelegations(
-        tx.manager,
-        tx.organizationId,
+        tx,
         voteId,
         page,
         runsVotes(t.role) ? undefined : personIds,
@@ -93,8 +92,8 @@ export class DelegationsService {
     return this.tenant.run(
       t,
       async (tx) => {
-        const { vote, personIds } = await this.access.visible(tx.manager, t, voteId, true);
-        const delegation = await this.ballots.findDelegation(tx.manager, tx.organizationId, voteId, id);
+        const { vote, personIds } = await this.access.visible(tx, t, voteId, true);
+        const delegation = await this.ballots.findDelegation(tx, voteId, id);
         if (!delegation || !mayRead(t, personIds, delegation)) {
           throw new VoteError(VoteErrorCode.DelegationNotFound, 'Delegation not found');
         }
@@ -113,14 +112,14 @@ export class DelegationsService {
             `The vote is ${vote.status}; delegations no longer change`,
           );
         }
-        if (await this.ballots.delegationUsed(tx.manager, tx.organizationId, id)) {
+        if (await this.ballots.delegationUsed(tx, id)) {
           throw new VoteError(
             VoteErrorCode.ProxyAlreadyVoted,
             'The proxy has already voted with this delegation',
           );
         }
         const revokedAt = new Date();
-        await this.ballots.revokeDelegation(tx.manager, tx.organizationId, id, revokedAt);
+        await this.ballots.revokeDelegation(tx, id, revokedAt);
         const after = { ...delegation, revokedAt };
         await this.record(tx, voteId, 'delegation_revoked', toDelegation(delegation), toDelegation(after));
         return toDelegation(after);
