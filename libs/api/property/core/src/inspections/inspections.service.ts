@@ -28,14 +28,14 @@ export class InspectionsService {
 
   list(t: Tenant, query: ListInspectionsQueryDto): Promise<Page<InspectionResponse>> {
     return this.tenant.run(t, async (tx) => {
-      const [items, total] = await this.inspections.list(tx.manager, tx.organizationId, query);
+      const [items, total] = await this.inspections.list(tx, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<InspectionResponse> {
     return this.tenant.run(t, async (tx) => {
-      const inspection = await this.inspections.findById(tx.manager, tx.organizationId, id);
+      const inspection = await this.inspections.findById(tx, id);
       if (!inspection) throw notFound();
       return toResponse(inspection);
     });
@@ -47,9 +47,8 @@ export class InspectionsService {
       t,
       async (tx) => {
         await this.checkPlace(tx, dto.buildingId, dto.unitId ?? null);
-        const inspection = await this.inspections.create(
-          tx.manager,
-          tx.organizationId,
+        const inspection = await this.inspections.createWithItems(
+          tx,
           {
             buildingId: dto.buildingId,
             unitId: dto.unitId ?? null,
@@ -77,11 +76,9 @@ export class InspectionsService {
     return this.tenant.run(
       t,
       async (tx) => {
-        const locked = await this.inspections.findForUpdate(tx.manager, tx.organizationId, id);
+        const locked = await this.inspections.findForUpdate(tx, id);
         if (!locked) throw notFound();
-        const before = toResponse(
-          (await this.inspections.findById(tx.manager, tx.organizationId, id)) as Inspection,
-        );
+        const before = toResponse((await this.inspections.findById(tx, id)) as Inspection);
         const buildingId = dto.buildingId ?? before.buildingId;
         // A new building without a unit means the whole building; a unit left as it was must follow it.
         const unitId =
@@ -90,9 +87,8 @@ export class InspectionsService {
           await this.checkPlace(tx, buildingId, unitId);
         const { items, ...fields } = dto;
         const after = toResponse(
-          await this.inspections.update(
-            tx.manager,
-            tx.organizationId,
+          await this.inspections.updateWithItems(
+            tx,
             id,
             {
               ...fields,
@@ -112,11 +108,9 @@ export class InspectionsService {
     return this.tenant.run(
       t,
       async (tx) => {
-        if (!(await this.inspections.findForUpdate(tx.manager, tx.organizationId, id))) throw notFound();
-        const before = toResponse(
-          (await this.inspections.findById(tx.manager, tx.organizationId, id)) as Inspection,
-        );
-        await this.inspections.delete(tx.manager, tx.organizationId, id);
+        if (!(await this.inspections.findForUpdate(tx, id))) throw notFound();
+        const before = toResponse((await this.inspections.findById(tx, id)) as Inspection);
+        await this.inspections.delete(tx, id);
         await tx.auditChange({ type: 'inspection', id, verb: 'deleted' }, snapshot(before), null);
       },
       meta,
