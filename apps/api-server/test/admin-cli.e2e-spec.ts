@@ -67,6 +67,37 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     });
   }
 
+  /** The platform audit log's rows (no organisation) of one entity, oldest first. */
+  function platformAudit(entityId: string): Promise<Record<string, unknown>[]> {
+    return asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.platform_scope', 'platform-audit', true)`);
+      const { rows } = await db.query(
+        `SELECT action, organization_id, actor_user_id, actor_client_id, entity_type, details, user_agent
+           FROM audit_log WHERE entity_id = $1 ORDER BY created_at`,
+        [entityId],
+      );
+      await db.query('COMMIT');
+      return rows;
+    });
+  }
+
+  /** An operator's row: the tool, no user, no organisation, no request. */
+  const byCli = (action: string, entityType: string | null, details: unknown) => ({
+    action,
+    organization_id: null,
+    actor_user_id: null,
+    actor_client_id: 'admin-cli',
+    entity_type: entityType,
+    details,
+    user_agent: 'ppt-admin-cli',
+  });
+
+  const userIdOf = (email: string) =>
+    asOwner(server, async (db) =>
+      String((await db.query(`SELECT id FROM users WHERE lower(email) = lower($1)`, [email])).rows[0].id),
+    );
+
   it('refuses a password on the command line, where the process list and shell history show it', async () => {
     const email = uniqueEmail('argv-admin');
     for (const args of [
@@ -88,6 +119,17 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     const { accessToken } = await login(http(), email, NEW_PASSWORD);
     const me = await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(200);
     expect(me.body.platformAdmin).toBe(true);
+
+    // Once more: the account is promoted again (new password), its session ends.
+    const again = await admin(['create-admin', '--email', email], `${NEW_PASSWORD} 2\n`);
+    expect(again.stdout).toContain(
+      `Promoted ${email} to platform administrator (password updated, 1 session(s) ended)`,
+    );
+    await request(http()).get('/api/v1/auth/me').set(bearer(accessToken)).expect(401);
+    expect(await platformAudit(await userIdOf(email))).toEqual([
+      byCli('user.platform_admin_granted', 'user', { created: true }),
+      byCli('user.platform_admin_granted', 'user', { created: false }),
+    ]);
   });
 
   it('reset-password sets the password from stdin and ends every session of the account at once', async () => {
@@ -101,6 +143,60 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
     await request(http()).get('/api/v1/auth/me').set(bearer(user.accessToken)).expect(401);
     await request(http()).post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
     await login(http(), user.email, NEW_PASSWORD);
+    // Audited as the HTTP reset is, with the operator's tool as the actor.
+    expect(await platformAudit(user.id)).toEqual(
+      expect.arrayContaining([byCli('auth.password_reset', 'user', null)]),
+    );
+  });
+
+  it('create-client and ensure-client go through the identity service and are audited', async () => {
+    const clientId = `cli-client-${randomUUID()}`;
+    const created = await admin([
+      'create-client',
+      '--client-id',
+      clientId,
+      '--name',
+      'CLI',
+      '--scopes',
+      'listings:read',
+    ]);
+    expect(created.stderr).toBe('');
+    const secret = created.stdout.trim().split('\n').pop() ?? '';
+    const token = (s: string) =>
+      request(http())
+        .post('/api/v1/oauth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: s });
+    expect((await token(secret).expect(200)).body.scope).toBe('listings:read');
+
+    const taken = await admin(['create-client', '--client-id', clientId, '--name', 'CLI', '--scopes', 'x']);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('exists already');
+
+    const newSecret = randomBytes(24).toString('base64url');
+    const ensured = await admin(
+      [
+        'ensure-client',
+        '--client-id',
+        clientId,
+        '--name',
+        'CLI 2',
+        '--scopes',
+        'listings:read,sso:introspect',
+      ],
+      '',
+      { OAUTH_CLIENT_SECRET: newSecret },
+    );
+    expect(ensured.stdout).toContain(
+      `OAuth client ${clientId} updated (scopes listings:read sso:introspect)`,
+    );
+    await token(secret).expect(401);
+    await token(newSecret).expect(200);
+
+    expect(await platformAudit(clientId)).toEqual([
+      byCli('oauth_client.created', 'oauth_client', { scopes: ['listings:read'] }),
+      byCli('oauth_client.updated', 'oauth_client', { scopes: ['listings:read', 'sso:introspect'] }),
+    ]);
   });
 
   it('create-organization goes through the identity service: org_admin member, audit row and outbox event', async () => {
@@ -217,6 +313,23 @@ describe('admin CLI (apps/api-server/src/cli/admin.cli.ts)', () => {
 
     const again = await admin(['reseal-secrets'], '', { SECRETS_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
     expect(again.stdout).toContain('Re-sealed the secrets of 0 of 1 portal target(s)');
+
+    // Each run in the platform audit log, with what it re-sealed.
+    const runs = await asOwner(server, async (db) => {
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('app.platform_scope', 'platform-audit', true)`);
+      const { rows } = await db.query(
+        `SELECT action, organization_id, actor_user_id, actor_client_id, entity_type, details, user_agent
+           FROM audit_log WHERE action = 'secrets.resealed' ORDER BY created_at DESC LIMIT 2`,
+      );
+      await db.query('COMMIT');
+      return rows;
+    });
+    expect(runs.map((r) => (r as { details: { portals: unknown } }).details.portals)).toEqual([
+      { resealed: 0, total: 1 },
+      { resealed: 1, total: 1 },
+    ]);
+    expect(runs[0]).toEqual(byCli('secrets.resealed', null, expect.any(Object)));
   });
 
   it('reseal-secrets re-encrypts AI provider keys too', async () => {

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ChargeOverdue } from '@ppt/api-finance-core';
 import { ChargesRepository } from '../../../libs/api/finance/core/src/finance/charges.repository';
-import { ChargesService } from '@ppt/api-finance-core';
+import { TenantUnitOfWork } from '@ppt/api-shared';
 import { bootApiServer, type BootedApiServer, createTestWorker } from './boot';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 
@@ -233,7 +233,8 @@ describe('finance', () => {
 
   it('writes events in the same transaction: a change that fails leaves no event and no payment', async () => {
     const c = await charge({ amount: 700 });
-    const writer = (server.app.get(ChargesService, { strict: false }) as unknown as { outbox: OutboxWriter })
+    // The charges' events go through the tenant unit of work's outbox writer.
+    const writer = (server.app.get(TenantUnitOfWork, { strict: false }) as unknown as { outbox: OutboxWriter })
       .outbox;
     const real = writer.write.bind(writer);
     const spy = jest.spyOn(writer, 'write').mockImplementationOnce(async (m, event) => {
@@ -393,10 +394,8 @@ describe('finance', () => {
     const real = repository.pendingPastDue.bind(repository);
     const broken = jest
       .spyOn(repository, 'pendingPastDue')
-      .mockImplementation((m, organizationId, today) =>
-        organizationId === org.id
-          ? Promise.reject(new Error('lasting failure'))
-          : real(m, organizationId, today),
+      .mockImplementation((scope, today) =>
+        scope.organizationId === org.id ? Promise.reject(new Error('lasting failure')) : real(scope, today),
       );
     try {
       const failing = await worker.get(ChargeOverdue).run(new Date());

@@ -22,7 +22,18 @@ export interface TenantRow {
  * repositories extend it and add their own queries.
  */
 export abstract class TenantRepository<E extends TenantRow> {
-  protected constructor(protected readonly entity: EntityTarget<E>) {}
+  /**
+   * `versioned`: the aggregate has a `version` column that its events carry, so every `update` raises
+   * it by one in the same statement.
+   */
+  private readonly versioned: boolean;
+
+  protected constructor(
+    protected readonly entity: EntityTarget<E>,
+    options: { versioned?: boolean } = {},
+  ) {
+    this.versioned = options.versioned ?? false;
+  }
 
   findById(scope: OrganizationScope, id: string): Promise<E | null> {
     return scope.manager.findOneBy(this.entity, this.keyOf(scope, id));
@@ -43,23 +54,28 @@ export abstract class TenantRepository<E extends TenantRow> {
     );
   }
 
-  /** Changes the row's columns; the id and the organisation cannot be among them. */
+  /**
+   * Changes the row's columns (and raises a versioned aggregate's version); the id and the organisation
+   * cannot be among them.
+   */
   async update(
     scope: OrganizationScope,
     id: string,
     changes: Omit<DeepPartial<E>, 'id' | 'organizationId'>,
   ): Promise<void> {
-    await scope.manager.update(this.entity, this.keyOf(scope, id), changes as never);
+    const set = this.versioned ? { ...changes, version: () => 'version + 1' } : changes;
+    await scope.manager.update(this.entity, this.keyOf(scope, id), set as never);
   }
 
   /**
    * One page of the organisation's rows (with the total), ordered by `order` then id. The query's alias
-   * is `row`; `filter` adds the feature's conditions.
+   * is `row`; `filter` adds the feature's conditions; `order.nulls` places the rows whose sort column is
+   * null (PostgreSQL's default otherwise: last ascending, first descending).
    */
   page(
     scope: OrganizationScope,
     window: { limit: number; offset: number },
-    order: { column: string; direction: 'ASC' | 'DESC' },
+    order: { column: string; direction: 'ASC' | 'DESC'; nulls?: 'NULLS FIRST' | 'NULLS LAST' },
     filter?: (qb: SelectQueryBuilder<E>) => void,
   ): Promise<[E[], number]> {
     const qb = scope.manager
@@ -67,7 +83,7 @@ export abstract class TenantRepository<E extends TenantRow> {
       .where('row.organization_id = :organizationId', { organizationId: scope.organizationId });
     filter?.(qb);
     return qb
-      .orderBy(order.column, order.direction)
+      .orderBy(order.column, order.direction, order.nulls)
       .addOrderBy('row.id', 'ASC')
       .limit(window.limit)
       .offset(window.offset)

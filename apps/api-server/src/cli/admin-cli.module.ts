@@ -1,6 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditCoreModule, MailEnv } from '@ppt/api-shared';
-import { IdentityEnv, OrganizationsCoreModule, SessionsModule, UsersModule } from '@ppt/api-identity-core';
+import {
+  IdentityEnv,
+  OperatorCoreModule,
+  OrganizationsCoreModule,
+  SessionsModule,
+  UsersModule,
+} from '@ppt/api-identity-core';
 import { CoreEnv, validateEnv, type RawEnv } from '@ppt/config';
 import { DatabaseModule } from '@ppt/db';
 import { RedisModule } from '@ppt/redis';
@@ -28,6 +34,7 @@ export class AdminCliModule {
         UsersModule,
         SessionsModule,
         OrganizationsCoreModule,
+        OperatorCoreModule,
       ],
       providers: [
         { provide: CoreEnv, useValue: env },

@@ -2,20 +2,20 @@
 import { CoreEnv, SecretBox } from '@ppt/config';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { AlertRule, AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
+import { AlertRule, AssistantSettings, PortalTarget } from '@ppt/db';
 import { MaintenanceJob, QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { apiKeyContext } from '@ppt/api-assistant-core';
+import { AuditService } from '@ppt/api-shared';
 import {
+  type OperatorActor,
+  OperatorService,
   OrganizationsService,
-  Passwords,
-  SessionStore,
-  UsersService,
   webhookSecretContext,
 } from '@ppt/api-identity-core';
 import { credentialsContext, inboundSecretsContext } from '@ppt/api-marketing-core';
@@ -48,11 +48,11 @@ Passwords are never taken from the command line (other users of the machine can 
 commands prompt for them (hidden) on a terminal, or read the first line of stdin, e.g.
   printf '%s\n' "$PASSWORD" | npm run admin -- create-admin --email ops@example.com`;
 
-const passwords = new Passwords();
 const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
 /** The audit log's actor of an operator's change: no signed-in user, this client id. */
 const ADMIN_CLI_CLIENT_ID = 'admin-cli';
+const ADMIN_CLI: OperatorActor = { userId: null, clientId: ADMIN_CLI_CLIENT_ID };
 
 /** What an operator command changes is stamped with no request, only the tool's name. */
 const CLI_REQUEST = { ip: null, userAgent: 'ppt-admin-cli', requestId: null };
@@ -87,7 +87,6 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AdminCliModule.register(process.env, url), {
     logger: ['error'],
   });
-  const ds = app.get(DataSource);
   try {
     switch (command) {
       case 'create-admin':
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
       case 'reset-password':
         return await resetPassword(app, need(values.email, '--email'), await readPassword());
       case 'reseal-secrets':
-        return await resealSecrets(ds, need(process.env.SECRETS_ENCRYPTION_KEYS, 'SECRETS_ENCRYPTION_KEYS'));
+        return await resealSecrets(app, need(process.env.SECRETS_ENCRYPTION_KEYS, 'SECRETS_ENCRYPTION_KEYS'));
       case 'create-organization':
         return await createOrganization(
           app,
@@ -105,14 +104,14 @@ async function main(): Promise<void> {
         );
       case 'create-client':
         return await createClient(
-          ds,
+          app,
           need(values['client-id'], '--client-id'),
           need(values.name, '--name'),
           need(values.scopes, '--scopes'),
         );
       case 'ensure-client':
         return await ensureClient(
-          ds,
+          app,
           need(values['client-id'], '--client-id'),
           need(values.name, '--name'),
           need(values.scopes, '--scopes'),
@@ -127,76 +126,49 @@ async function main(): Promise<void> {
   }
 }
 
+/** OperatorService.grantPlatformAdmin: audited `user.platform_admin_granted`, an existing account's sessions end. */
 async function createAdmin(
   app: INestApplicationContext,
   email: string,
   password: string,
   name?: string,
 ): Promise<void> {
-  const ds = app.get(DataSource);
-  const passwordHash = await hashNewPassword(password);
-  const existing = await findUser(ds.manager, email);
-  if (existing) {
-    await ds.manager.update(
-      User,
-      { id: existing.id },
-      { isPlatformAdmin: true, passwordHash, disabledAt: null },
-    );
-    const ended = await endSessions(app, existing.id);
-    console.log(
-      `Promoted ${existing.email} to platform administrator (password updated, ${ended} session(s) ended)`,
-    );
+  await sessionCacheReady(app);
+  const { user, created, sessionsEnded } = await app
+    .get(OperatorService)
+    .grantPlatformAdmin(ADMIN_CLI, { email, displayName: name, password }, CLI_REQUEST);
+  if (created) {
+    console.log(`Created platform administrator ${user.email} (${user.id})`);
     return;
   }
-  const user = await ds.manager.save(
-    ds.manager.create(User, {
-      email,
-      displayName: name ?? email.split('@')[0],
-      passwordHash,
-      isPlatformAdmin: true,
-      emailVerifiedAt: new Date(),
-      disabledAt: null,
-    }),
+  console.log(
+    `Promoted ${user.email} to platform administrator (password updated, ${sessionsEnded} session(s) ended)`,
   );
-  console.log(`Created platform administrator ${user.email} (${user.id})`);
 }
 
+/** As a reset by e-mail does: audited `auth.password_reset`, reset links spent, every session ended. */
 async function resetPassword(app: INestApplicationContext, email: string, password: string): Promise<void> {
-  const ds = app.get(DataSource);
-  const passwordHash = await hashNewPassword(password);
-  const user = await findUser(ds.manager, email);
-  if (!user) throw new Error(`no account with the e-mail ${email}`);
-  // As a reset by e-mail does: reset links mailed before stop working with the old password.
-  await ds.transaction(async (m) => {
-    await m.update(User, { id: user.id }, { passwordHash });
-    await app.get(UsersService).spendEmailTokens(user.id, 'reset_password', m);
-  });
-  const ended = await endSessions(app, user.id);
-  console.log(`Set a new password for ${user.email} and ended ${ended} session(s)`);
-}
-
-async function hashNewPassword(password: string): Promise<string> {
-  if (password.length < 12) throw new Error('the password must have at least 12 characters');
-  return passwords.hash(password);
+  await sessionCacheReady(app);
+  const { user, sessionsEnded } = await app
+    .get(OperatorService)
+    .resetPassword(ADMIN_CLI, email, password, CLI_REQUEST);
+  console.log(`Set a new password for ${user.email} and ended ${sessionsEnded} session(s)`);
 }
 
 /**
- * Ends every session of the account the way logout does: marked ended in Redis and announced to every
- * running api-server and portal inside the PostgreSQL transaction that revokes them, so no access token
- * of it works on.
+ * Sessions end the way logout does: marked ended in Redis and announced to every running api-server
+ * and portal inside the PostgreSQL transaction that revokes them, so no access token of it works on.
+ * SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
  * (Operator sessions of Bull Board end by themselves: they check the password hash on each request.)
  */
-async function endSessions(app: INestApplicationContext, userId: string): Promise<number> {
-  // SessionStore's cache client fails fast instead of queueing: let it connect before it is used.
-  const cache = app.get(RedisConnections).get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  if (cache.status !== 'ready') {
-    await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
-      throw new Error('Redis did not answer: no session was ended (the password is changed; run the command again)');
-    });
-  }
-  // Ended in PostgreSQL only once Redis has taken it and it is announced (one transaction, as logout).
-  const ended = await app.get(SessionStore).revoke({ userId }, 'password_reset');
-  return ended.length;
+async function sessionCacheReady(app: INestApplicationContext): Promise<void> {
+  const cache = app
+    .get(RedisConnections)
+    .get('sessions', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  if (cache.status === 'ready') return;
+  await once(cache, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_TIMEOUT_MS) }).catch(() => {
+    throw new Error('Redis did not answer: nothing was changed (run the command again)');
+  });
 }
 
 const OPERATOR_JOB_WAIT_MS = 30 * 60 * 1000;
@@ -205,7 +177,10 @@ const OPERATOR_JOB_WAIT_MS = 30 * 60 * 1000;
  * Queues the rebuild of our own portal's read model for the api worker (SyndicationJob.RebuildRealityPortal).
  */
 async function rebuildRealityPortal(organizationId: string | undefined, wait: boolean): Promise<void> {
-  if (organizationId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organizationId)) {
+  if (
+    organizationId !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organizationId)
+  ) {
     throw new Error('--organization must be an organisation id (UUID)');
   }
   await queueWorkerJob(
@@ -253,7 +228,10 @@ async function queueWorkerJob(
   const queue = new Bull(queueName, {
     prefix: `${redis.keyPrefix}bull`,
     createClient: (type) =>
-      redis.create(`admin-bull-${type}`, type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+      redis.create(
+        `admin-bull-${type}`,
+        type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false },
+      ),
   });
   try {
     const job = await queue.add(jobName, data, {
@@ -277,12 +255,12 @@ async function queueWorkerJob(
  * current (first) key of the ring (portal secrets, AI provider keys and alert webhook secrets alike), in one transaction
  * under the 'secrets-reseal' platform scope.
  */
-async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
+async function resealSecrets(app: INestApplicationContext, keyRing: string): Promise<void> {
   const box = new SecretBox(keyRing);
   const reseal = (sealed: string | null, context: string) =>
     sealed && box.isStale(sealed) ? box.seal(box.open(sealed, context), context) : null;
   // One transaction for every kind of secret: a failure re-seals nothing, never half.
-  const { portals, assistant, alerts } = await ds.transaction(async (m) => {
+  const { portals, assistant, alerts } = await app.get(DataSource).transaction(async (m) => {
     await m.query(`SELECT set_config('app.platform_scope', 'secrets-reseal', true)`);
     const targets = await m.find(PortalTarget, { lock: { mode: 'pessimistic_write' } });
     let count = 0;
@@ -322,11 +300,25 @@ async function resealSecrets(ds: DataSource, keyRing: string): Promise<void> {
       await m.update(AlertRule, { id: rule.id }, { webhookSecretSealed });
       webhooks += 1;
     }
-    return {
+    const counts = {
       portals: { resealed: count, total: targets.length },
       assistant: { resealed: keys, total: rows.length },
       alerts: { resealed: webhooks, total: rules.length },
     };
+    // In the platform audit log (no organisation), committed with the re-sealing or not at all.
+    await app
+      .get(AuditService)
+      .record(
+        {
+          action: 'secrets.resealed',
+          actorUserId: null,
+          actorClientId: ADMIN_CLI_CLIENT_ID,
+          details: counts,
+        },
+        CLI_REQUEST,
+        m,
+      );
+    return counts;
   });
   console.log(
     `Re-sealed the secrets of ${portals.resealed} of ${portals.total} portal target(s) under the current key`,
@@ -346,7 +338,7 @@ async function createOrganization(
   adminEmail: string,
   slug?: string,
 ): Promise<void> {
-  const admin = await findUser(app.get(DataSource).manager, adminEmail);
+  const admin = await app.get(OperatorService).findUserByEmail(adminEmail);
   if (!admin)
     throw new Error(`no account with the e-mail ${adminEmail}; create it first (register, or create-admin)`);
   // Whoever registered an address first need not own it: only a proven address may be made org_admin.
@@ -360,42 +352,37 @@ async function createOrganization(
   console.log(`Created organisation "${name}" (${organization.id}) with ${admin.email} as org_admin`);
 }
 
-async function createClient(ds: DataSource, clientId: string, name: string, scopes: string): Promise<void> {
+/** OperatorService.createServiceClient: audited `oauth_client.created`; the secret is printed once. */
+async function createClient(
+  app: INestApplicationContext,
+  clientId: string,
+  name: string,
+  scopes: string,
+): Promise<void> {
   const secret = randomBytes(32).toString('base64url');
-  await ds.manager.insert(OAuthClient, {
-    clientId,
-    name,
-    secretHash: await passwords.hash(secret),
-    scopes: scopeList(scopes),
-    disabledAt: null,
-  });
+  await app
+    .get(OperatorService)
+    .createServiceClient(ADMIN_CLI, { clientId, name, scopes: scopeList(scopes), secret }, CLI_REQUEST);
   console.log(`Created OAuth client ${clientId}. Its secret (shown only now):\n${secret}`);
 }
 
 /**
  * `npm start` keeps the portal's client in step with the secret it generated in .env: the secret comes
- * from the environment (never the command line, which other users of the machine can read).
+ * from the environment (never the command line, which other users of the machine can read). Audited
+ * `oauth_client.created` or `oauth_client.updated`.
  */
 async function ensureClient(
-  ds: DataSource,
+  app: INestApplicationContext,
   clientId: string,
   name: string,
   scopes: string,
   secret: string,
 ): Promise<void> {
   if (secret.length < 16) throw new Error('OAUTH_CLIENT_SECRET must have at least 16 characters');
-  const fields = {
-    name,
-    secretHash: await passwords.hash(secret),
-    scopes: scopeList(scopes),
-    disabledAt: null,
-  };
-  const existing = await ds.manager.findOneBy(OAuthClient, { clientId });
-  if (existing) await ds.manager.update(OAuthClient, { clientId }, fields);
-  else await ds.manager.insert(OAuthClient, { clientId, ...fields });
-  console.log(
-    `OAuth client ${clientId} ${existing ? 'updated' : 'created'} (scopes ${scopeList(scopes).join(' ')})`,
-  );
+  const outcome = await app
+    .get(OperatorService)
+    .ensureServiceClient(ADMIN_CLI, { clientId, name, scopes: scopeList(scopes), secret }, CLI_REQUEST);
+  console.log(`OAuth client ${clientId} ${outcome} (scopes ${scopeList(scopes).join(' ')})`);
 }
 
 function scopeList(scopes: string): string[] {
@@ -403,10 +390,6 @@ function scopeList(scopes: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-function findUser(manager: EntityManager, email: string): Promise<User | null> {
-  return manager.createQueryBuilder(User, 'u').where('lower(u.email) = lower(:email)', { email }).getOne();
 }
 
 function need(value: string | undefined, flag: string): string {

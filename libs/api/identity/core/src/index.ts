@@ -68,3 +68,5 @@ export {
 export { TracesService } from './infrastructure/traces.service';
 export { JobStatsQueryDto, JobStatsResponse, JobTypeStatsResponse, LiveQueueCountsResponse } from './infrastructure/dto/job-stats.dto';
 export { SpanNodeResponse, TraceIdParam, TracePageResponse, TraceResponse, TraceSearchQueryDto, TraceSummaryResponse } from './infrastructure/dto/traces.dto';
+export { OperatorCoreModule } from './operator/operator.core.module';
+export { type OperatorActor, OperatorService } from './operator/operator.service';

@@ -1,4 +1,5 @@
 import {
+  Announcement,
   AuditLogEntry,
   buildDataSourceOptions,
   Organization,
@@ -25,6 +26,13 @@ class VendorRows extends TenantRepository<Vendor> {
   }
 }
 
+/** An aggregate whose events carry its version: every update raises it. */
+class AnnouncementRows extends TenantRepository<Announcement> {
+  constructor() {
+    super(Announcement, { versioned: true });
+  }
+}
+
 /**
  * The unit of work and the base repository on a real database, as api-server's restricted role: the
  * change, its audit row and its outbox event commit (or roll back) together, and the repository never
@@ -36,6 +44,7 @@ describe('TenantUnitOfWork and TenantRepository', () => {
   let app: DataSource;
   let unitOfWork: TenantUnitOfWork;
   const vendors = new VendorRows();
+  const announcements = new AnnouncementRows();
   const orgA = randomUUID();
   const orgB = randomUUID();
   const userA = randomUUID();
@@ -170,6 +179,24 @@ describe('TenantUnitOfWork and TenantRepository', () => {
     );
     expect(total).toBe(1);
     expect(page.map((v) => v.id)).toEqual([ofA.id]);
+  });
+
+  it('raises a versioned aggregate’s version with each update, and leaves an unversioned one alone', async () => {
+    const notice = await unitOfWork.run(actorA, (tx) =>
+      announcements.create(tx, { title: 'Water off', body: 'Tuesday', audienceType: 'organization' }),
+    );
+    expect(notice.version).toBe(1);
+    await unitOfWork.run(actorA, (tx) => announcements.update(tx, notice.id, { title: 'Water off at 9' }));
+    await unitOfWork.run(actorA, (tx) => announcements.update(tx, notice.id, { pinned: true }));
+    expect(await owner.getRepository(Announcement).findOneBy({ id: notice.id })).toEqual(
+      expect.objectContaining({ title: 'Water off at 9', pinned: true, version: 3 }),
+    );
+
+    const vendor = await unitOfWork.run(actorA, (tx) => vendors.create(tx, { name: 'Glazier' }));
+    await unitOfWork.run(actorA, (tx) => vendors.update(tx, vendor.id, { name: 'Glazier & Sons' }));
+    expect(await owner.getRepository(Vendor).findOneBy({ id: vendor.id })).toEqual(
+      expect.objectContaining({ name: 'Glazier & Sons' }),
+    );
   });
 
   it('does not compile a repository call with a plain string as the organisation', async () => {

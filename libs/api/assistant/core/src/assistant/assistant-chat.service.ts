@@ -19,7 +19,7 @@ import {
   type RetrievedChunk,
 } from '@ppt/llm';
 import { AssistantEnv } from './assistant.env';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { AssistantError, AssistantErrorCode } from './assistant.errors';
 import { AssistantBudget, type BudgetReservation } from './assistant-budget';
 import { AssistantConversationsRepository } from './assistant-conversations.repository';
@@ -52,6 +52,7 @@ export interface AnswerInProgress {
 export class AssistantChatService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly conversations: AssistantConversationsRepository,
     private readonly facts: AssistantFacts,
     private readonly settings: AssistantSettingsService,
@@ -62,13 +63,13 @@ export class AssistantChatService {
   ) {}
 
   create(t: Tenant, input: { title?: string; buildingId?: string }): Promise<AssistantConversation> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.unitOfWork.run(t, async (tx) => {
       if (input.buildingId) {
-        const names = await this.facts.contextNames(m, t.organizationId, input.buildingId);
+        const names = await this.facts.contextNames(tx, input.buildingId);
         if (names.building === null)
           throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such building');
       }
-      return this.conversations.create(m, {
+      return this.conversations.create(tx.manager, {
         organizationId: t.organizationId,
         userId: t.userId,
         buildingId: input.buildingId ?? null,
@@ -130,7 +131,8 @@ export class AssistantChatService {
             SOURCES_PER_QUESTION,
           )
         : [];
-      const saved = await this.tenant.run(scopeOf(t), async (m) => {
+      const saved = await this.unitOfWork.run(t, async (tx) => {
+        const m = tx.manager;
         const conversation = (await this.conversations.findForUpdate(
           m,
           t.organizationId,
@@ -138,7 +140,7 @@ export class AssistantChatService {
           conversationId,
         ))!;
         const question = await this.conversations.append(m, conversation, { role: 'user', content });
-        const names = await this.facts.contextNames(m, t.organizationId, conversation.buildingId);
+        const names = await this.facts.contextNames(tx, conversation.buildingId);
         const history = await this.conversations.messages(
           m,
           t.organizationId,

@@ -4,7 +4,7 @@ import { TenantTransactions, type AssistantDraft, type AssistantDraftKind } from
 import type { ChatTurn } from '@ppt/llm';
 import { AppError } from '@ppt/observability';
 import { PORTAL_DESCRIPTION_LIMITS } from '@ppt/syndication';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { DocumentsService } from '@ppt/api-documents-core';
 import { AssistantError, AssistantErrorCode } from './assistant.errors';
 import { AssistantBudget } from './assistant-budget';
@@ -40,6 +40,7 @@ export type DraftPortal = keyof typeof PORTAL_DESCRIPTION_LIMITS;
 export class AssistantDraftsService {
   constructor(
     private readonly tenant: TenantTransactions,
+    private readonly unitOfWork: TenantUnitOfWork,
     private readonly drafts: AssistantDraftsRepository,
     private readonly facts: AssistantFacts,
     private readonly settings: AssistantSettingsService,
@@ -52,9 +53,7 @@ export class AssistantDraftsService {
     t: Tenant,
     input: { listingId: string; language: DraftLanguage; tone: DraftTone; portal: DraftPortal },
   ): Promise<AssistantDraft> {
-    const facts = await this.tenant.run(scopeOf(t), (m) =>
-      this.facts.listing(m, t.organizationId, input.listingId, t),
-    );
+    const facts = await this.unitOfWork.run(t, (tx) => this.facts.listing(tx, input.listingId, t));
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such listing');
     const maxChars = PORTAL_DESCRIPTION_LIMITS[input.portal].max;
     const text = await this.admitted(t, 1, (call) =>
@@ -141,9 +140,7 @@ export class AssistantDraftsService {
   }
 
   async lease(t: Tenant, input: { leaseId: string; language: DraftLanguage }): Promise<AssistantDraft> {
-    const facts = await this.tenant.run(scopeOf(t), (m) =>
-      this.facts.lease(m, t.organizationId, input.leaseId),
-    );
+    const facts = await this.unitOfWork.run(t, (tx) => this.facts.lease(tx, input.leaseId));
     if (!facts) throw new AssistantError(AssistantErrorCode.SubjectNotFound, 'There is no such lease');
     const text = await this.admitted(t, 1, (call) => call('lease', leaseTurns(facts, input.language)));
     return this.save(t, 'lease', input.leaseId, input.language, TEMPLATE_IDS.lease, input, [text.trim()]);

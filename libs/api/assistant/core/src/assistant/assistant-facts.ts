@@ -3,8 +3,7 @@ import { can, Permission, type Actor } from '@ppt/auth';
 import { MembershipsService } from '@ppt/api-identity-core';
 import { ListingsService } from '@ppt/api-marketing-core';
 import { BuildingsService, LeasesService, PeopleService, UnitsService } from '@ppt/api-property-core';
-import type { Listing } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { Listing, OrganizationScope } from '@ppt/db';
 
 /** A listing's fields a description is written from (nothing about people or the address line). */
 const LISTING_FACTS = [
@@ -45,23 +44,17 @@ export class AssistantFacts {
 
   /** Names for the system prompt; `building` is null when there is no such building. */
   async contextNames(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     buildingId: string | null,
   ): Promise<{ organization: string; building: string | null }> {
-    const organization = await this.memberships.findOrganization(m, organizationId);
-    const building = buildingId ? await this.buildings.findById(m, organizationId, buildingId) : null;
+    const organization = await this.memberships.findOrganization(scope.manager, scope.organizationId);
+    const building = buildingId ? await this.buildings.findById(scope, buildingId) : null;
     return { organization: organization?.name ?? '', building: building?.name ?? null };
   }
 
   /** The fields a listing description needs. */
-  async listing(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    actor: Actor,
-  ): Promise<Record<string, unknown> | null> {
-    const listing = await this.listings.findById(m, organizationId, id);
+  async listing(scope: OrganizationScope, id: string, actor: Actor): Promise<Record<string, unknown> | null> {
+    const listing = await this.listings.findById(scope, id);
     // A listing the caller may not manage (a realtor and another realtor's listing) looks like none.
     if (!listing || !can(actor, Permission.ListingManage, { ownerUserId: listing.contactUserId }))
       return null;
@@ -70,14 +63,14 @@ export class AssistantFacts {
   }
 
   /** The fields a lease draft needs: the lease, its unit and building, the tenant and the landlord. */
-  async lease(m: EntityManager, organizationId: string, id: string): Promise<Record<string, unknown> | null> {
-    const lease = await this.leases.findById(m, organizationId, id);
+  async lease(scope: OrganizationScope, id: string): Promise<Record<string, unknown> | null> {
+    const lease = await this.leases.findById(scope, id);
     if (!lease) return null;
-    const unit = await this.units.findById(m, organizationId, lease.unitId);
+    const unit = await this.units.findById(scope, lease.unitId);
     const [building, tenant, organization] = await Promise.all([
-      unit ? this.buildings.findById(m, organizationId, unit.buildingId) : null,
-      this.people.findById(m, organizationId, lease.primaryTenantId),
-      this.memberships.findOrganization(m, organizationId),
+      unit ? this.buildings.findById(scope, unit.buildingId) : null,
+      this.people.findById(scope, lease.primaryTenantId),
+      this.memberships.findOrganization(scope.manager, scope.organizationId),
     ]);
     if (!unit || !building || !tenant || !organization) return null;
     return {

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Announcement } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { AuditService, type AuditActor } from '@ppt/api-shared';
+import type { TenantTransaction } from '@ppt/api-shared';
 import { NotificationsService } from '../notifications/notifications.service';
 import { snapshot, toResponse } from './announcement-responses';
 import { AnnouncementsRepository } from './announcements.repository';
@@ -18,33 +15,18 @@ export class AnnouncementChanges {
   constructor(
     private readonly announcements: AnnouncementsRepository,
     private readonly notifications: NotificationsService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
-  /** Applies `changes` to the locked `before` and audits the difference. */
+  /** Applies `changes` to the locked `before` and audits the difference as the transaction's actor. */
   async change(
-    m: EntityManager,
-    actor: AuditActor,
-    meta: RequestMeta,
+    tx: TenantTransaction,
     before: Announcement,
     changes: Partial<Announcement>,
     verb: 'updated' | 'published' | 'archived',
   ): Promise<AnnouncementResponse> {
-    await this.announcements.update(m, actor.organizationId, before.id, changes);
-    const after = (await this.announcements.findForUpdate(
-      m,
-      actor.organizationId,
-      before.id,
-    )) as Announcement;
-    await this.audit.recordChange(
-      m,
-      actor,
-      meta,
-      { type: 'announcement', id: before.id, verb },
-      snapshot(before),
-      snapshot(after),
-    );
+    await this.announcements.update(tx, before.id, changes);
+    const after = (await this.announcements.findForUpdate(tx, before.id)) as Announcement;
+    await tx.auditChange({ type: 'announcement', id: before.id, verb }, snapshot(before), snapshot(after));
     return toResponse(after);
   }
 
@@ -53,26 +35,11 @@ export class AnnouncementChanges {
    * `announcement.published` event, its recipients (the audience now, kept for the receipt report) and
    * an in-app notification for each of them.
    */
-  async publish(
-    m: EntityManager,
-    actor: AuditActor,
-    meta: RequestMeta,
-    before: Announcement,
-    now: Date,
-  ): Promise<AnnouncementResponse> {
-    const { organizationId } = actor;
+  async publish(tx: TenantTransaction, before: Announcement, now: Date): Promise<AnnouncementResponse> {
     const id = before.id;
-    const published = await this.change(
-      m,
-      actor,
-      meta,
-      before,
-      { status: 'published', publishedAt: now },
-      'published',
-    );
-    await this.outbox.write(m, {
+    const published = await this.change(tx, before, { status: 'published', publishedAt: now }, 'published');
+    await tx.emit({
       type: 'announcement.published',
-      organizationId,
       aggregateId: id,
       aggregateVersion: published.version,
       payload: {
@@ -82,8 +49,8 @@ export class AnnouncementChanges {
         audienceType: published.audienceType,
       },
     });
-    const recipients = await this.announcements.recordRecipients(m, organizationId, id, now);
-    await this.notifications.notify(m, organizationId, recipients, {
+    const recipients = await this.announcements.recordRecipients(tx, id, now);
+    await this.notifications.notify(tx.manager, tx.organizationId, recipients, {
       type: 'announcement',
       title: published.title,
       body: published.body.slice(0, 300),

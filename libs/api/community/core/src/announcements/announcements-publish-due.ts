@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Announcement, TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
-import { NO_REQUEST, systemActor } from '@ppt/api-shared';
+import { systemActor, TenantUnitOfWork } from '@ppt/api-shared';
 import { AnnouncementChanges } from './announcement-changes';
 import { AnnouncementsRepository } from './announcements.repository';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
@@ -28,7 +28,8 @@ export class AnnouncementsPublishDue {
   private readonly logger = new Logger(AnnouncementsPublishDue.name);
 
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly transactions: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly announcements: AnnouncementsRepository,
     private readonly changes: AnnouncementChanges,
   ) {}
@@ -43,7 +44,7 @@ export class AnnouncementsPublishDue {
     scope: 'announcements-publish-due',
   })
   async run(now = new Date()): Promise<{ published: number; failed: number }> {
-    const due = await this.tenant.runPlatformJob((m) =>
+    const due = await this.transactions.runPlatformJob((m) =>
       m
         .createQueryBuilder(Announcement, 'a')
         .select('a.organization_id', 'organizationId')
@@ -76,12 +77,12 @@ export class AnnouncementsPublishDue {
   }
 
   private publishOne(organizationId: string, id: string, now: Date): Promise<boolean> {
-    return this.tenant.run({ organizationId }, async (m) => {
-      const before = await this.announcements.findForUpdate(m, organizationId, id);
+    return this.tenant.run(systemActor(organizationId), async (tx) => {
+      const before = await this.announcements.findForUpdate(tx, id);
       if (!before || before.status !== 'scheduled' || !before.publishAt || before.publishAt > now) {
         return false;
       }
-      await this.changes.publish(m, systemActor(organizationId), NO_REQUEST, before, now);
+      await this.changes.publish(tx, before, now);
       return true;
     });
   }

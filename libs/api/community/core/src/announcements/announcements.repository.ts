@@ -5,9 +5,11 @@ import {
   AnnouncementReceipt,
   AnnouncementRecipient,
   Building,
+  type OrganizationScope,
+  TenantRepository,
   Unit,
 } from '@ppt/db';
-import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListAnnouncementsQueryDto } from './dto/announcement.dto';
 
@@ -51,13 +53,19 @@ function inAudience(a: string, user: string, role: string): string {
     OR (${a}.audience_type = 'units' AND ${occupies(`o.unit_id = ANY(${a}.audience_unit_ids)`)}))`;
 }
 
-/** Announcements, receipts and comments of one organisation (RLS backs the filter up). */
+/**
+ * Announcements, receipts and comments of one organisation: findForUpdate, create and update (which
+ * raises the version) come from TenantRepository; every method takes the scope (RLS backs the filter up).
+ */
 @Injectable()
-export class AnnouncementsRepository {
+export class AnnouncementsRepository extends TenantRepository<Announcement> {
+  constructor() {
+    super(Announcement, { versioned: true });
+  }
+
   /** Rows with the caller's own read and acknowledgement times. */
   async list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     userId: string,
     f: ListAnnouncementsQueryDto,
     reader?: Reader,
@@ -65,7 +73,7 @@ export class AnnouncementsRepository {
     rows: { announcement: Announcement; readAt: Date | null; acknowledgedAt: Date | null }[];
     total: number;
   }> {
-    const qb = this.withOwnReceipt(m, organizationId, userId);
+    const qb = this.withOwnReceipt(scope, userId);
     if (reader) this.readable(qb, reader);
     if (f.status) qb.andWhere('a.status = :status', { status: f.status });
     if (f.pinned !== undefined) qb.andWhere('a.pinned = :pinned', { pinned: f.pinned });
@@ -96,13 +104,12 @@ export class AnnouncementsRepository {
   }
 
   async findOne(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     id: string,
     userId: string,
     reader?: Reader,
   ): Promise<{ announcement: Announcement; readAt: Date | null; acknowledgedAt: Date | null } | null> {
-    const qb = this.withOwnReceipt(m, organizationId, userId).andWhere('a.id = :id', { id });
+    const qb = this.withOwnReceipt(scope, userId).andWhere('a.id = :id', { id });
     if (reader) this.readable(qb, reader);
     const { entities, raw } = await qb.getRawAndEntities<{
       read_at: Date | null;
@@ -112,37 +119,24 @@ export class AnnouncementsRepository {
     return { announcement: entities[0], readAt: raw[0].read_at, acknowledgedAt: raw[0].acknowledged_at };
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Announcement | null> {
-    return m.findOne(Announcement, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  async countBuildings(scope: OrganizationScope, ids: string[]): Promise<number> {
+    return ids.length === 0
+      ? 0
+      : scope.manager.countBy(Building, { organizationId: scope.organizationId, id: In(ids) });
   }
 
-  create(m: EntityManager, organizationId: string, data: Partial<Announcement>): Promise<Announcement> {
-    return m.save(m.create(Announcement, { ...data, organizationId }));
-  }
-
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Announcement>,
-  ): Promise<void> {
-    await m.update(Announcement, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
-  async countBuildings(m: EntityManager, organizationId: string, ids: string[]): Promise<number> {
-    return ids.length === 0 ? 0 : m.countBy(Building, { organizationId, id: In(ids) });
-  }
-
-  async countUnits(m: EntityManager, organizationId: string, ids: string[]): Promise<number> {
-    return ids.length === 0 ? 0 : m.countBy(Unit, { organizationId, id: In(ids) });
+  async countUnits(scope: OrganizationScope, ids: string[]): Promise<number> {
+    return ids.length === 0
+      ? 0
+      : scope.manager.countBy(Unit, { organizationId: scope.organizationId, id: In(ids) });
   }
 
   /** Scheduled announcements whose time has come (the scheduler publishes them). */
-  due(m: EntityManager, organizationId: string, now: Date): Promise<Announcement[]> {
-    return m
+  due(scope: OrganizationScope, now: Date): Promise<Announcement[]> {
+    return scope.manager
       .createQueryBuilder(Announcement, 'a')
       .where(`a.organization_id = :organizationId AND a.status = 'scheduled' AND a.publish_at <= :now`, {
-        organizationId,
+        organizationId: scope.organizationId,
         now,
       })
       .orderBy('a.publish_at', 'ASC')
@@ -151,18 +145,17 @@ export class AnnouncementsRepository {
 
   /** First read is kept; an acknowledgement is added once and kept. */
   async recordRead(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     announcementId: string,
     userId: string,
     acknowledge: boolean,
   ): Promise<void> {
-    await m.query(
+    await scope.manager.query(
       `INSERT INTO announcement_receipts (organization_id, announcement_id, user_id, read_at, acknowledged_at)
        VALUES ($1, $2, $3, now(), CASE WHEN $4 THEN now() END)
        ON CONFLICT (organization_id, announcement_id, user_id) DO UPDATE
          SET acknowledged_at = COALESCE(announcement_receipts.acknowledged_at, EXCLUDED.acknowledged_at)`,
-      [organizationId, announcementId, userId, acknowledge],
+      [scope.organizationId, announcementId, userId, acknowledge],
     );
   }
 
@@ -171,35 +164,31 @@ export class AnnouncementsRepository {
    * their ids (publishing notifies them).
    */
   async recordRecipients(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     announcementId: string,
     deliveredAt: Date,
   ): Promise<string[]> {
-    const rows: { userId: string }[] = await m.query(
+    const rows: { userId: string }[] = await scope.manager.query(
       `INSERT INTO announcement_recipients (organization_id, announcement_id, user_id, delivered_at)
        SELECT a.organization_id, a.id, mem.user_id, $3
          FROM announcements a
          JOIN memberships mem ON mem.organization_id = a.organization_id
         WHERE a.organization_id = $1 AND a.id = $2 AND ${inAudience('a', 'mem.user_id', 'mem.role')}
        RETURNING user_id AS "userId"`,
-      [organizationId, announcementId, deliveredAt],
+      [scope.organizationId, announcementId, deliveredAt],
     );
     return rows.map((r) => r.userId);
   }
 
-  async isRecipient(
-    m: EntityManager,
-    organizationId: string,
-    announcementId: string,
-    userId: string,
-  ): Promise<boolean> {
-    return m.exists(AnnouncementRecipient, { where: { organizationId, announcementId, userId } });
+  async isRecipient(scope: OrganizationScope, announcementId: string, userId: string): Promise<boolean> {
+    return scope.manager.exists(AnnouncementRecipient, {
+      where: { organizationId: scope.organizationId, announcementId, userId },
+    });
   }
 
   /** Every recipient with their receipt (proof of delivery), unread first; former members included. */
-  receiptReport(m: EntityManager, organizationId: string, announcementId: string): Promise<ReceiptRow[]> {
-    return m.query(
+  receiptReport(scope: OrganizationScope, announcementId: string): Promise<ReceiptRow[]> {
+    return scope.manager.query(
       `SELECT rc.user_id AS "userId", usr.display_name AS "displayName", usr.email, mem.role::text AS role,
               rc.delivered_at AS "deliveredAt", r.read_at AS "readAt", r.acknowledged_at AS "acknowledgedAt"
          FROM announcement_recipients rc
@@ -210,32 +199,26 @@ export class AnnouncementsRepository {
           AND r.user_id = rc.user_id
         WHERE rc.organization_id = $1 AND rc.announcement_id = $2
         ORDER BY r.read_at NULLS FIRST, usr.display_name, rc.user_id`,
-      [organizationId, announcementId],
+      [scope.organizationId, announcementId],
     );
   }
 
-  comments(m: EntityManager, organizationId: string, announcementId: string): Promise<AnnouncementComment[]> {
-    return m.find(AnnouncementComment, {
-      where: { organizationId, announcementId },
+  comments(scope: OrganizationScope, announcementId: string): Promise<AnnouncementComment[]> {
+    return scope.manager.find(AnnouncementComment, {
+      where: { organizationId: scope.organizationId, announcementId },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: 500,
     });
   }
 
-  addComment(
-    m: EntityManager,
-    organizationId: string,
-    data: Partial<AnnouncementComment>,
-  ): Promise<AnnouncementComment> {
-    return m.save(m.create(AnnouncementComment, { ...data, organizationId }));
+  addComment(scope: OrganizationScope, data: Partial<AnnouncementComment>): Promise<AnnouncementComment> {
+    return scope.manager.save(
+      scope.manager.create(AnnouncementComment, { ...data, organizationId: scope.organizationId }),
+    );
   }
 
-  private withOwnReceipt(
-    m: EntityManager,
-    organizationId: string,
-    userId: string,
-  ): SelectQueryBuilder<Announcement> {
-    return m
+  private withOwnReceipt(scope: OrganizationScope, userId: string): SelectQueryBuilder<Announcement> {
+    return scope.manager
       .createQueryBuilder(Announcement, 'a')
       .leftJoin(
         AnnouncementReceipt,
@@ -245,7 +228,7 @@ export class AnnouncementsRepository {
       )
       .addSelect('r.read_at', 'read_at')
       .addSelect('r.acknowledged_at', 'acknowledged_at')
-      .where('a.organization_id = :organizationId', { organizationId });
+      .where('a.organization_id = :organizationId', { organizationId: scope.organizationId });
   }
 
   /**

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import { TenantTransactions, type Announcement, type AnnouncementComment } from '@ppt/db';
+import type { Announcement, AnnouncementComment } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { DocumentAccess } from '@ppt/api-documents-core';
 import type {
   AnnouncementResponse,
@@ -31,22 +28,15 @@ import { AnnouncementsRepository, type Reader } from './announcements.repository
 @Injectable()
 export class AnnouncementsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly announcements: AnnouncementsRepository,
     private readonly changes: AnnouncementChanges,
-    private readonly audit: AuditService,
     private readonly documents: DocumentAccess,
   ) {}
 
   list(t: Tenant, query: ListAnnouncementsQueryDto): Promise<Page<AnnouncementResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { rows, total } = await this.announcements.list(
-        m,
-        t.organizationId,
-        t.userId,
-        query,
-        readerOf(t),
-      );
+    return this.tenant.run(t, async (tx) => {
+      const { rows, total } = await this.announcements.list(tx, t.userId, query, readerOf(t));
       return {
         items: rows.map((r) => ({
           ...toResponse(r.announcement),
@@ -61,8 +51,8 @@ export class AnnouncementsService {
   }
 
   get(t: Tenant, id: string): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const found = await this.announcements.findOne(m, t.organizationId, id, t.userId, readerOf(t));
+    return this.tenant.run(t, async (tx) => {
+      const found = await this.announcements.findOne(tx, id, t.userId, readerOf(t));
       if (!found) throw notFound();
       return {
         ...toResponse(found.announcement),
@@ -73,31 +63,32 @@ export class AnnouncementsService {
   }
 
   due(t: Tenant): Promise<{ items: AnnouncementResponse[] }> {
-    return this.tenant.run(scopeOf(t), async (m) => ({
-      items: (await this.announcements.due(m, t.organizationId, new Date())).map(toResponse),
+    return this.tenant.run(t, async (tx) => ({
+      items: (await this.announcements.due(tx, new Date())).map(toResponse),
     }));
   }
 
   create(t: Tenant, dto: CreateAnnouncementDto, meta: RequestMeta): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const fields = { ...dto };
-      await this.checkAudience(m, t, fields);
-      await this.checkAttachments(m, t, fields.attachmentDocumentIds ?? []);
-      const created = await this.announcements.create(m, t.organizationId, {
-        ...fields,
-        status: 'draft',
-        createdByUserId: t.userId,
-      });
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'announcement', id: created.id, verb: 'created' },
-        null,
-        snapshot(created),
-      );
-      return toResponse(created);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const fields = { ...dto };
+        await this.checkAudience(tx, fields);
+        await this.checkAttachments(tx, t, fields.attachmentDocumentIds ?? []);
+        const created = await this.announcements.create(tx, {
+          ...fields,
+          status: 'draft',
+          createdByUserId: t.userId,
+        });
+        await tx.auditChange(
+          { type: 'announcement', id: created.id, verb: 'created' },
+          null,
+          snapshot(created),
+        );
+        return toResponse(created);
+      },
+      meta,
+    );
   }
 
   update(
@@ -106,50 +97,69 @@ export class AnnouncementsService {
     dto: UpdateAnnouncementDto,
     meta: RequestMeta,
   ): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.lock(m, t, id);
-      if (before.status !== 'draft' && before.status !== 'scheduled') {
-        throw new AnnouncementError(
-          AnnouncementErrorCode.NotEditable,
-          `A ${before.status} announcement cannot be edited`,
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.lock(tx, id);
+        if (before.status !== 'draft' && before.status !== 'scheduled') {
+          throw new AnnouncementError(
+            AnnouncementErrorCode.NotEditable,
+            `A ${before.status} announcement cannot be edited`,
+          );
+        }
+        await this.checkAudience(tx, { ...before, ...dto });
+        // Documents already attached stay valid; only newly named ones are checked.
+        const attached = new Set(before.attachmentDocumentIds);
+        await this.checkAttachments(
+          tx,
+          t,
+          (dto.attachmentDocumentIds ?? []).filter((id) => !attached.has(id)),
         );
-      }
-      await this.checkAudience(m, t, { ...before, ...dto });
-      // Documents already attached stay valid; only newly named ones are checked.
-      const attached = new Set(before.attachmentDocumentIds);
-      await this.checkAttachments(
-        m,
-        t,
-        (dto.attachmentDocumentIds ?? []).filter((id) => !attached.has(id)),
-      );
-      return this.changes.change(m, t, meta, before, dto, 'updated');
-    });
+        return this.changes.change(tx, before, dto, 'updated');
+      },
+      meta,
+    );
   }
 
   schedule(t: Tenant, id: string, publishAt: string, meta: RequestMeta): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.transition(m, t, id, ['draft', 'scheduled'], 'scheduled');
-      const when = new Date(publishAt);
-      if (when.getTime() <= Date.now()) {
-        throw new AnnouncementError(AnnouncementErrorCode.PublishAtInPast, 'publishAt must be in the future');
-      }
-      return this.changes.change(m, t, meta, before, { status: 'scheduled', publishAt: when }, 'updated');
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.transition(tx, id, ['draft', 'scheduled'], 'scheduled');
+        const when = new Date(publishAt);
+        if (when.getTime() <= Date.now()) {
+          throw new AnnouncementError(
+            AnnouncementErrorCode.PublishAtInPast,
+            'publishAt must be in the future',
+          );
+        }
+        return this.changes.change(tx, before, { status: 'scheduled', publishAt: when }, 'updated');
+      },
+      meta,
+    );
   }
 
   /** Publishes now (shared with the job that publishes scheduled ones: `AnnouncementChanges`). */
   publish(t: Tenant, id: string, meta: RequestMeta): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.transition(m, t, id, ['draft', 'scheduled'], 'published');
-      return this.changes.publish(m, t, meta, before, new Date());
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.transition(tx, id, ['draft', 'scheduled'], 'published');
+        return this.changes.publish(tx, before, new Date());
+      },
+      meta,
+    );
   }
 
   archive(t: Tenant, id: string, meta: RequestMeta): Promise<AnnouncementResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.transition(m, t, id, ['published'], 'archived');
-      return this.changes.change(m, t, meta, before, { status: 'archived', pinned: false }, 'archived');
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.transition(tx, id, ['published'], 'archived');
+        return this.changes.change(tx, before, { status: 'archived', pinned: false }, 'archived');
+      },
+      meta,
+    );
   }
 
   /**
@@ -157,12 +167,12 @@ export class AnnouncementsService {
    * like readers, leave receipts only where they are recipients, so the report accounts for every one.
    */
   markRead(t: Tenant, id: string, acknowledge: boolean): Promise<void> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.tenant.run(t, async (tx) => {
       const reader = readerOf(t);
-      const found = await this.announcements.findOne(m, t.organizationId, id, t.userId, reader);
+      const found = await this.announcements.findOne(tx, id, t.userId, reader);
       if (!found || found.announcement.status !== 'published') throw notFound();
       // A reader found it only as a recipient; an editor finds every one.
-      if (!reader && !(await this.announcements.isRecipient(m, t.organizationId, id, t.userId))) {
+      if (!reader && !(await this.announcements.isRecipient(tx, id, t.userId))) {
         throw new AnnouncementError(
           AnnouncementErrorCode.NotRecipient,
           'Only its recipients can read or acknowledge this announcement',
@@ -174,14 +184,14 @@ export class AnnouncementsService {
           'This announcement does not ask for an acknowledgement',
         );
       }
-      await this.announcements.recordRead(m, t.organizationId, id, t.userId, acknowledge);
+      await this.announcements.recordRead(tx, id, t.userId, acknowledge);
     });
   }
 
   receipts(t: Tenant, id: string): Promise<ReceiptReportResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.lock(m, t, id);
-      const items = await this.announcements.receiptReport(m, t.organizationId, id);
+    return this.tenant.run(t, async (tx) => {
+      await this.lock(tx, id);
+      const items = await this.announcements.receiptReport(tx, id);
       return {
         audience: items.length,
         read: items.filter((i) => i.readAt).length,
@@ -192,20 +202,18 @@ export class AnnouncementsService {
   }
 
   comments(t: Tenant, id: string): Promise<{ items: CommentResponse[] }> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.announcements.findOne(m, t.organizationId, id, t.userId, readerOf(t))))
-        throw notFound();
-      return { items: (await this.announcements.comments(m, t.organizationId, id)).map(toComment) };
+    return this.tenant.run(t, async (tx) => {
+      if (!(await this.announcements.findOne(tx, id, t.userId, readerOf(t)))) throw notFound();
+      return { items: (await this.announcements.comments(tx, id)).map(toComment) };
     });
   }
 
   /** Readers comment on published announcements addressed to them; editors on any. */
   comment(t: Tenant, id: string, body: string): Promise<CommentResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.announcements.findOne(m, t.organizationId, id, t.userId, readerOf(t))))
-        throw notFound();
+    return this.tenant.run(t, async (tx) => {
+      if (!(await this.announcements.findOne(tx, id, t.userId, readerOf(t)))) throw notFound();
       return toComment(
-        await this.announcements.addComment(m, t.organizationId, {
+        await this.announcements.addComment(tx, {
           announcementId: id,
           authorUserId: t.userId,
           body,
@@ -215,13 +223,12 @@ export class AnnouncementsService {
   }
 
   private async transition(
-    m: EntityManager,
-    t: Tenant,
+    tx: TenantTransaction,
     id: string,
     from: Announcement['status'][],
     to: Announcement['status'],
   ): Promise<Announcement> {
-    const current = await this.lock(m, t, id);
+    const current = await this.lock(tx, id);
     if (!from.includes(current.status)) {
       throw new AnnouncementError(
         AnnouncementErrorCode.InvalidTransition,
@@ -231,15 +238,15 @@ export class AnnouncementsService {
     return current;
   }
 
-  private async lock(m: EntityManager, t: Tenant, id: string): Promise<Announcement> {
-    const found = await this.announcements.findForUpdate(m, t.organizationId, id);
+  private async lock(tx: TenantTransaction, id: string): Promise<Announcement> {
+    const found = await this.announcements.findForUpdate(tx, id);
     if (!found) throw notFound();
     return found;
   }
 
   /** Every attachment is an active document of this organisation that the author may see. */
-  private async checkAttachments(m: EntityManager, t: Tenant, ids: string[]): Promise<void> {
-    const unavailable = await this.documents.firstUnattachable(m, t, ids);
+  private async checkAttachments(tx: TenantTransaction, t: Tenant, ids: string[]): Promise<void> {
+    const unavailable = await this.documents.firstUnattachable(tx.manager, t, ids);
     if (unavailable)
       throw new AnnouncementError(
         AnnouncementErrorCode.InvalidAttachment,
@@ -249,8 +256,7 @@ export class AnnouncementsService {
 
   /** The audience must name what its type needs, and only things of this organisation. */
   private async checkAudience(
-    m: EntityManager,
-    t: Tenant,
+    tx: TenantTransaction,
     a: Pick<Announcement, 'audienceType'> &
       Partial<Pick<Announcement, 'audienceBuildingIds' | 'audienceUnitIds' | 'audienceRoles'>>,
   ): Promise<void> {
@@ -260,12 +266,12 @@ export class AnnouncementsService {
     const units = a.audienceUnitIds ?? [];
     if (a.audienceType === 'buildings') {
       if (buildings.length === 0) throw invalid('Name at least one building (audienceBuildingIds)');
-      if ((await this.announcements.countBuildings(m, t.organizationId, buildings)) !== buildings.length)
+      if ((await this.announcements.countBuildings(tx, buildings)) !== buildings.length)
         throw invalid('Some buildings do not exist in this organisation');
     }
     if (a.audienceType === 'units') {
       if (units.length === 0) throw invalid('Name at least one unit (audienceUnitIds)');
-      if ((await this.announcements.countUnits(m, t.organizationId, units)) !== units.length)
+      if ((await this.announcements.countUnits(tx, units)) !== units.length)
         throw invalid('Some units do not exist in this organisation');
     }
     if (a.audienceType === 'roles' && (a.audienceRoles ?? []).length === 0)

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Building, ConversationMessage, type ConversationKind, type MembershipRole } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import {
+  Building,
+  ConversationMessage,
+  type ConversationKind,
+  type MembershipRole,
+  type OrganizationScope,
+} from '@ppt/db';
 
 /**
  * Who is looking: the user, and the units they currently own or live in (ResidentScope: null for staff,
@@ -71,7 +76,7 @@ const VISIBLE = `(CASE c.kind
     WHERE u.organization_id = c.organization_id AND u.id = ANY($3::uuid[])))
   END)`;
 
-/** Conversations, participants and messages of one organisation (RLS backs the filter up). */
+/** Conversations, participants and messages of one organisation; every method takes the scope (RLS backs the filter up). */
 @Injectable()
 export class ConversationsRepository {
   /**
@@ -80,19 +85,18 @@ export class ConversationsRepository {
    * one for the total.
    */
   async list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     viewer: Viewer,
     limit: number,
     offset: number,
   ): Promise<{ rows: ConversationSummaryRow[]; total: number }> {
-    const params = [organizationId, viewer.userId, viewer.unitIds];
-    const rows: ConversationSummaryRow[] = await m.query(
+    const params = [scope.organizationId, viewer.userId, viewer.unitIds];
+    const rows: ConversationSummaryRow[] = await scope.manager.query(
       `${summarySelect()} WHERE c.organization_id = $1 AND ${VISIBLE}
         ORDER BY c.last_activity_at DESC, c.id LIMIT $4 OFFSET $5`,
       [...params, limit, offset],
     );
-    const [{ total }]: { total: number }[] = await m.query(
+    const [{ total }]: { total: number }[] = await scope.manager.query(
       `SELECT count(*)::int AS total FROM conversations c WHERE c.organization_id = $1 AND ${VISIBLE}`,
       params,
     );
@@ -100,14 +104,13 @@ export class ConversationsRepository {
   }
 
   async summary(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     viewer: Viewer,
     id: string,
   ): Promise<ConversationSummaryRow | null> {
-    const rows: ConversationSummaryRow[] = await m.query(
+    const rows: ConversationSummaryRow[] = await scope.manager.query(
       `${summarySelect()} WHERE c.organization_id = $1 AND c.id = $4 AND ${VISIBLE}`,
-      [organizationId, viewer.userId, viewer.unitIds, id],
+      [scope.organizationId, viewer.userId, viewer.unitIds, id],
     );
     return rows[0] ?? null;
   }
@@ -117,31 +120,30 @@ export class ConversationsRepository {
    * sent to it (numbering them, and making a concurrent retry find the message its twin stored).
    */
   async findVisible(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     viewer: Viewer,
     id: string,
     lock = false,
   ): Promise<ConversationRow | null> {
-    const rows: ConversationRow[] = await m.query(
+    const rows: ConversationRow[] = await scope.manager.query(
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations c
         WHERE c.organization_id = $1 AND c.id = $4 AND ${VISIBLE}${lock ? ' FOR UPDATE OF c' : ''}`,
-      [organizationId, viewer.userId, viewer.unitIds, id],
+      [scope.organizationId, viewer.userId, viewer.unitIds, id],
     );
     return rows[0] ?? null;
   }
 
   /** The role of a member of the organisation, or null for anyone else. */
-  async memberRole(m: EntityManager, organizationId: string, userId: string): Promise<MembershipRole | null> {
-    const rows: { role: MembershipRole }[] = await m.query(
+  async memberRole(scope: OrganizationScope, userId: string): Promise<MembershipRole | null> {
+    const rows: { role: MembershipRole }[] = await scope.manager.query(
       `SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2`,
-      [organizationId, userId],
+      [scope.organizationId, userId],
     );
     return rows[0]?.role ?? null;
   }
 
-  buildingExists(m: EntityManager, organizationId: string, id: string): Promise<boolean> {
-    return m.existsBy(Building, { organizationId, id });
+  buildingExists(scope: OrganizationScope, id: string): Promise<boolean> {
+    return scope.manager.existsBy(Building, { organizationId: scope.organizationId, id });
   }
 
   /**
@@ -149,104 +151,91 @@ export class ConversationsRepository {
    * or null when another request created it first (even concurrently).
    */
   async insertDirect(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     pair: [string, string],
     createdByUserId: string,
     subject: string | null,
   ): Promise<string | null> {
     const [low, high] = [...pair].sort();
-    const rows: { id: string }[] = await m.query(
+    const rows: { id: string }[] = await scope.manager.query(
       `INSERT INTO conversations (organization_id, kind, subject, direct_low_user_id, direct_high_user_id, created_by_user_id)
        VALUES ($1, 'direct', $2, $3, $4, $5)
        ON CONFLICT (organization_id, direct_low_user_id, direct_high_user_id) DO NOTHING
        RETURNING id`,
-      [organizationId, subject, low, high, createdByUserId],
+      [scope.organizationId, subject, low, high, createdByUserId],
     );
     return rows[0]?.id ?? null;
   }
 
-  async findDirect(m: EntityManager, organizationId: string, pair: [string, string]): Promise<string | null> {
+  async findDirect(scope: OrganizationScope, pair: [string, string]): Promise<string | null> {
     const [low, high] = [...pair].sort();
-    const rows: { id: string }[] = await m.query(
+    const rows: { id: string }[] = await scope.manager.query(
       `SELECT id FROM conversations
         WHERE organization_id = $1 AND direct_low_user_id = $2 AND direct_high_user_id = $3`,
-      [organizationId, low, high],
+      [scope.organizationId, low, high],
     );
     return rows[0]?.id ?? null;
   }
 
   async insertBuilding(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     buildingId: string,
     createdByUserId: string,
     subject: string | null,
   ): Promise<string> {
-    const rows: { id: string }[] = await m.query(
+    const rows: { id: string }[] = await scope.manager.query(
       `INSERT INTO conversations (organization_id, kind, subject, building_id, created_by_user_id)
        VALUES ($1, 'building', $2, $3, $4) RETURNING id`,
-      [organizationId, subject, buildingId, createdByUserId],
+      [scope.organizationId, subject, buildingId, createdByUserId],
     );
     return rows[0].id;
   }
 
-  async addParticipants(
-    m: EntityManager,
-    organizationId: string,
-    conversationId: string,
-    userIds: string[],
-  ): Promise<void> {
-    await m.query(
+  async addParticipants(scope: OrganizationScope, conversationId: string, userIds: string[]): Promise<void> {
+    await scope.manager.query(
       `INSERT INTO conversation_participants (organization_id, conversation_id, user_id)
        SELECT $1, $2, unnest($3::uuid[])
        ON CONFLICT (organization_id, conversation_id, user_id) DO NOTHING`,
-      [organizationId, conversationId, userIds],
+      [scope.organizationId, conversationId, userIds],
     );
   }
 
   /** Moves the user's read mark forward to `seq` (never back), joining them if they were not in yet. */
   async markRead(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     conversationId: string,
     userId: string,
     seq: number,
   ): Promise<number> {
-    const rows: { lastReadSeq: number }[] = await m.query(
+    const rows: { lastReadSeq: number }[] = await scope.manager.query(
       `INSERT INTO conversation_participants AS cp (organization_id, conversation_id, user_id, last_read_seq, last_read_at)
        VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (organization_id, conversation_id, user_id) DO UPDATE
          SET last_read_seq = GREATEST(cp.last_read_seq, EXCLUDED.last_read_seq), last_read_at = now()
        RETURNING last_read_seq AS "lastReadSeq"`,
-      [organizationId, conversationId, userId, seq],
+      [scope.organizationId, conversationId, userId, seq],
     );
     return rows[0].lastReadSeq;
   }
 
   async unreadCount(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     conversationId: string,
     userId: string,
     afterSeq: number,
   ): Promise<number> {
-    const [{ n }]: { n: number }[] = await m.query(
+    const [{ n }]: { n: number }[] = await scope.manager.query(
       `SELECT count(*)::int AS n FROM conversation_messages
         WHERE organization_id = $1 AND conversation_id = $2 AND seq > $4 AND sender_user_id IS DISTINCT FROM $3`,
-      [organizationId, conversationId, userId, afterSeq],
+      [scope.organizationId, conversationId, userId, afterSeq],
     );
     return n;
   }
 
-  async participantUserIds(
-    m: EntityManager,
-    organizationId: string,
-    conversationId: string,
-  ): Promise<string[]> {
-    const rows: { userId: string }[] = await m.query(
+  async participantUserIds(scope: OrganizationScope, conversationId: string): Promise<string[]> {
+    const rows: { userId: string }[] = await scope.manager.query(
       `SELECT user_id AS "userId" FROM conversation_participants WHERE organization_id = $1 AND conversation_id = $2`,
-      [organizationId, conversationId],
+      [scope.organizationId, conversationId],
     );
     return rows.map((r) => r.userId);
   }
@@ -257,12 +246,11 @@ export class ConversationsRepository {
    * turned round to find users by building).
    */
   async buildingAudience(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     buildingId: string,
     staffRoles: readonly MembershipRole[],
   ): Promise<string[]> {
-    const rows: { userId: string }[] = await m.query(
+    const rows: { userId: string }[] = await scope.manager.query(
       `SELECT mem.user_id AS "userId" FROM memberships mem
         WHERE mem.organization_id = $1 AND (mem.role = ANY($3::membership_role[])
           OR (mem.role IN ('owner', 'tenant') AND EXISTS (SELECT 1 FROM unit_occupants o
@@ -270,37 +258,35 @@ export class ConversationsRepository {
                 JOIN units u ON u.id = o.unit_id AND u.organization_id = o.organization_id
                WHERE o.organization_id = mem.organization_id AND p.user_id = mem.user_id AND u.building_id = $2
                  AND o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date))))`,
-      [organizationId, buildingId, staffRoles],
+      [scope.organizationId, buildingId, staffRoles],
     );
     return rows.map((r) => r.userId);
   }
 
   async findMessage(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     conversationId: string,
     id: string,
   ): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await m.query(
+    const rows: MessageRow[] = await scope.manager.query(
       `SELECT ${MESSAGE_COLUMNS} FROM conversation_messages msg LEFT JOIN users usr ON usr.id = msg.sender_user_id
         WHERE msg.organization_id = $1 AND msg.conversation_id = $2 AND msg.id = $3`,
-      [organizationId, conversationId, id],
+      [scope.organizationId, conversationId, id],
     );
     return rows[0] ?? null;
   }
 
   async findByClientId(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     conversationId: string,
     senderUserId: string,
     clientMessageId: string,
   ): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await m.query(
+    const rows: MessageRow[] = await scope.manager.query(
       `SELECT ${MESSAGE_COLUMNS} FROM conversation_messages msg LEFT JOIN users usr ON usr.id = msg.sender_user_id
         WHERE msg.organization_id = $1 AND msg.conversation_id = $2 AND msg.sender_user_id = $3
           AND msg.client_message_id = $4`,
-      [organizationId, conversationId, senderUserId, clientMessageId],
+      [scope.organizationId, conversationId, senderUserId, clientMessageId],
     );
     return rows[0] ?? null;
   }
@@ -310,20 +296,19 @@ export class ConversationsRepository {
    * conversation's newest seq and activity time to it.
    */
   async insertMessage(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     data: Pick<
       ConversationMessage,
       'conversationId' | 'seq' | 'senderUserId' | 'clientMessageId' | 'body' | 'attachmentDocumentIds'
     >,
   ): Promise<{ id: string; createdAt: Date }> {
-    const rows: { id: string; createdAt: Date }[] = await m.query(
+    const rows: { id: string; createdAt: Date }[] = await scope.manager.query(
       `INSERT INTO conversation_messages
          (organization_id, conversation_id, seq, sender_user_id, client_message_id, body, attachment_document_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[])
        RETURNING id, created_at AS "createdAt"`,
       [
-        organizationId,
+        scope.organizationId,
         data.conversationId,
         data.seq,
         data.senderUserId,
@@ -332,37 +317,36 @@ export class ConversationsRepository {
         data.attachmentDocumentIds,
       ],
     );
-    await m.query(
+    await scope.manager.query(
       `UPDATE conversations SET last_seq = $3, last_activity_at = $4, updated_at = now()
         WHERE organization_id = $1 AND id = $2`,
-      [organizationId, data.conversationId, data.seq, rows[0].createdAt],
+      [scope.organizationId, data.conversationId, data.seq, rows[0].createdAt],
     );
     return rows[0];
   }
 
   /** Newest first; `beforeSeq` keeps only older messages (a cursor). */
   async listMessages(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     conversationId: string,
     page: { limit: number; offset: number; beforeSeq: number | null },
   ): Promise<{ rows: MessageRow[]; total: number }> {
-    const params = [organizationId, conversationId, page.beforeSeq];
+    const params = [scope.organizationId, conversationId, page.beforeSeq];
     const where = `msg.organization_id = $1 AND msg.conversation_id = $2 AND ($3::int IS NULL OR msg.seq < $3)`;
-    const rows: MessageRow[] = await m.query(
+    const rows: MessageRow[] = await scope.manager.query(
       `SELECT ${MESSAGE_COLUMNS} FROM conversation_messages msg LEFT JOIN users usr ON usr.id = msg.sender_user_id
         WHERE ${where} ORDER BY msg.seq DESC LIMIT $4 OFFSET $5`,
       [...params, page.limit, page.offset],
     );
-    const [{ total }]: { total: number }[] = await m.query(
+    const [{ total }]: { total: number }[] = await scope.manager.query(
       `SELECT count(*)::int AS total FROM conversation_messages msg WHERE ${where}`,
       params,
     );
     return { rows, total };
   }
 
-  async displayName(m: EntityManager, userId: string): Promise<string | null> {
-    const rows: { displayName: string }[] = await m.query(
+  async displayName(scope: OrganizationScope, userId: string): Promise<string | null> {
+    const rows: { displayName: string }[] = await scope.manager.query(
       `SELECT display_name AS "displayName" FROM users WHERE id = $1`,
       [userId],
     );

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission, rolesWith } from '@ppt/auth';
-import { TenantTransactions } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
-import type { EntityManager } from 'typeorm';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import { type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { DocumentAccess } from '@ppt/api-documents-core';
 import { NotificationsService } from '../notifications/notifications.service';
 import { ResidentScope } from '@ppt/api-property-core';
@@ -35,20 +32,18 @@ import {
 @Injectable()
 export class ConversationsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly conversations: ConversationsRepository,
     private readonly residents: ResidentScope,
     private readonly documents: DocumentAccess,
     private readonly notifications: NotificationsService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, page: { limit: number; offset: number }): Promise<Page<ConversationResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.tenant.run(t, async (tx) => {
       const { rows, total } = await this.conversations.list(
-        m,
-        t.organizationId,
-        await this.viewer(m, t),
+        tx,
+        await this.viewer(tx, t),
         page.limit,
         page.offset,
       );
@@ -57,8 +52,8 @@ export class ConversationsService {
   }
 
   get(t: Tenant, id: string): Promise<ConversationResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const row = await this.conversations.summary(m, t.organizationId, await this.viewer(m, t), id);
+    return this.tenant.run(t, async (tx) => {
+      const row = await this.conversations.summary(tx, await this.viewer(tx, t), id);
       if (!row) throw notFound();
       return toConversation(row);
     });
@@ -69,7 +64,7 @@ export class ConversationsService {
     t: Tenant,
     dto: CreateConversationDto,
   ): Promise<{ conversation: ConversationResponse; created: boolean }> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.tenant.run(t, async (tx) => {
       const subject = dto.subject ?? null;
       let id: string;
       let created = true;
@@ -77,12 +72,12 @@ export class ConversationsService {
         if (!dto.userId || dto.buildingId)
           throw invalid('A direct conversation names userId and no buildingId');
         if (dto.userId === t.userId) throw invalid('A direct conversation needs another member');
-        await this.requireRecipient(m, t, dto.userId);
+        await this.requireRecipient(tx, t, dto.userId);
         const pair: [string, string] = [t.userId, dto.userId];
-        const inserted = await this.conversations.insertDirect(m, t.organizationId, pair, t.userId, subject);
-        if (inserted) await this.conversations.addParticipants(m, t.organizationId, inserted, pair);
+        const inserted = await this.conversations.insertDirect(tx, pair, t.userId, subject);
+        if (inserted) await this.conversations.addParticipants(tx, inserted, pair);
         else created = false;
-        id = inserted ?? ((await this.conversations.findDirect(m, t.organizationId, pair)) as string);
+        id = inserted ?? ((await this.conversations.findDirect(tx, pair)) as string);
       } else {
         if (!dto.buildingId || dto.userId) {
           throw invalid('A building-wide conversation names buildingId and no userId');
@@ -93,22 +88,22 @@ export class ConversationsService {
             'Only managers open building-wide conversations',
           );
         }
-        if (!(await this.conversations.buildingExists(m, t.organizationId, dto.buildingId))) {
+        if (!(await this.conversations.buildingExists(tx, dto.buildingId))) {
           throw new ConversationError(ConversationErrorCode.BuildingNotFound, 'Building not found');
         }
-        id = await this.conversations.insertBuilding(m, t.organizationId, dto.buildingId, t.userId, subject);
-        await this.conversations.addParticipants(m, t.organizationId, id, [t.userId]);
+        id = await this.conversations.insertBuilding(tx, dto.buildingId, t.userId, subject);
+        await this.conversations.addParticipants(tx, id, [t.userId]);
       }
-      const row = await this.conversations.summary(m, t.organizationId, await this.viewer(m, t), id);
+      const row = await this.conversations.summary(tx, await this.viewer(tx, t), id);
       return { conversation: toConversation(row as ConversationSummaryRow), created };
     });
   }
 
   messages(t: Tenant, id: string, query: ListMessagesQueryDto): Promise<Page<MessageResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.visible(m, t, id);
-      const before = query.before ? await this.message(m, t, id, query.before) : null;
-      const { rows, total } = await this.conversations.listMessages(m, t.organizationId, id, {
+    return this.tenant.run(t, async (tx) => {
+      await this.visible(tx, t, id);
+      const before = query.before ? await this.message(tx, id, query.before) : null;
+      const { rows, total } = await this.conversations.listMessages(tx, id, {
         limit: query.limit,
         offset: query.offset,
         beforeSeq: before?.seq ?? null,
@@ -123,16 +118,10 @@ export class ConversationsService {
    * concurrent sends, so a retry racing its original waits and then finds it.
    */
   send(t: Tenant, id: string, dto: SendMessageDto): Promise<{ message: MessageResponse; created: boolean }> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const conversation = await this.visible(m, t, id, true);
+    return this.tenant.run(t, async (tx) => {
+      const conversation = await this.visible(tx, t, id, true);
       const attachments = dto.attachmentDocumentIds ?? [];
-      const earlier = await this.conversations.findByClientId(
-        m,
-        t.organizationId,
-        id,
-        t.userId,
-        dto.clientMessageId,
-      );
+      const earlier = await this.conversations.findByClientId(tx, id, t.userId, dto.clientMessageId);
       if (earlier) {
         if (earlier.body !== dto.body || !sameIds(earlier.attachmentDocumentIds, attachments)) {
           throw new ConversationError(
@@ -142,10 +131,10 @@ export class ConversationsService {
         }
         return { message: toMessage(earlier), created: false };
       }
-      await this.checkAttachments(m, t, attachments);
+      await this.checkAttachments(tx, t, attachments);
 
       const seq = conversation.lastSeq + 1;
-      const stored = await this.conversations.insertMessage(m, t.organizationId, {
+      const stored = await this.conversations.insertMessage(tx, {
         conversationId: id,
         seq,
         senderUserId: t.userId,
@@ -154,10 +143,9 @@ export class ConversationsService {
         attachmentDocumentIds: attachments,
       });
       // Your own message is read by you; posting also makes you a participant of a building-wide one.
-      await this.conversations.markRead(m, t.organizationId, id, t.userId, seq);
-      await this.outbox.write(m, {
+      await this.conversations.markRead(tx, id, t.userId, seq);
+      await tx.emit({
         type: 'message.sent',
-        organizationId: t.organizationId,
         aggregateId: id,
         aggregateVersion: seq,
         payload: {
@@ -171,11 +159,11 @@ export class ConversationsService {
           sentAt: new Date(stored.createdAt).toISOString(),
         },
       });
-      const senderName = (await this.conversations.displayName(m, t.userId)) ?? 'Someone';
+      const senderName = (await this.conversations.displayName(tx, t.userId)) ?? 'Someone';
       await this.notifications.notify(
-        m,
-        t.organizationId,
-        (await this.recipients(m, t, conversation)).filter((u) => u !== t.userId),
+        tx.manager,
+        tx.organizationId,
+        (await this.recipients(tx, conversation)).filter((u) => u !== t.userId),
         {
           type: 'message',
           title: (conversation.subject
@@ -205,44 +193,32 @@ export class ConversationsService {
 
   /** Moves the caller's read mark to the given message, or to the newest one. */
   markRead(t: Tenant, id: string, dto: MarkReadDto): Promise<ReadStateResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const conversation = await this.visible(m, t, id);
-      const upTo = dto.messageId ? (await this.message(m, t, id, dto.messageId)).seq : conversation.lastSeq;
-      const lastReadSeq = await this.conversations.markRead(m, t.organizationId, id, t.userId, upTo);
-      const unreadCount = await this.conversations.unreadCount(
-        m,
-        t.organizationId,
-        id,
-        t.userId,
-        lastReadSeq,
-      );
+    return this.tenant.run(t, async (tx) => {
+      const conversation = await this.visible(tx, t, id);
+      const upTo = dto.messageId ? (await this.message(tx, id, dto.messageId)).seq : conversation.lastSeq;
+      const lastReadSeq = await this.conversations.markRead(tx, id, t.userId, upTo);
+      const unreadCount = await this.conversations.unreadCount(tx, id, t.userId, lastReadSeq);
       return { lastReadSeq, unreadCount };
     });
   }
 
-  private async viewer(m: EntityManager, t: Tenant): Promise<Viewer> {
-    return { userId: t.userId, unitIds: await this.residents.unitIds(m, t) };
+  private async viewer(tx: TenantTransaction, t: Tenant): Promise<Viewer> {
+    return { userId: t.userId, unitIds: await this.residents.unitIds(tx.manager, t) };
   }
 
-  private async visible(m: EntityManager, t: Tenant, id: string, lock = false): Promise<ConversationRow> {
-    const found = await this.conversations.findVisible(
-      m,
-      t.organizationId,
-      await this.viewer(m, t),
-      id,
-      lock,
-    );
+  private async visible(
+    tx: TenantTransaction,
+    t: Tenant,
+    id: string,
+    lock = false,
+  ): Promise<ConversationRow> {
+    const found = await this.conversations.findVisible(tx, await this.viewer(tx, t), id, lock);
     if (!found) throw notFound();
     return found;
   }
 
-  private async message(
-    m: EntityManager,
-    t: Tenant,
-    conversationId: string,
-    id: string,
-  ): Promise<MessageRow> {
-    const found = await this.conversations.findMessage(m, t.organizationId, conversationId, id);
+  private async message(tx: TenantTransaction, conversationId: string, id: string): Promise<MessageRow> {
+    const found = await this.conversations.findMessage(tx, conversationId, id);
     if (!found) throw new ConversationError(ConversationErrorCode.MessageNotFound, 'Message not found');
     return found;
   }
@@ -251,8 +227,8 @@ export class ConversationsService {
    * A member of this organisation; residents (and realtors) may write to staff only, so anyone else is
    * "not found" to them, like a non-member.
    */
-  private async requireRecipient(m: EntityManager, t: Tenant, userId: string): Promise<void> {
-    const role = await this.conversations.memberRole(m, t.organizationId, userId);
+  private async requireRecipient(tx: TenantTransaction, t: Tenant, userId: string): Promise<void> {
+    const role = await this.conversations.memberRole(tx, userId);
     if (
       !role ||
       (!can(t, Permission.ConversationWithAnyone) && !can({ role }, Permission.ConversationWithAnyone))
@@ -265,8 +241,8 @@ export class ConversationsService {
   }
 
   /** Every attachment is an active document of this organisation that the sender may see. */
-  private async checkAttachments(m: EntityManager, t: Tenant, ids: string[]): Promise<void> {
-    const unavailable = await this.documents.firstUnattachable(m, t, ids);
+  private async checkAttachments(tx: TenantTransaction, t: Tenant, ids: string[]): Promise<void> {
+    const unavailable = await this.documents.firstUnattachable(tx.manager, t, ids);
     if (unavailable)
       throw new ConversationError(
         ConversationErrorCode.InvalidAttachment,
@@ -274,15 +250,10 @@ export class ConversationsService {
       );
   }
 
-  private recipients(m: EntityManager, t: Tenant, c: ConversationRow): Promise<string[]> {
+  private recipients(tx: TenantTransaction, c: ConversationRow): Promise<string[]> {
     return c.kind === 'direct' || !c.buildingId
-      ? this.conversations.participantUserIds(m, t.organizationId, c.id)
-      : this.conversations.buildingAudience(
-          m,
-          t.organizationId,
-          c.buildingId,
-          rolesWith(Permission.ConversationWithAnyone),
-        );
+      ? this.conversations.participantUserIds(tx, c.id)
+      : this.conversations.buildingAudience(tx, c.buildingId, rolesWith(Permission.ConversationWithAnyone));
   }
 }
 

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Vote, type VoteBallot } from '@ppt/db';
+import type { Vote, VoteBallot } from '@ppt/db';
 import type { PageQueryDto } from '@ppt/http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { ballotHash, changeTokenHash, GENESIS_HASH, verifyChain, type BallotContent } from './ballot-chain';
 import { BallotsRepository } from './ballots.repository';
 import type {
@@ -34,115 +31,124 @@ const ALGORITHM =
 @Injectable()
 export class BallotsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly votes: VotesRepository,
     private readonly ballots: BallotsRepository,
     private readonly access: VoteAccess,
-    private readonly audit: AuditService,
   ) {}
 
   cast(t: Tenant, voteId: string, dto: CastBallotDto, meta: RequestMeta): Promise<BallotReceiptResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote, personIds } = await this.access.visible(m, t, voteId, true);
-      const now = new Date();
-      if (vote.status !== 'open') {
-        throw new VoteError(VoteErrorCode.NotOpen, `The vote is ${vote.status}; it takes no ballots`);
-      }
-      if (now < vote.startAt || now > vote.endAt) {
-        throw new VoteError(
-          VoteErrorCode.OutsidePeriod,
-          'Ballots are accepted only within the voting period',
-        );
-      }
-      if (!(await this.votes.findQuestion(m, t.organizationId, voteId, dto.questionId))) {
-        throw new VoteError(VoteErrorCode.QuestionNotFound, 'Question not found in this vote');
-      }
-      if (!(await this.votes.findOption(m, t.organizationId, dto.questionId, dto.optionId))) {
-        throw new VoteError(VoteErrorCode.OptionNotInQuestion, 'The option does not belong to the question');
-      }
-      const unit = await this.votes.eligibleUnit(m, t.organizationId, voteId, dto.unitId);
-      if (!unit)
-        throw new VoteError(VoteErrorCode.UnitNotEligible, 'The unit does not take part in this vote');
-      const delegation = await this.ballots.activeDelegation(m, t.organizationId, voteId, dto.unitId);
-      const right = rightToVote(personIds, unit, delegation);
-      if (right.kind === 'delegated') {
-        throw new VoteError(
-          VoteErrorCode.UnitDelegated,
-          'A proxy votes for this unit; revoke the delegation to vote yourself',
-        );
-      }
-      if (right.kind === 'none') {
-        throw new VoteError(VoteErrorCode.NotEntitled, 'You are neither an owner of this unit nor its proxy');
-      }
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const { vote, personIds } = await this.access.visible(tx, t, voteId, true);
+        const now = new Date();
+        if (vote.status !== 'open') {
+          throw new VoteError(VoteErrorCode.NotOpen, `The vote is ${vote.status}; it takes no ballots`);
+        }
+        if (now < vote.startAt || now > vote.endAt) {
+          throw new VoteError(
+            VoteErrorCode.OutsidePeriod,
+            'Ballots are accepted only within the voting period',
+          );
+        }
+        if (!(await this.votes.findQuestion(tx, voteId, dto.questionId))) {
+          throw new VoteError(VoteErrorCode.QuestionNotFound, 'Question not found in this vote');
+        }
+        if (!(await this.votes.findOption(tx, dto.questionId, dto.optionId))) {
+          throw new VoteError(
+            VoteErrorCode.OptionNotInQuestion,
+            'The option does not belong to the question',
+          );
+        }
+        const unit = await this.votes.eligibleUnit(tx, voteId, dto.unitId);
+        if (!unit)
+          throw new VoteError(VoteErrorCode.UnitNotEligible, 'The unit does not take part in this vote');
+        const delegation = await this.ballots.activeDelegation(tx, voteId, dto.unitId);
+        const right = rightToVote(personIds, unit, delegation);
+        if (right.kind === 'delegated') {
+          throw new VoteError(
+            VoteErrorCode.UnitDelegated,
+            'A proxy votes for this unit; revoke the delegation to vote yourself',
+          );
+        }
+        if (right.kind === 'none') {
+          throw new VoteError(
+            VoteErrorCode.NotEntitled,
+            'You are neither an owner of this unit nor its proxy',
+          );
+        }
 
-      const previous = await this.previousBallot(m, t, vote, dto);
-      // A change keeps the weight of the ballot it replaces (in a secret vote the token names that one).
-      const weight = previous ?? unit;
-      const changeToken = vote.secret ? randomBytes(32).toString('base64url') : null;
-      const content: BallotContent = {
-        ballotId: randomUUID(),
-        voteId,
-        sequence: vote.ballotCount + 1,
-        questionId: dto.questionId,
-        optionId: dto.optionId,
-        weight: `${weight.weightNumerator}/${weight.weightDenominator}`,
-        unitId: vote.secret ? null : dto.unitId,
-        castByPersonId: vote.secret ? null : right.personId,
-        castAt: vote.secret ? null : now.toISOString(),
-        supersedesBallotId: previous?.id ?? null,
-        changeTokenHash: changeToken ? changeTokenHash(dto.unitId, changeToken) : null,
-      };
-      const previousHash = vote.chainHead ?? GENESIS_HASH;
-      const hash = ballotHash(previousHash, content);
-      await this.ballots.append(m, t.organizationId, {
-        id: content.ballotId,
-        voteId,
-        sequence: content.sequence,
-        questionId: content.questionId,
-        optionId: content.optionId,
-        weightNumerator: weight.weightNumerator,
-        weightDenominator: weight.weightDenominator,
-        unitId: content.unitId,
-        castByPersonId: content.castByPersonId,
-        castAt: vote.secret ? null : now,
-        supersedesBallotId: content.supersedesBallotId,
-        changeTokenHash: content.changeTokenHash,
-        previousHash,
-        hash,
-      });
-      await this.votes.advanceChain(m, t.organizationId, voteId, hash, content.sequence);
-      await this.ballots.recordParticipation(m, t.organizationId, {
-        voteId,
-        questionId: dto.questionId,
-        unitId: dto.unitId,
-        personId: right.personId,
-        delegationId: right.delegationId,
-      });
-      // A secret ballot gets no audit entry: a timed record of who voted, beside the ordered chain,
-      // would tell who voted what. Participation (untimed) records who; the chain records what.
-      if (!vote.secret) {
-        await this.audit.recordChange(m, t, meta, { type: 'vote', id: voteId, verb: 'ballot_cast' }, null, {
-          ballotId: content.ballotId,
-          sequence: content.sequence,
+        const previous = await this.previousBallot(tx, vote, dto);
+        // A change keeps the weight of the ballot it replaces (in a secret vote the token names that one).
+        const weight = previous ?? unit;
+        const changeToken = vote.secret ? randomBytes(32).toString('base64url') : null;
+        const content: BallotContent = {
+          ballotId: randomUUID(),
+          voteId,
+          sequence: vote.ballotCount + 1,
           questionId: dto.questionId,
           optionId: dto.optionId,
-          unitId: dto.unitId,
-          castByPersonId: right.personId,
-          delegationId: right.delegationId,
+          weight: `${weight.weightNumerator}/${weight.weightDenominator}`,
+          unitId: vote.secret ? null : dto.unitId,
+          castByPersonId: vote.secret ? null : right.personId,
+          castAt: vote.secret ? null : now.toISOString(),
+          supersedesBallotId: previous?.id ?? null,
+          changeTokenHash: changeToken ? changeTokenHash(dto.unitId, changeToken) : null,
+        };
+        const previousHash = vote.chainHead ?? GENESIS_HASH;
+        const hash = ballotHash(previousHash, content);
+        await this.ballots.append(tx, {
+          id: content.ballotId,
+          voteId,
+          sequence: content.sequence,
+          questionId: content.questionId,
+          optionId: content.optionId,
+          weightNumerator: weight.weightNumerator,
+          weightDenominator: weight.weightDenominator,
+          unitId: content.unitId,
+          castByPersonId: content.castByPersonId,
+          castAt: vote.secret ? null : now,
           supersedesBallotId: content.supersedesBallotId,
+          changeTokenHash: content.changeTokenHash,
+          previousHash,
+          hash,
         });
-      }
-      return {
-        ballotId: content.ballotId,
-        voteId,
-        questionId: dto.questionId,
-        sequence: content.sequence,
-        hash,
-        previousHash,
-        supersedesBallotId: content.supersedesBallotId,
-        changeToken,
-      };
-    });
+        await this.votes.advanceChain(tx, voteId, hash, content.sequence);
+        await this.ballots.recordParticipation(tx, {
+          voteId,
+          questionId: dto.questionId,
+          unitId: dto.unitId,
+          personId: right.personId,
+          delegationId: right.delegationId,
+        });
+        // A secret ballot gets no audit entry: a timed record of who voted, beside the ordered chain,
+        // would tell who voted what. Participation (untimed) records who; the chain records what.
+        if (!vote.secret) {
+          await tx.auditChange({ type: 'vote', id: voteId, verb: 'ballot_cast' }, null, {
+            ballotId: content.ballotId,
+            sequence: content.sequence,
+            questionId: dto.questionId,
+            optionId: dto.optionId,
+            unitId: dto.unitId,
+            castByPersonId: right.personId,
+            delegationId: right.delegationId,
+            supersedesBallotId: content.supersedesBallotId,
+          });
+        }
+        return {
+          ballotId: content.ballotId,
+          voteId,
+          questionId: dto.questionId,
+          sequence: content.sequence,
+          hash,
+          previousHash,
+          supersedesBallotId: content.supersedesBallotId,
+          changeToken,
+        };
+      },
+      meta,
+    );
   }
 
   /**
@@ -150,9 +156,9 @@ export class BallotsService {
    * entries are withheld while it is open (see `secretAndOpen`).
    */
   chain(t: Tenant, voteId: string): Promise<BallotChainResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote } = await this.access.visible(m, t, voteId);
-      const chain = await this.ballots.chain(m, t.organizationId, voteId);
+    return this.tenant.run(t, async (tx) => {
+      const { vote } = await this.access.visible(tx, t, voteId);
+      const chain = await this.ballots.chain(tx, voteId);
       const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
       const counted = new Set(currentBallots(chain).map((b) => b.id));
       const published = !secretAndOpen(vote);
@@ -174,9 +180,9 @@ export class BallotsService {
 
   /** Checks one receipt: the ballot is in the chain, untouched, and (unless replaced since) counted. */
   receipt(t: Tenant, voteId: string, ballotId: string): Promise<ReceiptCheckResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote } = await this.access.visible(m, t, voteId);
-      const chain = await this.ballots.chain(m, t.organizationId, voteId);
+    return this.tenant.run(t, async (tx) => {
+      const { vote } = await this.access.visible(tx, t, voteId);
+      const chain = await this.ballots.chain(tx, voteId);
       const ballot = chain.find((b) => b.id === ballotId);
       if (!ballot) throw new VoteError(VoteErrorCode.BallotNotFound, 'No such ballot in this vote');
       const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
@@ -196,14 +202,14 @@ export class BallotsService {
    * a secret vote is open only the counts are given (see `secretAndOpen`).
    */
   participation(t: Tenant, voteId: string, page: PageQueryDto): Promise<ParticipationPageResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vote = await this.votes.findById(m, t.organizationId, voteId);
+    return this.tenant.run(t, async (tx) => {
+      const vote = await this.votes.findById(tx, voteId);
       if (!vote) throw voteNotFound();
-      const byQuestion = await this.ballots.participationCounts(m, t.organizationId, voteId);
+      const byQuestion = await this.ballots.participationCounts(tx, voteId);
       const hiddenUntilClose = secretAndOpen(vote);
       const [rows, total] = hiddenUntilClose
         ? [[], byQuestion.reduce((n, q) => n + q.units, 0)]
-        : await this.ballots.listParticipation(m, t.organizationId, voteId, page);
+        : await this.ballots.listParticipation(tx, voteId, page);
       const items = rows.map((p) => ({
         unitId: p.unitId,
         questionId: p.questionId,
@@ -220,13 +226,12 @@ export class BallotsService {
    * hash covers the unit, so another unit's token matches nothing.
    */
   private async previousBallot(
-    m: EntityManager,
-    t: Tenant,
+    tx: TenantTransaction,
     vote: Vote,
     dto: CastBallotDto,
   ): Promise<VoteBallot | null> {
-    if (!(await this.ballots.participation(m, t.organizationId, dto.questionId, dto.unitId))) return null;
-    if (!vote.secret) return this.ballots.currentOfUnit(m, t.organizationId, dto.questionId, dto.unitId);
+    if (!(await this.ballots.participation(tx, dto.questionId, dto.unitId))) return null;
+    if (!vote.secret) return this.ballots.currentOfUnit(tx, dto.questionId, dto.unitId);
     if (!dto.changeToken) {
       throw new VoteError(
         VoteErrorCode.ChangeTokenRequired,
@@ -234,8 +239,7 @@ export class BallotsService {
       );
     }
     const ballot = await this.ballots.currentByChangeToken(
-      m,
-      t.organizationId,
+      tx,
       dto.questionId,
       changeTokenHash(dto.unitId, dto.changeToken),
     );

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type VoteDelegation, type VoteEligibleUnit } from '@ppt/db';
+import type { VoteDelegation, VoteEligibleUnit } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { PeopleService } from '@ppt/api-property-core';
 import { BallotsRepository } from './ballots.repository';
 import type { CreateDelegationDto, DelegationResponse } from './dto/ballot.dto';
@@ -23,12 +20,11 @@ import { VotesRepository } from './votes.repository';
 @Injectable()
 export class DelegationsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly votes: VotesRepository,
     private readonly ballots: BallotsRepository,
     private readonly people: PeopleService,
     private readonly access: VoteAccess,
-    private readonly audit: AuditService,
   ) {}
 
   delegate(
@@ -37,46 +33,52 @@ export class DelegationsService {
     dto: CreateDelegationDto,
     meta: RequestMeta,
   ): Promise<DelegationResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote, personIds } = await this.access.visible(m, t, voteId, true);
-      if (vote.status !== 'open') {
-        throw new VoteError(
-          VoteErrorCode.NotOpen,
-          `The vote is ${vote.status}; delegations are made while it is open`,
-        );
-      }
-      const unit = await this.votes.eligibleUnit(m, t.organizationId, voteId, dto.unitId);
-      if (!unit)
-        throw new VoteError(VoteErrorCode.UnitNotEligible, 'The unit does not take part in this vote');
-      const grantorPersonId = grantorOf(t, personIds, unit, dto.grantorPersonId);
-      if (!(await this.people.findById(m, t.organizationId, dto.proxyPersonId))) {
-        throw new VoteError(VoteErrorCode.PersonNotFound, 'Proxy not found');
-      }
-      if (dto.proxyPersonId === grantorPersonId) {
-        throw new VoteError(VoteErrorCode.ProxyIsGrantor, 'An owner cannot be their own proxy');
-      }
-      if (await this.ballots.activeDelegation(m, t.organizationId, voteId, dto.unitId)) {
-        throw new VoteError(VoteErrorCode.UnitAlreadyDelegated, 'The unit already has a proxy in this vote');
-      }
-      const delegation = await this.ballots.createDelegation(m, t.organizationId, {
-        voteId,
-        unitId: dto.unitId,
-        grantorPersonId,
-        proxyPersonId: dto.proxyPersonId,
-        createdByUserId: t.userId,
-      });
-      await this.record(m, t, meta, voteId, 'delegated', null, toDelegation(delegation));
-      return toDelegation(delegation);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const { vote, personIds } = await this.access.visible(tx, t, voteId, true);
+        if (vote.status !== 'open') {
+          throw new VoteError(
+            VoteErrorCode.NotOpen,
+            `The vote is ${vote.status}; delegations are made while it is open`,
+          );
+        }
+        const unit = await this.votes.eligibleUnit(tx, voteId, dto.unitId);
+        if (!unit)
+          throw new VoteError(VoteErrorCode.UnitNotEligible, 'The unit does not take part in this vote');
+        const grantorPersonId = grantorOf(t, personIds, unit, dto.grantorPersonId);
+        if (!(await this.people.findById(tx, dto.proxyPersonId))) {
+          throw new VoteError(VoteErrorCode.PersonNotFound, 'Proxy not found');
+        }
+        if (dto.proxyPersonId === grantorPersonId) {
+          throw new VoteError(VoteErrorCode.ProxyIsGrantor, 'An owner cannot be their own proxy');
+        }
+        if (await this.ballots.activeDelegation(tx, voteId, dto.unitId)) {
+          throw new VoteError(
+            VoteErrorCode.UnitAlreadyDelegated,
+            'The unit already has a proxy in this vote',
+          );
+        }
+        const delegation = await this.ballots.createDelegation(tx, {
+          voteId,
+          unitId: dto.unitId,
+          grantorPersonId,
+          proxyPersonId: dto.proxyPersonId,
+          createdByUserId: t.userId,
+        });
+        await this.record(tx, voteId, 'delegated', null, toDelegation(delegation));
+        return toDelegation(delegation);
+      },
+      meta,
+    );
   }
 
   /** Managers see every delegation; others those they gave or hold. */
   list(t: Tenant, voteId: string, page: PageQueryDto): Promise<Page<DelegationResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { personIds } = await this.access.visible(m, t, voteId);
+    return this.tenant.run(t, async (tx) => {
+      const { personIds } = await this.access.visible(tx, t, voteId);
       const [rows, total] = await this.ballots.listDelegations(
-        m,
-        t.organizationId,
+        tx,
         voteId,
         page,
         runsVotes(t.role) ? undefined : personIds,
@@ -87,59 +89,53 @@ export class DelegationsService {
 
   /** By the owner who gave it, or a manager; not once the proxy has voted with it. */
   revoke(t: Tenant, voteId: string, id: string, meta: RequestMeta): Promise<DelegationResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote, personIds } = await this.access.visible(m, t, voteId, true);
-      const delegation = await this.ballots.findDelegation(m, t.organizationId, voteId, id);
-      if (!delegation || !mayRead(t, personIds, delegation)) {
-        throw new VoteError(VoteErrorCode.DelegationNotFound, 'Delegation not found');
-      }
-      if (!runsVotes(t.role) && !personIds.includes(delegation.grantorPersonId)) {
-        throw new VoteError(
-          VoteErrorCode.NotEntitled,
-          'Only the owner who gave the delegation can revoke it',
-        );
-      }
-      if (delegation.revokedAt) {
-        throw new VoteError(VoteErrorCode.DelegationRevoked, 'The delegation is already revoked');
-      }
-      if (vote.status !== 'open') {
-        throw new VoteError(
-          VoteErrorCode.NotOpen,
-          `The vote is ${vote.status}; delegations no longer change`,
-        );
-      }
-      if (await this.ballots.delegationUsed(m, t.organizationId, id)) {
-        throw new VoteError(
-          VoteErrorCode.ProxyAlreadyVoted,
-          'The proxy has already voted with this delegation',
-        );
-      }
-      const revokedAt = new Date();
-      await this.ballots.revokeDelegation(m, t.organizationId, id, revokedAt);
-      const after = { ...delegation, revokedAt };
-      await this.record(
-        m,
-        t,
-        meta,
-        voteId,
-        'delegation_revoked',
-        toDelegation(delegation),
-        toDelegation(after),
-      );
-      return toDelegation(after);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const { vote, personIds } = await this.access.visible(tx, t, voteId, true);
+        const delegation = await this.ballots.findDelegation(tx, voteId, id);
+        if (!delegation || !mayRead(t, personIds, delegation)) {
+          throw new VoteError(VoteErrorCode.DelegationNotFound, 'Delegation not found');
+        }
+        if (!runsVotes(t.role) && !personIds.includes(delegation.grantorPersonId)) {
+          throw new VoteError(
+            VoteErrorCode.NotEntitled,
+            'Only the owner who gave the delegation can revoke it',
+          );
+        }
+        if (delegation.revokedAt) {
+          throw new VoteError(VoteErrorCode.DelegationRevoked, 'The delegation is already revoked');
+        }
+        if (vote.status !== 'open') {
+          throw new VoteError(
+            VoteErrorCode.NotOpen,
+            `The vote is ${vote.status}; delegations no longer change`,
+          );
+        }
+        if (await this.ballots.delegationUsed(tx, id)) {
+          throw new VoteError(
+            VoteErrorCode.ProxyAlreadyVoted,
+            'The proxy has already voted with this delegation',
+          );
+        }
+        const revokedAt = new Date();
+        await this.ballots.revokeDelegation(tx, id, revokedAt);
+        const after = { ...delegation, revokedAt };
+        await this.record(tx, voteId, 'delegation_revoked', toDelegation(delegation), toDelegation(after));
+        return toDelegation(after);
+      },
+      meta,
+    );
   }
 
   private record(
-    m: EntityManager,
-    t: Tenant,
-    meta: RequestMeta,
+    tx: TenantTransaction,
     voteId: string,
     verb: 'delegated' | 'delegation_revoked',
     before: DelegationResponse | null,
     after: DelegationResponse,
   ): Promise<void> {
-    return this.audit.recordChange(m, t, meta, { type: 'vote', id: voteId, verb }, before, after);
+    return tx.auditChange({ type: 'vote', id: voteId, verb }, before, after);
   }
 }
 

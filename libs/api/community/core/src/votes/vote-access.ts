@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Vote } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { OrganizationScope, Vote } from '@ppt/db';
 import type { Tenant } from '@ppt/api-shared';
 import { runsVotes } from './vote-rules';
 import { voteNotFound } from './votes.errors';
@@ -15,23 +14,21 @@ import { VotesRepository } from './votes.repository';
 export class VoteAccess {
   constructor(private readonly votes: VotesRepository) {}
 
-  personIds(m: EntityManager, t: Tenant): Promise<string[]> {
-    return this.votes.personIdsOfUser(m, t.organizationId, t.userId);
+  personIds(scope: OrganizationScope, t: Tenant): Promise<string[]> {
+    return this.votes.personIdsOfUser(scope, t.userId);
   }
 
   /** The vote and the caller's people; `lock` takes the vote row (the chain head) for the transaction. */
   async visible(
-    m: EntityManager,
+    scope: OrganizationScope,
     t: Tenant,
     id: string,
     lock = false,
   ): Promise<{ vote: Vote; personIds: string[] }> {
-    const personIds = await this.personIds(m, t);
-    const vote = lock
-      ? await this.votes.findForUpdate(m, t.organizationId, id)
-      : await this.votes.findById(m, t.organizationId, id);
+    const personIds = await this.personIds(scope, t);
+    const vote = lock ? await this.votes.findForUpdate(scope, id) : await this.votes.findById(scope, id);
     if (!vote) throw voteNotFound();
-    if (!runsVotes(t.role) && !(await this.votes.isVisibleToResident(m, t.organizationId, id, personIds))) {
+    if (!runsVotes(t.role) && !(await this.votes.isVisibleToResident(scope, id, personIds))) {
       throw voteNotFound();
     }
     return { vote, personIds };

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Vote } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { AuditService, type AuditActor } from '@ppt/api-shared';
+import type { TenantTransaction } from '@ppt/api-shared';
 import { verifyChain } from './ballot-chain';
 import { BallotsRepository } from './ballots.repository';
 import { currentBallots, fraction, formatFraction, parseFraction, tallyQuestion } from './vote-arithmetic';
@@ -22,18 +19,18 @@ export class VoteClosing {
   constructor(
     private readonly votes: VotesRepository,
     private readonly ballots: BallotsRepository,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
-  /** `vote` is the open vote, locked by the caller (`findForUpdate`); returns it closed. */
-  async close(m: EntityManager, actor: AuditActor, meta: RequestMeta, vote: Vote, now: Date): Promise<Vote> {
-    const { organizationId } = actor;
+  /**
+   * `vote` is the open vote, locked by the caller (`findForUpdate`); returns it closed, audited as the
+   * transaction's actor (a manager, or the system).
+   */
+  async close(tx: TenantTransaction, vote: Vote, now: Date): Promise<Vote> {
     const id = vote.id;
     if (vote.kind === 'written' && now < vote.endAt) {
       throw new VoteError(VoteErrorCode.PeriodRunning, 'A written vote closes only after its period ends');
     }
-    const chain = await this.ballots.chain(m, organizationId, id);
+    const chain = await this.ballots.chain(tx, id);
     const check = verifyChain(chain.map(toLink), { hash: vote.chainHead, count: vote.ballotCount });
     if (!check.verified) {
       throw new VoteError(
@@ -43,10 +40,9 @@ export class VoteClosing {
     }
     const counted = currentBallots(chain);
     const eligibleWeight = parseFraction(vote.eligibleWeight as string);
-    const questions = await this.votes.questions(m, organizationId, id);
+    const questions = await this.votes.questions(tx, id);
     const options = await this.votes.options(
-      m,
-      organizationId,
+      tx,
       questions.map((q) => q.id),
     );
     const results = [];
@@ -60,7 +56,7 @@ export class VoteClosing {
           .filter((b) => b.questionId === q.id)
           .map((b) => ({ optionId: b.optionId, weight: fraction(b.weightNumerator, b.weightDenominator) })),
       });
-      await this.votes.saveResult(m, organizationId, q.id, result);
+      await this.votes.saveResult(tx, q.id, result);
       results.push({
         questionId: q.id,
         quorumReached: result.quorumReached,
@@ -69,20 +65,16 @@ export class VoteClosing {
         participatingWeight: result.participatingWeight,
       });
     }
-    await this.votes.update(m, organizationId, id, { status: 'closed', closedAt: now });
-    const after = await this.votes.findById(m, organizationId, id);
+    await this.votes.update(tx, id, { status: 'closed', closedAt: now });
+    const after = await this.votes.findById(tx, id);
     if (!after) throw voteNotFound();
-    await this.audit.recordChange(
-      m,
-      actor,
-      meta,
+    await tx.auditChange(
       { type: 'vote', id, verb: 'closed' },
       auditSnapshot(toSummary(vote)),
       auditSnapshot({ ...toSummary(after), results }),
     );
-    await this.outbox.write(m, {
+    await tx.emit({
       type: 'vote.closed',
-      organizationId,
       aggregateId: id,
       aggregateVersion: after.version,
       payload: {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantTransactions, Vote } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
-import { NO_REQUEST, systemActor } from '@ppt/api-shared';
+import { systemActor, TenantUnitOfWork } from '@ppt/api-shared';
 import { VoteClosing } from './vote-closing';
 import { VotesRepository } from './votes.repository';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
@@ -29,7 +29,8 @@ export class VotesCloseDue {
   private readonly logger = new Logger(VotesCloseDue.name);
 
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly transactions: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly votes: VotesRepository,
     private readonly closing: VoteClosing,
   ) {}
@@ -40,7 +41,7 @@ export class VotesCloseDue {
    */
   @Scheduled({ job: MaintenanceJob.VotesCloseDue, cron: '* * * * *', scope: 'votes-close-due' })
   async run(now = new Date()): Promise<{ closed: number; failed: number }> {
-    const due = await this.tenant.runPlatformJob((m) =>
+    const due = await this.transactions.runPlatformJob((m) =>
       m
         .createQueryBuilder(Vote, 'v')
         .select('v.organization_id', 'organizationId')
@@ -71,10 +72,10 @@ export class VotesCloseDue {
   }
 
   private closeOne(organizationId: string, id: string, now: Date): Promise<boolean> {
-    return this.tenant.run({ organizationId }, async (m) => {
-      const vote = await this.votes.findForUpdate(m, organizationId, id);
+    return this.tenant.run(systemActor(organizationId), async (tx) => {
+      const vote = await this.votes.findForUpdate(tx, id);
       if (!vote || vote.status !== 'open' || vote.endAt >= now) return false;
-      await this.closing.close(m, systemActor(organizationId), NO_REQUEST, vote, now);
+      await this.closing.close(tx, vote, now);
       return true;
     });
   }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   Building,
+  type OrganizationScope,
   Person,
+  TenantRepository,
   Vote,
   VoteEligibleUnit,
   VoteOption,
@@ -9,7 +11,7 @@ import {
   type VoteQuestionResult,
 } from '@ppt/db';
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListVotesQueryDto } from './dto/vote.dto';
 
@@ -30,19 +32,27 @@ export interface QuestionRow {
   options: { position: number; label: string; abstain: boolean }[];
 }
 
-/** Votes, their questions and options, and the eligibility snapshot (every method takes the organisation). */
+/**
+ * Votes, their questions and options, and the eligibility snapshot: findById, findForUpdate (which locks
+ * the vote row, the head of the ballot chain: appends and closing go one at a time), create and update
+ * (which raises the version: event order for consumers) come from TenantRepository; every method takes
+ * the scope (RLS backs it up).
+ */
 @Injectable()
-export class VotesRepository {
+export class VotesRepository extends TenantRepository<Vote> {
+  constructor() {
+    super(Vote, { versioned: true });
+  }
+
   /** `residentPersonIds` limits the list to what those people may see (see `residentFilter`). */
   list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: ListVotesQueryDto,
     residentPersonIds?: string[],
   ): Promise<[Vote[], number]> {
-    const qb = m
+    const qb = scope.manager
       .createQueryBuilder(Vote, 'v')
-      .where('v.organization_id = :organizationId', { organizationId });
+      .where('v.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (residentPersonIds) residentFilter(qb, residentPersonIds);
     if (f.status) qb.andWhere('v.status = :status', { status: f.status });
     if (f.kind) qb.andWhere('v.kind = :kind', { kind: f.kind });
@@ -56,119 +66,92 @@ export class VotesRepository {
       .getManyAndCount();
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Vote | null> {
-    return m.findOneBy(Vote, { organizationId, id });
-  }
-
-  /** Locks the vote row, which holds the head of the ballot chain: appends and closing go one at a time. */
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Vote | null> {
-    return m.findOne(Vote, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  async isVisibleToResident(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    personIds: string[],
-  ): Promise<boolean> {
-    const qb = m
+  async isVisibleToResident(scope: OrganizationScope, id: string, personIds: string[]): Promise<boolean> {
+    const qb = scope.manager
       .createQueryBuilder(Vote, 'v')
-      .where('v.organization_id = :organizationId AND v.id = :id', { organizationId, id });
+      .where('v.organization_id = :organizationId AND v.id = :id', {
+        organizationId: scope.organizationId,
+        id,
+      });
     return residentFilter(qb, personIds).getExists();
   }
 
-  create(m: EntityManager, organizationId: string, data: Partial<Vote>): Promise<Vote> {
-    return m.save(m.create(Vote, { ...data, organizationId }));
-  }
-
-  /** Applies changes to the vote itself and bumps its version (event order for consumers). */
-  async update(m: EntityManager, organizationId: string, id: string, changes: Partial<Vote>): Promise<void> {
-    await m.update(Vote, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
   /** A new chain head after an appended ballot; not a change of the vote, so no new version. */
-  async advanceChain(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    head: string,
-    count: number,
-  ): Promise<void> {
-    await m.update(Vote, { organizationId, id }, { chainHead: head, ballotCount: count });
+  async advanceChain(scope: OrganizationScope, id: string, head: string, count: number): Promise<void> {
+    await scope.manager.update(
+      Vote,
+      { organizationId: scope.organizationId, id },
+      { chainHead: head, ballotCount: count },
+    );
   }
 
   /** The people linked to a user account (a user may be linked to more than one). */
-  async personIdsOfUser(m: EntityManager, organizationId: string, userId: string): Promise<string[]> {
-    const rows = await m.find(Person, { select: { id: true }, where: { organizationId, userId } });
+  async personIdsOfUser(scope: OrganizationScope, userId: string): Promise<string[]> {
+    const rows = await scope.manager.find(Person, {
+      select: { id: true },
+      where: { organizationId: scope.organizationId, userId },
+    });
     return rows.map((p) => p.id);
   }
 
-  async existingBuildingIds(m: EntityManager, organizationId: string, ids: string[]): Promise<Set<string>> {
+  async existingBuildingIds(scope: OrganizationScope, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await m.find(Building, { select: { id: true }, where: { organizationId, id: In(ids) } });
+    const rows = await scope.manager.find(Building, {
+      select: { id: true },
+      where: { organizationId: scope.organizationId, id: In(ids) },
+    });
     return new Set(rows.map((b) => b.id));
   }
 
-  async insertQuestions(
-    m: EntityManager,
-    organizationId: string,
-    voteId: string,
-    questions: QuestionRow[],
-  ): Promise<void> {
+  async insertQuestions(scope: OrganizationScope, voteId: string, questions: QuestionRow[]): Promise<void> {
     const withIds = questions.map((q) => ({ ...q, id: randomUUID() }));
-    await m.insert(
+    await scope.manager.insert(
       VoteQuestion,
-      withIds.map(({ options: _o, ...q }) => ({ ...q, voteId, organizationId })),
+      withIds.map(({ options: _o, ...q }) => ({ ...q, voteId, organizationId: scope.organizationId })),
     );
-    await m.insert(
+    await scope.manager.insert(
       VoteOption,
-      withIds.flatMap((q) => q.options.map((o) => ({ ...o, questionId: q.id, organizationId }))),
+      withIds.flatMap((q) =>
+        q.options.map((o) => ({ ...o, questionId: q.id, organizationId: scope.organizationId })),
+      ),
     );
   }
 
   /** Drafts only: their questions have no ballots yet. Options go with them (cascade). */
-  async deleteQuestions(m: EntityManager, organizationId: string, voteId: string): Promise<void> {
-    await m.delete(VoteQuestion, { organizationId, voteId });
+  async deleteQuestions(scope: OrganizationScope, voteId: string): Promise<void> {
+    await scope.manager.delete(VoteQuestion, { organizationId: scope.organizationId, voteId });
   }
 
-  questions(m: EntityManager, organizationId: string, voteId: string): Promise<VoteQuestion[]> {
-    return m.find(VoteQuestion, { where: { organizationId, voteId }, order: { position: 'ASC' } });
+  questions(scope: OrganizationScope, voteId: string): Promise<VoteQuestion[]> {
+    return scope.manager.find(VoteQuestion, {
+      where: { organizationId: scope.organizationId, voteId },
+      order: { position: 'ASC' },
+    });
   }
 
-  options(m: EntityManager, organizationId: string, questionIds: string[]): Promise<VoteOption[]> {
+  options(scope: OrganizationScope, questionIds: string[]): Promise<VoteOption[]> {
     if (questionIds.length === 0) return Promise.resolve([]);
-    return m.find(VoteOption, {
-      where: { organizationId, questionId: In(questionIds) },
+    return scope.manager.find(VoteOption, {
+      where: { organizationId: scope.organizationId, questionId: In(questionIds) },
       order: { questionId: 'ASC', position: 'ASC' },
     });
   }
 
-  findQuestion(
-    m: EntityManager,
-    organizationId: string,
-    voteId: string,
-    id: string,
-  ): Promise<VoteQuestion | null> {
-    return m.findOneBy(VoteQuestion, { organizationId, voteId, id });
+  findQuestion(scope: OrganizationScope, voteId: string, id: string): Promise<VoteQuestion | null> {
+    return scope.manager.findOneBy(VoteQuestion, { organizationId: scope.organizationId, voteId, id });
   }
 
-  findOption(
-    m: EntityManager,
-    organizationId: string,
-    questionId: string,
-    id: string,
-  ): Promise<VoteOption | null> {
-    return m.findOneBy(VoteOption, { organizationId, questionId, id });
+  findOption(scope: OrganizationScope, questionId: string, id: string): Promise<VoteOption | null> {
+    return scope.manager.findOneBy(VoteOption, { organizationId: scope.organizationId, questionId, id });
   }
 
-  async saveResult(
-    m: EntityManager,
-    organizationId: string,
-    questionId: string,
-    result: VoteQuestionResult,
-  ): Promise<void> {
+  async saveResult(scope: OrganizationScope, questionId: string, result: VoteQuestionResult): Promise<void> {
     // `as never`: TypeORM's update typing cannot express an arbitrary jsonb object.
-    await m.update(VoteQuestion, { organizationId, id: questionId }, { result: result as never });
+    await scope.manager.update(
+      VoteQuestion,
+      { organizationId: scope.organizationId, id: questionId },
+      { result: result as never },
+    );
   }
 
   /**
@@ -178,12 +161,11 @@ export class VotesRepository {
    * of shrinking the base. A later sale or change of shares does not move the open vote.
    */
   async snapshotEligibleUnits(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     voteId: string,
     buildingIds: string[],
   ): Promise<VoteEligibleUnit[]> {
-    await m.query(
+    await scope.manager.query(
       `INSERT INTO vote_eligible_units
               (organization_id, vote_id, unit_id, owner_person_ids, weight_numerator, weight_denominator)
        SELECT u.organization_id, $2, u.id,
@@ -197,35 +179,35 @@ export class VotesRepository {
         WHERE u.organization_id = $1
           AND (cardinality($3::uuid[]) = 0 OR u.building_id = ANY($3::uuid[]))
         GROUP BY u.organization_id, u.id`,
-      [organizationId, voteId, buildingIds],
+      [scope.organizationId, voteId, buildingIds],
     );
-    return this.eligibleUnits(m, organizationId, voteId);
+    return this.eligibleUnits(scope, voteId);
   }
 
-  eligibleUnits(m: EntityManager, organizationId: string, voteId: string): Promise<VoteEligibleUnit[]> {
-    return m.find(VoteEligibleUnit, { where: { organizationId, voteId }, order: { unitId: 'ASC' } });
+  eligibleUnits(scope: OrganizationScope, voteId: string): Promise<VoteEligibleUnit[]> {
+    return scope.manager.find(VoteEligibleUnit, {
+      where: { organizationId: scope.organizationId, voteId },
+      order: { unitId: 'ASC' },
+    });
   }
 
-  eligibleUnit(
-    m: EntityManager,
-    organizationId: string,
-    voteId: string,
-    unitId: string,
-  ): Promise<VoteEligibleUnit | null> {
-    return m.findOneBy(VoteEligibleUnit, { organizationId, voteId, unitId });
+  eligibleUnit(scope: OrganizationScope, voteId: string, unitId: string): Promise<VoteEligibleUnit | null> {
+    return scope.manager.findOneBy(VoteEligibleUnit, {
+      organizationId: scope.organizationId,
+      voteId,
+      unitId,
+    });
   }
 
   /** Units of the snapshot that these people own, or that they vote for as proxies. */
-  unitsOfPeople(
-    m: EntityManager,
-    organizationId: string,
-    voteId: string,
-    personIds: string[],
-  ): Promise<VoteEligibleUnit[]> {
+  unitsOfPeople(scope: OrganizationScope, voteId: string, personIds: string[]): Promise<VoteEligibleUnit[]> {
     if (personIds.length === 0) return Promise.resolve([]);
-    return m
+    return scope.manager
       .createQueryBuilder(VoteEligibleUnit, 'e')
-      .where('e.organization_id = :organizationId AND e.vote_id = :voteId', { organizationId, voteId })
+      .where('e.organization_id = :organizationId AND e.vote_id = :voteId', {
+        organizationId: scope.organizationId,
+        voteId,
+      })
       .andWhere(
         `(e.owner_person_ids && CAST(:personIds AS uuid[]) OR EXISTS (
            SELECT 1 FROM vote_delegations d

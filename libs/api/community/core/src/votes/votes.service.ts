@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Vote, type VoteKind, type VoteStatus } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
+import type { Vote, VoteKind, VoteStatus } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import type { EntityManager } from 'typeorm';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { BallotsRepository } from './ballots.repository';
 import type {
   CreateVoteDto,
@@ -33,27 +29,25 @@ import { VotesRepository, type QuestionRow } from './votes.repository';
 @Injectable()
 export class VotesService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly votes: VotesRepository,
     private readonly ballots: BallotsRepository,
     private readonly access: VoteAccess,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
     private readonly closing: VoteClosing,
   ) {}
 
   list(t: Tenant, query: ListVotesQueryDto): Promise<Page<VoteSummaryResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const residentOf = runsVotes(t.role) ? undefined : await this.access.personIds(m, t);
-      const [items, total] = await this.votes.list(m, t.organizationId, query, residentOf);
+    return this.tenant.run(t, async (tx) => {
+      const residentOf = runsVotes(t.role) ? undefined : await this.access.personIds(tx, t);
+      const [items, total] = await this.votes.list(tx, query, residentOf);
       return { items: items.map(toSummary), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<VoteResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { vote, personIds } = await this.access.visible(m, t, id);
-      return this.load(m, t, vote, personIds);
+    return this.tenant.run(t, async (tx) => {
+      const { vote, personIds } = await this.access.visible(tx, t, id);
+      return this.load(tx, t, vote, personIds);
     });
   }
 
@@ -61,137 +55,155 @@ export class VotesService {
     const { questions, startAt, endAt, ...fields } = dto;
     const period = checkPeriod(dto.kind, startAt, endAt);
     const rows = questionRows(questions);
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.checkBuildings(m, t, dto.buildingIds ?? []);
-      const vote = await this.votes.create(m, t.organizationId, {
-        ...fields,
-        ...period,
-        status: 'draft',
-        createdByUserId: t.userId,
-      });
-      await this.votes.insertQuestions(m, t.organizationId, vote.id, rows);
-      const after = await this.load(m, t, vote, []);
-      await this.record(m, t, meta, vote.id, 'created', null, after);
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        await this.checkBuildings(tx, dto.buildingIds ?? []);
+        const vote = await this.votes.create(tx, {
+          ...fields,
+          ...period,
+          status: 'draft',
+          createdByUserId: t.userId,
+        });
+        await this.votes.insertQuestions(tx, vote.id, rows);
+        const after = await this.load(tx, t, vote, []);
+        await this.record(tx, vote.id, 'created', null, after);
+        return after;
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateVoteDto, meta: RequestMeta): Promise<VoteResponse> {
     const { questions, startAt, endAt, ...fields } = dto;
     const rows = questions ? questionRows(questions) : undefined;
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vote = await this.votes.findForUpdate(m, t.organizationId, id);
-      if (!vote) throw voteNotFound();
-      if (vote.status !== 'draft') {
-        throw new VoteError(
-          VoteErrorCode.NotDraft,
-          `Only a draft can be edited (this vote is ${vote.status})`,
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const vote = await this.votes.findForUpdate(tx, id);
+        if (!vote) throw voteNotFound();
+        if (vote.status !== 'draft') {
+          throw new VoteError(
+            VoteErrorCode.NotDraft,
+            `Only a draft can be edited (this vote is ${vote.status})`,
+          );
+        }
+        const before = await this.load(tx, t, vote, []);
+        const period = checkPeriod(
+          dto.kind ?? vote.kind,
+          startAt ?? vote.startAt.toISOString(),
+          endAt ?? vote.endAt.toISOString(),
         );
-      }
-      const before = await this.load(m, t, vote, []);
-      const period = checkPeriod(
-        dto.kind ?? vote.kind,
-        startAt ?? vote.startAt.toISOString(),
-        endAt ?? vote.endAt.toISOString(),
-      );
-      if (dto.buildingIds) await this.checkBuildings(m, t, dto.buildingIds);
-      await this.votes.update(m, t.organizationId, id, { ...fields, ...period });
-      if (rows) {
-        await this.votes.deleteQuestions(m, t.organizationId, id);
-        await this.votes.insertQuestions(m, t.organizationId, id, rows);
-      }
-      const after = await this.load(m, t, await this.mustFind(m, t, id), []);
-      await this.record(m, t, meta, id, 'updated', before, after);
-      return after;
-    });
+        if (dto.buildingIds) await this.checkBuildings(tx, dto.buildingIds);
+        await this.votes.update(tx, id, { ...fields, ...period });
+        if (rows) {
+          await this.votes.deleteQuestions(tx, id);
+          await this.votes.insertQuestions(tx, id, rows);
+        }
+        const after = await this.load(tx, t, await this.mustFind(tx, id), []);
+        await this.record(tx, id, 'updated', before, after);
+        return after;
+      },
+      meta,
+    );
   }
 
   /** Snapshots who may vote and with what weight; from here ballots are accepted within the period. */
   open(t: Tenant, id: string, meta: RequestMeta): Promise<VoteResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vote = await this.transition(m, t, id, 'open');
-      const now = new Date();
-      if (now >= vote.endAt) {
-        throw new VoteError(VoteErrorCode.OutsidePeriod, 'The voting period has already ended');
-      }
-      const from = now > vote.startAt ? now : vote.startAt;
-      if (!periodLongEnough(vote.kind, from, vote.endAt)) {
-        throw new VoteError(
-          VoteErrorCode.InvalidPeriod,
-          `A written vote must leave owners at least ${PER_ROLLAM_MIN_DAYS} days from opening`,
-        );
-      }
-      const units = await this.votes.snapshotEligibleUnits(m, t.organizationId, id, vote.buildingIds);
-      if (units.length === 0) {
-        throw new VoteError(VoteErrorCode.NoEligibleUnits, 'The vote’s scope has no units');
-      }
-      const eligibleWeight = sum(units.map((u) => fraction(u.weightNumerator, u.weightDenominator)));
-      // No quorum could ever be reached: every unit in scope has an ownership share of 0.
-      if (eligibleWeight.n === 0n) {
-        throw new VoteError(
-          VoteErrorCode.NoEligibleWeight,
-          'The units in scope have no ownership share (total weight 0); set their shares before opening',
-        );
-      }
-      await this.votes.update(m, t.organizationId, id, {
-        status: 'open',
-        openedAt: now,
-        eligibleUnitCount: units.length,
-        eligibleWeight: formatFraction(eligibleWeight),
-      });
-      const after = await this.mustFind(m, t, id);
-      await this.record(m, t, meta, id, 'opened', toSummary(vote), toSummary(after));
-      await this.outbox.write(m, {
-        type: 'vote.opened',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: {
-          voteId: id,
-          title: after.title,
-          kind: after.kind,
-          secret: after.secret,
-          buildingIds: after.buildingIds,
-          startAt: after.startAt.toISOString(),
-          endAt: after.endAt.toISOString(),
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const vote = await this.transition(tx, id, 'open');
+        const now = new Date();
+        if (now >= vote.endAt) {
+          throw new VoteError(VoteErrorCode.OutsidePeriod, 'The voting period has already ended');
+        }
+        const from = now > vote.startAt ? now : vote.startAt;
+        if (!periodLongEnough(vote.kind, from, vote.endAt)) {
+          throw new VoteError(
+            VoteErrorCode.InvalidPeriod,
+            `A written vote must leave owners at least ${PER_ROLLAM_MIN_DAYS} days from opening`,
+          );
+        }
+        const units = await this.votes.snapshotEligibleUnits(tx, id, vote.buildingIds);
+        if (units.length === 0) {
+          throw new VoteError(VoteErrorCode.NoEligibleUnits, 'The vote’s scope has no units');
+        }
+        const eligibleWeight = sum(units.map((u) => fraction(u.weightNumerator, u.weightDenominator)));
+        // No quorum could ever be reached: every unit in scope has an ownership share of 0.
+        if (eligibleWeight.n === 0n) {
+          throw new VoteError(
+            VoteErrorCode.NoEligibleWeight,
+            'The units in scope have no ownership share (total weight 0); set their shares before opening',
+          );
+        }
+        await this.votes.update(tx, id, {
+          status: 'open',
+          openedAt: now,
           eligibleUnitCount: units.length,
           eligibleWeight: formatFraction(eligibleWeight),
-        },
-      });
-      return this.load(m, t, after);
-    });
+        });
+        const after = await this.mustFind(tx, id);
+        await this.record(tx, id, 'opened', toSummary(vote), toSummary(after));
+        await tx.emit({
+          type: 'vote.opened',
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: {
+            voteId: id,
+            title: after.title,
+            kind: after.kind,
+            secret: after.secret,
+            buildingIds: after.buildingIds,
+            startAt: after.startAt.toISOString(),
+            endAt: after.endAt.toISOString(),
+            eligibleUnitCount: units.length,
+            eligibleWeight: formatFraction(eligibleWeight),
+          },
+        });
+        return this.load(tx, t, after);
+      },
+      meta,
+    );
   }
 
   /** Closes the vote now (shared with the job that closes votes past their end: `VoteClosing`). */
   close(t: Tenant, id: string, meta: RequestMeta): Promise<VoteResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vote = await this.transition(m, t, id, 'closed');
-      return this.load(m, t, await this.closing.close(m, t, meta, vote, new Date()));
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const vote = await this.transition(tx, id, 'closed');
+        return this.load(tx, t, await this.closing.close(tx, vote, new Date()));
+      },
+      meta,
+    );
   }
 
   cancel(t: Tenant, id: string, meta: RequestMeta): Promise<VoteResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const vote = await this.transition(m, t, id, 'cancelled');
-      await this.votes.update(m, t.organizationId, id, { status: 'cancelled', cancelledAt: new Date() });
-      const after = await this.mustFind(m, t, id);
-      await this.record(m, t, meta, id, 'cancelled', toSummary(vote), toSummary(after));
-      // Owners only ever heard of an open vote; a draft disappears quietly.
-      if (vote.status === 'open') {
-        await this.outbox.write(m, {
-          type: 'vote.cancelled',
-          organizationId: t.organizationId,
-          aggregateId: id,
-          aggregateVersion: after.version,
-          payload: { voteId: id, title: after.title },
-        });
-      }
-      return this.load(m, t, after);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const vote = await this.transition(tx, id, 'cancelled');
+        await this.votes.update(tx, id, { status: 'cancelled', cancelledAt: new Date() });
+        const after = await this.mustFind(tx, id);
+        await this.record(tx, id, 'cancelled', toSummary(vote), toSummary(after));
+        // Owners only ever heard of an open vote; a draft disappears quietly.
+        if (vote.status === 'open') {
+          await tx.emit({
+            type: 'vote.cancelled',
+            aggregateId: id,
+            aggregateVersion: after.version,
+            payload: { voteId: id, title: after.title },
+          });
+        }
+        return this.load(tx, t, after);
+      },
+      meta,
+    );
   }
 
-  private async transition(m: EntityManager, t: Tenant, id: string, to: VoteStatus): Promise<Vote> {
-    const vote = await this.votes.findForUpdate(m, t.organizationId, id);
+  private async transition(tx: TenantTransaction, id: string, to: VoteStatus): Promise<Vote> {
+    const vote = await this.votes.findForUpdate(tx, id);
     if (!vote) throw voteNotFound();
     if (!canTransition(vote.status, to)) {
       throw new VoteError(VoteErrorCode.InvalidTransition, `A ${vote.status} vote cannot become ${to}`);
@@ -199,23 +211,27 @@ export class VotesService {
     return vote;
   }
 
-  private async mustFind(m: EntityManager, t: Tenant, id: string): Promise<Vote> {
-    const vote = await this.votes.findById(m, t.organizationId, id);
+  private async mustFind(tx: TenantTransaction, id: string): Promise<Vote> {
+    const vote = await this.votes.findById(tx, id);
     if (!vote) throw voteNotFound();
     return vote;
   }
 
-  private async checkBuildings(m: EntityManager, t: Tenant, ids: string[]): Promise<void> {
-    const found = await this.votes.existingBuildingIds(m, t.organizationId, ids);
+  private async checkBuildings(tx: TenantTransaction, ids: string[]): Promise<void> {
+    const found = await this.votes.existingBuildingIds(tx, ids);
     if (found.size !== ids.length) throw new VoteError(VoteErrorCode.BuildingNotFound, 'Building not found');
   }
 
   /** The vote with its questions (and results once closed) and the units the caller votes for. */
-  private async load(m: EntityManager, t: Tenant, vote: Vote, personIds?: string[]): Promise<VoteResponse> {
-    const questions = await this.votes.questions(m, t.organizationId, vote.id);
+  private async load(
+    tx: TenantTransaction,
+    t: Tenant,
+    vote: Vote,
+    personIds?: string[],
+  ): Promise<VoteResponse> {
+    const questions = await this.votes.questions(tx, vote.id);
     const options = await this.votes.options(
-      m,
-      t.organizationId,
+      tx,
       questions.map((q) => q.id),
     );
     return {
@@ -226,21 +242,16 @@ export class VotesService {
           options.filter((o) => o.questionId === q.id),
         ),
       ),
-      myUnits: await this.myUnits(m, t, vote, personIds ?? (await this.access.personIds(m, t))),
+      myUnits: await this.myUnits(tx, vote, personIds ?? (await this.access.personIds(tx, t))),
     };
   }
 
-  private async myUnits(
-    m: EntityManager,
-    t: Tenant,
-    vote: Vote,
-    personIds: string[],
-  ): Promise<MyUnitResponse[]> {
+  private async myUnits(tx: TenantTransaction, vote: Vote, personIds: string[]): Promise<MyUnitResponse[]> {
     if (vote.status === 'draft') return [];
-    const units = await this.votes.unitsOfPeople(m, t.organizationId, vote.id, personIds);
+    const units = await this.votes.unitsOfPeople(tx, vote.id, personIds);
     const unitIds = units.map((u) => u.unitId);
-    const delegations = await this.ballots.activeDelegations(m, t.organizationId, vote.id, unitIds);
-    const voted = await this.ballots.participationsOfUnits(m, t.organizationId, vote.id, unitIds);
+    const delegations = await this.ballots.activeDelegations(tx, vote.id, unitIds);
+    const voted = await this.ballots.participationsOfUnits(tx, vote.id, unitIds);
     return units.map((u) => {
       const delegation = delegations.find((d) => d.unitId === u.unitId) ?? null;
       const right = rightToVote(personIds, u, delegation);
@@ -255,22 +266,13 @@ export class VotesService {
   }
 
   private record(
-    m: EntityManager,
-    t: Tenant,
-    meta: RequestMeta,
+    tx: TenantTransaction,
     id: string,
     verb: 'created' | 'updated' | 'opened' | 'closed' | 'cancelled',
     before: object | null,
     after: object,
   ): Promise<void> {
-    return this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'vote', id, verb },
-      auditSnapshot(before),
-      auditSnapshot(after),
-    );
+    return tx.auditChange({ type: 'vote', id, verb }, auditSnapshot(before), auditSnapshot(after));
   }
 }
 

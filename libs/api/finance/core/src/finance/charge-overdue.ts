@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Charge, TenantTransactions } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
-import type { EntityManager } from 'typeorm';
-import { AuditService, NO_REQUEST, systemActor } from '@ppt/api-shared';
+import { systemActor, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { NotificationsService } from '@ppt/api-community-core';
 import { ChargesRepository } from './charges.repository';
 import { formatMoney, isoDay, subtract } from './money';
@@ -33,18 +31,17 @@ export class ChargeOverdue {
   private readonly logger = new Logger(ChargeOverdue.name);
 
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly transactions: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly charges: ChargesRepository,
     private readonly notifications: NotificationsService,
-    private readonly outbox: OutboxWriter,
-    private readonly audit: AuditService,
   ) {}
 
   /** Every day at 02:30 UTC (after the lease pass). */
   @Scheduled({ job: MaintenanceJob.FinanceOverdue, cron: '30 2 * * *', scope: 'finance-overdue' })
   async run(now = new Date()): Promise<{ overdue: number; notified: number; failed: number }> {
     const today = isoDay(now);
-    const organizations = await this.tenant.runPlatformJob((m) =>
+    const organizations = await this.transactions.runPlatformJob((m) =>
       m
         .createQueryBuilder(Charge, 'c')
         .select('DISTINCT c.organization_id', 'organizationId')
@@ -55,8 +52,8 @@ export class ChargeOverdue {
     for (const { organizationId } of organizations) {
       // One organisation's failure rolls back only its own changes; the others go on.
       try {
-        const result = await this.tenant.run({ organizationId }, (m) =>
-          this.runForOrganization(m, organizationId, today),
+        const result = await this.tenant.run(systemActor(organizationId), (tx) =>
+          this.runForOrganization(tx, today),
         );
         totals.overdue += result.overdue;
         totals.notified += result.notified;
@@ -77,28 +74,23 @@ export class ChargeOverdue {
   }
 
   private async runForOrganization(
-    m: EntityManager,
-    organizationId: string,
+    tx: TenantTransaction,
     today: string,
   ): Promise<{ overdue: number; notified: number }> {
-    const due = await this.charges.pendingPastDue(m, organizationId, today);
+    const due = await this.charges.pendingPastDue(tx, today);
     const payers = [...new Set(due.map((c) => c.personId).filter((id): id is string => id !== null))];
-    const users = await this.charges.linkedUsers(m, organizationId, payers);
+    const users = await this.charges.linkedUsers(tx, payers);
     let notified = 0;
     for (const charge of due) {
-      await this.charges.update(m, organizationId, charge.id, { status: 'overdue' });
-      await this.audit.recordChange(
-        m,
-        systemActor(organizationId),
-        NO_REQUEST,
+      await this.charges.update(tx, charge.id, { status: 'overdue' });
+      await tx.auditChange(
         { type: 'charge', id: charge.id, verb: 'status_changed' },
         { status: charge.status, version: charge.version },
         { status: 'overdue', version: charge.version + 1 },
       );
       const outstanding = subtract(charge.amount, charge.paidAmount);
-      await this.outbox.write(m, {
+      await tx.emit({
         type: 'payment.overdue',
-        organizationId,
         aggregateId: charge.id,
         aggregateVersion: charge.version + 1,
         payload: {
@@ -113,7 +105,7 @@ export class ChargeOverdue {
       });
       const userId = charge.personId ? users.get(charge.personId) : undefined;
       if (userId) {
-        notified += await this.notifications.notify(m, organizationId, [userId], {
+        notified += await this.notifications.notify(tx.manager, tx.organizationId, [userId], {
           type: 'payment_overdue',
           title: `Payment overdue: ${charge.description || charge.kind.replace('_', ' ')}`,
           body: `${formatMoney(outstanding, charge.currency)} was due on ${charge.dueDate}.`,

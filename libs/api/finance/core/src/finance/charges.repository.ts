@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Charge, Lease, Payment } from '@ppt/db';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { Charge, Lease, type OrganizationScope, Payment, TenantRepository } from '@ppt/db';
+import type { SelectQueryBuilder } from 'typeorm';
 import { parseSort } from '@ppt/api-shared';
 import type { ListChargesQueryDto, ListOverdueQueryDto } from './dto/charge.dto';
 
@@ -23,17 +23,24 @@ export function residentCharges(alias: string): string {
                    AND ct.lease_id = l.id AND ct.person_id IN ${people}))))`;
 }
 
-/** Charges and their payments, of one organisation (every method takes it; RLS backs it up). */
+/**
+ * Charges and their payments, of one organisation: findForUpdate, create and update (which raises the
+ * version: event order for consumers) come from TenantRepository; every method takes the scope (RLS backs
+ * it up).
+ */
 @Injectable()
-export class ChargesRepository {
+export class ChargesRepository extends TenantRepository<Charge> {
+  constructor() {
+    super(Charge, { versioned: true });
+  }
+
   /** `residentUserId` limits the list to what that resident may see (see `residentCharges`). */
   list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: ListChargesQueryDto,
     residentUserId?: string,
   ): Promise<[Charge[], number]> {
-    const qb = this.scoped(m, organizationId, f, residentUserId);
+    const qb = this.scoped(scope, f, residentUserId);
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
     if (f.kind) qb.andWhere('c.kind = :kind', { kind: f.kind });
     if (f.leaseId) qb.andWhere('c.lease_id = :leaseId', { leaseId: f.leaseId });
@@ -50,13 +57,12 @@ export class ChargesRepository {
 
   /** Charges past due and not fully paid (pending ones the daily job has not reached yet too). */
   async overdue(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: ListOverdueQueryDto,
     today: string,
     residentUserId?: string,
   ): Promise<{ rows: { charge: Charge; daysOverdue: number }[]; total: number }> {
-    const qb = this.scoped(m, organizationId, f, residentUserId)
+    const qb = this.scoped(scope, f, residentUserId)
       .andWhere(`c.status IN ('pending', 'overdue') AND c.due_date < :today AND c.paid_amount < c.amount`, {
         today,
       })
@@ -74,81 +80,59 @@ export class ChargesRepository {
     };
   }
 
-  findVisible(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    residentUserId?: string,
-  ): Promise<Charge | null> {
-    const qb = m
+  findVisible(scope: OrganizationScope, id: string, residentUserId?: string): Promise<Charge | null> {
+    const qb = scope.manager
       .createQueryBuilder(Charge, 'c')
-      .where('c.organization_id = :organizationId AND c.id = :id', { organizationId, id });
+      .where('c.organization_id = :organizationId AND c.id = :id', {
+        organizationId: scope.organizationId,
+        id,
+      });
     if (residentUserId) qb.andWhere(residentCharges('c'), { residentUserId });
     return qb.getOne();
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Charge | null> {
-    return m.findOne(Charge, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  findLease(scope: OrganizationScope, id: string): Promise<Lease | null> {
+    return scope.manager.findOneBy(Lease, { organizationId: scope.organizationId, id });
   }
 
-  create(m: EntityManager, organizationId: string, data: Partial<Charge>): Promise<Charge> {
-    return m.save(m.create(Charge, { ...data, organizationId }));
-  }
-
-  /** Applies changes and bumps the version (event order for consumers). */
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Charge>,
-  ): Promise<void> {
-    await m.update(Charge, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
-  findLease(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
-    return m.findOneBy(Lease, { organizationId, id });
-  }
-
-  addPayment(m: EntityManager, organizationId: string, data: Partial<Payment>): Promise<Payment> {
-    return m.save(m.create(Payment, { ...data, organizationId }));
+  addPayment(scope: OrganizationScope, data: Partial<Payment>): Promise<Payment> {
+    return scope.manager.save(
+      scope.manager.create(Payment, { ...data, organizationId: scope.organizationId }),
+    );
   }
 
   payments(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     chargeId: string,
     page: { limit: number; offset: number },
   ): Promise<[Payment[], number]> {
-    return m.findAndCount(Payment, {
-      where: { organizationId, chargeId },
+    return scope.manager.findAndCount(Payment, {
+      where: { organizationId: scope.organizationId, chargeId },
       order: { paidOn: 'ASC', createdAt: 'ASC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
     });
   }
 
-  findPayment(
-    m: EntityManager,
-    organizationId: string,
-    chargeId: string,
-    id: string,
-  ): Promise<Payment | null> {
-    return m.findOneBy(Payment, { organizationId, chargeId, id });
+  findPayment(scope: OrganizationScope, chargeId: string, id: string): Promise<Payment | null> {
+    return scope.manager.findOneBy(Payment, { organizationId: scope.organizationId, chargeId, id });
   }
 
-  findReversalOf(m: EntityManager, organizationId: string, paymentId: string): Promise<Payment | null> {
-    return m.findOneBy(Payment, { organizationId, reversesPaymentId: paymentId });
+  findReversalOf(scope: OrganizationScope, paymentId: string): Promise<Payment | null> {
+    return scope.manager.findOneBy(Payment, {
+      organizationId: scope.organizationId,
+      reversesPaymentId: paymentId,
+    });
   }
 
-  async latestPaymentDate(
-    m: EntityManager,
-    organizationId: string,
-    chargeId: string,
-  ): Promise<string | null> {
-    const row = await m
+  async latestPaymentDate(scope: OrganizationScope, chargeId: string): Promise<string | null> {
+    const row = await scope.manager
       .createQueryBuilder(Payment, 'p')
       .select('MAX(p.paid_on)::text', 'latest')
-      .where('p.organization_id = :organizationId AND p.charge_id = :chargeId', { organizationId, chargeId })
+      .where('p.organization_id = :organizationId AND p.charge_id = :chargeId', {
+        organizationId: scope.organizationId,
+        chargeId,
+      })
       // Real payments only: neither reversing entries (dated when recorded) nor the payments they undid.
       .andWhere('p.reverses_payment_id IS NULL')
       .andWhere(
@@ -159,11 +143,11 @@ export class ChargesRepository {
   }
 
   /** Pending charges due before `today`, locked (a payment recorded meanwhile is waited for). */
-  pendingPastDue(m: EntityManager, organizationId: string, today: string): Promise<Charge[]> {
-    return m
+  pendingPastDue(scope: OrganizationScope, today: string): Promise<Charge[]> {
+    return scope.manager
       .createQueryBuilder(Charge, 'c')
       .where(`c.organization_id = :organizationId AND c.status = 'pending' AND c.due_date < :today`, {
-        organizationId,
+        organizationId: scope.organizationId,
         today,
       })
       .orderBy('c.due_date', 'ASC')
@@ -173,31 +157,26 @@ export class ChargesRepository {
   }
 
   /** The user accounts (still members of the organisation) linked to each of these people. */
-  async linkedUsers(
-    m: EntityManager,
-    organizationId: string,
-    personIds: string[],
-  ): Promise<Map<string, string>> {
+  async linkedUsers(scope: OrganizationScope, personIds: string[]): Promise<Map<string, string>> {
     if (personIds.length === 0) return new Map();
-    const rows: { personId: string; userId: string }[] = await m.query(
+    const rows: { personId: string; userId: string }[] = await scope.manager.query(
       `SELECT p.id AS "personId", p.user_id AS "userId"
          FROM people p
          JOIN memberships mem ON mem.organization_id = p.organization_id AND mem.user_id = p.user_id
         WHERE p.organization_id = $1 AND p.id = ANY($2::uuid[])`,
-      [organizationId, personIds],
+      [scope.organizationId, personIds],
     );
     return new Map(rows.map((r) => [r.personId, r.userId]));
   }
 
   private scoped(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: { unitId?: string; personId?: string; buildingId?: string },
     residentUserId?: string,
   ): SelectQueryBuilder<Charge> {
-    const qb = m
+    const qb = scope.manager
       .createQueryBuilder(Charge, 'c')
-      .where('c.organization_id = :organizationId', { organizationId });
+      .where('c.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (residentUserId) qb.andWhere(residentCharges('c'), { residentUserId });
     if (f.unitId) qb.andWhere('c.unit_id = :unitId', { unitId: f.unitId });
     if (f.personId) qb.andWhere('c.person_id = :personId', { personId: f.personId });

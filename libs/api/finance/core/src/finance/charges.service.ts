@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import { TenantTransactions, type Charge, type Payment } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
+import type { Charge, Payment } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import type { EntityManager } from 'typeorm';
 import { IdempotencyKeys, type IdempotentAnswer } from '@ppt/api-shared';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { PeopleService } from '@ppt/api-property-core';
 import { UnitsService } from '@ppt/api-property-core';
 import { ChargesRepository } from './charges.repository';
@@ -34,31 +30,23 @@ import { isoDay, subtract } from './money';
 @Injectable()
 export class ChargesService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly charges: ChargesRepository,
     private readonly units: UnitsService,
     private readonly people: PeopleService,
-    private readonly outbox: OutboxWriter,
-    private readonly audit: AuditService,
     private readonly idempotency: IdempotencyKeys,
   ) {}
 
   list(t: Tenant, query: ListChargesQueryDto): Promise<Page<ChargeResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [items, total] = await this.charges.list(m, t.organizationId, query, residentOf(t));
+    return this.tenant.run(t, async (tx) => {
+      const [items, total] = await this.charges.list(tx, query, residentOf(t));
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   overdue(t: Tenant, query: ListOverdueQueryDto, now = new Date()): Promise<Page<OverdueChargeResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { rows, total } = await this.charges.overdue(
-        m,
-        t.organizationId,
-        query,
-        isoDay(now),
-        residentOf(t),
-      );
+    return this.tenant.run(t, async (tx) => {
+      const { rows, total } = await this.charges.overdue(tx, query, isoDay(now), residentOf(t));
       return {
         items: rows.map(({ charge, daysOverdue }) => ({ ...toResponse(charge), daysOverdue })),
         total,
@@ -69,7 +57,7 @@ export class ChargesService {
   }
 
   get(t: Tenant, id: string): Promise<ChargeResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => toResponse(await this.mustSee(m, t, id)));
+    return this.tenant.run(t, async (tx) => toResponse(await this.mustSee(tx, t, id)));
   }
 
   /** With an Idempotency-Key, a repeated request gets the first answer again (see IdempotencyKeys). */
@@ -79,28 +67,26 @@ export class ChargesService {
     meta: RequestMeta,
     idempotencyKey?: string,
   ): Promise<IdempotentAnswer<ChargeResponse>> {
-    return this.tenant.run(scopeOf(t), (m) =>
-      this.idempotency.once(
-        m,
-        t,
-        { key: idempotencyKey, operation: 'charge.create', payload: dto },
-        201,
-        () => this.createIn(m, t, dto, meta),
-      ),
+    return this.tenant.run(
+      t,
+      (tx) =>
+        this.idempotency.once(
+          tx.manager,
+          t,
+          { key: idempotencyKey, operation: 'charge.create', payload: dto },
+          201,
+          () => this.createIn(tx, t, dto),
+        ),
+      meta,
     );
   }
 
-  private async createIn(
-    m: EntityManager,
-    t: Tenant,
-    dto: CreateChargeDto,
-    meta: RequestMeta,
-  ): Promise<ChargeResponse> {
-    if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
+  private async createIn(tx: TenantTransaction, t: Tenant, dto: CreateChargeDto): Promise<ChargeResponse> {
+    if (!(await this.units.findById(tx, dto.unitId)))
       throw new FinanceError(FinanceErrorCode.UnitNotFound, 'Unit not found');
     let payer = dto.personId ?? null;
     if (dto.leaseId) {
-      const lease = await this.charges.findLease(m, t.organizationId, dto.leaseId);
+      const lease = await this.charges.findLease(tx, dto.leaseId);
       if (!lease) throw new FinanceError(FinanceErrorCode.LeaseNotFound, 'Lease not found');
       if (lease.unitId !== dto.unitId)
         throw new FinanceError(FinanceErrorCode.LeaseUnitMismatch, 'The lease is of another unit');
@@ -112,9 +98,9 @@ export class ChargesService {
       }
       payer ??= lease.primaryTenantId;
     }
-    if (dto.personId && !(await this.people.findById(m, t.organizationId, dto.personId)))
+    if (dto.personId && !(await this.people.findById(tx, dto.personId)))
       throw new FinanceError(FinanceErrorCode.PersonNotFound, 'Person not found');
-    const { id } = await this.charges.create(m, t.organizationId, {
+    const { id } = await this.charges.create(tx, {
       unitId: dto.unitId,
       leaseId: dto.leaseId ?? null,
       personId: payer,
@@ -126,18 +112,10 @@ export class ChargesService {
       status: 'pending',
       createdByUserId: t.userId,
     });
-    const charge = await this.lock(m, t, id);
-    await this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'charge', id, verb: 'created' },
-      null,
-      toResponse(charge),
-    );
-    await this.outbox.write(m, {
+    const charge = await this.lock(tx, id);
+    await tx.auditChange({ type: 'charge', id, verb: 'created' }, null, toResponse(charge));
+    await tx.emit({
       type: 'charge.created',
-      organizationId: t.organizationId,
       aggregateId: charge.id,
       aggregateVersion: charge.version,
       payload: {
@@ -156,43 +134,43 @@ export class ChargesService {
 
   /** Pending or overdue charges with no payment; a paid one cannot be cancelled (409). */
   cancel(t: Tenant, id: string, meta: RequestMeta): Promise<ChargeResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const charge = await this.lock(m, t, id);
-      if (charge.status === 'cancelled')
-        throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is already cancelled');
-      if (charge.status === 'paid')
-        throw new FinanceError(FinanceErrorCode.AlreadyPaid, 'A paid charge cannot be cancelled');
-      if (charge.paidAmount > 0) {
-        throw new FinanceError(
-          FinanceErrorCode.HasPayments,
-          'The charge has payments recorded against it and cannot be cancelled',
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const charge = await this.lock(tx, id);
+        if (charge.status === 'cancelled')
+          throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is already cancelled');
+        if (charge.status === 'paid')
+          throw new FinanceError(FinanceErrorCode.AlreadyPaid, 'A paid charge cannot be cancelled');
+        if (charge.paidAmount > 0) {
+          throw new FinanceError(
+            FinanceErrorCode.HasPayments,
+            'The charge has payments recorded against it and cannot be cancelled',
+          );
+        }
+        await this.charges.update(tx, id, { status: 'cancelled', cancelledAt: new Date() });
+        const after = await this.lock(tx, id);
+        await tx.auditChange(
+          { type: 'charge', id, verb: 'cancelled' },
+          toResponse(charge),
+          toResponse(after),
         );
-      }
-      await this.charges.update(m, t.organizationId, id, { status: 'cancelled', cancelledAt: new Date() });
-      const after = await this.lock(m, t, id);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'charge', id, verb: 'cancelled' },
-        toResponse(charge),
-        toResponse(after),
-      );
-      await this.outbox.write(m, {
-        type: 'charge.cancelled',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: { chargeId: id, unitId: after.unitId, amount: after.amount, currency: after.currency },
-      });
-      return toResponse(after);
-    });
+        await tx.emit({
+          type: 'charge.cancelled',
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: { chargeId: id, unitId: after.unitId, amount: after.amount, currency: after.currency },
+        });
+        return toResponse(after);
+      },
+      meta,
+    );
   }
 
   payments(t: Tenant, id: string, page: PageQueryDto): Promise<Page<PaymentResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.mustSee(m, t, id);
-      const [items, total] = await this.charges.payments(m, t.organizationId, id, page);
+    return this.tenant.run(t, async (tx) => {
+      await this.mustSee(tx, t, id);
+      const [items, total] = await this.charges.payments(tx, id, page);
       return { items: items.map(toPayment), total, limit: page.limit, offset: page.offset };
     });
   }
@@ -210,26 +188,28 @@ export class ChargesService {
     const paidOn = dto.paidOn ?? today;
     if (paidOn > today)
       throw new FinanceError(FinanceErrorCode.PaymentDateInFuture, 'A payment cannot be dated in the future');
-    return this.tenant.run(scopeOf(t), (m) =>
-      this.idempotency.once(
-        m,
-        t,
-        { key: idempotencyKey, operation: 'payment.record', payload: { chargeId: id, ...dto } },
-        201,
-        () => this.recordPaymentIn(m, t, id, dto, paidOn, meta),
-      ),
+    return this.tenant.run(
+      t,
+      (tx) =>
+        this.idempotency.once(
+          tx.manager,
+          t,
+          { key: idempotencyKey, operation: 'payment.record', payload: { chargeId: id, ...dto } },
+          201,
+          () => this.recordPaymentIn(tx, t, id, dto, paidOn),
+        ),
+      meta,
     );
   }
 
   private async recordPaymentIn(
-    m: EntityManager,
+    tx: TenantTransaction,
     t: Tenant,
     id: string,
     dto: RecordPaymentDto,
     paidOn: string,
-    meta: RequestMeta,
   ): Promise<RecordedPaymentResponse> {
-    const charge = await this.lock(m, t, id);
+    const charge = await this.lock(tx, id);
     if (charge.status === 'cancelled')
       throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is cancelled');
     if (charge.status === 'paid')
@@ -248,7 +228,7 @@ export class ChargesService {
         [{ field: 'amount', message: `at most ${outstanding}` }],
       );
     }
-    const payment = await this.charges.addPayment(m, t.organizationId, {
+    const payment = await this.charges.addPayment(tx, {
       chargeId: id,
       amount: dto.amount,
       currency: dto.currency,
@@ -259,33 +239,16 @@ export class ChargesService {
     });
     const paidAmount = charge.paidAmount + dto.amount;
     const settled = paidAmount === charge.amount;
-    await this.charges.update(m, t.organizationId, id, {
+    await this.charges.update(tx, id, {
       paidAmount,
-      ...(settled
-        ? { status: 'paid', paidOn: await this.charges.latestPaymentDate(m, t.organizationId, id) }
-        : {}),
+      ...(settled ? { status: 'paid', paidOn: await this.charges.latestPaymentDate(tx, id) } : {}),
     });
-    const after = await this.lock(m, t, id);
+    const after = await this.lock(tx, id);
     // The payment itself, and what it did to the charge (paid amount, maybe status and paid date).
-    await this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'payment', id: payment.id, verb: 'recorded' },
-      null,
-      toPayment(payment),
-    );
-    await this.audit.recordChange(
-      m,
-      t,
-      meta,
-      { type: 'charge', id, verb: 'updated' },
-      toResponse(charge),
-      toResponse(after),
-    );
-    await this.outbox.write(m, {
+    await tx.auditChange({ type: 'payment', id: payment.id, verb: 'recorded' }, null, toPayment(payment));
+    await tx.auditChange({ type: 'charge', id, verb: 'updated' }, toResponse(charge), toResponse(after));
+    await tx.emit({
       type: 'payment.recorded',
-      organizationId: t.organizationId,
       aggregateId: id,
       aggregateVersion: after.version,
       payload: {
@@ -318,81 +281,81 @@ export class ChargesService {
     now = new Date(),
   ): Promise<RecordedPaymentResponse> {
     const today = isoDay(now);
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const charge = await this.lock(m, t, chargeId);
-      const original = await this.charges.findPayment(m, t.organizationId, chargeId, paymentId);
-      if (!original) throw new FinanceError(FinanceErrorCode.PaymentNotFound, 'Payment not found');
-      // A cancelled charge owes nothing: a reversal would make it owe again behind its status.
-      if (charge.status === 'cancelled')
-        throw new FinanceError(FinanceErrorCode.Cancelled, 'The charge is cancelled; its payments cannot be reversed');
-      if (original.reversesPaymentId)
-        throw new FinanceError(FinanceErrorCode.PaymentIsReversal, 'A reversing entry cannot be reversed');
-      if (await this.charges.findReversalOf(m, t.organizationId, paymentId))
-        throw new FinanceError(FinanceErrorCode.AlreadyReversed, 'The payment is already reversed');
-      const reversal = await this.charges.addPayment(m, t.organizationId, {
-        chargeId,
-        amount: -original.amount,
-        currency: original.currency,
-        paidOn: today,
-        method: original.method,
-        reference: original.reference,
-        reversesPaymentId: original.id,
-        reason: dto.reason,
-        recordedByUserId: t.userId,
-      });
-      const paidAmount = subtract(charge.paidAmount, original.amount);
-      await this.charges.update(m, t.organizationId, chargeId, {
-        paidAmount,
-        ...(charge.status === 'paid'
-          ? { status: charge.dueDate < today ? 'overdue' : 'pending', paidOn: null }
-          : {}),
-      });
-      const after = await this.lock(m, t, chargeId);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'payment', id: original.id, verb: 'reversed' },
-        toPayment(original),
-        toPayment(reversal),
-      );
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'charge', id: chargeId, verb: 'updated' },
-        toResponse(charge),
-        toResponse(after),
-      );
-      await this.outbox.write(m, {
-        type: 'payment.reversed',
-        organizationId: t.organizationId,
-        aggregateId: chargeId,
-        aggregateVersion: after.version,
-        payload: {
-          paymentId: original.id,
-          reversalId: reversal.id,
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const charge = await this.lock(tx, chargeId);
+        const original = await this.charges.findPayment(tx, chargeId, paymentId);
+        if (!original) throw new FinanceError(FinanceErrorCode.PaymentNotFound, 'Payment not found');
+        // A cancelled charge owes nothing: a reversal would make it owe again behind its status.
+        if (charge.status === 'cancelled')
+          throw new FinanceError(
+            FinanceErrorCode.Cancelled,
+            'The charge is cancelled; its payments cannot be reversed',
+          );
+        if (original.reversesPaymentId)
+          throw new FinanceError(FinanceErrorCode.PaymentIsReversal, 'A reversing entry cannot be reversed');
+        if (await this.charges.findReversalOf(tx, paymentId))
+          throw new FinanceError(FinanceErrorCode.AlreadyReversed, 'The payment is already reversed');
+        const reversal = await this.charges.addPayment(tx, {
           chargeId,
-          amount: original.amount,
+          amount: -original.amount,
           currency: original.currency,
+          paidOn: today,
+          method: original.method,
+          reference: original.reference,
+          reversesPaymentId: original.id,
           reason: dto.reason,
-          chargeStatus: after.status,
-          outstandingAmount: subtract(after.amount, after.paidAmount),
-        },
-      });
-      return { payment: toPayment(reversal), charge: toResponse(after) };
-    });
+          recordedByUserId: t.userId,
+        });
+        const paidAmount = subtract(charge.paidAmount, original.amount);
+        await this.charges.update(tx, chargeId, {
+          paidAmount,
+          ...(charge.status === 'paid'
+            ? { status: charge.dueDate < today ? 'overdue' : 'pending', paidOn: null }
+            : {}),
+        });
+        const after = await this.lock(tx, chargeId);
+        await tx.auditChange(
+          { type: 'payment', id: original.id, verb: 'reversed' },
+          toPayment(original),
+          toPayment(reversal),
+        );
+        await tx.auditChange(
+          { type: 'charge', id: chargeId, verb: 'updated' },
+          toResponse(charge),
+          toResponse(after),
+        );
+        await tx.emit({
+          type: 'payment.reversed',
+          aggregateId: chargeId,
+          aggregateVersion: after.version,
+          payload: {
+            paymentId: original.id,
+            reversalId: reversal.id,
+            chargeId,
+            amount: original.amount,
+            currency: original.currency,
+            reason: dto.reason,
+            chargeStatus: after.status,
+            outstandingAmount: subtract(after.amount, after.paidAmount),
+          },
+        });
+        return { payment: toPayment(reversal), charge: toResponse(after) };
+      },
+      meta,
+    );
   }
 
   /** Residents see only their own charges; anything else (and other organisations) is a 404. */
-  private async mustSee(m: EntityManager, t: Tenant, id: string): Promise<Charge> {
-    const charge = await this.charges.findVisible(m, t.organizationId, id, residentOf(t));
+  private async mustSee(tx: TenantTransaction, t: Tenant, id: string): Promise<Charge> {
+    const charge = await this.charges.findVisible(tx, id, residentOf(t));
     if (!charge) throw notFound();
     return charge;
   }
 
-  private async lock(m: EntityManager, t: Tenant, id: string): Promise<Charge> {
-    const charge = await this.charges.findForUpdate(m, t.organizationId, id);
+  private async lock(tx: TenantTransaction, id: string): Promise<Charge> {
+    const charge = await this.charges.findForUpdate(tx, id);
     if (!charge) throw notFound();
     return charge;
   }

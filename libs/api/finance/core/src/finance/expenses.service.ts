@@ -46,7 +46,7 @@ export class ExpensesService {
     return this.tenant.run(
       t,
       async (tx) => {
-        if (!(await this.buildings.findById(tx.manager, tx.organizationId, dto.buildingId)))
+        if (!(await this.buildings.findById(tx, dto.buildingId)))
           throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
         await this.checkVendor(tx, dto.vendorId);
         const { id } = await this.expenses.create(tx, {

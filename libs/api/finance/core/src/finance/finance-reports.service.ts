@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type ExpenseCategory } from '@ppt/db';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
+import type { ExpenseCategory } from '@ppt/db';
+import { type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '@ppt/api-property-core';
 import { PeopleService } from '@ppt/api-property-core';
 import { ResidentScope } from '@ppt/api-property-core';
@@ -18,7 +18,7 @@ import { isoDay, minorUnits, monthRange, subtract } from './money';
 @Injectable()
 export class FinanceReportsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly reports: FinanceReportsRepository,
     private readonly units: UnitsService,
     private readonly people: PeopleService,
@@ -28,34 +28,34 @@ export class FinanceReportsService {
 
   /** Residents: only units they live in or own, counting only their own charges. */
   unitBalance(t: Tenant, unitId: string, now = new Date()): Promise<BalanceResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const unit = await this.units.findById(m, t.organizationId, unitId);
-      if (!unit || !(await this.residentScope.canSee(m, t, unitId)))
+    return this.tenant.run(t, async (tx) => {
+      const unit = await this.units.findById(tx, unitId);
+      if (!unit || !(await this.residentScope.canSee(tx.manager, t, unitId)))
         throw new FinanceError(FinanceErrorCode.UnitNotFound, 'Unit not found');
       const asOf = isoDay(now);
-      const rows = await this.reports.balance(m, t.organizationId, { unitId }, asOf, residentOf(t));
+      const rows = await this.reports.balance(tx.manager, tx.organizationId, { unitId }, asOf, residentOf(t));
       return { unitId, asOf, items: rows.map(toBalance) };
     });
   }
 
   /** Residents: only a person linked to their own account. */
   personBalance(t: Tenant, personId: string, now = new Date()): Promise<BalanceResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const person = await this.people.findById(m, t.organizationId, personId);
+    return this.tenant.run(t, async (tx) => {
+      const person = await this.people.findById(tx, personId);
       if (!person || (residentOf(t) && person.userId !== t.userId))
         throw new FinanceError(FinanceErrorCode.PersonNotFound, 'Person not found');
       const asOf = isoDay(now);
-      const rows = await this.reports.balance(m, t.organizationId, { personId }, asOf);
+      const rows = await this.reports.balance(tx.manager, tx.organizationId, { personId }, asOf);
       return { personId, asOf, items: rows.map(toBalance) };
     });
   }
 
   buildingSummary(t: Tenant, buildingId: string, month: string): Promise<BuildingSummaryResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.buildings.findById(m, t.organizationId, buildingId)))
+    return this.tenant.run(t, async (tx) => {
+      if (!(await this.buildings.findById(tx, buildingId)))
         throw new FinanceError(FinanceErrorCode.BuildingNotFound, 'Building not found');
       const { from, to } = monthRange(month);
-      const rows = await this.reports.summary(m, t.organizationId, buildingId, from, to);
+      const rows = await this.reports.summary(tx.manager, tx.organizationId, buildingId, from, to);
       const byCurrency = new Map<string, CurrencySummaryResponse>();
       const entry = (currency: string) => {
         let e = byCurrency.get(currency);

@@ -11,8 +11,29 @@ export class OAuthClientsRepository {
     return this.dataSource.transaction(work);
   }
 
-  findByClientId(clientId: string): Promise<OAuthClient | null> {
-    return this.dataSource.manager.findOneBy(OAuthClient, { clientId });
+  findByClientId(clientId: string, manager?: EntityManager): Promise<OAuthClient | null> {
+    return (manager ?? this.dataSource.manager).findOneBy(OAuthClient, { clientId });
+  }
+
+  /** Locks the client's row (or, if none, nothing) until the transaction ends. */
+  findForUpdate(clientId: string, manager: EntityManager): Promise<OAuthClient | null> {
+    return manager.findOne(OAuthClient, { where: { clientId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async create(
+    data: Pick<OAuthClient, 'clientId' | 'name' | 'secretHash' | 'scopes'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.insert(OAuthClient, { ...data, disabledAt: null });
+  }
+
+  /** Name, secret and scopes of a client, which is enabled again. */
+  async replace(
+    clientId: string,
+    data: Pick<OAuthClient, 'name' | 'secretHash' | 'scopes'>,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.update(OAuthClient, { clientId }, { ...data, disabledAt: null });
   }
 
   /** Sets `disabled_at` (kept if already set); false when there is no such client. */

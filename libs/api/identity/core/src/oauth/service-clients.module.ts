@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { OAuthClientsRepository } from './oauth-clients.repository';
+import { OAuthClientsModule } from './oauth-clients.module';
 import { ServiceClientStatus } from './service-client-status';
 
 /** Service clients and whether they are enabled (the bearer strategy's check of service tokens). */
 @Module({
-  providers: [OAuthClientsRepository, ServiceClientStatus],
-  exports: [OAuthClientsRepository, ServiceClientStatus],
+  imports: [OAuthClientsModule],
+  providers: [ServiceClientStatus],
+  exports: [OAuthClientsModule, ServiceClientStatus],
 })
 export class ServiceClientsModule {}

@@ -7,6 +7,10 @@ import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
   }

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Listing, ListingInquiry, ListingStatusChange, Membership, type MembershipRole } from '@ppt/db';
+import {
+  Listing,
+  ListingInquiry,
+  ListingStatusChange,
+  Membership,
+  type MembershipRole,
+  type OrganizationScope,
+  TenantRepository,
+} from '@ppt/db';
 import { In, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { PageQueryDto } from '@ppt/http';
@@ -12,13 +20,21 @@ const SORT_COLUMNS: Record<string, string> = {
   title: 'l.title',
 };
 
-/** Listings, their status history and inquiries, of one organisation (RLS backs the filter up). */
+/**
+ * Listings, their status history and inquiries, of one organisation: findById, findForUpdate, create and
+ * update (which raises the version: portals apply events in version order) come from TenantRepository;
+ * every method but organizationOf takes the scope (RLS backs the filter up).
+ */
 @Injectable()
-export class ListingsRepository {
-  list(m: EntityManager, organizationId: string, f: ListListingsQueryDto): Promise<[Listing[], number]> {
-    const qb = m
+export class ListingsRepository extends TenantRepository<Listing> {
+  constructor() {
+    super(Listing, { versioned: true });
+  }
+
+  list(scope: OrganizationScope, f: ListListingsQueryDto): Promise<[Listing[], number]> {
+    const qb = scope.manager
       .createQueryBuilder(Listing, 'l')
-      .where('l.organization_id = :organizationId', { organizationId });
+      .where('l.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (f.status) qb.andWhere('l.status = :status', { status: f.status });
     if (f.transaction) qb.andWhere('l.transaction = :transaction', { transaction: f.transaction });
     if (f.unitId) qb.andWhere('l.unit_id = :unitId', { unitId: f.unitId });
@@ -34,50 +50,23 @@ export class ListingsRepository {
       .getManyAndCount();
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Listing | null> {
-    return m.findOneBy(Listing, { organizationId, id });
+  async recordStatusChange(scope: OrganizationScope, change: Partial<ListingStatusChange>): Promise<void> {
+    await scope.manager.insert(ListingStatusChange, { ...change, organizationId: scope.organizationId });
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Listing | null> {
-    return m.findOne(Listing, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Listing>): Promise<Listing> {
-    return m.save(m.create(Listing, { ...data, organizationId }));
-  }
-
-  /** Applies changes and bumps the version (portals apply events in version order). */
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Listing>,
-  ): Promise<void> {
-    await m.update(Listing, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
-  async recordStatusChange(
-    m: EntityManager,
-    organizationId: string,
-    change: Partial<ListingStatusChange>,
-  ): Promise<void> {
-    await m.insert(ListingStatusChange, { ...change, organizationId });
-  }
-
-  statusHistory(m: EntityManager, organizationId: string, listingId: string): Promise<ListingStatusChange[]> {
-    return m.find(ListingStatusChange, {
-      where: { organizationId, listingId },
+  statusHistory(scope: OrganizationScope, listingId: string): Promise<ListingStatusChange[]> {
+    return scope.manager.find(ListingStatusChange, {
+      where: { organizationId: scope.organizationId, listingId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
 
-  isMemberWithRole(
-    m: EntityManager,
-    organizationId: string,
-    userId: string,
-    roles: MembershipRole[],
-  ): Promise<boolean> {
-    return m.existsBy(Membership, { organizationId, userId, role: In(roles) });
+  isMemberWithRole(scope: OrganizationScope, userId: string, roles: MembershipRole[]): Promise<boolean> {
+    return scope.manager.existsBy(Membership, {
+      organizationId: scope.organizationId,
+      userId,
+      role: In(roles),
+    });
   }
 
   /** Runs in the platform scope 'inquiry-delivery': the portal names only the listing. */
@@ -88,34 +77,32 @@ export class ListingsRepository {
 
   /** Stores the inquiry unless this portal inquiry id was stored before; returns the row and whether it is new. */
   async storeInquiry(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     data: Partial<ListingInquiry>,
   ): Promise<{ inquiry: ListingInquiry; created: boolean }> {
-    const inserted = await m
+    const inserted = await scope.manager
       .createQueryBuilder()
       .insert()
       .into(ListingInquiry)
-      .values({ ...data, organizationId })
+      .values({ ...data, organizationId: scope.organizationId })
       .orIgnore()
       .returning(['id'])
       .updateEntity(false)
       .execute();
-    const inquiry = await m.findOneByOrFail(ListingInquiry, {
-      organizationId,
+    const inquiry = await scope.manager.findOneByOrFail(ListingInquiry, {
+      organizationId: scope.organizationId,
       portalInquiryId: data.portalInquiryId as string,
     });
     return { inquiry, created: (inserted.raw as unknown[]).length > 0 };
   }
 
   listInquiries(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     listingId: string,
     page: PageQueryDto,
   ): Promise<[ListingInquiry[], number]> {
-    return m.findAndCount(ListingInquiry, {
-      where: { organizationId, listingId },
+    return scope.manager.findAndCount(ListingInquiry, {
+      where: { organizationId: scope.organizationId, listingId },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,

@@ -4,6 +4,6 @@ import { BuildingsService } from './buildings.service';
 
 @Module({
   providers: [BuildingsRepository, BuildingsService],
-  exports: [BuildingsRepository, BuildingsService],
+  exports: [BuildingsService],
 })
 export class BuildingsCoreModule {}

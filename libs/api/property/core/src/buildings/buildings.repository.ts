@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Building, Membership, Unit } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import { Building, Membership, type OrganizationScope, TenantRepository, Unit } from '@ppt/db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 
 export interface BuildingFilter {
@@ -20,17 +19,24 @@ const SORT_COLUMNS: Record<string, string> = {
   yearBuilt: 'b.year_built',
 };
 
-/** Buildings of one organisation (every method takes it; RLS backs it up). */
+/**
+ * Buildings of one organisation: findById, findForUpdate (update, archive and delete serialise per
+ * building), create and update come from TenantRepository; every method takes the scope (RLS backs it up).
+ */
 @Injectable()
-export class BuildingsRepository {
+export class BuildingsRepository extends TenantRepository<Building> {
+  constructor() {
+    super(Building);
+  }
+
+  /** Not TenantRepository.page: each row carries its unit count, and nullable sort columns go last. */
   async list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: BuildingFilter,
   ): Promise<{ items: (Building & { unitCount: number })[]; total: number }> {
-    const qb = m
+    const qb = scope.manager
       .createQueryBuilder(Building, 'b')
-      .where('b.organization_id = :organizationId', { organizationId });
+      .where('b.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (!f.includeArchived) qb.andWhere('b.archived_at IS NULL');
     if (f.city) qb.andWhere('lower(b.city) = lower(:city)', { city: f.city });
     if (f.type) qb.andWhere('b.type = :type', { type: f.type });
@@ -50,49 +56,22 @@ export class BuildingsRepository {
       .offset(f.offset)
       .getRawAndEntities<{ unit_count: number }>();
     // A first page that is not full holds every match: no count query (the common case).
-    const total =
-      f.offset === 0 && entities.length < f.limit ? entities.length : await counted.getCount();
+    const total = f.offset === 0 && entities.length < f.limit ? entities.length : await counted.getCount();
     return { items: entities.map((b, i) => Object.assign(b, { unitCount: raw[i].unit_count })), total };
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {
-    return m.findOneBy(Building, { organizationId, id });
+  async delete(scope: OrganizationScope, id: string): Promise<void> {
+    await scope.manager.delete(Building, this.keyOf(scope, id));
   }
 
-  /** Locks the row for the rest of the transaction (update, archive and delete serialise per building). */
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {
-    return m.findOne(Building, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Building>): Promise<Building> {
-    return m.save(m.create(Building, { ...data, organizationId }));
-  }
-
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Building>,
-  ): Promise<void> {
-    await m.update(Building, { organizationId, id }, changes);
-  }
-
-  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
-    await m.delete(Building, { organizationId, id });
-  }
-
-  async unitCounts(
-    m: EntityManager,
-    organizationId: string,
-    buildingIds: string[],
-  ): Promise<Map<string, number>> {
+  async unitCounts(scope: OrganizationScope, buildingIds: string[]): Promise<Map<string, number>> {
     if (buildingIds.length === 0) return new Map();
-    const rows = await m
+    const rows = await scope.manager
       .createQueryBuilder(Unit, 'u')
       .select('u.building_id', 'buildingId')
       .addSelect('count(*)::int', 'count')
       .where('u.organization_id = :organizationId AND u.building_id IN (:...buildingIds)', {
-        organizationId,
+        organizationId: scope.organizationId,
         buildingIds,
       })
       .groupBy('u.building_id')
@@ -100,7 +79,7 @@ export class BuildingsRepository {
     return new Map(rows.map((r) => [r.buildingId, r.count]));
   }
 
-  isMember(m: EntityManager, organizationId: string, userId: string): Promise<boolean> {
-    return m.existsBy(Membership, { organizationId, userId });
+  isMember(scope: OrganizationScope, userId: string): Promise<boolean> {
+    return scope.manager.existsBy(Membership, { organizationId: scope.organizationId, userId });
   }
 }

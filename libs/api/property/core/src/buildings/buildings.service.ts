@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Building } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { Building, OrganizationScope } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import { referencedAs } from '@ppt/api-shared';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import {
+  referencedAs,
+  type RequestMeta,
+  type Tenant,
+  type TenantTransaction,
+  TenantUnitOfWork,
+} from '@ppt/api-shared';
 import { BuildingError, BuildingErrorCode } from './buildings.errors';
 import { BuildingsRepository } from './buildings.repository';
 import type {
@@ -19,22 +21,29 @@ import type {
 @Injectable()
 export class BuildingsService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly buildings: BuildingsRepository,
-    private readonly audit: AuditService,
   ) {}
 
   /**
    * The building of an organisation, or null, inside the caller's transaction: other contexts' way to a
    * building (they never use the repository).
    */
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Building | null> {
-    return this.buildings.findById(m, organizationId, id);
+  findById(scope: OrganizationScope, id: string): Promise<Building | null> {
+    return this.buildings.findById(scope, id);
+  }
+
+  /**
+   * The building locked until the caller's transaction ends (it cannot be archived or deleted
+   * meanwhile), or null: how units are added to a building.
+   */
+  findForUpdate(scope: OrganizationScope, id: string): Promise<Building | null> {
+    return this.buildings.findForUpdate(scope, id);
   }
 
   list(t: Tenant, query: ListBuildingsQueryDto): Promise<Page<BuildingResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const { items, total } = await this.buildings.list(m, t.organizationId, query);
+    return this.tenant.run(t, async (tx) => {
+      const { items, total } = await this.buildings.list(tx, query);
       return {
         items: items.map((b) => toResponse(b, b.unitCount)),
         total,
@@ -45,104 +54,100 @@ export class BuildingsService {
   }
 
   get(t: Tenant, id: string): Promise<BuildingResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const building = await this.buildings.findById(m, t.organizationId, id);
+    return this.tenant.run(t, async (tx) => {
+      const building = await this.buildings.findById(tx, id);
       if (!building) throw notFound();
-      return toResponse(building, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
+      return toResponse(building, await this.unitCount(tx, id));
     });
   }
 
   create(t: Tenant, dto: CreateBuildingDto, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.checkManager(m, t, dto.managerUserId);
-      const building = await this.buildings.create(m, t.organizationId, dto);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'building', id: building.id, verb: 'created' },
-        null,
-        snapshot(building),
-      );
-      return toResponse(building, 0);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        await this.checkManager(tx, dto.managerUserId);
+        const building = await this.buildings.create(tx, dto);
+        await tx.auditChange(
+          { type: 'building', id: building.id, verb: 'created' },
+          null,
+          snapshot(building),
+        );
+        return toResponse(building, 0);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateBuildingDto, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.buildings.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      await this.checkManager(m, t, dto.managerUserId);
-      await this.buildings.update(m, t.organizationId, id, dto);
-      const after = (await this.buildings.findById(m, t.organizationId, id)) as Building;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'building', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return toResponse(after, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.buildings.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        await this.checkManager(tx, dto.managerUserId);
+        await this.buildings.update(tx, id, dto);
+        const after = (await this.buildings.findById(tx, id)) as Building;
+        await tx.auditChange({ type: 'building', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        return toResponse(after, await this.unitCount(tx, id));
+      },
+      meta,
+    );
   }
 
   /** Archiving is the deliberate way to retire a building that still has units (it leaves lists). */
   archive(t: Tenant, id: string, meta: RequestMeta): Promise<BuildingResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.buildings.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      const archivedAt = before.archivedAt ?? new Date();
-      await this.buildings.update(m, t.organizationId, id, { archivedAt });
-      const after = { ...before, archivedAt };
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'building', id, verb: 'archived' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return toResponse(after, (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.buildings.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        const archivedAt = before.archivedAt ?? new Date();
+        await this.buildings.update(tx, id, { archivedAt });
+        const after = { ...before, archivedAt };
+        await tx.auditChange({ type: 'building', id, verb: 'archived' }, snapshot(before), snapshot(after));
+        return toResponse(after, await this.unitCount(tx, id));
+      },
+      meta,
+    );
   }
 
   /** Refused (409) while the building has units: archive it instead, or remove the units first. */
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.buildings.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      const units = (await this.buildings.unitCounts(m, t.organizationId, [id])).get(id) ?? 0;
-      if (units > 0) {
-        throw new BuildingError(
-          BuildingErrorCode.HasUnits,
-          `The building still has ${units} unit(s); archive it or remove the units first`,
-        );
-      }
-      await this.buildings
-        .delete(m, t.organizationId, id)
-        .catch(
-          referencedAs(
-            () =>
-              new BuildingError(
-                BuildingErrorCode.InUse,
-                'Faults, inspections, documents or votes still refer to this building; archive it instead',
-              ),
-          ),
-        );
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'building', id, verb: 'deleted' },
-        snapshot(before),
-        null,
-      );
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.buildings.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        const units = await this.unitCount(tx, id);
+        if (units > 0) {
+          throw new BuildingError(
+            BuildingErrorCode.HasUnits,
+            `The building still has ${units} unit(s); archive it or remove the units first`,
+          );
+        }
+        await this.buildings
+          .delete(tx, id)
+          .catch(
+            referencedAs(
+              () =>
+                new BuildingError(
+                  BuildingErrorCode.InUse,
+                  'Faults, inspections, documents or votes still refer to this building; archive it instead',
+                ),
+            ),
+          );
+        await tx.auditChange({ type: 'building', id, verb: 'deleted' }, snapshot(before), null);
+      },
+      meta,
+    );
   }
 
-  private async checkManager(m: EntityManager, t: Tenant, managerUserId: string | undefined): Promise<void> {
-    if (managerUserId && !(await this.buildings.isMember(m, t.organizationId, managerUserId))) {
+  private async unitCount(tx: TenantTransaction, id: string): Promise<number> {
+    return (await this.buildings.unitCounts(tx, [id])).get(id) ?? 0;
+  }
+
+  private async checkManager(tx: TenantTransaction, managerUserId: string | undefined): Promise<void> {
+    if (managerUserId && !(await this.buildings.isMember(tx, managerUserId))) {
       throw new BuildingError(
         BuildingErrorCode.ManagerNotMember,
         'The manager must be a member of this organisation',

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Fault, FaultComment, FaultStatusChange, Membership, type MembershipRole } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import {
+  Fault,
+  FaultComment,
+  FaultStatusChange,
+  Membership,
+  type MembershipRole,
+  type OrganizationScope,
+  TenantRepository,
+} from '@ppt/db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListFaultsQueryDto } from './dto/fault.dto';
 
@@ -11,18 +18,20 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 const OPEN = ['new', 'triaged', 'in_progress'];
 
-/** Faults of one organisation with their history and comments (every method takes it; RLS backs it up). */
+/**
+ * Faults of one organisation with their history and comments: findById, findForUpdate, create and update
+ * (which raises the version) come from TenantRepository; every method takes the scope (RLS backs it up).
+ */
 @Injectable()
-export class FaultsRepository {
-  list(
-    m: EntityManager,
-    organizationId: string,
-    f: ListFaultsQueryDto,
-    reporterUserId?: string,
-  ): Promise<[Fault[], number]> {
-    const qb = m
+export class FaultsRepository extends TenantRepository<Fault> {
+  constructor() {
+    super(Fault, { versioned: true });
+  }
+
+  list(scope: OrganizationScope, f: ListFaultsQueryDto, reporterUserId?: string): Promise<[Fault[], number]> {
+    const qb = scope.manager
       .createQueryBuilder(Fault, 'f')
-      .where('f.organization_id = :organizationId', { organizationId });
+      .where('f.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (reporterUserId) qb.andWhere('f.reporter_user_id = :reporterUserId', { reporterUserId });
     if (f.status) qb.andWhere('f.status = :status', { status: f.status });
     if (f.priority) qb.andWhere('f.priority = :priority', { priority: f.priority });
@@ -37,62 +46,49 @@ export class FaultsRepository {
     return qb.getManyAndCount();
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Fault | null> {
-    return m.findOneBy(Fault, { organizationId, id });
-  }
-
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Fault | null> {
-    return m.findOne(Fault, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Fault>): Promise<Fault> {
-    return m.save(m.create(Fault, { ...data, organizationId }));
-  }
-
-  async update(m: EntityManager, organizationId: string, id: string, changes: Partial<Fault>): Promise<void> {
-    await m.update(Fault, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
   async addStatusChange(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     change: Omit<FaultStatusChange, 'id' | 'organizationId' | 'createdAt'>,
   ): Promise<void> {
-    await m.insert(FaultStatusChange, { ...change, organizationId });
+    await scope.manager.insert(FaultStatusChange, { ...change, organizationId: scope.organizationId });
   }
 
-  history(m: EntityManager, organizationId: string, faultId: string): Promise<FaultStatusChange[]> {
-    return m.find(FaultStatusChange, {
-      where: { organizationId, faultId },
+  history(scope: OrganizationScope, faultId: string): Promise<FaultStatusChange[]> {
+    return scope.manager.find(FaultStatusChange, {
+      where: { organizationId: scope.organizationId, faultId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
 
   addComment(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     faultId: string,
     authorUserId: string,
     body: string,
   ): Promise<FaultComment> {
-    return m.save(m.create(FaultComment, { organizationId, faultId, authorUserId, body }));
+    return scope.manager.save(
+      scope.manager.create(FaultComment, { organizationId: scope.organizationId, faultId, authorUserId, body }),
+    );
   }
 
   comments(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     faultId: string,
     page: { limit: number; offset: number },
   ): Promise<[FaultComment[], number]> {
-    return m.findAndCount(FaultComment, {
-      where: { organizationId, faultId },
+    return scope.manager.findAndCount(FaultComment, {
+      where: { organizationId: scope.organizationId, faultId },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
     });
   }
 
-  roleOf(m: EntityManager, organizationId: string, userId: string): Promise<MembershipRole | null> {
-    return m.findOneBy(Membership, { organizationId, userId }).then((mm) => mm?.role ?? null);
+  async roleOf(scope: OrganizationScope, userId: string): Promise<MembershipRole | null> {
+    const membership = await scope.manager.findOneBy(Membership, {
+      organizationId: scope.organizationId,
+      userId,
+    });
+    return membership?.role ?? null;
   }
 }

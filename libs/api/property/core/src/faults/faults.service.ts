@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import { TenantTransactions, type Fault, type FaultComment, type FaultStatus } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
-import type { EntityManager } from 'typeorm';
+import type { Fault, FaultComment, FaultStatus } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '../buildings/buildings.service';
 import { ResidentScope } from '../units/resident-scope';
 import { UnitsService } from '../units/units.service';
@@ -30,22 +26,18 @@ import { FaultsRepository } from './faults.repository';
 @Injectable()
 export class FaultsService {
   constructor(
-    private readonly tenant: TenantTransactions,
-    private readonly unitOfWork: TenantUnitOfWork,
+    private readonly tenant: TenantUnitOfWork,
     private readonly faults: FaultsRepository,
     private readonly buildings: BuildingsService,
     private readonly units: UnitsService,
     private readonly residents: ResidentScope,
     private readonly vendors: VendorsService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   list(t: Tenant, query: ListFaultsQueryDto): Promise<Page<FaultResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
+    return this.tenant.run(t, async (tx) => {
       const [items, total] = await this.faults.list(
-        m,
-        t.organizationId,
+        tx,
         query,
         can(t, Permission.FaultRead) ? undefined : t.userId,
       );
@@ -54,9 +46,9 @@ export class FaultsService {
   }
 
   get(t: Tenant, id: string): Promise<FaultResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const fault = await this.visible(m, t, id);
-      return toResponse(fault, await this.faults.history(m, t.organizationId, id));
+    return this.tenant.run(t, async (tx) => {
+      const fault = await this.visible(tx, t, id);
+      return toResponse(fault, await this.faults.history(tx, id));
     });
   }
 
@@ -66,69 +58,65 @@ export class FaultsService {
    * the place did not exist.
    */
   report(t: Tenant, dto: CreateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!can(t, Permission.FaultManage)) await this.checkResidentPlace(m, t, dto.buildingId, dto.unitId);
-      if (!(await this.buildings.findById(m, t.organizationId, dto.buildingId))) {
-        throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
-      }
-      if (dto.unitId) {
-        const unit = await this.units.findById(m, t.organizationId, dto.unitId);
-        if (!unit || unit.buildingId !== dto.buildingId)
-          throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
-      }
-      const priority = dto.priority ?? 'normal';
-      const fault = await this.faults.create(m, t.organizationId, {
-        ...dto,
-        priority,
-        reporterUserId: t.userId,
-        status: 'new',
-        dueAt: dueAt(new Date(), priority),
-      });
-      await this.faults.addStatusChange(m, t.organizationId, {
-        faultId: fault.id,
-        fromStatus: null,
-        toStatus: 'new',
-        changedByUserId: t.userId,
-        note: null,
-      });
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'fault', id: fault.id, verb: 'created' },
-        null,
-        snapshot(fault),
-      );
-      await this.outbox.write(m, {
-        type: 'fault.created',
-        organizationId: t.organizationId,
-        aggregateId: fault.id,
-        aggregateVersion: fault.version,
-        payload: {
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        if (!can(t, Permission.FaultManage)) await this.checkResidentPlace(tx, t, dto.buildingId, dto.unitId);
+        if (!(await this.buildings.findById(tx, dto.buildingId))) {
+          throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
+        }
+        if (dto.unitId) {
+          const unit = await this.units.findById(tx, dto.unitId);
+          if (!unit || unit.buildingId !== dto.buildingId)
+            throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
+        }
+        const priority = dto.priority ?? 'normal';
+        const fault = await this.faults.create(tx, {
+          ...dto,
+          priority,
+          reporterUserId: t.userId,
+          status: 'new',
+          dueAt: dueAt(new Date(), priority),
+        });
+        await this.faults.addStatusChange(tx, {
           faultId: fault.id,
-          buildingId: fault.buildingId,
-          unitId: fault.unitId,
-          priority: fault.priority,
-          title: fault.title,
-          reporterUserId: fault.reporterUserId,
-        },
-      });
-      return toResponse(fault);
-    });
+          fromStatus: null,
+          toStatus: 'new',
+          changedByUserId: t.userId,
+          note: null,
+        });
+        await tx.auditChange({ type: 'fault', id: fault.id, verb: 'created' }, null, snapshot(fault));
+        await tx.emit({
+          type: 'fault.created',
+          aggregateId: fault.id,
+          aggregateVersion: fault.version,
+          payload: {
+            faultId: fault.id,
+            buildingId: fault.buildingId,
+            unitId: fault.unitId,
+            priority: fault.priority,
+            title: fault.title,
+            reporterUserId: fault.reporterUserId,
+          },
+        });
+        return toResponse(fault);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateFaultDto, meta: RequestMeta): Promise<FaultResponse> {
-    return this.unitOfWork.run(
+    return this.tenant.run(
       t,
       async (tx) => {
         this.requireStaff(t);
-        const before = await this.faults.findForUpdate(tx.manager, tx.organizationId, id);
+        const before = await this.faults.findForUpdate(tx, id);
         if (!before) throw notFound();
         if (dto.vendorId && !(await this.vendors.findById(tx, dto.vendorId))) {
           throw new FaultError(FaultErrorCode.VendorNotFound, 'Vendor not found');
         }
         if (dto.assigneeUserId) {
-          const role = await this.faults.roleOf(tx.manager, tx.organizationId, dto.assigneeUserId);
+          const role = await this.faults.roleOf(tx, dto.assigneeUserId);
           if (!role || !can({ role }, Permission.FaultManage))
             throw new FaultError(
               FaultErrorCode.AssigneeNotStaff,
@@ -138,8 +126,8 @@ export class FaultsService {
         const changes: Partial<Fault> = { ...dto };
         if (dto.priority && dto.priority !== before.priority)
           changes.dueAt = dueAt(before.createdAt, dto.priority);
-        await this.faults.update(tx.manager, tx.organizationId, id, changes);
-        const after = (await this.faults.findById(tx.manager, tx.organizationId, id)) as Fault;
+        await this.faults.update(tx, id, changes);
+        const after = (await this.faults.findById(tx, id)) as Fault;
         await tx.auditChange({ type: 'fault', id, verb: 'updated' }, snapshot(before), snapshot(after));
         if (after.assigneeUserId && after.assigneeUserId !== before.assigneeUserId) {
           await tx.emit({
@@ -162,96 +150,96 @@ export class FaultsService {
     note: string | undefined,
     meta: RequestMeta,
   ): Promise<FaultResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      this.requireStaff(t);
-      const before = await this.faults.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      if (!canTransition(before.status, to)) {
-        throw new FaultError(
-          FaultErrorCode.InvalidTransition,
-          `A fault that is ${before.status} cannot become ${to}`,
-        );
-      }
-      const now = new Date();
-      await this.faults.update(m, t.organizationId, id, {
-        status: to,
-        resolvedAt: to === 'resolved' ? now : to === 'in_progress' ? null : before.resolvedAt,
-        closedAt: to === 'closed' ? now : before.closedAt,
-      });
-      await this.faults.addStatusChange(m, t.organizationId, {
-        faultId: id,
-        fromStatus: before.status,
-        toStatus: to,
-        changedByUserId: t.userId,
-        note: note ?? null,
-      });
-      const after = (await this.faults.findById(m, t.organizationId, id)) as Fault;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'fault', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      await this.outbox.write(m, {
-        type: 'fault.status_changed',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: {
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        this.requireStaff(t);
+        const before = await this.faults.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        if (!canTransition(before.status, to)) {
+          throw new FaultError(
+            FaultErrorCode.InvalidTransition,
+            `A fault that is ${before.status} cannot become ${to}`,
+          );
+        }
+        const now = new Date();
+        await this.faults.update(tx, id, {
+          status: to,
+          resolvedAt: to === 'resolved' ? now : to === 'in_progress' ? null : before.resolvedAt,
+          closedAt: to === 'closed' ? now : before.closedAt,
+        });
+        await this.faults.addStatusChange(tx, {
           faultId: id,
-          buildingId: after.buildingId,
-          unitId: after.unitId,
-          from: before.status,
-          to,
-          changedBy: t.userId,
-          reporterUserId: after.reporterUserId,
-        },
-      });
-      return toResponse(after, await this.faults.history(m, t.organizationId, id));
-    });
+          fromStatus: before.status,
+          toStatus: to,
+          changedByUserId: t.userId,
+          note: note ?? null,
+        });
+        const after = (await this.faults.findById(tx, id)) as Fault;
+        await tx.auditChange({ type: 'fault', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        await tx.emit({
+          type: 'fault.status_changed',
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: {
+            faultId: id,
+            buildingId: after.buildingId,
+            unitId: after.unitId,
+            from: before.status,
+            to,
+            changedBy: t.userId,
+            reporterUserId: after.reporterUserId,
+          },
+        });
+        return toResponse(after, await this.faults.history(tx, id));
+      },
+      meta,
+    );
   }
 
   comments(t: Tenant, id: string, page: PageQueryDto): Promise<Page<FaultCommentResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.visible(m, t, id);
-      const [rows, total] = await this.faults.comments(m, t.organizationId, id, page);
+    return this.tenant.run(t, async (tx) => {
+      await this.visible(tx, t, id);
+      const [rows, total] = await this.faults.comments(tx, id, page);
       return { items: rows.map(toComment), total, limit: page.limit, offset: page.offset };
     });
   }
 
   /** Audited on the fault (`fault.commented`), so the fault's audit trail shows the conversation. */
   comment(t: Tenant, id: string, body: string, meta: RequestMeta): Promise<FaultCommentResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.visible(m, t, id);
-      const comment = toComment(await this.faults.addComment(m, t.organizationId, id, t.userId, body));
-      await this.audit.recordChange(m, t, meta, { type: 'fault', id, verb: 'commented' }, null, comment);
-      return comment;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        await this.visible(tx, t, id);
+        const comment = toComment(await this.faults.addComment(tx, id, t.userId, body));
+        await tx.auditChange({ type: 'fault', id, verb: 'commented' }, null, comment);
+        return comment;
+      },
+      meta,
+    );
   }
 
   private async checkResidentPlace(
-    m: EntityManager,
+    tx: TenantTransaction,
     t: Tenant,
     buildingId: string,
     unitId: string | undefined,
   ): Promise<void> {
-    const homes = (await this.residents.unitIds(m, t)) ?? [];
+    const homes = (await this.residents.unitIds(tx.manager, t)) ?? [];
     if (unitId) {
       if (!homes.includes(unitId))
         throw new FaultError(FaultErrorCode.UnitNotFound, 'Unit not found in this building');
       return;
     }
     for (const home of homes) {
-      if ((await this.units.findById(m, t.organizationId, home))?.buildingId === buildingId) return;
+      if ((await this.units.findById(tx, home))?.buildingId === buildingId) return;
     }
     throw new FaultError(FaultErrorCode.BuildingNotFound, 'Building not found');
   }
 
   /** Staff see every fault; a resident only the ones they reported (others: 404). */
-  private async visible(m: EntityManager, t: Tenant, id: string): Promise<Fault> {
-    const fault = await this.faults.findById(m, t.organizationId, id);
+  private async visible(tx: TenantTransaction, t: Tenant, id: string): Promise<Fault> {
+    const fault = await this.faults.findById(tx, id);
     if (!fault || !can(t, Permission.FaultRead, { ownerUserId: fault.reporterUserId })) throw notFound();
     return fault;
   }

@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { Inspection, InspectionItem } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import { Inspection, InspectionItem, type OrganizationScope, TenantRepository } from '@ppt/db';
 import type { ListInspectionsQueryDto } from './dto/inspection.dto';
 
+type ItemRow = Pick<InspectionItem, 'area' | 'rating' | 'notes'>;
+
+/**
+ * Inspections of one organisation with their items: findForUpdate, create and update come from
+ * TenantRepository, findById loads the items in order; createWithItems and updateWithItems write an
+ * inspection together with its items. Every method takes the scope (RLS backs it up).
+ */
 @Injectable()
-export class InspectionsRepository {
-  list(
-    m: EntityManager,
-    organizationId: string,
-    f: ListInspectionsQueryDto,
-  ): Promise<[Inspection[], number]> {
-    return m.findAndCount(Inspection, {
+export class InspectionsRepository extends TenantRepository<Inspection> {
+  constructor() {
+    super(Inspection);
+  }
+
+  list(scope: OrganizationScope, f: ListInspectionsQueryDto): Promise<[Inspection[], number]> {
+    return scope.manager.findAndCount(Inspection, {
       where: {
-        organizationId,
+        organizationId: scope.organizationId,
         ...(f.buildingId ? { buildingId: f.buildingId } : {}),
         ...(f.unitId ? { unitId: f.unitId } : {}),
       },
@@ -23,59 +29,54 @@ export class InspectionsRepository {
     });
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Inspection | null> {
-    return m.findOne(Inspection, {
-      where: { organizationId, id },
+  override findById(scope: OrganizationScope, id: string): Promise<Inspection | null> {
+    return scope.manager.findOne(Inspection, {
+      where: { organizationId: scope.organizationId, id },
       relations: { items: true },
       order: { items: { position: 'ASC' } },
     });
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Inspection | null> {
-    return m.findOne(Inspection, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  async update(
-    m: EntityManager,
-    organizationId: string,
+  /** Changes the inspection; `items`, when given, replace its items. */
+  async updateWithItems(
+    scope: OrganizationScope,
     id: string,
     changes: Partial<Pick<Inspection, 'buildingId' | 'unitId' | 'inspectedOn' | 'summary'>>,
-    items: Pick<InspectionItem, 'area' | 'rating' | 'notes'>[] | undefined,
+    items: ItemRow[] | undefined,
   ): Promise<Inspection> {
-    if (Object.keys(changes).length > 0) await m.update(Inspection, { organizationId, id }, changes);
+    if (Object.keys(changes).length > 0) await this.update(scope, id, changes);
     if (items) {
-      await m.delete(InspectionItem, { organizationId, inspectionId: id });
-      await this.insertItems(m, organizationId, id, items);
+      await scope.manager.delete(InspectionItem, { organizationId: scope.organizationId, inspectionId: id });
+      await this.insertItems(scope, id, items);
     }
-    return (await this.findById(m, organizationId, id)) as Inspection;
+    return (await this.findById(scope, id)) as Inspection;
   }
 
   /** Its items go with it (ON DELETE CASCADE). */
-  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
-    await m.delete(Inspection, { organizationId, id });
+  async delete(scope: OrganizationScope, id: string): Promise<void> {
+    await scope.manager.delete(Inspection, this.keyOf(scope, id));
   }
 
-  async create(
-    m: EntityManager,
-    organizationId: string,
+  async createWithItems(
+    scope: OrganizationScope,
     data: Partial<Inspection>,
-    items: Pick<InspectionItem, 'area' | 'rating' | 'notes'>[],
+    items: ItemRow[],
   ): Promise<Inspection> {
     const { items: _ignored, ...fields } = data;
-    const inspection = await m.save(m.create(Inspection, { ...fields, organizationId }));
-    await this.insertItems(m, organizationId, inspection.id, items);
-    return (await this.findById(m, organizationId, inspection.id)) as Inspection;
+    const inspection = await this.create(scope, fields);
+    await this.insertItems(scope, inspection.id, items);
+    return (await this.findById(scope, inspection.id)) as Inspection;
   }
 
-  private async insertItems(
-    m: EntityManager,
-    organizationId: string,
-    inspectionId: string,
-    items: Pick<InspectionItem, 'area' | 'rating' | 'notes'>[],
-  ): Promise<void> {
-    await m.insert(
+  private async insertItems(scope: OrganizationScope, inspectionId: string, items: ItemRow[]): Promise<void> {
+    await scope.manager.insert(
       InspectionItem,
-      items.map((item, position) => ({ ...item, position, organizationId, inspectionId })),
+      items.map((item, position) => ({
+        ...item,
+        position,
+        organizationId: scope.organizationId,
+        inspectionId,
+      })),
     );
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Lease, LeaseEndingNotice, LeaseLifecycleRun, TenantTransactions } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
-import type { EntityManager } from 'typeorm';
+import { systemActor, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { LeasesRepository } from './leases.repository';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
@@ -41,16 +40,16 @@ export class LeaseLifecycle {
   private readonly logger = new Logger(LeaseLifecycle.name);
 
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly transactions: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly leases: LeasesRepository,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   /** Every day at 02:00 UTC. */
   @Scheduled({ job: MaintenanceJob.LeaseLifecycle, cron: '0 2 * * *', scope: 'lease-lifecycle' })
   async run(now = new Date()): Promise<{ endingSoon: number; expired: number }> {
     const today = isoDay(now);
-    const organizations = await this.tenant.runPlatformJob(async (m) => {
+    const organizations = await this.transactions.runPlatformJob(async (m) => {
       const withLeases = await m
         .createQueryBuilder(Lease, 'l')
         .select('DISTINCT l.organization_id', 'organizationId')
@@ -62,8 +61,8 @@ export class LeaseLifecycle {
     });
     const totals = { endingSoon: 0, expired: 0 };
     for (const organizationId of organizations) {
-      const result = await this.tenant.run({ organizationId }, (m) =>
-        this.runForOrganization(m, organizationId, today),
+      const result = await this.tenant.run(systemActor(organizationId), (tx) =>
+        this.runForOrganization(tx, today),
       );
       totals.endingSoon += result.endingSoon;
       totals.expired += result.expired;
@@ -77,10 +76,10 @@ export class LeaseLifecycle {
   }
 
   private async runForOrganization(
-    m: EntityManager,
-    organizationId: string,
+    tx: TenantTransaction,
     today: string,
   ): Promise<{ endingSoon: number; expired: number }> {
+    const { manager: m, organizationId } = tx;
     const lastRun = await m.findOne(LeaseLifecycleRun, {
       where: { organizationId },
       lock: { mode: 'pessimistic_write' },
@@ -115,9 +114,8 @@ export class LeaseLifecycle {
           .execute();
         // Already announced (the pass ran twice, or caught up earlier): nothing to send.
         if ((recorded.raw as unknown[]).length === 0) continue;
-        await this.outbox.write(m, {
+        await tx.emit({
           type: 'lease.ending_soon',
-          organizationId,
           aggregateId: lease.id,
           aggregateVersion: lease.version,
           payload: { leaseId: lease.id, unitId: lease.unitId, endDate, daysLeft },
@@ -133,7 +131,7 @@ export class LeaseLifecycle {
       })
       .setLock('pessimistic_write')
       .getMany();
-    for (const lease of past) await this.leases.update(m, organizationId, lease.id, { status: 'expired' });
+    for (const lease of past) await this.leases.update(tx, lease.id, { status: 'expired' });
     if (!lastRun || lastRun.lastRunOn < today) {
       await m.upsert(LeaseLifecycleRun, { organizationId, lastRunOn: today }, ['organizationId']);
     }

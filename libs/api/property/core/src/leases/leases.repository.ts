@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Lease, LeaseAddendum, LeaseCoTenant, Person, UnitOccupant } from '@ppt/db';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import {
+  Lease,
+  LeaseAddendum,
+  LeaseCoTenant,
+  type OrganizationScope,
+  Person,
+  TenantRepository,
+  UnitOccupant,
+} from '@ppt/db';
+import type { SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { PageQueryDto } from '@ppt/http';
 import type { ListLeasesQueryDto } from './dto/lease.dto';
@@ -12,19 +20,22 @@ const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'l.created_at',
 };
 
-/** Leases, their co-tenants and addenda, of one organisation (every method takes it; RLS backs it up). */
+/**
+ * Leases, their co-tenants and addenda, of one organisation: findById, findForUpdate, create and update
+ * (which raises the version: event order for consumers) come from TenantRepository; every method takes
+ * the scope (RLS backs it up).
+ */
 @Injectable()
-export class LeasesRepository {
+export class LeasesRepository extends TenantRepository<Lease> {
+  constructor() {
+    super(Lease, { versioned: true });
+  }
+
   /** `residentUserId` limits the list to what that resident may see (see `residentFilter`). */
-  list(
-    m: EntityManager,
-    organizationId: string,
-    f: ListLeasesQueryDto,
-    residentUserId?: string,
-  ): Promise<[Lease[], number]> {
-    const qb = m
+  list(scope: OrganizationScope, f: ListLeasesQueryDto, residentUserId?: string): Promise<[Lease[], number]> {
+    const qb = scope.manager
       .createQueryBuilder(Lease, 'l')
-      .where('l.organization_id = :organizationId', { organizationId });
+      .where('l.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (residentUserId) residentFilter(qb, residentUserId);
     if (f.status) qb.andWhere('l.status = :status', { status: f.status });
     if (f.unitId) qb.andWhere('l.unit_id = :unitId', { unitId: f.unitId });
@@ -52,47 +63,24 @@ export class LeasesRepository {
       .getManyAndCount();
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
-    return m.findOneBy(Lease, { organizationId, id });
-  }
-
-  async findVisibleToResident(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    userId: string,
-  ): Promise<Lease | null> {
-    const qb = m
+  async findVisibleToResident(scope: OrganizationScope, id: string, userId: string): Promise<Lease | null> {
+    const qb = scope.manager
       .createQueryBuilder(Lease, 'l')
-      .where('l.organization_id = :organizationId AND l.id = :id', { organizationId, id });
+      .where('l.organization_id = :organizationId AND l.id = :id', {
+        organizationId: scope.organizationId,
+        id,
+      });
     return residentFilter(qb, userId).getOne();
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
-    return m.findOne(Lease, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Lease>): Promise<Lease> {
-    return m.save(m.create(Lease, { ...data, organizationId }));
-  }
-
-  /** Applies changes and bumps the version (event order for consumers). */
-  async update(m: EntityManager, organizationId: string, id: string, changes: Partial<Lease>): Promise<void> {
-    await m.update(Lease, { organizationId, id }, { ...changes, version: () => 'version + 1' });
-  }
-
   /** Co-tenant ids per lease, for a page of leases in one query. */
-  async coTenantIds(
-    m: EntityManager,
-    organizationId: string,
-    leaseIds: string[],
-  ): Promise<Map<string, string[]>> {
+  async coTenantIds(scope: OrganizationScope, leaseIds: string[]): Promise<Map<string, string[]>> {
     const byLease = new Map<string, string[]>(leaseIds.map((id) => [id, []]));
     if (leaseIds.length === 0) return byLease;
-    const rows = await m
+    const rows = await scope.manager
       .createQueryBuilder(LeaseCoTenant, 'c')
       .where('c.organization_id = :organizationId AND c.lease_id IN (:...leaseIds)', {
-        organizationId,
+        organizationId: scope.organizationId,
         leaseIds,
       })
       .orderBy('c.created_at', 'ASC')
@@ -102,31 +90,25 @@ export class LeasesRepository {
     return byLease;
   }
 
-  async replaceCoTenants(
-    m: EntityManager,
-    organizationId: string,
-    leaseId: string,
-    personIds: string[],
-  ): Promise<void> {
-    await m.delete(LeaseCoTenant, { organizationId, leaseId });
+  async replaceCoTenants(scope: OrganizationScope, leaseId: string, personIds: string[]): Promise<void> {
+    await scope.manager.delete(LeaseCoTenant, { organizationId: scope.organizationId, leaseId });
     if (personIds.length === 0) return;
-    await m
+    await scope.manager
       .createQueryBuilder()
       .insert()
       .into(LeaseCoTenant)
-      .values(personIds.map((personId) => ({ organizationId, leaseId, personId })))
+      .values(personIds.map((personId) => ({ organizationId: scope.organizationId, leaseId, personId })))
       .updateEntity(false)
       .execute();
   }
 
   listAddenda(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     leaseId: string,
     page: PageQueryDto,
   ): Promise<[LeaseAddendum[], number]> {
-    return m.findAndCount(LeaseAddendum, {
-      where: { organizationId, leaseId },
+    return scope.manager.findAndCount(LeaseAddendum, {
+      where: { organizationId: scope.organizationId, leaseId },
       order: { number: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -134,21 +116,22 @@ export class LeasesRepository {
   }
 
   /** Called with the lease row locked, so numbers cannot collide. */
-  async nextAddendumNumber(m: EntityManager, organizationId: string, leaseId: string): Promise<number> {
-    const row = await m
+  async nextAddendumNumber(scope: OrganizationScope, leaseId: string): Promise<number> {
+    const row = await scope.manager
       .createQueryBuilder(LeaseAddendum, 'a')
       .select('COALESCE(MAX(a.number), 0) + 1', 'next')
-      .where('a.organization_id = :organizationId AND a.lease_id = :leaseId', { organizationId, leaseId })
+      .where('a.organization_id = :organizationId AND a.lease_id = :leaseId', {
+        organizationId: scope.organizationId,
+        leaseId,
+      })
       .getRawOne<{ next: number }>();
     return Number(row?.next ?? 1);
   }
 
-  createAddendum(
-    m: EntityManager,
-    organizationId: string,
-    data: Partial<LeaseAddendum>,
-  ): Promise<LeaseAddendum> {
-    return m.save(m.create(LeaseAddendum, { ...data, organizationId }));
+  createAddendum(scope: OrganizationScope, data: Partial<LeaseAddendum>): Promise<LeaseAddendum> {
+    return scope.manager.save(
+      scope.manager.create(LeaseAddendum, { ...data, organizationId: scope.organizationId }),
+    );
   }
 }
 

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import { TenantTransactions, type Lease, type LeaseAddendum, type LeaseAddendumChanges } from '@ppt/db';
-import { OutboxWriter } from '@ppt/events';
-import type { EntityManager } from 'typeorm';
+import type { Lease, LeaseAddendum, LeaseAddendumChanges, OrganizationScope } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
-import { PeopleRepository } from '../people/people.repository';
+import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
+import { PeopleService } from '../people/people.service';
 import { UnitsService } from '../units/units.service';
 import type {
   AddendumResponse,
@@ -33,25 +29,22 @@ const AMENDABLE_TERMS = ['rentAmount', 'depositAmount', 'paymentDay', 'endDate',
 @Injectable()
 export class LeasesService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly leases: LeasesRepository,
     private readonly units: UnitsService,
-    private readonly people: PeopleRepository,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxWriter,
+    private readonly people: PeopleService,
   ) {}
 
   /** A lease inside the caller's transaction (RLS: the caller's organisation only), for other contexts. */
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Lease | null> {
-    return this.leases.findById(m, organizationId, id);
+  findById(scope: OrganizationScope, id: string): Promise<Lease | null> {
+    return this.leases.findById(scope, id);
   }
 
   list(t: Tenant, query: ListLeasesQueryDto): Promise<Page<LeaseResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [items, total] = await this.leases.list(m, t.organizationId, query, residentOf(t));
+    return this.tenant.run(t, async (tx) => {
+      const [items, total] = await this.leases.list(tx, query, residentOf(t));
       const coTenants = await this.leases.coTenantIds(
-        m,
-        t.organizationId,
+        tx,
         items.map((l) => l.id),
       );
       return {
@@ -64,116 +57,96 @@ export class LeasesService {
   }
 
   get(t: Tenant, id: string): Promise<LeaseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => this.load(m, t, await this.mustSee(m, t, id)));
+    return this.tenant.run(t, async (tx) => this.load(tx, await this.mustSee(tx, t, id)));
   }
 
   create(t: Tenant, dto: CreateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
     checkDates(dto.startDate, dto.endDate);
     const { coTenantIds = [], ...fields } = dto;
-    return this.tenant.run(scopeOf(t), async (m) => {
-      if (!(await this.units.findById(m, t.organizationId, dto.unitId)))
-        throw new LeaseError(LeaseErrorCode.UnitNotFound, 'Unit not found');
-      await this.checkParties(m, t, dto.primaryTenantId, coTenantIds);
-      const lease = await this.leases
-        .create(m, t.organizationId, { ...fields, status: 'draft' })
-        .catch(numberTaken);
-      await this.leases.replaceCoTenants(m, t.organizationId, lease.id, coTenantIds);
-      const after = await this.load(m, t, lease);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id: lease.id, verb: 'created' },
-        null,
-        snapshot(after),
-      );
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        if (!(await this.units.findById(tx, dto.unitId)))
+          throw new LeaseError(LeaseErrorCode.UnitNotFound, 'Unit not found');
+        await this.checkParties(tx, dto.primaryTenantId, coTenantIds);
+        const lease = await this.leases.create(tx, { ...fields, status: 'draft' }).catch(numberTaken);
+        await this.leases.replaceCoTenants(tx, lease.id, coTenantIds);
+        const after = await this.load(tx, lease);
+        await tx.auditChange({ type: 'lease', id: lease.id, verb: 'created' }, null, snapshot(after));
+        return after;
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdateLeaseDto, meta: RequestMeta): Promise<LeaseResponse> {
     const { coTenantIds, ...fields } = dto;
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.load(m, t, await this.lockDraft(m, t, id));
-      checkDates(dto.startDate ?? before.startDate, dto.endDate ?? before.endDate ?? undefined);
-      await this.checkParties(
-        m,
-        t,
-        dto.primaryTenantId ?? before.primaryTenantId,
-        coTenantIds ?? before.coTenantIds,
-        dto.primaryTenantId !== undefined,
-      );
-      await this.leases.update(m, t.organizationId, id, fields).catch(numberTaken);
-      if (coTenantIds) await this.leases.replaceCoTenants(m, t.organizationId, id, coTenantIds);
-      const after = await this.load(m, t, await this.mustFind(m, t, id));
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.load(tx, await this.lockDraft(tx, id));
+        checkDates(dto.startDate ?? before.startDate, dto.endDate ?? before.endDate ?? undefined);
+        await this.checkParties(
+          tx,
+          dto.primaryTenantId ?? before.primaryTenantId,
+          coTenantIds ?? before.coTenantIds,
+          dto.primaryTenantId !== undefined,
+        );
+        await this.leases.update(tx, id, fields).catch(numberTaken);
+        if (coTenantIds) await this.leases.replaceCoTenants(tx, id, coTenantIds);
+        const after = await this.load(tx, await this.mustFind(tx, id));
+        await tx.auditChange({ type: 'lease', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        return after;
+      },
+      meta,
+    );
   }
 
   activate(t: Tenant, id: string, meta: RequestMeta): Promise<LeaseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.load(m, t, await this.transition(m, t, id, 'active'));
-      await this.leases.update(m, t.organizationId, id, { status: 'active' }).catch(overlapping);
-      const after = await this.load(m, t, await this.mustFind(m, t, id));
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id, verb: 'activated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      await this.outbox.write(m, {
-        type: 'lease.activated',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: { leaseId: id, unitId: after.unitId, startDate: after.startDate, endDate: after.endDate },
-      });
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.load(tx, await this.transition(tx, id, 'active'));
+        await this.leases.update(tx, id, { status: 'active' }).catch(overlapping);
+        const after = await this.load(tx, await this.mustFind(tx, id));
+        await tx.auditChange({ type: 'lease', id, verb: 'activated' }, snapshot(before), snapshot(after));
+        await tx.emit({
+          type: 'lease.activated',
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: { leaseId: id, unitId: after.unitId, startDate: after.startDate, endDate: after.endDate },
+        });
+        return after;
+      },
+      meta,
+    );
   }
 
   terminate(t: Tenant, id: string, endDate: string, meta: RequestMeta): Promise<LeaseResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.load(m, t, await this.transition(m, t, id, 'terminated'));
-      checkDates(before.startDate, endDate);
-      if (before.endDate && endDate > before.endDate) {
-        throw new LeaseError(
-          LeaseErrorCode.InvalidDates,
-          `A termination cannot extend the lease past its end (${before.endDate}); add an addendum instead`,
-        );
-      }
-      await this.leases.update(m, t.organizationId, id, {
-        status: 'terminated',
-        endDate,
-        terminatedAt: endDate,
-      });
-      const after = await this.load(m, t, await this.mustFind(m, t, id));
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id, verb: 'terminated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return after;
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.load(tx, await this.transition(tx, id, 'terminated'));
+        checkDates(before.startDate, endDate);
+        if (before.endDate && endDate > before.endDate) {
+          throw new LeaseError(
+            LeaseErrorCode.InvalidDates,
+            `A termination cannot extend the lease past its end (${before.endDate}); add an addendum instead`,
+          );
+        }
+        await this.leases.update(tx, id, { status: 'terminated', endDate, terminatedAt: endDate });
+        const after = await this.load(tx, await this.mustFind(tx, id));
+        await tx.auditChange({ type: 'lease', id, verb: 'terminated' }, snapshot(before), snapshot(after));
+        return after;
+      },
+      meta,
+    );
   }
 
   listAddenda(t: Tenant, id: string, page: PageQueryDto): Promise<Page<AddendumResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.mustSee(m, t, id);
-      const [items, total] = await this.leases.listAddenda(m, t.organizationId, id, page);
+    return this.tenant.run(t, async (tx) => {
+      await this.mustSee(tx, t, id);
+      const [items, total] = await this.leases.listAddenda(tx, id, page);
       return { items: items.map(toAddendum), total, limit: page.limit, offset: page.offset };
     });
   }
@@ -189,65 +162,61 @@ export class LeasesService {
     if (Object.keys(changes).length === 0) {
       throw new LeaseError(LeaseErrorCode.EmptyAddendum, 'An addendum must change at least one term');
     }
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const locked = await this.leases.findForUpdate(m, t.organizationId, id);
-      if (!locked) throw notFound();
-      if (locked.status !== 'active') {
-        throw new LeaseError(
-          LeaseErrorCode.NotActive,
-          `Only an active lease takes addenda (this one is ${locked.status})`,
-        );
-      }
-      const before = await this.load(m, t, locked);
-      if (effectiveFrom < before.startDate) {
-        throw new LeaseError(
-          LeaseErrorCode.InvalidDates,
-          'The addendum cannot apply before the lease starts',
-        );
-      }
-      if (changes.endDate !== undefined) checkDates(before.startDate, changes.endDate ?? undefined);
-      if (changes.coTenantIds) await this.checkParties(m, t, before.primaryTenantId, changes.coTenantIds);
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const locked = await this.leases.findForUpdate(tx, id);
+        if (!locked) throw notFound();
+        if (locked.status !== 'active') {
+          throw new LeaseError(
+            LeaseErrorCode.NotActive,
+            `Only an active lease takes addenda (this one is ${locked.status})`,
+          );
+        }
+        const before = await this.load(tx, locked);
+        if (effectiveFrom < before.startDate) {
+          throw new LeaseError(
+            LeaseErrorCode.InvalidDates,
+            'The addendum cannot apply before the lease starts',
+          );
+        }
+        if (changes.endDate !== undefined) checkDates(before.startDate, changes.endDate ?? undefined);
+        if (changes.coTenantIds) await this.checkParties(tx, before.primaryTenantId, changes.coTenantIds);
 
-      const { coTenantIds, ...columns } = changes;
-      await this.leases.update(m, t.organizationId, id, columns).catch(overlapping);
-      if (coTenantIds) await this.leases.replaceCoTenants(m, t.organizationId, id, coTenantIds);
-      const addendum = await this.leases.createAddendum(m, t.organizationId, {
-        leaseId: id,
-        number: await this.leases.nextAddendumNumber(m, t.organizationId, id),
-        effectiveFrom,
-        description,
-        changes,
-        previous: pickTerms(before, Object.keys(changes)),
-        createdByUserId: t.userId,
-      });
-      const after = await this.load(m, t, await this.mustFind(m, t, id));
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'lease', id, verb: 'amended' },
-        snapshot(before),
-        snapshot(after),
-      );
-      await this.outbox.write(m, {
-        type: 'lease.amended',
-        organizationId: t.organizationId,
-        aggregateId: id,
-        aggregateVersion: after.version,
-        payload: {
+        const { coTenantIds, ...columns } = changes;
+        await this.leases.update(tx, id, columns).catch(overlapping);
+        if (coTenantIds) await this.leases.replaceCoTenants(tx, id, coTenantIds);
+        const addendum = await this.leases.createAddendum(tx, {
           leaseId: id,
-          unitId: after.unitId,
-          addendumNumber: addendum.number,
+          number: await this.leases.nextAddendumNumber(tx, id),
           effectiveFrom,
-          changes: { ...changes },
-        },
-      });
-      return toAddendum(addendum);
-    });
+          description,
+          changes,
+          previous: pickTerms(before, Object.keys(changes)),
+          createdByUserId: t.userId,
+        });
+        const after = await this.load(tx, await this.mustFind(tx, id));
+        await tx.auditChange({ type: 'lease', id, verb: 'amended' }, snapshot(before), snapshot(after));
+        await tx.emit({
+          type: 'lease.amended',
+          aggregateId: id,
+          aggregateVersion: after.version,
+          payload: {
+            leaseId: id,
+            unitId: after.unitId,
+            addendumNumber: addendum.number,
+            effectiveFrom,
+            changes: { ...changes },
+          },
+        });
+        return toAddendum(addendum);
+      },
+      meta,
+    );
   }
 
-  private async transition(m: EntityManager, t: Tenant, id: string, to: Lease['status']): Promise<Lease> {
-    const lease = await this.leases.findForUpdate(m, t.organizationId, id);
+  private async transition(tx: TenantTransaction, id: string, to: Lease['status']): Promise<Lease> {
+    const lease = await this.leases.findForUpdate(tx, id);
     if (!lease) throw notFound();
     if (!canTransition(lease.status, to)) {
       throw new LeaseError(LeaseErrorCode.InvalidTransition, `A ${lease.status} lease cannot become ${to}`);
@@ -255,8 +224,8 @@ export class LeasesService {
     return lease;
   }
 
-  private async lockDraft(m: EntityManager, t: Tenant, id: string): Promise<Lease> {
-    const lease = await this.leases.findForUpdate(m, t.organizationId, id);
+  private async lockDraft(tx: TenantTransaction, id: string): Promise<Lease> {
+    const lease = await this.leases.findForUpdate(tx, id);
     if (!lease) throw notFound();
     if (lease.status !== 'draft')
       throw new LeaseError(
@@ -268,8 +237,7 @@ export class LeasesService {
 
   /** The primary tenant and co-tenants exist in the organisation and are distinct people. */
   private async checkParties(
-    m: EntityManager,
-    t: Tenant,
+    tx: TenantTransaction,
     primaryTenantId: string,
     coTenantIds: string[],
     checkPrimary = true,
@@ -278,29 +246,29 @@ export class LeasesService {
       throw new LeaseError(LeaseErrorCode.CoTenantIsPrimary, 'The primary tenant cannot also be a co-tenant');
     }
     const ids = checkPrimary ? [primaryTenantId, ...coTenantIds] : coTenantIds;
-    const found = await this.people.existingIds(m, t.organizationId, ids);
+    const found = await this.people.existingIds(tx, ids);
     if (found.size !== new Set(ids).size)
       throw new LeaseError(LeaseErrorCode.TenantNotFound, 'Person not found');
   }
 
   /** Owners and tenants see only leases they are party to or of units they own; others get 404. */
-  private async mustSee(m: EntityManager, t: Tenant, id: string): Promise<Lease> {
+  private async mustSee(tx: TenantTransaction, t: Tenant, id: string): Promise<Lease> {
     const resident = residentOf(t);
     const lease = resident
-      ? await this.leases.findVisibleToResident(m, t.organizationId, id, resident)
-      : await this.leases.findById(m, t.organizationId, id);
+      ? await this.leases.findVisibleToResident(tx, id, resident)
+      : await this.leases.findById(tx, id);
     if (!lease) throw notFound();
     return lease;
   }
 
-  private async mustFind(m: EntityManager, t: Tenant, id: string): Promise<Lease> {
-    const lease = await this.leases.findById(m, t.organizationId, id);
+  private async mustFind(tx: TenantTransaction, id: string): Promise<Lease> {
+    const lease = await this.leases.findById(tx, id);
     if (!lease) throw notFound();
     return lease;
   }
 
-  private async load(m: EntityManager, t: Tenant, lease: Lease): Promise<LeaseResponse> {
-    const coTenants = await this.leases.coTenantIds(m, t.organizationId, [lease.id]);
+  private async load(tx: TenantTransaction, lease: Lease): Promise<LeaseResponse> {
+    const coTenants = await this.leases.coTenantIds(tx, [lease.id]);
     return toResponse(lease, coTenants.get(lease.id) ?? []);
   }
 }

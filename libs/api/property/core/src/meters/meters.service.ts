@@ -69,7 +69,7 @@ export class MetersService {
     return this.tenant.run(
       t,
       async (tx) => {
-        if (!(await this.units.findById(tx.manager, tx.organizationId, dto.unitId)))
+        if (!(await this.units.findById(tx, dto.unitId)))
           throw new MeterError(MeterErrorCode.UnitNotFound, 'Unit not found');
         const meter = await this.meters.create(tx, dto).catch(serialTaken);
         const { organization: _o, unit: _u, ...fields } = meter;

@@ -10,6 +10,6 @@ import { PersonInvitationsService } from './person-invitations.service';
 @Module({
   imports: [IdentityCoreModule, MailModule, OrganizationsCoreModule, UsersModule],
   providers: [PeopleRepository, PeopleService, PersonInvitationsService],
-  exports: [PeopleRepository, PeopleService, PersonInvitationsService],
+  exports: [PeopleService, PersonInvitationsService],
 })
 export class PeopleCoreModule {}

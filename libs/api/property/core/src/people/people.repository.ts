@@ -1,21 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { Lease, LeaseCoTenant, Membership, Person, PersonInvitation } from '@ppt/db';
+import {
+  Lease,
+  LeaseCoTenant,
+  Membership,
+  type OrganizationScope,
+  Person,
+  PersonInvitation,
+  TenantRepository,
+} from '@ppt/db';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 
 const SORT_COLUMNS: Record<string, string> = { lastName: 'p.last_name', createdAt: 'p.created_at' };
 
-/** People of one organisation (every method takes it; RLS backs it up). */
+/**
+ * People of one organisation and their invitations: findById, findForUpdate, create and update come from
+ * TenantRepository; every method but findInvitationByTokenHash takes the scope (RLS backs it up).
+ */
 @Injectable()
-export class PeopleRepository {
+export class PeopleRepository extends TenantRepository<Person> {
+  constructor() {
+    super(Person);
+  }
+
   list(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     f: { q?: string; sort: string; limit: number; offset: number },
   ): Promise<[Person[], number]> {
-    const qb = m
+    const qb = scope.manager
       .createQueryBuilder(Person, 'p')
-      .where('p.organization_id = :organizationId', { organizationId });
+      .where('p.organization_id = :organizationId', { organizationId: scope.organizationId });
     if (f.q) {
       qb.andWhere("(p.first_name || ' ' || p.last_name ILIKE :q OR p.email ILIKE :q OR p.phone ILIKE :q)", {
         q: likePattern(f.q),
@@ -31,68 +45,50 @@ export class PeopleRepository {
       .getManyAndCount();
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Person | null> {
-    return m.findOneBy(Person, { organizationId, id });
-  }
-
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Person | null> {
-    return m.findOne(Person, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Person>): Promise<Person> {
-    return m.save(m.create(Person, { ...data, organizationId }));
-  }
-
-  async update(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    changes: Partial<Person>,
-  ): Promise<void> {
-    await m.update(Person, { organizationId, id }, changes);
-  }
-
-  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
-    await m.delete(Person, { organizationId, id });
+  async delete(scope: OrganizationScope, id: string): Promise<void> {
+    await scope.manager.delete(Person, this.keyOf(scope, id));
   }
 
   /** Primary tenant or co-tenant of any lease (leases keep their parties). */
-  async hasLeases(m: EntityManager, organizationId: string, personId: string): Promise<boolean> {
+  async hasLeases(scope: OrganizationScope, personId: string): Promise<boolean> {
     return (
-      (await m.existsBy(Lease, { organizationId, primaryTenantId: personId })) ||
-      (await m.existsBy(LeaseCoTenant, { organizationId, personId }))
+      (await scope.manager.existsBy(Lease, {
+        organizationId: scope.organizationId,
+        primaryTenantId: personId,
+      })) || (await scope.manager.existsBy(LeaseCoTenant, { organizationId: scope.organizationId, personId }))
     );
   }
 
-  async existingIds(m: EntityManager, organizationId: string, ids: string[]): Promise<Set<string>> {
+  async existingIds(scope: OrganizationScope, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await m.find(Person, { select: { id: true }, where: { organizationId, id: In(ids) } });
+    const rows = await scope.manager.find(Person, {
+      select: { id: true },
+      where: { organizationId: scope.organizationId, id: In(ids) },
+    });
     return new Set(rows.map((p) => p.id));
   }
 
-  isMember(m: EntityManager, organizationId: string, userId: string): Promise<boolean> {
-    return m.existsBy(Membership, { organizationId, userId });
+  isMember(scope: OrganizationScope, userId: string): Promise<boolean> {
+    return scope.manager.existsBy(Membership, { organizationId: scope.organizationId, userId });
   }
 
-  findLinkedToUser(m: EntityManager, organizationId: string, userId: string): Promise<Person | null> {
-    return m.findOneBy(Person, { organizationId, userId });
+  findLinkedToUser(scope: OrganizationScope, userId: string): Promise<Person | null> {
+    return scope.manager.findOneBy(Person, { organizationId: scope.organizationId, userId });
   }
 
   /** A newer invitation replaces the pending ones, so only the latest link works. */
-  async revokePendingInvitations(m: EntityManager, organizationId: string, personId: string): Promise<void> {
-    await m.update(
+  async revokePendingInvitations(scope: OrganizationScope, personId: string): Promise<void> {
+    await scope.manager.update(
       PersonInvitation,
-      { organizationId, personId, acceptedAt: IsNull(), revokedAt: IsNull() },
+      { organizationId: scope.organizationId, personId, acceptedAt: IsNull(), revokedAt: IsNull() },
       { revokedAt: () => 'now()' },
     );
   }
 
-  createInvitation(
-    m: EntityManager,
-    organizationId: string,
-    data: Partial<PersonInvitation>,
-  ): Promise<PersonInvitation> {
-    return m.save(m.create(PersonInvitation, { ...data, organizationId }));
+  createInvitation(scope: OrganizationScope, data: Partial<PersonInvitation>): Promise<PersonInvitation> {
+    return scope.manager.save(
+      scope.manager.create(PersonInvitation, { ...data, organizationId: scope.organizationId }),
+    );
   }
 
   /** Runs in the platform scope 'person-invitation-accept': the token alone names the organisation. */
@@ -100,22 +96,17 @@ export class PeopleRepository {
     return m.findOneBy(PersonInvitation, { tokenHash });
   }
 
-  lockInvitation(m: EntityManager, organizationId: string, id: string): Promise<PersonInvitation | null> {
-    return m.findOne(PersonInvitation, {
-      where: { organizationId, id },
+  lockInvitation(scope: OrganizationScope, id: string): Promise<PersonInvitation | null> {
+    return scope.manager.findOne(PersonInvitation, {
+      where: { organizationId: scope.organizationId, id },
       lock: { mode: 'pessimistic_write' },
     });
   }
 
-  async markInvitationAccepted(
-    m: EntityManager,
-    organizationId: string,
-    id: string,
-    userId: string,
-  ): Promise<void> {
-    await m.update(
+  async markInvitationAccepted(scope: OrganizationScope, id: string, userId: string): Promise<void> {
+    await scope.manager.update(
       PersonInvitation,
-      { organizationId, id },
+      { organizationId: scope.organizationId, id },
       { acceptedAt: () => 'now()', acceptedByUserId: userId },
     );
   }

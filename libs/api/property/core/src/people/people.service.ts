@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Person } from '@ppt/db';
-import type { EntityManager } from 'typeorm';
+import type { OrganizationScope, Person } from '@ppt/db';
 import type { Page } from '@ppt/http';
-import { referencedAs } from '@ppt/api-shared';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import {
+  referencedAs,
+  type RequestMeta,
+  type Tenant,
+  type TenantTransaction,
+  TenantUnitOfWork,
+} from '@ppt/api-shared';
 import type { CreatePersonDto, ListPeopleQueryDto, PersonResponse, UpdatePersonDto } from './dto/person.dto';
 import { PersonError, PersonErrorCode } from './people.errors';
 import { PeopleRepository } from './people.repository';
@@ -14,96 +16,91 @@ import { PeopleRepository } from './people.repository';
 @Injectable()
 export class PeopleService {
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly people: PeopleRepository,
-    private readonly audit: AuditService,
   ) {}
 
   /**
    * The person of an organisation, or null, inside the caller's transaction: other contexts' way to a
    * person (they never use the repository).
    */
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Person | null> {
-    return this.people.findById(m, organizationId, id);
+  findById(scope: OrganizationScope, id: string): Promise<Person | null> {
+    return this.people.findById(scope, id);
+  }
+
+  /** Which of these ids are people of the organisation, inside the caller's transaction. */
+  existingIds(scope: OrganizationScope, ids: string[]): Promise<Set<string>> {
+    return this.people.existingIds(scope, ids);
   }
 
   list(t: Tenant, query: ListPeopleQueryDto): Promise<Page<PersonResponse>> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const [items, total] = await this.people.list(m, t.organizationId, query);
+    return this.tenant.run(t, async (tx) => {
+      const [items, total] = await this.people.list(tx, query);
       return { items: items.map(toResponse), total, limit: query.limit, offset: query.offset };
     });
   }
 
   get(t: Tenant, id: string): Promise<PersonResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const person = await this.people.findById(m, t.organizationId, id);
+    return this.tenant.run(t, async (tx) => {
+      const person = await this.people.findById(tx, id);
       if (!person) throw notFound();
       return toResponse(person);
     });
   }
 
   create(t: Tenant, dto: CreatePersonDto, meta: RequestMeta): Promise<PersonResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      await this.checkUser(m, t, dto.userId);
-      const person = await this.people.create(m, t.organizationId, dto);
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'person', id: person.id, verb: 'created' },
-        null,
-        snapshot(person),
-      );
-      return toResponse(person);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        await this.checkUser(tx, dto.userId);
+        const person = await this.people.create(tx, dto);
+        await tx.auditChange({ type: 'person', id: person.id, verb: 'created' }, null, snapshot(person));
+        return toResponse(person);
+      },
+      meta,
+    );
   }
 
   update(t: Tenant, id: string, dto: UpdatePersonDto, meta: RequestMeta): Promise<PersonResponse> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.people.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      await this.checkUser(m, t, dto.userId);
-      await this.people.update(m, t.organizationId, id, dto);
-      const after = (await this.people.findById(m, t.organizationId, id)) as Person;
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'person', id, verb: 'updated' },
-        snapshot(before),
-        snapshot(after),
-      );
-      return toResponse(after);
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.people.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        await this.checkUser(tx, dto.userId);
+        await this.people.update(tx, id, dto);
+        const after = (await this.people.findById(tx, id)) as Person;
+        await tx.auditChange({ type: 'person', id, verb: 'updated' }, snapshot(before), snapshot(after));
+        return toResponse(after);
+      },
+      meta,
+    );
   }
 
   delete(t: Tenant, id: string, meta: RequestMeta): Promise<void> {
-    return this.tenant.run(scopeOf(t), async (m) => {
-      const before = await this.people.findForUpdate(m, t.organizationId, id);
-      if (!before) throw notFound();
-      if (await this.people.hasLeases(m, t.organizationId, id)) {
-        throw new PersonError(PersonErrorCode.HasLeases, 'This person is the tenant of a lease');
-      }
-      await this.people
-        .delete(m, t.organizationId, id)
-        .catch(
-          referencedAs(
-            () => new PersonError(PersonErrorCode.InUse, 'Votes or delegations still refer to this person'),
-          ),
-        );
-      await this.audit.recordChange(
-        m,
-        t,
-        meta,
-        { type: 'person', id, verb: 'deleted' },
-        snapshot(before),
-        null,
-      );
-    });
+    return this.tenant.run(
+      t,
+      async (tx) => {
+        const before = await this.people.findForUpdate(tx, id);
+        if (!before) throw notFound();
+        if (await this.people.hasLeases(tx, id)) {
+          throw new PersonError(PersonErrorCode.HasLeases, 'This person is the tenant of a lease');
+        }
+        await this.people
+          .delete(tx, id)
+          .catch(
+            referencedAs(
+              () => new PersonError(PersonErrorCode.InUse, 'Votes or delegations still refer to this person'),
+            ),
+          );
+        await tx.auditChange({ type: 'person', id, verb: 'deleted' }, snapshot(before), null);
+      },
+      meta,
+    );
   }
 
-  private async checkUser(m: EntityManager, t: Tenant, userId: string | undefined): Promise<void> {
-    if (userId && !(await this.people.isMember(m, t.organizationId, userId))) {
+  private async checkUser(tx: TenantTransaction, userId: string | undefined): Promise<void> {
+    if (userId && !(await this.people.isMember(tx, userId))) {
       throw new PersonError(
         PersonErrorCode.UserNotMember,
         'The linked user must be a member of this organisation',

@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
 import { TenantTransactions, type PersonInvitation } from '@ppt/db';
-import type { RequestMeta } from '@ppt/api-shared';
-import { scopeOf, type Tenant } from '@ppt/api-shared';
-import { AuditService } from '@ppt/api-shared';
+import { type RequestMeta, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { requireVerifiedEmail } from '@ppt/api-identity-core';
 import { newOpaqueToken, sha256 } from '@ppt/api-identity-core';
 import { PasswordDoor, PasswordDoors } from '@ppt/api-identity-core';
@@ -31,11 +29,11 @@ export class PersonInvitationsService {
   private readonly logger = new Logger(PersonInvitationsService.name);
 
   constructor(
-    private readonly tenant: TenantTransactions,
+    private readonly transactions: TenantTransactions,
+    private readonly tenant: TenantUnitOfWork,
     private readonly people: PeopleRepository,
     private readonly memberships: MembershipsService,
     private readonly users: UsersService,
-    private readonly audit: AuditService,
     private readonly mailer: Mailer,
     private readonly doors: PasswordDoors,
   ) {}
@@ -48,47 +46,44 @@ export class PersonInvitationsService {
   ): Promise<PersonInvitationResponse> {
     const token = newOpaqueToken();
     let mail: MailMessage | undefined;
-    const invitation = await this.tenant.run(scopeOf(t), async (m) => {
-      const person = await this.people.findForUpdate(m, t.organizationId, personId);
-      if (!person) throw new PersonError(PersonErrorCode.NotFound, 'Person not found');
-      if (person.userId) {
-        throw new PersonError(PersonErrorCode.AlreadyLinked, 'This person is already linked to an account');
-      }
-      const email = dto.email ?? person.email;
-      if (!email) {
-        throw new PersonError(PersonErrorCode.EmailMissing, 'The person has no e-mail address; give one');
-      }
-      await this.people.revokePendingInvitations(m, t.organizationId, personId);
-      const created = await this.people.createInvitation(m, t.organizationId, {
-        personId,
-        email,
-        role: dto.role,
-        tokenHash: token.hash,
-        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-        invitedByUserId: t.userId,
-      });
-      await this.audit.record(
-        {
-          action: 'person.invited',
-          organizationId: t.organizationId,
-          actorUserId: t.userId,
-          entityType: 'person',
-          entityId: personId,
-          details: { invitationId: created.id, role: dto.role },
-        },
-        meta,
-        m,
-      );
-      const organization = await this.memberships.findOrganization(m, t.organizationId);
-      mail = mailTemplates.residentInvitation(
-        email,
-        person.firstName,
-        organization?.name ?? 'Your property manager',
-        dto.role,
-        this.mailer.appLink('accept-resident-invitation', token.token),
-      );
-      return created;
-    });
+    const invitation = await this.tenant.run(
+      t,
+      async (tx) => {
+        const person = await this.people.findForUpdate(tx, personId);
+        if (!person) throw new PersonError(PersonErrorCode.NotFound, 'Person not found');
+        if (person.userId) {
+          throw new PersonError(PersonErrorCode.AlreadyLinked, 'This person is already linked to an account');
+        }
+        const email = dto.email ?? person.email;
+        if (!email) {
+          throw new PersonError(PersonErrorCode.EmailMissing, 'The person has no e-mail address; give one');
+        }
+        await this.people.revokePendingInvitations(tx, personId);
+        const created = await this.people.createInvitation(tx, {
+          personId,
+          email,
+          role: dto.role,
+          tokenHash: token.hash,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+          invitedByUserId: t.userId,
+        });
+        await tx.audit(
+          'person.invited',
+          { type: 'person', id: personId },
+          { invitationId: created.id, role: dto.role },
+        );
+        const organization = await this.memberships.findOrganization(tx.manager, tx.organizationId);
+        mail = mailTemplates.residentInvitation(
+          email,
+          person.firstName,
+          organization?.name ?? 'Your property manager',
+          dto.role,
+          this.mailer.appLink('accept-resident-invitation', token.token),
+        );
+        return created;
+      },
+      meta,
+    );
     // After commit: a failed send is logged, and the office can invite again (the new link replaces this one).
     if (mail) {
       await this.mailer
@@ -111,75 +106,74 @@ export class PersonInvitationsService {
     // Token guessing is limited like password guessing: per (account, IP) and per IP.
     await this.doors.check(PasswordDoor.Invitation, user.userId, meta.ip);
     const account = requireVerifiedEmail(await this.users.findById(user.userId));
-    const found = await this.tenant.runPlatform('person-invitation-accept', (m) =>
+    const found = await this.transactions.runPlatform('person-invitation-accept', (m) =>
       this.people.findInvitationByTokenHash(m, sha256(token)),
     );
     if (!found) {
       await this.doors.failed(PasswordDoor.Invitation, user.userId, meta.ip);
       throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
     }
-    const organizationId = found.organizationId;
-    return this.tenant.run({ organizationId, userId: user.userId }, async (m) => {
-      const invitation = await this.people.lockInvitation(m, organizationId, found.id);
-      if (!invitation)
-        throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
-      // Checked first and leaving the invitation usable: the wrong account learns nothing about it.
-      if (invitation.email.toLowerCase() !== account.email.toLowerCase()) {
-        throw new PersonError(
-          PersonErrorCode.InvitationEmailMismatch,
-          'This invitation was sent to another e-mail address; sign in with that account',
+    // The invitation names the organisation; the signed-in account acts in it.
+    const actor = { organizationId: found.organizationId, userId: user.userId };
+    return this.tenant.run(
+      actor,
+      async (tx) => {
+        const { organizationId } = tx;
+        const invitation = await this.people.lockInvitation(tx, found.id);
+        if (!invitation)
+          throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+        // Checked first and leaving the invitation usable: the wrong account learns nothing about it.
+        if (invitation.email.toLowerCase() !== account.email.toLowerCase()) {
+          throw new PersonError(
+            PersonErrorCode.InvitationEmailMismatch,
+            'This invitation was sent to another e-mail address; sign in with that account',
+          );
+        }
+        if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
+          throw new PersonError(
+            PersonErrorCode.InvitationNotPending,
+            invitation.acceptedAt
+              ? 'The invitation has already been accepted'
+              : invitation.revokedAt
+                ? 'A newer invitation replaced this one'
+                : 'The invitation has expired; ask for a new one',
+          );
+        }
+        const person = await this.people.findForUpdate(tx, invitation.personId);
+        if (!person) throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
+        if (person.userId && person.userId !== user.userId) {
+          throw new PersonError(
+            PersonErrorCode.AlreadyLinked,
+            'This person is already linked to another account',
+          );
+        }
+        const linked = await this.people.findLinkedToUser(tx, user.userId);
+        if (linked && linked.id !== person.id) {
+          throw new PersonError(
+            PersonErrorCode.UserAlreadyLinked,
+            'Your account is already linked to another person in this organisation',
+          );
+        }
+        const membership =
+          (await this.memberships.findMembership(tx.manager, organizationId, user.userId)) ??
+          (await this.memberships.addMember(tx.manager, organizationId, user.userId, invitation.role));
+        await this.people.update(tx, person.id, { userId: user.userId });
+        await this.people.markInvitationAccepted(tx, invitation.id, user.userId);
+        await tx.audit(
+          'person.account_linked',
+          { type: 'person', id: person.id },
+          { invitationId: invitation.id, role: membership.role },
         );
-      }
-      if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
-        throw new PersonError(
-          PersonErrorCode.InvitationNotPending,
-          invitation.acceptedAt
-            ? 'The invitation has already been accepted'
-            : invitation.revokedAt
-              ? 'A newer invitation replaced this one'
-              : 'The invitation has expired; ask for a new one',
-        );
-      }
-      const person = await this.people.findForUpdate(m, organizationId, invitation.personId);
-      if (!person) throw new PersonError(PersonErrorCode.InvitationNotFound, 'The invitation is not valid');
-      if (person.userId && person.userId !== user.userId) {
-        throw new PersonError(
-          PersonErrorCode.AlreadyLinked,
-          'This person is already linked to another account',
-        );
-      }
-      const linked = await this.people.findLinkedToUser(m, organizationId, user.userId);
-      if (linked && linked.id !== person.id) {
-        throw new PersonError(
-          PersonErrorCode.UserAlreadyLinked,
-          'Your account is already linked to another person in this organisation',
-        );
-      }
-      const membership =
-        (await this.memberships.findMembership(m, organizationId, user.userId)) ??
-        (await this.memberships.addMember(m, organizationId, user.userId, invitation.role));
-      await this.people.update(m, organizationId, person.id, { userId: user.userId });
-      await this.people.markInvitationAccepted(m, organizationId, invitation.id, user.userId);
-      await this.audit.record(
-        {
-          action: 'person.account_linked',
+        const organization = await this.memberships.findOrganization(tx.manager, organizationId);
+        return {
           organizationId,
-          actorUserId: user.userId,
-          entityType: 'person',
-          entityId: person.id,
-          details: { invitationId: invitation.id, role: membership.role },
-        },
-        meta,
-        m,
-      );
-      const organization = await this.memberships.findOrganization(m, organizationId);
-      return {
-        organizationId,
-        organizationName: organization?.name ?? '',
-        personId: person.id,
-        role: membership.role,
-      };
-    });
+          organizationName: organization?.name ?? '',
+          personId: person.id,
+          role: membership.role,
+        };
+      },
+      meta,
+    );
   }
 }
 

@@ -8,6 +8,6 @@ import { UnitsService } from './units.service';
 @Module({
   imports: [BuildingsCoreModule, PeopleCoreModule],
   providers: [UnitsRepository, UnitsService, ResidentScope],
-  exports: [UnitsRepository, ResidentScope, UnitsService],
+  exports: [ResidentScope, UnitsService],
 })
 export class UnitsCoreModule {}

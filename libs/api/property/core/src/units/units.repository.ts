@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Person, Unit, UnitOccupant } from '@ppt/db';
+import { type OrganizationScope, Person, TenantRepository, Unit, UnitOccupant } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 
@@ -16,80 +16,58 @@ export interface UnitFilter {
 }
 
 const SORT_COLUMNS: Record<string, string> = {
-  number: 'u.number',
-  floor: 'u.floor',
-  areaM2: 'u.area_m2',
-  createdAt: 'u.created_at',
+  number: 'row.number',
+  floor: 'row.floor',
+  areaM2: 'row.area_m2',
+  createdAt: 'row.created_at',
 };
 
-/** Units of one organisation (every method takes it; RLS backs it up). */
+/**
+ * Units of one organisation: findById, findForUpdate, create, update and page come from
+ * TenantRepository; unitIdsOfUser still takes a manager and organisation, as
+ * ResidentScope's callers not yet on the unit of work pass them; RLS backs every query up.
+ */
 @Injectable()
-export class UnitsRepository {
-  list(m: EntityManager, organizationId: string, f: UnitFilter): Promise<[Unit[], number]> {
-    const qb = m
-      .createQueryBuilder(Unit, 'u')
-      .where('u.organization_id = :organizationId', { organizationId });
-    if (f.onlyIds) qb.andWhere('u.id = ANY(:onlyIds)', { onlyIds: f.onlyIds });
-    if (f.buildingId) qb.andWhere('u.building_id = :buildingId', { buildingId: f.buildingId });
-    if (f.status) qb.andWhere('u.status = :status', { status: f.status });
-    if (f.type) qb.andWhere('u.type = :type', { type: f.type });
-    if (f.q) qb.andWhere('u.number ILIKE :q', { q: likePattern(f.q) });
+export class UnitsRepository extends TenantRepository<Unit> {
+  constructor() {
+    super(Unit);
+  }
+
+  list(scope: OrganizationScope, f: UnitFilter): Promise<[Unit[], number]> {
     const { field, direction } = parseSort(f.sort);
-    return qb
-      .orderBy(SORT_COLUMNS[field], direction, 'NULLS LAST')
-      .addOrderBy('u.id', 'ASC')
-      .limit(f.limit)
-      .offset(f.offset)
-      .getManyAndCount();
+    return this.page(scope, f, { column: SORT_COLUMNS[field], direction, nulls: 'NULLS LAST' }, (qb) => {
+      if (f.onlyIds) qb.andWhere('row.id = ANY(:onlyIds)', { onlyIds: f.onlyIds });
+      if (f.buildingId) qb.andWhere('row.building_id = :buildingId', { buildingId: f.buildingId });
+      if (f.status) qb.andWhere('row.status = :status', { status: f.status });
+      if (f.type) qb.andWhere('row.type = :type', { type: f.type });
+      if (f.q) qb.andWhere('row.number ILIKE :q', { q: likePattern(f.q) });
+    });
   }
 
-  findById(m: EntityManager, organizationId: string, id: string): Promise<Unit | null> {
-    return m.findOneBy(Unit, { organizationId, id });
+  async delete(scope: OrganizationScope, id: string): Promise<void> {
+    await scope.manager.delete(Unit, this.keyOf(scope, id));
   }
 
-  findForUpdate(m: EntityManager, organizationId: string, id: string): Promise<Unit | null> {
-    return m.findOne(Unit, { where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  create(m: EntityManager, organizationId: string, data: Partial<Unit>): Promise<Unit> {
-    return m.save(m.create(Unit, { ...data, organizationId }));
-  }
-
-  async update(m: EntityManager, organizationId: string, id: string, changes: Partial<Unit>): Promise<void> {
-    await m.update(Unit, { organizationId, id }, changes);
-  }
-
-  async delete(m: EntityManager, organizationId: string, id: string): Promise<void> {
-    await m.delete(Unit, { organizationId, id });
-  }
-
-  listOccupants(
-    m: EntityManager,
-    organizationId: string,
-    unitId: string,
-  ): Promise<(UnitOccupant & { person: Person })[]> {
-    return m.find(UnitOccupant, {
-      where: { organizationId, unitId },
+  listOccupants(scope: OrganizationScope, unitId: string): Promise<(UnitOccupant & { person: Person })[]> {
+    return scope.manager.find(UnitOccupant, {
+      where: { organizationId: scope.organizationId, unitId },
       relations: { person: true },
       order: { startsOn: 'ASC', id: 'ASC' },
     }) as Promise<(UnitOccupant & { person: Person })[]>;
   }
 
-  addOccupant(m: EntityManager, organizationId: string, data: Partial<UnitOccupant>): Promise<UnitOccupant> {
-    return m.save(m.create(UnitOccupant, { ...data, organizationId }));
+  addOccupant(scope: OrganizationScope, data: Partial<UnitOccupant>): Promise<UnitOccupant> {
+    return scope.manager.save(
+      scope.manager.create(UnitOccupant, { ...data, organizationId: scope.organizationId }),
+    );
   }
 
-  findOccupant(
-    m: EntityManager,
-    organizationId: string,
-    unitId: string,
-    id: string,
-  ): Promise<UnitOccupant | null> {
-    return m.findOneBy(UnitOccupant, { organizationId, unitId, id });
+  findOccupant(scope: OrganizationScope, unitId: string, id: string): Promise<UnitOccupant | null> {
+    return scope.manager.findOneBy(UnitOccupant, { organizationId: scope.organizationId, unitId, id });
   }
 
-  async endOccupant(m: EntityManager, organizationId: string, id: string, endsOn: string): Promise<void> {
-    await m.update(UnitOccupant, { organizationId, id }, { endsOn });
+  async endOccupant(scope: OrganizationScope, id: string, endsOn: string): Promise<void> {
+    await scope.manager.update(UnitOccupant, { organizationId: scope.organizationId, id }, { endsOn });
   }
 
   /** Units the user currently owns or lives in, through a person linked to their account. */
@@ -110,18 +88,20 @@ export class UnitsRepository {
    * back-dated occupancy does not open events from before it existed).
    */
   async residencesOfUser(
-    m: EntityManager,
-    organizationId: string,
+    scope: OrganizationScope,
     userId: string,
   ): Promise<{ unitId: string; buildingId: string; since: Date }[]> {
-    const rows = await m
+    const rows = await scope.manager
       .createQueryBuilder(UnitOccupant, 'o')
       .innerJoin(Person, 'p', 'p.id = o.person_id AND p.organization_id = o.organization_id')
       .innerJoin(Unit, 'u', 'u.id = o.unit_id AND u.organization_id = o.organization_id')
       .select('o.unit_id', 'unitId')
       .addSelect('u.building_id', 'buildingId')
       .addSelect('MIN(GREATEST(o.starts_on::timestamptz, o.created_at))', 'since')
-      .where('o.organization_id = :organizationId AND p.user_id = :userId', { organizationId, userId })
+      .where('o.organization_id = :organizationId AND p.user_id = :userId', {
+        organizationId: scope.organizationId,
+        userId,
+      })
       .andWhere('o.starts_on <= current_date AND (o.ends_on IS NULL OR o.ends_on >= current_date)')
       .groupBy('o.unit_id')
       .addGroupBy('u.building_id')
