@@ -10,13 +10,6 @@ module.exports = {
   // any late write — Sentry's carrier sets \`__SENTRY__.version\` on every call — overflowed the stack
   // and crashed the worker with every file it was running. "on" really deletes them (and frees memory).
   testEnvironmentOptions: { globalsCleanup: 'on' },
-  // Test files mostly wait (PostgreSQL, Redis, child processes, timers): api-server's e2e files used 0.6
-  // of one core in two workers. Jest's default (cores − 1) ran them one at a time on a 2-core machine.
-  // Each file has its own database clone and Redis prefix, so files run in parallel safely.
-  maxWorkers: 4,
-  // A worker that holds more than this after a file is replaced by a fresh one: every file boots Nest
-  // apps, and one long-lived api-server e2e worker grew to 3.8 GB.
-  workerIdleMemoryLimit: '1.5GB',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
   transform: {
