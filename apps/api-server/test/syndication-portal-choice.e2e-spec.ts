@@ -1,4 +1,5 @@
-import { TenantTransactions, ListingSyndication } from '@ppt/db';
+import { ListingSyndication } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import {
   eventually,
   sampleJpeg,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SsoModule } from '@ppt/auth';
-import { PORTAL_ENTITIES } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { PlatformModule } from '@ppt/platform';
 import { JobHandlerCheckModule, PortalAlertJob, PortalFeedJob, PortalInquiryJob, QueueName } from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';

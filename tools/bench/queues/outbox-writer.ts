@@ -4,6 +4,7 @@
 // many it wrote (tools/bench/queues.mjs starts it).
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PM_ENTITIES } from '@ppt/api-db';
 import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { DatabaseModule, TenantTransactions } from '@ppt/db';
 import { EventsModule, OutboxWriter } from '@ppt/events';
@@ -20,7 +21,11 @@ const env = validateEnv(CoreEnv, {
 });
 
 @Module({
-  imports: [AppConfigModule.forRoot(env), DatabaseModule.forRoot({ applicationName: 'api-server' }), EventsModule],
+  imports: [
+    AppConfigModule.forRoot(env),
+    DatabaseModule.forRoot({ applicationName: 'api-server', entities: PM_ENTITIES }),
+    EventsModule,
+  ],
 })
 class BenchWriterModule {}
 

@@ -2,7 +2,7 @@
 import { CoreEnv, SecretBox } from '@ppt/config';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { AlertRule, AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/db';
+import { AlertRule, AssistantSettings, OAuthClient, PortalTarget, User } from '@ppt/api-db';
 import { QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';

@@ -4,7 +4,8 @@
 // Markdown for docs/performance.md. Read-only; loopback; not part of the tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDataSourceOptions, PORTAL_ENTITIES } from '@ppt/db';
+import { buildDataSourceOptions } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { plainToInstance } from 'class-transformer';
 import { DataSource, type Logger } from 'typeorm';
 import { SearchListingsQueryDto } from '../modules/listings/dto/search.dto';

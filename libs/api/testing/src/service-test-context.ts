@@ -2,19 +2,8 @@ import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuditCoreModule, type RequestMeta, type Tenant } from '@ppt/api-shared';
 import { CoreEnv, loadEnv, type RawEnv } from '@ppt/config';
-import {
-  buildDataSourceOptions,
-  Building,
-  Lease,
-  Membership,
-  Organization,
-  Person,
-  PM_ENTITIES,
-  TenantTransactions,
-  Unit,
-  User,
-  type MembershipRole,
-} from '@ppt/db';
+import { Building, Lease, Membership, Organization, Person, PM_ENTITIES, Unit, User } from '@ppt/api-db';
+import { buildDataSourceOptions, TenantTransactions, type MembershipRole } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
 import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, uniqueSuffix, type TestDatabase } from '@ppt/testing';
 import { DataSource, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
@@ -75,7 +64,13 @@ export class ServiceTestContext {
       const coreEnv = loadEnv(CoreEnv, raw);
       module = await Test.createTestingModule({
         imports: [
-          PlatformModule.forRoot({ env: coreEnv, service: 'api-int-spec', role: 'http', confinedToSchema: 'public' }),
+          PlatformModule.forRoot({
+            env: coreEnv,
+            service: 'api-int-spec',
+            role: 'http',
+            entities: PM_ENTITIES,
+            confinedToSchema: 'public',
+          }),
           TestEnvSlicesModule.forSlices(envSlices, raw),
           AuditCoreModule,
           ...imports,

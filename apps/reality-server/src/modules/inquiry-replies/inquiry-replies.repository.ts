@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PortalInquiry, PortalInquiryReply, PortalListing } from '@ppt/db';
+import { PortalInquiry, PortalInquiryReply, PortalListing } from '@ppt/portal-db';
 import type { PageQueryDto } from '@ppt/http';
 import { DataSource, In } from 'typeorm';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListingSnapshot } from '@ppt/events';
-import { PortalListing } from '@ppt/db';
+import { PortalListing } from '@ppt/portal-db';
 import { AppError } from '@ppt/observability';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { SearchListingsQueryDto, SearchSort } from './dto/search.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SavedSearch } from '@ppt/db';
+import type { SavedSearch } from '@ppt/portal-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import { RealtimePublisher } from '@ppt/realtime';

@@ -1,14 +1,5 @@
-import {
-  AuditLogEntry,
-  buildDataSourceOptions,
-  Organization,
-  OutboxEvent,
-  PM_ENTITIES,
-  TenantRepository,
-  TenantTransactions,
-  User,
-  Vendor,
-} from '@ppt/db';
+import { AuditLogEntry, Organization, OutboxEvent, PM_ENTITIES, User, Vendor } from '@ppt/api-db';
+import { buildDataSourceOptions, TenantRepository, TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { randomUUID } from 'node:crypto';

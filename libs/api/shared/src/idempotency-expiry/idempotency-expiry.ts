@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IdempotencyKey, TenantTransactions } from '@ppt/db';
+import { IdempotencyKey } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 /** Every day at 02:50 UTC, with the other daily housekeeping. */

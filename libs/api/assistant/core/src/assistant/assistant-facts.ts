@@ -3,7 +3,7 @@ import { can, Permission, type Actor } from '@ppt/auth';
 import { MembershipsService } from '@ppt/api-identity-core';
 import { ListingsService } from '@ppt/api-marketing-core';
 import { BuildingsService, LeasesService, PeopleService, UnitsService } from '@ppt/api-property-core';
-import type { Listing } from '@ppt/db';
+import type { Listing } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 
 /** A listing's fields a description is written from (nothing about people or the address line). */

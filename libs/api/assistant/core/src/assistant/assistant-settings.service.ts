@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
-import { TenantTransactions, type AssistantSettings } from '@ppt/db';
+import { type AssistantSettings } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { budgetWindow, LlmError, type BudgetLimits, type LlmConnection } from '@ppt/llm';
 import { serviceUnavailable, ValidationFailedError } from '@ppt/observability';
 import { AssistantEnv } from './assistant.env';

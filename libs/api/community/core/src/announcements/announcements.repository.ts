@@ -6,7 +6,7 @@ import {
   AnnouncementRecipient,
   Building,
   Unit,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListAnnouncementsQueryDto } from './dto/announcement.dto';

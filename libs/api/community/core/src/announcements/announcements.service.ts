@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import { TenantTransactions, type Announcement, type AnnouncementComment } from '@ppt/db';
+import { type Announcement, type AnnouncementComment } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '@ppt/api-shared';

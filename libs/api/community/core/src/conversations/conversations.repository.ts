@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Building, ConversationMessage, type ConversationKind, type MembershipRole } from '@ppt/db';
+import { Building, ConversationMessage, type ConversationKind } from '@ppt/api-db';
+import { type MembershipRole } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { VoteBallot, VoteDelegation, VoteParticipation } from '@ppt/db';
+import { VoteBallot, VoteDelegation, VoteParticipation } from '@ppt/api-db';
 import type { PageQueryDto } from '@ppt/http';
 import { In, IsNull, type EntityManager } from 'typeorm';
 

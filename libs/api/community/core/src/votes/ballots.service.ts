@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Vote, type VoteBallot } from '@ppt/db';
+import { type Vote, type VoteBallot } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { PageQueryDto } from '@ppt/http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type VoteDelegation, type VoteEligibleUnit } from '@ppt/db';
+import { type VoteDelegation, type VoteEligibleUnit } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '@ppt/api-shared';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Vote } from '@ppt/db';
+import type { Vote } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import type { Tenant } from '@ppt/api-shared';
 import { runsVotes } from './vote-rules';

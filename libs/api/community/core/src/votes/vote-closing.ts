@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Vote } from '@ppt/db';
+import type { Vote } from '@ppt/api-db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { RequestMeta } from '@ppt/api-shared';

@@ -7,7 +7,7 @@ import {
   VoteOption,
   VoteQuestion,
   type VoteQuestionResult,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';

@@ -1,7 +1,7 @@
 import { IdentityEnv } from '@ppt/api-identity-core';
 import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
-import { OutboxEvent, Vote, type Building, type Organization } from '@ppt/db';
+import { OutboxEvent, Vote, type Building, type Organization } from '@ppt/api-db';
 import type { CreateVoteDto } from '../index';
 import { VotesCoreModule, VotesService } from '../index';
 

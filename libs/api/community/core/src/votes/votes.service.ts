@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Vote, type VoteKind, type VoteStatus } from '@ppt/db';
+import { type Vote, type VoteKind, type VoteStatus } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { EntityManager } from 'typeorm';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Charge, TenantTransactions } from '@ppt/db';
+import { Charge } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
 import type { EntityManager } from 'typeorm';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Charge, Lease, Payment } from '@ppt/db';
+import { Charge, Lease, Payment } from '@ppt/api-db';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { parseSort } from '@ppt/api-shared';
 import type { ListChargesQueryDto, ListOverdueQueryDto } from './dto/charge.dto';

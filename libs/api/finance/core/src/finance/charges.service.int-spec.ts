@@ -1,7 +1,7 @@
 import { IdentityEnv } from '@ppt/api-identity-core';
 import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
-import { Charge, OutboxEvent, type Lease, type Organization, type Unit } from '@ppt/db';
+import { Charge, OutboxEvent, type Lease, type Organization, type Unit } from '@ppt/api-db';
 import { ChargesService, FinanceCoreModule, type CreateChargeDto } from '../index';
 
 const isoDay = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import { TenantTransactions, type Charge, type Payment } from '@ppt/db';
+import { type Charge, type Payment } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { EntityManager } from 'typeorm';

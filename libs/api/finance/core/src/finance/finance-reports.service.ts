@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type ExpenseCategory } from '@ppt/db';
+import { type ExpenseCategory } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { BuildingsService } from '@ppt/api-property-core';
 import { PeopleService } from '@ppt/api-property-core';

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type MembershipRole, type Session, type User } from '@ppt/db';
+import { type Session, type User } from '@ppt/api-db';
+import { TenantTransactions, type MembershipRole } from '@ppt/db';
 import { IdentityMailJob, QueueName, type IdentityMailJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
 import type { EntityManager } from 'typeorm';

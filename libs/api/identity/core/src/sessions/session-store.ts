@@ -6,7 +6,7 @@ import {
   sessionRevokedChannel,
   type SessionValidator,
 } from '@ppt/auth';
-import type { Session } from '@ppt/db';
+import type { Session } from '@ppt/api-db';
 import { RedisConnections } from '@ppt/redis';
 import type { EntityManager } from 'typeorm';
 import { writeOrUnavailable } from '@ppt/api-shared';

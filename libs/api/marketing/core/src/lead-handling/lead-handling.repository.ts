@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Listing, ListingInquiry, ListingInquiryReply, type LeadStatus } from '@ppt/db';
+import { Listing, ListingInquiry, ListingInquiryReply, type LeadStatus } from '@ppt/api-db';
 import type { PageQueryDto } from '@ppt/http';
 import { In, type EntityManager } from 'typeorm';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission, rolesWith } from '@ppt/auth';
-import { TenantTransactions, type Listing, type ListingInquiry, type ListingStatusChange } from '@ppt/db';
+import { type Listing, type ListingInquiry, type ListingStatusChange } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter, type ListingSnapshot } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';

@@ -1,11 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Listing,
-  ListingSyndication,
-  PortalTarget,
-  TenantTransactions,
-  type SyndicationPortal,
-} from '@ppt/db';
+import { Listing, ListingSyndication, PortalTarget, type SyndicationPortal } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter, type DomainEventPayloads } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
 import type { PortalSyncJobData } from '@ppt/queue';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Building, Membership, Unit } from '@ppt/db';
+import { Building, Membership, Unit } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 

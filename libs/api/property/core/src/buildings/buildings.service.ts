@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Building } from '@ppt/db';
+import { type Building } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '@ppt/http';
 import { referencedAs } from '@ppt/api-shared';

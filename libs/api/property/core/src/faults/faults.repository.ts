@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Fault, FaultComment, FaultStatusChange, Membership, type MembershipRole } from '@ppt/db';
+import { Fault, FaultComment, FaultStatusChange, Membership } from '@ppt/api-db';
+import { type MembershipRole } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListFaultsQueryDto } from './dto/fault.dto';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import { TenantTransactions, type Fault, type FaultComment, type FaultStatus } from '@ppt/db';
+import { type Fault, type FaultComment, type FaultStatus } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Inspection, InspectionItem } from '@ppt/db';
+import { Inspection, InspectionItem } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import type { ListInspectionsQueryDto } from './dto/inspection.dto';
 

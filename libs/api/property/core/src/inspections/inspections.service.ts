@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Inspection } from '@ppt/db';
+import { type Inspection } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';

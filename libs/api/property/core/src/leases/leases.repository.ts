@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Lease, LeaseAddendum, LeaseCoTenant, Person, UnitOccupant } from '@ppt/db';
+import { Lease, LeaseAddendum, LeaseCoTenant, Person, UnitOccupant } from '@ppt/api-db';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { PageQueryDto } from '@ppt/http';

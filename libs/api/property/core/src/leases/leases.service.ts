@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import { TenantTransactions, type Lease, type LeaseAddendum, type LeaseAddendumChanges } from '@ppt/db';
+import { type Lease, type LeaseAddendum, type LeaseAddendumChanges } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Lease, LeaseCoTenant, Membership, Person, PersonInvitation } from '@ppt/db';
+import { Lease, LeaseCoTenant, Membership, Person, PersonInvitation } from '@ppt/api-db';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 

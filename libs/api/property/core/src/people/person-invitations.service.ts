@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type PersonInvitation } from '@ppt/db';
+import { type PersonInvitation } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { RequestMeta } from '@ppt/api-shared';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Person, Unit, UnitOccupant } from '@ppt/db';
+import { Person, Unit, UnitOccupant } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 

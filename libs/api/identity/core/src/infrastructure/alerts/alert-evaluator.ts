@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
-import { TenantTransactions, type AlertRule } from '@ppt/db';
+import { type AlertRule } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import { MaintenanceJob, QueueName, Scheduled, type AlertDeliveryJobData } from '@ppt/queue';
 import type { Queue } from 'bull';

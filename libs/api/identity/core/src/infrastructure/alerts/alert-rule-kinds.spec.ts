@@ -1,4 +1,4 @@
-import type { AlertRule } from '@ppt/db';
+import type { AlertRule } from '@ppt/api-db';
 import { compileMatchers, holds, MAX_REGEX_LENGTH, parseMatcher, ruleProblems, type LabelMatcher } from './alert-rule-kinds';
 import { promqlOf } from './prometheus-rules';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlertInstance, AlertRule } from '@ppt/db';
+import { AlertInstance, AlertRule } from '@ppt/api-db';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 

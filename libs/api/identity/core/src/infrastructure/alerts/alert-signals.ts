@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { AlertRule } from '@ppt/db';
+import type { AlertRule } from '@ppt/api-db';
 import { withTimeout } from '@ppt/observability';
 import type { Queue } from 'bull';
 import { TraceStoreReader } from '../trace-store.reader';

@@ -1,4 +1,4 @@
-import type { AlertRule } from '@ppt/db';
+import type { AlertRule } from '@ppt/api-db';
 import { stringify } from 'yaml';
 import { ALERTABLE_METRICS, parseMatcher, type AlertRuleKind, type LabelMatcher, type MetricThresholdParams } from './alert-rule-kinds';
 

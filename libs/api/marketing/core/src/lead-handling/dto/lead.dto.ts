@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LEAD_STATUSES, type LeadStatus } from '@ppt/db';
+import { LEAD_STATUSES, type LeadStatus } from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse, Trim } from '@ppt/http';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '@ppt/api-shared';
