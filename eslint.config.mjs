@@ -15,7 +15,9 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:api-core', 'type:api-http', 'type:api-shared'] },
-            // The portal never sees the PM API's contexts (and the PM API never the portal's code).
+            // The portal never sees the PM API's contexts or its entities (@ppt/api-db), directly or through a
+            // shared lib (Nx follows this rule transitively): shared libs (@ppt/db, @ppt/events, …) carry no
+            // scope tag and import neither app's entities.
             { sourceTag: 'scope:reality-server', notDependOnLibsWithTags: ['scope:api-server'] },
             // api-server's bounded contexts (libs/api/<context>/{core,http}, docs/architecture.md):
             // http → its own core, other cores' public API, shared; core → other cores, shared, lower libs;

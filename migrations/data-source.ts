@@ -1,4 +1,6 @@
-import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
+import { PM_ENTITIES } from '@ppt/api-db';
+import { buildDataSourceOptions } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migration-list';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { buildDataSourceOptions, PM_ENTITIES, PORTAL_ENTITIES } from '@ppt/db';
+import { PM_ENTITIES } from '@ppt/api-db';
+import { buildDataSourceOptions } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { DataSource } from 'typeorm';
 import { migrationDataSource } from './data-source';

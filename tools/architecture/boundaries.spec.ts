@@ -75,6 +75,36 @@ describe('context boundaries (lint)', () => {
     ]);
   }, 120_000);
 
+  it('refuses the portal a PM entity (@ppt/api-db is tagged scope:api-server)', () => {
+    const errors = boundaryErrors(
+      'apps/reality-server/src',
+      `import { Organization } from '@ppt/api-db';\nexport const probe = Organization;\n`,
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(/"scope:reality-server" can not depend on libs tagged with "scope:api-server"/),
+    ]);
+  }, 120_000);
+
+  it('refuses the portal’s entity lib a PM entity, even as a type', () => {
+    const errors = boundaryErrors(
+      'libs/portal/db/src',
+      `import type { ListingStatus } from '@ppt/api-db';\nexport type Probe = ListingStatus;\n`,
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(/"scope:reality-server" can not depend on libs tagged with "scope:api-server"/),
+    ]);
+  }, 120_000);
+
+  it('accepts the portal’s own entities, the shared database plumbing and the membership roles', () => {
+    const errors = boundaryErrors(
+      'apps/reality-server/src',
+      `import { buildDataSourceOptions, MEMBERSHIP_ROLES } from '@ppt/db';\n` +
+        `import { PORTAL_ENTITIES } from '@ppt/portal-db';\n` +
+        `export const probe = [buildDataSourceOptions, MEMBERSHIP_ROLES, PORTAL_ENTITIES];\n`,
+    );
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('accepts another context’s public service API', () => {
     const errors = boundaryErrors(
       'libs/api/finance/core/src/finance',
@@ -117,8 +147,39 @@ describe('context public APIs', () => {
       d.isDirectory(),
     );
     expect(contexts.map((d) => d.name).sort()).toEqual(
-      // testing: the service tier's context (@ppt/api-testing), for int-specs only.
-      ['assistant', 'community', 'documents', 'finance', 'identity', 'marketing', 'property', 'shared', 'testing'].sort(),
+      // testing: the service tier's context (@ppt/api-testing), for int-specs only; db: the PM entities
+      // (@ppt/api-db), a data-access lib of api-server's scope rather than a context.
+      [
+        'assistant',
+        'community',
+        'db',
+        'documents',
+        'finance',
+        'identity',
+        'marketing',
+        'property',
+        'shared',
+        'testing',
+      ].sort(),
     );
+  });
+});
+
+describe('database libs', () => {
+  // The entities live in the libs of the app that owns their schema; the plumbing both apps share maps none,
+  // so importing it gives the portal no PM table (and the portal lint rule above keeps it that way).
+  const entityDecorators = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => /@Entity\(/.test(readFileSync(join(ROOT, dir, file), 'utf8')))
+      .map((file) => `${dir}/${file}`);
+
+  it('@ppt/db (shared plumbing) declares no entity', () => {
+    expect(entityDecorators('libs/db/src')).toEqual([]);
+  });
+
+  it('the PM and portal entities are in their own libs', () => {
+    expect(entityDecorators('libs/api/db/src')).toContain('libs/api/db/src/organization.entity.ts');
+    expect(entityDecorators('libs/portal/db/src')).toEqual(['libs/portal/db/src/portal.entities.ts']);
   });
 });

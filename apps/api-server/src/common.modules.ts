@@ -1,4 +1,5 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import { PM_ENTITIES } from '@ppt/api-db';
 import { AuditCoreModule } from '@ppt/api-shared';
 import { storageSettingsOf } from '@ppt/api-documents-core';
 import { PlatformModule } from '@ppt/platform';
@@ -15,11 +16,18 @@ import { EnvSlicesModule } from './env-slices.module';
 export function commonModules(env: ApiServerEnv, role: 'http' | 'worker'): Array<DynamicModule | Type> {
   return [
     role === 'http'
-      ? PlatformModule.forRoot({ env, service: 'api-server', role: 'http', confinedToSchema: 'public' })
+      ? PlatformModule.forRoot({
+          env,
+          service: 'api-server',
+          role: 'http',
+          entities: PM_ENTITIES,
+          confinedToSchema: 'public',
+        })
       : PlatformModule.forRoot({
           env,
           service: 'api-worker',
           role: 'worker',
+          entities: PM_ENTITIES,
           confinedToSchema: 'public',
           runsPlatformJobs: true,
         }),

@@ -1,4 +1,5 @@
-import { TenantTransactions, ListingSyndication } from '@ppt/db';
+import { ListingSyndication } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import {
   eventually,
   sampleJpeg,
@@ -15,10 +16,7 @@ import { nextPragueMidnight } from '@ppt/syndication';
 import type { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import {
-  ImpossibleTransitionError,
-  SyndicationService,
-} from '@ppt/api-marketing-core';
+import { ImpossibleTransitionError, SyndicationService } from '@ppt/api-marketing-core';
 import { bootDocumentsServer, uploadDocument, type DocumentsServer } from './documents-fixtures';
 import { addMember, asOwner, bearer, createOrganization, login, registerAndLogin } from './identity';
 import { IN_BERLIN, OI, SREALITY_FLAT } from './syndication-fixtures';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PORTAL_ENTITIES } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { PlatformModule } from '@ppt/platform';
 import { FavoritesModule } from './modules/favorites/favorites.module';
 import { InquiriesModule } from './modules/inquiries/inquiries.module';

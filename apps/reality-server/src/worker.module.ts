@@ -1,8 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SsoModule } from '@ppt/auth';
-import { PORTAL_ENTITIES } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { PlatformModule } from '@ppt/platform';
-import { JobHandlerCheckModule, PortalAlertJob, PortalFeedJob, PortalInquiryJob, QueueName } from '@ppt/queue';
+import {
+  JobHandlerCheckModule,
+  PortalAlertJob,
+  PortalFeedJob,
+  PortalInquiryJob,
+  QueueName,
+} from '@ppt/queue';
 import { InquiryDeliveryModule } from './modules/inquiries/inquiries.module';
 import { InquiryRepliesJobsModule } from './modules/inquiry-replies/inquiry-replies.core.module';
 import { ReadModelSyncJobsModule } from './modules/read-model-sync/read-model-sync.core.module';

@@ -8,13 +8,15 @@ import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseReadiness } from './database.readiness';
 import { DatabaseMetrics, POOL_NAME } from './db-metrics';
 import { TenantTransactions } from './tenant-transactions';
-import { PM_ENTITIES } from './entities';
 
 export interface DatabaseModuleOptions {
   /** Shown in pg_stat_activity. */
   applicationName: string;
-  /** The entities this process maps (default: the PM schema). */
-  entities?: NonNullable<DataSourceOptions['entities']>;
+  /**
+   * The entities this process maps: api-server's PM_ENTITIES (@ppt/api-db) or the portal's
+   * PORTAL_ENTITIES (@ppt/portal-db). Named by the caller, so this plumbing knows neither.
+   */
+  entities: NonNullable<DataSourceOptions['entities']>;
   /** The one schema the process's role may touch: it refuses to boot as a role that reaches others. */
   confinedToSchema?: string;
   /** The process runs the cross-organisation platform jobs: its role must be a member of theirs. */
@@ -40,7 +42,7 @@ export class DatabaseModule {
                 connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
                 statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
               },
-              { entities: options.entities ?? PM_ENTITIES },
+              { entities: options.entities },
             ),
             retryAttempts: 5,
             retryDelay: 2000,
@@ -67,7 +69,11 @@ export class DatabaseModule {
    * DATABASE_MIGRATION_URL), so there is no restricted-role check; work still goes through
    * TenantTransactions, which sets the organisation RLS applies to.
    */
-  static forOperator(options: { url: string; applicationName: string }): DynamicModule {
+  static forOperator(options: {
+    url: string;
+    applicationName: string;
+    entities: NonNullable<DataSourceOptions['entities']>;
+  }): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
@@ -75,7 +81,7 @@ export class DatabaseModule {
         TypeOrmModule.forRoot(
           buildDataSourceOptions(
             { url: options.url, applicationName: options.applicationName },
-            { entities: PM_ENTITIES },
+            { entities: options.entities },
           ),
         ),
       ],

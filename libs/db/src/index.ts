@@ -11,17 +11,8 @@ export {
 export { buildDataSourceOptions, type DatabaseSettings } from './data-source-options';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseReadiness } from './database.readiness';
-export * from './entities';
-export {
-  Favorite,
-  PORTAL_ENTITIES,
-  PortalInquiry,
-  PortalInquiryReply,
-  PortalListing,
-  SAVED_SEARCH_ALERTS,
-  SavedSearch,
-  type SavedSearchAlert,
-} from './portal/portal.entities';
+export { decimal, money } from './column-transformers';
+export { MEMBERSHIP_ROLES, type MembershipRole } from './membership-roles';
 export { type OrganizationId, trustedOrganizationId } from './organization-id';
 export { type OrganizationScope, TenantRepository, type TenantRow } from './tenant-repository';
 export { SnakeNamingStrategy } from './snake-naming.strategy';

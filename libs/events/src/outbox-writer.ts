@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxEvent } from '@ppt/db';
 import { currentTraceCarrier } from '@ppt/observability';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -36,24 +35,26 @@ export class OutboxWriter {
       `SELECT max(aggregate_sequence) AS n FROM outbox WHERE aggregate_type = $1 AND aggregate_id = $2`,
       [aggregateType, event.aggregateId],
     )) as { n: number | null }[];
-    // No RETURNING: the row is written in the organisation's scope; nothing needs reading back.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxEvent)
-      .updateEntity(false)
-      .values({
+    // Plain SQL, like the relay: this lib is shared by both apps and maps no entity (the outbox's entity,
+    // OutboxEvent, is the PM's, in @ppt/api-db). The other columns take their defaults. No RETURNING: the
+    // row is written in the organisation's scope; nothing needs reading back.
+    const traceContext = currentTraceCarrier();
+    await manager.query(
+      `INSERT INTO outbox (id, organization_id, type, aggregate_type, aggregate_id, aggregate_version,
+                           aggregate_sequence, payload, trace_context)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
+      [
         id,
-        organizationId: event.organizationId,
-        type: event.type,
+        event.organizationId,
+        event.type,
         aggregateType,
-        aggregateId: event.aggregateId,
-        aggregateVersion: event.aggregateVersion,
-        aggregateSequence: (last?.n ?? 0) + 1,
-        payload: event.payload as never,
-        traceContext: (currentTraceCarrier() ?? null) as never,
-      })
-      .execute();
+        event.aggregateId,
+        event.aggregateVersion,
+        (last?.n ?? 0) + 1,
+        JSON.stringify(event.payload),
+        traceContext ? JSON.stringify(traceContext) : null,
+      ],
+    );
     noteEventWritten(manager.queryRunner, event.type);
     return id;
   }

@@ -12,8 +12,8 @@ export interface PlatformOptions {
   service: string;
   /** HTTP servers drain on SIGTERM; workers refuse to consume from an evicting Redis. */
   role: 'http' | 'worker';
-  /** The database entities the process maps (default: the PM schema). */
-  entities?: DatabaseModuleOptions['entities'];
+  /** The database entities the process maps (PM_ENTITIES of @ppt/api-db, or PORTAL_ENTITIES of @ppt/portal-db). */
+  entities: DatabaseModuleOptions['entities'];
   /** The one database schema the process's role may reach (the portal: `portal`). */
   confinedToSchema?: DatabaseModuleOptions['confinedToSchema'];
   /** The process runs the platform jobs (api-server's worker): see DatabaseModuleOptions. */
@@ -26,7 +26,14 @@ export interface PlatformOptions {
  */
 @Module({})
 export class PlatformModule {
-  static forRoot({ env, service, role, entities, confinedToSchema, runsPlatformJobs }: PlatformOptions): DynamicModule {
+  static forRoot({
+    env,
+    service,
+    role,
+    entities,
+    confinedToSchema,
+    runsPlatformJobs,
+  }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [

@@ -4,6 +4,7 @@
 import './instrument';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PM_ENTITIES } from '@ppt/api-db';
 import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { DatabaseModule } from '@ppt/db';
 import { OutboxRelayModule } from '@ppt/events';
@@ -21,7 +22,7 @@ const env = validateEnv(CoreEnv, {
 @Module({
   imports: [
     AppConfigModule.forRoot(env),
-    DatabaseModule.forRoot({ applicationName: 'api-worker', runsPlatformJobs: true }),
+    DatabaseModule.forRoot({ applicationName: 'api-worker', entities: PM_ENTITIES, runsPlatformJobs: true }),
     RedisModule,
     QueueModule.forRoot(),
     OutboxRelayModule.register(),

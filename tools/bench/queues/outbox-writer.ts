@@ -4,6 +4,7 @@
 // many it wrote (tools/bench/queues.mjs starts it).
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PM_ENTITIES } from '@ppt/api-db';
 import { AppConfigModule, CoreEnv, validateEnv } from '@ppt/config';
 import { DatabaseModule, TenantTransactions } from '@ppt/db';
 import { EventsModule, OutboxWriter } from '@ppt/events';
@@ -20,7 +21,11 @@ const env = validateEnv(CoreEnv, {
 });
 
 @Module({
-  imports: [AppConfigModule.forRoot(env), DatabaseModule.forRoot({ applicationName: 'api-server' }), EventsModule],
+  imports: [
+    AppConfigModule.forRoot(env),
+    DatabaseModule.forRoot({ applicationName: 'api-server', entities: PM_ENTITIES }),
+    EventsModule,
+  ],
 })
 class BenchWriterModule {}
 
@@ -88,7 +93,10 @@ void (async () => {
       }, 5);
     } else if (message === 'stop') {
       clearInterval(timer);
-      const finish = () => (inFlight > 0 ? setTimeout(finish, 20) : process.send?.({ written, failed }, () => void app.close().finally(() => process.exit(0))));
+      const finish = () =>
+        inFlight > 0
+          ? setTimeout(finish, 20)
+          : process.send?.({ written, failed }, () => void app.close().finally(() => process.exit(0)));
       finish();
     }
   });

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PM_ENTITIES } from '@ppt/api-db';
 import { AuditCoreModule, MailEnv } from '@ppt/api-shared';
 import {
   IdentityEnv,
@@ -28,7 +29,11 @@ export class AdminCliModule {
       module: AdminCliModule,
       global: true,
       imports: [
-        DatabaseModule.forOperator({ url: databaseUrl, applicationName: 'ppt-admin-cli' }),
+        DatabaseModule.forOperator({
+          url: databaseUrl,
+          applicationName: 'ppt-admin-cli',
+          entities: PM_ENTITIES,
+        }),
         RedisModule,
         AuditCoreModule,
         UsersModule,

@@ -2,7 +2,7 @@
 import { CoreEnv, SecretBox } from '@ppt/config';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { AlertRule, AssistantSettings, PortalTarget } from '@ppt/db';
+import { AlertRule, AssistantSettings, PortalTarget } from '@ppt/api-db';
 import { MaintenanceJob, QueueName, SyndicationJob, waitForJob } from '@ppt/queue';
 import { RedisConnections } from '@ppt/redis';
 import Bull from 'bull';
@@ -306,18 +306,16 @@ async function resealSecrets(app: INestApplicationContext, keyRing: string): Pro
       alerts: { resealed: webhooks, total: rules.length },
     };
     // In the platform audit log (no organisation), committed with the re-sealing or not at all.
-    await app
-      .get(AuditService)
-      .record(
-        {
-          action: 'secrets.resealed',
-          actorUserId: null,
-          actorClientId: ADMIN_CLI_CLIENT_ID,
-          details: counts,
-        },
-        CLI_REQUEST,
-        m,
-      );
+    await app.get(AuditService).record(
+      {
+        action: 'secrets.resealed',
+        actorUserId: null,
+        actorClientId: ADMIN_CLI_CLIENT_ID,
+        details: counts,
+      },
+      CLI_REQUEST,
+      m,
+    );
     return counts;
   });
   console.log(

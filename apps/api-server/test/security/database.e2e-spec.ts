@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Membership, PLATFORM_JOBS_ROLE, TenantTransactions } from '@ppt/db';
+import { Membership } from '@ppt/api-db';
+import { PLATFORM_JOBS_ROLE, TenantTransactions } from '@ppt/db';
 import { createWorkerApp } from '@ppt/http';
 import { bootTestApp, createTestDatabase, testSigningKey } from '@ppt/testing';
 import { randomUUID } from 'node:crypto';

@@ -4,7 +4,8 @@
 // Markdown for docs/performance.md. Read-only; loopback; not part of the tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDataSourceOptions, PORTAL_ENTITIES } from '@ppt/db';
+import { buildDataSourceOptions } from '@ppt/db';
+import { PORTAL_ENTITIES } from '@ppt/portal-db';
 import { plainToInstance } from 'class-transformer';
 import { DataSource, type Logger } from 'typeorm';
 import { SearchListingsQueryDto } from '../modules/listings/dto/search.dto';
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
       } else {
         await repository.search(dto(query));
       }
-      const label = { PAGE2: 'page 2 of #3 by cursor', SIMILAR: '/listings/:id/similar' }[query] ?? (query || '(no filter)');
+      const label =
+        { PAGE2: 'page 2 of #3 by cursor', SIMILAR: '/listings/:id/similar' }[query] ??
+        (query || '(no filter)');
       print(`#### ${i + 1}. \`${label}\`\n`);
       for (const { sql, params } of [...captured]) {
         const rows = (await ds.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${sql}`, params)) as {

@@ -2,22 +2,23 @@ import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuditCoreModule, type RequestMeta, type Tenant } from '@ppt/api-shared';
 import { CoreEnv, loadEnv, type RawEnv } from '@ppt/config';
-import {
-  buildDataSourceOptions,
-  Building,
-  Lease,
-  Membership,
-  Organization,
-  Person,
-  PM_ENTITIES,
-  TenantTransactions,
-  Unit,
-  User,
-  type MembershipRole,
-} from '@ppt/db';
+import { Building, Lease, Membership, Organization, Person, PM_ENTITIES, Unit, User } from '@ppt/api-db';
+import { buildDataSourceOptions, TenantTransactions, type MembershipRole } from '@ppt/db';
 import { PlatformModule } from '@ppt/platform';
-import { createTestDatabase, testRedisPrefix, TEST_REDIS_URL, uniqueSuffix, type TestDatabase } from '@ppt/testing';
-import { DataSource, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import {
+  createTestDatabase,
+  testRedisPrefix,
+  TEST_REDIS_URL,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@ppt/testing';
+import {
+  DataSource,
+  type DeepPartial,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+} from 'typeorm';
 import { TestEnvSlicesModule, type EnvSlice } from './env-slices';
 
 type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
@@ -63,7 +64,12 @@ export class ServiceTestContext {
     private readonly cleanupRedis: () => Promise<void>,
   ) {}
 
-  static async create({ imports, envSlices = [], env = {}, process = 'http' }: ServiceTestOptions): Promise<ServiceTestContext> {
+  static async create({
+    imports,
+    envSlices = [],
+    env = {},
+    process = 'http',
+  }: ServiceTestOptions): Promise<ServiceTestContext> {
     const db = await createTestDatabase();
     const redis = testRedisPrefix();
     let module: TestingModule | undefined;
@@ -84,6 +90,7 @@ export class ServiceTestContext {
             env: coreEnv,
             service: 'api-int-spec',
             role: 'http',
+            entities: PM_ENTITIES,
             confinedToSchema: 'public',
             runsPlatformJobs: process === 'worker',
           }),
@@ -94,7 +101,10 @@ export class ServiceTestContext {
       }).compile();
       await module.init();
       owner = await new DataSource(
-        buildDataSourceOptions({ url: db.ownerUrl, applicationName: 'int-spec-fixtures', poolMax: 2 }, { entities: PM_ENTITIES }),
+        buildDataSourceOptions(
+          { url: db.ownerUrl, applicationName: 'int-spec-fixtures', poolMax: 2 },
+          { entities: PM_ENTITIES },
+        ),
       ).initialize();
       return new ServiceTestContext(module, owner, db, redis.cleanup);
     } catch (err) {
@@ -112,7 +122,10 @@ export class ServiceTestContext {
 
   /** Runs `work` as api-server's role inside `member`'s tenant scope (RLS on), as a service's transaction would. */
   asTenant<T>(member: Tenant, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.get(TenantTransactions).run({ organizationId: member.organizationId, userId: member.userId }, work);
+    return this.get(TenantTransactions).run(
+      { organizationId: member.organizationId, userId: member.userId },
+      work,
+    );
   }
 
   newOrganization(overrides: DeepPartial<Organization> = {}): Promise<Organization> {

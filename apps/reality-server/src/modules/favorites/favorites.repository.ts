@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Favorite, PortalListing } from '@ppt/db';
+import { Favorite, PortalListing } from '@ppt/portal-db';
 import { DataSource } from 'typeorm';
 import { VISIBLE } from '../listings/portal-listings.repository';
 

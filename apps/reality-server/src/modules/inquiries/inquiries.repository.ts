@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PortalInquiry } from '@ppt/db';
+import { PortalInquiry } from '@ppt/portal-db';
 import { DataSource, IsNull } from 'typeorm';
 
 /** Prefix of last_error for an inquiry api-server refused for good (the sweep leaves it alone). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PortalInquiry, PortalInquiryReply, PortalListing } from '@ppt/db';
+import { PortalInquiry, PortalInquiryReply, PortalListing } from '@ppt/portal-db';
 import type { PageQueryDto } from '@ppt/http';
 import { DataSource, In } from 'typeorm';
 
@@ -40,7 +40,10 @@ export class InquiryRepliesRepository {
           .find({ where: { id: In(ids) }, select: { id: true, title: true } })
       : [];
     const title = new Map(listings.map((l) => [l.id, l.title]));
-    return [inquiries.map((inquiry) => ({ inquiry, listingTitle: title.get(inquiry.listingId) ?? null })), total];
+    return [
+      inquiries.map((inquiry) => ({ inquiry, listingTitle: title.get(inquiry.listingId) ?? null })),
+      total,
+    ];
   }
 
   replies(inquiryIds: string[]): Promise<PortalInquiryReply[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListingSnapshot } from '@ppt/events';
-import { PortalListing } from '@ppt/db';
+import { PortalListing } from '@ppt/portal-db';
 import { AppError } from '@ppt/observability';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { SearchListingsQueryDto, SearchSort } from './dto/search.dto';
@@ -137,7 +137,10 @@ export class PortalListingsRepository {
    * EXACT_TOTAL_LIMIT + 1 rows, and above that take the planner's row estimate for the same query.
    */
   private async count(qb: SelectQueryBuilder<PortalListing>): Promise<{ total: number; exact: boolean }> {
-    const matches = qb.select('1').orderBy().limit(EXACT_TOTAL_LIMIT + 1);
+    const matches = qb
+      .select('1')
+      .orderBy()
+      .limit(EXACT_TOTAL_LIMIT + 1);
     const [sql, params] = matches.getQueryAndParameters();
     const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) m`, params)) as {
       n: number;
@@ -219,7 +222,11 @@ export class PortalListingsRepository {
   }
 
   /** Rows strictly behind the cursor's (key, id) in the page order (row comparisons use the index). */
-  private continueAfter(qb: SelectQueryBuilder<PortalListing>, sort: EffectiveSort, after: SearchCursor): void {
+  private continueAfter(
+    qb: SelectQueryBuilder<PortalListing>,
+    sort: EffectiveSort,
+    after: SearchCursor,
+  ): void {
     if (after.sort !== sort) {
       throw new AppError('INVALID_CURSOR', 400, 'The cursor belongs to a search with another sort order');
     }
@@ -287,7 +294,8 @@ export function effectiveSort(sort: SearchSort | undefined, ranked: boolean, rad
 }
 
 function cursorOf(sort: SearchSort, last: PortalListing): SearchCursor {
-  const key = sort === 'price' || sort === '-price' ? last.priceAmount : (last.publishedAt?.toISOString() ?? null);
+  const key =
+    sort === 'price' || sort === '-price' ? last.priceAmount : (last.publishedAt?.toISOString() ?? null);
   return { sort, key, id: last.id };
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PortalListing } from '@ppt/db';
+import type { PortalListing } from '@ppt/portal-db';
 import type { Page } from '@ppt/http';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import type { PortalListingResponse, SearchListingsQueryDto } from './dto/search.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PortalListing } from '@ppt/db';
+import { PortalListing } from '@ppt/portal-db';
 import type { PortalFeedListing } from '@ppt/queue';
 import { DataSource, In } from 'typeorm';
 

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Visitor, type VisitorPrincipal } from '@ppt/auth';
-import { SAVED_SEARCH_ALERTS, type SavedSearchAlert } from '@ppt/db';
+import { SAVED_SEARCH_ALERTS, type SavedSearchAlert } from '@ppt/portal-db';
 import { Public } from '@ppt/observability';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SavedSearch, SavedSearchAlert } from '@ppt/db';
+import type { SavedSearch, SavedSearchAlert } from '@ppt/portal-db';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import { NotificationJob, QueueName, type SavedSearchAlertData } from '@ppt/queue';
 import type { Queue } from 'bull';

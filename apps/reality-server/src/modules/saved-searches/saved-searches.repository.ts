@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SavedSearch, type SavedSearchAlert } from '@ppt/db';
+import { SavedSearch, type SavedSearchAlert } from '@ppt/portal-db';
 import { DataSource } from 'typeorm';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SavedSearch } from '@ppt/db';
+import type { SavedSearch } from '@ppt/portal-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import { RealtimePublisher } from '@ppt/realtime';
@@ -40,7 +40,10 @@ export class SavedSearchesService {
     const filters = Object.fromEntries(Object.entries(dto.filters).filter(([, v]) => v !== undefined));
     const created = toResponse(await this.searches.create(userId, dto.name, filters, dto.alert ?? 'off'));
     // The visitor's other tabs and devices (user room on /ws).
-    await this.realtime.toUser(userId, 'saved_search.created', { savedSearchId: created.id, name: created.name });
+    await this.realtime.toUser(userId, 'saved_search.created', {
+      savedSearchId: created.id,
+      name: created.name,
+    });
     return created;
   }
 

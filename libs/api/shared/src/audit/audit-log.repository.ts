@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLogEntry } from '@ppt/db';
+import { AuditLogEntry } from '@ppt/api-db';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { ListAuditLogsQueryDto, ListPlatformAuditLogsQueryDto } from './dto/audit-log.dto';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLogEntry, TenantTransactions } from '@ppt/db';
+import { AuditLogEntry } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { changedFields } from '../common/diff';
 import type { Page } from '@ppt/http';

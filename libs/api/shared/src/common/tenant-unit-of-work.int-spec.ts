@@ -1,15 +1,13 @@
+import { buildDataSourceOptions, TenantRepository, TenantTransactions } from '@ppt/db';
 import {
   Announcement,
   AuditLogEntry,
-  buildDataSourceOptions,
   Organization,
   OutboxEvent,
   PM_ENTITIES,
-  TenantRepository,
-  TenantTransactions,
   User,
   Vendor,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { OutboxWriter } from '@ppt/events';
 import { createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { randomUUID } from 'node:crypto';

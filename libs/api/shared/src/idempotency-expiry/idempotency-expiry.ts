@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IdempotencyKey, TenantTransactions } from '@ppt/db';
+import { IdempotencyKey } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
 
 /** Every day at 02:50 UTC, with the other daily housekeeping. */
@@ -18,7 +19,11 @@ export class IdempotencyExpiry {
 
   constructor(private readonly tenant: TenantTransactions) {}
 
-  @Scheduled({ job: MaintenanceJob.IdempotencyKeysExpire, cron: IDEMPOTENCY_KEYS_EXPIRE_CRON, scope: 'idempotency-keys-expire' })
+  @Scheduled({
+    job: MaintenanceJob.IdempotencyKeysExpire,
+    cron: IDEMPOTENCY_KEYS_EXPIRE_CRON,
+    scope: 'idempotency-keys-expire',
+  })
   async run(): Promise<{ deleted: number }> {
     const deleted = await this.tenant.runPlatformJob(async (m) => {
       const res = await m

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { SAVED_SEARCH_ALERTS, type SavedSearchAlert } from '@ppt/db';
+import { SAVED_SEARCH_ALERTS, type SavedSearchAlert } from '@ppt/portal-db';
 import { IsOmittable, PageResponse, Trim } from '@ppt/http';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsString, Length, ValidateNested } from 'class-validator';

@@ -1,10 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  TenantTransactions,
-  type AssistantCitation,
-  type AssistantConversation,
-  type AssistantMessage,
-} from '@ppt/db';
+import { type AssistantCitation, type AssistantConversation, type AssistantMessage } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import {
   ASSISTANT_RETRIEVER,
   estimateMessageTokens,

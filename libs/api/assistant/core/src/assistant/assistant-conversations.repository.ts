@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssistantConversation, AssistantMessage, type AssistantCitation } from '@ppt/db';
+import { AssistantConversation, AssistantMessage, type AssistantCitation } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 
 /** A user's conversations; RLS also limits every row to the current user (app.current_user). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssistantDraft } from '@ppt/db';
+import { AssistantDraft } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 
 /** Drafts (the facts they are written from come from the owning contexts' services: AssistantFacts). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
-import { TenantTransactions, type AssistantDraft, type AssistantDraftKind } from '@ppt/db';
+import { type AssistantDraft, type AssistantDraftKind } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { ChatTurn } from '@ppt/llm';
 import { AppError } from '@ppt/observability';
 import { PORTAL_DESCRIPTION_LIMITS } from '@ppt/syndication';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceTestContext, type TestMember } from '@ppt/api-testing';
 import { SyndicationEnv } from '@ppt/api-marketing-core';
-import { AssistantUsage } from '@ppt/db';
+import { AssistantUsage } from '@ppt/api-db';
 import {
   EMBEDDING_DIMENSIONS,
   embeddingIdentity,
@@ -115,22 +115,38 @@ describe('organisation embedding models (assistant settings → document search 
     expect(
       await codeOf(settings.put(admin, dto({ provider: 'anthropic', embeddingModel: 'voyage-3' }))),
     ).toBe('422 AI_EMBEDDINGS_UNSUPPORTED');
-    expect(await codeOf(settings.put(admin, dto({ apiKey: 'sk-wrong', embeddingModel: 'text-embedding-3-small' })))).toBe(
-      '422 AI_SETTINGS_REJECTED',
-    );
+    expect(
+      await codeOf(
+        settings.put(admin, dto({ apiKey: 'sk-wrong', embeddingModel: 'text-embedding-3-small' })),
+      ),
+    ).toBe('422 AI_SETTINGS_REJECTED');
     expect((await settings.get(admin)).embeddingModel).toBeNull();
   });
 
   it('saves a model that answers 1536 dimensions; document search then embeds with it, counted in the budget', async () => {
-    const saved = await settings.put(admin, dto({ embeddingModel: 'text-embedding-3-small', monthlyTokenBudget: 100 }));
+    const saved = await settings.put(
+      admin,
+      dto({ embeddingModel: 'text-embedding-3-small', monthlyTokenBudget: 100 }),
+    );
     expect(saved.embeddingModel).toBe('text-embedding-3-small');
     const choice = await port.choose(admin.organizationId);
-    if (choice.kind !== 'organization') throw new Error(`expected the organisation's model, got ${choice.kind}`);
-    expect(choice.model.identity).toBe(embeddingIdentity({ baseUrl: provider.baseUrl, model: 'text-embedding-3-small' }));
+    if (choice.kind !== 'organization')
+      throw new Error(`expected the organisation's model, got ${choice.kind}`);
+    expect(choice.model.identity).toBe(
+      embeddingIdentity({ baseUrl: provider.baseUrl, model: 'text-embedding-3-small' }),
+    );
     const vectors = await choice.model.embedDocuments(['a', 'b', 'c']);
-    expect(vectors.map((v) => v.length)).toEqual([EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS]);
-    const usage = await ctx.owner.getRepository(AssistantUsage).findBy({ organizationId: admin.organizationId });
-    expect(usage.map((u) => [u.feature, u.inputTokens, u.outputTokens, u.userId])).toEqual([['embeddings', 21, 0, null]]);
+    expect(vectors.map((v) => v.length)).toEqual([
+      EMBEDDING_DIMENSIONS,
+      EMBEDDING_DIMENSIONS,
+      EMBEDDING_DIMENSIONS,
+    ]);
+    const usage = await ctx.owner
+      .getRepository(AssistantUsage)
+      .findBy({ organizationId: admin.organizationId });
+    expect(usage.map((u) => [u.feature, u.inputTokens, u.outputTokens, u.userId])).toEqual([
+      ['embeddings', 21, 0, null],
+    ]);
     expect((await settings.get(admin)).usedTokensThisMonth).toBe(21);
   });
 
@@ -157,9 +173,13 @@ describe('organisation embedding models (assistant settings → document search 
   });
 
   it('keeps the saved model when a PUT omits embeddingModel, clears it on null', async () => {
-    expect((await settings.put(admin, dto({ monthlyTokenBudget: 100 }))).embeddingModel).toBe('text-embedding-3-small');
+    expect((await settings.put(admin, dto({ monthlyTokenBudget: 100 }))).embeddingModel).toBe(
+      'text-embedding-3-small',
+    );
     // Switching to a provider without embeddings while a model is saved: refused, not silently dropped.
-    expect(await codeOf(settings.put(admin, dto({ provider: 'anthropic' })))).toBe('422 AI_EMBEDDINGS_UNSUPPORTED');
+    expect(await codeOf(settings.put(admin, dto({ provider: 'anthropic' })))).toBe(
+      '422 AI_EMBEDDINGS_UNSUPPORTED',
+    );
     expect((await settings.put(admin, dto({ embeddingModel: null }))).embeddingModel).toBeNull();
     expect(await port.choose(admin.organizationId)).toEqual({ kind: 'platform' });
   });
@@ -169,7 +189,8 @@ describe('organisation embedding models (assistant settings → document search 
     const texts = Array.from({ length: 70 }, (_, i) => `t${i}`);
     const modelOf = async () => {
       const choice = await port.choose(member.organizationId);
-      if (choice.kind !== 'organization') throw new Error(`expected the organisation's model, got ${choice.kind}`);
+      if (choice.kind !== 'organization')
+        throw new Error(`expected the organisation's model, got ${choice.kind}`);
       return choice.model;
     };
     // 7 tokens per text: the first request (64 texts, 448 tokens) uses up a budget of 300.
@@ -177,7 +198,8 @@ describe('organisation embedding models (assistant settings → document search 
     requestSizes.length = 0;
     expect(await codeOf((await modelOf()).embedDocuments(texts))).toBe('429 AI_BUDGET_EXCEEDED');
     expect(requestSizes).toEqual([64]);
-    const ledger = () => ctx.owner.getRepository(AssistantUsage).findBy({ organizationId: member.organizationId });
+    const ledger = () =>
+      ctx.owner.getRepository(AssistantUsage).findBy({ organizationId: member.organizationId });
     expect((await ledger()).map((u) => u.inputTokens)).toEqual([448]);
 
     // One request per minute for the organisation: the second request of the same call is refused.

@@ -3,7 +3,8 @@ import { can, Permission, type Actor } from '@ppt/auth';
 import { MembershipsService } from '@ppt/api-identity-core';
 import { ListingsService } from '@ppt/api-marketing-core';
 import { BuildingsService, LeasesService, PeopleService, UnitsService } from '@ppt/api-property-core';
-import type { Listing, OrganizationScope } from '@ppt/db';
+import type { OrganizationScope } from '@ppt/db';
+import type { Listing } from '@ppt/api-db';
 
 /** A listing's fields a description is written from (nothing about people or the address line). */
 const LISTING_FACTS = [

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssistantSettings } from '@ppt/db';
+import { AssistantSettings } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 
 @Injectable()

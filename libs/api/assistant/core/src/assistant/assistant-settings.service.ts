@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
-import { TenantTransactions, type AssistantSettings } from '@ppt/db';
-import { budgetWindow, EMBEDDING_DIMENSIONS, LlmError, type BudgetLimits, type LlmConnection } from '@ppt/llm';
+import { TenantTransactions } from '@ppt/db';
+import { type AssistantSettings } from '@ppt/api-db';
+import {
+  budgetWindow,
+  EMBEDDING_DIMENSIONS,
+  LlmError,
+  type BudgetLimits,
+  type LlmConnection,
+} from '@ppt/llm';
 import { serviceUnavailable, ValidationFailedError } from '@ppt/observability';
 import { AssistantEnv } from './assistant.env';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
@@ -95,7 +102,8 @@ export class AssistantSettingsService {
       maxTokens: dto.maxTokens,
     };
     // Omitted keeps the saved model (a PUT that does not know the field must not drop it); null clears it.
-    const embeddingModel = dto.embeddingModel === undefined ? (existing?.embeddingModel ?? null) : dto.embeddingModel;
+    const embeddingModel =
+      dto.embeddingModel === undefined ? (existing?.embeddingModel ?? null) : dto.embeddingModel;
     if (embeddingModel !== null && dto.provider !== 'openai')
       throw new AssistantError(
         AssistantErrorCode.EmbeddingsUnsupported,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssistantUsage } from '@ppt/db';
+import { AssistantUsage } from '@ppt/api-db';
 import type { UsageSoFar } from '@ppt/llm';
 import type { EntityManager } from 'typeorm';
 

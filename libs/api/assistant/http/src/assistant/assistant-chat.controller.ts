@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { AssistantConversation, AssistantMessage } from '@ppt/db';
+import type { AssistantConversation, AssistantMessage } from '@ppt/api-db';
 import { Permission, RequirePermission } from '@ppt/auth';
 import { ApiRateLimited } from '@ppt/http';
 import { AppError } from '@ppt/observability';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
 import { ApiRateLimited } from '@ppt/http';
-import type { AssistantDraft } from '@ppt/db';
+import type { AssistantDraft } from '@ppt/api-db';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import { AssistantDraftsService } from '@ppt/api-assistant-core';
 import {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Announcement } from '@ppt/db';
+import type { Announcement } from '@ppt/api-db';
 import type { TenantTransaction } from '@ppt/api-shared';
 import { NotificationsService } from '../notifications/notifications.service';
 import { snapshot, toResponse } from './announcement-responses';

@@ -1,4 +1,4 @@
-import type { Announcement } from '@ppt/db';
+import type { Announcement } from '@ppt/api-db';
 import type { AnnouncementResponse } from './dto/announcement.dto';
 
 /** What the audit keeps of an announcement. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Announcement, TenantTransactions } from '@ppt/db';
+import { Announcement } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import { systemActor, TenantUnitOfWork } from '@ppt/api-shared';
 import { AnnouncementChanges } from './announcement-changes';

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
 import {
   Announcement,
   AnnouncementComment,
   AnnouncementReceipt,
   AnnouncementRecipient,
   Building,
-  type OrganizationScope,
-  TenantRepository,
   Unit,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListAnnouncementsQueryDto } from './dto/announcement.dto';

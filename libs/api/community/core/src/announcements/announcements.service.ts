@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import type { Announcement, AnnouncementComment } from '@ppt/db';
+import type { Announcement, AnnouncementComment } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { DocumentAccess } from '@ppt/api-documents-core';

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Building,
-  ConversationMessage,
-  type ConversationKind,
-  type MembershipRole,
-  type OrganizationScope,
-} from '@ppt/db';
+import { type MembershipRole, type OrganizationScope } from '@ppt/db';
+import { Building, ConversationMessage, type ConversationKind } from '@ppt/api-db';
 
 /**
  * Who is looking: the user, and the units they currently own or live in (ResidentScope: null for staff,

@@ -4,7 +4,7 @@ import {
   NotificationSettings,
   PushSubscription,
   type NotificationChannel,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, type EntityManager } from 'typeorm';
 
 export type NewDelivery = Pick<

@@ -1,11 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  NOTIFICATION_TYPES,
-  TenantTransactions,
-  type NotificationChannel,
-  type NotificationSettings,
-} from '@ppt/db';
+import { NOTIFICATION_TYPES, type NotificationChannel, type NotificationSettings } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { NotificationJob, QueueName, type NotificationJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
 import { NotificationDeliveryEnv, unsubscribeSecrets } from './notification-delivery.env';

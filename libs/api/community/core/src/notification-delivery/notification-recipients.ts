@@ -10,8 +10,8 @@ import {
   Person,
   VoteEligibleUnit,
   VoteParticipation,
-  type MembershipRole,
-} from '@ppt/db';
+} from '@ppt/api-db';
+import { type MembershipRole } from '@ppt/db';
 import { In, type EntityManager } from 'typeorm';
 
 /** Who handles faults in an organisation (they hear of new ones). */

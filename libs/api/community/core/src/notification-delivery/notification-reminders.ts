@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ReadingPeriod, TenantTransactions, Vote } from '@ppt/db';
+import { ReadingPeriod, Vote } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { NotificationDeliveryService } from './notification-delivery.service';
 import { NotificationRecipients } from './notification-recipients';
 

@@ -1,5 +1,5 @@
 import { LinkTokens } from '@ppt/config';
-import { NOTIFICATION_TYPES, type NotificationType } from '@ppt/db';
+import { NOTIFICATION_TYPES, type NotificationType } from '@ppt/api-db';
 
 export interface UnsubscribeClaim {
   organizationId: string;

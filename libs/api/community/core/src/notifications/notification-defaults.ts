@@ -1,4 +1,4 @@
-import type { NotificationChannel, NotificationType } from '@ppt/db';
+import type { NotificationChannel, NotificationType } from '@ppt/api-db';
 
 /** Urgent-ish things also go by e-mail unless the user says otherwise; push is opt-in. */
 const EMAIL_BY_DEFAULT: readonly NotificationType[] = [

@@ -4,7 +4,7 @@ import {
   NotificationPreference,
   type NotificationChannel,
   type NotificationType,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, IsNull, type EntityManager } from 'typeorm';
 
 /** In-app notifications and preferences of users of one organisation (RLS backs the filter up). */

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_TYPES,
-  TenantTransactions,
   type Notification,
   type NotificationChannel,
   type NotificationType,
-} from '@ppt/db';
+} from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { AppError, registerErrorCodes } from '@ppt/observability';
 import { randomUUID } from 'node:crypto';

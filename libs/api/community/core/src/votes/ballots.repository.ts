@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type OrganizationScope, VoteBallot, VoteDelegation, VoteParticipation } from '@ppt/db';
+import { type OrganizationScope } from '@ppt/db';
+import { VoteBallot, VoteDelegation, VoteParticipation } from '@ppt/api-db';
 import type { PageQueryDto } from '@ppt/http';
 import { In, IsNull } from 'typeorm';
 

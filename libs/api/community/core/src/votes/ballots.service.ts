@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Vote, VoteBallot } from '@ppt/db';
+import type { Vote, VoteBallot } from '@ppt/api-db';
 import type { PageQueryDto } from '@ppt/http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';

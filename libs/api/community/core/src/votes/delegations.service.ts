@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { VoteDelegation, VoteEligibleUnit } from '@ppt/db';
+import type { VoteDelegation, VoteEligibleUnit } from '@ppt/api-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { PeopleService } from '@ppt/api-property-core';

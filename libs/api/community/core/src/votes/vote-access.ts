@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { OrganizationScope, Vote } from '@ppt/db';
+import type { OrganizationScope } from '@ppt/db';
+import type { Vote } from '@ppt/api-db';
 import type { Tenant } from '@ppt/api-shared';
 import { runsVotes } from './vote-rules';
 import { voteNotFound } from './votes.errors';

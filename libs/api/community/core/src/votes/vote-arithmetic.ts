@@ -1,4 +1,4 @@
-import type { MajorityRule, VoteQuestionResult } from '@ppt/db';
+import type { MajorityRule, VoteQuestionResult } from '@ppt/api-db';
 
 /**
  * Exact vote arithmetic. Weights are ownership shares with their own denominators (1/3 + 1/7), so

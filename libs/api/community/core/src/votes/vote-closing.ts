@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Vote } from '@ppt/db';
+import type { Vote } from '@ppt/api-db';
 import type { TenantTransaction } from '@ppt/api-shared';
 import { verifyChain } from './ballot-chain';
 import { BallotsRepository } from './ballots.repository';

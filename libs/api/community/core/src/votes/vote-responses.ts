@@ -1,4 +1,11 @@
-import type { Vote, VoteBallot, VoteDelegation, VoteOption, VoteQuestion, VoteQuestionResult } from '@ppt/db';
+import type {
+  Vote,
+  VoteBallot,
+  VoteDelegation,
+  VoteOption,
+  VoteQuestion,
+  VoteQuestionResult,
+} from '@ppt/api-db';
 import type { ChainLink } from './ballot-chain';
 import type { DelegationResponse } from './dto/ballot.dto';
 import type {

@@ -1,5 +1,6 @@
 import { can, Permission } from '@ppt/auth';
-import type { MembershipRole, VoteKind, VoteStatus } from '@ppt/db';
+import type { VoteKind, VoteStatus } from '@ppt/api-db';
+import type { MembershipRole } from '@ppt/db';
 
 /**
  * A written vote (per rollam) gives owners at least this long to answer: the Czech Civil Code

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TenantTransactions, Vote } from '@ppt/db';
+import { Vote } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import { systemActor, TenantUnitOfWork } from '@ppt/api-shared';
 import { VoteClosing } from './vote-closing';

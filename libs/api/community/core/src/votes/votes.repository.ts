@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
 import {
   Building,
-  type OrganizationScope,
   Person,
-  TenantRepository,
   Vote,
   VoteEligibleUnit,
   VoteOption,
   VoteQuestion,
   type VoteQuestionResult,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { randomUUID } from 'node:crypto';
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';

@@ -1,7 +1,7 @@
 import { IdentityEnv } from '@ppt/api-identity-core';
 import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
-import { OutboxEvent, Vote, type Building, type Organization } from '@ppt/db';
+import { OutboxEvent, Vote, type Building, type Organization } from '@ppt/api-db';
 import type { CreateVoteDto } from '../index';
 import { VotesCoreModule, VotesService } from '../index';
 
@@ -37,9 +37,11 @@ describe('VotesService (service tier)', () => {
       meta,
     );
   const events = async (voteId: string) =>
-    (await ctx.owner.getRepository(OutboxEvent).find({ where: { aggregateId: voteId }, order: { aggregateVersion: 'ASC' } })).map(
-      (e) => [e.type, e.aggregateVersion],
-    );
+    (
+      await ctx.owner
+        .getRepository(OutboxEvent)
+        .find({ where: { aggregateId: voteId }, order: { aggregateVersion: 'ASC' } })
+    ).map((e) => [e.type, e.aggregateVersion]);
 
   beforeAll(async () => {
     ctx = await ServiceTestContext.create({ imports: [VotesCoreModule], envSlices: [IdentityEnv, MailEnv] });
@@ -55,7 +57,11 @@ describe('VotesService (service tier)', () => {
   it('validates the period, the quorum and the buildings in scope before writing anything', async () => {
     const now = Date.now();
     await expect(
-      draft({ kind: 'written', startAt: new Date(now).toISOString(), endAt: new Date(now + 14 * DAY).toISOString() }),
+      draft({
+        kind: 'written',
+        startAt: new Date(now).toISOString(),
+        endAt: new Date(now + 14 * DAY).toISOString(),
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_VOTING_PERIOD', status: 422 });
     await expect(draft({ endAt: new Date(now - 2 * HOUR).toISOString() })).rejects.toMatchObject({
       code: 'INVALID_VOTING_PERIOD',
@@ -65,13 +71,21 @@ describe('VotesService (service tier)', () => {
       details: [{ field: 'questions.1.quorum' }],
     });
     const elsewhere = await ctx.newBuilding(await ctx.newOrganization());
-    await expect(draft({ buildingIds: [elsewhere.id] })).rejects.toMatchObject({ code: 'BUILDING_NOT_FOUND', status: 404 });
+    await expect(draft({ buildingIds: [elsewhere.id] })).rejects.toMatchObject({
+      code: 'BUILDING_NOT_FOUND',
+      status: 404,
+    });
     expect(await ctx.owner.getRepository(Vote).countBy({ organizationId: org.id })).toBe(0);
   });
 
   it('moves draft → open → closed, edits drafts only, and writes each event with the change', async () => {
     const vote = await draft();
-    const edited = await votes.update(manager, vote.id, { title: 'Mimořádné shromáždění', questions: [yesNo('2/3'), yesNo()] }, meta);
+    const edited = await votes.update(
+      manager,
+      vote.id,
+      { title: 'Mimořádné shromáždění', questions: [yesNo('2/3'), yesNo()] },
+      meta,
+    );
     expect(edited).toMatchObject({ title: 'Mimořádné shromáždění', status: 'draft', version: 2 });
     expect(await events(vote.id)).toEqual([]);
 
@@ -88,19 +102,28 @@ describe('VotesService (service tier)', () => {
       ['vote.opened', 3],
       ['vote.closed', 4],
     ]);
-    await expect(votes.cancel(manager, vote.id, meta)).rejects.toMatchObject({ code: 'INVALID_TRANSITION', status: 409 });
+    await expect(votes.cancel(manager, vote.id, meta)).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      status: 409,
+    });
   });
 
   it('refuses to open a vote whose scope has no units or no weight, and leaves it a draft without an event', async () => {
     const empty = await ctx.newBuilding(org);
     const nobody = await draft({ buildingIds: [empty.id] });
-    await expect(votes.open(manager, nobody.id, meta)).rejects.toMatchObject({ code: 'NO_ELIGIBLE_UNITS', status: 422 });
+    await expect(votes.open(manager, nobody.id, meta)).rejects.toMatchObject({
+      code: 'NO_ELIGIBLE_UNITS',
+      status: 422,
+    });
     expect(await votes.get(manager, nobody.id)).toMatchObject({ status: 'draft', version: 1 });
 
     const weightless = await ctx.newBuilding(org);
     await ctx.newUnit(weightless, { ownershipShareNumerator: 0, ownershipShareDenominator: 1 });
     const zero = await draft({ buildingIds: [weightless.id] });
-    await expect(votes.open(manager, zero.id, meta)).rejects.toMatchObject({ code: 'NO_ELIGIBLE_WEIGHT', status: 422 });
+    await expect(votes.open(manager, zero.id, meta)).rejects.toMatchObject({
+      code: 'NO_ELIGIBLE_WEIGHT',
+      status: 422,
+    });
     expect(await votes.get(manager, zero.id)).toMatchObject({ status: 'draft', version: 1 });
     expect([...(await events(nobody.id)), ...(await events(zero.id))]).toEqual([]);
   });
@@ -108,7 +131,10 @@ describe('VotesService (service tier)', () => {
   it('keeps a written vote open until its end and announces a cancellation only of an open vote', async () => {
     const written = await draft({ kind: 'written', endAt: new Date(Date.now() + 16 * DAY).toISOString() });
     await votes.open(manager, written.id, meta);
-    await expect(votes.close(manager, written.id, meta)).rejects.toMatchObject({ code: 'VOTING_PERIOD_RUNNING', status: 409 });
+    await expect(votes.close(manager, written.id, meta)).rejects.toMatchObject({
+      code: 'VOTING_PERIOD_RUNNING',
+      status: 409,
+    });
     await votes.cancel(manager, written.id, meta);
     expect((await events(written.id)).map(([type]) => type)).toEqual(['vote.opened', 'vote.cancelled']);
 

@@ -1,5 +1,5 @@
 import { ServiceTestContext } from '@ppt/api-testing';
-import { Document, type Organization } from '@ppt/db';
+import { Document, type Organization } from '@ppt/api-db';
 import { register } from 'prom-client';
 import { DocumentIndexingModule } from './document-search.core.module';
 import { DocumentIndexer } from './document-indexer';
@@ -65,7 +65,11 @@ describe('DocumentSearchBackfill (service tier)', () => {
     const blank = await doc(a, { extractedText: ' \n\f ' });
     // What JavaScript's trim() strips too (chunkText would make no chunk of it): never picked.
     const unicodeBlank = await doc(a, { extractedText: '\u00a0\ufeff\u2003\u3000' });
-    const image = await doc(a, { contentType: 'image/png', textStatus: 'not_applicable', extractedText: null });
+    const image = await doc(a, {
+      contentType: 'image/png',
+      textStatus: 'not_applicable',
+      extractedText: null,
+    });
     const elsewhere = await doc(b);
     const indexedBefore = await counter('document', 'indexed');
 
@@ -85,7 +89,12 @@ describe('DocumentSearchBackfill (service tier)', () => {
       [current.id],
     )) as { organization_id: string; document_id: string; text: string; embedding_model: string | null }[];
     // Filed under the document's first version, as the indexer files it; no model here (full text only).
-    expect(row).toMatchObject({ organization_id: a.id, document_id: old.id, text: 'Nová verze smlouvy.', embedding_model: null });
+    expect(row).toMatchObject({
+      organization_id: a.id,
+      document_id: old.id,
+      text: 'Nová verze smlouvy.',
+      embedding_model: null,
+    });
     expect((await counter('document', 'indexed')) - indexedBefore).toBe(3);
   });
 
@@ -107,7 +116,7 @@ describe('DocumentSearchBackfill (service tier)', () => {
     expect(await chunkedVersions()).toContain(v2?.id);
   });
 
-  it("leaves a fresh version to its own indexing job (grace window); one failing version does not stop the pass", async () => {
+  it('leaves a fresh version to its own indexing job (grace window); one failing version does not stop the pass', async () => {
     const fresh = await doc(b, { extractedText: 'Čerstvě nahraný dokument.' });
     expect(await backfill.run(new Date())).toMatchObject({ indexed: 0, skippedDocuments: 0 });
     expect(await chunkedVersions()).not.toContain(fresh.id);
@@ -134,7 +143,9 @@ describe('DocumentSearchBackfill (service tier)', () => {
     const indexer = ctx.get(DocumentIndexer);
     const outcomes = await Promise.all([indexer.index(a.id, version.id), indexer.index(a.id, version.id)]);
     expect(outcomes.every((o) => o.startsWith('indexed 1 chunks'))).toBe(true);
-    const rows = (await ctx.owner.query(`SELECT chunk_index FROM document_chunks WHERE version_id = $1`, [version.id])) as unknown[];
+    const rows = (await ctx.owner.query(`SELECT chunk_index FROM document_chunks WHERE version_id = $1`, [
+      version.id,
+    ])) as unknown[];
     expect(rows).toHaveLength(1);
   });
 });

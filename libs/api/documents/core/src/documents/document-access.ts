@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Document } from '@ppt/db';
+import type { Document } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import type { Tenant } from '@ppt/api-shared';
 import { ResidentScope } from '@ppt/api-property-core';

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Document, type DocumentTextStatus } from '@ppt/db';
+import { type Document, type DocumentTextStatus } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { ValidationFailedError, toErrorDetails } from '@ppt/observability';
-import { ObjectExistsError, ObjectNotFoundError, ObjectStorage, StorageEnv, objectKey, stagingKey } from '@ppt/storage';
+import {
+  ObjectExistsError,
+  ObjectNotFoundError,
+  ObjectStorage,
+  StorageEnv,
+  objectKey,
+  stagingKey,
+} from '@ppt/storage';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';

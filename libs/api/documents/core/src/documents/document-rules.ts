@@ -1,5 +1,6 @@
 import { can, Permission } from '@ppt/auth';
-import type { DocumentCategory, DocumentVisibility, MembershipRole } from '@ppt/db';
+import type { DocumentCategory, DocumentVisibility } from '@ppt/api-db';
+import type { MembershipRole } from '@ppt/db';
 
 /** Staff read every document of the organisation and manage them. */
 export function isStaff(role: MembershipRole): boolean {

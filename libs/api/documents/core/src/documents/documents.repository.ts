@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Building, Document, Fault, Lease, Listing, Unit } from '@ppt/db';
+import { Building, Document, Fault, Lease, Listing, Unit } from '@ppt/api-db';
 import { IsNull, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ResidentHomes } from './document-rules';

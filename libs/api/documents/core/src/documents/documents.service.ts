@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type Document } from '@ppt/db';
+import { type Document } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import { ObjectStorage, StorageEnv } from '@ppt/storage';

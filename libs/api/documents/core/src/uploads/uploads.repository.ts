@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UploadChunk, UploadSession } from '@ppt/db';
+import { UploadChunk, UploadSession } from '@ppt/api-db';
 import { Not, IsNull, type EntityManager } from 'typeorm';
 
 /** What claiming a chunk found: the claim, or the chunk as someone else left it. */

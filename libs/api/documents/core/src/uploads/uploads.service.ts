@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions, type UploadChunk, type UploadSession } from '@ppt/db';
+import { type UploadChunk, type UploadSession } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import {
   InvalidUploadError,
   MAX_PART_NUMBER,

@@ -23,7 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
-import { DOCUMENT_CATEGORIES, DOCUMENT_VISIBILITIES } from '@ppt/db';
+import { DOCUMENT_CATEGORIES, DOCUMENT_VISIBILITIES } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import type { Request, Response } from 'express';
 import { Meta, type RequestMeta } from '@ppt/api-shared';

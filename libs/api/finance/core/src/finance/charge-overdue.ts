@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Charge, TenantTransactions } from '@ppt/db';
+import { TenantTransactions } from '@ppt/db';
+import { Charge } from '@ppt/api-db';
 import { processCounter } from '@ppt/observability';
 import { systemActor, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { NotificationsService } from '@ppt/api-community-core';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Charge, Lease, type OrganizationScope, Payment, TenantRepository } from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Charge, Lease, Payment } from '@ppt/api-db';
 import type { SelectQueryBuilder } from 'typeorm';
 import { parseSort } from '@ppt/api-shared';
 import type { ListChargesQueryDto, ListOverdueQueryDto } from './dto/charge.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import type { Charge, Payment } from '@ppt/db';
+import type { Charge, Payment } from '@ppt/api-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { IdempotencyKeys, type IdempotentAnswer } from '@ppt/api-shared';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';

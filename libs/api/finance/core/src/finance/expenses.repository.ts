@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Expense, type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Expense } from '@ppt/api-db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
 import { parseSort } from '@ppt/api-shared';
 import type { ListExpensesQueryDto } from './dto/expense.dto';
 

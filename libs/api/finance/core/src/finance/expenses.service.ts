@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Expense } from '@ppt/db';
+import type { Expense } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import { ValidationFailedError } from '@ppt/observability';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';

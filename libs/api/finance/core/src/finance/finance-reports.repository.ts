@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Charge } from '@ppt/db';
+import { Charge } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import { residentCharges } from './charges.repository';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ExpenseCategory } from '@ppt/db';
+import type { ExpenseCategory } from '@ppt/api-db';
 import { type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '@ppt/api-property-core';
 import { PeopleService } from '@ppt/api-property-core';

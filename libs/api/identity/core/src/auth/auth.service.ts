@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type MembershipRole, type Session, type User } from '@ppt/db';
+import { type Session, type User } from '@ppt/api-db';
+import { TenantTransactions, type MembershipRole } from '@ppt/db';
 import { IdentityMailJob, QueueName, type IdentityMailJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
 import type { EntityManager } from 'typeorm';
@@ -315,7 +316,8 @@ export class AuthService {
    */
   async forgotPassword(email: string, meta: RequestMeta): Promise<void> {
     await this.doors.check(PasswordDoor.PasswordForgot, email, meta.ip);
-    if (await this.doors.resetMailAllowed(email)) await this.queueMail(IdentityMailJob.PasswordReset, { email });
+    if (await this.doors.resetMailAllowed(email))
+      await this.queueMail(IdentityMailJob.PasswordReset, { email });
   }
 
   /** The token is looked up before the new password is hashed: a wrong token costs no argon2 run. */
@@ -356,7 +358,8 @@ export class AuthService {
    * which proves the mailbox and ends the squatter's sessions).
    */
   async verifyEmail(principal: UserPrincipal, token: string, meta: RequestMeta): Promise<void> {
-    const invalid = () => new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
+    const invalid = () =>
+      new AuthError(AuthErrorCode.InvalidEmailToken, 'The link is invalid or has expired');
     const found = await this.users.findUsableEmailToken(sha256(token), 'verify_email');
     if (!found || found.userId !== principal.userId) throw invalid();
     await this.sessions.transaction(async (manager) => {

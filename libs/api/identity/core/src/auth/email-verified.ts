@@ -1,4 +1,4 @@
-import type { User } from '@ppt/db';
+import type { User } from '@ppt/api-db';
 import { AuthError, AuthErrorCode } from './auth.errors';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthClient } from '@ppt/db';
+import { OAuthClient } from '@ppt/api-db';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 
 /** Service clients (a global table: clients belong to the platform, not to an organisation). */

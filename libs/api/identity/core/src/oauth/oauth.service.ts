@@ -6,7 +6,7 @@ import {
   type AuthOptions,
   type UserPrincipal,
 } from '@ppt/auth';
-import type { OAuthClient } from '@ppt/db';
+import type { OAuthClient } from '@ppt/api-db';
 import { serviceUnavailable } from '@ppt/observability';
 import type { RequestMeta } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
@@ -226,7 +226,6 @@ export class OAuthService {
     await this.doors.succeeded(PasswordDoor.OAuthToken, clientId ?? '', ip);
     return client;
   }
-
 
   private async sessionActive(sessionId: string, generation: number): Promise<boolean> {
     try {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { User } from '@ppt/db';
+import type { User } from '@ppt/api-db';
 import { AuditService, type RequestMeta } from '@ppt/api-shared';
 import type { EntityManager } from 'typeorm';
 import { OAuthClientsRepository } from '../oauth/oauth-clients.repository';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OrganizationInvitation, type MembershipRole } from '@ppt/db';
+import { OrganizationInvitation } from '@ppt/api-db';
+import { type MembershipRole } from '@ppt/db';
 import { IsNull, type EntityManager } from 'typeorm';
 
 /** Organisation invitations; admin-side methods take the organisation (RLS backs it up). */

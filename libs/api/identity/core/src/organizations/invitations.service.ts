@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Permission, type UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type OrganizationInvitation, type User } from '@ppt/db';
+import { type OrganizationInvitation, type User } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import type { RequestMeta } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';

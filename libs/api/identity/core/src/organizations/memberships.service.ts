@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Membership, MembershipRole, Organization } from '@ppt/db';
+import type { Membership, Organization } from '@ppt/api-db';
+import type { MembershipRole } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import { OrganizationsRepository } from './organizations.repository';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Membership, Organization, User, type MembershipRole } from '@ppt/db';
+import { Membership, Organization, User } from '@ppt/api-db';
+import { type MembershipRole } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 
 export interface MemberRow {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission, type UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type MembershipRole, type Organization } from '@ppt/db';
+import { type Organization } from '@ppt/api-db';
+import { TenantTransactions, type MembershipRole } from '@ppt/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Page, PageQueryDto } from '@ppt/http';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { User } from '@ppt/db';
+import type { User } from '@ppt/api-db';
 import type { RequestMeta } from '@ppt/api-shared';
 import { AuditService } from '@ppt/api-shared';
 import { AuthError, AuthErrorCode } from '../auth/auth.errors';

@@ -6,7 +6,7 @@ import {
   sessionRevokedChannel,
   type SessionValidator,
 } from '@ppt/auth';
-import type { Session } from '@ppt/db';
+import type { Session } from '@ppt/api-db';
 import { RedisConnections } from '@ppt/redis';
 import type { EntityManager } from 'typeorm';
 import { writeOrUnavailable } from '@ppt/api-shared';
@@ -23,7 +23,6 @@ const POSITIVE_TTL_MAX_S = 900;
  */
 const MEMORY_TTL_MS = 10_000;
 const MEMORY_MAX_SESSIONS = 20_000;
-
 
 /**
  * Writes an active session's state unless Redis already knows better: an ended session (`0`) is

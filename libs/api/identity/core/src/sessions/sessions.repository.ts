@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RefreshToken, Session } from '@ppt/db';
+import { RefreshToken, Session } from '@ppt/api-db';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 
 /** Which sessions a revocation or a generation change applies to (always narrowed by at least one). */

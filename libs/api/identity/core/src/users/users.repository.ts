@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EmailToken, User, type EmailTokenPurpose } from '@ppt/db';
+import { EmailToken, User, type EmailTokenPurpose } from '@ppt/api-db';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 
 /** Accounts and their single-use e-mail tokens (global tables: a user may belong to many organisations). */

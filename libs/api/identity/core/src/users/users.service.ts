@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EmailTokenPurpose, User } from '@ppt/db';
+import type { EmailTokenPurpose, User } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import { UsersRepository } from './users.repository';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Listing, ListingInquiry, ListingInquiryReply, type LeadStatus } from '@ppt/db';
+import { Listing, ListingInquiry, ListingInquiryReply, type LeadStatus } from '@ppt/api-db';
 import type { PageQueryDto } from '@ppt/http';
 import { In, type EntityManager } from 'typeorm';
 
@@ -42,7 +42,12 @@ export class LeadHandlingRepository {
   }
 
   /** One lead; `forUpdate` locks its row (a reply and a status change of one lead take turns). */
-  async find(m: EntityManager, organizationId: string, id: string, forUpdate = false): Promise<LeadRow | null> {
+  async find(
+    m: EntityManager,
+    organizationId: string,
+    id: string,
+    forUpdate = false,
+  ): Promise<LeadRow | null> {
     if (forUpdate) {
       const locked = await m
         .createQueryBuilder(ListingInquiry, 'i')

@@ -1,6 +1,7 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Inject } from '@nestjs/common';
-import { Listing, ListingInquiry, ListingInquiryReply, TenantTransactions } from '@ppt/db';
+import { Listing, ListingInquiry, ListingInquiryReply } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
 import { PortalInquiryJob, QueueName, type PortalInquiryReplyJobData } from '@ppt/queue';
 import type { Job, Queue } from 'bull';

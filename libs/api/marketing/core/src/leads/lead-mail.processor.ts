@@ -1,5 +1,6 @@
 import { Process, Processor } from '@nestjs/bull';
-import { Listing, ListingInquiry, Membership, NotificationPreference, TenantTransactions } from '@ppt/db';
+import { Listing, ListingInquiry, Membership, NotificationPreference } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
 import { QueueName } from '@ppt/queue';
 import type { Job } from 'bull';

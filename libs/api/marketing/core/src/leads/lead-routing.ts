@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Listing, ListingInquiry } from '@ppt/db';
+import { Listing, ListingInquiry } from '@ppt/api-db';
 import { OutboxWriter } from '@ppt/events';
 import type { EntityManager } from 'typeorm';
 import { NotificationsService } from '@ppt/api-community-core';

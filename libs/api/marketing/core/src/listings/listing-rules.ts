@@ -1,5 +1,6 @@
 import { can, Permission } from '@ppt/auth';
-import type { ListingStatus, ListingTransaction, MembershipRole } from '@ppt/db';
+import type { ListingStatus, ListingTransaction } from '@ppt/api-db';
+import type { MembershipRole } from '@ppt/db';
 
 /**
  * draft → published; published ⇄ reserved; published/reserved → sold (sales) or rented (rentals),

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Listing,
-  ListingInquiry,
-  ListingStatusChange,
-  Membership,
-  type MembershipRole,
-  type OrganizationScope,
-  TenantRepository,
-} from '@ppt/db';
+import { type MembershipRole, type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Listing, ListingInquiry, ListingStatusChange, Membership } from '@ppt/api-db';
 import { In, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { PageQueryDto } from '@ppt/http';

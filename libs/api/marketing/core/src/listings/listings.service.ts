@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission, rolesWith } from '@ppt/auth';
-import {
-  type OrganizationScope,
-  TenantTransactions,
-  type Listing,
-  type ListingInquiry,
-  type ListingStatusChange,
-} from '@ppt/db';
+import { type OrganizationScope, TenantTransactions } from '@ppt/db';
+import { type Listing, type ListingInquiry, type ListingStatusChange } from '@ppt/api-db';
 import type { ListingSnapshot } from '@ppt/events';
 import type { Page, PageQueryDto } from '@ppt/http';
 import {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PortalTarget, TenantTransactions } from '@ppt/db';
+import { PortalTarget } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { OpenImmoAdapter, OpenImmoReport } from '@ppt/syndication';
 import { SyndicationEnv } from './syndication.env';
 import { LeadRouting } from '../leads/lead-routing';

@@ -15,7 +15,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import type { SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/api-db';
 import type { ErrorDetail } from '@ppt/observability';
 
 const URL_RULES = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
-import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/db';
+import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/api-db';
 import { SyndicationError, SyndicationErrorCode } from './syndication.errors';
 
 /** `:portal` must name a portal we have an adapter for (404 otherwise, like any unknown resource). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 
 export interface StatsIncrement {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ListingSyndication, PortalTarget, type SyndicationPortal } from '@ppt/db';
+import { ListingSyndication, PortalTarget, type SyndicationPortal } from '@ppt/api-db';
 import { In, IsNull, Not, type EntityManager } from 'typeorm';
 
 @Injectable()

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@ppt/config';
-import { SYNDICATION_PORTALS, TenantTransactions, type PortalTarget, type SyndicationPortal } from '@ppt/db';
+import { SYNDICATION_PORTALS, type PortalTarget, type SyndicationPortal } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter } from '@ppt/events';
 import { serviceUnavailable } from '@ppt/observability';
 import { HTTP_SCHEMES } from '@ppt/outbound';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ListingSyndication, TenantTransactions } from '@ppt/db';
+import { ListingSyndication } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import type { PortalSyncJobData } from '@ppt/queue';
 import { SyndicationJobs } from './syndication-jobs';

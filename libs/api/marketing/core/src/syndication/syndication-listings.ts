@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Document, Listing, User } from '@ppt/db';
+import { Document, Listing, User } from '@ppt/api-db';
 import { ObjectStorage } from '@ppt/storage';
 import type { PortalOverrides, SyndicationListing } from '@ppt/syndication';
 import { In, type EntityManager } from 'typeorm';

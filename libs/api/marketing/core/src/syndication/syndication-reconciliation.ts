@@ -1,11 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Listing,
-  ListingSyndication,
-  PortalTarget,
-  TenantTransactions,
-  type SyndicationPortal,
-} from '@ppt/db';
+import { Listing, ListingSyndication, PortalTarget, type SyndicationPortal } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { OutboxWriter, type DomainEventPayloads } from '@ppt/events';
 import { processCounter } from '@ppt/observability';
 import type { PortalSyncJobData } from '@ppt/queue';
@@ -128,7 +123,9 @@ export class SyndicationReconciliation {
         .getRawMany<{ organizationId: string }>(),
     }));
     for (const { organizationId } of ownPortal) {
-      const listed = enabled.some((e) => e.organizationId === organizationId && e.portal === 'reality-portal');
+      const listed = enabled.some(
+        (e) => e.organizationId === organizationId && e.portal === 'reality-portal',
+      );
       if (!listed) enabled.push({ organizationId, portal: 'reality-portal' });
     }
     const summary: ReconciliationSummary = { portals: [], failed: [], drift: 0, requeued: 0 };
@@ -196,9 +193,7 @@ export class SyndicationReconciliation {
       const askedAt = new Date();
       const remote = await adapter.list(context);
       if (remote) {
-        return this.compare(organizationId, portal, remote, askedAt, (ref) =>
-          adapter.remove(ref, context),
-        );
+        return this.compare(organizationId, portal, remote, askedAt, (ref) => adapter.remove(ref, context));
       }
     }
     if (!adapter.fullTransfer) return null;

@@ -3,11 +3,11 @@ import { Inject, Logger } from '@nestjs/common';
 import { Permission, rolesWith } from '@ppt/auth';
 import {
   Membership,
-  TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
   type SyndicationStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { DomainEvent } from '@ppt/events';
 import { processCounter, processHistogram } from '@ppt/observability';
 import { QueueName, SyndicationJob, type PortalSyncJobData } from '@ppt/queue';

@@ -6,7 +6,7 @@ import {
   ListingSyndicationTransition,
   type SyndicationPortal,
   type SyndicationStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, Not, type EntityManager } from 'typeorm';
 
 /** Listing statuses in which portals should show the listing. */

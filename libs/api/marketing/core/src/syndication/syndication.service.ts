@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   Listing,
-  TenantTransactions,
   type ListingSyndication,
   type SyndicationPortal,
   type SyndicationStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { consumeOnce, OutboxWriter } from '@ppt/events';
 import type { Page } from '@ppt/http';
 import type { PortalSyncJobData } from '@ppt/queue';

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Permission, RequirePermission } from '@ppt/auth';
-import type { SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import { CurrentTenant, type Tenant } from '@ppt/api-shared';
 import {

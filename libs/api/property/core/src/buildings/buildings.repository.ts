@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Building, Membership, type OrganizationScope, TenantRepository, Unit } from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Building, Membership, Unit } from '@ppt/api-db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 
 export interface BuildingFilter {

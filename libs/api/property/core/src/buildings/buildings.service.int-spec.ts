@@ -1,7 +1,7 @@
 import { IdentityEnv } from '@ppt/api-identity-core';
 import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
-import { AuditLogEntry, Building, Unit, type Organization } from '@ppt/db';
+import { AuditLogEntry, Building, Unit, type Organization } from '@ppt/api-db';
 import { BuildingsService, ListBuildingsQueryDto, UnitsCoreModule, UnitsService } from '../index';
 
 const listQuery = (overrides: Partial<ListBuildingsQueryDto> = {}) =>
@@ -25,7 +25,7 @@ describe('BuildingsService and UnitsService (service tier)', () => {
   });
   afterAll(() => ctx.close());
 
-  it("reads no building of another organisation: RLS and the organisation filter agree at service level", async () => {
+  it('reads no building of another organisation: RLS and the organisation filter agree at service level', async () => {
     const theirs = await ctx.newBuilding({ id: managerB.organizationId }, { name: 'Beta House' });
 
     await expect(buildings.get(managerA, theirs.id)).rejects.toMatchObject({ code: 'BUILDING_NOT_FOUND' });
@@ -33,9 +33,11 @@ describe('BuildingsService and UnitsService (service tier)', () => {
     await expect(buildings.update(managerA, theirs.id, { name: 'Stolen' }, meta)).rejects.toMatchObject({
       code: 'BUILDING_NOT_FOUND',
     });
-    await expect(units.create(managerA, { buildingId: theirs.id, number: '99' }, meta)).rejects.toMatchObject({
-      code: 'BUILDING_NOT_FOUND',
-    });
+    await expect(units.create(managerA, { buildingId: theirs.id, number: '99' }, meta)).rejects.toMatchObject(
+      {
+        code: 'BUILDING_NOT_FOUND',
+      },
+    );
     // Row-level security alone, without the repositories' filter: api-server's role sees none of B's rows.
     const visible = await ctx.asTenant(managerA, (m) => m.find(Building, { where: { id: theirs.id } }));
     expect(visible).toEqual([]);
@@ -45,7 +47,11 @@ describe('BuildingsService and UnitsService (service tier)', () => {
   });
 
   it('audits a change in the same transaction, with a before/after diff of the changed fields only', async () => {
-    const created = await buildings.create(managerA, { name: 'Audited', addressLine: 'A 1', city: 'Brno', postalCode: '60200', country: 'CZ', floors: 6 }, meta);
+    const created = await buildings.create(
+      managerA,
+      { name: 'Audited', addressLine: 'A 1', city: 'Brno', postalCode: '60200', country: 'CZ', floors: 6 },
+      meta,
+    );
     await buildings.update(managerA, created.id, { name: 'Audited 2', floors: 7 }, meta);
 
     const entries = await ctx.owner
@@ -55,7 +61,10 @@ describe('BuildingsService and UnitsService (service tier)', () => {
     expect(entries[1].details).toMatchObject({
       changes: { name: { before: 'Audited', after: 'Audited 2' }, floors: { before: 6, after: 7 } },
     });
-    expect(Object.keys((entries[1].details as { changes: object }).changes).sort()).toEqual(['floors', 'name']);
+    expect(Object.keys((entries[1].details as { changes: object }).changes).sort()).toEqual([
+      'floors',
+      'name',
+    ]);
   });
 
   it('refuses a manager who is not a member of the organisation (422 MANAGER_NOT_A_MEMBER)', async () => {
@@ -63,14 +72,28 @@ describe('BuildingsService and UnitsService (service tier)', () => {
     await expect(
       buildings.create(
         managerA,
-        { name: 'X', addressLine: 'A 1', city: 'Brno', postalCode: '60200', country: 'CZ', managerUserId: outsider.id },
+        {
+          name: 'X',
+          addressLine: 'A 1',
+          city: 'Brno',
+          postalCode: '60200',
+          country: 'CZ',
+          managerUserId: outsider.id,
+        },
         meta,
       ),
     ).rejects.toMatchObject({ code: 'MANAGER_NOT_A_MEMBER', status: 422 });
     const member = await ctx.newMember(orgA, 'technical_manager');
     const created = await buildings.create(
       managerA,
-      { name: 'Y', addressLine: 'A 1', city: 'Brno', postalCode: '60200', country: 'CZ', managerUserId: member.userId },
+      {
+        name: 'Y',
+        addressLine: 'A 1',
+        city: 'Brno',
+        postalCode: '60200',
+        country: 'CZ',
+        managerUserId: member.userId,
+      },
       meta,
     );
     expect(created.managerUserId).toBe(member.userId);
@@ -80,7 +103,9 @@ describe('BuildingsService and UnitsService (service tier)', () => {
     const building = await ctx.newBuilding(orgA);
     const other = await ctx.newBuilding(orgA);
     const first = await units.create(managerA, { buildingId: building.id, number: '1.01' }, meta);
-    await expect(units.create(managerA, { buildingId: building.id, number: '1.01' }, meta)).rejects.toMatchObject({
+    await expect(
+      units.create(managerA, { buildingId: building.id, number: '1.01' }, meta),
+    ).rejects.toMatchObject({
       code: 'UNIT_NUMBER_TAKEN',
       status: 409,
     });
@@ -112,13 +137,17 @@ describe('BuildingsService and UnitsService (service tier)', () => {
     expect((await buildings.archive(managerA, building.id, meta)).archivedAt).toEqual(archived.archivedAt);
 
     expect((await buildings.list(managerA, listQuery())).items.map((b) => b.id)).not.toContain(building.id);
-    expect((await buildings.list(managerA, listQuery({ includeArchived: true }))).items.map((b) => b.id)).toContain(
-      building.id,
-    );
-    await expect(units.create(managerA, { buildingId: building.id, number: 'B' }, meta)).rejects.toMatchObject({
+    expect(
+      (await buildings.list(managerA, listQuery({ includeArchived: true }))).items.map((b) => b.id),
+    ).toContain(building.id);
+    await expect(
+      units.create(managerA, { buildingId: building.id, number: 'B' }, meta),
+    ).rejects.toMatchObject({
       code: 'BUILDING_ARCHIVED',
       status: 409,
     });
-    expect(await ctx.owner.getRepository(Unit).findOneByOrFail({ id: unit.id })).toMatchObject({ number: 'A' });
+    expect(await ctx.owner.getRepository(Unit).findOneByOrFail({ id: unit.id })).toMatchObject({
+      number: 'A',
+    });
   });
 });

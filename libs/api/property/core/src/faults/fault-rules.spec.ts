@@ -1,4 +1,4 @@
-import { FAULT_STATUSES } from '@ppt/db';
+import { FAULT_STATUSES } from '@ppt/api-db';
 import { can, Permission } from '@ppt/auth';
 import { canTransition, dueAt } from './fault-rules';
 

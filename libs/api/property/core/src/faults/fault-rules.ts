@@ -1,4 +1,4 @@
-import type { FaultPriority, FaultStatus } from '@ppt/db';
+import type { FaultPriority, FaultStatus } from '@ppt/api-db';
 
 /**
  * new → triaged → in_progress → resolved → closed; new/triaged → rejected; resolved → in_progress

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Fault,
-  FaultComment,
-  FaultStatusChange,
-  Membership,
-  type MembershipRole,
-  type OrganizationScope,
-  TenantRepository,
-} from '@ppt/db';
+import { type MembershipRole, type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Fault, FaultComment, FaultStatusChange, Membership } from '@ppt/api-db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListFaultsQueryDto } from './dto/fault.dto';
 
@@ -67,7 +60,12 @@ export class FaultsRepository extends TenantRepository<Fault> {
     body: string,
   ): Promise<FaultComment> {
     return scope.manager.save(
-      scope.manager.create(FaultComment, { organizationId: scope.organizationId, faultId, authorUserId, body }),
+      scope.manager.create(FaultComment, {
+        organizationId: scope.organizationId,
+        faultId,
+        authorUserId,
+        body,
+      }),
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import type { Fault, FaultComment, FaultStatus } from '@ppt/db';
+import type { Fault, FaultComment, FaultStatus } from '@ppt/api-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '../buildings/buildings.service';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Inspection, InspectionItem, type OrganizationScope, TenantRepository } from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Inspection, InspectionItem } from '@ppt/api-db';
 import type { ListInspectionsQueryDto } from './dto/inspection.dto';
 
 type ItemRow = Pick<InspectionItem, 'area' | 'rating' | 'notes'>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Inspection } from '@ppt/db';
+import type { Inspection } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { BuildingsService } from '../buildings/buildings.service';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Lease, LeaseEndingNotice, LeaseLifecycleRun, TenantTransactions } from '@ppt/db';
+import { TenantTransactions } from '@ppt/db';
+import { Lease, LeaseEndingNotice, LeaseLifecycleRun } from '@ppt/api-db';
 import { processCounter } from '@ppt/observability';
 import { systemActor, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { LeasesRepository } from './leases.repository';

@@ -1,4 +1,4 @@
-import { LEASE_STATUSES } from '@ppt/db';
+import { LEASE_STATUSES } from '@ppt/api-db';
 import { canTransition } from './lease-status';
 
 describe('lease status transitions', () => {

@@ -1,4 +1,4 @@
-import type { LeaseStatus } from '@ppt/db';
+import type { LeaseStatus } from '@ppt/api-db';
 
 /** draft → active → terminated | expired; nothing else. */
 const TRANSITIONS: Record<LeaseStatus, readonly LeaseStatus[]> = {

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Lease,
-  LeaseAddendum,
-  LeaseCoTenant,
-  type OrganizationScope,
-  Person,
-  TenantRepository,
-  UnitOccupant,
-} from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Lease, LeaseAddendum, LeaseCoTenant, Person, UnitOccupant } from '@ppt/api-db';
 import type { SelectQueryBuilder } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { PageQueryDto } from '@ppt/http';

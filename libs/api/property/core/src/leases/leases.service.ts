@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { grantOf, Permission } from '@ppt/auth';
-import type { Lease, LeaseAddendum, LeaseAddendumChanges, OrganizationScope } from '@ppt/db';
+import type { OrganizationScope } from '@ppt/db';
+import type { Lease, LeaseAddendum, LeaseAddendumChanges } from '@ppt/api-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { PeopleService } from '../people/people.service';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Meter, MeterReading, ReadingPeriod, TenantRepository } from '@ppt/db';
+import { Meter, MeterReading, ReadingPeriod } from '@ppt/api-db';
+import { TenantRepository } from '@ppt/db';
 import { In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import type { ListMetersQueryDto } from './dto/meter.dto';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { can, Permission } from '@ppt/auth';
-import type { Meter, MeterReading, ReadingPeriod } from '@ppt/db';
+import type { Meter, MeterReading, ReadingPeriod } from '@ppt/api-db';
 import type { Page, PageQueryDto } from '@ppt/http';
 import { type RequestMeta, type Tenant, type TenantTransaction, TenantUnitOfWork } from '@ppt/api-shared';
 import { ResidentScope } from '../units/resident-scope';

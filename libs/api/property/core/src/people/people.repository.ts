@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Lease,
-  LeaseCoTenant,
-  Membership,
-  type OrganizationScope,
-  Person,
-  PersonInvitation,
-  TenantRepository,
-} from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Lease, LeaseCoTenant, Membership, Person, PersonInvitation } from '@ppt/api-db';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { OrganizationScope, Person } from '@ppt/db';
+import type { OrganizationScope } from '@ppt/db';
+import type { Person } from '@ppt/api-db';
 import type { Page } from '@ppt/http';
 import {
   referencedAs,

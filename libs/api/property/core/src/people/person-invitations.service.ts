@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@ppt/auth';
-import { TenantTransactions, type PersonInvitation } from '@ppt/db';
+import { TenantTransactions } from '@ppt/db';
+import { type PersonInvitation } from '@ppt/api-db';
 import { type RequestMeta, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import { requireVerifiedEmail } from '@ppt/api-identity-core';
 import { newOpaqueToken, sha256 } from '@ppt/api-identity-core';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type OrganizationScope, Person, TenantRepository, Unit, UnitOccupant } from '@ppt/db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
+import { Person, Unit, UnitOccupant } from '@ppt/api-db';
 import type { EntityManager } from 'typeorm';
 import { likePattern, parseSort } from '@ppt/api-shared';
 

@@ -1,7 +1,7 @@
 import { IdentityEnv } from '@ppt/api-identity-core';
 import { MailEnv } from '@ppt/api-shared';
 import { ServiceTestContext, TEST_REQUEST_META as meta, type TestMember } from '@ppt/api-testing';
-import { AuditLogEntry, Building, Unit, UnitOccupant } from '@ppt/db';
+import { AuditLogEntry, Building, Unit, UnitOccupant } from '@ppt/api-db';
 import { BuildingsService, ListUnitsQueryDto, UnitsCoreModule, UnitsService } from '../index';
 
 const listQuery = (overrides: Partial<ListUnitsQueryDto> = {}) =>

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type OrganizationScope, TenantRepository, Vendor } from '@ppt/db';
+import { Vendor } from '@ppt/api-db';
+import { type OrganizationScope, TenantRepository } from '@ppt/db';
 import { likePattern, parseSort } from '@ppt/api-shared';
 import type { ListVendorsQueryDto } from './dto/vendor.dto';
 

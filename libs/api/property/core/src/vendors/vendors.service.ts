@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { OrganizationScope, Vendor } from '@ppt/db';
+import type { Vendor } from '@ppt/api-db';
+import type { OrganizationScope } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import { referencedAs, type RequestMeta, type Tenant, TenantUnitOfWork } from '@ppt/api-shared';
 import type { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto, VendorResponse } from './dto/vendor.dto';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ASSISTANT_MESSAGE_ROLES, type AssistantMessageRole } from '@ppt/db';
+import { ASSISTANT_MESSAGE_ROLES, type AssistantMessageRole } from '@ppt/api-db';
 import { Trim } from '@ppt/http';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '@ppt/api-shared';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ASSISTANT_DRAFT_KINDS, type AssistantDraftKind } from '@ppt/db';
+import { ASSISTANT_DRAFT_KINDS, type AssistantDraftKind } from '@ppt/api-db';
 import { Trim } from '@ppt/http';
 import { PORTAL_DESCRIPTION_LIMITS } from '@ppt/syndication';
 import {

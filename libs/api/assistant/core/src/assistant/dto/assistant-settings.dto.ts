@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ASSISTANT_PROVIDERS, type AssistantProvider } from '@ppt/db';
+import { ASSISTANT_PROVIDERS, type AssistantProvider } from '@ppt/api-db';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class PutAssistantSettingsDto {

@@ -2,11 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ANNOUNCEMENT_STATUSES,
   AUDIENCE_TYPES,
-  MEMBERSHIP_ROLES,
   type AnnouncementStatus,
   type AudienceType,
-  type MembershipRole,
-} from '@ppt/db';
+} from '@ppt/api-db';
+import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
 import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Transform } from 'class-transformer';
 import {

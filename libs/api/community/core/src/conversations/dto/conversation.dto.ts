@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONVERSATION_KINDS, type ConversationKind } from '@ppt/db';
+import { CONVERSATION_KINDS, type ConversationKind } from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse, Trim } from '@ppt/http';
 import {
   ArrayMaxSize,

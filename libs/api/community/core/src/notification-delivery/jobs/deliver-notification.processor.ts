@@ -1,6 +1,7 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Organization, TenantTransactions, type NotificationDelivery } from '@ppt/db';
+import { Organization, type NotificationDelivery } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { NotificationJob, QueueName, scheduleRepeatable, type NotificationJobData } from '@ppt/queue';
 import type { Job, Queue } from 'bull';
 import { NotificationDeliveryEnv } from '../notification-delivery.env';

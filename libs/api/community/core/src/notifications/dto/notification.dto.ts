@@ -4,7 +4,7 @@ import {
   NOTIFICATION_TYPES,
   type NotificationChannel,
   type NotificationType,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse } from '@ppt/http';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, ValidateNested } from 'class-validator';

@@ -6,7 +6,7 @@ import {
   type MajorityRule,
   type VoteKind,
   type VoteStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Type } from 'class-transformer';
 import {

@@ -8,7 +8,7 @@ import {
   type DocumentStatus,
   type DocumentTextStatus,
   type DocumentVisibility,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { IsOmittable, PageResponse, Trim, UpdateType } from '@ppt/http';
 import { Transform, Type } from 'class-transformer';
 import {

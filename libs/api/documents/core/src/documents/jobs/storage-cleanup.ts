@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Document, TenantTransactions, UploadSession } from '@ppt/db';
+import { Document, UploadSession } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import { ObjectStorage } from '@ppt/storage';
 import { IsNull, LessThan, Not, type EntityManager } from 'typeorm';

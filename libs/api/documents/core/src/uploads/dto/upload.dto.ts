@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { UPLOAD_STATUSES, type UploadStatus } from '@ppt/db';
+import { UPLOAD_STATUSES, type UploadStatus } from '@ppt/api-db';
 import { MIN_PART_SIZE_BYTES } from '@ppt/storage';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';

@@ -6,7 +6,7 @@ import {
   type ChargeKind,
   type ChargeStatus,
   type PaymentMethod,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse, Trim, TrimUpper } from '@ppt/http';
 import {
   IsIn,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { EXPENSE_CATEGORIES, type ExpenseCategory } from '@ppt/db';
+import { EXPENSE_CATEGORIES, type ExpenseCategory } from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse, Trim, TrimUpper, UpdateType } from '@ppt/http';
 import {
   IsIn,

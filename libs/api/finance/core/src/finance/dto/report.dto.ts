@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EXPENSE_CATEGORIES, type ExpenseCategory } from '@ppt/db';
+import { EXPENSE_CATEGORIES, type ExpenseCategory } from '@ppt/api-db';
 import { Matches } from 'class-validator';
 import { FINANCE_EXAMPLE as EX } from './examples';
 

@@ -2,7 +2,8 @@ import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import { Mailer, mailTemplates } from '@ppt/api-shared';
 import { SecretBox } from '@ppt/config';
-import { TenantTransactions, type AlertInstance, type AlertRule } from '@ppt/db';
+import { type AlertInstance, type AlertRule } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { GuardedHttp } from '@ppt/outbound';
 import { RealtimePublisher } from '@ppt/realtime';
 import { MaintenanceJob, QueueName, type AlertDeliveryJobData } from '@ppt/queue';
@@ -53,14 +54,20 @@ export class AlertDeliveryProcessor {
     private readonly realtime: RealtimePublisher,
     env: AlertsEnv,
   ) {
-    this.http = new GuardedHttp({ allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS, timeoutMs: 10_000, maxResponseBytes: 64 * 1024 });
+    this.http = new GuardedHttp({
+      allowedCidrs: env.OUTBOUND_ALLOWED_CIDRS,
+      timeoutMs: 10_000,
+      maxResponseBytes: 64 * 1024,
+    });
     this.box = env.SECRETS_ENCRYPTION_KEYS ? new SecretBox(env.SECRETS_ENCRYPTION_KEYS) : null;
   }
 
   @Process(MaintenanceJob.DeliverAlert)
   async handle(job: Job<AlertDeliveryJobData>): Promise<string> {
     const { instanceId, state } = job.data;
-    const instance = await this.tenant.runPlatform('platform-alerts', (m) => this.repo.findInstance(m, instanceId));
+    const instance = await this.tenant.runPlatform('platform-alerts', (m) =>
+      this.repo.findInstance(m, instanceId),
+    );
     const rule = instance?.rule;
     if (!instance || !rule) return 'the rule was deleted';
     const body = bodyOf(instance, rule, state);
@@ -70,7 +77,13 @@ export class AlertDeliveryProcessor {
       await this.mailer.send(
         mailTemplates.alertStateChanged(
           to,
-          { ruleName: rule.name, state, severity: rule.severity, summary: summaryOf(body), at: body.startedAt },
+          {
+            ruleName: rule.name,
+            state,
+            severity: rule.severity,
+            summary: summaryOf(body),
+            at: body.startedAt,
+          },
           this.mailer.appPage('admin/alerts'),
         ),
       );

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
-import { TenantTransactions, type AlertRule } from '@ppt/db';
+import { type AlertRule } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { processCounter } from '@ppt/observability';
 import { MaintenanceJob, QueueName, Scheduled, type AlertDeliveryJobData } from '@ppt/queue';
 import type { Queue } from 'bull';
@@ -45,7 +46,9 @@ export class AlertEvaluator {
   ) {}
 
   @Scheduled({ job: MaintenanceJob.AlertRulesEvaluate, cron: '* * * * *', scope: 'alert-rules-evaluate' })
-  async run(now = new Date()): Promise<{ evaluated: number; failed: number; transitions: AlertTransition[] }> {
+  async run(
+    now = new Date(),
+  ): Promise<{ evaluated: number; failed: number; transitions: AlertTransition[] }> {
     const all = await this.tenant.runPlatformJob((m) => this.repo.allRules(m));
     const rules = all.filter((r) => r.enabled);
     let scrapeError: string | null = null;
@@ -74,7 +77,9 @@ export class AlertEvaluator {
         // In a transaction of its own: the one that failed was rolled back with its record.
         await this.tenant
           .runPlatformJob((m) => this.repo.recordEvaluation(m, rule.id, now, error))
-          .catch((e: Error) => this.logger.error(`Alert rule ${rule.id}: the error could not be recorded: ${e.message}`));
+          .catch((e: Error) =>
+            this.logger.error(`Alert rule ${rule.id}: the error could not be recorded: ${e.message}`),
+          );
       }
     }
     await this.deliverOwedNotifications(now);
@@ -110,7 +115,12 @@ export class AlertEvaluator {
   /** A disabled rule's open alerts end quietly: nobody watches them any more. */
   private async resolveQuietly(m: EntityManager, rule: AlertRule, now: Date): Promise<void> {
     for (const open of await this.repo.activeInstancesOf(m, rule.id))
-      await this.repo.saveInstance(m, { ...open, state: 'resolved', resolvedAt: now, notifiedState: 'resolved' });
+      await this.repo.saveInstance(m, {
+        ...open,
+        state: 'resolved',
+        resolvedAt: now,
+        notifiedState: 'resolved',
+      });
   }
 
   private async apply(
@@ -122,7 +132,12 @@ export class AlertEvaluator {
     const open = await this.repo.activeInstancesOf(m, rule.id);
     // A series the rule no longer watches (its params changed) ends quietly.
     for (const stale of open.filter((i) => i.fingerprint !== signal.fingerprint))
-      await this.repo.saveInstance(m, { ...stale, state: 'resolved', resolvedAt: now, notifiedState: 'resolved' });
+      await this.repo.saveInstance(m, {
+        ...stale,
+        state: 'resolved',
+        resolvedAt: now,
+        notifiedState: 'resolved',
+      });
     const active = open.find((i) => i.fingerprint === signal.fingerprint) ?? null;
     const step = nextStep(
       active && active.state !== 'resolved' ? { state: active.state, startedAt: active.startedAt } : null,
@@ -177,13 +192,19 @@ export class AlertEvaluator {
         await this.enqueueDeliveries(instance.rule!, instance.id, state);
         await this.tenant.runPlatformJob((m) => this.repo.markNotified(m, instance.id, state, now));
       } catch (err) {
-        this.logger.error(`Alert ${instance.id} (${state}) could not be queued, next pass retries: ${(err as Error).message}`);
+        this.logger.error(
+          `Alert ${instance.id} (${state}) could not be queued, next pass retries: ${(err as Error).message}`,
+        );
       }
     }
   }
 
   /** One delivery job per channel, and per address for e-mail (a retry re-sends to that address only). */
-  private async enqueueDeliveries(rule: AlertRule, instanceId: string, state: 'firing' | 'resolved'): Promise<void> {
+  private async enqueueDeliveries(
+    rule: AlertRule,
+    instanceId: string,
+    state: 'firing' | 'resolved',
+  ): Promise<void> {
     const jobs: AlertDeliveryJobData[] = [
       ...rule.channels.emails.map((to) => ({ instanceId, state, channel: 'email' as const, to })),
       ...(rule.channels.webhookUrl ? [{ instanceId, state, channel: 'webhook' as const }] : []),

@@ -1,15 +1,29 @@
-import type { AlertRule } from '@ppt/db';
-import { compileMatchers, holds, MAX_REGEX_LENGTH, parseMatcher, ruleProblems, type LabelMatcher } from './alert-rule-kinds';
+import type { AlertRule } from '@ppt/api-db';
+import {
+  compileMatchers,
+  holds,
+  MAX_REGEX_LENGTH,
+  parseMatcher,
+  ruleProblems,
+  type LabelMatcher,
+} from './alert-rule-kinds';
 import { promqlOf } from './prometheus-rules';
 
 describe('ruleProblems', () => {
   it('accepts a well-formed rule of each kind', () => {
-    expect(ruleProblems('job_failure_rate', { windowSeconds: 300, queue: 'maintenance', job: 'x' }, 0.5)).toEqual([]);
+    expect(
+      ruleProblems('job_failure_rate', { windowSeconds: 300, queue: 'maintenance', job: 'x' }, 0.5),
+    ).toEqual([]);
     expect(ruleProblems('queue_backlog_age', { queue: 'notifications' }, 600)).toEqual([]);
     expect(
       ruleProblems(
         'metric_threshold',
-        { windowSeconds: 60, metric: 'bull_queue_jobs', matchers: ['state="failed"', 'queue=~"noti.*"'], aggregation: 'max' },
+        {
+          windowSeconds: 60,
+          metric: 'bull_queue_jobs',
+          matchers: ['state="failed"', 'queue=~"noti.*"'],
+          aggregation: 'max',
+        },
         10,
       ),
     ).toEqual([]);
@@ -28,9 +42,15 @@ describe('ruleProblems', () => {
     expect(ruleProblems('sso_failure_rate', { windowSeconds: 60, 'a(b': 1 }, 0.1)).toEqual([
       { field: 'params.a(b', message: 'should not exist' },
     ]);
-    expect(ruleProblems('sso_failure_rate', [], 0.1)).toEqual([{ field: 'params', message: 'must be an object' }]);
+    expect(ruleProblems('sso_failure_rate', [], 0.1)).toEqual([
+      { field: 'params', message: 'must be an object' },
+    ]);
     expect(
-      ruleProblems('metric_threshold', { windowSeconds: 60, metric: 'up', matchers: ['a=~"("'], aggregation: 'p99' }, 1),
+      ruleProblems(
+        'metric_threshold',
+        { windowSeconds: 60, metric: 'up', matchers: ['a=~"("'], aggregation: 'p99' },
+        1,
+      ),
     ).toEqual([
       { field: 'params.metric', message: 'must be a known metric (see docs/observability.md)' },
       { field: 'params.aggregation', message: expect.stringContaining('must be one of') },
@@ -66,20 +86,36 @@ describe('label matchers', () => {
 
   it('accepts ordinary regular expressions and matches them anchored, as Prometheus does', () => {
     for (const re of ['5..', 'invalid|unavailable', '/api/(v1|v2)/.+', '[+*]+', 'a\\\\(+', '(ab)+', 'x{2,3}'])
-      expect(parseMatcher(`route=~"${re}"`)).toEqual({ label: 'route', op: '=~', value: re.replace(/\\(.)/g, '$1') });
+      expect(parseMatcher(`route=~"${re}"`)).toEqual({
+        label: 'route',
+        op: '=~',
+        value: re.replace(/\\(.)/g, '$1'),
+      });
     const status5xx = compileMatchers([parseMatcher('status=~"5.."') as LabelMatcher]);
     expect(status5xx({ status: '503' })).toBe(true);
     expect(status5xx({ status: '1503' })).toBe(false);
-    const notHealth = compileMatchers([parseMatcher('route!~"/health|/ready"') as LabelMatcher, parseMatcher('method="GET"') as LabelMatcher]);
+    const notHealth = compileMatchers([
+      parseMatcher('route!~"/health|/ready"') as LabelMatcher,
+      parseMatcher('method="GET"') as LabelMatcher,
+    ]);
     expect(notHealth({ route: '/api/health', method: 'GET' })).toBe(true);
     expect(notHealth({ route: '/health', method: 'GET' })).toBe(false);
     expect(notHealth({ route: '/api', method: 'POST' })).toBe(false);
   });
 
   it('reports a refused pattern on the matcher field, so saving the rule answers 422', () => {
-    expect(ruleProblems('metric_threshold', { windowSeconds: 60, metric: 'http_requests_total', matchers: ['route=~"(a+)+$"'], aggregation: 'sum' }, 1)).toEqual([
-      { field: 'params.matchers.0', message: expect.stringContaining('repeated group') },
-    ]);
+    expect(
+      ruleProblems(
+        'metric_threshold',
+        {
+          windowSeconds: 60,
+          metric: 'http_requests_total',
+          matchers: ['route=~"(a+)+$"'],
+          aggregation: 'sum',
+        },
+        1,
+      ),
+    ).toEqual([{ field: 'params.matchers.0', message: expect.stringContaining('repeated group') }]);
   });
 });
 
@@ -100,11 +136,20 @@ describe('promqlOf', () => {
       'sum(rate(bull_job_duration_seconds_count{queue="maintenance",outcome="failed"}[300s])) / sum(rate(bull_job_duration_seconds_count{queue="maintenance"}[300s]))',
     );
     expect(
-      promqlOf(rule('metric_threshold', { windowSeconds: 60, metric: 'db_query_duration_seconds', matchers: ['repository="a\\"b"'], aggregation: 'max' })),
+      promqlOf(
+        rule('metric_threshold', {
+          windowSeconds: 60,
+          metric: 'db_query_duration_seconds',
+          matchers: ['repository="a\\"b"'],
+          aggregation: 'max',
+        }),
+      ),
     ).toBe('max(rate(db_query_duration_seconds_count{repository="a\\"b"}[60s]))');
-    expect(promqlOf(rule('metric_threshold', { windowSeconds: 60, metric: 'outbox_lag_seconds', aggregation: 'max' }))).toBe(
-      'max(outbox_lag_seconds)',
-    );
+    expect(
+      promqlOf(
+        rule('metric_threshold', { windowSeconds: 60, metric: 'outbox_lag_seconds', aggregation: 'max' }),
+      ),
+    ).toBe('max(outbox_lag_seconds)');
     expect(promqlOf(rule('queue_backlog_age', { queue: 'maintenance' }))).toBeNull();
   });
 });

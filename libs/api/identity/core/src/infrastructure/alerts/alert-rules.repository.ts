@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AlertInstance, AlertRule } from '@ppt/db';
+import { AlertInstance, AlertRule } from '@ppt/api-db';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
-export type NewAlertRule = Omit<AlertRule, 'id' | 'createdAt' | 'updatedAt' | 'lastEvaluatedAt' | 'lastError'>;
+export type NewAlertRule = Omit<
+  AlertRule,
+  'id' | 'createdAt' | 'updatedAt' | 'lastEvaluatedAt' | 'lastError'
+>;
 
 /** Alert rules and instances: platform rows (RLS admits the 'platform-alerts' and 'alert-rules-evaluate' scopes). */
 @Injectable()
@@ -35,7 +38,11 @@ export class AlertRulesRepository {
 
   /** The evaluator's record on the rule (the jobs role may write only these two columns). */
   async recordEvaluation(m: EntityManager, id: string, at: Date, error: string | null): Promise<void> {
-    await m.query(`UPDATE alert_rules SET last_evaluated_at = $2, last_error = $3 WHERE id = $1`, [id, at, error]);
+    await m.query(`UPDATE alert_rules SET last_evaluated_at = $2, last_error = $3 WHERE id = $1`, [
+      id,
+      at,
+      error,
+    ]);
   }
 
   /** Unresolved instances of a rule (one per series), locked for this evaluation. */
@@ -48,28 +55,30 @@ export class AlertRulesRepository {
   }
 
   saveInstance(m: EntityManager, instance: Partial<AlertInstance>): Promise<AlertInstance> {
-    const key = instance.fingerprint === undefined ? {} : { fingerprintKey: fingerprintKeyOf(instance.fingerprint) };
+    const key =
+      instance.fingerprint === undefined ? {} : { fingerprintKey: fingerprintKeyOf(instance.fingerprint) };
     return m.save(m.create(AlertInstance, { ...instance, ...key }));
   }
 
   /** Firing or resolved instances whose notification was never queued, with their rules. */
   unnotifiedInstances(m: EntityManager): Promise<AlertInstance[]> {
-    return m
-      .createQueryBuilder(AlertInstance, 'i')
-      .innerJoinAndSelect('i.rule', 'rule')
-      // The predicate of ix_alert_instances_unnotified, so the planner can use it.
-      .where(`i.state <> 'pending' AND i.notified_state IS DISTINCT FROM i.state`)
-      .orderBy('i.updated_at', 'ASC')
-      .getMany();
+    return (
+      m
+        .createQueryBuilder(AlertInstance, 'i')
+        .innerJoinAndSelect('i.rule', 'rule')
+        // The predicate of ix_alert_instances_unnotified, so the planner can use it.
+        .where(`i.state <> 'pending' AND i.notified_state IS DISTINCT FROM i.state`)
+        .orderBy('i.updated_at', 'ASC')
+        .getMany()
+    );
   }
 
   /** Settles the notification of `state`, unless the instance has moved on meanwhile. */
   async markNotified(m: EntityManager, id: string, state: 'firing' | 'resolved', at: Date): Promise<void> {
-    await m.query(`UPDATE alert_instances SET notified_state = $2, notified_at = $3 WHERE id = $1 AND state = $2`, [
-      id,
-      state,
-      at,
-    ]);
+    await m.query(
+      `UPDATE alert_instances SET notified_state = $2, notified_at = $3 WHERE id = $1 AND state = $2`,
+      [id, state, at],
+    );
   }
 
   listInstances(
@@ -92,4 +101,5 @@ export class AlertRulesRepository {
   }
 }
 
-export const fingerprintKeyOf = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
+export const fingerprintKeyOf = (fingerprint: string) =>
+  createHash('sha256').update(fingerprint).digest('hex');

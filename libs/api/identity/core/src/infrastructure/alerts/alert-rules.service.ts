@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService, type RequestMeta } from '@ppt/api-shared';
 import type { UserPrincipal } from '@ppt/auth';
 import { SecretBox } from '@ppt/config';
-import { TenantTransactions, type AlertInstance, type AlertRule } from '@ppt/db';
+import { type AlertInstance, type AlertRule } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { Page } from '@ppt/http';
 import type { ErrorDetail } from '@ppt/observability';
 import { GuardedHttp } from '@ppt/outbound';
@@ -60,7 +61,11 @@ export class AlertRulesService {
     return ruleResponse(rule);
   }
 
-  async create(admin: UserPrincipal, dto: CreateAlertRuleDto, meta: RequestMeta): Promise<SavedAlertRuleResponse> {
+  async create(
+    admin: UserPrincipal,
+    dto: CreateAlertRuleDto,
+    meta: RequestMeta,
+  ): Promise<SavedAlertRuleResponse> {
     const rule = {
       name: dto.name,
       kind: dto.kind,
@@ -82,7 +87,10 @@ export class AlertRulesService {
       const saved = await this.repo.insertRule(m, rule);
       const secret = this.newWebhookSecret(saved);
       if (secret) await this.repo.saveRule(m, saved);
-      await this.recordAudit(m, admin, 'alert_rule.created', saved.id, meta, { name: saved.name, kind: saved.kind });
+      await this.recordAudit(m, admin, 'alert_rule.created', saved.id, meta, {
+        name: saved.name,
+        kind: saved.kind,
+      });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
@@ -112,7 +120,8 @@ export class AlertRulesService {
       if (dto.channels) {
         rule.channels = {
           emails: dto.channels.emails ?? rule.channels.emails,
-          webhookUrl: dto.channels.webhookUrl === undefined ? rule.channels.webhookUrl : dto.channels.webhookUrl,
+          webhookUrl:
+            dto.channels.webhookUrl === undefined ? rule.channels.webhookUrl : dto.channels.webhookUrl,
           inApp: dto.channels.inApp ?? rule.channels.inApp,
         };
       }
@@ -121,7 +130,9 @@ export class AlertRulesService {
       const secret = this.newWebhookSecret(rule);
       const saved = await this.repo.saveRule(m, rule);
       // The names of the fields sent, not their values: e-mail addresses and URLs stay out of the log.
-      await this.recordAudit(m, admin, 'alert_rule.updated', saved.id, meta, { fields: Object.keys(dto).sort() });
+      await this.recordAudit(m, admin, 'alert_rule.updated', saved.id, meta, {
+        fields: Object.keys(dto).sort(),
+      });
       return { ...ruleResponse(saved), webhookSecret: secret };
     });
   }
@@ -163,15 +174,16 @@ export class AlertRulesService {
   }
 
   /** Refuses a rule that cannot work, with every reason at once. */
-  private async check(
-    rule: Pick<AlertRule, 'kind' | 'params' | 'threshold' | 'channels'>,
-  ): Promise<void> {
+  private async check(rule: Pick<AlertRule, 'kind' | 'params' | 'threshold' | 'channels'>): Promise<void> {
     const problems = ruleProblems(rule.kind as AlertRuleKind, rule.params, rule.threshold);
     if (!this.scrapes && this.signals.isScraped(rule as AlertRule))
       problems.push({ field: 'kind', message: 'no scrape targets configured (ALERT_SCRAPE_URLS)' });
     const { emails, webhookUrl, inApp } = rule.channels;
     if (emails.length === 0 && !webhookUrl && !inApp)
-      problems.push({ field: 'channels', message: 'must name at least one e-mail address, a webhook or in-app' });
+      problems.push({
+        field: 'channels',
+        message: 'must name at least one e-mail address, a webhook or in-app',
+      });
     if (webhookUrl) {
       const problem = await this.webhookProblem(webhookUrl);
       if (problem) problems.push({ field: 'channels.webhookUrl', message: problem });
@@ -210,7 +222,11 @@ export class AlertRulesService {
 
 const notFound = () => new AlertRuleError('ALERT_RULE_NOT_FOUND', 'No such alert rule');
 const invalid = (details: ErrorDetail[]) =>
-  new AlertRuleError('ALERT_RULE_INVALID', `The alert rule cannot work: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  new AlertRuleError(
+    'ALERT_RULE_INVALID',
+    `The alert rule cannot work: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+    details,
+  );
 
 function ruleResponse(r: AlertRule): AlertRuleResponse {
   return {

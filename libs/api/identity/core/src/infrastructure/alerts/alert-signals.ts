@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { AlertRule } from '@ppt/db';
+import type { AlertRule } from '@ppt/api-db';
 import { withTimeout } from '@ppt/observability';
 import type { Queue } from 'bull';
 import { TraceStoreReader } from '../trace-store.reader';
@@ -76,7 +76,8 @@ export class AlertSignals {
   /** Each metric name the scraped rules read, with the longest window it is read over (0: a gauge's latest value). */
   private retention(rules: readonly AlertRule[]): Retention {
     const longest = new Map<string, number>();
-    const need = (name: string, seconds: number) => longest.set(name, Math.max(longest.get(name) ?? 0, seconds));
+    const need = (name: string, seconds: number) =>
+      longest.set(name, Math.max(longest.get(name) ?? 0, seconds));
     for (const rule of rules.filter((r) => this.isScraped(r))) {
       const windowSeconds = Number((rule.params as { windowSeconds?: number }).windowSeconds);
       switch (rule.kind as AlertRuleKind) {
@@ -120,12 +121,22 @@ export class AlertSignals {
       case 'error_rate': {
         const route = p['route'] as string | undefined;
         const byRoute: LabelMatcher[] = route ? [{ label: 'route', op: '=', value: route }] : [];
-        const failed = this.increase('http_requests_total', [...byRoute, { label: 'status', op: '=~', value: '5..' }], windowSeconds, now);
+        const failed = this.increase(
+          'http_requests_total',
+          [...byRoute, { label: 'status', op: '=~', value: '5..' }],
+          windowSeconds,
+          now,
+        );
         const all = this.increase('http_requests_total', byRoute, windowSeconds, now);
         return { value: share(failed, all), fingerprint: fingerprintOf({ route }) };
       }
       case 'sso_failure_rate': {
-        const failed = this.increase('sso_validation_total', [{ label: 'result', op: '=~', value: 'invalid|unavailable' }], windowSeconds, now);
+        const failed = this.increase(
+          'sso_validation_total',
+          [{ label: 'result', op: '=~', value: 'invalid|unavailable' }],
+          windowSeconds,
+          now,
+        );
         const all = this.increase('sso_validation_total', [], windowSeconds, now);
         return { value: share(failed, all), fingerprint: 'all' };
       }
@@ -146,7 +157,13 @@ export class AlertSignals {
     const series = type === 'histogram' ? `${p.metric}_count` : p.metric;
     const increases = this.history.increases(series, matchers, p.windowSeconds, now);
     if (increases === null) throw new Error(`fewer than two scrapes in the last ${p.windowSeconds} s`);
-    return { value: aggregate(increases.map((i) => i / p.windowSeconds), p.aggregation), fingerprint };
+    return {
+      value: aggregate(
+        increases.map((i) => i / p.windowSeconds),
+        p.aggregation,
+      ),
+      fingerprint,
+    };
   }
 
   private increase(name: string, matchers: LabelMatcher[], windowSeconds: number, now: Date): number {

@@ -1,6 +1,12 @@
-import type { AlertRule } from '@ppt/db';
+import type { AlertRule } from '@ppt/api-db';
 import { stringify } from 'yaml';
-import { ALERTABLE_METRICS, parseMatcher, type AlertRuleKind, type LabelMatcher, type MetricThresholdParams } from './alert-rule-kinds';
+import {
+  ALERTABLE_METRICS,
+  parseMatcher,
+  type AlertRuleKind,
+  type LabelMatcher,
+  type MetricThresholdParams,
+} from './alert-rule-kinds';
 
 /** Kinds that read Bull directly and have no metric Prometheus could evaluate. */
 export const NOT_EXPRESSIBLE_IN_PROMQL: readonly AlertRuleKind[] = ['queue_backlog_age'];
@@ -20,7 +26,12 @@ export function promqlOf(rule: AlertRule): string | null {
   const window = `${Number(p['windowSeconds'])}s`;
   switch (rule.kind as AlertRuleKind) {
     case 'error_rate':
-      return ratio('http_requests_total', [{ label: 'status', op: '=~', value: '5..' }], eq('route', p['route']), window);
+      return ratio(
+        'http_requests_total',
+        [{ label: 'status', op: '=~', value: '5..' }],
+        eq('route', p['route']),
+        window,
+      );
     case 'job_failure_rate':
       return ratio(
         'bull_job_duration_seconds_count',
@@ -32,7 +43,12 @@ export function promqlOf(rule: AlertRule): string | null {
       // Bull keeps failed jobs: the failed set's growth over the window.
       return `sum(delta(${selector('bull_queue_jobs', [{ label: 'state', op: '=', value: 'failed' }, ...eq('queue', p['queue'])])}[${window}]))`;
     case 'sso_failure_rate':
-      return ratio('sso_validation_total', [{ label: 'result', op: '=~', value: 'invalid|unavailable' }], [], window);
+      return ratio(
+        'sso_validation_total',
+        [{ label: 'result', op: '=~', value: 'invalid|unavailable' }],
+        [],
+        window,
+      );
     case 'metric_threshold': {
       const m = rule.params as unknown as MetricThresholdParams;
       const matchers = (m.matchers ?? []).map((raw) => parseMatcher(raw) as LabelMatcher);
@@ -48,7 +64,10 @@ export function promqlOf(rule: AlertRule): string | null {
 
 /** A Prometheus alert name (metric-name syntax) unique per rule. */
 const alertNameOf = (rule: AlertRule) =>
-  `Ppt_${rule.name.replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60)}_${rule.id.slice(0, 8)}`;
+  `Ppt_${rule.name
+    .replace(/[^a-zA-Z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60)}_${rule.id.slice(0, 8)}`;
 
 /**
  * The enabled rules as one Prometheus alerting rule group (YAML), for deployments whose Prometheus
@@ -75,7 +94,9 @@ export function prometheusRuleFile(rules: AlertRule[]): string {
   };
   const header = [
     '# Platform alert rules of the PPT API (GET /api/v1/infrastructure/alert-rules/prometheus).',
-    ...skipped.map((r) => `# Not expressible in PromQL, evaluated by the API worker only: ${r.id} (${r.kind})`),
+    ...skipped.map(
+      (r) => `# Not expressible in PromQL, evaluated by the API worker only: ${r.id} (${r.kind})`,
+    ),
   ];
   return `${header.join('\n')}\n${stringify(doc)}`;
 }

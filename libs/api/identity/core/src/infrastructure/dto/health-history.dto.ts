@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { HEALTH_APPS, HEALTH_STATUSES, type HealthApp, type HealthStatus } from '@ppt/db';
+import { HEALTH_APPS, HEALTH_STATUSES, type HealthApp, type HealthStatus } from '@ppt/api-db';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Outage } from '../health-history/health-history.rules';

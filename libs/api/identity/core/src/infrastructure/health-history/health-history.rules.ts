@@ -1,4 +1,4 @@
-import type { HealthApp, HealthStatus } from '@ppt/db';
+import type { HealthApp, HealthStatus } from '@ppt/api-db';
 import { scrubText } from '@ppt/observability';
 
 /** The dependency name of an app's own readiness verdict (up = its /health/ready answers 200). */

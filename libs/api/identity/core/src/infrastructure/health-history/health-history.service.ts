@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HEALTH_APPS, type HealthApp, type HealthStatus } from '@ppt/db';
+import { HEALTH_APPS, type HealthApp, type HealthStatus } from '@ppt/api-db';
 import { InfrastructureError } from '../infrastructure.errors';
 import { rangeOf } from '../traces.service';
 import { uptimeOf, type DependencyUptime } from './health-history.rules';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { HealthSample, TenantTransactions, type HealthApp, type HealthStatus } from '@ppt/db';
+import { HealthSample, type HealthApp, type HealthStatus } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import type { EntityManager } from 'typeorm';
 import type { StatusRun } from './health-history.rules';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LEAD_STATUSES, type LeadStatus } from '@ppt/db';
+import { LEAD_STATUSES, type LeadStatus } from '@ppt/api-db';
 import { IsOmittable, PageQueryDto, PageResponse, Trim } from '@ppt/http';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '@ppt/api-shared';
@@ -34,8 +34,7 @@ export class ChangeLeadStatusDto {
 export class LeadReplyResponse {
   @ApiProperty({ example: EXAMPLE_ID.listingInquiry }) id!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: EXAMPLE_ID.user }) authorUserId!:
-    | string
-    | null;
+    string | null;
   @ApiProperty({ example: 'Yes, it is. Saturday at 10:00 at the house?' }) message!: string;
   @ApiPropertyOptional({
     type: String,
@@ -67,9 +66,8 @@ export class LeadResponse {
   foldedIntoId!: string | null;
   @ApiProperty({ example: 0, description: 'Later inquiries of the same visitor folded into this one' })
   foldedCount!: number;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: null }) handledAt!:
-    | Date
-    | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: null })
+  handledAt!: Date | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: null }) handledByUserId!: string | null;
   @ApiProperty({ type: [LeadReplyResponse] }) replies!: LeadReplyResponse[];
   @ApiProperty({ example: EXAMPLE_TIME.created }) createdAt!: Date;

@@ -9,7 +9,7 @@ import {
   type ListingStatus,
   type ListingTransaction,
   type PropertyType,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import {
   ArrayMaxSize,
   ArrayUnique,

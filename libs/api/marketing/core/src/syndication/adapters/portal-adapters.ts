@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/api-db';
 import { OpenImmoAdapter, SrealityAdapter, WebhookAdapter, type PortalAdapter } from '@ppt/syndication';
 import { PortalHttp } from './portal-http';
 import { RealityPortalAdapter } from './reality-portal.adapter';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/db';
+import { SYNDICATION_PORTALS, type SyndicationPortal } from '@ppt/api-db';
 import { EXAMPLE_ID } from '@ppt/api-shared';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

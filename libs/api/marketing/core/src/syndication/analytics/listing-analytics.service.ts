@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Listing, TenantTransactions } from '@ppt/db';
+import { Listing } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { scopeOf, type Tenant } from '@ppt/api-shared';
 import { mayManage } from '../../listings/listing-rules';
 import { PortalStatsRepository } from '../portal-stats.repository';

@@ -18,7 +18,7 @@ import {
   type ListingPortalOverrides,
   type SyndicationPortal,
   type SyndicationStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { EXAMPLE_ID, EXAMPLE_TIME } from '@ppt/api-shared';
 import { IsPortalOverrides } from './portal-overrides.validator';
 

@@ -5,7 +5,7 @@ import {
   PortalTarget,
   PortalWebhookReceipt,
   type SyndicationPortal,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { In, type EntityManager } from 'typeorm';
 
 /** Adverts sharing one external id on one portal: more than this is not a real portal's id space. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TenantTransactions, type ListingSyndication, type SyndicationPortal } from '@ppt/db';
+import { type ListingSyndication, type SyndicationPortal } from '@ppt/api-db';
+import { TenantTransactions } from '@ppt/db';
 import { verifyWebhook } from '@ppt/syndication';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from 'typeorm';

@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { SyndicationPortal } from '@ppt/db';
+import type { SyndicationPortal } from '@ppt/api-db';
 import { Public } from '@ppt/observability';
 import type { Request, Response } from 'express';
 import { ApiPortalParam, portalParam } from '@ppt/api-marketing-core';

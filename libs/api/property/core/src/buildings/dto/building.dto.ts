@@ -2,7 +2,7 @@ import { EXAMPLE_ID, EXAMPLE_TIME } from '@ppt/api-shared';
 import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { Trim, TrimUpper } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BUILDING_TYPES, type BuildingType } from '@ppt/db';
+import { BUILDING_TYPES, type BuildingType } from '@ppt/api-db';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,

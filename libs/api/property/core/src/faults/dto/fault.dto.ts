@@ -8,7 +8,7 @@ import {
   type FaultCategory,
   type FaultPriority,
   type FaultStatus,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { Trim } from '@ppt/http';

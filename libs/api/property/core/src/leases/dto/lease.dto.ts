@@ -1,7 +1,7 @@
 import { IsOmittable, PageResponse, UpdateType } from '@ppt/http';
 import { TrimUpper } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { LEASE_STATUSES, type LeaseStatus } from '@ppt/db';
+import { LEASE_STATUSES, type LeaseStatus } from '@ppt/api-db';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

@@ -1,6 +1,6 @@
 import { IsOmittable, Trim } from '@ppt/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { METER_TYPES, type MeterType } from '@ppt/db';
+import { METER_TYPES, type MeterType } from '@ppt/api-db';
 import {
   IsBoolean,
   IsIn,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RESIDENT_ROLES, type ResidentRole } from '@ppt/db';
+import { RESIDENT_ROLES, type ResidentRole } from '@ppt/api-db';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Trim } from '@ppt/http';
 

@@ -9,7 +9,7 @@ import {
   type OccupantRelation,
   type UnitStatus,
   type UnitType,
-} from '@ppt/db';
+} from '@ppt/api-db';
 import {
   IsIn,
   IsInt,

@@ -1,16 +1,7 @@
+import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
 import { User } from './user.entity';
-
-export const MEMBERSHIP_ROLES = [
-  'org_admin',
-  'manager',
-  'technical_manager',
-  'owner',
-  'tenant',
-  'realtor',
-] as const;
-export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 /** A user's role in one organisation; a user may belong to several. */
 @Entity('memberships')

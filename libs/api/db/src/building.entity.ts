@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { decimal } from './column-transformers';
+import { decimal } from '@ppt/db';
 import { TenantEntity } from './tenant.entity';
 import { User } from './user.entity';
 

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { decimal } from './column-transformers';
+import { decimal } from '@ppt/db';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';

@@ -1,9 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@ppt/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from './data-source-options';
-import { Membership, Organization, PM_ENTITIES, User } from './entities';
-import { TenantTransactions } from './tenant-transactions';
+import { buildDataSourceOptions, TenantTransactions } from '@ppt/db';
+import { Membership, Organization, PM_ENTITIES, User } from './index';
 
 /**
  * Row-level security, checked through the restricted application role on a real database:

@@ -9,13 +9,7 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { decimal, money } from '../entities/column-transformers';
-import type {
-  EnergyClass,
-  ListingStatus,
-  ListingTransaction,
-  PropertyType,
-} from '../entities/listing.entity';
+import { decimal, money } from '@ppt/db';
 
 /** The Reality Portal's own tables live in the `portal` schema: public data, no tenant scoping. */
 const PORTAL = 'portal';
@@ -46,15 +40,16 @@ export class PortalListing {
   @Column({ type: 'integer' })
   version!: number;
 
-  // Plain strings: the read model takes the PM's values as they come (the PM validates them).
+  // Plain strings: the read model takes the PM's values as they come (the PM validates them, and the
+  // listing events carry them as strings); the PM's value lists are not the portal's to import.
   @Column({ type: 'varchar', length: 20 })
-  status!: ListingStatus;
+  status!: string;
 
   @Column({ type: 'varchar', length: 10 })
-  transaction!: ListingTransaction;
+  transaction!: string;
 
   @Column({ type: 'varchar', length: 20 })
-  propertyType!: PropertyType;
+  propertyType!: string;
 
   @Column({ type: 'varchar', length: 200 })
   title!: string;
@@ -78,7 +73,7 @@ export class PortalListing {
   floor!: number | null;
 
   @Column({ type: 'varchar', length: 1, nullable: true })
-  energyClass!: EnergyClass | null;
+  energyClass!: string | null;
 
   @Column({ type: 'text', array: true })
   features!: string[];

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Building } from './building.entity';
-import { money } from './column-transformers';
+import { money } from '@ppt/db';
 import { Lease } from './lease.entity';
 import { Person } from './person.entity';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';

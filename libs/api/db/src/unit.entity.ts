@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantEntity, sameOrganization } from './tenant.entity';
 import { Building } from './building.entity';
-import { decimal } from './column-transformers';
+import { decimal } from '@ppt/db';
 
 export const UNIT_TYPES = ['apartment', 'commercial', 'parking', 'cellar'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];

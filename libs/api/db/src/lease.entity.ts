@@ -10,7 +10,7 @@ import {
   PrimaryColumn,
 } from 'typeorm';
 import { Organization } from './organization.entity';
-import { money } from './column-transformers';
+import { money } from '@ppt/db';
 import { Person } from './person.entity';
 import { TenantEntity, TenantRecord, sameOrganization } from './tenant.entity';
 import { User } from './user.entity';

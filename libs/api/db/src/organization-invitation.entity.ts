@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { MEMBERSHIP_ROLES, type MembershipRole } from './membership.entity';
+import { MEMBERSHIP_ROLES, type MembershipRole } from '@ppt/db';
 import { TenantRecord } from './tenant.entity';
 import { User } from './user.entity';
 

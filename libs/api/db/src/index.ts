@@ -170,7 +170,7 @@ export {
   type PropertyType,
 } from './listing.entity';
 export { Meter, METER_TYPES, MeterReading, ReadingPeriod, type MeterType } from './meter.entity';
-export { MEMBERSHIP_ROLES, Membership, type MembershipRole } from './membership.entity';
+export { Membership } from './membership.entity';
 export {
   Notification,
   NOTIFICATION_CHANNELS,
