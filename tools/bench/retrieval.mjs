@@ -9,17 +9,23 @@
 // every query over the wire with `pg`, as the app does. Either way the schema is what the tests stand
 // on (organizations, a reduced documents table, role ppt_app) plus the project's two document-search
 // migrations; the vector column is then rebuilt as vector(BENCH_DIMENSIONS) (384, as issue #21 asks;
-// production's column is vector(1536)). Queries run as the superuser (no RLS; the SQL filters by
-// organisation itself). The database is left in place after the run for EXPLAIN.
+// production's column is vector(1536)); `documents` gets the production's isolation policy. Every
+// timed query runs as the app does: in a transaction as role ppt_app with app.current_org (and
+// app.current_user) set transaction-locally (TenantTransactions.run), so row-level security filters
+// every table. The database is left in place after the run for EXPLAIN.
 //
 // BENCH_CHUNKS (default 20000) synthetic chunks of ~60 words drawn from BENCH_TOPICS topics (each its
-// own 40 words, plus 400 common words, Zipf-like), in 10-chunk documents of one organisation, go
+// own 40 words, plus 400 common words, Zipf-like), in 10-chunk documents spread round-robin over
+// BENCH_ORGS organisations (default 1; the queries are one organisation's, so with more the GIN and
+// HNSW scans cover other tenants' rows that RLS and the SQL then drop), go
 // through the real indexing path: vectors from the local OpenAI-compatible embeddings server
 // (libs/testing, loopback HTTP, base64, via LangChain's OpenAIEmbeddings as the worker calls it) and
 // the repository's INSERT shape (folded tsvector). The HNSW index (m 16, ef_construction 64) is built
 // after loading. For BENCH_QUERIES queries (three words of one topic):
-//   - relevance judgements: the exact top 5 by cosine distance (sequential scan, no index);
-//   - HNSW alone at each ef_search of BENCH_EF_SEARCH (default 40,100,200): p50/p95, recall@5;
+//   - relevance judgements: the exact top 5 of the organisation by cosine distance (sequential scan,
+//     no index);
+//   - HNSW alone (with the RLS filter only) at each ef_search of BENCH_EF_SEARCH (default
+//     40,100,200): p50/p95, recall@5;
 //   - the retriever's vector query (DocumentChunksRepository.nearest in a transaction: the app's
 //     ef_search setting, join, visibility filter);
 //   - full text (DocumentChunksRepository.fullText): p50/p95, recall@5 against the same judgements,
@@ -54,6 +60,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const DATABASE = process.env.BENCH_RETRIEVAL_DATABASE ?? 'ppt_bench_retrieval';
 const BASE_REF = process.env.BENCH_BASE_REF;
+const ORGS = Math.max(1, Number(process.env.BENCH_ORGS ?? 1));
 const BATCH = 500;
 const K = 5;
 
@@ -185,7 +192,11 @@ await db.exec(`
     id uuid PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations (id),
     title varchar(200) NOT NULL, status text NOT NULL DEFAULT 'active', deleted_at timestamptz,
     visibility text NOT NULL DEFAULT 'managers', building_id uuid, unit_id uuid, uploaded_by_user_id uuid);
-  CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);`);
+  CREATE UNIQUE INDEX uq_documents_org_id ON documents (organization_id, id);
+  ALTER TABLE documents ENABLE ROW LEVEL SECURITY; ALTER TABLE documents FORCE ROW LEVEL SECURITY;
+  CREATE POLICY documents_isolation ON documents
+    USING (organization_id = app_current_org()) WITH CHECK (organization_id = app_current_org());
+  GRANT SELECT, INSERT, UPDATE, DELETE ON documents TO ppt_app;`);
 const runner = { query: (text) => db.query(text) };
 for (const name of [
   'DocumentChunks1795550000000',
@@ -197,10 +208,14 @@ for (const name of [
 // The bench's vectors are shorter than production's: the column and its index are rebuilt after loading.
 await db.exec(`DROP INDEX ix_document_chunks_embedding; ALTER TABLE document_chunks DROP COLUMN embedding;
   ALTER TABLE document_chunks ADD COLUMN embedding vector(${DIMENSIONS});`);
-const org = randomUUID();
-await db.query(`INSERT INTO organizations VALUES ($1)`, [org]);
+const orgs = Array.from({ length: ORGS }, () => randomUUID());
+await db.query(`INSERT INTO organizations SELECT unnest($1::uuid[])`, [orgs]);
+// The organisation every query is asked in (its chunks: about BENCH_CHUNKS / BENCH_ORGS).
+const org = orgs[0];
 console.log(`${db.kind}, ready in ${Date.now() - started} ms`);
-console.log(`${CHUNKS} chunks × ${DIMENSIONS} dimensions, ${TOPICS} topics; load average ${load()}`);
+console.log(
+  `${CHUNKS} chunks × ${DIMENSIONS} dimensions, ${TOPICS} topics, ${ORGS} organisation(s), queries as ppt_app under RLS; load average ${load()}`,
+);
 
 // Indexing: embed through the local server, store with the repository's INSERT shape.
 const server = await startFakeEmbeddingsServer();
@@ -213,13 +228,16 @@ const embeddings = new OpenAIEmbeddings({
 });
 const topicOf = [];
 let embedMs = 0;
+let documentCount = 0;
 const indexStart = performance.now();
 for (let start = 0; start < CHUNKS; start += BATCH * 10) {
   const docs = [];
-  for (let d = 0; d < BATCH && start + d * 10 < CHUNKS; d++) docs.push(randomUUID());
+  for (let d = 0; d < BATCH && start + d * 10 < CHUNKS; d++)
+    docs.push({ id: randomUUID(), org: orgs[documentCount++ % ORGS] });
   await db.query(
-    `INSERT INTO documents (id, organization_id, title) SELECT id, $1, 'doc ' || id FROM unnest($2::uuid[]) AS id`,
-    [org, docs],
+    `INSERT INTO documents (id, organization_id, title)
+     SELECT x.id, x.org, 'doc ' || x.id FROM unnest($1::uuid[], $2::uuid[]) AS x(id, org)`,
+    [docs.map((d) => d.id), docs.map((d) => d.org)],
   );
   for (let b = 0; b < 10; b++) {
     const rows = [];
@@ -236,12 +254,12 @@ for (let start = 0; start < CHUNKS; start += BATCH * 10) {
     embedMs += performance.now() - t0;
     await db.query(
       `INSERT INTO document_chunks (organization_id, document_id, version_id, chunk_index, page, text, language, ts_config, tsv, embedding_model, embedding)
-       SELECT $1, x.doc, x.doc, x.n, NULL, x.text, 'und', 'simple',
+       SELECT x.org, x.doc, x.doc, x.n, NULL, x.text, 'und', 'simple',
               to_tsvector('simple'::regconfig, public.document_search_fold(x.text)), 'bench', x.embedding::vector
-         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(doc, n, text, embedding)`,
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(org, doc, n, text, embedding)`,
       [
-        org,
-        rows.map((r) => r.doc),
+        rows.map((r) => r.doc.org),
+        rows.map((r) => r.doc.id),
         rows.map((r) => r.n),
         rows.map((r) => r.text),
         vectors.map((v) => sql.vectorLiteral(v)),
@@ -276,6 +294,12 @@ const visible = {
   params: {},
 };
 const m = { query: async (text, params) => (await db.query(text, params)).rows };
+// What the queries' organisation sees under RLS: its own chunks only (a check that RLS applies).
+const count = async () => Number((await db.query(`SELECT count(*) AS n FROM document_chunks`)).rows[0].n);
+const seen = await asTenant(count);
+const total = await count();
+console.log(`organisation ${org} sees ${seen} of ${total} chunks under RLS`);
+if (ORGS > 1 && seen >= total) throw new Error('RLS does not apply to the timed queries');
 const repository = new DocumentChunksRepository();
 const base = baseRepository();
 
@@ -284,16 +308,23 @@ async function timed(run) {
   const rows = await run();
   return { ms: performance.now() - t0, ids: rows.map((r) => r.id) };
 }
-/** The app's transaction around the repository's vector query (its ef_search is transaction-local). */
-async function inTransaction(run) {
-  await db.exec('BEGIN');
+/**
+ * `run` as the app runs a query (TenantTransactions.run): a transaction as role ppt_app with the
+ * organisation and user set transaction-locally, so RLS applies; `settings` (SET LOCAL …) apply to
+ * this transaction only. The set-up is one round trip outside the timed part (org is a generated
+ * UUID, safe as a literal in this multi-statement text).
+ */
+async function asTenant(run, settings = '') {
+  await db.exec(`BEGIN; SET LOCAL ROLE ppt_app;
+    SELECT set_config('app.current_org', '${org}', true), set_config('app.current_user', '', true); ${settings}`);
   try {
     return await run();
   } finally {
     await db.exec('COMMIT');
   }
 }
-// The nearest-neighbour query alone (what HNSW answers), and the retriever's filtered join.
+// The nearest-neighbour query alone (what HNSW answers; RLS adds the organisation), and the
+// retriever's filtered join.
 const ANN = `SELECT id FROM document_chunks ORDER BY embedding <=> $1::vector LIMIT ${K}`;
 const hnswNames = EF_SEARCH.map((ef) => `hnsw${ef}`);
 const results = { floor: [], exact: [], retriever: [] };
@@ -304,21 +335,21 @@ for (const q of queries) {
   queryVectors.push(vector);
   const embedding = sql.vectorLiteral(vector);
   results.floor.push(
-    await timed(async () => (await db.query(`SELECT $1::vector IS NULL AS id`, [embedding])).rows && []),
+    await asTenant(() =>
+      timed(async () => (await db.query(`SELECT $1::vector IS NULL AS id`, [embedding])).rows && []),
+    ),
   );
-  await db.exec(`SET enable_indexscan = off; SET enable_bitmapscan = off;`);
-  results.exact.push(await timed(async () => (await db.query(ANN, [embedding])).rows));
-  await db.exec(`RESET enable_indexscan; RESET enable_bitmapscan;`);
+  const ann = () => timed(async () => (await db.query(ANN, [embedding])).rows);
+  results.exact.push(
+    await asTenant(ann, `SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;`),
+  );
   for (const ef of EF_SEARCH) {
     // Forced onto the index (the planner may prefer a sort over few rows): this measures HNSW itself.
-    await db.exec(
-      `SET hnsw.ef_search = ${ef}; SET hnsw.iterative_scan = relaxed_order; SET enable_seqscan = off;`,
-    );
-    results[`hnsw${ef}`].push(await timed(async () => (await db.query(ANN, [embedding])).rows));
-    await db.exec(`RESET enable_seqscan; RESET hnsw.ef_search; RESET hnsw.iterative_scan;`);
+    const settings = `SET LOCAL hnsw.ef_search = ${ef}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL enable_seqscan = off;`;
+    results[`hnsw${ef}`].push(await asTenant(ann, settings));
   }
   results.retriever.push(
-    await inTransaction(() => timed(() => repository.nearest(m, org, visible, vector, 'bench', K))),
+    await asTenant(() => timed(() => repository.nearest(m, org, visible, vector, 'bench', K))),
   );
 }
 
@@ -330,7 +361,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const order = (i + round) % 2 === 0 ? ['fullText', 'fullTextBase'] : ['fullTextBase', 'fullText'];
     for (const name of order) {
       const repo = name === 'fullText' ? repository : base;
-      if (repo) runs[name].push(await timed(() => repo.fullText(m, org, visible, q.text, K)));
+      if (repo) runs[name].push(await asTenant(() => timed(() => repo.fullText(m, org, visible, q.text, K))));
     }
   }
   for (const name of Object.keys(runs)) if (runs[name].length) textRuns[name].push(runs[name]);
@@ -400,25 +431,25 @@ const explain = async (text, values, analyze = true) =>
     .map((r) => r['QUERY PLAN'])
     .join('\n')
     .replace(/'\[[^\]]*\]'/g, "'[…]'");
-/** The last SQL a repository sends for a call (run as usual, then explained). */
-async function sentBy(call) {
-  const sent = [];
-  await call({ query: async (text, params) => (sent.push([text, params]), m.query(text, params)) });
-  return sent.at(-1);
+/** The last SQL a repository sends for a call (run as usual, then explained in the same transaction). */
+async function explainLast(call) {
+  return asTenant(async () => {
+    const sent = [];
+    await call({ query: async (text, params) => (sent.push([text, params]), m.query(text, params)) });
+    return explain(...sent.at(-1));
+  });
 }
 const sample = queries[0];
-const [vText, vValues] = await sentBy((rec) => repository.nearest(rec, org, visible, queryVectors[0], K));
-await db.exec('BEGIN');
-await db.query(sql.VECTOR_SEARCH_SETTINGS);
-console.log(`\nRetriever vector SQL plan:\n${await explain(vText, vValues)}`);
-await db.exec('COMMIT');
+console.log(
+  `\nRetriever vector SQL plan:\n${await explainLast((rec) => repository.nearest(rec, org, visible, queryVectors[0], 'bench', K))}`,
+);
 for (const [label, repo] of [
   ['this revision', repository],
   [BASE_REF, base],
 ]) {
   if (!repo) continue;
-  const [ftText, ftValues] = await sentBy((rec) => repo.fullText(rec, org, visible, sample.text, K));
-  console.log(`\nFull-text plan, ${label} ("${sample.text}"):\n${await explain(ftText, ftValues)}`);
+  const plan = await explainLast((rec) => repo.fullText(rec, org, visible, sample.text, K));
+  console.log(`\nFull-text plan, ${label} ("${sample.text}"):\n${plan}`);
 }
 await server.close();
 await db.close();

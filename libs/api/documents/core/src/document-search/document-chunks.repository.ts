@@ -3,8 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { TRIMMED_WHITESPACE, TS_CONFIGS, type TextChunk, type TsConfig } from './chunking';
 import {
   bindNamed,
-  broadPrefixes,
-  COMMON_LEXEMES_SQL,
   CONFIGURATIONS_PRESENT_SQL,
   fullTextSql,
   prefixQuery,
@@ -12,7 +10,6 @@ import {
   VECTOR_SEARCH_SETTINGS,
   vectorLiteral,
   vectorSql,
-  WORDS_FOUND_WHOLE_SQL,
   type RankedChunk,
   type SqlCondition,
 } from './document-search.sql';
@@ -22,13 +19,9 @@ import {
  * pgvector column are outside what the entities describe). Every method takes the organisation;
  * row-level security backs it up.
  */
-/** How long the lexeme statistics are kept (they change only when the table is analysed). */
-const LEXEME_STATISTICS_TTL_MS = 10 * 60_000;
-
 @Injectable()
 export class DocumentChunksRepository {
   private embeddingColumn?: boolean;
-  private lexemeStatistics?: { readAt: number; chunks: Map<string, number> };
 
   /** hasEmbeddingColumn()'s answer once it was asked (undefined before). */
   get knownEmbeddingColumn(): boolean | undefined {
@@ -118,27 +111,11 @@ export class DocumentChunksRepository {
     // Only the known names go into the SQL text (fullTextSql writes them as literals).
     const configs = TS_CONFIGS.filter((cfg) => present.some((p) => p.tsConfig === cfg));
     if (configs.length === 0) return [];
-    const broad = broadPrefixes(words, await this.commonLexemes(m));
-    const whole = broad.length
-      ? ((await m.query(...bindNamed(WORDS_FOUND_WHOLE_SQL, { words: broad, organizationId }))) as {
-          word: string;
-        }[])
-      : [];
-    const prefix = prefixQuery(words, new Set(whole.map((r) => r.word)));
+    const prefix = prefixQuery(words);
     const { sql, params } = fullTextSql(visible, configs);
     return (await m.query(
       ...bindNamed(sql, { ...params, organizationId, query, prefix, limit }),
     )) as RankedChunk[];
-  }
-
-  /** The planner's most common lexemes of the chunks (read at most every 10 minutes). */
-  private async commonLexemes(m: EntityManager): Promise<Map<string, number>> {
-    const now = Date.now();
-    if (!this.lexemeStatistics || now - this.lexemeStatistics.readAt > LEXEME_STATISTICS_TTL_MS) {
-      const rows = (await m.query(COMMON_LEXEMES_SQL)) as { lexeme: string; chunks: number }[];
-      this.lexemeStatistics = { readAt: now, chunks: new Map(rows.map((r) => [r.lexeme, r.chunks])) };
-    }
-    return this.lexemeStatistics.chunks;
   }
 
   /** Nearest visible chunks embedded by `embeddingModel` (an identity): other models' vectors are skipped. */

@@ -6,7 +6,7 @@ import { MIGRATIONS } from '@ppt/migrations';
 import { audienceCondition } from '../documents/documents.repository';
 import { DocumentChunksRepository } from './document-chunks.repository';
 import { EMBEDDING_DIMENSIONS } from './document-embeddings';
-import { bindNamed, PREFIX_BROAD_CHUNKS, vectorSql, type SqlCondition } from './document-search.sql';
+import { bindNamed, vectorSql, type SqlCondition } from './document-search.sql';
 
 /**
  * The pgvector path of document search on a real pgvector (0.8, PGlite over the wire protocol, as
@@ -132,17 +132,16 @@ describe('document search on pgvector (PGlite)', () => {
     // Staff-only and other organisations' chunks are filtered out before ranking.
     expect(found.map((c) => c.documentTitle)).not.toContain('insurance');
     expect(found.map((c) => c.documentTitle)).not.toContain('boiler');
-    expect((await chunks.nearest(m, org, staff, query, 'fake', 10)).map((c) => c.documentTitle).sort()).toEqual([
-      'bins',
-      'insurance',
-      'lift',
-      'rules',
-    ]);
+    expect(
+      (await chunks.nearest(m, org, staff, query, 'fake', 10)).map((c) => c.documentTitle).sort(),
+    ).toEqual(['bins', 'insurance', 'lift', 'rules']);
   });
 
   it('compares a query only with chunks embedded by the same model', async () => {
     const query = fakeEmbedding('noční klid v domě', EMBEDDING_DIMENSIONS);
-    expect(await chunks.nearest(m, org, staff, query, 'openai http://elsewhere/v1 other-model', 10)).toEqual([]);
+    expect(await chunks.nearest(m, org, staff, query, 'openai http://elsewhere/v1 other-model', 10)).toEqual(
+      [],
+    );
   });
 
   it('plans the vector query through the HNSW index', async () => {
@@ -176,38 +175,5 @@ describe('document search on pgvector (PGlite)', () => {
     const found = await chunks.fullText(m, org, resident, 'vytah', 5);
     expect(found.map((c) => c.documentTitle)).toEqual(['lift']);
     expect(await chunks.fullText(m, org, resident, 'pojištění', 5)).toEqual([]);
-  });
-
-  it('matches a word whole when its prefix would take in a lexeme of most chunks and the documents hold the word', async () => {
-    const add = async (title: string) => {
-      const id = randomUUID();
-      await client.query(
-        `INSERT INTO documents (id, organization_id, title, visibility, building_id) VALUES ($1, $2, $3, 'residents', $4)`,
-        [id, org, title, building],
-      );
-      return id;
-    };
-    const common = await add('common');
-    await client.query(
-      `INSERT INTO document_chunks (organization_id, document_id, version_id, chunk_index, text, language, ts_config, tsv)
-       SELECT $1, $2, $2, i, 'suvoze kotelna', 'cs', 'simple', to_tsvector('simple', 'suvoze kotelna')
-         FROM generate_series(0, $3::int - 1) AS i`,
-      [org, common, 2 * PREFIX_BROAD_CHUNKS],
-    );
-    const rare = await add('rare');
-    await chunks.replace(
-      m,
-      org,
-      { documentId: rare, versionId: rare, title: 'rare', language: 'cs', tsConfig: 'simple' },
-      [{ index: 0, page: null, text: 'Suvo je slovo.' }],
-      null,
-    );
-    await client.query('ANALYZE document_chunks');
-    // A repository of its own: the shared one keeps the statistics it read before the ANALYZE.
-    const fresh = new DocumentChunksRepository();
-    // "suvo:*" would make every "suvoze" chunk a candidate: the word is matched whole.
-    expect((await fresh.fullText(m, org, resident, 'suvo', 5)).map((c) => c.documentTitle)).toEqual(['rare']);
-    // A stem that is no word of the documents keeps its prefix, however common what it takes in.
-    expect((await fresh.fullText(m, org, resident, 'suvoz', 5))[0]?.documentTitle).toBe('common');
   });
 });

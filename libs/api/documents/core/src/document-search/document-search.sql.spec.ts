@@ -1,8 +1,6 @@
 import {
   bindNamed,
-  broadPrefixes,
   fuseByRank,
-  PREFIX_BROAD_CHUNKS,
   prefixQuery,
   queryWords,
   RRF_K,
@@ -35,27 +33,6 @@ describe('document search SQL helpers', () => {
   it('makes a prefix query of folded words only (no tsquery syntax gets through)', () => {
     expect(queryWords(`Pojištění & domu | !x ' "a" (výtah):*`)).toEqual(['pojisteni', 'domu', 'vytah']);
     expect(prefixQuery(['pojist', 'dom'])).toBe('pojist:* | dom');
-  });
-
-  it('matches whole the words whose prefix would take in lexemes of many chunks together', () => {
-    const common = new Map([
-      ['suvoze', PREFIX_BROAD_CHUNKS],
-      ['pojisteni', PREFIX_BROAD_CHUNKS - 1],
-      ['kapone', PREFIX_BROAD_CHUNKS / 2],
-      ['kapolo', PREFIX_BROAD_CHUNKS / 2],
-      ['smlouva', 50 * PREFIX_BROAD_CHUNKS],
-    ]);
-    // "suvo:*" takes in "suvoze", "kapo:*" two lexemes adding up; the common lexeme itself and
-    // rarer expansions keep their prefix.
-    expect(broadPrefixes(['suvo', 'suvoze', 'pojist', 'kapo', 'kapon', 'smlouva', 'smlo'], common)).toEqual([
-      'suvo',
-      'kapo',
-      'smlo',
-    ]);
-    expect(broadPrefixes(['suvo'], new Map())).toEqual([]);
-    // Short words are whole anyway.
-    expect(broadPrefixes(['suv'], common)).toEqual([]);
-    expect(prefixQuery(['suvo', 'pojist', 'dom'], new Set(['suvo']))).toBe('suvo | pojist:* | dom');
   });
 
   it('fuses rankings by reciprocal rank: found by both beats first in one', () => {

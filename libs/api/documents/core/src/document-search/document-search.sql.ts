@@ -51,52 +51,14 @@ export function queryWords(query: string): string[] {
 
 /**
  * `w1:* | w2:*`: any word as a prefix (ranked by how many and how close, by ts_rank_cd). Words of
- * fewer than PREFIX_MIN_LENGTH letters match whole only: as prefixes they match too much to help;
- * so do the words in `whole` (see broadPrefixes).
+ * fewer than PREFIX_MIN_LENGTH letters match whole only: as prefixes they match too much to help.
+ * A longer word whose prefix takes in common lexemes still makes every chunk holding one of them a
+ * candidate, each fetched and ranked (docs/assistant.md, Benchmark: the tail). No table statistics
+ * narrow it: they are of all organisations together and hidden from a role under row-level security.
  */
 export const PREFIX_MIN_LENGTH = 4;
-export function prefixQuery(words: readonly string[], whole: ReadonlySet<string> = new Set()): string {
-  return words.map((w) => (w.length >= PREFIX_MIN_LENGTH && !whole.has(w) ? `${w}:*` : w)).join(' | ');
-}
-
-/**
- * A prefix whose other words (the common lexemes it takes in, besides the word itself) are in at
- * least this many chunks together, of the whole table (the GIN scan and the heap fetches are
- * table-wide before the organisation filter), makes that many rows candidates, every one fetched and
- * ranked: 100k candidates cost about a second (bench:retrieval), 2000 about 20 ms.
- */
-export const PREFIX_BROAD_CHUNKS = 2000;
-
-/**
- * The planner's statistics of the chunks' lexemes: the most common ones (pg_stats, as ANALYZE
- * samples them) with the number of chunks each is estimated to be in. Empty before the table was
- * first analysed. `pg_stats` shows a column's statistics to roles that may read it (ppt_app).
- */
-export const COMMON_LEXEMES_SQL = `
-  SELECT e.lexeme, (e.freq * greatest(t.reltuples, 0))::float8 AS chunks
-    FROM pg_stats s
-    JOIN pg_class t ON t.oid = 'public.document_chunks'::regclass
-    CROSS JOIN LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
-   WHERE s.schemaname = 'public' AND s.tablename = 'document_chunks' AND s.attname = 'tsv'
-     AND e.lexeme IS NOT NULL`;
-
-/**
- * Query words whose prefix would take in other common lexemes, estimated in PREFIX_BROAD_CHUNKS
- * chunks or more together: `suvo:*` taking in `suvoze`, found in most chunks. Such a word is matched
- * whole when the organisation's chunks hold it whole (the person typed a word of the documents, not
- * a stem): see WORDS_FOUND_WHOLE_SQL. A stem found only inside longer words (`pojist`) keeps its
- * prefix, however many chunks that takes in.
- */
-export function broadPrefixes(
-  words: readonly string[],
-  commonLexemes: ReadonlyMap<string, number>,
-): string[] {
-  const takenIn = (w: string) =>
-    [...commonLexemes].reduce(
-      (sum, [lexeme, chunks]) => (lexeme !== w && lexeme.startsWith(w) ? sum + chunks : sum),
-      0,
-    );
-  return words.filter((w) => w.length >= PREFIX_MIN_LENGTH && takenIn(w) >= PREFIX_BROAD_CHUNKS);
+export function prefixQuery(words: readonly string[]): string {
+  return words.map((w) => (w.length >= PREFIX_MIN_LENGTH ? `${w}:*` : w)).join(' | ');
 }
 
 /**
@@ -110,13 +72,6 @@ export const CONFIGURATIONS_PRESENT_SQL = TS_CONFIGS.map(
   SELECT '${cfg}' AS "tsConfig"
    WHERE EXISTS (SELECT 1 FROM document_chunks c WHERE c.organization_id = :organizationId AND c.ts_config = '${cfg}')`,
 ).join(' UNION ALL ');
-
-/** Which of :words occur whole in the organisation's chunks (one GIN probe each). */
-export const WORDS_FOUND_WHOLE_SQL = `
-  SELECT w.word
-    FROM unnest(:words::text[]) AS w(word)
-   WHERE EXISTS (SELECT 1 FROM document_chunks c
-                  WHERE c.organization_id = :organizationId AND c.tsv @@ plainto_tsquery('simple', w.word))`;
 
 const CHUNK_COLUMNS = `c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version_id AS "versionId",
   c.page, c.chunk_index AS "chunkIndex", c.text`;
