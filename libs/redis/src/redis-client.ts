@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
+import { once } from 'node:events';
 import { timeRedisCommands } from './redis-metrics';
 
 export interface RedisClientOptions {
@@ -51,6 +52,12 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
 /** Closes a client without hanging on a Redis that is down (QUIT would wait for a reply). */
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
+  // A client still connecting holds the commands queued meanwhile (Bull's set-up, when an app fails to
+  // boot): let it connect, briefly, so QUIT follows them instead of failing them ("Connection is closed",
+  // which nobody awaits). A Redis that is down ('reconnecting') is not waited for.
+  if (client.status === 'wait' || client.status === 'connecting' || client.status === 'connect') {
+    await Promise.race([once(client, 'ready').catch(() => undefined), delay(1000)]);
+  }
   if (client.status !== 'ready') {
     client.disconnect();
     return;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { CoreEnv, validateEnv } from '@ppt/config';
 import { startPrivateRedis, TEST_REDIS_URL, testRedisPrefix, type PrivateRedis } from '@ppt/testing';
 import { assertNoEviction, createRedisClient, closeRedisClient, reconnectDelay } from './redis-client';
@@ -24,6 +25,16 @@ describe('Redis connections', () => {
       await connections.onApplicationShutdown();
       await closeRedisClient(raw);
     }
+  });
+
+  it('closes a client that is still connecting after the commands it queued, instead of failing them', async () => {
+    // What an app that fails to boot does: its Bull clients queued their set-up commands while connecting.
+    const client = createRedisClient(TEST_REDIS_URL, { name: 'closed-while-connecting' });
+    expect(client.status).toBe('connecting');
+    const queued = client.ping();
+    await closeRedisClient(client);
+    await expect(queued).resolves.toBe('PONG');
+    if (client.status !== 'end') await once(client, 'end'); // QUIT answered: the socket closes next
   });
 
   it('backs off between reconnects up to a cap', () => {
