@@ -101,7 +101,9 @@ function byConfig(configs: readonly TsConfig[], expression: (cfg: string) => str
  * scan (each chunk fetched once, not once per configuration); the chunk's own configuration then
  * decides whether it matches and how it scores. Only the configurations the organisation's chunks
  * use are probed (CONFIGURATIONS_PRESENT_SQL): each one more widens the GIN scan, the candidates and
- * the planner's row estimate (three identical prefix queries made it choose a sequential scan). Score: ts_rank_cd (normalised by length, option 32)
+ * the planner's row estimate (three identical prefix queries made it choose a sequential scan).
+ * Open: as ppt_app under RLS the GIN index is not used at all (`@@` is not leakproof, so it may not
+ * run before the policy's filter): docs/assistant.md, Retrieval. Score: ts_rank_cd (normalised by length, option 32)
  * of the exact match counts double, the prefix match once, and the whole query as a phrase adds 1.
  * Parameters: organizationId, query, prefix, limit, and the visibility condition's.
  */
