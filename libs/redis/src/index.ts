@@ -18,3 +18,4 @@ export {
   type LimitPolicy,
 } from './rate-limits';
 export { FailureLockout, type LockoutSettings } from './failure-lockout';
+export { releaseLease, renewLease, takeLease } from './redis-lease';

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { CoreEnv, validateEnv } from '@ppt/config';
 import { startPrivateRedis, TEST_REDIS_URL, testRedisPrefix, type PrivateRedis } from '@ppt/testing';
 import { assertNoEviction, createRedisClient, closeRedisClient, reconnectDelay } from './redis-client';
+import { releaseLease, renewLease, takeLease } from './redis-lease';
 import { RedisConnections } from './redis-connections';
 import { RedisReadiness } from './redis.readiness';
 
@@ -35,6 +36,30 @@ describe('Redis connections', () => {
     await closeRedisClient(client);
     await expect(queued).resolves.toBe('PONG');
     if (client.status !== 'end') await once(client, 'end'); // QUIT answered: the socket closes next
+  });
+
+  it('gives a lease to one holder at a time, and lets only that holder renew or release it', async () => {
+    const client = createRedisClient(TEST_REDIS_URL, { name: 'lease-check', keyPrefix: keys.prefix });
+    try {
+      const first = await takeLease(client, 'lease', 60_000);
+      expect(first).toEqual(expect.any(String));
+      expect(await takeLease(client, 'lease', 60_000)).toBeNull();
+      expect(await renewLease(client, 'lease', 'forged', 60_000)).toBe(false);
+      expect(await releaseLease(client, 'lease', 'forged')).toBe(false);
+      expect(await takeLease(client, 'lease', 60_000)).toBeNull();
+      expect(await renewLease(client, 'lease', first!, 120_000)).toBe(true);
+      expect(await client.pttl('lease')).toBeGreaterThan(60_000);
+      expect(await releaseLease(client, 'lease', first!)).toBe(true);
+      const second = await takeLease(client, 'lease', 50);
+      await new Promise((resolve) => setTimeout(resolve, 120)); // expired: a new holder may take it
+      const third = await takeLease(client, 'lease', 60_000);
+      expect(third).not.toBeNull();
+      expect(await releaseLease(client, 'lease', second!)).toBe(false); // the expired holder frees nothing
+      expect(await client.get('lease')).toBe(third);
+    } finally {
+      await client.del('lease');
+      await closeRedisClient(client);
+    }
   });
 
   it('backs off between reconnects up to a cap', () => {

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantTransactions } from '@ppt/db';
 import { EMBEDDING_REQUEST_TEXTS } from '@ppt/llm';
-import { RedisConnections } from '@ppt/redis';
-import { randomUUID } from 'node:crypto';
+import { RedisConnections, releaseLease, takeLease } from '@ppt/redis';
 import { processCounter } from '@ppt/observability';
 import { MaintenanceJob, Scheduled } from '@ppt/queue';
 import { DocumentChunksRepository } from './document-chunks.repository';
@@ -171,20 +170,13 @@ export class DocumentSearchBackfill {
   private async lockPass(): Promise<(() => Promise<void>) | null> {
     const client = this.redis.get('document-search-backfill');
     const key = 'document-search:backfill:pass';
-    const token = randomUUID();
-    if ((await client.set(key, token, 'PX', PASS_LOCK_TTL_MS, 'NX')) !== 'OK') return null;
+    const token = await takeLease(client, key, PASS_LOCK_TTL_MS);
+    if (!token) return null;
     return async () => {
       // Only our own lease (one that expired and was taken by another pass stays).
-      await client
-        .eval(
-          `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
-          1,
-          key,
-          token,
-        )
-        .catch((err: unknown) =>
-          this.logger.warn({ err }, 'Releasing the search backfill lock failed; it expires'),
-        );
+      await releaseLease(client, key, token).catch((err: unknown) =>
+        this.logger.warn({ err }, 'Releasing the search backfill lock failed; it expires'),
+      );
     };
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisConnections } from '@ppt/redis';
+import { RedisConnections, releaseLease, renewLease } from '@ppt/redis';
 import { randomUUID } from 'node:crypto';
 import { SyndicationEnv } from './syndication.env';
 
@@ -31,8 +31,6 @@ if redis.call('zscore', KEYS[1], ARGV[4]) or redis.call('zcard', KEYS[1]) < tonu
   return 1
 end
 return 0`;
-const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /**
  * The two things a portal job holds while it calls a portal, across all workers:
@@ -64,17 +62,17 @@ export class PortalSyncHolds {
     const slot = await redis
       .eval(TAKE_SLOT, 1, slotsKey, now, this.env.SYNDICATION_PORTAL_CONCURRENCY, now + ttlMs, jobId, ttlMs)
       .catch(async (err: unknown) => {
-        await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+        await releaseLease(redis, lockKey, token).catch(() => undefined);
         throw err;
       });
     if (slot !== 1) {
-      await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+      await releaseLease(redis, lockKey, token).catch(() => undefined);
       return 'portal-full';
     }
     const renew = setInterval(
       () =>
         void Promise.all([
-          redis.eval(RENEW_LOCK, 1, lockKey, token, ttlMs),
+          renewLease(redis, lockKey, token, ttlMs),
           // XX: only a lease still ours (an expired one was freed and may be someone else's slot now).
           redis.zadd(slotsKey, 'XX', Date.now() + ttlMs, jobId),
         ]).catch(() => undefined),
@@ -83,7 +81,7 @@ export class PortalSyncHolds {
     return {
       release: async () => {
         clearInterval(renew);
-        await Promise.all([redis.zrem(slotsKey, jobId), redis.eval(RELEASE_LOCK, 1, lockKey, token)]).catch(
+        await Promise.all([redis.zrem(slotsKey, jobId), releaseLease(redis, lockKey, token)]).catch(
           () => undefined,
         );
       },
